@@ -1,0 +1,44 @@
+"""Dates as people type them (YYYY-MM-DD or MM/DD/YYYY) and as the product writes them (ISO)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+# re.ASCII so that digits from other scripts (e.g. Arabic-Indic) are not taken for a date.
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+_US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+
+DATE_FORMATS_HINT = "use YYYY-MM-DD or MM/DD/YYYY"
+"""What to tell a user whose date could not be read."""
+
+
+def parse_date(text: str) -> date:
+    """Read `YYYY-MM-DD` or `MM/DD/YYYY` (surrounding spaces ignored).
+
+    Raises ValueError with a message fit for a user, e.g.
+    '"13/45/2020" is not a date (use YYYY-MM-DD or MM/DD/YYYY)'.
+    """
+    cleaned = text.strip()
+    if not cleaned:
+        raise ValueError(f"the date is missing ({DATE_FORMATS_HINT})")
+    if match := _ISO.fullmatch(cleaned):
+        year, month, day = match.groups()
+    elif match := _US.fullmatch(cleaned):
+        month, day, year = match.groups()
+    else:
+        raise ValueError(f'"{cleaned}" is not a date ({DATE_FORMATS_HINT})')
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        # Right shape but no such day (02/30/2024, month 13, year 0000).
+        raise ValueError(f'"{cleaned}" is not a date ({DATE_FORMATS_HINT})') from None
+
+
+def format_date(value: date | None) -> str:
+    """ISO `YYYY-MM-DD` as the database and exports store it; "" for no date."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return value.isoformat()

@@ -1,0 +1,136 @@
+"""The append-only, hash-chained audit log: who changed which record, when, before and after."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+GENESIS_HASH = "0" * 64
+"""prev_hash of the first entry in a fresh log."""
+
+_FIELDS = ("id", "at", "username", "action", "table_name", "row_id", "before", "after", "reason")
+
+
+def utc_now() -> str:
+    """The current time as the audit log stores it: ISO 8601 UTC to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _canonical(value: Mapping[str, Any] | None) -> str | None:
+    if value is None:
+        return None
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
+    payload = json.dumps(
+        [prev_hash, *(entry[name] for name in _FIELDS)], ensure_ascii=False, separators=(",", ":")
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+class AuditWriter:
+    """Appends entries to the chain; create one per transaction (it caches the chain's tip).
+
+    Must be used inside the same `db.atomic()` block as the change it records, so the
+    change and its audit entry are written together or not at all.
+    """
+
+    def __init__(self, db: Database, username: str, *, at: str | None = None) -> None:
+        if not db.conn.in_transaction:
+            raise RuntimeError("audit entries must be written inside the change's transaction")
+        self.db = db
+        self.username = username
+        self.at = at or utc_now()
+        row = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        self._last_id: int = row[0] if row else 0
+        self._last_hash: str = row[1] if row else GENESIS_HASH
+
+    def record(
+        self,
+        action: str,
+        table: str,
+        row_id: object,
+        *,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+        reason: str = "",
+    ) -> None:
+        """Append one entry: `action` is insert, update or delete; values are whole rows."""
+        entry = {
+            "id": self._last_id + 1,
+            "at": self.at,
+            "username": self.username,
+            "action": action,
+            "table_name": table,
+            "row_id": str(row_id),
+            "before": _canonical(before),
+            "after": _canonical(after),
+            "reason": reason,
+        }
+        digest = _entry_hash(self._last_hash, entry)
+        self.db.execute(
+            "INSERT INTO audit_log (id, at, username, action, table_name, row_id, before, after,"
+            " reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [*(entry[name] for name in _FIELDS), self._last_hash, digest],
+        )
+        self._last_id, self._last_hash = self._last_id + 1, digest
+
+    def changed(
+        self,
+        table: str,
+        row_id: object,
+        before: Mapping[str, Any],
+        after: Mapping[str, Any],
+        *,
+        reason: str = "",
+    ) -> bool:
+        """Record an update if anything differs; returns whether it did."""
+        if dict(before) == dict(after):
+            return False
+        self.record("update", table, row_id, before=before, after=after, reason=reason)
+        return True
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    """The outcome of re-computing the audit chain."""
+
+    entries: int
+    first_bad_id: int | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.first_bad_id is None
+
+
+def verify_chain(db: Database) -> ChainReport:
+    """Recompute every entry's hash; name the first entry that does not match its chain."""
+    prev_hash = GENESIS_HASH
+    expected_id = 1
+    count = 0
+    cursor = db.execute(f"SELECT {', '.join(_FIELDS)}, prev_hash, hash FROM audit_log ORDER BY id")
+    for row in cursor:
+        entry = dict(zip(_FIELDS, row[: len(_FIELDS)], strict=True))
+        stored_prev, stored_hash = row[len(_FIELDS)], row[len(_FIELDS) + 1]
+        count += 1
+        if entry["id"] != expected_id:
+            return ChainReport(count, expected_id, f"entry {expected_id} is missing")
+        if stored_prev != prev_hash:
+            return ChainReport(
+                count, entry["id"], f"entry {entry['id']} does not follow its predecessor"
+            )
+        if _entry_hash(prev_hash, entry) != stored_hash:
+            return ChainReport(
+                count, entry["id"], f"entry {entry['id']} was changed after it was written"
+            )
+        prev_hash = stored_hash
+        expected_id += 1
+    return ChainReport(count)

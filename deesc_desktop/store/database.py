@@ -1,0 +1,164 @@
+"""open_database(): the only way in to a deesc SQLite file; it checks, backs up and migrates."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from deesc_desktop.paths import backups_dir
+from deesc_desktop.store.migrations import APPLICATION_ID, known_names, migrations
+
+BUSY_TIMEOUT_MS = 5000
+"""How long a writer waits for another copy of the app to finish before giving up."""
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_NETWORK_FILESYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smbfs", "smb3", "afs", "9p", "sshfs"}
+
+
+class DatabaseError(Exception):
+    """A database file that cannot be opened, with a message meant for the user."""
+
+
+class NotADeescDatabaseError(DatabaseError):
+    """The file is not SQLite, or is SQLite written by another program."""
+
+
+class NewerDatabaseError(DatabaseError):
+    """The file was written by a newer version of deesc-desktop."""
+
+
+def is_network_path(path: Path) -> bool:
+    """Best effort: True when the file lives on a network share, where WAL is unsafe."""
+    text = str(path)
+    if text.startswith(("\\\\", "//")):
+        return True
+    if sys.platform == "win32":
+        import ctypes
+
+        drive = path.resolve().drive + "\\"
+        DRIVE_REMOTE = 4
+        return bool(ctypes.windll.kernel32.GetDriveTypeW(drive) == DRIVE_REMOTE)  # type: ignore[attr-defined]
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return False
+    resolved = str(path.resolve())
+    best, fstype = "", ""
+    for line in mounts:
+        parts = line.split()
+        if len(parts) >= 3 and resolved.startswith(parts[1]) and len(parts[1]) > len(best):
+            best, fstype = parts[1], parts[2]
+    return fstype.split(".")[0] in _NETWORK_FILESYSTEMS
+
+
+def _check_header(path: Path) -> None:
+    with path.open("rb") as handle:
+        header = handle.read(len(_SQLITE_MAGIC))
+    if header != _SQLITE_MAGIC:
+        raise NotADeescDatabaseError(
+            f"{path} is not a deesc-desktop database (it is not an SQLite file). "
+            "Nothing in it was changed. Choose the .db file the app created, or a backup of it."
+        )
+
+
+def _connect(path: Path) -> Database:
+    try:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Cannot open {path}: {exc}") from exc
+    db = Database(conn)
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return db
+
+
+def backup_to(db: Database, target: Path) -> Path:
+    """Copy a live database with SQLite's backup API (never a plain file copy)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    destination = sqlite3.connect(str(target))
+    try:
+        db.conn.backup(destination)
+    finally:
+        destination.close()
+    return target
+
+
+def _timestamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+
+
+def open_database(path: Path | str, *, create: bool = True) -> Database:
+    """Open (or create) the deesc database at `path`, migrated to this version's schema.
+
+    Refuses, touching nothing: a file that is not SQLite, an SQLite file of another program,
+    a file written by a newer version. Before migrating an existing file it saves a copy in
+    `backups/` beside it.
+    """
+    path = Path(path).expanduser()
+    exists = path.exists() and path.stat().st_size > 0
+    if exists:
+        _check_header(path)
+    elif not create:
+        raise DatabaseError(f"There is no database at {path}.")
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+
+    db = _connect(path)
+    try:
+        _check_ownership(db, path)
+        _migrate(db, path, is_new=not exists)
+        if not is_network_path(path):
+            # WAL lets the GUI read while a writer works; it is unsafe on network shares.
+            db.execute("PRAGMA journal_mode = WAL")
+        db.execute(
+            "PRAGMA synchronous = NORMAL"
+            if not is_network_path(path)
+            else "PRAGMA synchronous = FULL"
+        )
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _check_ownership(db: Database, path: Path) -> None:
+    try:
+        application_id = db.execute("PRAGMA application_id").fetchone()[0]
+        tables = db.table_names()
+    except sqlite3.DatabaseError as exc:
+        raise NotADeescDatabaseError(
+            f"{path} cannot be read as a database ({exc}). Nothing in it was changed; "
+            "restore it from a backup."
+        ) from exc
+    if application_id == APPLICATION_ID:
+        applied = {m.name for m in migrations.applied(db)}
+        unknown = sorted(applied - set(known_names()))
+        if unknown:
+            raise NewerDatabaseError(
+                f"{path} was written by a newer version of deesc-desktop (it has schema steps "
+                f"this version does not know: {', '.join(unknown)}). Nothing in it was changed. "
+                "Install the newer version to open it."
+            )
+        return
+    if application_id == 0 and not tables:
+        return  # an empty SQLite file: ours to set up
+    raise NotADeescDatabaseError(
+        f"{path} is an SQLite database of another program, not a deesc-desktop database. "
+        "Nothing in it was changed."
+    )
+
+
+def _migrate(db: Database, path: Path, *, is_new: bool) -> None:
+    pending = migrations.pending(db)
+    if not pending:
+        return
+    if not is_new and db.table_names():
+        # A copy first, so a failed or regretted upgrade can always be undone.
+        name = f"pre-migration-{_timestamp()}-{pending[0].name}.db"
+        backup_to(db, backups_dir(path) / name)
+    migrations.apply(db)
+    db.execute(f"PRAGMA user_version = {len(known_names())}")

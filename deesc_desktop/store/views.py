@@ -1,0 +1,263 @@
+"""List queries behind the GUI's tables and dashboard: one query per list, rows as named tuples."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any, NamedTuple
+
+from sqlite_utils import Database
+
+from deesc_desktop.core.hours import Centihours, from_float
+
+
+class RosterRow(NamedTuple):
+    """One officer as the roster table shows it; dates are ISO text."""
+
+    id: int
+    badge: str
+    last_name: str
+    first_name: str
+    rank: str
+    unit: str
+    shift: str
+    hire_date: str
+    license_date: str | None
+    status: str
+    separation_date: str | None
+    version: int
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+
+_ROSTER_SQL = """
+SELECT id, badge, last_name, first_name, rank, unit, shift, hire_date, license_date, status,
+       separation_date, version
+FROM officers
+"""
+
+
+def roster(db: Database) -> list[RosterRow]:
+    """Every officer, separated ones included, ordered by name."""
+    cursor = db.execute(
+        _ROSTER_SQL + " ORDER BY last_name COLLATE NOCASE, first_name COLLATE NOCASE, badge"
+    )
+    return list(map(RosterRow._make, cursor))
+
+
+def roster_row(db: Database, officer_id: int) -> RosterRow | None:
+    """One officer as the roster shows them, or None."""
+    row = db.execute(_ROSTER_SQL + " WHERE id = ?", [officer_id]).fetchone()
+    return RosterRow._make(row) if row else None
+
+
+def officer_form(db: Database, officer_id: int) -> dict[str, Any] | None:
+    """Every column of one officer, version included, to fill the edit form."""
+    cursor = db.execute("SELECT * FROM officers WHERE id = ?", [officer_id])
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return dict(zip([c[0] for c in cursor.description], row, strict=True))
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerChoices:
+    """Values already in use, offered in the officer form's editable combo boxes."""
+
+    ranks: list[str]
+    units: list[str]
+    shifts: list[str]
+
+
+def officer_choices(db: Database) -> OfficerChoices:
+    """Distinct non-empty ranks, units and shifts on the roster, sorted."""
+    values: dict[str, set[str]] = {"rank": set(), "unit": set(), "shift": set()}
+    for rank, unit, shift in db.execute("SELECT DISTINCT rank, unit, shift FROM officers"):
+        for name, value in (("rank", rank), ("unit", unit), ("shift", shift)):
+            if value:
+                values[name].add(value)
+    return OfficerChoices(
+        ranks=sorted(values["rank"], key=str.casefold),
+        units=sorted(values["unit"], key=str.casefold),
+        shifts=sorted(values["shift"], key=str.casefold),
+    )
+
+
+class TrainingListRow(NamedTuple):
+    """One training record with its officer and course, as the training list shows it."""
+
+    id: int
+    officer_id: int
+    badge: str
+    last_name: str
+    first_name: str
+    course_id: int
+    course: str
+    course_number: str
+    completed: str
+    hours: Centihours
+    topic_hours: tuple[tuple[str, Centihours], ...]
+    delivery: str
+    provider: str
+    instructor: str
+    pre_test: float | None
+    post_test: float | None
+    version: int
+
+    @property
+    def officer_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+
+_TRAINING_SQL = """
+SELECT r.id, r.officer_id, o.badge, o.last_name, o.first_name, r.course_id, c.title,
+       c.course_number, r.completed, r.hours,
+       (SELECT group_concat(topic || ':' || hours, ';')
+          FROM (SELECT topic, hours FROM training_topics t
+                WHERE t.record_id = r.id ORDER BY topic)),
+       r.delivery, r.provider, r.instructor, r.pre_test, r.post_test, r.version
+FROM training_records r
+JOIN officers o ON o.id = r.officer_id
+JOIN courses c ON c.id = r.course_id
+"""
+
+
+def _split(text: str | None) -> tuple[tuple[str, Centihours], ...]:
+    if not text:
+        return ()
+    parts = []
+    for part in text.split(";"):
+        code, _, hours = part.partition(":")
+        parts.append((code, from_float(float(hours or 0))))
+    return tuple(parts)
+
+
+def _training_row(row: tuple[Any, ...]) -> TrainingListRow:
+    values = list(row)
+    values[9] = from_float(values[9])
+    values[10] = _split(values[10])
+    return TrainingListRow._make(values)
+
+
+def training_records(
+    db: Database, *, start: date | None = None, end: date | None = None
+) -> list[TrainingListRow]:
+    """Training records completed between `start` and `end` (inclusive), newest first."""
+    where, params = [], []
+    if start is not None:
+        where.append("r.completed >= ?")
+        params.append(start.isoformat())
+    if end is not None:
+        where.append("r.completed <= ?")
+        params.append(end.isoformat())
+    sql = _TRAINING_SQL + (f" WHERE {' AND '.join(where)}" if where else "")
+    sql += " ORDER BY r.completed DESC, o.last_name COLLATE NOCASE, o.first_name, r.id"
+    return [_training_row(row) for row in db.execute(sql, params)]
+
+
+def training_record(db: Database, record_id: int) -> TrainingListRow | None:
+    """One training record as the list shows it, or None."""
+    row = db.execute(_TRAINING_SQL + " WHERE r.id = ?", [record_id]).fetchone()
+    return _training_row(row) if row else None
+
+
+class CourseRow(NamedTuple):
+    """A course and the defaults a new class of it starts from."""
+
+    id: int
+    title: str
+    course_number: str
+    provider: str
+    default_hours: float | None
+    default_topics: str
+    delivery: str
+
+
+def courses(db: Database) -> list[CourseRow]:
+    """Every course, by title."""
+    cursor = db.execute(
+        "SELECT id, title, course_number, provider, default_hours, default_topics, delivery"
+        " FROM courses ORDER BY title COLLATE NOCASE"
+    )
+    return list(map(CourseRow._make, cursor))
+
+
+def topic_labels(db: Database) -> dict[str, str]:
+    """Every topic code the agency knows with its label, built-in topics first."""
+    cursor = db.execute("SELECT code, label FROM topics ORDER BY builtin DESC, label COLLATE NOCASE")
+    return dict(cursor.fetchall())
+
+
+@dataclass(frozen=True, slots=True)
+class LastImport:
+    """The most recent import batch."""
+
+    kind: str
+    file_name: str
+    imported_at: str
+    imported_by: str
+    rows_added: int
+    rows_updated: int
+    rows_unchanged: int
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardSummary:
+    """The counts the dashboard shows."""
+
+    by_status: dict[str, int]
+    by_shift: list[tuple[str, int]]
+    by_unit: list[tuple[str, int]]
+    since: date
+    records: int
+    hours: Centihours
+    officers_trained: int
+    last_import: LastImport | None = None
+    courses: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def year_before(today: date) -> date:
+    """The day after the same date a year earlier: the first day of "the last 12 months"."""
+    try:
+        start = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        start = today.replace(year=today.year - 1, day=28)
+    return start + timedelta(days=1)
+
+
+def dashboard_summary(db: Database, today: date | None = None) -> DashboardSummary:
+    """Officers by status, shift and unit; training in the last 12 months; the last import."""
+    today = today or date.today()
+    since = year_before(today)
+    by_status = dict(db.execute("SELECT status, count(*) FROM officers GROUP BY status").fetchall())
+    current = "WHERE status != 'separated'"
+    by_shift = db.execute(
+        f"SELECT shift, count(*) FROM officers {current} GROUP BY shift ORDER BY shift"
+    ).fetchall()
+    by_unit = db.execute(
+        f"SELECT unit, count(*) FROM officers {current} GROUP BY unit ORDER BY unit"
+    ).fetchall()
+    records, hours, trained = db.execute(
+        "SELECT count(*), total(hours), count(DISTINCT officer_id) FROM training_records"
+        " WHERE completed >= ? AND completed <= ?",
+        [since.isoformat(), today.isoformat()],
+    ).fetchone()
+    row = db.execute(
+        "SELECT kind, file_name, imported_at, imported_by, rows_added, rows_updated,"
+        " rows_unchanged FROM imports ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    course_count = db.execute("SELECT count(*) FROM courses").fetchone()[0]
+    return DashboardSummary(
+        by_status=by_status,
+        by_shift=[(shift, count) for shift, count in by_shift],
+        by_unit=[(unit, count) for unit, count in by_unit],
+        since=since,
+        records=records,
+        hours=from_float(hours),
+        officers_trained=trained,
+        last_import=LastImport(*row) if row else None,
+        courses=course_count,
+    )

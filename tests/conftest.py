@@ -1,0 +1,55 @@
+"""Shared fixtures: every test gets its own data folders and, where asked, a fresh database."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from deesc_desktop.core.auth import Actor, Role
+from deesc_desktop.services.agency import init_agency
+from deesc_desktop.store import open_database
+
+
+@pytest.fixture(autouse=True)
+def _isolated_folders(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test reads or writes a real user's folders or database."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("DEESC_DB", raising=False)
+
+
+@pytest.fixture
+def admin() -> Actor:
+    return Actor("sgt.admin", Role.ADMIN)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "deesc.db"
+
+
+@pytest.fixture
+def db(db_path: Path, admin: Actor) -> Iterator[Database]:
+    """A migrated database holding one Illinois agency and no officers."""
+    database = open_database(db_path)
+    init_agency(database, admin, {"name": "Test Police Department", "state": "IL"})
+    yield database
+    database.close()
+
+
+def table_counts(db: Database) -> dict[str, int]:
+    """Row counts of every table, to show that a refused operation changed nothing."""
+    return {
+        name: db.execute(f"SELECT count(*) FROM [{name}]").fetchone()[0]
+        for name in db.table_names()
+    }

@@ -1,0 +1,64 @@
+"""The audit log: written with each change, append-only, and tampering is detected."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from deesc_desktop.core.auth import Actor
+from deesc_desktop.services.officers import add_officer, edit_officer
+from deesc_desktop.store.audit import AuditWriter, verify_chain
+
+
+def _add(db: Database, admin: Actor, badge: str = "101") -> int:
+    return add_officer(
+        db,
+        admin,
+        {"badge": badge, "last_name": "Nguyễn", "first_name": "Minh", "hire_date": "2019-04-01"},
+    )
+
+
+def test_each_change_is_logged_with_user_and_before_after(db: Database, admin: Actor) -> None:
+    officer_id = _add(db, admin)
+    edit_officer(db, admin, officer_id, {"shift": "Nights"})
+    entries = list(db.query("SELECT * FROM audit_log WHERE table_name = 'officers' ORDER BY id"))
+    assert [e["action"] for e in entries] == ["insert", "update"]
+    assert all(e["username"] == "sgt.admin" for e in entries)
+    before, after = json.loads(entries[1]["before"]), json.loads(entries[1]["after"])
+    assert (before["shift"], after["shift"]) == ("", "Nights")
+    assert after["version"] == before["version"] + 1
+    assert verify_chain(db).ok
+
+
+def test_audit_log_refuses_update_and_delete(db: Database, admin: Actor) -> None:
+    _add(db, admin)
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("UPDATE audit_log SET username = 'someone else'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        db.execute("DELETE FROM audit_log")
+
+
+def test_an_edit_made_outside_the_app_is_detected(
+    db: Database, db_path: Path, admin: Actor
+) -> None:
+    for badge in ("101", "102", "103"):
+        _add(db, admin, badge)
+    assert verify_chain(db).entries == 4  # the agency and three officers
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    conn.execute("UPDATE audit_log SET username = 'mallory' WHERE id = 3")
+    conn.commit()
+    conn.close()
+    report = verify_chain(db)
+    assert not report.ok
+    assert report.first_bad_id == 3
+    assert "entry 3 was changed" in report.problem
+
+
+def test_audit_writer_refuses_to_write_outside_a_transaction(db: Database) -> None:
+    with pytest.raises(RuntimeError, match="transaction"):
+        AuditWriter(db, "someone")

@@ -1,0 +1,102 @@
+"""open_database: creation, reopening, refusals that touch nothing, migration of old files."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from deesc_desktop.store import (
+    NewerDatabaseError,
+    NotADeescDatabaseError,
+    open_database,
+)
+from deesc_desktop.store.migrations import known_names
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_new_database_has_schema_foreign_keys_and_wal(db_path: Path) -> None:
+    db = open_database(db_path)
+    assert {"agency", "officers", "training_records", "audit_log"} <= set(db.table_names())
+    assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(known_names())
+    db.close()
+    # Reopening is a no-op: nothing pending, no backup made.
+    open_database(db_path).close()
+    assert not (db_path.parent / "backups").exists()
+
+
+def test_text_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "roster.db"
+    path.write_text("badge,last_name\n1,Smith\n")
+    before = digest(path)
+    with pytest.raises(NotADeescDatabaseError, match="not an SQLite file"):
+        open_database(path)
+    assert digest(path) == before
+
+
+def test_another_programs_sqlite_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.execute("INSERT INTO notes VALUES ('keep me')")
+    conn.commit()
+    conn.close()
+    before = digest(path)
+    with pytest.raises(NotADeescDatabaseError, match="another program"):
+        open_database(path)
+    assert digest(path) == before
+    assert not (tmp_path / "backups").exists()
+
+
+def test_file_from_a_newer_version_is_refused_and_left_untouched(db_path: Path) -> None:
+    open_database(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+        " VALUES ('deesc', 'm999_from_the_future', '2030-01-01')"
+    )
+    conn.commit()
+    conn.close()
+    before = digest(db_path)
+    with pytest.raises(NewerDatabaseError, match="m999_from_the_future"):
+        open_database(db_path)
+    assert digest(db_path) == before
+
+
+def test_file_made_by_the_first_schema_version_opens_with_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    shutil.copyfile(DATA / "schema-v1.db", path)
+    db = open_database(path)
+    applied = [row[0] for row in db.execute("SELECT name FROM _sqlite_migrations ORDER BY id")]
+    assert applied == known_names()
+    names = [row[0] for row in db.execute("SELECT last_name FROM officers ORDER BY badge")]
+    assert names == ["Łukasz", "Peña"]  # badge "0042" keeps its leading zero and sorts first
+    assert db.execute("SELECT count(*) FROM training_records").fetchone()[0] == 2
+    assert db.execute("SELECT sum(hours) FROM training_topics").fetchone()[0] == 16.0
+    if len(known_names()) > 1:
+        # The file was behind: a copy was saved before it was upgraded.
+        backups = list((tmp_path / "backups").glob("pre-migration-*.db"))
+        assert len(backups) == 1
+        old = sqlite3.connect(backups[0])
+        assert old.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
+        old.close()
+    db.close()
+
+
+def test_missing_database_is_not_created_when_create_is_false(tmp_path: Path) -> None:
+    from deesc_desktop.store import DatabaseError
+
+    with pytest.raises(DatabaseError, match="no database"):
+        open_database(tmp_path / "absent.db", create=False)
+    assert not (tmp_path / "absent.db").exists()
