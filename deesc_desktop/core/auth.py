@@ -1,0 +1,79 @@
+"""Roles and what each may do: the one authorisation matrix that every service checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A user's job in the department, which decides what they may change."""
+
+    ADMIN = "admin"
+    TRAINING_OFFICER = "training_officer"
+    CHIEF = "chief"
+    FINANCE = "finance"
+    VIEWER = "viewer"
+
+    @property
+    def label(self) -> str:
+        return _ROLE_LABELS[self]
+
+
+_ROLE_LABELS = {
+    Role.ADMIN: "Administrator",
+    Role.TRAINING_OFFICER: "Training officer",
+    Role.CHIEF: "Chief",
+    Role.FINANCE: "Finance",
+    Role.VIEWER: "Viewer (read-only)",
+}
+
+
+class Permission(StrEnum):
+    """One kind of operation; services name the permission they need."""
+
+    VIEW = "view records"
+    MANAGE_AGENCY = "change agency settings"
+    MANAGE_OFFICERS = "add or change officers"
+    RECORD_TRAINING = "record training"
+    CORRECT_TRAINING = "edit or delete training records"
+    MANAGE_LEAVE = "record leave and exemptions"
+    IMPORT = "import files"
+    MANAGE_REQUIREMENTS = "change requirements"
+    BACKUP = "back up the database"
+    RESTORE = "restore a backup"
+
+
+_EVERYONE = {Permission.VIEW}
+_TRAINING = {
+    Permission.MANAGE_OFFICERS,
+    Permission.RECORD_TRAINING,
+    Permission.CORRECT_TRAINING,
+    Permission.MANAGE_LEAVE,
+    Permission.IMPORT,
+    Permission.BACKUP,
+}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.TRAINING_OFFICER: frozenset(_EVERYONE | _TRAINING | {Permission.MANAGE_REQUIREMENTS}),
+    Role.CHIEF: frozenset(_EVERYONE | {Permission.BACKUP}),
+    Role.FINANCE: frozenset(_EVERYONE),
+    Role.VIEWER: frozenset(_EVERYONE),
+}
+"""Who may do what. A test walks every role x every permission against this table."""
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The signed-in user on whose behalf a service runs; their name goes in the audit log."""
+
+    username: str
+    role: Role
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+
+SYSTEM = Actor("system", Role.ADMIN)
+"""The actor for work the app does by itself (demo data, migrations, scheduled backups)."""

@@ -1,0 +1,111 @@
+"""What every service shares: field cleaning, and audited insert/update/delete of one row."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlite_utils import Database
+
+from deesc_desktop.core.dates import parse_date
+from deesc_desktop.services.errors import ConflictError, NotFoundError
+from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.queries import row_dict
+
+
+class FieldErrors(dict[str, str]):
+    """Collects one reason per field while a form is checked."""
+
+    def text(self, values: Mapping[str, object], field: str, *, required: bool = False) -> str:
+        raw = values.get(field)
+        value = "" if raw is None else str(raw).strip()
+        if required and not value:
+            self[field] = "is required"
+        return value
+
+    def date(
+        self, values: Mapping[str, object], field: str, *, required: bool = False
+    ) -> date | None:
+        raw = values.get(field)
+        if isinstance(raw, date):
+            return raw
+        text = "" if raw is None else str(raw).strip()
+        if not text:
+            if required:
+                self[field] = "is required"
+            return None
+        try:
+            return parse_date(text)
+        except ValueError as exc:
+            self[field] = str(exc)
+            return None
+
+
+def insert_row(audit: AuditWriter, table: str, values: Mapping[str, Any]) -> int:
+    """Insert one row and audit it, returning its id."""
+    db = audit.db
+    columns = ", ".join(f"[{name}]" for name in values)
+    marks = ", ".join("?" for _ in values)
+    cursor = db.execute(
+        f"INSERT INTO [{table}] ({columns}) VALUES ({marks})", list(values.values())
+    )
+    row_id = cursor.lastrowid
+    assert row_id is not None
+    audit.record("insert", table, row_id, after=row_dict(db, table, row_id))
+    return row_id
+
+
+def fetch_for_update(
+    db: Database, table: str, row_id: int, noun: str, expected_version: int | None
+) -> dict[str, Any]:
+    """The row about to change, refusing a missing row or one changed since it was loaded."""
+    before = row_dict(db, table, row_id)
+    if before is None:
+        raise NotFoundError(f"That {noun} no longer exists (id {row_id}).")
+    if expected_version is not None and before.get("version") != expected_version:
+        raise ConflictError(
+            f"This {noun} was changed by {before.get('updated_by', 'someone')} at "
+            f"{before.get('updated_at', 'an unknown time')} after you opened it. "
+            "Reload it to see their change, then make yours again."
+        )
+    return before
+
+
+def update_row(
+    audit: AuditWriter,
+    table: str,
+    row_id: int,
+    changes: Mapping[str, Any],
+    *,
+    noun: str,
+    expected_version: int | None = None,
+    reason: str = "",
+) -> bool:
+    """Apply `changes` to one versioned row and audit before/after; False when nothing changed."""
+    db = audit.db
+    before = fetch_for_update(db, table, row_id, noun, expected_version)
+    changes = {k: v for k, v in changes.items() if before.get(k) != v}
+    if not changes:
+        return False
+    stamped = {
+        **changes,
+        "version": before["version"] + 1,
+        "updated_at": audit.at,
+        "updated_by": audit.username,
+    }
+    assignments = ", ".join(f"[{name}] = ?" for name in stamped)
+    db.execute(f"UPDATE [{table}] SET {assignments} WHERE id = ?", [*stamped.values(), row_id])
+    after = row_dict(db, table, row_id)
+    assert after is not None
+    audit.record("update", table, row_id, before=before, after=after, reason=reason)
+    return True
+
+
+def stamp(audit: AuditWriter) -> dict[str, str]:
+    """created/updated columns for a new versioned row."""
+    return {"created_at": audit.at, "updated_at": audit.at, "updated_by": audit.username}
+
+
+def iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,109 @@
+"""Leave and exemptions: periods during which an officer's training requirements are waived."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlite_utils import Database
+
+from deesc_desktop.core.auth import Actor, Permission
+from deesc_desktop.services.common import FieldErrors, insert_row, stamp, update_row
+from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
+from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.queries import row_dict
+
+
+def requirements_text(requirement_ids: Iterable[str]) -> str:
+    """How an exemption's targeted requirements are stored: sorted ids joined by commas."""
+    return ",".join(sorted({r.strip() for r in requirement_ids if r.strip()}))
+
+
+def clean_exemption(values: Mapping[str, object]) -> dict[str, Any]:
+    """Check a leave/exemption form: start, end (inclusive), reason, optional requirement ids."""
+    errors = FieldErrors()
+    start = errors.date(values, "start", required=True)
+    end = errors.date(values, "end", required=True)
+    reason = errors.text(values, "reason", required=True)
+    if start and end and end < start:
+        errors["end"] = f"{end.isoformat()} is before the start {start.isoformat()}"
+    raw = values.get("requirements") or ()
+    if isinstance(raw, str):
+        ids = raw.replace(";", ",").split(",")
+    elif isinstance(raw, Iterable):
+        ids = [str(item) for item in raw]
+    else:
+        ids = []
+    if errors:
+        raise ValidationError(errors)
+    assert start and end
+    return {
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "reason": reason,
+        "requirements": requirements_text(ids),
+    }
+
+
+def add_exemption(db: Database, actor: Actor, officer_id: int, values: Mapping[str, object]) -> int:
+    """Record leave or an exemption for one officer (blanket unless requirements are named)."""
+    require(actor, Permission.MANAGE_LEAVE)
+    cleaned = clean_exemption(values)
+    with db.atomic():
+        if row_dict(db, "officers", officer_id) is None:
+            raise NotFoundError(f"There is no officer with id {officer_id}.")
+        duplicate = db.execute(
+            'SELECT id FROM exemptions WHERE officer_id = ? AND start = ? AND "end" = ?'
+            " AND requirements = ?",
+            [officer_id, cleaned["start"], cleaned["end"], cleaned["requirements"]],
+        ).fetchone()
+        if duplicate:
+            raise ConflictError(
+                f"This officer already has that exemption ({cleaned['start']} to {cleaned['end']})."
+            )
+        audit = AuditWriter(db, actor.username)
+        return insert_row(
+            audit, "exemptions", {"officer_id": officer_id, **cleaned, **stamp(audit)}
+        )
+
+
+def edit_exemption(
+    db: Database,
+    actor: Actor,
+    exemption_id: int,
+    values: Mapping[str, object],
+    *,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> bool:
+    """Change an exemption's dates, reason or requirements."""
+    require(actor, Permission.MANAGE_LEAVE)
+    with db.atomic():
+        current = row_dict(db, "exemptions", exemption_id)
+        if current is None:
+            raise NotFoundError(f"That exemption no longer exists (id {exemption_id}).")
+        cleaned = clean_exemption({**current, **values})
+        audit = AuditWriter(db, actor.username)
+        return update_row(
+            audit,
+            "exemptions",
+            exemption_id,
+            cleaned,
+            noun="exemption",
+            expected_version=expected_version,
+            reason=reason,
+        )
+
+
+def delete_exemption(db: Database, actor: Actor, exemption_id: int, *, reason: str) -> None:
+    """Remove an exemption entered in error; the audit log keeps it and the reason."""
+    require(actor, Permission.MANAGE_LEAVE)
+    if not reason.strip():
+        raise ValidationError({"reason": "say why the exemption is being deleted"})
+    with db.atomic():
+        before = row_dict(db, "exemptions", exemption_id)
+        if before is None:
+            raise NotFoundError(f"That exemption no longer exists (id {exemption_id}).")
+        audit = AuditWriter(db, actor.username)
+        db.execute("DELETE FROM exemptions WHERE id = ?", [exemption_id])
+        audit.record("delete", "exemptions", exemption_id, before=before, reason=reason.strip())
