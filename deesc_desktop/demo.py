@@ -1,0 +1,347 @@
+"""The demo agency: a realistic small department to try the app on, generated reproducibly."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlite_utils import Database
+
+from deesc_desktop.core.auth import Actor, Role
+from deesc_desktop.services.agency import init_agency
+from deesc_desktop.services.errors import ConflictError
+from deesc_desktop.services.leave import add_exemption
+from deesc_desktop.services.officers import add_officer, separate_officer, set_officer_status
+from deesc_desktop.services.training import Attendee, record_class
+
+DEMO_ACTOR = Actor("demo-admin", Role.ADMIN)
+"""Who the demo's records are entered by, as the audit log shows."""
+
+DEMO_AGENCY = {
+    "name": "Millbrook Police Department",
+    "state": "IL",
+    "ori": "IL0990000",
+    "fiscal_year_start_month": 7,
+    "warning_days": 90,
+}
+
+
+@dataclass(frozen=True)
+class _Course:
+    title: str
+    number: str
+    hours: str
+    topics: str
+    delivery: str
+    per_year: int  # sessions a year
+    attendance: float  # share of eligible officers who attend a session year
+
+
+_COURSES = (
+    _Course("Annual Firearms Qualification", "FQ-100", "4", "firearms", "scenario", 2, 0.95),
+    _Course(
+        "ICAT De-escalation",
+        "ICAT-8",
+        "8",
+        "de_escalation:4;use_of_force:2;crisis_intervention:2",
+        "scenario",
+        2,
+        0.45,
+    ),
+    _Course(
+        "High-Risk Traffic Stops", "HRTS-6", "6", "high_risk_traffic_stops", "scenario", 1, 0.5
+    ),
+    _Course(
+        "Use of Force Legal Update",
+        "UOF-2",
+        "2",
+        "use_of_force:1;legal_updates:1",
+        "classroom",
+        1,
+        0.8,
+    ),
+    _Course("Procedural Justice", "PJ-4", "4", "procedural_justice", "classroom", 1, 0.4),
+    _Course("Implicit Bias Awareness", "IB-2", "2", "implicit_bias", "online", 1, 0.7),
+    _Course("Officer Wellness and Resilience", "OW-2", "2", "officer_wellness", "online", 1, 0.5),
+    _Course("Duty to Intervene (ABLE)", "ABLE-4", "4", "duty_to_intervene", "scenario", 1, 0.35),
+    _Course(
+        "Emergency Vehicle Operations",
+        "EVO-4",
+        "4",
+        "emergency_vehicle_operations",
+        "scenario",
+        1,
+        0.35,
+    ),
+    _Course("Defensive Tactics Refresher", "DT-4", "4", "defensive_tactics", "scenario", 1, 0.45),
+    _Course("First Aid and CPR", "FA-4", "4", "first_aid", "classroom", 1, 0.4),
+    _Course("Autism Awareness for Patrol", "AA-2", "2", "autism_awareness", "online", 1, 0.3),
+    _Course("Active Shooter Response", "ASR-8", "8", "active_shooter", "scenario", 1, 0.3),
+)
+
+CIT_COURSE = _Course(
+    "Crisis Intervention Team (CIT) Basic",
+    "CIT-40",
+    "40",
+    "crisis_intervention:24;mental_health:12;de_escalation:4",
+    "classroom",
+    1,
+    0.0,
+)
+CIT_REFRESHER = _Course(
+    "CIT Refresher", "CIT-R8", "8", "crisis_intervention:6;de_escalation:2", "classroom", 1, 0.0
+)
+
+_LAST = [
+    "Peña",
+    "Nguyễn",
+    "Kowalski",
+    "O'Brien",
+    "Washington",
+    "García",
+    "Johnson",
+    "Okafor",
+    "Schmidt",
+    "Rivera",
+    "Chen",
+    "Thompson",
+    "Müller",
+    "Jackson",
+    "Patel",
+    "Sullivan",
+    "Hernández",
+    "Kim",
+    "Novak",
+    "Brooks",
+    "Martínez",
+    "Walsh",
+    "Robinson",
+    "Dąbrowski",
+    "Fitzgerald",
+    "Lopez",
+    "Anderson",
+    "Haddad",
+    "Bennett",
+    "Castillo",
+    "Moore",
+    "Ivanova",
+    "Young",
+    "Díaz",
+    "Murphy",
+    "Adeyemi",
+    "Larsen",
+    "Reyes",
+    "Coleman",
+    "Foster",
+]
+_FIRST = [
+    "Ana",
+    "Minh",
+    "Łukasz",
+    "Siobhan",
+    "Marcus",
+    "José",
+    "Emily",
+    "Chidi",
+    "Katrin",
+    "Luis",
+    "Wei",
+    "Rachel",
+    "Jörg",
+    "Tamika",
+    "Priya",
+    "Sean",
+    "Sofía",
+    "Daniel",
+    "Petra",
+    "Tyrone",
+    "Elena",
+    "Brendan",
+    "Keisha",
+    "Zofia",
+    "Connor",
+    "Gabriel",
+    "Erik",
+    "Yasmin",
+    "Grace",
+    "Mateo",
+    "Derek",
+    "Olga",
+    "Kevin",
+    "Renée",
+    "Patrick",
+    "Tunde",
+    "Ingrid",
+    "Camila",
+    "Andre",
+    "Holly",
+]
+_INSTRUCTORS = ["Sgt. R. Delgado", "Lt. M. Harmon", "Ofc. T. Ruiz (FTO)", "ILETSB Mobile Team 9"]
+
+
+def load_demo(db: Database, *, today: date | None = None, seed: int = 1988) -> str:
+    """Fill an empty database with the demo agency; returns a one-line summary.
+
+    History runs about four years back from `today`, so the demo always looks current:
+    most officers are on track, a few are short, some are on leave, one has separated.
+    """
+    today = today or date.today()
+    if db.execute("SELECT count(*) FROM agency").fetchone()[0]:
+        raise ConflictError("This database already has an agency; the demo needs an empty one.")
+    rng = random.Random(seed)
+    init_agency(db, DEMO_ACTOR, DEMO_AGENCY)
+
+    officers = _add_officers(db, rng, today)
+    records = _add_training(db, rng, today, officers)
+    leave = _add_leave_and_separation(db, today, officers)
+    return (
+        f"{len(officers)} officers, {records} training records, {leave} leave periods, "
+        f"agency {DEMO_AGENCY['name']} ({DEMO_AGENCY['state']})"
+    )
+
+
+@dataclass
+class _DemoOfficer:
+    id: int
+    hire: date
+    unit: str
+    diligence: float  # how reliably they show up to training
+    cit: bool
+
+
+def _add_officers(db: Database, rng: random.Random, today: date) -> list[_DemoOfficer]:
+    ranks = ["Chief"] + ["Lieutenant"] * 2 + ["Sergeant"] * 6 + ["Detective"] * 5 + ["Officer"] * 26
+    shifts = ["Days", "Evenings", "Nights"]
+    people: list[_DemoOfficer] = []
+    for index, rank in enumerate(ranks):
+        unit = "Investigations" if rank == "Detective" else "Patrol"
+        if rank in ("Chief", "Lieutenant"):
+            unit = "Administration"
+        shift = "Days" if unit != "Patrol" else shifts[index % 3]
+        # A few recent hires show new-hire proration; most have years of service.
+        if index in (37, 38, 39):
+            hire = today - timedelta(days=rng.randint(60, 300))
+        else:
+            hire = date(today.year - rng.randint(4, 24), rng.randint(1, 12), rng.randint(1, 28))
+        license_date = hire - timedelta(days=rng.randint(20, 120))
+        badge = f"{1000 + index * 7 + rng.randint(0, 5)}"
+        officer_id = add_officer(
+            db,
+            DEMO_ACTOR,
+            {
+                "badge": badge,
+                "last_name": _LAST[index],
+                "first_name": _FIRST[index],
+                "rank": rank,
+                "unit": unit,
+                "shift": shift,
+                "hire_date": hire,
+                "license_date": license_date,
+                "state_id": f"IL-{rng.randint(100000, 999999)}",
+                "email": f"{_FIRST[index][0].lower()}.{badge}@millbrook-pd.example",
+            },
+        )
+        # Most are diligent; a handful drift behind, which is what the app must catch.
+        diligence = 0.25 if index in (5, 12, 21, 30) else rng.uniform(0.75, 1.0)
+        cit = unit == "Patrol" and index % 4 == 1
+        people.append(_DemoOfficer(officer_id, hire, unit, diligence, cit))
+    return people
+
+
+def _session_dates(rng: random.Random, year: int, count: int, today: date) -> list[date]:
+    dates = []
+    for session in range(count):
+        month = rng.randint(1, 6) if session == 0 else rng.randint(7, 12)
+        day = date(year, month, rng.randint(3, 26))
+        if day <= today - timedelta(days=3):
+            dates.append(day)
+    return dates
+
+
+def _add_training(
+    db: Database, rng: random.Random, today: date, officers: list[_DemoOfficer]
+) -> int:
+    count = 0
+    for year in range(today.year - 4, today.year + 1):
+        for course in _COURSES:
+            for held in _session_dates(rng, year, course.per_year, today):
+                attendees = [
+                    Attendee(officer.id, *_scores(rng, course))
+                    for officer in officers
+                    if officer.hire < held
+                    and rng.random() < course.attendance * officer.diligence * 1.15
+                ]
+                if attendees:
+                    count += _record(db, rng, course, held, attendees)
+    # The CIT cohort: a 40-hour course three years ago, a refresher for some since.
+    cohort = [o for o in officers if o.cit]
+    cit_day = date(today.year - 3, 4, 14)
+    eligible = [Attendee(o.id, *_scores(rng, CIT_COURSE)) for o in cohort if o.hire < cit_day]
+    count += _record(db, rng, CIT_COURSE, cit_day, eligible)
+    late = [Attendee(o.id, *_scores(rng, CIT_COURSE)) for o in cohort if o.hire >= cit_day]
+    if late:
+        count += _record(
+            db, rng, CIT_COURSE, min(today - timedelta(days=20), date(today.year, 3, 9)), late
+        )
+    refresher_day = date(today.year - 1, 10, 6)
+    refreshed = [
+        Attendee(o.id, *_scores(rng, CIT_REFRESHER)) for o in cohort[::2] if o.hire < cit_day
+    ]
+    count += _record(db, rng, CIT_REFRESHER, refresher_day, refreshed)
+    return count
+
+
+def _scores(rng: random.Random, course: _Course) -> tuple[float | None, float | None]:
+    if "de_escalation" not in course.topics:
+        return (None, None)
+    pre = rng.randint(55, 80)
+    return (float(pre), float(min(100, pre + rng.randint(5, 25))))
+
+
+def _record(
+    db: Database, rng: random.Random, course: _Course, held: date, attendees: list[Attendee]
+) -> int:
+    if not attendees:
+        return 0
+    record_class(
+        db,
+        DEMO_ACTOR,
+        {
+            "course": course.title,
+            "course_number": course.number,
+            "completed": held,
+            "hours": course.hours,
+            "topics": course.topics,
+            "delivery": course.delivery,
+            "provider": "Millbrook PD Training Unit"
+            if course.delivery != "online"
+            else "ILETSB Online",
+            "instructor": rng.choice(_INSTRUCTORS),
+        },
+        attendees,
+    )
+    return len(attendees)
+
+
+def _add_leave_and_separation(db: Database, today: date, officers: list[_DemoOfficer]) -> int:
+    leave = [
+        (
+            officers[8].id,
+            today - timedelta(days=200),
+            today - timedelta(days=80),
+            "Medical leave (injury)",
+        ),
+        (
+            officers[17].id,
+            today - timedelta(days=400),
+            today - timedelta(days=160),
+            "Military deployment",
+        ),
+        (officers[26].id, today - timedelta(days=45), today + timedelta(days=60), "Parental leave"),
+    ]
+    for officer_id, start, end, reason in leave:
+        add_exemption(db, DEMO_ACTOR, officer_id, {"start": start, "end": end, "reason": reason})
+    set_officer_status(db, DEMO_ACTOR, officers[26].id, "leave", reason="parental leave")
+    separate_officer(db, DEMO_ACTOR, officers[33].id, today - timedelta(days=120), reason="Retired")
+    return len(leave)
