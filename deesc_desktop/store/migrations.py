@@ -192,7 +192,35 @@ def m001_initial(db: Database) -> None:
     )
 
 
+@migrations()
+def m002_requirements(db: Database) -> None:
+    """Agency-defined requirements and rule packs loaded from a file, as JSON definitions.
+
+    The state's built-in pack is read from resources/rules at run time; rows here add to it,
+    or replace a built-in requirement that has the same id.
+    """
+    _run(
+        db,
+        [
+            """
+            CREATE TABLE requirements (
+                id TEXT PRIMARY KEY CHECK (length(trim(id)) > 0),
+                title TEXT NOT NULL,
+                origin TEXT NOT NULL,
+                definition TEXT NOT NULL CHECK (json_valid(definition)),
+                active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+                version INTEGER NOT NULL DEFAULT 1,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                updated_by TEXT NOT NULL
+            )
+            """,
+        ],
+    )
+
+
 def known_names() -> list[str]:
     """Names of every migration this version of the app knows, in order."""
     # pending() against an empty in-memory database lists every step, without private API.
     return [migration.name for migration in migrations.pending(Database(memory=True))]
+

@@ -1,69 +1,31 @@
-"""The `deesc` command: set up, import, export, check, back up and restore from a terminal."""
+"""`deesc` commands for the records themselves: set up, demo, import, export, check, backup."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
-import json
 import sys
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sqlite_utils import Database
-
-from deesc_desktop import __version__
-from deesc_desktop.core.auth import Actor, Role
-from deesc_desktop.paths import DB_ENV_VAR, default_db_path
-from deesc_desktop.services.errors import ServiceError
-from deesc_desktop.store.database import DatabaseError, open_database
-
-EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
-MAX_ERRORS_SHOWN = 100
-"""A file with thousands of bad rows shows the first hundred; the count says how many more."""
-
-
-class Refused(Exception):
-    """Input the command refuses; the message goes to stderr and the exit status is 1."""
-
-
-def _actor() -> Actor:
-    # Until sign-in lands, the command acts as the administrator under the OS account's name.
-    return Actor(f"{getpass.getuser()} (command line)", Role.ADMIN)
-
-
-def _db_path(args: argparse.Namespace) -> Path:
-    return Path(args.db).expanduser() if args.db else default_db_path()
-
-
-def _open(args: argparse.Namespace, *, need_agency: bool = True) -> Database:
-    path = _db_path(args)
-    if not path.exists() and need_agency:
-        raise Refused(
-            f"There is no database at {path}. Create one with `deesc init` "
-            "or load the demo agency with `deesc demo`."
-        )
-    db = open_database(path)
-    if need_agency and db.execute("SELECT count(*) FROM agency").fetchone()[0] == 0:
-        db.close()
-        raise Refused(f"{path} has no agency yet. Run `deesc init` first.")
-    return db
-
-
-def _print_json(value: object) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False))
-
-
-# --- commands -------------------------------------------------------------------------------
+from deesc_desktop.cli.common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    MAX_ERRORS_SHOWN,
+    AddCommand,
+    actor,
+    db_path,
+    open_db,
+)
+from deesc_desktop.store.database import open_database
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     from deesc_desktop.services.agency import init_agency
 
-    db = _open(args, need_agency=False)
+    db = open_db(args, need_agency=False)
     try:
         agency = init_agency(
             db,
-            _actor(),
+            actor(),
             {
                 "name": args.name,
                 "state": args.state,
@@ -73,14 +35,14 @@ def cmd_init(args: argparse.Namespace) -> int:
         )
     finally:
         db.close()
-    print(f"Created {agency.name} ({agency.state}) in {_db_path(args)}")
+    print(f"Created {agency.name} ({agency.state}) in {db_path(args)}")
     return EXIT_OK
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from deesc_desktop.demo import load_demo
 
-    path = _db_path(args)
+    path = db_path(args)
     db = open_database(path)
     try:
         summary = load_demo(db)
@@ -93,9 +55,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from deesc_desktop.services.imports import import_file
 
-    db = _open(args)
+    db = open_db(args)
     try:
-        report = import_file(db, _actor(), args.kind, Path(args.file), dry_run=args.dry_run)
+        report = import_file(db, actor(), args.kind, Path(args.file), dry_run=args.dry_run)
     finally:
         db.close()
     if not report.ok:
@@ -119,7 +81,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from deesc_desktop.services.export import export_roster, export_training
 
     out = Path(args.output or f"{args.kind}.csv")
-    db = _open(args)
+    db = open_db(args)
     try:
         count = (export_roster if args.kind == "roster" else export_training)(db, out)
     finally:
@@ -131,14 +93,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from deesc_desktop.services.maintenance import check_database
 
-    db = _open(args, need_agency=False)
+    db = open_db(args, need_agency=False)
     try:
         report = check_database(db)
     finally:
         db.close()
     if report.ok:
         print(
-            f"{_db_path(args)}: OK (integrity, foreign keys, {report.audit_entries} audit entries)"
+            f"{db_path(args)}: OK (integrity, foreign keys, {report.audit_entries} audit entries)"
         )
         return EXIT_OK
     for problem in report.problems:
@@ -149,11 +111,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from deesc_desktop.services.maintenance import backup_database
 
-    db = _open(args, need_agency=False)
+    db = open_db(args, need_agency=False)
     try:
-        target = backup_database(
-            db, _actor(), _db_path(args), Path(args.dest) if args.dest else None
-        )
+        target = backup_database(db, actor(), db_path(args), Path(args.dest) if args.dest else None)
     finally:
         db.close()
     print(f"Backed up to {target}")
@@ -163,36 +123,17 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from deesc_desktop.services.maintenance import restore_database
 
-    db = _open(args, need_agency=False)
+    db = open_db(args, need_agency=False)
     try:
-        safety = restore_database(db, _actor(), _db_path(args), Path(args.file))
+        safety = restore_database(db, actor(), db_path(args), Path(args.file))
     finally:
         db.close()
     print(f"Restored {args.file}. The previous contents were saved to {safety}")
     return EXIT_OK
 
 
-# --- parser ---------------------------------------------------------------------------------
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="deesc",
-        description="Training records, compliance, CIT and de-escalation bonus claims "
-        "for a police agency, from the command line.",
-        epilog=f"The database is chosen by --db, else ${DB_ENV_VAR}, else {default_db_path()}.",
-    )
-    parser.add_argument("--version", action="version", version=f"deesc {__version__}")
-    parser.add_argument("--db", metavar="PATH", help="the database file to use")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-
-    def add(
-        name: str, handler: Callable[[argparse.Namespace], int], text: str
-    ) -> argparse.ArgumentParser:
-        command = sub.add_parser(name, help=text, description=text)
-        command.set_defaults(handler=handler)
-        return command
-
+def register(add: AddCommand) -> None:
+    """Add this module's commands to the `deesc` parser."""
     init = add("init", cmd_init, "create the agency in a new database")
     init.add_argument(
         "--name", required=True, help="agency name, e.g. 'Millbrook Police Department'"
@@ -231,19 +172,3 @@ def build_parser() -> argparse.ArgumentParser:
 
     restore = add("restore", cmd_restore, "replace the database with a verified backup")
     restore.add_argument("file", help="the backup .db file")
-    return parser
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `deesc` console script; returns the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    try:
-        return int(args.handler(args))
-    except (Refused, ServiceError, DatabaseError) as exc:
-        print(f"deesc: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,50 @@
+"""The `deesc` command: administrators' and scripts' way into the records."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from deesc_desktop import __version__
+from deesc_desktop.cli import records
+from deesc_desktop.cli.common import EXIT_REFUSED, Handler, Refused
+from deesc_desktop.paths import DB_ENV_VAR, default_db_path
+from deesc_desktop.services.errors import ServiceError
+from deesc_desktop.store.database import DatabaseError
+
+COMMAND_MODULES = [records]
+"""Each module adds its commands through register(add); the order is the help's order."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole `deesc` parser, with every module's commands."""
+    parser = argparse.ArgumentParser(
+        prog="deesc",
+        description="Training records, compliance, CIT and de-escalation bonus claims "
+        "for a police agency, from the command line.",
+        epilog=f"The database is chosen by --db, else ${DB_ENV_VAR}, else {default_db_path()}.",
+    )
+    parser.add_argument("--version", action="version", version=f"deesc {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="the database file to use")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, handler: Handler, text: str) -> argparse.ArgumentParser:
+        command = sub.add_parser(name, help=text, description=text)
+        command.set_defaults(handler=handler)
+        return command
+
+    for module in COMMAND_MODULES:
+        module.register(add)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `deesc` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except (Refused, ServiceError, DatabaseError) as exc:
+        print(f"deesc: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
