@@ -1,0 +1,212 @@
+"""`deesc compliance` and `deesc rules`: who is compliant with what, and the rules behind it."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from datetime import date
+from pathlib import Path
+
+from deesc_desktop.cli.common import (
+    EXIT_OK,
+    EXIT_REFUSED,
+    AddCommand,
+    Refused,
+    actor,
+    open_db,
+    print_json,
+)
+from deesc_desktop.core.compliance import Status, result_to_dict
+from deesc_desktop.core.dates import parse_date
+from deesc_desktop.core.hours import format_hours
+from deesc_desktop.core.rules import requirement_to_dict
+
+STATUS_WORDS = {
+    Status.COMPLIANT: "compliant",
+    Status.DUE_SOON: "due soon",
+    Status.IN_PROGRESS: "in progress",
+    Status.NON_COMPLIANT: "NON-COMPLIANT",
+    Status.EXEMPT: "exempt",
+    Status.NOT_APPLICABLE: "n/a",
+}
+
+
+def _as_of(args: argparse.Namespace) -> date:
+    if not args.as_of:
+        return date.today()
+    try:
+        return parse_date(args.as_of)
+    except ValueError as exc:
+        raise Refused(f"--as-of: {exc}") from None
+
+
+def cmd_compliance(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.compliance import (
+        department_compliance,
+        officer_compliance_by_badge,
+    )
+
+    as_of = _as_of(args)
+    db = open_db(args)
+    try:
+        if args.badge:
+            people = [officer_compliance_by_badge(db, args.badge, as_of)]
+        else:
+            people = department_compliance(
+                db, as_of, include_separated=args.include_separated, requirement_id=args.requirement
+            )
+    finally:
+        db.close()
+    rows = [
+        (person.officer, result)
+        for person in people
+        for result in person.results
+        if args.requirement is None or result.requirement_id == args.requirement
+    ]
+    if args.format == "json":
+        print_json(
+            {
+                "as_of": as_of.isoformat(),
+                "results": [
+                    {
+                        "badge": officer.badge,
+                        "officer": officer.display_name,
+                        **result_to_dict(result),
+                    }
+                    for officer, result in rows
+                ],
+            }
+        )
+    elif args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(
+            [
+                "badge",
+                "officer",
+                "requirement_id",
+                "status",
+                "window_start",
+                "window_end",
+                "required_hours",
+                "earned_hours",
+                "shortfall_hours",
+                "due_date",
+                "explanation",
+            ]
+        )
+        for officer, result in rows:
+            data = result_to_dict(result)
+            writer.writerow(
+                [
+                    officer.badge,
+                    officer.display_name,
+                    result.requirement_id,
+                    result.status.value,
+                    data["window_start"] or "",
+                    data["window_end"] or "",
+                    _maybe(data["adjusted_required_hours"]),
+                    _maybe(data["earned_hours"]),
+                    _maybe(data["shortfall_hours"]),
+                    data["due_date"] or "",
+                    result.explanation,
+                ]
+            )
+    else:
+        print(f"Compliance as of {as_of.isoformat()}")
+        for officer, result in rows:
+            hours = ""
+            if result.earned is not None and result.adjusted_required is not None:
+                hours = f"{format_hours(result.earned)}/{format_hours(result.adjusted_required)} h"
+            due = result.due_date.isoformat() if result.due_date else ""
+            name, requirement = officer.display_name[:24], result.requirement_id[:28]
+            print(
+                f"{officer.badge:>8}  {name:<24}  {requirement:<28}"
+                f"  {STATUS_WORDS[result.status]:<13}  {hours:>13}  {due}"
+            )
+        if args.badge:
+            print()
+            for _, result in rows:
+                print(f"{result.requirement_title}: {result.explanation}")
+    return EXIT_OK
+
+
+def _maybe(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.requirements import (
+        builtin_packs,
+        list_requirements,
+        load_requirements_file,
+    )
+
+    if args.action == "packs":
+        for code, path in builtin_packs().items():
+            print(f"{code}  {path.name}")
+        return EXIT_OK
+    db = open_db(args)
+    try:
+        if args.action == "load":
+            if not args.target:
+                raise Refused("say which file: deesc rules load FILE.toml")
+            ids = load_requirements_file(db, actor(), Path(args.target))
+            print(f"Loaded {len(ids)} requirement(s) from {args.target}: {', '.join(ids)}")
+            return EXIT_OK
+        listed = list_requirements(db)
+    finally:
+        db.close()
+    if args.action == "list":
+        if args.format == "json":
+            print_json(
+                [
+                    {
+                        "id": i.requirement.id,
+                        "title": i.requirement.title,
+                        "origin": i.origin,
+                        "active": i.active,
+                        "summary": i.requirement.summary(),
+                    }
+                    for i in listed
+                ]
+            )
+            return EXIT_OK
+        for item in listed:
+            flag = "" if item.active else "  (switched off)"
+            print(
+                f"{item.requirement.id:<28}  {item.origin:<14}  {item.requirement.summary()}{flag}"
+            )
+        return EXIT_OK
+    for item in listed:
+        if item.requirement.id == args.target:
+            if args.format == "json":
+                print_json(requirement_to_dict(item.requirement))
+            else:
+                r = item.requirement
+                print(f"{r.id}: {r.title}\n  {r.summary()}")
+                print(f"  source: {r.source}\n  origin: {item.origin}")
+                if r.notes:
+                    print("  notes: " + " ".join(r.notes.split()))
+            return EXIT_OK
+    print(
+        f"deesc: there is no requirement {args.target!r}; see `deesc rules list`", file=sys.stderr
+    )
+    return EXIT_REFUSED
+
+
+def register(add: AddCommand) -> None:
+    """Add this module's commands to the `deesc` parser."""
+    comp = add("compliance", cmd_compliance, "each officer against each requirement, with status")
+    comp.add_argument("--as-of", metavar="DATE", help="evaluate as of this date (default today)")
+    comp.add_argument("--badge", help="one officer, with the explanation of each result")
+    comp.add_argument(
+        "--requirement", metavar="ID", help="one requirement (see `deesc rules list`)"
+    )
+    comp.add_argument("--include-separated", action="store_true", help="include separated officers")
+    comp.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    rules = add("rules", cmd_rules, "the requirements in force: list, show one, load a pack file")
+    rules.add_argument("action", choices=["list", "show", "load", "packs"])
+    rules.add_argument("target", nargs="?", help="a requirement id (show) or a .toml file (load)")
+    rules.add_argument("--format", choices=["table", "json"], default="table")

@@ -1,0 +1,126 @@
+"""Compliance for the department or one officer, as of a date, from the records in the file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlite_utils import Database
+
+from deesc_desktop.core.compliance import (
+    RequirementResult,
+    Status,
+    evaluate_department,
+    evaluate_officer,
+)
+from deesc_desktop.core.models import Agency, Certification, Officer
+from deesc_desktop.services.errors import NotFoundError, ServiceError
+from deesc_desktop.services.requirements import active_requirements
+from deesc_desktop.store.queries import (
+    get_agency,
+    get_officer,
+    load_exemptions,
+    load_officers,
+    load_records,
+    officer_by_badge,
+)
+
+
+def _certifications(db: Database, ids: Sequence[int] | None) -> dict[int, list[Certification]]:
+    return {}
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerCompliance:
+    """One officer and their result on each requirement in force."""
+
+    officer: Officer
+    results: tuple[RequirementResult, ...]
+
+    @property
+    def worst(self) -> Status:
+        """The status that most needs attention, for a one-word roster column."""
+        return worst_status(result.status for result in self.results)
+
+
+_SEVERITY = [
+    Status.NON_COMPLIANT,
+    Status.DUE_SOON,
+    Status.IN_PROGRESS,
+    Status.COMPLIANT,
+    Status.EXEMPT,
+    Status.NOT_APPLICABLE,
+]
+
+
+def worst_status(statuses: object) -> Status:
+    """The first of non-compliant, due soon, in progress, compliant, exempt, not applicable."""
+    seen = set(statuses)  # type: ignore[call-overload]
+    for status in _SEVERITY:
+        if status in seen:
+            return status
+    return Status.NOT_APPLICABLE
+
+
+def _agency(db: Database) -> Agency:
+    agency = get_agency(db)
+    if agency is None:
+        raise ServiceError("This database has no agency yet; run `deesc init` first.")
+    return agency
+
+
+def department_compliance(
+    db: Database,
+    as_of: date,
+    *,
+    include_separated: bool = False,
+    requirement_id: str | None = None,
+) -> list[OfficerCompliance]:
+    """Every officer against every requirement in force on `as_of`, in a handful of queries."""
+    agency = _agency(db)
+    requirements = active_requirements(db)
+    if requirement_id is not None:
+        requirements = [r for r in requirements if r.id == requirement_id]
+        if not requirements:
+            raise NotFoundError(f"There is no requirement {requirement_id} for this agency.")
+    officers = load_officers(db, include_separated=include_separated)
+    results = evaluate_department(
+        officers,
+        requirements,
+        load_records(db),
+        load_exemptions(db),
+        _certifications(db, None),
+        as_of,
+        agency,
+    )
+    by_officer: dict[int, list[RequirementResult]] = {officer.id: [] for officer in officers}
+    for result in results:
+        by_officer[result.officer_id].append(result)
+    return [OfficerCompliance(officer, tuple(by_officer[officer.id])) for officer in officers]
+
+
+def officer_compliance(db: Database, officer_id: int, as_of: date) -> OfficerCompliance:
+    """One officer's results with explanations, fast enough to show on a click."""
+    agency = _agency(db)
+    officer = get_officer(db, officer_id)
+    if officer is None:
+        raise NotFoundError(f"There is no officer with id {officer_id}.")
+    results = evaluate_officer(
+        officer,
+        active_requirements(db),
+        load_records(db, [officer_id]).get(officer_id, []),
+        load_exemptions(db, [officer_id]).get(officer_id, []),
+        _certifications(db, [officer_id]).get(officer_id, []),
+        as_of,
+        agency,
+    )
+    return OfficerCompliance(officer, tuple(results))
+
+
+def officer_compliance_by_badge(db: Database, badge: str, as_of: date) -> OfficerCompliance:
+    """The same, found by badge as the CLI is given it."""
+    officer = officer_by_badge(db, badge)
+    if officer is None:
+        raise NotFoundError(f'There is no officer with badge "{badge}".')
+    return officer_compliance(db, officer.id, as_of)

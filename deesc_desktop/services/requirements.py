@@ -1,0 +1,163 @@
+"""Which requirements apply to the agency: its state's built-in pack plus its own additions."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from deesc_desktop.core.auth import Actor, Permission
+from deesc_desktop.core.rules import (
+    Requirement,
+    RulePack,
+    RulePackError,
+    builtin_pack_paths,
+    load_pack,
+    requirement_from_dict,
+    requirement_to_dict,
+)
+from deesc_desktop.paths import resource
+from deesc_desktop.services.common import insert_row, stamp
+from deesc_desktop.services.errors import NotFoundError, ServiceError, require
+from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.queries import get_agency, topic_codes
+
+
+@dataclass(frozen=True, slots=True)
+class ListedRequirement:
+    """A requirement as the agency sees it: where it comes from and whether it is used."""
+
+    requirement: Requirement
+    origin: str  # "pack:IL" for built-in, "agency" or "file:NAME.toml" for the agency's own
+    active: bool
+
+    @property
+    def builtin(self) -> bool:
+        return self.origin.startswith("pack:")
+
+
+def builtin_packs() -> dict[str, Path]:
+    """The rule packs shipped with the app, by state code."""
+    return builtin_pack_paths(resource("rules"))
+
+
+def builtin_pack(state: str) -> RulePack | None:
+    """The shipped pack for a state, or None when the app has none for it."""
+    path = builtin_packs().get(state.upper())
+    return load_pack(path) if path else None
+
+
+def list_requirements(db: Database) -> list[ListedRequirement]:
+    """The state pack's requirements then the agency's own, each with origin and active flag.
+
+    An agency requirement with the id of a built-in one replaces it (a deactivated one
+    switches it off).
+    """
+    agency = get_agency(db)
+    pack = builtin_pack(agency.state) if agency else None
+    own = {
+        row[0]: (row[1], bool(row[2]), json.loads(row[3]))
+        for row in db.execute("SELECT id, origin, active, definition FROM requirements ORDER BY id")
+    }
+    topics = topic_codes(db)
+    listed: list[ListedRequirement] = []
+    if pack is not None:
+        listed = [
+            ListedRequirement(requirement, f"pack:{pack.jurisdiction}", True)
+            for requirement in pack.requirements
+            if requirement.id not in own
+        ]
+    for origin, active, definition in own.values():
+        requirement = requirement_from_dict(definition, extra_topics=topics)
+        listed.append(ListedRequirement(requirement, origin, active))
+    return listed
+
+
+def active_requirements(db: Database) -> list[Requirement]:
+    """The requirements compliance is measured against."""
+    return [item.requirement for item in list_requirements(db) if item.active]
+
+
+def load_requirements_file(db: Database, actor: Actor, path: Path) -> list[str]:
+    """Add or replace the agency's requirements from a rule-pack TOML file; returns their ids.
+
+    The whole file is refused, naming file, requirement and field, if any part is wrong.
+    """
+    require(actor, Permission.MANAGE_REQUIREMENTS)
+    try:
+        pack = load_pack(path, extra_topics=topic_codes(db))
+    except RulePackError as exc:
+        raise ServiceError(str(exc)) from None
+    if not pack.requirements:
+        raise ServiceError(f"{path.name} holds no requirements.")
+    with db.atomic():
+        audit = AuditWriter(db, actor.username)
+        for code, label in pack.topics:
+            if code not in topic_codes(db):
+                db.execute(
+                    "INSERT INTO topics (code, label, builtin) VALUES (?, ?, 0)", [code, label]
+                )
+                audit.record("insert", "topics", code, after={"code": code, "label": label})
+        for requirement in pack.requirements:
+            _save(audit, requirement, f"file:{path.name}")
+    return [requirement.id for requirement in pack.requirements]
+
+
+def _save(audit: AuditWriter, requirement: Requirement, origin: str) -> None:
+    db = audit.db
+    values = {
+        "title": requirement.title,
+        "origin": origin,
+        "definition": json.dumps(requirement_to_dict(requirement), sort_keys=True),
+        "active": 1,
+    }
+    existing = db.execute(
+        "SELECT rowid FROM requirements WHERE id = ?", [requirement.id]
+    ).fetchone()
+    if existing is None:
+        insert_row(audit, "requirements", {"id": requirement.id, **values, **stamp(audit)})
+    else:
+        _update(audit, requirement.id, values)
+
+
+def _update(audit: AuditWriter, requirement_id: str, values: dict[str, object]) -> bool:
+    # requirements are keyed by their text id, so update_row's integer-id path is not used.
+    db = audit.db
+    before = db.execute("SELECT * FROM requirements WHERE id = ?", [requirement_id])
+    names = [c[0] for c in before.description]
+    row = before.fetchone()
+    if row is None:
+        raise NotFoundError(f"There is no agency requirement {requirement_id}.")
+    old = dict(zip(names, row, strict=True))
+    if all(old[k] == v for k, v in values.items()):
+        return False
+    db.execute(
+        f"UPDATE requirements SET {', '.join(f'{k} = ?' for k in values)}, version = version + 1,"
+        " updated_at = ?, updated_by = ? WHERE id = ?",
+        [*values.values(), audit.at, audit.username, requirement_id],
+    )
+    new = db.execute("SELECT * FROM requirements WHERE id = ?", [requirement_id]).fetchone()
+    audit.record(
+        "update",
+        "requirements",
+        requirement_id,
+        before=old,
+        after=dict(zip(names, new, strict=True)),
+    )
+    return True
+
+
+def set_requirement_active(db: Database, actor: Actor, requirement_id: str, active: bool) -> bool:
+    """Switch a requirement on or off for this agency (a built-in one gets an agency copy)."""
+    require(actor, Permission.MANAGE_REQUIREMENTS)
+    with db.atomic():
+        audit = AuditWriter(db, actor.username)
+        if db.execute("SELECT 1 FROM requirements WHERE id = ?", [requirement_id]).fetchone():
+            return _update(audit, requirement_id, {"active": int(active)})
+        for item in list_requirements(db):
+            if item.requirement.id == requirement_id:
+                _save(audit, item.requirement, "agency")
+                return _update(audit, requirement_id, {"active": int(active)})
+    raise NotFoundError(f"There is no requirement {requirement_id}.")

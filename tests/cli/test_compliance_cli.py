@@ -1,0 +1,111 @@
+"""`deesc compliance` and `deesc rules` as scripts use them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_cli import run
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "demo.db"
+    assert run(capsys, "--db", str(path), "demo")[0] == 0
+    return path
+
+
+def test_compliance_json_has_the_documented_fields(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys, "--db", str(demo_db), "compliance", "--format", "json", "--as-of", "2026-11-22"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["as_of"] == "2026-11-22"
+    first = data["results"][0]
+    for field in (
+        "badge",
+        "officer",
+        "requirement_id",
+        "window_start",
+        "window_end",
+        "required_hours",
+        "adjusted_required_hours",
+        "earned_hours",
+        "shortfall_hours",
+        "sub_minimums",
+        "due_date",
+        "status",
+        "explanation",
+    ):
+        assert field in first
+    assert len({r["badge"] for r in data["results"]}) == 39
+    statuses = {r["status"] for r in data["results"]}
+    assert {"compliant", "non_compliant", "in_progress", "due_soon"} <= statuses
+
+
+def test_compliance_for_one_badge_prints_explanations(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys, "--db", str(demo_db), "compliance", "--badge", "1036", "--as-of", "2026-11-22"
+    )
+    assert code == 0
+    assert "In-service training: 30 hours every 3 years:" in out
+    assert "of 30.0 total hours" in out
+
+
+def test_compliance_refuses_bad_dates_and_unknown_badges(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "--db", str(demo_db), "compliance", "--as-of", "2026-02-30")
+    assert code == 1 and '--as-of: "2026-02-30" is not a date' in err
+    code, _, err = run(capsys, "--db", str(demo_db), "compliance", "--badge", "nobody")
+    assert code == 1 and 'no officer with badge "nobody"' in err
+
+
+def test_compliance_csv_has_one_row_per_officer_and_requirement(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys,
+        "--db",
+        str(demo_db),
+        "compliance",
+        "--format",
+        "csv",
+        "--requirement",
+        "IL-inservice-30h",
+    )
+    lines = out.strip().splitlines()
+    assert code == 0 and lines[0].startswith("badge,officer,requirement_id,status")
+    assert len(lines) == 1 + 39
+
+
+def test_rules_list_show_and_packs(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "--db", str(demo_db), "rules", "list", "--format", "json")
+    ids = {r["id"]: r["origin"] for r in json.loads(out)}
+    assert ids == {
+        "IL-inservice-30h": "pack:IL",
+        "MPD-firearms-annual": "file:millbrook-requirements.toml",
+        "MPD-deescalation-annual": "file:millbrook-requirements.toml",
+    }
+    code, out, _ = run(capsys, "--db", str(demo_db), "rules", "show", "IL-inservice-30h")
+    assert code == 0 and "50 ILCS 705/10.6" in out
+    code, _, err = run(capsys, "--db", str(demo_db), "rules", "show", "XX-1")
+    assert code == 1 and "no requirement" in err
+    code, out, _ = run(capsys, "rules", "packs")
+    assert code == 0 and {"IL", "TX", "OH", "NJ"} <= {line.split()[0] for line in out.splitlines()}
+
+
+def test_rules_load_refuses_a_bad_file(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('jurisdiction = "X"\nname = "X"\nversion = "1"\n[[requirements]]\nid = "X-1"\n')
+    code, _, err = run(capsys, "--db", str(demo_db), "rules", "load", str(bad))
+    assert code == 1 and "bad.toml, requirement X-1" in err

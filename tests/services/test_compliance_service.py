@@ -1,0 +1,119 @@
+"""Compliance from the database: bulk equals per-officer, rules in force by date, agency rules."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from deesc_desktop.core.auth import Actor
+from deesc_desktop.core.compliance import Status
+from deesc_desktop.demo import load_demo
+from deesc_desktop.services.compliance import department_compliance, officer_compliance
+from deesc_desktop.services.errors import ServiceError
+from deesc_desktop.services.officers import add_officer
+from deesc_desktop.services.requirements import (
+    active_requirements,
+    list_requirements,
+    load_requirements_file,
+    set_requirement_active,
+)
+from deesc_desktop.services.training import record_class
+from deesc_desktop.store import open_database
+from tests.conftest import table_counts
+
+TODAY = date(2026, 11, 22)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Database:
+    db = open_database(tmp_path_factory.mktemp("demo") / "demo.db")
+    load_demo(db, today=TODAY)
+    return db
+
+
+def test_department_results_equal_each_officers_own(demo: Database) -> None:
+    bulk = department_compliance(demo, TODAY)
+    assert len(bulk) == 39  # the separated officer is left out by default
+    for person in bulk:
+        single = officer_compliance(demo, person.officer.id, TODAY)
+        assert single.results == person.results
+
+
+def test_demo_has_a_mix_of_statuses_a_sergeant_must_act_on(demo: Database) -> None:
+    statuses = {r.status for p in department_compliance(demo, TODAY) for r in p.results}
+    assert {Status.COMPLIANT, Status.DUE_SOON, Status.IN_PROGRESS, Status.NON_COMPLIANT} <= statuses
+
+
+def test_separated_officer_is_included_on_request(demo: Database) -> None:
+    everyone = department_compliance(demo, TODAY, include_separated=True)
+    assert len(everyone) == 40
+    (gone,) = [p for p in everyone if p.officer.status == "separated"]
+    assert all(r.status is Status.NOT_APPLICABLE for r in gone.results)
+
+
+def test_an_old_as_of_date_uses_the_rules_then_in_force(demo: Database) -> None:
+    # The Illinois 30-hour rule took effect 2022-07-01; the agency's de-escalation rule
+    # on 2022-01-01; firearms in 2020.
+    ids = {
+        r.requirement_id for p in department_compliance(demo, date(2021, 6, 1)) for r in p.results
+    }
+    assert ids == {"MPD-firearms-annual"}
+
+
+def test_class_recorded_changes_an_officers_status(db: Database, admin: Actor) -> None:
+    officer_id = add_officer(
+        db,
+        admin,
+        {"badge": "5", "last_name": "Walsh", "first_name": "B", "hire_date": "2010-01-01"},
+    )
+    as_of = date(2024, 12, 1)
+    (before,) = officer_compliance(db, officer_id, as_of).results
+    assert before.status is Status.IN_PROGRESS and before.earned == 0
+    # 12 h scenario use of force/de-escalation + 6 h scenario traffic stops + 12 h first aid
+    # = 30 h in the 2022-07-01..2025-06-30 cycle: every Illinois minimum met.
+    for when, hours, topics, delivery in (
+        ("2023-03-01", 12, "use_of_force:6;de_escalation:6", "scenario"),
+        ("2023-09-01", 6, "high_risk_traffic_stops", "scenario"),
+        ("2024-02-01", 12, "first_aid", "classroom"),
+    ):
+        values = {"course": f"Class {when}", "completed": when, "hours": hours}
+        record_class(db, admin, {**values, "topics": topics, "delivery": delivery}, [officer_id])
+    (after,) = officer_compliance(db, officer_id, as_of).results
+    assert after.status is Status.COMPLIANT, after.explanation
+    assert after.earned == 3000 and after.shortfall == 0
+
+
+def test_loading_a_pack_file_adds_requirements_and_a_bad_one_writes_nothing(
+    db: Database, admin: Actor, tmp_path: Path
+) -> None:
+    good = tmp_path / "agency.toml"
+    good.write_text(
+        'jurisdiction = "TPD"\nname = "Test PD"\nversion = "1"\n\n[[requirements]]\n'
+        'id = "TPD-wellness"\ntitle = "Wellness, 2 hours a year"\neffective_from = 2024-01-01\n'
+        'hours = 2\ntopics = ["officer_wellness"]\nperiod = { kind = "calendar_year" }\n'
+        'source = "Policy 7"\n'
+    )
+    assert load_requirements_file(db, admin, good) == ["TPD-wellness"]
+    assert [r.id for r in active_requirements(db)] == ["IL-inservice-30h", "TPD-wellness"]
+    bad = tmp_path / "typo.toml"
+    bad.write_text(good.read_text().replace('kind = "calendar_year"', 'kind = "yearly"'))
+    before = table_counts(db)
+    with pytest.raises(ServiceError) as caught:
+        load_requirements_file(db, admin, bad)
+    assert "typo.toml, requirement TPD-wellness, field period.kind" in str(caught.value)
+    assert table_counts(db) == before
+
+
+def test_switching_a_builtin_requirement_off_is_audited(db: Database, admin: Actor) -> None:
+    assert set_requirement_active(db, admin, "IL-inservice-30h", False)
+    (listed,) = list_requirements(db)
+    assert (listed.requirement.id, listed.active) == ("IL-inservice-30h", False)
+    assert active_requirements(db) == []
+    actions = [
+        row[0]
+        for row in db.execute("SELECT action FROM audit_log WHERE table_name = 'requirements'")
+    ]
+    assert actions == ["insert", "update"]
