@@ -9,14 +9,19 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
+from deesc_desktop.paths import resource
 from deesc_desktop.services.agency import init_agency
 from deesc_desktop.services.errors import ConflictError
 from deesc_desktop.services.leave import add_exemption
 from deesc_desktop.services.officers import add_officer, separate_officer, set_officer_status
+from deesc_desktop.services.requirements import load_requirements_file
 from deesc_desktop.services.training import Attendee, record_class
 
 DEMO_ACTOR = Actor("demo-admin", Role.ADMIN)
 """Who the demo's records are entered by, as the audit log shows."""
+
+DEMO_REQUIREMENTS = "millbrook-requirements.toml"
+"""The demo agency's own policy requirements, in resources/demo/."""
 
 DEMO_AGENCY = {
     "name": "Millbrook Police Department",
@@ -195,8 +200,10 @@ def load_demo(db: Database, *, today: date | None = None, seed: int = 1988) -> s
     officers = _add_officers(db, rng, today)
     records = _add_training(db, rng, today, officers)
     leave = _add_leave_and_separation(db, today, officers)
+    policies = load_requirements_file(db, DEMO_ACTOR, resource("demo", DEMO_REQUIREMENTS))
     return (
         f"{len(officers)} officers, {records} training records, {leave} leave periods, "
+        f"{len(policies)} agency requirements, "
         f"agency {DEMO_AGENCY['name']} ({DEMO_AGENCY['state']})"
     )
 
