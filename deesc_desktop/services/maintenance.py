@@ -5,12 +5,13 @@ from __future__ import annotations
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
+from deesc_desktop.core.retention import backups_to_keep
 from deesc_desktop.paths import backups_dir
 from deesc_desktop.services.errors import ServiceError, require
 from deesc_desktop.store.audit import AuditWriter, verify_chain
@@ -122,3 +123,41 @@ def restore_database(db: Database, actor: Actor, db_path: Path, backup: Path) ->
             reason="restore from backup",
         )
     return safety
+
+
+AUTO_PREFIX = "auto-"
+
+
+def automatic_backup(db: Database, db_path: Path, *, today: date | None = None) -> Path:
+    """Today's automatic backup (made or refreshed), then rotation of the older ones.
+
+    Called when the app closes and once a day while it stays open. One file per day in
+    `backups/auto/`; older ones are kept per core.retention (7 daily, 4 weekly, 12 monthly).
+    """
+    today = today or date.today()
+    folder = backups_dir(db_path) / "auto"
+    target = folder / f"{AUTO_PREFIX}{today.isoformat()}.db"
+    partial = target.with_suffix(".partial")
+    try:
+        backup_to(db, partial)
+        partial.replace(target)  # the day's previous backup stays whole until this succeeds
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        raise ServiceError(f"Could not write the automatic backup to {folder}: {exc}") from exc
+    rotate_automatic_backups(folder, today)
+    return target
+
+
+def rotate_automatic_backups(folder: Path, today: date) -> list[Path]:
+    """Delete the automatic backups retention no longer keeps; returns what was deleted."""
+    found: dict[date, Path] = {}
+    for path in folder.glob(f"{AUTO_PREFIX}*.db"):
+        try:
+            found[date.fromisoformat(path.stem.removeprefix(AUTO_PREFIX))] = path
+        except ValueError:
+            continue  # not one of ours: leave it alone
+    keep = backups_to_keep(found, today)
+    deleted = [path for day, path in found.items() if day not in keep]
+    for path in deleted:
+        path.unlink(missing_ok=True)
+    return sorted(deleted)
