@@ -7,13 +7,13 @@ import sys
 from collections.abc import Sequence
 
 from deesc_desktop import __version__
-from deesc_desktop.cli import compliance, records
+from deesc_desktop.cli import bonus, cit, compliance, records, users
 from deesc_desktop.cli.common import EXIT_REFUSED, Handler, Refused
 from deesc_desktop.paths import DB_ENV_VAR, default_db_path
 from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.store.database import DatabaseError
 
-COMMAND_MODULES = [records, compliance]
+COMMAND_MODULES = [records, users, compliance, cit, bonus]
 """Each module adds its commands through register(add); the order is the help's order."""
 
 
@@ -27,6 +27,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"deesc {__version__}")
     parser.add_argument("--db", metavar="PATH", help="the database file to use")
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help="sign in as NAME (else $DEESC_USER); the password comes from $DEESC_PASSWORD "
+        "or is asked for",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(name: str, handler: Handler, text: str) -> argparse.ArgumentParser:

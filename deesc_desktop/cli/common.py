@@ -5,16 +5,21 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from deesc_desktop.core.auth import Actor, Role
+from deesc_desktop.core.auth import Actor
 from deesc_desktop.paths import default_db_path
+from deesc_desktop.services.users import SignInError, sign_in, unattended_actor
 from deesc_desktop.store.database import open_database
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+USER_ENV_VAR, PASSWORD_ENV_VAR = "DEESC_USER", "DEESC_PASSWORD"
+NEW_PASSWORD_ENV_VAR = "DEESC_NEW_PASSWORD"
 MAX_ERRORS_SHOWN = 100
 """A file with thousands of bad rows shows the first hundred; the count says how many more."""
 
@@ -27,10 +32,56 @@ class Refused(Exception):
     """Input the command refuses; the message goes to stderr and the exit status is 1."""
 
 
+_signed_in: Actor | None = None
+
+
 def actor() -> Actor:
-    """Who the command acts as."""
-    # Until sign-in lands, the command acts as the administrator under the OS account's name.
-    return Actor(f"{getpass.getuser()} (command line)", Role.ADMIN)
+    """Who the command acts as: the user signed in when the database was opened."""
+    if _signed_in is None:
+        raise Refused("no database is open, so nobody is signed in")
+    return _signed_in
+
+
+def _password() -> str:
+    password = os.environ.get(PASSWORD_ENV_VAR)
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise Refused(f"give the password in {PASSWORD_ENV_VAR}; there is no terminal to ask on")
+    return getpass.getpass("Password: ")
+
+
+def password_for_new_user() -> str:
+    """A new password from DEESC_NEW_PASSWORD, or asked for twice on the terminal."""
+    password = os.environ.get(NEW_PASSWORD_ENV_VAR)
+    if password is not None:
+        return password
+    if not sys.stdin.isatty():
+        raise Refused(f"give the new password in {NEW_PASSWORD_ENV_VAR}; there is no terminal")
+    first = getpass.getpass("New password: ")
+    if getpass.getpass("Again: ") != first:
+        raise Refused("the two passwords differ")
+    return first
+
+
+def sign_in_for(args: argparse.Namespace, db: Database) -> Actor:
+    """Sign in with --user (or DEESC_USER); nobody needs to when sign-in is off or not set up."""
+    global _signed_in
+    unattended = unattended_actor(db)
+    if unattended is not None:
+        _signed_in = unattended
+        return unattended
+    username = args.user or os.environ.get(USER_ENV_VAR)
+    if not username:
+        raise Refused(
+            "this database requires sign-in: pass --user NAME (or set DEESC_USER); the "
+            f"password is read from {PASSWORD_ENV_VAR} or asked for"
+        )
+    try:
+        _signed_in = sign_in(db, username, _password(), record_success=False)
+    except SignInError as exc:
+        raise Refused(str(exc)) from None
+    return _signed_in
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -47,9 +98,13 @@ def open_db(args: argparse.Namespace, *, need_agency: bool = True) -> Database:
             "or load the demo agency with `deesc demo`."
         )
     db = open_database(path)
-    if need_agency and db.execute("SELECT count(*) FROM agency").fetchone()[0] == 0:
+    try:
+        if need_agency and db.execute("SELECT count(*) FROM agency").fetchone()[0] == 0:
+            raise Refused(f"{path} has no agency yet. Run `deesc init` first.")
+        sign_in_for(args, db)
+    except BaseException:
         db.close()
-        raise Refused(f"{path} has no agency yet. Run `deesc init` first.")
+        raise
     return db
 
 

@@ -14,7 +14,9 @@ from deesc_desktop.cli.common import (
     actor,
     db_path,
     open_db,
+    password_for_new_user,
 )
+from deesc_desktop.services.users import create_first_admin
 from deesc_desktop.store.database import open_database
 
 
@@ -23,9 +25,12 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     db = open_db(args, need_agency=False)
     try:
+        who = actor()
+        if args.admin:
+            who = create_first_admin(db, args.admin, password_for_new_user(), args.admin_name or "")
         agency = init_agency(
             db,
-            actor(),
+            who,
             {
                 "name": args.name,
                 "state": args.state,
@@ -140,6 +145,12 @@ def register(add: AddCommand) -> None:
     )
     init.add_argument("--state", required=True, help="two-letter state code, e.g. IL")
     init.add_argument("--ori", help="the agency's 9-character ORI")
+    init.add_argument(
+        "--admin",
+        metavar="NAME",
+        help="create the first administrator (password from $DEESC_NEW_PASSWORD or asked for)",
+    )
+    init.add_argument("--admin-name", metavar="FULL NAME", help="the administrator's full name")
     init.add_argument(
         "--fiscal-year-start", type=int, default=7, metavar="MONTH", help="1-12 (default 7, July)"
     )

@@ -42,6 +42,13 @@ class Permission(StrEnum):
     MANAGE_REQUIREMENTS = "change requirements"
     BACKUP = "back up the database"
     RESTORE = "restore a backup"
+    MANAGE_USERS = "manage users and sign-in"
+    MANAGE_CIT = "manage CIT courses, certificates and settings"
+    MANAGE_PROGRAMS = "set up bonus programs"
+    MANAGE_FUNDING = "manage funding sources"
+    SUBMIT_CLAIMS = "prepare and submit bonus claims"
+    APPROVE_CLAIMS = "approve, deny or void approved bonus claims"
+    PAY_CLAIMS = "pay bonus claims and payment batches"
 
 
 _EVERYONE = {Permission.VIEW}
@@ -52,13 +59,19 @@ _TRAINING = {
     Permission.MANAGE_LEAVE,
     Permission.IMPORT,
     Permission.BACKUP,
+    Permission.MANAGE_CIT,
+    Permission.SUBMIT_CLAIMS,
 }
+# Money is split three ways: the chief sets programs up and decides claims, the training
+# officer claims, finance pays. Nobody but an administrator holds two of those.
+_CHIEF = {Permission.BACKUP, Permission.MANAGE_PROGRAMS, Permission.APPROVE_CLAIMS}
+_FINANCE = {Permission.MANAGE_FUNDING, Permission.PAY_CLAIMS}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.TRAINING_OFFICER: frozenset(_EVERYONE | _TRAINING | {Permission.MANAGE_REQUIREMENTS}),
-    Role.CHIEF: frozenset(_EVERYONE | {Permission.BACKUP}),
-    Role.FINANCE: frozenset(_EVERYONE),
+    Role.CHIEF: frozenset(_EVERYONE | _CHIEF),
+    Role.FINANCE: frozenset(_EVERYONE | _FINANCE),
     Role.VIEWER: frozenset(_EVERYONE),
 }
 """Who may do what. A test walks every role x every permission against this table."""

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS, OPEN_OR_PAID
 from deesc_desktop.core.topics import DELIVERIES, OFFICER_STATUSES, TOPICS
 
 APPLICATION_ID = 0x44455343
@@ -219,8 +220,280 @@ def m002_requirements(db: Database) -> None:
     )
 
 
+M003_SETTINGS = {
+    "cit.target_percent": "25",
+    "cit.patrol_unit": "Patrol",
+    "cit.certifying_min_hours": "40",
+    "cit.refresher_min_hours": "8",
+    "cit.validity_years": "3",
+    "cit.grace_days": "90",
+    "bonus.default_amount_cents": "380000",
+}
+"""Agency settings m003 adds to `settings`, as text; history: later defaults do not change it."""
+
+
+def _frozen(table: str, message: str) -> list[str]:
+    return [
+        f"""
+        CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+        BEGIN SELECT RAISE(ABORT, '{message}'); END
+        """,
+        f"""
+        CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+        BEGIN SELECT RAISE(ABORT, '{message}'); END
+        """,
+    ]
+
+
+@migrations()
+def m003_cit_and_claims(db: Database) -> None:
+    """CIT courses and certificates, bonus programs, claims, funding, payments, follow-ups.
+
+    Money is integer cents (typeof checked, so a REAL can never slip in). A claim is never
+    deleted and, once paid, never changed: a correction is a row in `claim_adjustments`.
+    """
+    claim_statuses = _in_list(CLAIM_STATUSES)
+    open_or_paid = _in_list(OPEN_OR_PAID)
+    money = "INTEGER NOT NULL CHECK (typeof({col}) = 'integer' AND {col} {test})"
+    versioned = """
+                version INTEGER NOT NULL DEFAULT 1,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                updated_by TEXT NOT NULL"""
+    json_list = (
+        "TEXT NOT NULL DEFAULT '[]' CHECK (json_valid({col}) AND json_type({col}) = 'array')"
+    )
+    _run(
+        db,
+        [
+            """
+            ALTER TABLE courses ADD COLUMN cit_role TEXT
+                CHECK (cit_role IS NULL OR cit_role IN ('certifying', 'refresher'))
+            """,
+            f"""
+            CREATE TABLE certifications (
+                id INTEGER PRIMARY KEY,
+                officer_id INTEGER NOT NULL REFERENCES officers (id),
+                kind TEXT NOT NULL DEFAULT 'cit'
+                    CHECK (kind GLOB '[a-z]*' AND kind NOT GLOB '*[^a-z0-9_]*'),
+                earned TEXT NOT NULL {_date_check("earned")},
+                expires TEXT {_date_check("expires")},
+                number TEXT NOT NULL DEFAULT '',
+                issuer TEXT NOT NULL DEFAULT '',
+                notes TEXT NOT NULL DEFAULT '',
+                revoked_at TEXT,
+                revoked_by TEXT,
+                revoked_reason TEXT NOT NULL DEFAULT '',{versioned},
+                CHECK (expires IS NULL OR expires >= earned),
+                CHECK ((revoked_at IS NULL) = (revoked_by IS NULL)),
+                CHECK (revoked_at IS NULL OR length(trim(revoked_reason)) > 0)
+            )
+            """,
+            "CREATE INDEX certifications_officer ON certifications (officer_id, kind)",
+            f"""
+            CREATE TABLE funding_sources (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+                kind TEXT NOT NULL CHECK (kind IN ({_in_list(FUNDING_KINDS)})),
+                award_number TEXT NOT NULL DEFAULT '',
+                amount_cents {money.format(col="amount_cents", test=">= 0")},
+                start TEXT NOT NULL {_date_check("start")},
+                "end" TEXT NOT NULL {_date_check('"end"')},
+                notes TEXT NOT NULL DEFAULT '',{versioned},
+                CHECK ("end" >= start)
+            )
+            """,
+            f"""
+            CREATE TABLE bonus_programs (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+                amount_cents {money.format(col="amount_cents", test="> 0")},
+                one_time INTEGER NOT NULL DEFAULT 1 CHECK (one_time IN (0, 1)),
+                topics {json_list.format(col="topics")},
+                courses {json_list.format(col="courses")},
+                min_hours REAL NOT NULL CHECK (min_hours > 0),
+                passing_score REAL CHECK (passing_score IS NULL OR passing_score BETWEEN 0 AND 100),
+                start TEXT NOT NULL {_date_check("start")},
+                "end" TEXT NOT NULL {_date_check('"end"')},
+                funding_source_id INTEGER NOT NULL REFERENCES funding_sources (id),
+                notes TEXT NOT NULL DEFAULT '',{versioned},
+                CHECK ("end" >= start),
+                CHECK (json_array_length(topics) + json_array_length(courses) > 0)
+            )
+            """,
+            f"""
+            CREATE TABLE payment_batches (
+                id INTEGER PRIMARY KEY,
+                reference TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(reference)) > 0),
+                pay_date TEXT NOT NULL {_date_check("pay_date")},
+                status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'paid')),
+                notes TEXT NOT NULL DEFAULT '',
+                created_by TEXT NOT NULL,
+                paid_at TEXT,
+                paid_by TEXT,{versioned},
+                CHECK ((status = 'paid') = (paid_at IS NOT NULL AND paid_by IS NOT NULL))
+            )
+            """,
+            f"""
+            CREATE TABLE claims (
+                id INTEGER PRIMARY KEY,
+                program_id INTEGER NOT NULL REFERENCES bonus_programs (id),
+                officer_id INTEGER NOT NULL REFERENCES officers (id),
+                one_time INTEGER NOT NULL CHECK (one_time IN (0, 1)),
+                amount_cents {money.format(col="amount_cents", test="> 0")},
+                funding_source_id INTEGER NOT NULL REFERENCES funding_sources (id),
+                status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ({claim_statuses})),
+                qualifying_hours REAL NOT NULL CHECK (qualifying_hours >= 0),
+                eligibility TEXT NOT NULL DEFAULT '',
+                created_by TEXT NOT NULL,
+                submitted_at TEXT,
+                submitted_by TEXT,
+                approved_at TEXT,
+                approved_by TEXT,
+                denied_at TEXT,
+                denied_by TEXT,
+                denied_reason TEXT NOT NULL DEFAULT '',
+                voided_at TEXT,
+                voided_by TEXT,
+                void_reason TEXT NOT NULL DEFAULT '',
+                paid_at TEXT,
+                paid_by TEXT,
+                paid_on TEXT {_date_check("paid_on")},
+                payment_reference TEXT NOT NULL DEFAULT '',
+                batch_id INTEGER REFERENCES payment_batches (id),{versioned},
+                CHECK ((submitted_at IS NULL) = (submitted_by IS NULL)),
+                CHECK ((approved_at IS NULL) = (approved_by IS NULL)),
+                CHECK ((denied_at IS NULL) = (denied_by IS NULL)),
+                CHECK ((voided_at IS NULL) = (voided_by IS NULL)),
+                CHECK ((paid_at IS NULL) = (paid_by IS NULL)),
+                CHECK (status NOT IN ('submitted', 'approved', 'paid', 'denied')
+                       OR submitted_at IS NOT NULL),
+                CHECK (status NOT IN ('approved', 'paid') OR approved_at IS NOT NULL),
+                CHECK ((status = 'paid') = (paid_on IS NOT NULL AND paid_at IS NOT NULL)),
+                CHECK (status != 'paid' OR length(trim(payment_reference)) > 0),
+                CHECK ((status = 'denied') = (denied_at IS NOT NULL)),
+                CHECK (status != 'denied' OR length(trim(denied_reason)) > 0),
+                CHECK ((status = 'voided') = (voided_at IS NOT NULL)),
+                CHECK (status != 'voided' OR length(trim(void_reason)) > 0),
+                -- Separation of duties: whoever submitted a claim may not decide it.
+                CHECK (approved_by IS NULL OR approved_by != submitted_by),
+                CHECK (denied_by IS NULL OR denied_by != submitted_by),
+                CHECK (batch_id IS NULL OR status IN ('approved', 'paid'))
+            )
+            """,
+            # One open or paid claim per officer in a one-time program; denied or voided
+            # claims do not count, so a corrected claim can follow them.
+            f"""
+            CREATE UNIQUE INDEX claims_one_time ON claims (program_id, officer_id)
+            WHERE one_time = 1 AND status IN ({open_or_paid})
+            """,
+            "CREATE INDEX claims_officer ON claims (officer_id)",
+            "CREATE INDEX claims_funding ON claims (funding_source_id, status)",
+            "CREATE INDEX claims_batch ON claims (batch_id)",
+            """
+            CREATE TRIGGER claims_paid_is_final BEFORE UPDATE ON claims WHEN OLD.status = 'paid'
+            BEGIN
+                SELECT RAISE(ABORT, 'a paid claim is never changed; record an adjustment');
+            END
+            """,
+            """
+            CREATE TRIGGER claims_amount_is_frozen BEFORE UPDATE OF amount_cents ON claims
+            WHEN NEW.amount_cents != OLD.amount_cents
+            BEGIN SELECT RAISE(ABORT, 'a claim keeps the amount it was made for'); END
+            """,
+            """
+            CREATE TRIGGER claims_no_delete BEFORE DELETE ON claims
+            BEGIN SELECT RAISE(ABORT, 'claims are never deleted; void them instead'); END
+            """,
+            f"""
+            CREATE TABLE claim_records (
+                claim_id INTEGER NOT NULL REFERENCES claims (id),
+                record_id INTEGER NOT NULL,
+                course TEXT NOT NULL,
+                completed TEXT NOT NULL {_date_check("completed")},
+                hours REAL NOT NULL,
+                counted_hours REAL NOT NULL,
+                post_test REAL,
+                PRIMARY KEY (claim_id, record_id)
+            ) WITHOUT ROWID
+            """,
+            *_frozen("claim_records", "the training behind a claim is kept as it was claimed"),
+            f"""
+            CREATE TABLE claim_adjustments (
+                id INTEGER PRIMARY KEY,
+                claim_id INTEGER NOT NULL REFERENCES claims (id),
+                amount_cents {money.format(col="amount_cents", test="!= 0")},
+                adjusted_on TEXT NOT NULL {_date_check("adjusted_on")},
+                reference TEXT NOT NULL DEFAULT '',
+                reason TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX claim_adjustments_claim ON claim_adjustments (claim_id)",
+            """
+            CREATE TRIGGER claim_adjustments_paid_only BEFORE INSERT ON claim_adjustments
+            WHEN (SELECT status FROM claims WHERE id = NEW.claim_id) IS NOT 'paid'
+            BEGIN SELECT RAISE(ABORT, 'only a paid claim is adjusted'); END
+            """,
+            *_frozen("claim_adjustments", "adjustments are never changed; add another"),
+            f"""
+            CREATE TABLE followup_assessments (
+                id INTEGER PRIMARY KEY,
+                officer_id INTEGER NOT NULL REFERENCES officers (id),
+                assessed_on TEXT NOT NULL {_date_check("assessed_on")},
+                assessor TEXT NOT NULL CHECK (length(trim(assessor)) > 0),
+                score REAL NOT NULL CHECK (score BETWEEN 0 AND 100),
+                notes TEXT NOT NULL DEFAULT '',
+                record_id INTEGER REFERENCES training_records (id) ON DELETE SET NULL,{versioned}
+            )
+            """,
+            "CREATE INDEX followup_assessments_officer ON followup_assessments"
+            " (officer_id, assessed_on)",
+            "CREATE INDEX followup_assessments_record ON followup_assessments (record_id)",
+        ],
+    )
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)",
+        list(M003_SETTINGS.items()),
+    )
+
+
+
+@migrations()
+def m004_users(db: Database) -> None:
+    """People who sign in, their role, and the lockout after repeated wrong passwords."""
+    roles = "'admin', 'training_officer', 'chief', 'finance', 'viewer'"
+    _run(
+        db,
+        [
+            f"""
+            CREATE TABLE users (
+                id INTEGER PRIMARY KEY,
+                username TEXT NOT NULL UNIQUE COLLATE NOCASE
+                    CHECK (length(trim(username)) > 0 AND username NOT GLOB '*[ ]*'),
+                full_name TEXT NOT NULL DEFAULT '',
+                role TEXT NOT NULL CHECK (role IN ({roles})),
+                password_hash TEXT NOT NULL,
+                active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+                failed_attempts INTEGER NOT NULL DEFAULT 0,
+                locked_until TEXT,
+                last_sign_in TEXT,
+                version INTEGER NOT NULL DEFAULT 1,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                updated_by TEXT NOT NULL
+            )
+            """,
+            # Users are disabled, never deleted: their name stays on every audit entry.
+            """
+            CREATE TRIGGER users_no_delete BEFORE DELETE ON users
+            BEGIN SELECT RAISE(ABORT, 'users are disabled, never deleted'); END
+            """,
+        ],
+    )
+
 def known_names() -> list[str]:
     """Names of every migration this version of the app knows, in order."""
     # pending() against an empty in-memory database lists every step, without private API.
     return [migration.name for migration in migrations.pending(Database(memory=True))]
-

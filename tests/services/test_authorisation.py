@@ -3,46 +3,256 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
-from deesc_desktop.services import agency, leave, maintenance, officers, training
+from deesc_desktop.services import (
+    agency,
+    bonus,
+    cit,
+    followups,
+    funding,
+    leave,
+    maintenance,
+    officers,
+    training,
+    users,
+)
 from deesc_desktop.services.errors import PermissionDeniedError
+from deesc_desktop.services.imports import import_file
+from deesc_desktop.services.requirements import load_requirements_file, set_requirement_active
 
 OFFICER = {"badge": "9", "last_name": "Brooks", "first_name": "Tyrone", "hire_date": "2016-02-01"}
 CLASS = {"course": "First Aid", "completed": "2024-01-05", "hours": 4, "topics": "first_aid"}
+REFRESHER = {
+    "course": "CIT Refresher",
+    "completed": "2024-03-05",
+    "hours": 8,
+    "topics": "mental_health",
+}
+FUND = {
+    "name": "City fund",
+    "kind": "local_budget",
+    "amount": "100000",
+    "start": "2024-01-01",
+    "end": "2024-12-31",
+}
+PROGRAM = {
+    "name": "First aid bonus",
+    "topics": "first_aid",
+    "min_hours": 4,
+    "start": "2024-01-01",
+    "end": "2024-12-31",
+    "funding_source": "City fund",
+}
 
-Operation = Callable[[Database, Actor, int, int, Path], object]
+
+@dataclass(frozen=True)
+class World:
+    """Ids of the records the operations act on, one of each kind and claim state."""
+
+    path: Path
+    officer: int
+    record: int
+    cit_course: int
+    certificate: int
+    followup: int
+    funding: int
+    program: int
+    draft: int
+    submitted: int
+    approved: int
+    paid: int
+    batch: int
+
+
+PACK = """jurisdiction = "TPD"\nname = "Test"\nversion = "1"\n[[requirements]]
+id = "TPD-1"\ntitle = "Wellness"\neffective_from = 2024-01-01\nhours = 2
+topics = ["officer_wellness"]\nperiod = { kind = "calendar_year" }\nsource = "Policy"\n"""
+
+
+def build_world(db: Database, admin: Actor, path: Path) -> World:
+    chief = Actor("chief.setup", Role.CHIEF)
+    users.add_user(db, admin, {"username": "clerk", "role": "viewer"}, "clerk-password")
+    (path.parent / "roster.csv").write_text(
+        "badge,last_name,first_name,hire_date\n77,Kim,Wei,2020-01-01\n"
+    )
+    (path.parent / "pack.toml").write_text(PACK)
+    officer_id = officers.add_officer(db, admin, OFFICER)
+    others = [
+        officers.add_officer(db, admin, {**OFFICER, "badge": str(badge)}) for badge in range(20, 25)
+    ]
+    (record_id,) = training.record_class(db, admin, CLASS, [officer_id])
+    training.record_class(db, admin, {**CLASS, "completed": "2024-01-06"}, others)
+    training.record_class(db, admin, REFRESHER, [officer_id])
+    funding_id = funding.add_funding_source(db, admin, FUND)
+    program_id = bonus.add_program(db, admin, PROGRAM)
+    draft, submitted, approved, paid, batched = (
+        bonus.create_claim(db, admin, program_id, other) for other in others
+    )
+    bonus.submit_claims(db, admin, [submitted, approved, paid, batched])
+    bonus.approve_claims(db, chief, [approved, paid, batched])
+    bonus.pay_claim(db, admin, paid, paid_on="2024-06-01", reference="CHK-1")
+    batch = funding.create_payment_batch(
+        db, admin, {"reference": "PR-1", "pay_date": "2024-06-15"}, [batched]
+    )
+    return World(
+        path=path,
+        officer=officer_id,
+        record=record_id,
+        cit_course=cit.course_id_by_title(db, "CIT Refresher"),
+        certificate=cit.add_certification(
+            db, admin, officer_id, {"earned": "2023-01-01", "issuer": "CIT Michigan"}
+        ),
+        followup=followups.add_followup(
+            db, admin, officer_id, {"assessed_on": "2024-06-01", "assessor": "Sgt", "score": 80}
+        ),
+        funding=funding_id,
+        program=program_id,
+        draft=draft,
+        submitted=submitted,
+        approved=approved,
+        paid=paid,
+        batch=batch,
+    )
+
+
+Operation = Callable[[Database, Actor, World], object]
 
 OPERATIONS: dict[str, Operation] = {
-    "edit agency": lambda db, a, o, r, p: agency.update_agency(db, a, {"warning_days": 60}),
-    "add officer": lambda db, a, o, r, p: officers.add_officer(db, a, {**OFFICER, "badge": "10"}),
-    "edit officer": lambda db, a, o, r, p: officers.edit_officer(db, a, o, {"shift": "Days"}),
-    "separate officer": lambda db, a, o, r, p: officers.separate_officer(db, a, o, "2025-01-01"),
-    "record class": lambda db, a, o, r, p: training.record_class(
-        db, a, {**CLASS, "completed": "2024-02-05"}, [o]
+    "edit agency": lambda db, a, w: agency.update_agency(db, a, {"warning_days": 60}),
+    "add officer": lambda db, a, w: officers.add_officer(db, a, {**OFFICER, "badge": "10"}),
+    "edit officer": lambda db, a, w: officers.edit_officer(db, a, w.officer, {"shift": "Days"}),
+    "separate officer": lambda db, a, w: officers.separate_officer(db, a, w.officer, "2025-01-01"),
+    "record class": lambda db, a, w: training.record_class(
+        db, a, {**CLASS, "completed": "2024-02-05"}, [w.officer]
     ),
-    "edit training": lambda db, a, o, r, p: training.edit_training_record(
-        db, a, r, {"instructor": "Lt. Harmon"}, reason="typo"
+    "edit training": lambda db, a, w: training.edit_training_record(
+        db, a, w.record, {"instructor": "Lt. Harmon"}, reason="typo"
     ),
-    "delete training": lambda db, a, o, r, p: training.delete_training_record(
-        db, a, r, reason="duplicate"
+    "delete training": lambda db, a, w: training.delete_training_record(
+        db, a, w.record, reason="duplicate"
     ),
-    "add leave": lambda db, a, o, r, p: leave.add_exemption(
-        db, a, o, {"start": "2024-03-01", "end": "2024-04-30", "reason": "Medical"}
+    "add leave": lambda db, a, w: leave.add_exemption(
+        db, a, w.officer, {"start": "2024-03-01", "end": "2024-04-30", "reason": "Medical"}
     ),
-    "back up": lambda db, a, o, r, p: maintenance.backup_database(db, a, p, p.parent / "b.db"),
+    "back up": lambda db, a, w: maintenance.backup_database(db, a, w.path, w.path.parent / "b.db"),
+    "mark CIT course": lambda db, a, w: cit.set_course_cit_role(db, a, w.cit_course, "refresher"),
+    "add certificate": lambda db, a, w: cit.add_certification(
+        db, a, w.officer, {"earned": "2024-01-01", "issuer": "CIT Ohio"}
+    ),
+    "edit certificate": lambda db, a, w: cit.edit_certification(
+        db, a, w.certificate, {"number": "MI-9"}, reason="typo"
+    ),
+    "revoke certificate": lambda db, a, w: cit.revoke_certification(
+        db, a, w.certificate, reason="wrong officer"
+    ),
+    "change CIT settings": lambda db, a, w: cit.update_cit_settings(db, a, {"target_percent": 30}),
+    "add followup": lambda db, a, w: followups.add_followup(
+        db, a, w.officer, {"assessed_on": "2024-07-01", "assessor": "Lt", "score": 75}
+    ),
+    "edit followup": lambda db, a, w: followups.edit_followup(
+        db, a, w.followup, {"score": 81}, reason="typo"
+    ),
+    "delete followup": lambda db, a, w: followups.delete_followup(
+        db, a, w.followup, reason="duplicate"
+    ),
+    "add funding": lambda db, a, w: funding.add_funding_source(db, a, {**FUND, "name": "Grant"}),
+    "edit funding": lambda db, a, w: funding.edit_funding_source(
+        db, a, w.funding, {"award_number": "A-1"}
+    ),
+    "add program": lambda db, a, w: bonus.add_program(db, a, {**PROGRAM, "name": "Other"}),
+    "edit program": lambda db, a, w: bonus.edit_program(db, a, w.program, {"notes": "FY24"}),
+    "set default bonus": lambda db, a, w: bonus.set_default_amount(db, a, "4000"),
+    "draft claim": lambda db, a, w: bonus.create_claim(db, a, w.program, w.officer),
+    "submit claim": lambda db, a, w: bonus.submit_claim(db, a, w.draft),
+    "approve claim": lambda db, a, w: bonus.approve_claim(db, a, w.submitted),
+    "deny claim": lambda db, a, w: bonus.deny_claim(db, a, w.submitted, reason="no sheet"),
+    "void draft claim": lambda db, a, w: bonus.void_claim(db, a, w.draft, reason="duplicate"),
+    "void approved claim": lambda db, a, w: bonus.void_claim(db, a, w.approved, reason="error"),
+    "pay claim": lambda db, a, w: bonus.pay_claim(
+        db, a, w.approved, paid_on="2024-07-01", reference="CHK-2"
+    ),
+    "adjust paid claim": lambda db, a, w: bonus.add_adjustment(
+        db, a, w.paid, {"amount": "-5", "reason": "overpaid"}
+    ),
+    "create payment batch": lambda db, a, w: funding.create_payment_batch(
+        db, a, {"reference": "PR-2", "pay_date": "2024-07-01"}, [w.approved]
+    ),
+    "pay batch": lambda db, a, w: funding.pay_batch(db, a, w.batch),
+    "import file": lambda db, a, w: import_file(db, a, "roster", w.path.parent / "roster.csv"),
+    "load requirements": lambda db, a, w: load_requirements_file(
+        db, a, w.path.parent / "pack.toml"
+    ),
+    "switch requirement off": lambda db, a, w: set_requirement_active(
+        db, a, "IL-inservice-30h", False
+    ),
+    "add user": lambda db, a, w: users.add_user(
+        db, a, {"username": "new.user", "role": "viewer"}, "long enough"
+    ),
+    "change user role": lambda db, a, w: users.set_user_role(db, a, "clerk", "finance"),
+    "disable user": lambda db, a, w: users.set_user_active(db, a, "clerk", False),
+    "reset a password": lambda db, a, w: users.set_password(db, a, "clerk", "another secret"),
+    "switch sign-in off": lambda db, a, w: users.set_login_required(db, a, False),
+}
+ADMIN_ONLY = {
+    "edit agency",
+    "add user",
+    "change user role",
+    "disable user",
+    "reset a password",
+    "switch sign-in off",
 }
 
 # Written out independently of ROLE_PERMISSIONS, so a change there must be made here too.
+_TRAINING_OFFICER = {
+    "add officer",
+    "edit officer",
+    "separate officer",
+    "record class",
+    "edit training",
+    "delete training",
+    "add leave",
+    "back up",
+    "mark CIT course",
+    "add certificate",
+    "edit certificate",
+    "revoke certificate",
+    "change CIT settings",
+    "add followup",
+    "edit followup",
+    "delete followup",
+    "draft claim",
+    "submit claim",
+    "void draft claim",
+    "import file",
+    "load requirements",
+    "switch requirement off",
+}
 ALLOWED: dict[Role, set[str]] = {
     Role.ADMIN: set(OPERATIONS),
-    Role.TRAINING_OFFICER: set(OPERATIONS) - {"edit agency"},
-    Role.CHIEF: {"back up"},
-    Role.FINANCE: set(),
+    Role.TRAINING_OFFICER: _TRAINING_OFFICER,
+    Role.CHIEF: {
+        "back up",
+        "add program",
+        "edit program",
+        "set default bonus",
+        "approve claim",
+        "deny claim",
+        "void approved claim",
+    },
+    Role.FINANCE: {
+        "add funding",
+        "edit funding",
+        "pay claim",
+        "adjust paid claim",
+        "create payment batch",
+        "pay batch",
+    },
     Role.VIEWER: set(),
 }
 
@@ -52,14 +262,19 @@ ALLOWED: dict[Role, set[str]] = {
 def test_role_may_or_may_not_perform_operation(
     db: Database, db_path: Path, admin: Actor, role: Role, operation: str
 ) -> None:
-    officer_id = officers.add_officer(db, admin, OFFICER)
-    (record_id,) = training.record_class(db, admin, CLASS, [officer_id])
+    world = build_world(db, admin, db_path)
     actor = Actor(f"user-{role.value}", role)
     run = OPERATIONS[operation]
     audit_before = db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     if operation in ALLOWED[role]:
-        run(db, actor, officer_id, record_id, db_path)
+        run(db, actor, world)
     else:
         with pytest.raises(PermissionDeniedError, match=f"user-{role.value} .* may not"):
-            run(db, actor, officer_id, record_id, db_path)
+            run(db, actor, world)
         assert db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit_before
+
+
+def test_every_operation_is_allowed_to_someone_but_the_viewer() -> None:
+    granted = set().union(*(ALLOWED[r] for r in Role if r is not Role.ADMIN))
+    assert granted | ADMIN_ONLY == set(OPERATIONS)
+    assert not granted & ADMIN_ONLY

@@ -1,0 +1,732 @@
+"""`deesc bonus ...`: bonus programs, eligible officers, claims from draft to paid, funding,
+payment batches."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from deesc_desktop.cli.cit import FORMATS, date_arg, officer_id_for, print_rows
+from deesc_desktop.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    AddCommand,
+    Refused,
+    actor,
+    open_db,
+    print_json,
+)
+from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS, Program
+from deesc_desktop.core.hours import format_hours
+from deesc_desktop.core.money import format_money
+from deesc_desktop.store.claim_queries import ClaimRow, FundingSummary
+
+
+def _program_id(db: Database, text: str) -> int:
+    from deesc_desktop.store.claim_queries import program_id_by_name
+
+    program_id = program_id_by_name(db, text)
+    if program_id is None:
+        raise Refused(f'There is no bonus program "{text}" (give its name or number).')
+    return program_id
+
+
+def program_rule_text(program: Program) -> str:
+    """The rule in a few words: "8.0 h of de_escalation, post-test 70+"."""
+    rule = program.rule
+    what = ", ".join([*sorted(rule.topics), *rule.courses])
+    text = f"{format_hours(rule.min_hours)} h of {what}"
+    if rule.passing_score is not None:
+        text += f", post-test {rule.passing_score:g}+"
+    return text
+
+
+# --- programs -----------------------------------------------------------------------------------
+
+
+def cmd_programs(args: argparse.Namespace) -> int:
+    from deesc_desktop.store.claim_queries import programs
+
+    db = open_db(args)
+    try:
+        rows = programs(db)
+    finally:
+        db.close()
+    if args.format == "json":
+        print_json(
+            [
+                {
+                    "id": r.program.id,
+                    "name": r.program.name,
+                    "amount_cents": r.program.amount,
+                    "amount": format_money(r.program.amount),
+                    "one_time": r.program.one_time,
+                    "topics": sorted(r.program.rule.topics),
+                    "courses": list(r.program.rule.courses),
+                    "min_hours": float(format_hours(r.program.rule.min_hours)),
+                    "passing_score": r.program.rule.passing_score,
+                    "start": r.program.rule.start.isoformat(),
+                    "end": r.program.rule.end.isoformat(),
+                    "funding_source": r.funding_source,
+                    "claims": r.claims,
+                    "paid_cents": r.paid,
+                }
+                for r in rows
+            ]
+        )
+        return EXIT_OK
+    print_rows(
+        ("id", "name", "amount", "rule", "from", "to", "funding", "claims", "paid"),
+        [
+            [
+                r.program.id,
+                r.program.name,
+                format_money(r.program.amount) + ("" if r.program.one_time else " each time"),
+                program_rule_text(r.program),
+                r.program.rule.start.isoformat(),
+                r.program.rule.end.isoformat(),
+                r.funding_source,
+                ", ".join(f"{n} {s}" for s, n in sorted(r.claims.items())) or "none",
+                format_money(r.paid),
+            ]
+            for r in rows
+        ],
+        args.format,
+    )
+    return EXIT_OK
+
+
+def cmd_add_program(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.bonus import add_program
+    from deesc_desktop.store.claim_queries import load_program
+
+    db = open_db(args)
+    try:
+        program_id = add_program(
+            db,
+            actor(),
+            {
+                "name": args.name,
+                "amount": args.amount,
+                "one_time": not args.repeatable,
+                "topics": args.topics,
+                "courses": args.courses,
+                "min_hours": args.min_hours,
+                "passing_score": args.passing_score,
+                "start": args.start,
+                "end": args.end,
+                "funding_source": args.funding,
+                "notes": args.notes,
+            },
+        )
+        program = load_program(db, program_id)
+    finally:
+        db.close()
+    assert program is not None
+    print(
+        f"Added program #{program_id} {program.name}: {format_money(program.amount)} for "
+        f"{program_rule_text(program)} between {program.rule.start} and {program.rule.end}."
+    )
+    return EXIT_OK
+
+
+def cmd_default_amount(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.bonus import set_default_amount
+    from deesc_desktop.store.cit_queries import default_bonus_amount
+
+    db = open_db(args)
+    try:
+        if args.amount is None:
+            cents = default_bonus_amount(db)
+        else:
+            cents = set_default_amount(db, actor(), args.amount)
+    finally:
+        db.close()
+    print(f"New programs start at {format_money(cents)}.")
+    return EXIT_OK
+
+
+# --- eligibility and claims ---------------------------------------------------------------------
+
+
+def cmd_eligible(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.bonus import find_eligible
+    from deesc_desktop.store.claim_queries import load_program
+
+    db = open_db(args)
+    try:
+        program_id = _program_id(db, args.program)
+        rows = find_eligible(db, program_id)
+        program = load_program(db, program_id)
+    finally:
+        db.close()
+    assert program is not None
+    if args.format == "json":
+        print_json(
+            {
+                "program": {"id": program.id, "name": program.name},
+                "officers": [
+                    {
+                        "officer_id": r.officer.id,
+                        "badge": r.officer.badge,
+                        "name": r.officer.display_name,
+                        "eligible": r.eligibility.eligible,
+                        "claimable": r.claimable,
+                        "hours": float(format_hours(r.eligibility.hours)),
+                        "post_test": r.eligibility.best_post_test,
+                        "record_ids": list(r.eligibility.record_ids),
+                        "reasons": list(r.eligibility.reasons),
+                        "lacking": list(r.eligibility.lacking),
+                        "existing_claim": (
+                            {"id": r.existing_claim[0], "status": r.existing_claim[1]}
+                            if r.existing_claim
+                            else None
+                        ),
+                    }
+                    for r in rows
+                    if args.all or r.eligibility.eligible
+                ],
+            }
+        )
+        return EXIT_OK
+    shown = [r for r in rows if args.all or r.eligibility.eligible]
+    print_rows(
+        ("badge", "name", "eligible", "hours", "why"),
+        [
+            [
+                r.officer.badge,
+                r.officer.display_name,
+                "yes" if r.claimable else ("claimed" if r.existing_claim else "no"),
+                format_hours(r.eligibility.hours),
+                r.explanation,
+            ]
+            for r in shown
+        ],
+        args.format,
+    )
+    if args.format == "table":
+        claimable = sum(r.claimable for r in rows)
+        print(f"{claimable} officer(s) can be claimed for {program.name}.")
+    return EXIT_OK
+
+
+def cmd_claim(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.bonus import create_claims, find_eligible
+
+    if not args.badges and not args.all_eligible:
+        print("deesc bonus claim: give badges or --all-eligible", file=sys.stderr)
+        return EXIT_USAGE
+    db = open_db(args)
+    try:
+        program_id = _program_id(db, args.program)
+        if args.all_eligible:
+            officer_ids = [r.officer.id for r in find_eligible(db, program_id) if r.claimable]
+            if not officer_ids:
+                raise Refused("No officer is eligible and unclaimed in this program.")
+        else:
+            officer_ids = [officer_id_for(db, badge) for badge in args.badges]
+        ids = create_claims(db, actor(), program_id, officer_ids)
+    finally:
+        db.close()
+    print(f"Drafted {len(ids)} claim(s): {', '.join(f'#{i}' for i in ids)}.")
+    return EXIT_OK
+
+
+def claim_json(claim: ClaimRow) -> dict[str, Any]:
+    """One claim as `deesc bonus claims --format json` prints it."""
+    return {
+        "id": claim.id,
+        "program_id": claim.program_id,
+        "program": claim.program,
+        "officer_id": claim.officer_id,
+        "badge": claim.badge,
+        "name": claim.officer_name,
+        "status": claim.status,
+        "amount_cents": claim.amount,
+        "amount": format_money(claim.amount),
+        "adjustments_cents": claim.adjustments,
+        "net_cents": claim.net,
+        "funding_source": claim.funding_source,
+        "qualifying_hours": claim.qualifying_hours,
+        "eligibility": claim.eligibility,
+        "created_at": claim.created_at,
+        "created_by": claim.created_by,
+        "submitted_at": claim.submitted_at,
+        "submitted_by": claim.submitted_by,
+        "approved_at": claim.approved_at,
+        "approved_by": claim.approved_by,
+        "denied_at": claim.denied_at,
+        "denied_by": claim.denied_by,
+        "denied_reason": claim.denied_reason or None,
+        "voided_at": claim.voided_at,
+        "voided_by": claim.voided_by,
+        "void_reason": claim.void_reason or None,
+        "paid_at": claim.paid_at,
+        "paid_by": claim.paid_by,
+        "paid_on": claim.paid_on,
+        "payment_reference": claim.payment_reference or None,
+        "batch_id": claim.batch_id,
+    }
+
+
+def _who_when(claim: ClaimRow) -> str:
+    if claim.status == "paid":
+        return f"paid {claim.paid_on} ({claim.payment_reference})"
+    if claim.status == "approved":
+        return f"approved by {claim.approved_by}"
+    if claim.status == "submitted":
+        return f"submitted by {claim.submitted_by}"
+    if claim.status == "denied":
+        return f"denied by {claim.denied_by}: {claim.denied_reason}"
+    if claim.status == "voided":
+        return f"voided by {claim.voided_by}: {claim.void_reason}"
+    return f"drafted by {claim.created_by}"
+
+
+def cmd_claims(args: argparse.Namespace) -> int:
+    from deesc_desktop.core.bonus import total
+    from deesc_desktop.store.claim_queries import list_claims
+
+    db = open_db(args)
+    try:
+        claims = list_claims(
+            db,
+            program_id=_program_id(db, args.program) if args.program else None,
+            status=args.status,
+            officer_id=officer_id_for(db, args.badge) if args.badge else None,
+        )
+    finally:
+        db.close()
+    if args.format == "json":
+        print_json([claim_json(c) for c in claims])
+        return EXIT_OK
+    print_rows(
+        ("claim", "badge", "name", "program", "amount", "status", "who / when"),
+        [
+            [
+                f"#{c.id}",
+                c.badge,
+                c.officer_name,
+                c.program,
+                format_money(c.net)
+                + (f" (adj. {format_money(c.adjustments)})" if c.adjustments else ""),
+                c.status,
+                _who_when(c),
+            ]
+            for c in claims
+        ],
+        args.format,
+    )
+    if args.format == "table":
+        print(f"{len(claims)} claim(s), {format_money(total(c.net for c in claims))}.")
+    return EXIT_OK
+
+
+def _claim_ids(db: Database, args: argparse.Namespace, status: str) -> list[int]:
+    from deesc_desktop.store.claim_queries import list_claims
+
+    if args.all:
+        program_id = _program_id(db, args.program) if args.program else None
+        ids = [c.id for c in list_claims(db, status=status, program_id=program_id)]
+        if not ids:
+            raise Refused(f"There are no {status} claims.")
+        return ids
+    if not args.claims:
+        print(f"deesc bonus: give claim numbers or --all ({status} claims)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+    return list(args.claims)
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.bonus import submit_claims
+
+    db = open_db(args)
+    try:
+        count = submit_claims(db, actor(), _claim_ids(db, args, "draft"))
+    finally:
+        db.close()
+    print(f"Submitted {count} claim(s) for approval.")
+    return EXIT_OK
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.bonus import approve_claims
+
+    db = open_db(args)
+    try:
+        count = approve_claims(db, actor(), _claim_ids(db, args, "submitted"))
+    finally:
+        db.close()
+    print(f"Approved {count} claim(s).")
+    return EXIT_OK
+
+
+def cmd_deny(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.bonus import deny_claim
+
+    db = open_db(args)
+    try:
+        deny_claim(db, actor(), args.claim, reason=args.reason)
+    finally:
+        db.close()
+    print(f"Denied claim #{args.claim}.")
+    return EXIT_OK
+
+
+def cmd_void(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.bonus import void_claim
+
+    db = open_db(args)
+    try:
+        void_claim(db, actor(), args.claim, reason=args.reason)
+    finally:
+        db.close()
+    print(f"Voided claim #{args.claim}.")
+    return EXIT_OK
+
+
+def cmd_pay(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.bonus import pay_claim
+
+    db = open_db(args)
+    try:
+        pay_claim(db, actor(), args.claim, paid_on=args.date, reference=args.reference)
+    finally:
+        db.close()
+    print(f"Claim #{args.claim} paid on {args.date.isoformat()} ({args.reference}).")
+    return EXIT_OK
+
+
+def cmd_adjust(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.bonus import add_adjustment
+
+    db = open_db(args)
+    try:
+        adjustment_id = add_adjustment(
+            db,
+            actor(),
+            args.claim,
+            {
+                "amount": args.amount,
+                "reason": args.reason,
+                "adjusted_on": args.date,
+                "reference": args.reference,
+            },
+        )
+    finally:
+        db.close()
+    print(f"Recorded adjustment #{adjustment_id} to claim #{args.claim}.")
+    return EXIT_OK
+
+
+# --- funding and batches ------------------------------------------------------------------------
+
+
+def funding_json(source: FundingSummary) -> dict[str, Any]:
+    """One funding source as `deesc bonus funding --format json` prints it."""
+    return {
+        "id": source.id,
+        "name": source.name,
+        "kind": source.kind,
+        "kind_label": FUNDING_KINDS.get(source.kind, source.kind),
+        "award_number": source.award_number,
+        "start": source.start,
+        "end": source.end,
+        "awarded_cents": source.amount,
+        "pending_cents": source.pending,
+        "committed_cents": source.committed,
+        "paid_cents": source.paid,
+        "balance_cents": source.balance,
+        "balance": format_money(source.balance),
+    }
+
+
+def cmd_funding(args: argparse.Namespace) -> int:
+    from deesc_desktop.store.claim_queries import funding_summaries
+
+    db = open_db(args)
+    try:
+        sources = funding_summaries(db)
+    finally:
+        db.close()
+    if args.format == "json":
+        print_json([funding_json(s) for s in sources])
+        return EXIT_OK
+    print_rows(
+        (
+            "id",
+            "name",
+            "kind",
+            "award",
+            "period",
+            "awarded",
+            "pending",
+            "committed",
+            "paid",
+            "balance",
+        ),
+        [
+            [
+                s.id,
+                s.name,
+                FUNDING_KINDS.get(s.kind, s.kind),
+                s.award_number,
+                f"{s.start} to {s.end}",
+                format_money(s.amount),
+                format_money(s.pending),
+                format_money(s.committed),
+                format_money(s.paid),
+                format_money(s.balance),
+            ]
+            for s in sources
+        ],
+        args.format,
+    )
+    return EXIT_OK
+
+
+def cmd_add_funding(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.funding import add_funding_source
+
+    db = open_db(args)
+    try:
+        source_id = add_funding_source(
+            db,
+            actor(),
+            {
+                "name": args.name,
+                "kind": args.kind,
+                "award_number": args.award,
+                "amount": args.amount,
+                "start": args.start,
+                "end": args.end,
+                "notes": args.notes,
+            },
+        )
+    finally:
+        db.close()
+    print(f"Added funding source #{source_id} {args.name}.")
+    return EXIT_OK
+
+
+def _batch_id(db: Database, text: str) -> int:
+    from deesc_desktop.store.claim_queries import batch_id_by_reference
+
+    batch_id = batch_id_by_reference(db, text)
+    if batch_id is None:
+        raise Refused(f'There is no payment batch "{text}" (give its reference or number).')
+    return batch_id
+
+
+def cmd_batch_create(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.funding import batch_summary, create_payment_batch
+
+    db = open_db(args)
+    try:
+        batch_id = create_payment_batch(
+            db,
+            actor(),
+            {"reference": args.reference, "pay_date": args.date, "notes": args.notes},
+            args.claims or None,
+        )
+        count, amount = batch_summary(db, batch_id)
+    finally:
+        db.close()
+    print(
+        f"Payment batch #{batch_id} {args.reference}: {count} claim(s), {format_money(amount)}, "
+        f"to be paid {args.date.isoformat()}."
+    )
+    return EXIT_OK
+
+
+def cmd_batch_list(args: argparse.Namespace) -> int:
+    from deesc_desktop.store.claim_queries import payment_batches
+
+    db = open_db(args)
+    try:
+        batches = payment_batches(db)
+    finally:
+        db.close()
+    if args.format == "json":
+        print_json(
+            [
+                {
+                    "id": b.id,
+                    "reference": b.reference,
+                    "pay_date": b.pay_date,
+                    "status": b.status,
+                    "claims": b.claims,
+                    "total_cents": b.total,
+                    "total": format_money(b.total),
+                    "created_by": b.created_by,
+                    "paid_at": b.paid_at,
+                    "paid_by": b.paid_by,
+                }
+                for b in batches
+            ]
+        )
+        return EXIT_OK
+    print_rows(
+        ("id", "reference", "pay_date", "status", "claims", "total"),
+        [
+            [b.id, b.reference, b.pay_date, b.status, b.claims, format_money(b.total)]
+            for b in batches
+        ],
+        args.format,
+    )
+    return EXIT_OK
+
+
+def cmd_batch_export(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.funding import export_payment_batch
+
+    out = Path(args.output)
+    db = open_db(args)
+    try:
+        count = export_payment_batch(db, _batch_id(db, args.batch), out)
+    finally:
+        db.close()
+    print(f"Wrote {count} claim(s) to {out}")
+    return EXIT_OK
+
+
+def cmd_batch_pay(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.funding import batch_summary, pay_batch
+
+    db = open_db(args)
+    try:
+        batch_id = _batch_id(db, args.batch)
+        count = pay_batch(db, actor(), batch_id)
+        _, amount = batch_summary(db, batch_id)
+    finally:
+        db.close()
+    print(f"Paid {count} claim(s), {format_money(amount)}.")
+    return EXIT_OK
+
+
+def _claim_list(parser: argparse.ArgumentParser, status: str) -> None:
+    parser.add_argument("claims", nargs="*", type=int, metavar="CLAIM", help="claim numbers")
+    parser.add_argument("--all", action="store_true", help=f"every {status} claim")
+    parser.add_argument("--program", help=f"with --all: only this program's {status} claims")
+
+
+def register(add: AddCommand) -> None:
+    """Add `deesc bonus` and its actions to the parser."""
+    bonus = add(
+        "bonus",
+        cmd_programs,
+        "de-escalation bonus: programs, eligible officers, claims, funding, payment",
+    )
+    sub = bonus.add_subparsers(dest="bonus_action", metavar="ACTION", required=True)
+
+    def action(
+        name: str, handler: Any, text: str, *, lists: bool = False
+    ) -> argparse.ArgumentParser:
+        parser = sub.add_parser(name, help=text, description=text)
+        parser.set_defaults(handler=handler)
+        if lists:
+            parser.add_argument("--format", choices=FORMATS, default="table")
+        return parser
+
+    action("programs", cmd_programs, "list the bonus programs", lists=True)
+
+    program = action("add-program", cmd_add_program, "set up a bonus program")
+    program.add_argument("--name", required=True)
+    program.add_argument(
+        "--amount", help="per officer, e.g. 3800 or '$3,800.00' (default: the agency default)"
+    )
+    program.add_argument("--topics", help="qualifying topic codes, e.g. de_escalation")
+    program.add_argument("--courses", help="qualifying course titles or numbers, ';' between")
+    program.add_argument("--min-hours", required=True, help="hours needed within the dates")
+    program.add_argument("--passing-score", help="post-test score needed (none when omitted)")
+    program.add_argument("--start", required=True, metavar="DATE")
+    program.add_argument("--end", required=True, metavar="DATE")
+    program.add_argument("--funding", required=True, help="the funding source's name or number")
+    program.add_argument(
+        "--repeatable", action="store_true", help="officers may be paid more than once"
+    )
+    program.add_argument("--notes", default="")
+
+    default = action(
+        "default-amount",
+        cmd_default_amount,
+        "show or change the amount new programs start from ($3,800.00 unless changed)",
+    )
+    default.add_argument("amount", nargs="?")
+
+    eligible = action("eligible", cmd_eligible, "who qualifies for a program and why", lists=True)
+    eligible.add_argument("program", help="the program's name or number")
+    eligible.add_argument(
+        "--all", action="store_true", help="also list who does not qualify, and what they lack"
+    )
+
+    claim = action("claim", cmd_claim, "draft claims for officers who qualify")
+    claim.add_argument("program", help="the program's name or number")
+    claim.add_argument("badges", nargs="*", metavar="BADGE")
+    claim.add_argument(
+        "--all-eligible", action="store_true", help="every eligible officer without a claim"
+    )
+
+    claims = action("claims", cmd_claims, "list claims", lists=True)
+    claims.add_argument("--program", help="the program's name or number")
+    claims.add_argument("--status", choices=list(CLAIM_STATUSES))
+    claims.add_argument("--badge")
+
+    submit = action("submit", cmd_submit, "submit draft claims for approval")
+    _claim_list(submit, "draft")
+    approve = action("approve", cmd_approve, "approve submitted claims (not your own)")
+    _claim_list(approve, "submitted")
+
+    deny = action("deny", cmd_deny, "deny a submitted claim, with the reason")
+    deny.add_argument("claim", type=int)
+    deny.add_argument("--reason", required=True)
+
+    void = action("void", cmd_void, "void a claim before payment, with the reason")
+    void.add_argument("claim", type=int)
+    void.add_argument("--reason", required=True)
+
+    pay = action("pay", cmd_pay, "record the payment of one approved claim")
+    pay.add_argument("claim", type=int)
+    pay.add_argument("--date", required=True, type=date_arg, help="the payment date")
+    pay.add_argument("--reference", required=True, help="payroll batch or check number")
+
+    adjust = action("adjust", cmd_adjust, "correct a paid claim with a separate adjustment")
+    adjust.add_argument("claim", type=int)
+    adjust.add_argument("--amount", required=True, help="e.g. 200 or -200.00 to recover")
+    adjust.add_argument("--reason", required=True)
+    adjust.add_argument("--date", type=date_arg, help="default today")
+    adjust.add_argument("--reference", default="")
+
+    action("funding", cmd_funding, "funding sources with committed, paid and balance", lists=True)
+
+    funding = action("add-funding", cmd_add_funding, "record a grant or budget line")
+    funding.add_argument("--name", required=True, help="e.g. 'COPS FY25'")
+    funding.add_argument("--kind", required=True, choices=list(FUNDING_KINDS))
+    funding.add_argument("--award", default="", help="the award number")
+    funding.add_argument("--amount", required=True, help="e.g. 250000 or '$250,000.00'")
+    funding.add_argument("--start", required=True, metavar="DATE")
+    funding.add_argument("--end", required=True, metavar="DATE")
+    funding.add_argument("--notes", default="")
+
+    batch = action("batch", cmd_batch_list, "payment batches for payroll")
+    batch_sub = batch.add_subparsers(dest="batch_action", metavar="STEP", required=True)
+    create = batch_sub.add_parser("create", help="group approved claims for one payroll run")
+    create.set_defaults(handler=cmd_batch_create)
+    create.add_argument("claims", nargs="*", type=int, metavar="CLAIM", help="default: all")
+    create.add_argument("--reference", required=True, help="e.g. PAYROLL-2025-07-15")
+    create.add_argument("--date", required=True, type=date_arg, help="the pay date")
+    create.add_argument("--notes", default="")
+    blist = batch_sub.add_parser("list", help="list payment batches")
+    blist.set_defaults(handler=cmd_batch_list)
+    blist.add_argument("--format", choices=FORMATS, default="table")
+    export = batch_sub.add_parser("export", help="write a batch as .csv or .xlsx for payroll")
+    export.set_defaults(handler=cmd_batch_export)
+    export.add_argument("batch", help="the batch reference or number")
+    export.add_argument("-o", "--output", required=True, metavar="FILE")
+    bpay = batch_sub.add_parser("pay", help="mark every claim of a batch paid, together")
+    bpay.set_defaults(handler=cmd_batch_pay)
+    bpay.add_argument("batch", help="the batch reference or number")

@@ -1,0 +1,752 @@
+"""De-escalation bonus: programs, finding who qualifies, and the claim workflow to payment.
+
+draft -> submitted -> approved -> paid; a submitted claim may be denied, and any claim not yet
+paid may be voided, both with a reason. A paid claim is never changed: a correction is an
+adjustment. Every step records who and when, on the claim and in the audit log.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from difflib import get_close_matches
+from typing import Any
+
+from sqlite_utils import Database
+
+from deesc_desktop.core.auth import Actor, Permission
+from deesc_desktop.core.bonus import (
+    Eligibility,
+    Program,
+    TransitionError,
+    evaluate,
+    next_status,
+)
+from deesc_desktop.core.hours import HoursError, parse_hours, to_float
+from deesc_desktop.core.models import Officer, TrainingRecord
+from deesc_desktop.core.money import Cents, MoneyError, format_money, parse_money
+from deesc_desktop.services.cit import put_setting
+from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp, update_row
+from deesc_desktop.services.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+    require,
+)
+from deesc_desktop.services.funding import check_funds
+from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.cit_queries import BONUS_DEFAULT_AMOUNT_KEY, default_bonus_amount
+from deesc_desktop.store.claim_queries import (
+    ClaimRow,
+    claim_snapshot,
+    funding_id_by_name,
+    list_claims,
+    load_program,
+)
+from deesc_desktop.store.queries import load_officers, load_records, row_dict, topic_codes
+from deesc_desktop.store.views import topic_labels
+
+PROGRAM_FIELDS = (
+    "name",
+    "amount",
+    "one_time",
+    "topics",
+    "courses",
+    "min_hours",
+    "passing_score",
+    "start",
+    "end",
+    "funding_source",
+    "notes",
+)
+"""Fields of the program form. `amount` is money text or an int of dollars ("amount_cents"
+takes exact cents); `topics` and `courses` are lists, or text split on ";" (topics also ",");
+`funding_source` is a source's id or name."""
+
+
+# --- programs -------------------------------------------------------------------------------
+
+
+def _items(value: object, separators: str) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        text = value
+        for sep in separators[1:]:
+            text = text.replace(sep, separators[0])
+        parts: Iterable[object] = text.split(separators[0])
+    elif isinstance(value, Iterable):
+        parts = value
+    else:
+        parts = [value]
+    seen: dict[str, str] = {}
+    for part in parts:
+        item = str(part).strip()
+        if item:
+            seen.setdefault(item.casefold(), item)
+    return list(seen.values())
+
+
+def _flag(value: object, default: bool) -> bool | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "y", "on"):
+        return True
+    if text in ("0", "false", "no", "n", "off"):
+        return False
+    return None
+
+
+def _amount(db: Database, values: Mapping[str, object], errors: FieldErrors) -> Cents:
+    if "amount_cents" in values and values.get("amount") in (None, ""):
+        raw = values["amount_cents"]
+        if not isinstance(raw, int) or isinstance(raw, bool):
+            errors["amount"] = "must be a whole number of cents"
+            return 0
+        amount = raw
+    elif values.get("amount") in (None, ""):
+        return default_bonus_amount(db)
+    else:
+        try:
+            amount = parse_money(values["amount"])
+        except MoneyError as exc:
+            errors["amount"] = str(exc)
+            return 0
+    if amount <= 0:
+        errors["amount"] = "must be more than $0.00"
+    return amount
+
+
+def _course_names(db: Database) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for title, number in db.execute("SELECT title, course_number FROM courses"):
+        names[title.casefold()] = title
+        if number.strip():
+            names[number.strip().casefold()] = number.strip()
+    return names
+
+
+def clean_program(db: Database, values: Mapping[str, object]) -> dict[str, Any]:
+    """Check a program form; returns column values (amount in cents, lists as JSON)."""
+    errors = FieldErrors()
+    name = errors.text(values, "name", required=True)
+    amount = _amount(db, values, errors)
+    one_time = _flag(values.get("one_time"), True)
+    if one_time is None:
+        errors["one_time"] = f'"{values.get("one_time")}" is not yes or no'
+    known_topics = topic_codes(db)
+    topics = [t.lower() for t in _items(values.get("topics"), ",;")]
+    for topic in topics:
+        if topic not in known_topics:
+            close = get_close_matches(topic, list(known_topics), n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            errors["topics"] = f'unknown topic "{topic}"{hint}'
+    courses = _items(values.get("courses"), ";\n")
+    known_courses = _course_names(db)
+    for course in courses:
+        if course.casefold() not in known_courses:
+            close = get_close_matches(course.casefold(), list(known_courses), n=1)
+            hint = f' (did you mean "{known_courses[close[0]]}"?)' if close else ""
+            errors["courses"] = f'no course is titled or numbered "{course}"{hint}'
+    if not topics and not courses and "topics" not in errors and "courses" not in errors:
+        errors["topics"] = "name the topics or the courses whose training qualifies"
+    min_hours = 0
+    try:
+        min_hours = parse_hours(values.get("min_hours"))
+        if min_hours == 0:
+            errors["min_hours"] = "must be more than 0"
+    except HoursError as exc:
+        errors["min_hours"] = str(exc)
+    passing: float | None = None
+    raw_score = values.get("passing_score")
+    if raw_score is not None and str(raw_score).strip():
+        try:
+            passing = float(str(raw_score).strip())
+            if not 0 <= passing <= 100:
+                errors["passing_score"] = "must be between 0 and 100"
+        except ValueError:
+            errors["passing_score"] = f'"{raw_score}" is not a score'
+    start = errors.date(values, "start", required=True)
+    end = errors.date(values, "end", required=True)
+    if start and end and end < start:
+        errors["end"] = f"{end.isoformat()} is before the start {start.isoformat()}"
+    source = values.get("funding_source", values.get("funding_source_id"))
+    source_id: int | None = None
+    if source is None or not str(source).strip():
+        errors["funding_source"] = "is required: choose the grant or budget that pays"
+    else:
+        source_id = funding_id_by_name(db, str(source))
+        if source_id is None:
+            errors["funding_source"] = f'there is no funding source "{source}"'
+    notes = errors.text(values, "notes")
+    if errors:
+        raise ValidationError(errors)
+    assert start and end
+    return {
+        "name": name,
+        "amount_cents": amount,
+        "one_time": int(bool(one_time)),
+        "topics": json.dumps(sorted(topics)),
+        "courses": json.dumps(courses, ensure_ascii=False),
+        "min_hours": to_float(min_hours),
+        "passing_score": passing,
+        "start": start.isoformat(),
+        "end": end.isoformat(),
+        "funding_source_id": source_id,
+        "notes": notes,
+    }
+
+
+def _check_program_name_free(db: Database, name: str, program_id: int = 0) -> None:
+    if db.execute(
+        "SELECT 1 FROM bonus_programs WHERE name = ? COLLATE NOCASE AND id != ?",
+        [name, program_id],
+    ).fetchone():
+        raise ValidationError({"name": f'there is already a program named "{name}"'})
+
+
+def add_program(db: Database, actor: Actor, values: Mapping[str, object]) -> int:
+    """Set up a bonus program: amount (the agency default when not given), rule, funding."""
+    require(actor, Permission.MANAGE_PROGRAMS)
+    with db.atomic():
+        cleaned = clean_program(db, values)
+        _check_program_name_free(db, cleaned["name"])
+        audit = AuditWriter(db, actor.username)
+        cursor = db.execute(
+            f"INSERT INTO bonus_programs ({', '.join(f'[{k}]' for k in cleaned)},"
+            " created_at, updated_at, updated_by)"
+            f" VALUES ({', '.join('?' for _ in cleaned)}, ?, ?, ?)",
+            [*cleaned.values(), *stamp(audit).values()],
+        )
+        program_id = cursor.lastrowid
+        assert program_id is not None
+        audit.record(
+            "insert", "bonus_programs", program_id, after=row_dict(db, "bonus_programs", program_id)
+        )
+        return program_id
+
+
+def edit_program(
+    db: Database,
+    actor: Actor,
+    program_id: int,
+    values: Mapping[str, object],
+    *,
+    expected_version: int | None = None,
+) -> bool:
+    """Change a program. Claims already made keep their amount and evidence; whether the
+    program is one-time cannot change once it has claims."""
+    require(actor, Permission.MANAGE_PROGRAMS)
+    with db.atomic():
+        current = fetch_for_update(db, "bonus_programs", program_id, "program", expected_version)
+        merged: dict[str, object] = {
+            "name": current["name"],
+            "amount_cents": current["amount_cents"],
+            "one_time": current["one_time"],
+            "topics": json.loads(current["topics"]),
+            "courses": json.loads(current["courses"]),
+            "min_hours": current["min_hours"],
+            "passing_score": current["passing_score"],
+            "start": current["start"],
+            "end": current["end"],
+            "funding_source": str(current["funding_source_id"]),
+            "notes": current["notes"],
+        }
+        merged.update(values)
+        cleaned = clean_program(db, merged)
+        _check_program_name_free(db, cleaned["name"], program_id)
+        claims = db.execute(
+            "SELECT count(*) FROM claims WHERE program_id = ?", [program_id]
+        ).fetchone()[0]
+        if claims and cleaned["one_time"] != current["one_time"]:
+            raise ValidationError(
+                {"one_time": f"cannot change: the program already has {claims} claim(s)"}
+            )
+        audit = AuditWriter(db, actor.username)
+        return update_row(audit, "bonus_programs", program_id, cleaned, noun="program")
+
+
+def set_default_amount(db: Database, actor: Actor, amount: object) -> Cents:
+    """Change the amount new programs start from (the agency's default bonus)."""
+    require(actor, Permission.MANAGE_PROGRAMS)
+    try:
+        cents = parse_money(amount)
+    except MoneyError as exc:
+        raise ValidationError({"amount": str(exc)}) from None
+    if cents <= 0:
+        raise ValidationError({"amount": "must be more than $0.00"})
+    with db.atomic():
+        put_setting(AuditWriter(db, actor.username), BONUS_DEFAULT_AMOUNT_KEY, str(cents))
+    return cents
+
+
+def _program(db: Database, program_id: int) -> Program:
+    program = load_program(db, program_id)
+    if program is None:
+        raise NotFoundError(f"There is no bonus program with id {program_id}.")
+    return program
+
+
+# --- eligibility ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityRow:
+    """One officer checked against a program, with the claim they already have, if any."""
+
+    officer: Officer
+    eligibility: Eligibility
+    existing_claim: tuple[int, str] | None = None
+    """(claim id, status) of an open or paid claim in a one-time program."""
+
+    @property
+    def claimable(self) -> bool:
+        return self.eligibility.eligible and self.existing_claim is None
+
+    @property
+    def explanation(self) -> str:
+        """Why, in one line: what is lacking, the existing claim, or the reasons."""
+        if self.existing_claim:
+            claim_id, status = self.existing_claim
+            return f"already has claim #{claim_id} ({status})"
+        if self.eligibility.lacking:
+            return "; ".join(self.eligibility.lacking)
+        return "; ".join(self.eligibility.reasons)
+
+
+def _used_records(db: Database, program_id: int) -> dict[int, set[int]]:
+    """Training records already behind open or paid claims of the program, by officer."""
+    used: dict[int, set[int]] = defaultdict(set)
+    for officer_id, record_id in db.execute(
+        "SELECT c.officer_id, r.record_id FROM claim_records r JOIN claims c ON c.id = r.claim_id"
+        " WHERE c.program_id = ? AND c.status IN ('draft', 'submitted', 'approved', 'paid')",
+        [program_id],
+    ):
+        used[officer_id].add(record_id)
+    return used
+
+
+def _check_officers(
+    db: Database,
+    program: Program,
+    officers: Sequence[Officer],
+    records: Mapping[int, Sequence[TrainingRecord]],
+) -> list[EligibilityRow]:
+    labels = topic_labels(db)
+    used = {} if program.one_time else _used_records(db, program.id)
+    existing: dict[int, tuple[int, str]] = {}
+    if program.one_time:
+        for claim_id, officer_id, status in db.execute(
+            "SELECT id, officer_id, status FROM claims WHERE program_id = ?"
+            " AND status IN ('draft', 'submitted', 'approved', 'paid') ORDER BY id",
+            [program.id],
+        ):
+            existing[officer_id] = (claim_id, status)
+    rows = []
+    for officer in officers:
+        # In a repeatable program, training already claimed cannot earn a second payment.
+        taken = used.get(officer.id, set())
+        own = [r for r in records.get(officer.id, ()) if r.id not in taken]
+        rows.append(
+            EligibilityRow(
+                officer,
+                evaluate(officer, own, program.rule, topic_labels=labels),
+                existing.get(officer.id),
+            )
+        )
+    return rows
+
+
+def find_eligible(db: Database, program_id: int) -> list[EligibilityRow]:
+    """Every officer on the roster checked against the program, by name: who qualifies and
+    why, and for the others what they lack."""
+    program = _program(db, program_id)
+    officers = load_officers(db)
+    return _check_officers(db, program, officers, load_records(db))
+
+
+# --- claims ---------------------------------------------------------------------------------
+
+
+def _insert_claim(audit: AuditWriter, program: Program, row: EligibilityRow) -> int:
+    db = audit.db
+    eligibility = row.eligibility
+    cursor = db.execute(
+        "INSERT INTO claims (program_id, officer_id, one_time, amount_cents, funding_source_id,"
+        " status, qualifying_hours, eligibility, created_by, created_at, updated_at, updated_by)"
+        " VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?)",
+        [
+            program.id,
+            row.officer.id,
+            int(program.one_time),
+            program.amount,
+            program.funding_source_id,
+            to_float(eligibility.hours),
+            "; ".join(eligibility.reasons),
+            audit.username,
+            *stamp(audit).values(),
+        ],
+    )
+    claim_id = cursor.lastrowid
+    assert claim_id is not None
+    return claim_id
+
+
+def create_claims(
+    db: Database, actor: Actor, program_id: int, officer_ids: Sequence[int]
+) -> list[int]:
+    """Draft a claim for each officer: all of them or, on any refusal, none.
+
+    Each claim freezes the program's amount and funding source and keeps the training
+    records that qualify, as they read today.
+    """
+    require(actor, Permission.SUBMIT_CLAIMS)
+    ids = list(officer_ids)
+    if not ids:
+        raise ValidationError({"officers": "choose at least one officer"})
+    if len(set(ids)) != len(ids):
+        raise ValidationError({"officers": "an officer is listed twice"})
+    with db.atomic():
+        program = _program(db, program_id)
+        roster = {o.id: o for o in load_officers(db)}
+        missing = [i for i in ids if i not in roster]
+        if missing:
+            raise NotFoundError(f"There is no officer with id {missing[0]}.")
+        records = load_records(db, ids)
+        checked = _check_officers(db, program, [roster[i] for i in ids], records)
+        for row in checked:
+            name = row.officer.display_name
+            if row.existing_claim:
+                claim_id, status = row.existing_claim
+                raise ConflictError(
+                    f"{name} already has claim #{claim_id} ({status}) in this program."
+                )
+            if not row.eligibility.eligible:
+                message = (
+                    f"{name} does not qualify for {program.name}: "
+                    f"{'; '.join(row.eligibility.lacking)}."
+                )
+                raise ValidationError({"officer": message}, summary=message)
+        audit = AuditWriter(db, actor.username)
+        created = []
+        for row in checked:
+            claim_id = _insert_claim(audit, program, row)
+            by_id = {r.id: r for r in records.get(row.officer.id, ())}
+            db.conn.executemany(
+                "INSERT INTO claim_records (claim_id, record_id, course, completed, hours,"
+                " counted_hours, post_test) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        claim_id,
+                        record_id,
+                        by_id[record_id].course_title,
+                        by_id[record_id].completed.isoformat(),
+                        to_float(by_id[record_id].hours),
+                        to_float(program.rule.counted_hours(by_id[record_id])),
+                        by_id[record_id].post_test,
+                    )
+                    for record_id in row.eligibility.record_ids
+                ],
+            )
+            audit.record("insert", "claims", claim_id, after=claim_snapshot(db, claim_id))
+            created.append(claim_id)
+        return created
+
+
+def create_claim(db: Database, actor: Actor, program_id: int, officer_id: int) -> int:
+    """Draft one officer's claim (see create_claims)."""
+    return create_claims(db, actor, program_id, [officer_id])[0]
+
+
+def _claims(db: Database, claim_ids: Sequence[int]) -> list[ClaimRow]:
+    ids = list(claim_ids)
+    if not ids:
+        raise ValidationError({"claims": "choose at least one claim"})
+    found = {c.id: c for c in list_claims(db, claim_ids=ids)}
+    for claim_id in ids:
+        if claim_id not in found:
+            raise NotFoundError(f"There is no claim #{claim_id}.")
+    return [found[i] for i in dict.fromkeys(ids)]
+
+
+def _step(action: str, claim: ClaimRow) -> str:
+    try:
+        return next_status(action, claim.id, claim.status)
+    except TransitionError as exc:
+        raise ConflictError(str(exc)) from None
+
+
+def _update_claim(
+    audit: AuditWriter, claim_id: int, changes: Mapping[str, object], reason: str = ""
+) -> None:
+    db = audit.db
+    before = claim_snapshot(db, claim_id)
+    assert before is not None
+    stamped = {
+        **changes,
+        "version": before["version"] + 1,
+        "updated_at": audit.at,
+        "updated_by": audit.username,
+    }
+    assignments = ", ".join(f"[{name}] = ?" for name in stamped)
+    db.execute(f"UPDATE claims SET {assignments} WHERE id = ?", [*stamped.values(), claim_id])
+    after = claim_snapshot(db, claim_id)
+    assert after is not None
+    audit.record("update", "claims", claim_id, before=before, after=after, reason=reason)
+
+
+def _check_evidence(db: Database, claims: Sequence[ClaimRow]) -> None:
+    """Refuse when a training record behind a claim was deleted or changed since it was made."""
+    ids = [c.id for c in claims]
+    row = db.execute(
+        "SELECT cr.claim_id, cr.record_id, r.id FROM claim_records cr"
+        " JOIN claims cl ON cl.id = cr.claim_id"
+        " LEFT JOIN training_records r ON r.id = cr.record_id"
+        " LEFT JOIN courses c ON c.id = r.course_id"
+        f" WHERE cr.claim_id IN ({', '.join('?' for _ in ids)})"
+        " AND (r.id IS NULL OR r.officer_id != cl.officer_id OR r.completed != cr.completed"
+        " OR round(r.hours, 2) != round(cr.hours, 2) OR c.title != cr.course)"
+        " ORDER BY cr.claim_id LIMIT 1",
+        ids,
+    ).fetchone()
+    if row:
+        what = "deleted" if row[2] is None else "changed"
+        raise ConflictError(
+            f"Training record #{row[1]} behind claim #{row[0]} was {what} after the claim was "
+            "made; void the claim and make a new one from the records as they are now."
+        )
+
+
+def _officer(db: Database, claim: ClaimRow) -> dict[str, Any]:
+    officer = row_dict(db, "officers", claim.officer_id)
+    assert officer is not None
+    return officer
+
+
+def submit_claims(db: Database, actor: Actor, claim_ids: Sequence[int]) -> int:
+    """Send draft claims for approval: all or none. The officer must still be employed."""
+    require(actor, Permission.SUBMIT_CLAIMS)
+    with db.atomic():
+        claims = _claims(db, claim_ids)
+        for claim in claims:
+            _step("submit", claim)
+            officer = _officer(db, claim)
+            if officer["status"] == "separated":
+                raise ConflictError(
+                    f"{claim.officer_name} separated on {officer['separation_date']}; "
+                    f"claim #{claim.id} cannot be submitted. Void it instead."
+                )
+        _check_evidence(db, claims)
+        audit = AuditWriter(db, actor.username)
+        for claim in claims:
+            _update_claim(
+                audit,
+                claim.id,
+                {"status": "submitted", "submitted_at": audit.at, "submitted_by": audit.username},
+            )
+        return len(claims)
+
+
+def submit_claim(db: Database, actor: Actor, claim_id: int) -> None:
+    submit_claims(db, actor, [claim_id])
+
+
+def _not_submitter(actor: Actor, claim: ClaimRow, verb: str) -> None:
+    if claim.submitted_by == actor.username:
+        raise PermissionDeniedError(
+            f"{actor.username} submitted claim #{claim.id} and may not {verb} it; "
+            f"someone else with the right to {verb} claims must."
+        )
+
+
+def approve_claims(db: Database, actor: Actor, claim_ids: Sequence[int]) -> int:
+    """Approve submitted claims, committing their money: all or none.
+
+    Refused when the approver submitted a claim, when its training changed, or when the
+    claims would overdraw their funding source (the message gives the figures).
+    """
+    require(actor, Permission.APPROVE_CLAIMS)
+    with db.atomic():
+        claims = _claims(db, claim_ids)
+        for claim in claims:
+            _step("approve", claim)
+            _not_submitter(actor, claim, "approve")
+        _check_evidence(db, claims)
+        by_source: dict[int, list[ClaimRow]] = defaultdict(list)
+        for claim in claims:
+            by_source[claim.funding_source_id].append(claim)
+        for source_id, charged in by_source.items():
+            amount = sum(c.amount for c in charged)
+            count = f" ({len(charged)} claims)" if len(charged) > 1 else ""
+            check_funds(db, source_id, amount, f"Approving {format_money(amount)}{count}")
+        audit = AuditWriter(db, actor.username)
+        for claim in claims:
+            _update_claim(
+                audit,
+                claim.id,
+                {"status": "approved", "approved_at": audit.at, "approved_by": audit.username},
+            )
+        return len(claims)
+
+
+def approve_claim(db: Database, actor: Actor, claim_id: int) -> None:
+    approve_claims(db, actor, [claim_id])
+
+
+def _who(audit: AuditWriter) -> tuple[str, str]:
+    return audit.at, audit.username
+
+
+def _reason(reason: str, what: str) -> str:
+    if not reason.strip():
+        raise ValidationError({"reason": f"say why the claim is being {what}"})
+    return reason.strip()
+
+
+def deny_claim(db: Database, actor: Actor, claim_id: int, *, reason: str) -> None:
+    """Turn down a submitted claim, with the reason (not by whoever submitted it)."""
+    require(actor, Permission.APPROVE_CLAIMS)
+    why = _reason(reason, "denied")
+    with db.atomic():
+        (claim,) = _claims(db, [claim_id])
+        _step("deny", claim)
+        _not_submitter(actor, claim, "deny")
+        audit = AuditWriter(db, actor.username)
+        _update_claim(
+            audit,
+            claim.id,
+            {
+                "status": "denied",
+                "denied_at": audit.at,
+                "denied_by": audit.username,
+                "denied_reason": why,
+            },
+            reason=why,
+        )
+
+
+def void_claim(db: Database, actor: Actor, claim_id: int, *, reason: str) -> None:
+    """Cancel a claim before payment, with the reason; frees the officer for a new claim.
+
+    A draft or submitted claim is voided by whoever prepares claims; an approved one (its
+    money is committed) only by someone who approves claims. An approved claim leaves its
+    payment batch.
+    """
+    if not (actor.can(Permission.SUBMIT_CLAIMS) or actor.can(Permission.APPROVE_CLAIMS)):
+        require(actor, Permission.SUBMIT_CLAIMS)
+    why = _reason(reason, "voided")
+    with db.atomic():
+        (claim,) = _claims(db, [claim_id])
+        _step("void", claim)
+        require(
+            actor,
+            Permission.APPROVE_CLAIMS if claim.status == "approved" else Permission.SUBMIT_CLAIMS,
+        )
+        audit = AuditWriter(db, actor.username)
+        _update_claim(
+            audit,
+            claim.id,
+            {
+                "status": "voided",
+                "voided_at": audit.at,
+                "voided_by": audit.username,
+                "void_reason": why,
+                "batch_id": None,
+            },
+            reason=why,
+        )
+
+
+def pay_claim(
+    db: Database, actor: Actor, claim_id: int, *, paid_on: date | str, reference: str
+) -> None:
+    """Record the payment of an approved claim: the date and the payroll batch or check number.
+
+    A claim in a payment batch is paid with its batch.
+    """
+    require(actor, Permission.PAY_CLAIMS)
+    errors = FieldErrors()
+    when = errors.date({"paid_on": paid_on}, "paid_on", required=True)
+    ref = errors.text({"reference": reference}, "reference", required=True)
+    if errors:
+        raise ValidationError(errors)
+    assert when is not None
+    with db.atomic():
+        (claim,) = _claims(db, [claim_id])
+        _step("pay", claim)
+        if claim.batch_id is not None:
+            batch = row_dict(db, "payment_batches", claim.batch_id)
+            assert batch is not None
+            raise ConflictError(
+                f"Claim #{claim.id} is in payment batch {batch['reference']}; pay the batch."
+            )
+        audit = AuditWriter(db, actor.username)
+        _update_claim(
+            audit,
+            claim.id,
+            {
+                "status": "paid",
+                "paid_at": audit.at,
+                "paid_by": audit.username,
+                "paid_on": when.isoformat(),
+                "payment_reference": ref,
+            },
+        )
+
+
+def add_adjustment(db: Database, actor: Actor, claim_id: int, values: Mapping[str, object]) -> int:
+    """Correct a paid claim with a separate entry: `amount` (negative to recover money),
+    `reason`, optional `adjusted_on` (today) and `reference`. The claim itself never changes."""
+    require(actor, Permission.PAY_CLAIMS)
+    errors = FieldErrors()
+    amount: Cents = 0
+    try:
+        amount = parse_money(values.get("amount"), allow_negative=True)
+        if amount == 0:
+            errors["amount"] = "an adjustment of $0.00 changes nothing"
+    except MoneyError as exc:
+        errors["amount"] = str(exc)
+    reason = errors.text(values, "reason", required=True)
+    reference = errors.text(values, "reference")
+    adjusted_on = errors.date(values, "adjusted_on") or date.today()
+    if errors:
+        raise ValidationError(errors)
+    with db.atomic():
+        (claim,) = _claims(db, [claim_id])
+        if claim.status != "paid":
+            raise ConflictError(
+                f"Claim #{claim.id} is {claim.status}; only a paid claim is adjusted "
+                "(an unpaid one can be voided and made again)."
+            )
+        if claim.net + amount < 0:
+            raise ValidationError(
+                {
+                    "amount": f"{format_money(amount)} would take claim #{claim.id} below "
+                    f"$0.00 (it stands at {format_money(claim.net)})"
+                }
+            )
+        if amount > 0:
+            check_funds(db, claim.funding_source_id, amount, f"Adjusting by {format_money(amount)}")
+        audit = AuditWriter(db, actor.username)
+        cursor = db.execute(
+            "INSERT INTO claim_adjustments (claim_id, amount_cents, adjusted_on, reference,"
+            " reason, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [claim.id, amount, adjusted_on.isoformat(), reference, reason, *_who(audit)],
+        )
+        adjustment_id = cursor.lastrowid
+        assert adjustment_id is not None
+        audit.record(
+            "insert",
+            "claim_adjustments",
+            adjustment_id,
+            after=row_dict(db, "claim_adjustments", adjustment_id),
+            reason=reason,
+        )
+        return adjustment_id

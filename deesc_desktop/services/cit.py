@@ -1,0 +1,278 @@
+"""CIT changes: which courses certify or refresh, hand-entered certificates, the CIT settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from sqlite_utils import Database
+
+from deesc_desktop.core.auth import Actor, Permission
+from deesc_desktop.core.cit import CERTIFYING, CIT_KIND, COURSE_ROLES, CitSettings
+from deesc_desktop.core.hours import HoursError, format_hours, from_float, parse_hours
+from deesc_desktop.services.common import (
+    FieldErrors,
+    fetch_for_update,
+    insert_row,
+    iso,
+    stamp,
+    update_row,
+)
+from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
+from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.cit_queries import SETTING_KEYS, cit_settings
+from deesc_desktop.store.queries import row_dict
+
+CERTIFICATE_FIELDS = ("kind", "earned", "expires", "number", "issuer", "notes")
+"""Fields of the hand-entered certificate form."""
+
+
+def put_setting(audit: AuditWriter, key: str, value: str) -> bool:
+    """Store one agency setting and audit the change; False when it already had that value."""
+    db = audit.db
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+    if row is not None and row[0] == value:
+        return False
+    db.execute(
+        "INSERT INTO settings (key, value) VALUES (?, ?)"
+        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )
+    before = None if row is None else {"key": key, "value": row[0]}
+    audit.record(
+        "insert" if row is None else "update",
+        "settings",
+        key,
+        before=before,
+        after={"key": key, "value": value},
+    )
+    return True
+
+
+_SETTING_LIMITS = {
+    "target_percent": (0, 100),
+    "validity_years": (1, 20),
+    "grace_days": (0, 3650),
+}
+
+
+def update_cit_settings(db: Database, actor: Actor, values: Mapping[str, object]) -> CitSettings:
+    """Change CIT settings (target %, patrol unit, course minimum hours, validity, grace).
+
+    Fields not given keep their value.
+    """
+    require(actor, Permission.MANAGE_CIT)
+    errors = FieldErrors()
+    unknown = sorted(set(values) - set(SETTING_KEYS))
+    for field in unknown:
+        errors[field] = f"is not a CIT setting (they are {', '.join(SETTING_KEYS)})"
+    texts: dict[str, str] = {}
+    for field, (low, high) in _SETTING_LIMITS.items():
+        if field not in values:
+            continue
+        raw = str(values[field]).strip().rstrip("%").strip()
+        try:
+            number = int(raw)
+        except ValueError:
+            errors[field] = f'"{values[field]}" is not a whole number'
+            continue
+        if not low <= number <= high:
+            errors[field] = f"must be between {low} and {high}"
+        texts[field] = str(number)
+    for field in ("certifying_min_hours", "refresher_min_hours"):
+        if field not in values:
+            continue
+        try:
+            hours = parse_hours(values[field])
+        except HoursError as exc:
+            errors[field] = str(exc)
+            continue
+        if hours == 0:
+            errors[field] = "must be more than 0"
+        texts[field] = format_hours(hours)
+    if "patrol_unit" in values:
+        texts["patrol_unit"] = errors.text(values, "patrol_unit", required=True)
+    if errors:
+        raise ValidationError(errors)
+    with db.atomic():
+        audit = AuditWriter(db, actor.username)
+        for field, text in texts.items():
+            put_setting(audit, SETTING_KEYS[field], text)
+    return cit_settings(db)
+
+
+def set_course_cit_role(db: Database, actor: Actor, course_id: int, role: str | None) -> bool:
+    """Mark a course as the CIT certifying course or a CIT refresher (None: neither).
+
+    Refuses a certifying course whose usual hours are below the agency's minimum (40 h by
+    default): each completion must reach that minimum to certify anyway.
+    """
+    require(actor, Permission.MANAGE_CIT)
+    role = (role or "").strip().lower() or None
+    if role is not None and role not in COURSE_ROLES:
+        raise ValidationError({"cit_role": f'"{role}" is not one of {", ".join(COURSE_ROLES)}'})
+    with db.atomic():
+        before = row_dict(db, "courses", course_id)
+        if before is None:
+            raise NotFoundError(f"There is no course with id {course_id}.")
+        if before["cit_role"] == role:
+            return False
+        settings = cit_settings(db)
+        minimum = (
+            settings.certifying_min_hours if role == CERTIFYING else settings.refresher_min_hours
+        )
+        hours = before["default_hours"]
+        if role is not None and hours is not None and from_float(hours) < minimum:
+            raise ValidationError(
+                {
+                    "cit_role": f"{before['title']} is {format_hours(from_float(hours))} h; a "
+                    f"{COURSE_ROLES[role]} needs at least {format_hours(minimum)} h "
+                    "(an agency CIT setting)"
+                }
+            )
+        audit = AuditWriter(db, actor.username)
+        db.execute("UPDATE courses SET cit_role = ? WHERE id = ?", [role, course_id])
+        after = row_dict(db, "courses", course_id)
+        assert after is not None
+        audit.record("update", "courses", course_id, before=before, after=after)
+        return True
+
+
+def course_id_by_title(db: Database, title: str) -> int:
+    """The id of the course with this title or course number (case-insensitive)."""
+    rows = db.execute(
+        "SELECT id FROM courses WHERE title = ? COLLATE NOCASE"
+        " OR (course_number != '' AND course_number = ? COLLATE NOCASE)",
+        [title.strip(), title.strip()],
+    ).fetchall()
+    if len(rows) != 1:
+        found = "is no course" if not rows else "are several courses"
+        raise NotFoundError(f'There {found} titled or numbered "{title.strip()}".')
+    return int(rows[0][0])
+
+
+def clean_certificate(values: Mapping[str, object], today: date | None = None) -> dict[str, Any]:
+    """Check a hand-entered certificate: kind, earned (not in the future), expiry, issuer."""
+    today = today or date.today()
+    errors = FieldErrors()
+    kind = errors.text(values, "kind").lower() or CIT_KIND
+    if not (kind[:1].isalpha() and all(c.isalnum() or c == "_" for c in kind) and kind.isascii()):
+        errors["kind"] = f'"{kind}" is not a certification code (letters, digits and _)'
+    earned = errors.date(values, "earned", required=True)
+    expires = errors.date(values, "expires")
+    if earned and earned > today:
+        errors["earned"] = f"{earned.isoformat()} is in the future"
+    if earned and expires and expires < earned:
+        errors["expires"] = f"{expires.isoformat()} is before the earned date {earned.isoformat()}"
+    cleaned = {
+        "kind": kind,
+        "number": errors.text(values, "number"),
+        "issuer": errors.text(values, "issuer", required=True),
+        "notes": errors.text(values, "notes"),
+    }
+    if errors:
+        raise ValidationError(errors)
+    return {**cleaned, "earned": iso(earned), "expires": iso(expires)}
+
+
+def _check_not_duplicate(
+    db: Database, officer_id: int, cleaned: Mapping[str, Any], own: int = 0
+) -> None:
+    row = db.execute(
+        "SELECT id FROM certifications WHERE officer_id = ? AND kind = ? AND earned = ?"
+        " AND number = ? AND revoked_at IS NULL AND id != ?",
+        [officer_id, cleaned["kind"], cleaned["earned"], cleaned["number"], own],
+    ).fetchone()
+    if row:
+        raise ConflictError(
+            f"This officer already has that {cleaned['kind'].upper()} certificate "
+            f"(earned {cleaned['earned']}, #{row[0]})."
+        )
+
+
+def add_certification(
+    db: Database, actor: Actor, officer_id: int, values: Mapping[str, object]
+) -> int:
+    """Record a certificate earned elsewhere (number, issuer, earned date; expiry if printed).
+
+    A CIT certificate with no expiry entered lasts the agency's validity period (3 years).
+    """
+    require(actor, Permission.MANAGE_CIT)
+    cleaned = clean_certificate(values)
+    with db.atomic():
+        if row_dict(db, "officers", officer_id) is None:
+            raise NotFoundError(f"There is no officer with id {officer_id}.")
+        _check_not_duplicate(db, officer_id, cleaned)
+        audit = AuditWriter(db, actor.username)
+        return insert_row(
+            audit, "certifications", {"officer_id": officer_id, **cleaned, **stamp(audit)}
+        )
+
+
+def edit_certification(
+    db: Database,
+    actor: Actor,
+    certification_id: int,
+    values: Mapping[str, object],
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> bool:
+    """Correct a hand-entered certificate; the reason goes in the audit log."""
+    require(actor, Permission.MANAGE_CIT)
+    if not reason.strip():
+        raise ValidationError({"reason": "say why the certificate is being corrected"})
+    with db.atomic():
+        current = fetch_for_update(
+            db, "certifications", certification_id, "certificate", expected_version
+        )
+        if current["revoked_at"]:
+            raise ConflictError(
+                f"Certificate #{certification_id} was revoked; enter a new one instead."
+            )
+        merged = {**{k: current[k] for k in CERTIFICATE_FIELDS}, **values}
+        cleaned = clean_certificate(merged)
+        _check_not_duplicate(db, current["officer_id"], cleaned, certification_id)
+        audit = AuditWriter(db, actor.username)
+        return update_row(
+            audit,
+            "certifications",
+            certification_id,
+            cleaned,
+            noun="certificate",
+            reason=reason.strip(),
+        )
+
+
+def revoke_certification(
+    db: Database,
+    actor: Actor,
+    certification_id: int,
+    *,
+    reason: str,
+    expected_version: int | None = None,
+) -> bool:
+    """Withdraw a hand-entered certificate: it no longer counts, on any date.
+
+    The row stays, marked revoked with who, when and why; False if it was already revoked.
+    """
+    require(actor, Permission.MANAGE_CIT)
+    if not reason.strip():
+        raise ValidationError({"reason": "say why the certificate is being revoked"})
+    with db.atomic():
+        current = fetch_for_update(
+            db, "certifications", certification_id, "certificate", expected_version
+        )
+        if current["revoked_at"]:
+            return False
+        audit = AuditWriter(db, actor.username)
+        revoked = {"revoked_at": audit.at, "revoked_by": audit.username}
+        return update_row(
+            audit,
+            "certifications",
+            certification_id,
+            {**revoked, "revoked_reason": reason.strip()},
+            noun="certificate",
+            reason=reason.strip(),
+        )

@@ -1,0 +1,316 @@
+"""Users and sign-in: argon2id passwords, roles, lockout after wrong passwords, sign-in switch."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlite_utils import Database
+
+from deesc_desktop.core.auth import Actor, Permission, Role
+from deesc_desktop.services.common import FieldErrors, fetch_for_update
+from deesc_desktop.services.errors import NotFoundError, ServiceError, ValidationError, require
+from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.queries import row_dict
+
+MAX_FAILED_ATTEMPTS = 5
+LOCKOUT = timedelta(minutes=5)
+MIN_PASSWORD_LENGTH = 8
+LOGIN_SETTING = "login.required"
+"""settings key: "0" when the agency has switched sign-in off (admin only, audited)."""
+
+_hasher = PasswordHasher()  # argon2id with the library's current recommended cost
+# Verified against when the user name is unknown, so a wrong name takes as long as a wrong
+# password and does not reveal which names exist.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+class SignInError(ServiceError):
+    """Sign-in refused: wrong name or password, a locked or a disabled account."""
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _snapshot(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    # The audit log never holds password hashes, only that one was set.
+    if row is None:
+        return None
+    return {**row, "password_hash": "(set)"}
+
+
+def _check_password(password: str, username: str = "") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError({"password": f"must be at least {MIN_PASSWORD_LENGTH} characters"})
+    if username and password.casefold() == username.casefold():
+        raise ValidationError({"password": "must not be the user name"})
+
+
+def users_exist(db: Database) -> bool:
+    """True once the agency has created its first user."""
+    return db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
+
+
+def _clean_user(values: Mapping[str, object]) -> dict[str, Any]:
+    errors = FieldErrors()
+    username = errors.text(values, "username", required=True)
+    if username and (" " in username or len(username) > 64):
+        errors["username"] = "use one word of at most 64 characters, e.g. sgt.delgado"
+    role = errors.text(values, "role", required=True)
+    if role and role not in {r.value for r in Role}:
+        errors["role"] = f'"{role}" is not one of {", ".join(r.value for r in Role)}'
+    full_name = errors.text(values, "full_name")
+    if errors:
+        raise ValidationError(errors)
+    return {"username": username, "role": role, "full_name": full_name}
+
+
+def _insert_user(audit: AuditWriter, cleaned: Mapping[str, Any], password: str) -> int:
+    db = audit.db
+    if db.execute("SELECT 1 FROM users WHERE username = ?", [cleaned["username"]]).fetchone():
+        raise ValidationError({"username": f"{cleaned['username']} is already a user"})
+    cursor = db.execute(
+        "INSERT INTO users (username, full_name, role, password_hash, created_at, updated_at,"
+        " updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            cleaned["username"],
+            cleaned["full_name"],
+            cleaned["role"],
+            _hasher.hash(password),
+            audit.at,
+            audit.at,
+            audit.username,
+        ],
+    )
+    user_id = cursor.lastrowid
+    assert user_id is not None
+    audit.record("insert", "users", user_id, after=_snapshot(row_dict(db, "users", user_id)))
+    return user_id
+
+
+def create_first_admin(db: Database, username: str, password: str, full_name: str = "") -> Actor:
+    """Create the agency's first administrator; refused once any user exists."""
+    cleaned = _clean_user({"username": username, "role": Role.ADMIN.value, "full_name": full_name})
+    _check_password(password, cleaned["username"])
+    with db.atomic():
+        if users_exist(db):
+            raise ServiceError("This database already has users; an administrator adds more.")
+        _insert_user(AuditWriter(db, cleaned["username"]), cleaned, password)
+    return Actor(cleaned["username"], Role.ADMIN)
+
+
+def add_user(db: Database, actor: Actor, values: Mapping[str, object], password: str) -> int:
+    """Add a user with a role and a first password (administrators only)."""
+    require(actor, Permission.MANAGE_USERS)
+    cleaned = _clean_user(values)
+    _check_password(password, cleaned["username"])
+    with db.atomic():
+        return _insert_user(AuditWriter(db, actor.username), cleaned, password)
+
+
+def _update_user(
+    audit: AuditWriter, user_id: int, changes: Mapping[str, Any], *, reason: str = ""
+) -> None:
+    db = audit.db
+    before = row_dict(db, "users", user_id)
+    if before is None:
+        raise NotFoundError(f"There is no user with id {user_id}.")
+    stamped = {
+        **changes,
+        "version": before["version"] + 1,
+        "updated_at": audit.at,
+        "updated_by": audit.username,
+    }
+    db.execute(
+        f"UPDATE users SET {', '.join(f'{k} = ?' for k in stamped)} WHERE id = ?",
+        [*stamped.values(), user_id],
+    )
+    audit.record(
+        "update",
+        "users",
+        user_id,
+        before=_snapshot(before),
+        after=_snapshot(row_dict(db, "users", user_id)),
+        reason=reason,
+    )
+
+
+def _user_id(db: Database, username: str) -> int:
+    row = db.execute("SELECT id FROM users WHERE username = ?", [username]).fetchone()
+    if row is None:
+        raise NotFoundError(f'There is no user "{username}".')
+    return int(row[0])
+
+
+def set_password(
+    db: Database, actor: Actor, username: str, password: str, *, current: str | None = None
+) -> None:
+    """Change a password: your own (with the current one) or anyone's as an administrator."""
+    own = actor.username.casefold() == username.casefold()
+    if not own:
+        require(actor, Permission.MANAGE_USERS)
+    _check_password(password, username)
+    with db.atomic():
+        user_id = _user_id(db, username)
+        if own and not actor.can(Permission.MANAGE_USERS):
+            stored = db.execute(
+                "SELECT password_hash FROM users WHERE id = ?", [user_id]
+            ).fetchone()
+            if current is None or not _verify(stored[0], current):
+                raise ValidationError({"current": "the current password is not right"})
+        _update_user(
+            AuditWriter(db, actor.username),
+            user_id,
+            {"password_hash": _hasher.hash(password), "failed_attempts": 0, "locked_until": None},
+            reason="password changed",
+        )
+
+
+def set_user_active(
+    db: Database, actor: Actor, username: str, active: bool, *, reason: str = ""
+) -> None:
+    """Disable a user (they can no longer sign in; their history stays) or enable them again."""
+    require(actor, Permission.MANAGE_USERS)
+    if not active and actor.username.casefold() == username.casefold():
+        raise ServiceError("You cannot disable your own account.")
+    with db.atomic():
+        user_id = _user_id(db, username)
+        if not active:
+            admins = db.execute(
+                "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id != ?",
+                [user_id],
+            ).fetchone()[0]
+            role = db.execute("SELECT role FROM users WHERE id = ?", [user_id]).fetchone()[0]
+            if role == "admin" and admins == 0:
+                raise ServiceError("This is the last active administrator; add another first.")
+        _update_user(
+            AuditWriter(db, actor.username), user_id, {"active": int(active)}, reason=reason
+        )
+
+
+def set_user_role(db: Database, actor: Actor, username: str, role: str) -> None:
+    """Give a user another role."""
+    require(actor, Permission.MANAGE_USERS)
+    cleaned = _clean_user({"username": username, "role": role})
+    with db.atomic():
+        user_id = _user_id(db, username)
+        fetch_for_update(db, "users", user_id, "user", None)
+        _update_user(AuditWriter(db, actor.username), user_id, {"role": cleaned["role"]})
+
+
+def _verify(stored_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def sign_in(
+    db: Database,
+    username: str,
+    password: str,
+    *,
+    now: datetime | None = None,
+    record_success: bool = True,
+) -> Actor:
+    """Check a user name and password; five wrong passwords lock the account for five minutes.
+
+    Wrong passwords are always recorded (the lockout depends on it). A successful sign-in is
+    recorded (last sign-in, audit) unless `record_success` is False, as for scripted commands
+    that would otherwise write to the file on every run.
+    """
+    now = now or _now()
+    cursor = db.execute("SELECT * FROM users WHERE username = ?", [username.strip()])
+    names = [c[0] for c in cursor.description]
+    found = cursor.fetchone()
+    if found is None:
+        _verify(_DUMMY_HASH, password)
+        raise SignInError("Wrong user name or password.")
+    user = dict(zip(names, found, strict=True))
+    if not user["active"]:
+        raise SignInError(f"The account {user['username']} is disabled; ask an administrator.")
+    if user["locked_until"] and user["locked_until"] > _iso(now):
+        until = datetime.strptime(user["locked_until"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+        minutes = max(1, round((until - now).total_seconds() / 60))
+        raise SignInError(
+            f"Too many wrong passwords: {user['username']} is locked for {minutes} more "
+            f"minute{'s' if minutes != 1 else ''}."
+        )
+    correct = _verify(user["password_hash"], password)
+    if correct and not record_success and user["failed_attempts"] == 0:
+        return Actor(user["username"], Role(user["role"]))
+    with db.atomic():
+        audit = AuditWriter(db, user["username"], at=_iso(now))
+        if not correct:
+            attempts = user["failed_attempts"] + 1
+            if attempts >= MAX_FAILED_ATTEMPTS:
+                changes = {"failed_attempts": 0, "locked_until": _iso(now + LOCKOUT)}
+                reason = f"locked after {MAX_FAILED_ATTEMPTS} wrong passwords"
+            else:
+                changes, reason = {"failed_attempts": attempts}, "wrong password"
+            _update_user(audit, user["id"], changes, reason=reason)
+            failed = True
+        else:
+            changes = {"failed_attempts": 0, "locked_until": None, "last_sign_in": _iso(now)}
+            if _hasher.check_needs_rehash(user["password_hash"]):
+                changes["password_hash"] = _hasher.hash(password)
+            _update_user(audit, user["id"], changes, reason="signed in")
+            failed = False
+    if failed:
+        raise SignInError("Wrong user name or password.")
+    return Actor(user["username"], Role(user["role"]))
+
+
+def login_required(db: Database) -> bool:
+    """False only when an administrator has switched sign-in off for this agency."""
+    row = db.execute("SELECT value FROM settings WHERE key = ?", [LOGIN_SETTING]).fetchone()
+    return row is None or row[0] != "0"
+
+
+def set_login_required(db: Database, actor: Actor, required: bool) -> None:
+    """Switch sign-in on or off (administrators only; audited, and shown in the title bar)."""
+    require(actor, Permission.MANAGE_USERS)
+    value = "1" if required else "0"
+    with db.atomic():
+        before = db.execute("SELECT value FROM settings WHERE key = ?", [LOGIN_SETTING]).fetchone()
+        if before and before[0] == value:
+            return
+        db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [LOGIN_SETTING, value],
+        )
+        AuditWriter(db, actor.username).record(
+            "update" if before else "insert",
+            "settings",
+            LOGIN_SETTING,
+            before={"value": before[0]} if before else None,
+            after={"value": value},
+            reason="sign-in switched " + ("on" if required else "off"),
+        )
+
+
+def unattended_actor(db: Database) -> Actor | None:
+    """Who acts when nobody signs in: only when there are no users yet or sign-in is off."""
+    if not users_exist(db):
+        return Actor(f"{getpass.getuser()} (no users yet)", Role.ADMIN)
+    if not login_required(db):
+        return Actor(f"{getpass.getuser()} (sign-in off)", Role.ADMIN)
+    return None
+
+
+def list_users(db: Database) -> list[dict[str, Any]]:
+    """Every user, without password hashes."""
+    return [
+        {k: v for k, v in row.items() if k != "password_hash"}
+        for row in db.query("SELECT * FROM users ORDER BY username COLLATE NOCASE")
+    ]

@@ -1,0 +1,375 @@
+"""CIT reads: agency settings, certifications (hand-entered and earned from courses), coverage.
+
+Certifications earned by completing a CIT course are derived here at query time from the
+training records, never stored, so they can never disagree with the records. Hand-entered
+certificates live in the `certifications` table.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlite_utils import Database
+
+from deesc_desktop.core.cit import (
+    CIT_KIND,
+    CertificationEvent,
+    CitSettings,
+    Coverage,
+    OfficerCit,
+    certification_periods,
+    cit_status,
+    course_events,
+    coverage,
+)
+from deesc_desktop.core.hours import HoursError, from_float, parse_hours
+from deesc_desktop.core.models import Certification, Officer, TrainingRecord
+from deesc_desktop.core.money import Cents
+from deesc_desktop.store.queries import get_agency, load_officers
+
+SETTING_KEYS = {
+    "target_percent": "cit.target_percent",
+    "patrol_unit": "cit.patrol_unit",
+    "certifying_min_hours": "cit.certifying_min_hours",
+    "refresher_min_hours": "cit.refresher_min_hours",
+    "validity_years": "cit.validity_years",
+    "grace_days": "cit.grace_days",
+}
+"""CitSettings field -> key in the `settings` table."""
+
+BONUS_DEFAULT_AMOUNT_KEY = "bonus.default_amount_cents"
+BONUS_DEFAULT_AMOUNT: Cents = 380_000
+"""$3,800.00: the figure in the bonus article, a default the agency changes, never a constant."""
+
+
+def read_settings(db: Database, keys: Iterable[str]) -> dict[str, str]:
+    """The stored text of those settings that exist."""
+    wanted = list(keys)
+    marks = ", ".join("?" for _ in wanted)
+    return dict(
+        db.execute(f"SELECT key, value FROM settings WHERE key IN ({marks})", wanted).fetchall()
+    )
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return int(text) if text is not None else default
+    except ValueError:
+        return default  # a hand-edited file must not stop the app; the default is safe
+
+
+def _hours(text: str | None, default: int) -> int:
+    try:
+        return parse_hours(text) if text is not None else default
+    except HoursError:
+        return default
+
+
+def cit_settings(db: Database) -> CitSettings:
+    """The agency's CIT settings, each falling back to its default when absent or unreadable."""
+    stored = read_settings(db, SETTING_KEYS.values())
+    defaults = CitSettings()
+
+    def get(field: str) -> str | None:
+        return stored.get(SETTING_KEYS[field])
+
+    return CitSettings(
+        target_percent=_int(get("target_percent"), defaults.target_percent),
+        patrol_unit=(get("patrol_unit") or defaults.patrol_unit).strip() or defaults.patrol_unit,
+        certifying_min_hours=_hours(get("certifying_min_hours"), defaults.certifying_min_hours),
+        refresher_min_hours=_hours(get("refresher_min_hours"), defaults.refresher_min_hours),
+        validity_years=_int(get("validity_years"), defaults.validity_years),
+        grace_days=_int(get("grace_days"), defaults.grace_days),
+    )
+
+
+def default_bonus_amount(db: Database) -> Cents:
+    """The amount a new bonus program starts from ($3,800.00 unless the agency changed it)."""
+    stored = read_settings(db, [BONUS_DEFAULT_AMOUNT_KEY]).get(BONUS_DEFAULT_AMOUNT_KEY)
+    return _int(stored, BONUS_DEFAULT_AMOUNT)
+
+
+def course_roles(db: Database) -> dict[int, str]:
+    """course id -> "certifying" or "refresher", for the courses marked for CIT."""
+    return dict(db.execute("SELECT id, cit_role FROM courses WHERE cit_role IS NOT NULL"))
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateRow:
+    """A hand-entered certificate as stored (revoked ones included when asked for)."""
+
+    id: int
+    officer_id: int
+    kind: str
+    earned: date
+    expires: date | None
+    number: str
+    issuer: str
+    notes: str
+    revoked_at: str | None
+    revoked_by: str | None
+    revoked_reason: str
+    version: int
+
+
+def _certificate(row: dict[str, Any]) -> CertificateRow:
+    return CertificateRow(
+        id=row["id"],
+        officer_id=row["officer_id"],
+        kind=row["kind"],
+        earned=date.fromisoformat(row["earned"]),
+        expires=date.fromisoformat(row["expires"]) if row["expires"] else None,
+        number=row["number"],
+        issuer=row["issuer"],
+        notes=row["notes"],
+        revoked_at=row["revoked_at"],
+        revoked_by=row["revoked_by"],
+        revoked_reason=row["revoked_reason"],
+        version=row["version"],
+    )
+
+
+def certificates(
+    db: Database, *, officer_id: int | None = None, include_revoked: bool = False
+) -> list[CertificateRow]:
+    """Hand-entered certificates, by officer and earned date."""
+    where, params = ["1 = 1"], []
+    if officer_id is not None:
+        where.append("officer_id = ?")
+        params.append(officer_id)
+    if not include_revoked:
+        where.append("revoked_at IS NULL")
+    cursor = db.execute(
+        f"SELECT * FROM certifications WHERE {' AND '.join(where)} ORDER BY officer_id, earned, id",
+        params,
+    )
+    names = [c[0] for c in cursor.description]
+    return [_certificate(dict(zip(names, row, strict=True))) for row in cursor]
+
+
+def _cit_records(db: Database) -> dict[int, list[TrainingRecord]]:
+    """Completions of courses marked for CIT, by officer (without topic splits: not needed)."""
+    records: dict[int, list[TrainingRecord]] = defaultdict(list)
+    for row in db.execute(
+        "SELECT r.id, r.officer_id, r.course_id, c.title, c.course_number, r.completed,"
+        " r.hours, r.provider FROM training_records r JOIN courses c ON c.id = r.course_id"
+        " WHERE c.cit_role IS NOT NULL ORDER BY r.officer_id, r.completed, r.id"
+    ):
+        rid, officer_id, course_id, title, number, completed, hours, provider = row
+        records[officer_id].append(
+            TrainingRecord(
+                id=rid,
+                officer_id=officer_id,
+                course_id=course_id,
+                course_title=title,
+                course_number=number,
+                completed=date.fromisoformat(completed),
+                hours=from_float(hours),
+                topic_hours=(),
+                provider=provider,
+            )
+        )
+    return records
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerCitHistory:
+    """Everything that certified or renewed one officer, and the periods it adds up to."""
+
+    events: tuple[CertificationEvent, ...]
+    refreshers: tuple[TrainingRecord, ...]
+    periods: tuple[Certification, ...]
+    titles: dict[int, str]
+    """certification id -> what it came from, e.g. "CIT Basic 2022-04-14"."""
+
+
+def cit_histories(
+    db: Database, settings: CitSettings | None = None
+) -> dict[int, OfficerCitHistory]:
+    """Every officer's CIT history (officers with none are left out)."""
+    settings = settings or cit_settings(db)
+    roles = course_roles(db)
+    events: dict[int, list[CertificationEvent]] = defaultdict(list)
+    refreshers: dict[int, list[TrainingRecord]] = defaultdict(list)
+    titles: dict[int, str] = {}
+    for officer_id, records in _cit_records(db).items():
+        found, renewals = course_events(records, roles, settings)
+        events[officer_id].extend(found)
+        refreshers[officer_id].extend(renewals)
+        by_id = {r.id: r for r in records}
+        for event in found:
+            record = by_id[event.source_id]
+            titles[event.certification_id] = f"{record.course_title} {record.completed}"
+    for cert in certificates(db):
+        if cert.kind != CIT_KIND:
+            continue
+        event = CertificationEvent(
+            officer_id=cert.officer_id,
+            day=cert.earned,
+            source="certificate",
+            source_id=cert.id,
+            expires=cert.expires,
+            number=cert.number,
+            issuer=cert.issuer,
+        )
+        events[cert.officer_id].append(event)
+        number = f" {cert.number}" if cert.number else ""
+        titles[cert.id] = f"certificate{number} ({cert.issuer}) {cert.earned}"
+    result = {}
+    for officer_id in set(events) | set(refreshers):
+        renewals = refreshers.get(officer_id, [])
+        periods = certification_periods(
+            events.get(officer_id, []), [r.completed for r in renewals], settings
+        )
+        ids = {p.id for p in periods}
+        result[officer_id] = OfficerCitHistory(
+            events=tuple(events.get(officer_id, ())),
+            refreshers=tuple(renewals),
+            periods=tuple(periods),
+            titles={cid: titles[cid] for cid in ids if cid in titles},
+        )
+    return result
+
+
+def cit_certifications(db: Database) -> dict[int, list[Certification]]:
+    """officer id -> CIT certification periods (kind "cit"), oldest first."""
+    return {
+        officer_id: list(history.periods)
+        for officer_id, history in cit_histories(db).items()
+        if history.periods
+    }
+
+
+def certifications_by_officer(db: Database) -> dict[int, list[Certification]]:
+    """Every certification held, for the compliance engine's `certification` requirements.
+
+    CIT comes as validity periods (kind "cit"; see core.cit for the rule; an id below zero is
+    minus the training record id of the course that earned it). Other kinds (such as Texas'
+    "intermediate") come from the hand-entered certificates as entered. Revoked certificates
+    are left out.
+    """
+    result = cit_certifications(db)
+    for cert in certificates(db):
+        if cert.kind == CIT_KIND:
+            continue
+        result.setdefault(cert.officer_id, []).append(
+            Certification(
+                id=cert.id,
+                officer_id=cert.officer_id,
+                kind=cert.kind,
+                earned=cert.earned,
+                expires=cert.expires,
+                number=cert.number,
+                issuer=cert.issuer,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class CitRosterRow:
+    """One officer of the certified roster: standing, where it came from, last refresher."""
+
+    officer: Officer
+    standing: OfficerCit
+    source: str
+    last_refresher: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class CitReport:
+    """What `deesc cit` and the CIT page show."""
+
+    as_of: date
+    settings: CitSettings
+    warning_days: int
+    roster: tuple[CitRosterRow, ...]
+    coverage: Coverage
+
+
+def cit_report(db: Database, as_of: date) -> CitReport:
+    """The certified roster (everyone not separated who holds or held CIT) and coverage."""
+    settings = cit_settings(db)
+    agency = get_agency(db)
+    warning_days = agency.warning_days if agency else 90
+    histories = cit_histories(db, settings)
+    officers = load_officers(db, include_separated=False)
+    rows = []
+    held: set[int] = set()
+    for officer in officers:
+        history = histories.get(officer.id)
+        if history is None:
+            continue
+        standing = cit_status(history.periods, as_of, warning_days)
+        if standing.status.held:
+            held.add(officer.id)
+        if standing.certification is None:
+            continue
+        refreshed = [r.completed for r in history.refreshers if r.completed <= as_of]
+        rows.append(
+            CitRosterRow(
+                officer=officer,
+                standing=standing,
+                source=history.titles.get(standing.certification.id, ""),
+                last_refresher=max(refreshed) if refreshed else None,
+            )
+        )
+    return CitReport(
+        as_of=as_of,
+        settings=settings,
+        warning_days=warning_days,
+        roster=tuple(rows),
+        coverage=coverage(officers, held, settings),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupRow:
+    """A LEDTA follow-up assessment with the officer and the linked class, if any."""
+
+    id: int
+    officer_id: int
+    badge: str
+    officer_name: str
+    assessed_on: str
+    assessor: str
+    score: float
+    notes: str
+    record_id: int | None
+    course: str | None
+    completed: str | None
+    post_test: float | None
+    version: int
+
+
+def followups(db: Database, *, officer_id: int | None = None) -> list[FollowupRow]:
+    """Follow-up assessments, newest first, with the class and post-test they follow up."""
+    where, params = "", []
+    if officer_id is not None:
+        where, params = "WHERE f.officer_id = ?", [officer_id]
+    cursor = db.execute(
+        "SELECT f.id, f.officer_id, o.badge, o.last_name || ', ' || o.first_name, f.assessed_on,"
+        " f.assessor, f.score, f.notes, f.record_id, c.title, r.completed, r.post_test, f.version"
+        " FROM followup_assessments f JOIN officers o ON o.id = f.officer_id"
+        " LEFT JOIN training_records r ON r.id = f.record_id"
+        f" LEFT JOIN courses c ON c.id = r.course_id {where}"
+        " ORDER BY f.assessed_on DESC, f.id DESC",
+        params,
+    )
+    return [FollowupRow(*row) for row in cursor]
+
+
+def latest_completion(db: Database, officer_id: int, course: str, on_or_before: date) -> int | None:
+    """The officer's latest record of a course (title or number) on or before a day."""
+    row = db.execute(
+        "SELECT r.id FROM training_records r JOIN courses c ON c.id = r.course_id"
+        " WHERE r.officer_id = ? AND r.completed <= ? AND (c.title = ? COLLATE NOCASE"
+        " OR (c.course_number != '' AND c.course_number = ? COLLATE NOCASE))"
+        " ORDER BY r.completed DESC, r.id DESC LIMIT 1",
+        [officer_id, on_or_before.isoformat(), course.strip(), course.strip()],
+    ).fetchone()
+    return int(row[0]) if row else None

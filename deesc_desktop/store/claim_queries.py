@@ -1,0 +1,337 @@
+"""Bonus reads: programs, claims with their evidence, funding totals and payment batches."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlite_utils import Database
+
+from deesc_desktop.core.bonus import Program, ProgramRule
+from deesc_desktop.core.hours import from_float
+from deesc_desktop.core.money import Cents
+from deesc_desktop.store.queries import row_dict
+
+
+def program_from_row(row: dict[str, Any]) -> Program:
+    """A core Program from a `bonus_programs` row."""
+    return Program(
+        id=row["id"],
+        name=row["name"],
+        amount=row["amount_cents"],
+        one_time=bool(row["one_time"]),
+        funding_source_id=row["funding_source_id"],
+        rule=ProgramRule(
+            start=date.fromisoformat(row["start"]),
+            end=date.fromisoformat(row["end"]),
+            min_hours=from_float(row["min_hours"]),
+            topics=frozenset(json.loads(row["topics"])),
+            courses=tuple(json.loads(row["courses"])),
+            passing_score=row["passing_score"],
+        ),
+    )
+
+
+def load_program(db: Database, program_id: int) -> Program | None:
+    row = row_dict(db, "bonus_programs", program_id)
+    return program_from_row(row) if row else None
+
+
+def program_id_by_name(db: Database, name_or_id: str) -> int | None:
+    """A program by its name (case-insensitive) or its id as text."""
+    text = name_or_id.strip()
+    row = db.execute("SELECT id FROM bonus_programs WHERE name = ?", [text]).fetchone()
+    if row is None and text.isdigit():
+        row = db.execute("SELECT id FROM bonus_programs WHERE id = ?", [int(text)]).fetchone()
+    return int(row[0]) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramRow:
+    """A program as the programs list shows it, with its claims counted by state."""
+
+    program: Program
+    funding_source: str
+    notes: str
+    version: int
+    claims: dict[str, int]
+    paid: Cents
+
+
+def programs(db: Database) -> list[ProgramRow]:
+    """Every bonus program, newest start first."""
+    counts: dict[int, dict[str, int]] = {}
+    for program_id, status, count in db.execute(
+        "SELECT program_id, status, count(*) FROM claims GROUP BY program_id, status"
+    ):
+        counts.setdefault(program_id, {})[status] = count
+    paid = dict(
+        db.execute(
+            "SELECT c.program_id, sum(c.amount_cents) + coalesce(sum(a.total), 0) FROM claims c"
+            " LEFT JOIN (SELECT claim_id, sum(amount_cents) AS total FROM claim_adjustments"
+            " GROUP BY claim_id) a ON a.claim_id = c.id WHERE c.status = 'paid'"
+            " GROUP BY c.program_id"
+        ).fetchall()
+    )
+    cursor = db.execute(
+        "SELECT p.*, f.name AS funding_name FROM bonus_programs p"
+        " JOIN funding_sources f ON f.id = p.funding_source_id ORDER BY p.start DESC, p.name"
+    )
+    names = [c[0] for c in cursor.description]
+    result = []
+    for values in cursor:
+        row = dict(zip(names, values, strict=True))
+        result.append(
+            ProgramRow(
+                program=program_from_row(row),
+                funding_source=row["funding_name"],
+                notes=row["notes"],
+                version=row["version"],
+                claims=counts.get(row["id"], {}),
+                paid=paid.get(row["id"], 0) or 0,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    """A claim as lists and exports show it; money in cents, dates and times as ISO text."""
+
+    id: int
+    program_id: int
+    program: str
+    officer_id: int
+    badge: str
+    last_name: str
+    first_name: str
+    amount: Cents
+    adjustments: Cents
+    funding_source_id: int
+    funding_source: str
+    status: str
+    qualifying_hours: float
+    eligibility: str
+    created_at: str
+    created_by: str
+    submitted_at: str | None
+    submitted_by: str | None
+    approved_at: str | None
+    approved_by: str | None
+    denied_at: str | None
+    denied_by: str | None
+    denied_reason: str
+    voided_at: str | None
+    voided_by: str | None
+    void_reason: str
+    paid_at: str | None
+    paid_by: str | None
+    paid_on: str | None
+    payment_reference: str
+    batch_id: int | None
+    version: int
+
+    @property
+    def officer_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+    @property
+    def net(self) -> Cents:
+        """The amount after adjustments: what the officer was paid in the end."""
+        return self.amount + self.adjustments
+
+
+_CLAIM_SQL = """
+SELECT c.id, c.program_id, p.name, c.officer_id, o.badge, o.last_name, o.first_name,
+       c.amount_cents,
+       coalesce((SELECT sum(a.amount_cents) FROM claim_adjustments a WHERE a.claim_id = c.id), 0),
+       c.funding_source_id, f.name, c.status, c.qualifying_hours, c.eligibility,
+       c.created_at, c.created_by, c.submitted_at, c.submitted_by, c.approved_at, c.approved_by,
+       c.denied_at, c.denied_by, c.denied_reason, c.voided_at, c.voided_by, c.void_reason,
+       c.paid_at, c.paid_by, c.paid_on, c.payment_reference, c.batch_id, c.version
+FROM claims c
+JOIN bonus_programs p ON p.id = c.program_id
+JOIN officers o ON o.id = c.officer_id
+JOIN funding_sources f ON f.id = c.funding_source_id
+"""
+
+
+def list_claims(
+    db: Database,
+    *,
+    program_id: int | None = None,
+    status: str | None = None,
+    officer_id: int | None = None,
+    batch_id: int | None = None,
+    claim_ids: list[int] | None = None,
+) -> list[ClaimRow]:
+    """Claims, filtered as asked, in claim number order."""
+    where: list[str] = []
+    params: list[object] = []
+    for column, value in (
+        ("c.program_id", program_id),
+        ("c.status", status),
+        ("c.officer_id", officer_id),
+        ("c.batch_id", batch_id),
+    ):
+        if value is not None:
+            where.append(f"{column} = ?")
+            params.append(value)
+    if claim_ids is not None:
+        where.append(f"c.id IN ({', '.join('?' for _ in claim_ids) or 'NULL'})")
+        params.extend(claim_ids)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    return [ClaimRow(*row) for row in db.execute(f"{_CLAIM_SQL} {clause} ORDER BY c.id", params)]
+
+
+def get_claim(db: Database, claim_id: int) -> ClaimRow | None:
+    found = list_claims(db, claim_ids=[claim_id])
+    return found[0] if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimEvidence:
+    """One training record behind a claim, as it read when the claim was made."""
+
+    record_id: int
+    course: str
+    completed: str
+    hours: float
+    counted_hours: float
+    post_test: float | None
+
+
+def claim_evidence(db: Database, claim_id: int) -> list[ClaimEvidence]:
+    cursor = db.execute(
+        "SELECT record_id, course, completed, hours, counted_hours, post_test FROM claim_records"
+        " WHERE claim_id = ? ORDER BY completed, record_id",
+        [claim_id],
+    )
+    return [ClaimEvidence(*row) for row in cursor]
+
+
+def claim_snapshot(db: Database, claim_id: int) -> dict[str, Any] | None:
+    """A claim as the audit log keeps it: the row plus the ids of its training records."""
+    row = row_dict(db, "claims", claim_id)
+    if row is None:
+        return None
+    row["records"] = ",".join(str(e.record_id) for e in claim_evidence(db, claim_id))
+    return row
+
+
+def open_claim_for(db: Database, program_id: int, officer_id: int) -> tuple[int, str] | None:
+    """The officer's open or paid claim in the program, as (id, status), if there is one."""
+    row = db.execute(
+        "SELECT id, status FROM claims WHERE program_id = ? AND officer_id = ?"
+        " AND status IN ('draft', 'submitted', 'approved', 'paid') ORDER BY id LIMIT 1",
+        [program_id, officer_id],
+    ).fetchone()
+    return (int(row[0]), str(row[1])) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class FundingSummary:
+    """A funding source with what is pending, committed and paid against it.
+
+    committed: approved, not yet paid; paid: paid claims plus their adjustments;
+    pending: submitted, awaiting a decision (not yet counted against the balance).
+    """
+
+    id: int
+    name: str
+    kind: str
+    award_number: str
+    amount: Cents
+    start: str
+    end: str
+    notes: str
+    version: int
+    pending: Cents
+    committed: Cents
+    paid: Cents
+
+    @property
+    def used(self) -> Cents:
+        return self.committed + self.paid
+
+    @property
+    def balance(self) -> Cents:
+        return self.amount - self.committed - self.paid
+
+
+def funding_summaries(db: Database, source_id: int | None = None) -> list[FundingSummary]:
+    """Every funding source (or one) with its totals, by name."""
+    where, params = ("WHERE f.id = ?", [source_id]) if source_id is not None else ("", [])
+    cursor = db.execute(
+        f"""
+        SELECT f.id, f.name, f.kind, f.award_number, f.amount_cents, f.start, f."end", f.notes,
+               f.version,
+               coalesce((SELECT sum(amount_cents) FROM claims
+                         WHERE funding_source_id = f.id AND status = 'submitted'), 0),
+               coalesce((SELECT sum(amount_cents) FROM claims
+                         WHERE funding_source_id = f.id AND status = 'approved'), 0),
+               coalesce((SELECT sum(amount_cents) FROM claims
+                         WHERE funding_source_id = f.id AND status = 'paid'), 0)
+               + coalesce((SELECT sum(a.amount_cents) FROM claim_adjustments a
+                           JOIN claims c ON c.id = a.claim_id
+                           WHERE c.funding_source_id = f.id), 0)
+        FROM funding_sources f {where} ORDER BY f.name COLLATE NOCASE
+        """,
+        params,
+    )
+    return [FundingSummary(*row) for row in cursor]
+
+
+def funding_summary(db: Database, source_id: int) -> FundingSummary | None:
+    found = funding_summaries(db, source_id)
+    return found[0] if found else None
+
+
+def funding_id_by_name(db: Database, name_or_id: str) -> int | None:
+    """A funding source by its name (case-insensitive) or its id as text."""
+    text = name_or_id.strip()
+    row = db.execute("SELECT id FROM funding_sources WHERE name = ?", [text]).fetchone()
+    if row is None and text.isdigit():
+        row = db.execute("SELECT id FROM funding_sources WHERE id = ?", [int(text)]).fetchone()
+    return int(row[0]) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRow:
+    """A payment batch with its claim count and total."""
+
+    id: int
+    reference: str
+    pay_date: str
+    status: str
+    notes: str
+    created_at: str
+    created_by: str
+    paid_at: str | None
+    paid_by: str | None
+    version: int
+    claims: int
+    total: Cents
+
+
+def payment_batches(db: Database, batch_id: int | None = None) -> list[BatchRow]:
+    """Payment batches (or one), newest first."""
+    where, params = ("WHERE b.id = ?", [batch_id]) if batch_id is not None else ("", [])
+    cursor = db.execute(
+        "SELECT b.id, b.reference, b.pay_date, b.status, b.notes, b.created_at, b.created_by,"
+        " b.paid_at, b.paid_by, b.version, count(c.id), coalesce(sum(c.amount_cents), 0)"
+        f" FROM payment_batches b LEFT JOIN claims c ON c.batch_id = b.id {where}"
+        " GROUP BY b.id ORDER BY b.pay_date DESC, b.id DESC",
+        params,
+    )
+    return [BatchRow(*row) for row in cursor]
+
+
+def batch_id_by_reference(db: Database, reference_or_id: str) -> int | None:
+    text = reference_or_id.strip()
+    row = db.execute("SELECT id FROM payment_batches WHERE reference = ?", [text]).fetchone()
+    if row is None and text.isdigit():
+        row = db.execute("SELECT id FROM payment_batches WHERE id = ?", [int(text)]).fetchone()
+    return int(row[0]) if row else None

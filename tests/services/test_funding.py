@@ -1,0 +1,224 @@
+"""Funding sources and payment batches: exact totals, exports read back, paid all together."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlite_utils import Database
+
+from deesc_desktop.core.auth import Actor, Role
+from deesc_desktop.services.bonus import (
+    add_program,
+    approve_claims,
+    create_claims,
+    pay_claim,
+    submit_claims,
+    void_claim,
+)
+from deesc_desktop.services.errors import ConflictError, ValidationError
+from deesc_desktop.services.funding import (
+    BATCH_COLUMNS,
+    add_funding_source,
+    create_payment_batch,
+    edit_funding_source,
+    export_payment_batch,
+    pay_batch,
+)
+from deesc_desktop.services.officers import add_officer
+from deesc_desktop.services.training import Attendee, record_class
+from deesc_desktop.store.claim_queries import funding_summary, list_claims, payment_batches
+from tests.conftest import table_counts
+
+CHIEF = Actor("chief.ortiz", Role.CHIEF)
+FINANCE = Actor("fin.lee", Role.FINANCE)
+SERGEANT = Actor("sgt.delgado", Role.TRAINING_OFFICER)
+BYRNE = {
+    "name": "Byrne JAG 2025",
+    "kind": "byrne_jag",
+    "award_number": "15PBJA-25-GG-00077",
+    "amount": "$12,000.00",
+    "start": "2024-10-01",
+    "end": "2025-09-30",
+}
+
+
+@pytest.fixture
+def approved(db: Database, admin: Actor) -> list[int]:
+    """Three approved $3,800.00 claims paid from a $12,000.00 Byrne JAG award."""
+    people = [
+        add_officer(
+            db, admin, {"badge": b, "last_name": n, "first_name": f, "hire_date": "2016-02-01"}
+        )
+        for b, n, f in (
+            ("0101", "Peña", "Ana"),
+            ("0042", "Łukasz", "Nowak"),
+            ("0207", "Kim", "Wei"),
+        )
+    ]
+    record_class(
+        db,
+        admin,
+        {"course": "ICAT", "completed": "2025-02-03", "hours": 8, "topics": "de_escalation"},
+        [Attendee(p, 60, 90) for p in people],
+    )
+    add_funding_source(db, FINANCE, BYRNE)
+    program = add_program(
+        db,
+        CHIEF,
+        {
+            "name": "ICAT bonus",
+            "courses": "ICAT",
+            "min_hours": 8,
+            "start": "2025-01-01",
+            "end": "2025-12-31",
+            "funding_source": "Byrne JAG 2025",
+        },
+    )
+    claims = create_claims(db, SERGEANT, program, people)
+    submit_claims(db, SERGEANT, claims)
+    approve_claims(db, CHIEF, claims)
+    return claims
+
+
+def test_funding_source_refusals_name_each_field_and_write_nothing(db: Database) -> None:
+    add_funding_source(db, FINANCE, BYRNE)
+    before = table_counts(db)
+    with pytest.raises(ValidationError) as caught:
+        add_funding_source(
+            db,
+            FINANCE,
+            {
+                "name": "",
+                "kind": "lottery",
+                "amount": "-5",
+                "start": "2025-01-01",
+                "end": "2024-01-01",
+            },
+        )
+    errors = caught.value.field_errors
+    assert errors["name"] == "is required"
+    assert errors["kind"].startswith('"lottery" is not one of cops_deescalation, byrne_jag')
+    assert errors["amount"] == 'the amount cannot be negative ("-5")'
+    assert errors["end"] == "2024-01-01 is before the start 2025-01-01"
+    with pytest.raises(ValidationError, match='already a funding source named "byrne jag 2025"'):
+        add_funding_source(db, FINANCE, {**BYRNE, "name": "byrne jag 2025"})
+    assert table_counts(db) == before
+
+
+def test_an_award_cannot_be_cut_below_what_is_committed(db: Database, approved: list[int]) -> None:
+    source = funding_summary(db, 1)
+    assert source is not None and (source.committed, source.balance) == (1_140_000, 60_000)
+    before = table_counts(db)
+    with pytest.raises(
+        ValidationError,
+        match=r"\$11,000\.00 is less than the \$11,400\.00 already committed or paid from Byrne",
+    ):
+        edit_funding_source(db, FINANCE, 1, {"amount": "11000"})
+    assert table_counts(db) == before
+    assert edit_funding_source(db, FINANCE, 1, {"amount": "11400", "award_number": "X-1"})
+    source = funding_summary(db, 1)
+    assert source is not None and (source.amount, source.balance) == (1_140_000, 0)
+
+
+def test_batch_export_reads_back_as_csv_and_xlsx(
+    db: Database, approved: list[int], tmp_path: Path
+) -> None:
+    batch = create_payment_batch(
+        db, FINANCE, {"reference": "PR-2025-07-15", "pay_date": "07/15/2025"}
+    )
+    csv_path, xlsx_path = tmp_path / "batch.csv", tmp_path / "batch.xlsx"
+    assert export_payment_batch(db, batch, csv_path) == 3
+    assert export_payment_batch(db, batch, xlsx_path) == 3
+    with csv_path.open(encoding="utf-8-sig", newline="") as handle:
+        from_csv = list(csv.reader(handle))
+    sheet = load_workbook(xlsx_path, read_only=True).active
+    assert sheet is not None
+    from_xlsx = [[str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert from_csv == from_xlsx
+    assert tuple(from_csv[0]) == BATCH_COLUMNS
+    assert [row[2] for row in from_csv[1:]] == ["Kim, Wei", "Peña, Ana", "Łukasz, Nowak"]
+    assert from_csv[2] == [
+        str(approved[0]),
+        "0101",
+        "Peña, Ana",
+        "ICAT bonus",
+        "3800.00",
+        "Byrne JAG 2025",
+        "15PBJA-25-GG-00077",
+        "PR-2025-07-15",
+        "2025-07-15",
+    ]
+    assert sum(int(row[4].replace(".", "")) for row in from_csv[1:]) == 1_140_000
+
+
+def test_a_batch_is_paid_together_with_its_date_and_reference(
+    db: Database, approved: list[int]
+) -> None:
+    batch = create_payment_batch(
+        db, FINANCE, {"reference": "PR-2025-07-15", "pay_date": "2025-07-15"}
+    )
+    before = table_counts(db)
+    with pytest.raises(ConflictError, match="is in payment batch PR-2025-07-15; pay the batch"):
+        pay_claim(db, FINANCE, approved[0], paid_on="2025-07-15", reference="CHK-1")
+    assert table_counts(db) == before
+    assert pay_batch(db, FINANCE, batch) == 3
+    claims = list_claims(db, batch_id=batch)
+    assert {(c.status, c.paid_on, c.payment_reference, c.paid_by) for c in claims} == {
+        ("paid", "2025-07-15", "PR-2025-07-15", "fin.lee")
+    }
+    (row,) = payment_batches(db)
+    assert (row.status, row.claims, row.total, row.paid_by) == ("paid", 3, 1_140_000, "fin.lee")
+    source = funding_summary(db, 1)
+    assert source is not None and (source.committed, source.paid) == (0, 1_140_000)
+    before = table_counts(db)
+    with pytest.raises(ConflictError, match="PR-2025-07-15 was already paid"):
+        pay_batch(db, FINANCE, batch)
+    assert table_counts(db) == before
+
+
+def test_a_batch_with_one_bad_claim_pays_none(db: Database, approved: list[int]) -> None:
+    batch = create_payment_batch(db, FINANCE, {"reference": "PR-1", "pay_date": "2025-07-15"})
+    # Only a raw edit can get a paid claim into an open batch; the batch must still refuse.
+    db.execute(
+        "UPDATE claims SET status = 'paid', paid_on = '2025-07-01', paid_at = 't', paid_by = 'x',"
+        " payment_reference = 'CHK-9' WHERE id = ?",
+        [approved[1]],
+    )
+    before = table_counts(db)
+    with pytest.raises(
+        ConflictError, match=r"only an approved claim can be paid\. Nothing in batch"
+    ):
+        pay_batch(db, FINANCE, batch)
+    assert table_counts(db) == before
+    assert [c.status for c in list_claims(db, batch_id=batch)] == ["approved", "paid", "approved"]
+
+
+def test_voiding_an_approved_claim_takes_it_out_of_its_batch(
+    db: Database, approved: list[int]
+) -> None:
+    batch = create_payment_batch(
+        db, FINANCE, {"reference": "PR-2", "pay_date": "2025-07-15"}, approved[:2]
+    )
+    void_claim(db, CHIEF, approved[0], reason="officer asked to defer")
+    assert [c.id for c in list_claims(db, batch_id=batch)] == [approved[1]]
+    assert pay_batch(db, FINANCE, batch) == 1
+
+
+def test_batch_refusals_write_nothing(db: Database, approved: list[int]) -> None:
+    create_payment_batch(db, FINANCE, {"reference": "PR-3", "pay_date": "2025-07-15"}, approved[:1])
+    before = table_counts(db)
+    with pytest.raises(ConflictError, match=rf"Claim #{approved[0]} is already in payment batch"):
+        create_payment_batch(db, FINANCE, {"reference": "PR-4", "pay_date": "2025-07-15"}, approved)
+    with pytest.raises(ValidationError, match='batch "pr-3" already exists'):
+        create_payment_batch(db, FINANCE, {"reference": "pr-3", "pay_date": "2025-07-15"})
+    with pytest.raises(ValidationError, match="pay_date: is required"):
+        create_payment_batch(db, FINANCE, {"reference": "PR-5"})
+    assert table_counts(db) == before
+    create_payment_batch(db, FINANCE, {"reference": "PR-6", "pay_date": "2025-07-16"})
+    before = table_counts(db)
+    with pytest.raises(ConflictError, match="no approved claims waiting for payment"):
+        create_payment_batch(db, FINANCE, {"reference": "PR-7", "pay_date": "2025-07-16"})
+    assert table_counts(db) == before
