@@ -186,7 +186,9 @@ def courses(db: Database) -> list[CourseRow]:
 
 def topic_labels(db: Database) -> dict[str, str]:
     """Every topic code the agency knows with its label, built-in topics first."""
-    cursor = db.execute("SELECT code, label FROM topics ORDER BY builtin DESC, label COLLATE NOCASE")
+    cursor = db.execute(
+        "SELECT code, label FROM topics ORDER BY builtin DESC, label COLLATE NOCASE"
+    )
     return dict(cursor.fetchall())
 
 
@@ -214,6 +216,7 @@ class DashboardSummary:
     records: int
     hours: Centihours
     officers_trained: int
+    """Current (not separated) officers with at least one record since `since`."""
     last_import: LastImport | None = None
     courses: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
@@ -241,8 +244,10 @@ def dashboard_summary(db: Database, today: date | None = None) -> DashboardSumma
         f"SELECT unit, count(*) FROM officers {current} GROUP BY unit ORDER BY unit"
     ).fetchall()
     records, hours, trained = db.execute(
-        "SELECT count(*), total(hours), count(DISTINCT officer_id) FROM training_records"
-        " WHERE completed >= ? AND completed <= ?",
+        "SELECT count(*), total(r.hours),"
+        " count(DISTINCT CASE WHEN o.status != 'separated' THEN r.officer_id END)"
+        " FROM training_records r JOIN officers o ON o.id = r.officer_id"
+        " WHERE r.completed >= ? AND r.completed <= ?",
         [since.isoformat(), today.isoformat()],
     ).fetchone()
     row = db.execute(

@@ -1,0 +1,206 @@
+"""Start the desktop app: `deesc-desktop [--db PATH] [--demo] [--screenshots DIR] [--version]`."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtWidgets import QApplication
+from sqlite_utils import Database
+
+from deesc_desktop import __version__
+from deesc_desktop.demo import DEMO_ACTOR, load_demo
+from deesc_desktop.gui import prompts, style, workers
+from deesc_desktop.gui.context import AppContext, desktop_actor
+from deesc_desktop.gui.settings import APPLICATION, ORGANISATION, Settings
+from deesc_desktop.paths import DB_ENV_VAR, default_db_path, demo_db_path
+from deesc_desktop.services.errors import ServiceError
+from deesc_desktop.store.database import DatabaseError, open_database
+from deesc_desktop.store.queries import get_agency
+
+if TYPE_CHECKING:
+    from deesc_desktop.gui.mainwindow import MainWindow
+
+EXIT_OK, EXIT_FAILED = 0, 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="deesc-desktop",
+        description="Training records, compliance, CIT and bonus claims for a police agency.",
+        epilog=f"The database is chosen by --db, else ${DB_ENV_VAR}, else {default_db_path()}.",
+    )
+    parser.add_argument("--version", action="version", version=f"deesc-desktop {__version__}")
+    parser.add_argument("--db", metavar="PATH", help="the database file to open")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the demo agency (created on first use, apart from the real database)",
+    )
+    parser.add_argument(
+        "--screenshots",
+        metavar="DIR",
+        help="save a PNG of every page and the main dialogs to DIR, then exit",
+    )
+    return parser
+
+
+def setup_application(app: QApplication) -> None:
+    """Names (which locate the settings file), style and icon."""
+    QCoreApplication.setOrganizationName(ORGANISATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    QCoreApplication.setApplicationVersion(__version__)
+    style.apply(app)
+
+
+def is_demo_path(path: Path) -> bool:
+    try:
+        return path.resolve() == demo_db_path().resolve()
+    except OSError:
+        return False
+
+
+def has_agency(path: Path) -> bool:
+    """True when `path` is a database whose agency is set up (it may raise DatabaseError)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return False
+    db = open_database(path, create=False)
+    try:
+        return get_agency(db) is not None
+    finally:
+        db.close()
+
+
+def ensure_demo(path: Path) -> None:
+    """Create the demo agency at `path` unless it is already there."""
+    db = open_database(path)
+    try:
+        if get_agency(db) is None:
+            load_demo(db)
+    finally:
+        db.close()
+
+
+class Application(QObject):
+    """Opens databases and keeps one main window on the open one."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self.window: MainWindow | None = None
+
+    def start(self, path: Path, *, demo: bool = False) -> bool:
+        """Open the first window; False when there is nothing to show (error or cancelled)."""
+        return self.open_demo() if demo else self.open(path)
+
+    def open(self, path: Path, *, new: bool = False) -> bool:
+        """Open `path`, setting up its agency first when it has none."""
+        try:
+            ready = not new and has_agency(path)
+        except DatabaseError as exc:
+            prompts.error(self.window, "Cannot open the database", str(exc))
+            return False
+        if not ready:
+            return self._first_run(path)
+        try:
+            db = open_database(path, create=False)
+        except DatabaseError as exc:
+            prompts.error(self.window, "Cannot open the database", str(exc))
+            return False
+        self._show(db, path)
+        return True
+
+    def _first_run(self, path: Path) -> bool:
+        from deesc_desktop.gui.first_run import DEMO_CHOSEN, FirstRunWizard
+
+        wizard = FirstRunWizard(
+            path, desktop_actor(), self.window, offer_demo=not is_demo_path(path)
+        )
+        accepted = prompts.run_dialog(wizard)
+        if wizard.result() == DEMO_CHOSEN:
+            return self.open_demo()
+        if not accepted or wizard.db is None:
+            return False
+        self._show(wizard.db, path)
+        return True
+
+    def open_demo(self) -> bool:
+        path = demo_db_path()
+        try:
+            if not has_agency(path):
+                workers.run_with_progress(
+                    self.window,
+                    "Setting up the demo agency (officers and four years of training)…",
+                    lambda _control: ensure_demo(path),
+                )
+            db = open_database(path, create=False)
+        except (DatabaseError, ServiceError) as exc:
+            prompts.error(self.window, "Cannot open the demo agency", str(exc))
+            return False
+        self._show(db, path)
+        return True
+
+    def _show(self, db: Database, path: Path) -> None:
+        from deesc_desktop.gui.mainwindow import MainWindow
+
+        demo = is_demo_path(path)
+        ctx = AppContext(
+            db, path, DEMO_ACTOR if demo else desktop_actor(), settings=self.settings, demo=demo
+        )
+        window = MainWindow(ctx)
+        window.open_requested.connect(self._switch)
+        old, self.window = self.window, window
+        window.show()
+        if old is not None:
+            old.close()
+            old.ctx.db.close()
+            old.deleteLater()
+
+    def _switch(self, path: Path, new: bool) -> None:
+        self.open(path, new=new)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `deesc-desktop` GUI script; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error already printed
+        return int(exc.code or 0)
+    if args.screenshots and QApplication.instance() is None:
+        # Screenshots never need a screen, and never flash windows on one.
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication([sys.argv[0] if sys.argv else "deesc-desktop"])
+    setup_application(app)
+    path = Path(args.db).expanduser() if args.db else default_db_path()
+
+    if args.screenshots:
+        from deesc_desktop.gui.screenshots import render_all
+
+        if args.demo:
+            path = demo_db_path()
+            try:
+                ensure_demo(path)
+            except (DatabaseError, ServiceError) as exc:
+                print(f"deesc-desktop: {exc}", file=sys.stderr)
+                return EXIT_FAILED
+        return render_all(path, Path(args.screenshots), demo=args.demo)
+
+    application = Application()
+    app.setQuitOnLastWindowClosed(True)
+    if not application.start(path, demo=args.demo):
+        return EXIT_FAILED
+    code = app.exec()
+    workers.pool().waitForDone()
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The GUI's dialogs: officer, separation, class, training record, leave, officer details."""

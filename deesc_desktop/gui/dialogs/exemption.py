@@ -1,0 +1,101 @@
+"""Record leave or an exemption for one officer, over services.leave.add_exemption."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout, QWidget
+
+from deesc_desktop.gui.context import EXEMPTIONS, AppContext
+from deesc_desktop.gui.dialogs.common import OfficerPicker, load_roster
+from deesc_desktop.gui.forms import DateField, Form
+from deesc_desktop.gui.widgets import muted
+from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.leave import add_exemption
+
+COMMON_REASONS = (
+    "Medical leave",
+    "Military deployment",
+    "Parental leave",
+    "Administrative leave",
+    "Light duty",
+)
+
+
+class ExemptionDialog(QDialog):
+    """Leave or an exemption: who, from when to when (inclusive), why, and for what."""
+
+    def __init__(
+        self, ctx: AppContext, officer_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.exemption_id: int | None = None
+        self.setWindowTitle("Add leave or exemption")
+        self.setMinimumWidth(560)
+        self.form = Form()
+        self.officer = OfficerPicker()
+        self.officer.select(officer_id)
+        self.start = DateField(date.today())
+        self.end = DateField(date.today())
+        self.reason = QComboBox()
+        self.reason.setEditable(True)
+        self.reason.addItems(COMMON_REASONS)
+        self.reason.setCurrentIndex(-1)
+        self.reason.setMinimumWidth(260)
+        self.requirements = QLineEdit()
+        self.requirements.setPlaceholderText("empty = every requirement")
+        form = self.form
+        form.add_row("officer", "Officer", self.officer, required=True)
+        form.add_row("start", "First day", self.start, required=True)
+        form.add_row("end", "Last day", self.end, required=True)
+        form.add_row("reason", "Reason", self.reason, required=True)
+        form.add_row(
+            "requirements",
+            "Only for",
+            self.requirements,
+            hint="Requirement ids separated by commas, to waive only those; "
+            "leave empty to waive all training requirements for the period.",
+        )
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            muted(
+                "Leave and exemptions lower the hours an officer must complete in the "
+                "periods they cover."
+            )
+        )
+        layout.addWidget(form.banner)
+        layout.addLayout(form.layout)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        load_roster(ctx, self, self.officer.set_officers)
+
+    def values(self) -> dict[str, object]:
+        return {
+            "start": self.start.text(),
+            "end": self.end.text(),
+            "reason": self.reason.currentText(),
+            "requirements": self.requirements.text(),
+        }
+
+    def accept(self) -> None:
+        officer_id = self.officer.officer_id()
+        if officer_id is None:
+            self.form.show_errors({"officer": "choose an officer from the list"})
+            return
+        try:
+            self.exemption_id = add_exemption(
+                self.ctx.db, self.ctx.actor, officer_id, self.values()
+            )
+        except ValidationError as exc:
+            self.form.show_errors(exc.field_errors)
+            return
+        except ServiceError as exc:
+            self.form.show_errors({}, str(exc))
+            return
+        self.ctx.bus.notify(EXEMPTIONS)
+        super().accept()

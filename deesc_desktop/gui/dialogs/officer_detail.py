@@ -1,0 +1,193 @@
+"""One officer at a glance: profile, training transcript, leave; other features add tabs.
+
+Compliance and CIT add their own tab with `register_officer_tab`, without touching this file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deesc_desktop.core.hours import format_hours
+from deesc_desktop.gui import prompts, style
+from deesc_desktop.gui.context import AppContext
+from deesc_desktop.gui.forms import local_time
+from deesc_desktop.gui.models import (
+    ExemptionColumn,
+    ExemptionModel,
+    TranscriptColumn,
+    TranscriptModel,
+)
+from deesc_desktop.gui.widgets import muted, table_view
+from deesc_desktop.store import views
+from deesc_desktop.store.queries import load_exemptions, load_records
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerTab:
+    """An extra tab of the officer dialog: `factory(ctx, officer_id)` builds its widget."""
+
+    title: str
+    factory: Callable[[AppContext, int], QWidget]
+    order: int = 100
+
+
+OFFICER_TABS: list[OfficerTab] = []
+
+
+def register_officer_tab(
+    title: str, factory: Callable[[AppContext, int], QWidget], order: int = 100
+) -> None:
+    """Add a tab (e.g. "Compliance", "CIT") to every officer dialog, after the built-in ones."""
+    OFFICER_TABS.append(OfficerTab(title, factory, order))
+    OFFICER_TABS.sort(key=lambda tab: tab.order)
+
+
+class OfficerDetailDialog(QDialog):
+    """Profile, transcript and leave of one officer, read-only, with an Edit button."""
+
+    def __init__(self, ctx: AppContext, officer_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.officer_id = officer_id
+        self.setWindowTitle("Officer")
+        self.resize(1060, 640)
+        layout = QVBoxLayout(self)
+        header = QHBoxLayout()
+        self.heading = QLabel()
+        self.heading.setFont(style.heading_font(self.heading.font()))
+        self.status = QLabel()
+        header.addWidget(self.heading)
+        header.addSpacing(12)
+        header.addWidget(self.status)
+        header.addStretch(1)
+        layout.addLayout(header)
+        self.tabs = QTabWidget()
+        layout.addWidget(self.tabs, 1)
+
+        self.profile = QWidget()
+        self.profile_form = QFormLayout(self.profile)
+        self.profile_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.profile_form.setHorizontalSpacing(18)
+        self.tabs.addTab(self.profile, "Profile")
+
+        transcript = QWidget()
+        transcript_layout = QVBoxLayout(transcript)
+        self.transcript_total = muted("")
+        transcript_layout.addWidget(self.transcript_total)
+        self.transcript = TranscriptModel(self)
+        self.transcript_view = table_view(
+            self.transcript,
+            widths={
+                TranscriptColumn.COMPLETED: 11,
+                TranscriptColumn.COURSE: 27,
+                TranscriptColumn.HOURS: 6,
+                TranscriptColumn.TOPICS: 30,
+                TranscriptColumn.DELIVERY: 12,
+                TranscriptColumn.INSTRUCTOR: 17,
+            },
+            sort=(TranscriptColumn.COMPLETED, Qt.SortOrder.DescendingOrder),
+        )
+        transcript_layout.addWidget(self.transcript_view)
+        self.tabs.addTab(transcript, "Training")
+
+        leave = QWidget()
+        leave_layout = QVBoxLayout(leave)
+        self.exemptions = ExemptionModel(self)
+        self.exemptions_view = table_view(
+            self.exemptions,
+            widths={
+                ExemptionColumn.START: 11,
+                ExemptionColumn.END: 11,
+                ExemptionColumn.DAYS: 6,
+                ExemptionColumn.REASON: 30,
+            },
+        )
+        leave_layout.addWidget(self.exemptions_view)
+        self.tabs.addTab(leave, "Leave and exemptions")
+
+        for tab in OFFICER_TABS:
+            self.tabs.addTab(tab.factory(ctx, officer_id), tab.title)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        edit = buttons.addButton("Edit officer…", QDialogButtonBox.ButtonRole.ActionRole)
+        edit.clicked.connect(self._edit)
+        add_leave = buttons.addButton("Add leave…", QDialogButtonBox.ButtonRole.ActionRole)
+        add_leave.clicked.connect(self._add_leave)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.load()
+
+    def load(self) -> None:
+        row = views.officer_form(self.ctx.db, self.officer_id)
+        if row is None:
+            self.heading.setText("This officer no longer exists.")
+            return
+        name = f"{row['last_name']}, {row['first_name']}"
+        self.setWindowTitle(f"{name} (badge {row['badge']})")
+        self.heading.setText(f"{name}  ·  badge {row['badge']}")
+        colour = style.STATUS_COLOURS.get(row["status"], style.Colour.TEXT)
+        self.status.setText(
+            f"<span style='color:{colour}'>●</span> {escape(style.status_text(row['status']))}"
+        )
+        while self.profile_form.rowCount():
+            self.profile_form.removeRow(0)
+        fields = [
+            ("Rank", row["rank"]),
+            ("Unit", row["unit"]),
+            ("Shift", row["shift"]),
+            ("Status", style.status_text(row["status"])),
+            ("Hire date", row["hire_date"]),
+            ("License date", row["license_date"] or "Not recorded"),
+        ]
+        if row["separation_date"]:
+            fields.append(("Separated on", row["separation_date"]))
+        fields += [
+            ("State ID", row["state_id"]),
+            ("Email", row["email"]),
+            ("Last changed", f"{local_time(row['updated_at'])} by {row['updated_by']}"),
+        ]
+        for label, value in fields:
+            text = QLabel(value or "—")
+            text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.profile_form.addRow(f"{label}:", text)
+
+        records = load_records(self.ctx.db, [self.officer_id]).get(self.officer_id, [])
+        self.transcript.set_rows(records)
+        total = sum(record.hours for record in records)
+        since = views.year_before(date.today())
+        recent = sum(record.hours for record in records if record.completed >= since)
+        self.transcript_total.setText(
+            f"{len(records)} training record{'s' if len(records) != 1 else ''}: "
+            f"{format_hours(total)} h in all, {format_hours(recent)} h in the last 12 months."
+        )
+        self.tabs.setTabText(1, f"Training ({len(records)})")
+        exemptions = load_exemptions(self.ctx.db, [self.officer_id]).get(self.officer_id, [])
+        self.exemptions.set_rows(exemptions)
+        self.tabs.setTabText(2, f"Leave and exemptions ({len(exemptions)})")
+
+    def _edit(self) -> None:
+        from deesc_desktop.gui.dialogs.officer import OfficerDialog
+
+        if prompts.run_dialog(OfficerDialog(self.ctx, self.officer_id, self)):
+            self.load()
+
+    def _add_leave(self) -> None:
+        from deesc_desktop.gui.dialogs.exemption import ExemptionDialog
+
+        if prompts.run_dialog(ExemptionDialog(self.ctx, self.officer_id, self)):
+            self.load()

@@ -1,0 +1,274 @@
+"""The main window: navigation on the left, the pages in a stack, menus from the registry."""
+
+from __future__ import annotations
+
+from functools import partial
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QWidget,
+)
+
+from deesc_desktop import __version__
+from deesc_desktop.gui import operations, prompts, style
+from deesc_desktop.gui.actions import ActionId, ActionRegistry
+from deesc_desktop.gui.context import AGENCY, AppContext
+from deesc_desktop.gui.pages import PAGES, PageId, create_page, import_pages, is_available
+from deesc_desktop.gui.pages.base import Page
+from deesc_desktop.gui.settings import LAST_DATABASE_FOLDER, LAST_PAGE, WINDOW_GEOMETRY
+from deesc_desktop.paths import resources_dir
+
+DEFAULT_SIZE = (1280, 800)
+STATUS_MESSAGE_MS = 8000
+
+
+def user_guide_path() -> Path | None:
+    """The installed user guide, if this copy has one."""
+    root = resources_dir().parent
+    for candidate in (
+        root / "docs" / "user-guide.md",
+        root / "docs" / "index.md",
+        root / "docs" / "README.md",
+        root / "README.md",
+    ):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+class MainWindow(QMainWindow):
+    """One open database: its pages, menus and status bar."""
+
+    open_requested = Signal(object, bool)
+    """(path, create_new): the user chose another database; the application switches."""
+
+    def __init__(
+        self, ctx: AppContext, *, persist_settings: bool = True, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.persist_settings = persist_settings
+        self.registry = ActionRegistry(self)
+        self.registry.build_menus(self.menuBar())
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(style.NAV_WIDTH)
+        self.nav.setIconSize(style.NAV_ICON_SIZE)
+        self.nav.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.stack = QStackedWidget()
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        import_pages()
+        self.pages: dict[PageId, Page] = {}
+        self._order: list[PageId] = []
+        for spec in PAGES:
+            if not is_available(spec):
+                self.registry.hide(spec.view_action)
+                continue
+            page = create_page(spec, ctx, self.registry)
+            self.pages[spec.id] = page
+            self._order.append(spec.id)
+            self.stack.addWidget(page)
+            item = QListWidgetItem(style.icon(spec.icon), spec.title)
+            item.setToolTip(spec.description)
+            item.setData(Qt.ItemDataRole.UserRole, spec.id.value)
+            self.nav.addItem(item)
+            self.registry.connect(spec.view_action, partial(self.show_page, spec.id))
+        self.nav.currentRowChanged.connect(self._nav_changed)
+
+        self.path_label = QLabel()
+        self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addPermanentWidget(self.path_label)
+        self._connect_actions()
+        ctx.bus.changed.connect(self._data_changed)
+        self.update_title()
+        self._restore()
+
+    # --- pages ---------------------------------------------------------------------------
+
+    def show_page(self, page_id: PageId) -> Page:
+        if page_id not in self.pages:
+            page_id = self._order[0]
+        self.nav.setCurrentRow(self._order.index(page_id))
+        return self.pages[page_id]
+
+    def current_page(self) -> Page:
+        page = self.stack.currentWidget()
+        assert isinstance(page, Page)
+        return page
+
+    def current_page_id(self) -> PageId:
+        return self._order[self.nav.currentRow()]
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        page_id = self._order[row]
+        page = self.pages[page_id]
+        self.stack.setCurrentWidget(page)
+        page.activated()
+        if self.persist_settings:
+            self.ctx.settings.set(LAST_PAGE, page_id.value)
+
+    def _data_changed(self, names: frozenset[str]) -> None:
+        current = self.stack.currentWidget()
+        for page in self.pages.values():
+            if page.watches & names:
+                page.stale = True
+                if page is current:
+                    page.refresh()
+        if AGENCY in names:
+            self.update_title()
+
+    def refresh_all(self) -> None:
+        """Read everything again (View > Reload)."""
+        for page in self.pages.values():
+            page.stale = True
+        self.current_page().refresh()
+
+    # --- window ------------------------------------------------------------------------------
+
+    def update_title(self) -> None:
+        agency = self.ctx.agency()
+        name = agency.name if agency else "No agency"
+        demo = " (demo)" if self.ctx.demo else ""
+        self.setWindowTitle(f"{name} — {self.ctx.db_path.name}{demo} — deesc-desktop")
+        self.path_label.setText(f"Database: {self.ctx.db_path}{demo}")
+
+    def _restore(self) -> None:
+        settings = self.ctx.settings
+        geometry = settings.get(WINDOW_GEOMETRY) if self.persist_settings else b""
+        if not geometry or not self.restoreGeometry(QByteArray(geometry)):
+            self.resize(*DEFAULT_SIZE)
+        last = settings.get(LAST_PAGE) if self.persist_settings else PageId.DASHBOARD.value
+        try:
+            page_id = PageId(last)
+        except ValueError:
+            page_id = PageId.DASHBOARD
+        self.show_page(page_id)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.persist_settings:
+            self.ctx.settings.set(WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
+            self.ctx.settings.sync()
+        super().closeEvent(event)
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def _connect_actions(self) -> None:
+        connect = self.registry.connect
+        ctx = self.ctx
+        connect(ActionId.NEW_DATABASE, self.new_database)
+        connect(ActionId.OPEN_DATABASE, self.open_database)
+        connect(ActionId.BACKUP_NOW, lambda: operations.backup_now(self, ctx))
+        connect(ActionId.IMPORT_ROSTER, lambda: operations.start_import(self, ctx, "roster"))
+        connect(ActionId.IMPORT_TRAINING, lambda: operations.start_import(self, ctx, "training"))
+        connect(ActionId.IMPORT_LEAVE, lambda: operations.start_import(self, ctx, "leave"))
+        connect(ActionId.EXPORT_ROSTER, lambda: operations.export(self, ctx, "roster"))
+        connect(ActionId.EXPORT_TRAINING, lambda: operations.export(self, ctx, "training"))
+        connect(ActionId.QUIT, self.close)
+        connect(ActionId.ADD_OFFICER, self.add_officer)
+        connect(ActionId.RECORD_CLASS, self.record_class)
+        connect(ActionId.ADD_LEAVE, self.add_leave)
+        connect(ActionId.FIND, self.find_in_page)
+        connect(ActionId.REFRESH, self.refresh_all)
+        connect(ActionId.USER_GUIDE, self.user_guide)
+        connect(ActionId.ABOUT, self.about)
+
+    def add_officer(self) -> None:
+        officer_id = operations.add_officer(self, self.ctx)
+        if officer_id is not None:
+            self.show_message("Officer added to the roster.")
+            if PageId.ROSTER in self.pages:
+                roster = self.show_page(PageId.ROSTER)
+                roster.loaded.connect(
+                    lambda: roster.select_officer(officer_id),  # type: ignore[attr-defined]
+                    Qt.ConnectionType.SingleShotConnection,
+                )
+
+    def record_class(self) -> None:
+        ids = operations.record_class(self, self.ctx)
+        if ids:
+            self.show_message(
+                f"Class recorded for {len(ids)} officer{'s' if len(ids) != 1 else ''}."
+            )
+
+    def add_leave(self) -> None:
+        officer_id = self.current_page().selected_officer_id()
+        if operations.add_leave(self, self.ctx, officer_id):
+            self.show_message("Leave recorded.")
+
+    def find_in_page(self) -> None:
+        if self.current_page().focus_search():
+            return
+        if PageId.ROSTER in self.pages:
+            self.show_page(PageId.ROSTER).focus_search()
+
+    def new_database(self) -> None:
+        folder = self.ctx.settings.get(LAST_DATABASE_FOLDER) or str(self.ctx.db_path.parent)
+        path = prompts.save_file(
+            self, "New database", Path(folder) / "agency.db", prompts.DATABASE_FILTER
+        )
+        if path is None:
+            return
+        if path.exists():
+            prompts.error(
+                self,
+                "New database",
+                f"{path} already exists. Choose another name, or use Open database.",
+            )
+            return
+        self.ctx.settings.set(LAST_DATABASE_FOLDER, str(path.parent))
+        self.open_requested.emit(path, True)
+
+    def open_database(self) -> None:
+        folder = self.ctx.settings.get(LAST_DATABASE_FOLDER) or str(self.ctx.db_path.parent)
+        path = prompts.open_file(self, "Open database", folder, prompts.DATABASE_FILTER)
+        if path is None:
+            return
+        self.ctx.settings.set(LAST_DATABASE_FOLDER, str(path.parent))
+        self.open_requested.emit(path, False)
+
+    def user_guide(self) -> None:
+        guide = user_guide_path()
+        if guide is None:
+            prompts.inform(
+                self,
+                "User guide",
+                "The user guide is not installed with this copy of deesc-desktop.",
+            )
+            return
+        prompts.open_url(QUrl.fromLocalFile(str(guide)))
+
+    def about(self) -> None:
+        agency = self.ctx.agency()
+        prompts.about(
+            self,
+            "About deesc-desktop",
+            f"<h3>deesc-desktop {escape(__version__)}</h3>"
+            "<p>Offline training records, compliance, CIT and de-escalation bonus claims "
+            "for police agencies. Nothing leaves this computer.</p>"
+            f"<p><b>Agency:</b> {escape(agency.name if agency else '(none)')}<br>"
+            f"<b>Database:</b> {escape(str(self.ctx.db_path))}<br>"
+            f"<b>Working as:</b> {escape(self.ctx.actor.username)} "
+            f"({escape(self.ctx.actor.role.label)})</p>",
+        )

@@ -1,0 +1,696 @@
+"""Table models over query results, one per list, with their column numbers declared here.
+
+Each model holds plain rows (named tuples from store.views, or core records) and answers
+`data()` from them: no widget per cell, so 50,000 officers cost one list in memory.
+
+Sorting is done by the model, with one Python key per row, and the RowFilterProxy asks it
+to: a QSortFilterProxyModel left to sort on its own calls back into Python for every
+comparison (3.7 s for 50,000 rows, against about 0.1 s this way).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QColor
+
+from deesc_desktop.core.hours import format_hours
+from deesc_desktop.core.models import Exemption, TrainingRecord
+from deesc_desktop.core.topics import DELIVERIES, TOPICS
+from deesc_desktop.gui import style
+from deesc_desktop.store.views import RosterRow, TrainingListRow
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+"""data() with this role gives the whole row object behind any cell."""
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+"""data() with this role gives the row's database id."""
+
+Index = QModelIndex | QPersistentModelIndex
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: its header, the text of a cell, and how it sorts."""
+
+    title: str
+    text: Callable[[Any], str]
+    key: Callable[[Any], Any] | None = None
+    align: Qt.AlignmentFlag = LEFT
+    tip: str = ""
+
+
+def natural_key(text: str) -> tuple[int, int, str]:
+    """Badge 99 before badge 100; letters after numbers."""
+    stripped = text.strip()
+    if stripped.isdigit():
+        return (0, int(stripped), stripped)
+    return (1, 0, stripped.casefold())
+
+
+def topic_text(split: Sequence[tuple[str, int]], labels: dict[str, str] | None = None) -> str:
+    """ "De-escalation 4.0 · Use of force 2.0"; a single topic shows without hours."""
+    names = labels or TOPICS
+    if len(split) == 1:
+        return names.get(split[0][0], split[0][0])
+    return " · ".join(f"{names.get(code, code)} {format_hours(hours)}" for code, hours in split)
+
+
+def score_text(pre: float | None, post: float | None) -> str:
+    if pre is None and post is None:
+        return ""
+    return f"{'–' if pre is None else f'{pre:g}'} → {'–' if post is None else f'{post:g}'}"
+
+
+class RowsModel(QAbstractTableModel):
+    """A read-only table over a list of rows, described by COLUMNS; sorts itself."""
+
+    COLUMNS: tuple[Column, ...] = ()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Any] = []
+        self._order: list[int] = []
+        self._sort_column = -1
+        self._sort_order = Qt.SortOrder.AscendingOrder
+        self._keys: dict[int, list[Any]] = {}
+        self.stamp = 0
+        """Changes whenever rows or their order change (RowFilterProxy rebuilds on it)."""
+
+    # --- content -------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        """Replace every row, keeping the current sort."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._keys = {}
+        self._order = list(range(len(self._rows)))
+        self._apply_sort()
+        self.endResetModel()
+
+    def all_rows(self) -> list[Any]:
+        """The rows in the order they were given (not the sorted order)."""
+        return self._rows
+
+    def row(self, row: int) -> Any:
+        return self._rows[self._order[row]]
+
+    def find_row(self, predicate: Callable[[Any], bool]) -> int:
+        """The model row of the first row matching `predicate`, or -1."""
+        for position, number in enumerate(self._order):
+            if predicate(self._rows[number]):
+                return position
+        return -1
+
+    # --- Qt model API -----------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._order)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self._rows[self._order[index.row()]]
+        column = self.COLUMNS[index.column()]
+        # Editable combo boxes and completers read EditRole: give them the same text.
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return column.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return column.align
+        if role == ROW_ROLE:
+            return row
+        if role == ID_ROLE:
+            return getattr(row, "id", None)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row, index.column())
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self.foreground(row, index.column())
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self.decoration(row, index.column())
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.COLUMNS):
+            return None
+        column = self.COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.title
+        if role == Qt.ItemDataRole.ToolTipRole and column.tip:
+            return column.tip
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return column.align
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not -1 <= column < len(self.COLUMNS):
+            return
+        if (column, order) == (self._sort_column, self._sort_order):
+            return  # already so: QTableView.sortByColumn asks twice
+        self._sort_column, self._sort_order = column, order
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        remembered = [(self._order[index.row()], index.column()) for index in old]
+        self._apply_sort()
+        if old:
+            position = {number: row for row, number in enumerate(self._order)}
+            self.changePersistentIndexList(
+                old, [self.index(position[number], col) for number, col in remembered]
+            )
+        self.layoutChanged.emit()
+
+    def _apply_sort(self) -> None:
+        self.stamp += 1
+        if self._sort_column < 0:
+            self._order = list(range(len(self._rows)))
+            return
+        keys = self._keys.get(self._sort_column)
+        if keys is None:
+            # Keys once per column and load: sorting the other way, or back, costs no keys.
+            column = self.COLUMNS[self._sort_column]
+            key = column.key or (lambda row: column.text(row).casefold())
+            keys = self._keys[self._sort_column] = [key(row) for row in self._rows]
+        self._order.sort(
+            key=keys.__getitem__,
+            reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
+        )
+
+    # --- hooks ---------------------------------------------------------------------------------
+
+    def tooltip(self, row: Any, column: int) -> str | None:
+        return None
+
+    def foreground(self, row: Any, column: int) -> QColor | None:
+        return None
+
+    def decoration(self, row: Any, column: int) -> Any:
+        return None
+
+
+class RowFilterProxy(QSortFilterProxyModel):
+    """Filters a RowsModel with a Python predicate over its rows; sorting goes to the model.
+
+    The predicate runs once per row when the filter or the rows change, into an array by
+    model row; Qt's per-row callback then only reads that array, which keeps
+    search-as-you-type quick on 50,000 rows.
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._model: RowsModel | None = None
+        self._predicate: Callable[[Any], bool] | None = None
+        self._accepted = bytearray()
+        self._stamp = -1
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        assert isinstance(model, RowsModel)
+        self._model = model
+        self._stamp = -1
+        super().setSourceModel(model)
+
+    def source(self) -> RowsModel:
+        assert self._model is not None
+        return self._model
+
+    def set_predicate(self, predicate: Callable[[Any], bool] | None) -> None:
+        self._predicate = predicate
+        self._stamp = -1
+        # invalidate() re-maps in one layout change; a filter change per row range would
+        # send the view thousands of row-removal signals for a scattered result.
+        self.invalidate()
+
+    def _rebuild(self) -> None:
+        model = self.source()
+        predicate = self._predicate
+        if predicate is not None:
+            rows = model._rows
+            self._accepted = bytearray(1 if predicate(rows[i]) else 0 for i in model._order)
+        self._stamp = model.stamp
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if self._predicate is None:
+            return True
+        if self._stamp != self.source().stamp:
+            self._rebuild()
+        return bool(self._accepted[source_row])
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.source().sort(column, order)
+
+    def row(self, proxy_row: int) -> Any:
+        return self.index(proxy_row, 0).data(ROW_ROLE)
+
+
+def all_of(tests: list[Callable[[Any], bool]]) -> Callable[[Any], bool] | None:
+    """One predicate that needs every test; None (show all) for no tests."""
+    if not tests:
+        return None
+    if len(tests) == 1:
+        return tests[0]
+
+    def every(row: Any) -> bool:
+        return all(test(row) for test in tests)
+
+    return every
+
+
+def words_predicate(text: str, haystack: Callable[[Any], str]) -> Callable[[Any], bool] | None:
+    """Rows whose haystack contains every word typed, in any order and case; None for blank."""
+    words = text.casefold().split()
+    if not words:
+        return None
+    return lambda row: all(word in haystack(row) for word in words)
+
+
+# --- the roster ----------------------------------------------------------------------------------
+
+
+class RosterColumn(IntEnum):
+    BADGE = 0
+    NAME = 1
+    RANK = 2
+    UNIT = 3
+    SHIFT = 4
+    STATUS = 5
+    HIRE_DATE = 6
+    LICENSE_DATE = 7
+
+
+class RosterModel(RowsModel):
+    """The roster: one RosterRow per officer."""
+
+    COLUMNS = (
+        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
+        Column(
+            "Name",
+            lambda r: r.display_name,
+            lambda r: (r.last_name.casefold(), r.first_name.casefold()),
+        ),
+        Column("Rank", lambda r: r.rank),
+        Column("Unit", lambda r: r.unit),
+        Column("Shift", lambda r: r.shift),
+        Column(
+            "Status",
+            lambda r: style.status_text(r.status),
+            lambda r: style.STATUS_ORDER.get(r.status, 9),
+        ),
+        Column("Hire date", lambda r: r.hire_date, lambda r: r.hire_date),
+        Column(
+            "License date",
+            lambda r: r.license_date or "",
+            lambda r: r.license_date or "",
+            tip="Date of the officer's state license or certification",
+        ),
+    )
+
+    def foreground(self, row: RosterRow, column: int) -> QColor | None:
+        if column == RosterColumn.STATUS:
+            return style.status_colour(row.status)
+        return None
+
+    def decoration(self, row: RosterRow, column: int) -> Any:
+        if column == RosterColumn.STATUS:
+            return style.status_icon(row.status)
+        return None
+
+    def tooltip(self, row: RosterRow, column: int) -> str | None:
+        if column == RosterColumn.STATUS and row.separation_date:
+            return f"Separated on {row.separation_date}"
+        return None
+
+
+def roster_haystack(row: RosterRow) -> str:
+    return f"{row.badge} {row.last_name} {row.first_name}".casefold()
+
+
+# --- training records ----------------------------------------------------------------------------
+
+
+class TrainingColumn(IntEnum):
+    COMPLETED = 0
+    BADGE = 1
+    OFFICER = 2
+    COURSE = 3
+    HOURS = 4
+    TOPICS = 5
+    DELIVERY = 6
+    INSTRUCTOR = 7
+
+
+class TrainingModel(RowsModel):
+    """Training records, newest first: one TrainingListRow per officer per class."""
+
+    COLUMNS = (
+        Column("Completed", lambda r: r.completed, lambda r: (r.completed, r.id)),
+        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
+        Column(
+            "Officer",
+            lambda r: r.officer_name,
+            lambda r: (r.last_name.casefold(), r.first_name.casefold()),
+        ),
+        Column("Course", lambda r: r.course),
+        Column("Hours", lambda r: format_hours(r.hours), lambda r: r.hours, RIGHT),
+        Column("Topics", lambda r: topic_text(r.topic_hours)),
+        Column("Delivery", lambda r: DELIVERIES.get(r.delivery, r.delivery)),
+        Column("Instructor", lambda r: r.instructor),
+    )
+
+    def tooltip(self, row: TrainingListRow, column: int) -> str | None:
+        if column == TrainingColumn.TOPICS:
+            return "\n".join(
+                f"{TOPICS.get(code, code)}: {format_hours(hours)} h"
+                for code, hours in row.topic_hours
+            )
+        if column == TrainingColumn.COURSE:
+            parts = [row.course]
+            if row.course_number:
+                parts.append(f"Course number {row.course_number}")
+            if row.provider:
+                parts.append(f"Provider: {row.provider}")
+            scores = score_text(row.pre_test, row.post_test)
+            if scores:
+                parts.append(f"Test scores: {scores}")
+            return "\n".join(parts)
+        return None
+
+
+def training_haystack(row: TrainingListRow) -> str:
+    return f"{row.badge} {row.last_name} {row.first_name} {row.course}".casefold()
+
+
+# --- an officer's transcript and exemptions ------------------------------------------------------
+
+
+class TranscriptColumn(IntEnum):
+    COMPLETED = 0
+    COURSE = 1
+    HOURS = 2
+    TOPICS = 3
+    DELIVERY = 4
+    INSTRUCTOR = 5
+    SCORES = 6
+
+
+class TranscriptModel(RowsModel):
+    """One officer's training records (core TrainingRecord)."""
+
+    COLUMNS = (
+        Column("Completed", lambda r: r.completed.isoformat(), lambda r: r.completed),
+        Column("Course", lambda r: r.course_title),
+        Column("Hours", lambda r: format_hours(r.hours), lambda r: r.hours, RIGHT),
+        Column("Topics", lambda r: topic_text(r.topic_hours)),
+        Column("Delivery", lambda r: DELIVERIES.get(r.delivery, r.delivery)),
+        Column("Instructor", lambda r: r.instructor),
+        Column(
+            "Pre → post test",
+            lambda r: score_text(r.pre_test, r.post_test),
+            lambda r: r.post_test or -1,
+        ),
+    )
+
+    def tooltip(self, row: TrainingRecord, column: int) -> str | None:
+        if column == TranscriptColumn.TOPICS:
+            return "\n".join(
+                f"{TOPICS.get(code, code)}: {format_hours(hours)} h"
+                for code, hours in row.topic_hours
+            )
+        return None
+
+
+class ExemptionColumn(IntEnum):
+    START = 0
+    END = 1
+    DAYS = 2
+    REASON = 3
+    APPLIES_TO = 4
+
+
+def _days(row: Exemption) -> int:
+    return (row.end - row.start).days + 1
+
+
+class ExemptionModel(RowsModel):
+    """One officer's leave and exemptions (core Exemption)."""
+
+    COLUMNS = (
+        Column("Start", lambda r: r.start.isoformat(), lambda r: r.start),
+        Column("End", lambda r: r.end.isoformat(), lambda r: r.end),
+        Column("Days", lambda r: str(_days(r)), _days, RIGHT),
+        Column("Reason", lambda r: r.reason),
+        Column(
+            "Applies to",
+            lambda r: ", ".join(sorted(r.requirement_ids)) or "All requirements",
+        ),
+    )
+
+
+# --- imports -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProblem:
+    """One refusal of an import, located as the spreadsheet shows it."""
+
+    file: str
+    row: int | None
+    column: str | None
+    reason: str
+
+
+class ImportProblemColumn(IntEnum):
+    FILE = 0
+    ROW = 1
+    COLUMN = 2
+    REASON = 3
+
+
+class ImportProblemModel(RowsModel):
+    """Every problem a dry run found, by row."""
+
+    COLUMNS = (
+        Column("File", lambda r: r.file),
+        Column("Row", lambda r: "" if r.row is None else str(r.row), lambda r: r.row or 0, RIGHT),
+        Column("Column", lambda r: r.column or ""),
+        Column("Problem", lambda r: r.reason),
+    )
+
+    def tooltip(self, row: ImportProblem, column: int) -> str | None:
+        return row.reason if column == ImportProblemColumn.REASON else None
+
+
+class PreviewModel(QAbstractTableModel):
+    """The first rows of an import file, as read, under the file's own headers."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._headers: list[str] = []
+        self._rows: list[tuple[int, list[str]]] = []
+
+    def set_table(self, headers: list[str], rows: list[tuple[int, list[str]]]) -> None:
+        self.beginResetModel()
+        self._headers = list(headers)
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._rows[index.row()][1][index.column()]
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._headers[section] if 0 <= section < len(self._headers) else None
+        # The spreadsheet's own row number, so "row 7" in an error means this line.
+        return str(self._rows[section][0]) if 0 <= section < len(self._rows) else None
+
+
+# --- choosing attendees --------------------------------------------------------------------------
+
+
+class AttendeeColumn(IntEnum):
+    NAME = 0
+    BADGE = 1
+    SHIFT = 2
+    UNIT = 3
+
+
+class AttendeeModel(RowsModel):
+    """Officers who can attend a class, each with a check box in the name column."""
+
+    COLUMNS = (
+        Column(
+            "Officer",
+            lambda r: r.display_name,
+            lambda r: (r.last_name.casefold(), r.first_name.casefold()),
+        ),
+        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
+        Column("Shift", lambda r: r.shift),
+        Column("Unit", lambda r: r.unit),
+    )
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.checked: dict[int, RosterRow] = {}
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        known = {row.id for row in rows}
+        self.checked = {key: row for key, row in self.checked.items() if key in known}
+        super().set_rows(rows)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() == AttendeeColumn.NAME:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            role == Qt.ItemDataRole.CheckStateRole
+            and index.isValid()
+            and index.column() == AttendeeColumn.NAME
+        ):
+            row = self.row(index.row())
+            return Qt.CheckState.Checked if row.id in self.checked else Qt.CheckState.Unchecked
+        return super().data(index, role)
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if (
+            role != Qt.ItemDataRole.CheckStateRole
+            or not index.isValid()
+            or index.column() != AttendeeColumn.NAME
+        ):
+            return False
+        row = self.row(index.row())
+        self.set_checked([row], Qt.CheckState(value) == Qt.CheckState.Checked)
+        return True
+
+    def set_checked(self, rows: Sequence[RosterRow], checked: bool) -> None:
+        """Tick or untick officers, e.g. a whole shift."""
+        for row in rows:
+            if checked:
+                self.checked[row.id] = row
+            else:
+                self.checked.pop(row.id, None)
+        if self._order:
+            self.dataChanged.emit(
+                self.index(0, AttendeeColumn.NAME),
+                self.index(len(self._order) - 1, AttendeeColumn.NAME),
+                [Qt.ItemDataRole.CheckStateRole],
+            )
+
+    def clear_checks(self) -> None:
+        self.set_checked(list(self.checked.values()), False)
+
+
+class ScoreColumn(IntEnum):
+    OFFICER = 0
+    PRE_TEST = 1
+    POST_TEST = 2
+
+
+class ScoresModel(QAbstractTableModel):
+    """Optional pre- and post-test scores of the chosen attendees (edited in place)."""
+
+    HEADERS = ("Officer", "Pre-test", "Post-test")
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._people: list[RosterRow] = []
+        self._scores: dict[int, list[float | None]] = {}
+
+    def set_people(self, people: Sequence[RosterRow]) -> None:
+        self.beginResetModel()
+        self._people = sorted(people, key=lambda r: (r.last_name.casefold(), r.first_name))
+        self._scores = {p.id: self._scores.get(p.id, [None, None]) for p in self._people}
+        self.endResetModel()
+
+    def people(self) -> list[RosterRow]:
+        return list(self._people)
+
+    def scores(self, officer_id: int) -> tuple[float | None, float | None]:
+        pre, post = self._scores.get(officer_id, [None, None])
+        return pre, post
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._people)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if index.isValid() and index.column() != ScoreColumn.OFFICER:
+            flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        person = self._people[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if index.column() == ScoreColumn.OFFICER:
+                return f"{person.display_name} ({person.badge})"
+            value = self._scores[person.id][index.column() - 1]
+            return "" if value is None else f"{value:g}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() != ScoreColumn.OFFICER:
+            return RIGHT
+        return None
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() == 0:
+            return False
+        text = str(value).strip().rstrip("%").strip()
+        try:
+            score = float(text) if text else None
+        except ValueError:
+            return False  # not a number: the cell keeps its value
+        self._scores[self._people[index.row()].id][index.column() - 1] = score
+        self.dataChanged.emit(index, index)
+        return True
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
+        return None
+
+
+class OfficerChoiceModel(RowsModel):
+    """Officers to pick one from, shown as "Last, First — badge 123"."""
+
+    COLUMNS = (
+        Column(
+            "Officer",
+            lambda r: f"{r.display_name} — badge {r.badge}",
+            lambda r: (r.last_name.casefold(), r.first_name.casefold(), r.badge),
+        ),
+    )

@@ -1,0 +1,190 @@
+"""User operations shared by menus, pages and buttons: each opens its dialog or runs its job.
+
+Each one wraps service calls, runs slow work on a worker behind a progress dialog, reports
+refusals through prompts, and tells the pages what changed through the context's bus.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtWidgets import QWidget
+
+from deesc_desktop.gui import prompts, workers
+from deesc_desktop.gui.context import OFFICERS, AppContext
+from deesc_desktop.gui.settings import LAST_EXPORT_FOLDER
+from deesc_desktop.services.errors import ServiceError
+from deesc_desktop.services.export import export_roster, export_training
+from deesc_desktop.services.maintenance import CheckReport, backup_database, check_database
+from deesc_desktop.services.officers import set_officer_status
+from deesc_desktop.store.database import DatabaseError
+from deesc_desktop.store.views import RosterRow, TrainingListRow
+
+USER_ERRORS = (ServiceError, DatabaseError, OSError)
+"""Refusals with a message meant for the user; anything else is a bug and propagates."""
+
+
+def add_officer(parent: QWidget, ctx: AppContext) -> int | None:
+    from deesc_desktop.gui.dialogs.officer import OfficerDialog
+
+    dialog = OfficerDialog(ctx, None, parent)
+    return dialog.officer_id if prompts.run_dialog(dialog) else None
+
+
+def edit_officer(parent: QWidget, ctx: AppContext, officer_id: int) -> bool:
+    from deesc_desktop.gui.dialogs.officer import OfficerDialog
+
+    return prompts.run_dialog(OfficerDialog(ctx, officer_id, parent))
+
+
+def officer_details(parent: QWidget, ctx: AppContext, officer_id: int) -> None:
+    from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
+
+    prompts.run_dialog(OfficerDetailDialog(ctx, officer_id, parent))
+
+
+def separate_officer(parent: QWidget, ctx: AppContext, officer: RosterRow) -> bool:
+    from deesc_desktop.gui.dialogs.officer import SeparateDialog
+
+    return prompts.run_dialog(SeparateDialog(ctx, officer, parent))
+
+
+def change_status(parent: QWidget, ctx: AppContext, officer: RosterRow, status: str) -> bool:
+    """Put an officer on leave or back to active, after asking why."""
+    if status == "leave":
+        title = "Put on leave"
+        text = (
+            f"Put {officer.display_name} (badge {officer.badge}) on leave?\n\n"
+            "The status alone does not change the hours they owe: to waive training for the "
+            "time away, also use Add leave or exemption."
+        )
+    else:
+        title = "Return to active"
+        text = f"Mark {officer.display_name} (badge {officer.badge}) as active again?"
+    reason = prompts.ask_reason(parent, title, text, ok_text=title, required=False)
+    if reason is None:
+        return False
+    try:
+        set_officer_status(
+            ctx.db, ctx.actor, officer.id, status, reason=reason, expected_version=officer.version
+        )
+    except USER_ERRORS as exc:
+        prompts.error(parent, f"Could not {title.lower()}", str(exc))
+        ctx.bus.notify(OFFICERS)  # the list may be out of date: show what is there now
+        return False
+    ctx.bus.notify(OFFICERS)
+    return True
+
+
+def record_class(parent: QWidget, ctx: AppContext) -> list[int]:
+    from deesc_desktop.gui.dialogs.training import RecordClassDialog
+
+    dialog = RecordClassDialog(ctx, parent)
+    return dialog.record_ids if prompts.run_dialog(dialog) else []
+
+
+def edit_record(parent: QWidget, ctx: AppContext, row: TrainingListRow) -> bool:
+    from deesc_desktop.gui.dialogs.training import TrainingRecordDialog
+
+    return prompts.run_dialog(TrainingRecordDialog(ctx, row, parent))
+
+
+def delete_record(parent: QWidget, ctx: AppContext, row: TrainingListRow) -> bool:
+    """Delete a record entered in error, after a confirmation and a reason."""
+    from deesc_desktop.gui.context import TRAINING
+    from deesc_desktop.services.training import delete_training_record
+
+    summary = f"{row.course} on {row.completed} for {row.officer_name} (badge {row.badge})"
+    if not prompts.confirm(
+        parent,
+        "Delete training record",
+        f"Delete {summary}?\n\nThe audit log keeps a copy of the record and your reason.",
+        ok_text="Delete record",
+    ):
+        return False
+    reason = prompts.ask_reason(
+        parent, "Why delete this record?", summary, ok_text="Delete record", required=True
+    )
+    if reason is None:
+        return False
+    try:
+        delete_training_record(ctx.db, ctx.actor, row.id, reason=reason)
+    except USER_ERRORS as exc:
+        prompts.error(parent, "Could not delete the record", str(exc))
+        return False
+    ctx.bus.notify(TRAINING)
+    return True
+
+
+def add_leave(parent: QWidget, ctx: AppContext, officer_id: int | None = None) -> bool:
+    from deesc_desktop.gui.dialogs.exemption import ExemptionDialog
+
+    return prompts.run_dialog(ExemptionDialog(ctx, officer_id, parent))
+
+
+def start_import(parent: QWidget, ctx: AppContext, kind: str) -> None:
+    from deesc_desktop.gui.import_wizard import ImportWizard
+
+    prompts.run_dialog(ImportWizard(ctx, kind, parent))
+
+
+def backup_now(parent: QWidget, ctx: AppContext, *, announce: bool = True) -> Path | None:
+    """Back up to backups/ beside the database; tells the user where the copy went."""
+    try:
+        target = workers.run_with_progress(
+            parent,
+            "Backing up the database…",
+            workers.with_database(
+                ctx.db_path, lambda db, _c: backup_database(db, ctx.actor, ctx.db_path)
+            ),
+        )
+    except USER_ERRORS as exc:
+        prompts.error(parent, "Backup failed", str(exc))
+        return None
+    if announce:
+        prompts.inform(parent, "Backup done", f"The database was copied to\n{target}")
+    return target
+
+
+def check_now(parent: QWidget, ctx: AppContext) -> CheckReport | None:
+    """Integrity, foreign keys and the audit chain; the caller shows the report."""
+    try:
+        return workers.run_with_progress(
+            parent,
+            "Checking the database…",
+            workers.with_database(ctx.db_path, lambda db, _c: check_database(db)),
+        )
+    except USER_ERRORS as exc:
+        prompts.error(parent, "Check failed", str(exc))
+        return None
+
+
+def export(parent: QWidget, ctx: AppContext, kind: str) -> Path | None:
+    """Save the roster or the training records as CSV or XLSX, where the user chooses."""
+    folder = ctx.settings.get(LAST_EXPORT_FOLDER) or str(Path.home())
+    suggested = Path(folder) / f"{kind}-{date.today().isoformat()}.csv"
+    target = prompts.save_file(parent, f"Export {kind}", suggested, prompts.EXPORT_FILTER)
+    if target is None:
+        return None
+    if target.suffix.lower() not in (".csv", ".xlsx"):
+        target = target.with_suffix(".csv")
+    writer = export_roster if kind == "roster" else export_training
+    try:
+        count = workers.run_with_progress(
+            parent,
+            f"Exporting {kind}…",
+            workers.with_database(ctx.db_path, lambda db, _c: writer(db, target)),
+        )
+    except USER_ERRORS as exc:
+        prompts.error(parent, "Export failed", str(exc))
+        return None
+    ctx.settings.set(LAST_EXPORT_FOLDER, str(target.parent))
+    noun = "officers" if kind == "roster" else "training records"
+    prompts.inform(parent, "Export done", f"Wrote {count} {noun} to\n{target}")
+    return target
+
+
+def open_folder(path: Path) -> None:
+    prompts.open_url(QUrl.fromLocalFile(str(path)))

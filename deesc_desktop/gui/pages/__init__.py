@@ -1,0 +1,148 @@
+"""The page registry: every page of the main window, in navigation order.
+
+A page lives in its own module under deesc_desktop/gui/pages/ that defines
+`create_page(ctx: AppContext, actions: ActionRegistry) -> Page`. A page whose module does not
+exist yet (compliance, CIT, bonus claims, reports) stays registered but is left out of the
+navigation and the View menu, so nothing pretends to be a feature; adding the module is all
+it takes to make the page appear.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from deesc_desktop.gui.actions import ActionId
+
+if TYPE_CHECKING:
+    from deesc_desktop.gui.actions import ActionRegistry
+    from deesc_desktop.gui.context import AppContext
+    from deesc_desktop.gui.pages.base import Page
+
+
+class PageId(StrEnum):
+    """Every page; the value names the page in settings and screenshot files."""
+
+    DASHBOARD = "dashboard"
+    ROSTER = "roster"
+    TRAINING = "training"
+    COMPLIANCE = "compliance"
+    CIT = "cit"
+    BONUS_CLAIMS = "bonus_claims"
+    REPORTS = "reports"
+    SETTINGS = "settings"
+
+
+@dataclass(frozen=True, slots=True)
+class PageSpec:
+    """A page: its title and icon in the navigation, its module, its View menu action."""
+
+    id: PageId
+    title: str
+    icon: str
+    module: str
+    view_action: ActionId
+    description: str
+
+
+def _module(name: str) -> str:
+    return f"{__name__}.{name}"
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec(
+        PageId.DASHBOARD,
+        "Dashboard",
+        "dashboard",
+        _module("dashboard"),
+        ActionId.VIEW_DASHBOARD,
+        "The department at a glance",
+    ),
+    PageSpec(
+        PageId.ROSTER,
+        "Roster",
+        "roster",
+        _module("roster"),
+        ActionId.VIEW_ROSTER,
+        "Officers, their status and details",
+    ),
+    PageSpec(
+        PageId.TRAINING,
+        "Training",
+        "training",
+        _module("training"),
+        ActionId.VIEW_TRAINING,
+        "Classes recorded for each officer",
+    ),
+    PageSpec(
+        PageId.COMPLIANCE,
+        "Compliance",
+        "compliance",
+        _module("compliance"),
+        ActionId.VIEW_COMPLIANCE,
+        "Who meets the state's in-service requirements",
+    ),
+    PageSpec(
+        PageId.CIT,
+        "CIT",
+        "cit",
+        _module("cit"),
+        ActionId.VIEW_CIT,
+        "Crisis Intervention Team certification and coverage",
+    ),
+    PageSpec(
+        PageId.BONUS_CLAIMS,
+        "Bonus claims",
+        "claims",
+        _module("claims"),
+        ActionId.VIEW_BONUS_CLAIMS,
+        "De-escalation completion bonus claims",
+    ),
+    PageSpec(
+        PageId.REPORTS,
+        "Reports",
+        "reports",
+        _module("reports"),
+        ActionId.VIEW_REPORTS,
+        "Printable compliance and payment reports",
+    ),
+    PageSpec(
+        PageId.SETTINGS,
+        "Settings",
+        "settings",
+        _module("settings_page"),
+        ActionId.VIEW_SETTINGS,
+        "Agency details, database and backups",
+    ),
+)
+
+
+def spec(page_id: PageId) -> PageSpec:
+    return next(page for page in PAGES if page.id == page_id)
+
+
+def is_available(page: PageSpec) -> bool:
+    """True when the page's module is installed."""
+    return importlib.util.find_spec(page.module) is not None
+
+
+def available_pages() -> list[PageSpec]:
+    return [page for page in PAGES if is_available(page)]
+
+
+def import_pages() -> None:
+    """Import every installed page module before any page is built.
+
+    A page module may register dashboard cards or officer-dialog tabs when it is imported;
+    importing them all first lets the dashboard, built first, see those cards.
+    """
+    for page in available_pages():
+        importlib.import_module(page.module)
+
+
+def create_page(page: PageSpec, ctx: AppContext, actions: ActionRegistry) -> Page:
+    module = importlib.import_module(page.module)
+    return module.create_page(ctx, actions)

@@ -1,0 +1,75 @@
+"""What every page of the main window is: a widget that loads its data and reloads on change."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+from sqlite_utils import Database
+
+from deesc_desktop.gui import prompts, style, workers
+from deesc_desktop.gui.actions import ActionRegistry
+from deesc_desktop.gui.context import AppContext
+
+
+class Page(QWidget):
+    """A page of the main window.
+
+    Subclasses set `watches` (the names of context.py whose change makes the page reload)
+    and implement `refresh()`. The main window refreshes the visible page at once when
+    something it watches changes, and a hidden page when it is next shown.
+    """
+
+    watches: ClassVar[frozenset[str]] = frozenset()
+    loaded = Signal()
+    """Emitted when data loaded on a worker has been shown."""
+
+    def __init__(
+        self, ctx: AppContext, actions: ActionRegistry, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.registry = actions
+        self.stale = True
+        self._generation = 0
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(style.MARGIN, style.MARGIN, style.MARGIN, style.MARGIN)
+        self.layout_.setSpacing(style.SPACING)
+
+    def refresh(self) -> None:
+        """Load (again) what the page shows."""
+        self.stale = False
+
+    def load(
+        self, query: Callable[[Database], Any], on_result: Callable[[Any], None], what: str
+    ) -> None:
+        """Run a read query on a worker; only the latest load's result is shown."""
+        self._generation += 1
+        generation = self._generation
+
+        def deliver(result: Any) -> None:
+            if generation == self._generation:
+                on_result(result)
+
+        workers.run_query(
+            self.ctx.db_path,
+            query,
+            owner=self,
+            on_result=deliver,
+            on_error=lambda exc: prompts.error(self, f"Could not read {what}", str(exc)),
+        )
+
+    def activated(self) -> None:
+        """The page was just shown."""
+        if self.stale:
+            self.refresh()
+
+    def focus_search(self) -> bool:
+        """Put the cursor in the page's search box; False when it has none."""
+        return False
+
+    def selected_officer_id(self) -> int | None:
+        """The officer the user has selected on this page, if any (for Add leave)."""
+        return None

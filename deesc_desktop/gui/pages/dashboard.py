@@ -1,0 +1,193 @@
+"""The dashboard: the department at a glance, as cards; other features register more cards."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+
+from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QWidget
+
+from deesc_desktop.core.hours import format_hours
+from deesc_desktop.core.models import Agency
+from deesc_desktop.gui import style
+from deesc_desktop.gui.actions import ActionId, ActionRegistry
+from deesc_desktop.gui.context import EVERYTHING, AppContext
+from deesc_desktop.gui.forms import local_time, page_title
+from deesc_desktop.gui.pages.base import Page
+from deesc_desktop.gui.widgets import Card, action_bar, muted
+from deesc_desktop.store import views
+from deesc_desktop.store.views import DashboardSummary
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+CARD_COLUMNS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardCard:
+    """A card another feature adds (e.g. compliance): `factory(ctx)` builds the widget.
+
+    If the widget has a `refresh()` method, the dashboard calls it whenever it reloads.
+    """
+
+    factory: Callable[[AppContext], QWidget]
+    order: int = 100
+
+
+DASHBOARD_CARDS: list[DashboardCard] = []
+
+
+def register_card(factory: Callable[[AppContext], QWidget], order: int = 100) -> None:
+    """Add a card to the dashboard, after the built-in ones (lower `order` comes first)."""
+    DASHBOARD_CARDS.append(DashboardCard(factory, order))
+    DASHBOARD_CARDS.sort(key=lambda card: card.order)
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _bar_lines(counts: list[tuple[str, int]], blank: str) -> list[str]:
+    return [
+        f"{escape(name or blank)} <span style='color:{style.Colour.MUTED}'>·</span> <b>{count}</b>"
+        for name, count in counts
+    ]
+
+
+class DashboardPage(Page):
+    """Counts of the roster and recent training, and the last import."""
+
+    watches = EVERYTHING
+
+    def __init__(
+        self, ctx: AppContext, actions: ActionRegistry, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ctx, actions, parent)
+        self.title = page_title("Dashboard")
+        self.layout_.addWidget(self.title)
+        self.subtitle = muted("")
+        self.layout_.addWidget(self.subtitle)
+
+        self.layout_.addWidget(
+            action_bar(
+                [
+                    actions[action_id]
+                    for action_id in (
+                        ActionId.RECORD_CLASS,
+                        ActionId.IMPORT_TRAINING,
+                        ActionId.ADD_OFFICER,
+                        ActionId.ADD_LEAVE,
+                    )
+                ]
+            )
+        )
+
+        holder = QWidget()
+        self.grid = QGridLayout(holder)
+        self.grid.setContentsMargins(0, style.SPACING, 0, 0)
+        self.grid.setSpacing(style.MARGIN)
+        for column in range(CARD_COLUMNS):
+            self.grid.setColumnStretch(column, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(holder)
+        self.layout_.addWidget(scroll, 1)
+
+        self.officers = Card("Officers")
+        self.shifts = Card("By shift")
+        self.units = Card("By unit")
+        self.training = Card("Training, last 12 months")
+        self.last_import = Card("Last import")
+        self.extra_cards = [card.factory(ctx) for card in DASHBOARD_CARDS]
+        cards: list[QWidget] = [
+            self.training,
+            self.officers,
+            self.last_import,
+            self.shifts,
+            self.units,
+            *self.extra_cards,
+        ]
+        for position, card in enumerate(cards):
+            self.grid.addWidget(card, position // CARD_COLUMNS, position % CARD_COLUMNS)
+        self.grid.setRowStretch(len(cards) // CARD_COLUMNS + 1, 1)
+
+    def refresh(self) -> None:
+        super().refresh()
+        self._show_agency(self.ctx.agency())
+        self.load(views.dashboard_summary, self._show, "the dashboard")
+        for card in self.extra_cards:
+            refresh = getattr(card, "refresh", None)
+            if callable(refresh):
+                refresh()
+
+    def _show_agency(self, agency: Agency | None) -> None:
+        if agency is None:
+            return
+        self.title.setText(agency.name)
+        parts = [f"State: {agency.state}"]
+        if agency.ori:
+            parts.append(f"ORI {agency.ori}")
+        parts.append(f"fiscal year starts in {MONTHS[agency.fiscal_year_start_month - 1]}")
+        parts.append(f"database {self.ctx.db_path.name}")
+        self.subtitle.setText(" · ".join(parts))
+
+    def _show(self, summary: DashboardSummary) -> None:
+        status = summary.by_status
+        active, leave = status.get("active", 0), status.get("leave", 0)
+        separated = status.get("separated", 0)
+        current = active + leave
+        self.officers.set_content(
+            str(active),
+            "active officers",
+            [
+                f"On leave: <b>{leave}</b>",
+                f"Separated (kept on file): <b>{separated}</b>",
+                f"Total on file: <b>{sum(status.values())}</b>",
+            ],
+        )
+        self.shifts.set_content(
+            str(current),
+            f"current officers on {_plural(len(summary.by_shift), 'shift')}",
+            _bar_lines(summary.by_shift, "(no shift)"),
+        )
+        self.units.set_content(
+            str(current),
+            f"current officers in {_plural(len(summary.by_unit), 'unit')}",
+            _bar_lines(summary.by_unit, "(no unit)"),
+        )
+        self.training.set_content(
+            f"{format_hours(summary.hours)} h",
+            f"recorded since {summary.since.isoformat()}",
+            [
+                f"Class records: <b>{summary.records}</b>",
+                f"Current officers trained: <b>{summary.officers_trained}</b> of {current}",
+                f"Courses on file: <b>{summary.courses}</b>",
+            ],
+        )
+        last = summary.last_import
+        if last is None:
+            self.last_import.set_content(
+                "None yet",
+                "Import a roster or a sign-in sheet from File › Import.",
+            )
+        else:
+            self.last_import.set_content(
+                last.kind.capitalize(),
+                last.file_name,
+                [
+                    f"{escape(local_time(last.imported_at))} by {escape(last.imported_by)}",
+                    f"Added <b>{last.rows_added}</b>, updated <b>{last.rows_updated}</b>, "
+                    f"already there <b>{last.rows_unchanged}</b>",
+                ],
+            )
+        self.loaded.emit()
+
+
+def create_page(ctx: AppContext, actions: ActionRegistry) -> Page:
+    return DashboardPage(ctx, actions)
+
+
+__all__ = ["DASHBOARD_CARDS", "DashboardCard", "DashboardPage", "create_page", "register_card"]

@@ -1,0 +1,271 @@
+"""The roster page: every officer, searchable and filterable, with the roster's actions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+
+from PySide6.QtCore import QItemSelection, QPoint, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QWidget
+
+from deesc_desktop.core.topics import OFFICER_STATUSES
+from deesc_desktop.gui import operations
+from deesc_desktop.gui.actions import ActionId, ActionRegistry
+from deesc_desktop.gui.context import OFFICERS, AppContext
+from deesc_desktop.gui.forms import page_title
+from deesc_desktop.gui.models import (
+    RosterColumn,
+    RosterModel,
+    RowFilterProxy,
+    all_of,
+    roster_haystack,
+    words_predicate,
+)
+from deesc_desktop.gui.pages.base import Page
+from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
+from deesc_desktop.store import views
+from deesc_desktop.store.views import RosterRow
+
+CURRENT = "current"
+"""Status filter value meaning "active or on leave", the roster's default view."""
+
+_ROW_ACTIONS = (
+    ActionId.EDIT_OFFICER,
+    ActionId.OFFICER_DETAILS,
+    ActionId.SEPARATE_OFFICER,
+    ActionId.PUT_ON_LEAVE,
+    ActionId.RETURN_TO_ACTIVE,
+)
+
+
+class RosterPage(Page):
+    """The roster."""
+
+    watches = frozenset({OFFICERS})
+
+    def __init__(
+        self, ctx: AppContext, actions: ActionRegistry, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ctx, actions, parent)
+        heading = QHBoxLayout()
+        heading.addWidget(page_title("Roster"))
+        heading.addStretch(1)
+        self.count = muted("")
+        self.count.setWordWrap(False)
+        heading.addWidget(self.count)
+        self.layout_.addLayout(heading)
+
+        filters = QHBoxLayout()
+        self.search = SearchBox("Search badge or name (Ctrl+F)")
+        filters.addWidget(self.search, 3)
+        self.status = filter_combo("Show officers with this status", 16)
+        self.shift = filter_combo("Show one shift", 10)
+        self.unit = filter_combo("Show one unit", 10)
+        for label, combo in (
+            ("Status:", self.status),
+            ("Shift:", self.shift),
+            ("Unit:", self.unit),
+        ):
+            filters.addSpacing(8)
+            filters.addWidget(QLabel(label))
+            filters.addWidget(combo, 2 if combo is self.status else 1)
+        self.layout_.addLayout(filters)
+
+        self.buttons = action_bar(
+            [
+                actions[action_id]
+                for action_id in (
+                    ActionId.ADD_OFFICER,
+                    ActionId.EDIT_OFFICER,
+                    ActionId.OFFICER_DETAILS,
+                    ActionId.SEPARATE_OFFICER,
+                    ActionId.PUT_ON_LEAVE,
+                    ActionId.RETURN_TO_ACTIVE,
+                    ActionId.ADD_LEAVE,
+                )
+            ]
+        )
+        self.layout_.addWidget(self.buttons)
+
+        self.model = RosterModel(self)
+        self.model.sort(RosterColumn.NAME)
+        self.proxy = RowFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = table_view(
+            self.proxy,
+            widths={
+                RosterColumn.BADGE: 8,
+                RosterColumn.NAME: 28,
+                RosterColumn.RANK: 14,
+                RosterColumn.UNIT: 16,
+                RosterColumn.SHIFT: 11,
+                RosterColumn.STATUS: 12,
+                RosterColumn.HIRE_DATE: 11,
+                RosterColumn.LICENSE_DATE: 11,
+            },
+            sort=(RosterColumn.NAME, Qt.SortOrder.AscendingOrder),
+        )
+        self.view.doubleClicked.connect(lambda _index: self.edit_selected())
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        enter = QShortcut(QKeySequence(Qt.Key.Key_Return), self.view)
+        enter.setContext(Qt.ShortcutContext.WidgetShortcut)
+        enter.activated.connect(self.details_selected)
+        self.layout_.addWidget(self.view, 1)
+
+        self.search.search.connect(lambda _text: self.apply_filter())
+        for combo in (self.status, self.shift, self.unit):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.proxy.modelReset.connect(self._update_actions)
+        self.proxy.layoutChanged.connect(self._update_actions)
+
+        actions.connect(ActionId.EDIT_OFFICER, self.edit_selected)
+        actions.connect(ActionId.OFFICER_DETAILS, self.details_selected)
+        actions.connect(ActionId.SEPARATE_OFFICER, self.separate_selected)
+        actions.connect(ActionId.PUT_ON_LEAVE, lambda: self.set_status_selected("leave"))
+        actions.connect(ActionId.RETURN_TO_ACTIVE, lambda: self.set_status_selected("active"))
+        self._fill_status_combo({})
+        self._update_actions()
+
+    # --- loading -------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        super().refresh()
+        self.load(views.roster, self._loaded, "the roster")
+
+    def _loaded(self, rows: list[RosterRow]) -> None:
+        selected = self.selected_officer_id()
+        self.model.set_rows(rows)
+        self._fill_status_combo(Counter(row.status for row in rows))
+        self._fill_value_combo(self.shift, "All shifts", "(no shift)", [r.shift for r in rows])
+        self._fill_value_combo(self.unit, "All units", "(no unit)", [r.unit for r in rows])
+        self.apply_filter()
+        if selected is not None:
+            self.select_officer(selected)
+        self.loaded.emit()
+
+    def _fill_status_combo(self, counts: Counter[str] | dict[str, int]) -> None:
+        current = self.status.currentData() if self.status.count() else CURRENT
+        self.status.blockSignals(True)
+        self.status.clear()
+        self.status.addItem("Active and on leave", CURRENT)
+        self.status.addItem("All statuses", None)
+        for code, label in OFFICER_STATUSES.items():
+            if counts.get(code):
+                self.status.addItem(f"{label} ({counts[code]})", code)
+        index = self.status.findData(current)
+        self.status.setCurrentIndex(max(index, 0))
+        self.status.blockSignals(False)
+
+    def _fill_value_combo(
+        self, combo: QComboBox, all_text: str, blank_text: str, values: list[str]
+    ) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(all_text, None)
+        counts = Counter(values)
+        for value in sorted(counts, key=lambda v: (v == "", v.casefold())):
+            combo.addItem(f"{value or blank_text} ({counts[value]})", value)
+        index = combo.findData(current) if current is not None else 0
+        combo.setCurrentIndex(max(index, 0))
+        combo.blockSignals(False)
+
+    # --- filtering -----------------------------------------------------------------------
+
+    def apply_filter(self) -> None:
+        tests: list[Callable[[RosterRow], bool]] = []
+        words = words_predicate(self.search.text(), roster_haystack)
+        if words is not None:
+            tests.append(words)
+        status = self.status.currentData()
+        if status == CURRENT:
+            tests.append(lambda r: r.status != "separated")
+        elif status is not None:
+            tests.append(lambda r: r.status == status)
+        shift = self.shift.currentData()
+        if shift is not None:
+            tests.append(lambda r: r.shift == shift)
+        unit = self.unit.currentData()
+        if unit is not None:
+            tests.append(lambda r: r.unit == unit)
+        self.proxy.set_predicate(all_of(tests))
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count.setText(f"Showing {shown} of {total} officers")
+        self._update_actions()
+
+    def focus_search(self) -> bool:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+        return True
+
+    # --- selection and actions -------------------------------------------------------------
+
+    def selected_row(self) -> RosterRow | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return self.proxy.row(rows[0].row())
+
+    def selected_officer_id(self) -> int | None:
+        row = self.selected_row()
+        return row.id if row else None
+
+    def select_officer(self, officer_id: int) -> bool:
+        for proxy_row in range(self.proxy.rowCount()):
+            if self.proxy.row(proxy_row).id == officer_id:
+                self.view.selectRow(proxy_row)
+                self.view.scrollTo(self.proxy.index(proxy_row, 0))
+                return True
+        return False
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        row = self.selected_row()
+        self.registry.set_enabled(row is not None, ActionId.EDIT_OFFICER, ActionId.OFFICER_DETAILS)
+        self.registry.set_enabled(
+            row is not None and row.status != "separated", ActionId.SEPARATE_OFFICER
+        )
+        self.registry.set_enabled(row is not None and row.status == "active", ActionId.PUT_ON_LEAVE)
+        self.registry.set_enabled(
+            row is not None and row.status != "active", ActionId.RETURN_TO_ACTIVE
+        )
+
+    def _context_menu(self, position: QPoint) -> None:
+        index = self.view.indexAt(position)
+        if index.isValid():
+            self.view.selectRow(index.row())
+        menu = QMenu(self)
+        for action_id in _ROW_ACTIONS:
+            menu.addAction(self.registry[action_id])
+        menu.addSeparator()
+        menu.addAction(self.registry[ActionId.ADD_LEAVE])
+        menu.popup(self.view.viewport().mapToGlobal(position))
+
+    def edit_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            operations.edit_officer(self, self.ctx, row.id)
+
+    def details_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None:
+            operations.officer_details(self, self.ctx, row.id)
+
+    def separate_selected(self) -> None:
+        row = self.selected_row()
+        if row is not None and row.status != "separated":
+            operations.separate_officer(self, self.ctx, row)
+
+    def set_status_selected(self, status: str) -> None:
+        row = self.selected_row()
+        if row is not None and row.status != status:
+            operations.change_status(self, self.ctx, row, status)
+
+
+def create_page(ctx: AppContext, actions: ActionRegistry) -> Page:
+    return RosterPage(ctx, actions)

@@ -1,0 +1,188 @@
+"""Render every page and the main dialogs of a database to PNG files, without a screen."""
+
+from __future__ import annotations
+
+import csv
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtWidgets import QWidget
+
+from deesc_desktop.demo import DEMO_ACTOR
+from deesc_desktop.gui import workers
+from deesc_desktop.gui.context import AppContext, desktop_actor
+from deesc_desktop.gui.mainwindow import MainWindow
+from deesc_desktop.gui.pages import PAGES
+from deesc_desktop.store import views
+from deesc_desktop.store.database import DatabaseError, open_database
+from deesc_desktop.store.queries import get_agency
+
+WINDOW_SIZE = (1280, 800)
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
+"""Qt's offscreen platform says this for every window it shows; it means nothing here."""
+
+
+@contextmanager
+def _quiet_offscreen_noise() -> Iterator[None]:
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message == OFFSCREEN_NOISE:
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            print(message, file=sys.stderr)
+
+    previous = qInstallMessageHandler(handler)
+    try:
+        yield
+    finally:
+        qInstallMessageHandler(previous)
+
+
+def _settle() -> None:
+    for _ in range(3):
+        workers.wait_idle()
+        QCoreApplication.processEvents()
+
+
+def _save(widget: QWidget, path: Path) -> Path:
+    _settle()
+    if not widget.grab().save(str(path)):
+        raise OSError(f"could not write {path}")
+    return path
+
+
+@contextmanager
+def _shown(widget: QWidget) -> Iterator[QWidget]:
+    widget.show()
+    _settle()
+    try:
+        yield widget
+    finally:
+        widget.close()
+        widget.deleteLater()
+        QCoreApplication.processEvents()
+
+
+def _sample_import(folder: Path, ctx: AppContext) -> Path:
+    """A small sign-in sheet with one bad row, to show the import check."""
+    officers = [r for r in views.roster(ctx.db) if r.status == "active"][:3]
+    path = folder / "sign-in-sheet.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Badge #", "Class", "Date", "Hours", "Topics", "Instructor"])
+        for officer in officers:
+            writer.writerow(
+                [
+                    officer.badge,
+                    "Report Writing Refresher",
+                    "03/14/2025",
+                    "2",
+                    "legal_updates",
+                    "Sgt. R. Delgado",
+                ]
+            )
+        writer.writerow(["99999", "Report Writing Refresher", "03/14/2025", "two", "legal", ""])
+    return path
+
+
+def _dialog_shots(window: MainWindow, out: Path, temp: Path) -> list[Path]:
+    from deesc_desktop.gui.dialogs.exemption import ExemptionDialog
+    from deesc_desktop.gui.dialogs.officer import OfficerDialog, SeparateDialog
+    from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
+    from deesc_desktop.gui.dialogs.training import RecordClassDialog, TrainingRecordDialog
+    from deesc_desktop.gui.first_run import FirstRunWizard
+    from deesc_desktop.gui.import_wizard import ImportWizard
+
+    ctx = window.ctx
+    written: list[Path] = []
+    roster = views.roster(ctx.db)
+    current = [r for r in roster if r.status == "active"]
+    officer = current[0] if current else None
+
+    def shot(
+        name: str, make: Callable[[], QWidget], prepare: Callable[[Any], None] | None = None
+    ) -> None:
+        with _shown(make()) as dialog:
+            if prepare is not None:
+                prepare(dialog)
+            written.append(_save(dialog, out / f"dialog-{name}.png"))
+
+    shot("add-officer", lambda: OfficerDialog(ctx, None, window))
+    if officer is not None:
+        shot("edit-officer", lambda: OfficerDialog(ctx, officer.id, window))
+        shot("officer-details", lambda: OfficerDetailDialog(ctx, officer.id, window))
+        shot(
+            "officer-transcript",
+            lambda: OfficerDetailDialog(ctx, officer.id, window),
+            lambda d: d.tabs.setCurrentIndex(1),
+        )
+        shot("separate-officer", lambda: SeparateDialog(ctx, officer, window))
+        shot("add-leave", lambda: ExemptionDialog(ctx, officer.id, window))
+
+    def fill_class(dialog: Any) -> None:
+        courses = views.courses(ctx.db)
+        if courses:
+            multi = next((c for c in courses if ";" in c.default_topics), courses[0])
+            dialog.fields.choose_course(multi.title)
+        dialog.check_officers([r.id for r in current[:3]])
+
+    shot("record-class", lambda: RecordClassDialog(ctx, window), fill_class)
+    records = views.training_records(ctx.db)
+    if records:
+        shot("edit-training-record", lambda: TrainingRecordDialog(ctx, records[0], window))
+
+    sample = _sample_import(temp, ctx)
+    wizard = ImportWizard(ctx, "training", window)
+    wizard.set_file(sample)
+    with _shown(wizard):
+        written.append(_save(wizard, out / "wizard-import-1-choose.png"))
+        for number, name in ((2, "preview"), (3, "columns"), (4, "check")):
+            wizard.next()
+            _settle()
+            written.append(_save(wizard, out / f"wizard-import-{number}-{name}.png"))
+    shot(
+        "first-run",
+        lambda: FirstRunWizard(temp / "new-agency.db", ctx.actor, window),
+    )
+    return written
+
+
+def render_all(db_path: Path, out: Path, *, demo: bool = False) -> int:
+    """Write one PNG per page (NN-page.png) and per main dialog; print where they went."""
+    try:
+        db = open_database(db_path, create=False)
+    except DatabaseError as exc:
+        print(f"deesc-desktop: {exc}", file=sys.stderr)
+        return 1
+    try:
+        if get_agency(db) is None:
+            print(
+                f"deesc-desktop: {db_path} has no agency yet; open it once to set it up.",
+                file=sys.stderr,
+            )
+            return 1
+        out.mkdir(parents=True, exist_ok=True)
+        ctx = AppContext(db, db_path, DEMO_ACTOR if demo else desktop_actor(), demo=demo)
+        window = MainWindow(ctx, persist_settings=False)
+        window.resize(*WINDOW_SIZE)
+        written: list[Path] = []
+        with _quiet_offscreen_noise(), _shown(window):
+            for number, spec in enumerate(PAGES, start=1):
+                if spec.id not in window.pages:
+                    continue
+                window.show_page(spec.id)
+                written.append(_save(window, out / f"{number:02d}-{spec.id.value}.png"))
+            with tempfile.TemporaryDirectory() as temp:
+                written.extend(_dialog_shots(window, out, Path(temp)))
+        for path in written:
+            print(path)
+        return 0
+    finally:
+        workers.pool().waitForDone()
+        db.close()

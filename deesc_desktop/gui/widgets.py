@@ -1,0 +1,161 @@
+"""Small widgets the pages share: configured table views, search boxes, action buttons, cards."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deesc_desktop.gui import style
+
+
+def table_view(
+    model: QAbstractItemModel,
+    *,
+    sortable: bool = True,
+    widths: dict[int, int] | None = None,
+    stretch: int | None = None,
+    sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder),
+) -> QTableView:
+    """A read-only, row-selecting table with fixed row heights (fast on long lists).
+
+    `widths` are starting widths in characters per column; `stretch` takes the spare room;
+    `sort` is the column and order shown first.
+    """
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(False)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    vertical = view.verticalHeader()
+    vertical.hide()
+    # Fixed heights let Qt lay out 50,000 rows without measuring each one.
+    vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    vertical.setDefaultSectionSize(view.fontMetrics().height() + style.TABLE_ROW_PADDING)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    char = view.fontMetrics().averageCharWidth()
+    for column, chars in (widths or {}).items():
+        header.resizeSection(column, chars * char + 24)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    else:
+        header.setStretchLastSection(True)
+    if sortable:
+        # The indicator first: enabling sorting sorts at once by whatever it shows.
+        header.setSortIndicator(*sort)
+        view.setSortingEnabled(True)
+    return view
+
+
+class SearchBox(QLineEdit):
+    """A search field that reports its text shortly after typing stops."""
+
+    search = Signal(str)
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText(placeholder)
+        self.setClearButtonEnabled(True)
+        self.setMinimumWidth(160)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(lambda: self.search.emit(self.text()))
+        self.textChanged.connect(lambda _text: self._timer.start())
+
+    def flush(self) -> None:
+        """Report the text now (tests, and Enter)."""
+        self._timer.stop()
+        self.search.emit(self.text())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        super().keyPressEvent(event)
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.flush()
+
+
+def action_bar(actions: list[QAction]) -> QToolBar:
+    """A row of page buttons that folds into a » menu when the window is narrow."""
+    bar = QToolBar()
+    bar.setObjectName("pageActions")
+    bar.setMovable(False)
+    bar.setFloatable(False)
+    bar.setIconSize(QSize(18, 18))
+    bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+    for action in actions:
+        bar.addAction(action)
+    return bar
+
+
+def filter_combo(tip: str, min_chars: int = 12) -> QComboBox:
+    """A filter list that may shrink below its longest entry, so narrow windows still fit."""
+    combo = QComboBox()
+    combo.setToolTip(tip)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(min_chars)
+    return combo
+
+
+class Card(QFrame):
+    """A dashboard card: a title, a big figure, and lines of detail."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.setMinimumWidth(260)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 14)
+        layout.setSpacing(4)
+        self.title = QLabel(title.upper())
+        self.title.setObjectName("cardTitle")
+        style.set_point_size(self.title, style.SMALL_POINT_SIZE, bold=True)
+        layout.addWidget(self.title)
+        self.figure = QLabel()
+        self.figure.setObjectName("cardNumber")
+        style.set_point_size(self.figure, style.CARD_NUMBER_POINT_SIZE, bold=True)
+        layout.addWidget(self.figure)
+        self.caption = QLabel()
+        self.caption.setObjectName("muted")
+        self.caption.setWordWrap(True)
+        layout.addWidget(self.caption)
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.body.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.body)
+        layout.addStretch(1)
+
+    def set_content(self, figure: str, caption: str = "", lines: list[str] | None = None) -> None:
+        """Set the big figure, its caption, and detail lines (rich text, escaped by the caller)."""
+        self.figure.setText(figure)
+        self.caption.setText(caption)
+        self.caption.setVisible(bool(caption))
+        self.body.setText("<br>".join(lines or []))
+        self.body.setVisible(bool(lines))
+
+
+def muted(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("muted")
+    label.setWordWrap(True)
+    return label
