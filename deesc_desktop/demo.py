@@ -10,15 +10,27 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.paths import resource
+from deesc_desktop.services import bonus, cit, funding
 from deesc_desktop.services.agency import init_agency
 from deesc_desktop.services.errors import ConflictError
 from deesc_desktop.services.leave import add_exemption
 from deesc_desktop.services.officers import add_officer, separate_officer, set_officer_status
 from deesc_desktop.services.requirements import load_requirements_file
 from deesc_desktop.services.training import Attendee, record_class
+from deesc_desktop.services.users import add_user, create_first_admin
 
 DEMO_ACTOR = Actor("demo-admin", Role.ADMIN)
 """Who the demo's records are entered by, as the audit log shows."""
+
+DEMO_PASSWORD = "millbrook"
+"""Every demo user's password (the README says so; the demo is not for real records)."""
+
+DEMO_USERS = {
+    "sgt.delgado": ("training_officer", "Sgt. Rosa Delgado"),
+    "chief.harmon": ("chief", "Chief Michael Harmon"),
+    "fin.ruiz": ("finance", "Teresa Ruiz, Finance"),
+}
+DEMO_ACTORS = {name: Actor(name, Role(role)) for name, (role, _) in DEMO_USERS.items()}
 
 DEMO_REQUIREMENTS = "millbrook-requirements.toml"
 """The demo agency's own policy requirements, in resources/demo/."""
@@ -195,17 +207,109 @@ def load_demo(db: Database, *, today: date | None = None, seed: int = 1988) -> s
     if db.execute("SELECT count(*) FROM agency").fetchone()[0]:
         raise ConflictError("This database already has an agency; the demo needs an empty one.")
     rng = random.Random(seed)
-    init_agency(db, DEMO_ACTOR, DEMO_AGENCY)
-
-    officers = _add_officers(db, rng, today)
-    records = _add_training(db, rng, today, officers)
-    leave = _add_leave_and_separation(db, today, officers)
-    policies = load_requirements_file(db, DEMO_ACTOR, resource("demo", DEMO_REQUIREMENTS))
+    # One transaction: a crash half-way leaves an empty file, never a half-made demo.
+    with db.atomic():
+        _add_users(db)
+        init_agency(db, DEMO_ACTOR, DEMO_AGENCY)
+        officers = _add_officers(db, rng, today)
+        records = _add_training(db, rng, today, officers)
+        leave = _add_leave_and_separation(db, today, officers)
+        policies = load_requirements_file(db, DEMO_ACTOR, resource("demo", DEMO_REQUIREMENTS))
+        claims = _add_cit_and_bonus(db, rng, today, officers)
     return (
         f"{len(officers)} officers, {records} training records, {leave} leave periods, "
-        f"{len(policies)} agency requirements, "
+        f"{len(policies)} agency requirements, {claims} bonus claims, "
+        f"{len(DEMO_USERS) + 1} users (password {DEMO_PASSWORD!r}), "
         f"agency {DEMO_AGENCY['name']} ({DEMO_AGENCY['state']})"
     )
+
+
+def _add_users(db: Database) -> None:
+    create_first_admin(db, DEMO_ACTOR.username, DEMO_PASSWORD, "Demo Administrator")
+    for username, (role, full_name) in DEMO_USERS.items():
+        add_user(
+            db,
+            DEMO_ACTOR,
+            {"username": username, "role": role, "full_name": full_name},
+            DEMO_PASSWORD,
+        )
+
+
+def _add_cit_and_bonus(
+    db: Database, rng: random.Random, today: date, officers: list[_DemoOfficer]
+) -> int:
+    """CIT courses marked, a transferred-in certificate, a COPS grant and a year of claims."""
+    sergeant, chief, finance = (DEMO_ACTORS[name] for name in DEMO_USERS)
+    cit.set_course_cit_role(
+        db, sergeant, cit.course_id_by_title(db, CIT_COURSE.title), "certifying"
+    )
+    cit.set_course_cit_role(
+        db, sergeant, cit.course_id_by_title(db, CIT_REFRESHER.title), "refresher"
+    )
+    transfer = next(o for o in officers if o.unit == "Patrol" and not o.cit and o.diligence > 0.5)
+    cit.add_certification(
+        db,
+        sergeant,
+        transfer.id,
+        {
+            "earned": date(today.year - 1, 2, 20),
+            "issuer": "CIT International (Springfield PD)",
+            "number": f"CIT-{rng.randint(10000, 99999)}",
+        },
+    )
+    last_year = today.year - 1
+    funding.add_funding_source(
+        db,
+        finance,
+        {
+            "name": f"COPS CPD de-escalation FY{last_year % 100:02d}",
+            "kind": "cops_deescalation",
+            "award_number": f"15JCOPS-{last_year % 100:02d}-GG-0{rng.randint(1000, 9999)}-DEES",
+            "amount": "250000",
+            "start": date(last_year - 1, 10, 1),
+            "end": date(today.year + 1, 9, 30),
+        },
+    )
+    program_id = bonus.add_program(
+        db,
+        chief,
+        {
+            "name": f"De-escalation completion bonus {last_year}",
+            "topics": "de_escalation",
+            "min_hours": 8,
+            "passing_score": 70,
+            "start": date(last_year, 1, 1),
+            "end": date(last_year, 12, 31),
+            "funding_source": f"COPS CPD de-escalation FY{last_year % 100:02d}",
+        },
+    )
+    eligible = [row.officer.id for row in bonus.find_eligible(db, program_id) if row.claimable]
+    claim_ids = bonus.create_claims(db, sergeant, program_id, eligible[:8])
+    drafts = claim_ids[-1:]
+    bonus.submit_claims(db, sergeant, claim_ids[: len(claim_ids) - len(drafts)])
+    submitted = claim_ids[: len(claim_ids) - 1]
+    if len(submitted) >= 2:
+        bonus.deny_claim(
+            db, chief, submitted[-1], reason="Sign-in sheet for the second class missing"
+        )
+        to_approve = submitted[:-2]  # the last-but-one stays submitted, waiting for the chief
+        bonus.approve_claims(db, chief, to_approve)
+        paid = to_approve[:-1]  # one approved claim waits for the next payroll
+        if paid:
+            batch = funding.create_payment_batch(
+                db,
+                finance,
+                {"reference": f"PAYROLL-{last_year}-12-19", "pay_date": date(last_year, 12, 19)},
+                paid,
+            )
+            funding.pay_batch(db, finance, batch)
+            bonus.add_adjustment(
+                db,
+                finance,
+                paid[0],
+                {"amount": "-200", "reason": "Union dues deduction applied in error; refunded"},
+            )
+    return len(claim_ids)
 
 
 @dataclass

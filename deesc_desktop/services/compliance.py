@@ -17,6 +17,7 @@ from deesc_desktop.core.compliance import (
 from deesc_desktop.core.models import Agency, Certification, Officer
 from deesc_desktop.services.errors import NotFoundError, ServiceError
 from deesc_desktop.services.requirements import active_requirements
+from deesc_desktop.store.cit_queries import certifications_by_officer
 from deesc_desktop.store.queries import (
     get_agency,
     get_officer,
@@ -28,7 +29,11 @@ from deesc_desktop.store.queries import (
 
 
 def _certifications(db: Database, ids: Sequence[int] | None) -> dict[int, list[Certification]]:
-    return {}
+    # CIT periods are derived from the whole training history; one query set serves both.
+    held = certifications_by_officer(db)
+    if ids is None:
+        return held
+    return {officer_id: held[officer_id] for officer_id in ids if officer_id in held}
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from deesc_desktop.importers import (
     ImportFileError,
     LeaveRow,
     RosterRow,
+    RowError,
     Table,
     TrainingRow,
     read_table,
@@ -49,6 +50,8 @@ class ImportReport:
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     cancelled: bool = False
+    problems: list[RowError] = field(default_factory=list)
+    """The refusals as data (file, row, column, reason), for a table of problems."""
 
     @property
     def ok(self) -> bool:
@@ -93,6 +96,7 @@ def import_file(
         table = read_table(path)
     except ImportFileError as exc:
         report.errors.append(str(exc))
+        report.problems.append(RowError(exc.file_name, None, None, exc.reason))
         return report
     report.rows_in_file = len(table.rows)
     result: Any
@@ -104,6 +108,7 @@ def import_file(
         result = validate_leave(table, badge_ids(db), None, mapping)
     report.warnings = [*table.warnings, *result.warnings]
     if not result.ok:
+        report.problems = list(result.errors)
         report.errors = [str(error) for error in result.errors]
         return report
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 import subprocess
 import sys
@@ -183,3 +184,35 @@ def test_console_script_runs_as_a_module() -> None:
         [sys.executable, "-m", "deesc_desktop.cli", "--version"], capture_output=True, text=True
     )
     assert done.returncode == 0 and done.stdout.startswith("deesc ")
+
+
+def test_a_database_with_users_requires_sign_in(
+    demo_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DEESC_USER")
+    code, _, err = run(capsys, "--db", str(demo_db), "export", "roster")
+    assert code == 1 and "requires sign-in: pass --user NAME" in err
+    monkeypatch.setenv("DEESC_PASSWORD", "wrong")
+    code, _, err = run(capsys, "--db", str(demo_db), "--user", "chief.harmon", "check")
+    assert code == 1 and "Wrong user name or password." in err
+    monkeypatch.setenv("DEESC_PASSWORD", "millbrook")
+    code, _, err = run(
+        capsys, "--db", str(demo_db), "--user", "fin.ruiz", "import", "roster", "x.csv"
+    )
+    assert code == 1 and "fin.ruiz (Finance) may not import files" in err
+
+
+def test_users_commands_add_and_disable(
+    demo_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEESC_NEW_PASSWORD", "a long password")
+    code, out, err = run(
+        capsys, "--db", str(demo_db), "users", "add", "ofc.new", "--role", "viewer"
+    )
+    assert (code, out) == (0, "Added ofc.new (Viewer (read-only)).\n"), err
+    code, out, _ = run(capsys, "--db", str(demo_db), "users", "list", "--format", "json")
+    assert {u["username"]: u["role"] for u in json.loads(out)}["ofc.new"] == "viewer"
+    assert run(capsys, "--db", str(demo_db), "users", "disable", "ofc.new")[0] == 0
+    monkeypatch.setenv("DEESC_PASSWORD", "a long password")
+    code, _, err = run(capsys, "--db", str(demo_db), "--user", "ofc.new", "check")
+    assert code == 1 and "disabled" in err

@@ -270,3 +270,15 @@ def test_each_kind_of_bad_file_is_refused_with_its_reason_and_nothing_written(
     assert not report.ok
     assert any(error.startswith(expected) for error in report.errors), report.errors
     assert table_counts(roster_db) == before
+
+
+def test_refusals_also_come_as_data_for_the_wizards_table(
+    roster_db: Database, admin: Actor, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "s.csv", "badge,course,completed,hours,topics\n0101,X,2024-01-01,-1,firearms\n"
+    )
+    report = import_file(roster_db, admin, "training", path)
+    (problem,) = report.problems
+    assert (problem.file_name, problem.row, problem.column) == ("s.csv", 2, "hours")
+    assert str(problem) == report.errors[0]
