@@ -459,7 +459,6 @@ def m003_cit_and_claims(db: Database) -> None:
     )
 
 
-
 @migrations()
 def m004_users(db: Database) -> None:
     """People who sign in, their role, and the lockout after repeated wrong passwords."""
@@ -492,6 +491,7 @@ def m004_users(db: Database) -> None:
             """,
         ],
     )
+
 
 def known_names() -> list[str]:
     """Names of every migration this version of the app knows, in order."""
