@@ -18,6 +18,7 @@ from deesc_desktop.services.officers import add_officer, separate_officer, set_o
 from deesc_desktop.services.requirements import load_requirements_file
 from deesc_desktop.services.training import Attendee, record_class
 from deesc_desktop.services.users import add_user, create_first_admin
+from deesc_desktop.store.database import writing
 
 DEMO_ACTOR = Actor("demo-admin", Role.ADMIN)
 """Who the demo's records are entered by, as the audit log shows."""
@@ -208,7 +209,7 @@ def load_demo(db: Database, *, today: date | None = None, seed: int = 1988) -> s
         raise ConflictError("This database already has an agency; the demo needs an empty one.")
     rng = random.Random(seed)
     # One transaction: a crash half-way leaves an empty file, never a half-made demo.
-    with db.atomic():
+    with writing(db):
         _add_users(db)
         init_agency(db, DEMO_ACTOR, DEMO_AGENCY)
         officers = _add_officers(db, rng, today)

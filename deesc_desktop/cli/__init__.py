@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -11,7 +12,7 @@ from deesc_desktop.cli import bonus, cit, compliance, records, users
 from deesc_desktop.cli.common import EXIT_REFUSED, Handler, Refused
 from deesc_desktop.paths import DB_ENV_VAR, default_db_path
 from deesc_desktop.services.errors import ServiceError
-from deesc_desktop.store.database import DatabaseError
+from deesc_desktop.store.database import DatabaseError, describe_database_error
 
 COMMAND_MODULES = [records, users, compliance, cit, bonus]
 """Each module adds its commands through register(add); the order is the help's order."""
@@ -53,4 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args))
     except (Refused, ServiceError, DatabaseError) as exc:
         print(f"deesc: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except sqlite3.Error as exc:
+        message = describe_database_error(exc, args.db)
+        if message is None:
+            raise  # not the file's fault: a bug, with its traceback
+        print(f"deesc: {message}", file=sys.stderr)
         return EXIT_REFUSED

@@ -15,6 +15,7 @@ from deesc_desktop.cli.common import (
     db_path,
     open_db,
     password_for_new_user,
+    print_json,
 )
 from deesc_desktop.services.users import create_first_admin
 from deesc_desktop.store.database import open_database
@@ -137,6 +138,51 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from deesc_desktop.store.audit import verify_chain
+
+    db = open_db(args, need_agency=False)
+    try:
+        if args.audit_action == "verify":
+            report = verify_chain(db)
+            if not report.ok:
+                print(
+                    f"deesc: the audit log fails its check at entry {report.first_bad_id}: "
+                    f"{report.problem}. It was edited outside the app; entries before it are "
+                    "intact.",
+                    file=sys.stderr,
+                )
+                return EXIT_REFUSED
+            print(f"The audit log is intact: {report.entries} entries, each chained to the last.")
+            return EXIT_OK
+        where, params = [], []
+        if args.table:
+            where.append("table_name = ?")
+            params.append(args.table)
+        if args.row:
+            where.append("row_id = ?")
+            params.append(args.row)
+        if args.user_name:
+            where.append("username = ?")
+            params.append(args.user_name)
+        sql = "SELECT id, at, username, action, table_name, row_id, reason, before, after"
+        sql += " FROM audit_log" + (" WHERE " + " AND ".join(where) if where else "")
+        sql += " ORDER BY id DESC LIMIT ?"
+        rows = list(db.query(sql, [*params, args.limit]))
+    finally:
+        db.close()
+    if args.format == "json":
+        print_json(list(reversed(rows)))
+        return EXIT_OK
+    for row in reversed(rows):
+        reason = f"  ({row['reason']})" if row["reason"] else ""
+        print(
+            f"#{row['id']:<6} {row['at']}  {row['username']:<24} {row['action']:<6} "
+            f"{row['table_name']} {row['row_id']}{reason}"
+        )
+    return EXIT_OK
+
+
 def register(add: AddCommand) -> None:
     """Add this module's commands to the `deesc` parser."""
     init = add("init", cmd_init, "create the agency in a new database")
@@ -180,6 +226,14 @@ def register(add: AddCommand) -> None:
     backup.add_argument(
         "dest", nargs="?", help="a folder or file name (default: backups/ beside the database)"
     )
+
+    audit = add("audit", cmd_audit, "verify the audit log's chain, or list who changed what")
+    audit.add_argument("audit_action", choices=["verify", "history"])
+    audit.add_argument("--table", help="history of one table, e.g. officers, claims")
+    audit.add_argument("--row", help="history of one row id (with --table)")
+    audit.add_argument("--user-name", metavar="NAME", help="only changes made by NAME")
+    audit.add_argument("--limit", type=int, default=200, help="newest N entries (default 200)")
+    audit.add_argument("--format", choices=["table", "json"], default="table")
 
     restore = add("restore", cmd_restore, "replace the database with a verified backup")
     restore.add_argument("file", help="the backup .db file")

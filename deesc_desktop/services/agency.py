@@ -11,6 +11,7 @@ from deesc_desktop.core.models import Agency
 from deesc_desktop.services.common import FieldErrors
 from deesc_desktop.services.errors import ConflictError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import get_agency, row_dict
 
 US_STATES = tuple(
@@ -52,7 +53,7 @@ def init_agency(db: Database, actor: Actor, values: Mapping[str, object]) -> Age
     """Create the agency record of a new database (name, state, ORI, fiscal year, warning days)."""
     require(actor, Permission.MANAGE_AGENCY)
     cleaned = _clean(values)
-    with db.atomic():
+    with writing(db):
         if row_dict(db, "agency", 1) is not None:
             raise ConflictError("This database already belongs to an agency; edit it in Settings.")
         audit = AuditWriter(db, actor.username)
@@ -70,7 +71,7 @@ def init_agency(db: Database, actor: Actor, values: Mapping[str, object]) -> Age
 def update_agency(db: Database, actor: Actor, values: Mapping[str, object]) -> Agency:
     """Change the agency's details; fields not given keep their value."""
     require(actor, Permission.MANAGE_AGENCY)
-    with db.atomic():
+    with writing(db):
         before = row_dict(db, "agency", 1)
         if before is None:
             raise ConflictError("This database has no agency yet; run `deesc init` first.")

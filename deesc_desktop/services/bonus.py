@@ -47,6 +47,7 @@ from deesc_desktop.store.claim_queries import (
     list_claims,
     load_program,
 )
+from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import load_officers, load_records, row_dict, topic_codes
 from deesc_desktop.store.views import topic_labels
 
@@ -215,7 +216,7 @@ def _check_program_name_free(db: Database, name: str, program_id: int = 0) -> No
 def add_program(db: Database, actor: Actor, values: Mapping[str, object]) -> int:
     """Set up a bonus program: amount (the agency default when not given), rule, funding."""
     require(actor, Permission.MANAGE_PROGRAMS)
-    with db.atomic():
+    with writing(db):
         cleaned = clean_program(db, values)
         _check_program_name_free(db, cleaned["name"])
         audit = AuditWriter(db, actor.username)
@@ -244,7 +245,7 @@ def edit_program(
     """Change a program. Claims already made keep their amount and evidence; whether the
     program is one-time cannot change once it has claims."""
     require(actor, Permission.MANAGE_PROGRAMS)
-    with db.atomic():
+    with writing(db):
         current = fetch_for_update(db, "bonus_programs", program_id, "program", expected_version)
         merged: dict[str, object] = {
             "name": current["name"],
@@ -282,7 +283,7 @@ def set_default_amount(db: Database, actor: Actor, amount: object) -> Cents:
         raise ValidationError({"amount": str(exc)}) from None
     if cents <= 0:
         raise ValidationError({"amount": "must be more than $0.00"})
-    with db.atomic():
+    with writing(db):
         put_setting(AuditWriter(db, actor.username), BONUS_DEFAULT_AMOUNT_KEY, str(cents))
     return cents
 
@@ -413,7 +414,7 @@ def create_claims(
         raise ValidationError({"officers": "choose at least one officer"})
     if len(set(ids)) != len(ids):
         raise ValidationError({"officers": "an officer is listed twice"})
-    with db.atomic():
+    with writing(db):
         program = _program(db, program_id)
         roster = {o.id: o for o in load_officers(db)}
         missing = [i for i in ids if i not in roster]
@@ -533,7 +534,7 @@ def _officer(db: Database, claim: ClaimRow) -> dict[str, Any]:
 def submit_claims(db: Database, actor: Actor, claim_ids: Sequence[int]) -> int:
     """Send draft claims for approval: all or none. The officer must still be employed."""
     require(actor, Permission.SUBMIT_CLAIMS)
-    with db.atomic():
+    with writing(db):
         claims = _claims(db, claim_ids)
         for claim in claims:
             _step("submit", claim)
@@ -573,7 +574,7 @@ def approve_claims(db: Database, actor: Actor, claim_ids: Sequence[int]) -> int:
     claims would overdraw their funding source (the message gives the figures).
     """
     require(actor, Permission.APPROVE_CLAIMS)
-    with db.atomic():
+    with writing(db):
         claims = _claims(db, claim_ids)
         for claim in claims:
             _step("approve", claim)
@@ -614,7 +615,7 @@ def deny_claim(db: Database, actor: Actor, claim_id: int, *, reason: str) -> Non
     """Turn down a submitted claim, with the reason (not by whoever submitted it)."""
     require(actor, Permission.APPROVE_CLAIMS)
     why = _reason(reason, "denied")
-    with db.atomic():
+    with writing(db):
         (claim,) = _claims(db, [claim_id])
         _step("deny", claim)
         _not_submitter(actor, claim, "deny")
@@ -642,7 +643,7 @@ def void_claim(db: Database, actor: Actor, claim_id: int, *, reason: str) -> Non
     if not (actor.can(Permission.SUBMIT_CLAIMS) or actor.can(Permission.APPROVE_CLAIMS)):
         require(actor, Permission.SUBMIT_CLAIMS)
     why = _reason(reason, "voided")
-    with db.atomic():
+    with writing(db):
         (claim,) = _claims(db, [claim_id])
         _step("void", claim)
         require(
@@ -678,7 +679,7 @@ def pay_claim(
     if errors:
         raise ValidationError(errors)
     assert when is not None
-    with db.atomic():
+    with writing(db):
         (claim,) = _claims(db, [claim_id])
         _step("pay", claim)
         if claim.batch_id is not None:
@@ -718,7 +719,7 @@ def add_adjustment(db: Database, actor: Actor, claim_id: int, values: Mapping[st
     adjusted_on = errors.date(values, "adjusted_on") or date.today()
     if errors:
         raise ValidationError(errors)
-    with db.atomic():
+    with writing(db):
         (claim,) = _claims(db, [claim_id])
         if claim.status != "paid":
             raise ConflictError(

@@ -22,6 +22,7 @@ from deesc_desktop.services.common import (
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.cit_queries import SETTING_KEYS, cit_settings
+from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import row_dict
 
 CERTIFICATE_FIELDS = ("kind", "earned", "expires", "number", "issuer", "notes")
@@ -95,7 +96,7 @@ def update_cit_settings(db: Database, actor: Actor, values: Mapping[str, object]
         texts["patrol_unit"] = errors.text(values, "patrol_unit", required=True)
     if errors:
         raise ValidationError(errors)
-    with db.atomic():
+    with writing(db):
         audit = AuditWriter(db, actor.username)
         for field, text in texts.items():
             put_setting(audit, SETTING_KEYS[field], text)
@@ -112,7 +113,7 @@ def set_course_cit_role(db: Database, actor: Actor, course_id: int, role: str | 
     role = (role or "").strip().lower() or None
     if role is not None and role not in COURSE_ROLES:
         raise ValidationError({"cit_role": f'"{role}" is not one of {", ".join(COURSE_ROLES)}'})
-    with db.atomic():
+    with writing(db):
         before = row_dict(db, "courses", course_id)
         if before is None:
             raise NotFoundError(f"There is no course with id {course_id}.")
@@ -200,7 +201,7 @@ def add_certification(
     """
     require(actor, Permission.MANAGE_CIT)
     cleaned = clean_certificate(values)
-    with db.atomic():
+    with writing(db):
         if row_dict(db, "officers", officer_id) is None:
             raise NotFoundError(f"There is no officer with id {officer_id}.")
         _check_not_duplicate(db, officer_id, cleaned)
@@ -223,7 +224,7 @@ def edit_certification(
     require(actor, Permission.MANAGE_CIT)
     if not reason.strip():
         raise ValidationError({"reason": "say why the certificate is being corrected"})
-    with db.atomic():
+    with writing(db):
         current = fetch_for_update(
             db, "certifications", certification_id, "certificate", expected_version
         )
@@ -260,7 +261,7 @@ def revoke_certification(
     require(actor, Permission.MANAGE_CIT)
     if not reason.strip():
         raise ValidationError({"reason": "say why the certificate is being revoked"})
-    with db.atomic():
+    with writing(db):
         current = fetch_for_update(
             db, "certifications", certification_id, "certificate", expected_version
         )

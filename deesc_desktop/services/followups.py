@@ -22,6 +22,7 @@ from deesc_desktop.services.common import (
 )
 from deesc_desktop.services.errors import NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import row_dict
 
 FOLLOWUP_FIELDS = ("assessed_on", "assessor", "score", "notes", "record_id")
@@ -79,7 +80,7 @@ def clean_followup(
 def add_followup(db: Database, actor: Actor, officer_id: int, values: Mapping[str, object]) -> int:
     """Record a follow-up assessment of one officer."""
     require(actor, Permission.RECORD_TRAINING)
-    with db.atomic():
+    with writing(db):
         if row_dict(db, "officers", officer_id) is None:
             raise NotFoundError(f"There is no officer with id {officer_id}.")
         cleaned = clean_followup(db, officer_id, values)
@@ -102,7 +103,7 @@ def edit_followup(
     require(actor, Permission.CORRECT_TRAINING)
     if not reason.strip():
         raise ValidationError({"reason": "say why the assessment is being corrected"})
-    with db.atomic():
+    with writing(db):
         current = fetch_for_update(
             db, "followup_assessments", followup_id, "follow-up assessment", expected_version
         )
@@ -124,7 +125,7 @@ def delete_followup(db: Database, actor: Actor, followup_id: int, *, reason: str
     require(actor, Permission.CORRECT_TRAINING)
     if not reason.strip():
         raise ValidationError({"reason": "say why the assessment is being deleted"})
-    with db.atomic():
+    with writing(db):
         before = row_dict(db, "followup_assessments", followup_id)
         if before is None:
             raise NotFoundError(f"That follow-up assessment no longer exists (id {followup_id}).")

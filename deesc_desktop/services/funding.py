@@ -28,6 +28,7 @@ from deesc_desktop.store.claim_queries import (
     list_claims,
     payment_batches,
 )
+from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import row_dict
 
 FUNDING_FIELDS = ("name", "kind", "award_number", "amount", "start", "end", "notes")
@@ -82,7 +83,7 @@ def add_funding_source(db: Database, actor: Actor, values: Mapping[str, object])
     """Record a grant or budget line bonuses are paid from (name, kind, award, amount, period)."""
     require(actor, Permission.MANAGE_FUNDING)
     cleaned = clean_funding(values)
-    with db.atomic():
+    with writing(db):
         _check_name_free(db, cleaned["name"])
         audit = AuditWriter(db, actor.username)
         return insert_row(audit, "funding_sources", {**cleaned, **stamp(audit)})
@@ -98,7 +99,7 @@ def edit_funding_source(
 ) -> bool:
     """Change a funding source; its amount may not fall below what is committed or paid."""
     require(actor, Permission.MANAGE_FUNDING)
-    with db.atomic():
+    with writing(db):
         current = fetch_for_update(
             db, "funding_sources", source_id, "funding source", expected_version
         )
@@ -172,7 +173,7 @@ def create_payment_batch(
     if errors:
         raise ValidationError(errors)
     assert pay_date is not None
-    with db.atomic():
+    with writing(db):
         if db.execute(
             "SELECT 1 FROM payment_batches WHERE reference = ? COLLATE NOCASE", [reference]
         ).fetchone():
@@ -263,7 +264,7 @@ def pay_batch(db: Database, actor: Actor, batch_id: int) -> int:
     Returns the number of claims paid; refuses (paying none) if any claim is no longer approved.
     """
     require(actor, Permission.PAY_CLAIMS)
-    with db.atomic():
+    with writing(db):
         batch = fetch_for_update(db, "payment_batches", batch_id, "payment batch", None)
         if batch["status"] == "paid":
             raise ConflictError(

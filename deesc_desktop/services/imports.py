@@ -28,6 +28,7 @@ from deesc_desktop.services.errors import ServiceError, require
 from deesc_desktop.services.leave import requirements_text
 from deesc_desktop.services.training import Attendee, ClassDetails, course_id_for, insert_record
 from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import badge_ids, row_dict, topic_codes
 
 KINDS = ("roster", "training", "leave")
@@ -114,7 +115,7 @@ def import_file(
 
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
-        with db.atomic():
+        with writing(db):
             audit = AuditWriter(db, actor.username)
             import_id = _start_batch(audit, kind, path.name, digest, len(table.rows))
             writer: dict[str, Callable[[AuditWriter, Any, int, Table], str]] = {

@@ -11,6 +11,7 @@ from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.services.common import FieldErrors, insert_row, stamp, update_row
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import row_dict
 
 
@@ -49,7 +50,7 @@ def add_exemption(db: Database, actor: Actor, officer_id: int, values: Mapping[s
     """Record leave or an exemption for one officer (blanket unless requirements are named)."""
     require(actor, Permission.MANAGE_LEAVE)
     cleaned = clean_exemption(values)
-    with db.atomic():
+    with writing(db):
         if row_dict(db, "officers", officer_id) is None:
             raise NotFoundError(f"There is no officer with id {officer_id}.")
         duplicate = db.execute(
@@ -78,7 +79,7 @@ def edit_exemption(
 ) -> bool:
     """Change an exemption's dates, reason or requirements."""
     require(actor, Permission.MANAGE_LEAVE)
-    with db.atomic():
+    with writing(db):
         current = row_dict(db, "exemptions", exemption_id)
         if current is None:
             raise NotFoundError(f"That exemption no longer exists (id {exemption_id}).")
@@ -100,7 +101,7 @@ def delete_exemption(db: Database, actor: Actor, exemption_id: int, *, reason: s
     require(actor, Permission.MANAGE_LEAVE)
     if not reason.strip():
         raise ValidationError({"reason": "say why the exemption is being deleted"})
-    with db.atomic():
+    with writing(db):
         before = row_dict(db, "exemptions", exemption_id)
         if before is None:
             raise NotFoundError(f"That exemption no longer exists (id {exemption_id}).")

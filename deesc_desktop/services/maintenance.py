@@ -15,7 +15,7 @@ from deesc_desktop.core.retention import backups_to_keep
 from deesc_desktop.paths import backups_dir
 from deesc_desktop.services.errors import ServiceError, require
 from deesc_desktop.store.audit import AuditWriter, verify_chain
-from deesc_desktop.store.database import DatabaseError, backup_to, open_database
+from deesc_desktop.store.database import DatabaseError, backup_to, open_database, writing
 from deesc_desktop.store.migrations import APPLICATION_ID
 
 
@@ -114,7 +114,7 @@ def restore_database(db: Database, actor: Actor, db_path: Path, backup: Path) ->
     finally:
         source.close()
     open_database(db_path).close()  # migrates an older backup, with its own safety copy
-    with db.atomic():
+    with writing(db):
         AuditWriter(db, actor.username).record(
             "update",
             "database",

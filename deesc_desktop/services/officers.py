@@ -20,6 +20,7 @@ from deesc_desktop.services.common import (
 )
 from deesc_desktop.services.errors import ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.database import writing
 
 OFFICER_FIELDS = (
     "badge",
@@ -80,7 +81,7 @@ def add_officer(db: Database, actor: Actor, values: Mapping[str, object]) -> int
     status = str(values.get("status") or "active").strip().lower()
     if status not in ("active", "leave"):
         raise ValidationError({"status": "a new officer is active or on leave"})
-    with db.atomic():
+    with writing(db):
         _check_badge_free(db, cleaned["badge"])
         audit = AuditWriter(db, actor.username)
         return insert_row(audit, "officers", {**cleaned, "status": status, **stamp(audit)})
@@ -96,7 +97,7 @@ def edit_officer(
 ) -> bool:
     """Change an officer's details; refuses if someone else changed them since they were loaded."""
     require(actor, Permission.MANAGE_OFFICERS)
-    with db.atomic():
+    with writing(db):
         current = fetch_for_update(db, "officers", officer_id, "officer", expected_version)
         merged = {**{k: current[k] for k in OFFICER_FIELDS}, **values}
         cleaned = clean_officer(merged)
@@ -128,7 +129,7 @@ def set_officer_status(
         errors["separation_date"] = "is required to separate an officer"
     if errors:
         raise ValidationError(errors)
-    with db.atomic():
+    with writing(db):
         current = fetch_for_update(db, "officers", officer_id, "officer", expected_version)
         if when and when < date.fromisoformat(current["hire_date"]):
             raise ValidationError(

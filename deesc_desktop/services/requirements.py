@@ -22,6 +22,7 @@ from deesc_desktop.paths import resource
 from deesc_desktop.services.common import insert_row, stamp
 from deesc_desktop.services.errors import NotFoundError, ServiceError, require
 from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import get_agency, topic_codes
 
 
@@ -92,7 +93,7 @@ def load_requirements_file(db: Database, actor: Actor, path: Path) -> list[str]:
         raise ServiceError(str(exc)) from None
     if not pack.requirements:
         raise ServiceError(f"{path.name} holds no requirements.")
-    with db.atomic():
+    with writing(db):
         audit = AuditWriter(db, actor.username)
         for code, label in pack.topics:
             if code not in topic_codes(db):
@@ -152,7 +153,7 @@ def _update(audit: AuditWriter, requirement_id: str, values: dict[str, object]) 
 def set_requirement_active(db: Database, actor: Actor, requirement_id: str, active: bool) -> bool:
     """Switch a requirement on or off for this agency (a built-in one gets an agency copy)."""
     require(actor, Permission.MANAGE_REQUIREMENTS)
-    with db.atomic():
+    with writing(db):
         audit = AuditWriter(db, actor.username)
         if db.execute("SELECT 1 FROM requirements WHERE id = ?", [requirement_id]).fetchone():
             return _update(audit, requirement_id, {"active": int(active)})

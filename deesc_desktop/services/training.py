@@ -14,6 +14,7 @@ from deesc_desktop.core.topics import DELIVERIES, format_topic_hours, parse_topi
 from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import row_dict, topic_codes
 
 
@@ -209,7 +210,7 @@ def record_class(
     if errors:
         raise ValidationError(errors)
     seen: set[int] = set()
-    with db.atomic():
+    with writing(db):
         audit = AuditWriter(db, actor.username)
         course_id = course_id_for(audit, details)
         ids = []
@@ -272,7 +273,7 @@ def _edit_record(
     reason: str,
     expected_version: int | None,
 ) -> bool:
-    with db.atomic():
+    with writing(db):
         fetch_for_update(db, "training_records", record_id, "training record", expected_version)
         before = record_snapshot(db, record_id)
         assert before is not None
@@ -344,7 +345,7 @@ def delete_training_record(db: Database, actor: Actor, record_id: int, *, reason
     require(actor, Permission.CORRECT_TRAINING)
     if not reason.strip():
         raise ValidationError({"reason": "say why the record is being deleted"})
-    with db.atomic():
+    with writing(db):
         before = record_snapshot(db, record_id)
         if before is None:
             raise NotFoundError(f"That training record no longer exists (id {record_id}).")

@@ -15,6 +15,7 @@ from deesc_desktop.core.auth import Actor, Permission, Role
 from deesc_desktop.services.common import FieldErrors, fetch_for_update
 from deesc_desktop.services.errors import NotFoundError, ServiceError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import row_dict
 
 MAX_FAILED_ATTEMPTS = 5
@@ -101,7 +102,7 @@ def create_first_admin(db: Database, username: str, password: str, full_name: st
     """Create the agency's first administrator; refused once any user exists."""
     cleaned = _clean_user({"username": username, "role": Role.ADMIN.value, "full_name": full_name})
     _check_password(password, cleaned["username"])
-    with db.atomic():
+    with writing(db):
         if users_exist(db):
             raise ServiceError("This database already has users; an administrator adds more.")
         _insert_user(AuditWriter(db, cleaned["username"]), cleaned, password)
@@ -113,7 +114,7 @@ def add_user(db: Database, actor: Actor, values: Mapping[str, object], password:
     require(actor, Permission.MANAGE_USERS)
     cleaned = _clean_user(values)
     _check_password(password, cleaned["username"])
-    with db.atomic():
+    with writing(db):
         return _insert_user(AuditWriter(db, actor.username), cleaned, password)
 
 
@@ -159,7 +160,7 @@ def set_password(
     if not own:
         require(actor, Permission.MANAGE_USERS)
     _check_password(password, username)
-    with db.atomic():
+    with writing(db):
         user_id = _user_id(db, username)
         if own and not actor.can(Permission.MANAGE_USERS):
             stored = db.execute(
@@ -182,7 +183,7 @@ def set_user_active(
     require(actor, Permission.MANAGE_USERS)
     if not active and actor.username.casefold() == username.casefold():
         raise ServiceError("You cannot disable your own account.")
-    with db.atomic():
+    with writing(db):
         user_id = _user_id(db, username)
         if not active:
             admins = db.execute(
@@ -201,7 +202,7 @@ def set_user_role(db: Database, actor: Actor, username: str, role: str) -> None:
     """Give a user another role."""
     require(actor, Permission.MANAGE_USERS)
     cleaned = _clean_user({"username": username, "role": role})
-    with db.atomic():
+    with writing(db):
         user_id = _user_id(db, username)
         fetch_for_update(db, "users", user_id, "user", None)
         _update_user(AuditWriter(db, actor.username), user_id, {"role": cleaned["role"]})
@@ -248,7 +249,7 @@ def sign_in(
     correct = _verify(user["password_hash"], password)
     if correct and not record_success and user["failed_attempts"] == 0:
         return Actor(user["username"], Role(user["role"]))
-    with db.atomic():
+    with writing(db):
         audit = AuditWriter(db, user["username"], at=_iso(now))
         if not correct:
             attempts = user["failed_attempts"] + 1
@@ -280,7 +281,7 @@ def set_login_required(db: Database, actor: Actor, required: bool) -> None:
     """Switch sign-in on or off (administrators only; audited, and shown in the title bar)."""
     require(actor, Permission.MANAGE_USERS)
     value = "1" if required else "0"
-    with db.atomic():
+    with writing(db):
         before = db.execute("SELECT value FROM settings WHERE key = ?", [LOGIN_SETTING]).fetchone()
         if before and before[0] == value:
             return

@@ -38,7 +38,7 @@ def _entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
 class AuditWriter:
     """Appends entries to the chain; create one per transaction (it caches the chain's tip).
 
-    Must be used inside the same `db.atomic()` block as the change it records, so the
+    Must be used inside the same transaction (`writing(db)`) as the change it records, so the
     change and its audit entry are written together or not at all.
     """
 

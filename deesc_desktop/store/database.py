@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +31,70 @@ class NotADeescDatabaseError(DatabaseError):
 
 class NewerDatabaseError(DatabaseError):
     """The file was written by a newer version of deesc-desktop."""
+
+
+class DatabaseUnavailableError(DatabaseError):
+    """The file is fine but cannot be written now: locked, read-only, disk full."""
+
+
+def describe_database_error(exc: BaseException, path: Path | str | None = None) -> str | None:
+    """A message for the user for SQLite's own errors, or None when it is a bug of ours.
+
+    Called where the app meets the user (the GUI's workers, the `deesc` command), so a
+    locked, read-only, full or damaged file is explained instead of shown as a traceback.
+    """
+    if not isinstance(exc, sqlite3.Error):
+        return None
+    text = str(exc).lower()
+    where = f" ({path})" if path else ""
+    if "locked" in text or "busy" in text:
+        return (
+            f"The database{where} is busy: another copy of deesc-desktop, or a backup, is "
+            f"writing to it and did not finish within {BUSY_TIMEOUT_MS // 1000} seconds. "
+            "Nothing was saved; try again in a moment."
+        )
+    if "disk is full" in text or "database or disk is full" in text:
+        return (
+            f"The disk holding the database{where} is full. Nothing was saved: the change "
+            "was undone. Free some space (or move old backups elsewhere) and try again."
+        )
+    if "readonly" in text or "read-only" in text or "unable to open database file" in text:
+        return (
+            f"The database{where} cannot be written: the file or its folder is read-only. "
+            "Ask your administrator for write access to both, or copy the file to a folder "
+            "you can write to and open the copy. Nothing was changed."
+        )
+    if "malformed" in text or "not a database" in text or "disk i/o" in text:
+        return (
+            f"The database{where} is damaged or unreadable ({exc}). Nothing more was written. "
+            "Restore it from a backup: File > Restore, or `deesc restore BACKUP.db`."
+        )
+    return None
+
+
+@contextlib.contextmanager
+def writing(db: Database) -> Iterator[Database]:
+    """One write transaction, taken with BEGIN IMMEDIATE; nested use becomes a savepoint.
+
+    IMMEDIATE takes the write lock up front, so when another copy of the app is writing,
+    SQLite's busy timeout waits for it to finish. A deferred BEGIN that has already read
+    cannot wait in WAL mode and fails at once.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    try:
+        db.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise
 
 
 def is_network_path(path: Path) -> bool:
@@ -109,20 +175,28 @@ def open_database(path: Path | str, *, create: bool = True) -> Database:
 
     db = _connect(path)
     try:
-        _check_ownership(db, path)
-        _migrate(db, path, is_new=not exists)
-        if not is_network_path(path):
-            # WAL lets the GUI read while a writer works; it is unsafe on network shares.
-            db.execute("PRAGMA journal_mode = WAL")
-        db.execute(
-            "PRAGMA synchronous = NORMAL"
-            if not is_network_path(path)
-            else "PRAGMA synchronous = FULL"
-        )
+        try:
+            _open_checked(db, path, exists)
+        except sqlite3.Error as exc:
+            message = describe_database_error(exc, path)
+            if message is None:
+                raise
+            raise DatabaseUnavailableError(message) from exc
     except BaseException:
         db.close()
         raise
     return db
+
+
+def _open_checked(db: Database, path: Path, exists: bool) -> None:
+    """Check, migrate and set the journal mode of a freshly connected file."""
+    _check_ownership(db, path)
+    _migrate(db, path, is_new=not exists)
+    if not is_network_path(path):
+        # WAL lets the GUI read while a writer works; it is unsafe on network shares.
+        db.execute("PRAGMA journal_mode = WAL")
+    # FULL: a committed day of entries survives a power cut, not just a crash.
+    db.execute("PRAGMA synchronous = FULL")
 
 
 def _check_ownership(db: Database, path: Path) -> None:

@@ -266,3 +266,73 @@ def dashboard_summary(db: Database, today: date | None = None) -> DashboardSumma
         last_import=LastImport(*row) if row else None,
         courses=course_count,
     )
+
+
+# --- CIT -------------------------------------------------------------------------------------
+
+
+class CertificateListRow(NamedTuple):
+    """A hand-entered certificate with its officer, as the CIT page lists it (dates ISO)."""
+
+    id: int
+    officer_id: int
+    badge: str
+    last_name: str
+    first_name: str
+    kind: str
+    earned: str
+    expires: str | None
+    number: str
+    issuer: str
+    notes: str
+    revoked_at: str | None
+    revoked_by: str | None
+    revoked_reason: str
+    version: int
+
+    @property
+    def officer_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+
+def certificate_list(
+    db: Database, *, officer_id: int | None = None, include_revoked: bool = True
+) -> list[CertificateListRow]:
+    """Hand-entered certificates, newest earned first, revoked ones too unless asked not."""
+    where, params = [], []
+    if officer_id is not None:
+        where.append("c.officer_id = ?")
+        params.append(officer_id)
+    if not include_revoked:
+        where.append("c.revoked_at IS NULL")
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    cursor = db.execute(
+        "SELECT c.id, c.officer_id, o.badge, o.last_name, o.first_name, c.kind, c.earned,"
+        " c.expires, c.number, c.issuer, c.notes, c.revoked_at, c.revoked_by,"
+        " c.revoked_reason, c.version FROM certifications c"
+        f" JOIN officers o ON o.id = c.officer_id {clause}"
+        " ORDER BY c.earned DESC, o.last_name COLLATE NOCASE, c.id",
+        params,
+    )
+    return list(map(CertificateListRow._make, cursor))
+
+
+class CitCourseRow(NamedTuple):
+    """A course and what it counts as for CIT (None: nothing)."""
+
+    id: int
+    title: str
+    course_number: str
+    default_hours: float | None
+    cit_role: str | None
+    completions: int
+
+
+def cit_courses(db: Database) -> list[CitCourseRow]:
+    """Every course with its CIT role and how many completions it has, by title."""
+    cursor = db.execute(
+        "SELECT c.id, c.title, c.course_number, c.default_hours, c.cit_role,"
+        " (SELECT count(*) FROM training_records r WHERE r.course_id = c.id)"
+        " FROM courses c ORDER BY c.cit_role IS NULL, c.title COLLATE NOCASE"
+    )
+    return list(map(CitCourseRow._make, cursor))
