@@ -89,8 +89,14 @@ def db_path(args: argparse.Namespace) -> Path:
     return Path(args.db).expanduser() if args.db else default_db_path()
 
 
-def open_db(args: argparse.Namespace, *, need_agency: bool = True) -> Database:
-    """Open the chosen database, refusing a missing file or one with no agency when needed."""
+def open_db(
+    args: argparse.Namespace, *, need_agency: bool = True, sign_in: bool = True
+) -> Database:
+    """Open the chosen database, refusing a missing file or one with no agency when needed.
+
+    `sign_in=False` is for checks that show no personnel data (integrity, the audit chain),
+    which anyone at the PC may run.
+    """
     path = db_path(args)
     if not path.exists() and need_agency:
         raise Refused(
@@ -101,7 +107,8 @@ def open_db(args: argparse.Namespace, *, need_agency: bool = True) -> Database:
     try:
         if need_agency and db.execute("SELECT count(*) FROM agency").fetchone()[0] == 0:
             raise Refused(f"{path} has no agency yet. Run `deesc init` first.")
-        sign_in_for(args, db)
+        if sign_in:
+            sign_in_for(args, db)
     except BaseException:
         db.close()
         raise

@@ -99,7 +99,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_check(args: argparse.Namespace) -> int:
     from deesc_desktop.services.maintenance import check_database
 
-    db = open_db(args, need_agency=False)
+    db = open_db(args, need_agency=False, sign_in=False)
     try:
         report = check_database(db)
     finally:
@@ -141,7 +141,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from deesc_desktop.store.audit import verify_chain
 
-    db = open_db(args, need_agency=False)
+    # Verifying the chain shows no records; the history does, so it needs sign-in.
+    db = open_db(args, need_agency=False, sign_in=args.audit_action != "verify")
     try:
         if args.audit_action == "verify":
             report = verify_chain(db)

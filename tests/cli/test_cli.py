@@ -193,7 +193,7 @@ def test_a_database_with_users_requires_sign_in(
     code, _, err = run(capsys, "--db", str(demo_db), "export", "roster")
     assert code == 1 and "requires sign-in: pass --user NAME" in err
     monkeypatch.setenv("DEESC_PASSWORD", "wrong")
-    code, _, err = run(capsys, "--db", str(demo_db), "--user", "chief.harmon", "check")
+    code, _, err = run(capsys, "--db", str(demo_db), "--user", "chief.harmon", "rules", "list")
     assert code == 1 and "Wrong user name or password." in err
     monkeypatch.setenv("DEESC_PASSWORD", "millbrook")
     code, _, err = run(
@@ -214,5 +214,17 @@ def test_users_commands_add_and_disable(
     assert {u["username"]: u["role"] for u in json.loads(out)}["ofc.new"] == "viewer"
     assert run(capsys, "--db", str(demo_db), "users", "disable", "ofc.new")[0] == 0
     monkeypatch.setenv("DEESC_PASSWORD", "a long password")
-    code, _, err = run(capsys, "--db", str(demo_db), "--user", "ofc.new", "check")
+    code, _, err = run(capsys, "--db", str(demo_db), "--user", "ofc.new", "rules", "list")
     assert code == 1 and "disabled" in err
+
+
+def test_check_and_audit_verify_need_no_sign_in(
+    demo_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DEESC_USER")
+    monkeypatch.delenv("DEESC_PASSWORD")
+    assert run(capsys, "--db", str(demo_db), "check")[0] == 0
+    code, out, _ = run(capsys, "--db", str(demo_db), "audit", "verify")
+    assert code == 0 and "The audit log is intact" in out
+    code, _, err = run(capsys, "--db", str(demo_db), "audit", "history")
+    assert code == 1 and "requires sign-in" in err
