@@ -1,0 +1,170 @@
+"""Printable PDF reports: the registry the GUI lists, and one render function per report.
+
+Every report is a Renderer subclass (see base.py). To print one:
+
+    from deesc_desktop.reports import ReportParams, render
+    render("compliance", db, ReportParams(as_of=date(2026, 11, 22)), Path("out.pdf"))
+
+or `render_compliance(db, params, path)`. Passing `now=` fixes the generation time printed in
+the footer and stored in the PDF, and makes the file byte-for-byte reproducible.
+
+Rendering is plain Python over one SQLite connection and touches no Qt, so the GUI may run
+it on a worker thread: open the connection in that thread (SQLite connections belong to the
+thread that opened them) and hand the finished path back to the GUI thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from deesc_desktop.reports.base import (
+    GRANT_KINDS,
+    PARAM_LABELS,
+    ExportTable,
+    Renderer,
+    ReportParams,
+)
+from deesc_desktop.reports.certificate import CertificateReport
+from deesc_desktop.reports.cit import CitReport
+from deesc_desktop.reports.compliance import ComplianceReport
+from deesc_desktop.reports.grant import GrantReport
+from deesc_desktop.reports.payments import PaymentRegister
+from deesc_desktop.reports.transcript import TranscriptReport
+from deesc_desktop.services.errors import ValidationError
+
+__all__ = [
+    "GRANT_KINDS",
+    "PARAM_LABELS",
+    "REPORTS",
+    "ExportTable",
+    "ReportInfo",
+    "ReportParams",
+    "export_table",
+    "render",
+    "render_certificate",
+    "render_cit",
+    "render_compliance",
+    "render_grant",
+    "render_payments",
+    "render_transcript",
+    "renderer",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ReportInfo:
+    """What the GUI's Reports page needs to list a report and build its form."""
+
+    kind: str
+    title: str
+    description: str
+    params: tuple[str, ...]
+    """ReportParams fields the report reads, in form order (labels in PARAM_LABELS)."""
+    required: tuple[str, ...]
+    """Of those, the ones that must be given (a badge, a record number)."""
+    landscape: bool
+    renderer: type[Renderer[Any]]
+
+
+def _info(cls: type[Renderer[Any]]) -> ReportInfo:
+    return ReportInfo(
+        kind=cls.kind,
+        title=cls.title,
+        description=cls.description,
+        params=cls.params_used,
+        required=cls.params_required,
+        landscape=cls.landscape,
+        renderer=cls,
+    )
+
+
+REPORTS: dict[str, ReportInfo] = {
+    cls.kind: _info(cls)
+    for cls in (
+        ComplianceReport,
+        TranscriptReport,
+        CitReport,
+        PaymentRegister,
+        GrantReport,
+        CertificateReport,
+    )
+}
+"""kind -> ReportInfo, in the order a menu lists them."""
+
+
+def renderer(
+    kind: str, db: Database, params: ReportParams, *, now: datetime | None = None
+) -> Renderer[Any]:
+    """The renderer of a report kind, ready to render() or export()."""
+    info = REPORTS.get(kind)
+    if info is None:
+        raise ValidationError({"kind": f'"{kind}" is not a report (they are {", ".join(REPORTS)})'})
+    return info.renderer(db, params, now=now)
+
+
+def render(
+    kind: str,
+    db: Database,
+    params: ReportParams,
+    out_path: Path,
+    *,
+    now: datetime | None = None,
+) -> Path:
+    """Write report `kind` as a PDF to `out_path`; returns the path.
+
+    Raises ServiceError subclasses with a message for the user (unknown badge or record, a
+    period that ends before it starts, a file that cannot be written).
+    """
+    return renderer(kind, db, params, now=now).render(Path(out_path))
+
+
+def export_table(kind: str, db: Database, params: ReportParams, out_path: Path) -> int:
+    """Write the report's main table to .csv or .xlsx; returns the number of rows."""
+    return renderer(kind, db, params).export(Path(out_path))
+
+
+def render_compliance(
+    db: Database, params: ReportParams, out_path: Path, *, now: datetime | None = None
+) -> Path:
+    """Department compliance as of params.as_of."""
+    return render("compliance", db, params, out_path, now=now)
+
+
+def render_transcript(
+    db: Database, params: ReportParams, out_path: Path, *, now: datetime | None = None
+) -> Path:
+    """One officer's training transcript (params.badge) for params.start to params.end."""
+    return render("transcript", db, params, out_path, now=now)
+
+
+def render_cit(
+    db: Database, params: ReportParams, out_path: Path, *, now: datetime | None = None
+) -> Path:
+    """The CIT roster and coverage per shift as of params.as_of."""
+    return render("cit", db, params, out_path, now=now)
+
+
+def render_payments(
+    db: Database, params: ReportParams, out_path: Path, *, now: datetime | None = None
+) -> Path:
+    """The bonus payment register for params.start to params.end."""
+    return render("payments", db, params, out_path, now=now)
+
+
+def render_grant(
+    db: Database, params: ReportParams, out_path: Path, *, now: datetime | None = None
+) -> Path:
+    """The LEDTA, COPS or JAG grant report (params.grant) for params.start to params.end."""
+    return render("grant", db, params, out_path, now=now)
+
+
+def render_certificate(
+    db: Database, params: ReportParams, out_path: Path, *, now: datetime | None = None
+) -> Path:
+    """A certificate of completion for training record params.record_id."""
+    return render("certificate", db, params, out_path, now=now)

@@ -1,0 +1,920 @@
+"""What every printed report shares: page, fonts, styles, header and footer, paged tables."""
+
+from __future__ import annotations
+
+import os
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import LETTER, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+from sqlite_utils import Database
+
+from deesc_desktop import __version__
+from deesc_desktop.core.models import Agency
+from deesc_desktop.paths import resource
+from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.store.queries import get_agency
+
+# --- fonts ----------------------------------------------------------------------------------
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+FONT_ITALIC = "DejaVuSans-Oblique"
+
+_font_lock = threading.Lock()
+_fonts_registered = False
+
+
+def register_fonts() -> None:
+    """Register the shipped DejaVu Sans faces as one family (safe to call from any thread).
+
+    The PDF base fonts only cover Latin-1, so names such as Nguyễn or Łukasz need an embedded
+    TrueType font.
+    """
+    global _fonts_registered
+    with _font_lock:
+        if _fonts_registered:
+            return
+        for name in (FONT, FONT_BOLD, FONT_ITALIC):
+            pdfmetrics.registerFont(TTFont(name, str(resource("fonts", f"{name}.ttf"))))
+        # No bold-oblique face is shipped; bold reads better than a synthetic slant.
+        pdfmetrics.registerFontFamily(
+            FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD
+        )
+        _fonts_registered = True
+
+
+# --- parameters -----------------------------------------------------------------------------
+
+GRANT_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ledta": ("LEDTA de-escalation training report", ("ledta",)),
+    "cops": ("COPS de-escalation grant report", ("cops_deescalation",)),
+    "jag": ("Byrne JAG de-escalation training report", ("byrne_jag",)),
+}
+"""Grant program -> (report title, funding source kinds whose money the report shows)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReportParams:
+    """Everything a report may be asked for; each report reads only the fields it lists.
+
+    Dates left out default sensibly per report (the as-of date to the generation date, a
+    period to the fiscal year to date); see REPORTS for which report reads which field.
+    """
+
+    as_of: date | None = None
+    start: date | None = None
+    end: date | None = None
+    badge: str | None = None
+    record_id: int | None = None
+    include_names: bool = True
+    confidential: bool = False
+    grant: str = "ledta"
+    signer: str | None = None
+
+
+PARAM_LABELS: dict[str, str] = {
+    "as_of": "As of date",
+    "start": "From date",
+    "end": "To date",
+    "badge": "Officer badge",
+    "record_id": "Training record number",
+    "include_names": "Print officers' names",
+    "confidential": 'Mark "CONFIDENTIAL - personnel records"',
+    "grant": "Grant program (ledta, cops, jag)",
+    "signer": "Name printed under the signature line",
+}
+"""Labels for the report form a GUI builds from a report's parameter names."""
+
+
+def check_period(start: date | None, end: date | None) -> None:
+    """Refuse a period that ends before it starts."""
+    if start and end and end < start:
+        raise ValidationError(
+            {"end": f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()})"}
+        )
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_date(day: date) -> str:
+    """'November 22, 2026', as headings and sentences print dates for US readers."""
+    # Not strftime("%B"): that follows the process locale, and the reports are in English.
+    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def iso(day: date | None) -> str:
+    """ISO date for table cells, "" for none."""
+    return day.isoformat() if day else ""
+
+
+def stamp_text(at: str | None) -> str:
+    """An audit timestamp ('2026-11-20T14:03:00Z') as '2026-11-20 14:03 UTC'."""
+    if not at:
+        return ""
+    if len(at) >= 16 and at[10] == "T":
+        return f"{at[:10]} {at[11:16]} UTC"
+    return at
+
+
+def fiscal_year_start(day: date, first_month: int) -> date:
+    """The first day of the fiscal year (starting in `first_month`) that contains `day`."""
+    year = day.year if day.month >= first_month else day.year - 1
+    return date(year, first_month, 1)
+
+
+# --- styles ---------------------------------------------------------------------------------
+
+INK = colors.HexColor("#1a1a1a")
+MUTED = colors.HexColor("#555555")
+RULE = colors.HexColor("#9a9a9a")
+GRID = colors.HexColor("#b8b8b8")
+HEAD_FILL = colors.HexColor("#e4e8ee")
+ZEBRA = colors.HexColor("#f5f6f8")
+ALERT = colors.HexColor("#a01818")
+WARN = colors.HexColor("#8a5a00")
+CONFIDENTIAL = "CONFIDENTIAL - personnel records"
+
+
+def hex_colour(colour: colors.Color) -> str:
+    """'#a01818', as Paragraph markup writes a colour."""
+    return "#" + colour.hexval()[2:]
+
+
+class Styles:
+    """The named paragraph styles of every report (one set per renderer: they are mutable)."""
+
+    def __init__(self) -> None:
+        base = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, textColor=INK)
+        self.body = base
+        self.small = ParagraphStyle("small", base, fontSize=8, leading=10)
+        self.note = ParagraphStyle(
+            "note",
+            base,
+            fontName=FONT_ITALIC,
+            fontSize=8,
+            leading=10,
+            textColor=MUTED,
+            spaceAfter=3,
+        )
+        self.h1 = ParagraphStyle(
+            "h1",
+            base,
+            fontName=FONT_BOLD,
+            fontSize=12,
+            leading=15,
+            spaceBefore=12,
+            spaceAfter=5,
+            keepWithNext=1,
+        )
+        self.h2 = ParagraphStyle(
+            "h2",
+            base,
+            fontName=FONT_BOLD,
+            fontSize=10,
+            leading=13,
+            spaceBefore=8,
+            spaceAfter=3,
+            keepWithNext=1,
+        )
+        self.cell = ParagraphStyle("cell", base, fontSize=8, leading=9.8)
+        self.cell_bold = ParagraphStyle("cell_bold", self.cell, fontName=FONT_BOLD)
+        self.cell_small = ParagraphStyle("cell_small", self.cell, fontSize=7.2, leading=8.8)
+        self.cell_head = ParagraphStyle("cell_head", self.cell, fontName=FONT_BOLD)
+        self.empty = ParagraphStyle(
+            "empty", base, fontName=FONT_ITALIC, textColor=MUTED, spaceBefore=2, spaceAfter=6
+        )
+
+
+def para(text: object, style: ParagraphStyle) -> Paragraph:
+    """A Paragraph of plain text: anything from the database is escaped, never markup."""
+    return Paragraph(escape("" if text is None else str(text)), style)
+
+
+def markup(template: str, style: ParagraphStyle, **values: object) -> Paragraph:
+    """A Paragraph from our own markup, with each `{name}` filled by an escaped value."""
+    safe = {key: escape("" if value is None else str(value)) for key, value in values.items()}
+    return Paragraph(template.format(**safe), style)
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+Cell: TypeAlias = str | Flowable
+"""A table cell: short text that never wraps (dates, numbers) or a Paragraph."""
+
+CELL_PADDING = 3
+
+
+HEAD_STYLES = {
+    how: ParagraphStyle(
+        f"head_{how}",
+        fontName=FONT_BOLD,
+        fontSize=8,
+        leading=9.8,
+        textColor=INK,
+        alignment={"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}[how],
+    )
+    for how in ("left", "right", "center")
+}
+CONTINUED_STYLE = ParagraphStyle(
+    "continued", fontName=FONT_ITALIC, fontSize=8, leading=10, textColor=MUTED, spaceAfter=3
+)
+
+
+def header_cells(headers: Sequence[Cell], align: Sequence[str]) -> list[Cell]:
+    """Column titles as Paragraphs, so a long title wraps instead of running into the next."""
+    return [
+        Paragraph(escape(h), HEAD_STYLES[how]) if isinstance(h, str) else h
+        for h, how in zip(headers, align, strict=True)
+    ]
+
+
+def _check_widths(widths: Sequence[float]) -> None:
+    if abs(sum(widths) - 1.0) > 0.001:
+        raise ValueError(f"column fractions add up to {sum(widths)}, not 1")
+
+
+def layout_style(commands: Sequence[tuple[Any, ...]]) -> TableStyle:
+    """A TableStyle in our font: even an empty cell sets a font, and the default Helvetica
+    would otherwise be declared on the page."""
+    return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
+
+
+def table_style(align: Sequence[str], *, total_row: bool = False) -> TableStyle:
+    """Grid, a shaded header row that repeats on each page, light zebra rows."""
+    commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTSIZE", (0, 0), (-1, -1), 8),
+        ("LEADING", (0, 0), (-1, -1), 9.8),
+        ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, ZEBRA]),
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    for column, how in enumerate(align):
+        if how == "right":
+            commands.append(("ALIGN", (column, 0), (column, -1), "RIGHT"))
+        elif how == "center":
+            commands.append(("ALIGN", (column, 0), (column, -1), "CENTER"))
+    if total_row:
+        commands += [
+            ("FONTNAME", (0, -1), (-1, -1), FONT_BOLD),
+            ("LINEABOVE", (0, -1), (-1, -1), 0.8, RULE),
+            ("BACKGROUND", (0, -1), (-1, -1), HEAD_FILL),
+        ]
+    return TableStyle(commands)
+
+
+class PagedTable(Flowable):
+    """A long table laid out a page at a time, so time grows linearly with its rows.
+
+    One platypus Table of thousands of rows is re-measured every time it is split, which
+    makes a long report quadratic. This flowable instead cuts a page-sized window of rows,
+    lets a small Table split that, and keeps the rest for the next page: every page gets
+    the header row once, at its top. It also keeps its heading (`title`) with the first
+    rows, keeps a short table (up to `keep_whole` rows) on one page, and prints `empty` in
+    words instead of an empty table.
+
+    With `make`, `rows` are plain items and make(item) gives a row's cells when its page is
+    laid out: a long report then never holds every row's Paragraphs at once, which keeps
+    Python's garbage collector from slowing the whole run down.
+    """
+
+    MIN_ROW_HEIGHT = 12.0
+    """No row is shorter than this (8-point text with padding): bounds the window size."""
+
+    def __init__(
+        self,
+        headers: Sequence[Cell],
+        rows: Sequence[Any],
+        widths: Sequence[float],
+        *,
+        align: Sequence[str] = (),
+        title: Sequence[Flowable] = (),
+        empty: Flowable | None = None,
+        total: Sequence[Cell] | None = None,
+        caption: str = "",
+        share: float = 1.0,
+        keep_whole: int = 10,
+        first_rows: int = 3,
+        continued: bool = False,
+        make: Callable[[Any], Sequence[Cell]] | None = None,
+    ) -> None:
+        super().__init__()
+        _check_widths(widths)
+        self.widths = list(widths)
+        self.align = list(align) or ["left"] * len(self.widths)
+        self.headers = header_cells(headers, self.align)
+        self.rows = rows
+        self.make = make
+        first = title[0] if title else None
+        self.caption = caption or (first.getPlainText() if isinstance(first, Paragraph) else "")
+        self.title = list(title)
+        self.empty = empty
+        self.total = list(total) if total is not None else None
+        self.share = share
+        self.keep_whole = keep_whole
+        self.first_rows = first_rows
+        self.continued = continued
+        self.start = 0
+        """Rows before this index went on earlier pages (the list is shared, never copied)."""
+        self.row_height = self.MIN_ROW_HEIGHT * 2
+        """Average row height seen so far, to size the next page's window."""
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # Always too tall: platypus then calls split(), which hands back ordinary flowables.
+        return availWidth, 0xFFFFFF
+
+    def _table(self, start: int, stop: int, width: float) -> Table:
+        """A Table of rows[start:stop] under the header, with the total row after the last."""
+        window = self.rows[start:stop]
+        cells = [self.make(row) for row in window] if self.make else list(window)
+        data: list[Sequence[Cell]] = [self.headers, *cells]
+        with_total = stop >= len(self.rows) and self.total is not None
+        if with_total:
+            assert self.total is not None
+            data.append(self.total)
+        return Table(
+            data,
+            colWidths=[fraction * width * self.share for fraction in self.widths],
+            repeatRows=1,
+            style=table_style(self.align, total_row=with_total),
+            hAlign="LEFT",
+        )
+
+    @staticmethod
+    def _title_height(title: Sequence[Flowable], width: float, at_top: bool) -> float:
+        height = 0.0
+        for index, item in enumerate(title):
+            height += item.wrap(width, 0xFFFFFF)[1] + item.getSpaceAfter()
+            if index or not at_top:
+                height += item.getSpaceBefore()
+        return height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        frame = getattr(self, "_frame", None)
+        at_top = bool(getattr(frame, "_atTop", True))
+        head: list[Flowable] = list(self.title)
+        if self.continued:
+            # Only at the top of a new page does a continuation say what it continues.
+            head = [Paragraph(escape(f"{self.caption} (continued)"), CONTINUED_STYLE)]
+            if not (at_top and self.caption):
+                head = []
+        room = availHeight - self._title_height(head, availWidth, at_top)
+        left = len(self.rows) - self.start
+        if left <= 0:
+            message = [self.empty] if self.empty is not None else []
+            needed = self._title_height(message, availWidth, False)
+            if room < needed and not at_top:
+                return []  # the heading and its "nothing to list" line go on together
+            return [*head, *message]
+        if left <= self.keep_whole and not self.continued and not at_top:
+            whole = self._table(self.start, len(self.rows), availWidth)
+            if whole.wrap(availWidth, room)[1] > room:
+                return []  # a short table moves whole to the next page
+        # A window of rows a little taller than the space (from the row height seen so far)
+        # is split by reportlab; the rows past the window are never measured on this page.
+        window = int(room / self.row_height * 1.25) + 2
+        while True:
+            stop = min(len(self.rows), self.start + window)
+            table = self._table(self.start, stop, availWidth)
+            pieces = table.split(availWidth, room)
+            if len(pieces) == 1 and stop < len(self.rows):
+                window *= 2  # everything fitted with rows to spare: look further
+                continue
+            break
+        if not pieces:
+            return []
+        if len(pieces) == 1:
+            return [*head, pieces[0]]
+        # reportlab keeps the row count of a Table in _nrows; the header row is one of them.
+        fitted = int(getattr(pieces[0], "_nrows", 1)) - 1
+        first = pieces[0]
+        if self.total is not None and fitted >= left:
+            # Only the total row spilled over: take the last row with it, never print a
+            # page holding nothing but a total.
+            fitted -= 1
+            first = self._table(self.start, self.start + fitted, availWidth)
+        needed = 1 if self.continued or at_top else min(self.first_rows, left)
+        if fitted < needed:
+            return []
+        rest = self._rest(self.start + fitted, max(room / fitted, self.MIN_ROW_HEIGHT))
+        return [*head, first, rest]
+
+    def _rest(self, start: int, row_height: float) -> PagedTable:
+        rest = PagedTable(
+            self.headers,
+            self.rows,
+            self.widths,
+            align=self.align,
+            total=self.total,
+            caption=self.caption,
+            share=self.share,
+            continued=True,
+            make=self.make,
+        )
+        rest.start = start
+        rest.row_height = row_height
+        return rest
+
+    def draw(self) -> None:  # never drawn itself: split() always replaces it
+        pass
+
+
+def small_table(
+    headers: Sequence[Cell],
+    rows: Sequence[Sequence[Cell]],
+    widths: Sequence[float],
+    frame_width: float,
+    *,
+    align: Sequence[str] = (),
+    total: Sequence[Cell] | None = None,
+) -> Table:
+    """A short table sized as fractions of the frame (summaries, totals)."""
+    _check_widths(widths)
+    how = list(align) or ["left"] * len(widths)
+    data: list[Sequence[Cell]] = [header_cells(headers, how), *rows]
+    if total is not None:
+        data.append(total)
+    return Table(
+        data,
+        colWidths=[fraction * frame_width for fraction in widths],
+        repeatRows=1,
+        style=table_style(how, total_row=total is not None),
+        hAlign="LEFT",
+    )
+
+
+def detail_table(
+    rows: Sequence[Sequence[Cell]], widths: Sequence[float], frame_width: float
+) -> Table:
+    """Label and value pairs in a light grid, with no header row (an officer's details)."""
+    return Table(
+        list(rows),
+        colWidths=[fraction * frame_width for fraction in widths],
+        style=layout_style(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                *[("BACKGROUND", (c, 0), (c, -1), ZEBRA) for c in range(0, len(widths), 2)],
+            ]
+        ),
+        hAlign="LEFT",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ExportTable:
+    """A report's main table as plain text, for --table-out (CSV or XLSX)."""
+
+    headers: tuple[str, ...]
+    rows: list[list[str]] = field(default_factory=list)
+
+
+# --- page furniture -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PageText:
+    """The words on every page: header lines and footer lines."""
+
+    agency: str
+    title: str
+    period: str
+    generated: str
+    confidential: bool
+    ori: str = ""
+
+
+class _FixedTimeStamp:
+    """Stands in for reportlab's TimeStamp so CreationDate is the generation time we chose."""
+
+    def __init__(self, when: datetime) -> None:
+        self.t = 946684800.0  # what invariant mode uses for the document ID seed
+        self.YMDhms = (when.year, when.month, when.day, when.hour, when.minute, when.second)
+        self.dhh = 0
+        self.dmm = 0
+        self.tzname = "UTC"
+
+
+def numbered_canvas(
+    text: PageText, fixed: datetime | None, done: Callable[[int], None] = lambda _: None
+) -> type[Canvas]:
+    """A canvas class that holds pages back until the end, to print "Page X of Y" on each.
+
+    `fixed` stamps the PDF's creation date; `done` is told the page count when it is known.
+    """
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+            if fixed is not None and hasattr(self._doc, "_timeStamp"):
+                self._doc._timeStamp = _FixedTimeStamp(fixed)
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                draw_footer(self, text, number, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+            done(total)
+
+    return NumberedCanvas
+
+
+def _fit(canvas: Canvas, words: str, font: str, size: float, width: float) -> float:
+    """The largest size up to `size` at which `words` fit in `width` (at least 7 points)."""
+    actual = pdfmetrics.stringWidth(words, font, size)
+    if actual <= width:
+        return size
+    return max(7.0, size * width / actual)
+
+
+def draw_footer(canvas: Canvas, text: PageText, number: int, total: int) -> None:
+    """Rule, generation time and version, the confidential marking, "Page X of Y"."""
+    width, _ = canvas._pagesize
+    left, right, y = MARGIN, width - MARGIN, 0.45 * inch
+    canvas.saveState()
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.5)
+    canvas.line(left, y + 11, right, y + 11)
+    canvas.setFillColor(MUTED)
+    canvas.setFont(FONT, 7.5)
+    canvas.drawString(left, y, f"Generated {text.generated} by deesc-desktop {__version__}")
+    if text.confidential:
+        # A line of its own: on a portrait page it would run into the generation time.
+        canvas.setFillColor(ALERT)
+        canvas.setFont(FONT_BOLD, 7.5)
+        canvas.drawCentredString(width / 2, y - 11, CONFIDENTIAL)
+    canvas.setFillColor(INK)
+    canvas.setFont(FONT_BOLD, 8)
+    canvas.drawRightString(right, y, f"Page {number} of {total}")
+    canvas.restoreState()
+
+
+MARGIN = 0.6 * inch
+HEADER_TOP = 0.5 * inch
+"""Distance from the top edge of the page to the baseline of the first header line."""
+FIRST_HEADER = HEADER_TOP + 44 + 16
+"""Top of the body on page 1: below the title block and its rule."""
+LATER_HEADER = 0.45 * inch + 6 + 16
+"""Top of the body on later pages: below the one-line header and its rule."""
+FOOTER = 0.45 * inch + 18
+
+
+def draw_first_header(canvas: Canvas, text: PageText) -> None:
+    """Agency, report title and period large at the top of page 1."""
+    width, height = canvas._pagesize
+    left, right = MARGIN, width - MARGIN
+    top = height - HEADER_TOP
+    canvas.saveState()
+    canvas.setFillColor(INK)
+    room = right - left - (2.4 * inch if text.confidential else 0)
+    size = _fit(canvas, text.agency, FONT_BOLD, 10.5, room)
+    canvas.setFont(FONT_BOLD, size)
+    canvas.drawString(left, top, text.agency)
+    size = _fit(canvas, text.title, FONT_BOLD, 17, right - left)
+    canvas.setFont(FONT_BOLD, size)
+    canvas.drawString(left, top - 21, text.title)
+    canvas.setFont(FONT, 9.5)
+    canvas.setFillColor(MUTED)
+    canvas.drawString(left, top - 36, text.period)
+    if text.ori:
+        canvas.drawRightString(right, top - 36, f"ORI {text.ori}")
+    if text.confidential:
+        canvas.setFillColor(ALERT)
+        canvas.setFont(FONT_BOLD, 9)
+        canvas.drawRightString(right, top, CONFIDENTIAL)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.8)
+    canvas.line(left, top - 44, right, top - 44)
+    canvas.restoreState()
+
+
+def draw_later_header(canvas: Canvas, text: PageText) -> None:
+    """One line on every later page: agency and title at left, period at right."""
+    width, height = canvas._pagesize
+    left, right = MARGIN, width - MARGIN
+    top = height - 0.45 * inch
+    canvas.saveState()
+    canvas.setFillColor(MUTED)
+    # The confidential marking is on every page's footer; here it would crowd the period.
+    period_width = pdfmetrics.stringWidth(text.period, FONT, 8)
+    room = right - left - period_width - 12
+    words = f"{text.agency}  ·  {text.title}"
+    if pdfmetrics.stringWidth(words, FONT_BOLD, 7) > room:
+        words = text.title
+    canvas.setFont(FONT_BOLD, _fit(canvas, words, FONT_BOLD, 8, room))
+    canvas.drawString(left, top, words)
+    canvas.setFont(FONT, 8)
+    canvas.drawRightString(right, top, text.period)
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.5)
+    canvas.line(left, top - 6, right, top - 6)
+    canvas.restoreState()
+
+
+# --- the renderer ---------------------------------------------------------------------------
+
+D = TypeVar("D")
+
+
+class Renderer(ABC, Generic[D]):
+    """One report: gathers its data, lays it out, writes the PDF and its table export.
+
+    Subclasses set the class attributes and write gather(), story() and table(); the page
+    size, fonts, styles, header, footer, signature block and metadata come from here.
+    A renderer touches no Qt and no shared state beyond the font registry, so a GUI may run
+    it on a worker thread with that thread's own database connection.
+    """
+
+    kind: ClassVar[str]
+    title: ClassVar[str]
+    description: ClassVar[str]
+    params_used: ClassVar[tuple[str, ...]]
+    params_required: ClassVar[tuple[str, ...]] = ()
+    landscape: ClassVar[bool] = False
+    attestation: ClassVar[str] = (
+        "I have reviewed this report and attest that it is accurate and complete to the best "
+        "of my knowledge."
+    )
+    signature_block: ClassVar[bool] = True
+
+    def __init__(self, db: Database, params: ReportParams, *, now: datetime | None = None):
+        register_fonts()
+        for name in self.params_required:
+            if getattr(params, name) in (None, ""):
+                label = PARAM_LABELS[name].lower()
+                raise ValidationError(
+                    {name: "is required"}, summary=f"{self.title}: {label} is required."
+                )
+        self.db = db
+        self.params = params
+        self.deterministic = now is not None
+        self.now = (now or datetime.now()).replace(microsecond=0)
+        agency = get_agency(db)
+        if agency is None:
+            raise ServiceError("This database has no agency yet; run `deesc init` first.")
+        self.agency: Agency = agency
+        self.styles = Styles()
+        self.pagesize = landscape(LETTER) if self.landscape else LETTER
+        self.frame_width = self.pagesize[0] - 2 * MARGIN
+        self._data: D | None = None
+        self.page_count = 0
+        """Pages in the PDF, once render() has written it."""
+
+    # --- hooks for each report -------------------------------------------------------------
+
+    @property
+    def as_of(self) -> date:
+        """The as-of date asked for, else the generation date."""
+        return self.params.as_of or self.now.date()
+
+    @abstractmethod
+    def gather(self) -> D:
+        """Read everything the report prints, in a few queries."""
+
+    @abstractmethod
+    def story(self, data: D) -> list[Flowable]:
+        """The report's body, between the header and the signature block."""
+
+    @abstractmethod
+    def table(self, data: D) -> ExportTable:
+        """The report's main table as text, for CSV or XLSX."""
+
+    def period_text(self, data: D) -> str:
+        """The line under the title: the as-of date or the period."""
+        return f"As of {long_date(self.as_of)}"
+
+    def report_title(self, data: D) -> str:
+        return self.title
+
+    def signer_name(self) -> str:
+        """The attesting chief: as given, else the one active officer ranked Chief, else blank."""
+        if self.params.signer:
+            return self.params.signer.strip()
+        rows = self.db.execute(
+            "SELECT first_name, last_name, rank FROM officers WHERE status = 'active'"
+            " AND lower(trim(rank)) IN ('chief', 'chief of police')"
+        ).fetchall()
+        if len(rows) == 1:
+            first, last, _ = rows[0]
+            return f"{first} {last}, Chief of Police"
+        return ""
+
+    # --- building blocks -------------------------------------------------------------------
+
+    @property
+    def data(self) -> D:
+        if self._data is None:
+            self._data = self.gather()
+        return self._data
+
+    def heading(self, words: str) -> Paragraph:
+        return para(words, self.styles.h1)
+
+    def empty(self, words: str) -> Paragraph:
+        return para(words, self.styles.empty)
+
+    def keep(self, *flowables: Flowable) -> KeepTogether:
+        """A heading and a short table or chart kept on one page."""
+        return KeepTogether(list(flowables))
+
+    def signature(self) -> Flowable:
+        """The attestation and the lines the chief signs and dates."""
+        s = self.styles
+        signer = self.signer_name()
+        width = self.frame_width
+        name_cell: Cell = para(signer, s.small) if signer else ""
+        rows: list[list[Cell]] = [
+            ["", "", ""],
+            [para("Signature of attesting official", s.small), "", para("Date", s.small)],
+            [name_cell, "", ""],
+            [para("Printed name and title", s.small), "", ""],
+        ]
+        lines = Table(
+            rows,
+            colWidths=[min(3.6 * inch, width * 0.5), 0.5 * inch, 1.8 * inch],
+            rowHeights=[30, 14, 20, 14],
+            style=layout_style(
+                [
+                    ("LINEBELOW", (0, 0), (0, 0), 0.8, INK),
+                    ("LINEBELOW", (2, 0), (2, 0), 0.8, INK),
+                    ("LINEBELOW", (0, 2), (0, 2), 0.8, INK),
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ]
+            ),
+            hAlign="LEFT",
+        )
+        return KeepTogether(
+            [Spacer(1, 14), para("Attestation", s.h1), para(self.attestation, s.body), lines]
+        )
+
+    # --- output ----------------------------------------------------------------------------
+
+    def page_text(self, data: D) -> PageText:
+        return PageText(
+            agency=self.agency.name,
+            title=self.report_title(data),
+            period=self.period_text(data),
+            generated=self.now.strftime("%Y-%m-%d %H:%M"),
+            confidential=self.params.confidential,
+            ori=self.agency.ori,
+        )
+
+    def first_page(self, canvas: Canvas, text: PageText) -> None:
+        draw_first_header(canvas, text)
+
+    def later_page(self, canvas: Canvas, text: PageText) -> None:
+        draw_later_header(canvas, text)
+
+    def first_top_margin(self) -> float:
+        return FIRST_HEADER
+
+    def render(self, out_path: Path) -> Path:
+        """Write the PDF to `out_path` (replaced whole: never left half-written)."""
+        data = self.data
+        text = self.page_text(data)
+        width, height = self.pagesize
+        body_bottom = FOOTER + 6
+
+        def frame(top: float, frame_id: str) -> Frame:
+            return Frame(
+                MARGIN,
+                body_bottom,
+                width - 2 * MARGIN,
+                height - top - body_bottom,
+                id=frame_id,
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+            )
+
+        def on_first(canvas: Canvas, _doc: BaseDocTemplate) -> None:
+            self.first_page(canvas, text)
+
+        def on_later(canvas: Canvas, _doc: BaseDocTemplate) -> None:
+            self.later_page(canvas, text)
+
+        out_path = Path(out_path)
+        tmp = out_path.with_name(f".{out_path.name}.partial")
+        doc = BaseDocTemplate(
+            str(tmp),
+            pagesize=self.pagesize,
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=LATER_HEADER,
+            bottomMargin=body_bottom,
+            title=f"{text.title} - {self.agency.name}",
+            author=self.agency.name,
+            subject=f"{text.title}, {text.period}",
+            creator=f"deesc-desktop {__version__}",
+            producer=f"deesc-desktop {__version__} (ReportLab)",
+            keywords="training records, de-escalation",
+            invariant=1 if self.deterministic else 0,
+            lang="en-US",
+            # Else every page declares Helvetica, which cannot print most of these names.
+            initialFontName=FONT,
+            pageTemplates=[
+                PageTemplate(
+                    id="first",
+                    frames=[frame(self.first_top_margin(), "first")],
+                    onPage=on_first,
+                    autoNextPageTemplate="later",
+                ),
+                PageTemplate(
+                    id="later",
+                    frames=[frame(LATER_HEADER, "later")],
+                    onPage=on_later,
+                ),
+            ],
+        )
+        story = self.story(data)
+        if self.signature_block:
+            story.append(self.signature())
+
+        def counted(total: int) -> None:
+            self.page_count = total
+
+        canvasmaker = numbered_canvas(text, self.now if self.deterministic else None, counted)
+        try:
+            doc.build(story, canvasmaker=canvasmaker)
+            os.replace(tmp, out_path)
+        except OSError as exc:
+            raise ServiceError(f"Could not write {out_path}: {exc}") from exc
+        finally:
+            tmp.unlink(missing_ok=True)
+        return out_path
+
+    def export(self, out_path: Path) -> int:
+        """Write the main table to .csv or .xlsx; returns the number of rows."""
+        from deesc_desktop.services.export import write_table
+
+        table = self.table(self.data)
+        return write_table(Path(out_path), table.headers, table.rows)
+
+
+def percent_text(part: int, whole: int) -> str:
+    """'42.5%' (one decimal), or an en dash when there is nothing to divide by."""
+    if whole == 0:
+        return "–"
+    return f"{100 * part / whole:.1f}%"

@@ -1,0 +1,199 @@
+"""Certificate of completion for one training record, signed by the chief and the instructor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
+
+from deesc_desktop.core.hours import format_hours
+from deesc_desktop.core.models import Officer, TrainingRecord
+from deesc_desktop.core.topics import DELIVERIES
+from deesc_desktop.reports.base import (
+    FONT,
+    FONT_BOLD,
+    FONT_ITALIC,
+    INK,
+    MUTED,
+    RULE,
+    ExportTable,
+    PageText,
+    Renderer,
+    iso,
+    layout_style,
+    long_date,
+    para,
+)
+from deesc_desktop.services.errors import NotFoundError
+from deesc_desktop.store.queries import get_officer, get_record
+from deesc_desktop.store.views import topic_labels
+
+
+@dataclass(frozen=True, slots=True)
+class CertificateData:
+    record: TrainingRecord
+    officer: Officer
+    topics: list[tuple[str, str]]
+    """(label, hours) of each topic the class covered."""
+
+
+class CertificateReport(Renderer[CertificateData]):
+    """A certificate of completion."""
+
+    kind: ClassVar[str] = "certificate"
+    title: ClassVar[str] = "Certificate of completion"
+    description: ClassVar[str] = (
+        "A certificate for one completed class (a training record): officer, course, date, "
+        "hours and topics, with lines for the chief and the instructor to sign."
+    )
+    params_used: ClassVar[tuple[str, ...]] = ("record_id", "signer")
+    params_required: ClassVar[tuple[str, ...]] = ("record_id",)
+    landscape: ClassVar[bool] = True
+
+    def gather(self) -> CertificateData:
+        record_id = self.params.record_id
+        assert record_id is not None
+        record = get_record(self.db, record_id)
+        if record is None:
+            raise NotFoundError(f"There is no training record #{record_id}.")
+        officer = get_officer(self.db, record.officer_id)
+        assert officer is not None  # a record always belongs to an officer (foreign key)
+        labels = topic_labels(self.db)
+        topics = [(labels.get(code, code), format_hours(h)) for code, h in record.topic_hours]
+        return CertificateData(record, officer, topics)
+
+    def period_text(self, data: CertificateData) -> str:
+        return f"Completed {long_date(data.record.completed)}"
+
+    def first_top_margin(self) -> float:
+        return 0.95 * inch
+
+    def first_page(self, canvas: Canvas, text: PageText) -> None:
+        """A double border instead of the report header."""
+        width, height = canvas._pagesize
+        canvas.saveState()
+        canvas.setStrokeColor(INK)
+        canvas.setLineWidth(2)
+        canvas.rect(0.4 * inch, 0.75 * inch, width - 0.8 * inch, height - 1.15 * inch)
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.6)
+        canvas.rect(0.5 * inch, 0.85 * inch, width - 1.0 * inch, height - 1.35 * inch)
+        canvas.restoreState()
+
+    def story(self, data: CertificateData) -> list[Flowable]:
+        def style(name: str, font: str, size: float, *, after: float = 6) -> ParagraphStyle:
+            return ParagraphStyle(
+                name,
+                fontName=font,
+                fontSize=size,
+                leading=size * 1.25,
+                alignment=TA_CENTER,
+                textColor=INK,
+                spaceAfter=after,
+            )
+
+        agency = style("agency", FONT_BOLD, 15, after=10)
+        banner = style("banner", FONT_BOLD, 30, after=14)
+        words = style("words", FONT_ITALIC, 12, after=6)
+        name = style("name", FONT_BOLD, 26, after=4)
+        course = style("course", FONT_BOLD, 19, after=6)
+        detail = style("detail", FONT, 10.5, after=3)
+        muted = ParagraphStyle("muted", detail, textColor=MUTED, fontSize=9)
+        r, o = data.record, data.officer
+        facts = [f"{format_hours(r.hours)} hours", DELIVERIES.get(r.delivery, r.delivery)]
+        if r.course_number:
+            facts.insert(0, f"Course {r.course_number}")
+        people = [
+            x
+            for x in (
+                f"Provider: {r.provider}" if r.provider else "",
+                f"Instructor: {r.instructor}" if r.instructor else "",
+            )
+            if x
+        ]
+        topics = ", ".join(f"{label} {hours} h" for label, hours in data.topics)
+        badge = f"Badge {o.badge}" + (f" · {o.rank}" if o.rank else "")
+        return [
+            Spacer(1, 0.3 * inch),
+            para(self.agency.name, agency),
+            para("Certificate of Completion", banner),
+            para("This certifies that", words),
+            para(f"{o.first_name} {o.last_name}", name),
+            para(badge, muted),
+            Spacer(1, 8),
+            para("has successfully completed", words),
+            para(r.course_title, course),
+            para(" · ".join(facts), detail),
+            para(f"completed on {long_date(r.completed)}", detail),
+            para(f"Topics: {topics}" if topics else "", detail),
+            para(" · ".join(people), muted),
+            para(f"Training record #{r.id}", muted),
+        ]
+
+    def signature(self) -> Flowable:
+        s = self.styles
+        chief = self.signer_name() or "Chief of Police"
+        instructor = self.data.record.instructor
+        instructor = f"{instructor}, Instructor" if instructor else "Instructor"
+        cells = [
+            ["", "", "", "", ""],
+            [para(chief, s.small), "", para("Date", s.small), "", para(instructor, s.small)],
+        ]
+        # Narrower than the frame so the lines stay well inside the certificate's border.
+        width = self.frame_width * 0.86
+        table = Table(
+            cells,
+            colWidths=[width * 0.36, width * 0.05, width * 0.18, width * 0.05, width * 0.36],
+            rowHeights=[40, 16],
+            style=layout_style(
+                [
+                    ("LINEBELOW", (0, 0), (0, 0), 0.8, INK),
+                    ("LINEBELOW", (2, 0), (2, 0), 0.8, INK),
+                    ("LINEBELOW", (4, 0), (4, 0), 0.8, INK),
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
+                ]
+            ),
+            hAlign="CENTER",
+        )
+        return KeepTogether([Spacer(1, 22), table])
+
+    def table(self, data: CertificateData) -> ExportTable:
+        r, o = data.record, data.officer
+        return ExportTable(
+            (
+                "record",
+                "badge",
+                "officer",
+                "course",
+                "course_number",
+                "completed",
+                "hours",
+                "topics",
+                "delivery",
+                "provider",
+                "instructor",
+            ),
+            [
+                [
+                    str(r.id),
+                    o.badge,
+                    o.display_name,
+                    r.course_title,
+                    r.course_number,
+                    iso(r.completed),
+                    f"{r.hours / 100:.2f}",
+                    "; ".join(f"{label} {hours}" for label, hours in data.topics),
+                    r.delivery,
+                    r.provider,
+                    r.instructor,
+                ]
+            ],
+        )

@@ -1,0 +1,240 @@
+"""Bar charts drawn with ReportLab's own graphics (vector, searchable text, no images)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.charts.legends import Legend
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from deesc_desktop.reports.base import FONT, FONT_BOLD, INK, MUTED
+
+GREEN = colors.HexColor("#3b8a4f")
+AMBER = colors.HexColor("#e0a526")
+BLUE = colors.HexColor("#6f93c2")
+RED = colors.HexColor("#c0392b")
+GREY = colors.HexColor("#c4c4c4")
+NAVY = colors.HexColor("#2f4a6d")
+TEAL = colors.HexColor("#5aa5a0")
+
+
+@dataclass(frozen=True, slots=True)
+class Series:
+    """One coloured series of a bar chart."""
+
+    name: str
+    values: Sequence[float]
+    color: colors.Color
+
+
+def _clip(text: str, size: float, width: float) -> str:
+    """Shorten a label with an ellipsis so it fits `width` (labels must never overlap)."""
+    if stringWidth(text, FONT, size) <= width:
+        return text
+    while text and stringWidth(text + "…", FONT, size) > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _nice_step(top: float) -> float:
+    """A round axis step giving about five gridlines up to `top`."""
+    if top <= 5:
+        return 1
+    raw = top / 5
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def _legend(series: Sequence[Series], x: float, y: float, columns: int) -> Legend:
+    legend = Legend()
+    legend.colorNamePairs = [(s.color, s.name) for s in series]
+    legend.fontName = FONT
+    legend.fontSize = 8
+    legend.fillColor = INK
+    legend.x, legend.y = x, y
+    legend.alignment = "right"
+    legend.boxAnchor = "nw"
+    # Fill across first: one row holds `columns` entries.
+    legend.columnMaximum = max(1, math.ceil(len(series) / columns))
+    if len(series) <= columns:
+        legend.columnMaximum = 1
+    legend.deltax = 110
+    legend.dx = legend.dy = 7
+    legend.dxTextSpace = 4
+    legend.strokeWidth = 0
+    legend.strokeColor = None
+    legend.subCols.minWidth = 90
+    return legend
+
+
+def _caption(drawing: Drawing, text: str, x: float, y: float) -> None:
+    # The renderer starts from Helvetica unless told otherwise, and would declare it.
+    drawing.initialFontName = FONT
+    drawing.add(String(x, y, text, fontName=FONT_BOLD, fontSize=9, fillColor=INK))
+
+
+def stacked_bars(
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    width: float,
+    caption: str,
+    value_title: str,
+) -> Drawing:
+    """Horizontal stacked bars, one per category (top to bottom in the given order).
+
+    Each segment carries its count when it is wide enough to hold it.
+    """
+    label_size = 8
+    label_room = min(width * 0.32, max(stringWidth(c, FONT, label_size) for c in categories) + 8)
+    bar_height = 16
+    plot_height = max(1, len(categories)) * (bar_height + 8)
+    legend_rows = math.ceil(len(series) / 5)
+    bottom = 28 + legend_rows * 13
+    height = plot_height + bottom + 26
+    drawing = Drawing(width, height)
+    _caption(drawing, caption, 0, height - 11)
+    chart = HorizontalBarChart()
+    chart.x = label_room
+    chart.y = bottom
+    chart.width = width - label_room - 12
+    chart.height = plot_height
+    chart.data = [list(s.values) for s in series]
+    chart.categoryAxis.categoryNames = [_clip(c, label_size, label_room - 8) for c in categories]
+    chart.categoryAxis.style = "stacked"
+    chart.categoryAxis.reverseDirection = 1
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = label_size
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.categoryAxis.labels.dx = -4
+    chart.categoryAxis.strokeColor = MUTED
+    chart.barWidth = bar_height
+    chart.groupSpacing = 8
+    top = max([sum(values) for values in zip(*chart.data, strict=True)] or [1]) or 1
+    step = _nice_step(top)
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = math.ceil(top / step) * step
+    chart.valueAxis.valueStep = step
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7.5
+    chart.valueAxis.labelTextFormat = lambda v: f"{v:g}"
+    chart.valueAxis.visibleGrid = 1
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
+    chart.valueAxis.strokeColor = MUTED
+    scale = chart.width / chart.valueAxis.valueMax
+    minimum = stringWidth("000", FONT, 7) + 2
+
+    def label(value: float) -> str:
+        return f"{value:g}" if value and value * scale >= minimum else ""
+
+    chart.barLabelFormat = label
+    chart.barLabels.fontName = FONT_BOLD
+    chart.barLabels.fontSize = 7
+    chart.barLabels.fillColor = colors.white
+    chart.barLabels.boxAnchor = "c"
+    chart.barLabels.boxTarget = "mid"
+    for index, item in enumerate(series):
+        chart.bars[index].fillColor = item.color
+        chart.bars[index].strokeColor = colors.white
+        chart.bars[index].strokeWidth = 0.5
+    drawing.add(chart)
+    drawing.add(
+        String(
+            label_room + chart.width / 2,
+            bottom - 22,
+            value_title,
+            fontName=FONT,
+            fontSize=7.5,
+            fillColor=MUTED,
+            textAnchor="middle",
+        )
+    )
+    drawing.add(_legend(series, label_room, bottom - 30, 5))
+    return drawing
+
+
+def grouped_bars(
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    width: float,
+    height: float,
+    caption: str,
+    value_title: str,
+    value_max: float | None = None,
+    value_format: str = "%g",
+) -> Drawing:
+    """Vertical bars side by side for each category, each bar with its value on top."""
+    drawing = Drawing(width, height)
+    _caption(drawing, caption, 0, height - 11)
+    legend_rows = math.ceil(len(series) / 4)
+    bottom = 30 + legend_rows * 13
+    chart = VerticalBarChart()
+    chart.x = 40
+    chart.y = bottom
+    chart.width = width - 52
+    chart.height = height - bottom - 34
+    chart.data = [list(s.values) for s in series]
+    slot = chart.width / max(1, len(categories))
+    chart.categoryAxis.categoryNames = [_clip(c, 8, slot - 4) for c in categories]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 8
+    chart.categoryAxis.labels.boxAnchor = "n"
+    chart.categoryAxis.labels.dy = -3
+    chart.categoryAxis.strokeColor = MUTED
+    top = value_max or max([max(s.values, default=0) for s in series] or [1]) or 1
+    step = _nice_step(top)
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = value_max or math.ceil(top * 1.1 / step) * step
+    chart.valueAxis.valueStep = step
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7.5
+    chart.valueAxis.labelTextFormat = lambda v: f"{v:g}"
+    chart.valueAxis.visibleGrid = 1
+    chart.valueAxis.gridStrokeColor = colors.HexColor("#dddddd")
+    chart.valueAxis.strokeColor = MUTED
+    chart.barWidth = 14
+    chart.groupSpacing = 14
+    chart.barSpacing = 2
+    chart.barLabelFormat = value_format
+    chart.barLabels.fontName = FONT
+    chart.barLabels.fontSize = 7
+    chart.barLabels.nudge = 6
+    chart.barLabels.fillColor = INK
+    for index, item in enumerate(series):
+        chart.bars[index].fillColor = item.color
+        chart.bars[index].strokeColor = None
+    drawing.add(chart)
+    drawing.add(
+        String(
+            10,
+            bottom + chart.height / 2,
+            value_title,
+            fontName=FONT,
+            fontSize=7.5,
+            fillColor=MUTED,
+            textAnchor="middle",
+        )
+    )
+    # The axis title reads upwards beside the value axis.
+    title = drawing.contents[-1]
+    drawing.contents[-1] = _rotated(title, 10, bottom + chart.height / 2)
+    drawing.add(_legend(series, 40, bottom - 22, 4))
+    return drawing
+
+
+def _rotated(shape: String, x: float, y: float) -> object:
+    from reportlab.graphics.shapes import Group
+
+    shape.x, shape.y = 0, 0
+    group = Group(shape)
+    group.transform = (0, 1, -1, 0, x, y)
+    return group

@@ -1,0 +1,396 @@
+"""Department compliance report: counts, a chart by requirement, the officer table, reasons."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import ClassVar
+
+from reportlab.platypus import Flowable, Paragraph, Spacer
+
+from deesc_desktop.core.compliance import RequirementResult, Status
+from deesc_desktop.core.hours import format_hours
+from deesc_desktop.reports.base import (
+    ALERT,
+    WARN,
+    Cell,
+    ExportTable,
+    PagedTable,
+    Renderer,
+    hex_colour,
+    iso,
+    markup,
+    para,
+    percent_text,
+    small_table,
+)
+from deesc_desktop.reports.charts import AMBER, BLUE, GREEN, GREY, RED, Series, stacked_bars
+from deesc_desktop.services.compliance import OfficerCompliance, department_compliance
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.NON_COMPLIANT: "Non-compliant",
+    Status.DUE_SOON: "Due soon",
+    Status.IN_PROGRESS: "In progress",
+    Status.COMPLIANT: "Compliant",
+    Status.EXEMPT: "Exempt",
+    Status.NOT_APPLICABLE: "Not applicable",
+}
+"""Status words as the printed report uses them, most urgent first."""
+
+ATTENTION = (Status.NON_COMPLIANT, Status.DUE_SOON, Status.IN_PROGRESS)
+"""The statuses of a requirement not (yet) met: each gets its explanation printed."""
+
+MATRIX_MAX_REQUIREMENTS = 5
+"""Up to this many requirements, one column each; more, and the table lists one row per
+officer and requirement so nothing is squeezed unreadable."""
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementSummary:
+    """One requirement in force and how many officers stand where on it."""
+
+    id: str
+    title: str
+    counts: Counter[Status]
+
+    @property
+    def applicable(self) -> int:
+        return sum(n for s, n in self.counts.items() if s is not Status.NOT_APPLICABLE)
+
+    @property
+    def counted(self) -> int:
+        """Officers the requirement applies to and who are not exempt from it."""
+        return self.applicable - self.counts[Status.EXEMPT]
+
+
+@dataclass(frozen=True, slots=True)
+class ComplianceData:
+    """Everything the compliance report prints."""
+
+    people: list[OfficerCompliance]
+    requirements: list[RequirementSummary]
+    overall: Counter[Status]
+    """Officers by their most urgent status."""
+
+
+def gather_compliance(renderer: ComplianceReport) -> ComplianceData:
+    """Every serving officer against every requirement in force on the as-of date."""
+    people = department_compliance(renderer.db, renderer.as_of)
+    titles: dict[str, str] = {}
+    counts: dict[str, Counter[Status]] = {}
+    for person in people:
+        for result in person.results:
+            titles.setdefault(result.requirement_id, result.requirement_title)
+            counts.setdefault(result.requirement_id, Counter())[result.status] += 1
+    requirements = [RequirementSummary(rid, titles[rid], counts[rid]) for rid in titles]
+    overall = Counter(person.worst for person in people if person.results)
+    return ComplianceData(people, requirements, overall)
+
+
+def hours_text(result: RequirementResult) -> str:
+    """'12.0 of 30.0 h' for hours requirements; "" for courses and certifications."""
+    if result.earned is not None and result.adjusted_required is not None:
+        return f"{format_hours(result.earned)} of {format_hours(result.adjusted_required)} h"
+    return ""
+
+
+class ComplianceReport(Renderer[ComplianceData]):
+    """The department compliance report."""
+
+    kind: ClassVar[str] = "compliance"
+    title: ClassVar[str] = "Department compliance"
+    description: ClassVar[str] = (
+        "Every serving officer against every training requirement in force on a date: "
+        "summary counts, a chart by requirement, the officer table, and the reason for "
+        "every requirement not yet met."
+    )
+    params_used: ClassVar[tuple[str, ...]] = ("as_of", "confidential", "signer")
+    landscape: ClassVar[bool] = True
+    attestation: ClassVar[str] = (
+        "I have reviewed this compliance report and attest that, to the best of my knowledge, "
+        "it accurately reflects the training records of this agency on the date shown."
+    )
+
+    def gather(self) -> ComplianceData:
+        return gather_compliance(self)
+
+    # --- layout ----------------------------------------------------------------------------
+
+    def status_cell(self, result: RequirementResult) -> Paragraph:
+        """Status on the first line; hours earned of required, and the due date, below."""
+        colour = {Status.NON_COMPLIANT: ALERT, Status.DUE_SOON: WARN}.get(result.status)
+        detail = []
+        if result.earned is not None and result.adjusted_required is not None:
+            detail.append(
+                f"{format_hours(result.earned)}/{format_hours(result.adjusted_required)} h"
+            )
+        if result.status in (Status.DUE_SOON, Status.IN_PROGRESS) and result.due_date:
+            detail.append(f"due {iso(result.due_date)}")
+        label = "<b>{label}</b>"
+        if colour is not None:
+            label = f'<font color="{hex_colour(colour)}">{label}</font>'
+        return markup(
+            label + ("<br/>{detail}" if detail else ""),
+            self.styles.cell,
+            label=STATUS_LABELS[result.status],
+            detail=" · ".join(detail),
+        )
+
+    def overall_cell(self, status: Status) -> Paragraph:
+        colour = {Status.NON_COMPLIANT: ALERT, Status.DUE_SOON: WARN}.get(status)
+        if colour is None:
+            return para(STATUS_LABELS[status], self.styles.cell_bold)
+        return markup(
+            f'<font color="{hex_colour(colour)}"><b>{{label}}</b></font>',
+            self.styles.cell,
+            label=STATUS_LABELS[status],
+        )
+
+    def summary(self, data: ComplianceData) -> list[Flowable]:
+        s = self.styles
+        officers = len(data.people)
+        flowables: list[Flowable] = [
+            markup(
+                "<b>{officers}</b> serving officers measured against <b>{reqs}</b> "
+                "requirement(s) in force on {day}. Separated officers are left out. An "
+                "officer's overall status is the most urgent of their requirements.",
+                s.body,
+                officers=officers,
+                reqs=len(data.requirements),
+                day=iso(self.as_of),
+            ),
+            Spacer(1, 6),
+        ]
+        # Not applicable to anything is rare: a row only when someone is, so the rows add up.
+        statuses = [
+            st for st in STATUS_LABELS if st is not Status.NOT_APPLICABLE or data.overall[st]
+        ]
+        overall_rows: list[list[Cell]] = [
+            [STATUS_LABELS[st], str(data.overall[st]), percent_text(data.overall[st], officers)]
+            for st in statuses
+        ]
+        flowables.append(
+            self.keep(
+                para("Officers by overall status", s.h2),
+                small_table(
+                    ["Overall status", "Officers", "Share"],
+                    overall_rows,
+                    [0.55, 0.2, 0.25],
+                    self.frame_width * 0.36,
+                    align=["left", "right", "right"],
+                    total=["All officers", str(officers), percent_text(officers, officers)],
+                ),
+            )
+        )
+        by_requirement: list[list[Cell]] = []
+        for req in data.requirements:
+            by_requirement.append(
+                [
+                    para(req.id, s.cell),
+                    para(req.title, s.cell),
+                    *[str(req.counts[st]) for st in STATUS_LABELS],
+                    percent_text(req.counts[Status.COMPLIANT], req.counted),
+                ]
+            )
+        flowables.append(
+            self.keep(
+                para("Officers by requirement", s.h2),
+                small_table(
+                    [
+                        "Requirement",
+                        "Title",
+                        *[STATUS_LABELS[st] for st in STATUS_LABELS],
+                        "Compliant %",
+                    ],
+                    by_requirement,
+                    [0.16, 0.23, 0.105, 0.075, 0.08, 0.085, 0.065, 0.1, 0.1],
+                    self.frame_width,
+                    align=["left", "left", *["right"] * 7],
+                ),
+                para(
+                    "Compliant % is of the officers the requirement applies to who are not "
+                    "exempt from it.",
+                    s.note,
+                ),
+            )
+        )
+        return flowables
+
+    def chart(self, data: ComplianceData) -> Flowable:
+        shown = [
+            (Status.COMPLIANT, GREEN),
+            (Status.DUE_SOON, AMBER),
+            (Status.IN_PROGRESS, BLUE),
+            (Status.NON_COMPLIANT, RED),
+            (Status.EXEMPT, GREY),
+        ]
+        series = [
+            Series(STATUS_LABELS[st], [r.counts[st] for r in data.requirements], colour)
+            for st, colour in shown
+        ]
+        return stacked_bars(
+            [r.id for r in data.requirements],
+            series,
+            width=self.frame_width,
+            caption="Compliance by requirement",
+            value_title="Officers (not applicable left out)",
+        )
+
+    def officer_table(self, data: ComplianceData) -> Flowable:
+        s = self.styles
+        title = [self.heading("Officers and requirements")]
+        empty = self.empty(
+            f"No officers match: nobody was serving on {iso(self.as_of)}, "
+            "so there is nothing to report."
+        )
+        if not data.requirements and data.people:
+            empty = self.empty(
+                f"No requirements are in force on {iso(self.as_of)}: nothing to measure."
+            )
+            return PagedTable(["Officer"], [], [1.0], title=title, empty=empty)
+        ids = [r.id for r in data.requirements]
+        if len(ids) <= MATRIX_MAX_REQUIREMENTS:
+            share = 0.555 / max(1, len(ids))
+
+            def matrix_row(person: OfficerCompliance) -> list[Cell]:
+                officer = person.officer
+                by_id = {r.requirement_id: r for r in person.results}
+                return [
+                    officer.badge,
+                    para(officer.display_name, s.cell),
+                    para(" / ".join(x for x in (officer.unit, officer.shift) if x), s.cell),
+                    *[self.status_cell(by_id[rid]) if rid in by_id else "" for rid in ids],
+                    self.overall_cell(person.worst),
+                ]
+
+            return PagedTable(
+                [
+                    "Badge",
+                    "Officer",
+                    "Unit / shift",
+                    *[para(rid, s.cell_head) for rid in ids],
+                    "Overall",
+                ],
+                data.people,
+                [0.055, 0.155, 0.12, *[share] * len(ids), 0.115],
+                title=title,
+                empty=empty,
+                make=matrix_row,
+            )
+
+        def long_row(item: tuple[OfficerCompliance, RequirementResult]) -> list[Cell]:
+            person, result = item
+            return [
+                person.officer.badge,
+                para(person.officer.display_name, s.cell),
+                para(result.requirement_id, s.cell),
+                self.status_cell(result),
+                iso(result.due_date),
+            ]
+
+        return PagedTable(
+            ["Badge", "Officer", "Requirement", "Status", "Due"],
+            [(person, result) for person in data.people for result in person.results],
+            [0.08, 0.24, 0.3, 0.26, 0.12],
+            title=title,
+            empty=empty,
+            make=long_row,
+        )
+
+    def explanations(self, data: ComplianceData) -> list[Flowable]:
+        s = self.styles
+        flowables: list[Flowable] = [
+            self.heading("Requirements not met: the reasons"),
+            para(
+                "Every requirement an officer has not met yet, with the explanation the "
+                "compliance engine gives, most urgent first.",
+                s.body,
+            ),
+        ]
+
+        def reason_row(item: tuple[OfficerCompliance, RequirementResult]) -> list[Cell]:
+            person, result = item
+            return [
+                person.officer.badge,
+                para(person.officer.display_name, s.cell),
+                para(result.requirement_id, s.cell),
+                para(result.explanation, s.cell),
+            ]
+
+        for status in ATTENTION:
+            items = [
+                (person, result)
+                for person in data.people
+                for result in person.results
+                if result.status is status
+            ]
+            flowables.append(
+                PagedTable(
+                    ["Badge", "Officer", "Requirement", "Explanation"],
+                    items,
+                    [0.07, 0.16, 0.16, 0.61],
+                    title=[para(f"{STATUS_LABELS[status]} ({len(items)})", s.h2)],
+                    empty=self.empty(f"No officers are {STATUS_LABELS[status].lower()}."),
+                    keep_whole=8,
+                    make=reason_row,
+                )
+            )
+        return flowables
+
+    def story(self, data: ComplianceData) -> list[Flowable]:
+        if not data.people:
+            return [
+                self.heading("Summary"),
+                self.empty(
+                    f"No officers match: nobody on the roster was serving on {iso(self.as_of)}."
+                ),
+            ]
+        flowables: list[Flowable] = [self.heading("Summary"), *self.summary(data)]
+        if data.requirements:
+            flowables += [Spacer(1, 8), self.keep(self.chart(data))]
+        flowables.append(self.officer_table(data))
+        if data.requirements:
+            flowables += self.explanations(data)
+        return flowables
+
+    def table(self, data: ComplianceData) -> ExportTable:
+        rows = []
+        for person in data.people:
+            for result in person.results:
+                rows.append(
+                    [
+                        person.officer.badge,
+                        person.officer.display_name,
+                        result.requirement_id,
+                        result.requirement_title,
+                        result.status.value,
+                        iso(result.window_start),
+                        iso(result.window_end),
+                        _hours(result.adjusted_required),
+                        _hours(result.earned),
+                        _hours(result.shortfall),
+                        iso(result.due_date),
+                        result.explanation,
+                    ]
+                )
+        return ExportTable(
+            (
+                "badge",
+                "officer",
+                "requirement_id",
+                "requirement",
+                "status",
+                "window_start",
+                "window_end",
+                "required_hours",
+                "earned_hours",
+                "shortfall_hours",
+                "due_date",
+                "explanation",
+            ),
+            rows,
+        )
+
+
+def _hours(value: int | None) -> str:
+    return "" if value is None else f"{value / 100:.2f}"

@@ -1,0 +1,374 @@
+"""Officer transcript: every class in a date range, hours by topic, CIT status, leave."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+from reportlab.platypus import Flowable, Spacer
+
+from deesc_desktop.core.cit import CitStatus, OfficerCit, cit_status
+from deesc_desktop.core.hours import Centihours, format_hours
+from deesc_desktop.core.models import Certification, Exemption, Officer, TrainingRecord
+from deesc_desktop.core.topics import OFFICER_STATUSES
+from deesc_desktop.reports.base import (
+    Cell,
+    ExportTable,
+    PagedTable,
+    Renderer,
+    check_period,
+    detail_table,
+    iso,
+    long_date,
+    markup,
+    para,
+    small_table,
+)
+from deesc_desktop.reports.compliance import STATUS_LABELS, hours_text
+from deesc_desktop.services.compliance import OfficerCompliance, officer_compliance
+from deesc_desktop.services.errors import NotFoundError
+from deesc_desktop.store.cit_queries import cit_histories
+from deesc_desktop.store.queries import load_exemptions, load_records, officer_by_badge
+from deesc_desktop.store.views import topic_labels
+
+DELIVERY_SHORT = {"classroom": "Classroom", "online": "Online", "scenario": "Scenario"}
+"""Delivery words short enough for the transcript's column."""
+
+CIT_WORDS = {
+    CitStatus.CURRENT: "Current",
+    CitStatus.EXPIRING: "Expiring",
+    CitStatus.EXPIRED: "Expired",
+    CitStatus.NONE: "Not certified",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TopicTotal:
+    code: str
+    label: str
+    hours: Centihours
+    records: int
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptData:
+    """One officer's training in a period, with the standing on its last day."""
+
+    officer: Officer
+    start: date | None
+    end: date
+    records: list[TrainingRecord]
+    topics: list[TopicTotal]
+    labels: dict[str, str]
+    cit: OfficerCit
+    cit_periods: list[Certification]
+    cit_sources: dict[int, str]
+    exemptions: list[Exemption]
+    compliance: OfficerCompliance
+
+    @property
+    def total_hours(self) -> Centihours:
+        return sum(r.hours for r in self.records)
+
+
+def gather_transcript(renderer: TranscriptReport) -> TranscriptData:
+    """The officer named by badge: records in the period, topic totals, CIT, leave, standing."""
+    db, params = renderer.db, renderer.params
+    assert params.badge is not None
+    officer = officer_by_badge(db, params.badge)
+    if officer is None:
+        raise NotFoundError(f'There is no officer with badge "{params.badge.strip()}".')
+    start, end = params.start, renderer.end
+    check_period(start, end)
+    records = [
+        r
+        for r in load_records(db, [officer.id]).get(officer.id, [])
+        if (start is None or r.completed >= start) and r.completed <= end
+    ]
+    labels = topic_labels(db)
+    hours: dict[str, Centihours] = defaultdict(int)
+    count: dict[str, int] = defaultdict(int)
+    for record in records:
+        for code, centihours in record.topic_hours:
+            hours[code] += centihours
+            count[code] += 1
+    topics = sorted(
+        (TopicTotal(code, labels.get(code, code), hours[code], count[code]) for code in hours),
+        key=lambda t: (-t.hours, t.label.casefold()),
+    )
+    history = cit_histories(db).get(officer.id)
+    periods = list(history.periods) if history else []
+    warning = renderer.agency.warning_days
+    standing = cit_status(periods, end, warning)
+    exemptions = [
+        e
+        for e in load_exemptions(db, [officer.id]).get(officer.id, [])
+        if e.start <= end and (start is None or e.end >= start)
+    ]
+    return TranscriptData(
+        officer=officer,
+        start=start,
+        end=end,
+        records=records,
+        topics=topics,
+        labels=labels,
+        cit=standing,
+        cit_periods=[p for p in periods if p.earned <= end],
+        cit_sources=dict(history.titles) if history else {},
+        exemptions=exemptions,
+        compliance=officer_compliance(db, officer.id, end),
+    )
+
+
+class TranscriptReport(Renderer[TranscriptData]):
+    """An officer's training transcript."""
+
+    kind: ClassVar[str] = "transcript"
+    title: ClassVar[str] = "Officer training transcript"
+    description: ClassVar[str] = (
+        "One officer's training records in a date range with totals by topic, CIT "
+        "certification, leave and exemptions, and compliance on the last day."
+    )
+    params_used: ClassVar[tuple[str, ...]] = ("badge", "start", "end", "confidential", "signer")
+    params_required: ClassVar[tuple[str, ...]] = ("badge",)
+    attestation: ClassVar[str] = (
+        "I attest that this transcript is a true copy of the training records this agency "
+        "holds for the officer named above."
+    )
+
+    @property
+    def end(self) -> date:
+        return self.params.end or self.params.as_of or self.now.date()
+
+    def gather(self) -> TranscriptData:
+        return gather_transcript(self)
+
+    def period_text(self, data: TranscriptData) -> str:
+        if data.start is None:
+            return f"All training through {long_date(data.end)}"
+        return f"Training from {long_date(data.start)} to {long_date(data.end)}"
+
+    def officer_block(self, data: TranscriptData) -> Flowable:
+        s = self.styles
+        o = data.officer
+        status = OFFICER_STATUSES.get(o.status, o.status)
+        if o.separation_date:
+            status = f"{status} {iso(o.separation_date)}"
+        pairs = [
+            ("Officer", o.display_name),
+            ("Badge", o.badge),
+            ("Rank", o.rank),
+            ("Unit / shift", " / ".join(x for x in (o.unit, o.shift) if x)),
+            ("Hired", iso(o.hire_date)),
+            ("Licensed", iso(o.license_date)),
+            ("State ID", o.state_id),
+            ("Status", status),
+        ]
+        rows: list[list[Cell]] = [
+            [
+                para(pairs[i][0], s.cell_bold),
+                para(pairs[i][1], s.cell),
+                para(pairs[i + 1][0], s.cell_bold),
+                para(pairs[i + 1][1], s.cell),
+            ]
+            for i in range(0, len(pairs), 2)
+        ]
+        return detail_table(rows, [0.14, 0.36, 0.14, 0.36], self.frame_width)
+
+    def records_table(self, data: TranscriptData) -> Flowable:
+        s = self.styles
+        rows: list[list[Cell]] = []
+        for r in data.records:
+            topics = "; ".join(
+                f"{data.labels.get(code, code)} {format_hours(h)}" for code, h in r.topic_hours
+            )
+            scores = ""
+            if r.pre_test is not None or r.post_test is not None:
+                scores = f"{_score(r.pre_test)} / {_score(r.post_test)}"
+            course = r.course_title + (f" ({r.course_number})" if r.course_number else "")
+            rows.append(
+                [
+                    iso(r.completed),
+                    markup(
+                        "{course}"
+                        + (
+                            "<br/><font size=7 color='#555555'>{provider}</font>"
+                            if r.provider
+                            else ""
+                        ),
+                        s.cell,
+                        course=course,
+                        provider=r.provider,
+                    ),
+                    format_hours(r.hours),
+                    para(topics, s.cell),
+                    DELIVERY_SHORT.get(r.delivery, r.delivery),
+                    para(r.instructor, s.cell),
+                    scores,
+                ]
+            )
+        span = "in the period" if data.start else "on record"
+        return PagedTable(
+            [
+                "Date",
+                "Course and provider",
+                "Hours",
+                "Hours by topic",
+                "Delivery",
+                "Instructor",
+                "Pre / post",
+            ],
+            rows,
+            [0.1, 0.28, 0.065, 0.245, 0.09, 0.14, 0.08],
+            align=["left", "left", "right", "left", "left", "left", "center"],
+            title=[self.heading(f"Training records ({len(rows)})")],
+            empty=self.empty(
+                f"No training records for {data.officer.display_name} {span} "
+                f"({self.period_text(data).lower()})."
+            ),
+            total=["Total", f"{len(rows)} records", format_hours(data.total_hours), "", "", "", ""],
+        )
+
+    def topics_table(self, data: TranscriptData) -> Flowable:
+        rows: list[list[Cell]] = [
+            [para(t.label, self.styles.cell), format_hours(t.hours), str(t.records)]
+            for t in data.topics
+        ]
+        return PagedTable(
+            ["Topic", "Hours", "Records"],
+            rows,
+            [0.6, 0.2, 0.2],
+            align=["left", "right", "right"],
+            title=[self.heading("Hours by topic")],
+            empty=self.empty("No hours in any topic in the period."),
+            total=["All topics", format_hours(sum(t.hours for t in data.topics)), ""],
+        )
+
+    def cit_section(self, data: TranscriptData) -> list[Flowable]:
+        s = self.styles
+        standing = data.cit
+        words = CIT_WORDS[standing.status]
+        if standing.status is CitStatus.NONE:
+            line = para(
+                f"Not CIT-certified on {iso(data.end)}: no CIT certification on record.", s.body
+            )
+            return [self.keep(self.heading("Crisis Intervention Team (CIT)"), line)]
+        detail = ""
+        if standing.expires and standing.status.held:
+            detail = f", expires {iso(standing.expires)} ({standing.days_left} days)"
+        elif standing.expires:
+            detail = f", lapsed after {iso(standing.expires)}"
+        line = markup(
+            "<b>{words}</b> on {day}{detail}. First certified {first}.",
+            s.body,
+            words=words,
+            day=iso(data.end),
+            detail=detail,
+            first=iso(standing.first_certified),
+        )
+        rows: list[list[Cell]] = [
+            [
+                iso(p.earned),
+                iso(p.expires),
+                para(data.cit_sources.get(p.id, p.issuer), s.cell),
+            ]
+            for p in data.cit_periods
+        ]
+        table = small_table(
+            ["Certified from", "To", "Earned by"],
+            rows,
+            [0.18, 0.18, 0.64],
+            self.frame_width,
+        )
+        return [
+            self.keep(self.heading("Crisis Intervention Team (CIT)"), line, Spacer(1, 4), table)
+        ]
+
+    def exemptions_table(self, data: TranscriptData) -> Flowable:
+        rows: list[list[Cell]] = [
+            [
+                iso(e.start),
+                iso(e.end),
+                para(e.reason, self.styles.cell),
+                para(", ".join(sorted(e.requirement_ids)) or "All requirements", self.styles.cell),
+            ]
+            for e in data.exemptions
+        ]
+        return PagedTable(
+            ["From", "To", "Reason", "Applies to"],
+            rows,
+            [0.13, 0.13, 0.38, 0.36],
+            title=[self.heading("Leave and exemptions")],
+            empty=self.empty("No leave or exemptions in the period."),
+        )
+
+    def compliance_table(self, data: TranscriptData) -> Flowable:
+        s = self.styles
+        rows: list[list[Cell]] = [
+            [
+                para(r.requirement_id, s.cell),
+                para(STATUS_LABELS[r.status], s.cell_bold),
+                hours_text(r),
+                para(r.explanation, s.cell),
+            ]
+            for r in data.compliance.results
+        ]
+        return PagedTable(
+            ["Requirement", "Status", "Hours", "Explanation"],
+            rows,
+            [0.22, 0.14, 0.12, 0.52],
+            title=[self.heading(f"Compliance on {iso(data.end)}")],
+            empty=self.empty(f"No requirements were in force on {iso(data.end)}."),
+            keep_whole=6,
+        )
+
+    def story(self, data: TranscriptData) -> list[Flowable]:
+        return [
+            self.officer_block(data),
+            self.records_table(data),
+            self.topics_table(data),
+            *self.cit_section(data),
+            self.exemptions_table(data),
+            self.compliance_table(data),
+        ]
+
+    def table(self, data: TranscriptData) -> ExportTable:
+        return ExportTable(
+            (
+                "badge",
+                "officer",
+                "completed",
+                "course",
+                "course_number",
+                "hours",
+                "topics",
+                "delivery",
+                "provider",
+                "instructor",
+                "pre_test",
+                "post_test",
+            ),
+            [
+                [
+                    data.officer.badge,
+                    data.officer.display_name,
+                    iso(r.completed),
+                    r.course_title,
+                    r.course_number,
+                    f"{r.hours / 100:.2f}",
+                    ";".join(f"{code}:{h / 100:g}" for code, h in r.topic_hours),
+                    r.delivery,
+                    r.provider,
+                    r.instructor,
+                    _score(r.pre_test),
+                    _score(r.post_test),
+                ]
+                for r in data.records
+            ],
+        )
+
+
+def _score(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"

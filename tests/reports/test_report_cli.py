@@ -1,0 +1,173 @@
+"""`deesc report`: exit codes, the PDF it writes, and its --table-out CSV and XLSX files."""
+
+from __future__ import annotations
+
+import csv
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlite_utils import Database
+
+from deesc_desktop.cli import main
+from tests.reports.conftest import flat, pdf_text
+
+
+def deesc(db: Path, *args: str) -> int:
+    return main(["--db", str(db), "report", *args])
+
+
+def test_compliance_pdf_and_csv(
+    demo_path: Path, demo: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf, table = tmp_path / "c.pdf", tmp_path / "c.csv"
+    code = deesc(
+        demo_path,
+        "compliance",
+        "--as-of",
+        "2026-11-22",
+        "-o",
+        str(pdf),
+        "--table-out",
+        str(table),
+        "--confidential",
+    )
+    assert code == 0
+    pages = pdf_text(pdf)
+    assert f"Page 1 of {len(pages)}" in pages[0]
+    assert "As of November 22, 2026" in pages[0]
+    assert "CONFIDENTIAL - personnel records" in pages[0]
+    printed = capsys.readouterr().out
+    assert f"({len(pages)} pages)" in printed
+    with table.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    officers = demo.execute("SELECT count(*) FROM officers WHERE status != 'separated'")
+    assert len(rows) == officers.fetchone()[0] * 3  # three requirements in force
+    assert {row["requirement_id"] for row in rows} == {
+        "IL-inservice-30h",
+        "MPD-deescalation-annual",
+        "MPD-firearms-annual",
+    }
+    assert any(row["officer"] == "Nguyễn, Minh" for row in rows)
+    assert {row["status"] for row in rows} >= {"compliant", "non_compliant", "due_soon"}
+
+
+def test_payments_table_amounts_add_up_to_the_grand_total(
+    demo_path: Path, demo: Database, tmp_path: Path
+) -> None:
+    pdf, table = tmp_path / "p.pdf", tmp_path / "p.xlsx"
+    code = deesc(
+        demo_path,
+        "payments",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2026-11-22",
+        "-o",
+        str(pdf),
+        "--table-out",
+        str(table),
+    )
+    assert code == 0
+    sheet = load_workbook(table).active
+    assert sheet is not None
+    values = list(sheet.iter_rows(values_only=True))
+    header, rows = values[0], values[1:]
+    amount = header.index("amount")
+    total = sum(Decimal(str(row[amount])) for row in rows)
+    cents = demo.execute(
+        "SELECT (SELECT coalesce(sum(amount_cents), 0) FROM claims WHERE status = 'paid'"
+        " AND paid_on BETWEEN '2025-01-01' AND '2026-11-22')"
+        " + (SELECT coalesce(sum(amount_cents), 0) FROM claim_adjustments"
+        " WHERE adjusted_on BETWEEN '2025-01-01' AND '2026-11-22')"
+    ).fetchone()[0]
+    assert total == Decimal(cents) / 100
+    grand = f"${cents // 100:,}.{cents % 100:02d}"
+    assert f"Grand total paid 2025-01-01 to 2026-11-22: {grand}" in flat(" ".join(pdf_text(pdf)))
+
+
+def test_transcript_table_only(demo_path: Path, demo: Database, tmp_path: Path) -> None:
+    badge = demo.execute("SELECT badge FROM officers WHERE last_name = 'Peña'").fetchone()[0]
+    table = tmp_path / "t.csv"
+    assert deesc(demo_path, "transcript", "--badge", badge, "--table-out", str(table)) == 0
+    with table.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    count = demo.execute(
+        "SELECT count(*) FROM training_records r JOIN officers o ON o.id = r.officer_id"
+        " WHERE o.badge = ? AND r.completed <= date('now')",
+        [badge],
+    ).fetchone()[0]
+    assert len(rows) == count > 0
+    assert {row["officer"] for row in rows} == {"Peña, Ana"}
+
+
+def test_grant_without_names_and_certificate(
+    demo_path: Path, demo: Database, tmp_path: Path
+) -> None:
+    grant = tmp_path / "g.pdf"
+    code = deesc(
+        demo_path,
+        "grant",
+        "--grant",
+        "ledta",
+        "--from",
+        "2025-10-01",
+        "--to",
+        "2026-09-30",
+        "--no-names",
+        "--signer",
+        "Chief of Police",
+        "-o",
+        str(grant),
+    )
+    assert code == 0
+    text = flat(" ".join(pdf_text(grant)))
+    assert "Officer 001" in text
+    assert "Peña" not in text
+    record = demo.execute("SELECT min(id) FROM training_records").fetchone()[0]
+    cert = tmp_path / "cert.pdf"
+    assert deesc(demo_path, "certificate", "--record", str(record), "-o", str(cert)) == 0
+    assert len(pdf_text(cert)) == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["transcript", "-o", "x.pdf"], 1, "officer badge is required"),
+        (["transcript", "--badge", "00000", "-o", "x.pdf"], 1, 'no officer with badge "00000"'),
+        (["certificate", "--record", "999999", "-o", "x.pdf"], 1, "no training record #999999"),
+        (["payments", "--from", "2026-02-01", "--to", "2026-01-01", "-o", "x.pdf"], 1, "ends"),
+        (["compliance", "--badge", "1001", "-o", "x.pdf"], 2, "--badge does not apply"),
+        (["cit"], 2, "say where to write it"),
+        (["payments", "-o", "x.pdf", "--table-out", "x.txt"], 1, "written as .csv or .xlsx"),
+    ],
+)
+def test_refusals_and_their_exit_codes(
+    demo_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    code: int,
+    message: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert deesc(demo_path, *args) == code
+    assert message in capsys.readouterr().err
+    if code == 2:
+        assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    "args", [["roster", "-o", "x.pdf"], ["compliance", "--as-of", "31/31/2026"]]
+)
+def test_usage_errors_exit_2(demo_path: Path, args: list[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        deesc(demo_path, *args)
+    assert stopped.value.code == 2
+
+
+def test_no_database_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert deesc(tmp_path / "none.db", "compliance", "-o", str(tmp_path / "c.pdf")) == 1
+    assert "There is no database" in capsys.readouterr().err
