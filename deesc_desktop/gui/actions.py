@@ -14,6 +14,7 @@ from enum import Enum, auto
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QWidget
 
+from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.gui import style
 
 StandardKey = QKeySequence.StandardKey
@@ -30,6 +31,8 @@ class ActionId(Enum):
     IMPORT_LEAVE = auto()
     EXPORT_ROSTER = auto()
     EXPORT_TRAINING = auto()
+    EXPORT_COMPLIANCE = auto()
+    SIGN_OUT = auto()
     QUIT = auto()
 
     ADD_OFFICER = auto()
@@ -44,6 +47,21 @@ class ActionId(Enum):
     ADD_LEAVE = auto()
     FIND = auto()
     REFRESH = auto()
+
+    MARK_CIT_COURSE = auto()
+    ADD_CERTIFICATE = auto()
+    REVOKE_CERTIFICATE = auto()
+
+    FIND_ELIGIBLE = auto()
+    SUBMIT_CLAIMS = auto()
+    APPROVE_CLAIMS = auto()
+    DENY_CLAIM = auto()
+    VOID_CLAIM = auto()
+    CREATE_BATCH = auto()
+    EXPORT_BATCH = auto()
+    PAY_BATCH = auto()
+    ADD_PROGRAM = auto()
+    ADD_FUNDING = auto()
 
     VIEW_DASHBOARD = auto()
     VIEW_ROSTER = auto()
@@ -69,6 +87,8 @@ class ActionSpec:
     menu_role: QAction.MenuRole = QAction.MenuRole.NoRole
     button: str = ""
     """Text on a page button, when the menu text needs its menu to make sense."""
+    permissions: tuple[Permission, ...] = ()
+    """The action is enabled only for a role holding one of these (none: everyone)."""
 
 
 ACTIONS: dict[ActionId, ActionSpec] = {
@@ -79,10 +99,18 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "&Open database…", "Open another deesc database file", StandardKey.Open, "open"
     ),
     ActionId.BACKUP_NOW: ActionSpec(
-        "&Back up now", "Copy the database to the backups folder beside it", None, "backup"
+        "&Back up now",
+        "Copy the database to the backups folder beside it",
+        None,
+        "backup",
+        permissions=(Permission.BACKUP,),
     ),
     ActionId.IMPORT_ROSTER: ActionSpec(
-        "&Roster…", "Import officers from a CSV or Excel file", None, "import"
+        "&Roster…",
+        "Import officers from a CSV or Excel file",
+        None,
+        "import",
+        permissions=(Permission.IMPORT,),
     ),
     ActionId.IMPORT_TRAINING: ActionSpec(
         "&Training (sign-in sheet)…",
@@ -90,9 +118,14 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "Ctrl+I",
         "import",
         button="Import sign-in sheet",
+        permissions=(Permission.IMPORT,),
     ),
     ActionId.IMPORT_LEAVE: ActionSpec(
-        "&Leave…", "Import leave and exemptions from a CSV or Excel file", None, "import"
+        "&Leave…",
+        "Import leave and exemptions from a CSV or Excel file",
+        None,
+        "import",
+        permissions=(Permission.IMPORT,),
     ),
     ActionId.EXPORT_ROSTER: ActionSpec(
         "&Roster…", "Save the roster as a CSV or Excel file", None, "export"
@@ -100,14 +133,124 @@ ACTIONS: dict[ActionId, ActionSpec] = {
     ActionId.EXPORT_TRAINING: ActionSpec(
         "&Training records…", "Save every training record as a CSV or Excel file", None, "export"
     ),
+    ActionId.EXPORT_COMPLIANCE: ActionSpec(
+        "&Compliance matrix…",
+        "Save the compliance matrix as shown (filters applied) as a CSV or Excel file",
+        None,
+        "export",
+        button="Export",
+    ),
+    ActionId.SIGN_OUT: ActionSpec(
+        "Sign &out / switch user…",
+        "Sign out, and sign in again as yourself or someone else",
+        None,
+        "sign-out",
+    ),
+    ActionId.MARK_CIT_COURSE: ActionSpec(
+        "Mark &CIT course…",
+        "Choose which course certifies officers for CIT and which one refreshes it",
+        None,
+        "class",
+        permissions=(Permission.MANAGE_CIT,),
+    ),
+    ActionId.ADD_CERTIFICATE: ActionSpec(
+        "Add c&ertificate…",
+        "Record a CIT certificate earned elsewhere (another agency, a state program)",
+        None,
+        "certificate",
+        permissions=(Permission.MANAGE_CIT,),
+    ),
+    ActionId.REVOKE_CERTIFICATE: ActionSpec(
+        "Re&voke certificate…",
+        "Withdraw the selected hand-entered certificate; it no longer counts on any date",
+        None,
+        "void",
+        permissions=(Permission.MANAGE_CIT,),
+    ),
+    ActionId.FIND_ELIGIBLE: ActionSpec(
+        "Find &eligible officers…",
+        "Check every officer against a bonus program: who qualifies and why, what others lack",
+        None,
+        "eligible",
+    ),
+    ActionId.SUBMIT_CLAIMS: ActionSpec(
+        "&Submit",
+        "Send the selected draft claims to the chief for approval",
+        None,
+        "submit",
+        permissions=(Permission.SUBMIT_CLAIMS,),
+    ),
+    ActionId.APPROVE_CLAIMS: ActionSpec(
+        "&Approve",
+        "Approve the selected submitted claims, committing their money",
+        None,
+        "approve",
+        permissions=(Permission.APPROVE_CLAIMS,),
+    ),
+    ActionId.DENY_CLAIM: ActionSpec(
+        "&Deny…",
+        "Turn down the selected submitted claims, with a reason",
+        None,
+        "deny",
+        permissions=(Permission.APPROVE_CLAIMS,),
+    ),
+    ActionId.VOID_CLAIM: ActionSpec(
+        "&Void…",
+        "Cancel the selected claims before payment, with a reason",
+        None,
+        "void",
+        permissions=(Permission.SUBMIT_CLAIMS, Permission.APPROVE_CLAIMS),
+    ),
+    ActionId.CREATE_BATCH: ActionSpec(
+        "Create payment &batch…",
+        "Group approved claims for one payroll run",
+        None,
+        "batch",
+        permissions=(Permission.PAY_CLAIMS,),
+    ),
+    ActionId.EXPORT_BATCH: ActionSpec(
+        "E&xport batch…",
+        "Save the selected payment batch for payroll as a CSV or Excel file",
+        None,
+        "export",
+    ),
+    ActionId.PAY_BATCH: ActionSpec(
+        "Mark batch &paid…",
+        "Record that payroll paid every claim of the selected batch",
+        None,
+        "pay",
+        permissions=(Permission.PAY_CLAIMS,),
+    ),
+    ActionId.ADD_PROGRAM: ActionSpec(
+        "Add &program…",
+        "Set up a bonus program: amount, what training qualifies, who pays",
+        None,
+        "program",
+        permissions=(Permission.MANAGE_PROGRAMS,),
+    ),
+    ActionId.ADD_FUNDING: ActionSpec(
+        "Add &funding source…",
+        "Record a grant or budget line bonuses are paid from",
+        None,
+        "funding",
+        permissions=(Permission.MANAGE_FUNDING,),
+    ),
     ActionId.QUIT: ActionSpec(
         "&Quit", "Close deesc-desktop", StandardKey.Quit, "quit", QAction.MenuRole.QuitRole
     ),
     ActionId.ADD_OFFICER: ActionSpec(
-        "&Add officer…", "Add an officer to the roster", None, "add-officer"
+        "&Add officer…",
+        "Add an officer to the roster",
+        None,
+        "add-officer",
+        permissions=(Permission.MANAGE_OFFICERS,),
     ),
     ActionId.EDIT_OFFICER: ActionSpec(
-        "&Edit officer…", "Change the selected officer's details (or double-click)", None, "edit"
+        "&Edit officer…",
+        "Change the selected officer's details (or double-click)",
+        None,
+        "edit",
+        permissions=(Permission.MANAGE_OFFICERS,),
     ),
     ActionId.OFFICER_DETAILS: ActionSpec(
         "&Details…",
@@ -116,31 +259,53 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "details",
     ),
     ActionId.SEPARATE_OFFICER: ActionSpec(
-        "&Separate…", "Record that the selected officer left the agency", None, "separate"
+        "&Separate…",
+        "Record that the selected officer left the agency",
+        None,
+        "separate",
+        permissions=(Permission.MANAGE_OFFICERS,),
     ),
     ActionId.PUT_ON_LEAVE: ActionSpec(
-        "Put on &leave…", "Mark the selected officer as on leave", None, "leave"
+        "Put on &leave…",
+        "Mark the selected officer as on leave",
+        None,
+        "leave",
+        permissions=(Permission.MANAGE_OFFICERS,),
     ),
     ActionId.RETURN_TO_ACTIVE: ActionSpec(
-        "Return to a&ctive…", "Mark the selected officer as active again", None, "active"
+        "Return to a&ctive…",
+        "Mark the selected officer as active again",
+        None,
+        "active",
+        permissions=(Permission.MANAGE_OFFICERS,),
     ),
     ActionId.RECORD_CLASS: ActionSpec(
-        "&Record class…", "Record one class for everyone who attended", StandardKey.New, "class"
+        "&Record class…",
+        "Record one class for everyone who attended",
+        StandardKey.New,
+        "class",
+        permissions=(Permission.RECORD_TRAINING,),
     ),
     ActionId.EDIT_RECORD: ActionSpec(
-        "&Edit record…", "Correct the selected training record", None, "edit"
+        "&Edit record…",
+        "Correct the selected training record",
+        None,
+        "edit",
+        permissions=(Permission.CORRECT_TRAINING,),
     ),
     ActionId.DELETE_RECORD: ActionSpec(
         "&Delete record…",
         "Delete the selected training record (entered in error)",
         None,
         "delete",
+        permissions=(Permission.CORRECT_TRAINING,),
     ),
     ActionId.ADD_LEAVE: ActionSpec(
         "Add &leave or exemption…",
         "Record leave or an exemption that waives training for a period",
         None,
         "calendar",
+        permissions=(Permission.MANAGE_LEAVE,),
     ),
     ActionId.FIND: ActionSpec("&Find", "Search this list", StandardKey.Find, "search"),
     ActionId.REFRESH: ActionSpec(
@@ -176,6 +341,7 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
             SEPARATOR,
             "&Export",
             SEPARATOR,
+            ActionId.SIGN_OUT,
             ActionId.QUIT,
         ),
     ),
@@ -209,7 +375,7 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
 
 SUBMENUS: dict[str, tuple[ActionId, ...]] = {
     "&Import": (ActionId.IMPORT_ROSTER, ActionId.IMPORT_TRAINING, ActionId.IMPORT_LEAVE),
-    "&Export": (ActionId.EXPORT_ROSTER, ActionId.EXPORT_TRAINING),
+    "&Export": (ActionId.EXPORT_ROSTER, ActionId.EXPORT_TRAINING, ActionId.EXPORT_COMPLIANCE),
 }
 
 
@@ -236,13 +402,32 @@ class ActionRegistry:
     """The window's actions, one QAction per ActionId, all added to the window.
 
     Adding them to the window makes every shortcut work wherever the focus is in it, including
-    actions shown only as page buttons.
+    actions shown only as page buttons. With an `actor`, an action whose spec names
+    permissions stays disabled for a role holding none of them, whatever a page asks: the
+    services refuse anyway, so the button should not invite the attempt.
     """
 
-    def __init__(self, window: QWidget) -> None:
+    def __init__(self, window: QWidget, actor: Actor | None = None) -> None:
         self._window = window
         self._actions = {action_id: make_action(action_id, window) for action_id in ActionId}
+        self._hidden: set[ActionId] = set()
+        self.actor = actor
         window.addActions(list(self._actions.values()))
+        if actor is not None:
+            for action_id, spec in ACTIONS.items():
+                if spec.permissions and not self.allowed(action_id):
+                    action = self._actions[action_id]
+                    action.setEnabled(False)
+                    tip = f"{spec.tip} (not allowed for the role {actor.role.label})"
+                    action.setToolTip(tip)
+                    action.setStatusTip(tip)
+
+    def allowed(self, action_id: ActionId) -> bool:
+        """True when the working user's role may use the action."""
+        permissions = ACTIONS[action_id].permissions
+        if self.actor is None or not permissions:
+            return True
+        return any(self.actor.can(permission) for permission in permissions)
 
     def __getitem__(self, action_id: ActionId) -> QAction:
         return self._actions[action_id]
@@ -252,11 +437,15 @@ class ActionRegistry:
         self._actions[action_id].triggered.connect(lambda _checked=False: slot())
 
     def set_enabled(self, enabled: bool, *action_ids: ActionId) -> None:
+        """Enable actions as far as the selection allows, and the role and installation too."""
         for action_id in action_ids:
-            self._actions[action_id].setEnabled(enabled)
+            self._actions[action_id].setEnabled(
+                enabled and action_id not in self._hidden and self.allowed(action_id)
+            )
 
     def hide(self, action_id: ActionId) -> None:
         """Hide and disable an action whose feature is not installed, shortcut included."""
+        self._hidden.add(action_id)
         self._actions[action_id].setVisible(False)
         self._actions[action_id].setEnabled(False)
 

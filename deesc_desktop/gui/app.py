@@ -10,16 +10,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from sqlite_utils import Database
 
 from deesc_desktop import __version__
+from deesc_desktop.core.auth import Actor
 from deesc_desktop.demo import DEMO_ACTOR, load_demo
 from deesc_desktop.gui import prompts, style, workers
-from deesc_desktop.gui.context import AppContext, desktop_actor
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.settings import APPLICATION, ORGANISATION, Settings
 from deesc_desktop.paths import DB_ENV_VAR, default_db_path, demo_db_path
 from deesc_desktop.services.errors import ServiceError
+from deesc_desktop.services.users import list_users, unattended_actor
 from deesc_desktop.store.database import DatabaseError, open_database
 from deesc_desktop.store.queries import get_agency
 
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
     from deesc_desktop.gui.mainwindow import MainWindow
 
 EXIT_OK, EXIT_FAILED = 0, 1
+CLOSE_WAIT_MS = 20_000
+"""How long the process waits, after the last window closed, for its automatic backup."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--screenshots",
         metavar="DIR",
         help="save a PNG of every page and the main dialogs to DIR, then exit",
+    )
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check this installation in a temporary folder, print each step, then exit",
     )
     return parser
 
@@ -74,6 +83,35 @@ def has_agency(path: Path) -> bool:
         return get_agency(db) is not None
     finally:
         db.close()
+
+
+def demo_admin(db: Database) -> Actor | None:
+    """The demo's administrator, when its account is still there and enabled."""
+    for user in list_users(db):
+        if user["username"] == DEMO_ACTOR.username and user["active"]:
+            return Actor(user["username"], DEMO_ACTOR.role)
+    return None
+
+
+def ask_sign_in(db: Database, parent: QWidget | None = None, *, username: str = "") -> Actor | None:
+    """Show the sign-in dialog; the signed-in user, or None when the user gave up."""
+    from deesc_desktop.gui.dialogs.sign_in import SignInDialog
+
+    agency = get_agency(db)
+    dialog = SignInDialog(db, agency.name if agency else "", parent, username=username)
+    return dialog.actor if prompts.run_dialog(dialog) else None
+
+
+def choose_actor(db: Database, *, demo: bool) -> Actor | None:
+    """Who works on `db`: the demo's admin, the unattended actor, or whoever signs in."""
+    if demo:
+        actor = demo_admin(db)
+        if actor is not None:
+            return actor
+    unattended = unattended_actor(db)
+    if unattended is not None:
+        return unattended
+    return ask_sign_in(db)
 
 
 def ensure_demo(path: Path) -> None:
@@ -112,22 +150,18 @@ class Application(QObject):
         except DatabaseError as exc:
             prompts.error(self.window, "Cannot open the database", str(exc))
             return False
-        self._show(db, path)
-        return True
+        return self._show(db, path)
 
     def _first_run(self, path: Path) -> bool:
         from deesc_desktop.gui.first_run import DEMO_CHOSEN, FirstRunWizard
 
-        wizard = FirstRunWizard(
-            path, desktop_actor(), self.window, offer_demo=not is_demo_path(path)
-        )
+        wizard = FirstRunWizard(path, None, self.window, offer_demo=not is_demo_path(path))
         accepted = prompts.run_dialog(wizard)
         if wizard.result() == DEMO_CHOSEN:
             return self.open_demo()
         if not accepted or wizard.db is None:
             return False
-        self._show(wizard.db, path)
-        return True
+        return self._show(wizard.db, path)
 
     def open_demo(self) -> bool:
         path = demo_db_path()
@@ -142,24 +176,49 @@ class Application(QObject):
         except (DatabaseError, ServiceError) as exc:
             prompts.error(self.window, "Cannot open the demo agency", str(exc))
             return False
-        self._show(db, path)
+        return self._show(db, path)
+
+    def _show(self, db: Database, path: Path) -> bool:
+        """Sign in to `db` and show its window; False (and `db` closed) when nobody did."""
+        demo = is_demo_path(path)
+        actor = choose_actor(db, demo=demo)
+        if actor is None:
+            db.close()
+            return False
+        self._open_window(AppContext(db, path, actor, settings=self.settings, demo=demo))
         return True
 
-    def _show(self, db: Database, path: Path) -> None:
+    def _open_window(self, ctx: AppContext) -> None:
         from deesc_desktop.gui.mainwindow import MainWindow
 
-        demo = is_demo_path(path)
-        ctx = AppContext(
-            db, path, DEMO_ACTOR if demo else desktop_actor(), settings=self.settings, demo=demo
-        )
         window = MainWindow(ctx)
         window.open_requested.connect(self._switch)
+        window.sign_out_requested.connect(self.sign_out)
         old, self.window = self.window, window
         window.show()
         if old is not None:
             old.close()
-            old.ctx.db.close()
+            if old.ctx.db is not ctx.db:
+                # The closing window's automatic backup reads the file on its own connection:
+                # let it finish before the last connection goes and SQLite tidies the WAL away.
+                workers.pool().waitForDone(CLOSE_WAIT_MS)
+                old.ctx.db.close()
             old.deleteLater()
+
+    def sign_out(self) -> None:
+        """Sign the current user out and ask who signs in; giving up closes the app."""
+        old = self.window
+        if old is None:
+            return
+        old.hide()
+        actor = ask_sign_in(old.ctx.db, old)
+        if actor is None:
+            old.close()
+            return
+        ctx = old.ctx
+        self._open_window(
+            AppContext(ctx.db, ctx.db_path, actor, settings=self.settings, demo=ctx.demo)
+        )
 
     def _switch(self, path: Path, new: bool) -> None:
         self.open(path, new=new)
@@ -172,6 +231,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # --help, --version, or a usage error already printed
         return int(exc.code or 0)
+    if args.self_test:
+        from deesc_desktop.selftest import prepare_environment, run_self_test
+
+        prepare_environment()
+        return run_self_test()
     if args.screenshots and QApplication.instance() is None:
         # Screenshots never need a screen, and never flash windows on one.
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -198,7 +262,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not application.start(path, demo=args.demo):
         return EXIT_FAILED
     code = app.exec()
-    workers.pool().waitForDone()
+    # Lets the closing window's automatic backup finish, but never holds the exit for long.
+    workers.pool().waitForDone(CLOSE_WAIT_MS)
     return code
 
 

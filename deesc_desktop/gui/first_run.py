@@ -25,6 +25,7 @@ from deesc_desktop.gui.pages.dashboard import MONTHS
 from deesc_desktop.gui.widgets import muted
 from deesc_desktop.services.agency import US_STATES, init_agency
 from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.users import unattended_actor
 from deesc_desktop.store.database import DatabaseError, open_database
 
 DEMO_CHOSEN = 2
@@ -125,8 +126,16 @@ class _AgencyPage(QWizardPage):
         except (DatabaseError, OSError) as exc:
             self.form.show_errors({}, str(exc))
             return False
+        # A new file has no users yet: whoever sets it up acts as its administrator until
+        # they add users in Settings (services.users decides, and names them so).
+        actor = wizard.actor or unattended_actor(db)
         try:
-            init_agency(db, wizard.actor, self.values())
+            if actor is None:
+                raise ServiceError(
+                    "This database already has users: open it and sign in as an administrator "
+                    "to set up its agency."
+                )
+            init_agency(db, actor, self.values())
         except ServiceError as exc:
             db.close()
             if scratch:
@@ -156,12 +165,15 @@ def _remove_database(path: Path) -> None:
 
 
 class FirstRunWizard(QWizard):
-    """Creates the agency of a new database; `db` is the open database once it is done."""
+    """Creates the agency of a new database; `db` is the open database once it is done.
+
+    With no `actor`, the agency is set up by services.users' unattended actor of the new file.
+    """
 
     def __init__(
         self,
         db_path: Path,
-        actor: Actor,
+        actor: Actor | None,
         parent: QWidget | None = None,
         *,
         offer_demo: bool = True,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+from datetime import date
 from functools import partial
 from html import escape
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt, QUrl, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -19,16 +22,31 @@ from PySide6.QtWidgets import (
 )
 
 from deesc_desktop import __version__
-from deesc_desktop.gui import operations, prompts, style
+from deesc_desktop.gui import operations, prompts, style, workers
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
-from deesc_desktop.gui.context import AGENCY, AppContext
+from deesc_desktop.gui.context import AGENCY, USERS, AppContext
 from deesc_desktop.gui.pages import PAGES, PageId, create_page, import_pages, is_available
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.settings import LAST_DATABASE_FOLDER, LAST_PAGE, WINDOW_GEOMETRY
 from deesc_desktop.paths import resources_dir
+from deesc_desktop.services.maintenance import automatic_backup
+from deesc_desktop.services.users import login_required, users_exist
 
 DEFAULT_SIZE = (1280, 800)
 STATUS_MESSAGE_MS = 8000
+BACKUP_CHECK_MS = 60 * 60 * 1000
+"""How often an open window checks whether today's automatic backup is still to be made."""
+NO_USERS_NOTE = "no users yet: add an administrator in Settings"
+SIGN_IN_OFF_NOTE = "sign-in off"
+
+
+def session_note(ctx: AppContext) -> str:
+    """What the title bar says about sign-in: nothing when everyone signs in."""
+    if not users_exist(ctx.db):
+        return NO_USERS_NOTE
+    if not login_required(ctx.db):
+        return SIGN_IN_OFF_NOTE
+    return ""
 
 
 def user_guide_path() -> Path | None:
@@ -50,14 +68,22 @@ class MainWindow(QMainWindow):
 
     open_requested = Signal(object, bool)
     """(path, create_new): the user chose another database; the application switches."""
+    sign_out_requested = Signal()
+    """The user chose File > Sign out; the application asks who signs in next."""
 
     def __init__(
-        self, ctx: AppContext, *, persist_settings: bool = True, parent: QWidget | None = None
+        self,
+        ctx: AppContext,
+        *,
+        persist_settings: bool = True,
+        auto_backup: bool = True,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.persist_settings = persist_settings
-        self.registry = ActionRegistry(self)
+        self.auto_backup = auto_backup
+        self.registry = ActionRegistry(self, ctx.actor)
         self.registry.build_menus(self.menuBar())
 
         self.nav = QListWidget()
@@ -92,15 +118,28 @@ class MainWindow(QMainWindow):
             self.registry.connect(spec.view_action, partial(self.show_page, spec.id))
         self.nav.currentRowChanged.connect(self._nav_changed)
 
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userBadge")
         self.path_label = QLabel()
         self.path_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.path_label)
         self._connect_actions()
         ctx.bus.changed.connect(self._data_changed)
+        ctx.nav.requested.connect(self._navigate)
         self.update_title()
         self._restore()
 
-    # --- pages ---------------------------------------------------------------------------
+        self.last_backup: Path | None = None
+        self._backup_day: date | None = None
+        self._closing_backup_started = False
+        self.backup_timer = QTimer(self)
+        self.backup_timer.setInterval(BACKUP_CHECK_MS)
+        self.backup_timer.timeout.connect(self.daily_backup)
+        if auto_backup:
+            self.backup_timer.start()
+
+    # --- pages ------------------------------------------------------------------------------------
 
     def show_page(self, page_id: PageId) -> Page:
         if page_id not in self.pages:
@@ -126,6 +165,14 @@ class MainWindow(QMainWindow):
         if self.persist_settings:
             self.ctx.settings.set(LAST_PAGE, page_id.value)
 
+    def _navigate(self, page: str, options: dict[str, Any]) -> None:
+        try:
+            page_id = PageId(page)
+        except ValueError:
+            return
+        if page_id in self.pages:
+            self.show_page(page_id).navigate(**options)
+
     def _data_changed(self, names: frozenset[str]) -> None:
         current = self.stack.currentWidget()
         for page in self.pages.values():
@@ -133,7 +180,7 @@ class MainWindow(QMainWindow):
                 page.stale = True
                 if page is current:
                     page.refresh()
-        if AGENCY in names:
+        if names & {AGENCY, USERS}:
             self.update_title()
 
     def refresh_all(self) -> None:
@@ -142,14 +189,24 @@ class MainWindow(QMainWindow):
             page.stale = True
         self.current_page().refresh()
 
-    # --- window ------------------------------------------------------------------------------
+    # --- window -----------------------------------------------------------------------------------
 
     def update_title(self) -> None:
         agency = self.ctx.agency()
         name = agency.name if agency else "No agency"
         demo = " (demo)" if self.ctx.demo else ""
-        self.setWindowTitle(f"{name} — {self.ctx.db_path.name}{demo} — deesc-desktop")
+        note = session_note(self.ctx)
+        suffix = f" — {note}" if note else ""
+        self.setWindowTitle(f"{name} — {self.ctx.db_path.name}{demo}{suffix} — deesc-desktop")
         self.path_label.setText(f"Database: {self.ctx.db_path}{demo}")
+        actor = self.ctx.actor
+        verb = "Working as" if note else "Signed in as"
+        self.user_label.setText(f"{verb} {actor.username} · {actor.role.label}")
+        self.user_label.setToolTip(
+            "Changes are recorded in the audit log under this name. "
+            "File › Sign out / switch user to work as someone else."
+        )
+        self.registry.set_enabled(users_exist(self.ctx.db), ActionId.SIGN_OUT)
 
     def _restore(self) -> None:
         settings = self.ctx.settings
@@ -167,12 +224,49 @@ class MainWindow(QMainWindow):
         if self.persist_settings:
             self.ctx.settings.set(WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
             self.ctx.settings.sync()
+        self.backup_timer.stop()
+        if self.auto_backup and not self._closing_backup_started:
+            self._closing_backup_started = True
+            # No owner: the copy finishes after the window is gone. The application waits
+            # for it (briefly) before the process ends; a failure can only be printed now.
+            workers.run_task(
+                workers.with_database(
+                    self.ctx.db_path, lambda db, _c: automatic_backup(db, self.ctx.db_path)
+                ),
+                on_error=lambda exc: print(
+                    f"deesc-desktop: automatic backup failed: {exc}", file=sys.stderr
+                ),
+            )
         super().closeEvent(event)
+
+    def daily_backup(self, today: date | None = None) -> None:
+        """Make today's automatic backup on a worker, unless this window already has."""
+        today = today or date.today()
+        if self._backup_day == today:
+            return
+        self._backup_day = today
+        path = self.ctx.db_path
+
+        def done(target: Path) -> None:
+            self.last_backup = target
+            self.show_message(f"Automatic backup saved: {target}")
+
+        def failed(exc: BaseException) -> None:
+            self._backup_day = None  # try again at the next check
+            # Stays until the next message: a failed backup should not go unnoticed.
+            self.statusBar().showMessage(f"Automatic backup failed: {exc}")
+
+        workers.run_task(
+            workers.with_database(path, lambda db, _c: automatic_backup(db, path, today=today)),
+            owner=self,
+            on_result=done,
+            on_error=failed,
+        )
 
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
 
-    # --- actions -------------------------------------------------------------------------------
+    # --- actions ----------------------------------------------------------------------------------
 
     def _connect_actions(self) -> None:
         connect = self.registry.connect
@@ -186,6 +280,7 @@ class MainWindow(QMainWindow):
         connect(ActionId.EXPORT_ROSTER, lambda: operations.export(self, ctx, "roster"))
         connect(ActionId.EXPORT_TRAINING, lambda: operations.export(self, ctx, "training"))
         connect(ActionId.QUIT, self.close)
+        connect(ActionId.SIGN_OUT, self.sign_out_requested.emit)
         connect(ActionId.ADD_OFFICER, self.add_officer)
         connect(ActionId.RECORD_CLASS, self.record_class)
         connect(ActionId.ADD_LEAVE, self.add_leave)
@@ -269,6 +364,6 @@ class MainWindow(QMainWindow):
             "for police agencies. Nothing leaves this computer.</p>"
             f"<p><b>Agency:</b> {escape(agency.name if agency else '(none)')}<br>"
             f"<b>Database:</b> {escape(str(self.ctx.db_path))}<br>"
-            f"<b>Working as:</b> {escape(self.ctx.actor.username)} "
+            f"<b>Signed in as:</b> {escape(self.ctx.actor.username)} "
             f"({escape(self.ctx.actor.role.label)})</p>",
         )

@@ -25,10 +25,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
+from deesc_desktop.core.auth import Role
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.models import Exemption, TrainingRecord
 from deesc_desktop.core.topics import DELIVERIES, TOPICS
 from deesc_desktop.gui import style
+from deesc_desktop.gui.forms import local_time
 from deesc_desktop.store.views import RosterRow, TrainingListRow
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -89,7 +91,7 @@ class RowsModel(QAbstractTableModel):
         self.stamp = 0
         """Changes whenever rows or their order change (RowFilterProxy rebuilds on it)."""
 
-    # --- content -------------------------------------------------------------------------
+    # --- content ----------------------------------------------------------------------------------
 
     def set_rows(self, rows: Sequence[Any]) -> None:
         """Replace every row, keeping the current sort."""
@@ -114,7 +116,7 @@ class RowsModel(QAbstractTableModel):
                 return position
         return -1
 
-    # --- Qt model API -----------------------------------------------------------------------
+    # --- Qt model API -----------------------------------------------------------------------------
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._order)
@@ -191,7 +193,7 @@ class RowsModel(QAbstractTableModel):
             reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
         )
 
-    # --- hooks ---------------------------------------------------------------------------------
+    # --- hooks ------------------------------------------------------------------------------------
 
     def tooltip(self, row: Any, column: int) -> str | None:
         return None
@@ -694,3 +696,57 @@ class OfficerChoiceModel(RowsModel):
             lambda r: (r.last_name.casefold(), r.first_name.casefold(), r.badge),
         ),
     )
+
+
+# --- users ---------------------------------------------------------------------------------------
+
+
+class UserColumn(IntEnum):
+    USERNAME = 0
+    FULL_NAME = 1
+    ROLE = 2
+    STATE = 3
+    LAST_SIGN_IN = 4
+
+
+def _role_label(code: str) -> str:
+    try:
+        return Role(code).label
+    except ValueError:
+        return code
+
+
+def _user_state(row: dict[str, Any]) -> str:
+    if not row["active"]:
+        return "Disabled"
+    if row.get("locked_until"):
+        return "Active (locked for now after wrong passwords)"
+    return "Active"
+
+
+class UsersModel(RowsModel):
+    """The agency's users (rows as services.users.list_users gives them, without hashes)."""
+
+    COLUMNS = (
+        Column("User name", lambda r: r["username"]),
+        Column("Full name", lambda r: r["full_name"]),
+        Column("Role", lambda r: _role_label(r["role"])),
+        Column("State", _user_state, lambda r: (not r["active"], r["username"].casefold())),
+        Column(
+            "Last signed in",
+            lambda r: local_time(r["last_sign_in"]) if r.get("last_sign_in") else "never",
+            lambda r: r.get("last_sign_in") or "",
+        ),
+    )
+
+    def foreground(self, row: dict[str, Any], column: int) -> QColor | None:
+        if column == UserColumn.STATE:
+            return QColor(style.Colour.OK if row["active"] else style.Colour.NEUTRAL)
+        if not row["active"]:
+            return QColor("#8a939d")
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == ID_ROLE and index.isValid():
+            return self.row(index.row())["id"]
+        return super().data(index, role)

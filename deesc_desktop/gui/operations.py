@@ -161,8 +161,8 @@ def check_now(parent: QWidget, ctx: AppContext) -> CheckReport | None:
         return None
 
 
-def export(parent: QWidget, ctx: AppContext, kind: str) -> Path | None:
-    """Save the roster or the training records as CSV or XLSX, where the user chooses."""
+def ask_export_path(parent: QWidget, ctx: AppContext, kind: str) -> Path | None:
+    """Ask where to save an export (CSV unless the name says .xlsx); remembers the folder."""
     folder = ctx.settings.get(LAST_EXPORT_FOLDER) or str(Path.home())
     suggested = Path(folder) / f"{kind}-{date.today().isoformat()}.csv"
     target = prompts.save_file(parent, f"Export {kind}", suggested, prompts.EXPORT_FILTER)
@@ -170,6 +170,15 @@ def export(parent: QWidget, ctx: AppContext, kind: str) -> Path | None:
         return None
     if target.suffix.lower() not in (".csv", ".xlsx"):
         target = target.with_suffix(".csv")
+    ctx.settings.set(LAST_EXPORT_FOLDER, str(target.parent))
+    return target
+
+
+def export(parent: QWidget, ctx: AppContext, kind: str) -> Path | None:
+    """Save the roster or the training records as CSV or XLSX, where the user chooses."""
+    target = ask_export_path(parent, ctx, kind)
+    if target is None:
+        return None
     writer = export_roster if kind == "roster" else export_training
     try:
         count = workers.run_with_progress(
@@ -180,7 +189,6 @@ def export(parent: QWidget, ctx: AppContext, kind: str) -> Path | None:
     except USER_ERRORS as exc:
         prompts.error(parent, "Export failed", str(exc))
         return None
-    ctx.settings.set(LAST_EXPORT_FOLDER, str(target.parent))
     noun = "officers" if kind == "roster" else "training records"
     prompts.inform(parent, "Export done", f"Wrote {count} {noun} to\n{target}")
     return target

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 IMPORT_FILTER = "Spreadsheets (*.csv *.xlsx *.xlsm);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
 EXPORT_FILTER = "CSV file (*.csv);;Excel workbook (*.xlsx)"
 DATABASE_FILTER = "deesc database (*.db);;All files (*)"
+PDF_FILTER = "PDF document (*.pdf)"
 
 
 def run_dialog(dialog: QDialog) -> bool:
@@ -131,3 +133,13 @@ def open_url(url: QUrl) -> bool:
 
 def about(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.about(parent, title, text)
+
+
+def choose_printer(parent: QWidget | None, pages: int) -> QPrinter | None:
+    """The print dialog; the printer set up as the user chose, or None when cancelled."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setMinMax(1, max(1, pages))
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return printer

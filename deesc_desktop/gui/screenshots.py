@@ -5,19 +5,24 @@ from __future__ import annotations
 import csv
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QWidget
+from sqlite_utils import Database
 
+from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.demo import DEMO_ACTOR
 from deesc_desktop.gui import workers
-from deesc_desktop.gui.context import AppContext, desktop_actor
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.mainwindow import MainWindow
-from deesc_desktop.gui.pages import PAGES
+from deesc_desktop.gui.pages import PAGES, PageId
+from deesc_desktop.services.users import list_users, unattended_actor
 from deesc_desktop.store import views
 from deesc_desktop.store.database import DatabaseError, open_database
 from deesc_desktop.store.queries import get_agency
@@ -48,6 +53,13 @@ def _settle() -> None:
     for _ in range(3):
         workers.wait_idle()
         QCoreApplication.processEvents()
+
+
+def _wait(seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        QCoreApplication.processEvents()
+        time.sleep(0.02)
 
 
 def _save(widget: QWidget, path: Path) -> Path:
@@ -150,7 +162,105 @@ def _dialog_shots(window: MainWindow, out: Path, temp: Path) -> list[Path]:
         "first-run",
         lambda: FirstRunWizard(temp / "new-agency.db", ctx.actor, window),
     )
+    written.extend(_feature_shots(window, out, officer.id if officer else None))
     return written
+
+
+def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> list[Path]:
+    """Sign-in, compliance, CIT, bonus and user dialogs."""
+    from deesc_desktop.gui.dialogs.cit import CertificateDialog, CitCourseDialog
+    from deesc_desktop.gui.dialogs.claims import (
+        BatchDialog,
+        EligibleDialog,
+        FundingDialog,
+        ProgramDialog,
+    )
+    from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
+    from deesc_desktop.gui.dialogs.sign_in import SignInDialog
+    from deesc_desktop.gui.dialogs.users import UserDialog
+    from deesc_desktop.store.cit_queries import cit_report
+    from deesc_desktop.store.claim_queries import list_claims
+
+    ctx = window.ctx
+    written: list[Path] = []
+
+    def shot(
+        name: str, make: Callable[[], QWidget], prepare: Callable[[Any], None] | None = None
+    ) -> None:
+        with _shown(make()) as dialog:
+            if prepare is not None:
+                prepare(dialog)
+                _settle()
+            written.append(_save(dialog, out / f"dialog-{name}.png"))
+
+    agency = get_agency(ctx.db)
+    shot(
+        "sign-in",
+        lambda: SignInDialog(ctx.db, agency.name if agency else "", window, username="sgt.delgado"),
+    )
+    certified = [r.officer.id for r in cit_report(ctx.db, date.today()).roster]
+    if officer_id is not None:
+        for tab, name, who in (
+            ("Compliance", "officer-compliance", officer_id),
+            ("CIT", "officer-cit", certified[0] if certified else officer_id),
+        ):
+
+            def choose(dialog: Any, title: str = tab) -> None:
+                for index in range(dialog.tabs.count()):
+                    if dialog.tabs.tabText(index).startswith(title):
+                        dialog.tabs.setCurrentIndex(index)
+
+            shot(name, lambda who=who: OfficerDetailDialog(ctx, who, window), choose)
+    shot("eligible-officers", lambda: EligibleDialog(ctx, None, window))
+    shot("add-program", lambda: ProgramDialog(ctx, window))
+    shot("add-funding-source", lambda: FundingDialog(ctx, window))
+    approved = [c for c in list_claims(ctx.db, status="approved") if c.batch_id is None]
+    if approved:
+        shot("create-payment-batch", lambda: BatchDialog(ctx, approved, window))
+    shot("mark-cit-course", lambda: CitCourseDialog(ctx, window))
+    shot("add-certificate", lambda: CertificateDialog(ctx, officer_id, window))
+    shot("add-user", lambda: UserDialog(ctx, window))
+    return written
+
+
+def _prepare_page(window: MainWindow, page_id: PageId) -> None:
+    """Put a page in the state its picture should show: a cell or a row selected."""
+    page: Any = window.pages[page_id]
+    if page_id == PageId.COMPLIANCE:
+        from deesc_desktop.core.compliance import Status
+        from deesc_desktop.gui.compliance_models import FIRST_REQUIREMENT
+
+        model = page.model
+        for number in range(model.rowCount()):
+            row = model.row(number)
+            for column in range(FIRST_REQUIREMENT, model.columnCount()):
+                if model.status(row, column) == Status.NON_COMPLIANT:
+                    page.select_cell(row.officer.id, column)
+                    return
+    elif page_id == PageId.REPORTS:
+        page.choose("compliance")
+        page.generate()
+        _wait(1.5)  # QPdfView draws its pages on a thread of its own
+    elif page_id == PageId.BONUS_CLAIMS:
+        for number in range(page.proxy.rowCount()):
+            if page.proxy.row(number).status == "submitted":
+                page.view.selectRow(number)
+                return
+        if page.proxy.rowCount():
+            page.view.selectRow(0)
+
+
+def screenshot_actor(db: Database) -> Actor:
+    """Whom the pictures show working: nobody signs in for screenshots, and nothing is saved.
+
+    The unattended actor when the file has one; else the first administrator's name, so the
+    pages show what an administrator sees.
+    """
+    unattended = unattended_actor(db)
+    if unattended is not None:
+        return unattended
+    admins = [u for u in list_users(db) if u["role"] == Role.ADMIN.value and u["active"]]
+    return Actor(admins[0]["username"] if admins else "screenshots", Role.ADMIN)
 
 
 def render_all(db_path: Path, out: Path, *, demo: bool = False) -> int:
@@ -168,8 +278,8 @@ def render_all(db_path: Path, out: Path, *, demo: bool = False) -> int:
             )
             return 1
         out.mkdir(parents=True, exist_ok=True)
-        ctx = AppContext(db, db_path, DEMO_ACTOR if demo else desktop_actor(), demo=demo)
-        window = MainWindow(ctx, persist_settings=False)
+        ctx = AppContext(db, db_path, DEMO_ACTOR if demo else screenshot_actor(db), demo=demo)
+        window = MainWindow(ctx, persist_settings=False, auto_backup=False)
         window.resize(*WINDOW_SIZE)
         written: list[Path] = []
         with _quiet_offscreen_noise(), _shown(window):
@@ -177,7 +287,13 @@ def render_all(db_path: Path, out: Path, *, demo: bool = False) -> int:
                 if spec.id not in window.pages:
                     continue
                 window.show_page(spec.id)
+                _settle()
+                _prepare_page(window, spec.id)
                 written.append(_save(window, out / f"{number:02d}-{spec.id.value}.png"))
+                if spec.id == PageId.SETTINGS:
+                    settings: Any = window.pages[spec.id]
+                    settings.scroll.ensureWidgetVisible(settings.users_box)
+                    written.append(_save(window, out / f"{number:02d}-{spec.id.value}-users.png"))
             with tempfile.TemporaryDirectory() as temp:
                 written.extend(_dialog_shots(window, out, Path(temp)))
         for path in written:

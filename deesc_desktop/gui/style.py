@@ -62,17 +62,90 @@ def status_colour(code: str) -> QColor:
 
 
 @cache
-def status_icon(code: str) -> QIcon:
-    """A small filled dot in the status colour, shown beside the status text."""
+def dot_icon(colour: str) -> QIcon:
+    """A small filled dot in `colour`, shown beside a status's text (never instead of it)."""
     pixmap = QPixmap(12, 12)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(status_colour(code))
+    painter.setBrush(QColor(colour))
     painter.drawEllipse(1, 1, 10, 10)
     painter.end()
     return QIcon(pixmap)
+
+
+def status_icon(code: str) -> QIcon:
+    """The dot of an officer status."""
+    return dot_icon(STATUS_COLOURS.get(code, Colour.TEXT))
+
+
+class Tone:
+    """A status's look: text colour, a pale cell background and the colour of its chart bar."""
+
+    def __init__(self, text: str, background: str, bar: str) -> None:
+        self.text = text
+        self.background = background
+        self.bar = bar
+
+
+GOOD = Tone(Colour.OK, "#e7f4e8", "#4c9a52")
+WARN = Tone(Colour.WARNING, "#fdf1dc", "#e0a030")
+BAD = Tone(Colour.ERROR, "#fbe4e2", "#c9473d")
+PENDING = Tone(Colour.ACCENT, "#e6eef8", "#6f9bd1")
+QUIET = Tone(Colour.NEUTRAL, "#eef0f2", "#a7aeb6")
+FAINT = Tone("#7b8591", "", "#d0d5db")
+
+COMPLIANCE_TEXT = {
+    "compliant": "✓ Compliant",
+    "due_soon": "! Due soon",
+    "in_progress": "In progress",
+    "non_compliant": "✗ Non-compliant",
+    "exempt": "Exempt",
+    "not_applicable": "n/a",
+}
+"""How a compliance status reads in a cell: words first, a mark to catch the eye."""
+COMPLIANCE_LABEL = {
+    "compliant": "Compliant",
+    "due_soon": "Due soon",
+    "in_progress": "In progress",
+    "non_compliant": "Non-compliant",
+    "exempt": "Exempt",
+    "not_applicable": "Not applicable",
+}
+"""A compliance status in plain words (exports, legends, filters)."""
+COMPLIANCE_TONE = {
+    "compliant": GOOD,
+    "due_soon": WARN,
+    "in_progress": PENDING,
+    "non_compliant": BAD,
+    "exempt": QUIET,
+    "not_applicable": FAINT,
+}
+CIT_LABEL = {"current": "Current", "expiring": "Expiring", "expired": "Expired", "none": "None"}
+CIT_TONE = {"current": GOOD, "expiring": WARN, "expired": BAD, "none": FAINT}
+CLAIM_TONE = {
+    "draft": QUIET,
+    "submitted": PENDING,
+    "approved": WARN,
+    "paid": GOOD,
+    "denied": BAD,
+    "voided": FAINT,
+}
+
+
+def tone_text(tone: Tone) -> QColor:
+    return QColor(tone.text)
+
+
+def tone_background(tone: Tone) -> QColor | None:
+    return QColor(tone.background) if tone.background else None
+
+
+def coloured(text: str, colour: str, *, bold: bool = False) -> str:
+    """Rich text for a label: `text` (already escaped) in `colour`."""
+    weight = "font-weight:bold;" if bold else ""
+    return f"<span style='color:{colour};{weight}'>{text}</span>"
 
 
 # --- icons -----------------------------------------------------------------------------------
@@ -165,6 +238,24 @@ QToolBar#pageActions QToolButton {{
 QToolBar#pageActions QToolButton:hover {{ background: #eaf1fa; border-color: {Colour.ACCENT}; }}
 QToolBar#pageActions QToolButton:disabled {{ color: #9aa3ad; background: transparent; }}
 QStatusBar QLabel {{ color: {Colour.MUTED}; }}
+QLabel#userBadge {{ color: {Colour.TEXT}; padding: 0 8px; }}
+QLabel#working {{
+    color: {Colour.ACCENT}; background: #e6eef8; border: 1px solid #b9cde8;
+    border-radius: 4px; padding: 6px 10px;
+}}
+QFrame#detailPanel {{
+    background: {Colour.CARD}; border: 1px solid {Colour.BORDER}; border-radius: 6px;
+}}
+QLabel#detailHeading {{ color: {Colour.TEXT}; font-weight: bold; }}
+QLabel#warningBanner {{
+    color: {Colour.ERROR}; background: {Colour.ERROR_BACKGROUND};
+    border: 1px solid #e8b4b0; border-radius: 4px; padding: 6px 10px; font-weight: bold;
+}}
+QLabel#noticeBanner {{
+    color: {Colour.WARNING}; background: #fdf1dc; border: 1px solid #ecd29e;
+    border-radius: 4px; padding: 6px 10px;
+}}
+QTabBar#statusTabs::tab {{ padding: 5px 9px; }}
 """
 
 

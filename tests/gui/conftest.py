@@ -7,17 +7,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 from sqlite_utils import Database
 
-from deesc_desktop.core.auth import Actor
+from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.screenshots import OFFSCREEN_NOISE
 from deesc_desktop.gui.settings import Settings
+from deesc_desktop.services import users as users_service
 from deesc_desktop.services.officers import add_officer
+from deesc_desktop.services.users import add_user, create_first_admin
 from tests.gui.helpers import Prompts, settle
 
 GUI_DIR = Path(__file__).parent
@@ -124,9 +127,54 @@ def officers(db: Database, admin: Actor) -> dict[str, int]:
 
 @pytest.fixture
 def window(qtbot: Any, ctx: AppContext, say: Prompts) -> Iterator[MainWindow]:
-    win = MainWindow(ctx, persist_settings=False)
+    # Automatic backups have their own tests; here they would only slow every teardown.
+    win = MainWindow(ctx, persist_settings=False, auto_backup=False)
     qtbot.addWidget(win)
     win.show()
     settle()
     yield win
     win.close()
+
+
+PASSWORD = "correct horse"
+USERS = {
+    "sgt.delgado": Role.TRAINING_OFFICER,
+    "chief.harmon": Role.CHIEF,
+    "fin.ruiz": Role.FINANCE,
+    "viewer.ann": Role.VIEWER,
+}
+
+
+@pytest.fixture
+def users(db: Database, monkeypatch: pytest.MonkeyPatch) -> dict[str, Actor]:
+    """An administrator and one user of every other role, all with PASSWORD; name -> Actor."""
+    # argon2 at its real cost takes half a second a hash; these tests are about the GUI.
+    monkeypatch.setattr(
+        users_service, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )
+    admin = create_first_admin(db, "admin.lee", PASSWORD, "Lee Admin")
+    actors = {admin.username: admin}
+    for name, role in USERS.items():
+        add_user(db, admin, {"username": name, "role": role.value}, PASSWORD)
+        actors[name] = Actor(name, role)
+    return actors
+
+
+@pytest.fixture
+def window_as(
+    qtbot: Any, db: Database, db_path: Path, settings: Settings, say: Prompts
+) -> Callable[[Actor], MainWindow]:
+    """Open a main window on the test database working as the given user."""
+
+    def make(actor: Actor) -> MainWindow:
+        win = MainWindow(
+            AppContext(db, db_path, actor, settings=settings),
+            persist_settings=False,
+            auto_backup=False,
+        )
+        qtbot.addWidget(win)
+        win.show()
+        settle()
+        return win
+
+    return make

@@ -54,9 +54,21 @@ def test_screenshots_write_one_png_per_page_and_the_main_dialogs(
         "record-class",
         "add-leave",
         "first-run",
+        "sign-in",
+        "officer-compliance",
+        "officer-cit",
+        "eligible-officers",
+        "add-program",
+        "add-funding-source",
+        "mark-cit-course",
+        "add-certificate",
+        "add-user",
     ):
         assert f"dialog-{dialog}.png" in names
     assert "wizard-import-4-check.png" in names
+    assert {"04-compliance.png", "05-cit.png", "06-bonus_claims.png", "08-settings-users.png"} <= (
+        names
+    )
     assert all(p.stat().st_size > 5000 for p in out.glob("*.png"))
 
 
@@ -177,8 +189,12 @@ def test_actions_use_the_platform_standard_shortcuts(window: MainWindow) -> None
 def test_title_and_status_bar_name_the_agency_and_database(
     window: MainWindow, db_path: Path
 ) -> None:
-    assert window.windowTitle() == "Test Police Department — deesc.db — deesc-desktop"
+    assert window.windowTitle() == (
+        "Test Police Department — deesc.db — no users yet: add an administrator in Settings"
+        " — deesc-desktop"
+    )
     assert window.path_label.text() == f"Database: {db_path}"
+    assert window.user_label.text() == "Working as sgt.admin · Administrator"
 
 
 def test_dashboard_counts_officers_training_and_the_last_import(

@@ -262,6 +262,13 @@ def test_officer_details_show_profile_transcript_and_leave(
     say.dialogs.expect(look)
     window.registry[ActionId.OFFICER_DETAILS].trigger()
     assert seen["title"] == "Alvarez, Maria (badge 101)"
-    assert seen["tabs"] == ["Profile", "Training (1)", "Leave and exemptions (0)"]
+    assert seen["tabs"] == [
+        "Profile",
+        "Training (1)",
+        "Leave and exemptions (0)",
+        "Compliance",
+        "CIT",
+        "Bonus claims",
+    ]
     assert seen["course"] == "ICAT"
     assert seen["total"].startswith("1 training record: 8.0 h in all")

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deesc_desktop.core.auth import Permission
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.gui import prompts, style
 from deesc_desktop.gui.context import AppContext
@@ -126,8 +127,10 @@ class OfficerDetailDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         edit = buttons.addButton("Edit officer…", QDialogButtonBox.ButtonRole.ActionRole)
         edit.clicked.connect(self._edit)
+        edit.setEnabled(ctx.can(Permission.MANAGE_OFFICERS))
         add_leave = buttons.addButton("Add leave…", QDialogButtonBox.ButtonRole.ActionRole)
         add_leave.clicked.connect(self._add_leave)
+        add_leave.setEnabled(ctx.can(Permission.MANAGE_LEAVE))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.load()

@@ -46,6 +46,8 @@ class PageSpec:
     module: str
     view_action: ActionId
     description: str
+    requires: str = ""
+    """A package the page needs besides its own module (e.g. the report renderers)."""
 
 
 def _module(name: str) -> str:
@@ -108,6 +110,7 @@ PAGES: tuple[PageSpec, ...] = (
         _module("reports"),
         ActionId.VIEW_REPORTS,
         "Printable compliance and payment reports",
+        requires="deesc_desktop.reports",
     ),
     PageSpec(
         PageId.SETTINGS,
@@ -125,7 +128,9 @@ def spec(page_id: PageId) -> PageSpec:
 
 
 def is_available(page: PageSpec) -> bool:
-    """True when the page's module is installed."""
+    """True when the page's module, and what it requires, are installed."""
+    if page.requires and importlib.util.find_spec(page.requires) is None:
+        return False
     return importlib.util.find_spec(page.module) is not None
 
 

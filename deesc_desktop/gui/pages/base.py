@@ -66,6 +66,9 @@ class Page(QWidget):
         if self.stale:
             self.refresh()
 
+    def navigate(self, **options: Any) -> None:
+        """Set the page up as another page or a dashboard card asked (e.g. a status filter)."""
+
     def focus_search(self) -> bool:
         """Put the cursor in the page's search box; False when it has none."""
         return False

@@ -30,19 +30,38 @@ class DashboardCard:
     """A card another feature adds (e.g. compliance): `factory(ctx)` builds the widget.
 
     If the widget has a `refresh()` method, the dashboard calls it whenever it reloads.
+    `columns` is how many of the grid's columns the card spans (a chart wants two).
     """
 
     factory: Callable[[AppContext], QWidget]
     order: int = 100
+    columns: int = 1
 
 
 DASHBOARD_CARDS: list[DashboardCard] = []
 
+BUILT_IN_ORDER = 500
+"""The dashboard's own cards come at this order and after: a lower order puts a card first."""
 
-def register_card(factory: Callable[[AppContext], QWidget], order: int = 100) -> None:
-    """Add a card to the dashboard, after the built-in ones (lower `order` comes first)."""
-    DASHBOARD_CARDS.append(DashboardCard(factory, order))
+
+def register_card(
+    factory: Callable[[AppContext], QWidget], order: int = 100, columns: int = 1
+) -> None:
+    """Add a card to the dashboard; cards are laid out by `order`, lowest first."""
+    DASHBOARD_CARDS.append(DashboardCard(factory, order, max(1, min(columns, CARD_COLUMNS))))
     DASHBOARD_CARDS.sort(key=lambda card: card.order)
+
+
+def flow(spans: list[int], columns: int = CARD_COLUMNS) -> list[tuple[int, int]]:
+    """(row, column) of each card laid left to right, a card that does not fit starting a row."""
+    places = []
+    row = column = 0
+    for span in spans:
+        if column + span > columns:
+            row, column = row + 1, 0
+        places.append((row, column))
+        column += span
+    return places
 
 
 def _plural(count: int, noun: str) -> str:
@@ -102,17 +121,25 @@ class DashboardPage(Page):
         self.training = Card("Training, last 12 months")
         self.last_import = Card("Last import")
         self.extra_cards = [card.factory(ctx) for card in DASHBOARD_CARDS]
-        cards: list[QWidget] = [
+        built_in: list[QWidget] = [
             self.training,
             self.officers,
             self.last_import,
             self.shifts,
             self.units,
-            *self.extra_cards,
         ]
-        for position, card in enumerate(cards):
-            self.grid.addWidget(card, position // CARD_COLUMNS, position % CARD_COLUMNS)
-        self.grid.setRowStretch(len(cards) // CARD_COLUMNS + 1, 1)
+        laid: list[tuple[int, QWidget, int]] = [
+            (BUILT_IN_ORDER + number, card, 1) for number, card in enumerate(built_in)
+        ]
+        laid += [
+            (spec.order, widget, spec.columns)
+            for spec, widget in zip(DASHBOARD_CARDS, self.extra_cards, strict=True)
+        ]
+        laid.sort(key=lambda item: item[0])
+        places = flow([span for _order, _card, span in laid])
+        for (row, column), (_order, card, span) in zip(places, laid, strict=True):
+            self.grid.addWidget(card, row, column, 1, span)
+        self.grid.setRowStretch((places[-1][0] if places else 0) + 1, 1)
 
     def refresh(self) -> None:
         super().refresh()

@@ -1,9 +1,12 @@
-"""The settings page: agency details, where the database lives, backups and checks."""
+"""The settings page: agency details, the database and its backups, users and sign-in."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QGroupBox,
     QHBoxLayout,
@@ -16,16 +19,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deesc_desktop.gui import operations, style
+from deesc_desktop.core.auth import Permission
+from deesc_desktop.gui import operations, prompts, style
 from deesc_desktop.gui.actions import ActionRegistry
-from deesc_desktop.gui.context import AGENCY, AppContext
+from deesc_desktop.gui.context import AGENCY, USERS, AppContext
 from deesc_desktop.gui.forms import Form, page_title
+from deesc_desktop.gui.models import UserColumn, UsersModel
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.pages.dashboard import MONTHS
-from deesc_desktop.gui.widgets import muted
+from deesc_desktop.gui.widgets import muted, table_view
 from deesc_desktop.paths import backups_dir
 from deesc_desktop.services.agency import US_STATES, update_agency
 from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.users import (
+    list_users,
+    login_required,
+    set_login_required,
+    set_user_active,
+)
 
 
 def _size_text(size: int) -> str:
@@ -42,7 +53,7 @@ def _size_text(size: int) -> str:
 class SettingsPage(Page):
     """Agency details saved through services.agency; the database file and its backups."""
 
-    watches = frozenset({AGENCY})
+    watches = frozenset({AGENCY, USERS})
 
     def __init__(
         self, ctx: AppContext, actions: ActionRegistry, parent: QWidget | None = None
@@ -138,7 +149,61 @@ class SettingsPage(Page):
         user_layout.addWidget(muted("Changes are recorded in the audit log under this name."))
         user.setMaximumWidth(760)
         column.addWidget(user)
+
+        self.users_box = self._users_box()
+        column.addWidget(self.users_box)
+        self.users_box.setVisible(ctx.can(Permission.MANAGE_USERS))
         column.addStretch(1)
+        self.save_button.setEnabled(ctx.can(Permission.MANAGE_AGENCY))
+        backup.setEnabled(ctx.can(Permission.BACKUP))
+        self.scroll = scroll
+
+    def _users_box(self) -> QGroupBox:
+        box = QGroupBox("Users and sign-in")
+        layout = QVBoxLayout(box)
+        self.users_note = muted("")
+        layout.addWidget(self.users_note)
+        self.users = UsersModel(self)
+        self.users_view = table_view(
+            self.users,
+            widths={
+                UserColumn.USERNAME: 16,
+                UserColumn.FULL_NAME: 22,
+                UserColumn.ROLE: 16,
+                UserColumn.STATE: 10,
+            },
+        )
+        self.users_view.setMinimumHeight(180)
+        self.users_view.doubleClicked.connect(lambda _index: self.change_role())
+        layout.addWidget(self.users_view)
+        buttons = QHBoxLayout()
+        self.add_user_button = QPushButton("Add user…")
+        self.add_user_button.clicked.connect(self.add_user)
+        self.active_button = QPushButton("Disable…")
+        self.active_button.clicked.connect(self.toggle_active)
+        self.role_button = QPushButton("Change role…")
+        self.role_button.clicked.connect(self.change_role)
+        self.password_button = QPushButton("Reset password…")
+        self.password_button.clicked.connect(self.reset_password)
+        for button in (
+            self.add_user_button,
+            self.active_button,
+            self.role_button,
+            self.password_button,
+        ):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        self.sign_in_switch = QCheckBox("Everyone signs in with their own name and password")
+        self.sign_in_switch.toggled.connect(self.switch_sign_in)
+        layout.addWidget(self.sign_in_switch)
+        self.sign_in_hint = muted("")
+        layout.addWidget(self.sign_in_hint)
+        self.users_view.selectionModel().selectionChanged.connect(
+            lambda *_: self._update_user_buttons()
+        )
+        box.setMaximumWidth(760)
+        return box
 
     def refresh(self) -> None:
         super().refresh()
@@ -154,7 +219,128 @@ class SettingsPage(Page):
             self.size_label.setText(f"Size: {_size_text(self.ctx.db_path.stat().st_size)}")
         except OSError:
             self.size_label.setText("")
+        if self.ctx.can(Permission.MANAGE_USERS):
+            self.load(lambda db: (list_users(db), login_required(db)), self._users_loaded, "users")
+        else:
+            self.loaded.emit()
+
+    # --- users ------------------------------------------------------------------------------------
+
+    def _users_loaded(self, data: tuple[list[dict[str, Any]], bool]) -> None:
+        users, required = data
+        selected = self.selected_user()
+        self.users.set_rows(users)
+        if selected is not None:
+            self.select_user(selected["username"])
+        self.sign_in_switch.blockSignals(True)
+        self.sign_in_switch.setChecked(bool(users) and required)
+        self.sign_in_switch.setEnabled(bool(users))
+        self.sign_in_switch.blockSignals(False)
+        if not users:
+            self.users_note.setText(
+                "No users yet: anyone who opens this file works as its administrator. Add the "
+                "first administrator to have everyone sign in with their own name."
+            )
+            self.add_user_button.setText("Add the first administrator…")
+            self.sign_in_hint.setText("Sign-in starts once the first administrator is added.")
+        else:
+            active = sum(1 for u in users if u["active"])
+            self.users_note.setText(
+                f"{active} active user{'s' if active != 1 else ''}. A disabled user can no "
+                "longer sign in; their name stays on everything they did."
+            )
+            self.add_user_button.setText("Add user…")
+            self.sign_in_hint.setText(
+                "Sign-in is on: the app asks for a name and password at start."
+                if required
+                else "Sign-in is OFF: whoever opens the app works as an administrator "
+                "(shown in the title bar; the switch is in the audit log)."
+            )
+        self._update_user_buttons()
         self.loaded.emit()
+
+    def selected_user(self) -> dict[str, Any] | None:
+        rows = self.users_view.selectionModel().selectedRows()
+        return self.users.row(rows[0].row()) if rows else None
+
+    def select_user(self, username: str) -> bool:
+        row = self.users.find_row(lambda u: u["username"].casefold() == username.casefold())
+        if row >= 0:
+            self.users_view.selectRow(row)
+        return row >= 0
+
+    def _update_user_buttons(self) -> None:
+        user = self.selected_user()
+        for button in (self.active_button, self.role_button, self.password_button):
+            button.setEnabled(user is not None)
+        self.active_button.setText("Enable…" if user and not user["active"] else "Disable…")
+
+    def add_user(self) -> None:
+        from deesc_desktop.gui.dialogs.users import UserDialog
+
+        dialog = UserDialog(self.ctx, self)
+        if prompts.run_dialog(dialog):
+            name = dialog.username.text().strip()
+            self.loaded.connect(
+                lambda: self.select_user(name), Qt.ConnectionType.SingleShotConnection
+            )
+
+    def change_role(self) -> None:
+        from deesc_desktop.gui.dialogs.users import RoleDialog
+
+        user = self.selected_user()
+        if user is not None:
+            prompts.run_dialog(RoleDialog(self.ctx, user["username"], user["role"], self))
+
+    def reset_password(self) -> None:
+        from deesc_desktop.gui.dialogs.users import PasswordDialog
+
+        user = self.selected_user()
+        if user is not None:
+            prompts.run_dialog(PasswordDialog(self.ctx, user["username"], self))
+
+    def toggle_active(self) -> bool:
+        user = self.selected_user()
+        if user is None:
+            return False
+        enable = not user["active"]
+        verb = "Enable" if enable else "Disable"
+        text = (
+            f"Let {user['username']} sign in again?"
+            if enable
+            else f"Disable {user['username']}? They can no longer sign in; everything they did "
+            "stays recorded under their name."
+        )
+        reason = prompts.ask_reason(self, f"{verb} user", text, ok_text=verb, required=False)
+        if reason is None:
+            return False
+        try:
+            set_user_active(self.ctx.db, self.ctx.actor, user["username"], enable, reason=reason)
+        except ServiceError as exc:
+            prompts.error(self, f"Could not {verb.lower()} {user['username']}", str(exc))
+            return False
+        self.ctx.bus.notify(USERS)
+        return True
+
+    def switch_sign_in(self, on: bool) -> None:
+        if not on and not prompts.confirm(
+            self,
+            "Switch sign-in off",
+            "Switch sign-in off for this agency?\n\nWhoever opens the app will then work as "
+            "an administrator without a password, and changes are recorded under the "
+            "computer's user name. The title bar says so, and the audit log records who "
+            "switched it off. Only do this if one trusted person uses this computer.",
+            ok_text="Switch sign-in off",
+        ):
+            self.sign_in_switch.blockSignals(True)
+            self.sign_in_switch.setChecked(True)
+            self.sign_in_switch.blockSignals(False)
+            return
+        try:
+            set_login_required(self.ctx.db, self.ctx.actor, on)
+        except ServiceError as exc:
+            prompts.error(self, "Could not change sign-in", str(exc))
+        self.ctx.bus.notify(USERS)
 
     def values(self) -> dict[str, object]:
         return {

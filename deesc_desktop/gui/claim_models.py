@@ -1,0 +1,387 @@
+"""Table models of bonus claims: the claim queue, who qualifies, programs, funding, batches."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+
+from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS
+from deesc_desktop.core.hours import format_hours
+from deesc_desktop.core.money import format_money
+from deesc_desktop.gui import style
+from deesc_desktop.gui.forms import local_time
+from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel, natural_key
+from deesc_desktop.services.bonus import EligibilityRow
+from deesc_desktop.store.claim_queries import (
+    BatchRow,
+    ClaimEvidence,
+    ClaimRow,
+    FundingSummary,
+    ProgramRow,
+)
+
+CLAIM_ORDER = {code: number for number, code in enumerate(CLAIM_STATUSES)}
+
+
+def claim_status_text(status: str) -> str:
+    return CLAIM_STATUSES.get(status, status)
+
+
+def last_step(row: ClaimRow) -> str:
+    """Who did the latest step, and when (local time)."""
+    for at, by, verb in (
+        (row.paid_at, row.paid_by, "paid"),
+        (row.voided_at, row.voided_by, "voided"),
+        (row.denied_at, row.denied_by, "denied"),
+        (row.approved_at, row.approved_by, "approved"),
+        (row.submitted_at, row.submitted_by, "submitted"),
+    ):
+        if at:
+            return f"{verb} {local_time(at)} by {by}"
+    return f"drafted {local_time(row.created_at)} by {row.created_by}"
+
+
+class ClaimColumn:
+    ID = 0
+    OFFICER = 1
+    BADGE = 2
+    PROGRAM = 3
+    AMOUNT = 4
+    STATUS = 5
+    FUNDING = 6
+    LAST_STEP = 7
+
+
+def _amount_text(row: ClaimRow) -> str:
+    if row.adjustments:
+        return f"{format_money(row.net)} (adj.)"
+    return format_money(row.amount)
+
+
+class ClaimsModel(RowsModel):
+    """Bonus claims: one ClaimRow each, with its money in exact cents."""
+
+    COLUMNS = (
+        Column("Claim", lambda r: f"#{r.id}", lambda r: r.id, RIGHT),
+        Column(
+            "Officer",
+            lambda r: r.officer_name,
+            lambda r: (r.last_name.casefold(), r.first_name.casefold()),
+        ),
+        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
+        Column("Program", lambda r: r.program),
+        Column("Amount", _amount_text, lambda r: r.net, RIGHT),
+        Column(
+            "Status",
+            lambda r: claim_status_text(r.status),
+            lambda r: (CLAIM_ORDER.get(r.status, 9), r.id),
+        ),
+        Column("Paid from", lambda r: r.funding_source),
+        Column(
+            "Last step",
+            last_step,
+            lambda r: max(
+                filter(
+                    None,
+                    (
+                        r.created_at,
+                        r.submitted_at,
+                        r.approved_at,
+                        r.denied_at,
+                        r.voided_at,
+                        r.paid_at,
+                    ),
+                )
+            ),
+        ),
+    )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            index.isValid()
+            and role == Qt.ItemDataRole.BackgroundRole
+            and index.column() == ClaimColumn.STATUS
+        ):
+            return style.tone_background(style.CLAIM_TONE[self.row(index.row()).status])
+        return super().data(index, role)
+
+    def foreground(self, row: ClaimRow, column: int) -> QColor | None:
+        if column == ClaimColumn.STATUS:
+            return style.tone_text(style.CLAIM_TONE[row.status])
+        return None
+
+    def tooltip(self, row: ClaimRow, column: int) -> str | None:
+        if column == ClaimColumn.AMOUNT and row.adjustments:
+            return (
+                f"{format_money(row.amount)} paid, adjusted by {format_money(row.adjustments)}: "
+                f"{format_money(row.net)} in the end"
+            )
+        if column == ClaimColumn.STATUS:
+            reason = row.denied_reason or row.void_reason
+            return f"{claim_status_text(row.status)}: {reason}" if reason else None
+        return None
+
+
+def claim_haystack(row: ClaimRow) -> str:
+    return f"#{row.id} {row.badge} {row.last_name} {row.first_name} {row.program}".casefold()
+
+
+class EvidenceModel(RowsModel):
+    """The training records behind a claim, as they read when it was made."""
+
+    COLUMNS = (
+        Column("Completed", lambda r: r.completed, lambda r: r.completed),
+        Column("Course", lambda r: r.course),
+        Column("Hours", lambda r: f"{r.hours:.1f}", lambda r: r.hours, RIGHT),
+        Column("Counted", lambda r: f"{r.counted_hours:.1f}", lambda r: r.counted_hours, RIGHT),
+        Column(
+            "Post-test",
+            lambda r: "" if r.post_test is None else f"{r.post_test:g}",
+            lambda r: r.post_test or -1,
+            RIGHT,
+        ),
+    )
+
+    def set_rows(self, rows: Sequence[ClaimEvidence]) -> None:
+        super().set_rows(rows)
+
+
+# --- who qualifies --------------------------------------------------------------------------------
+
+
+class EligibleColumn:
+    OFFICER = 0
+    BADGE = 1
+    RESULT = 2
+    HOURS = 3
+    WHY = 4
+
+
+def eligibility_text(row: EligibilityRow) -> str:
+    if row.existing_claim:
+        return "Already claimed"
+    return "✓ Qualifies" if row.eligibility.eligible else "✗ Does not qualify"
+
+
+class EligibilityModel(RowsModel):
+    """Every officer against a program; the ones that can be claimed carry a check box."""
+
+    COLUMNS = (
+        Column(
+            "Officer",
+            lambda r: r.officer.display_name,
+            lambda r: (r.officer.last_name.casefold(), r.officer.first_name.casefold()),
+        ),
+        Column("Badge", lambda r: r.officer.badge, lambda r: natural_key(r.officer.badge)),
+        Column(
+            "Result",
+            eligibility_text,
+            lambda r: (0 if r.claimable else 1 if r.existing_claim else 2, r.officer.last_name),
+        ),
+        Column(
+            "Hours",
+            lambda r: format_hours(r.eligibility.hours),
+            lambda r: r.eligibility.hours,
+            RIGHT,
+        ),
+        Column("Why, or what is missing", lambda r: r.explanation),
+    )
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.checked: set[int] = set()
+
+    def set_rows(self, rows: Sequence[EligibilityRow]) -> None:
+        self.checked = {row.officer.id for row in rows if row.claimable}
+        super().set_rows(rows)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        flags = super().flags(index)
+        if (
+            index.isValid()
+            and index.column() == EligibleColumn.OFFICER
+            and self.row(index.row()).claimable
+        ):
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        return flags
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.row(index.row())
+        if role == Qt.ItemDataRole.CheckStateRole and index.column() == EligibleColumn.OFFICER:
+            if not row.claimable:
+                return None
+            checked = row.officer.id in self.checked
+            return Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+        return super().data(index, role)
+
+    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        if (
+            role != Qt.ItemDataRole.CheckStateRole
+            or not index.isValid()
+            or index.column() != EligibleColumn.OFFICER
+        ):
+            return False
+        row = self.row(index.row())
+        if not row.claimable:
+            return False
+        self.set_checked([row.officer.id], Qt.CheckState(value) == Qt.CheckState.Checked)
+        return True
+
+    def set_checked(self, officer_ids: Sequence[int], checked: bool) -> None:
+        claimable = {row.officer.id for row in self._rows if row.claimable}
+        for officer_id in officer_ids:
+            if checked and officer_id in claimable:
+                self.checked.add(officer_id)
+            else:
+                self.checked.discard(officer_id)
+        if self._order:
+            self.dataChanged.emit(
+                self.index(0, EligibleColumn.OFFICER),
+                self.index(len(self._order) - 1, EligibleColumn.OFFICER),
+                [Qt.ItemDataRole.CheckStateRole],
+            )
+
+    def foreground(self, row: EligibilityRow, column: int) -> QColor | None:
+        if column == EligibleColumn.RESULT:
+            if row.existing_claim:
+                return QColor(style.Colour.NEUTRAL)
+            return QColor(style.Colour.OK if row.eligibility.eligible else style.Colour.ERROR)
+        return None
+
+    def tooltip(self, row: EligibilityRow, column: int) -> str | None:
+        return row.explanation if column == EligibleColumn.WHY else None
+
+
+# --- programs, funding, batches -------------------------------------------------------------------
+
+
+def program_rule_text(row: ProgramRow, labels: dict[str, str] | None = None) -> str:
+    """What qualifies, in words: topics and courses, hours, the passing score."""
+    rule = row.program.rule
+    text = f"{format_hours(rule.min_hours)} h of {rule.describe(labels or {})}"
+    if rule.passing_score is not None:
+        text += f", post-test ≥ {rule.passing_score:g}"
+    return text
+
+
+def _claims_text(counts: dict[str, int]) -> str:
+    return (
+        ", ".join(
+            f"{counts[code]} {label.lower()}"
+            for code, label in CLAIM_STATUSES.items()
+            if counts.get(code)
+        )
+        or "none"
+    )
+
+
+class ProgramsModel(RowsModel):
+    """Bonus programs with what qualifies and how many claims each has."""
+
+    COLUMNS = (
+        Column("Program", lambda r: r.program.name),
+        Column(
+            "Amount",
+            lambda r: format_money(r.program.amount),
+            lambda r: r.program.amount,
+            RIGHT,
+        ),
+        Column("Per officer", lambda r: "Once" if r.program.one_time else "Repeatable"),
+        Column("What qualifies", program_rule_text),
+        Column(
+            "Training between",
+            lambda r: f"{r.program.rule.start.isoformat()} and {r.program.rule.end.isoformat()}",
+            lambda r: r.program.rule.start,
+        ),
+        Column("Paid from", lambda r: r.funding_source),
+        Column("Claims", lambda r: _claims_text(r.claims), lambda r: sum(r.claims.values())),
+        Column("Paid so far", lambda r: format_money(r.paid), lambda r: r.paid, RIGHT),
+    )
+    RULE = 3
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.labels: dict[str, str] = {}
+        """Topic code -> label, so the rule reads "de-escalation", not a code."""
+
+    def set_programs(self, rows: Sequence[ProgramRow], labels: dict[str, str]) -> None:
+        self.labels = dict(labels)
+        self.set_rows(rows)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (
+            index.isValid()
+            and index.column() == self.RULE
+            and role
+            in (
+                Qt.ItemDataRole.DisplayRole,
+                Qt.ItemDataRole.ToolTipRole,
+            )
+        ):
+            return program_rule_text(self.row(index.row()), self.labels)
+        return super().data(index, role)
+
+
+class FundingModel(RowsModel):
+    """Funding sources with what is pending, committed, paid and left."""
+
+    COLUMNS = (
+        Column("Funding source", lambda r: r.name),
+        Column("Kind", lambda r: FUNDING_KINDS.get(r.kind, r.kind)),
+        Column("Award number", lambda r: r.award_number),
+        Column("Awarded", lambda r: format_money(r.amount), lambda r: r.amount, RIGHT),
+        Column(
+            "Pending",
+            lambda r: format_money(r.pending),
+            lambda r: r.pending,
+            RIGHT,
+            "Submitted claims awaiting a decision (not yet counted against the balance)",
+        ),
+        Column(
+            "Committed",
+            lambda r: format_money(r.committed),
+            lambda r: r.committed,
+            RIGHT,
+            "Approved, not yet paid",
+        ),
+        Column("Paid", lambda r: format_money(r.paid), lambda r: r.paid, RIGHT),
+        Column("Balance", lambda r: format_money(r.balance), lambda r: r.balance, RIGHT),
+        Column("Period", lambda r: f"{r.start} to {r.end}", lambda r: r.start),
+    )
+
+    def foreground(self, row: FundingSummary, column: int) -> QColor | None:
+        if column == 7:
+            return QColor(style.Colour.ERROR if row.balance <= 0 else style.Colour.OK)
+        return None
+
+
+class BatchesModel(RowsModel):
+    """Payment batches, newest first, with claim count and exact total."""
+
+    COLUMNS = (
+        Column("Reference", lambda r: r.reference),
+        Column("Pay date", lambda r: r.pay_date, lambda r: r.pay_date),
+        Column("Claims", lambda r: str(r.claims), lambda r: r.claims, RIGHT),
+        Column("Total", lambda r: format_money(r.total), lambda r: r.total, RIGHT),
+        Column(
+            "Status",
+            lambda r: "Paid" if r.status == "paid" else "Waiting for payroll",
+            lambda r: r.status,
+        ),
+        Column("Created by", lambda r: f"{r.created_by}, {local_time(r.created_at)}"),
+        Column(
+            "Paid",
+            lambda r: f"{local_time(r.paid_at)} by {r.paid_by}" if r.paid_at else "",
+            lambda r: r.paid_at or "",
+        ),
+    )
+
+    def foreground(self, row: BatchRow, column: int) -> QColor | None:
+        if column == 4:
+            return QColor(style.Colour.OK if row.status == "paid" else style.Colour.WARNING)
+        return None

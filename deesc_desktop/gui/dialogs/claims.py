@@ -1,0 +1,447 @@
+"""Bonus dialogs: who qualifies for a program, a new program, a funding source, a payment batch."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deesc_desktop.core.auth import Permission
+from deesc_desktop.core.bonus import FUNDING_KINDS
+from deesc_desktop.core.money import format_money
+from deesc_desktop.gui import prompts, workers
+from deesc_desktop.gui.claim_models import (
+    EligibilityModel,
+    EligibleColumn,
+    program_rule_text,
+)
+from deesc_desktop.gui.context import CLAIMS, FUNDING, PROGRAMS, AppContext
+from deesc_desktop.gui.forms import DateField, Form, HoursField, fill_combo
+from deesc_desktop.gui.models import RowFilterProxy
+from deesc_desktop.gui.widgets import muted, table_view
+from deesc_desktop.services.bonus import EligibilityRow, add_program, create_claims, find_eligible
+from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.funding import add_funding_source, create_payment_batch
+from deesc_desktop.store import views
+from deesc_desktop.store.cit_queries import default_bonus_amount
+from deesc_desktop.store.claim_queries import ClaimRow, ProgramRow, funding_summaries, programs
+
+
+def _buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButton]:
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, ok
+
+
+class EligibleDialog(QDialog):
+    """Every officer checked against a program: who qualifies and why, what the others lack.
+
+    Claims are drafted for the ticked officers (all who can be claimed, to start with).
+    """
+
+    def __init__(
+        self, ctx: AppContext, program_id: int | None = None, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.created: list[int] = []
+        self.setWindowTitle("Find eligible officers")
+        self.resize(1100, 660)
+        self.programs: list[ProgramRow] = programs(ctx.db)
+        self.labels = views.topic_labels(ctx.db)
+        layout = QVBoxLayout(self)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Program:"))
+        self.program = QComboBox()
+        self.program.setMinimumWidth(360)
+        for row in self.programs:
+            self.program.addItem(row.program.name, row.program.id)
+        top.addWidget(self.program, 1)
+        self.only_qualified = QCheckBox("Show only officers who can be claimed")
+        top.addWidget(self.only_qualified)
+        layout.addLayout(top)
+        self.rule = muted("")
+        layout.addWidget(self.rule)
+        self.banner = QLabel()
+        self.banner.setObjectName("formBanner")
+        self.banner.setWordWrap(True)
+        self.banner.hide()
+        layout.addWidget(self.banner)
+        self.model = EligibilityModel(self)
+        self.model.sort(EligibleColumn.RESULT)
+        self.proxy = RowFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.view = table_view(
+            self.proxy,
+            widths={
+                EligibleColumn.OFFICER: 24,
+                EligibleColumn.BADGE: 7,
+                EligibleColumn.RESULT: 17,
+                EligibleColumn.HOURS: 7,
+            },
+            sort=(EligibleColumn.RESULT, Qt.SortOrder.AscendingOrder),
+        )
+        self.view.setWordWrap(False)
+        self.view.clicked.connect(self._toggle)
+        layout.addWidget(self.view, 1)
+        self.summary = QLabel("Checking…")
+        layout.addWidget(self.summary)
+        ticks = QHBoxLayout()
+        select_all = QPushButton("Tick everyone who qualifies")
+        select_all.clicked.connect(
+            lambda: self.model.set_checked([r.officer.id for r in self.model.all_rows()], True)
+        )
+        clear = QPushButton("Untick all")
+        clear.clicked.connect(
+            lambda: self.model.set_checked([r.officer.id for r in self.model.all_rows()], False)
+        )
+        ticks.addWidget(select_all)
+        ticks.addWidget(clear)
+        ticks.addStretch(1)
+        layout.addLayout(ticks)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.create_button = self.buttons.addButton(
+            "Create claims", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        if not ctx.can(Permission.SUBMIT_CLAIMS):
+            self.create_button.setToolTip(
+                f"Claims are drafted by a training officer (you are {ctx.actor.role.label})"
+            )
+
+        self.program.currentIndexChanged.connect(lambda _i: self.check())
+        self.only_qualified.toggled.connect(lambda _on: self._filter())
+        self.model.dataChanged.connect(lambda *_: self._count())
+        self.model.modelReset.connect(self._count)
+        if program_id is not None:
+            self.program.setCurrentIndex(max(self.program.findData(program_id), 0))
+        if not self.programs:
+            self.summary.setText("There is no bonus program yet: the chief adds one first.")
+            self.create_button.setEnabled(False)
+        else:
+            self.check()
+
+    def program_row(self) -> ProgramRow | None:
+        program_id = self.program.currentData()
+        return next((r for r in self.programs if r.program.id == program_id), None)
+
+    def check(self) -> None:
+        row = self.program_row()
+        if row is None:
+            return
+        self.rule.setText(
+            f"{format_money(row.program.amount)} per officer"
+            f" ({'once' if row.program.one_time else 'repeatable'}) for "
+            f"{program_rule_text(row, self.labels)}, completed between "
+            f"{row.program.rule.start.isoformat()} and {row.program.rule.end.isoformat()}; "
+            f"paid from {row.funding_source}."
+        )
+        self.summary.setText("Checking every officer…")
+        self.banner.hide()
+        program_id = row.program.id
+        workers.run_query(
+            self.ctx.db_path,
+            lambda db: find_eligible(db, program_id),
+            owner=self,
+            on_result=self._checked,
+            on_error=lambda exc: self._show_banner(str(exc)),
+        )
+
+    def _checked(self, rows: list[EligibilityRow]) -> None:
+        self.model.set_rows(rows)
+        self._filter()
+
+    def _filter(self) -> None:
+        only = self.only_qualified.isChecked()
+        self.proxy.set_predicate((lambda r: r.claimable) if only else None)
+
+    def _toggle(self, index: object) -> None:
+        source = self.proxy.mapToSource(index)  # type: ignore[arg-type]
+        if not source.isValid() or source.column() == EligibleColumn.OFFICER:
+            return  # the check box itself toggles on its own
+        row = self.model.row(source.row())
+        if row.claimable:
+            self.model.set_checked([row.officer.id], row.officer.id not in self.model.checked)
+
+    def _count(self) -> None:
+        rows = self.model.all_rows()
+        claimable = sum(1 for r in rows if r.claimable)
+        claimed = sum(1 for r in rows if r.existing_claim)
+        ticked = len(self.model.checked)
+        program = self.program_row()
+        amount = program.program.amount if program else 0
+        self.summary.setText(
+            f"{claimable} of {len(rows)} officers can be claimed"
+            + (f", {claimed} already have a claim" if claimed else "")
+            + f". Ticked: {ticked} ({format_money(amount * ticked)})."
+        )
+        self.create_button.setText(f"Create {ticked} claim{'s' if ticked != 1 else ''}")
+        self.create_button.setEnabled(ticked > 0 and self.ctx.can(Permission.SUBMIT_CLAIMS))
+
+    def _show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.show()
+
+    def accept(self) -> None:
+        program = self.program_row()
+        if program is None or not self.model.checked:
+            return
+        try:
+            self.created = create_claims(
+                self.ctx.db, self.ctx.actor, program.program.id, sorted(self.model.checked)
+            )
+        except ServiceError as exc:
+            self._show_banner(str(exc))
+            return
+        self.ctx.bus.notify(CLAIMS)
+        super().accept()
+
+
+class ProgramDialog(QDialog):
+    """A bonus program: amount, once or repeatable, what qualifies, when, who pays."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.program_id: int | None = None
+        self.setWindowTitle("Add bonus program")
+        self.setMinimumWidth(620)
+        self.form = Form()
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(f"e.g. De-escalation completion bonus {date.today().year}")
+        self.amount = QLineEdit(format_money(default_bonus_amount(ctx.db)))
+        self.one_time = QCheckBox("Once per officer")
+        self.one_time.setChecked(True)
+        self.topics = QListWidget()
+        self.topics.setMaximumHeight(120)
+        for code, label in views.topic_labels(ctx.db).items():
+            item = QListWidgetItem(label)
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(
+                Qt.CheckState.Checked if code == "de_escalation" else Qt.CheckState.Unchecked
+            )
+            self.topics.addItem(item)
+            if code == "de_escalation":
+                self.topics.scrollToItem(item, QListWidget.ScrollHint.PositionAtCenter)
+        self.courses = QLineEdit()
+        self.courses.setPlaceholderText("optional: course titles or numbers, separated by ;")
+        self.min_hours = HoursField()
+        self.min_hours.setValue(8)
+        self.passing = QLineEdit()
+        self.passing.setPlaceholderText("optional, e.g. 70")
+        year = date.today().year
+        self.start = DateField(date(year, 1, 1))
+        self.end = DateField(date(year, 12, 31))
+        self.funding = QComboBox()
+        for source in funding_summaries(ctx.db):
+            self.funding.addItem(
+                f"{source.name} ({format_money(source.balance)} left)", str(source.id)
+            )
+        self.notes = QLineEdit()
+        form = self.form
+        form.add_row("name", "Name", self.name, required=True)
+        form.add_row("amount", "Amount per officer", self.amount, required=True)
+        form.add_row("one_time", "Paid", self.one_time)
+        form.add_row(
+            "topics", "Topics that count", self.topics, hint="Hours in these topics count."
+        )
+        form.add_row("courses", "Courses that count", self.courses)
+        form.add_row("min_hours", "Minimum hours", self.min_hours, required=True)
+        form.add_row("passing_score", "Passing post-test", self.passing)
+        form.add_row("start", "Training from", self.start, required=True)
+        form.add_row("end", "Training to", self.end, required=True)
+        form.add_row("funding_source", "Paid from", self.funding, required=True)
+        form.add_row("notes", "Notes", self.notes)
+        layout = QVBoxLayout(self)
+        layout.addWidget(form.banner)
+        layout.addLayout(form.layout)
+        buttons, self.save_button = _buttons(self, "Add program")
+        layout.addWidget(buttons)
+
+    def values(self) -> dict[str, object]:
+        topics = [
+            str(self.topics.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.topics.count())
+            if self.topics.item(i).checkState() == Qt.CheckState.Checked
+        ]
+        return {
+            "name": self.name.text(),
+            "amount": self.amount.text(),
+            "one_time": self.one_time.isChecked(),
+            "topics": topics,
+            "courses": self.courses.text(),
+            "min_hours": self.min_hours.text_value(),
+            "passing_score": self.passing.text(),
+            "start": self.start.text(),
+            "end": self.end.text(),
+            "funding_source": self.funding.currentData() or "",
+            "notes": self.notes.text(),
+        }
+
+    def accept(self) -> None:
+        try:
+            self.program_id = add_program(self.ctx.db, self.ctx.actor, self.values())
+        except ValidationError as exc:
+            self.form.show_errors(exc.field_errors)
+            return
+        except ServiceError as exc:
+            self.form.show_errors({}, str(exc))
+            return
+        self.ctx.bus.notify(PROGRAMS)
+        super().accept()
+
+
+class FundingDialog(QDialog):
+    """A grant or budget line: name, kind, award number, amount, period."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.source_id: int | None = None
+        self.setWindowTitle("Add funding source")
+        self.setMinimumWidth(560)
+        self.form = Form()
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("e.g. COPS CPD de-escalation FY26")
+        self.kind = QComboBox()
+        fill_combo(self.kind, FUNDING_KINDS, "cops_deescalation")
+        self.award = QLineEdit()
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("e.g. $250,000.00")
+        today = date.today()
+        self.start = DateField(today)
+        self.end = DateField(today + timedelta(days=365))
+        self.notes = QLineEdit()
+        form = self.form
+        form.add_row("name", "Name", self.name, required=True)
+        form.add_row("kind", "Kind", self.kind, required=True)
+        form.add_row("award_number", "Award number", self.award)
+        form.add_row("amount", "Amount awarded", self.amount, required=True)
+        form.add_row("start", "Period from", self.start, required=True)
+        form.add_row(
+            "end",
+            "Period to",
+            self.end,
+            hint="Shown with the balance; a payment outside it is not refused (check the award).",
+        )
+        form.add_row("notes", "Notes", self.notes)
+        layout = QVBoxLayout(self)
+        layout.addWidget(form.banner)
+        layout.addLayout(form.layout)
+        buttons, self.save_button = _buttons(self, "Add funding source")
+        layout.addWidget(buttons)
+
+    def values(self) -> dict[str, object]:
+        return {
+            "name": self.name.text(),
+            "kind": self.kind.currentData(),
+            "award_number": self.award.text(),
+            "amount": self.amount.text(),
+            "start": self.start.text(),
+            "end": self.end.text(),
+            "notes": self.notes.text(),
+        }
+
+    def accept(self) -> None:
+        try:
+            self.source_id = add_funding_source(self.ctx.db, self.ctx.actor, self.values())
+        except ValidationError as exc:
+            self.form.show_errors(exc.field_errors)
+            return
+        except ServiceError as exc:
+            self.form.show_errors({}, str(exc))
+            return
+        self.ctx.bus.notify(FUNDING)
+        super().accept()
+
+
+class BatchDialog(QDialog):
+    """Group approved claims for one payroll run: a reference and the pay date."""
+
+    def __init__(
+        self, ctx: AppContext, claims: Sequence[ClaimRow], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.claims = list(claims)
+        self.batch_id: int | None = None
+        self.setWindowTitle("Create payment batch")
+        self.setMinimumWidth(520)
+        total = sum(c.amount for c in self.claims)
+        layout = QVBoxLayout(self)
+        count = len(self.claims)
+        self.summary = QLabel(
+            f"<b>{count} approved claim{'s' if count != 1 else ''}</b>, "
+            f"total <b>{format_money(total)}</b>, for one payroll run."
+        )
+        layout.addWidget(self.summary)
+        self.form = Form()
+        pay_day = date.today()
+        self.reference = QLineEdit(f"PAYROLL-{pay_day.isoformat()}")
+        self.pay_date = DateField(pay_day)
+        self.notes = QLineEdit()
+        self.form.add_row(
+            "reference",
+            "Payroll reference",
+            self.reference,
+            required=True,
+            hint="The payroll run or check batch; every claim is paid under it.",
+        )
+        self.form.add_row("pay_date", "Pay date", self.pay_date, required=True)
+        self.form.add_row("notes", "Notes", self.notes)
+        layout.addWidget(self.form.banner)
+        layout.addLayout(self.form.layout)
+        buttons, self.save_button = _buttons(self, "Create batch")
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        values = {
+            "reference": self.reference.text(),
+            "pay_date": self.pay_date.text(),
+            "notes": self.notes.text(),
+        }
+        try:
+            self.batch_id = create_payment_batch(
+                self.ctx.db, self.ctx.actor, values, [c.id for c in self.claims]
+            )
+        except ValidationError as exc:
+            self.form.show_errors(exc.field_errors)
+            return
+        except ServiceError as exc:
+            self.form.show_errors({}, str(exc))
+            return
+        self.ctx.bus.notify(CLAIMS)
+        super().accept()
+
+
+def ask_claim_reason(parent: QWidget, verb: str, claims: Sequence[ClaimRow]) -> str | None:
+    """Why the claims are being denied or voided (the reason goes on each claim)."""
+    names = ", ".join(f"#{c.id} {c.officer_name}" for c in claims[:5])
+    more = f" and {len(claims) - 5} more" if len(claims) > 5 else ""
+    noun = "claim" if len(claims) == 1 else f"{len(claims)} claims"
+    return prompts.ask_reason(
+        parent,
+        f"{verb.capitalize()} {noun}",
+        f"{verb.capitalize()} {names}{more}?",
+        ok_text=f"{verb.capitalize()} {noun}",
+    )

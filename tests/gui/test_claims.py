@@ -1,0 +1,364 @@
+"""The bonus claims page: finding who qualifies, the approval workflow, payment batches."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlite_utils import Database
+
+from deesc_desktop.core.auth import Actor
+from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.cards import BudgetCard
+from deesc_desktop.gui.dialogs.claims import (
+    BatchDialog,
+    EligibleDialog,
+    FundingDialog,
+    ProgramDialog,
+)
+from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
+from deesc_desktop.gui.mainwindow import MainWindow
+from deesc_desktop.gui.pages import PageId
+from deesc_desktop.gui.pages.claims import ClaimsPage
+from deesc_desktop.services import bonus, funding
+from deesc_desktop.services.training import record_class
+from tests.gui.helpers import Prompts, settle
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def program(db: Database, users: dict[str, Actor], officers: dict[str, int]) -> int:
+    """$10,000 of COPS money, a $3,800 program for 8 h of de-escalation; 101-103 qualify."""
+    funding.add_funding_source(
+        db,
+        users["fin.ruiz"],
+        {
+            "name": "COPS FY26",
+            "kind": "cops_deescalation",
+            "amount": "$10,000",
+            "start": (TODAY - timedelta(days=400)).isoformat(),
+            "end": (TODAY + timedelta(days=400)).isoformat(),
+        },
+    )
+    record_class(
+        db,
+        users["sgt.delgado"],
+        {
+            "course": "ICAT",
+            "completed": (TODAY - timedelta(days=30)).isoformat(),
+            "hours": "8",
+            "topics": "de_escalation",
+        },
+        [officers["101"], officers["102"], officers["103"]],
+    )
+    return bonus.add_program(
+        db,
+        users["chief.harmon"],
+        {
+            "name": "Bonus",
+            "amount": "3800",
+            "topics": "de_escalation",
+            "min_hours": 8,
+            "start": (TODAY - timedelta(days=300)).isoformat(),
+            "end": TODAY.isoformat(),
+            "funding_source": "COPS FY26",
+        },
+    )
+
+
+@pytest.fixture
+def submitted(
+    db: Database, users: dict[str, Actor], officers: dict[str, int], program: int
+) -> list[int]:
+    """Claims for 101, 102 and 103, submitted by the sergeant."""
+    ids = bonus.create_claims(
+        db, users["sgt.delgado"], program, [officers[b] for b in ("101", "102", "103")]
+    )
+    bonus.submit_claims(db, users["sgt.delgado"], ids)
+    return ids
+
+
+def claims_page(window: MainWindow) -> ClaimsPage:
+    page = window.show_page(PageId.BONUS_CLAIMS)
+    settle()
+    assert isinstance(page, ClaimsPage)
+    return page
+
+
+def status_of(db: Database, claim_id: int) -> str:
+    return db.execute("SELECT status FROM claims WHERE id = ?", [claim_id]).fetchone()[0]
+
+
+def test_find_eligible_officers_and_create_their_claims(
+    qtbot: Any,
+    program: int,
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    say: Prompts,
+    db: Database,
+) -> None:
+    window = window_as(users["sgt.delgado"])
+    page = claims_page(window)
+    seen: dict[str, Any] = {}
+
+    def choose(dialog: EligibleDialog) -> None:
+        settle()
+        rows = {r.officer.badge: r for r in dialog.model.all_rows()}
+        seen["qualify"] = sorted(b for b, r in rows.items() if r.claimable)
+        seen["why_not"] = rows["104"].explanation
+        seen["result"] = dialog.model.index(
+            dialog.model.find_row(lambda r: r.officer.badge == "104"), 2
+        ).data()
+        dialog.model.set_checked([rows["103"].officer.id], False)
+        seen["button"] = dialog.create_button.text()
+        dialog.only_qualified.setChecked(True)
+        seen["shown"] = dialog.proxy.rowCount()
+        qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
+
+    say.dialogs.expect(choose)
+    window.registry[ActionId.FIND_ELIGIBLE].trigger()
+    settle()
+    assert seen["qualify"] == ["101", "102", "103"]
+    assert seen["why_not"].startswith("0.0 of 8.0 h of de-escalation between")
+    assert seen["result"] == "✗ Does not qualify"
+    assert seen["button"] == "Create 2 claims"
+    assert seen["shown"] == 3
+    assert db.execute("SELECT count(*), min(status) FROM claims").fetchone() == (2, "draft")
+    assert page.status_filter() == "draft"
+    assert len(page.selected_claims()) == 2
+    assert window.registry[ActionId.SUBMIT_CLAIMS].isEnabled()
+    window.registry[ActionId.SUBMIT_CLAIMS].trigger()
+    settle()
+    assert db.execute("SELECT DISTINCT status FROM claims").fetchall() == [("submitted",)]
+    assert page.status_tabs.tabText(2) == "Submitted (2)"
+
+
+def test_a_chief_approves_a_submitted_claim_and_a_training_officer_cannot(
+    submitted: list[int],
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    say: Prompts,
+    db: Database,
+) -> None:
+    sergeant = window_as(users["sgt.delgado"])
+    page = claims_page(sergeant)
+    page.show_status("submitted")
+    page.select_claims([submitted[0]])
+    assert page.detail.heading.text().startswith(f"Claim #{submitted[0]}")
+    assert not sergeant.registry[ActionId.APPROVE_CLAIMS].isEnabled()
+    assert "not allowed for the role Training officer" in (
+        sergeant.registry[ActionId.APPROVE_CLAIMS].toolTip()
+    )
+    sergeant.registry[ActionId.APPROVE_CLAIMS].trigger()
+    assert status_of(db, submitted[0]) == "submitted"
+    sergeant.close()
+
+    chief = window_as(users["chief.harmon"])
+    page = claims_page(chief)
+    page.show_status("submitted")
+    page.select_claims([submitted[0]])
+    assert chief.registry[ActionId.APPROVE_CLAIMS].isEnabled()
+    chief.registry[ActionId.APPROVE_CLAIMS].trigger()
+    settle()
+    assert say.messages[-1][:2] == ("confirm", "Approve claims")
+    assert "Approve 1 claim for $3,800.00" in say.messages[-1][2]
+    assert status_of(db, submitted[0]) == "approved"
+    assert page.status_tabs.tabText(3) == "Approved (1)"
+    assert "$6,200.00</b> left" in page.money.text()
+
+    say.reason = "sign-in sheet missing"
+    page.select_claims([submitted[1]])
+    chief.registry[ActionId.DENY_CLAIM].trigger()
+    settle()
+    assert db.execute(
+        "SELECT status, denied_reason FROM claims WHERE id = ?", [submitted[1]]
+    ).fetchone() == ("denied", "sign-in sheet missing")
+
+
+def test_approving_ones_own_claim_is_refused_in_words(
+    program: int,
+    officers: dict[str, int],
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    say: Prompts,
+    db: Database,
+) -> None:
+    admin = users["admin.lee"]
+    (claim,) = bonus.create_claims(db, admin, program, [officers["101"]])
+    bonus.submit_claims(db, admin, [claim])
+    window = window_as(admin)
+    page = claims_page(window)
+    page.select_claims([claim])
+    window.registry[ActionId.APPROVE_CLAIMS].trigger()
+    assert say.messages[-1] == (
+        "error",
+        "Could not approve",
+        f"admin.lee submitted claim #{claim} and may not approve it; someone else with the "
+        "right to approve claims must.",
+    )
+    assert status_of(db, claim) == "submitted"
+
+
+def test_approving_more_than_the_funding_left_is_refused_with_the_figures(
+    submitted: list[int],
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    say: Prompts,
+    db: Database,
+) -> None:
+    window = window_as(users["chief.harmon"])
+    page = claims_page(window)
+    page.select_claims(submitted)
+    window.registry[ActionId.APPROVE_CLAIMS].trigger()
+    assert say.texts("error") == [
+        "Approving $11,400.00 (3 claims) would overdraw COPS FY26 ($10,000.00 awarded, "
+        "$0.00 committed or paid, $10,000.00 left)."
+    ]
+    assert {status_of(db, c) for c in submitted} == {"submitted"}
+
+
+def test_a_payment_batch_flows_to_paid_with_the_exact_total(
+    qtbot: Any,
+    submitted: list[int],
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    say: Prompts,
+    db: Database,
+    tmp_path: Path,
+) -> None:
+    bonus.approve_claims(db, users["chief.harmon"], submitted[:2])
+    window = window_as(users["fin.ruiz"])
+    page = claims_page(window)
+    assert not window.registry[ActionId.APPROVE_CLAIMS].isEnabled()
+    assert window.registry[ActionId.CREATE_BATCH].isEnabled()
+
+    def fill(dialog: BatchDialog) -> None:
+        assert "total <b>$7,600.00</b>" in dialog.summary.text()
+        dialog.reference.setText("PAYROLL-TEST-1")
+        dialog.pay_date.set_value(TODAY)
+        dialog.accept()
+
+    say.dialogs.expect(fill)
+    window.registry[ActionId.CREATE_BATCH].trigger()
+    settle()
+    assert page.tabs.currentIndex() == 1
+    batch = page.selected_batch()
+    assert batch is not None and (batch.reference, batch.claims, batch.total) == (
+        "PAYROLL-TEST-1",
+        2,
+        760_000,
+    )
+    assert page.batches.index(0, 3).data() == "$7,600.00"
+
+    say.save_path = tmp_path / "payroll.csv"
+    window.registry[ActionId.EXPORT_BATCH].trigger()
+    with say.save_path.open(encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.reader(handle))
+    assert table[0][:5] == ["claim", "badge", "name", "program", "amount"]
+    assert [(row[2], row[4], row[7]) for row in table[1:]] == [
+        ("Alvarez, Maria", "3800.00", "PAYROLL-TEST-1"),
+        ("Brown, James", "3800.00", "PAYROLL-TEST-1"),
+    ]
+
+    window.registry[ActionId.PAY_BATCH].trigger()
+    settle()
+    assert say.texts("inform")[-1] == (
+        f"Payment batch PAYROLL-TEST-1: 2 claims paid on {TODAY.isoformat()}, total $7,600.00."
+    )
+    assert [status_of(db, c) for c in submitted] == ["paid", "paid", "submitted"]
+    assert page.batches.index(0, 4).data() == "Paid"
+    assert not window.registry[ActionId.PAY_BATCH].isEnabled()
+    dashboard: Any = window.pages[PageId.DASHBOARD]
+    window.show_page(PageId.DASHBOARD)
+    settle()
+    card = next(c for c in dashboard.extra_cards if isinstance(c, BudgetCard))
+    assert card.figure.text() == "$2,400.00"
+    assert "$7,600.00 used of $10,000.00" in card.body.text()
+
+
+def test_void_a_draft_with_a_reason_and_the_officer_tab_lists_claims(
+    qtbot: Any,
+    program: int,
+    officers: dict[str, int],
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    say: Prompts,
+    db: Database,
+    ctx: Any,
+) -> None:
+    (claim,) = bonus.create_claims(db, users["sgt.delgado"], program, [officers["102"]])
+    window = window_as(users["sgt.delgado"])
+    page = claims_page(window)
+    page.select_claims([claim])
+    say.reason = None  # the user cancels the reason: nothing happens
+    window.registry[ActionId.VOID_CLAIM].trigger()
+    assert status_of(db, claim) == "draft"
+    say.reason = "made twice"
+    window.registry[ActionId.VOID_CLAIM].trigger()
+    settle()
+    assert status_of(db, claim) == "voided"
+    dialog = OfficerDetailDialog(ctx, officers["102"])
+    qtbot.addWidget(dialog)
+    titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    tab: Any = dialog.tabs.widget(titles.index("Bonus claims"))
+    settle()
+    assert tab.model.rowCount() == 1
+    assert tab.model.index(0, 5).data() == "Voided"
+
+
+def test_finance_adds_a_funding_source_and_the_chief_a_program(
+    qtbot: Any,
+    officers: dict[str, int],
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    say: Prompts,
+    db: Database,
+) -> None:
+    finance = window_as(users["fin.ruiz"])
+    assert not finance.registry[ActionId.ADD_PROGRAM].isEnabled()
+    errors: dict[str, str] = {}
+
+    def fund(dialog: FundingDialog) -> None:
+        qtbot.keyClicks(dialog.name, "Byrne JAG 2026")
+        dialog.kind.setCurrentIndex(dialog.kind.findData("byrne_jag"))
+        qtbot.keyClicks(dialog.amount, "12,34")
+        dialog.accept()
+        errors["separator"] = dialog.form.error_text("amount")
+        dialog.amount.setText("$12,345.675")
+        dialog.accept()
+        errors["amount"] = dialog.form.error_text("amount")
+        dialog.amount.setText("$12,345.67")
+        dialog.accept()
+
+    say.dialogs.expect(fund)
+    finance.registry[ActionId.ADD_FUNDING].trigger()
+    assert errors == {
+        "separator": '"12,34" is not an amount of money (for example $3,800.00)',
+        "amount": '"$12,345.675" has a fraction of a cent',
+    }
+    assert db.execute("SELECT name, amount_cents FROM funding_sources").fetchall() == [
+        ("Byrne JAG 2026", 1_234_567)
+    ]
+    finance.close()
+
+    chief = window_as(users["chief.harmon"])
+
+    def add(dialog: ProgramDialog) -> None:
+        qtbot.keyClicks(dialog.name, "JAG bonus")
+        dialog.accept()
+        assert dialog.program_id is not None
+
+    say.dialogs.expect(add)
+    chief.registry[ActionId.ADD_PROGRAM].trigger()
+    settle()
+    page = claims_page(chief)
+    assert page.programs.rowCount() == 1
+    assert page.programs.index(0, 1).data() == "$3,800.00"
+    assert page.programs.index(0, 3).data() == "8.0 h of de-escalation"
+    assert page.funding.index(0, 7).data() == "$12,345.67"

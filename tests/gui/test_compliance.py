@@ -1,0 +1,248 @@
+"""The compliance page, its dashboard cards and the officer's Compliance tab, driven as a user."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from sqlite_utils import Database
+
+from deesc_desktop.core.auth import Actor
+from deesc_desktop.core.compliance import Status
+from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.cards import ComplianceChartCard, ComplianceStatusCard, DueSoonCard
+from deesc_desktop.gui.compliance_models import FIRST_REQUIREMENT, OVERALL
+from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
+from deesc_desktop.gui.dialogs.training import RecordClassDialog
+from deesc_desktop.gui.mainwindow import MainWindow
+from deesc_desktop.gui.pages import PageId
+from deesc_desktop.gui.pages.compliance import ATTENTION, CompliancePage
+from deesc_desktop.services.compliance import officer_compliance
+from deesc_desktop.services.training import record_class
+from tests.gui.helpers import Prompts, settle
+
+AS_OF = date(2026, 3, 1)
+CLASS_DAY = date(2025, 9, 15)
+IL = "IL-inservice-30h"
+
+
+def compliance(window: MainWindow) -> CompliancePage:
+    page = window.show_page(PageId.COMPLIANCE)
+    assert isinstance(page, CompliancePage)
+    page.as_of.set_value(AS_OF)
+    settle()
+    return page
+
+
+def statuses(page: CompliancePage, column: int) -> dict[str, Status | None]:
+    return {
+        page.proxy.row(r).officer.badge: page.model.status(page.proxy.row(r), column)
+        for r in range(page.proxy.rowCount())
+    }
+
+
+def click_cell(qtbot: Any, page: CompliancePage, badge: str, column: int) -> None:
+    for row in range(page.proxy.rowCount()):
+        if page.proxy.row(row).officer.badge == badge:
+            rect = page.view.visualRect(page.proxy.index(row, column))
+            qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+            return
+    raise AssertionError(f"badge {badge} is not shown")
+
+
+def test_record_a_class_for_three_officers_and_see_their_compliance_change(
+    qtbot: Any, officers: dict[str, int], window: MainWindow, say: Prompts
+) -> None:
+    page = compliance(window)
+    assert page.working.isHidden()
+    il = page.model.requirement_column(IL)
+    assert il >= FIRST_REQUIREMENT
+    assert page.model.headerData(il, Qt.Orientation.Horizontal) == (
+        "In-service training:\n30 hours every 3 years"
+    )
+    before = statuses(page, il)
+    assert set(before.values()) == {Status.NON_COMPLIANT}, "the last cycle ended with no hours"
+    assert page.proxy.index(0, il).data() == "✗ Non-compliant"
+
+    def fill(dialog: RecordClassDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.attendees.rowCount() == 5)
+        qtbot.keyClicks(dialog.fields.course, "In-service block")
+        dialog.fields.completed.set_value(CLASS_DAY)
+        dialog.fields.hours.setValue(30)
+        dialog.fields.topics.set_text("use_of_force:12;high_risk_traffic_stops:12;firearms:6")
+        dialog.fields.delivery.setCurrentIndex(dialog.fields.delivery.findData("scenario"))
+        dialog.check_officers([officers["101"], officers["102"], officers["103"]])
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    say.dialogs.expect(fill)
+    window.registry[ActionId.RECORD_CLASS].trigger()
+    assert page.working.isVisible(), "the page says it is working while the worker runs"
+    assert page.working.text() == "Working out compliance as of 2026-03-01…"
+    settle()
+    after = statuses(page, il)
+    assert after == {
+        "101": Status.COMPLIANT,
+        "102": Status.COMPLIANT,
+        "103": Status.COMPLIANT,
+        "104": Status.NON_COMPLIANT,
+        "105": Status.NON_COMPLIANT,
+    }
+    cell = page.proxy.index(0, il)
+    assert cell.data() == "✓ Compliant"
+    assert cell.data(Qt.ItemDataRole.ForegroundRole) is not None, "text and colour together"
+    assert cell.data(Qt.ItemDataRole.BackgroundRole) is not None
+
+
+def test_the_needs_attention_filter_and_the_other_filters(
+    qtbot: Any, officers: dict[str, int], window: MainWindow, db: Database, admin: Actor
+) -> None:
+    record_class(
+        db,
+        admin,
+        {
+            "course": "In-service block",
+            "completed": CLASS_DAY.isoformat(),
+            "hours": "30",
+            "topics": "use_of_force:12;high_risk_traffic_stops:12;firearms:6",
+            "delivery": "scenario",
+        },
+        [officers["101"], officers["104"]],
+    )
+    page = compliance(window)
+    assert page.proxy.rowCount() == 5
+    page.status.setCurrentIndex(page.status.findData(ATTENTION))
+    shown = sorted(page.proxy.row(r).officer.badge for r in range(page.proxy.rowCount()))
+    assert shown == ["102", "103", "105"]
+    assert page.count.text().startswith("Showing 3 of 5 officers · 3 non-compliant")
+    page.shift.setCurrentIndex(page.shift.findData("Nights"))
+    assert sorted(page.proxy.row(r).officer.badge for r in range(page.proxy.rowCount())) == [
+        "102",
+        "105",
+    ]
+    page.shift.setCurrentIndex(0)
+    qtbot.keyClicks(page.search, "chen")
+    page.search.flush()
+    assert [page.proxy.row(r).officer.badge for r in range(page.proxy.rowCount())] == ["103"]
+    page.search.clear()
+    page.search.flush()
+    page.status.setCurrentIndex(page.status.findData(Status.COMPLIANT))
+    assert page.proxy.rowCount() == 2
+    page.unit.setCurrentIndex(page.unit.findData("Investigations"))
+    assert [page.proxy.row(r).officer.badge for r in range(page.proxy.rowCount())] == ["104"]
+
+
+def test_clicking_a_cell_explains_it_below(
+    qtbot: Any, officers: dict[str, int], window: MainWindow, db: Database, admin: Actor
+) -> None:
+    record_class(
+        db,
+        admin,
+        {
+            "course": "Firearms",
+            "completed": CLASS_DAY.isoformat(),
+            "hours": "8",
+            "topics": "use_of_force",
+            "delivery": "scenario",
+        },
+        [officers["102"]],
+    )
+    page = compliance(window)
+    il = page.model.requirement_column(IL)
+    click_cell(qtbot, page, "102", il)
+    expected = next(
+        r for r in officer_compliance(db, officers["102"], AS_OF).results if r.requirement_id == IL
+    )
+    panel = page.detail
+    assert "Brown, James (badge 102)" in panel.heading.text()
+    assert "Non-compliant" in panel.heading.text()
+    assert panel.explanation.text() == expected.explanation
+    assert "Short" in panel.explanation.text()
+    labels = [
+        panel.facts.itemAt(i, panel.facts.ItemRole.LabelRole).widget().text()
+        for i in range(panel.facts.rowCount())
+    ]
+    assert labels[:3] == ["Window:", "Due:", "Hours:"]
+    assert panel.sub_minimums.rowCount() == 3
+    assert panel.sub_minimums.index(0, 0).data() == "Scenario-based training"
+    assert panel.sub_minimums.index(0, 2).data() == "8.0 h"
+    assert panel.sub_view.isVisible()
+    click_cell(qtbot, page, "102", OVERALL)
+    assert "overall" in panel.heading.text()
+    assert panel.sub_view.isHidden()
+
+
+def test_the_as_of_date_reworks_compliance(officers: dict[str, int], window: MainWindow) -> None:
+    page = compliance(window)
+    il = page.model.requirement_column(IL)
+    assert set(statuses(page, il).values()) == {Status.NON_COMPLIANT}
+    page.as_of.set_value(date(2023, 3, 1))  # inside the first cycle, which has no previous one
+    settle()
+    assert set(statuses(page, il).values()) == {Status.IN_PROGRESS}
+
+
+def test_export_the_matrix_as_shown(
+    officers: dict[str, int], window: MainWindow, say: Prompts, tmp_path: Path
+) -> None:
+    page = compliance(window)
+    page.status.setCurrentIndex(page.status.findData(ATTENTION))
+    page.shift.setCurrentIndex(page.shift.findData("Days"))
+    say.save_path = tmp_path / "matrix.csv"
+    window.registry[ActionId.EXPORT_COMPLIANCE].trigger()
+    lines = say.save_path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].startswith("badge,officer,unit,shift,overall,In-service training")
+    assert [line.split(",")[0] for line in lines[1:]] == ["101", "103", "104"]
+    assert "Non-compliant" in lines[1]
+    assert say.texts("inform") == [f"Wrote 3 officers to\n{say.save_path}"]
+    say.save_path = tmp_path / "matrix.xlsx"
+    window.registry[ActionId.EXPORT_COMPLIANCE].trigger()
+    assert (tmp_path / "matrix.xlsx").stat().st_size > 1000
+
+
+def test_dashboard_cards_count_statuses_and_click_through_to_the_page(
+    officers: dict[str, int], window: MainWindow
+) -> None:
+    dashboard: Any = window.pages[PageId.DASHBOARD]
+    window.show_page(PageId.DASHBOARD)
+    settle()
+    card = next(c for c in dashboard.extra_cards if isinstance(c, ComplianceStatusCard))
+    assert card.figure.text() == "5"
+    assert "Non-compliant" in card.body.text()
+    chart = next(c for c in dashboard.extra_cards if isinstance(c, ComplianceChartCard))
+    assert chart.series is not None
+    assert [bar.label() for bar in chart.series.barSets()] == [
+        "Compliant",
+        "Due soon",
+        "In progress",
+        "Non-compliant",
+    ]
+    assert chart.series.barSets()[3].at(0) == 5.0
+    assert chart.chart.legend().isVisible(), "the colours are named"
+    due = next(c for c in dashboard.extra_cards if isinstance(c, DueSoonCard))
+    assert due.figure.text().isdigit()
+
+    card.link_activated("status:non_compliant")
+    assert window.current_page_id() == PageId.COMPLIANCE
+    page: Any = window.current_page()
+    settle()
+    assert page.status.currentData() == Status.NON_COMPLIANT
+    assert page.proxy.rowCount() == 5
+    chart._clicked(0, chart.series.barSets()[0])  # the compliant part of the top bar
+    assert page.status.currentData() == Status.COMPLIANT
+    assert page.requirement.currentText() == "In-service training: 30 hours every 3 years"
+    assert page.proxy.rowCount() == 0
+
+
+def test_the_officer_dialog_has_a_compliance_tab(
+    qtbot: Any, officers: dict[str, int], ctx: Any
+) -> None:
+    dialog = OfficerDetailDialog(ctx, officers["101"])
+    qtbot.addWidget(dialog)
+    titles = [dialog.tabs.tabText(i) for i in range(dialog.tabs.count())]
+    tab: Any = dialog.tabs.widget(titles.index("Compliance"))
+    settle()
+    assert tab.model.rowCount() >= 1
+    assert tab.model.index(0, 0).data() == "In-service training: 30 hours every 3 years"
+    assert "Non-compliant" in tab.summary.text()
+    assert tab.explanation.text() == tab.model.row(0).explanation

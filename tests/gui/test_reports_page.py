@@ -1,0 +1,79 @@
+"""The reports page: generate on a worker, preview with QtPdf, save, open, print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtPrintSupport import QPrinter
+
+from deesc_desktop.gui import prompts
+from deesc_desktop.gui.mainwindow import MainWindow
+from deesc_desktop.gui.pages import PageId, is_available, spec
+from deesc_desktop.gui.pages.reports import ReportsPage
+from tests.gui.helpers import Prompts, settle
+
+
+def reports(window: MainWindow) -> ReportsPage:
+    page = window.show_page(PageId.REPORTS)
+    settle()
+    assert isinstance(page, ReportsPage)
+    return page
+
+
+def test_the_page_appears_only_with_the_report_renderers() -> None:
+    assert spec(PageId.REPORTS).requires == "deesc_desktop.reports"
+    assert is_available(spec(PageId.REPORTS))
+
+
+def test_generate_preview_save_open_and_print_a_report(
+    officers: dict[str, int],
+    window: MainWindow,
+    say: Prompts,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    page = reports(window)
+    assert not page.print_button.isEnabled()
+    page.choose("compliance")
+    assert set(page.form.editors) == {"as_of", "confidential", "signer"}  # type: ignore[union-attr]
+    path = page.generate()
+    assert path is not None and path.read_bytes().startswith(b"%PDF")
+    assert page.document.pageCount() >= 1
+    assert page.status.text().startswith("Department compliance: ")
+    assert page.print_button.isEnabled()
+
+    say.save_path = tmp_path / "out" / "compliance"
+    (tmp_path / "out").mkdir()
+    saved = page.save_as()
+    assert saved == tmp_path / "out" / "compliance.pdf"
+    assert saved.read_bytes() == path.read_bytes()
+
+    assert page.open_external()
+    assert say.urls == [path.as_uri()]
+
+    printed = tmp_path / "printed.pdf"
+
+    def pdf_printer(_parent: Any, _pages: int) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        return printer
+
+    monkeypatch.setattr(prompts, "choose_printer", pdf_printer)
+    assert page.print_report()
+    assert printed.read_bytes().startswith(b"%PDF")
+
+
+def test_a_missing_required_parameter_is_shown_at_its_field(
+    officers: dict[str, int], window: MainWindow
+) -> None:
+    page = reports(window)
+    page.choose("transcript")
+    assert page.generate() is None
+    assert page.form is not None
+    assert page.form.form.error_text("badge") == "Choose an officer from the list"
+    page.form.editors["badge"].select(officers["101"])  # type: ignore[attr-defined]
+    settle()
+    assert page.generate() is not None, page.form.form.banner.text()
