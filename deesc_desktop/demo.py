@@ -202,7 +202,8 @@ def load_demo(db: Database, *, today: date | None = None, seed: int = 1988) -> s
     """Fill an empty database with the demo agency; returns a one-line summary.
 
     History runs about four years back from `today`, so the demo always looks current:
-    most officers are on track, a few are short, some are on leave, one has separated.
+    some officers are on track and many are behind on something (what a sergeant must chase),
+    a few are new hires or on leave, one has separated.
     """
     today = today or date.today()
     if db.execute("SELECT count(*) FROM agency").fetchone()[0]:
