@@ -8,37 +8,14 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from deesc_desktop.importers.validate import COLUMNS
 from deesc_desktop.services.errors import ServiceError
 
-ROSTER_COLUMNS = (
-    "badge",
-    "last_name",
-    "first_name",
-    "rank",
-    "unit",
-    "shift",
-    "hire_date",
-    "license_date",
-    "status",
-    "state_id",
-    "email",
-    "separation_date",
-)
+ROSTER_COLUMNS = COLUMNS["roster"]
 """The roster import columns, plus separation_date so separated officers re-import intact."""
 
-TRAINING_COLUMNS = (
-    "badge",
-    "course",
-    "completed",
-    "hours",
-    "topics",
-    "delivery",
-    "provider",
-    "instructor",
-    "course_number",
-    "pre_test",
-    "post_test",
-)
+TRAINING_COLUMNS = COLUMNS["training"]
+"""The training import columns: an export re-imports as it is."""
 
 
 def _number(value: float | None) -> str:
