@@ -1,4 +1,4 @@
-"""The settings page: agency details, the database and its backups, users and sign-in."""
+"""The settings page: agency details, the database and its backups, users, requirements."""
 
 from __future__ import annotations
 
@@ -22,15 +22,17 @@ from PySide6.QtWidgets import (
 from deesc_desktop.core.auth import Permission
 from deesc_desktop.gui import operations, prompts, style
 from deesc_desktop.gui.actions import ActionRegistry
-from deesc_desktop.gui.context import AGENCY, USERS, AppContext
+from deesc_desktop.gui.context import AGENCY, REQUIREMENTS, USERS, AppContext
 from deesc_desktop.gui.forms import Form, page_title
 from deesc_desktop.gui.models import UserColumn, UsersModel
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.pages.dashboard import MONTHS
+from deesc_desktop.gui.requirements_ui import RequirementsBox
 from deesc_desktop.gui.widgets import muted, table_view
 from deesc_desktop.paths import backups_dir
 from deesc_desktop.services.agency import US_STATES, update_agency
 from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.requirements import ListedRequirement, list_requirements
 from deesc_desktop.services.users import (
     list_users,
     login_required,
@@ -53,7 +55,7 @@ def _size_text(size: int) -> str:
 class SettingsPage(Page):
     """Agency details saved through services.agency; the database file and its backups."""
 
-    watches = frozenset({AGENCY, USERS})
+    watches = frozenset({AGENCY, USERS, REQUIREMENTS})
 
     def __init__(
         self, ctx: AppContext, actions: ActionRegistry, parent: QWidget | None = None
@@ -153,6 +155,8 @@ class SettingsPage(Page):
         self.users_box = self._users_box()
         column.addWidget(self.users_box)
         self.users_box.setVisible(ctx.can(Permission.MANAGE_USERS))
+        self.requirements = RequirementsBox(ctx)
+        column.addWidget(self.requirements)
         column.addStretch(1)
         self.save_button.setEnabled(ctx.can(Permission.MANAGE_AGENCY))
         backup.setEnabled(ctx.can(Permission.BACKUP))
@@ -219,8 +223,23 @@ class SettingsPage(Page):
             self.size_label.setText(f"Size: {_size_text(self.ctx.db_path.stat().st_size)}")
         except OSError:
             self.size_label.setText("")
-        if self.ctx.can(Permission.MANAGE_USERS):
-            self.load(lambda db: (list_users(db), login_required(db)), self._users_loaded, "users")
+        with_users = self.ctx.can(Permission.MANAGE_USERS)
+        self.load(
+            lambda db: (
+                (list_users(db), login_required(db)) if with_users else None,
+                list_requirements(db),
+            ),
+            self._loaded,
+            "users and requirements",
+        )
+
+    def _loaded(
+        self, data: tuple[tuple[list[dict[str, Any]], bool] | None, list[ListedRequirement]]
+    ) -> None:
+        users, requirements = data
+        self.requirements.set_rows(requirements)
+        if users is not None:
+            self._users_loaded(users)
         else:
             self.loaded.emit()
 
