@@ -269,6 +269,59 @@ def test_officer_details_show_profile_transcript_and_leave(
         "Compliance",
         "CIT",
         "Bonus claims",
+        "History",
     ]
     assert seen["course"] == "ICAT"
     assert seen["total"].startswith("1 training record: 8.0 h in all")
+
+
+def test_filter_the_roster_by_compliance_status(
+    officers: dict[str, int], window: MainWindow, db: Database, admin: Actor
+) -> None:
+    from deesc_desktop.gui.context import TRAINING
+    from deesc_desktop.services.compliance import department_compliance
+
+    as_of = date(2026, 3, 1)
+    block = {
+        "course": "In-service block",
+        "completed": "2025-09-15",
+        "hours": "30",
+        "topics": "use_of_force:12;high_risk_traffic_stops:12;firearms:6",
+        "delivery": "scenario",
+    }
+    record_class(db, admin, block, [officers["101"], officers["104"]])
+    page = roster(window)
+    page.as_of = as_of
+    assert [page.compliance.itemText(i) for i in range(page.compliance.count())] == [
+        "Any",
+        "Needs attention",
+        "Non-compliant",
+        "Due soon",
+        "In progress",
+        "Compliant",
+    ]
+    assert len(shown_badges(page)) == 5
+
+    page.compliance.setCurrentText("Needs attention")
+    assert "working out compliance" in page.count.text()
+    settle()
+    assert sorted(shown_badges(page)) == ["102", "103", "105"]
+    assert page.count.text() == "Showing 3 of 5 officers"
+
+    worst = {row.officer.badge: row.worst for row in department_compliance(db, as_of)}
+    for text in ("Non-compliant", "Compliant", "In progress"):
+        page.compliance.setCurrentText(text)
+        settle()
+        wanted = page.compliance.currentData()
+        assert sorted(shown_badges(page)) == sorted(b for b, s in worst.items() if s in wanted)
+    page.shift.setCurrentIndex(page.shift.findData("Nights"))
+    page.compliance.setCurrentText("Needs attention")
+    assert sorted(shown_badges(page)) == ["102", "105"]
+
+    # A change to what compliance is worked out from drops the cached results.
+    record_class(db, admin, block, [officers["102"]])
+    window.ctx.bus.notify(TRAINING)
+    settle()
+    assert shown_badges(page) == ["105"]
+    page.compliance.setCurrentText("Any")
+    assert sorted(shown_badges(page)) == ["102", "105"]

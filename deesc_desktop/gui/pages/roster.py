@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from datetime import date
 
 from PySide6.QtCore import QItemSelection, QPoint, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QWidget
+from sqlite_utils import Database
 
+from deesc_desktop.core.compliance import Status
 from deesc_desktop.core.topics import OFFICER_STATUSES
-from deesc_desktop.gui import operations
+from deesc_desktop.gui import operations, prompts, workers
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
-from deesc_desktop.gui.context import OFFICERS, AppContext
+from deesc_desktop.gui.compliance_models import NEEDS_ATTENTION
+from deesc_desktop.gui.context import COMPLIANCE_INPUTS, OFFICERS, AppContext
 from deesc_desktop.gui.forms import page_title
 from deesc_desktop.gui.models import (
     RosterColumn,
@@ -24,11 +28,22 @@ from deesc_desktop.gui.models import (
 )
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
+from deesc_desktop.services.compliance import department_compliance
 from deesc_desktop.store import views
 from deesc_desktop.store.views import RosterRow
 
 CURRENT = "current"
 """Status filter value meaning "active or on leave", the roster's default view."""
+
+COMPLIANCE_FILTERS: tuple[tuple[str, frozenset[Status] | None], ...] = (
+    ("Any", None),
+    ("Needs attention", NEEDS_ATTENTION),
+    ("Non-compliant", frozenset({Status.NON_COMPLIANT})),
+    ("Due soon", frozenset({Status.DUE_SOON})),
+    ("In progress", frozenset({Status.IN_PROGRESS})),
+    ("Compliant", frozenset({Status.COMPLIANT})),
+)
+"""The compliance filter's entries: an officer matches by their overall (worst) status."""
 
 _ROW_ACTIONS = (
     ActionId.EDIT_OFFICER,
@@ -42,7 +57,7 @@ _ROW_ACTIONS = (
 class RosterPage(Page):
     """The roster."""
 
-    watches = frozenset({OFFICERS})
+    watches = frozenset({OFFICERS}) | COMPLIANCE_INPUTS
 
     def __init__(
         self, ctx: AppContext, actions: ActionRegistry, parent: QWidget | None = None
@@ -62,10 +77,21 @@ class RosterPage(Page):
         self.status = filter_combo("Show officers with this status", 16)
         self.shift = filter_combo("Show one shift", 10)
         self.unit = filter_combo("Show one unit", 10)
+        self.compliance = filter_combo(
+            "Show officers by their overall compliance status today (worked out when chosen)", 11
+        )
+        for text, statuses in COMPLIANCE_FILTERS:
+            self.compliance.addItem(text, statuses)
+        self.as_of: date | None = None
+        """The day compliance is worked out for; None means today."""
+        self._worst: dict[int, Status] | None = None
+        self._compliance_generation = 0
+        self._compliance_running = False
         for label, combo in (
             ("Status:", self.status),
             ("Shift:", self.shift),
             ("Unit:", self.unit),
+            ("Compliance:", self.compliance),
         ):
             filters.addSpacing(8)
             filters.addWidget(QLabel(label))
@@ -115,7 +141,7 @@ class RosterPage(Page):
         self.layout_.addWidget(self.view, 1)
 
         self.search.search.connect(lambda _text: self.apply_filter())
-        for combo in (self.status, self.shift, self.unit):
+        for combo in (self.status, self.shift, self.unit, self.compliance):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filter())
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
         self.proxy.modelReset.connect(self._update_actions)
@@ -133,7 +159,38 @@ class RosterPage(Page):
 
     def refresh(self) -> None:
         super().refresh()
+        self._worst = None  # worked out again, if the filter is in use, once the roster is in
+        self._compliance_generation += 1
+        self._compliance_running = False
         self.load(views.roster, self._loaded, "the roster")
+
+    def _load_compliance(self) -> None:
+        """Work out everyone's overall compliance on a worker, once per refresh."""
+        if self._compliance_running:
+            return
+        self._compliance_running = True
+        self._compliance_generation += 1
+        generation = self._compliance_generation
+        as_of = self.as_of or date.today()
+
+        def worst(db: Database) -> dict[int, Status]:
+            rows = department_compliance(db, as_of, include_separated=True)
+            return {row.officer.id: row.worst for row in rows}
+
+        def deliver(result: dict[int, Status]) -> None:
+            if generation == self._compliance_generation:
+                self._compliance_running = False
+                self._worst = result
+                self.apply_filter()
+                self.loaded.emit()
+
+        def failed(exc: BaseException) -> None:
+            if generation == self._compliance_generation:
+                self._compliance_running = False
+                self.compliance.setCurrentIndex(0)
+                prompts.error(self, "Could not work out compliance", str(exc))
+
+        workers.run_query(self.ctx.db_path, worst, owner=self, on_result=deliver, on_error=failed)
 
     def _loaded(self, rows: list[RosterRow]) -> None:
         selected = self.selected_officer_id()
@@ -191,9 +248,19 @@ class RosterPage(Page):
         unit = self.unit.currentData()
         if unit is not None:
             tests.append(lambda r: r.unit == unit)
+        wanted = self.compliance.currentData()
+        working = False
+        if wanted is not None:
+            worst = self._worst
+            if worst is None:
+                working = True
+                self._load_compliance()
+            else:
+                tests.append(lambda r: worst.get(r.id) in wanted)
         self.proxy.set_predicate(all_of(tests))
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count.setText(f"Showing {shown} of {total} officers")
+        note = " (working out compliance…)" if working else ""
+        self.count.setText(f"Showing {shown} of {total} officers{note}")
         self._update_actions()
 
     def focus_search(self) -> bool:
