@@ -26,6 +26,7 @@ class ActionId(Enum):
     NEW_DATABASE = auto()
     OPEN_DATABASE = auto()
     BACKUP_NOW = auto()
+    RESTORE_BACKUP = auto()
     IMPORT_ROSTER = auto()
     IMPORT_TRAINING = auto()
     IMPORT_LEAVE = auto()
@@ -70,6 +71,7 @@ class ActionId(Enum):
     VIEW_CIT = auto()
     VIEW_BONUS_CLAIMS = auto()
     VIEW_REPORTS = auto()
+    VIEW_AUDIT = auto()
     VIEW_SETTINGS = auto()
 
     USER_GUIDE = auto()
@@ -104,6 +106,13 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         None,
         "backup",
         permissions=(Permission.BACKUP,),
+    ),
+    ActionId.RESTORE_BACKUP: ActionSpec(
+        "&Restore from backup…",
+        "Replace everything in this database with a backup (the current contents are saved first)",
+        None,
+        "backup",
+        permissions=(Permission.RESTORE,),
     ),
     ActionId.IMPORT_ROSTER: ActionSpec(
         "&Roster…",
@@ -318,7 +327,8 @@ ACTIONS: dict[ActionId, ActionSpec] = {
     ActionId.VIEW_CIT: ActionSpec("C&IT", "Show CIT certification", "Ctrl+5"),
     ActionId.VIEW_BONUS_CLAIMS: ActionSpec("&Bonus claims", "Show bonus claims", "Ctrl+6"),
     ActionId.VIEW_REPORTS: ActionSpec("R&eports", "Show reports", "Ctrl+7"),
-    ActionId.VIEW_SETTINGS: ActionSpec("&Settings", "Show settings", "Ctrl+8"),
+    ActionId.VIEW_AUDIT: ActionSpec("&Audit log", "Show the audit log", "Ctrl+8"),
+    ActionId.VIEW_SETTINGS: ActionSpec("&Settings", "Show settings", "Ctrl+9"),
     ActionId.USER_GUIDE: ActionSpec(
         "&User guide", "Open the user guide", StandardKey.HelpContents, "help"
     ),
@@ -336,6 +346,7 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
             ActionId.NEW_DATABASE,
             ActionId.OPEN_DATABASE,
             ActionId.BACKUP_NOW,
+            ActionId.RESTORE_BACKUP,
             SEPARATOR,
             "&Import",
             SEPARATOR,
@@ -366,6 +377,7 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
             ActionId.VIEW_CIT,
             ActionId.VIEW_BONUS_CLAIMS,
             ActionId.VIEW_REPORTS,
+            ActionId.VIEW_AUDIT,
             ActionId.VIEW_SETTINGS,
         ),
     ),

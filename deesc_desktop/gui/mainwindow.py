@@ -274,6 +274,7 @@ class MainWindow(QMainWindow):
         connect(ActionId.NEW_DATABASE, self.new_database)
         connect(ActionId.OPEN_DATABASE, self.open_database)
         connect(ActionId.BACKUP_NOW, lambda: operations.backup_now(self, ctx))
+        connect(ActionId.RESTORE_BACKUP, lambda: operations.restore_backup(self, ctx))
         connect(ActionId.IMPORT_ROSTER, lambda: operations.start_import(self, ctx, "roster"))
         connect(ActionId.IMPORT_TRAINING, lambda: operations.start_import(self, ctx, "training"))
         connect(ActionId.IMPORT_LEAVE, lambda: operations.start_import(self, ctx, "leave"))

@@ -13,11 +13,17 @@ from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QWidget
 
 from deesc_desktop.gui import prompts, workers
-from deesc_desktop.gui.context import OFFICERS, AppContext
+from deesc_desktop.gui.context import EVERYTHING, OFFICERS, AppContext
 from deesc_desktop.gui.settings import LAST_EXPORT_FOLDER
+from deesc_desktop.paths import backups_dir
 from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.services.export import export_roster, export_training
-from deesc_desktop.services.maintenance import CheckReport, backup_database, check_database
+from deesc_desktop.services.maintenance import (
+    CheckReport,
+    backup_database,
+    check_database,
+    restore_database,
+)
 from deesc_desktop.services.officers import set_officer_status
 from deesc_desktop.store.database import DatabaseError
 from deesc_desktop.store.views import RosterRow, TrainingListRow
@@ -146,6 +152,50 @@ def backup_now(parent: QWidget, ctx: AppContext, *, announce: bool = True) -> Pa
     if announce:
         prompts.inform(parent, "Backup done", f"The database was copied to\n{target}")
     return target
+
+
+def restore_backup(parent: QWidget, ctx: AppContext) -> Path | None:
+    """Pick a backup, confirm, restore it on a worker, then reload every page.
+
+    Returns the safety copy of the contents it replaced, or None when nothing was restored.
+    """
+    folder = backups_dir(ctx.db_path)
+    backup = prompts.open_file(
+        parent,
+        "Restore from backup",
+        str(folder if folder.is_dir() else ctx.db_path.parent),
+        prompts.DATABASE_FILTER,
+    )
+    if backup is None:
+        return None
+    if not prompts.confirm(
+        parent,
+        "Restore from backup",
+        f"Replace everything in {ctx.db_path} with the backup from {backup}? "
+        "The current contents are saved to backups/ first.",
+        ok_text="Restore",
+    ):
+        return None
+    try:
+        safety = workers.run_with_progress(
+            parent,
+            "Checking the backup and restoring it…",
+            workers.with_database(
+                ctx.db_path,
+                lambda db, _c: restore_database(db, ctx.actor, ctx.db_path, backup),
+            ),
+        )
+    except USER_ERRORS as exc:
+        prompts.error(parent, "Restore failed", str(exc))
+        return None
+    ctx.bus.notify(*EVERYTHING)
+    prompts.inform(
+        parent,
+        "Restore done",
+        f"The database now holds the backup from\n{backup}\n\n"
+        f"What it held before was saved to\n{safety}",
+    )
+    return safety
 
 
 def check_now(parent: QWidget, ctx: AppContext) -> CheckReport | None:

@@ -178,6 +178,7 @@ def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> lis
     from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
     from deesc_desktop.gui.dialogs.sign_in import SignInDialog
     from deesc_desktop.gui.dialogs.users import UserDialog
+    from deesc_desktop.gui.requirements_ui import EXAMPLE, RequirementEditor
     from deesc_desktop.store.cit_queries import cit_report
     from deesc_desktop.store.claim_queries import list_claims
 
@@ -203,6 +204,7 @@ def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> lis
         for tab, name, who in (
             ("Compliance", "officer-compliance", officer_id),
             ("CIT", "officer-cit", certified[0] if certified else officer_id),
+            ("History", "officer-history", officer_id),
         ):
 
             def choose(dialog: Any, title: str = tab) -> None:
@@ -220,6 +222,13 @@ def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> lis
     shot("mark-cit-course", lambda: CitCourseDialog(ctx, window))
     shot("add-certificate", lambda: CertificateDialog(ctx, officer_id, window))
     shot("add-user", lambda: UserDialog(ctx, window))
+    shot("requirement-editor", lambda: RequirementEditor(ctx, EXAMPLE, window))
+
+    def mistake(dialog: Any) -> None:
+        dialog.editor.setPlainText(EXAMPLE.replace("hours = 4", 'hours = "four"'))
+        dialog.save()  # refused: nothing is saved
+
+    shot("requirement-editor-refused", lambda: RequirementEditor(ctx, EXAMPLE, window), mistake)
     return written
 
 
@@ -241,6 +250,11 @@ def _prepare_page(window: MainWindow, page_id: PageId) -> None:
         page.choose("compliance")
         page.generate()
         _wait(1.5)  # QPdfView draws its pages on a thread of its own
+    elif page_id == PageId.AUDIT:
+        for number in range(page.model.rowCount()):
+            if page.model.row(number).action == "update":
+                page.view.selectRow(number)
+                return
     elif page_id == PageId.BONUS_CLAIMS:
         for number in range(page.proxy.rowCount()):
             if page.proxy.row(number).status == "submitted":
@@ -294,6 +308,18 @@ def render_all(db_path: Path, out: Path, *, demo: bool = False) -> int:
                     settings: Any = window.pages[spec.id]
                     settings.scroll.ensureWidgetVisible(settings.users_box)
                     written.append(_save(window, out / f"{number:02d}-{spec.id.value}-users.png"))
+                    settings.scroll.ensureWidgetVisible(settings.requirements)
+                    written.append(
+                        _save(window, out / f"{number:02d}-{spec.id.value}-requirements.png")
+                    )
+                if spec.id == PageId.ROSTER:
+                    roster: Any = window.pages[spec.id]
+                    roster.compliance.setCurrentText("Needs attention")
+                    _settle()
+                    written.append(
+                        _save(window, out / f"{number:02d}-{spec.id.value}-compliance-filter.png")
+                    )
+                    roster.compliance.setCurrentIndex(0)
             with tempfile.TemporaryDirectory() as temp:
                 written.extend(_dialog_shots(window, out, Path(temp)))
         for path in written:

@@ -33,6 +33,7 @@ class PageId(StrEnum):
     CIT = "cit"
     BONUS_CLAIMS = "bonus_claims"
     REPORTS = "reports"
+    AUDIT = "audit"
     SETTINGS = "settings"
 
 
@@ -111,6 +112,14 @@ PAGES: tuple[PageSpec, ...] = (
         ActionId.VIEW_REPORTS,
         "Printable compliance and payment reports",
         requires="deesc_desktop.reports",
+    ),
+    PageSpec(
+        PageId.AUDIT,
+        "Audit log",
+        "details",
+        _module("audit"),
+        ActionId.VIEW_AUDIT,
+        "Who changed what, and when; the audit chain's check",
     ),
     PageSpec(
         PageId.SETTINGS,

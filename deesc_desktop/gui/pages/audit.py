@@ -1,0 +1,465 @@
+"""The audit log page (filters, an entry's before and after, the chain check); officer History."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deesc_desktop.gui import operations, prompts, style, workers
+from deesc_desktop.gui.actions import ActionRegistry
+from deesc_desktop.gui.context import EVERYTHING, AppContext
+from deesc_desktop.gui.dialogs.officer_detail import register_officer_tab
+from deesc_desktop.gui.dialogs.officer_tabs import LoadingTab
+from deesc_desktop.gui.forms import DateField, local_time, page_title
+from deesc_desktop.gui.models import Column, Index, RowsModel
+from deesc_desktop.gui.pages.base import Page
+from deesc_desktop.gui.widgets import SearchBox, filter_combo, muted, table_view
+from deesc_desktop.store.audit import ChainReport, verify_chain
+from deesc_desktop.store.views import (
+    AuditPage,
+    AuditRow,
+    audit_choices,
+    audit_entries,
+    officer_history,
+)
+
+LIMIT = 2000
+"""The most entries the page lists at once (newest first)."""
+
+TABLE_LABELS = {
+    "officers": "Officer",
+    "training_records": "Training record",
+    "exemptions": "Leave or exemption",
+    "certifications": "Certificate",
+    "claims": "Bonus claim",
+    "bonus_programs": "Bonus program",
+    "funding_sources": "Funding source",
+    "payment_batches": "Payment batch",
+    "users": "User",
+    "agency": "Agency",
+    "courses": "Course",
+    "requirements": "Requirement",
+    "topics": "Topic",
+    "imports": "Import",
+    "database": "Database",
+    "settings": "Setting",
+}
+ACTION_LABELS = {"insert": "Added", "update": "Changed", "delete": "Deleted"}
+HIDDEN_FIELDS = frozenset({"version", "updated_at", "updated_by"})
+"""Bookkeeping columns left out of "what changed" summaries (still shown in the detail)."""
+CHANGED_BACKGROUND = "#fff4c2"
+
+
+def table_label(table: str) -> str:
+    return TABLE_LABELS.get(table, table.replace("_", " ").capitalize())
+
+
+def _load(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {"(value)": text}
+    return value if isinstance(value, dict) else {"(value)": value}
+
+
+def value_text(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of an entry: its value before and after, and whether it changed."""
+
+    field: str
+    before: str
+    after: str
+    changed: bool
+
+
+def field_changes(entry: AuditRow) -> list[FieldChange]:
+    """Every field of the row before and after, in the row's order (after's, then before's)."""
+    before, after = _load(entry.before), _load(entry.after)
+    names = list(after) + [name for name in before if name not in after]
+    return [
+        FieldChange(
+            name,
+            value_text(before.get(name)) if name in before else "",
+            value_text(after.get(name)) if name in after else "",
+            entry.action != "update" or before.get(name) != after.get(name),
+        )
+        for name in names
+    ]
+
+
+def change_summary(entry: AuditRow, limit: int = 6) -> str:
+    """What changed in a line: "rank: Officer -> Sergeant; unit: Patrol -> Traffic"."""
+    if entry.action != "update":
+        return ""
+    changes = [c for c in field_changes(entry) if c.changed and c.field not in HIDDEN_FIELDS]
+    parts = [f"{c.field}: {c.before} -> {c.after}" for c in changes[:limit]]
+    if len(changes) > limit:
+        parts.append(f"and {len(changes) - limit} more")
+    return "; ".join(parts)
+
+
+def what_text(entry: AuditRow) -> str:
+    return f"{ACTION_LABELS.get(entry.action, entry.action)} {table_label(entry.table_name)} "
+
+
+class AuditColumn(IntEnum):
+    NUMBER = 0
+    WHEN = 1
+    USER = 2
+    ACTION = 3
+    TABLE = 4
+    ROW = 5
+    CHANGES = 6
+    REASON = 7
+
+
+class AuditModel(RowsModel):
+    """Audit entries (store.views.AuditRow)."""
+
+    COLUMNS = (
+        Column("#", lambda r: str(r.id), lambda r: r.id, Qt.AlignmentFlag.AlignRight),
+        Column("When", lambda r: local_time(r.at), lambda r: r.at),
+        Column("User", lambda r: r.username),
+        Column("Action", lambda r: ACTION_LABELS.get(r.action, r.action)),
+        Column("Record", lambda r: table_label(r.table_name)),
+        Column("Id", lambda r: r.row_id),
+        Column("What changed", change_summary),
+        Column("Reason", lambda r: r.reason),
+    )
+
+    def tooltip(self, row: AuditRow, column: int) -> str | None:
+        if column == AuditColumn.CHANGES:
+            return change_summary(row, limit=100).replace("; ", "\n") or None
+        return None
+
+
+class HistoryColumn(IntEnum):
+    WHEN = 0
+    USER = 1
+    WHAT = 2
+    CHANGES = 3
+    REASON = 4
+
+
+class HistoryModel(RowsModel):
+    """One officer's audit entries and those of their records, for the officer's History tab."""
+
+    COLUMNS = (
+        Column("When", lambda r: local_time(r.at), lambda r: (r.at, r.id)),
+        Column("Who", lambda r: r.username),
+        Column("What", lambda r: f"{what_text(r)}{r.row_id}"),
+        Column("What changed", change_summary),
+        Column("Reason", lambda r: r.reason),
+    )
+
+    def tooltip(self, row: AuditRow, column: int) -> str | None:
+        if column == HistoryColumn.CHANGES:
+            return change_summary(row, limit=100).replace("; ", "\n") or None
+        return None
+
+
+class ChangeColumn(IntEnum):
+    FIELD = 0
+    BEFORE = 1
+    AFTER = 2
+
+
+class ChangesModel(RowsModel):
+    """The fields of one entry side by side; the changed ones highlighted."""
+
+    COLUMNS = (
+        Column("Field", lambda c: c.field),
+        Column("Before", lambda c: c.before),
+        Column("After", lambda c: c.after),
+    )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole):
+            change: FieldChange = self.row(index.row())
+            if not change.changed:
+                return None
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor(CHANGED_BACKGROUND))
+            font = QFont()
+            font.setBold(True)
+            return font
+        return super().data(index, role)
+
+    def tooltip(self, row: FieldChange, column: int) -> str | None:
+        text = row.before if column == ChangeColumn.BEFORE else row.after
+        return text if column != ChangeColumn.FIELD and len(text) > 40 else None
+
+
+class AuditLogPage(Page):
+    """The audit log, newest first, filtered in the database; one entry's before and after."""
+
+    watches = EVERYTHING
+
+    def __init__(
+        self, ctx: AppContext, actions: ActionRegistry, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(ctx, actions, parent)
+        heading = QHBoxLayout()
+        heading.addWidget(page_title("Audit log"))
+        heading.addStretch(1)
+        self.count = muted("")
+        self.count.setWordWrap(False)
+        heading.addWidget(self.count)
+        self.layout_.addLayout(heading)
+
+        filters = QHBoxLayout()
+        self.search = SearchBox("Search record id or reason")
+        filters.addWidget(self.search, 2)
+        self.table = filter_combo("Show changes to one kind of record", 14)
+        self.user = filter_combo("Show changes made by one user", 12)
+        self.use_dates = QCheckBox("From")
+        self.use_dates.setToolTip("Only entries made from one day to another (UTC days)")
+        today = date.today()
+        self.since = DateField(today.replace(day=1))
+        self.until = DateField(today)
+        for label, widget in (("Record:", self.table), ("User:", self.user)):
+            filters.addSpacing(8)
+            filters.addWidget(QLabel(label))
+            filters.addWidget(widget, 1)
+        filters.addSpacing(8)
+        filters.addWidget(self.use_dates)
+        filters.addWidget(self.since)
+        filters.addWidget(QLabel("to"))
+        filters.addWidget(self.until)
+        self.layout_.addLayout(filters)
+        self.table.addItem("All records", None)
+        self.user.addItem("All users", None)
+
+        chain = QHBoxLayout()
+        self.verify_button = QPushButton("Verify chain")
+        self.verify_button.setToolTip(
+            "Recompute every entry's hash: shows whether any entry was altered or removed"
+        )
+        self.verify_button.clicked.connect(self.verify)
+        self.chain_result = QLabel()
+        self.chain_result.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        chain.addWidget(self.verify_button)
+        chain.addWidget(self.chain_result, 1)
+        self.layout_.addLayout(chain)
+
+        self.model = AuditModel(self)
+        self.model.sort(AuditColumn.NUMBER, Qt.SortOrder.DescendingOrder)
+        self.view = table_view(
+            self.model,
+            widths={
+                AuditColumn.NUMBER: 6,
+                AuditColumn.WHEN: 15,
+                AuditColumn.USER: 13,
+                AuditColumn.ACTION: 8,
+                AuditColumn.TABLE: 15,
+                AuditColumn.ROW: 7,
+                AuditColumn.CHANGES: 44,
+            },
+            sort=(AuditColumn.NUMBER, Qt.SortOrder.DescendingOrder),
+        )
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        self.detail_heading = QLabel("Select an entry to see the record before and after it.")
+        self.detail_heading.setWordWrap(True)
+        self.detail_heading.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        detail_layout.addWidget(self.detail_heading)
+        self.changes = ChangesModel(self)
+        self.changes_view = table_view(
+            self.changes,
+            sortable=False,
+            widths={ChangeColumn.FIELD: 18, ChangeColumn.BEFORE: 40},
+        )
+        detail_layout.addWidget(self.changes_view, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.view)
+        splitter.addWidget(detail)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        self.layout_.addWidget(splitter, 1)
+
+        self.search.search.connect(lambda _text: self.refresh())
+        for combo in (self.table, self.user):
+            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.use_dates.toggled.connect(lambda _on: self._dates_changed())
+        self.since.changed.connect(self._dates_changed)
+        self.until.changed.connect(self._dates_changed)
+        self.since.setEnabled(False)
+        self.until.setEnabled(False)
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._show_entry(current)
+        )
+
+    # --- loading -----------------------------------------------------------------------------
+
+    def _dates_changed(self) -> None:
+        on = self.use_dates.isChecked()
+        self.since.setEnabled(on)
+        self.until.setEnabled(on)
+        self.refresh()
+
+    def filters(self) -> dict[str, Any]:
+        """The filters as store.views.audit_entries takes them."""
+        on = self.use_dates.isChecked()
+        return {
+            "table": self.table.currentData(),
+            "username": self.user.currentData(),
+            "since": self.since.value() if on else None,
+            "until": self.until.value() if on else None,
+            "text": self.search.text(),
+            "limit": LIMIT,
+        }
+
+    def refresh(self) -> None:
+        super().refresh()
+        filters = self.filters()
+        self.load(
+            lambda db: (audit_entries(db, **filters), audit_choices(db)),
+            self._loaded,
+            "the audit log",
+        )
+
+    def _loaded(self, data: tuple[AuditPage, tuple[list[str], list[str]]]) -> None:
+        found, (tables, users) = data
+        selected = self.selected_entry()
+        self._fill(self.table, [(table_label(t), t) for t in tables])
+        self._fill(self.user, [(u, u) for u in users])
+        self.model.set_rows(found.rows)
+        shown = len(found.rows)
+        entries = f"entr{'ies' if found.total != 1 else 'y'}"
+        if found.total > shown:
+            self.count.setText(f"Showing the newest {shown:,} of {found.total:,} {entries}")
+        else:
+            self.count.setText(f"{found.total:,} {entries}")
+        if selected is None or not self.select_entry(selected.id):
+            self._show_entry(QModelIndex())
+        self.loaded.emit()
+
+    def _fill(self, combo: Any, items: list[tuple[str, str]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for text, value in sorted(items, key=lambda item: item[0].casefold()):
+            combo.addItem(text, value)
+        index = combo.findData(current) if current is not None else 0
+        if index < 0:
+            combo.addItem(str(current), current)  # keep a filter the log no longer lists
+            index = combo.count() - 1
+        combo.setCurrentIndex(index)
+        combo.blockSignals(False)
+
+    # --- selection ---------------------------------------------------------------------------
+
+    def selected_entry(self) -> AuditRow | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.row(rows[0].row()) if rows else None
+
+    def select_entry(self, entry_id: int) -> bool:
+        row = self.model.find_row(lambda r: r.id == entry_id)
+        if row >= 0:
+            self.view.selectRow(row)
+        return row >= 0
+
+    def _show_entry(self, index: QModelIndex) -> None:
+        if not index.isValid():
+            self.changes.set_rows([])
+            self.detail_heading.setText("Select an entry to see the record before and after it.")
+            return
+        entry: AuditRow = self.model.row(index.row())
+        reason = f" — reason: {entry.reason}" if entry.reason else ""
+        self.detail_heading.setText(
+            f"#{entry.id} · {local_time(entry.at)} · {entry.username} · "
+            f"{what_text(entry)}{entry.row_id}{reason}"
+        )
+        self.changes.set_rows(field_changes(entry))
+
+    def focus_search(self) -> bool:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+        return True
+
+    # --- the chain ---------------------------------------------------------------------------
+
+    def verify(self) -> ChainReport | None:
+        try:
+            report = workers.run_with_progress(
+                self,
+                "Checking the audit log's chain…",
+                workers.with_database(self.ctx.db_path, lambda db, _c: verify_chain(db)),
+            )
+        except operations.USER_ERRORS as exc:
+            prompts.error(self, "Could not check the audit log", str(exc))
+            return None
+        if report.ok:
+            self.chain_result.setStyleSheet(f"color: {style.Colour.OK};")
+            self.chain_result.setText(f"Chain intact: {report.entries:,} entries.")
+        else:
+            self.chain_result.setStyleSheet(f"color: {style.Colour.ERROR};")
+            self.chain_result.setText(
+                f"Chain broken at entry {report.first_bad_id}: {report.problem}."
+            )
+        return report
+
+
+class HistoryTab(LoadingTab):
+    """Who changed this officer, their training records and leave, when, and what changed."""
+
+    def __init__(self, ctx: AppContext, officer_id: int) -> None:
+        super().__init__(ctx, officer_id)
+        self.model = HistoryModel(self)
+        self.model.sort(HistoryColumn.WHEN, Qt.SortOrder.DescendingOrder)
+        self.view = table_view(
+            self.model,
+            widths={
+                HistoryColumn.WHEN: 15,
+                HistoryColumn.USER: 13,
+                HistoryColumn.WHAT: 24,
+                HistoryColumn.CHANGES: 46,
+            },
+            sort=(HistoryColumn.WHEN, Qt.SortOrder.DescendingOrder),
+        )
+        self.layout_.addWidget(self.view, 1)
+        self.start(lambda db: officer_history(db, officer_id), self.show_history)
+
+    def show_history(self, entries: list[AuditRow]) -> None:
+        self.model.set_rows(entries)
+        count = len(entries)
+        self.summary.setText(
+            f"{count} change{'s' if count != 1 else ''} to this officer, their training "
+            "records, leave and certificates (newest first)."
+            if count
+            else "No changes recorded."
+        )
+
+
+def create_page(ctx: AppContext, actions: ActionRegistry) -> Page:
+    return AuditLogPage(ctx, actions)
+
+
+register_officer_tab("History", HistoryTab, order=90)

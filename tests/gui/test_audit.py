@@ -1,0 +1,188 @@
+"""The audit log page and the officer dialog's History tab."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, Qt
+from sqlite_utils import Database
+
+from deesc_desktop.core.auth import Actor
+from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
+from deesc_desktop.gui.mainwindow import MainWindow
+from deesc_desktop.gui.pages import PageId
+from deesc_desktop.gui.pages.audit import (
+    LIMIT,
+    AuditColumn,
+    AuditLogPage,
+    ChangeColumn,
+    HistoryColumn,
+    HistoryTab,
+)
+from deesc_desktop.services.leave import add_exemption
+from deesc_desktop.services.officers import edit_officer
+from deesc_desktop.services.training import delete_training_record, record_class
+from tests.gui.helpers import Prompts, settle
+
+
+def audit_page(window: MainWindow) -> AuditLogPage:
+    page = window.show_page(PageId.AUDIT)
+    assert isinstance(page, AuditLogPage)
+    settle()
+    return page
+
+
+def shown(page: AuditLogPage) -> list[tuple[str, str, str]]:
+    return [
+        (row.username, row.table_name, row.row_id)
+        for row in (page.model.row(r) for r in range(page.model.rowCount()))
+    ]
+
+
+def history_tab(dialog: OfficerDetailDialog) -> HistoryTab:
+    for index in range(dialog.tabs.count()):
+        widget = dialog.tabs.widget(index)
+        if isinstance(widget, HistoryTab):
+            assert dialog.tabs.tabText(index) == "History"
+            return widget
+    raise AssertionError("no History tab")
+
+
+def test_a_change_shows_in_the_officers_history_tab_with_before_and_after(
+    qtbot: Any,
+    qtmodeltester: Any,
+    window: MainWindow,
+    db: Database,
+    admin: Actor,
+    officers: dict[str, int],
+) -> None:
+    other = Actor("lt.other", admin.role)
+    edit_officer(db, other, officers["102"], {"rank": "Lieutenant"})
+    record_ids = record_class(
+        db,
+        admin,
+        {"course": "Firearms", "completed": "2025-09-15", "hours": "8", "topics": "firearms"},
+        [officers["102"], officers["103"]],
+    )
+    delete_training_record(db, admin, record_ids[0], reason="entered in error")
+    add_exemption(
+        db, admin, officers["102"], {"start": "2025-01-01", "end": "2025-02-01", "reason": "Leave"}
+    )
+    edit_officer(db, admin, officers["103"], {"unit": "Traffic"})
+
+    dialog = OfficerDetailDialog(window.ctx, officers["102"], window)
+    qtbot.addWidget(dialog)
+    tab = history_tab(dialog)
+    settle()
+    qtmodeltester.check(tab.model)
+    rows = [tab.model.row(r) for r in range(tab.model.rowCount())]
+    tables = [row.table_name for row in rows]
+    assert tables == ["exemptions", "training_records", "training_records", "officers", "officers"]
+    change = next(r for r in range(tab.model.rowCount()) if tab.model.row(r).username == "lt.other")
+    assert tab.model.index(change, HistoryColumn.USER).data() == "lt.other"
+    assert tab.model.index(change, HistoryColumn.CHANGES).data() == "rank: Sergeant -> Lieutenant"
+    deleted = next(r for r in range(tab.model.rowCount()) if tab.model.row(r).action == "delete")
+    assert tab.model.index(deleted, HistoryColumn.REASON).data() == "entered in error"
+    assert "Changed Officer" in tab.model.index(change, HistoryColumn.WHAT).data()
+    assert "5 changes" in tab.summary.text()
+
+
+def test_the_audit_page_filters_by_table_user_text_and_date(
+    qtmodeltester: Any,
+    window: MainWindow,
+    db: Database,
+    admin: Actor,
+    officers: dict[str, int],
+) -> None:
+    other = Actor("lt.other", admin.role)
+    edit_officer(db, other, officers["102"], {"rank": "Lieutenant"})
+    record_id = record_class(
+        db,
+        admin,
+        {"course": "Firearms", "completed": "2025-09-15", "hours": "8", "topics": "firearms"},
+        [officers["101"]],
+    )[0]
+    delete_training_record(db, admin, record_id, reason="wrong officer")
+    page = audit_page(window)
+    qtmodeltester.check(page.model)
+    everything = shown(page)
+    assert len(everything) == db.execute("select count(*) from audit_log").fetchone()[0]
+    assert page.model.row(0).id > page.model.row(1).id, "newest first"
+    assert page.count.text() == f"{len(everything)} entries"
+
+    page.table.setCurrentIndex(page.table.findData("officers"))
+    settle()
+    assert {t for _u, t, _r in shown(page)} == {"officers"}
+    assert len(shown(page)) == 6
+
+    page.user.setCurrentIndex(page.user.findData("lt.other"))
+    settle()
+    assert shown(page) == [("lt.other", "officers", str(officers["102"]))]
+    assert page.model.index(0, AuditColumn.CHANGES).data() == "rank: Sergeant -> Lieutenant"
+
+    page.user.setCurrentIndex(0)
+    page.table.setCurrentIndex(0)
+    page.search.setText("wrong offic")
+    page.search.flush()
+    settle()
+    assert shown(page) == [("sgt.admin", "training_records", str(record_id))]
+
+    page.search.setText("")
+    page.search.flush()
+    page.table.setCurrentIndex(0)
+    page.use_dates.setChecked(True)
+    page.since.set_value(date(2001, 1, 1))
+    page.until.set_value(date(2001, 12, 31))
+    settle()
+    assert shown(page) == []
+    page.use_dates.setChecked(False)
+    settle()
+    assert len(shown(page)) == len(everything)
+
+
+def test_selecting_an_entry_shows_before_and_after_with_changes_highlighted(
+    qtmodeltester: Any, window: MainWindow, db: Database, admin: Actor, officers: dict[str, int]
+) -> None:
+    edit_officer(db, admin, officers["101"], {"unit": "Traffic"})
+    page = audit_page(window)
+    page.view.selectRow(0)
+    assert "Changed Officer" in page.detail_heading.text()
+    qtmodeltester.check(page.changes)
+    fields = {
+        page.changes.index(r, ChangeColumn.FIELD).data(): r for r in range(page.changes.rowCount())
+    }
+    unit = fields["unit"]
+    assert page.changes.index(unit, ChangeColumn.BEFORE).data() == "Patrol"
+    assert page.changes.index(unit, ChangeColumn.AFTER).data() == "Traffic"
+    assert page.changes.index(unit, ChangeColumn.AFTER).data(Qt.ItemDataRole.BackgroundRole)
+    badge = fields["badge"]
+    assert (
+        page.changes.index(badge, ChangeColumn.AFTER).data(Qt.ItemDataRole.BackgroundRole) is None
+    )
+    page._show_entry(QModelIndex())
+    assert page.changes.rowCount() == 0
+
+
+def test_verify_chain_says_intact(
+    window: MainWindow, db: Database, officers: dict[str, int]
+) -> None:
+    page = audit_page(window)
+    report = page.verify()
+    assert report is not None and report.ok
+    entries = db.execute("select count(*) from audit_log").fetchone()[0]
+    assert page.chain_result.text() == f"Chain intact: {entries:,} entries."
+
+
+def test_a_long_log_shows_the_newest_entries(window: MainWindow, say: Prompts) -> None:
+    from deesc_desktop.store.views import AuditPage
+
+    page = audit_page(window)
+    page._loaded((AuditPage([], LIMIT + 5), ([], [])))
+    assert page.count.text() == f"Showing the newest 0 of {LIMIT + 5:,} entries"
+
+
+def test_everyone_may_read_the_audit_log(window_as: Any, users: dict[str, Actor]) -> None:
+    win = window_as(users["viewer.ann"])
+    page = audit_page(win)
+    assert page.model.rowCount() > 0
