@@ -237,10 +237,13 @@ def markup(template: str, style: ParagraphStyle, **values: object) -> Paragraph:
 
 # --- tables ---------------------------------------------------------------------------------
 
-Cell: TypeAlias = str | Flowable
-"""A table cell: short text that never wraps (dates, numbers) or a Paragraph."""
-
 CELL_PADDING = 3
+CELL_SIZE = 8
+CELL_LEADING = 9.8
+CELL_TOP = 2
+CELL_BOTTOM = 2.5
+"""Every table cell's font size, leading and vertical padding (table_style sets them): a
+PagedTable works its rows' heights out from them instead of asking reportlab."""
 
 
 HEAD_STYLES = {
@@ -257,6 +260,96 @@ HEAD_STYLES = {
 CONTINUED_STYLE = ParagraphStyle(
     "continued", fontName=FONT_ITALIC, fontSize=8, leading=10, textColor=MUTED, spaceAfter=3
 )
+TEXT_CELL_STYLE = ParagraphStyle(
+    "text_cell", fontName=FONT, fontSize=CELL_SIZE, leading=CELL_LEADING, textColor=INK
+)
+"""The Paragraph style of a TextCell that wraps: the same as Styles().cell."""
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a TextCell: its words, bold or not, and a colour other than the ink."""
+
+    text: str
+    bold: bool = False
+    colour: colors.Color | None = None
+
+
+class TextCell:
+    """Short text for a PagedTable cell, in the cell font: one or more lines, each bold and
+    coloured as asked.
+
+    A Paragraph per cell costs a markup parse and a line-breaking pass each time it is laid
+    out. A PagedTable, which knows the column's width, draws a TextCell whose every line fits
+    as plain strings (bold and colour set by per-cell style commands) and turns only one that
+    would overflow into the Paragraph it stands for, which wraps: the page reads the same.
+    """
+
+    __slots__ = ("lines",)
+
+    def __init__(self, *lines: Line | str | None) -> None:
+        self.lines = tuple(
+            line if isinstance(line, Line) else Line("" if line is None else str(line))
+            for line in lines
+        )
+
+    def fits(self, width: float) -> bool:
+        """True if every line is one Paragraph line of its own in `width` points."""
+        for line in self.lines:
+            text = line.text
+            # A Paragraph folds runs of white space and trims the ends; a plain string would
+            # not, and an empty Paragraph is no line high, unlike an empty string.
+            if not text or " ".join(text.split()) != text:
+                return False
+            font = FONT_BOLD if line.bold else FONT
+            # A point to spare: when it is that close, the Paragraph decides.
+            if pdfmetrics.stringWidth(text, font, CELL_SIZE) > width - 1:
+                return False
+        return True
+
+    def paragraph(self) -> Paragraph:
+        """The Paragraph this cell stands for (used when a line does not fit its column)."""
+        parts = []
+        for line in self.lines:
+            words = escape(line.text)
+            if line.bold:
+                words = f"<b>{words}</b>"
+            if line.colour is not None:
+                words = f'<font color="{hex_colour(line.colour)}">{words}</font>'
+            parts.append(words)
+        return Paragraph("<br/>".join(parts), TEXT_CELL_STYLE)
+
+    def __repr__(self) -> str:
+        return f"TextCell{self.lines!r}"
+
+
+Cell: TypeAlias = str | Flowable | TextCell
+"""A table cell: short text that never wraps (dates, numbers), a Paragraph, or a TextCell
+(short text that a PagedTable draws as plain strings when it fits, else as a Paragraph;
+other tables always print it as the Paragraph)."""
+
+
+class _Lines(Flowable):
+    """A fitting TextCell whose lines differ in face or colour, drawn where its Paragraph
+    would draw them (first baseline one font size below the top, then one leading apart)."""
+
+    def __init__(self, lines: Sequence[Line]) -> None:
+        super().__init__()
+        self.lines = lines
+        self.height = CELL_LEADING * len(lines)
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        self.width = availWidth
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        y = self.height - CELL_SIZE
+        for line in self.lines:
+            canvas.setFillColor(line.colour or INK)
+            canvas.setFont(FONT_BOLD if line.bold else FONT, CELL_SIZE, CELL_LEADING)
+            canvas.drawString(0, y, line.text)
+            y -= CELL_LEADING
 
 
 def header_cells(headers: Sequence[Cell], align: Sequence[str]) -> list[Cell]:
@@ -282,8 +375,8 @@ def table_style(align: Sequence[str], *, total_row: bool = False) -> TableStyle:
     """Grid, a shaded header row that repeats on each page, light zebra rows."""
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), FONT),
-        ("FONTSIZE", (0, 0), (-1, -1), 8),
-        ("LEADING", (0, 0), (-1, -1), 9.8),
+        ("FONTSIZE", (0, 0), (-1, -1), CELL_SIZE),
+        ("LEADING", (0, 0), (-1, -1), CELL_LEADING),
         ("FONTNAME", (0, 0), (-1, 0), FONT_BOLD),
         ("TEXTCOLOR", (0, 0), (-1, -1), INK),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
@@ -293,8 +386,8 @@ def table_style(align: Sequence[str], *, total_row: bool = False) -> TableStyle:
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-        ("TOPPADDING", (0, 0), (-1, -1), 2),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), CELL_TOP),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_BOTTOM),
     ]
     for column, how in enumerate(align):
         if how == "right":
@@ -310,23 +403,94 @@ def table_style(align: Sequence[str], *, total_row: bool = False) -> TableStyle:
     return TableStyle(commands)
 
 
+class _Wrapped(Flowable):
+    """A Paragraph cell that a PagedTable has measured: the Table, drawing it, asks for its
+    size again at the same width, and breaking its lines a second time is most of the cost
+    of a long one (an explanation), for the same lines."""
+
+    def __init__(self, paragraph: Paragraph, width: float, size: tuple[float, float]) -> None:
+        super().__init__()
+        self.paragraph = paragraph
+        self.wrapped_at = width
+        self.size = size
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        if availWidth != self.wrapped_at:
+            self.size = self.paragraph.wrap(availWidth, availHeight)
+            self.wrapped_at = availWidth
+        return self.size
+
+    def getSpaceBefore(self) -> float:
+        return float(self.paragraph.getSpaceBefore())
+
+    def getSpaceAfter(self) -> float:
+        return float(self.paragraph.getSpaceAfter())
+
+    def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
+        self.paragraph.drawOn(canvas, x, y, _sW)
+
+
+def cell_height(value: Any, inner_width: float) -> float:
+    """A cell's content height as reportlab's Table measures it under table_style (padding
+    not included): lines of text times the leading, or the wrapped flowables."""
+    if isinstance(value, Flowable):
+        value = (value,)
+    if isinstance(value, (list, tuple)):
+        # Table._listCellGeom's sum, term for term, so the result is the same to the bit.
+        aH = 72000 - CELL_TOP - CELL_BOTTOM
+        total = 0.0
+        first_before = None
+        after = 0.0
+        for item in value:
+            height = item.wrapOn(None, inner_width, aH)[1]
+            before = item.getSpaceBefore()
+            after = item.getSpaceAfter()
+            total += height + after + before
+            if first_before is None:
+                first_before = before
+        return total - first_before - after if first_before is not None else 0.0
+    text = "" if value is None else str(value)
+    return CELL_LEADING * len(text.split("\n"))
+
+
+@dataclass(slots=True)
+class _Row:
+    """A row ready for a Table: its cells, its per-cell style commands, its height."""
+
+    cells: list[Any]
+    styles: list[tuple[str, int, Any]]
+    """(command, column, value) for this row's cells, e.g. ("TEXTCOLOR", 3, ALERT)."""
+    height: float
+
+
+class _Laid:
+    """What a PagedTable and its continuations share: rows made and measured once, kept
+    until their page takes them, at the width they were measured for."""
+
+    __slots__ = ("header", "rows", "total", "width")
+
+    def __init__(self) -> None:
+        self.width = -1.0
+        self.header: _Row | None = None
+        self.total: _Row | None = None
+        self.rows: dict[int, _Row] = {}
+
+
 class PagedTable(Flowable):
     """A long table laid out a page at a time, so time grows linearly with its rows.
 
     One platypus Table of thousands of rows is re-measured every time it is split, which
-    makes a long report quadratic. This flowable instead cuts a page-sized window of rows,
-    lets a small Table split that, and keeps the rest for the next page: every page gets
-    the header row once, at its top. It also keeps its heading (`title`) with the first
-    rows, keeps a short table (up to `keep_whole` rows) on one page, and prints `empty` in
-    words instead of an empty table.
+    makes a long report quadratic. This flowable instead measures each row once, in order,
+    takes as many as fit the space, and hands platypus a Table of exactly those rows with
+    their heights given (so it measures nothing again), keeping the rest for the next page:
+    every page gets the header row once, at its top. It also keeps its heading (`title`)
+    with the first rows, keeps a short table (up to `keep_whole` rows) on one page, and
+    prints `empty` in words instead of an empty table.
 
     With `make`, `rows` are plain items and make(item) gives a row's cells when its page is
     laid out: a long report then never holds every row's Paragraphs at once, which keeps
     Python's garbage collector from slowing the whole run down.
     """
-
-    MIN_ROW_HEIGHT = 12.0
-    """No row is shorter than this (8-point text with padding): bounds the window size."""
 
     def __init__(
         self,
@@ -363,27 +527,85 @@ class PagedTable(Flowable):
         self.continued = continued
         self.start = 0
         """Rows before this index went on earlier pages (the list is shared, never copied)."""
-        self.row_height = self.MIN_ROW_HEIGHT * 2
-        """Average row height seen so far, to size the next page's window."""
+        self._laid = _Laid()
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # Always too tall: platypus then calls split(), which hands back ordinary flowables.
         return availWidth, 0xFFFFFF
 
-    def _table(self, start: int, stop: int, width: float) -> Table:
-        """A Table of rows[start:stop] under the header, with the total row after the last."""
-        window = self.rows[start:stop]
-        cells = [self.make(row) for row in window] if self.make else list(window)
-        data: list[Sequence[Cell]] = [self.headers, *cells]
-        with_total = stop >= len(self.rows) and self.total is not None
+    def _column_widths(self, width: float) -> list[float]:
+        return [fraction * width * self.share for fraction in self.widths]
+
+    def _prepare(self, cells: Sequence[Cell], widths: Sequence[float]) -> _Row:
+        """Cells as a Table takes them (each TextCell as strings or a Paragraph), with the
+        row's height as the Table would measure it."""
+        out: list[Any] = []
+        styles: list[tuple[str, int, Any]] = []
+        tallest = 0.0
+        for column, (value, width) in enumerate(zip(cells, widths, strict=True)):
+            inner = width - CELL_PADDING - CELL_PADDING  # as Table subtracts them
+            if isinstance(value, TextCell):
+                lines = value.lines
+                # A Paragraph sits left in its box whatever the column's alignment; a
+                # string would follow the alignment, so only left columns take strings.
+                if self.align[column] != "left" or not value.fits(inner):
+                    value = value.paragraph()
+                elif all(
+                    line.bold == lines[0].bold and line.colour == lines[0].colour for line in lines
+                ):
+                    value = "\n".join(line.text for line in lines)
+                    if lines[0].bold:
+                        styles.append(("FONTNAME", column, FONT_BOLD))
+                    if lines[0].colour is not None:
+                        styles.append(("TEXTCOLOR", column, lines[0].colour))
+                else:
+                    value = _Lines(lines)
+            height = cell_height(value, inner) + (CELL_BOTTOM + CELL_TOP)
+            if type(value) is Paragraph:
+                measured: Paragraph = value
+                value = _Wrapped(measured, inner, (measured.width, measured.height))
+            if height > tallest:
+                tallest = height
+            out.append(value)
+        return _Row(out, styles, tallest)
+
+    def _laid_out(self, width: float) -> _Laid:
+        """The shared rows, emptied first if they were measured for another width."""
+        laid = self._laid
+        if laid.width != width:
+            widths = self._column_widths(width)
+            laid.width = width
+            laid.rows.clear()
+            laid.header = self._prepare(self.headers, widths)
+            laid.total = self._prepare(self.total, widths) if self.total is not None else None
+        return laid
+
+    def _row(self, laid: _Laid, index: int) -> _Row:
+        row = laid.rows.get(index)
+        if row is None:
+            item = self.rows[index]
+            cells = self.make(item) if self.make else item
+            row = laid.rows[index] = self._prepare(cells, self._column_widths(laid.width))
+        return row
+
+    def _table(self, laid: _Laid, start: int, stop: int, *, with_total: bool) -> Table:
+        """A Table of rows[start:stop] under the header (and the total row, if asked), with
+        every row's height given."""
+        assert laid.header is not None
+        rows = [laid.header, *(self._row(laid, i) for i in range(start, stop))]
         if with_total:
-            assert self.total is not None
-            data.append(self.total)
+            assert laid.total is not None
+            rows.append(laid.total)
+        style = table_style(self.align, total_row=with_total)
+        for number, row in enumerate(rows):
+            for command, column, value in row.styles:
+                style.add(command, (column, number), (column, number), value)
         return Table(
-            data,
-            colWidths=[fraction * width * self.share for fraction in self.widths],
+            [row.cells for row in rows],
+            colWidths=self._column_widths(laid.width),
+            rowHeights=[row.height for row in rows],
             repeatRows=1,
-            style=table_style(self.align, total_row=with_total),
+            style=style,
             hAlign="LEFT",
         )
 
@@ -395,6 +617,24 @@ class PagedTable(Flowable):
             if index or not at_top:
                 height += item.getSpaceBefore()
         return height
+
+    def _fitting(self, laid: _Laid, room: float) -> int:
+        """How many of the rows left (the total row counting as one more) fit in `room`
+        under the header: the rows reportlab's Table.split would keep, by the same sum."""
+        assert laid.header is not None
+        height = laid.header.height
+        if height > room:
+            return 0
+        fitted = 0
+        for index in range(self.start, len(self.rows)):
+            row_height = self._row(laid, index).height
+            if height + row_height > room:
+                return fitted
+            height += row_height
+            fitted += 1
+        if laid.total is not None and height + laid.total.height <= room:
+            fitted += 1
+        return fitted
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         frame = getattr(self, "_frame", None)
@@ -413,40 +653,31 @@ class PagedTable(Flowable):
             if room < needed and not at_top:
                 return []  # the heading and its "nothing to list" line go on together
             return [*head, *message]
+        laid = self._laid_out(availWidth)
+        with_total = self.total is not None
         if left <= self.keep_whole and not self.continued and not at_top:
-            whole = self._table(self.start, len(self.rows), availWidth)
+            whole = self._table(laid, self.start, len(self.rows), with_total=with_total)
             if whole.wrap(availWidth, room)[1] > room:
                 return []  # a short table moves whole to the next page
-        # A window of rows a little taller than the space (from the row height seen so far)
-        # is split by reportlab; the rows past the window are never measured on this page.
-        window = int(room / self.row_height * 1.25) + 2
-        while True:
-            stop = min(len(self.rows), self.start + window)
-            table = self._table(self.start, stop, availWidth)
-            pieces = table.split(availWidth, room)
-            if len(pieces) == 1 and stop < len(self.rows):
-                window *= 2  # everything fitted with rows to spare: look further
-                continue
-            break
-        if not pieces:
-            return []
-        if len(pieces) == 1:
-            return [*head, pieces[0]]
-        # reportlab keeps the row count of a Table in _nrows; the header row is one of them.
-        fitted = int(getattr(pieces[0], "_nrows", 1)) - 1
-        first = pieces[0]
-        if self.total is not None and fitted >= left:
+        fitted = self._fitting(laid, room)
+        if fitted >= left + with_total:
+            table = self._table(laid, self.start, len(self.rows), with_total=with_total)
+            laid.rows.clear()
+            return [*head, table]
+        if fitted >= left:
             # Only the total row spilled over: take the last row with it, never print a
             # page holding nothing but a total.
-            fitted -= 1
-            first = self._table(self.start, self.start + fitted, availWidth)
+            fitted = left - 1
         needed = 1 if self.continued or at_top else min(self.first_rows, left)
         if fitted < needed:
             return []
-        rest = self._rest(self.start + fitted, max(room / fitted, self.MIN_ROW_HEIGHT))
-        return [*head, first, rest]
+        stop = self.start + fitted
+        first = self._table(laid, self.start, stop, with_total=False)
+        for index in range(self.start, stop):
+            del laid.rows[index]
+        return [*head, first, self._rest(stop)]
 
-    def _rest(self, start: int, row_height: float) -> PagedTable:
+    def _rest(self, start: int) -> PagedTable:
         rest = PagedTable(
             self.headers,
             self.rows,
@@ -459,11 +690,16 @@ class PagedTable(Flowable):
             make=self.make,
         )
         rest.start = start
-        rest.row_height = row_height
+        rest._laid = self._laid
         return rest
 
     def draw(self) -> None:  # never drawn itself: split() always replaces it
         pass
+
+
+def _as_paragraphs(row: Sequence[Cell]) -> list[Cell]:
+    """A row for a plain Table, which knows nothing of TextCells: each as its Paragraph."""
+    return [cell.paragraph() if isinstance(cell, TextCell) else cell for cell in row]
 
 
 def small_table(
@@ -478,9 +714,9 @@ def small_table(
     """A short table sized as fractions of the frame (summaries, totals)."""
     _check_widths(widths)
     how = list(align) or ["left"] * len(widths)
-    data: list[Sequence[Cell]] = [header_cells(headers, how), *rows]
+    data: list[Sequence[Cell]] = [header_cells(headers, how), *map(_as_paragraphs, rows)]
     if total is not None:
-        data.append(total)
+        data.append(_as_paragraphs(total))
     return Table(
         data,
         colWidths=[fraction * frame_width for fraction in widths],
@@ -495,7 +731,7 @@ def detail_table(
 ) -> Table:
     """Label and value pairs in a light grid, with no header row (an officer's details)."""
     return Table(
-        list(rows),
+        [_as_paragraphs(row) for row in rows],
         colWidths=[fraction * frame_width for fraction in widths],
         style=layout_style(
             [

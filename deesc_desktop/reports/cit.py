@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import ClassVar
 
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, Spacer, Table
 
 from deesc_desktop.core.cit import CitStatus
 from deesc_desktop.core.hours import format_hours
@@ -14,8 +14,10 @@ from deesc_desktop.reports.base import (
     WARN,
     Cell,
     ExportTable,
+    Line,
     PagedTable,
     Renderer,
+    TextCell,
     hex_colour,
     iso,
     layout_style,
@@ -49,16 +51,10 @@ class CitReport(Renderer[CitData]):
     def gather(self) -> CitData:
         return cit_report(self.db, self.as_of)
 
-    def status_cell(self, row: CitRosterRow) -> Paragraph:
+    def status_cell(self, row: CitRosterRow) -> TextCell:
         status = row.standing.status
         colour = {CitStatus.EXPIRED: ALERT, CitStatus.EXPIRING: WARN}.get(status)
-        if colour is None:
-            return para(CIT_WORDS[status], self.styles.cell)
-        return markup(
-            f'<font color="{hex_colour(colour)}"><b>{{w}}</b></font>',
-            self.styles.cell,
-            w=CIT_WORDS[status],
-        )
+        return TextCell(Line(CIT_WORDS[status], bold=colour is not None, colour=colour))
 
     def coverage(self, data: CitData) -> list[Flowable]:
         s = self.styles
@@ -169,9 +165,9 @@ class CitReport(Renderer[CitData]):
             rows.append(
                 [
                     officer.badge,
-                    para(officer.display_name, s.cell),
-                    para(officer.rank, s.cell),
-                    para(" / ".join(x for x in (officer.unit, officer.shift) if x), s.cell),
+                    TextCell(officer.display_name),
+                    TextCell(officer.rank),
+                    TextCell(" / ".join(x for x in (officer.unit, officer.shift) if x)),
                     self.status_cell(row),
                     iso(standing.certification.earned if standing.certification else None),
                     iso(standing.expires),

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import ClassVar
 
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.platypus import Flowable, Spacer
 
 from deesc_desktop.core.compliance import RequirementResult, Status
 from deesc_desktop.core.hours import format_hours
@@ -15,9 +15,10 @@ from deesc_desktop.reports.base import (
     WARN,
     Cell,
     ExportTable,
+    Line,
     PagedTable,
     Renderer,
-    hex_colour,
+    TextCell,
     iso,
     markup,
     para,
@@ -116,7 +117,7 @@ class ComplianceReport(Renderer[ComplianceData]):
 
     # --- layout ----------------------------------------------------------------------------
 
-    def status_cell(self, result: RequirementResult) -> Paragraph:
+    def status_cell(self, result: RequirementResult) -> TextCell:
         """Status on the first line; hours earned of required, and the due date, below."""
         colour = {Status.NON_COMPLIANT: ALERT, Status.DUE_SOON: WARN}.get(result.status)
         detail = []
@@ -126,25 +127,14 @@ class ComplianceReport(Renderer[ComplianceData]):
             )
         if result.status in (Status.DUE_SOON, Status.IN_PROGRESS) and result.due_date:
             detail.append(f"due {iso(result.due_date)}")
-        label = "<b>{label}</b>"
-        if colour is not None:
-            label = f'<font color="{hex_colour(colour)}">{label}</font>'
-        return markup(
-            label + ("<br/>{detail}" if detail else ""),
-            self.styles.cell,
-            label=STATUS_LABELS[result.status],
-            detail=" · ".join(detail),
-        )
+        label = Line(STATUS_LABELS[result.status], bold=True, colour=colour)
+        if detail:
+            return TextCell(label, Line(" · ".join(detail)))
+        return TextCell(label)
 
-    def overall_cell(self, status: Status) -> Paragraph:
+    def overall_cell(self, status: Status) -> TextCell:
         colour = {Status.NON_COMPLIANT: ALERT, Status.DUE_SOON: WARN}.get(status)
-        if colour is None:
-            return para(STATUS_LABELS[status], self.styles.cell_bold)
-        return markup(
-            f'<font color="{hex_colour(colour)}"><b>{{label}}</b></font>',
-            self.styles.cell,
-            label=STATUS_LABELS[status],
-        )
+        return TextCell(Line(STATUS_LABELS[status], bold=True, colour=colour))
 
     def summary(self, data: ComplianceData) -> list[Flowable]:
         s = self.styles
@@ -257,8 +247,8 @@ class ComplianceReport(Renderer[ComplianceData]):
                 by_id = {r.requirement_id: r for r in person.results}
                 return [
                     officer.badge,
-                    para(officer.display_name, s.cell),
-                    para(" / ".join(x for x in (officer.unit, officer.shift) if x), s.cell),
+                    TextCell(officer.display_name),
+                    TextCell(" / ".join(x for x in (officer.unit, officer.shift) if x)),
                     *[self.status_cell(by_id[rid]) if rid in by_id else "" for rid in ids],
                     self.overall_cell(person.worst),
                 ]
@@ -282,8 +272,8 @@ class ComplianceReport(Renderer[ComplianceData]):
             person, result = item
             return [
                 person.officer.badge,
-                para(person.officer.display_name, s.cell),
-                para(result.requirement_id, s.cell),
+                TextCell(person.officer.display_name),
+                TextCell(result.requirement_id),
                 self.status_cell(result),
                 iso(result.due_date),
             ]
@@ -312,8 +302,8 @@ class ComplianceReport(Renderer[ComplianceData]):
             person, result = item
             return [
                 person.officer.badge,
-                para(person.officer.display_name, s.cell),
-                para(result.requirement_id, s.cell),
+                TextCell(person.officer.display_name),
+                TextCell(result.requirement_id),
                 para(result.explanation, s.cell),
             ]
 

@@ -19,8 +19,10 @@ from deesc_desktop.reports.base import (
     GRID,
     Cell,
     ExportTable,
+    Line,
     PagedTable,
     Renderer,
+    TextCell,
     check_period,
     iso,
     layout_style,
@@ -365,7 +367,7 @@ class GrantReport(Renderer[GrantData]):
         s = self.styles
         rows: list[list[Cell]] = [
             [
-                para(t.label, s.cell_bold if t.ledta else s.cell),
+                TextCell(Line(t.label, bold=bool(t.ledta))),
                 "yes" if t.ledta else "",
                 str(t.officers),
                 str(t.records),
@@ -461,13 +463,13 @@ class GrantReport(Renderer[GrantData]):
             linked = f"{f.course} ({f.completed})" if f.course else ""
             row: list[Cell] = [
                 f.assessed_on,
-                para(who, s.cell),
-                para(linked, s.cell),
+                TextCell(who),
+                TextCell(linked),
                 "" if f.post_test is None else f"{f.post_test:g}",
                 f"{f.score:g}",
             ]
             if names:
-                row.insert(2, para(f.assessor, s.cell))
+                row.insert(2, TextCell(f.assessor))
             rows.append(row)
         headers: list[Cell] = ["Assessed", "Officer", "Class followed up", "Post-test", "Score"]
         widths = [0.12, 0.3, 0.38, 0.1, 0.1]
@@ -553,7 +555,7 @@ class GrantReport(Renderer[GrantData]):
         rows: list[list[Cell]] = []
         for r in data.officers:
             first: list[Cell] = (
-                [r.officer.badge, para(r.officer.display_name, s.cell)] if names else [r.label]
+                [r.officer.badge, TextCell(r.officer.display_name)] if names else [r.label]
             )
             rows.append(
                 [

@@ -17,6 +17,7 @@ from deesc_desktop.reports.base import (
     ExportTable,
     PagedTable,
     Renderer,
+    TextCell,
     check_period,
     fiscal_year_start,
     iso,
@@ -272,9 +273,9 @@ class PaymentRegister(Renderer[PaymentsData]):
                 c.paid_on or "",
                 para(c.payment_reference, s.cell_small),
                 c.badge,
-                para(c.officer_name, s.cell),
-                para(c.program, s.cell),
-                para(c.funding_source, s.cell),
+                TextCell(c.officer_name),
+                TextCell(c.program),
+                TextCell(c.funding_source),
                 self.who(c.submitted_by, c.submitted_at),
                 self.who(c.approved_by, c.approved_at),
                 self.who(c.paid_by, c.paid_at),
@@ -338,8 +339,8 @@ class PaymentRegister(Renderer[PaymentsData]):
                 str(a.claim_id),
                 a.adjusted_on,
                 a.badge,
-                para(a.officer, s.cell),
-                para(a.reason, s.cell),
+                TextCell(a.officer),
+                TextCell(a.reason),
                 para(a.reference, s.cell_small),
                 self.who(a.created_by, a.created_at),
                 format_money(a.amount),
@@ -378,8 +379,8 @@ class PaymentRegister(Renderer[PaymentsData]):
             [
                 str(c.id),
                 c.badge,
-                para(c.officer_name, s.cell),
-                para(c.program, s.cell),
+                TextCell(c.officer_name),
+                TextCell(c.program),
                 self.who(c.submitted_by, c.submitted_at),
                 self.who(c.approved_by, c.approved_at),
                 CLAIM_STATUSES.get(c.status, c.status),
@@ -413,7 +414,6 @@ class PaymentRegister(Renderer[PaymentsData]):
         )
 
     def unpaid(self, data: PaymentsData) -> Flowable:
-        s = self.styles
         rows: list[list[Cell]] = []
         for status in ("approved", "submitted", "draft", "denied", "voided"):
             for c in data.by_status[status]:
@@ -423,11 +423,11 @@ class PaymentRegister(Renderer[PaymentsData]):
                         str(c.id),
                         CLAIM_STATUSES[status],
                         status_day(c),
-                        para(status_who(c), s.cell),
+                        TextCell(status_who(c)),
                         c.badge,
-                        para(c.officer_name, s.cell),
-                        para(c.program, s.cell),
-                        para(reason, s.cell),
+                        TextCell(c.officer_name),
+                        TextCell(c.program),
+                        TextCell(reason),
                         format_money(c.amount),
                     ]
                 )
@@ -444,7 +444,7 @@ class PaymentRegister(Renderer[PaymentsData]):
         s = self.styles
         program_rows: list[list[Cell]] = [
             [
-                para(p.name, s.cell),
+                TextCell(p.name),
                 str(p.paid_claims),
                 format_money(p.paid),
                 format_money(p.adjustments),
@@ -471,9 +471,9 @@ class PaymentRegister(Renderer[PaymentsData]):
         )
         source_rows: list[list[Cell]] = [
             [
-                para(t.source.name, s.cell),
-                para(FUNDING_KINDS.get(t.source.kind, t.source.kind), s.cell),
-                para(t.source.award_number, s.cell),
+                TextCell(t.source.name),
+                TextCell(FUNDING_KINDS.get(t.source.kind, t.source.kind)),
+                TextCell(t.source.award_number),
                 format_money(t.source.amount),
                 format_money(t.paid_in_period),
                 format_money(t.source.paid),

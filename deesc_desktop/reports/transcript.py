@@ -16,8 +16,10 @@ from deesc_desktop.core.topics import OFFICER_STATUSES
 from deesc_desktop.reports.base import (
     Cell,
     ExportTable,
+    Line,
     PagedTable,
     Renderer,
+    TextCell,
     check_period,
     detail_table,
     iso,
@@ -203,9 +205,9 @@ class TranscriptReport(Renderer[TranscriptData]):
                         provider=r.provider,
                     ),
                     format_hours(r.hours),
-                    para(topics, s.cell),
+                    TextCell(topics),
                     DELIVERY_SHORT.get(r.delivery, r.delivery),
-                    para(r.instructor, s.cell),
+                    TextCell(r.instructor),
                     scores,
                 ]
             )
@@ -233,8 +235,7 @@ class TranscriptReport(Renderer[TranscriptData]):
 
     def topics_table(self, data: TranscriptData) -> Flowable:
         rows: list[list[Cell]] = [
-            [para(t.label, self.styles.cell), format_hours(t.hours), str(t.records)]
-            for t in data.topics
+            [TextCell(t.label), format_hours(t.hours), str(t.records)] for t in data.topics
         ]
         return PagedTable(
             ["Topic", "Hours", "Records"],
@@ -291,8 +292,8 @@ class TranscriptReport(Renderer[TranscriptData]):
             [
                 iso(e.start),
                 iso(e.end),
-                para(e.reason, self.styles.cell),
-                para(", ".join(sorted(e.requirement_ids)) or "All requirements", self.styles.cell),
+                TextCell(e.reason),
+                TextCell(", ".join(sorted(e.requirement_ids)) or "All requirements"),
             ]
             for e in data.exemptions
         ]
@@ -308,8 +309,8 @@ class TranscriptReport(Renderer[TranscriptData]):
         s = self.styles
         rows: list[list[Cell]] = [
             [
-                para(r.requirement_id, s.cell),
-                para(STATUS_LABELS[r.status], s.cell_bold),
+                TextCell(r.requirement_id),
+                TextCell(Line(STATUS_LABELS[r.status], bold=True)),
                 hours_text(r),
                 para(r.explanation, s.cell),
             ]

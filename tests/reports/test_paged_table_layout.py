@@ -1,0 +1,152 @@
+"""PagedTable's own layout (rows measured once, TextCells as plain strings) prints what
+reportlab's Table and a Paragraph per cell would have printed, at the same places."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from reportlab.lib.pagesizes import LETTER
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
+from sqlite_utils import Database
+
+from deesc_desktop.reports import ReportParams, render
+from deesc_desktop.reports import compliance as compliance_report
+from deesc_desktop.reports.base import (
+    ALERT,
+    WARN,
+    Line,
+    PagedTable,
+    Styles,
+    TextCell,
+    register_fonts,
+    small_table,
+    table_style,
+)
+from tests.reports.conftest import DEMO_TODAY, FIXED_NOW, flat, pdf_text
+
+Chunk = tuple[int, float, float, str, str, float]
+
+
+def text_chunks(path: Path) -> list[Chunk]:
+    """Every piece of text on every page: page, position, words, font and size."""
+    found: list[Chunk] = []
+    for number, page in enumerate(PdfReader(str(path)).pages):
+
+        def visit(text: str, cm: Any, tm: Any, font: Any, size: float, page: int = number) -> None:
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                face = str(font.get("/BaseFont", "")).split("+")[-1] if font else ""
+                found.append((page, round(x, 2), round(y, 2), text, face, size))
+
+        page.extract_text(visitor_text=visit)
+    return sorted(found)
+
+
+@pytest.mark.parametrize("matrix", [True, False], ids=["matrix", "one-row-per-requirement"])
+def test_text_cells_print_exactly_as_paragraphs_would(
+    demo: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, matrix: bool
+) -> None:
+    if not matrix:
+        monkeypatch.setattr(compliance_report, "MATRIX_MAX_REQUIREMENTS", 0)
+    params = ReportParams(as_of=DEMO_TODAY)
+    fast = render("compliance", demo, params, tmp_path / "fast.pdf", now=FIXED_NOW)
+    # Every TextCell as the Paragraph it stands for: what the report printed before.
+    monkeypatch.setattr(TextCell, "fits", lambda self, width: False)
+    slow = render("compliance", demo, params, tmp_path / "slow.pdf", now=FIXED_NOW)
+    assert len(PdfReader(str(fast)).pages) == len(PdfReader(str(slow)).pages)
+    assert text_chunks(fast) == text_chunks(slow)
+
+
+def _cells(styles: Styles) -> list[list[Any]]:
+    long_words = "a reason that goes on " * 12
+    return [
+        ["1", TextCell("Peña, Ana"), "2026-01-01"],
+        ["2\nsecond line", TextCell(Line("Non-compliant", bold=True, colour=ALERT)), ""],
+        ["3", TextCell(Line("Due soon", bold=True, colour=WARN), "0.0/4.0 h"), "x"],
+        ["4", TextCell(long_words), Paragraph(long_words, styles.cell)],
+        ["5", TextCell("  spaced   out "), Paragraph("", styles.cell)],
+        ["6", TextCell(""), Paragraph("<b>bold</b> words", styles.cell_bold)],
+        [None, TextCell("Investigations / Days"), 7],
+    ]
+
+
+def test_row_heights_are_the_ones_reportlab_measures() -> None:
+    register_fonts()
+    styles = Styles()
+    table = PagedTable(["Badge", "Officer", "Note"], [], [0.2, 0.2, 0.6])
+    widths = table._column_widths(500.0)
+    ours = [table._prepare(row, widths) for row in _cells(styles)]
+    # The same cells, resolved the same way, measured by reportlab itself.
+    plain = [[getattr(c, "paragraph", c) for c in row.cells] for row in ours]
+    theirs = Table(plain, colWidths=widths, style=table_style(["left"] * 3))
+    theirs.wrap(500.0, 10_000.0)
+    assert [row.height for row in ours] == theirs._rowHeights
+    assert isinstance(ours[0].cells[1], str)  # a name that fits: a plain string
+    assert isinstance(plain[3][1], Paragraph)  # too long for its column: it wraps
+    assert isinstance(plain[4][1], Paragraph)  # white space a Paragraph would fold
+    assert ours[3].height > ours[0].height
+
+
+def test_every_row_is_made_once_and_printed_once_in_order(tmp_path: Path) -> None:
+    register_fonts()
+    styles = Styles()
+    made: Counter[int] = Counter()
+
+    def make(n: int) -> list[Any]:
+        made[n] += 1
+        words = f"row {n} " + "word " * (n % 9) * 5
+        return [f"{n:04d}", TextCell(f"name {n}"), Paragraph(words, styles.cell)]
+
+    table = PagedTable(
+        ["Number", "Name", "Text"],
+        list(range(600)),
+        [0.15, 0.2, 0.65],
+        title=[Paragraph("Long table", styles.h1)],
+        total=["Total", TextCell(Line("600 rows", bold=True)), ""],
+        make=make,
+    )
+    path = tmp_path / "made.pdf"
+    SimpleDocTemplate(str(path), pagesize=LETTER).build([table])
+    assert made == Counter(range(600))
+    pages = pdf_text(path)
+    text = flat(" ".join(pages))
+    positions = [text.index(f"{n:04d} name {n} row {n} ") for n in range(600)]
+    assert positions == sorted(positions)
+    assert all(flat(page).count("Number Name Text") == 1 for page in pages)
+    assert "Total 600 rows" in flat(pages[-1])
+
+
+def test_text_cells_print_user_text_as_written(tmp_path: Path) -> None:
+    register_fonts()
+    rows = [
+        ["1", TextCell("<b>O'Neil & Sons</b>")],
+        ["2", TextCell("Zoë <br/> " + "<i>long</i> " * 30)],
+    ]
+    table = PagedTable(["Badge", "Officer"], rows, [0.2, 0.8])
+    path = tmp_path / "markup.pdf"
+    SimpleDocTemplate(str(path), pagesize=LETTER).build([table])
+    text = flat(" ".join(pdf_text(path)))
+    assert "<b>O'Neil & Sons</b>" in text
+    assert "Zoë <br/> <i>long</i>" in text
+    assert text.count("<i>long</i>") == 30
+
+
+def test_other_tables_print_a_text_cell_as_its_paragraph(tmp_path: Path) -> None:
+    register_fonts()
+    table = small_table(
+        ["Status", "Officers"],
+        [[TextCell(Line("Non-compliant", bold=True, colour=ALERT)), "3"]],
+        [0.5, 0.5],
+        300,
+        total=[TextCell("All <officers>"), "3"],
+    )
+    path = tmp_path / "small.pdf"
+    SimpleDocTemplate(str(path), pagesize=LETTER).build([table])
+    text = flat(" ".join(pdf_text(path)))
+    assert "Non-compliant 3 All <officers> 3" in text
+    assert "TextCell" not in text
