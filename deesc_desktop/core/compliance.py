@@ -114,6 +114,109 @@ class RequirementResult:
         return _explain(self)
 
 
+@dataclass(frozen=True, slots=True)
+class HoursTotal:
+    """An officer's hours of one delivery (and one course) completed from `completed` up to
+    the next of `TrainingNeeds.cuts`: what an hours requirement measured in windows shared
+    by the whole roster reads, in place of the records it adds up.
+
+    `topic_hours` holds only the topics the requirements count, so unlike a record's it
+    need not add up to `hours`; `delivery` is "" for the deliveries no requirement names,
+    summed together.
+    """
+
+    completed: date
+    delivery: str
+    hours: Centihours
+    topic_hours: tuple[tuple[str, Centihours], ...]
+    course_title: str = ""
+    course_number: str = ""
+
+
+Training = TrainingRecord | HoursTotal
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingNeeds:
+    """What evaluating a set of requirements on one date reads of the officers' training,
+    so a caller loads no more than that (see `training_needs`)."""
+
+    since: date | None
+    """The earliest completion date any requirement can count; None: the whole history."""
+    cuts: tuple[date, ...] | None
+    """Ascending dates on which every window measured starts or after which it ends, when
+    each officer's `HoursTotal`s between consecutive cuts are all the requirements need
+    (training completed before the first cut or on or after the last one counts for none);
+    None when they need the records themselves."""
+    topics: frozenset[str]
+    """The topics whose hours the requirements count."""
+    deliveries: frozenset[str]
+    """The deliveries the requirements name (hours of the others are counted alike)."""
+    by_course: bool
+    """Whether some hours requirement counts only certain courses (totals per course)."""
+    certifications: bool
+    """Whether any requirement looks at certifications held."""
+
+
+def training_needs(
+    requirements: Sequence[Requirement], agency: Agency, as_of: date
+) -> TrainingNeeds:
+    """What `evaluate_department` reads of each officer's training for these requirements.
+
+    Records before `since` are never counted. When `cuts` is set, the requirements are
+    hours requirements whose windows are the same for every officer (calendar and fiscal
+    years, fixed cycles, rolling months) or certifications, and the officers' `HoursTotal`s
+    give exactly the results their records give. Requirements with no period, officer
+    cycles, one-time deadlines and restart clocks read the whole history; courses and
+    completion dates need the records.
+    """
+    since = date.max
+    cuts: set[date] | None = set()
+    topics: set[str] = set()
+    deliveries: set[str] = set()
+    by_course = False
+    certifications = False
+    for item in _compile(requirements, agency, as_of):
+        requirement = item.requirement
+        if item.unless_certified or requirement.kind is RequirementKind.CERTIFICATION:
+            certifications = True
+        if requirement.kind is RequirementKind.CERTIFICATION:
+            continue
+        window, before = item.default_window, item.default_previous
+        if window is None:
+            since, cuts = date.min, None
+            continue
+        # The window is measured up to the as-of date and the one before it in full.
+        since = min(since, window.start, before.start if before else window.start)
+        if cuts is None or requirement.kind is not RequirementKind.HOURS or as_of == date.max:
+            cuts = None
+            continue
+        cuts.update((window.start, as_of + ONE_DAY))
+        if before is not None:
+            cuts.update((before.start, before.end + ONE_DAY))
+        for f in item.filters:
+            topics.update(f.topics)
+            deliveries.update(f.delivery)
+            by_course = by_course or bool(f.courses)
+    if cuts is None:
+        return TrainingNeeds(
+            since if since != date.min else None,
+            None,
+            frozenset(),
+            frozenset(),
+            False,
+            certifications,
+        )
+    return TrainingNeeds(
+        since=min(since, as_of),
+        cuts=tuple(sorted(cuts)),
+        topics=frozenset(topics),
+        deliveries=frozenset(deliveries),
+        by_course=by_course,
+        certifications=certifications,
+    )
+
+
 # --- public entry points -----------------------------------------------------------------
 
 
@@ -155,14 +258,18 @@ def evaluate_officer(
 def evaluate_department(
     officers: Iterable[Officer],
     requirements: Sequence[Requirement],
-    records_by_officer: Mapping[int, Sequence[TrainingRecord]],
+    records_by_officer: Mapping[int, Sequence[Training]],
     exemptions_by_officer: Mapping[int, Sequence[Exemption]],
     certifications_by_officer: Mapping[int, Sequence[Certification]],
     as_of: date,
     agency: Agency,
 ) -> list[RequirementResult]:
     """Every officer against every requirement in force, officer by officer in the given
-    order; gives exactly what `evaluate_officer` gives for each officer."""
+    order; gives exactly what `evaluate_officer` gives for each officer.
+
+    Each officer's training is their records, or only those `training_needs` says can count,
+    or, when it gives cuts, their `HoursTotal`s between those cuts.
+    """
     plan = _Plan(_compile(requirements, agency, as_of), as_of)
     compiled = plan.compiled
     results: list[RequirementResult] = []
@@ -494,7 +601,7 @@ class _TopicEntries:
 
     __slots__ = ("_series", "by_code", "start")
 
-    def __init__(self, records: list[TrainingRecord], start: int) -> None:
+    def __init__(self, records: list[Training], start: int) -> None:
         self.start = start
         by_code: defaultdict[str, list[tuple[int, Centihours]]] = defaultdict(list)
         for position, pairs in enumerate(map(_TOPIC_HOURS, islice(records, start, None)), start):
@@ -548,9 +655,9 @@ class _Ledger:
         "records",
     )
 
-    def __init__(self, records: Sequence[TrainingRecord], plan: _Plan, officer: Officer) -> None:
+    def __init__(self, records: Sequence[Training], plan: _Plan, officer: Officer) -> None:
         # Sorting an already sorted list costs one pass; the second pass hits the cache.
-        self.records: list[TrainingRecord] = sorted(records, key=_COMPLETED)
+        self.records: list[Training] = sorted(records, key=_COMPLETED)
         self.dates: list[date] = list(map(_COMPLETED, self.records))
         self.plan = plan
         self.officer = officer
@@ -684,7 +791,7 @@ class _Context:
         self,
         plan: _Plan,
         officer: Officer,
-        records: Sequence[TrainingRecord],
+        records: Sequence[Training],
         exemptions: Sequence[Exemption],
         certifications: Sequence[Certification],
         as_of: date,
@@ -1129,7 +1236,7 @@ def _result(
                     )
                 )
         elif measure.hit >= 0:
-            record_id = context.ledger.records[measure.hit].id
+            record_id = _record(context, measure.hit).id
     elif hours_kind and status is Status.EXEMPT:
         required = requirement.hours
     # Positional, in field order: this runs once per officer and requirement.
@@ -1240,9 +1347,16 @@ def _course_details(context: _Context, compiled: _Compiled, measure: _Measure) -
     if compiled.course_filter is None:
         return ()
     if measure.hit >= 0:
-        record = context.ledger.records[measure.hit]
+        record = _record(context, measure.hit)
         return (f"Completed {_course_name(record)} on {record.completed.isoformat()}.",)
     return (f"No completion of {_wanted_course(compiled.requirement)} in the window yet.",)
+
+
+def _record(context: _Context, position: int) -> TrainingRecord:
+    record = context.ledger.records[position]
+    # Only hours requirements are ever fed totals (see training_needs).
+    assert isinstance(record, TrainingRecord)
+    return record
 
 
 def _course_name(record: TrainingRecord) -> str:

@@ -151,19 +151,28 @@ def certificates(
     return [_certificate(dict(zip(names, row, strict=True))) for row in cursor]
 
 
-def _cit_records(db: Database) -> dict[int, list[TrainingRecord]]:
+def _cit_records(db: Database, officer_id: int | None = None) -> dict[int, list[TrainingRecord]]:
     """Completions of courses marked for CIT, by officer (without topic splits: not needed)."""
     records: dict[int, list[TrainingRecord]] = defaultdict(list)
+    # The course subquery lets SQLite find the few CIT completions through the course
+    # index; a join filtered on the course makes it walk every record in officer order.
+    where = ""
+    params: list[object] = []
+    if officer_id is not None:
+        where = " AND r.officer_id = ?"
+        params.append(officer_id)
     for row in db.execute(
         "SELECT r.id, r.officer_id, r.course_id, c.title, c.course_number, r.completed,"
         " r.hours, r.provider FROM training_records r JOIN courses c ON c.id = r.course_id"
-        " WHERE c.cit_role IS NOT NULL ORDER BY r.officer_id, r.completed, r.id"
+        " WHERE r.course_id IN (SELECT id FROM courses WHERE cit_role IS NOT NULL)"
+        f"{where} ORDER BY r.officer_id, r.completed, r.id",
+        params,
     ):
-        rid, officer_id, course_id, title, number, completed, hours, provider = row
-        records[officer_id].append(
+        rid, holder, course_id, title, number, completed, hours, provider = row
+        records[holder].append(
             TrainingRecord(
                 id=rid,
-                officer_id=officer_id,
+                officer_id=holder,
                 course_id=course_id,
                 course_title=title,
                 course_number=number,
@@ -188,23 +197,23 @@ class OfficerCitHistory:
 
 
 def cit_histories(
-    db: Database, settings: CitSettings | None = None
+    db: Database, settings: CitSettings | None = None, *, officer_id: int | None = None
 ) -> dict[int, OfficerCitHistory]:
-    """Every officer's CIT history (officers with none are left out)."""
+    """Every officer's CIT history (officers with none are left out), or one officer's."""
     settings = settings or cit_settings(db)
     roles = course_roles(db)
     events: dict[int, list[CertificationEvent]] = defaultdict(list)
     refreshers: dict[int, list[TrainingRecord]] = defaultdict(list)
     titles: dict[int, str] = {}
-    for officer_id, records in _cit_records(db).items():
+    for holder, records in _cit_records(db, officer_id).items():
         found, renewals = course_events(records, roles, settings)
-        events[officer_id].extend(found)
-        refreshers[officer_id].extend(renewals)
+        events[holder].extend(found)
+        refreshers[holder].extend(renewals)
         by_id = {r.id: r for r in records}
         for event in found:
             record = by_id[event.source_id]
             titles[event.certification_id] = f"{record.course_title} {record.completed}"
-    for cert in certificates(db):
+    for cert in certificates(db, officer_id=officer_id):
         if cert.kind != CIT_KIND:
             continue
         event = CertificationEvent(
@@ -220,14 +229,14 @@ def cit_histories(
         number = f" {cert.number}" if cert.number else ""
         titles[cert.id] = f"certificate{number} ({cert.issuer}) {cert.earned}"
     result = {}
-    for officer_id in set(events) | set(refreshers):
-        renewals = refreshers.get(officer_id, [])
+    for holder in set(events) | set(refreshers):
+        renewals = refreshers.get(holder, [])
         periods = certification_periods(
-            events.get(officer_id, []), [r.completed for r in renewals], settings
+            events.get(holder, []), [r.completed for r in renewals], settings
         )
         ids = {p.id for p in periods}
-        result[officer_id] = OfficerCitHistory(
-            events=tuple(events.get(officer_id, ())),
+        result[holder] = OfficerCitHistory(
+            events=tuple(events.get(holder, ())),
             refreshers=tuple(renewals),
             periods=tuple(periods),
             titles={cid: titles[cid] for cid in ids if cid in titles},
@@ -235,25 +244,29 @@ def cit_histories(
     return result
 
 
-def cit_certifications(db: Database) -> dict[int, list[Certification]]:
+def cit_certifications(
+    db: Database, *, officer_id: int | None = None
+) -> dict[int, list[Certification]]:
     """officer id -> CIT certification periods (kind "cit"), oldest first."""
     return {
-        officer_id: list(history.periods)
-        for officer_id, history in cit_histories(db).items()
+        holder: list(history.periods)
+        for holder, history in cit_histories(db, officer_id=officer_id).items()
         if history.periods
     }
 
 
-def certifications_by_officer(db: Database) -> dict[int, list[Certification]]:
+def certifications_by_officer(
+    db: Database, *, officer_id: int | None = None
+) -> dict[int, list[Certification]]:
     """Every certification held, for the compliance engine's `certification` requirements.
 
     CIT comes as validity periods (kind "cit"; see core.cit for the rule; an id below zero is
     minus the training record id of the course that earned it). Other kinds (such as Texas'
     "intermediate") come from the hand-entered certificates as entered. Revoked certificates
-    are left out.
+    are left out. With `officer_id`, only that officer's (each officer's history is their own).
     """
-    result = cit_certifications(db)
-    for cert in certificates(db):
+    result = cit_certifications(db, officer_id=officer_id)
+    for cert in certificates(db, officer_id=officer_id):
         if cert.kind == CIT_KIND:
             continue
         result.setdefault(cert.officer_id, []).append(
