@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +18,7 @@ from deesc_desktop.core.compliance import (
     training_needs,
 )
 from deesc_desktop.core.models import Agency, Certification, Officer
+from deesc_desktop.services.common import collector_paused
 from deesc_desktop.services.errors import NotFoundError, ServiceError
 from deesc_desktop.services.requirements import active_requirements
 from deesc_desktop.store.cit_queries import certifications_by_officer
@@ -104,7 +103,7 @@ def department_compliance(
         requirements = [r for r in requirements if r.id == requirement_id]
         if not requirements:
             raise NotFoundError(f"There is no requirement {requirement_id} for this agency.")
-    with _no_collector_passes():
+    with collector_paused():
         officers = load_officers(db, include_separated=include_separated)
         needs = training_needs(requirements, agency, as_of)
         results = evaluate_department(
@@ -120,23 +119,6 @@ def department_compliance(
         for result in results:
             by_officer[result.officer_id].append(result)
         return [OfficerCompliance(officer, tuple(by_officer[officer.id])) for officer in officers]
-
-
-@contextmanager
-def _no_collector_passes() -> Iterator[None]:
-    """Pause Python's cycle collector while a roster's results are built.
-
-    They are hundreds of thousands of small objects that all stay alive, which the
-    collector would walk again and again for nothing: about an eighth of the time for a
-    statewide roster. Nothing built here forms a cycle; it resumes as it was afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def officer_compliance(db: Database, officer_id: int, as_of: date) -> OfficerCompliance:
