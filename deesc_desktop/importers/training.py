@@ -55,6 +55,8 @@ class _TopicIndex:
                 self.lookup.setdefault(normalise_code(TOPICS[code]), code)
         # Codes win over labels when a label happens to equal another code.
         self.lookup.update({normalise_code(code): code for code in self.codes})
+        # Splits already read without a refusal, by (topics text, hours).
+        self.accepted: dict[tuple[str, Centihours | None], tuple[tuple[str, Centihours], ...]] = {}
 
     def find(self, text: str) -> str | None:
         return self.lookup.get(normalise_code(text))
@@ -152,6 +154,18 @@ def _topic_hours(
     text = row.required("topics")
     if text is None:
         return None
+    # A split that was read without a refusal reads the same on every row that repeats it.
+    accepted = topics.accepted.get((text, hours))
+    if accepted is None:
+        accepted = _read_topic_hours(row, topics, hours, text)
+        if accepted is not None:
+            topics.accepted[(text, hours)] = accepted
+    return accepted
+
+
+def _read_topic_hours(
+    row: RowReader, topics: _TopicIndex, hours: Centihours | None, text: str
+) -> tuple[tuple[str, Centihours], ...] | None:
     parts = [part.strip() for part in re.split(r"[;,]", text) if part.strip()]
     if not parts:
         row.error("topics", f'"{text}" names no topic ({TOPICS_FORMAT_HINT})')

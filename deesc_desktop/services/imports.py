@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,10 +24,16 @@ from deesc_desktop.importers import (
     validate_roster,
     validate_training,
 )
-from deesc_desktop.services.common import insert_row, stamp, update_row
+from deesc_desktop.services.common import collector_paused, insert_row, stamp, update_row
 from deesc_desktop.services.errors import ServiceError, require
 from deesc_desktop.services.leave import requirements_text
-from deesc_desktop.services.training import Attendee, ClassDetails, course_id_for, insert_record
+from deesc_desktop.services.training import (
+    ClassDetails,
+    NewRecord,
+    course_id_for,
+    find_course,
+    insert_records,
+)
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import badge_ids, row_dict, topic_codes
@@ -92,6 +99,42 @@ def import_file(
     require(actor, Permission.IMPORT)
     if kind not in KINDS:
         raise ServiceError(f'"{kind}" is not an import kind ({", ".join(KINDS)})')
+    with collector_paused():
+        return _import(db, actor, kind, path, dry_run, mapping, progress)
+
+
+IMPORT_PAGE_CACHE_KIB = 32_000
+"""SQLite page cache while an import writes (the connection's default is about 2 MB)."""
+
+
+@contextlib.contextmanager
+def _page_cache_of_at_least(db: Database, kib: int) -> Iterator[None]:
+    """Raise the connection's page cache to `kib` for the block, and set it back after it."""
+    # An import adds to a dozen B-trees at once (the records, their topics, the audit log and
+    # their indexes; the audit hashes land at random places in theirs). With the default
+    # cache their pages are evicted and read back again and again before the commit.
+    (previous,) = db.execute("PRAGMA cache_size").fetchone()
+    (page_size,) = db.execute("PRAGMA page_size").fetchone()
+    previous_kib = -previous if previous < 0 else previous * page_size // 1024
+    if previous_kib >= kib:
+        yield
+        return
+    db.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+def _import(
+    db: Database,
+    actor: Actor,
+    kind: str,
+    path: Path,
+    dry_run: bool,
+    mapping: Mapping[str, str] | None,
+    progress: Progress | None,
+) -> ImportReport:
     report = ImportReport(kind, path.name, dry_run)
     try:
         table = read_table(path)
@@ -115,21 +158,21 @@ def import_file(
 
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
-        with writing(db):
+        with _page_cache_of_at_least(db, IMPORT_PAGE_CACHE_KIB), writing(db):
             audit = AuditWriter(db, actor.username)
             import_id = _start_batch(audit, kind, path.name, digest, len(table.rows))
-            writer: dict[str, Callable[[AuditWriter, Any, int, Table], str]] = {
-                "roster": _write_roster,
-                "training": _write_training,
-                "leave": _write_leave,
-            }
-            total = len(result.rows)
-            for done, row in enumerate(result.rows, start=1):
-                outcome = writer[kind](audit, row, import_id, table)
-                setattr(report, outcome, getattr(report, outcome) + 1)
-                if progress and (done % 200 == 0 or done == total) and not progress(done, total):
-                    report.cancelled = True
-                    raise _Rollback
+            if kind == "training":
+                _write_trainings(audit, result.rows, import_id, report, progress)
+            else:
+                writer: dict[str, Callable[[AuditWriter, Any, int, Table], str]] = {
+                    "roster": _write_roster,
+                    "leave": _write_leave,
+                }
+                total = len(result.rows)
+                for done, row in enumerate(result.rows, start=1):
+                    outcome = writer[kind](audit, row, import_id, table)
+                    setattr(report, outcome, getattr(report, outcome) + 1)
+                    _report_progress(report, progress, done, total)
             db.execute(
                 "UPDATE imports SET rows_added = ?, rows_updated = ?, rows_unchanged = ?"
                 " WHERE id = ?",
@@ -140,6 +183,15 @@ def import_file(
     except _Rollback:
         pass
     return report
+
+
+def _report_progress(
+    report: ImportReport, progress: Progress | None, done: int, total: int
+) -> None:
+    """Tell `progress` every 200 rows and at the end; cancel when it says so."""
+    if progress and (done % 200 == 0 or done == total) and not progress(done, total):
+        report.cancelled = True
+        raise _Rollback
 
 
 def _start_batch(audit: AuditWriter, kind: str, name: str, digest: str, rows: int) -> int:
@@ -186,10 +238,73 @@ def _write_roster(audit: AuditWriter, row: RosterRow, import_id: int, table: Tab
     return "updated" if changed else "unchanged"
 
 
-def _write_training(audit: AuditWriter, row: TrainingRow, import_id: int, table: Table) -> str:
+_WRITE_CHUNK = 2000
+"""Training rows written per executemany: few statements, and progress still moves."""
+
+
+def _write_trainings(
+    audit: AuditWriter,
+    rows: list[TrainingRow],
+    import_id: int,
+    report: ImportReport,
+    progress: Progress | None,
+) -> None:
+    """Add the rows not yet recorded, in file order, counting added and unchanged.
+
+    Writes what writing them one by one would (record ids, topic hours, audit entries in the
+    same order), with the lookups done once and the rows written in chunks.
+    """
     db = audit.db
-    officer = db.execute("SELECT id FROM officers WHERE badge = ?", [row.badge]).fetchone()
-    details = ClassDetails(
+    officers = badge_ids(db)
+    # Titles as written in the file -> course id; a title not known yet is looked up (and
+    # created) in file order, so a new course's audit entry keeps its place in the chain.
+    courses: dict[str, int] = {}
+    for title in dict.fromkeys(row.course for row in rows):
+        found = find_course(db, title)
+        if found is not None:
+            courses[title] = found
+    recorded = _recorded_classes(db, set(courses.values()), rows)
+    pending: list[NewRecord] = []
+    total = len(rows)
+    for done, row in enumerate(rows, start=1):
+        completed = row.completed.isoformat()
+        course_id = courses.get(row.course)
+        if course_id is None:
+            insert_records(audit, pending, import_id=import_id)
+            pending = []
+            course_id = courses[row.course] = course_id_for(audit, _class_details(row))
+        officer_id = officers[row.badge]
+        key = (officer_id, course_id, completed)
+        if key in recorded:
+            report.unchanged += 1
+        else:
+            recorded.add(key)
+            pending.append(
+                NewRecord(
+                    officer_id,
+                    course_id,
+                    completed,
+                    row.hours,
+                    row.topic_hours,
+                    row.delivery,
+                    row.provider,
+                    row.instructor,
+                    row.pre_test,
+                    row.post_test,
+                )
+            )
+            report.added += 1
+            if len(pending) >= _WRITE_CHUNK:
+                insert_records(audit, pending, import_id=import_id)
+                pending = []
+        if progress:
+            _report_progress(report, progress, done, total)
+    insert_records(audit, pending, import_id=import_id)
+
+
+def _class_details(row: TrainingRow) -> ClassDetails:
+    """The class a training row describes, as a new course is made from it."""
+    return ClassDetails(
         course=row.course,
         completed=row.completed.isoformat(),
         hours=row.hours,
@@ -199,16 +314,32 @@ def _write_training(audit: AuditWriter, row: TrainingRow, import_id: int, table:
         provider=row.provider,
         instructor=row.instructor,
     )
-    course_id = course_id_for(audit, details)
-    duplicate = db.execute(
-        "SELECT 1 FROM training_records WHERE officer_id = ? AND course_id = ? AND completed = ?",
-        [officer[0], course_id, details.completed],
-    ).fetchone()
-    if duplicate:
-        return "unchanged"
-    attendee = Attendee(officer[0], row.pre_test, row.post_test)
-    insert_record(audit, officer[0], course_id, details, attendee, import_id=import_id)
-    return "added"
+
+
+def _recorded_classes(
+    db: Database, course_ids: set[int], rows: list[TrainingRow]
+) -> set[tuple[int, int, str]]:
+    """(officer id, course id, completed) of the records already there that `rows` could repeat."""
+    if not course_ids or not rows:
+        return set()
+    first = min(row.completed for row in rows).isoformat()
+    last = max(row.completed for row in rows).isoformat()
+    params: list[object] = [first, last]
+    if len(course_ids) > _MAX_LISTED_COURSES:
+        where = ""
+    else:
+        where = f"course_id IN ({', '.join('?' for _ in course_ids)}) AND "
+        params = [*sorted(course_ids), *params]
+    found = db.execute(
+        "SELECT officer_id, course_id, completed FROM training_records"
+        f" WHERE {where}completed BETWEEN ? AND ?",
+        params,
+    )
+    return {(officer, course, day) for officer, course, day in found if course in course_ids}
+
+
+_MAX_LISTED_COURSES = 500
+"""More course ids than this are filtered in Python: SQLite limits a statement's parameters."""
 
 
 def _write_leave(audit: AuditWriter, row: LeaveRow, import_id: int, table: Table) -> str:

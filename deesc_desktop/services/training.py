@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from json.encoder import encode_basestring
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
@@ -13,7 +16,7 @@ from deesc_desktop.core.hours import Centihours, HoursError, parse_hours, to_flo
 from deesc_desktop.core.topics import DELIVERIES, format_topic_hours, parse_topic_hours
 from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
-from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.audit import AuditWriter, canonical_json
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import row_dict, topic_codes
 
@@ -95,12 +98,18 @@ def clean_class(db: Database, values: Mapping[str, object]) -> ClassDetails:
     )
 
 
+def find_course(db: Database, title: str) -> int | None:
+    """The id of the course with this title (case-insensitive, as the schema compares it)."""
+    row = db.execute("SELECT id FROM courses WHERE title = ?", [title]).fetchone()
+    return int(row[0]) if row else None
+
+
 def course_id_for(audit: AuditWriter, details: ClassDetails) -> int:
     """The course with this title (case-insensitive), created from the class if it is new."""
     db = audit.db
-    row = db.execute("SELECT id FROM courses WHERE title = ?", [details.course]).fetchone()
-    if row:
-        return int(row[0])
+    found = find_course(db, details.course)
+    if found is not None:
+        return found
     cursor = db.execute(
         "INSERT INTO courses (title, course_number, provider, default_hours, default_topics,"
         " delivery, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -169,6 +178,165 @@ def insert_record(
     )
     audit.record("insert", "training_records", record_id, after=record_snapshot(db, record_id))
     return record_id
+
+
+_RECORD_COLUMNS = (
+    "id",
+    "officer_id",
+    "course_id",
+    "completed",
+    "hours",
+    "delivery",
+    "provider",
+    "instructor",
+    "pre_test",
+    "post_test",
+    "import_id",
+    "created_at",
+    "updated_at",
+    "updated_by",
+)
+"""The columns `insert_records` writes; every other column takes its default."""
+
+_VERSION = 1
+_RECORD_DEFAULTS = {"version": _VERSION}
+"""The defaults of the columns it leaves out, as the schema fills them in."""
+
+_NUMBER_JSON = json.JSONEncoder()
+
+_INSERT_RECORDS_SQL = (
+    f"INSERT INTO training_records ({', '.join(_RECORD_COLUMNS)})"
+    f" VALUES ({', '.join('?' for _ in _RECORD_COLUMNS)})"
+)
+
+
+class NewRecord(NamedTuple):
+    """One training record to write with `insert_records`: the class as `insert_record` takes it."""
+
+    officer_id: int
+    course_id: int
+    completed: str
+    hours: Centihours
+    topic_hours: tuple[tuple[str, Centihours], ...]
+    delivery: str
+    provider: str
+    instructor: str
+    pre_test: float | None
+    post_test: float | None
+
+
+def insert_records(
+    audit: AuditWriter, records: Sequence[NewRecord], *, import_id: int | None = None
+) -> list[int]:
+    """Write many records as `insert_record` would one after the other, in a few statements.
+
+    Same ids (the next free ones, in order), rows, topic hours and audit entries; the audit
+    snapshot is built from the values written rather than read back, unless the table has
+    columns this function does not know, when it is read back as `record_snapshot` does.
+    """
+    if not records:
+        return []
+    db = audit.db
+    (last_id,) = db.execute("SELECT max(id) FROM training_records").fetchone()
+    first_id = (last_id or 0) + 1
+    at, username = audit.at, audit.username
+    # The snapshot's JSON is written out here, its keys in sorted order as canonical_json puts
+    # them: encoding a dict per record costs more than the record's INSERT.
+    quoted: dict[str, str] = {}
+
+    def quote(text: str) -> str:
+        known = quoted.get(text)
+        if known is None:
+            known = quoted[text] = encode_basestring(text)
+        return known
+
+    stamps = f'"created_at":{quote(at)},'
+    tail = f',"updated_at":{quote(at)},"updated_by":{quote(username)},"version":{_VERSION}}}'
+    import_text = _json_number(import_id)
+    # A file repeats a few topic splits: store and describe each one once.
+    splits: dict[tuple[tuple[str, Centihours], ...], tuple[list[tuple[str, float]], str]] = {}
+    rows: list[tuple[Any, ...]] = []
+    topics: list[tuple[int, str, float]] = []
+    snapshots: list[str] = []
+    for record_id, record in enumerate(records, start=first_id):
+        (
+            officer_id,
+            course_id,
+            completed,
+            hours,
+            topic_hours,
+            delivery,
+            provider,
+            instructor,
+            pre_test,
+            post_test,
+        ) = record
+        known = splits.get(topic_hours)
+        if known is None:
+            split = [(topic, to_float(amount)) for topic, amount in topic_hours]
+            # As record_snapshot reads it back: ORDER BY topic, REAL hours formatted with :g.
+            text = ";".join(f"{topic}:{amount:g}" for topic, amount in sorted(split))
+            known = splits[topic_hours] = (split, encode_basestring(text))
+        for topic, amount in known[0]:
+            topics.append((record_id, topic, amount))
+        hours_value = to_float(hours)
+        # A REAL column stores 60 as 60.0, and the snapshot must say what a read-back would.
+        pre = None if pre_test is None else float(pre_test)
+        post = None if post_test is None else float(post_test)
+        rows.append(
+            (
+                record_id,
+                officer_id,
+                course_id,
+                completed,
+                hours_value,
+                delivery,
+                provider,
+                instructor,
+                pre,
+                post,
+                import_id,
+                at,
+                at,
+                username,
+            )
+        )
+        snapshots.append(
+            f'{{"completed":{quote(completed)},"course_id":{int(course_id)},{stamps}'
+            f'"delivery":{quote(delivery)},"hours":{_json_number(hours_value)},'
+            f'"id":{record_id},"import_id":{import_text},"instructor":{quote(instructor)},'
+            f'"officer_id":{int(officer_id)},"post_test":{_json_number(post)},'
+            f'"pre_test":{_json_number(pre)},"provider":{quote(provider)},'
+            f'"topics":{known[1]}{tail}'
+        )
+    db.conn.executemany(_INSERT_RECORDS_SQL, rows)
+    db.conn.executemany(
+        "INSERT INTO training_topics (record_id, topic, hours) VALUES (?, ?, ?)", topics
+    )
+    ids = [row[0] for row in rows]
+    if not _snapshot_columns_known(db):
+        snapshots = [canonical_json(record_snapshot(db, record_id)) or "" for record_id in ids]
+    audit.record_many(
+        "insert",
+        "training_records",
+        ((record_id, None, snapshot) for record_id, snapshot in zip(ids, snapshots, strict=True)),
+    )
+    return ids
+
+
+def _json_number(value: float | None) -> str:
+    """A number as canonical_json writes it (json's own text for NaN and infinities)."""
+    if value is None:
+        return "null"
+    if type(value) is float and math.isfinite(value):
+        return repr(value)
+    return _NUMBER_JSON.encode(value)
+
+
+def _snapshot_columns_known(db: Database) -> bool:
+    """Whether training_records has exactly the columns `insert_records` snapshots."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(training_records)")}
+    return columns == {*_RECORD_COLUMNS, *_RECORD_DEFAULTS}
 
 
 def _already_recorded(db: Database, officer_id: int, course_id: int, completed: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -14,6 +14,9 @@ from sqlite_utils import Database
 GENESIS_HASH = "0" * 64
 """prev_hash of the first entry in a fresh log."""
 
+WholeRow = Mapping[str, Any] | str
+"""A whole row for `AuditWriter.record_many`: a mapping, or its `canonical_json` text."""
+
 _FIELDS = ("id", "at", "username", "action", "table_name", "row_id", "before", "after", "reason")
 
 
@@ -22,16 +25,25 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _canonical(value: Mapping[str, Any] | None) -> str | None:
+# What json.dumps builds for these arguments on every call, built once: the output is the same.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+_PAYLOAD_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+_INSERT_SQL = (
+    "INSERT INTO audit_log (id, at, username, action, table_name, row_id, before, after,"
+    " reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def canonical_json(value: Mapping[str, Any] | None) -> str | None:
+    """A whole row as the audit log stores it: JSON with sorted keys and no spaces."""
     if value is None:
         return None
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _CANONICAL_JSON.encode(value)
 
 
 def _entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
-    payload = json.dumps(
-        [prev_hash, *(entry[name] for name in _FIELDS)], ensure_ascii=False, separators=(",", ":")
-    )
+    payload = _PAYLOAD_JSON.encode([prev_hash, *(entry[name] for name in _FIELDS)])
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -70,17 +82,65 @@ class AuditWriter:
             "action": action,
             "table_name": table,
             "row_id": str(row_id),
-            "before": _canonical(before),
-            "after": _canonical(after),
+            "before": canonical_json(before),
+            "after": canonical_json(after),
             "reason": reason,
         }
         digest = _entry_hash(self._last_hash, entry)
-        self.db.execute(
-            "INSERT INTO audit_log (id, at, username, action, table_name, row_id, before, after,"
-            " reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [*(entry[name] for name in _FIELDS), self._last_hash, digest],
-        )
+        self.db.execute(_INSERT_SQL, [*(entry[name] for name in _FIELDS), self._last_hash, digest])
         self._last_id, self._last_hash = self._last_id + 1, digest
+
+    def record_many(
+        self,
+        action: str,
+        table: str,
+        changes: Iterable[tuple[object, WholeRow | None, WholeRow | None]],
+        *,
+        reason: str = "",
+    ) -> int:
+        """Append one entry per (row_id, before, after), in order, with one executemany.
+
+        `before` and `after` are whole rows, as mappings or as the text `canonical_json`
+        makes of them (for a caller that can write it faster). The entries and their hash
+        chain are exactly those `record` would write one by one; returns how many were written.
+        """
+        # The hashed payload is the JSON list `_entry_hash` encodes, written out here: the
+        # fields shared by every entry are encoded once instead of once per entry.
+        quote = json.encoder.encode_basestring
+        shared = ",".join(quote(text) for text in (self.at, self.username, action, table))
+        last_field = quote(reason)
+        rows: list[list[Any]] = []
+        last_id, last_hash = self._last_id, self._last_hash
+        for row_id, before, after in changes:
+            last_id += 1
+            row_text = str(row_id)
+            before_json = before if isinstance(before, str) else canonical_json(before)
+            after_json = after if isinstance(after, str) else canonical_json(after)
+            payload = (
+                f"[{quote(last_hash)},{last_id},{shared},{quote(row_text)},"
+                f"{'null' if before_json is None else quote(before_json)},"
+                f"{'null' if after_json is None else quote(after_json)},{last_field}]"
+            )
+            digest = hashlib.sha256(payload.encode("utf-8")).hexdigest()
+            rows.append(
+                [
+                    last_id,
+                    self.at,
+                    self.username,
+                    action,
+                    table,
+                    row_text,
+                    before_json,
+                    after_json,
+                    reason,
+                    last_hash,
+                    digest,
+                ]
+            )
+            last_hash = digest
+        self.db.conn.executemany(_INSERT_SQL, rows)
+        self._last_id, self._last_hash = last_id, last_hash
+        return len(rows)
 
     def changed(
         self,

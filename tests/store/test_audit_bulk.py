@@ -1,0 +1,101 @@
+"""AuditWriter.record_many writes the entries, and the hash chain, that record writes one by one."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlite_utils import Database
+
+from deesc_desktop.core.auth import Actor
+from deesc_desktop.store import open_database
+from deesc_desktop.store.audit import AuditWriter, canonical_json, verify_chain
+from deesc_desktop.store.database import writing
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**63), 2**63 - 1),
+    st.floats(allow_nan=False),
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=20),
+)
+rows = st.dictionaries(
+    st.text(st.characters(exclude_categories=("Cs",)), max_size=8),
+    st.one_of(
+        scalars, st.lists(scalars, max_size=3), st.dictionaries(st.text(max_size=3), scalars)
+    ),
+    max_size=6,
+)
+changes = st.lists(
+    st.tuples(
+        st.one_of(st.integers(), st.text(max_size=6)),
+        st.one_of(st.none(), rows),
+        st.one_of(st.none(), rows),
+        st.booleans(),  # pass `after` to record_many as its canonical JSON text
+    ),
+    max_size=8,
+)
+
+
+class _Undo(Exception):
+    """Rolls an example back, so the next one starts from the same log."""
+
+
+def _entries(db: Database, first_id: int) -> list[tuple[Any, ...]]:
+    return db.execute("SELECT * FROM audit_log WHERE id >= ? ORDER BY id", [first_id]).fetchall()
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(changes, st.text(max_size=10))
+def test_record_many_equals_record_one_by_one(
+    db: Database, tmp_path: Path, change_list: list[tuple[Any, ...]], reason: str
+) -> None:
+    (first_id,) = db.execute("SELECT max(id) + 1 FROM audit_log").fetchone()
+    one_by_one: list[tuple[Any, ...]] = []
+    with contextlib.suppress(_Undo), writing(db):
+        audit = AuditWriter(db, "sgt.admin", at="2026-11-22T08:00:00Z")
+        for row_id, before, after, _ in change_list:
+            audit.record("update", "things", row_id, before=before, after=after, reason=reason)
+        one_by_one = _entries(db, first_id)
+        raise _Undo
+    with contextlib.suppress(_Undo), writing(db):
+        audit = AuditWriter(db, "sgt.admin", at="2026-11-22T08:00:00Z")
+        written = audit.record_many(
+            "update",
+            "things",
+            [
+                (row_id, before, canonical_json(after) if encoded and after is not None else after)
+                for row_id, before, after, encoded in change_list
+            ],
+            reason=reason,
+        )
+        assert written == len(change_list)
+        assert _entries(db, first_id) == one_by_one
+        # The writer's tip moved past the batch: the next entry still chains on.
+        audit.record("insert", "things", 1, after={"a": 1})
+        assert verify_chain(db).ok
+        raise _Undo
+
+
+def test_record_many_then_record_keeps_one_chain(db: Database, db_path: Path, admin: Actor) -> None:
+    with writing(db):
+        audit = AuditWriter(db, admin.username)
+        audit.record_many("insert", "things", [(n, None, {"n": n}) for n in range(1, 501)])
+        audit.record("delete", "things", 7, before={"n": 7}, reason="typo")
+        audit.record_many("insert", "things", [])
+    report = verify_chain(db)
+    assert report.ok and report.entries == 1 + 500 + 1  # the agency, the batch, the delete
+    db.close()
+    reopened = open_database(db_path)
+    with writing(reopened):
+        AuditWriter(reopened, admin.username).record_many("insert", "things", [(1, None, {})])
+    assert verify_chain(reopened).ok and verify_chain(reopened).entries == 503
+    reopened.close()
