@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum, auto
+from functools import partial
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QWidget
@@ -423,6 +424,7 @@ class ActionRegistry:
         self._window = window
         self._actions = {action_id: make_action(action_id, window) for action_id in ActionId}
         self._hidden: set[ActionId] = set()
+        self._connected: set[ActionId] = set()
         self.actor = actor
         window.addActions(list(self._actions.values()))
         if actor is not None:
@@ -446,7 +448,29 @@ class ActionRegistry:
 
     def connect(self, action_id: ActionId, slot: Callable[[], object]) -> None:
         """Run `slot` (with no arguments) when the action is triggered."""
+        self._connected.add(action_id)
         self._actions[action_id].triggered.connect(lambda _checked=False: slot())
+
+    def connect_on_demand(self, provide: Callable[[], object]) -> None:
+        """Make every action without a slot yet call `provide()` when first triggered.
+
+        `provide` is expected to connect the action's slot (by building the page that owns
+        it); the action is then triggered again, so that slot runs as if it had always been
+        there. Once an action has a slot, this does nothing for it.
+        """
+        for action_id, action in self._actions.items():
+            if action_id not in self._connected:
+                action.triggered.connect(partial(self._provide, action_id, provide))
+
+    def _provide(
+        self, action_id: ActionId, provide: Callable[[], object], _checked: bool = False
+    ) -> None:
+        if action_id in self._connected:
+            return
+        provide()
+        if action_id in self._connected:
+            # Connected during this emission, so the new slot misses it: emit once more.
+            self._actions[action_id].trigger()
 
     def set_enabled(self, enabled: bool, *action_ids: ActionId) -> None:
         """Enable actions as far as the selection allows, and the role and installation too."""

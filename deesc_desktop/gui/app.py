@@ -15,7 +15,6 @@ from sqlite_utils import Database
 
 from deesc_desktop import __version__
 from deesc_desktop.core.auth import Actor
-from deesc_desktop.demo import DEMO_ACTOR, load_demo
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.settings import APPLICATION, ORGANISATION, Settings
@@ -87,6 +86,10 @@ def has_agency(path: Path) -> bool:
 
 def demo_admin(db: Database) -> Actor | None:
     """The demo's administrator, when its account is still there and enabled."""
+    # Imported here, as in ensure_demo: the demo brings most services and the importers,
+    # which a start-up on a real database does not need.
+    from deesc_desktop.demo import DEMO_ACTOR
+
     for user in list_users(db):
         if user["username"] == DEMO_ACTOR.username and user["active"]:
             return Actor(user["username"], DEMO_ACTOR.role)
@@ -116,6 +119,8 @@ def choose_actor(db: Database, *, demo: bool) -> Actor | None:
 
 def ensure_demo(path: Path) -> None:
     """Create the demo agency at `path` unless it is already there."""
+    from deesc_desktop.demo import load_demo
+
     db = open_database(path)
     try:
         if get_agency(db) is None:

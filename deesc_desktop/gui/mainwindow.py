@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, Mapping
 from datetime import date
 from functools import partial
 from html import escape
@@ -10,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -25,7 +26,14 @@ from deesc_desktop import __version__
 from deesc_desktop.gui import operations, prompts, style, workers
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
 from deesc_desktop.gui.context import AGENCY, USERS, AppContext
-from deesc_desktop.gui.pages import PAGES, PageId, create_page, import_pages, is_available
+from deesc_desktop.gui.pages import (
+    PAGES,
+    PageId,
+    PageSpec,
+    create_page,
+    is_available,
+    register_features,
+)
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.settings import LAST_DATABASE_FOLDER, LAST_PAGE, WINDOW_GEOMETRY
 from deesc_desktop.paths import resources_dir
@@ -61,6 +69,52 @@ def user_guide_path() -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+class PageMap(Mapping[PageId, Page]):
+    """The window's pages by id; a page is built the first time it is asked for."""
+
+    def __init__(
+        self,
+        specs: list[PageSpec],
+        ctx: AppContext,
+        registry: ActionRegistry,
+        stack: QStackedWidget,
+    ) -> None:
+        # No reference to the window: a cycle through it would keep its wrapper alive after
+        # Qt deleted it.
+        self._specs = {spec.id: spec for spec in specs}
+        self._ids = list(self._specs)
+        self._ctx = ctx
+        self._registry = registry
+        self._stack = stack
+        self._built: dict[PageId, Page] = {}
+
+    def __getitem__(self, page_id: PageId) -> Page:
+        page = self._built.get(page_id)
+        if page is None:
+            if page_id not in self._ids:
+                raise KeyError(page_id)
+            page = create_page(self._specs[page_id], self._ctx, self._registry)
+            self._stack.addWidget(page)
+            self._built[page_id] = page
+        return page
+
+    def __contains__(self, page_id: object) -> bool:
+        return page_id in self._ids
+
+    def __iter__(self) -> Iterator[PageId]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def is_built(self, page_id: PageId) -> bool:
+        return page_id in self._built
+
+    def built(self) -> list[Page]:
+        """The pages built so far; the others will read everything afresh when built."""
+        return list(self._built.values())
 
 
 class MainWindow(QMainWindow):
@@ -100,22 +154,26 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        import_pages()
-        self.pages: dict[PageId, Page] = {}
-        self._order: list[PageId] = []
+        register_features()
+        specs: list[PageSpec] = []
         for spec in PAGES:
             if not is_available(spec):
                 self.registry.hide(spec.view_action)
                 continue
-            page = create_page(spec, ctx, self.registry)
-            self.pages[spec.id] = page
-            self._order.append(spec.id)
-            self.stack.addWidget(page)
+            specs.append(spec)
             item = QListWidgetItem(style.icon(spec.icon), spec.title)
             item.setToolTip(spec.description)
             item.setData(Qt.ItemDataRole.UserRole, spec.id.value)
             self.nav.addItem(item)
             self.registry.connect(spec.view_action, partial(self.show_page, spec.id))
+        self._order: list[PageId] = [spec.id for spec in specs]
+        self.pages = PageMap(specs, ctx, self.registry, self.stack)
+        # The page shown first is built before the window shows; the others once it has
+        # (build_pending), or as soon as something asks for one.
+        self._build_timer = QTimer(self)
+        self._build_timer.setSingleShot(True)
+        self._build_timer.setInterval(0)
+        self._build_timer.timeout.connect(self._build_next)
         self.nav.currentRowChanged.connect(self._nav_changed)
 
         self.user_label = QLabel()
@@ -125,6 +183,8 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.path_label)
         self._connect_actions()
+        # A menu action whose page is not built yet builds the pages, then runs.
+        self.registry.connect_on_demand(self.build_all)
         ctx.bus.changed.connect(self._data_changed)
         ctx.nav.requested.connect(self._navigate)
         self.update_title()
@@ -140,6 +200,27 @@ class MainWindow(QMainWindow):
             self.backup_timer.start()
 
     # --- pages ------------------------------------------------------------------------------------
+
+    def build_pending(self) -> None:
+        """Build the pages not built yet, one per turn of the event loop."""
+        self._build_timer.start()
+
+    def build_all(self) -> None:
+        for page_id in self._order:
+            self.pages.get(page_id)
+
+    def _build_next(self) -> None:
+        for page_id in self._order:
+            if not self.pages.is_built(page_id):
+                self.pages.get(page_id)  # builds it
+                self._build_timer.start()
+                return
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        # A page connects its menu actions and sets their state when built: build them all
+        # soon after the window appears, so that menus behave as if they had always been.
+        self.build_pending()
 
     def show_page(self, page_id: PageId) -> Page:
         if page_id not in self.pages:
@@ -175,7 +256,7 @@ class MainWindow(QMainWindow):
 
     def _data_changed(self, names: frozenset[str]) -> None:
         current = self.stack.currentWidget()
-        for page in self.pages.values():
+        for page in self.pages.built():
             if page.watches & names:
                 page.stale = True
                 if page is current:
@@ -185,7 +266,7 @@ class MainWindow(QMainWindow):
 
     def refresh_all(self) -> None:
         """Read everything again (View > Reload)."""
-        for page in self.pages.values():
+        for page in self.pages.built():
             page.stale = True
         self.current_page().refresh()
 

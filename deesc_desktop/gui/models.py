@@ -17,6 +17,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
+    QAbstractProxyModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -259,12 +260,188 @@ class RowFilterProxy(QSortFilterProxyModel):
         return self.index(proxy_row, 0).data(ROW_ROLE)
 
 
+class ListFilterProxy(QAbstractProxyModel):
+    """Filters a RowsModel like RowFilterProxy, without a Python call per row from Qt.
+
+    The rows shown are a list of model rows worked out in one list comprehension; Qt asks
+    Python only about the cells it draws. `set_predicate(..., narrows=True)` filters the
+    rows already shown instead of every row, for a search whose text only grew.
+    """
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._model: RowsModel | None = None
+        self._predicate: Callable[[Any], bool] | None = None
+        self._shown: list[int] = []
+        """Model rows shown, in model order; proxy row n shows model row _shown[n]."""
+        self._position: dict[int, int] | None = None
+        """Model row -> proxy row, made when first asked for."""
+        self._saved: list[tuple[QPersistentModelIndex, int, int]] = []
+
+    # --- source ----------------------------------------------------------------------------------
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:
+        assert isinstance(model, RowsModel)
+        self.beginResetModel()
+        self._model = model
+        super().setSourceModel(model)
+        model.modelAboutToBeReset.connect(self.beginResetModel)
+        model.modelReset.connect(self._source_reset)
+        model.layoutAboutToBeChanged.connect(self._source_layout_about_to_change)
+        model.layoutChanged.connect(self._source_layout_changed)
+        model.dataChanged.connect(self._source_data_changed)
+        model.headerDataChanged.connect(self.headerDataChanged)
+        self._shown = self._filter(None)
+        self.endResetModel()
+
+    def source(self) -> RowsModel:
+        assert self._model is not None
+        return self._model
+
+    def _filter(self, among: list[int] | None) -> list[int]:
+        model = self.source()
+        rows, order = model._rows, model._order
+        predicate = self._predicate
+        if predicate is None:
+            return list(range(len(order)))
+        if among is None:
+            return [n for n, number in enumerate(order) if predicate(rows[number])]
+        return [n for n in among if predicate(rows[order[n]])]
+
+    def _source_reset(self) -> None:
+        self._shown = self._filter(None)
+        self._position = None
+        self.endResetModel()
+
+    def _source_layout_about_to_change(self) -> None:
+        # The model re-sorts: remember which model row (by its row object) each persistent
+        # index showed, to find it again in the new order.
+        self.layoutAboutToBeChanged.emit()
+        model = self.source()
+        self._saved = [
+            (QPersistentModelIndex(index), model._order[self._shown[index.row()]], index.column())
+            for index in self.persistentIndexList()
+        ]
+
+    def _source_layout_changed(self) -> None:
+        self._shown = self._filter(None)
+        self._remap_persistent()
+        self.layoutChanged.emit()
+
+    def _remap_persistent(self) -> None:
+        saved, self._saved = self._saved, []
+        if not saved:
+            return
+        order = self.source()._order
+        at = {number: n for n, number in enumerate(order)}
+        position = self._positions()
+        old = [QModelIndex(persistent) for persistent, _number, _column in saved]
+        new = []
+        for _persistent, number, column in saved:
+            row = position.get(at.get(number, -1), -1)
+            new.append(self.createIndex(row, column) if row >= 0 else QModelIndex())
+        self.changePersistentIndexList(old, new)
+
+    def _source_data_changed(
+        self, top_left: QModelIndex, bottom_right: QModelIndex, roles: list[int]
+    ) -> None:
+        position = self._positions()
+        rows = [position[n] for n in range(top_left.row(), bottom_right.row() + 1) if n in position]
+        if rows:
+            self.dataChanged.emit(
+                self.index(min(rows), top_left.column()),
+                self.index(max(rows), bottom_right.column()),
+                roles,
+            )
+
+    def _positions(self) -> dict[int, int]:
+        if self._position is None:
+            self._position = {number: n for n, number in enumerate(self._shown)}
+        return self._position
+
+    # --- filter ----------------------------------------------------------------------------------
+
+    def set_predicate(self, predicate: Callable[[Any], bool] | None, narrows: bool = False) -> None:
+        """Show the rows `predicate` accepts (all for None); `narrows`: it accepts no row the
+        previous predicate refused, so only the rows shown need testing."""
+        among = self._shown if narrows and self._predicate is not None else None
+        self._predicate = predicate
+        self.layoutAboutToBeChanged.emit()
+        model = self.source()
+        self._saved = [
+            (QPersistentModelIndex(index), model._order[self._shown[index.row()]], index.column())
+            for index in self.persistentIndexList()
+        ]
+        self._shown = self._filter(among)
+        self._position = None
+        self._remap_persistent()
+        self.layoutChanged.emit()
+
+    # --- Qt proxy API ----------------------------------------------------------------------------
+
+    def mapToSource(self, proxy_index: Index) -> QModelIndex:
+        if not proxy_index.isValid() or self._model is None:
+            return QModelIndex()
+        row = proxy_index.row()
+        if not 0 <= row < len(self._shown):
+            return QModelIndex()
+        return self._model.index(self._shown[row], proxy_index.column())
+
+    def mapFromSource(self, source_index: Index) -> QModelIndex:
+        if not source_index.isValid():
+            return QModelIndex()
+        row = self._positions().get(source_index.row())
+        return QModelIndex() if row is None else self.createIndex(row, source_index.column())
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if parent.isValid() or not (0 <= row < len(self._shown)):
+            return QModelIndex()
+        if not 0 <= column < self.columnCount():
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def parent(self, child: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        return QModelIndex()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._shown)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if parent.isValid() or self._model is None:
+            return 0
+        return self._model.columnCount()
+
+    def hasChildren(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and bool(self._shown)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if self._model is None:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._model.headerData(section, orientation, role)
+        if 0 <= section < len(self._shown):
+            return self._model.headerData(self._shown[section], orientation, role)
+        return None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.source().sort(column, order)
+
+    def row(self, proxy_row: int) -> Any:
+        return self.source().row(self._shown[proxy_row])
+
+
 def all_of(tests: list[Callable[[Any], bool]]) -> Callable[[Any], bool] | None:
     """One predicate that needs every test; None (show all) for no tests."""
     if not tests:
         return None
     if len(tests) == 1:
         return tests[0]
+    if len(tests) == 2:
+        # The usual case (search and one filter), run per row per keystroke: no generator.
+        first, second = tests
+        return lambda row: first(row) and second(row)
 
     def every(row: Any) -> bool:
         return all(test(row) for test in tests)

@@ -12,8 +12,6 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from deesc_desktop.importers.errors import ImportFileError
 
 ACCEPTED_TYPES = "CSV files (.csv) and Excel workbooks (.xlsx)"
@@ -213,6 +211,9 @@ def _xlsx_records(name: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
         "could not be read as an Excel workbook: the file is damaged or is not really "
         f"an .xlsx file. Accepted: {ACCEPTED_TYPES}",
     )
+    # Imported here: openpyxl costs a tenth of a second, and only .xlsx files need it.
+    from openpyxl import load_workbook
+
     # openpyxl fails on a damaged workbook in many ways (zip, XML, value conversions) and at
     # any point while rows are streamed, so any error from it means "damaged file".
     try:

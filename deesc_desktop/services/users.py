@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import getpass
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -25,9 +26,17 @@ LOGIN_SETTING = "login.required"
 """settings key: "0" when the agency has switched sign-in off (admin only, audited)."""
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended cost
-# Verified against when the user name is unknown, so a wrong name takes as long as a wrong
-# password and does not reveal which names exist.
-_DUMMY_HASH = _hasher.hash("not a real password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the user name is unknown, so a wrong name takes as long as a
+    wrong password and does not reveal which names exist.
+
+    Made on first use: an argon2 hash costs a quarter of a second, which every start-up
+    would otherwise pay on import.
+    """
+    return _hasher.hash("not a real password")
 
 
 class SignInError(ServiceError):
@@ -234,7 +243,7 @@ def sign_in(
     names = [c[0] for c in cursor.description]
     found = cursor.fetchone()
     if found is None:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         raise SignInError("Wrong user name or password.")
     user = dict(zip(names, found, strict=True))
     if not user["active"]:

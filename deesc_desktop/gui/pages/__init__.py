@@ -5,6 +5,10 @@ A page lives in its own module under deesc_desktop/gui/pages/ that defines
 exist yet (compliance, CIT, bonus claims, reports) stays registered but is left out of the
 navigation and the View menu, so nothing pretends to be a feature; adding the module is all
 it takes to make the page appear.
+
+Page modules are imported when their page is first built (the Reports page alone brings
+ReportLab). What a page adds to others, dashboard cards and officer-dialog tabs, is
+registered by gui/features.py, which does not import the pages.
 """
 
 from __future__ import annotations
@@ -147,14 +151,12 @@ def available_pages() -> list[PageSpec]:
     return [page for page in PAGES if is_available(page)]
 
 
-def import_pages() -> None:
-    """Import every installed page module before any page is built.
+def register_features() -> None:
+    """Register the dashboard cards and officer tabs of every installed page, once.
 
-    A page module may register dashboard cards or officer-dialog tabs when it is imported;
-    importing them all first lets the dashboard, built first, see those cards.
+    Done before the dashboard is built, so that it sees those cards.
     """
-    for page in available_pages():
-        importlib.import_module(page.module)
+    importlib.import_module("deesc_desktop.gui.features")
 
 
 def create_page(page: PageSpec, ctx: AppContext, actions: ActionRegistry) -> Page:

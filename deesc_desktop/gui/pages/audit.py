@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
 from deesc_desktop.gui import operations, prompts, style, workers
 from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import EVERYTHING, AppContext
-from deesc_desktop.gui.dialogs.officer_detail import register_officer_tab
 from deesc_desktop.gui.dialogs.officer_tabs import LoadingTab
 from deesc_desktop.gui.forms import DateField, local_time, page_title
 from deesc_desktop.gui.models import Column, Index, RowsModel
@@ -460,6 +459,3 @@ class HistoryTab(LoadingTab):
 
 def create_page(ctx: AppContext, actions: ActionRegistry) -> Page:
     return AuditLogPage(ctx, actions)
-
-
-register_officer_tab("History", HistoryTab, order=90)

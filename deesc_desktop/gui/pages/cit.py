@@ -12,7 +12,6 @@ from sqlite_utils import Database
 
 from deesc_desktop.gui import prompts, style
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
-from deesc_desktop.gui.cards import register_cit_card
 from deesc_desktop.gui.cit_models import (
     CertificateColumn,
     CertificateModel,
@@ -29,7 +28,6 @@ from deesc_desktop.gui.context import (
     TRAINING,
     AppContext,
 )
-from deesc_desktop.gui.dialogs.officer_tabs import register_cit_tab
 from deesc_desktop.gui.forms import DateField, page_title
 from deesc_desktop.gui.models import RowFilterProxy, words_predicate
 from deesc_desktop.gui.operations import USER_ERRORS
@@ -295,7 +293,3 @@ class CitPage(Page):
 
 def create_page(ctx: AppContext, actions: ActionRegistry) -> Page:
     return CitPage(ctx, actions)
-
-
-register_cit_card()
-register_cit_tab()

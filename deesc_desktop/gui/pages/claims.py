@@ -27,7 +27,6 @@ from deesc_desktop.core.bonus import CLAIM_STATUSES
 from deesc_desktop.core.money import format_money
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
-from deesc_desktop.gui.cards import register_budget_card
 from deesc_desktop.gui.claim_models import (
     BatchesModel,
     ClaimColumn,
@@ -46,7 +45,6 @@ from deesc_desktop.gui.dialogs.claims import (
     ProgramDialog,
     ask_claim_reason,
 )
-from deesc_desktop.gui.dialogs.officer_tabs import register_claims_tab
 from deesc_desktop.gui.forms import local_time, page_title
 from deesc_desktop.gui.models import RowFilterProxy, all_of, words_predicate
 from deesc_desktop.gui.operations import USER_ERRORS, ask_export_path
@@ -670,7 +668,3 @@ class ClaimsPage(Page):
 
 def create_page(ctx: AppContext, actions: ActionRegistry) -> Page:
     return ClaimsPage(ctx, actions)
-
-
-register_budget_card()
-register_claims_tab()

@@ -29,7 +29,6 @@ from deesc_desktop.core.compliance import RequirementResult, Status
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
-from deesc_desktop.gui.cards import register_compliance_cards
 from deesc_desktop.gui.compliance_models import (
     FIRST_REQUIREMENT,
     NEEDS_ATTENTION,
@@ -45,7 +44,6 @@ from deesc_desktop.gui.compliance_models import (
     window_text,
 )
 from deesc_desktop.gui.context import COMPLIANCE_INPUTS, AppContext
-from deesc_desktop.gui.dialogs.officer_tabs import register_compliance_tab
 from deesc_desktop.gui.forms import DateField, page_title
 from deesc_desktop.gui.models import RowFilterProxy, all_of, words_predicate
 from deesc_desktop.gui.operations import USER_ERRORS, ask_export_path
@@ -507,7 +505,3 @@ class CompliancePage(Page):
 
 def create_page(ctx: AppContext, actions: ActionRegistry) -> Page:
     return CompliancePage(ctx, actions)
-
-
-register_compliance_cards()
-register_compliance_tab()

@@ -19,12 +19,11 @@ from deesc_desktop.gui.compliance_models import NEEDS_ATTENTION
 from deesc_desktop.gui.context import COMPLIANCE_INPUTS, OFFICERS, AppContext
 from deesc_desktop.gui.forms import page_title
 from deesc_desktop.gui.models import (
+    ListFilterProxy,
     RosterColumn,
     RosterModel,
-    RowFilterProxy,
     all_of,
     roster_haystack,
-    words_predicate,
 )
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
@@ -87,6 +86,11 @@ class RosterPage(Page):
         self._worst: dict[int, Status] | None = None
         self._compliance_generation = 0
         self._compliance_running = False
+        self._haystacks: dict[int, str] = {}
+        """Each officer's search text by id, casefolded once per load."""
+        self._filtered: tuple[tuple[object, ...], object, list[str]] | None = None
+        """What the rows shown were filtered by: the other filters, the compliance statuses
+        used (compared by identity) and the words searched."""
         for label, combo in (
             ("Status:", self.status),
             ("Shift:", self.shift),
@@ -116,7 +120,7 @@ class RosterPage(Page):
 
         self.model = RosterModel(self)
         self.model.sort(RosterColumn.NAME)
-        self.proxy = RowFilterProxy(self)
+        self.proxy = ListFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.view = table_view(
             self.proxy,
@@ -194,6 +198,8 @@ class RosterPage(Page):
 
     def _loaded(self, rows: list[RosterRow]) -> None:
         selected = self.selected_officer_id()
+        self._haystacks = {row.id: roster_haystack(row) for row in rows}
+        self._filtered = None
         self.model.set_rows(rows)
         self._fill_status_combo(Counter(row.status for row in rows))
         self._fill_value_combo(self.shift, "All shifts", "(no shift)", [r.shift for r in rows])
@@ -234,9 +240,15 @@ class RosterPage(Page):
 
     def apply_filter(self) -> None:
         tests: list[Callable[[RosterRow], bool]] = []
-        words = words_predicate(self.search.text(), roster_haystack)
-        if words is not None:
-            tests.append(words)
+        words = self.search.text().casefold().split()
+        if words:
+            haystacks = self._haystacks
+            get = haystacks.get
+            if len(words) == 1:
+                word = words[0]
+                tests.append(lambda r: word in (get(r.id) or roster_haystack(r)))
+            else:
+                tests.append(lambda r: all(w in (get(r.id) or roster_haystack(r)) for w in words))
         status = self.status.currentData()
         if status == CURRENT:
             tests.append(lambda r: r.status != "separated")
@@ -250,14 +262,25 @@ class RosterPage(Page):
             tests.append(lambda r: r.unit == unit)
         wanted = self.compliance.currentData()
         working = False
+        worst = self._worst
         if wanted is not None:
-            worst = self._worst
             if worst is None:
                 working = True
                 self._load_compliance()
             else:
                 tests.append(lambda r: worst.get(r.id) in wanted)
-        self.proxy.set_predicate(all_of(tests))
+        others = (status, shift, unit, wanted)
+        used = worst if wanted is not None else None
+        previous, self._filtered = self._filtered, (others, used, words)
+        # Typing on: every word searched before is inside a word searched now, the other
+        # filters alike, so the rows to show are among those shown.
+        narrows = (
+            previous is not None
+            and previous[0] == others
+            and previous[1] is used
+            and all(any(old in new for new in words) for old in previous[2])
+        )
+        self.proxy.set_predicate(all_of(tests), narrows=narrows)
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         note = " (working out compliance…)" if working else ""
         self.count.setText(f"Showing {shown} of {total} officers{note}")

@@ -1,0 +1,40 @@
+"""What the feature pages add to others (dashboard cards, officer tabs), without the pages.
+
+The dashboard is built first, before any other page module is imported; so the cards and
+tabs of the compliance, CIT, bonus-claims and audit pages are registered here, once per
+process, and only for the pages that are installed.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QWidget
+
+from deesc_desktop.gui import cards
+from deesc_desktop.gui.context import AppContext
+from deesc_desktop.gui.dialogs import officer_tabs
+from deesc_desktop.gui.dialogs.officer_detail import register_officer_tab
+from deesc_desktop.gui.pages import PageId, is_available, spec
+
+
+def _history_tab(ctx: AppContext, officer_id: int) -> QWidget:
+    # The audit page's module is imported when an officer dialog first shows its history.
+    from deesc_desktop.gui.pages.audit import HistoryTab
+
+    return HistoryTab(ctx, officer_id)
+
+
+def _register() -> None:
+    if is_available(spec(PageId.COMPLIANCE)):
+        cards.register_compliance_cards()
+        officer_tabs.register_compliance_tab()
+    if is_available(spec(PageId.CIT)):
+        cards.register_cit_card()
+        officer_tabs.register_cit_tab()
+    if is_available(spec(PageId.BONUS_CLAIMS)):
+        cards.register_budget_card()
+        officer_tabs.register_claims_tab()
+    if is_available(spec(PageId.AUDIT)):
+        register_officer_tab("History", _history_tab, order=90)
+
+
+_register()

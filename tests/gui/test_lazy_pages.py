@@ -1,0 +1,57 @@
+"""Pages are built when first needed: the first one before the window shows, the rest after."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.context import AppContext
+from deesc_desktop.gui.mainwindow import MainWindow
+from deesc_desktop.gui.pages import PageId, available_pages
+from tests.gui.helpers import settle
+
+
+def test_only_the_first_page_is_built_with_the_window(qtbot: Any, ctx: AppContext) -> None:
+    window = MainWindow(ctx, persist_settings=False, auto_backup=False)
+    qtbot.addWidget(window)
+    assert [page for page in PageId if window.pages.is_built(page)] == [PageId.DASHBOARD]
+    assert list(window.pages) == [spec.id for spec in available_pages()]
+    assert PageId.REPORTS in window.pages and not window.pages.is_built(PageId.REPORTS)
+    roster = window.pages[PageId.ROSTER]  # asking builds it
+    assert window.pages.is_built(PageId.ROSTER) and window.pages[PageId.ROSTER] is roster
+    window.show()
+    qtbot.waitUntil(lambda: all(window.pages.is_built(page) for page in window.pages))
+    assert len(window.pages.built()) == len(window.pages)
+    assert window.stack.count() == len(window.pages)
+    settle()
+
+
+def test_a_menu_action_of_a_page_not_built_yet_still_runs(
+    qtbot: Any, ctx: AppContext, monkeypatch: Any
+) -> None:
+    from deesc_desktop.gui.pages.cit import CitPage
+
+    marked: list[bool] = []
+    monkeypatch.setattr(CitPage, "mark_course", lambda self: marked.append(True))
+    window = MainWindow(ctx, persist_settings=False, auto_backup=False)
+    qtbot.addWidget(window)
+    assert not window.pages.is_built(PageId.CIT)
+    window.registry[ActionId.MARK_CIT_COURSE].trigger()
+    assert marked == [True] and window.pages.is_built(PageId.CIT)
+    window.registry[ActionId.MARK_CIT_COURSE].trigger()
+    assert marked == [True, True]
+    settle()
+
+
+def test_the_dashboard_has_every_feature_card_without_their_pages() -> None:
+    from deesc_desktop.gui import cards, features  # noqa: F401  (registers the cards)
+    from deesc_desktop.gui.pages.dashboard import DASHBOARD_CARDS
+
+    factories = {card.factory for card in DASHBOARD_CARDS}
+    assert {
+        cards.ComplianceStatusCard,
+        cards.DueSoonCard,
+        cards.ComplianceChartCard,
+        cards.CitCoverageCard,
+        cards.BudgetCard,
+    } <= factories
