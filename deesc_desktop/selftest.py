@@ -240,6 +240,11 @@ def _show_main_window(db: Database, db_path: Path, folder: Path) -> StepResult:
         _settle()
         if not window.isVisible():
             raise SelfTestError("the main window did not show")
+        # Pages are built after the window shows, each from a module imported by name: build
+        # them all now, so a module the bundle left out fails here and not on a user's click.
+        window.build_all()
+        _settle()
+        pages = len(window.pages.built())
         window.close()
         window.deleteLater()
         _settle()
@@ -248,7 +253,7 @@ def _show_main_window(db: Database, db_path: Path, folder: Path) -> StepResult:
     finally:
         qInstallMessageHandler(previous)
     platform = QApplication.platformName()
-    detail = f"shown and closed on the {platform} platform"
+    detail = f"shown with its {pages} pages and closed on the {platform} platform"
     if warnings:
         detail += f"; Qt said: {' | '.join(dict.fromkeys(warnings))}"
     return detail
