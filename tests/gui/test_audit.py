@@ -84,6 +84,18 @@ def test_a_change_shows_in_the_officers_history_tab_with_before_and_after(
     assert tab.model.index(change, HistoryColumn.CHANGES).data() == "rank: Sergeant -> Lieutenant"
     deleted = next(r for r in range(tab.model.rowCount()) if tab.model.row(r).action == "delete")
     assert tab.model.index(deleted, HistoryColumn.REASON).data() == "entered in error"
+    # An added or deleted row says which it was: the class's date and hours, the leave's dates.
+    assert (
+        tab.model.index(deleted, HistoryColumn.CHANGES)
+        .data()
+        .startswith("completed: 2025-09-15; hours: 8.0; topics: firearms:8")
+    )
+    leave = next(
+        r for r in range(tab.model.rowCount()) if tab.model.row(r).table_name == "exemptions"
+    )
+    assert tab.model.index(leave, HistoryColumn.CHANGES).data() == (
+        "start: 2025-01-01; end: 2025-02-01; reason: Leave"
+    )
     assert "Changed Officer" in tab.model.index(change, HistoryColumn.WHAT).data()
     assert "5 changes" in tab.summary.text()
 

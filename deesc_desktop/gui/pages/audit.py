@@ -111,10 +111,31 @@ def field_changes(entry: AuditRow) -> list[FieldChange]:
     ]
 
 
+KEY_FIELDS = {
+    "training_records": ("completed", "hours", "topics", "delivery", "instructor"),
+    "officers": ("badge", "last_name", "first_name", "rank", "unit", "shift"),
+    "exemptions": ("start", "end", "reason", "requirements"),
+    "certifications": ("kind", "earned", "number", "issuer"),
+    "courses": ("title", "course_number", "default_hours"),
+    "claims": ("officer_id", "status", "eligibility"),
+}
+"""The fields that say which row an added or deleted entry was, per table, most telling first."""
+BOOKKEEPING_FIELDS = HIDDEN_FIELDS | {"id", "created_at", "created_by", "import_id"}
+
+
+def row_summary(entry: AuditRow, limit: int = 6) -> str:
+    """An added or deleted row in a line: "completed: 2022-01-07; hours: 4.0; ..."."""
+    row = _load(entry.after if entry.action == "insert" else entry.before)
+    names = KEY_FIELDS.get(entry.table_name) or [n for n in row if n not in BOOKKEEPING_FIELDS]
+    parts = [f"{n}: {value_text(row[n])}" for n in names if row.get(n) not in (None, "")]
+    return "; ".join(parts[:limit])
+
+
 def change_summary(entry: AuditRow, limit: int = 6) -> str:
-    """What changed in a line: "rank: Officer -> Sergeant; unit: Patrol -> Traffic"."""
+    """What changed in a line: "rank: Officer -> Sergeant; unit: Patrol -> Traffic", or for
+    a row added or deleted, its key fields."""
     if entry.action != "update":
-        return ""
+        return row_summary(entry, limit)
     changes = [c for c in field_changes(entry) if c.changed and c.field not in HIDDEN_FIELDS]
     parts = [f"{c.field}: {c.before} -> {c.after}" for c in changes[:limit]]
     if len(changes) > limit:
