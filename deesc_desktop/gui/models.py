@@ -157,8 +157,8 @@ class RowsModel(QAbstractTableModel):
             return column.title
         if role == Qt.ItemDataRole.ToolTipRole and column.tip:
             return column.tip
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return column.align
+        # Headers keep the view's left alignment even over right-aligned numbers: the sort
+        # arrow is drawn at a section's right edge, on top of right-aligned header text.
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:

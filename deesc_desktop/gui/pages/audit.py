@@ -25,7 +25,7 @@ from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import EVERYTHING, AppContext
 from deesc_desktop.gui.dialogs.officer_tabs import LoadingTab
 from deesc_desktop.gui.forms import DateField, local_time, page_title
-from deesc_desktop.gui.models import Column, Index, RowsModel
+from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, filter_combo, muted, table_view
 from deesc_desktop.store.audit import ChainReport, verify_chain
@@ -162,7 +162,7 @@ class AuditModel(RowsModel):
     """Audit entries (store.views.AuditRow)."""
 
     COLUMNS = (
-        Column("#", lambda r: str(r.id), lambda r: r.id, Qt.AlignmentFlag.AlignRight),
+        Column("#", lambda r: str(r.id), lambda r: r.id, RIGHT),
         Column("When", lambda r: local_time(r.at), lambda r: r.at),
         Column("User", lambda r: r.username),
         Column("Action", lambda r: ACTION_LABELS.get(r.action, r.action)),
@@ -292,7 +292,7 @@ class AuditLogPage(Page):
         self.view = table_view(
             self.model,
             widths={
-                AuditColumn.NUMBER: 6,
+                AuditColumn.NUMBER: 8,
                 AuditColumn.WHEN: 15,
                 AuditColumn.USER: 13,
                 AuditColumn.ACTION: 8,
