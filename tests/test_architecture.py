@@ -62,3 +62,20 @@ def test_every_module_starts_with_a_docstring() -> None:
         if not ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
     ]
     assert missing == []
+
+
+# Writing into an object's memory through ctypes: how the old workaround patched None's count.
+_REFCOUNT_WRITERS = ("from_address", "pythonapi", "Py_IncRef", "Py_DecRef", "ob_refcnt")
+
+
+def test_no_module_writes_an_object_reference_count() -> None:
+    roots = [PACKAGE, PACKAGE.parent / "bench", PACKAGE.parent / "tests"]
+    offenders = [
+        f"{path.relative_to(PACKAGE.parent)}: {word}"
+        for root in roots
+        for path in _modules(root)
+        if path.resolve() != Path(__file__).resolve()
+        for word in _REFCOUNT_WRITERS
+        if word in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []
