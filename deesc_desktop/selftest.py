@@ -248,7 +248,7 @@ def _show_main_window(db: Database, db_path: Path, folder: Path) -> StepResult:
         window.close()
         window.deleteLater()
         _settle()
-        workers.pool().waitForDone(30_000)  # the backup a closing window starts
+        workers.wait_for_threads(30)  # the backup a closing window starts
         QCoreApplication.processEvents()
     finally:
         qInstallMessageHandler(previous)

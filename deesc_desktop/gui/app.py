@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from deesc_desktop.gui.mainwindow import MainWindow
 
 EXIT_OK, EXIT_FAILED = 0, 1
-CLOSE_WAIT_MS = 20_000
+CLOSE_WAIT_SECONDS = 20.0
 """How long the process waits, after the last window closed, for its automatic backup."""
 
 
@@ -206,7 +206,7 @@ class Application(QObject):
             if old.ctx.db is not ctx.db:
                 # The closing window's automatic backup reads the file on its own connection:
                 # let it finish before the last connection goes and SQLite tidies the WAL away.
-                workers.pool().waitForDone(CLOSE_WAIT_MS)
+                workers.wait_for_threads(CLOSE_WAIT_SECONDS)
                 old.ctx.db.close()
             old.deleteLater()
 
@@ -268,7 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_FAILED
     code = app.exec()
     # Lets the closing window's automatic backup finish, but never holds the exit for long.
-    workers.pool().waitForDone(CLOSE_WAIT_MS)
+    workers.wait_for_threads(CLOSE_WAIT_SECONDS)
     return code
 
 

@@ -326,5 +326,5 @@ def render_all(db_path: Path, out: Path, *, demo: bool = False) -> int:
             print(path)
         return 0
     finally:
-        workers.pool().waitForDone()
+        workers.wait_for_threads(60)
         db.close()

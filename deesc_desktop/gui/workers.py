@@ -1,79 +1,43 @@
 """Run a function on a worker thread and get its result or exception back on the GUI thread.
 
 SQLite connections must not cross threads, so database work on a worker opens its own
-connection (`with_database`). Results come back through a queued signal to a small relay
-object that lives on the GUI thread: callbacks therefore always run on the GUI thread, where
-touching widgets is safe. A relay parented to a widget dies with it, so a result that arrives
-after its page or dialog closed is dropped instead of touching a deleted widget.
+connection (`with_database`). Callbacks always run on the GUI thread, where touching widgets
+is safe; a result whose owner (a page, a dialog) was deleted before it came is dropped.
+
+Worker threads never touch Qt beyond waking the GUI thread (docs/design.md, "Worker
+threads", says why): they are plain Python threads that put the outcome on a queue and emit
+one argument-less signal of a dispatcher the GUI thread owns. No QObject is created,
+connected or deleted on a worker, no Python object travels through Qt's event queue, and no
+lambda is connected to a signal a worker emits: the binding paths that crashed the old
+QRunnable design (bench/qt_defects/worker_crash.py) are not used.
 """
 
 from __future__ import annotations
 
+import queue
+import sys
 import threading
 import time
-import traceback
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for_futures
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import (
-    QCoreApplication,
-    QEventLoop,
-    QObject,
-    QRunnable,
-    Qt,
-    QThreadPool,
-    QTimer,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
+from shiboken6 import isValid
 from sqlite_utils import Database
 
 from deesc_desktop.store.database import open_database
 
 T = TypeVar("T")
 
-_POOL = QThreadPool()
-# Two threads: a long import must not hold up the page loads that follow it.
-_POOL.setMaxThreadCount(2)
-_pending = 0
+WORKER_THREADS = 2
+"""Two: a long import must not hold up the page loads that follow it."""
 
-
-def pool() -> QThreadPool:
-    return _POOL
-
-
-def pending() -> int:
-    """Tasks started whose result has not yet been delivered (or dropped)."""
-    return _pending
-
-
-def wait_idle(timeout: float = 60.0) -> bool:
-    """Process events until every task has delivered its result; False on timeout."""
-    deadline = time.monotonic() + timeout
-    # Wakes the wait below at the deadline when no result comes.
-    alarm = QTimer()
-    alarm.setSingleShot(True)
-    alarm.setTimerType(Qt.TimerType.PreciseTimer)
-    rang: list[bool] = []
-    alarm.timeout.connect(lambda: rang.append(True))
-    alarm.start(max(1, min(int(timeout * 1000), _MAX_TIMER_MS)))
-    try:
-        while _pending:
-            if rang or time.monotonic() > deadline:
-                return False
-            # Sleeps until an event comes (a result, a timer, input) instead of polling: a
-            # poll every few milliseconds for minutes costs a core's wake-ups and, with
-            # PySide6 6.12 on Python 3.11, a lost reference to None per call (refcounts.py).
-            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
-    finally:
-        alarm.stop()
-    QCoreApplication.processEvents()
-    return True
-
-
-_MAX_TIMER_MS = 2**31 - 1
+_RESULT, _ERROR, _PROGRESS = "result", "error", "progress"
 
 
 class TaskControl:
@@ -81,13 +45,26 @@ class TaskControl:
 
     def __init__(self) -> None:
         self._cancel = threading.Event()
-        self._emitter: _Emitter | None = None
+        self._lock = threading.Lock()
+        self._latest: tuple[int, int] | None = None
+        self._report: Callable[[], None] | None = None
 
     def progress(self, done: int, total: int) -> bool:
         """Report progress; returns False once the user asked to cancel (import_file's contract)."""
-        if self._emitter is not None:
-            self._emitter.progress.emit(done, total)
+        with self._lock:
+            # Only the newest figure matters: a burst of reports costs the GUI one update.
+            already_queued = self._latest is not None
+            self._latest = (done, total)
+            report = self._report
+        if report is not None and not already_queued:
+            report()
         return not self._cancel.is_set()
+
+    def take_progress(self) -> tuple[int, int] | None:
+        """The newest (done, total) reported since the last call, or None."""
+        with self._lock:
+            latest, self._latest = self._latest, None
+        return latest
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -97,103 +74,120 @@ class TaskControl:
         return self._cancel.is_set()
 
 
-class _Emitter(QObject):
-    """Created on the worker thread, so it is also destroyed there."""
+@dataclass(slots=True)
+class _Task:
+    """A started task as the GUI thread keeps it until its outcome is handled."""
 
-    result = Signal(object)
-    failed = Signal(object)
-    progress = Signal(int, int)
-
-
-class _Relay(QObject):
-    """Lives on the GUI thread and calls the callbacks there."""
-
-    def __init__(
-        self,
-        owner: QObject | None,
-        on_result: Callable[[Any], None] | None,
-        on_error: Callable[[BaseException], None] | None,
-        on_progress: Callable[[int, int], None] | None,
-    ) -> None:
-        super().__init__(owner)
-        self._on_result = on_result
-        self._on_error = on_error
-        self._on_progress = on_progress
-        self._state = {"delivered": False}
-        state = self._state
-        # If the owner is destroyed first, the task still has to stop counting as pending.
-        self.destroyed.connect(lambda *_: _settle(state))
-
-    @Slot(object)
-    def deliver_result(self, value: object) -> None:
-        _settle(self._state)
-        if self._on_result is not None:
-            self._on_result(value)
-        self._finish()
-
-    @Slot(object)
-    def deliver_error(self, exc: BaseException) -> None:
-        _settle(self._state)
-        if self._on_error is not None:
-            self._on_error(exc)
-        else:
-            traceback.print_exception(exc)
-        self._finish()
-
-    @Slot(int, int)
-    def deliver_progress(self, done: int, total: int) -> None:
-        if self._on_progress is not None and not self._state["delivered"]:
-            self._on_progress(done, total)
-
-    def _finish(self) -> None:
-        _LIVE_RELAYS.discard(self)
-        self.deleteLater()
+    control: TaskControl
+    owner: QObject | None
+    on_result: Callable[[Any], None] | None
+    on_error: Callable[[BaseException], None] | None
+    on_progress: Callable[[int, int], None] | None
 
 
-_LIVE_RELAYS: set[_Relay] = set()
-"""Relays without an owner, kept alive here until their task reports."""
+class _Dispatcher(QObject):
+    """Lives on the GUI thread; a worker's only contact with Qt is emitting `wake`."""
 
+    wake = Signal()
+    idle = Signal()
+    """Emitted on the GUI thread when the last started task's outcome has been handled."""
 
-def _settle(state: dict[str, bool]) -> None:
-    global _pending
-    if not state["delivered"]:
-        state["delivered"] = True
-        _pending -= 1
-
-
-class _Runnable(QRunnable):
-    def __init__(
-        self, fn: Callable[[TaskControl], Any], control: TaskControl, relay: _Relay
-    ) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.setAutoDelete(True)
-        self._fn = fn
-        self._control = control
-        self._relay: _Relay | None = relay
+        self.wake.connect(self.drain, Qt.ConnectionType.QueuedConnection)
 
-    def run(self) -> None:
-        relay, self._relay = self._relay, None
-        if relay is None:
+    @Slot()
+    def drain(self) -> None:
+        _WAKE.clear()
+        while True:
+            try:
+                task_id, kind, payload = _OUTBOX.get_nowait()
+            except queue.Empty:
+                break
+            try:
+                _deliver(task_id, kind, payload)
+            except BaseException:  # a callback's bug: report it, deliver the rest
+                sys.excepthook(*sys.exc_info())
+        if not _TASKS:
+            self.idle.emit()
+
+
+class _Wake:
+    """Emits the dispatcher's `wake` once per batch, however many outcomes a batch holds."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._raised = False
+        self.closed = False
+
+    def raise_(self, dispatcher: _Dispatcher) -> None:
+        with self._lock:
+            if self._raised or self.closed:
+                return
+            self._raised = True
+        dispatcher.wake.emit()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._raised = False
+
+
+_OUTBOX: queue.SimpleQueue[tuple[int, str, Any]] = queue.SimpleQueue()
+_WAKE = _Wake()
+_TASKS: dict[int, _Task] = {}
+"""Tasks started whose outcome the GUI thread has not handled yet; GUI thread only."""
+_RUNNING: set[Future[None]] = set()
+_RUNNING_LOCK = threading.Lock()
+_next_id = 0
+_dispatcher: _Dispatcher | None = None
+_executor: ThreadPoolExecutor | None = None
+
+
+def _gui_dispatcher() -> _Dispatcher:
+    global _dispatcher, _executor
+    if _dispatcher is None:
+        if QCoreApplication.instance() is None or threading.current_thread() is not (
+            threading.main_thread()
+        ):
+            raise RuntimeError("workers.run_task needs the application, on the GUI thread")
+        _dispatcher = _Dispatcher()
+        _executor = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="deesc-worker")
+    return _dispatcher
+
+
+def _deliver(task_id: int, kind: str, payload: Any) -> None:
+    if kind == _PROGRESS:
+        task = _TASKS.get(task_id)
+        latest = task.control.take_progress() if task is not None else None
+        if task is None or latest is None or task.on_progress is None:
             return
-        emitter = _Emitter()
-        queued = Qt.ConnectionType.QueuedConnection
-        try:
-            emitter.result.connect(relay.deliver_result, queued)
-            emitter.failed.connect(relay.deliver_error, queued)
-            emitter.progress.connect(relay.deliver_progress, queued)
-        except RuntimeError:
-            return  # its window closed before the task started: no one is waiting
-        # The GUI thread keeps the relay alive; this thread must never drop its last reference.
-        del relay
-        self._control._emitter = emitter
-        try:
-            value = self._fn(self._control)
-        except BaseException as exc:
-            emitter.failed.emit(exc)
-        else:
-            emitter.result.emit(value)
-        finally:
-            self._control._emitter = None
+        if task.owner is None or isValid(task.owner):
+            task.on_progress(*latest)
+        return
+    task = _TASKS.pop(task_id, None)
+    if task is None or (task.owner is not None and not isValid(task.owner)):
+        return  # its window closed while it ran: nobody is waiting for it
+    if kind == _RESULT:
+        if task.on_result is not None:
+            task.on_result(payload)
+    elif task.on_error is not None:
+        task.on_error(payload)
+    else:
+        sys.excepthook(type(payload), payload, payload.__traceback__)
+
+
+def _run_on_worker(
+    task_id: int, fn: Callable[[TaskControl], Any], control: TaskControl, dispatcher: _Dispatcher
+) -> None:
+    """The whole of a task's life on the worker thread: pure Python until the wake."""
+    try:
+        outcome: tuple[int, str, Any] = (task_id, _RESULT, fn(control))
+    except BaseException as exc:
+        outcome = (task_id, _ERROR, exc)
+    finally:
+        control._report = None
+    _OUTBOX.put(outcome)
+    _WAKE.raise_(dispatcher)
 
 
 class Task:
@@ -216,16 +210,81 @@ def run_task(
 ) -> Task:
     """Run `fn(control)` on a worker thread; the callbacks run later on the GUI thread.
 
-    With an `owner`, callbacks are dropped if the owner is destroyed before the result comes.
+    With an `owner`, callbacks are dropped if the owner is deleted before the result comes.
+    Without `on_error`, an exception is reported like any uncaught one.
     """
-    global _pending
-    relay = _Relay(owner, on_result, on_error, on_progress)
-    if owner is None:
-        _LIVE_RELAYS.add(relay)
+    global _next_id
+    dispatcher = _gui_dispatcher()
+    assert _executor is not None
+    _next_id += 1
+    task_id = _next_id
     control = TaskControl()
-    _pending += 1
-    _POOL.start(_Runnable(fn, control, relay))
+    _TASKS[task_id] = _Task(control, owner, on_result, on_error, on_progress)
+
+    def report_progress() -> None:
+        _OUTBOX.put((task_id, _PROGRESS, None))
+        _WAKE.raise_(dispatcher)
+
+    control._report = report_progress
+    future = _executor.submit(_run_on_worker, task_id, fn, control, dispatcher)
+    with _RUNNING_LOCK:
+        _RUNNING.add(future)
+    future.add_done_callback(_forget)
     return Task(control)
+
+
+def _forget(future: Future[None]) -> None:
+    with _RUNNING_LOCK:
+        _RUNNING.discard(future)
+
+
+def pending() -> int:
+    """Tasks started whose outcome has not yet been delivered (or dropped)."""
+    return len(_TASKS)
+
+
+def wait_idle(timeout: float = 60.0) -> bool:
+    """Run the event loop until every task's outcome is handled; False on timeout."""
+    if _TASKS:
+        dispatcher = _gui_dispatcher()
+        deadline = time.monotonic() + timeout
+        # A real event loop sleeps until an event comes (a result, the alarm, input): no polling.
+        loop = QEventLoop()
+        alarm = QTimer()
+        alarm.setSingleShot(True)
+        alarm.timeout.connect(loop.quit)
+        dispatcher.idle.connect(loop.quit)
+        try:
+            while _TASKS:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                alarm.start(max(1, min(int(left * 1000), _MAX_TIMER_MS)))
+                loop.exec()
+        finally:
+            alarm.stop()
+            dispatcher.idle.disconnect(loop.quit)
+    QCoreApplication.processEvents()
+    return True
+
+
+_MAX_TIMER_MS = 2**31 - 1
+
+
+def wait_for_threads(timeout: float) -> bool:
+    """Wait until no task is running on a worker (outcomes may still be undelivered)."""
+    with _RUNNING_LOCK:
+        running = set(_RUNNING)
+    if not running:
+        return True
+    _done, not_done = wait_for_futures(running, timeout=timeout)
+    return not not_done
+
+
+def cancel_all() -> None:
+    """Ask every task still running to stop (the ones that check `control.cancelled` do)."""
+    for task in _TASKS.values():
+        task.control.cancel()
 
 
 def with_database(

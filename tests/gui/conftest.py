@@ -43,7 +43,7 @@ def _gui_isolation(tmp_path: Path, qapp: QApplication) -> Iterator[None]:
     style.apply(qapp)
     yield
     workers.wait_idle(30)
-    workers.pool().waitForDone(30_000)
+    workers.wait_for_threads(30)
 
 
 @pytest.fixture

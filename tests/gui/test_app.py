@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QObject, QSettings
+from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog
 from sqlite_utils import Database
@@ -15,7 +15,6 @@ from sqlite_utils import Database
 from deesc_desktop import __version__
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.demo import DEMO_ACTOR
-from deesc_desktop.gui import workers
 from deesc_desktop.gui.actions import ACTIONS, ActionId
 from deesc_desktop.gui.app import Application, main
 from deesc_desktop.gui.context import AppContext
@@ -297,41 +296,6 @@ def test_settings_are_typed_and_fall_back_to_their_defaults(tmp_path: Path) -> N
     assert settings.get(WINDOW_GEOMETRY) == b"\x01\x02"
     default_store = Settings().store
     assert str(tmp_path) in default_store.fileName(), "tests never touch the real settings"
-
-
-def test_workers_deliver_results_and_errors_on_the_gui_thread(qtbot: Any) -> None:
-    import threading
-
-    gui_thread = threading.get_ident()
-    seen: list[object] = []
-
-    def work(_control: workers.TaskControl) -> int:
-        assert threading.get_ident() != gui_thread
-        return 42
-
-    workers.run_task(work, on_result=lambda v: seen.append((v, threading.get_ident())))
-    workers.run_task(lambda _c: 1 / 0, on_error=lambda exc: seen.append(type(exc)))
-    settle()
-    assert (42, gui_thread) in seen and ZeroDivisionError in seen
-
-    owner = QObject()
-    dropped: list[object] = []
-    started = threading.Event()
-    release = threading.Event()
-
-    def slow(_control: workers.TaskControl) -> int:
-        started.set()
-        release.wait(5)
-        return 1
-
-    workers.run_task(slow, owner=owner, on_result=dropped.append)
-    started.wait(5)
-    owner.deleteLater()
-    qtbot.waitUntil(lambda: workers.pending() == 0)
-    release.set()
-    workers.pool().waitForDone(5000)
-    settle()
-    assert dropped == [], "a result for a closed window is dropped"
 
 
 def test_a_dialog_left_open_does_not_block_tests(say: Prompts, window: MainWindow) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+from shiboken6 import isValid
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
@@ -167,7 +168,6 @@ def test_sign_out_and_switch_to_another_user(
     assert application.start(db_path)
     first = application.window
     assert first is not None
-    qtbot.addWidget(first)
     say.dialogs.expect(sign_in_as(qtbot, "chief.harmon"))
     first.registry[ActionId.SIGN_OUT].trigger()
     second = application.window
@@ -178,6 +178,7 @@ def test_sign_out_and_switch_to_another_user(
     assert not second.registry[ActionId.RECORD_CLASS].isEnabled()
     assert not first.isVisible()
     settle()
+    assert not isValid(first), "the first user's window is released, not kept hidden"
     second.close()
 
 
