@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor, Permission, Role
 from deesc_desktop.services.common import FieldErrors, fetch_for_update
 from deesc_desktop.services.errors import NotFoundError, ServiceError, ValidationError, require
-from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.audit import AuditWriter, password_digest
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import row_dict
 
@@ -52,10 +52,10 @@ def _iso(moment: datetime) -> str:
 
 
 def _snapshot(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    # The audit log never holds password hashes, only that one was set.
+    # The audit log never holds password hashes, only a digest that shows a swapped one.
     if row is None:
         return None
-    return {**row, "password_hash": "(set)"}
+    return {**row, "password_hash": password_digest(row["password_hash"])}
 
 
 def _check_password(password: str, username: str = "") -> None:
