@@ -153,6 +153,12 @@ def backup_to(db: Database, target: Path) -> Path:
     return target
 
 
+def remove_database_files(path: Path) -> None:
+    """Delete a database file and its -wal, -shm and -journal, where they exist."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def _timestamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
 

@@ -9,7 +9,7 @@ from sqlite_utils.migrations import Migrations
 
 from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS, OPEN_OR_PAID
 from deesc_desktop.core.topics import DELIVERIES, OFFICER_STATUSES, TOPICS
-from deesc_desktop.store.audit import AuditWriter, password_digest
+from deesc_desktop.store.audit import AuditWriter, logged_rows, password_digest
 
 APPLICATION_ID = 0x44455343
 """PRAGMA application_id of every deesc database ("DESC"): how a file is recognised as ours."""
@@ -504,8 +504,8 @@ def m007_trust_seal(db: Database) -> None:
     can be checked against the state the log last recorded for it.
 
     The built-in topics and default settings were written without entries; requirements were
-    logged under their row number with no content; users were logged without anything that
-    shows a swapped password hash. Each is recorded as it stands now: a row changed outside
+    logged under their row number with no content; an import's row counts were filled in
+    unlogged; users were logged without anything that shows a swapped password hash. Each is recorded as it stands now: a row changed outside
     the app before this upgrade is taken as it is, except a default setting, which is logged
     only while it still holds the value the app gave it.
     """
@@ -544,6 +544,15 @@ def m007_trust_seal(db: Database) -> None:
             rowid,
             reason=f"entry {entry} named this requirement by its row number; logged by its id",
         )
+    counts = ("rows_added", "rows_updated", "rows_unchanged")
+    imports = logged_rows(db, ["imports"]).get("imports", {})
+    cursor = db.execute(f"SELECT id, {', '.join(counts)} FROM imports ORDER BY id")
+    for import_id, *values in cursor.fetchall():
+        recorded = imports.get(str(import_id))
+        finished = dict(zip(counts, values, strict=True))
+        if recorded is not None and any(recorded.get(k) != v for k, v in finished.items()):
+            # Earlier versions logged an import's counts as 0 and filled them in unlogged.
+            audit.record("update", "imports", import_id, after=finished, reason=reason)
     for user_id, password_hash in db.execute(
         "SELECT id, password_hash FROM users ORDER BY id"
     ).fetchall():

@@ -1,4 +1,4 @@
-"""Live rows and schema against the audit log: what was changed, added or removed outside the app."""
+"""Live rows and schema against the audit log: what was changed, added or removed outside it."""
 
 from __future__ import annotations
 
