@@ -68,7 +68,10 @@ def password_for_new_user() -> str:
 def sign_in_for(args: argparse.Namespace, db: Database) -> Actor:
     """Sign in with --user (or DEESC_USER); nobody needs to when sign-in is off or not set up."""
     global _signed_in
-    unattended = unattended_actor(db)
+    try:
+        unattended = unattended_actor(db)
+    except SignInError as exc:
+        raise Refused(str(exc)) from None
     if unattended is not None:
         _signed_in = unattended
         return unattended

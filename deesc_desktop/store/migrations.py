@@ -505,9 +505,9 @@ def m007_trust_seal(db: Database) -> None:
 
     The built-in topics and default settings were written without entries; requirements were
     logged under their row number with no content; an import's row counts were filled in
-    unlogged; users were logged without anything that shows a swapped password hash. Each is recorded as it stands now: a row changed outside
-    the app before this upgrade is taken as it is, except a default setting, which is logged
-    only while it still holds the value the app gave it.
+    unlogged; users were logged without anything that shows a swapped password hash. Each is
+    recorded as it stands now: a row changed outside the app before this upgrade is taken as
+    it is, except a default setting, which is logged only while it holds the app's value.
     """
     audit = AuditWriter(db, UPGRADE_USER)
     logged = {
