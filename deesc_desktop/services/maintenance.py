@@ -285,6 +285,16 @@ def _read_manifest(path: Path) -> dict[str, Any]:
     return dict(manifest)
 
 
+def _free_name(folder: Path) -> Path:
+    """A dated backup name in `folder` that is not taken (two backups in one second)."""
+    stem = f"deesc-backup-{_stamp()}"
+    target, number = folder / f"{stem}.db", 1
+    while target.exists():
+        number += 1
+        target = folder / f"{stem}-{number}.db"
+    return target
+
+
 def backup_database(
     db: Database,
     actor: Actor,
@@ -300,11 +310,10 @@ def backup_database(
     copy and the audit log's head into the anchor file.
     """
     require(actor, Permission.BACKUP)
-    name = f"deesc-backup-{_stamp()}.db"
     if dest is None:
-        target = backups_dir(db_path) / name
+        target = _free_name(backups_dir(db_path))
     elif Path(dest).is_dir() or str(dest).endswith(("/", "\\")):
-        target = Path(dest) / name
+        target = _free_name(Path(dest))
     else:
         target = Path(dest)
     check_output_path(target, db_path, force=force, kind="backup")
