@@ -4,11 +4,13 @@ function, and a log deleted outright."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from deesc_desktop.cli import main
 from deesc_desktop.demo import DEMO_ACTOR, DEMO_PASSWORD, load_demo
@@ -167,3 +169,18 @@ def test_the_log_grows_past_its_anchors_and_still_verifies(
     capsys.readouterr()
     assert deesc(demo_file, "audit", "verify") == 0
     assert "extending 2 anchor(s)" in capsys.readouterr().out
+
+
+def test_a_printed_report_carries_the_head_and_verify_takes_it_as_an_anchor(
+    demo_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pdf = tmp_path / "compliance.pdf"
+    assert deesc(demo_file, "report", "compliance", "-o", str(pdf)) == 0
+    footer = PdfReader(str(pdf)).pages[0].extract_text()
+    found = re.search(r"audit log (\d+:[0-9a-f]{16})", footer)
+    assert found, footer
+    assert deesc(demo_file, "audit", "verify", "--anchor", found.group(1)) == 0
+    rebuild_chain_after_editing_record_1(demo_file)
+    capsys.readouterr()
+    assert deesc(demo_file, "audit", "verify", "--anchor", found.group(1)) == 1
+    assert f"the anchor {found.group(1)}" in capsys.readouterr().err
