@@ -13,6 +13,7 @@ from deesc_desktop.cli.common import (
     EXIT_REFUSED,
     MAX_ERRORS_SHOWN,
     AddCommand,
+    Refused,
     actor,
     add_force,
     db_path,
@@ -163,13 +164,15 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from deesc_desktop.services.maintenance import restore_database
+    from deesc_desktop.services.maintenance import ConfirmationNeeded, restore_database
 
     db = open_db(args, need_agency=False)
     try:
         safety = restore_database(
             db, actor(), db_path(args), Path(args.file), confirm_agency=args.confirm_agency
         )
+    except ConfirmationNeeded as exc:
+        raise Refused(f'{exc} Run it again with --confirm-agency "{exc.agency}".') from None
     finally:
         db.close()
     print(f"Restored {args.file}. The previous contents were saved to {safety}")

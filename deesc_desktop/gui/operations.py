@@ -20,6 +20,7 @@ from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.services.export import export_roster, export_training
 from deesc_desktop.services.maintenance import (
     CheckReport,
+    ConfirmationNeeded,
     backup_database,
     check_database,
     restore_database,
@@ -176,18 +177,34 @@ def restore_backup(parent: QWidget, ctx: AppContext) -> Path | None:
         ok_text="Restore",
     ):
         return None
-    try:
-        safety = workers.run_with_progress(
-            parent,
-            "Checking the backup and restoring it…",
-            workers.with_database(
-                ctx.db_path,
-                lambda db, _c: restore_database(db, ctx.actor, ctx.db_path, backup),
-            ),
-        )
-    except USER_ERRORS as exc:
-        prompts.error(parent, "Restore failed", str(exc))
-        return None
+    confirmed: str | None = None
+    while True:
+        try:
+            safety = workers.run_with_progress(
+                parent,
+                "Checking the backup and restoring it…",
+                workers.with_database(
+                    ctx.db_path,
+                    lambda db, _c, agency=confirmed: restore_database(
+                        db, ctx.actor, ctx.db_path, backup, confirm_agency=agency
+                    ),
+                ),
+            )
+        except ConfirmationNeeded as exc:
+            # Another agency's backup, or one without users: the user must say so, by name.
+            if confirmed is None and prompts.confirm(
+                parent,
+                "Restore another agency's records?",
+                str(exc),
+                ok_text=f"Restore {exc.agency or 'it'}",
+            ):
+                confirmed = exc.agency
+                continue
+            return None
+        except USER_ERRORS as exc:
+            prompts.error(parent, "Restore failed", str(exc))
+            return None
+        break
     ctx.bus.notify(*EVERYTHING)
     prompts.inform(
         parent,
@@ -204,7 +221,7 @@ def check_now(parent: QWidget, ctx: AppContext) -> CheckReport | None:
         return workers.run_with_progress(
             parent,
             "Checking the database…",
-            workers.with_database(ctx.db_path, lambda db, _c: check_database(db)),
+            workers.with_database(ctx.db_path, lambda db, _c: check_database(db, ctx.db_path)),
         )
     except USER_ERRORS as exc:
         prompts.error(parent, "Check failed", str(exc))

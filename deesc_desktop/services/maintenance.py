@@ -430,8 +430,7 @@ def _confirm(db: Database, backup: Database, original: Path, confirm_agency: str
     if reasons and confirm_agency != name:
         raise ConfirmationNeeded(
             f"{original}: {'; and '.join(reasons)}. Restoring it replaces the records of "
-            f"{current} with those of {restored}. To go ahead, confirm the agency "
-            f'"{name}" (deesc restore --confirm-agency "{name}").',
+            f'{current} with those of {restored}. To go ahead, confirm the agency "{name}".',
             name,
         )
 
