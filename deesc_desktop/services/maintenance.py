@@ -421,16 +421,19 @@ def _confirm(db: Database, backup: Database, original: Path, confirm_agency: str
     name = agency.name if agency else ""
     reasons = []
     if get_agency(db) is not None and current != restored:
-        reasons.append(f"it is a backup of {restored}, not of {current} (the open database)")
-    if not users_exist(backup):
         reasons.append(
-            "it has no users, so once it is restored anyone at this PC works in it as an "
-            "administrator without signing in"
+            f"it is a backup of {restored}, not of {current}: restoring it replaces the records "
+            f"of {current} with those of {restored}"
+        )
+    if users_exist(db) and not users_exist(backup):
+        reasons.append(
+            "it has no users: once it is restored nobody signs in, and anyone at this PC works "
+            "in it as an administrator"
         )
     if reasons and confirm_agency != name:
         raise ConfirmationNeeded(
-            f"{original}: {'; and '.join(reasons)}. Restoring it replaces the records of "
-            f'{current} with those of {restored}. To go ahead, confirm the agency "{name}".',
+            f"{original}: {'; and '.join(reasons)}. The backup is of {restored}; the open "
+            f'database is {current}. To go ahead, confirm the agency "{name}".',
             name,
         )
 
