@@ -26,6 +26,7 @@ from deesc_desktop.services.maintenance import (
     restore_database,
 )
 from deesc_desktop.services.officers import set_officer_status
+from deesc_desktop.services.outputs import check_output_path
 from deesc_desktop.store.database import DatabaseError
 from deesc_desktop.store.views import RosterRow, TrainingListRow
 
@@ -237,8 +238,21 @@ def ask_export_path(parent: QWidget, ctx: AppContext, kind: str) -> Path | None:
         return None
     if target.suffix.lower() not in (".csv", ".xlsx"):
         target = target.with_suffix(".csv")
+    if not safe_output(parent, ctx, target, f"Export {kind}"):
+        return None
     ctx.settings.set(LAST_EXPORT_FOLDER, str(target.parent))
     return target
+
+
+def safe_output(parent: QWidget, ctx: AppContext, target: Path, title: str) -> bool:
+    """False, having said why, when `target` is the database, one of its companions or a
+    backup (the save dialog has already asked before replacing any other file)."""
+    try:
+        check_output_path(target, ctx.db_path, force=True, kind="file")
+    except ServiceError as exc:
+        prompts.error(parent, title, str(exc))
+        return False
+    return True
 
 
 def export(parent: QWidget, ctx: AppContext, kind: str) -> Path | None:

@@ -317,12 +317,19 @@ def backup_database(
     else:
         target = Path(dest)
     check_output_path(target, db_path, force=force, kind="backup")
+    # Written under another name and renamed when whole: a file it replaces (--force) stays
+    # as it was if the backup fails.
+    partial = target.with_name(f".{target.name}.partial")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        return _write_backup(db, db_path, target, "backup")
+        _write_backup(db, db_path, partial, "backup", final=target)
+        partial.replace(target)
+        manifest_path(partial).replace(manifest_path(target))
     except (OSError, sqlite3.Error) as exc:
-        target.unlink(missing_ok=True)
+        partial.unlink(missing_ok=True)
+        manifest_path(partial).unlink(missing_ok=True)
         raise ServiceError(f"Could not write the backup to {target}: {exc}") from exc
+    return target
 
 
 @contextlib.contextmanager
