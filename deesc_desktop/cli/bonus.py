@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
@@ -17,7 +16,9 @@ from deesc_desktop.cli.common import (
     AddCommand,
     Refused,
     actor,
+    add_force,
     open_db,
+    output_path,
     print_json,
 )
 from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS, Program
@@ -584,7 +585,7 @@ def cmd_batch_list(args: argparse.Namespace) -> int:
 def cmd_batch_export(args: argparse.Namespace) -> int:
     from deesc_desktop.services.funding import export_payment_batch
 
-    out = Path(args.output)
+    out = output_path(args, args.output, kind="payroll export", suffixes=(".csv", ".xlsx"))
     db = open_db(args)
     try:
         count = export_payment_batch(db, _batch_id(db, args.batch), out)
@@ -727,6 +728,7 @@ def register(add: AddCommand) -> None:
     export.set_defaults(handler=cmd_batch_export)
     export.add_argument("batch", help="the batch reference or number")
     export.add_argument("-o", "--output", required=True, metavar="FILE")
+    add_force(export)
     bpay = batch_sub.add_parser("pay", help="mark every claim of a batch paid, together")
     bpay.set_defaults(handler=cmd_batch_pay)
     bpay.add_argument("batch", help="the batch reference or number")

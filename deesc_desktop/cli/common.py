@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.paths import default_db_path
+from deesc_desktop.services.outputs import check_output_path
 from deesc_desktop.services.users import SignInError, sign_in, unattended_actor
 from deesc_desktop.store.database import open_database
 
@@ -67,7 +68,10 @@ def password_for_new_user() -> str:
 def sign_in_for(args: argparse.Namespace, db: Database) -> Actor:
     """Sign in with --user (or DEESC_USER); nobody needs to when sign-in is off or not set up."""
     global _signed_in
-    unattended = unattended_actor(db)
+    try:
+        unattended = unattended_actor(db)
+    except SignInError as exc:
+        raise Refused(str(exc)) from None
     if unattended is not None:
         _signed_in = unattended
         return unattended
@@ -89,21 +93,47 @@ def db_path(args: argparse.Namespace) -> Path:
     return Path(args.db).expanduser() if args.db else default_db_path()
 
 
+def output_path(
+    args: argparse.Namespace, value: str, *, kind: str, suffixes: tuple[str, ...] = ()
+) -> Path:
+    """A file the command will write, refused when it is the database, one of its companions
+    or backups, or an existing file without --force (see services.outputs)."""
+    path = Path(value).expanduser()
+    check_output_path(
+        path, db_path(args), force=getattr(args, "force", False), kind=kind, suffixes=suffixes
+    )
+    return path
+
+
+def add_force(parser: argparse.ArgumentParser) -> None:
+    """--force: a command's output may replace an existing file (never the database)."""
+    parser.add_argument(
+        "--force", action="store_true", help="replace an existing output file (never the database)"
+    )
+
+
 def open_db(
-    args: argparse.Namespace, *, need_agency: bool = True, sign_in: bool = True
+    args: argparse.Namespace,
+    *,
+    need_agency: bool = True,
+    sign_in: bool = True,
+    create: bool = False,
+    path: Path | None = None,
 ) -> Database:
     """Open the chosen database, refusing a missing file or one with no agency when needed.
 
     `sign_in=False` is for checks that show no personnel data (integrity, the audit chain),
-    which anyone at the PC may run.
+    which anyone at the PC may run. Only `create=True` (init, demo) makes a new file: any
+    other command given a missing file says so and creates nothing, not even its folder.
+    `path` opens another file than the chosen one (init builds under a temporary name).
     """
-    path = db_path(args)
-    if not path.exists() and need_agency:
+    path = path or db_path(args)
+    if not path.exists() and not create:
         raise Refused(
             f"There is no database at {path}. Create one with `deesc init` "
             "or load the demo agency with `deesc demo`."
         )
-    db = open_database(path)
+    db = open_database(path, create=create)
     try:
         if need_agency and db.execute("SELECT count(*) FROM agency").fetchone()[0] == 0:
             raise Refused(f"{path} has no agency yet. Run `deesc init` first.")

@@ -3,45 +3,73 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deesc_desktop.cli.common import (
     EXIT_OK,
     EXIT_REFUSED,
     MAX_ERRORS_SHOWN,
     AddCommand,
+    Refused,
     actor,
+    add_force,
     db_path,
     open_db,
+    output_path,
     password_for_new_user,
     print_json,
 )
-from deesc_desktop.services.users import create_first_admin
-from deesc_desktop.store.database import open_database
+from deesc_desktop.services.users import create_first_admin, unattended_actor
+from deesc_desktop.store.database import remove_database_files, writing
+
+if TYPE_CHECKING:
+    from deesc_desktop.services.maintenance import Anchor
 
 
 def cmd_init(args: argparse.Namespace) -> int:
     from deesc_desktop.services.agency import init_agency
 
-    db = open_db(args, need_agency=False)
+    path = db_path(args)
+    new = not path.exists()
+    password = password_for_new_user() if args.admin else ""
+    # A new file is built under a temporary name and renamed once complete, so a refusal
+    # leaves no file behind; the administrator and the agency are one transaction.
+    build = path.with_name(f".{path.name}.creating") if new else path
+    made_folder = new and not path.parent.exists()
+    if new:
+        remove_database_files(build)
+    db = open_db(args, need_agency=False, sign_in=not new, create=new, path=build)
     try:
-        who = actor()
-        if args.admin:
-            who = create_first_admin(db, args.admin, password_for_new_user(), args.admin_name or "")
-        agency = init_agency(
-            db,
-            who,
-            {
-                "name": args.name,
-                "state": args.state,
-                "ori": args.ori or "",
-                "fiscal_year_start_month": args.fiscal_year_start,
-            },
-        )
-    finally:
+        with writing(db):
+            who = actor() if not new else unattended_actor(db)
+            assert who is not None  # a new file has no users
+            if args.admin:
+                who = create_first_admin(db, args.admin, password, args.admin_name or "")
+            agency = init_agency(
+                db,
+                who,
+                {
+                    "name": args.name,
+                    "state": args.state,
+                    "ori": args.ori or "",
+                    "fiscal_year_start_month": args.fiscal_year_start,
+                },
+            )
+    except BaseException:
         db.close()
-    print(f"Created {agency.name} ({agency.state}) in {db_path(args)}")
+        if new:
+            remove_database_files(build)
+            if made_folder:
+                with contextlib.suppress(OSError):
+                    path.parent.rmdir()
+        raise
+    db.close()
+    if new:
+        build.replace(path)
+    print(f"Created {agency.name} ({agency.state}) in {path}")
     return EXIT_OK
 
 
@@ -49,7 +77,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from deesc_desktop.demo import load_demo
 
     path = db_path(args)
-    db = open_database(path)
+    db = open_db(args, need_agency=False, sign_in=False, create=True)
     try:
         summary = load_demo(db)
     finally:
@@ -86,7 +114,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from deesc_desktop.services.export import export_roster, export_training
 
-    out = Path(args.output or f"{args.kind}.csv")
+    out = output_path(args, args.output or f"{args.kind}.csv", kind="export")
     db = open_db(args)
     try:
         count = (export_roster if args.kind == "roster" else export_training)(db, out)
@@ -96,17 +124,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _anchors(args: argparse.Namespace) -> list[Anchor]:
+    from deesc_desktop.services.maintenance import parse_anchor
+
+    return [anchor for text in args.anchor or () for anchor in parse_anchor(text)]
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from deesc_desktop.services.maintenance import check_database
 
+    anchors = _anchors(args)
     db = open_db(args, need_agency=False, sign_in=False)
     try:
-        report = check_database(db)
+        report = check_database(db, db_path(args), anchors)
     finally:
         db.close()
     if report.ok:
         print(
-            f"{db_path(args)}: OK (integrity, foreign keys, {report.audit_entries} audit entries)"
+            f"{db_path(args)}: OK (integrity, foreign keys, {report.audit_entries} audit "
+            f"entries, every row as the log last recorded it, {report.anchors_checked} "
+            "anchor(s) extended)"
         )
         return EXIT_OK
     for problem in report.problems:
@@ -119,7 +156,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     db = open_db(args, need_agency=False)
     try:
-        target = backup_database(db, actor(), db_path(args), Path(args.dest) if args.dest else None)
+        target = backup_database(db, actor(), db_path(args), args.dest, force=args.force)
     finally:
         db.close()
     print(f"Backed up to {target}")
@@ -127,35 +164,53 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from deesc_desktop.services.maintenance import restore_database
+    from deesc_desktop.services.maintenance import ConfirmationNeeded, restore_database
 
     db = open_db(args, need_agency=False)
     try:
-        safety = restore_database(db, actor(), db_path(args), Path(args.file))
+        safety = restore_database(
+            db, actor(), db_path(args), Path(args.file), confirm_agency=args.confirm_agency
+        )
+    except ConfirmationNeeded as exc:
+        raise Refused(f'{exc} Run it again with --confirm-agency "{exc.agency}".') from None
     finally:
         db.close()
     print(f"Restored {args.file}. The previous contents were saved to {safety}")
     return EXIT_OK
 
 
-def cmd_audit(args: argparse.Namespace) -> int:
-    from deesc_desktop.store.audit import verify_chain
+def _verify(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.maintenance import verify_audit
 
-    # Verifying the chain shows no records; the history does, so it needs sign-in.
-    db = open_db(args, need_agency=False, sign_in=args.audit_action != "verify")
+    anchors = _anchors(args)
+    db = open_db(args, need_agency=False, sign_in=False)
     try:
-        if args.audit_action == "verify":
-            report = verify_chain(db)
-            if not report.ok:
-                print(
-                    f"deesc: the audit log fails its check at entry {report.first_bad_id}: "
-                    f"{report.problem}. It was edited outside the app; entries before it are "
-                    "intact.",
-                    file=sys.stderr,
-                )
-                return EXIT_REFUSED
-            print(f"The audit log is intact: {report.entries} entries, each chained to the last.")
-            return EXIT_OK
+        report = verify_audit(db, db_path(args), anchors)
+    finally:
+        db.close()
+    if not report.ok:
+        for line in report.lines():
+            print(line, file=sys.stderr)
+        print(
+            "deesc: the audit log does not account for the file as it is: the lines above were "
+            "changed outside the app.",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+    print(
+        f"The audit log is intact: {report.entries} entries, each chained to the last, "
+        f"extending {report.anchors_checked} anchor(s); every row is as it last recorded. "
+        f"Head: {report.entries}:{report.head}"
+    )
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    if args.audit_action == "verify":
+        return _verify(args)
+    # The history shows records, so it needs sign-in.
+    db = open_db(args, need_agency=False)
+    try:
         where, params = [], []
         if args.table:
             where.append("table_name = ?")
@@ -220,16 +275,32 @@ def register(add: AddCommand) -> None:
     exp.add_argument(
         "-o", "--output", metavar="FILE", help="a .csv or .xlsx file (default KIND.csv)"
     )
+    add_force(exp)
 
-    add("check", cmd_check, "check the database: integrity, foreign keys and the audit chain")
+    check = add(
+        "check",
+        cmd_check,
+        "check the database: integrity, foreign keys, the audit chain and its anchors, and "
+        "every row against the audit log",
+    )
+    _add_anchor(check)
 
     backup = add("backup", cmd_backup, "copy the database safely, e.g. to a USB drive")
     backup.add_argument(
-        "dest", nargs="?", help="a folder or file name (default: backups/ beside the database)"
+        "dest",
+        nargs="?",
+        help="a file name, or a folder (an existing one, or any name ending in / or \\) "
+        "(default: backups/ beside the database)",
     )
+    add_force(backup)
 
-    audit = add("audit", cmd_audit, "verify the audit log's chain, or list who changed what")
+    audit = add(
+        "audit",
+        cmd_audit,
+        "verify the audit log (chain, anchors, every row against it), or list who changed what",
+    )
     audit.add_argument("audit_action", choices=["verify", "history"])
+    _add_anchor(audit)
     audit.add_argument("--table", help="history of one table, e.g. officers, claims")
     audit.add_argument("--row", help="history of one row id (with --table)")
     audit.add_argument("--user-name", metavar="NAME", help="only changes made by NAME")
@@ -238,3 +309,18 @@ def register(add: AddCommand) -> None:
 
     restore = add("restore", cmd_restore, "replace the database with a verified backup")
     restore.add_argument("file", help="the backup .db file")
+    restore.add_argument(
+        "--confirm-agency",
+        metavar="NAME",
+        help="restore a backup of another agency, or one with no users: its agency's name",
+    )
+
+
+def _add_anchor(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--anchor",
+        action="append",
+        metavar="HASH_OR_FILE",
+        help="a head the log must still extend: a hash, ENTRIES:HASH as a report prints it, "
+        "a backup's .manifest.json, an anchor file, or a backup .db (repeatable)",
+    )

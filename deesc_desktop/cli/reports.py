@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from deesc_desktop.cli.cit import date_arg
-from deesc_desktop.cli.common import EXIT_OK, EXIT_USAGE, AddCommand, open_db
+from deesc_desktop.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    AddCommand,
+    add_force,
+    open_db,
+    output_path,
+)
 
 KINDS = ("compliance", "transcript", "cit", "payments", "grant", "certificate")
 """The report kinds, as deesc_desktop.reports.REPORTS names them (kept here so `deesc --help`
@@ -74,15 +80,21 @@ def cmd_report(args: argparse.Namespace) -> int:
         grant=args.grant or "ledta",
         signer=args.signer,
     )
+    pdf = output_path(args, args.output, kind="report", suffixes=(".pdf",)) if args.output else None
+    table = (
+        output_path(args, args.table_out, kind="table", suffixes=(".csv", ".xlsx"))
+        if args.table_out
+        else None
+    )
     db = open_db(args)
     try:
         report = renderer(args.kind, db, params)
-        if args.output:
-            path = report.render(Path(args.output))
+        if pdf:
+            path = report.render(pdf)
             print(f"Wrote {info.title} to {path} ({report.page_count} pages).")
-        if args.table_out:
-            rows = report.export(Path(args.table_out))
-            print(f"Wrote {rows} row(s) of the {info.title.lower()} table to {args.table_out}.")
+        if table:
+            rows = report.export(table)
+            print(f"Wrote {rows} row(s) of the {info.title.lower()} table to {table}.")
     finally:
         db.close()
     return EXIT_OK
@@ -121,3 +133,4 @@ def register(add: AddCommand) -> None:
         "--grant", choices=["ledta", "cops", "jag"], help="grant program (grant report)"
     )
     report.add_argument("--signer", metavar="NAME", help="name printed under the signature line")
+    add_force(report)

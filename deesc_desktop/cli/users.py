@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from deesc_desktop.cli.common import (
     EXIT_OK,
@@ -14,6 +15,17 @@ from deesc_desktop.cli.common import (
     print_json,
 )
 from deesc_desktop.core.auth import Role
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+
+def _sign_in_state(db: Database) -> str:
+    from deesc_desktop.services import users
+
+    if not users.users_exist(db):
+        return "No users yet: nobody signs in, and whoever opens the file acts as administrator."
+    return f"Sign-in is {'on' if users.login_required(db) else 'OFF'}."
 
 
 def cmd_users(args: argparse.Namespace) -> int:
@@ -30,7 +42,7 @@ def cmd_users(args: argparse.Namespace) -> int:
                 state = "" if row["active"] else "  (disabled)"
                 print(f"{row['username']:<20} {row['role']:<17} {row['full_name']}{state}")
             if args.format != "json":
-                print(f"Sign-in is {'on' if users.login_required(db) else 'OFF'}.")
+                print(_sign_in_state(db))
         elif args.users_action == "add":
             values = {"username": args.name, "role": args.role, "full_name": args.full_name}
             if users.users_exist(db):

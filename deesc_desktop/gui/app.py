@@ -20,7 +20,7 @@ from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.settings import APPLICATION, ORGANISATION, Settings
 from deesc_desktop.paths import DB_ENV_VAR, default_db_path, demo_db_path
 from deesc_desktop.services.errors import ServiceError
-from deesc_desktop.services.users import list_users, unattended_actor
+from deesc_desktop.services.users import list_users, sign_in_refusal, unattended_actor
 from deesc_desktop.store.database import DatabaseError, open_database
 from deesc_desktop.store.queries import get_agency
 
@@ -106,7 +106,14 @@ def ask_sign_in(db: Database, parent: QWidget | None = None, *, username: str = 
 
 
 def choose_actor(db: Database, *, demo: bool) -> Actor | None:
-    """Who works on `db`: the demo's admin, the unattended actor, or whoever signs in."""
+    """Who works on `db`: the demo's admin, the unattended actor, or whoever signs in.
+
+    Nobody, with the reason shown, when its users or settings were changed outside the app.
+    """
+    refusal = sign_in_refusal(db)
+    if refusal:
+        prompts.error(None, "Cannot sign in", refusal)
+        return None
     if demo:
         actor = demo_admin(db)
         if actor is not None:

@@ -38,6 +38,7 @@ from deesc_desktop.gui.models import (
     ImportProblemModel,
     PreviewModel,
 )
+from deesc_desktop.gui.operations import safe_output
 from deesc_desktop.gui.settings import LAST_IMPORT_FOLDER
 from deesc_desktop.gui.widgets import muted, table_view
 from deesc_desktop.importers import (
@@ -164,7 +165,7 @@ class _ChoosePage(QWizardPage):
         target = prompts.save_file(
             self, "Save template", Path(folder) / source.name, "Excel workbook (*.xlsx)"
         )
-        if target is None:
+        if target is None or not safe_output(self, self._wizard.ctx, target, "Save template"):
             return
         try:
             shutil.copyfile(source, target)

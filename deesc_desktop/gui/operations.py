@@ -20,11 +20,13 @@ from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.services.export import export_roster, export_training
 from deesc_desktop.services.maintenance import (
     CheckReport,
+    ConfirmationNeeded,
     backup_database,
     check_database,
     restore_database,
 )
 from deesc_desktop.services.officers import set_officer_status
+from deesc_desktop.services.outputs import check_output_path
 from deesc_desktop.store.database import DatabaseError
 from deesc_desktop.store.views import RosterRow, TrainingListRow
 
@@ -176,18 +178,34 @@ def restore_backup(parent: QWidget, ctx: AppContext) -> Path | None:
         ok_text="Restore",
     ):
         return None
-    try:
-        safety = workers.run_with_progress(
-            parent,
-            "Checking the backup and restoring it…",
-            workers.with_database(
-                ctx.db_path,
-                lambda db, _c: restore_database(db, ctx.actor, ctx.db_path, backup),
-            ),
-        )
-    except USER_ERRORS as exc:
-        prompts.error(parent, "Restore failed", str(exc))
-        return None
+    confirmed: str | None = None
+    while True:
+        try:
+            safety = workers.run_with_progress(
+                parent,
+                "Checking the backup and restoring it…",
+                workers.with_database(
+                    ctx.db_path,
+                    lambda db, _c, agency=confirmed: restore_database(
+                        db, ctx.actor, ctx.db_path, backup, confirm_agency=agency
+                    ),
+                ),
+            )
+        except ConfirmationNeeded as exc:
+            # Another agency's backup, or one without users: the user must say so, by name.
+            if confirmed is None and prompts.confirm(
+                parent,
+                "Restore another agency's records?",
+                str(exc),
+                ok_text=f"Restore {exc.agency or 'it'}",
+            ):
+                confirmed = exc.agency
+                continue
+            return None
+        except USER_ERRORS as exc:
+            prompts.error(parent, "Restore failed", str(exc))
+            return None
+        break
     ctx.bus.notify(*EVERYTHING)
     prompts.inform(
         parent,
@@ -204,7 +222,7 @@ def check_now(parent: QWidget, ctx: AppContext) -> CheckReport | None:
         return workers.run_with_progress(
             parent,
             "Checking the database…",
-            workers.with_database(ctx.db_path, lambda db, _c: check_database(db)),
+            workers.with_database(ctx.db_path, lambda db, _c: check_database(db, ctx.db_path)),
         )
     except USER_ERRORS as exc:
         prompts.error(parent, "Check failed", str(exc))
@@ -220,8 +238,21 @@ def ask_export_path(parent: QWidget, ctx: AppContext, kind: str) -> Path | None:
         return None
     if target.suffix.lower() not in (".csv", ".xlsx"):
         target = target.with_suffix(".csv")
+    if not safe_output(parent, ctx, target, f"Export {kind}"):
+        return None
     ctx.settings.set(LAST_EXPORT_FOLDER, str(target.parent))
     return target
+
+
+def safe_output(parent: QWidget, ctx: AppContext, target: Path, title: str) -> bool:
+    """False, having said why, when `target` is the database, one of its companions or a
+    backup (the save dialog has already asked before replacing any other file)."""
+    try:
+        check_output_path(target, ctx.db_path, force=True, kind="file")
+    except ServiceError as exc:
+        prompts.error(parent, title, str(exc))
+        return False
+    return True
 
 
 def export(parent: QWidget, ctx: AppContext, kind: str) -> Path | None:

@@ -37,6 +37,7 @@ from deesc_desktop import __version__
 from deesc_desktop.core.models import Agency
 from deesc_desktop.paths import resource
 from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.store.audit import chain_head
 from deesc_desktop.store.queries import get_agency
 
 # --- fonts ----------------------------------------------------------------------------------
@@ -172,6 +173,9 @@ ZEBRA = colors.HexColor("#f5f6f8")
 ALERT = colors.HexColor("#a01818")
 WARN = colors.HexColor("#8a5a00")
 CONFIDENTIAL = "CONFIDENTIAL - personnel records"
+
+AUDIT_HEAD_DIGITS = 16
+"""Hex digits of the audit log's head a footer prints: enough to anchor, short enough to copy."""
 
 
 def hex_colour(colour: colors.Color) -> str:
@@ -769,6 +773,8 @@ class PageText:
     generated: str
     confidential: bool
     ori: str = ""
+    audit_head: str = ""
+    """ENTRIES:HASH-START of the audit log when printed: `deesc audit verify --anchor` takes it."""
 
 
 class _FixedTimeStamp:
@@ -831,7 +837,10 @@ def draw_footer(canvas: Canvas, text: PageText, number: int, total: int) -> None
     canvas.line(left, y + 11, right, y + 11)
     canvas.setFillColor(MUTED)
     canvas.setFont(FONT, 7.5)
-    canvas.drawString(left, y, f"Generated {text.generated} by deesc-desktop {__version__}")
+    generated = f"Generated {text.generated} by deesc-desktop {__version__}"
+    if text.audit_head:
+        generated += f"  ·  audit log {text.audit_head}"
+    canvas.drawString(left, y, generated)
     if text.confidential:
         # A line of its own: on a portrait page it would run into the generation time.
         canvas.setFillColor(ALERT)
@@ -1047,6 +1056,7 @@ class Renderer(ABC, Generic[D]):
     # --- output ----------------------------------------------------------------------------
 
     def page_text(self, data: D) -> PageText:
+        entries, digest = chain_head(self.db)
         return PageText(
             agency=self.agency.name,
             title=self.report_title(data),
@@ -1054,6 +1064,7 @@ class Renderer(ABC, Generic[D]):
             generated=self.now.strftime("%Y-%m-%d %H:%M"),
             confidential=self.params.confidential,
             ori=self.agency.ori,
+            audit_head=f"{entries}:{digest[:AUDIT_HEAD_DIGITS]}",
         )
 
     def first_page(self, canvas: Canvas, text: PageText) -> None:

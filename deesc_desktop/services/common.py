@@ -55,7 +55,9 @@ def insert_row(audit: AuditWriter, table: str, values: Mapping[str, Any]) -> int
     )
     row_id = cursor.lastrowid
     assert row_id is not None
-    audit.record("insert", table, row_id, after=row_dict(db, table, row_id))
+    # A table keyed by text (requirements) is logged under its key, not its row number.
+    key = values.get("id", row_id)
+    audit.record("insert", table, key, after=row_dict(db, table, key))
     return row_id
 
 

@@ -173,11 +173,16 @@ def _import(
                     outcome = writer[kind](audit, row, import_id, table)
                     setattr(report, outcome, getattr(report, outcome) + 1)
                     _report_progress(report, progress, done, total)
+            started = row_dict(db, "imports", import_id)
+            assert started is not None
             db.execute(
                 "UPDATE imports SET rows_added = ?, rows_updated = ?, rows_unchanged = ?"
                 " WHERE id = ?",
                 [report.added, report.updated, report.unchanged, import_id],
             )
+            finished = row_dict(db, "imports", import_id)
+            assert finished is not None
+            audit.changed("imports", import_id, started, finished)
             if dry_run:
                 raise _Rollback
     except _Rollback:

@@ -18,7 +18,7 @@ from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter, canonical_json
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import row_dict, topic_codes
+from deesc_desktop.store.queries import followups_of_record, row_dict, topic_codes
 
 
 @dataclass(frozen=True, slots=True)
@@ -518,5 +518,20 @@ def delete_training_record(db: Database, actor: Actor, record_id: int, *, reason
         if before is None:
             raise NotFoundError(f"That training record no longer exists (id {record_id}).")
         audit = AuditWriter(db, actor.username)
+        # The schema unlinks follow-up assessments from a deleted record (ON DELETE SET NULL):
+        # the log records that too, so their rows still match it.
+        unlinked_before = {
+            row_id: row_dict(db, "followup_assessments", row_id)
+            for row_id in followups_of_record(db, record_id)
+        }
         db.execute("DELETE FROM training_records WHERE id = ?", [record_id])
         audit.record("delete", "training_records", record_id, before=before, reason=reason.strip())
+        for row_id, followup in unlinked_before.items():
+            audit.record(
+                "update",
+                "followup_assessments",
+                row_id,
+                before=followup,
+                after=row_dict(db, "followup_assessments", row_id),
+                reason=f"training record {record_id} deleted",
+            )

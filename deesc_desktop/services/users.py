@@ -15,9 +15,10 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor, Permission, Role
 from deesc_desktop.services.common import FieldErrors, fetch_for_update
 from deesc_desktop.services.errors import NotFoundError, ServiceError, ValidationError, require
-from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.audit import AuditWriter, password_digest
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.reconcile import SIGN_IN_TABLES, row_differences
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=5)
@@ -52,10 +53,10 @@ def _iso(moment: datetime) -> str:
 
 
 def _snapshot(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    # The audit log never holds password hashes, only that one was set.
+    # The audit log never holds password hashes, only a digest that shows a swapped one.
     if row is None:
         return None
-    return {**row, "password_hash": "(set)"}
+    return {**row, "password_hash": password_digest(row["password_hash"])}
 
 
 def _check_password(password: str, username: str = "") -> None:
@@ -63,6 +64,28 @@ def _check_password(password: str, username: str = "") -> None:
         raise ValidationError({"password": f"must be at least {MIN_PASSWORD_LENGTH} characters"})
     if username and password.casefold() == username.casefold():
         raise ValidationError({"password": "must not be the user name"})
+
+
+def sign_in_refusal(db: Database) -> str | None:
+    """Why nobody may sign in to this file, or None: its users or settings rows (who may sign
+    in, with which role and password, and whether anyone must) differ from the audit log."""
+    differences = row_differences(db, SIGN_IN_TABLES)
+    if not differences:
+        return None
+    more = len(differences) - 1
+    also = f"; and {more} more change{'s' if more != 1 else ''}" if more else ""
+    return (
+        "Nobody can sign in to this database: its users or sign-in settings were changed "
+        f"outside the app ({differences[0].describe()}{also}). An administrator can run "
+        "`deesc check` and `deesc audit verify` to see every change, and restore a backup "
+        "made before it."
+    )
+
+
+def _refuse_if_tampered(db: Database) -> None:
+    refusal = sign_in_refusal(db)
+    if refusal:
+        raise SignInError(refusal)
 
 
 def users_exist(db: Database) -> bool:
@@ -239,6 +262,7 @@ def sign_in(
     that would otherwise write to the file on every run.
     """
     now = now or _now()
+    _refuse_if_tampered(db)
     cursor = db.execute("SELECT * FROM users WHERE username = ?", [username.strip()])
     names = [c[0] for c in cursor.description]
     found = cursor.fetchone()
@@ -310,7 +334,11 @@ def set_login_required(db: Database, actor: Actor, required: bool) -> None:
 
 
 def unattended_actor(db: Database) -> Actor | None:
-    """Who acts when nobody signs in: only when there are no users yet or sign-in is off."""
+    """Who acts when nobody signs in: only when there are no users yet or sign-in is off.
+
+    Raises SignInError when the rows that decide this were changed outside the app.
+    """
+    _refuse_if_tampered(db)
     if not users_exist(db):
         return Actor(f"{getpass.getuser()} (no users yet)", Role.ADMIN)
     if not login_required(db):

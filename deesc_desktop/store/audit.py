@@ -19,6 +19,12 @@ WholeRow = Mapping[str, Any] | str
 
 _FIELDS = ("id", "at", "username", "action", "table_name", "row_id", "before", "after", "reason")
 
+PASSWORD_DIGEST_PREFIX = "sha256:"
+"""How a logged password hash starts: the log keeps a digest of the hash, never the hash."""
+
+UNKNOWN_PASSWORD = "(set)"
+"""What entries written before m007 say in place of a password hash: nothing to compare with."""
+
 
 def utc_now() -> str:
     """The current time as the audit log stores it: ISO 8601 UTC to the second."""
@@ -40,6 +46,15 @@ def canonical_json(value: Mapping[str, Any] | None) -> str | None:
     if value is None:
         return None
     return _CANONICAL_JSON.encode(value)
+
+
+def password_digest(password_hash: str) -> str:
+    """What the audit log keeps of a password hash: its SHA-256, enough to see it was swapped.
+
+    The digest tells nothing about the password: testing a guess needs the argon2 salt, which
+    is only in the hash itself (in `users`, not in the log), and is gone once it is replaced.
+    """
+    return PASSWORD_DIGEST_PREFIX + hashlib.sha256(password_hash.encode("utf-8")).hexdigest()
 
 
 def _entry_hash(prev_hash: str, entry: Mapping[str, Any]) -> str:
@@ -194,3 +209,64 @@ def verify_chain(db: Database) -> ChainReport:
         prev_hash = stored_hash
         expected_id += 1
     return ChainReport(count)
+
+
+def chain_head(db: Database) -> tuple[int, str]:
+    """The log's last entry as (entry count, hash): (0, GENESIS_HASH) for an empty log.
+
+    What a backup manifest, the anchor file and a printed report keep outside the file, so a
+    log rebuilt or cut short afterwards no longer extends it.
+    """
+    row = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return (int(row[0]), str(row[1])) if row else (0, GENESIS_HASH)
+
+
+def hash_at(db: Database, entries: int) -> str | None:
+    """The hash of entry number `entries` (GENESIS_HASH for 0), or None when there is none."""
+    if entries == 0:
+        return GENESIS_HASH
+    row = db.execute("SELECT hash FROM audit_log WHERE id = ?", [entries]).fetchone()
+    return str(row[0]) if row else None
+
+
+def entries_with_hash(db: Database, digest: str) -> int | None:
+    """The number of the entry with this hash, or None when no entry has it."""
+    if digest == GENESIS_HASH:
+        return 0
+    row = db.execute("SELECT id FROM audit_log WHERE hash = ?", [digest]).fetchone()
+    return int(row[0]) if row else None
+
+
+LoggedRows = dict[str, dict[str, dict[str, Any] | None]]
+"""table -> row id (as the log writes it) -> the row as last recorded, or None once deleted."""
+
+
+def logged_rows(db: Database, tables: Iterable[str] | None = None) -> LoggedRows:
+    """The state the log last recorded for each row: its entries replayed in order.
+
+    An insert sets the row, an update lays its after-image over what was known (so an entry
+    that keeps only the changed fields replays the same), a delete removes it. This is the one
+    place that reads the log's after-images; a change to how entries are stored changes only
+    this function.
+    """
+    sql = "SELECT table_name, row_id, action, after FROM audit_log"
+    params: list[str] = []
+    if tables is not None:
+        names = list(tables)
+        sql += f" WHERE table_name IN ({', '.join('?' for _ in names)})"
+        params = names
+    state: LoggedRows = {}
+    decode = json.JSONDecoder().decode
+    for table, row_id, action, after in db.execute(sql + " ORDER BY id", params):
+        rows = state.get(table)
+        if rows is None:
+            rows = state[table] = {}
+        if action == "delete":
+            rows[row_id] = None
+        elif action == "insert" or rows.get(row_id) is None:
+            rows[row_id] = decode(after) if after else {}
+        elif after:
+            known = rows[row_id]
+            assert known is not None
+            known.update(decode(after))
+    return state

@@ -50,8 +50,9 @@ def describe_database_error(exc: BaseException, path: Path | str | None = None) 
     if "locked" in text or "busy" in text:
         return (
             f"The database{where} is busy: another copy of deesc-desktop, or a backup, is "
-            f"writing to it and did not finish within {BUSY_TIMEOUT_MS // 1000} seconds. "
-            "Nothing was saved; try again in a moment."
+            f"writing to it and did not finish within {BUSY_TIMEOUT_MS // 1000} seconds, or "
+            "another program (sqlite3, a sync or backup tool) holds it locked. Nothing was "
+            "saved; close that program or try again in a moment."
         )
     if "disk is full" in text or "database or disk is full" in text:
         return (
@@ -60,9 +61,10 @@ def describe_database_error(exc: BaseException, path: Path | str | None = None) 
         )
     if "readonly" in text or "read-only" in text or "unable to open database file" in text:
         return (
-            f"The database{where} cannot be written: the file or its folder is read-only. "
-            "Ask your administrator for write access to both, or copy the file to a folder "
-            "you can write to and open the copy. Nothing was changed."
+            f"The database{where} cannot be written: the file or its folder is read-only "
+            "(SQLite writes its -wal and -shm files beside the database, so the folder must be "
+            "writable too). Ask your administrator for write access to both, or copy the file "
+            "to a folder you can write to and open the copy. Nothing was changed."
         )
     if "malformed" in text or "not a database" in text or "disk i/o" in text:
         return (
@@ -70,6 +72,15 @@ def describe_database_error(exc: BaseException, path: Path | str | None = None) 
             "Restore it from a backup: File > Restore, or `deesc restore BACKUP.db`."
         )
     return None
+
+
+_NOT_NOW = ("locked", "busy", "readonly", "read-only", "unable to open database file")
+
+
+def _not_now(exc: sqlite3.Error) -> bool:
+    """True for an error of the moment or the place (a lock, a read-only file or folder)."""
+    text = str(exc).lower()
+    return any(words in text for words in _NOT_NOW)
 
 
 @contextlib.contextmanager
@@ -153,6 +164,12 @@ def backup_to(db: Database, target: Path) -> Path:
     return target
 
 
+def remove_database_files(path: Path) -> None:
+    """Delete a database file and its -wal, -shm and -journal, where they exist."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
 def _timestamp() -> str:
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
 
@@ -204,6 +221,10 @@ def _check_ownership(db: Database, path: Path) -> None:
         application_id = db.execute("PRAGMA application_id").fetchone()[0]
         tables = db.table_names()
     except sqlite3.DatabaseError as exc:
+        if _not_now(exc):
+            # Locked by another program, or a read-only folder where SQLite cannot make its
+            # -shm file: the file is fine, and restoring it would be the wrong advice.
+            raise DatabaseUnavailableError(describe_database_error(exc, path) or str(exc)) from exc
         raise NotADeescDatabaseError(
             f"{path} cannot be read as a database ({exc}). Nothing in it was changed; "
             "restore it from a backup."

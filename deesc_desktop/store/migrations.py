@@ -9,6 +9,7 @@ from sqlite_utils.migrations import Migrations
 
 from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS, OPEN_OR_PAID
 from deesc_desktop.core.topics import DELIVERIES, OFFICER_STATUSES, TOPICS
+from deesc_desktop.store.audit import AuditWriter, logged_rows, password_digest
 
 APPLICATION_ID = 0x44455343
 """PRAGMA application_id of every deesc database ("DESC"): how a file is recognised as ours."""
@@ -491,6 +492,72 @@ def m004_users(db: Database) -> None:
             """,
         ],
     )
+
+
+UPGRADE_USER = "deesc (upgrade)"
+"""The name on audit entries a schema step writes for rows the app made without one."""
+
+
+@migrations()
+def m007_trust_seal(db: Database) -> None:
+    """Log the rows earlier steps and versions left out of the audit log, so every live row
+    can be checked against the state the log last recorded for it.
+
+    The built-in topics and default settings were written without entries; requirements were
+    logged under their row number with no content; an import's row counts were filled in
+    unlogged; users were logged without anything that shows a swapped password hash. Each is
+    recorded as it stands now: a row changed outside the app before this upgrade is taken as
+    it is, except a default setting, which is logged only while it holds the app's value.
+    """
+    audit = AuditWriter(db, UPGRADE_USER)
+    logged = {
+        (table, row_id)
+        for table, row_id in db.execute("SELECT DISTINCT table_name, row_id FROM audit_log")
+    }
+    reason = "logged by the upgrade that checks rows against the log"
+    for code, label, builtin in db.execute("SELECT code, label, builtin FROM topics ORDER BY code"):
+        if builtin and ("topics", code) not in logged:
+            after = {"code": code, "label": label, "builtin": builtin}
+            audit.record("insert", "topics", code, after=after, reason=reason)
+    for key, value in db.execute("SELECT key, value FROM settings ORDER BY key").fetchall():
+        if M003_SETTINGS.get(key) == value and ("settings", key) not in logged:
+            audit.record(
+                "insert", "settings", key, after={"key": key, "value": value}, reason=reason
+            )
+    misfiled = dict(
+        db.execute(
+            "SELECT row_id, id FROM audit_log WHERE table_name = 'requirements'"
+            " AND action = 'insert' AND after IS NULL"
+        ).fetchall()
+    )
+    cursor = db.execute("SELECT rowid, * FROM requirements ORDER BY rowid")
+    names = [column[0] for column in cursor.description]
+    for values in cursor.fetchall():
+        row = dict(zip(names, values, strict=True))
+        rowid = str(row.pop("rowid"))
+        if rowid in misfiled and ("requirements", row["id"]) not in logged:
+            audit.record("insert", "requirements", row["id"], after=row, reason=reason)
+    for rowid, entry in misfiled.items():
+        audit.record(
+            "delete",
+            "requirements",
+            rowid,
+            reason=f"entry {entry} named this requirement by its row number; logged by its id",
+        )
+    counts = ("rows_added", "rows_updated", "rows_unchanged")
+    imports = logged_rows(db, ["imports"]).get("imports", {})
+    cursor = db.execute(f"SELECT id, {', '.join(counts)} FROM imports ORDER BY id")
+    for import_id, *values in cursor.fetchall():
+        recorded = imports.get(str(import_id))
+        finished = dict(zip(counts, values, strict=True))
+        if recorded is not None and any(recorded.get(k) != v for k, v in finished.items()):
+            # Earlier versions logged an import's counts as 0 and filled them in unlogged.
+            audit.record("update", "imports", import_id, after=finished, reason=reason)
+    for user_id, password_hash in db.execute(
+        "SELECT id, password_hash FROM users ORDER BY id"
+    ).fetchall():
+        digest = password_digest(password_hash)
+        audit.record("update", "users", user_id, after={"password_hash": digest}, reason=reason)
 
 
 def known_names() -> list[str]:

@@ -19,13 +19,23 @@ def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
 
 
-def row_dict(db: Database, table: str, row_id: int) -> dict[str, Any] | None:
+def row_dict(db: Database, table: str, row_id: int | str) -> dict[str, Any] | None:
     """One row as a dict, or None."""
     cursor = db.execute(f"SELECT * FROM [{table}] WHERE id = ?", [row_id])
     row = cursor.fetchone()
     if row is None:
         return None
     return dict(zip([c[0] for c in cursor.description], row, strict=True))
+
+
+def followups_of_record(db: Database, record_id: int) -> list[int]:
+    """Ids of the follow-up assessments linked to a training record."""
+    return [
+        row_id
+        for (row_id,) in db.execute(
+            "SELECT id FROM followup_assessments WHERE record_id = ? ORDER BY id", [record_id]
+        )
+    ]
 
 
 def get_agency(db: Database) -> Agency | None:

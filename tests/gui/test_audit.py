@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt
@@ -183,7 +185,22 @@ def test_verify_chain_says_intact(
     report = page.verify()
     assert report is not None and report.ok
     entries = db.execute("select count(*) from audit_log").fetchone()[0]
-    assert page.chain_result.text() == f"Chain intact: {entries:,} entries."
+    assert page.chain_result.text().startswith(f"Chain intact: {entries:,} entries; every record")
+
+
+def test_verify_names_a_record_changed_outside_the_app(
+    window: MainWindow, db_path: Path, officers: dict[str, int]
+) -> None:
+    conn = sqlite3.connect(db_path)
+    conn.execute(
+        "UPDATE officers SET unit = 'Narcotics' WHERE id = ?", [next(iter(officers.values()))]
+    )
+    conn.commit()
+    conn.close()
+    page = audit_page(window)
+    report = page.verify()
+    assert report is not None and not report.ok
+    assert "unit is 'Narcotics' in the file" in page.chain_result.text()
 
 
 def test_a_long_log_shows_the_newest_entries(window: MainWindow, say: Prompts) -> None:

@@ -77,3 +77,21 @@ def test_a_missing_required_parameter_is_shown_at_its_field(
     page.form.editors["badge"].select(officers["101"])  # type: ignore[attr-defined]
     settle()
     assert page.generate() is not None, page.form.form.banner.text()
+
+
+def test_a_report_is_never_saved_over_a_backup(
+    officers: dict[str, int], window: MainWindow, say: Prompts, db_path: Path
+) -> None:
+    page = reports(window)
+    page.choose("compliance")
+    assert page.generate() is not None
+    kept = db_path.parent / "backups" / "before-restore.pdf"
+    kept.parent.mkdir()
+    kept.write_bytes(b"kept")
+    say.save_path = kept
+
+    assert page.save_as() is None
+
+    assert kept.read_bytes() == b"kept"
+    (title, text) = next((t, x) for kind, t, x in say.messages if kind == "error")
+    assert title == "Save report" and "backups folder" in text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -256,3 +257,23 @@ def test_the_first_user_added_is_an_administrator(
     settle()
     assert db.execute("SELECT username, role FROM users").fetchall() == [("chief.boss", "admin")]
     assert "no users yet" not in window.windowTitle()
+
+
+def test_a_file_whose_users_were_changed_outside_the_app_lets_nobody_in(
+    say: Prompts,
+    db: Database,
+    db_path: Path,
+    users: dict[str, Actor],
+    settings: Settings,
+) -> None:
+    conn = sqlite3.connect(db_path)
+    conn.execute("UPDATE users SET role = 'admin' WHERE username = 'viewer.ann'")
+    conn.commit()
+    conn.close()
+
+    assert not Application(settings).start(db_path)  # no sign-in dialog is shown at all
+
+    (title, text) = next((t, x) for kind, t, x in say.messages if kind == "error")
+    assert title == "Cannot sign in"
+    assert "role is 'admin' in the file, but the audit log last recorded 'viewer'" in text
+    assert "deesc check" in text and "deesc audit verify" in text

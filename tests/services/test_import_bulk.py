@@ -17,6 +17,7 @@ from deesc_desktop.core.auth import Actor
 from deesc_desktop.importers import TrainingRow
 from deesc_desktop.services import imports
 from deesc_desktop.services.imports import ImportReport, Progress, import_file
+from deesc_desktop.services.maintenance import verify_audit
 from deesc_desktop.services.training import (
     Attendee,
     ClassDetails,
@@ -147,6 +148,7 @@ def test_bulk_import_writes_what_the_row_by_row_import_wrote(
     assert counts == [(2, 0, 0), (7, 0, 2), (0, 0, 9)]
     assert contents(bulk) == contents(old)
     assert verify_chain(bulk).ok
+    assert verify_audit(bulk).ok, verify_audit(bulk).lines()  # every row as the log says
     bulk.close()
     old.close()
 

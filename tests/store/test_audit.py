@@ -45,18 +45,20 @@ def test_audit_log_refuses_update_and_delete(db: Database, admin: Actor) -> None
 def test_an_edit_made_outside_the_app_is_detected(
     db: Database, db_path: Path, admin: Actor
 ) -> None:
+    before = verify_chain(db).entries  # the schema's own entries and the agency
     for badge in ("101", "102", "103"):
         _add(db, admin, badge)
-    assert verify_chain(db).entries == 4  # the agency and three officers
+    assert verify_chain(db).entries == before + 3
+    edited = before + 2
     conn = sqlite3.connect(db_path)
     conn.execute("DROP TRIGGER audit_log_no_update")
-    conn.execute("UPDATE audit_log SET username = 'mallory' WHERE id = 3")
+    conn.execute(f"UPDATE audit_log SET username = 'mallory' WHERE id = {edited}")
     conn.commit()
     conn.close()
     report = verify_chain(db)
     assert not report.ok
-    assert report.first_bad_id == 3
-    assert "entry 3 was changed" in report.problem
+    assert report.first_bad_id == edited
+    assert f"entry {edited} was changed" in report.problem
 
 
 def test_audit_writer_refuses_to_write_outside_a_transaction(db: Database) -> None:

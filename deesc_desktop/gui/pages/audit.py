@@ -28,7 +28,7 @@ from deesc_desktop.gui.forms import DateField, local_time, page_title
 from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, filter_combo, muted, table_view
-from deesc_desktop.store.audit import ChainReport, verify_chain
+from deesc_desktop.services.maintenance import AuditReport, verify_audit
 from deesc_desktop.store.views import (
     AuditPage,
     AuditRow,
@@ -426,24 +426,32 @@ class AuditLogPage(Page):
 
     # --- the chain ---------------------------------------------------------------------------
 
-    def verify(self) -> ChainReport | None:
+    def verify(self) -> AuditReport | None:
+        """The chain, its anchors, the schema and every row against the log, on a worker."""
+        path = self.ctx.db_path
         try:
             report = workers.run_with_progress(
                 self,
-                "Checking the audit log's chain…",
-                workers.with_database(self.ctx.db_path, lambda db, _c: verify_chain(db)),
+                "Checking the audit log against the records…",
+                workers.with_database(path, lambda db, _c: verify_audit(db, path)),
             )
         except operations.USER_ERRORS as exc:
             prompts.error(self, "Could not check the audit log", str(exc))
             return None
         if report.ok:
             self.chain_result.setStyleSheet(f"color: {style.Colour.OK};")
-            self.chain_result.setText(f"Chain intact: {report.entries:,} entries.")
+            self.chain_result.setText(
+                f"Chain intact: {report.entries:,} entries; every record is as the log last "
+                f"recorded it; {report.anchors_checked:,} anchor(s) extended."
+            )
+            self.chain_result.setToolTip("")
         else:
+            lines = report.lines()
             self.chain_result.setStyleSheet(f"color: {style.Colour.ERROR};")
             self.chain_result.setText(
-                f"Chain broken at entry {report.first_bad_id}: {report.problem}."
+                f"Changed outside the app ({len(lines):,} finding(s)): {lines[0]}."
             )
+            self.chain_result.setToolTip("\n".join(lines))
         return report
 
 

@@ -34,7 +34,7 @@ from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.dialogs.common import OfficerPicker, load_roster
 from deesc_desktop.gui.forms import DateField, Form, page_title
-from deesc_desktop.gui.operations import USER_ERRORS, ask_export_path
+from deesc_desktop.gui.operations import USER_ERRORS, ask_export_path, safe_output
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import muted
 from deesc_desktop.reports import GRANT_KINDS, PARAM_LABELS, REPORTS, ReportInfo, ReportParams
@@ -306,6 +306,8 @@ class ReportsPage(Page):
             return None
         if target.suffix.lower() != ".pdf":
             target = target.with_suffix(".pdf")
+        if not safe_output(self, self.ctx, target, "Save report"):
+            return None
         try:
             shutil.copyfile(self.pdf_path, target)
         except OSError as exc:
