@@ -35,6 +35,7 @@ from sqlite_utils import Database
 
 from deesc_desktop import __version__
 from deesc_desktop.core.models import Agency
+from deesc_desktop.core.roster import current_values_note
 from deesc_desktop.paths import resource
 from deesc_desktop.services.errors import ServiceError, ValidationError
 from deesc_desktop.store.queries import get_agency
@@ -960,6 +961,11 @@ class Renderer(ABC, Generic[D]):
     def as_of(self) -> date:
         """The as-of date asked for, else the generation date."""
         return self.params.as_of or self.now.date()
+
+    def current_values_note(self, day: date) -> Paragraph | None:
+        """For a report on an earlier day, a note that rank, unit and shift are today's."""
+        words = current_values_note(day, self.now.date())
+        return para(words, self.styles.note) if words else None
 
     @abstractmethod
     def gather(self) -> D:

@@ -27,8 +27,9 @@ from deesc_desktop.reports.base import (
 )
 from deesc_desktop.reports.charts import NAVY, TEAL, Series, grouped_bars
 from deesc_desktop.reports.transcript import CIT_WORDS
+from deesc_desktop.services.cit import cit_report
 from deesc_desktop.store.cit_queries import CitReport as CitData
-from deesc_desktop.store.cit_queries import CitRosterRow, cit_report
+from deesc_desktop.store.cit_queries import CitRosterRow
 
 
 class CitReport(Renderer[CitData]):
@@ -49,7 +50,7 @@ class CitReport(Renderer[CitData]):
     )
 
     def gather(self) -> CitData:
-        return cit_report(self.db, self.as_of)
+        return cit_report(self.db, self.as_of, today=self.now.date())
 
     def status_cell(self, row: CitRosterRow) -> TextCell:
         status = row.standing.status
@@ -91,8 +92,11 @@ class CitReport(Renderer[CitData]):
                 f"{data.warning_days} days shows as expiring.",
                 s.note,
             ),
-            Spacer(1, 6),
         ]
+        note = self.current_values_note(data.as_of)
+        if note is not None:
+            lines.append(note)
+        lines.append(Spacer(1, 6))
         if not cover.shifts:
             lines.append(
                 self.empty(

@@ -76,7 +76,7 @@ class ComplianceData:
 
 def gather_compliance(renderer: ComplianceReport) -> ComplianceData:
     """Every serving officer against every requirement in force on the as-of date."""
-    people = department_compliance(renderer.db, renderer.as_of)
+    people = department_compliance(renderer.db, renderer.as_of, today=renderer.now.date())
     titles: dict[str, str] = {}
     counts: dict[str, Counter[Status]] = {}
     for person in people:
@@ -142,15 +142,19 @@ class ComplianceReport(Renderer[ComplianceData]):
         flowables: list[Flowable] = [
             markup(
                 "<b>{officers}</b> serving officers measured against <b>{reqs}</b> "
-                "requirement(s) in force on {day}. Separated officers are left out. An "
-                "officer's overall status is the most urgent of their requirements.",
+                "requirement(s) in force on {day}: those hired by then and not separated "
+                "before it. An officer's overall status is the most urgent of their "
+                "requirements.",
                 s.body,
                 officers=officers,
                 reqs=len(data.requirements),
                 day=iso(self.as_of),
             ),
-            Spacer(1, 6),
         ]
+        note = self.current_values_note(self.as_of)
+        if note is not None:
+            flowables.append(note)
+        flowables.append(Spacer(1, 6))
         # Not applicable to anything is rare: a row only when someone is, so the rows add up.
         statuses = [
             st for st in STATUS_LABELS if st is not Status.NOT_APPLICABLE or data.overall[st]

@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 
 from deesc_desktop.core.hours import Centihours, format_hours
 from deesc_desktop.core.models import Officer, TrainingRecord
+from deesc_desktop.core.roster import serving_on
 from deesc_desktop.core.money import Cents, format_money
 from deesc_desktop.reports.base import (
     GRANT_KINDS,
@@ -142,11 +143,6 @@ class GrantData:
         return self.employed - self.ledta_trained_employed
 
 
-def _employed_on(officer: Officer, day: date) -> bool:
-    separated = officer.separation_date
-    return officer.hire_date <= day and (separated is None or separated >= day)
-
-
 def gather_grant(renderer: GrantReport) -> GrantData:
     """Officers, training, tests, follow-ups and money of the period, from the tables."""
     db, params = renderer.db, renderer.params
@@ -155,7 +151,7 @@ def gather_grant(renderer: GrantReport) -> GrantData:
     start, end = renderer.period()
     check_period(start, end)
     officers = load_officers(db)
-    employed = [o for o in officers if _employed_on(o, end)]
+    employed = [o for o in officers if serving_on(o, end)]
     during = [
         o
         for o in officers

@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable, Spacer
 from deesc_desktop.core.cit import CitStatus, OfficerCit, cit_status
 from deesc_desktop.core.hours import Centihours, format_hours
 from deesc_desktop.core.models import Certification, Exemption, Officer, TrainingRecord
+from deesc_desktop.core.roster import serving_on
 from deesc_desktop.core.topics import OFFICER_STATUSES
 from deesc_desktop.reports.base import (
     Cell,
@@ -84,11 +85,7 @@ def gather_transcript(renderer: TranscriptReport) -> TranscriptData:
         raise NotFoundError(f'There is no officer with badge "{params.badge.strip()}".')
     start, end = params.start, renderer.end
     check_period(start, end)
-    records = [
-        r
-        for r in load_records(db, [officer.id]).get(officer.id, [])
-        if (start is None or r.completed >= start) and r.completed <= end
-    ]
+    records = load_records(db, [officer.id], since=start, until=end).get(officer.id, [])
     labels = topic_labels(db)
     hours: dict[str, Centihours] = defaultdict(int)
     count: dict[str, int] = defaultdict(int)
@@ -100,14 +97,14 @@ def gather_transcript(renderer: TranscriptReport) -> TranscriptData:
         (TopicTotal(code, labels.get(code, code), hours[code], count[code]) for code in hours),
         key=lambda t: (-t.hours, t.label.casefold()),
     )
-    history = cit_histories(db).get(officer.id)
+    history = cit_histories(db, officer_id=officer.id, through=end).get(officer.id)
     periods = list(history.periods) if history else []
     warning = renderer.agency.warning_days
     standing = cit_status(periods, end, warning)
     exemptions = [
         e
         for e in load_exemptions(db, [officer.id]).get(officer.id, [])
-        if e.start <= end and (start is None or e.end >= start)
+        if e.start <= end and (start is None or e.end >= start)  # begun by the end
     ]
     return TranscriptData(
         officer=officer,
@@ -120,7 +117,7 @@ def gather_transcript(renderer: TranscriptReport) -> TranscriptData:
         cit_periods=[p for p in periods if p.earned <= end],
         cit_sources=dict(history.titles) if history else {},
         exemptions=exemptions,
-        compliance=officer_compliance(db, officer.id, end),
+        compliance=officer_compliance(db, officer.id, end, today=renderer.now.date()),
     )
 
 
@@ -158,6 +155,11 @@ class TranscriptReport(Renderer[TranscriptData]):
         status = OFFICER_STATUSES.get(o.status, o.status)
         if o.separation_date:
             status = f"{status} {iso(o.separation_date)}"
+        then = data.compliance.officer
+        if data.end < self.now.date() and serving_on(o, data.end):
+            # The roster's status is today's; the transcript stops at its last day.
+            stood = OFFICER_STATUSES.get(then.status, then.status)
+            status = f"{stood} on {iso(data.end)}; now {status[0].lower()}{status[1:]}"
         pairs = [
             ("Officer", o.display_name),
             ("Badge", o.badge),
@@ -326,8 +328,10 @@ class TranscriptReport(Renderer[TranscriptData]):
         )
 
     def story(self, data: TranscriptData) -> list[Flowable]:
+        note = self.current_values_note(data.end)
         return [
             self.officer_block(data),
+            *([note] if note is not None else []),
             self.records_table(data),
             self.topics_table(data),
             *self.cit_section(data),

@@ -14,8 +14,8 @@ from deesc_desktop.core.compliance import Status
 from deesc_desktop.core.money import format_money
 from deesc_desktop.reports import REPORTS, ReportParams, render
 from deesc_desktop.reports.compliance import STATUS_LABELS
+from deesc_desktop.services.cit import cit_report
 from deesc_desktop.services.compliance import department_compliance
-from deesc_desktop.store.cit_queries import cit_report
 from tests.reports.conftest import DEMO_TODAY, FIXED_NOW, flat, pdf_text
 
 FY_START = date(2026, 7, 1)

@@ -33,8 +33,8 @@ from deesc_desktop.gui.models import RowFilterProxy, words_predicate
 from deesc_desktop.gui.operations import USER_ERRORS
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, action_bar, muted, table_view
-from deesc_desktop.services.cit import revoke_certification
-from deesc_desktop.store.cit_queries import CitReport, CitRosterRow, cit_report
+from deesc_desktop.services.cit import cit_report, revoke_certification
+from deesc_desktop.store.cit_queries import CitReport, CitRosterRow
 from deesc_desktop.store.views import CertificateListRow, certificate_list
 
 
