@@ -107,6 +107,9 @@ class OfficerRow:
 class FundRow:
     source: FundingSummary
     paid_in_period: Cents
+    paid_through_end: Cents
+    """Paid on or before the period's last day, with adjustments dated by then: what had been
+    spent when the period closed, whatever was paid since."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,11 +227,16 @@ def gather_grant(renderer: GrantReport) -> GrantData:
     kinds = GRANT_KINDS[params.grant][1]
     sources = [s for s in funding_summaries(db) if s.kind in kinds]
     spent: dict[int, Cents] = defaultdict(int)
+    spent_by_end: dict[int, Cents] = defaultdict(int)
     for claim in list_claims(db, status="paid"):
-        if claim.paid_on and start.isoformat() <= claim.paid_on <= end.isoformat():
-            spent[claim.funding_source_id] += claim.amount
-    for adjustment in adjustments_between(db, start, end):
-        spent[adjustment.funding_source_id] += adjustment.amount
+        if claim.paid_on and claim.paid_on <= end.isoformat():
+            spent_by_end[claim.funding_source_id] += claim.amount
+            if start.isoformat() <= claim.paid_on:
+                spent[claim.funding_source_id] += claim.amount
+    for adjustment in adjustments_between(db, date.min, end):
+        spent_by_end[adjustment.funding_source_id] += adjustment.amount
+        if start.isoformat() <= adjustment.adjusted_on:
+            spent[adjustment.funding_source_id] += adjustment.amount
     employed_ids = {o.id for o in employed}
     return GrantData(
         grant=params.grant,
@@ -246,7 +254,7 @@ def gather_grant(renderer: GrantReport) -> GrantData:
             key=lambda t: t.course.casefold(),
         ),
         followups=follow,
-        funds=[FundRow(s, spent[s.id]) for s in sources],
+        funds=[FundRow(s, spent[s.id], spent_by_end[s.id]) for s in sources],
         officers=officer_rows,
         labels=labels,
         ledta_trained_employed=len(ledta_ids & employed_ids),
@@ -502,7 +510,7 @@ class GrantReport(Renderer[GrantData]):
                 para(f.source.award_number, s.cell_small),
                 format_money(f.source.amount),
                 format_money(f.paid_in_period),
-                format_money(f.source.paid),
+                format_money(f.paid_through_end),
                 format_money(f.source.committed),
                 format_money(f.source.balance),
             ]
@@ -515,9 +523,9 @@ class GrantReport(Renderer[GrantData]):
                 "Award",
                 "Received (awarded)",
                 "Spent in period",
-                "Spent to date",
-                "Committed",
-                "Balance",
+                "Spent by period end",
+                "Committed now",
+                "Balance now",
             ],
             rows,
             [0.22, 0.18, 0.12, 0.12, 0.12, 0.12, 0.12],
@@ -526,8 +534,10 @@ class GrantReport(Renderer[GrantData]):
                 self.heading("Funds received and spent"),
                 para(
                     "Received is the amount awarded (deesc does not record drawdowns). Spent "
-                    "is de-escalation bonus claims paid plus adjustments; committed is "
-                    "approved claims not yet paid.",
+                    "is de-escalation bonus claims paid plus adjustments, by their payment "
+                    f"date; committed is approved claims not yet paid on "
+                    f"{iso(self.now.date())}, and the balance is the award less what was "
+                    "committed and paid by then.",
                     s.note,
                 ),
             ],
@@ -539,7 +549,7 @@ class GrantReport(Renderer[GrantData]):
                 "",
                 format_money(sum(f.source.amount for f in data.funds)),
                 format_money(sum(f.paid_in_period for f in data.funds)),
-                format_money(sum(f.source.paid for f in data.funds)),
+                format_money(sum(f.paid_through_end for f in data.funds)),
                 format_money(sum(f.source.committed for f in data.funds)),
                 format_money(sum(f.source.balance for f in data.funds)),
             ],

@@ -136,3 +136,19 @@ def test_transcript_to_a_past_date_shows_cit_as_it_stood(demo: Database, out: Pa
     text = flat(" ".join(pdf_text(make("transcript", demo, params, out, "castillo"))))
     assert f"expires {basic.replace(year=basic.year + 3).isoformat()}" in text
     assert refresher.replace(year=refresher.year + 3).isoformat() not in text
+
+
+def test_grant_report_for_a_closed_period_counts_no_later_payment(
+    demo: Database, out: Path
+) -> None:
+    """The demo pays bonuses through the year; a period that ended earlier spent less."""
+    first_paid = demo.execute(
+        "SELECT min(paid_on) FROM claims WHERE status = 'paid' AND funding_source_id IS NOT NULL"
+    ).fetchone()[0]
+    end = date.fromisoformat(first_paid) - timedelta(days=1)
+    params = ReportParams(grant="cops", start=date(end.year - 1, 10, 1), end=end)
+    text = flat(" ".join(pdf_text(make("grant", demo, params, out, "grant-closed"))))
+    funds = text.split("Funds received and spent", 1)[1]
+    assert "Spent by period end" in funds
+    row = funds.split("COPS CPD FY26", 1)[1]
+    assert "$250,000.00 $0.00 $0.00" in row
