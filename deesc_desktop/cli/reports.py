@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 from deesc_desktop.cli.cit import date_arg
-from deesc_desktop.cli.common import EXIT_OK, EXIT_USAGE, AddCommand, open_db
+from deesc_desktop.cli.common import EXIT_OK, EXIT_USAGE, AddCommand, Refused, open_db
 
 KINDS = ("compliance", "transcript", "cit", "payments", "grant", "certificate")
 """The report kinds, as deesc_desktop.reports.REPORTS names them (kept here so `deesc --help`
@@ -43,6 +45,39 @@ def _given(args: argparse.Namespace) -> dict[str, object]:
     return {name: value for name, value in values.items() if value is not None}
 
 
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
+"""The reproducible-builds variable: seconds since 1970 (UTC) to stamp as the generation time."""
+
+
+def generated_at_arg(text: str) -> datetime:
+    """argparse type for --generated-at: an ISO date and time (a date alone is midnight); one
+    with a UTC offset is turned into UTC, so the same option gives the same bytes anywhere."""
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f'"{text}" is not a date and time such as 2026-11-22T09:30'
+        ) from None
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return when
+
+
+def generation_time(args: argparse.Namespace) -> datetime | None:
+    """--generated-at, else $SOURCE_DATE_EPOCH (UTC), else None: the clock's time, not pinned."""
+    if args.generated_at is not None:
+        return args.generated_at  # type: ignore[no-any-return]
+    epoch = os.environ.get(SOURCE_DATE_EPOCH, "").strip()
+    if not epoch:
+        return None
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError, OSError):
+        raise Refused(
+            f'{SOURCE_DATE_EPOCH}="{epoch}" is not a number of seconds since 1970-01-01'
+        ) from None
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from deesc_desktop.reports import REPORTS, ReportParams, renderer
 
@@ -74,9 +109,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         grant=args.grant or "ledta",
         signer=args.signer,
     )
+    now = generation_time(args)
     db = open_db(args)
     try:
-        report = renderer(args.kind, db, params)
+        report = renderer(args.kind, db, params, now=now)
         if args.output:
             path = report.render(Path(args.output))
             print(f"Wrote {info.title} to {path} ({report.page_count} pages).")
@@ -121,3 +157,10 @@ def register(add: AddCommand) -> None:
         "--grant", choices=["ledta", "cops", "jag"], help="grant program (grant report)"
     )
     report.add_argument("--signer", metavar="NAME", help="name printed under the signature line")
+    report.add_argument(
+        "--generated-at",
+        type=generated_at_arg,
+        metavar="DATETIME",
+        help="print this as the generation time and make the PDF reproducible: the same data "
+        f"gives the same bytes (default: ${SOURCE_DATE_EPOCH} when set, else the clock)",
+    )

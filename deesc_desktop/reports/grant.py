@@ -13,8 +13,8 @@ from reportlab.platypus import Flowable, Spacer, Table
 
 from deesc_desktop.core.hours import Centihours, format_hours
 from deesc_desktop.core.models import Officer, TrainingRecord
-from deesc_desktop.core.roster import serving_on
 from deesc_desktop.core.money import Cents, format_money
+from deesc_desktop.core.roster import serving_on
 from deesc_desktop.reports.base import (
     GRANT_KINDS,
     GRID,
