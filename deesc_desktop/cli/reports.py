@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from deesc_desktop.cli.cit import date_arg
-from deesc_desktop.cli.common import EXIT_OK, EXIT_USAGE, AddCommand, Refused, open_db
+from deesc_desktop.cli.common import EXIT_OK, EXIT_USAGE, AddCommand, Refused, actor, open_db
 
-KINDS = ("compliance", "transcript", "cit", "payments", "grant", "certificate")
+KINDS = ("compliance", "transcript", "cit", "payments", "voucher", "grant", "certificate")
 """The report kinds, as deesc_desktop.reports.REPORTS names them (kept here so `deesc --help`
 does not load ReportLab)."""
 
@@ -25,6 +26,8 @@ OPTIONS = {
     "confidential": "--confidential",
     "grant": "--grant",
     "signer": "--signer",
+    "signer_title": "--signer-title",
+    "batch": "--batch",
 }
 """ReportParams field -> the option that sets it."""
 
@@ -41,6 +44,8 @@ def _given(args: argparse.Namespace) -> dict[str, object]:
         "confidential": True if args.confidential else None,
         "grant": args.grant,
         "signer": args.signer,
+        "signer_title": args.signer_title,
+        "batch": args.batch,
     }
     return {name: value for name, value in values.items() if value is not None}
 
@@ -66,7 +71,7 @@ def generated_at_arg(text: str) -> datetime:
 def generation_time(args: argparse.Namespace) -> datetime | None:
     """--generated-at, else $SOURCE_DATE_EPOCH (UTC), else None: the clock's time, not pinned."""
     if args.generated_at is not None:
-        return args.generated_at  # type: ignore[no-any-return]
+        return args.generated_at
     epoch = os.environ.get(SOURCE_DATE_EPOCH, "").strip()
     if not epoch:
         return None
@@ -80,6 +85,7 @@ def generation_time(args: argparse.Namespace) -> datetime | None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from deesc_desktop.reports import REPORTS, ReportParams, renderer
+    from deesc_desktop.services.signers import prepared_by
 
     info = REPORTS[args.kind]
     given = _given(args)
@@ -108,10 +114,25 @@ def cmd_report(args: argparse.Namespace) -> int:
         confidential=args.confidential,
         grant=args.grant or "ledta",
         signer=args.signer,
+        signer_title=args.signer_title,
+        batch=args.batch,
     )
+    if args.remember_signer and args.signer is None and args.signer_title is None:
+        print(
+            f"deesc report {args.kind}: --remember-signer saves the --signer and "
+            "--signer-title given; give at least one",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     now = generation_time(args)
     db = open_db(args)
     try:
+        if args.remember_signer:
+            from deesc_desktop.services.signers import DEFAULT_SLOT, save_signer
+
+            slot = DEFAULT_SLOT if args.remember_signer == "default" else args.kind
+            save_signer(db, actor(), slot, args.signer or "", args.signer_title or "")
+        params = replace(params, prepared_by=prepared_by(db, actor()))
         report = renderer(args.kind, db, params, now=now)
         if args.output:
             path = report.render(Path(args.output))
@@ -129,7 +150,8 @@ def register(add: AddCommand) -> None:
     report = add(
         "report",
         cmd_report,
-        "print a report as PDF (compliance, transcript, cit, payments, grant, certificate)",
+        "print a report as PDF (compliance, transcript, cit, payments, voucher, grant, "
+        "certificate)",
     )
     report.add_argument("kind", choices=KINDS, help="which report")
     report.add_argument("-o", "--output", metavar="FILE.pdf", help="write the PDF here")
@@ -156,7 +178,26 @@ def register(add: AddCommand) -> None:
     report.add_argument(
         "--grant", choices=["ledta", "cops", "jag"], help="grant program (grant report)"
     )
-    report.add_argument("--signer", metavar="NAME", help="name printed under the signature line")
+    report.add_argument(
+        "--signer",
+        metavar="NAME",
+        help="name printed under the signature line (default: the one saved for this report, "
+        "else the agency's default signer, else a blank line)",
+    )
+    report.add_argument(
+        "--signer-title", metavar="TITLE", help="the signer's title, e.g. Chief of Police"
+    )
+    report.add_argument(
+        "--remember-signer",
+        nargs="?",
+        const="report",
+        choices=["report", "default"],
+        help="save --signer and --signer-title for this kind of report (or, with 'default', "
+        "for every report without its own)",
+    )
+    report.add_argument(
+        "--batch", metavar="REFERENCE", help="payment batch reference or number (voucher)"
+    )
     report.add_argument(
         "--generated-at",
         type=generated_at_arg,

@@ -35,6 +35,7 @@ from deesc_desktop.reports.compliance import ComplianceReport
 from deesc_desktop.reports.grant import GrantReport
 from deesc_desktop.reports.payments import PaymentRegister
 from deesc_desktop.reports.transcript import TranscriptReport
+from deesc_desktop.reports.voucher import VoucherReport
 from deesc_desktop.services.errors import ValidationError
 
 __all__ = [
@@ -90,6 +91,7 @@ REPORTS: dict[str, ReportInfo] = {
         TranscriptReport,
         CitReport,
         PaymentRegister,
+        VoucherReport,
         GrantReport,
         CertificateReport,
     )

@@ -38,6 +38,8 @@ from deesc_desktop.core.models import Agency
 from deesc_desktop.core.roster import current_values_note
 from deesc_desktop.paths import resource
 from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.signers import Signer, signer_for
+from deesc_desktop.store.audit import chain_head
 from deesc_desktop.store.queries import get_agency
 
 # --- fonts ----------------------------------------------------------------------------------
@@ -96,6 +98,10 @@ class ReportParams:
     confidential: bool = False
     grant: str = "ledta"
     signer: str | None = None
+    signer_title: str | None = None
+    prepared_by: str | None = None
+    """Who is printing the report (the signed-in user), for the "Prepared by" line."""
+    batch: str | None = None
 
 
 PARAM_LABELS: dict[str, str] = {
@@ -107,7 +113,9 @@ PARAM_LABELS: dict[str, str] = {
     "include_names": "Print officers' names",
     "confidential": 'Mark "CONFIDENTIAL - personnel records"',
     "grant": "Grant program (ledta, cops, jag)",
-    "signer": "Name printed under the signature line",
+    "signer": "Signed by (name)",
+    "signer_title": "Signer's title",
+    "batch": "Payment batch",
 }
 """Labels for the report form a GUI builds from a report's parameter names."""
 
@@ -351,6 +359,75 @@ class _Lines(Flowable):
             canvas.setFont(FONT_BOLD if line.bold else FONT, CELL_SIZE, CELL_LEADING)
             canvas.drawString(0, y, line.text)
             y -= CELL_LEADING
+
+
+PAGES = "{pages}"
+"""Where a PageCountText puts "page 1" or "pages 1 to N"."""
+
+
+def pages_words(total: int | str) -> str:
+    return "page 1" if total == 1 else f"pages 1 to {total}"
+
+
+OWN_SLOT = "*"
+"""In Renderer.signers: the report's own kind."""
+
+
+class PageCountText(Flowable):
+    """Plain words that name the report's page count, which is known only once the last page
+    is laid out: wrapped now (the count measured as four digits), drawn by the numbering
+    canvas at the end. On any other canvas the count prints as "?"."""
+
+    def __init__(self, template: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.template = template
+        self.style = style
+        self.lines: list[str] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        font, size = self.style.fontName, self.style.fontSize
+        space = pdfmetrics.stringWidth(" ", font, size)
+        self.lines, line, used = [], "", 0.0
+        for word in self.template.split():
+            # Kept on one line, as wide as it can be with up to four digits.
+            shown = word.replace(PAGES, "pages 1 to 8888")
+            width = pdfmetrics.stringWidth(shown, font, size)
+            if line and used + space + width > availWidth:
+                self.lines.append(line)
+                line, used = word, width
+            else:
+                line, used = (
+                    (f"{line} {word}" if line else word),
+                    used + (space if line else 0) + width,
+                )
+        if line:
+            self.lines.append(line)
+        self.width = availWidth
+        self.height = self.style.leading * len(self.lines) + self.style.spaceAfter
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        style = self.style
+        top = self.height - style.spaceAfter - style.fontSize
+        lines = list(self.lines)
+
+        def draw(target: Canvas, pages: int | str, x: float, y: float) -> None:
+            target.saveState()
+            target.setFillColor(style.textColor)
+            target.setFont(style.fontName, style.fontSize)
+            for number, line in enumerate(lines):
+                words = line.replace(PAGES, pages_words(pages))
+                target.drawString(x, y - number * style.leading, words)
+            target.restoreState()
+
+        later = getattr(canvas, "when_counted", None)
+        if later is None:
+            draw(canvas, "?", 0, top)
+        else:
+            # The page is drawn again at the end, untranslated: remember where this was.
+            x, y = canvas.absolutePosition(0, top)
+            later(lambda target, pages: draw(target, pages, x, y))
 
 
 def header_cells(headers: Sequence[Cell], align: Sequence[str]) -> list[Cell]:
@@ -770,6 +847,9 @@ class PageText:
     generated: str
     confidential: bool
     ori: str = ""
+    audit: str = ""
+    """The audit log's head, e.g. "Audit log: 1,424 entries, head 3f9a51c0…07c2"."""
+    footer: bool = True
 
 
 class _FixedTimeStamp:
@@ -795,8 +875,13 @@ def numbered_canvas(
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            self._when_counted: dict[int, list[Callable[[Canvas, int], None]]] = {}
             if fixed is not None and hasattr(self._doc, "_timeStamp"):
                 self._doc._timeStamp = _FixedTimeStamp(fixed)
+
+        def when_counted(self, draw: Callable[[Canvas, int], None]) -> None:
+            """Have `draw(canvas, pages)` run on this page once the page count is known."""
+            self._when_counted.setdefault(len(self._pages), []).append(draw)
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
@@ -806,7 +891,10 @@ def numbered_canvas(
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
-                draw_footer(self, text, number, total)
+                for draw in self._when_counted.get(number - 1, ()):
+                    draw(self, total)
+                if text.footer:
+                    draw_footer(self, text, number, total)
                 Canvas.showPage(self)
             Canvas.save(self)
             done(total)
@@ -832,7 +920,17 @@ def draw_footer(canvas: Canvas, text: PageText, number: int, total: int) -> None
     canvas.line(left, y + 11, right, y + 11)
     canvas.setFillColor(MUTED)
     canvas.setFont(FONT, 7.5)
-    canvas.drawString(left, y, f"Generated {text.generated} by deesc-desktop {__version__}")
+    generated = f"Generated {text.generated} by deesc-desktop {__version__}"
+    canvas.drawString(left, y, generated)
+    if text.audit:
+        # Small type: it is there to be checked against the log, not read.
+        canvas.setFont(FONT, 6.5)
+        room_left = left + pdfmetrics.stringWidth(generated, FONT, 7.5) + 12
+        room_right = right - 70
+        middle = (room_left + room_right) / 2
+        size = _fit(canvas, text.audit, FONT, 6.5, room_right - room_left)
+        canvas.setFont(FONT, size)
+        canvas.drawCentredString(middle, y, text.audit)
     if text.confidential:
         # A line of its own: on a portrait page it would run into the generation time.
         canvas.setFillColor(ALERT)
@@ -931,6 +1029,13 @@ class Renderer(ABC, Generic[D]):
         "of my knowledge."
     )
     signature_block: ClassVar[bool] = True
+    page_footer: ClassVar[bool] = True
+    """The footer line (generation time, audit log head, "Page X of Y")."""
+    signers: ClassVar[tuple[tuple[str, str], ...]] = (
+        (OWN_SLOT, "Signature of attesting official"),
+    )
+    """(signer slot, caption) of each signature line: the report's own kind, or another saved
+    signer such as "finance"."""
 
     def __init__(self, db: Database, params: ReportParams, *, now: datetime | None = None):
         register_fonts()
@@ -986,18 +1091,17 @@ class Renderer(ABC, Generic[D]):
     def report_title(self, data: D) -> str:
         return self.title
 
-    def signer_name(self) -> str:
-        """The attesting chief: as given, else the one active officer ranked Chief, else blank."""
-        if self.params.signer:
-            return self.params.signer.strip()
-        rows = self.db.execute(
-            "SELECT first_name, last_name, rank FROM officers WHERE status = 'active'"
-            " AND lower(trim(rank)) IN ('chief', 'chief of police')"
-        ).fetchall()
-        if len(rows) == 1:
-            first, last, _ = rows[0]
-            return f"{first} {last}, Chief of Police"
-        return ""
+    def signer(self, slot: str) -> Signer:
+        """Who signs on a line: for the report's own line, the name and title given, else the
+        signer saved for this kind of report or the agency's default (services.signers)."""
+        given = self.params.signer, self.params.signer_title
+        if slot == self.kind and any(given):
+            return Signer(*(" ".join((value or "").split()) for value in given))
+        return signer_for(self.db, slot)
+
+    def attestation_scope(self, data: D) -> str:
+        """What the attestation covers, restated beside it: counts and the date or period."""
+        return self.period_text(data)
 
     # --- building blocks -------------------------------------------------------------------
 
@@ -1017,21 +1121,20 @@ class Renderer(ABC, Generic[D]):
         """A heading and a short table or chart kept on one page."""
         return KeepTogether(list(flowables))
 
-    def signature(self) -> Flowable:
-        """The attestation and the lines the chief signs and dates."""
+    def signature_lines(self, caption: str, signer: Signer, width: float) -> Table:
+        """One signer's lines: signature and date, then the printed name and title."""
         s = self.styles
-        signer = self.signer_name()
-        width = self.frame_width
-        name_cell: Cell = para(signer, s.small) if signer else ""
+        name_cell: Cell = para(signer.printed, s.small) if signer.printed else ""
         rows: list[list[Cell]] = [
             ["", "", ""],
-            [para("Signature of attesting official", s.small), "", para("Date", s.small)],
+            [para(caption, s.small), "", para("Date", s.small)],
             [name_cell, "", ""],
             [para("Printed name and title", s.small), "", ""],
         ]
-        lines = Table(
+        date_width = min(1.6 * inch, width * 0.3)
+        return Table(
             rows,
-            colWidths=[min(3.6 * inch, width * 0.5), 0.5 * inch, 1.8 * inch],
+            colWidths=[width - date_width - 0.3 * inch, 0.3 * inch, date_width],
             rowHeights=[30, 14, 20, 14],
             style=layout_style(
                 [
@@ -1040,19 +1143,59 @@ class Renderer(ABC, Generic[D]):
                     ("LINEBELOW", (0, 2), (0, 2), 0.8, INK),
                     ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 1),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                 ]
             ),
             hAlign="LEFT",
         )
-        return KeepTogether(
-            [Spacer(1, 14), para("Attestation", s.h1), para(self.attestation, s.body), lines]
-        )
+
+    def signature(self, data: D) -> Flowable:
+        """The attestation, what it covers (pages, counts, date: so that a signature page
+        that comes apart from the report still says what was signed), the lines each signer
+        signs and dates, and who prepared the report."""
+        s = self.styles
+        slots = [(self.kind if slot == OWN_SLOT else slot, c) for slot, c in self.signers]
+        column = min(4.4 * inch, self.frame_width / len(slots) - 0.3 * inch)
+        blocks = [self.signature_lines(c, self.signer(slot), column) for slot, c in slots]
+        lines: Flowable = blocks[0]
+        if len(blocks) > 1:
+            lines = Table(
+                [blocks],
+                colWidths=[column + 0.3 * inch] * len(blocks),
+                style=layout_style(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ]
+                ),
+                hAlign="LEFT",
+            )
+        scope = self.attestation_scope(data)
+        flowables: list[Flowable] = [
+            Spacer(1, 14),
+            para("Attestation", s.h1),
+            para(self.attestation, s.body),
+            PageCountText(f"This attestation covers {PAGES} of this report: {scope}.", s.body),
+            lines,
+        ]
+        if self.params.prepared_by:
+            flowables += [
+                Spacer(1, 6),
+                para(
+                    f"Prepared by {self.params.prepared_by}, "
+                    f"{self.now.strftime('%Y-%m-%d %H:%M')}.",
+                    s.small,
+                ),
+            ]
+        return KeepTogether(flowables)
 
     # --- output ----------------------------------------------------------------------------
 
     def page_text(self, data: D) -> PageText:
+        entries, head = chain_head(self.db)
         return PageText(
             agency=self.agency.name,
             title=self.report_title(data),
@@ -1060,6 +1203,8 @@ class Renderer(ABC, Generic[D]):
             generated=self.now.strftime("%Y-%m-%d %H:%M"),
             confidential=self.params.confidential,
             ori=self.agency.ori,
+            audit=f"Audit log: {entries:,} entries, head {head[:8]}…{head[-4:]}",
+            footer=self.page_footer,
         )
 
     def first_page(self, canvas: Canvas, text: PageText) -> None:
@@ -1132,7 +1277,7 @@ class Renderer(ABC, Generic[D]):
         )
         story = self.story(data)
         if self.signature_block:
-            story.append(self.signature())
+            story.append(self.signature(data))
 
         def counted(total: int) -> None:
             self.page_count = total

@@ -51,9 +51,11 @@ class CertificateReport(Renderer[CertificateData]):
         "A certificate for one completed class (a training record): officer, course, date, "
         "hours and topics, with lines for the chief and the instructor to sign."
     )
-    params_used: ClassVar[tuple[str, ...]] = ("record_id", "signer")
+    params_used: ClassVar[tuple[str, ...]] = ("record_id", "signer", "signer_title")
     params_required: ClassVar[tuple[str, ...]] = ("record_id",)
     landscape: ClassVar[bool] = True
+    page_footer: ClassVar[bool] = False
+    """A certificate is framed for the wall: no "Generated ... Page 1 of 1" line."""
 
     def gather(self) -> CertificateData:
         record_id = self.params.record_id
@@ -135,10 +137,10 @@ class CertificateReport(Renderer[CertificateData]):
             para(f"Training record #{r.id}", muted),
         ]
 
-    def signature(self) -> Flowable:
+    def signature(self, data: CertificateData) -> Flowable:
         s = self.styles
-        chief = self.signer_name() or "Chief of Police"
-        instructor = self.data.record.instructor
+        chief = self.signer(self.kind).printed or "Chief of Police"
+        instructor = data.record.instructor
         instructor = f"{instructor}, Instructor" if instructor else "Instructor"
         cells = [
             ["", "", "", "", ""],

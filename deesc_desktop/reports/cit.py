@@ -21,6 +21,7 @@ from deesc_desktop.reports.base import (
     hex_colour,
     iso,
     layout_style,
+    long_date,
     markup,
     para,
     small_table,
@@ -42,7 +43,7 @@ class CitReport(Renderer[CitData]):
         "expiry and refreshers, and the share of patrol officers certified on each shift "
         "against the agency's target."
     )
-    params_used: ClassVar[tuple[str, ...]] = ("as_of", "confidential", "signer")
+    params_used: ClassVar[tuple[str, ...]] = ("as_of", "confidential", "signer", "signer_title")
     landscape: ClassVar[bool] = True
     attestation: ClassVar[str] = (
         "I attest that this CIT roster and coverage report accurately reflects this agency's "
@@ -51,6 +52,13 @@ class CitReport(Renderer[CitData]):
 
     def gather(self) -> CitData:
         return cit_report(self.db, self.as_of, today=self.now.date())
+
+    def attestation_scope(self, data: CitData) -> str:
+        cover = data.coverage
+        return (
+            f"{len(data.roster)} officers on the CIT roster, {cover.certified} of "
+            f"{cover.officers} patrol officers certified, as of {long_date(data.as_of)}"
+        )
 
     def status_cell(self, row: CitRosterRow) -> TextCell:
         status = row.standing.status

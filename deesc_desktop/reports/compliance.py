@@ -20,6 +20,7 @@ from deesc_desktop.reports.base import (
     Renderer,
     TextCell,
     iso,
+    long_date,
     markup,
     para,
     percent_text,
@@ -105,7 +106,7 @@ class ComplianceReport(Renderer[ComplianceData]):
         "summary counts, a chart by requirement, the officer table, and the reason for "
         "every requirement not yet met."
     )
-    params_used: ClassVar[tuple[str, ...]] = ("as_of", "confidential", "signer")
+    params_used: ClassVar[tuple[str, ...]] = ("as_of", "confidential", "signer", "signer_title")
     landscape: ClassVar[bool] = True
     attestation: ClassVar[str] = (
         "I have reviewed this compliance report and attest that, to the best of my knowledge, "
@@ -114,6 +115,12 @@ class ComplianceReport(Renderer[ComplianceData]):
 
     def gather(self) -> ComplianceData:
         return gather_compliance(self)
+
+    def attestation_scope(self, data: ComplianceData) -> str:
+        return (
+            f"{len(data.people)} officers, {data.overall[Status.NON_COMPLIANT]} non-compliant, "
+            f"as of {long_date(self.as_of)}"
+        )
 
     # --- layout ----------------------------------------------------------------------------
 

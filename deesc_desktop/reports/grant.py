@@ -283,6 +283,7 @@ class GrantReport(Renderer[GrantData]):
         "include_names",
         "confidential",
         "signer",
+        "signer_title",
     )
     attestation: ClassVar[str] = (
         "I certify that the figures in this report are true and complete and are drawn from "
@@ -305,6 +306,13 @@ class GrantReport(Renderer[GrantData]):
 
     def period_text(self, data: GrantData) -> str:
         return f"Reporting period {long_date(data.start)} to {long_date(data.end)}"
+
+    def attestation_scope(self, data: GrantData) -> str:
+        return (
+            f"{data.employed} officers employed at the end of the period, {data.trained} "
+            f"trained, {format_hours(data.total_hours)} h, {long_date(data.start)} to "
+            f"{long_date(data.end)}"
+        )
 
     def officer_name(self, data: GrantData, officer_id: int, name: str, badge: str) -> str:
         if self.params.include_names:

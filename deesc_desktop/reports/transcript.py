@@ -130,7 +130,14 @@ class TranscriptReport(Renderer[TranscriptData]):
         "One officer's training records in a date range with totals by topic, CIT "
         "certification, leave and exemptions, and compliance on the last day."
     )
-    params_used: ClassVar[tuple[str, ...]] = ("badge", "start", "end", "confidential", "signer")
+    params_used: ClassVar[tuple[str, ...]] = (
+        "badge",
+        "start",
+        "end",
+        "confidential",
+        "signer",
+        "signer_title",
+    )
     params_required: ClassVar[tuple[str, ...]] = ("badge",)
     attestation: ClassVar[str] = (
         "I attest that this transcript is a true copy of the training records this agency "
@@ -143,6 +150,14 @@ class TranscriptReport(Renderer[TranscriptData]):
 
     def gather(self) -> TranscriptData:
         return gather_transcript(self)
+
+    def attestation_scope(self, data: TranscriptData) -> str:
+        o = data.officer
+        return (
+            f"{len(data.records)} training records, {format_hours(data.total_hours)} h, of "
+            f"{o.first_name} {o.last_name} (badge {o.badge}), "
+            f"{self.period_text(data)[0].lower()}{self.period_text(data)[1:]}"
+        )
 
     def period_text(self, data: TranscriptData) -> str:
         if data.start is None:

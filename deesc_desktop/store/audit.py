@@ -194,3 +194,12 @@ def verify_chain(db: Database) -> ChainReport:
         prev_hash = stored_hash
         expected_id += 1
     return ChainReport(count)
+
+
+def chain_head(db: Database) -> tuple[int, str]:
+    """(entries in the log, the last entry's hash): what a printed report or an anchor quotes
+    so that a later copy of the log can be checked against it. An empty log gives
+    (0, GENESIS_HASH)."""
+    (entries,) = db.execute("SELECT count(*) FROM audit_log").fetchone()
+    row = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return int(entries), row[0] if row else GENESIS_HASH

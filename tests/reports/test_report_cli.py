@@ -232,3 +232,26 @@ def test_a_bad_generation_time_is_refused(
     assert deesc(demo_path, "cit", "-o", str(out)) == 1
     assert 'SOURCE_DATE_EPOCH="soon"' in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_the_signer_can_be_given_remembered_and_the_preparer_is_the_signed_in_user(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    signer = ["--signer", "Dale Cooper", "--signer-title", "Sheriff"]
+    assert deesc(demo_path, "cit", *signer, "--remember-signer", "-o", str(first)) == 0
+    try:
+        assert deesc(demo_path, "cit", "-o", str(second)) == 0
+        text = flat(pdf_text(second)[-1])
+        assert "Dale Cooper, Sheriff" in text
+        assert "Prepared by Demo Administrator (demo-admin)" in text
+        compliance = tmp_path / "c.pdf"
+        assert deesc(demo_path, "compliance", "-o", str(compliance)) == 0
+        assert "Ana Peña, Chief of Police" in flat(pdf_text(compliance)[-1])
+    finally:
+        clear = ["--signer", "", "--signer-title", "", "--remember-signer"]
+        assert deesc(demo_path, "cit", *clear, "-o", str(first)) == 0
+    assert "Ana Peña, Chief of Police" in flat(pdf_text(first)[-1])
+    capsys.readouterr()
+    assert deesc(demo_path, "cit", "--remember-signer", "-o", str(first)) == 2
+    assert "--remember-signer saves the --signer" in capsys.readouterr().err

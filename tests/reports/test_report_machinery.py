@@ -43,6 +43,7 @@ def test_the_registry_lists_every_report_with_what_it_takes() -> None:
         "transcript",
         "cit",
         "payments",
+        "voucher",
         "grant",
         "certificate",
     ]
@@ -81,7 +82,7 @@ def test_each_kind_has_a_render_function_that_writes_that_report(
         "grant": (render_grant, ReportParams(grant="jag")),
         "certificate": (render_certificate, ReportParams(record_id=record)),
     }
-    assert set(functions) == set(REPORTS)
+    assert set(functions) == set(REPORTS) - {"voucher"}  # no batch here: see test_signatures
     titles = {"grant": "Byrne JAG de-escalation training report"}
     for kind, (function, params) in functions.items():
         path = function(db, params, tmp_path / f"{kind}.pdf", now=FIXED_NOW)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
+from deesc_desktop.core.auth import Permission
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import AppContext
@@ -40,7 +41,9 @@ from deesc_desktop.gui.widgets import muted
 from deesc_desktop.reports import GRANT_KINDS, PARAM_LABELS, REPORTS, ReportInfo, ReportParams
 from deesc_desktop.reports import export_table as export_report_table
 from deesc_desktop.reports import render as render_report
+from deesc_desktop.services.signers import SIGNER_TITLES, prepared_by, save_signer, signer_for
 from deesc_desktop.store import views
+from deesc_desktop.store.claim_queries import payment_batches
 
 DATE_PARAMS = ("as_of", "start", "end")
 CHECK_PARAMS = ("include_names", "confidential")
@@ -53,9 +56,13 @@ class ReportForm(QWidget):
 
     def __init__(self, ctx: AppContext, info: ReportInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.ctx = ctx
         self.info = info
         self.form = Form()
         self.editors: dict[str, QWidget] = {}
+        self.saved = signer_for(ctx.db, info.kind)
+        """The signer saved for this kind of report (or the default), as the form opened."""
+        self.remember: QCheckBox | None = None
         defaults = ReportParams()
         for name in info.params:
             label = PARAM_LABELS.get(name, name.replace("_", " ").capitalize())
@@ -67,6 +74,15 @@ class ReportForm(QWidget):
             elif name == "as_of":
                 hint = "Not set: today."
             self.form.add_row(name, label, editor, required=name in info.required, hint=hint)
+        if "signer" in info.params:
+            self.remember = QCheckBox(f"Remember this signer for the {info.title.lower()}")
+            if not ctx.can(Permission.MANAGE_AGENCY):
+                self.remember.setEnabled(False)
+                self.remember.setToolTip(
+                    "Only an administrator can save who signs a report; the name and title "
+                    "above still print on this copy."
+                )
+            self.form.add_row("remember_signer", "", self.remember)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.form.banner)
@@ -89,6 +105,20 @@ class ReportForm(QWidget):
                 combo.addItem(title, code)
             combo.setCurrentIndex(max(combo.findData(default), 0))
             return combo
+        if name == "batch":
+            combo = QComboBox()
+            for batch in payment_batches(ctx.db):
+                combo.addItem(
+                    f"{batch.reference} · {batch.pay_date} · {batch.claims} claims", batch.reference
+                )
+            return combo
+        if name == "signer_title":
+            titles = QComboBox()
+            titles.setEditable(True)
+            titles.addItems(SIGNER_TITLES)
+            titles.setCurrentText(self.saved.title)
+            titles.setToolTip("Chief of Police, Sheriff, Director, Marshal, or type another")
+            return titles
         if name == "record_id":
             combo = QComboBox()
             combo.setMinimumContentsLength(40)
@@ -99,7 +129,8 @@ class ReportForm(QWidget):
             return combo
         line = QLineEdit("" if default is None else str(default))
         if name == "signer":
-            line.setPlaceholderText("e.g. Sgt. R. Delgado, Training Coordinator")
+            line.setText(self.saved.name)
+            line.setPlaceholderText("Left blank: the name is written by hand")
         return line
 
     def params(self) -> ReportParams | None:
@@ -117,6 +148,8 @@ class ReportForm(QWidget):
                     return None
                 row = editor.model_.find_row(lambda r, wanted=officer_id: r.id == wanted)
                 values[name] = editor.model_.row(row).badge
+            elif isinstance(editor, QComboBox) and editor.isEditable():
+                values[name] = editor.currentText().strip() or None
             elif isinstance(editor, QComboBox):
                 values[name] = editor.currentData()
                 if values[name] is None and name in self.info.required:
@@ -126,7 +159,16 @@ class ReportForm(QWidget):
                 values[name] = editor.text().strip() or None
         known = {f.name for f in fields(ReportParams)}
         self.form.clear_errors()
+        values["prepared_by"] = prepared_by(self.ctx.db, self.ctx.actor)
         return ReportParams(**{k: v for k, v in values.items() if k in known})
+
+    def save_signer_if_asked(self, params: ReportParams) -> None:
+        """Save the name and title for this kind of report when the box is ticked."""
+        if self.remember is None or not self.remember.isChecked():
+            return
+        name, title = params.signer or "", params.signer_title or ""
+        save_signer(self.ctx.db, self.ctx.actor, self.info.kind, name, title)
+        self.saved = signer_for(self.ctx.db, self.info.kind)
 
 
 class ReportsPage(Page):
@@ -249,6 +291,11 @@ class ReportsPage(Page):
             return None
         params = self.form.params()
         if params is None:
+            return None
+        try:
+            self.form.save_signer_if_asked(params)
+        except USER_ERRORS as exc:
+            self.form.form.show_errors({}, str(exc))
             return None
         info = self.info()
         self._count += 1
