@@ -29,6 +29,7 @@ from PySide6.QtGui import QColor
 from deesc_desktop.core.auth import Role
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.models import Exemption, TrainingRecord
+from deesc_desktop.core.names import name_key
 from deesc_desktop.core.topics import DELIVERIES, TOPICS
 from deesc_desktop.gui import style
 from deesc_desktop.gui.forms import local_time
@@ -479,7 +480,7 @@ class RosterModel(RowsModel):
         Column(
             "Name",
             lambda r: r.display_name,
-            lambda r: (r.last_name.casefold(), r.first_name.casefold()),
+            lambda r: name_key(r.last_name, r.first_name),
         ),
         Column("Rank", lambda r: r.rank),
         Column("Unit", lambda r: r.unit),
@@ -541,7 +542,7 @@ class TrainingModel(RowsModel):
         Column(
             "Officer",
             lambda r: r.officer_name,
-            lambda r: (r.last_name.casefold(), r.first_name.casefold()),
+            lambda r: name_key(r.last_name, r.first_name),
         ),
         Column("Course", lambda r: r.course),
         Column("Hours", lambda r: format_hours(r.hours), lambda r: r.hours, RIGHT),
@@ -728,7 +729,7 @@ class AttendeeModel(RowsModel):
         Column(
             "Officer",
             lambda r: r.display_name,
-            lambda r: (r.last_name.casefold(), r.first_name.casefold()),
+            lambda r: name_key(r.last_name, r.first_name),
         ),
         Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
         Column("Shift", lambda r: r.shift),
@@ -807,7 +808,7 @@ class ScoresModel(QAbstractTableModel):
 
     def set_people(self, people: Sequence[RosterRow]) -> None:
         self.beginResetModel()
-        self._people = sorted(people, key=lambda r: (r.last_name.casefold(), r.first_name))
+        self._people = sorted(people, key=lambda r: name_key(r.last_name, r.first_name))
         self._scores = {p.id: self._scores.get(p.id, [None, None]) for p in self._people}
         self.endResetModel()
 
@@ -870,7 +871,7 @@ class OfficerChoiceModel(RowsModel):
         Column(
             "Officer",
             lambda r: f"{r.display_name} — badge {r.badge}",
-            lambda r: (r.last_name.casefold(), r.first_name.casefold(), r.badge),
+            lambda r: name_key(r.last_name, r.first_name, r.badge),
         ),
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from abc import ABC, abstractmethod
@@ -69,6 +70,25 @@ def register_fonts() -> None:
             FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD
         )
         _fonts_registered = True
+
+
+@functools.cache
+def _printable() -> frozenset[int]:
+    """The characters the report font has a glyph for."""
+    face = TTFont("coverage", str(resource("fonts", f"{FONT}.ttf"))).face
+    return frozenset(face.charToGlyph)
+
+
+def unprintable(text: str) -> str:
+    """The characters of `text` the reports' font cannot draw (they would print as boxes).
+
+    DejaVu Sans covers Latin, Greek, Cyrillic, Arabic, Hebrew and more, not Chinese, Japanese
+    or Korean. A font that does (Noto Sans CJK) would add about 16 MB to every installer, and
+    a system font differs from PC to PC, so the import warns instead (services.imports).
+    """
+    glyphs = _printable()
+    missing = dict.fromkeys(c for c in text if not c.isspace() and ord(c) not in glyphs)
+    return "".join(missing)
 
 
 # --- parameters -----------------------------------------------------------------------------
@@ -148,6 +168,12 @@ def long_date(day: date) -> str:
     """'November 22, 2026', as headings and sentences print dates for US readers."""
     # Not strftime("%B"): that follows the process locale, and the reports are in English.
     return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def sentence_case(words: str) -> str:
+    """'All training through November 22, 2026' as the middle of a sentence: the first letter
+    lowered, month names and names left as written (not str.lower())."""
+    return words[:1].lower() + words[1:]
 
 
 def iso(day: date | None) -> str:
@@ -508,6 +534,32 @@ class _Wrapped(Flowable):
         self.paragraph.drawOn(canvas, x, y, _sW)
 
 
+SMALLEST_TYPE = 5.5
+"""A cell's text may shrink to this size so that its longest word fits its column."""
+
+
+def whole_words(paragraph: Paragraph, width: float) -> Paragraph:
+    """`paragraph`, or the same words smaller when one of them is wider than `width`:
+    ReportLab would otherwise cut the word in two ("Oppenheimer-S / chwarzenberg"), and a
+    cell must break between words only. Below SMALLEST_TYPE it is cut after all."""
+    style = paragraph.style
+    font = FONT_BOLD if "<b>" in paragraph.text else style.fontName
+    widest = max(
+        (pdfmetrics.stringWidth(w, font, style.fontSize) for w in paragraph.getPlainText().split()),
+        default=0.0,
+    )
+    if widest <= width:
+        return paragraph
+    size = max(SMALLEST_TYPE, style.fontSize * width / widest)
+    smaller = ParagraphStyle(
+        f"{style.name}_{size:.2f}",
+        style,
+        fontSize=size,
+        leading=style.leading * size / style.fontSize,
+    )
+    return Paragraph(paragraph.text, smaller)
+
+
 def cell_height(value: Any, inner_width: float) -> float:
     """A cell's content height as reportlab's Table measures it under table_style (padding
     not included): lines of text times the leading, or the wrapped flowables."""
@@ -638,6 +690,8 @@ class PagedTable(Flowable):
                         styles.append(("TEXTCOLOR", column, lines[0].colour))
                 else:
                     value = _Lines(lines)
+            if type(value) is Paragraph:
+                value = whole_words(value, inner)
             height = cell_height(value, inner) + (CELL_BOTTOM + CELL_TOP)
             if type(value) is Paragraph:
                 measured: Paragraph = value
@@ -959,19 +1013,32 @@ def draw_first_header(canvas: Canvas, text: PageText) -> None:
     top = height - HEADER_TOP
     canvas.saveState()
     canvas.setFillColor(INK)
-    room = right - left - (2.4 * inch if text.confidential else 0)
-    size = _fit(canvas, text.agency, FONT_BOLD, 10.5, room)
+    confidential = text.confidential
+    room = right - left - (2.4 * inch if confidential else 0)
+    if confidential and pdfmetrics.stringWidth(text.agency, FONT_BOLD, 7) > room:
+        # A long name takes the whole line; every footer still says confidential.
+        confidential, room = False, right - left
+    if pdfmetrics.stringWidth(text.agency, FONT_BOLD, 8) <= room:
+        agency, size = fitted(text.agency, FONT_BOLD, 10.5, room)
+        canvas.setFont(FONT_BOLD, size)
+        canvas.drawString(left, top, agency)
+    else:
+        # Two lines, the first in the top margin: every word of the name stays on paper.
+        for offset, line in zip(
+            (8.5, 0.0), two_lines(text.agency, FONT_BOLD, 8, room), strict=True
+        ):
+            words, size = fitted(line, FONT_BOLD, 8, room)
+            canvas.setFont(FONT_BOLD, size)
+            canvas.drawString(left, top + offset, words)
+    title, size = fitted(text.title, FONT_BOLD, 17, right - left, smallest=9)
     canvas.setFont(FONT_BOLD, size)
-    canvas.drawString(left, top, text.agency)
-    size = _fit(canvas, text.title, FONT_BOLD, 17, right - left)
-    canvas.setFont(FONT_BOLD, size)
-    canvas.drawString(left, top - 21, text.title)
+    canvas.drawString(left, top - 21, title)
     canvas.setFont(FONT, 9.5)
     canvas.setFillColor(MUTED)
     canvas.drawString(left, top - 36, text.period)
     if text.ori:
         canvas.drawRightString(right, top - 36, f"ORI {text.ori}")
-    if text.confidential:
+    if confidential:
         canvas.setFillColor(ALERT)
         canvas.setFont(FONT_BOLD, 9)
         canvas.drawRightString(right, top, CONFIDENTIAL)
@@ -981,8 +1048,45 @@ def draw_first_header(canvas: Canvas, text: PageText) -> None:
     canvas.restoreState()
 
 
+LATER_SECOND_LINE = 9
+"""How much lower the body of later pages starts when their header takes two lines."""
+
+
+def later_header_lines(text: PageText, page_width: float) -> int:
+    """1 when agency, title and period share one line at 7 points or more, else 2."""
+    room = page_width - 2 * MARGIN - pdfmetrics.stringWidth(text.period, FONT, 8) - 12
+    words = f"{text.agency}  ·  {text.title}"
+    return 1 if pdfmetrics.stringWidth(words, FONT_BOLD, 7) <= room else 2
+
+
+def fitted(
+    words: str, font: str, size: float, width: float, smallest: float = 6.0
+) -> tuple[str, float]:
+    """`words` at the largest size up to `size` that fits `width`, down to `smallest`; below
+    that, cut short with an ellipsis (a name of hundreds of letters)."""
+    actual = pdfmetrics.stringWidth(words, font, size)
+    if actual <= width:
+        return words, size
+    size = max(smallest, size * width / actual)
+    while words and pdfmetrics.stringWidth(words, font, size) > width:
+        words = words[:-2].rstrip() + "…"
+    return words, size
+
+
+def two_lines(words: str, font: str, size: float, width: float) -> tuple[str, str]:
+    """`words` cut at the last space that leaves the first line within `width`."""
+    parts = words.split()
+    first: list[str] = []
+    while parts and pdfmetrics.stringWidth(" ".join([*first, parts[0]]), font, size) <= width:
+        first.append(parts.pop(0))
+    if not first:
+        first.append(parts.pop(0))
+    return " ".join(first), " ".join(parts)
+
+
 def draw_later_header(canvas: Canvas, text: PageText) -> None:
-    """One line on every later page: agency and title at left, period at right."""
+    """Every later page names the agency and the report (a transcript: the officer) at left
+    and the date or period at right: on one line, or two when they do not fit on one."""
     width, height = canvas._pagesize
     left, right = MARGIN, width - MARGIN
     top = height - 0.45 * inch
@@ -991,16 +1095,27 @@ def draw_later_header(canvas: Canvas, text: PageText) -> None:
     # The confidential marking is on every page's footer; here it would crowd the period.
     period_width = pdfmetrics.stringWidth(text.period, FONT, 8)
     room = right - left - period_width - 12
-    words = f"{text.agency}  ·  {text.title}"
-    if pdfmetrics.stringWidth(words, FONT_BOLD, 7) > room:
-        words = text.title
-    canvas.setFont(FONT_BOLD, _fit(canvas, words, FONT_BOLD, 8, room))
-    canvas.drawString(left, top, words)
-    canvas.setFont(FONT, 8)
-    canvas.drawRightString(right, top, text.period)
+    rule = top - 6
+    if later_header_lines(text, width) == 1:
+        words = f"{text.agency}  ·  {text.title}"
+        canvas.setFont(FONT_BOLD, _fit(canvas, words, FONT_BOLD, 8, room))
+        canvas.drawString(left, top, words)
+        canvas.setFont(FONT, 8)
+        canvas.drawRightString(right, top, text.period)
+    else:
+        agency, size = fitted(text.agency, FONT_BOLD, 8, right - left)
+        canvas.setFont(FONT_BOLD, size)
+        canvas.drawString(left, top, agency)
+        second = top - LATER_SECOND_LINE
+        title, size = fitted(text.title, FONT_BOLD, 8, room)
+        canvas.setFont(FONT_BOLD, size)
+        canvas.drawString(left, second, title)
+        canvas.setFont(FONT, 8)
+        canvas.drawRightString(right, second, text.period)
+        rule = second - 6
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
-    canvas.line(left, top - 6, right, top - 6)
+    canvas.line(left, rule, right, rule)
     canvas.restoreState()
 
 
@@ -1216,12 +1331,20 @@ class Renderer(ABC, Generic[D]):
     def first_top_margin(self) -> float:
         return FIRST_HEADER
 
+    def body_bottom(self) -> float:
+        """Distance from the bottom edge of the page to the bottom of the body."""
+        return FOOTER + 6
+
+    def later_top_margin(self, text: PageText) -> float:
+        extra = LATER_SECOND_LINE if later_header_lines(text, self.pagesize[0]) == 2 else 0
+        return LATER_HEADER + extra
+
     def render(self, out_path: Path) -> Path:
         """Write the PDF to `out_path` (replaced whole: never left half-written)."""
         data = self.data
         text = self.page_text(data)
         width, height = self.pagesize
-        body_bottom = FOOTER + 6
+        body_bottom = self.body_bottom()
 
         def frame(top: float, frame_id: str) -> Frame:
             return Frame(
@@ -1270,7 +1393,7 @@ class Renderer(ABC, Generic[D]):
                 ),
                 PageTemplate(
                     id="later",
-                    frames=[frame(LATER_HEADER, "later")],
+                    frames=[frame(self.later_top_margin(text), "later")],
                     onPage=on_later,
                 ),
             ],

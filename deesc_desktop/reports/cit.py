@@ -220,7 +220,7 @@ class CitReport(Renderer[CitData]):
             empty=self.empty(
                 f"No officers match: nobody serving on {iso(data.as_of)} holds or has held CIT "
                 "certification. A CIT course counts once it is marked as the certifying "
-                "course (deesc cit course)."
+                "course on the CIT page."
             ),
         )
 

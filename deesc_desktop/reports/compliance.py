@@ -280,19 +280,24 @@ class ComplianceReport(Renderer[ComplianceData]):
             )
 
         def long_row(item: tuple[OfficerCompliance, RequirementResult]) -> list[Cell]:
+            # Every row names the officer, unit, shift and overall status: a page may start
+            # in the middle of an officer's requirements.
             person, result = item
+            officer = person.officer
             return [
-                person.officer.badge,
-                TextCell(person.officer.display_name),
+                officer.badge,
+                TextCell(officer.display_name),
+                TextCell(" / ".join(x for x in (officer.unit, officer.shift) if x)),
                 TextCell(result.requirement_id),
                 self.status_cell(result),
                 iso(result.due_date),
+                self.overall_cell(person.worst),
             ]
 
         return PagedTable(
-            ["Badge", "Officer", "Requirement", "Status", "Due"],
+            ["Badge", "Officer", "Unit / shift", "Requirement", "Status", "Due", "Overall"],
             [(person, result) for person in data.people for result in person.results],
-            [0.08, 0.24, 0.3, 0.26, 0.12],
+            [0.06, 0.17, 0.12, 0.22, 0.2, 0.1, 0.13],
             title=title,
             empty=empty,
             make=long_row,

@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, Spacer, Table
 from deesc_desktop.core.hours import Centihours, format_hours
 from deesc_desktop.core.models import Officer, TrainingRecord
 from deesc_desktop.core.money import Cents, format_money
+from deesc_desktop.core.names import name_key
 from deesc_desktop.core.roster import serving_on
 from deesc_desktop.reports.base import (
     GRANT_KINDS,
@@ -214,7 +215,7 @@ def gather_grant(renderer: GrantReport) -> GrantData:
             )
         )
     if params.include_names:
-        officer_rows.sort(key=lambda r: (r.officer.last_name.casefold(), r.officer.first_name))
+        officer_rows.sort(key=lambda r: name_key(r.officer.last_name, r.officer.first_name))
     else:
         # Numbered by training hours, not by name, so the order gives no one away.
         officer_rows.sort(key=lambda r: (-r.hours, r.officer.id))

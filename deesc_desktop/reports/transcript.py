@@ -27,6 +27,7 @@ from deesc_desktop.reports.base import (
     long_date,
     markup,
     para,
+    sentence_case,
     small_table,
 )
 from deesc_desktop.reports.compliance import STATUS_LABELS, hours_text
@@ -151,12 +152,17 @@ class TranscriptReport(Renderer[TranscriptData]):
     def gather(self) -> TranscriptData:
         return gather_transcript(self)
 
+    def report_title(self, data: TranscriptData) -> str:
+        """The officer is named in every page's header, so a loose page is still theirs."""
+        o = data.officer
+        return f"{self.title}: {o.display_name} (badge {o.badge})"
+
     def attestation_scope(self, data: TranscriptData) -> str:
         o = data.officer
+        period = sentence_case(self.period_text(data))
         return (
             f"{len(data.records)} training records, {format_hours(data.total_hours)} h, of "
-            f"{o.first_name} {o.last_name} (badge {o.badge}), "
-            f"{self.period_text(data)[0].lower()}{self.period_text(data)[1:]}"
+            f"{o.first_name} {o.last_name} (badge {o.badge}), {period}"
         )
 
     def period_text(self, data: TranscriptData) -> str:
@@ -174,7 +180,7 @@ class TranscriptReport(Renderer[TranscriptData]):
         if data.end < self.now.date() and serving_on(o, data.end):
             # The roster's status is today's; the transcript stops at its last day.
             stood = OFFICER_STATUSES.get(then.status, then.status)
-            status = f"{stood} on {iso(data.end)}; now {status[0].lower()}{status[1:]}"
+            status = f"{stood} on {iso(data.end)}; now {sentence_case(status)}"
         pairs = [
             ("Officer", o.display_name),
             ("Badge", o.badge),
@@ -207,24 +213,23 @@ class TranscriptReport(Renderer[TranscriptData]):
             if r.pre_test is not None or r.post_test is not None:
                 scores = f"{_score(r.pre_test)} / {_score(r.post_test)}"
             course = r.course_title + (f" ({r.course_number})" if r.course_number else "")
+            # Provider and instructor under the course: long names get the width they need.
+            who = " · ".join(
+                x for x in (r.provider, f"Instructor: {r.instructor}" if r.instructor else "") if x
+            )
             rows.append(
                 [
                     iso(r.completed),
                     markup(
                         "{course}"
-                        + (
-                            "<br/><font size=7 color='#555555'>{provider}</font>"
-                            if r.provider
-                            else ""
-                        ),
+                        + ("<br/><font size=7 color='#555555'>{who}</font>" if who else ""),
                         s.cell,
                         course=course,
-                        provider=r.provider,
+                        who=who,
                     ),
                     format_hours(r.hours),
                     TextCell(topics),
                     DELIVERY_SHORT.get(r.delivery, r.delivery),
-                    TextCell(r.instructor),
                     scores,
                 ]
             )
@@ -232,22 +237,21 @@ class TranscriptReport(Renderer[TranscriptData]):
         return PagedTable(
             [
                 "Date",
-                "Course and provider",
+                "Course, provider and instructor",
                 "Hours",
                 "Hours by topic",
                 "Delivery",
-                "Instructor",
                 "Pre / post",
             ],
             rows,
-            [0.1, 0.28, 0.065, 0.245, 0.09, 0.14, 0.08],
-            align=["left", "left", "right", "left", "left", "left", "center"],
+            [0.1, 0.41, 0.065, 0.255, 0.09, 0.08],
+            align=["left", "left", "right", "left", "left", "center"],
             title=[self.heading(f"Training records ({len(rows)})")],
             empty=self.empty(
                 f"No training records for {data.officer.display_name} {span} "
-                f"({self.period_text(data).lower()})."
+                f"({sentence_case(self.period_text(data))})."
             ),
-            total=["Total", f"{len(rows)} records", format_hours(data.total_hours), "", "", "", ""],
+            total=["Total", f"{len(rows)} records", format_hours(data.total_hours), "", "", ""],
         )
 
     def topics_table(self, data: TranscriptData) -> Flowable:

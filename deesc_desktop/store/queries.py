@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.compliance import HoursTotal
 from deesc_desktop.core.hours import from_float
 from deesc_desktop.core.models import Agency, Exemption, Officer, TrainingRecord
+from deesc_desktop.core.names import name_key
 
 
 def _date(text: str | None) -> date | None:
@@ -73,8 +74,9 @@ _OFFICER_FIELDS = (
 def load_officers(
     db: Database, *, include_separated: bool = True, serving_on: date | None = None
 ) -> list[Officer]:
-    """Every officer, ordered by name; with `serving_on`, only those serving that day (hired
-    on or before it, not separated before it: core.roster.serving_on in SQL)."""
+    """Every officer, in the order a reader expects names (core.names); with `serving_on`,
+    only those serving that day (hired on or before it, not separated before it:
+    core.roster.serving_on in SQL)."""
     params: list[str] = []
     if serving_on is not None:
         where = "WHERE hire_date <= ? AND (separation_date IS NULL OR separation_date >= ?)"
@@ -82,7 +84,7 @@ def load_officers(
     else:
         where = "" if include_separated else "WHERE status != 'separated'"
     # Built positionally: a statewide roster is 50,000 officers on every compliance run.
-    return [
+    officers = [
         Officer(
             officer_id,
             badge,
@@ -112,11 +114,10 @@ def load_officers(
             email,
             status,
             separated,
-        ) in db.execute(
-            f"SELECT {_OFFICER_FIELDS} FROM officers {where} ORDER BY last_name, first_name, badge",
-            params,
-        )
+        ) in db.execute(f"SELECT {_OFFICER_FIELDS} FROM officers {where}", params)
     ]
+    officers.sort(key=lambda o: name_key(o.last_name, o.first_name, o.badge))
+    return officers
 
 
 def get_officer(db: Database, officer_id: int) -> Officer | None:
