@@ -12,7 +12,17 @@ from pathlib import Path
 from deesc_desktop.cli.cit import date_arg
 from deesc_desktop.cli.common import EXIT_OK, EXIT_USAGE, AddCommand, Refused, actor, open_db
 
-KINDS = ("compliance", "transcript", "cit", "payments", "voucher", "grant", "certificate")
+KINDS = (
+    "compliance",
+    "due",
+    "notice",
+    "transcript",
+    "cit",
+    "payments",
+    "voucher",
+    "grant",
+    "certificate",
+)
 """The report kinds, as deesc_desktop.reports.REPORTS names them (kept here so `deesc --help`
 does not load ReportLab)."""
 
@@ -28,6 +38,7 @@ OPTIONS = {
     "signer": "--signer",
     "signer_title": "--signer-title",
     "batch": "--batch",
+    "days": "--days",
 }
 """ReportParams field -> the option that sets it."""
 
@@ -46,6 +57,7 @@ def _given(args: argparse.Namespace) -> dict[str, object]:
         "signer": args.signer,
         "signer_title": args.signer_title,
         "batch": args.batch,
+        "days": args.days,
     }
     return {name: value for name, value in values.items() if value is not None}
 
@@ -116,6 +128,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         signer=args.signer,
         signer_title=args.signer_title,
         batch=args.batch,
+        days=args.days or 90,
     )
     if args.remember_signer and args.signer is None and args.signer_title is None:
         print(
@@ -150,8 +163,8 @@ def register(add: AddCommand) -> None:
     report = add(
         "report",
         cmd_report,
-        "print a report as PDF (compliance, transcript, cit, payments, voucher, grant, "
-        "certificate)",
+        "print a report as PDF (compliance, due, notice, transcript, cit, payments, voucher, "
+        "grant, certificate)",
     )
     report.add_argument("kind", choices=KINDS, help="which report")
     report.add_argument("-o", "--output", metavar="FILE.pdf", help="write the PDF here")
@@ -167,7 +180,13 @@ def register(add: AddCommand) -> None:
     report.add_argument(
         "--to", dest="end", type=date_arg, metavar="DATE", help="last day of the period"
     )
-    report.add_argument("--badge", help="the officer (transcript)")
+    report.add_argument("--badge", help="the officer (transcript; notice: else everyone due)")
+    report.add_argument(
+        "--days",
+        type=int,
+        choices=[30, 60, 90],
+        help="look ahead this many days (due, notice; default 90)",
+    )
     report.add_argument("--record", type=int, metavar="ID", help="training record (certificate)")
     report.add_argument(
         "--no-names", action="store_true", help="leave officers' names out (grant report)"

@@ -69,6 +69,7 @@ class ActionId(Enum):
     VIEW_ROSTER = auto()
     VIEW_TRAINING = auto()
     VIEW_COMPLIANCE = auto()
+    VIEW_TRAINING_DUE = auto()
     VIEW_CIT = auto()
     VIEW_BONUS_CLAIMS = auto()
     VIEW_REPORTS = auto()
@@ -325,6 +326,9 @@ ACTIONS: dict[ActionId, ActionSpec] = {
     ActionId.VIEW_ROSTER: ActionSpec("&Roster", "Show the roster", "Ctrl+2"),
     ActionId.VIEW_TRAINING: ActionSpec("&Training", "Show training records", "Ctrl+3"),
     ActionId.VIEW_COMPLIANCE: ActionSpec("&Compliance", "Show compliance", "Ctrl+4"),
+    ActionId.VIEW_TRAINING_DUE: ActionSpec(
+        "Training d&ue", "Show who needs what in the next 30, 60 or 90 days", "Ctrl+Shift+4"
+    ),
     ActionId.VIEW_CIT: ActionSpec("C&IT", "Show CIT certification", "Ctrl+5"),
     ActionId.VIEW_BONUS_CLAIMS: ActionSpec("&Bonus claims", "Show bonus claims", "Ctrl+6"),
     ActionId.VIEW_REPORTS: ActionSpec("R&eports", "Show reports", "Ctrl+7"),
@@ -375,6 +379,7 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
             ActionId.VIEW_ROSTER,
             ActionId.VIEW_TRAINING,
             ActionId.VIEW_COMPLIANCE,
+            ActionId.VIEW_TRAINING_DUE,
             ActionId.VIEW_CIT,
             ActionId.VIEW_BONUS_CLAIMS,
             ActionId.VIEW_REPORTS,

@@ -306,6 +306,8 @@ class MainWindow(QMainWindow):
             self.ctx.settings.set(WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
             self.ctx.settings.sync()
         self.backup_timer.stop()
+        # A page built after its window closed would read a database that may be closed too.
+        self._build_timer.stop()
         if self.auto_backup and not self._closing_backup_started:
             self._closing_backup_started = True
             # No owner: the copy finishes after the window is gone. The application waits

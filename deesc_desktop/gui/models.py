@@ -470,12 +470,43 @@ class RosterColumn(IntEnum):
     STATUS = 5
     HIRE_DATE = 6
     LICENSE_DATE = 7
+    NEEDS = 8
 
 
 class RosterModel(RowsModel):
-    """The roster: one RosterRow per officer."""
+    """The roster: one RosterRow per officer, and what each needs once that is worked out."""
 
-    COLUMNS = (
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.needs: dict[int, str] | None = None
+        """Officer id -> what they need in the next 90 days; None until worked out."""
+        self.COLUMNS = (
+            *self.BASE_COLUMNS,
+            Column(
+                "Needs",
+                lambda r: self._needs_text(r),
+                lambda r: (not self._needs_text(r), self._needs_text(r).casefold()),
+                tip="Requirements overdue or due in the next 90 days, and what they take",
+            ),
+        )
+
+    def _needs_text(self, row: RosterRow) -> str:
+        if self.needs is None:
+            return "…"
+        return self.needs.get(row.id, "")
+
+    def set_needs(self, needs: dict[int, str] | None) -> None:
+        """Show what each officer needs (None: not known yet), keeping the sort."""
+        self.needs = needs
+        self._keys.pop(RosterColumn.NEEDS, None)
+        if self._sort_column == RosterColumn.NEEDS:
+            order, self._sort_column = self._sort_order, -2  # sort() skips a sort it has
+            self.sort(RosterColumn.NEEDS, order)
+        if self._rows:
+            last = self.index(len(self._rows) - 1, RosterColumn.NEEDS)
+            self.dataChanged.emit(self.index(0, RosterColumn.NEEDS), last)
+
+    BASE_COLUMNS = (
         Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
         Column(
             "Name",

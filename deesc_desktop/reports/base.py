@@ -122,6 +122,8 @@ class ReportParams:
     prepared_by: str | None = None
     """Who is printing the report (the signed-in user), for the "Prepared by" line."""
     batch: str | None = None
+    days: int = 90
+    """How far ahead the training-due list and notices look: 30, 60 or 90 days."""
 
 
 PARAM_LABELS: dict[str, str] = {
@@ -136,6 +138,7 @@ PARAM_LABELS: dict[str, str] = {
     "signer": "Signed by (name)",
     "signer_title": "Signer's title",
     "batch": "Payment batch",
+    "days": "Look ahead",
 }
 """Labels for the report form a GUI builds from a report's parameter names."""
 

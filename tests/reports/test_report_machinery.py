@@ -25,7 +25,9 @@ from deesc_desktop.reports import (
     render_certificate,
     render_cit,
     render_compliance,
+    render_due,
     render_grant,
+    render_notice,
     render_payments,
     render_transcript,
 )
@@ -40,6 +42,8 @@ from tests.reports.conftest import FIXED_NOW, flat, pdf_text
 def test_the_registry_lists_every_report_with_what_it_takes() -> None:
     assert list(REPORTS) == [
         "compliance",
+        "due",
+        "notice",
         "transcript",
         "cit",
         "payments",
@@ -76,6 +80,8 @@ def test_each_kind_has_a_render_function_that_writes_that_report(
     )
     functions = {
         "compliance": (render_compliance, ReportParams()),
+        "due": (render_due, ReportParams(days=30)),
+        "notice": (render_notice, ReportParams(days=30)),
         "transcript": (render_transcript, ReportParams(badge="12")),
         "cit": (render_cit, ReportParams()),
         "payments": (render_payments, ReportParams()),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from dataclasses import fields
 from datetime import date
 from pathlib import Path
@@ -42,6 +43,7 @@ from deesc_desktop.reports import GRANT_KINDS, PARAM_LABELS, REPORTS, ReportInfo
 from deesc_desktop.reports import export_table as export_report_table
 from deesc_desktop.reports import render as render_report
 from deesc_desktop.services.signers import SIGNER_TITLES, prepared_by, save_signer, signer_for
+from deesc_desktop.services.training_due import HORIZONS
 from deesc_desktop.store import views
 from deesc_desktop.store.claim_queries import payment_batches
 
@@ -97,6 +99,8 @@ class ReportForm(QWidget):
             return box
         if name == "badge":
             picker = OfficerPicker()
+            if name not in self.info.required:
+                picker.setToolTip("Leave empty for every officer on the list")
             load_roster(ctx, self, picker.set_officers, include_separated=True)
             return picker
         if name == "grant":
@@ -112,6 +116,12 @@ class ReportForm(QWidget):
                     f"{batch.reference} · {batch.pay_date} · {batch.claims} claims", batch.reference
                 )
             return combo
+        if name == "days":
+            days = QComboBox()
+            for horizon in HORIZONS:
+                days.addItem(f"{horizon} days", horizon)
+            days.setCurrentIndex(days.findData(default))
+            return days
         if name == "signer_title":
             titles = QComboBox()
             titles.setEditable(True)
@@ -133,16 +143,35 @@ class ReportForm(QWidget):
             line.setPlaceholderText("Left blank: the name is written by hand")
         return line
 
-    def params(self) -> ReportParams | None:
-        """The parameters as entered; None (with the error shown) when one is missing."""
-        values: dict[str, Any] = {}
+    def set_values(self, values: Mapping[str, Any]) -> None:
+        """Fill the fields another page asks for (a date, a choice, the officer)."""
+        for name, value in values.items():
+            editor = self.editors.get(name)
+            if isinstance(editor, DateField):
+                editor.set_value(value)
+            elif isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
+            elif isinstance(editor, QComboBox) and not editor.isEditable():
+                editor.setCurrentIndex(max(0, editor.findData(value)))
+            elif isinstance(editor, QLineEdit):
+                editor.setText("" if value is None else str(value))
+
+    def params(self, given: Mapping[str, Any] | None = None) -> ReportParams | None:
+        """The parameters as entered (those in `given` as given); None (with the error shown)
+        when one is missing."""
+        values: dict[str, Any] = dict(given or {})
         for name, editor in self.editors.items():
+            if name in values:
+                continue
             if isinstance(editor, DateField):
                 values[name] = editor.value()
             elif isinstance(editor, QCheckBox):
                 values[name] = editor.isChecked()
             elif isinstance(editor, OfficerPicker):
                 officer_id = editor.officer_id()
+                if officer_id is None and name not in self.info.required:
+                    values[name] = None
+                    continue
                 if officer_id is None:
                     self.form.show_errors({name: "choose an officer from the list"})
                     return None
@@ -210,7 +239,7 @@ class ReportsPage(Page):
         buttons = QHBoxLayout()
         self.generate_button = QPushButton(style.icon("generate"), "Generate")
         self.generate_button.setDefault(True)
-        self.generate_button.clicked.connect(self.generate)
+        self.generate_button.clicked.connect(lambda: self.generate())
         self.print_button = QPushButton(style.icon("print"), "Print…")
         self.print_button.clicked.connect(self.print_report)
         self.save_button = QPushButton(style.icon("save"), "Save as PDF…")
@@ -270,7 +299,9 @@ class ReportsPage(Page):
             if self.list.item(row).data(Qt.ItemDataRole.UserRole) == kind:
                 self.list.setCurrentRow(row)
 
-    def _chosen(self, _row: int) -> None:
+    def _chosen(self, row: int) -> None:
+        if row < 0:
+            return  # the list is being emptied, as when the window closes
         info = self.info()
         self.description.setText(f"<b>{info.title}</b><br>{info.description}")
         if self.form is not None:
@@ -280,16 +311,24 @@ class ReportsPage(Page):
         self.form_holder.addWidget(self.form)
 
     def navigate(self, **options: Any) -> None:
+        """`report`: the kind to choose; `values`: fields to fill (a badge as text); with
+        `generate`, make it at once, as Print on another page does."""
         if "report" in options:
             self.choose(str(options["report"]))
+        values = dict(options.get("values") or {})
+        if self.form is not None:
+            self.form.set_values({k: v for k, v in values.items() if k != "badge"})
+        if options.get("generate"):
+            given = {"badge": values["badge"]} if "badge" in values else None
+            self.generate(given)
 
     # --- generating ----------------------------------------------------------------------
 
-    def generate(self) -> Path | None:
+    def generate(self, given: Mapping[str, Any] | None = None) -> Path | None:
         """Render the report on a worker, then show it in the preview."""
         if self.form is None:
             return None
-        params = self.form.params()
+        params = self.form.params(given)
         if params is None:
             return None
         try:

@@ -28,6 +28,7 @@ from deesc_desktop.gui.models import (
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
 from deesc_desktop.services.compliance import department_compliance
+from deesc_desktop.services.training_due import due_items, needs_summary
 from deesc_desktop.store import views
 from deesc_desktop.store.views import RosterRow
 
@@ -81,8 +82,7 @@ class RosterPage(Page):
         )
         for text, statuses in COMPLIANCE_FILTERS:
             self.compliance.addItem(text, statuses)
-        self.as_of: date | None = None
-        """The day compliance is worked out for; None means today."""
+        self._as_of: date | None = None
         self._worst: dict[int, Status] | None = None
         self._compliance_generation = 0
         self._compliance_running = False
@@ -133,6 +133,7 @@ class RosterPage(Page):
                 RosterColumn.STATUS: 12,
                 RosterColumn.HIRE_DATE: 11,
                 RosterColumn.LICENSE_DATE: 11,
+                RosterColumn.NEEDS: 30,
             },
             sort=(RosterColumn.NAME, Qt.SortOrder.AscendingOrder),
         )
@@ -161,6 +162,21 @@ class RosterPage(Page):
 
     # --- loading -------------------------------------------------------------------------
 
+    @property
+    def as_of(self) -> date | None:
+        """The day compliance (the filter and the Needs column) is worked out for; None
+        means today."""
+        return self._as_of
+
+    @as_of.setter
+    def as_of(self, day: date | None) -> None:
+        self._as_of = day
+        self._worst = None
+        self._compliance_generation += 1
+        self._compliance_running = False
+        self.model.set_needs(None)
+        self._load_compliance()
+
     def refresh(self) -> None:
         super().refresh()
         self._worst = None  # worked out again, if the filter is in use, once the roster is in
@@ -177,14 +193,19 @@ class RosterPage(Page):
         generation = self._compliance_generation
         as_of = self.as_of or date.today()
 
-        def worst(db: Database) -> dict[int, Status]:
+        def worst(db: Database) -> tuple[dict[int, Status], dict[int, str]]:
             rows = department_compliance(db, as_of, include_separated=True)
-            return {row.officer.id: row.worst for row in rows}
+            needs = {
+                row.officer.id: needs_summary(due_items(row.results, row.officer, as_of, 90))
+                for row in rows
+            }
+            return {row.officer.id: row.worst for row in rows}, needs
 
-        def deliver(result: dict[int, Status]) -> None:
+        def deliver(result: tuple[dict[int, Status], dict[int, str]]) -> None:
             if generation == self._compliance_generation:
                 self._compliance_running = False
-                self._worst = result
+                self._worst, needs = result
+                self.model.set_needs(needs)
                 self.apply_filter()
                 self.loaded.emit()
 
@@ -207,6 +228,8 @@ class RosterPage(Page):
         self.apply_filter()
         if selected is not None:
             self.select_officer(selected)
+        self.model.set_needs(None)
+        self._load_compliance()  # the Needs column, and the compliance filter when chosen
         self.loaded.emit()
 
     def _fill_status_combo(self, counts: Counter[str] | dict[str, int]) -> None:
