@@ -49,6 +49,7 @@ class ActionId(Enum):
     ADD_LEAVE = auto()
     FIND = auto()
     REFRESH = auto()
+    PRINT = auto()
 
     MARK_CIT_COURSE = auto()
     ADD_CERTIFICATE = auto()
@@ -319,6 +320,12 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         permissions=(Permission.MANAGE_LEAVE,),
     ),
     ActionId.FIND: ActionSpec("&Find", "Search this list", StandardKey.Find, "search"),
+    ActionId.PRINT: ActionSpec(
+        "&Print…",
+        "Print this page: its report (compliance, CIT, training due) or the list as shown",
+        StandardKey.Print,
+        "print",
+    ),
     ActionId.REFRESH: ActionSpec(
         "Re&load", "Read the lists again from the database", StandardKey.Refresh, "refresh"
     ),
@@ -342,6 +349,24 @@ ACTIONS: dict[ActionId, ActionSpec] = {
     ),
 }
 
+SELECTION_NEEDED: dict[ActionId, str] = {
+    ActionId.EDIT_OFFICER: "select an officer in the list first",
+    ActionId.OFFICER_DETAILS: "select an officer in the list first",
+    ActionId.SEPARATE_OFFICER: "select an officer who is not separated first",
+    ActionId.PUT_ON_LEAVE: "select an active officer first",
+    ActionId.RETURN_TO_ACTIVE: "select an officer on leave first",
+    ActionId.EDIT_RECORD: "select a training record first",
+    ActionId.DELETE_RECORD: "select a training record first",
+    ActionId.REVOKE_CERTIFICATE: "select a hand-entered certificate on its tab first",
+    ActionId.SUBMIT_CLAIMS: "select one or more draft claims first",
+    ActionId.APPROVE_CLAIMS: "select one or more submitted claims first",
+    ActionId.DENY_CLAIM: "select one or more submitted claims first",
+    ActionId.VOID_CLAIM: "select claims not yet paid first",
+    ActionId.EXPORT_BATCH: "select a payment batch first",
+    ActionId.PAY_BATCH: "select an open payment batch first",
+}
+"""What a disabled action needs selected, said in its tooltip (the role allowing it)."""
+
 SEPARATOR = None
 
 MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
@@ -356,6 +381,8 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
             "&Import",
             SEPARATOR,
             "&Export",
+            SEPARATOR,
+            ActionId.PRINT,
             SEPARATOR,
             ActionId.SIGN_OUT,
             ActionId.QUIT,
@@ -478,11 +505,20 @@ class ActionRegistry:
             self._actions[action_id].trigger()
 
     def set_enabled(self, enabled: bool, *action_ids: ActionId) -> None:
-        """Enable actions as far as the selection allows, and the role and installation too."""
+        """Enable actions as far as the selection allows, and the role and installation too;
+        an action disabled for want of a selection says in its tooltip what to select."""
         for action_id in action_ids:
-            self._actions[action_id].setEnabled(
-                enabled and action_id not in self._hidden and self.allowed(action_id)
-            )
+            action = self._actions[action_id]
+            allowed = self.allowed(action_id)
+            action.setEnabled(enabled and action_id not in self._hidden and allowed)
+            if not allowed:
+                continue  # its tooltip already says the role may not
+            tip = ACTIONS[action_id].tip
+            needed = SELECTION_NEEDED.get(action_id)
+            if not enabled and needed:
+                tip = f"{tip} ({needed})"
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
 
     def hide(self, action_id: ActionId) -> None:
         """Hide and disable an action whose feature is not installed, shortcut included."""

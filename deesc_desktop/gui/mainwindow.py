@@ -369,6 +369,7 @@ class MainWindow(QMainWindow):
         connect(ActionId.RECORD_CLASS, self.record_class)
         connect(ActionId.ADD_LEAVE, self.add_leave)
         connect(ActionId.FIND, self.find_in_page)
+        connect(ActionId.PRINT, lambda: self.current_page().print_page())
         connect(ActionId.REFRESH, self.refresh_all)
         connect(ActionId.USER_GUIDE, self.user_guide)
         connect(ActionId.ABOUT, self.about)

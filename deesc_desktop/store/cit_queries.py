@@ -93,6 +93,17 @@ def default_bonus_amount(db: Database) -> Cents:
     return _int(stored, BONUS_DEFAULT_AMOUNT)
 
 
+def cit_course_by_number(db: Database, number: str) -> int | None:
+    """The course marked for CIT whose course number this is (case-insensitive), or None."""
+    if not number.strip():
+        return None
+    row = db.execute(
+        "SELECT id FROM courses WHERE cit_role IS NOT NULL AND course_number = ? COLLATE NOCASE",
+        [number.strip()],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
 def course_roles(db: Database) -> dict[int, str]:
     """course id -> "certifying" or "refresher", for the courses marked for CIT."""
     return dict(db.execute("SELECT id, cit_role FROM courses WHERE cit_role IS NOT NULL"))

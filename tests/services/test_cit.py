@@ -336,3 +336,16 @@ def test_followups_link_to_the_officers_own_training(
     assert followups(db) == []
     reasons = [r for (r,) in db.execute("SELECT reason FROM audit_log ORDER BY id DESC LIMIT 2")]
     assert reasons == ["duplicate", "typo"]
+
+
+def test_a_class_under_another_title_but_the_cit_course_number_counts(
+    db: Database, admin: Actor, squad: dict[str, int]
+) -> None:
+    """The sergeant types the class as the flyer names it; its number says which course."""
+    kim = squad["kim"]
+    assert kim not in certifications_by_officer(db)
+    other = {**CIT_BASIC, "course": "CIT 40-hour academy (county)", "course_number": "cit-40"}
+    other["completed"] = "2024-03-01"
+    (record_id,) = record_class(db, admin, other, [kim])
+    (held,) = certifications_by_officer(db)[kim]
+    assert held.earned == date(2024, 3, 1) and held.id == -record_id

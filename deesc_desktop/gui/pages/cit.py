@@ -215,6 +215,10 @@ class CitPage(Page):
         else:
             self.gap_banner.hide()
 
+    def print_page(self) -> bool:
+        """The CIT roster and coverage report for the date shown."""
+        return self.show_report("cit", as_of=self.as_of.value() or date.today())
+
     def focus_search(self) -> bool:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         return True

@@ -374,6 +374,9 @@ class ReportsPage(Page):
 
     # --- after -------------------------------------------------------------------------------
 
+    def print_page(self) -> bool:
+        return self.print_report()
+
     def print_report(self) -> bool:
         pages = self.document.pageCount()
         if self.pdf_path is None or pages == 0:
@@ -429,6 +432,18 @@ class ReportsPage(Page):
             return None
         prompts.inform(self, "Export done", f"Wrote {count} rows to\n{target}")
         return target
+
+
+def print_pdf(parent: QWidget, path: Path) -> bool:
+    """Ask for a printer and print the PDF at `path`; False when cancelled."""
+    document = QPdfDocument(parent)
+    try:
+        document.load(str(path))
+        printer = prompts.choose_printer(parent, document.pageCount())
+        return printer is not None and print_document(document, printer)
+    finally:
+        document.close()
+        document.deleteLater()
 
 
 def print_document(document: QPdfDocument, printer: QPrinter) -> bool:

@@ -223,6 +223,10 @@ class TrainingDuePage(Page):
     def print_list(self) -> None:
         self._to_reports("due", {})
 
+    def print_page(self) -> bool:
+        self.print_list()
+        return True
+
     def print_notice(self) -> None:
         item = self.selected()
         if item is not None:
