@@ -366,8 +366,11 @@ def _two_lines(title: str, width: int = 26) -> str:
         first = f"{first} {words.pop(0)}".strip()
     rest = " ".join(words)
     if not first:
-        return _short(title, width * 2)
-    return f"{first}\n{_short(rest, width + 4)}" if rest else first
+        return escape(_short(title, width * 2))
+    # Axis labels are rich text: <br> breaks the line, and the words are escaped.
+    if not rest:
+        return escape(first)
+    return f"{escape(first)}<br>{escape(_short(rest, width + 4))}"
 
 
 def _short(title: str, limit: int = 34) -> str:

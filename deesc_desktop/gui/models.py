@@ -541,6 +541,8 @@ class RosterModel(RowsModel):
         return None
 
     def tooltip(self, row: RosterRow, column: int) -> str | None:
+        if column == RosterColumn.NEEDS and self.needs:
+            return self.needs.get(row.id, "").replace("; ", "\n") or None
         if column == RosterColumn.STATUS and row.separation_date:
             return f"Separated on {row.separation_date}"
         return None

@@ -73,6 +73,7 @@ class RosterPage(Page):
 
         filters = QHBoxLayout()
         self.search = SearchBox("Search badge or name (Ctrl+F)")
+        self.search.setMinimumWidth(200)  # the whole hint, at the default window size
         filters.addWidget(self.search, 3)
         self.status = filter_combo("Show officers with this status", 16)
         self.shift = filter_combo("Show one shift", 10)
@@ -91,14 +92,17 @@ class RosterPage(Page):
         self._filtered: tuple[tuple[object, ...], object, list[str]] | None = None
         """What the rows shown were filtered by: the other filters, the compliance statuses
         used (compared by identity) and the words searched."""
+        # Shift and unit need no label: their lists read "All shifts", "Days (10)"; the room
+        # goes to the search box, whose hint then shows whole at the default window size.
         for label, combo in (
             ("Status:", self.status),
-            ("Shift:", self.shift),
-            ("Unit:", self.unit),
+            ("", self.shift),
+            ("", self.unit),
             ("Compliance:", self.compliance),
         ):
             filters.addSpacing(8)
-            filters.addWidget(QLabel(label))
+            if label:
+                filters.addWidget(QLabel(label))
             filters.addWidget(combo, 2 if combo is self.status else 1)
         self.layout_.addLayout(filters)
 
@@ -125,15 +129,15 @@ class RosterPage(Page):
         self.view = table_view(
             self.proxy,
             widths={
-                RosterColumn.BADGE: 8,
-                RosterColumn.NAME: 28,
-                RosterColumn.RANK: 14,
-                RosterColumn.UNIT: 16,
-                RosterColumn.SHIFT: 11,
-                RosterColumn.STATUS: 12,
-                RosterColumn.HIRE_DATE: 11,
-                RosterColumn.LICENSE_DATE: 11,
-                RosterColumn.NEEDS: 30,
+                RosterColumn.BADGE: 6,
+                RosterColumn.NAME: 17,
+                RosterColumn.RANK: 10,
+                RosterColumn.UNIT: 12,
+                RosterColumn.SHIFT: 8,
+                RosterColumn.STATUS: 10,
+                RosterColumn.HIRE_DATE: 10,
+                RosterColumn.LICENSE_DATE: 12,
+                RosterColumn.NEEDS: 28,
             },
             sort=(RosterColumn.NAME, Qt.SortOrder.AscendingOrder),
         )

@@ -36,6 +36,8 @@ from deesc_desktop.services.training_due import (
 )
 
 BUCKET_ORDER = {bucket: index for index, bucket in enumerate(BUCKET_LABELS)}
+SHORT_WHEN = {OVERDUE: "Overdue", "30": "≤ 30 days", "60": "31-60 days", "90": "61-90 days"}
+"""The When column's words, short enough for the default window (the tooltip says more)."""
 
 
 class DueColumn:
@@ -72,15 +74,24 @@ class DueModel(RowsModel):
             lambda r: r.officer.display_name,
             lambda r: name_key(r.officer.last_name, r.officer.first_name),
         ),
-        Column("Requirement", lambda r: r.requirement_title, tip="The requirement not yet met"),
+        Column("Requirement", lambda r: r.requirement_id, tip="The requirement not yet met"),
         Column("Needs", lambda r: r.needs, tip="What it takes to meet it"),
         Column("Due", lambda r: r.due_date.isoformat() if r.due_date else ""),
         Column(
             "When",
-            lambda r: BUCKET_LABELS[r.bucket],
+            lambda r: SHORT_WHEN[r.bucket],
             lambda r: (BUCKET_ORDER[r.bucket], r.due_date or date.min),
         ),
     )
+
+    def tooltip(self, row: DueItem, column: int) -> str | None:
+        if column == DueColumn.REQUIREMENT:
+            return row.requirement_title
+        if column == DueColumn.WHEN:
+            return BUCKET_LABELS[row.bucket]
+        if column == DueColumn.NEEDS:
+            return row.needs
+        return None
 
     def foreground(self, row: DueItem, column: int) -> QColor | None:
         if column == DueColumn.WHEN and row.bucket == OVERDUE:
@@ -138,7 +149,9 @@ class TrainingDuePage(Page):
         for button in (self.print_button, self.notice_button, self.notices_button):
             bar.addWidget(button)
         bar.addStretch(1)
-        self.search = SearchBox("Search badge, name, requirement, unit or shift (Ctrl+F)")
+        self.search = SearchBox("Search badge or name (Ctrl+F)")
+        self.search.setToolTip("Badge, name, requirement, unit or shift")
+        self.search.setMinimumWidth(240)
         bar.addWidget(self.search)
         self.layout_.addLayout(bar)
 
@@ -149,11 +162,11 @@ class TrainingDuePage(Page):
             self.proxy,
             widths={
                 DueColumn.SHIFT: 9,
-                DueColumn.UNIT: 12,
+                DueColumn.UNIT: 13,
                 DueColumn.BADGE: 6,
                 DueColumn.OFFICER: 18,
-                DueColumn.REQUIREMENT: 28,
-                DueColumn.NEEDS: 30,
+                DueColumn.REQUIREMENT: 23,
+                DueColumn.NEEDS: 34,
                 DueColumn.DUE: 10,
             },
             sort=(DueColumn.SHIFT, Qt.SortOrder.AscendingOrder),
