@@ -3,6 +3,7 @@ deficiency notice a sergeant hands to each officer."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from reportlab.lib.units import inch
@@ -67,6 +68,16 @@ def due_table(data: TrainingDue) -> ExportTable:
             for i in data.items
         ],
     )
+
+
+def respond_by(items: list[DueItem], as_of: date) -> str:
+    """When the officer should act: at once when something is overdue or not met (its
+    window's due date may be years off while the last window stands unmet), else by the
+    earliest due date."""
+    if any(i.bucket == OVERDUE for i in items):
+        return "As soon as possible"
+    due = min((i.due_date for i in items if i.due_date), default=as_of)
+    return long_date(due)
 
 
 def _bucket_cell(item: DueItem) -> TextCell:
@@ -231,15 +242,7 @@ class DeficiencyNotice(Renderer[TrainingDue]):
                 para("From", s.cell_bold),
                 para(self.params.prepared_by or "Training office", s.cell),
                 para("Respond by", s.cell_bold),
-                para(
-                    long_date(
-                        min(
-                            (i.due_date for i in items if i.due_date and i.due_date >= data.as_of),
-                            default=data.as_of,
-                        )
-                    ),
-                    s.cell,
-                ),
+                para(respond_by(items, data.as_of), s.cell),
             ],
         ]
         rows: list[list[Cell]] = [

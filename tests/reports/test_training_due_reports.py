@@ -58,3 +58,13 @@ def test_one_notice_page_per_officer_and_one_for_a_badge(demo: Database, tmp_pat
     assert len(one) == 1 and first.last_name in one[0]
     with pytest.raises(NotFoundError, match='no officer with badge "nope"'):
         render("notice", demo, ReportParams(badge="nope"), tmp_path / "x.pdf")
+
+
+def test_a_notice_with_something_overdue_asks_for_it_at_once(
+    demo: Database, tmp_path: Path
+) -> None:
+    due = training_due(demo, DEMO_TODAY, 90, today=DEMO_TODAY)
+    late = next(i for i in due.items if i.bucket == "overdue").officer
+    params = ReportParams(as_of=DEMO_TODAY, badge=late.badge)
+    text = flat(pdf_text(render("notice", demo, params, tmp_path / "n.pdf"))[0])
+    assert "Respond by As soon as possible" in text
