@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.paths import resource
-from deesc_desktop.services import bonus, cit, funding
+from deesc_desktop.services import bonus, cit, funding, signers
 from deesc_desktop.services.agency import init_agency
 from deesc_desktop.services.errors import ConflictError
 from deesc_desktop.services.leave import add_exemption
@@ -19,6 +19,7 @@ from deesc_desktop.services.requirements import load_requirements_file
 from deesc_desktop.services.training import Attendee, record_class
 from deesc_desktop.services.users import add_user, create_first_admin
 from deesc_desktop.store.database import writing
+from deesc_desktop.store.queries import load_officers
 
 DEMO_ACTOR = Actor("demo-admin", Role.ADMIN)
 """Who the demo's records are entered by, as the audit log shows."""
@@ -218,12 +219,21 @@ def load_demo(db: Database, *, today: date | None = None, seed: int = 1988) -> s
         leave = _add_leave_and_separation(db, today, officers)
         policies = load_requirements_file(db, DEMO_ACTOR, resource("demo", DEMO_REQUIREMENTS))
         claims = _add_cit_and_bonus(db, rng, today, officers)
+        _add_signers(db)
     return (
         f"{len(officers)} officers, {records} training records, {leave} leave periods, "
         f"{len(policies)} agency requirements, {claims} bonus claims, "
         f"{len(DEMO_USERS) + 1} users (password {DEMO_PASSWORD!r}), "
         f"agency {DEMO_AGENCY['name']} ({DEMO_AGENCY['state']})"
     )
+
+
+def _add_signers(db: Database) -> None:
+    """Who signs the demo's reports: the roster's chief by default, finance on money."""
+    chief = next(o for o in load_officers(db) if o.rank == "Chief")
+    name = f"{chief.first_name} {chief.last_name}"
+    signers.save_signer(db, DEMO_ACTOR, signers.DEFAULT_SLOT, name, "Chief of Police")
+    signers.save_signer(db, DEMO_ACTOR, signers.FINANCE_SLOT, "Teresa Ruiz", "Finance Director")
 
 
 def _add_users(db: Database) -> None:

@@ -143,7 +143,7 @@ def _coverage_rows(report: CitReport) -> list[list[object]]:
 
 
 def cmd_cit(args: argparse.Namespace) -> int:
-    from deesc_desktop.store.cit_queries import cit_report
+    from deesc_desktop.services.cit import cit_report
 
     db = open_db(args)
     try:

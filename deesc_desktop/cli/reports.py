@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from dataclasses import replace
+from datetime import UTC, datetime
 
 from deesc_desktop.cli.cit import date_arg
 from deesc_desktop.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
     AddCommand,
+    Refused,
+    actor,
     add_force,
     open_db,
     output_path,
 )
 
-KINDS = ("compliance", "transcript", "cit", "payments", "grant", "certificate")
+KINDS = (
+    "compliance",
+    "due",
+    "notice",
+    "transcript",
+    "cit",
+    "payments",
+    "voucher",
+    "grant",
+    "certificate",
+)
 """The report kinds, as deesc_desktop.reports.REPORTS names them (kept here so `deesc --help`
 does not load ReportLab)."""
 
@@ -29,6 +44,9 @@ OPTIONS = {
     "confidential": "--confidential",
     "grant": "--grant",
     "signer": "--signer",
+    "signer_title": "--signer-title",
+    "batch": "--batch",
+    "days": "--days",
 }
 """ReportParams field -> the option that sets it."""
 
@@ -45,12 +63,49 @@ def _given(args: argparse.Namespace) -> dict[str, object]:
         "confidential": True if args.confidential else None,
         "grant": args.grant,
         "signer": args.signer,
+        "signer_title": args.signer_title,
+        "batch": args.batch,
+        "days": args.days,
     }
     return {name: value for name, value in values.items() if value is not None}
 
 
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
+"""The reproducible-builds variable: seconds since 1970 (UTC) to stamp as the generation time."""
+
+
+def generated_at_arg(text: str) -> datetime:
+    """argparse type for --generated-at: an ISO date and time (a date alone is midnight); one
+    with a UTC offset is turned into UTC, so the same option gives the same bytes anywhere."""
+    try:
+        when = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f'"{text}" is not a date and time such as 2026-11-22T09:30'
+        ) from None
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return when
+
+
+def generation_time(args: argparse.Namespace) -> datetime | None:
+    """--generated-at, else $SOURCE_DATE_EPOCH (UTC), else None: the clock's time, not pinned."""
+    if args.generated_at is not None:
+        return args.generated_at
+    epoch = os.environ.get(SOURCE_DATE_EPOCH, "").strip()
+    if not epoch:
+        return None
+    try:
+        return datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
+    except (ValueError, OverflowError, OSError):
+        raise Refused(
+            f'{SOURCE_DATE_EPOCH}="{epoch}" is not a number of seconds since 1970-01-01'
+        ) from None
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from deesc_desktop.reports import REPORTS, ReportParams, renderer
+    from deesc_desktop.services.signers import prepared_by
 
     info = REPORTS[args.kind]
     given = _given(args)
@@ -79,16 +134,33 @@ def cmd_report(args: argparse.Namespace) -> int:
         confidential=args.confidential,
         grant=args.grant or "ledta",
         signer=args.signer,
+        signer_title=args.signer_title,
+        batch=args.batch,
+        days=args.days or 90,
     )
+    if args.remember_signer and args.signer is None and args.signer_title is None:
+        print(
+            f"deesc report {args.kind}: --remember-signer saves the --signer and "
+            "--signer-title given; give at least one",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     pdf = output_path(args, args.output, kind="report", suffixes=(".pdf",)) if args.output else None
     table = (
         output_path(args, args.table_out, kind="table", suffixes=(".csv", ".xlsx"))
         if args.table_out
         else None
     )
+    now = generation_time(args)
     db = open_db(args)
     try:
-        report = renderer(args.kind, db, params)
+        if args.remember_signer:
+            from deesc_desktop.services.signers import DEFAULT_SLOT, save_signer
+
+            slot = DEFAULT_SLOT if args.remember_signer == "default" else args.kind
+            save_signer(db, actor(), slot, args.signer or "", args.signer_title or "")
+        params = replace(params, prepared_by=prepared_by(db, actor()))
+        report = renderer(args.kind, db, params, now=now)
         if pdf:
             path = report.render(pdf)
             print(f"Wrote {info.title} to {path} ({report.page_count} pages).")
@@ -105,7 +177,8 @@ def register(add: AddCommand) -> None:
     report = add(
         "report",
         cmd_report,
-        "print a report as PDF (compliance, transcript, cit, payments, grant, certificate)",
+        "print a report as PDF (compliance, due, notice, transcript, cit, payments, voucher, "
+        "grant, certificate)",
     )
     report.add_argument("kind", choices=KINDS, help="which report")
     report.add_argument("-o", "--output", metavar="FILE.pdf", help="write the PDF here")
@@ -121,7 +194,13 @@ def register(add: AddCommand) -> None:
     report.add_argument(
         "--to", dest="end", type=date_arg, metavar="DATE", help="last day of the period"
     )
-    report.add_argument("--badge", help="the officer (transcript)")
+    report.add_argument("--badge", help="the officer (transcript; notice: else everyone due)")
+    report.add_argument(
+        "--days",
+        type=int,
+        choices=[30, 60, 90],
+        help="look ahead this many days (due, notice; default 90)",
+    )
     report.add_argument("--record", type=int, metavar="ID", help="training record (certificate)")
     report.add_argument(
         "--no-names", action="store_true", help="leave officers' names out (grant report)"
@@ -132,5 +211,31 @@ def register(add: AddCommand) -> None:
     report.add_argument(
         "--grant", choices=["ledta", "cops", "jag"], help="grant program (grant report)"
     )
-    report.add_argument("--signer", metavar="NAME", help="name printed under the signature line")
+    report.add_argument(
+        "--signer",
+        metavar="NAME",
+        help="name printed under the signature line (default: the one saved for this report, "
+        "else the agency's default signer, else a blank line)",
+    )
+    report.add_argument(
+        "--signer-title", metavar="TITLE", help="the signer's title, e.g. Chief of Police"
+    )
+    report.add_argument(
+        "--remember-signer",
+        nargs="?",
+        const="report",
+        choices=["report", "default"],
+        help="save --signer and --signer-title for this kind of report (or, with 'default', "
+        "for every report without its own)",
+    )
+    report.add_argument(
+        "--batch", metavar="REFERENCE", help="payment batch reference or number (voucher)"
+    )
+    report.add_argument(
+        "--generated-at",
+        type=generated_at_arg,
+        metavar="DATETIME",
+        help="print this as the generation time and make the PDF reproducible: the same data "
+        f"gives the same bytes (default: ${SOURCE_DATE_EPOCH} when set, else the clock)",
+    )
     add_force(report)

@@ -49,6 +49,7 @@ class ActionId(Enum):
     ADD_LEAVE = auto()
     FIND = auto()
     REFRESH = auto()
+    PRINT = auto()
 
     MARK_CIT_COURSE = auto()
     ADD_CERTIFICATE = auto()
@@ -69,6 +70,7 @@ class ActionId(Enum):
     VIEW_ROSTER = auto()
     VIEW_TRAINING = auto()
     VIEW_COMPLIANCE = auto()
+    VIEW_TRAINING_DUE = auto()
     VIEW_CIT = auto()
     VIEW_BONUS_CLAIMS = auto()
     VIEW_REPORTS = auto()
@@ -318,6 +320,12 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         permissions=(Permission.MANAGE_LEAVE,),
     ),
     ActionId.FIND: ActionSpec("&Find", "Search this list", StandardKey.Find, "search"),
+    ActionId.PRINT: ActionSpec(
+        "&Print…",
+        "Print this page: its report (compliance, CIT, training due) or the list as shown",
+        StandardKey.Print,
+        "print",
+    ),
     ActionId.REFRESH: ActionSpec(
         "Re&load", "Read the lists again from the database", StandardKey.Refresh, "refresh"
     ),
@@ -325,6 +333,9 @@ ACTIONS: dict[ActionId, ActionSpec] = {
     ActionId.VIEW_ROSTER: ActionSpec("&Roster", "Show the roster", "Ctrl+2"),
     ActionId.VIEW_TRAINING: ActionSpec("&Training", "Show training records", "Ctrl+3"),
     ActionId.VIEW_COMPLIANCE: ActionSpec("&Compliance", "Show compliance", "Ctrl+4"),
+    ActionId.VIEW_TRAINING_DUE: ActionSpec(
+        "Training d&ue", "Show who needs what in the next 30, 60 or 90 days", "Ctrl+Shift+4"
+    ),
     ActionId.VIEW_CIT: ActionSpec("C&IT", "Show CIT certification", "Ctrl+5"),
     ActionId.VIEW_BONUS_CLAIMS: ActionSpec("&Bonus claims", "Show bonus claims", "Ctrl+6"),
     ActionId.VIEW_REPORTS: ActionSpec("R&eports", "Show reports", "Ctrl+7"),
@@ -337,6 +348,24 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "&About deesc-desktop", "Version and database", None, "about", QAction.MenuRole.AboutRole
     ),
 }
+
+SELECTION_NEEDED: dict[ActionId, str] = {
+    ActionId.EDIT_OFFICER: "select an officer in the list first",
+    ActionId.OFFICER_DETAILS: "select an officer in the list first",
+    ActionId.SEPARATE_OFFICER: "select an officer who is not separated first",
+    ActionId.PUT_ON_LEAVE: "select an active officer first",
+    ActionId.RETURN_TO_ACTIVE: "select an officer on leave first",
+    ActionId.EDIT_RECORD: "select a training record first",
+    ActionId.DELETE_RECORD: "select a training record first",
+    ActionId.REVOKE_CERTIFICATE: "select a hand-entered certificate on its tab first",
+    ActionId.SUBMIT_CLAIMS: "select one or more draft claims first",
+    ActionId.APPROVE_CLAIMS: "select one or more submitted claims first",
+    ActionId.DENY_CLAIM: "select one or more submitted claims first",
+    ActionId.VOID_CLAIM: "select claims not yet paid first",
+    ActionId.EXPORT_BATCH: "select a payment batch first",
+    ActionId.PAY_BATCH: "select an open payment batch first",
+}
+"""What a disabled action needs selected, said in its tooltip (the role allowing it)."""
 
 SEPARATOR = None
 
@@ -352,6 +381,8 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
             "&Import",
             SEPARATOR,
             "&Export",
+            SEPARATOR,
+            ActionId.PRINT,
             SEPARATOR,
             ActionId.SIGN_OUT,
             ActionId.QUIT,
@@ -375,6 +406,7 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
             ActionId.VIEW_ROSTER,
             ActionId.VIEW_TRAINING,
             ActionId.VIEW_COMPLIANCE,
+            ActionId.VIEW_TRAINING_DUE,
             ActionId.VIEW_CIT,
             ActionId.VIEW_BONUS_CLAIMS,
             ActionId.VIEW_REPORTS,
@@ -473,11 +505,20 @@ class ActionRegistry:
             self._actions[action_id].trigger()
 
     def set_enabled(self, enabled: bool, *action_ids: ActionId) -> None:
-        """Enable actions as far as the selection allows, and the role and installation too."""
+        """Enable actions as far as the selection allows, and the role and installation too;
+        an action disabled for want of a selection says in its tooltip what to select."""
         for action_id in action_ids:
-            self._actions[action_id].setEnabled(
-                enabled and action_id not in self._hidden and self.allowed(action_id)
-            )
+            action = self._actions[action_id]
+            allowed = self.allowed(action_id)
+            action.setEnabled(enabled and action_id not in self._hidden and allowed)
+            if not allowed:
+                continue  # its tooltip already says the role may not
+            tip = ACTIONS[action_id].tip
+            needed = SELECTION_NEEDED.get(action_id)
+            if not enabled and needed:
+                tip = f"{tip} ({needed})"
+            action.setToolTip(tip)
+            action.setStatusTip(tip)
 
     def hide(self, action_id: ActionId) -> None:
         """Hide and disable an action whose feature is not installed, shortcut included."""

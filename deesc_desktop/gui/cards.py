@@ -38,8 +38,9 @@ from deesc_desktop.gui.compliance_models import (
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.pages.dashboard import register_card
 from deesc_desktop.gui.widgets import Card
+from deesc_desktop.services.cit import cit_report
 from deesc_desktop.services.compliance import department_compliance
-from deesc_desktop.store.cit_queries import CitReport, cit_report
+from deesc_desktop.store.cit_queries import CitReport
 from deesc_desktop.store.claim_queries import FundingSummary, funding_summaries
 
 DUE_DAYS = 90
@@ -183,7 +184,7 @@ class ComplianceStatusCard(LinkCard):
     """Officers by overall status; each status opens the compliance page filtered to it."""
 
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__("Compliance")
+        super().__init__("Officers needing attention")
         self.ctx = ctx
         self.query = _compliance(ctx)
         self.query.ready.connect(self.show_summary)
@@ -216,7 +217,8 @@ class ComplianceStatusCard(LinkCard):
         lines.append(_link("status:attention", "Show everyone who needs attention ›"))
         self.set_content(
             str(attention),
-            f"of {summary.officers} officers need attention (as of {summary.as_of.isoformat()})",
+            f"of {summary.officers} serving officers are non-compliant, due soon or in progress "
+            f"on a requirement (as of {summary.as_of.isoformat()})",
             lines,
         )
 
@@ -333,10 +335,11 @@ class ComplianceChartCard(QFrame):
         series.setLabelsFormat("@value")
         series.clicked.connect(self._clicked)
         self.chart.addSeries(series)
-        self.categories = [_short(title) for _rid, title, _counts in requirements]
+        self.categories = [_two_lines(title) for _rid, title, _counts in requirements]
         self._ids = [rid for rid, _title, _counts in requirements]
         names = QBarCategoryAxis()
         names.append(self.categories)
+        names.setTruncateLabels(False)  # whole names, on two lines, rather than "…"
         self.chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(names)
         counts = QValueAxis()
@@ -353,6 +356,21 @@ class ComplianceChartCard(QFrame):
         status = next((s for s in CHART_STATUSES if status_label(s) == bar.label()), None)
         if status is not None and 0 <= index < len(self._ids):
             self.ctx.nav.show("compliance", status=status.value, requirement=self._ids[index])
+
+
+def _two_lines(title: str, width: int = 26) -> str:
+    """A requirement's title broken between words into at most two lines of about `width`
+    letters, for the chart's axis: long names stay readable instead of cut off."""
+    words, first = title.split(), ""
+    while words and len(f"{first} {words[0]}".strip()) <= width:
+        first = f"{first} {words.pop(0)}".strip()
+    rest = " ".join(words)
+    if not first:
+        return escape(_short(title, width * 2))
+    # Axis labels are rich text: <br> breaks the line, and the words are escaped.
+    if not rest:
+        return escape(first)
+    return f"{escape(first)}<br>{escape(_short(rest, width + 4))}"
 
 
 def _short(title: str, limit: int = 34) -> str:

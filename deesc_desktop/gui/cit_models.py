@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
 from deesc_desktop.core.cit import ShiftCoverage
+from deesc_desktop.core.names import name_key
 from deesc_desktop.gui import style
 from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel, natural_key
 from deesc_desktop.store.cit_queries import CitRosterRow
@@ -50,7 +51,7 @@ class CitRosterModel(RowsModel):
         Column(
             "Officer",
             lambda r: r.officer.display_name,
-            lambda r: (r.officer.last_name.casefold(), r.officer.first_name.casefold()),
+            lambda r: name_key(r.officer.last_name, r.officer.first_name),
         ),
         Column("Unit", lambda r: r.officer.unit),
         Column("Shift", lambda r: r.officer.shift),
@@ -153,7 +154,7 @@ class CertificateModel(RowsModel):
         Column(
             "Officer",
             lambda r: r.officer_name,
-            lambda r: (r.last_name.casefold(), r.first_name.casefold()),
+            lambda r: name_key(r.last_name, r.first_name),
         ),
         Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
         Column("Number", lambda r: r.number),

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.money import format_money
+from deesc_desktop.core.names import name_key
 from deesc_desktop.gui import style
 from deesc_desktop.gui.forms import local_time
 from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel, natural_key
@@ -69,7 +70,7 @@ class ClaimsModel(RowsModel):
         Column(
             "Officer",
             lambda r: r.officer_name,
-            lambda r: (r.last_name.casefold(), r.first_name.casefold()),
+            lambda r: name_key(r.last_name, r.first_name),
         ),
         Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
         Column("Program", lambda r: r.program),
@@ -173,7 +174,7 @@ class EligibilityModel(RowsModel):
         Column(
             "Officer",
             lambda r: r.officer.display_name,
-            lambda r: (r.officer.last_name.casefold(), r.officer.first_name.casefold()),
+            lambda r: name_key(r.officer.last_name, r.officer.first_name),
         ),
         Column("Badge", lambda r: r.officer.badge, lambda r: natural_key(r.officer.badge)),
         Column(

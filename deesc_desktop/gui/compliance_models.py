@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor
 
 from deesc_desktop.core.compliance import RequirementResult, Status, SubMinimumResult
 from deesc_desktop.core.hours import format_hours
+from deesc_desktop.core.names import name_key
 from deesc_desktop.gui import style
 from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel, natural_key
 from deesc_desktop.services.compliance import OfficerCompliance
@@ -83,14 +84,14 @@ def _fixed_columns() -> tuple[Column, ...]:
         Column(
             "Officer",
             lambda r: r.officer.display_name,
-            lambda r: (r.officer.last_name.casefold(), r.officer.first_name.casefold()),
+            lambda r: name_key(r.officer.last_name, r.officer.first_name),
         ),
         Column("Unit", lambda r: r.officer.unit),
         Column("Shift", lambda r: r.officer.shift),
         Column(
             "Overall",
             lambda r: status_text(r.worst),
-            lambda r: (STATUS_ORDER[r.worst], r.officer.last_name.casefold()),
+            lambda r: (STATUS_ORDER[r.worst], name_key(r.officer.last_name, r.officer.first_name)),
             tip="The status that most needs attention across every requirement",
         ),
     )
@@ -147,7 +148,7 @@ class ComplianceMatrixModel(RowsModel):
         def key(row: OfficerCompliance) -> tuple[int, str]:
             found = result(row)
             order = STATUS_ORDER[found.status] if found else 9
-            return (order, row.officer.last_name.casefold())
+            return (order, name_key(row.officer.last_name, row.officer.first_name))
 
         return Column(title, text, key, tip=f"{title} ({requirement_id})")
 

@@ -306,6 +306,8 @@ class MainWindow(QMainWindow):
             self.ctx.settings.set(WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
             self.ctx.settings.sync()
         self.backup_timer.stop()
+        # A page built after its window closed would read a database that may be closed too.
+        self._build_timer.stop()
         if self.auto_backup and not self._closing_backup_started:
             self._closing_backup_started = True
             # No owner: the copy finishes after the window is gone. The application waits
@@ -367,6 +369,7 @@ class MainWindow(QMainWindow):
         connect(ActionId.RECORD_CLASS, self.record_class)
         connect(ActionId.ADD_LEAVE, self.add_leave)
         connect(ActionId.FIND, self.find_in_page)
+        connect(ActionId.PRINT, lambda: self.current_page().print_page())
         connect(ActionId.REFRESH, self.refresh_all)
         connect(ActionId.USER_GUIDE, self.user_guide)
         connect(ActionId.ABOUT, self.about)

@@ -29,6 +29,7 @@ from PySide6.QtGui import QColor
 from deesc_desktop.core.auth import Role
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.models import Exemption, TrainingRecord
+from deesc_desktop.core.names import name_key
 from deesc_desktop.core.topics import DELIVERIES, TOPICS
 from deesc_desktop.gui import style
 from deesc_desktop.gui.forms import local_time
@@ -469,17 +470,48 @@ class RosterColumn(IntEnum):
     STATUS = 5
     HIRE_DATE = 6
     LICENSE_DATE = 7
+    NEEDS = 8
 
 
 class RosterModel(RowsModel):
-    """The roster: one RosterRow per officer."""
+    """The roster: one RosterRow per officer, and what each needs once that is worked out."""
 
-    COLUMNS = (
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.needs: dict[int, str] | None = None
+        """Officer id -> what they need in the next 90 days; None until worked out."""
+        self.COLUMNS = (
+            *self.BASE_COLUMNS,
+            Column(
+                "Needs",
+                lambda r: self._needs_text(r),
+                lambda r: (not self._needs_text(r), self._needs_text(r).casefold()),
+                tip="Requirements overdue or due in the next 90 days, and what they take",
+            ),
+        )
+
+    def _needs_text(self, row: RosterRow) -> str:
+        if self.needs is None:
+            return "…"
+        return self.needs.get(row.id, "")
+
+    def set_needs(self, needs: dict[int, str] | None) -> None:
+        """Show what each officer needs (None: not known yet), keeping the sort."""
+        self.needs = needs
+        self._keys.pop(RosterColumn.NEEDS, None)
+        if self._sort_column == RosterColumn.NEEDS:
+            order, self._sort_column = self._sort_order, -2  # sort() skips a sort it has
+            self.sort(RosterColumn.NEEDS, order)
+        if self._rows:
+            last = self.index(len(self._rows) - 1, RosterColumn.NEEDS)
+            self.dataChanged.emit(self.index(0, RosterColumn.NEEDS), last)
+
+    BASE_COLUMNS = (
         Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
         Column(
             "Name",
             lambda r: r.display_name,
-            lambda r: (r.last_name.casefold(), r.first_name.casefold()),
+            lambda r: name_key(r.last_name, r.first_name),
         ),
         Column("Rank", lambda r: r.rank),
         Column("Unit", lambda r: r.unit),
@@ -509,6 +541,8 @@ class RosterModel(RowsModel):
         return None
 
     def tooltip(self, row: RosterRow, column: int) -> str | None:
+        if column == RosterColumn.NEEDS and self.needs:
+            return self.needs.get(row.id, "").replace("; ", "\n") or None
         if column == RosterColumn.STATUS and row.separation_date:
             return f"Separated on {row.separation_date}"
         return None
@@ -541,7 +575,7 @@ class TrainingModel(RowsModel):
         Column(
             "Officer",
             lambda r: r.officer_name,
-            lambda r: (r.last_name.casefold(), r.first_name.casefold()),
+            lambda r: name_key(r.last_name, r.first_name),
         ),
         Column("Course", lambda r: r.course),
         Column("Hours", lambda r: format_hours(r.hours), lambda r: r.hours, RIGHT),
@@ -728,7 +762,7 @@ class AttendeeModel(RowsModel):
         Column(
             "Officer",
             lambda r: r.display_name,
-            lambda r: (r.last_name.casefold(), r.first_name.casefold()),
+            lambda r: name_key(r.last_name, r.first_name),
         ),
         Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
         Column("Shift", lambda r: r.shift),
@@ -807,7 +841,7 @@ class ScoresModel(QAbstractTableModel):
 
     def set_people(self, people: Sequence[RosterRow]) -> None:
         self.beginResetModel()
-        self._people = sorted(people, key=lambda r: (r.last_name.casefold(), r.first_name))
+        self._people = sorted(people, key=lambda r: name_key(r.last_name, r.first_name))
         self._scores = {p.id: self._scores.get(p.id, [None, None]) for p in self._people}
         self.endResetModel()
 
@@ -870,7 +904,7 @@ class OfficerChoiceModel(RowsModel):
         Column(
             "Officer",
             lambda r: f"{r.display_name} — badge {r.badge}",
-            lambda r: (r.last_name.casefold(), r.first_name.casefold(), r.badge),
+            lambda r: name_key(r.last_name, r.first_name, r.badge),
         ),
     )
 

@@ -179,7 +179,7 @@ def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> lis
     from deesc_desktop.gui.dialogs.sign_in import SignInDialog
     from deesc_desktop.gui.dialogs.users import UserDialog
     from deesc_desktop.gui.requirements_ui import EXAMPLE, RequirementEditor
-    from deesc_desktop.store.cit_queries import cit_report
+    from deesc_desktop.services.cit import cit_report
     from deesc_desktop.store.claim_queries import list_claims
 
     ctx = window.ctx

@@ -62,7 +62,17 @@ class _TopicIndex:
         return self.lookup.get(normalise_code(text))
 
     def unknown(self, text: str) -> str:
-        suggestion = closest(normalise_code(text), self.codes)
+        wanted = normalise_code(text)
+        suggestion = closest(wanted, self.codes)
+        if suggestion is None and len(wanted) >= 3:
+            # A word of a topic ("legal", "wellness"): the one code that starts with it or
+            # whose label has it.
+            found = {
+                code
+                for key, code in self.lookup.items()
+                if key.startswith(wanted) or f"_{wanted}" in key
+            }
+            suggestion = found.pop() if len(found) == 1 else None
         detail = f"did you mean {suggestion}?" if suggestion else "not in the topic list"
         return f'unknown topic "{text}" ({detail})'
 

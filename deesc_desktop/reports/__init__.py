@@ -34,7 +34,9 @@ from deesc_desktop.reports.cit import CitReport
 from deesc_desktop.reports.compliance import ComplianceReport
 from deesc_desktop.reports.grant import GrantReport
 from deesc_desktop.reports.payments import PaymentRegister
+from deesc_desktop.reports.training_due import DeficiencyNotice, TrainingDueReport
 from deesc_desktop.reports.transcript import TranscriptReport
+from deesc_desktop.reports.voucher import VoucherReport
 from deesc_desktop.services.errors import ValidationError
 
 __all__ = [
@@ -49,9 +51,12 @@ __all__ = [
     "render_certificate",
     "render_cit",
     "render_compliance",
+    "render_due",
     "render_grant",
+    "render_notice",
     "render_payments",
     "render_transcript",
+    "render_voucher",
     "renderer",
 ]
 
@@ -87,9 +92,12 @@ REPORTS: dict[str, ReportInfo] = {
     cls.kind: _info(cls)
     for cls in (
         ComplianceReport,
+        TrainingDueReport,
+        DeficiencyNotice,
         TranscriptReport,
         CitReport,
         PaymentRegister,
+        VoucherReport,
         GrantReport,
         CertificateReport,
     )
@@ -133,6 +141,27 @@ def render_compliance(
 ) -> Path:
     """Department compliance as of params.as_of."""
     return render("compliance", db, params, out_path, now=now)
+
+
+def render_due(
+    db: Database, params: ReportParams, out_path: Path, *, now: datetime | None = None
+) -> Path:
+    """Who needs what in the next params.days days (30, 60 or 90), by shift and unit."""
+    return render("due", db, params, out_path, now=now)
+
+
+def render_notice(
+    db: Database, params: ReportParams, out_path: Path, *, now: datetime | None = None
+) -> Path:
+    """A deficiency notice for params.badge, or one page per officer on the due list."""
+    return render("notice", db, params, out_path, now=now)
+
+
+def render_voucher(
+    db: Database, params: ReportParams, out_path: Path, *, now: datetime | None = None
+) -> Path:
+    """The voucher of payment batch params.batch."""
+    return render("voucher", db, params, out_path, now=now)
 
 
 def render_transcript(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from abc import ABC, abstractmethod
@@ -35,8 +36,10 @@ from sqlite_utils import Database
 
 from deesc_desktop import __version__
 from deesc_desktop.core.models import Agency
+from deesc_desktop.core.roster import current_values_note
 from deesc_desktop.paths import resource
 from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.signers import Signer, signer_for
 from deesc_desktop.store.audit import chain_head
 from deesc_desktop.store.queries import get_agency
 
@@ -69,6 +72,25 @@ def register_fonts() -> None:
         _fonts_registered = True
 
 
+@functools.cache
+def _printable() -> frozenset[int]:
+    """The characters the report font has a glyph for."""
+    face = TTFont("coverage", str(resource("fonts", f"{FONT}.ttf"))).face
+    return frozenset(face.charToGlyph)
+
+
+def unprintable(text: str) -> str:
+    """The characters of `text` the reports' font cannot draw (they would print as boxes).
+
+    DejaVu Sans covers Latin, Greek, Cyrillic, Arabic, Hebrew and more, not Chinese, Japanese
+    or Korean. A font that does (Noto Sans CJK) would add about 16 MB to every installer, and
+    a system font differs from PC to PC, so the import warns instead (services.imports).
+    """
+    glyphs = _printable()
+    missing = dict.fromkeys(c for c in text if not c.isspace() and ord(c) not in glyphs)
+    return "".join(missing)
+
+
 # --- parameters -----------------------------------------------------------------------------
 
 GRANT_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -96,6 +118,12 @@ class ReportParams:
     confidential: bool = False
     grant: str = "ledta"
     signer: str | None = None
+    signer_title: str | None = None
+    prepared_by: str | None = None
+    """Who is printing the report (the signed-in user), for the "Prepared by" line."""
+    batch: str | None = None
+    days: int = 90
+    """How far ahead the training-due list and notices look: 30, 60 or 90 days."""
 
 
 PARAM_LABELS: dict[str, str] = {
@@ -107,7 +135,10 @@ PARAM_LABELS: dict[str, str] = {
     "include_names": "Print officers' names",
     "confidential": 'Mark "CONFIDENTIAL - personnel records"',
     "grant": "Grant program (ledta, cops, jag)",
-    "signer": "Name printed under the signature line",
+    "signer": "Signed by (name)",
+    "signer_title": "Signer's title",
+    "batch": "Payment batch",
+    "days": "Look ahead",
 }
 """Labels for the report form a GUI builds from a report's parameter names."""
 
@@ -140,6 +171,12 @@ def long_date(day: date) -> str:
     """'November 22, 2026', as headings and sentences print dates for US readers."""
     # Not strftime("%B"): that follows the process locale, and the reports are in English.
     return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def sentence_case(words: str) -> str:
+    """'All training through November 22, 2026' as the middle of a sentence: the first letter
+    lowered, month names and names left as written (not str.lower())."""
+    return words[:1].lower() + words[1:]
 
 
 def iso(day: date | None) -> str:
@@ -356,6 +393,75 @@ class _Lines(Flowable):
             y -= CELL_LEADING
 
 
+PAGES = "{pages}"
+"""Where a PageCountText puts "page 1" or "pages 1 to N"."""
+
+
+def pages_words(total: int | str) -> str:
+    return "page 1" if total == 1 else f"pages 1 to {total}"
+
+
+OWN_SLOT = "*"
+"""In Renderer.signers: the report's own kind."""
+
+
+class PageCountText(Flowable):
+    """Plain words that name the report's page count, which is known only once the last page
+    is laid out: wrapped now (the count measured as four digits), drawn by the numbering
+    canvas at the end. On any other canvas the count prints as "?"."""
+
+    def __init__(self, template: str, style: ParagraphStyle) -> None:
+        super().__init__()
+        self.template = template
+        self.style = style
+        self.lines: list[str] = []
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        font, size = self.style.fontName, self.style.fontSize
+        space = pdfmetrics.stringWidth(" ", font, size)
+        self.lines, line, used = [], "", 0.0
+        for word in self.template.split():
+            # Kept on one line, as wide as it can be with up to four digits.
+            shown = word.replace(PAGES, "pages 1 to 8888")
+            width = pdfmetrics.stringWidth(shown, font, size)
+            if line and used + space + width > availWidth:
+                self.lines.append(line)
+                line, used = word, width
+            else:
+                line, used = (
+                    (f"{line} {word}" if line else word),
+                    used + (space if line else 0) + width,
+                )
+        if line:
+            self.lines.append(line)
+        self.width = availWidth
+        self.height = self.style.leading * len(self.lines) + self.style.spaceAfter
+        return availWidth, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        style = self.style
+        top = self.height - style.spaceAfter - style.fontSize
+        lines = list(self.lines)
+
+        def draw(target: Canvas, pages: int | str, x: float, y: float) -> None:
+            target.saveState()
+            target.setFillColor(style.textColor)
+            target.setFont(style.fontName, style.fontSize)
+            for number, line in enumerate(lines):
+                words = line.replace(PAGES, pages_words(pages))
+                target.drawString(x, y - number * style.leading, words)
+            target.restoreState()
+
+        later = getattr(canvas, "when_counted", None)
+        if later is None:
+            draw(canvas, "?", 0, top)
+        else:
+            # The page is drawn again at the end, untranslated: remember where this was.
+            x, y = canvas.absolutePosition(0, top)
+            later(lambda target, pages: draw(target, pages, x, y))
+
+
 def header_cells(headers: Sequence[Cell], align: Sequence[str]) -> list[Cell]:
     """Column titles as Paragraphs, so a long title wraps instead of running into the next."""
     return [
@@ -432,6 +538,32 @@ class _Wrapped(Flowable):
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
         self.paragraph.drawOn(canvas, x, y, _sW)
+
+
+SMALLEST_TYPE = 5.5
+"""A cell's text may shrink to this size so that its longest word fits its column."""
+
+
+def whole_words(paragraph: Paragraph, width: float) -> Paragraph:
+    """`paragraph`, or the same words smaller when one of them is wider than `width`:
+    ReportLab would otherwise cut the word in two ("Oppenheimer-S / chwarzenberg"), and a
+    cell must break between words only. Below SMALLEST_TYPE it is cut after all."""
+    style = paragraph.style
+    font = FONT_BOLD if "<b>" in paragraph.text else style.fontName
+    widest = max(
+        (pdfmetrics.stringWidth(w, font, style.fontSize) for w in paragraph.getPlainText().split()),
+        default=0.0,
+    )
+    if widest <= width:
+        return paragraph
+    size = max(SMALLEST_TYPE, style.fontSize * width / widest)
+    smaller = ParagraphStyle(
+        f"{style.name}_{size:.2f}",
+        style,
+        fontSize=size,
+        leading=style.leading * size / style.fontSize,
+    )
+    return Paragraph(paragraph.text, smaller)
 
 
 def cell_height(value: Any, inner_width: float) -> float:
@@ -564,6 +696,8 @@ class PagedTable(Flowable):
                         styles.append(("TEXTCOLOR", column, lines[0].colour))
                 else:
                     value = _Lines(lines)
+            if type(value) is Paragraph:
+                value = whole_words(value, inner)
             height = cell_height(value, inner) + (CELL_BOTTOM + CELL_TOP)
             if type(value) is Paragraph:
                 measured: Paragraph = value
@@ -773,8 +907,9 @@ class PageText:
     generated: str
     confidential: bool
     ori: str = ""
-    audit_head: str = ""
-    """ENTRIES:HASH-START of the audit log when printed: `deesc audit verify --anchor` takes it."""
+    audit: str = ""
+    """The audit log's head, e.g. "Audit log: 1,424 entries, head 3f9a51c0…07c2"."""
+    footer: bool = True
 
 
 class _FixedTimeStamp:
@@ -800,8 +935,13 @@ def numbered_canvas(
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            self._when_counted: dict[int, list[Callable[[Canvas, int], None]]] = {}
             if fixed is not None and hasattr(self._doc, "_timeStamp"):
                 self._doc._timeStamp = _FixedTimeStamp(fixed)
+
+        def when_counted(self, draw: Callable[[Canvas, int], None]) -> None:
+            """Have `draw(canvas, pages)` run on this page once the page count is known."""
+            self._when_counted.setdefault(len(self._pages), []).append(draw)
 
         def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
@@ -811,7 +951,10 @@ def numbered_canvas(
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
-                draw_footer(self, text, number, total)
+                for draw in self._when_counted.get(number - 1, ()):
+                    draw(self, total)
+                if text.footer:
+                    draw_footer(self, text, number, total)
                 Canvas.showPage(self)
             Canvas.save(self)
             done(total)
@@ -838,9 +981,16 @@ def draw_footer(canvas: Canvas, text: PageText, number: int, total: int) -> None
     canvas.setFillColor(MUTED)
     canvas.setFont(FONT, 7.5)
     generated = f"Generated {text.generated} by deesc-desktop {__version__}"
-    if text.audit_head:
-        generated += f"  ·  audit log {text.audit_head}"
     canvas.drawString(left, y, generated)
+    if text.audit:
+        # Small type: it is there to be checked against the log, not read.
+        canvas.setFont(FONT, 6.5)
+        room_left = left + pdfmetrics.stringWidth(generated, FONT, 7.5) + 12
+        room_right = right - 70
+        middle = (room_left + room_right) / 2
+        size = _fit(canvas, text.audit, FONT, 6.5, room_right - room_left)
+        canvas.setFont(FONT, size)
+        canvas.drawCentredString(middle, y, text.audit)
     if text.confidential:
         # A line of its own: on a portrait page it would run into the generation time.
         canvas.setFillColor(ALERT)
@@ -869,19 +1019,32 @@ def draw_first_header(canvas: Canvas, text: PageText) -> None:
     top = height - HEADER_TOP
     canvas.saveState()
     canvas.setFillColor(INK)
-    room = right - left - (2.4 * inch if text.confidential else 0)
-    size = _fit(canvas, text.agency, FONT_BOLD, 10.5, room)
+    confidential = text.confidential
+    room = right - left - (2.4 * inch if confidential else 0)
+    if confidential and pdfmetrics.stringWidth(text.agency, FONT_BOLD, 7) > room:
+        # A long name takes the whole line; every footer still says confidential.
+        confidential, room = False, right - left
+    if pdfmetrics.stringWidth(text.agency, FONT_BOLD, 8) <= room:
+        agency, size = fitted(text.agency, FONT_BOLD, 10.5, room)
+        canvas.setFont(FONT_BOLD, size)
+        canvas.drawString(left, top, agency)
+    else:
+        # Two lines, the first in the top margin: every word of the name stays on paper.
+        for offset, line in zip(
+            (8.5, 0.0), two_lines(text.agency, FONT_BOLD, 8, room), strict=True
+        ):
+            words, size = fitted(line, FONT_BOLD, 8, room)
+            canvas.setFont(FONT_BOLD, size)
+            canvas.drawString(left, top + offset, words)
+    title, size = fitted(text.title, FONT_BOLD, 17, right - left, smallest=9)
     canvas.setFont(FONT_BOLD, size)
-    canvas.drawString(left, top, text.agency)
-    size = _fit(canvas, text.title, FONT_BOLD, 17, right - left)
-    canvas.setFont(FONT_BOLD, size)
-    canvas.drawString(left, top - 21, text.title)
+    canvas.drawString(left, top - 21, title)
     canvas.setFont(FONT, 9.5)
     canvas.setFillColor(MUTED)
     canvas.drawString(left, top - 36, text.period)
     if text.ori:
         canvas.drawRightString(right, top - 36, f"ORI {text.ori}")
-    if text.confidential:
+    if confidential:
         canvas.setFillColor(ALERT)
         canvas.setFont(FONT_BOLD, 9)
         canvas.drawRightString(right, top, CONFIDENTIAL)
@@ -891,8 +1054,45 @@ def draw_first_header(canvas: Canvas, text: PageText) -> None:
     canvas.restoreState()
 
 
+LATER_SECOND_LINE = 9
+"""How much lower the body of later pages starts when their header takes two lines."""
+
+
+def later_header_lines(text: PageText, page_width: float) -> int:
+    """1 when agency, title and period share one line at 7 points or more, else 2."""
+    room = page_width - 2 * MARGIN - pdfmetrics.stringWidth(text.period, FONT, 8) - 12
+    words = f"{text.agency}  ·  {text.title}"
+    return 1 if pdfmetrics.stringWidth(words, FONT_BOLD, 7) <= room else 2
+
+
+def fitted(
+    words: str, font: str, size: float, width: float, smallest: float = 6.0
+) -> tuple[str, float]:
+    """`words` at the largest size up to `size` that fits `width`, down to `smallest`; below
+    that, cut short with an ellipsis (a name of hundreds of letters)."""
+    actual = pdfmetrics.stringWidth(words, font, size)
+    if actual <= width:
+        return words, size
+    size = max(smallest, size * width / actual)
+    while words and pdfmetrics.stringWidth(words, font, size) > width:
+        words = words[:-2].rstrip() + "…"
+    return words, size
+
+
+def two_lines(words: str, font: str, size: float, width: float) -> tuple[str, str]:
+    """`words` cut at the last space that leaves the first line within `width`."""
+    parts = words.split()
+    first: list[str] = []
+    while parts and pdfmetrics.stringWidth(" ".join([*first, parts[0]]), font, size) <= width:
+        first.append(parts.pop(0))
+    if not first:
+        first.append(parts.pop(0))
+    return " ".join(first), " ".join(parts)
+
+
 def draw_later_header(canvas: Canvas, text: PageText) -> None:
-    """One line on every later page: agency and title at left, period at right."""
+    """Every later page names the agency and the report (a transcript: the officer) at left
+    and the date or period at right: on one line, or two when they do not fit on one."""
     width, height = canvas._pagesize
     left, right = MARGIN, width - MARGIN
     top = height - 0.45 * inch
@@ -901,16 +1101,27 @@ def draw_later_header(canvas: Canvas, text: PageText) -> None:
     # The confidential marking is on every page's footer; here it would crowd the period.
     period_width = pdfmetrics.stringWidth(text.period, FONT, 8)
     room = right - left - period_width - 12
-    words = f"{text.agency}  ·  {text.title}"
-    if pdfmetrics.stringWidth(words, FONT_BOLD, 7) > room:
-        words = text.title
-    canvas.setFont(FONT_BOLD, _fit(canvas, words, FONT_BOLD, 8, room))
-    canvas.drawString(left, top, words)
-    canvas.setFont(FONT, 8)
-    canvas.drawRightString(right, top, text.period)
+    rule = top - 6
+    if later_header_lines(text, width) == 1:
+        words = f"{text.agency}  ·  {text.title}"
+        canvas.setFont(FONT_BOLD, _fit(canvas, words, FONT_BOLD, 8, room))
+        canvas.drawString(left, top, words)
+        canvas.setFont(FONT, 8)
+        canvas.drawRightString(right, top, text.period)
+    else:
+        agency, size = fitted(text.agency, FONT_BOLD, 8, right - left)
+        canvas.setFont(FONT_BOLD, size)
+        canvas.drawString(left, top, agency)
+        second = top - LATER_SECOND_LINE
+        title, size = fitted(text.title, FONT_BOLD, 8, room)
+        canvas.setFont(FONT_BOLD, size)
+        canvas.drawString(left, second, title)
+        canvas.setFont(FONT, 8)
+        canvas.drawRightString(right, second, text.period)
+        rule = second - 6
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.5)
-    canvas.line(left, top - 6, right, top - 6)
+    canvas.line(left, rule, right, rule)
     canvas.restoreState()
 
 
@@ -939,6 +1150,13 @@ class Renderer(ABC, Generic[D]):
         "of my knowledge."
     )
     signature_block: ClassVar[bool] = True
+    page_footer: ClassVar[bool] = True
+    """The footer line (generation time, audit log head, "Page X of Y")."""
+    signers: ClassVar[tuple[tuple[str, str], ...]] = (
+        (OWN_SLOT, "Signature of attesting official"),
+    )
+    """(signer slot, caption) of each signature line: the report's own kind, or another saved
+    signer such as "finance"."""
 
     def __init__(self, db: Database, params: ReportParams, *, now: datetime | None = None):
         register_fonts()
@@ -970,6 +1188,11 @@ class Renderer(ABC, Generic[D]):
         """The as-of date asked for, else the generation date."""
         return self.params.as_of or self.now.date()
 
+    def current_values_note(self, day: date) -> Paragraph | None:
+        """For a report on an earlier day, a note that rank, unit and shift are today's."""
+        words = current_values_note(day, self.now.date())
+        return para(words, self.styles.note) if words else None
+
     @abstractmethod
     def gather(self) -> D:
         """Read everything the report prints, in a few queries."""
@@ -989,18 +1212,17 @@ class Renderer(ABC, Generic[D]):
     def report_title(self, data: D) -> str:
         return self.title
 
-    def signer_name(self) -> str:
-        """The attesting chief: as given, else the one active officer ranked Chief, else blank."""
-        if self.params.signer:
-            return self.params.signer.strip()
-        rows = self.db.execute(
-            "SELECT first_name, last_name, rank FROM officers WHERE status = 'active'"
-            " AND lower(trim(rank)) IN ('chief', 'chief of police')"
-        ).fetchall()
-        if len(rows) == 1:
-            first, last, _ = rows[0]
-            return f"{first} {last}, Chief of Police"
-        return ""
+    def signer(self, slot: str) -> Signer:
+        """Who signs on a line: for the report's own line, the name and title given, else the
+        signer saved for this kind of report or the agency's default (services.signers)."""
+        given = self.params.signer, self.params.signer_title
+        if slot == self.kind and any(given):
+            return Signer(*(" ".join((value or "").split()) for value in given))
+        return signer_for(self.db, slot)
+
+    def attestation_scope(self, data: D) -> str:
+        """What the attestation covers, restated beside it: counts and the date or period."""
+        return self.period_text(data)
 
     # --- building blocks -------------------------------------------------------------------
 
@@ -1020,21 +1242,20 @@ class Renderer(ABC, Generic[D]):
         """A heading and a short table or chart kept on one page."""
         return KeepTogether(list(flowables))
 
-    def signature(self) -> Flowable:
-        """The attestation and the lines the chief signs and dates."""
+    def signature_lines(self, caption: str, signer: Signer, width: float) -> Table:
+        """One signer's lines: signature and date, then the printed name and title."""
         s = self.styles
-        signer = self.signer_name()
-        width = self.frame_width
-        name_cell: Cell = para(signer, s.small) if signer else ""
+        name_cell: Cell = para(signer.printed, s.small) if signer.printed else ""
         rows: list[list[Cell]] = [
             ["", "", ""],
-            [para("Signature of attesting official", s.small), "", para("Date", s.small)],
+            [para(caption, s.small), "", para("Date", s.small)],
             [name_cell, "", ""],
             [para("Printed name and title", s.small), "", ""],
         ]
-        lines = Table(
+        date_width = min(1.6 * inch, width * 0.3)
+        return Table(
             rows,
-            colWidths=[min(3.6 * inch, width * 0.5), 0.5 * inch, 1.8 * inch],
+            colWidths=[width - date_width - 0.3 * inch, 0.3 * inch, date_width],
             rowHeights=[30, 14, 20, 14],
             style=layout_style(
                 [
@@ -1043,15 +1264,54 @@ class Renderer(ABC, Generic[D]):
                     ("LINEBELOW", (0, 2), (0, 2), 0.8, INK),
                     ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 1),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                 ]
             ),
             hAlign="LEFT",
         )
-        return KeepTogether(
-            [Spacer(1, 14), para("Attestation", s.h1), para(self.attestation, s.body), lines]
-        )
+
+    def signature(self, data: D) -> Flowable:
+        """The attestation, what it covers (pages, counts, date: so that a signature page
+        that comes apart from the report still says what was signed), the lines each signer
+        signs and dates, and who prepared the report."""
+        s = self.styles
+        slots = [(self.kind if slot == OWN_SLOT else slot, c) for slot, c in self.signers]
+        column = min(4.4 * inch, self.frame_width / len(slots) - 0.3 * inch)
+        blocks = [self.signature_lines(c, self.signer(slot), column) for slot, c in slots]
+        lines: Flowable = blocks[0]
+        if len(blocks) > 1:
+            lines = Table(
+                [blocks],
+                colWidths=[column + 0.3 * inch] * len(blocks),
+                style=layout_style(
+                    [
+                        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ]
+                ),
+                hAlign="LEFT",
+            )
+        scope = self.attestation_scope(data)
+        flowables: list[Flowable] = [
+            Spacer(1, 14),
+            para("Attestation", s.h1),
+            para(self.attestation, s.body),
+            PageCountText(f"This attestation covers {PAGES} of this report: {scope}.", s.body),
+            lines,
+        ]
+        if self.params.prepared_by:
+            flowables += [
+                Spacer(1, 6),
+                para(
+                    f"Prepared by {self.params.prepared_by}, "
+                    f"{self.now.strftime('%Y-%m-%d %H:%M')}.",
+                    s.small,
+                ),
+            ]
+        return KeepTogether(flowables)
 
     # --- output ----------------------------------------------------------------------------
 
@@ -1064,7 +1324,8 @@ class Renderer(ABC, Generic[D]):
             generated=self.now.strftime("%Y-%m-%d %H:%M"),
             confidential=self.params.confidential,
             ori=self.agency.ori,
-            audit_head=f"{entries}:{digest[:AUDIT_HEAD_DIGITS]}",
+            audit=f"Audit log: {entries:,} entries, head {entries}:{digest[:AUDIT_HEAD_DIGITS]}",
+            footer=self.page_footer,
         )
 
     def first_page(self, canvas: Canvas, text: PageText) -> None:
@@ -1076,12 +1337,20 @@ class Renderer(ABC, Generic[D]):
     def first_top_margin(self) -> float:
         return FIRST_HEADER
 
+    def body_bottom(self) -> float:
+        """Distance from the bottom edge of the page to the bottom of the body."""
+        return FOOTER + 6
+
+    def later_top_margin(self, text: PageText) -> float:
+        extra = LATER_SECOND_LINE if later_header_lines(text, self.pagesize[0]) == 2 else 0
+        return LATER_HEADER + extra
+
     def render(self, out_path: Path) -> Path:
         """Write the PDF to `out_path` (replaced whole: never left half-written)."""
         data = self.data
         text = self.page_text(data)
         width, height = self.pagesize
-        body_bottom = FOOTER + 6
+        body_bottom = self.body_bottom()
 
         def frame(top: float, frame_id: str) -> Frame:
             return Frame(
@@ -1130,14 +1399,14 @@ class Renderer(ABC, Generic[D]):
                 ),
                 PageTemplate(
                     id="later",
-                    frames=[frame(LATER_HEADER, "later")],
+                    frames=[frame(self.later_top_margin(text), "later")],
                     onPage=on_later,
                 ),
             ],
         )
         story = self.story(data)
         if self.signature_block:
-            story.append(self.signature())
+            story.append(self.signature(data))
 
         def counted(total: int) -> None:
             self.page_count = total

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -9,7 +10,7 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
+from reportlab.platypus import Flowable, KeepInFrame, Spacer, Table
 
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.models import Officer, TrainingRecord
@@ -28,10 +29,14 @@ from deesc_desktop.reports.base import (
     layout_style,
     long_date,
     para,
+    whole_words,
 )
 from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.store.queries import get_officer, get_record
 from deesc_desktop.store.views import topic_labels
+
+MAX_INSTRUCTOR_LINES = 3
+"""Signature lines for instructors; with more, the first signs as lead instructor."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +56,11 @@ class CertificateReport(Renderer[CertificateData]):
         "A certificate for one completed class (a training record): officer, course, date, "
         "hours and topics, with lines for the chief and the instructor to sign."
     )
-    params_used: ClassVar[tuple[str, ...]] = ("record_id", "signer")
+    params_used: ClassVar[tuple[str, ...]] = ("record_id", "signer", "signer_title")
     params_required: ClassVar[tuple[str, ...]] = ("record_id",)
     landscape: ClassVar[bool] = True
+    page_footer: ClassVar[bool] = False
+    """A certificate is framed for the wall: no "Generated ... Page 1 of 1" line."""
 
     def gather(self) -> CertificateData:
         record_id = self.params.record_id
@@ -70,8 +77,14 @@ class CertificateReport(Renderer[CertificateData]):
     def period_text(self, data: CertificateData) -> str:
         return f"Completed {long_date(data.record.completed)}"
 
+    signature_block: ClassVar[bool] = False
+    """The signature lines are part of the framed page (story), not a block after it."""
+
     def first_top_margin(self) -> float:
         return 0.95 * inch
+
+    def body_bottom(self) -> float:
+        return 1.05 * inch  # above the inner border (0.85 inch), with room to breathe
 
     def first_page(self, canvas: Canvas, text: PageText) -> None:
         """A double border instead of the report header."""
@@ -118,7 +131,7 @@ class CertificateReport(Renderer[CertificateData]):
         ]
         topics = ", ".join(f"{label} {hours} h" for label, hours in data.topics)
         badge = f"Badge {o.badge}" + (f" · {o.rank}" if o.rank else "")
-        return [
+        content = [
             Spacer(1, 0.3 * inch),
             para(self.agency.name, agency),
             para("Certificate of Completion", banner),
@@ -133,37 +146,54 @@ class CertificateReport(Renderer[CertificateData]):
             para(f"Topics: {topics}" if topics else "", detail),
             para(" · ".join(people), muted),
             para(f"Training record #{r.id}", muted),
+            Spacer(1, 22),
+            self.signature_lines_inside(data),
         ]
+        # Long names, many instructors: the whole certificate shrinks to its one page, so
+        # the signature lines always sit inside the border.
+        height = self.pagesize[1] - self.first_top_margin() - self.body_bottom()
+        return [KeepInFrame(self.frame_width, height, content, mode="shrink", hAlign="CENTER")]
 
-    def signature(self) -> Flowable:
+    def signature_lines_inside(self, data: CertificateData) -> Flowable:
+        """A line for the chief, one for the date, and one for each instructor (up to three;
+        with more, the first signs as lead instructor): each name under its own line."""
         s = self.styles
-        chief = self.signer_name() or "Chief of Police"
-        instructor = self.data.record.instructor
-        instructor = f"{instructor}, Instructor" if instructor else "Instructor"
-        cells = [
-            ["", "", "", "", ""],
-            [para(chief, s.small), "", para("Date", s.small), "", para(instructor, s.small)],
-        ]
+        chief = self.signer(self.kind).printed or "Chief of Police"
+        names = [n.strip() for n in re.split(r"[;\n]", data.record.instructor) if n.strip()]
+        if len(names) > MAX_INSTRUCTOR_LINES:
+            captions = [f"{names[0]}, Lead instructor"]
+        else:
+            captions = [f"{name}, Instructor" for name in names] or ["Instructor"]
+        signers = [chief, "Date", *captions]
         # Narrower than the frame so the lines stay well inside the certificate's border.
         width = self.frame_width * 0.86
-        table = Table(
+        gap = width * 0.04
+        shares = [0.3, 0.14, *[0.56 / len(captions)] * len(captions)]
+        line_widths = [width * share - gap for share in shares]
+        columns: list[float] = []
+        for line_width in line_widths:
+            columns += [line_width, gap]
+        cells: list[list[object]] = [[""] * len(columns), []]
+        for caption, line_width in zip(signers, line_widths, strict=True):
+            cells[1] += [whole_words(para(caption, s.small), line_width), ""]
+        lines = [("LINEBELOW", (2 * i, 0), (2 * i, 0), 0.8, INK) for i in range(len(signers))]
+        return Table(
             cells,
-            colWidths=[width * 0.36, width * 0.05, width * 0.18, width * 0.05, width * 0.36],
-            rowHeights=[40, 16],
+            colWidths=[*columns[:-1], 0],
+            rowHeights=[40, None],
             style=layout_style(
                 [
-                    ("LINEBELOW", (0, 0), (0, 0), 0.8, INK),
-                    ("LINEBELOW", (2, 0), (2, 0), 0.8, INK),
-                    ("LINEBELOW", (4, 0), (4, 0), 0.8, INK),
-                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    *lines,
+                    ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
+                    ("VALIGN", (0, 1), (-1, 1), "TOP"),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 1),
                     ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                 ]
             ),
             hAlign="CENTER",
         )
-        return KeepTogether([Spacer(1, 22), table])
 
     def table(self, data: CertificateData) -> ExportTable:
         r, o = data.record, data.officer

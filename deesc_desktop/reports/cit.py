@@ -21,14 +21,16 @@ from deesc_desktop.reports.base import (
     hex_colour,
     iso,
     layout_style,
+    long_date,
     markup,
     para,
     small_table,
 )
 from deesc_desktop.reports.charts import NAVY, TEAL, Series, grouped_bars
 from deesc_desktop.reports.transcript import CIT_WORDS
+from deesc_desktop.services.cit import cit_report
 from deesc_desktop.store.cit_queries import CitReport as CitData
-from deesc_desktop.store.cit_queries import CitRosterRow, cit_report
+from deesc_desktop.store.cit_queries import CitRosterRow
 
 
 class CitReport(Renderer[CitData]):
@@ -41,7 +43,7 @@ class CitReport(Renderer[CitData]):
         "expiry and refreshers, and the share of patrol officers certified on each shift "
         "against the agency's target."
     )
-    params_used: ClassVar[tuple[str, ...]] = ("as_of", "confidential", "signer")
+    params_used: ClassVar[tuple[str, ...]] = ("as_of", "confidential", "signer", "signer_title")
     landscape: ClassVar[bool] = True
     attestation: ClassVar[str] = (
         "I attest that this CIT roster and coverage report accurately reflects this agency's "
@@ -49,7 +51,14 @@ class CitReport(Renderer[CitData]):
     )
 
     def gather(self) -> CitData:
-        return cit_report(self.db, self.as_of)
+        return cit_report(self.db, self.as_of, today=self.now.date())
+
+    def attestation_scope(self, data: CitData) -> str:
+        cover = data.coverage
+        return (
+            f"{len(data.roster)} officers on the CIT roster, {cover.certified} of "
+            f"{cover.officers} patrol officers certified, as of {long_date(data.as_of)}"
+        )
 
     def status_cell(self, row: CitRosterRow) -> TextCell:
         status = row.standing.status
@@ -91,8 +100,11 @@ class CitReport(Renderer[CitData]):
                 f"{data.warning_days} days shows as expiring.",
                 s.note,
             ),
-            Spacer(1, 6),
         ]
+        note = self.current_values_note(data.as_of)
+        if note is not None:
+            lines.append(note)
+        lines.append(Spacer(1, 6))
         if not cover.shifts:
             lines.append(
                 self.empty(
@@ -208,7 +220,7 @@ class CitReport(Renderer[CitData]):
             empty=self.empty(
                 f"No officers match: nobody serving on {iso(data.as_of)} holds or has held CIT "
                 "certification. A CIT course counts once it is marked as the certifying "
-                "course (deesc cit course)."
+                "course on the CIT page."
             ),
         )
 

@@ -20,6 +20,7 @@ from deesc_desktop.reports.base import (
     Renderer,
     TextCell,
     iso,
+    long_date,
     markup,
     para,
     percent_text,
@@ -76,7 +77,7 @@ class ComplianceData:
 
 def gather_compliance(renderer: ComplianceReport) -> ComplianceData:
     """Every serving officer against every requirement in force on the as-of date."""
-    people = department_compliance(renderer.db, renderer.as_of)
+    people = department_compliance(renderer.db, renderer.as_of, today=renderer.now.date())
     titles: dict[str, str] = {}
     counts: dict[str, Counter[Status]] = {}
     for person in people:
@@ -105,7 +106,7 @@ class ComplianceReport(Renderer[ComplianceData]):
         "summary counts, a chart by requirement, the officer table, and the reason for "
         "every requirement not yet met."
     )
-    params_used: ClassVar[tuple[str, ...]] = ("as_of", "confidential", "signer")
+    params_used: ClassVar[tuple[str, ...]] = ("as_of", "confidential", "signer", "signer_title")
     landscape: ClassVar[bool] = True
     attestation: ClassVar[str] = (
         "I have reviewed this compliance report and attest that, to the best of my knowledge, "
@@ -114,6 +115,12 @@ class ComplianceReport(Renderer[ComplianceData]):
 
     def gather(self) -> ComplianceData:
         return gather_compliance(self)
+
+    def attestation_scope(self, data: ComplianceData) -> str:
+        return (
+            f"{len(data.people)} officers, {data.overall[Status.NON_COMPLIANT]} non-compliant, "
+            f"as of {long_date(self.as_of)}"
+        )
 
     # --- layout ----------------------------------------------------------------------------
 
@@ -142,15 +149,19 @@ class ComplianceReport(Renderer[ComplianceData]):
         flowables: list[Flowable] = [
             markup(
                 "<b>{officers}</b> serving officers measured against <b>{reqs}</b> "
-                "requirement(s) in force on {day}. Separated officers are left out. An "
-                "officer's overall status is the most urgent of their requirements.",
+                "requirement(s) in force on {day}: those hired by then and not separated "
+                "before it. An officer's overall status is the most urgent of their "
+                "requirements.",
                 s.body,
                 officers=officers,
                 reqs=len(data.requirements),
                 day=iso(self.as_of),
             ),
-            Spacer(1, 6),
         ]
+        note = self.current_values_note(self.as_of)
+        if note is not None:
+            flowables.append(note)
+        flowables.append(Spacer(1, 6))
         # Not applicable to anything is rare: a row only when someone is, so the rows add up.
         statuses = [
             st for st in STATUS_LABELS if st is not Status.NOT_APPLICABLE or data.overall[st]
@@ -269,19 +280,24 @@ class ComplianceReport(Renderer[ComplianceData]):
             )
 
         def long_row(item: tuple[OfficerCompliance, RequirementResult]) -> list[Cell]:
+            # Every row names the officer, unit, shift and overall status: a page may start
+            # in the middle of an officer's requirements.
             person, result = item
+            officer = person.officer
             return [
-                person.officer.badge,
-                TextCell(person.officer.display_name),
+                officer.badge,
+                TextCell(officer.display_name),
+                TextCell(" / ".join(x for x in (officer.unit, officer.shift) if x)),
                 TextCell(result.requirement_id),
                 self.status_cell(result),
                 iso(result.due_date),
+                self.overall_cell(person.worst),
             ]
 
         return PagedTable(
-            ["Badge", "Officer", "Requirement", "Status", "Due"],
+            ["Badge", "Officer", "Unit / shift", "Requirement", "Status", "Due", "Overall"],
             [(person, result) for person in data.people for result in person.results],
-            [0.08, 0.24, 0.3, 0.26, 0.12],
+            [0.06, 0.17, 0.12, 0.22, 0.2, 0.1, 0.13],
             title=title,
             empty=empty,
             make=long_row,

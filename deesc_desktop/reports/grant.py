@@ -14,6 +14,8 @@ from reportlab.platypus import Flowable, Spacer, Table
 from deesc_desktop.core.hours import Centihours, format_hours
 from deesc_desktop.core.models import Officer, TrainingRecord
 from deesc_desktop.core.money import Cents, format_money
+from deesc_desktop.core.names import name_key
+from deesc_desktop.core.roster import serving_on
 from deesc_desktop.reports.base import (
     GRANT_KINDS,
     GRID,
@@ -106,6 +108,9 @@ class OfficerRow:
 class FundRow:
     source: FundingSummary
     paid_in_period: Cents
+    paid_through_end: Cents
+    """Paid on or before the period's last day, with adjustments dated by then: what had been
+    spent when the period closed, whatever was paid since."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,11 +147,6 @@ class GrantData:
         return self.employed - self.ledta_trained_employed
 
 
-def _employed_on(officer: Officer, day: date) -> bool:
-    separated = officer.separation_date
-    return officer.hire_date <= day and (separated is None or separated >= day)
-
-
 def gather_grant(renderer: GrantReport) -> GrantData:
     """Officers, training, tests, follow-ups and money of the period, from the tables."""
     db, params = renderer.db, renderer.params
@@ -155,7 +155,7 @@ def gather_grant(renderer: GrantReport) -> GrantData:
     start, end = renderer.period()
     check_period(start, end)
     officers = load_officers(db)
-    employed = [o for o in officers if _employed_on(o, end)]
+    employed = [o for o in officers if serving_on(o, end)]
     during = [
         o
         for o in officers
@@ -215,7 +215,7 @@ def gather_grant(renderer: GrantReport) -> GrantData:
             )
         )
     if params.include_names:
-        officer_rows.sort(key=lambda r: (r.officer.last_name.casefold(), r.officer.first_name))
+        officer_rows.sort(key=lambda r: name_key(r.officer.last_name, r.officer.first_name))
     else:
         # Numbered by training hours, not by name, so the order gives no one away.
         officer_rows.sort(key=lambda r: (-r.hours, r.officer.id))
@@ -228,11 +228,16 @@ def gather_grant(renderer: GrantReport) -> GrantData:
     kinds = GRANT_KINDS[params.grant][1]
     sources = [s for s in funding_summaries(db) if s.kind in kinds]
     spent: dict[int, Cents] = defaultdict(int)
+    spent_by_end: dict[int, Cents] = defaultdict(int)
     for claim in list_claims(db, status="paid"):
-        if claim.paid_on and start.isoformat() <= claim.paid_on <= end.isoformat():
-            spent[claim.funding_source_id] += claim.amount
-    for adjustment in adjustments_between(db, start, end):
-        spent[adjustment.funding_source_id] += adjustment.amount
+        if claim.paid_on and claim.paid_on <= end.isoformat():
+            spent_by_end[claim.funding_source_id] += claim.amount
+            if start.isoformat() <= claim.paid_on:
+                spent[claim.funding_source_id] += claim.amount
+    for adjustment in adjustments_between(db, date.min, end):
+        spent_by_end[adjustment.funding_source_id] += adjustment.amount
+        if start.isoformat() <= adjustment.adjusted_on:
+            spent[adjustment.funding_source_id] += adjustment.amount
     employed_ids = {o.id for o in employed}
     return GrantData(
         grant=params.grant,
@@ -250,7 +255,7 @@ def gather_grant(renderer: GrantReport) -> GrantData:
             key=lambda t: t.course.casefold(),
         ),
         followups=follow,
-        funds=[FundRow(s, spent[s.id]) for s in sources],
+        funds=[FundRow(s, spent[s.id], spent_by_end[s.id]) for s in sources],
         officers=officer_rows,
         labels=labels,
         ledta_trained_employed=len(ledta_ids & employed_ids),
@@ -279,6 +284,7 @@ class GrantReport(Renderer[GrantData]):
         "include_names",
         "confidential",
         "signer",
+        "signer_title",
     )
     attestation: ClassVar[str] = (
         "I certify that the figures in this report are true and complete and are drawn from "
@@ -301,6 +307,13 @@ class GrantReport(Renderer[GrantData]):
 
     def period_text(self, data: GrantData) -> str:
         return f"Reporting period {long_date(data.start)} to {long_date(data.end)}"
+
+    def attestation_scope(self, data: GrantData) -> str:
+        return (
+            f"{data.employed} officers employed at the end of the period, {data.trained} "
+            f"trained, {format_hours(data.total_hours)} h, {long_date(data.start)} to "
+            f"{long_date(data.end)}"
+        )
 
     def officer_name(self, data: GrantData, officer_id: int, name: str, badge: str) -> str:
         if self.params.include_names:
@@ -506,7 +519,7 @@ class GrantReport(Renderer[GrantData]):
                 para(f.source.award_number, s.cell_small),
                 format_money(f.source.amount),
                 format_money(f.paid_in_period),
-                format_money(f.source.paid),
+                format_money(f.paid_through_end),
                 format_money(f.source.committed),
                 format_money(f.source.balance),
             ]
@@ -519,9 +532,9 @@ class GrantReport(Renderer[GrantData]):
                 "Award",
                 "Received (awarded)",
                 "Spent in period",
-                "Spent to date",
-                "Committed",
-                "Balance",
+                "Spent by period end",
+                "Committed now",
+                "Balance now",
             ],
             rows,
             [0.22, 0.18, 0.12, 0.12, 0.12, 0.12, 0.12],
@@ -530,8 +543,10 @@ class GrantReport(Renderer[GrantData]):
                 self.heading("Funds received and spent"),
                 para(
                     "Received is the amount awarded (deesc does not record drawdowns). Spent "
-                    "is de-escalation bonus claims paid plus adjustments; committed is "
-                    "approved claims not yet paid.",
+                    "is de-escalation bonus claims paid plus adjustments, by their payment "
+                    f"date; committed is approved claims not yet paid on "
+                    f"{iso(self.now.date())}, and the balance is the award less what was "
+                    "committed and paid by then.",
                     s.note,
                 ),
             ],
@@ -543,7 +558,7 @@ class GrantReport(Renderer[GrantData]):
                 "",
                 format_money(sum(f.source.amount for f in data.funds)),
                 format_money(sum(f.paid_in_period for f in data.funds)),
-                format_money(sum(f.source.paid for f in data.funds)),
+                format_money(sum(f.paid_through_end for f in data.funds)),
                 format_money(sum(f.source.committed for f in data.funds)),
                 format_money(sum(f.source.balance for f in data.funds)),
             ],

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS
 from deesc_desktop.core.money import Cents, format_money, format_plain
 from deesc_desktop.reports.base import (
+    OWN_SLOT,
     Cell,
     ExportTable,
     PagedTable,
@@ -27,6 +28,7 @@ from deesc_desktop.reports.base import (
     small_table,
     stamp_text,
 )
+from deesc_desktop.services.signers import FINANCE_SLOT
 from deesc_desktop.store.claim_queries import (
     ClaimRow,
     FundingSummary,
@@ -199,7 +201,17 @@ class PaymentRegister(Renderer[PaymentsData]):
         "and paid it, adjustments, claims by status, totals by program and funding source, "
         "and the grand total to the cent."
     )
-    params_used: ClassVar[tuple[str, ...]] = ("start", "end", "confidential", "signer")
+    params_used: ClassVar[tuple[str, ...]] = (
+        "start",
+        "end",
+        "confidential",
+        "signer",
+        "signer_title",
+    )
+    signers: ClassVar[tuple[tuple[str, str], ...]] = (
+        (OWN_SLOT, "Approved for payment (chief)"),
+        (FINANCE_SLOT, "Verified and paid (finance)"),
+    )
     landscape: ClassVar[bool] = True
     attestation: ClassVar[str] = (
         "I attest that the payments listed above were approved under this agency's bonus "
@@ -218,6 +230,12 @@ class PaymentRegister(Renderer[PaymentsData]):
 
     def period_text(self, data: PaymentsData) -> str:
         return f"{long_date(data.start)} to {long_date(data.end)}"
+
+    def attestation_scope(self, data: PaymentsData) -> str:
+        return (
+            f"{len(data.paid)} claims paid and {len(data.adjustments)} adjustments, "
+            f"{format_money(data.grand_total)} in all, {self.period_text(data)}"
+        )
 
     def who(self, name: str | None, at: str | None) -> Cell:
         if not name:

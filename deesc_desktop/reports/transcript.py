@@ -12,6 +12,7 @@ from reportlab.platypus import Flowable, Spacer
 from deesc_desktop.core.cit import CitStatus, OfficerCit, cit_status
 from deesc_desktop.core.hours import Centihours, format_hours
 from deesc_desktop.core.models import Certification, Exemption, Officer, TrainingRecord
+from deesc_desktop.core.roster import serving_on
 from deesc_desktop.core.topics import OFFICER_STATUSES
 from deesc_desktop.reports.base import (
     Cell,
@@ -26,6 +27,7 @@ from deesc_desktop.reports.base import (
     long_date,
     markup,
     para,
+    sentence_case,
     small_table,
 )
 from deesc_desktop.reports.compliance import STATUS_LABELS, hours_text
@@ -84,11 +86,7 @@ def gather_transcript(renderer: TranscriptReport) -> TranscriptData:
         raise NotFoundError(f'There is no officer with badge "{params.badge.strip()}".')
     start, end = params.start, renderer.end
     check_period(start, end)
-    records = [
-        r
-        for r in load_records(db, [officer.id]).get(officer.id, [])
-        if (start is None or r.completed >= start) and r.completed <= end
-    ]
+    records = load_records(db, [officer.id], since=start, until=end).get(officer.id, [])
     labels = topic_labels(db)
     hours: dict[str, Centihours] = defaultdict(int)
     count: dict[str, int] = defaultdict(int)
@@ -100,14 +98,14 @@ def gather_transcript(renderer: TranscriptReport) -> TranscriptData:
         (TopicTotal(code, labels.get(code, code), hours[code], count[code]) for code in hours),
         key=lambda t: (-t.hours, t.label.casefold()),
     )
-    history = cit_histories(db).get(officer.id)
+    history = cit_histories(db, officer_id=officer.id, through=end).get(officer.id)
     periods = list(history.periods) if history else []
     warning = renderer.agency.warning_days
     standing = cit_status(periods, end, warning)
     exemptions = [
         e
         for e in load_exemptions(db, [officer.id]).get(officer.id, [])
-        if e.start <= end and (start is None or e.end >= start)
+        if e.start <= end and (start is None or e.end >= start)  # begun by the end
     ]
     return TranscriptData(
         officer=officer,
@@ -120,7 +118,7 @@ def gather_transcript(renderer: TranscriptReport) -> TranscriptData:
         cit_periods=[p for p in periods if p.earned <= end],
         cit_sources=dict(history.titles) if history else {},
         exemptions=exemptions,
-        compliance=officer_compliance(db, officer.id, end),
+        compliance=officer_compliance(db, officer.id, end, today=renderer.now.date()),
     )
 
 
@@ -133,7 +131,14 @@ class TranscriptReport(Renderer[TranscriptData]):
         "One officer's training records in a date range with totals by topic, CIT "
         "certification, leave and exemptions, and compliance on the last day."
     )
-    params_used: ClassVar[tuple[str, ...]] = ("badge", "start", "end", "confidential", "signer")
+    params_used: ClassVar[tuple[str, ...]] = (
+        "badge",
+        "start",
+        "end",
+        "confidential",
+        "signer",
+        "signer_title",
+    )
     params_required: ClassVar[tuple[str, ...]] = ("badge",)
     attestation: ClassVar[str] = (
         "I attest that this transcript is a true copy of the training records this agency "
@@ -147,6 +152,19 @@ class TranscriptReport(Renderer[TranscriptData]):
     def gather(self) -> TranscriptData:
         return gather_transcript(self)
 
+    def report_title(self, data: TranscriptData) -> str:
+        """The officer is named in every page's header, so a loose page is still theirs."""
+        o = data.officer
+        return f"{self.title}: {o.display_name} (badge {o.badge})"
+
+    def attestation_scope(self, data: TranscriptData) -> str:
+        o = data.officer
+        period = sentence_case(self.period_text(data))
+        return (
+            f"{len(data.records)} training records, {format_hours(data.total_hours)} h, of "
+            f"{o.first_name} {o.last_name} (badge {o.badge}), {period}"
+        )
+
     def period_text(self, data: TranscriptData) -> str:
         if data.start is None:
             return f"All training through {long_date(data.end)}"
@@ -158,6 +176,11 @@ class TranscriptReport(Renderer[TranscriptData]):
         status = OFFICER_STATUSES.get(o.status, o.status)
         if o.separation_date:
             status = f"{status} {iso(o.separation_date)}"
+        then = data.compliance.officer
+        if data.end < self.now.date() and serving_on(o, data.end):
+            # The roster's status is today's; the transcript stops at its last day.
+            stood = OFFICER_STATUSES.get(then.status, then.status)
+            status = f"{stood} on {iso(data.end)}; now {sentence_case(status)}"
         pairs = [
             ("Officer", o.display_name),
             ("Badge", o.badge),
@@ -190,24 +213,23 @@ class TranscriptReport(Renderer[TranscriptData]):
             if r.pre_test is not None or r.post_test is not None:
                 scores = f"{_score(r.pre_test)} / {_score(r.post_test)}"
             course = r.course_title + (f" ({r.course_number})" if r.course_number else "")
+            # Provider and instructor under the course: long names get the width they need.
+            who = " · ".join(
+                x for x in (r.provider, f"Instructor: {r.instructor}" if r.instructor else "") if x
+            )
             rows.append(
                 [
                     iso(r.completed),
                     markup(
                         "{course}"
-                        + (
-                            "<br/><font size=7 color='#555555'>{provider}</font>"
-                            if r.provider
-                            else ""
-                        ),
+                        + ("<br/><font size=7 color='#555555'>{who}</font>" if who else ""),
                         s.cell,
                         course=course,
-                        provider=r.provider,
+                        who=who,
                     ),
                     format_hours(r.hours),
                     TextCell(topics),
                     DELIVERY_SHORT.get(r.delivery, r.delivery),
-                    TextCell(r.instructor),
                     scores,
                 ]
             )
@@ -215,22 +237,21 @@ class TranscriptReport(Renderer[TranscriptData]):
         return PagedTable(
             [
                 "Date",
-                "Course and provider",
+                "Course, provider and instructor",
                 "Hours",
                 "Hours by topic",
                 "Delivery",
-                "Instructor",
                 "Pre / post",
             ],
             rows,
-            [0.1, 0.28, 0.065, 0.245, 0.09, 0.14, 0.08],
-            align=["left", "left", "right", "left", "left", "left", "center"],
+            [0.1, 0.41, 0.065, 0.255, 0.09, 0.08],
+            align=["left", "left", "right", "left", "left", "center"],
             title=[self.heading(f"Training records ({len(rows)})")],
             empty=self.empty(
                 f"No training records for {data.officer.display_name} {span} "
-                f"({self.period_text(data).lower()})."
+                f"({sentence_case(self.period_text(data))})."
             ),
-            total=["Total", f"{len(rows)} records", format_hours(data.total_hours), "", "", "", ""],
+            total=["Total", f"{len(rows)} records", format_hours(data.total_hours), "", "", ""],
         )
 
     def topics_table(self, data: TranscriptData) -> Flowable:
@@ -326,8 +347,10 @@ class TranscriptReport(Renderer[TranscriptData]):
         )
 
     def story(self, data: TranscriptData) -> list[Flowable]:
+        note = self.current_values_note(data.end)
         return [
             self.officer_block(data),
+            *([note] if note is not None else []),
             self.records_table(data),
             self.topics_table(data),
             *self.cit_section(data),

@@ -1,4 +1,5 @@
-"""CIT changes: which courses certify or refresh, hand-entered certificates, the CIT settings."""
+"""CIT: the roster and coverage as of a date; which courses certify or refresh, hand-entered
+certificates, the CIT settings."""
 
 from __future__ import annotations
 
@@ -20,13 +21,21 @@ from deesc_desktop.services.common import (
     update_row,
 )
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
+from deesc_desktop.services.roster import roster_on
 from deesc_desktop.store.audit import AuditWriter
-from deesc_desktop.store.cit_queries import SETTING_KEYS, cit_settings
+from deesc_desktop.store.cit_queries import SETTING_KEYS, CitReport, cit_roster, cit_settings
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import row_dict
 
 CERTIFICATE_FIELDS = ("kind", "earned", "expires", "number", "issuer", "notes")
 """Fields of the hand-entered certificate form."""
+
+
+def cit_report(db: Database, as_of: date, *, today: date | None = None) -> CitReport:
+    """The certified roster and coverage as things stood on `as_of`: the officers serving
+    then, in the status of that day, with only the courses, refreshers and certificates
+    dated by then."""
+    return cit_roster(db, as_of, roster_on(db, as_of, today=today).officers)
 
 
 def put_setting(audit: AuditWriter, key: str, value: str) -> bool:

@@ -1,4 +1,8 @@
-"""Compliance for the department or one officer, as of a date, from the records in the file."""
+"""Compliance for the department or one officer, as of a date, from the records in the file.
+
+As of a date means as things stood that day (core.roster): the officers serving then, in the
+status of that day, with only the training, certificates and leave dated by then.
+"""
 
 from __future__ import annotations
 
@@ -18,27 +22,30 @@ from deesc_desktop.core.compliance import (
     training_needs,
 )
 from deesc_desktop.core.models import Agency, Certification, Officer
+from deesc_desktop.core.roster import as_it_stood
 from deesc_desktop.services.common import collector_paused
 from deesc_desktop.services.errors import NotFoundError, ServiceError
 from deesc_desktop.services.requirements import active_requirements
+from deesc_desktop.services.roster import begun_leave, roster_on
 from deesc_desktop.store.cit_queries import certifications_by_officer
 from deesc_desktop.store.queries import (
     get_agency,
     get_officer,
     load_exemptions,
     load_hour_totals,
-    load_officers,
     load_records,
     officer_by_badge,
 )
 
 
-def _certifications(db: Database, officer_id: int | None) -> dict[int, list[Certification]]:
+def _certifications(
+    db: Database, officer_id: int | None, as_of: date
+) -> dict[int, list[Certification]]:
     # CIT periods come from each officer's own history: one officer's are worked out alone.
-    return certifications_by_officer(db, officer_id=officer_id)
+    return certifications_by_officer(db, officer_id=officer_id, through=as_of)
 
 
-def _training(db: Database, needs: TrainingNeeds) -> Mapping[int, Sequence[Training]]:
+def _training(db: Database, needs: TrainingNeeds, as_of: date) -> Mapping[int, Sequence[Training]]:
     """Every officer's training as far as the requirements read it: hour totals where they
     only add hours in shared windows, else the records since the earliest date they count."""
     if needs.cuts is not None:
@@ -47,7 +54,7 @@ def _training(db: Database, needs: TrainingNeeds) -> Mapping[int, Sequence[Train
         )
         if totals is not None:
             return totals
-    return load_records(db, since=needs.since)
+    return load_records(db, since=needs.since, until=as_of)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,8 +102,12 @@ def department_compliance(
     *,
     include_separated: bool = False,
     requirement_id: str | None = None,
+    today: date | None = None,
 ) -> list[OfficerCompliance]:
-    """Every officer against every requirement in force on `as_of`, in a handful of queries."""
+    """Every officer serving on `as_of` against every requirement in force that day, in a
+    handful of queries; with `include_separated`, every officer on file (those not serving
+    then are "not applicable", with the reason). `today` (default: the clock's) is the day
+    from which the roster's own "on leave" counts."""
     agency = _agency(db)
     requirements = active_requirements(db)
     if requirement_id is not None:
@@ -104,14 +115,15 @@ def department_compliance(
         if not requirements:
             raise NotFoundError(f"There is no requirement {requirement_id} for this agency.")
     with collector_paused():
-        officers = load_officers(db, include_separated=include_separated)
+        roster = roster_on(db, as_of, today=today, everyone=include_separated)
+        officers = roster.officers
         needs = training_needs(requirements, agency, as_of)
         results = evaluate_department(
             officers,
             requirements,
-            _training(db, needs),
-            load_exemptions(db),
-            _certifications(db, None) if needs.certifications else {},
+            _training(db, needs, as_of),
+            roster.exemptions,
+            _certifications(db, None, as_of) if needs.certifications else {},
             as_of,
             agency,
         )
@@ -121,27 +133,34 @@ def department_compliance(
         return [OfficerCompliance(officer, tuple(by_officer[officer.id])) for officer in officers]
 
 
-def officer_compliance(db: Database, officer_id: int, as_of: date) -> OfficerCompliance:
-    """One officer's results with explanations, fast enough to show on a click."""
+def officer_compliance(
+    db: Database, officer_id: int, as_of: date, *, today: date | None = None
+) -> OfficerCompliance:
+    """One officer's results with explanations as things stood on `as_of`, fast enough to
+    show on a click."""
     agency = _agency(db)
     officer = get_officer(db, officer_id)
     if officer is None:
         raise NotFoundError(f"There is no officer with id {officer_id}.")
+    exemptions = begun_leave(load_exemptions(db, [officer_id]), as_of).get(officer_id, [])
+    officer = as_it_stood(officer, as_of, exemptions, today or date.today())
     results = evaluate_officer(
         officer,
         active_requirements(db),
-        load_records(db, [officer_id]).get(officer_id, []),
-        load_exemptions(db, [officer_id]).get(officer_id, []),
-        _certifications(db, officer_id).get(officer_id, []),
+        load_records(db, [officer_id], until=as_of).get(officer_id, []),
+        exemptions,
+        _certifications(db, officer_id, as_of).get(officer_id, []),
         as_of,
         agency,
     )
     return OfficerCompliance(officer, tuple(results))
 
 
-def officer_compliance_by_badge(db: Database, badge: str, as_of: date) -> OfficerCompliance:
+def officer_compliance_by_badge(
+    db: Database, badge: str, as_of: date, *, today: date | None = None
+) -> OfficerCompliance:
     """The same, found by badge as the CLI is given it."""
     officer = officer_by_badge(db, badge)
     if officer is None:
         raise NotFoundError(f'There is no officer with badge "{badge}".')
-    return officer_compliance(db, officer.id, as_of)
+    return officer_compliance(db, officer.id, as_of, today=today)

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.bonus import FUNDING_KINDS, TransitionError, next_status
 from deesc_desktop.core.money import Cents, MoneyError, format_money, format_plain, parse_money
+from deesc_desktop.core.names import name_key
 from deesc_desktop.services.common import (
     FieldErrors,
     fetch_for_update,
@@ -234,7 +235,7 @@ def batch_rows(db: Database, batch_id: int) -> list[list[str]]:
         raise NotFoundError(f"There is no payment batch with id {batch_id}.")
     claims = sorted(
         list_claims(db, batch_id=batch_id),
-        key=lambda c: (c.last_name.casefold(), c.first_name.casefold(), c.badge, c.id),
+        key=lambda c: (name_key(c.last_name, c.first_name, c.badge), c.id),
     )
     awards = dict(db.execute("SELECT id, award_number FROM funding_sources").fetchall())
     return [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,6 +151,8 @@ def _import(
     else:
         result = validate_leave(table, badge_ids(db), None, mapping)
     report.warnings = [*table.warnings, *result.warnings]
+    if kind == "roster":
+        report.warnings += _unprintable_names(result.rows)
     if not result.ok:
         report.problems = list(result.errors)
         report.errors = [str(error) for error in result.errors]
@@ -215,6 +217,23 @@ def _start_batch(audit: AuditWriter, kind: str, name: str, digest: str, rows: in
             "imported_by": audit.username,
         },
     )
+
+
+def _unprintable_names(rows: Sequence[RosterRow]) -> list[str]:
+    """A warning for each name the printed reports cannot show."""
+    from deesc_desktop.reports.base import unprintable  # ReportLab only when importing a roster
+
+    warnings = []
+    for row in rows:
+        missing = unprintable(f"{row.last_name}{row.first_name}")
+        if missing:
+            warnings.append(
+                f"row {row.row_number}: {row.last_name}, {row.first_name} has letters the "
+                f"printed reports' font does not have ({missing}); they will print as empty "
+                "boxes. Add the name in Latin letters too (for example in the first name) so "
+                "reports stay readable."
+            )
+    return warnings
 
 
 def _write_roster(audit: AuditWriter, row: RosterRow, import_id: int, table: Table) -> str:

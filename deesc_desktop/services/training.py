@@ -17,6 +17,7 @@ from deesc_desktop.core.topics import DELIVERIES, format_topic_hours, parse_topi
 from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter, canonical_json
+from deesc_desktop.store.cit_queries import cit_course_by_number
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import followups_of_record, row_dict, topic_codes
 
@@ -105,9 +106,15 @@ def find_course(db: Database, title: str) -> int | None:
 
 
 def course_id_for(audit: AuditWriter, details: ClassDetails) -> int:
-    """The course with this title (case-insensitive), created from the class if it is new."""
+    """The course with this title (case-insensitive), created from the class if it is new.
+
+    A class under another title but the course number of a course marked for CIT is that
+    course: "CIT 40-hour academy" numbered CIT-40 counts for CIT like the course it is.
+    """
     db = audit.db
     found = find_course(db, details.course)
+    if found is None:
+        found = cit_course_by_number(db, details.course_number)
     if found is not None:
         return found
     cursor = db.execute(

@@ -8,7 +8,7 @@ certificates live in the `certifications` table.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -29,7 +29,7 @@ from deesc_desktop.core.cit import (
 from deesc_desktop.core.hours import HoursError, from_float, parse_hours
 from deesc_desktop.core.models import Certification, Officer, TrainingRecord
 from deesc_desktop.core.money import Cents
-from deesc_desktop.store.queries import get_agency, load_officers
+from deesc_desktop.store.queries import get_agency
 
 SETTING_KEYS = {
     "target_percent": "cit.target_percent",
@@ -93,6 +93,17 @@ def default_bonus_amount(db: Database) -> Cents:
     return _int(stored, BONUS_DEFAULT_AMOUNT)
 
 
+def cit_course_by_number(db: Database, number: str) -> int | None:
+    """The course marked for CIT whose course number this is (case-insensitive), or None."""
+    if not number.strip():
+        return None
+    row = db.execute(
+        "SELECT id FROM courses WHERE cit_role IS NOT NULL AND course_number = ? COLLATE NOCASE",
+        [number.strip()],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
 def course_roles(db: Database) -> dict[int, str]:
     """course id -> "certifying" or "refresher", for the courses marked for CIT."""
     return dict(db.execute("SELECT id, cit_role FROM courses WHERE cit_role IS NOT NULL"))
@@ -134,13 +145,22 @@ def _certificate(row: dict[str, Any]) -> CertificateRow:
 
 
 def certificates(
-    db: Database, *, officer_id: int | None = None, include_revoked: bool = False
+    db: Database,
+    *,
+    officer_id: int | None = None,
+    include_revoked: bool = False,
+    earned_by: date | None = None,
 ) -> list[CertificateRow]:
-    """Hand-entered certificates, by officer and earned date."""
-    where, params = ["1 = 1"], []
+    """Hand-entered certificates, by officer and earned date; with `earned_by`, only those
+    earned on or before that day."""
+    where: list[str] = ["1 = 1"]
+    params: list[object] = []
     if officer_id is not None:
         where.append("officer_id = ?")
         params.append(officer_id)
+    if earned_by is not None:
+        where.append("earned <= ?")
+        params.append(earned_by.isoformat())
     if not include_revoked:
         where.append("revoked_at IS NULL")
     cursor = db.execute(
@@ -151,8 +171,11 @@ def certificates(
     return [_certificate(dict(zip(names, row, strict=True))) for row in cursor]
 
 
-def _cit_records(db: Database, officer_id: int | None = None) -> dict[int, list[TrainingRecord]]:
-    """Completions of courses marked for CIT, by officer (without topic splits: not needed)."""
+def _cit_records(
+    db: Database, officer_id: int | None = None, through: date | None = None
+) -> dict[int, list[TrainingRecord]]:
+    """Completions of courses marked for CIT, by officer (without topic splits: not needed),
+    up to `through` when given."""
     records: dict[int, list[TrainingRecord]] = defaultdict(list)
     # The course subquery lets SQLite find the few CIT completions through the course
     # index; a join filtered on the course makes it walk every record in officer order.
@@ -161,6 +184,9 @@ def _cit_records(db: Database, officer_id: int | None = None) -> dict[int, list[
     if officer_id is not None:
         where = " AND r.officer_id = ?"
         params.append(officer_id)
+    if through is not None:
+        where += " AND r.completed <= ?"
+        params.append(through.isoformat())
     for row in db.execute(
         "SELECT r.id, r.officer_id, r.course_id, c.title, c.course_number, r.completed,"
         " r.hours, r.provider FROM training_records r JOIN courses c ON c.id = r.course_id"
@@ -197,15 +223,23 @@ class OfficerCitHistory:
 
 
 def cit_histories(
-    db: Database, settings: CitSettings | None = None, *, officer_id: int | None = None
+    db: Database,
+    settings: CitSettings | None = None,
+    *,
+    officer_id: int | None = None,
+    through: date | None = None,
 ) -> dict[int, OfficerCitHistory]:
-    """Every officer's CIT history (officers with none are left out), or one officer's."""
+    """Every officer's CIT history (officers with none are left out), or one officer's.
+
+    With `through`, the history as it stood that day: courses, refreshers and certificates
+    dated later are left out, so a later refresher does not lengthen an earlier period.
+    """
     settings = settings or cit_settings(db)
     roles = course_roles(db)
     events: dict[int, list[CertificationEvent]] = defaultdict(list)
     refreshers: dict[int, list[TrainingRecord]] = defaultdict(list)
     titles: dict[int, str] = {}
-    for holder, records in _cit_records(db, officer_id).items():
+    for holder, records in _cit_records(db, officer_id, through).items():
         found, renewals = course_events(records, roles, settings)
         events[holder].extend(found)
         refreshers[holder].extend(renewals)
@@ -213,7 +247,7 @@ def cit_histories(
         for event in found:
             record = by_id[event.source_id]
             titles[event.certification_id] = f"{record.course_title} {record.completed}"
-    for cert in certificates(db, officer_id=officer_id):
+    for cert in certificates(db, officer_id=officer_id, earned_by=through):
         if cert.kind != CIT_KIND:
             continue
         event = CertificationEvent(
@@ -245,28 +279,29 @@ def cit_histories(
 
 
 def cit_certifications(
-    db: Database, *, officer_id: int | None = None
+    db: Database, *, officer_id: int | None = None, through: date | None = None
 ) -> dict[int, list[Certification]]:
     """officer id -> CIT certification periods (kind "cit"), oldest first."""
     return {
         holder: list(history.periods)
-        for holder, history in cit_histories(db, officer_id=officer_id).items()
+        for holder, history in cit_histories(db, officer_id=officer_id, through=through).items()
         if history.periods
     }
 
 
 def certifications_by_officer(
-    db: Database, *, officer_id: int | None = None
+    db: Database, *, officer_id: int | None = None, through: date | None = None
 ) -> dict[int, list[Certification]]:
     """Every certification held, for the compliance engine's `certification` requirements.
 
     CIT comes as validity periods (kind "cit"; see core.cit for the rule; an id below zero is
     minus the training record id of the course that earned it). Other kinds (such as Texas'
     "intermediate") come from the hand-entered certificates as entered. Revoked certificates
-    are left out. With `officer_id`, only that officer's (each officer's history is their own).
+    are left out. With `officer_id`, only that officer's (each officer's history is their own);
+    with `through`, only what was earned or renewed by that day.
     """
-    result = cit_certifications(db, officer_id=officer_id)
-    for cert in certificates(db, officer_id=officer_id):
+    result = cit_certifications(db, officer_id=officer_id, through=through)
+    for cert in certificates(db, officer_id=officer_id, earned_by=through):
         if cert.kind == CIT_KIND:
             continue
         result.setdefault(cert.officer_id, []).append(
@@ -304,13 +339,14 @@ class CitReport:
     coverage: Coverage
 
 
-def cit_report(db: Database, as_of: date) -> CitReport:
-    """The certified roster (everyone not separated who holds or held CIT) and coverage."""
+def cit_roster(db: Database, as_of: date, officers: Sequence[Officer]) -> CitReport:
+    """The certified roster of `officers` (those serving on `as_of`, in the status of that
+    day: services.cit.cit_report chooses them) and their coverage, from what was dated by
+    then."""
     settings = cit_settings(db)
     agency = get_agency(db)
     warning_days = agency.warning_days if agency else 90
-    histories = cit_histories(db, settings)
-    officers = load_officers(db, include_separated=False)
+    histories = cit_histories(db, settings, through=as_of)
     rows = []
     held: set[int] = set()
     for officer in officers:

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.compliance import HoursTotal
 from deesc_desktop.core.hours import from_float
 from deesc_desktop.core.models import Agency, Exemption, Officer, TrainingRecord
+from deesc_desktop.core.names import name_key
 
 
 def _date(text: str | None) -> date | None:
@@ -80,11 +81,20 @@ _OFFICER_FIELDS = (
 """The `officers` columns an Officer holds, in the order of its fields."""
 
 
-def load_officers(db: Database, *, include_separated: bool = True) -> list[Officer]:
-    """Every officer, ordered by name."""
-    where = "" if include_separated else "WHERE status != 'separated'"
+def load_officers(
+    db: Database, *, include_separated: bool = True, serving_on: date | None = None
+) -> list[Officer]:
+    """Every officer, in the order a reader expects names (core.names); with `serving_on`,
+    only those serving that day (hired on or before it, not separated before it:
+    core.roster.serving_on in SQL)."""
+    params: list[str] = []
+    if serving_on is not None:
+        where = "WHERE hire_date <= ? AND (separation_date IS NULL OR separation_date >= ?)"
+        params = [serving_on.isoformat()] * 2
+    else:
+        where = "" if include_separated else "WHERE status != 'separated'"
     # Built positionally: a statewide roster is 50,000 officers on every compliance run.
-    return [
+    officers = [
         Officer(
             officer_id,
             badge,
@@ -114,10 +124,10 @@ def load_officers(db: Database, *, include_separated: bool = True) -> list[Offic
             email,
             status,
             separated,
-        ) in db.execute(
-            f"SELECT {_OFFICER_FIELDS} FROM officers {where} ORDER BY last_name, first_name, badge"
-        )
+        ) in db.execute(f"SELECT {_OFFICER_FIELDS} FROM officers {where}", params)
     ]
+    officers.sort(key=lambda o: name_key(o.last_name, o.first_name, o.badge))
+    return officers
 
 
 def get_officer(db: Database, officer_id: int) -> Officer | None:
@@ -204,15 +214,22 @@ def _build_records(
 
 
 def load_records(
-    db: Database, officer_ids: Iterable[int] | None = None, *, since: date | None = None
+    db: Database,
+    officer_ids: Iterable[int] | None = None,
+    *,
+    since: date | None = None,
+    until: date | None = None,
 ) -> dict[int, list[TrainingRecord]]:
     """Training records grouped by officer id (ascending), each officer's list ordered by
-    completion date; with `since`, only the records completed on or after that day."""
+    completion date; with `since` and `until`, only those completed in that span (inclusive)."""
     clauses: list[str] = []
     params: list[object] = []
     if since is not None:
         clauses.append("r.completed >= ?")
         params.append(since.isoformat())
+    if until is not None:
+        clauses.append("r.completed <= ?")
+        params.append(until.isoformat())
     if officer_ids is not None:
         ids = list(officer_ids)
         if not ids:

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 from sqlite_utils import Database
 
 from deesc_desktop.core.hours import Centihours, from_float
+from deesc_desktop.core.names import name_key
 
 
 class RosterRow(NamedTuple):
@@ -40,11 +41,10 @@ FROM officers
 
 
 def roster(db: Database) -> list[RosterRow]:
-    """Every officer, separated ones included, ordered by name."""
-    cursor = db.execute(
-        _ROSTER_SQL + " ORDER BY last_name COLLATE NOCASE, first_name COLLATE NOCASE, badge"
-    )
-    return list(map(RosterRow._make, cursor))
+    """Every officer, separated ones included, in the order a reader expects names."""
+    rows = list(map(RosterRow._make, db.execute(_ROSTER_SQL)))
+    rows.sort(key=lambda r: name_key(r.last_name, r.first_name, r.badge))
+    return rows
 
 
 def roster_row(db: Database, officer_id: int) -> RosterRow | None:

@@ -83,20 +83,20 @@ def test_a_change_shows_in_the_officers_history_tab_with_before_and_after(
     assert tables == ["exemptions", "training_records", "training_records", "officers", "officers"]
     change = next(r for r in range(tab.model.rowCount()) if tab.model.row(r).username == "lt.other")
     assert tab.model.index(change, HistoryColumn.USER).data() == "lt.other"
-    assert tab.model.index(change, HistoryColumn.CHANGES).data() == "rank: Sergeant -> Lieutenant"
+    assert tab.model.index(change, HistoryColumn.CHANGES).data() == "Rank: Sergeant -> Lieutenant"
     deleted = next(r for r in range(tab.model.rowCount()) if tab.model.row(r).action == "delete")
     assert tab.model.index(deleted, HistoryColumn.REASON).data() == "entered in error"
     # An added or deleted row says which it was: the class's date and hours, the leave's dates.
     assert (
         tab.model.index(deleted, HistoryColumn.CHANGES)
         .data()
-        .startswith("completed: 2025-09-15; hours: 8.0; topics: firearms:8")
+        .startswith("Completed: 2025-09-15; Hours: 8.0; Topics: firearms:8")
     )
     leave = next(
         r for r in range(tab.model.rowCount()) if tab.model.row(r).table_name == "exemptions"
     )
     assert tab.model.index(leave, HistoryColumn.CHANGES).data() == (
-        "start: 2025-01-01; end: 2025-02-01; reason: Leave"
+        "Start: 2025-01-01; End: 2025-02-01; Reason: Leave"
     )
     assert "Changed Officer" in tab.model.index(change, HistoryColumn.WHAT).data()
     assert "5 changes" in tab.summary.text()
@@ -133,7 +133,7 @@ def test_the_audit_page_filters_by_table_user_text_and_date(
     page.user.setCurrentIndex(page.user.findData("lt.other"))
     settle()
     assert shown(page) == [("lt.other", "officers", str(officers["102"]))]
-    assert page.model.index(0, AuditColumn.CHANGES).data() == "rank: Sergeant -> Lieutenant"
+    assert page.model.index(0, AuditColumn.CHANGES).data() == "Rank: Sergeant -> Lieutenant"
 
     page.user.setCurrentIndex(0)
     page.table.setCurrentIndex(0)
@@ -166,11 +166,11 @@ def test_selecting_an_entry_shows_before_and_after_with_changes_highlighted(
     fields = {
         page.changes.index(r, ChangeColumn.FIELD).data(): r for r in range(page.changes.rowCount())
     }
-    unit = fields["unit"]
+    unit = fields["Unit"]
     assert page.changes.index(unit, ChangeColumn.BEFORE).data() == "Patrol"
     assert page.changes.index(unit, ChangeColumn.AFTER).data() == "Traffic"
     assert page.changes.index(unit, ChangeColumn.AFTER).data(Qt.ItemDataRole.BackgroundRole)
-    badge = fields["badge"]
+    badge = fields["Badge"]
     assert (
         page.changes.index(badge, ChangeColumn.AFTER).data(Qt.ItemDataRole.BackgroundRole) is None
     )
@@ -207,7 +207,7 @@ def test_a_long_log_shows_the_newest_entries(window: MainWindow, say: Prompts) -
     from deesc_desktop.store.views import AuditPage
 
     page = audit_page(window)
-    page._loaded((AuditPage([], LIMIT + 5), ([], [])))
+    page._loaded((AuditPage([], LIMIT + 5), ([], []), []))
     assert page.count.text() == f"Showing the newest 0 of {LIMIT + 5:,} entries"
 
 
@@ -215,3 +215,29 @@ def test_everyone_may_read_the_audit_log(window_as: Any, users: dict[str, Actor]
     win = window_as(users["viewer.ann"])
     page = audit_page(win)
     assert page.model.rowCount() > 0
+
+
+def test_entries_read_as_words_local_times_and_officer_names(
+    window: MainWindow, db: Database, admin: Actor, officers: dict[str, int]
+) -> None:
+    from deesc_desktop.gui.forms import local_time
+    from deesc_desktop.services.leave import add_exemption
+
+    add_exemption(
+        db,
+        admin,
+        officers["102"],
+        {"start": "2026-01-05", "end": "2026-02-01", "reason": "Surgery"},
+    )
+    page = audit_page(window)
+    page.view.selectRow(0)
+    fields = {
+        page.changes.index(r, ChangeColumn.FIELD).data(): page.changes.index(
+            r, ChangeColumn.AFTER
+        ).data()
+        for r in range(page.changes.rowCount())
+    }
+    assert fields["Officer"] == "Brown, James (102)"
+    stamp = db.execute("SELECT created_at FROM exemptions").fetchone()[0]
+    assert fields["Created at"] == local_time(stamp)
+    assert "officer_id" not in fields and "created_at" not in fields

@@ -20,6 +20,7 @@ from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
 from deesc_desktop.gui.pages.compliance import ATTENTION, CompliancePage
 from deesc_desktop.services.compliance import officer_compliance
+from deesc_desktop.services.officers import add_officer, separate_officer
 from deesc_desktop.services.training import record_class
 from tests.gui.helpers import Prompts, settle
 
@@ -246,3 +247,23 @@ def test_the_officer_dialog_has_a_compliance_tab(
     assert tab.model.index(0, 0).data() == "In-service training: 30 hours every 3 years"
     assert "Non-compliant" in tab.summary.text()
     assert tab.explanation.text() == tab.model.row(0).explanation
+
+
+def test_an_earlier_date_shows_the_officers_serving_then(
+    officers: dict[str, int], window: MainWindow, db: Database, admin: Actor
+) -> None:
+    """A later hire is not on the page for a day before they joined; a separated officer is,
+    for a day they still served."""
+    add_officer(
+        db,
+        admin,
+        {"badge": "106", "last_name": "Fox", "first_name": "Ida", "hire_date": "2026-05-01"},
+    )
+    separate_officer(db, admin, officers["105"], date(2026, 2, 1), reason="Retired")
+    page = compliance(window)  # as of 1 March 2026
+    badges = {page.proxy.row(r).officer.badge for r in range(page.proxy.rowCount())}
+    assert badges == {"101", "102", "103", "104"}
+    page.as_of.set_value(date(2026, 1, 15))
+    settle()
+    badges = {page.proxy.row(r).officer.badge for r in range(page.proxy.rowCount())}
+    assert badges == {"101", "102", "103", "104", "105"}

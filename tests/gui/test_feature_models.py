@@ -27,11 +27,10 @@ from deesc_desktop.gui.compliance_models import (
 )
 from deesc_desktop.gui.models import RowFilterProxy, UsersModel
 from deesc_desktop.services import bonus, funding
-from deesc_desktop.services.cit import add_certification
+from deesc_desktop.services.cit import add_certification, cit_report
 from deesc_desktop.services.compliance import department_compliance
 from deesc_desktop.services.training import record_class
 from deesc_desktop.services.users import list_users
-from deesc_desktop.store.cit_queries import cit_report
 from deesc_desktop.store.claim_queries import (
     claim_evidence,
     funding_summaries,

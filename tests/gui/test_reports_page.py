@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QComboBox, QLineEdit
+from sqlite_utils import Database
 
+from deesc_desktop.core.auth import Actor
 from deesc_desktop.gui import prompts
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId, is_available, spec
 from deesc_desktop.gui.pages.reports import ReportsPage
+from deesc_desktop.services.signers import Signer, signer_for
 from tests.gui.helpers import Prompts, settle
+from tests.reports.conftest import flat, pdf_text
 
 
 def reports(window: MainWindow) -> ReportsPage:
@@ -37,7 +43,8 @@ def test_generate_preview_save_open_and_print_a_report(
     page = reports(window)
     assert not page.print_button.isEnabled()
     page.choose("compliance")
-    assert set(page.form.editors) == {"as_of", "confidential", "signer"}  # type: ignore[union-attr]
+    editors = set(page.form.editors)  # type: ignore[union-attr]
+    assert editors == {"as_of", "confidential", "signer", "signer_title"}
     path = page.generate()
     assert path is not None and path.read_bytes().startswith(b"%PDF")
     assert page.document.pageCount() >= 1
@@ -95,3 +102,39 @@ def test_a_report_is_never_saved_over_a_backup(
     assert kept.read_bytes() == b"kept"
     (title, text) = next((t, x) for kind, t, x in say.messages if kind == "error")
     assert title == "Save report" and "backups folder" in text
+
+
+def test_the_signer_is_remembered_per_report_and_the_preparer_is_printed(
+    officers: dict[str, int], window: MainWindow, db: Database
+) -> None:
+    page = reports(window)
+    page.choose("cit")
+    form = page.form
+    assert form is not None and form.remember is not None and form.remember.isEnabled()
+    name, title = form.editors["signer"], form.editors["signer_title"]
+    assert isinstance(name, QLineEdit) and isinstance(title, QComboBox)
+    assert name.text() == "" and title.currentText() == ""  # nothing saved: written by hand
+    name.setText("Dale Cooper")
+    title.setCurrentText("Sheriff")
+    form.remember.setChecked(True)
+    path = page.generate()
+    assert path is not None
+    text = flat(" ".join(pdf_text(path)))
+    assert "Dale Cooper, Sheriff" in text
+    assert "Prepared by sgt.admin" in text
+    assert signer_for(db, "cit") == Signer("Dale Cooper", "Sheriff")
+    assert signer_for(db, "compliance") == Signer()  # saved for the CIT report only
+    page.choose("compliance")
+    page.choose("cit")
+    assert page.form is not None
+    assert page.form.editors["signer"].text() == "Dale Cooper"  # type: ignore[attr-defined]
+
+
+def test_a_user_who_cannot_save_signers_sees_why(
+    users: dict[str, Actor], window_as: Callable[[Actor], MainWindow]
+) -> None:
+    window = window_as(users["sgt.delgado"])
+    page = reports(window)
+    assert page.form is not None and page.form.remember is not None
+    assert not page.form.remember.isEnabled()
+    assert "administrator" in page.form.remember.toolTip()

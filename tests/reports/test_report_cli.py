@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from pypdf import PdfReader
 from sqlite_utils import Database
 
 from deesc_desktop.cli import main
@@ -171,3 +173,85 @@ def test_usage_errors_exit_2(demo_path: Path, args: list[str]) -> None:
 def test_no_database_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert deesc(tmp_path / "none.db", "compliance", "-o", str(tmp_path / "c.pdf")) == 1
     assert "There is no database" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kind", ["compliance", "cit", "transcript", "payments", "grant"])
+def test_generated_at_gives_the_same_bytes_from_a_copy_of_the_same_data(
+    demo_path: Path, tmp_path: Path, kind: str
+) -> None:
+    copy = tmp_path / "copy.db"
+    with sqlite3.connect(demo_path) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    extra = ["--badge", "1036"] if kind == "transcript" else []
+    pinned = ["--generated-at", "2026-11-22T09:30:00", *extra]
+    first, second, later = tmp_path / "a.pdf", tmp_path / "b.pdf", tmp_path / "c.pdf"
+    assert deesc(demo_path, kind, *pinned, "-o", str(first)) == 0
+    assert deesc(copy, kind, *pinned, "-o", str(second)) == 0
+    assert first.read_bytes() == second.read_bytes()
+    reader = PdfReader(str(first))
+    assert reader.metadata is not None
+    assert str(reader.metadata["/CreationDate"]).startswith("D:20261122093000")
+    assert "Generated 2026-11-22 09:30" in pdf_text(first)[0]
+    assert (
+        deesc(demo_path, kind, *extra, "--generated-at", "2026-11-22T09:31", "-o", str(later)) == 0
+    )
+    assert later.read_bytes() != first.read_bytes()
+
+
+def test_source_date_epoch_pins_the_time_and_the_document_id(
+    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    epoch = 1795339800  # 2026-11-22 09:30:00 UTC
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    assert deesc(demo_path, "cit", "-o", str(first)) == 0
+    assert deesc(demo_path, "cit", "-o", str(second)) == 0
+    assert first.read_bytes() == second.read_bytes()
+    ids = [PdfReader(str(p)).trailer["/ID"] for p in (first, second)]
+    assert ids[0] == ids[1]
+    assert "Generated 2026-11-22 09:30" in pdf_text(first)[0]
+    pinned = tmp_path / "pinned.pdf"
+    assert (
+        deesc(demo_path, "cit", "--generated-at", "2026-11-22T10:30+01:00", "-o", str(pinned)) == 0
+    )
+    assert pinned.read_bytes() == first.read_bytes()  # the option wins, in UTC
+
+
+def test_a_bad_generation_time_is_refused(
+    demo_path: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "x.pdf"
+    with pytest.raises(SystemExit) as usage:
+        deesc(demo_path, "cit", "--generated-at", "yesterday", "-o", str(out))
+    assert usage.value.code == 2
+    assert '"yesterday" is not a date and time' in capsys.readouterr().err
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "soon")
+    assert deesc(demo_path, "cit", "-o", str(out)) == 1
+    assert 'SOURCE_DATE_EPOCH="soon"' in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_the_signer_can_be_given_remembered_and_the_preparer_is_the_signed_in_user(
+    demo_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    signer = ["--signer", "Dale Cooper", "--signer-title", "Sheriff"]
+    assert deesc(demo_path, "cit", *signer, "--remember-signer", "-o", str(first)) == 0
+    try:
+        assert deesc(demo_path, "cit", "-o", str(second)) == 0
+        text = flat(pdf_text(second)[-1])
+        assert "Dale Cooper, Sheriff" in text
+        assert "Prepared by Demo Administrator (demo-admin)" in text
+        compliance = tmp_path / "c.pdf"
+        assert deesc(demo_path, "compliance", "-o", str(compliance)) == 0
+        assert "Ana Peña, Chief of Police" in flat(pdf_text(compliance)[-1])
+    finally:
+        clear = ["--signer", "", "--signer-title", "", "--remember-signer"]
+        assert deesc(demo_path, "cit", *clear, "-o", str(first)) == 0
+    assert "Ana Peña, Chief of Police" in flat(pdf_text(first)[-1])
+    capsys.readouterr()
+    assert deesc(demo_path, "cit", "--remember-signer", "-o", str(first)) == 2
+    assert "--remember-signer saves the --signer" in capsys.readouterr().err

@@ -12,6 +12,7 @@ from deesc_desktop.core.auth import Actor
 from deesc_desktop.core.cit import CitStatus
 from deesc_desktop.services.cit import (
     add_certification,
+    cit_report,
     course_id_by_title,
     edit_certification,
     revoke_certification,
@@ -20,12 +21,12 @@ from deesc_desktop.services.cit import (
 )
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError
 from deesc_desktop.services.followups import add_followup, delete_followup, edit_followup
-from deesc_desktop.services.officers import add_officer, set_officer_status
+from deesc_desktop.services.leave import add_exemption
+from deesc_desktop.services.officers import add_officer, separate_officer, set_officer_status
 from deesc_desktop.services.training import record_class
 from deesc_desktop.store.cit_queries import (
     certificates,
     certifications_by_officer,
-    cit_report,
     cit_settings,
     followups,
 )
@@ -118,9 +119,46 @@ def test_report_statuses_and_a_shift_with_no_cit_officer(
     assert not later.meets_target and later.needed == 1
 
     set_officer_status(db, admin, squad["okafor"], "leave")
-    on_leave = cit_report(db, date(2025, 5, 1)).coverage
+    on_leave = cit_report(db, date(2025, 5, 1), today=date(2025, 5, 1)).coverage
     assert (on_leave.officers, on_leave.certified) == (5, 0)
     assert on_leave.uncovered_shifts == ("Days", "Evenings", "Nights")
+
+
+def test_coverage_on_an_earlier_day_counts_leave_periods_not_todays_status(
+    db: Database, admin: Actor, squad: dict[str, int]
+) -> None:
+    """The roster's "on leave" is today's; a leave period says who was away on a past day."""
+    day = date(2025, 2, 1)
+    set_officer_status(db, admin, squad["okafor"], "leave")
+    assert cit_report(db, day, today=date(2026, 1, 1)).coverage.certified == 3
+    add_exemption(
+        db,
+        admin,
+        squad["okafor"],
+        {"start": "2025-01-15", "end": "2025-03-01", "reason": "Surgery"},
+    )
+    cover = cit_report(db, day, today=date(2026, 1, 1)).coverage
+    assert (cover.officers, cover.certified) == (5, 2)
+    # An exemption from one requirement only does not take an officer off the street.
+    walsh = {"start": "2025-01-01", "end": "2025-12-31", "reason": "Light duty"}
+    walsh["requirements"] = "IL-inservice-30h"
+    add_exemption(db, admin, squad["walsh"], walsh)
+    assert cit_report(db, day, today=date(2026, 1, 1)).coverage.certified == 2
+
+
+def test_the_roster_on_a_day_before_a_refresher_or_a_hire(
+    db: Database, admin: Actor, squad: dict[str, int]
+) -> None:
+    okafor = certifications_by_officer(db, through=date(2024, 10, 5))[squad["okafor"]]
+    assert [p.expires for p in okafor] == [date(2025, 4, 14)]  # the refresher came later
+    officer(db, admin, "8", "Late", "Evenings", hire_date="2025-03-01")
+    separated = officer(db, admin, "9", "Gone", "Days", hire_date="2010-01-01")
+    separate_officer(db, admin, separated, date(2025, 1, 31), reason="Retired")
+    before = cit_report(db, date(2025, 1, 31), today=date(2026, 1, 1))
+    names = {row.officer.last_name for row in before.roster}
+    assert before.coverage.officers == 7 and "Late" not in names
+    after = cit_report(db, date(2025, 3, 1), today=date(2026, 1, 1)).coverage
+    assert after.officers == 7  # Gone left the day after 31 January; Late arrived
 
 
 def test_a_short_certifying_course_is_refused_and_nothing_is_written(
@@ -298,3 +336,16 @@ def test_followups_link_to_the_officers_own_training(
     assert followups(db) == []
     reasons = [r for (r,) in db.execute("SELECT reason FROM audit_log ORDER BY id DESC LIMIT 2")]
     assert reasons == ["duplicate", "typo"]
+
+
+def test_a_class_under_another_title_but_the_cit_course_number_counts(
+    db: Database, admin: Actor, squad: dict[str, int]
+) -> None:
+    """The sergeant types the class as the flyer names it; its number says which course."""
+    kim = squad["kim"]
+    assert kim not in certifications_by_officer(db)
+    other = {**CIT_BASIC, "course": "CIT 40-hour academy (county)", "course_number": "cit-40"}
+    other["completed"] = "2024-03-01"
+    (record_id,) = record_class(db, admin, other, [kim])
+    (held,) = certifications_by_officer(db)[kim]
+    assert held.earned == date(2024, 3, 1) and held.id == -record_id

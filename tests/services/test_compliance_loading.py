@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.core.compliance import evaluate_department, result_to_dict, training_needs
+from deesc_desktop.core.roster import as_it_stood, begun_by
 from deesc_desktop.demo import load_demo
 from deesc_desktop.services.compliance import department_compliance
 from deesc_desktop.services.requirements import (
@@ -141,17 +142,24 @@ def department(
 
 
 def _from_everything(db: Database, as_of: date, requirement_id: str | None) -> list[object]:
-    """The engine fed every record and every certification, as before windowing."""
+    """The engine fed every record, as before windowing, with the roster, leave and
+    certifications as they stood on `as_of` (core.roster's rule)."""
     agency = get_agency(db)
     assert agency is not None
     requirements = [r for r in active_requirements(db) if requirement_id in (None, r.id)]
-    officers = load_officers(db, include_separated=True)
+    exemptions = {
+        officer_id: begun_by(rows, as_of) for officer_id, rows in load_exemptions(db).items()
+    }
+    officers = [
+        as_it_stood(o, as_of, exemptions.get(o.id, ()), date.today())
+        for o in load_officers(db, include_separated=True)
+    ]
     results = evaluate_department(
         officers,
         requirements,
         load_records(db),
-        load_exemptions(db),
-        certifications_by_officer(db),
+        exemptions,
+        certifications_by_officer(db, through=as_of),
         as_of,
         agency,
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -40,6 +40,53 @@ def test_department_results_equal_each_officers_own(demo: Database) -> None:
     for person in bulk:
         single = officer_compliance(demo, person.officer.id, TODAY)
         assert single.results == person.results
+
+
+@pytest.mark.parametrize("as_of", [date(2025, 6, 30), date(2026, 7, 1)])
+def test_on_a_past_date_the_roster_is_who_served_then_and_bulk_equals_single(
+    demo: Database, as_of: date
+) -> None:
+    bulk = department_compliance(demo, as_of, today=TODAY)
+    serving = demo.execute(
+        "SELECT count(*) FROM officers WHERE hire_date <= ?"
+        " AND (separation_date IS NULL OR separation_date >= ?)",
+        [as_of.isoformat(), as_of.isoformat()],
+    ).fetchone()[0]
+    assert len(bulk) == serving
+    assert all(r.status is not Status.NOT_APPLICABLE for p in bulk for r in p.results)
+    for person in bulk:
+        single = officer_compliance(demo, person.officer.id, as_of, today=TODAY)
+        assert single.results == person.results
+        assert single.officer == person.officer
+
+
+def test_the_separated_officer_counts_up_to_the_separation_day(demo: Database) -> None:
+    gone = demo.execute(
+        "SELECT id, separation_date FROM officers WHERE status = 'separated'"
+    ).fetchone()
+    last_day = date.fromisoformat(gone[1])
+    on_the_day = {p.officer.id: p.officer for p in department_compliance(demo, last_day)}
+    assert on_the_day[gone[0]].status == "active"  # as they stood, not as they stand
+    after = department_compliance(demo, last_day + timedelta(days=1))
+    assert gone[0] not in {p.officer.id for p in after}
+
+
+def test_leave_that_had_not_begun_does_not_reduce_the_hours(demo: Database) -> None:
+    start, end, officer_id = demo.execute(
+        "SELECT start, \"end\", officer_id FROM exemptions WHERE reason LIKE 'Military%'"
+    ).fetchone()
+    before = date.fromisoformat(start).replace(day=1)
+    during = date.fromisoformat(end)
+    required = {
+        day: {
+            r.requirement_id: r.adjusted_required
+            for r in officer_compliance(demo, officer_id, day, today=TODAY).results
+        }
+        for day in (before, during)
+    }
+    annual = "MPD-deescalation-annual"
+    assert required[before][annual] == 400  # the deployment had not begun
+    assert required[during][annual] < 400
 
 
 def test_demo_has_a_mix_of_statuses_a_sergeant_must_act_on(demo: Database) -> None:

@@ -177,7 +177,7 @@ def test_a_printed_report_carries_the_head_and_verify_takes_it_as_an_anchor(
     pdf = tmp_path / "compliance.pdf"
     assert deesc(demo_file, "report", "compliance", "-o", str(pdf)) == 0
     footer = PdfReader(str(pdf)).pages[0].extract_text()
-    found = re.search(r"audit log (\d+:[0-9a-f]{16})", footer)
+    found = re.search(r"head (\d+:[0-9a-f]{16})", footer)
     assert found, footer
     assert deesc(demo_file, "audit", "verify", "--anchor", found.group(1)) == 0
     rebuild_chain_after_editing_record_1(demo_file)

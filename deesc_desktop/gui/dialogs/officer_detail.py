@@ -9,8 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from html import escape
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTemporaryDir
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,10 +23,11 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Permission
 from deesc_desktop.core.hours import format_hours
-from deesc_desktop.gui import prompts, style
+from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.forms import local_time
 from deesc_desktop.gui.models import (
@@ -33,6 +36,7 @@ from deesc_desktop.gui.models import (
     TranscriptColumn,
     TranscriptModel,
 )
+from deesc_desktop.gui.operations import USER_ERRORS
 from deesc_desktop.gui.widgets import muted, table_view
 from deesc_desktop.store import views
 from deesc_desktop.store.queries import load_exemptions, load_records
@@ -66,6 +70,7 @@ class OfficerDetailDialog(QDialog):
         self.ctx = ctx
         self.officer_id = officer_id
         self.setWindowTitle("Officer")
+        self._temp = QTemporaryDir()
         self.resize(1060, 640)
         layout = QVBoxLayout(self)
         header = QHBoxLayout()
@@ -131,6 +136,20 @@ class OfficerDetailDialog(QDialog):
         add_leave = buttons.addButton("Add leave…", QDialogButtonBox.ButtonRole.ActionRole)
         add_leave.clicked.connect(self._add_leave)
         add_leave.setEnabled(ctx.can(Permission.MANAGE_LEAVE))
+        self.record_button = buttons.addButton(
+            "Record training…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.record_button.setToolTip("Record a class for this officer (others can be added)")
+        self.record_button.clicked.connect(self.record_training)
+        self.record_button.setEnabled(ctx.can(Permission.RECORD_TRAINING))
+        if not self.record_button.isEnabled():
+            self.record_button.setToolTip("Your role may not record training")
+        self.print_button = buttons.addButton(
+            "Print transcript…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.print_button.setToolTip("Print or save this officer's training transcript (Ctrl+P)")
+        self.print_button.setShortcut(QKeySequence(QKeySequence.StandardKey.Print))
+        self.print_button.clicked.connect(self.print_transcript)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.load()
@@ -182,6 +201,42 @@ class OfficerDetailDialog(QDialog):
         exemptions = load_exemptions(self.ctx.db, [self.officer_id]).get(self.officer_id, [])
         self.exemptions.set_rows(exemptions)
         self.tabs.setTabText(2, f"Leave and exemptions ({len(exemptions)})")
+
+    def record_training(self) -> list[int]:
+        """The Record class dialog with this officer ticked; reloads the transcript after."""
+        from deesc_desktop.gui.dialogs.training import RecordClassDialog
+
+        dialog = RecordClassDialog(self.ctx, self, officer_ids=[self.officer_id])
+        if not prompts.run_dialog(dialog):
+            return []
+        self.load()
+        return dialog.record_ids
+
+    def print_transcript(self) -> Path | None:
+        """The officer's transcript as a PDF, to the printer chosen."""
+        from deesc_desktop.gui.pages.reports import print_pdf
+        from deesc_desktop.reports import ReportParams, render
+        from deesc_desktop.services.signers import prepared_by
+
+        row = views.officer_form(self.ctx.db, self.officer_id)
+        if row is None:
+            return None
+        folder = Path(self._temp.path())
+        params = ReportParams(
+            badge=row["badge"], prepared_by=prepared_by(self.ctx.db, self.ctx.actor)
+        )
+
+        def make(db: Database, _control: workers.TaskControl) -> Path:
+            return render("transcript", db, params, folder / f"transcript-{row['badge']}.pdf")
+
+        try:
+            path = workers.run_with_progress(
+                self, "Preparing the transcript…", workers.with_database(self.ctx.db_path, make)
+            )
+        except USER_ERRORS as exc:
+            prompts.error(self, "Could not print the transcript", str(exc))
+            return None
+        return path if print_pdf(self, path) else None
 
     def _edit(self) -> None:
         from deesc_desktop.gui.dialogs.officer import OfficerDialog

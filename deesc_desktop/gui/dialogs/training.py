@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -289,10 +290,14 @@ class ClassFields:
 class RecordClassDialog(QDialog):
     """One class, everyone who attended: saved in one go by services.training.record_class."""
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, officer_ids: Sequence[int] = ()
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.record_ids: list[int] = []
+        self._preset = list(officer_ids)
+        """Officers to tick once the roster is in (the officer dialog's Record training)."""
         self.setWindowTitle("Record class")
         self.resize(1120, 720)
         self.form = Form()
@@ -377,6 +382,8 @@ class RecordClassDialog(QDialog):
 
     def set_officers(self, rows: list[RosterRow]) -> None:
         self.attendees.set_rows(rows)
+        if self._preset:
+            self.check_officers(self._preset)
         self._fill_group_menu(self.shift_menu, rows, "shift")
         self._fill_group_menu(self.unit_menu, rows, "unit")
 

@@ -34,6 +34,7 @@ class PageId(StrEnum):
     ROSTER = "roster"
     TRAINING = "training"
     COMPLIANCE = "compliance"
+    TRAINING_DUE = "training_due"
     CIT = "cit"
     BONUS_CLAIMS = "bonus_claims"
     REPORTS = "reports"
@@ -91,6 +92,14 @@ PAGES: tuple[PageSpec, ...] = (
         _module("compliance"),
         ActionId.VIEW_COMPLIANCE,
         "Who meets the state's in-service requirements",
+    ),
+    PageSpec(
+        PageId.TRAINING_DUE,
+        "Training due",
+        "calendar",
+        _module("training_due"),
+        ActionId.VIEW_TRAINING_DUE,
+        "Who needs what in the next 30, 60 or 90 days",
     ),
     PageSpec(
         PageId.CIT,

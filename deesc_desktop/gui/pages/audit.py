@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deesc_desktop.core.money import format_money
 from deesc_desktop.gui import operations, prompts, style, workers
 from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import EVERYTHING, AppContext
@@ -35,6 +36,7 @@ from deesc_desktop.store.views import (
     audit_choices,
     audit_entries,
     officer_history,
+    roster,
 )
 
 LIMIT = 2000
@@ -78,10 +80,60 @@ def _load(text: str | None) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"(value)": value}
 
 
-def value_text(value: Any) -> str:
+FIELD_LABELS = {
+    "id": "Record number",
+    "officer_id": "Officer",
+    "course_id": "Course",
+    "program_id": "Bonus program",
+    "funding_source_id": "Funding source",
+    "batch_id": "Payment batch",
+    "record_id": "Training record",
+    "import_id": "Import",
+    "ori": "ORI",
+    "cit_role": "CIT role",
+    "license_date": "Licence date",
+    "state_id": "State ID",
+}
+"""Column names a reader would not guess; the others read as words ("paid_at": "Paid at")."""
+
+
+def field_label(name: str) -> str:
+    """A column name as a label: "amount_cents" -> "Amount", "officer_id" -> "Officer"."""
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name]
+    words = name.removesuffix("_cents").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+class OfficerNames:
+    """Officer id -> "Peña, Ana (1001)", as last read from the open database, so the log
+    names officers instead of showing their internal numbers."""
+
+    def __init__(self) -> None:
+        self.names: dict[int, str] = {}
+
+    def update(self, rows: list[Any]) -> None:
+        self.names = {r.id: f"{r.last_name}, {r.first_name} ({r.badge})" for r in rows}
+
+    def name(self, value: Any) -> str | None:
+        return self.names.get(value) if isinstance(value, int) else None
+
+
+OFFICERS = OfficerNames()
+
+
+def value_text(value: Any, field: str = "") -> str:
+    """A stored value as a reader wants it: times in local time, money in dollars, an
+    officer by name."""
     if value is None:
         return "—"
+    if field == "officer_id" and (name := OFFICERS.name(value)):
+        return name
+    if field.endswith("_cents") and isinstance(value, int):
+        return format_money(value)
     if isinstance(value, str):
+        if field.endswith("_at") and len(value) == 20 and value[10] == "T" and value[-1] == "Z":
+            return local_time(value)
         return value
     return json.dumps(value, ensure_ascii=False)
 
@@ -102,9 +154,9 @@ def field_changes(entry: AuditRow) -> list[FieldChange]:
     names = list(after) + [name for name in before if name not in after]
     return [
         FieldChange(
-            name,
-            value_text(before.get(name)) if name in before else "",
-            value_text(after.get(name)) if name in after else "",
+            field_label(name),
+            value_text(before.get(name), name) if name in before else "",
+            value_text(after.get(name), name) if name in after else "",
             entry.action != "update" or before.get(name) != after.get(name),
         )
         for name in names
@@ -127,7 +179,9 @@ def row_summary(entry: AuditRow, limit: int = 6) -> str:
     """An added or deleted row in a line: "completed: 2022-01-07; hours: 4.0; ..."."""
     row = _load(entry.after if entry.action == "insert" else entry.before)
     names = KEY_FIELDS.get(entry.table_name) or [n for n in row if n not in BOOKKEEPING_FIELDS]
-    parts = [f"{n}: {value_text(row[n])}" for n in names if row.get(n) not in (None, "")]
+    parts = [
+        f"{field_label(n)}: {value_text(row[n], n)}" for n in names if row.get(n) not in (None, "")
+    ]
     return "; ".join(parts[:limit])
 
 
@@ -136,7 +190,8 @@ def change_summary(entry: AuditRow, limit: int = 6) -> str:
     a row added or deleted, its key fields."""
     if entry.action != "update":
         return row_summary(entry, limit)
-    changes = [c for c in field_changes(entry) if c.changed and c.field not in HIDDEN_FIELDS]
+    hidden = {field_label(name) for name in HIDDEN_FIELDS}
+    changes = [c for c in field_changes(entry) if c.changed and c.field not in hidden]
     parts = [f"{c.field}: {c.before} -> {c.after}" for c in changes[:limit]]
     if len(changes) > limit:
         parts.append(f"and {len(changes) - limit} more")
@@ -359,13 +414,14 @@ class AuditLogPage(Page):
         super().refresh()
         filters = self.filters()
         self.load(
-            lambda db: (audit_entries(db, **filters), audit_choices(db)),
+            lambda db: (audit_entries(db, **filters), audit_choices(db), roster(db)),
             self._loaded,
             "the audit log",
         )
 
-    def _loaded(self, data: tuple[AuditPage, tuple[list[str], list[str]]]) -> None:
-        found, (tables, users) = data
+    def _loaded(self, data: tuple[AuditPage, tuple[list[str], list[str]], list[Any]]) -> None:
+        found, (tables, users), officers = data
+        OFFICERS.update(officers)
         selected = self.selected_entry()
         self._fill(self.table, [(table_label(t), t) for t in tables])
         self._fill(self.user, [(u, u) for u in users])

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
 from sqlite_utils import Database
 
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import AppContext
+from deesc_desktop.gui.printing import print_table
 
 
 class Page(QWidget):
@@ -68,6 +70,28 @@ class Page(QWidget):
 
     def navigate(self, **options: Any) -> None:
         """Set the page up as another page or a dashboard card asked (e.g. a status filter)."""
+
+    def print_title(self) -> str:
+        """The page's title, as printed above its table."""
+        title = self.findChild(QLabel, "pageTitle")
+        return title.text() if isinstance(title, QLabel) else self.windowTitle()
+
+    def print_page(self) -> bool:
+        """Print what the page shows (File > Print, Ctrl+P): by default the table in view,
+        filtered and sorted as it is; pages with a report of their own print that instead."""
+        tables = [view for view in self.findChildren(QTableView) if view.isVisible()]
+        if not tables:
+            prompts.inform(self, "Nothing to print", "This page has no list to print.")
+            return False
+        agency = self.ctx.agency()
+        lines = [agency.name if agency else "", f"As of {date.today().isoformat()}"]
+        return print_table(self, tables[0], self.print_title(), lines)
+
+    def show_report(self, kind: str, **values: Any) -> bool:
+        """Open the Reports page on report `kind` with these fields, generated to preview,
+        print or save: how a page prints its own report."""
+        self.ctx.nav.show("reports", report=kind, values=values, generate=True)
+        return True
 
     def focus_search(self) -> bool:
         """Put the cursor in the page's search box; False when it has none."""

@@ -33,8 +33,8 @@ from deesc_desktop.gui.models import RowFilterProxy, words_predicate
 from deesc_desktop.gui.operations import USER_ERRORS
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, action_bar, muted, table_view
-from deesc_desktop.services.cit import revoke_certification
-from deesc_desktop.store.cit_queries import CitReport, CitRosterRow, cit_report
+from deesc_desktop.services.cit import cit_report, revoke_certification
+from deesc_desktop.store.cit_queries import CitReport, CitRosterRow
 from deesc_desktop.store.views import CertificateListRow, certificate_list
 
 
@@ -214,6 +214,10 @@ class CitPage(Page):
             self.gap_banner.show()
         else:
             self.gap_banner.hide()
+
+    def print_page(self) -> bool:
+        """The CIT roster and coverage report for the date shown."""
+        return self.show_report("cit", as_of=self.as_of.value() or date.today())
 
     def focus_search(self) -> bool:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

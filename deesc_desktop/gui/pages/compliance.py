@@ -431,6 +431,10 @@ class CompliancePage(Page):
             value = options["status"]
             self.status.setCurrentIndex(max(self.status.findData(value), 0))
 
+    def print_page(self) -> bool:
+        """The department compliance report for the date shown."""
+        return self.show_report("compliance", as_of=self.as_of.value() or date.today())
+
     def focus_search(self) -> bool:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from html import escape
 
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QWidget
@@ -79,6 +80,10 @@ class DashboardPage(Page):
     """Counts of the roster and recent training, and the last import."""
 
     watches = EVERYTHING
+
+    def print_page(self) -> bool:
+        """The dashboard's figures come from department compliance: print that report."""
+        return self.show_report("compliance", as_of=date.today())
 
     def __init__(
         self, ctx: AppContext, actions: ActionRegistry, parent: QWidget | None = None

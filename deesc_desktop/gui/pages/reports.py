@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Mapping
 from dataclasses import fields
 from datetime import date
 from pathlib import Path
@@ -29,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
+from deesc_desktop.core.auth import Permission
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import AppContext
@@ -40,7 +42,10 @@ from deesc_desktop.gui.widgets import muted
 from deesc_desktop.reports import GRANT_KINDS, PARAM_LABELS, REPORTS, ReportInfo, ReportParams
 from deesc_desktop.reports import export_table as export_report_table
 from deesc_desktop.reports import render as render_report
+from deesc_desktop.services.signers import SIGNER_TITLES, prepared_by, save_signer, signer_for
+from deesc_desktop.services.training_due import HORIZONS
 from deesc_desktop.store import views
+from deesc_desktop.store.claim_queries import payment_batches
 
 DATE_PARAMS = ("as_of", "start", "end")
 CHECK_PARAMS = ("include_names", "confidential")
@@ -53,9 +58,13 @@ class ReportForm(QWidget):
 
     def __init__(self, ctx: AppContext, info: ReportInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.ctx = ctx
         self.info = info
         self.form = Form()
         self.editors: dict[str, QWidget] = {}
+        self.saved = signer_for(ctx.db, info.kind)
+        """The signer saved for this kind of report (or the default), as the form opened."""
+        self.remember: QCheckBox | None = None
         defaults = ReportParams()
         for name in info.params:
             label = PARAM_LABELS.get(name, name.replace("_", " ").capitalize())
@@ -67,6 +76,15 @@ class ReportForm(QWidget):
             elif name == "as_of":
                 hint = "Not set: today."
             self.form.add_row(name, label, editor, required=name in info.required, hint=hint)
+        if "signer" in info.params:
+            self.remember = QCheckBox(f"Remember this signer for the {info.title.lower()}")
+            if not ctx.can(Permission.MANAGE_AGENCY):
+                self.remember.setEnabled(False)
+                self.remember.setToolTip(
+                    "Only an administrator can save who signs a report; the name and title "
+                    "above still print on this copy."
+                )
+            self.form.add_row("remember_signer", "", self.remember)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.form.banner)
@@ -81,6 +99,8 @@ class ReportForm(QWidget):
             return box
         if name == "badge":
             picker = OfficerPicker()
+            if name not in self.info.required:
+                picker.setToolTip("Leave empty for every officer on the list")
             load_roster(ctx, self, picker.set_officers, include_separated=True)
             return picker
         if name == "grant":
@@ -89,6 +109,26 @@ class ReportForm(QWidget):
                 combo.addItem(title, code)
             combo.setCurrentIndex(max(combo.findData(default), 0))
             return combo
+        if name == "batch":
+            combo = QComboBox()
+            for batch in payment_batches(ctx.db):
+                combo.addItem(
+                    f"{batch.reference} · {batch.pay_date} · {batch.claims} claims", batch.reference
+                )
+            return combo
+        if name == "days":
+            days = QComboBox()
+            for horizon in HORIZONS:
+                days.addItem(f"{horizon} days", horizon)
+            days.setCurrentIndex(days.findData(default))
+            return days
+        if name == "signer_title":
+            titles = QComboBox()
+            titles.setEditable(True)
+            titles.addItems(SIGNER_TITLES)
+            titles.setCurrentText(self.saved.title)
+            titles.setToolTip("Chief of Police, Sheriff, Director, Marshal, or type another")
+            return titles
         if name == "record_id":
             combo = QComboBox()
             combo.setMinimumContentsLength(40)
@@ -99,24 +139,46 @@ class ReportForm(QWidget):
             return combo
         line = QLineEdit("" if default is None else str(default))
         if name == "signer":
-            line.setPlaceholderText("e.g. Sgt. R. Delgado, Training Coordinator")
+            line.setText(self.saved.name)
+            line.setPlaceholderText("Left blank: the name is written by hand")
         return line
 
-    def params(self) -> ReportParams | None:
-        """The parameters as entered; None (with the error shown) when one is missing."""
-        values: dict[str, Any] = {}
+    def set_values(self, values: Mapping[str, Any]) -> None:
+        """Fill the fields another page asks for (a date, a choice, the officer)."""
+        for name, value in values.items():
+            editor = self.editors.get(name)
+            if isinstance(editor, DateField):
+                editor.set_value(value)
+            elif isinstance(editor, QCheckBox):
+                editor.setChecked(bool(value))
+            elif isinstance(editor, QComboBox) and not editor.isEditable():
+                editor.setCurrentIndex(max(0, editor.findData(value)))
+            elif isinstance(editor, QLineEdit):
+                editor.setText("" if value is None else str(value))
+
+    def params(self, given: Mapping[str, Any] | None = None) -> ReportParams | None:
+        """The parameters as entered (those in `given` as given); None (with the error shown)
+        when one is missing."""
+        values: dict[str, Any] = dict(given or {})
         for name, editor in self.editors.items():
+            if name in values:
+                continue
             if isinstance(editor, DateField):
                 values[name] = editor.value()
             elif isinstance(editor, QCheckBox):
                 values[name] = editor.isChecked()
             elif isinstance(editor, OfficerPicker):
                 officer_id = editor.officer_id()
+                if officer_id is None and name not in self.info.required:
+                    values[name] = None
+                    continue
                 if officer_id is None:
                     self.form.show_errors({name: "choose an officer from the list"})
                     return None
                 row = editor.model_.find_row(lambda r, wanted=officer_id: r.id == wanted)
                 values[name] = editor.model_.row(row).badge
+            elif isinstance(editor, QComboBox) and editor.isEditable():
+                values[name] = editor.currentText().strip() or None
             elif isinstance(editor, QComboBox):
                 values[name] = editor.currentData()
                 if values[name] is None and name in self.info.required:
@@ -126,7 +188,16 @@ class ReportForm(QWidget):
                 values[name] = editor.text().strip() or None
         known = {f.name for f in fields(ReportParams)}
         self.form.clear_errors()
+        values["prepared_by"] = prepared_by(self.ctx.db, self.ctx.actor)
         return ReportParams(**{k: v for k, v in values.items() if k in known})
+
+    def save_signer_if_asked(self, params: ReportParams) -> None:
+        """Save the name and title for this kind of report when the box is ticked."""
+        if self.remember is None or not self.remember.isChecked():
+            return
+        name, title = params.signer or "", params.signer_title or ""
+        save_signer(self.ctx.db, self.ctx.actor, self.info.kind, name, title)
+        self.saved = signer_for(self.ctx.db, self.info.kind)
 
 
 class ReportsPage(Page):
@@ -168,7 +239,7 @@ class ReportsPage(Page):
         buttons = QHBoxLayout()
         self.generate_button = QPushButton(style.icon("generate"), "Generate")
         self.generate_button.setDefault(True)
-        self.generate_button.clicked.connect(self.generate)
+        self.generate_button.clicked.connect(lambda: self.generate())
         self.print_button = QPushButton(style.icon("print"), "Print…")
         self.print_button.clicked.connect(self.print_report)
         self.save_button = QPushButton(style.icon("save"), "Save as PDF…")
@@ -228,7 +299,9 @@ class ReportsPage(Page):
             if self.list.item(row).data(Qt.ItemDataRole.UserRole) == kind:
                 self.list.setCurrentRow(row)
 
-    def _chosen(self, _row: int) -> None:
+    def _chosen(self, row: int) -> None:
+        if row < 0:
+            return  # the list is being emptied, as when the window closes
         info = self.info()
         self.description.setText(f"<b>{info.title}</b><br>{info.description}")
         if self.form is not None:
@@ -238,17 +311,30 @@ class ReportsPage(Page):
         self.form_holder.addWidget(self.form)
 
     def navigate(self, **options: Any) -> None:
+        """`report`: the kind to choose; `values`: fields to fill (a badge as text); with
+        `generate`, make it at once, as Print on another page does."""
         if "report" in options:
             self.choose(str(options["report"]))
+        values = dict(options.get("values") or {})
+        if self.form is not None:
+            self.form.set_values({k: v for k, v in values.items() if k != "badge"})
+        if options.get("generate"):
+            given = {"badge": values["badge"]} if "badge" in values else None
+            self.generate(given)
 
     # --- generating ----------------------------------------------------------------------
 
-    def generate(self) -> Path | None:
+    def generate(self, given: Mapping[str, Any] | None = None) -> Path | None:
         """Render the report on a worker, then show it in the preview."""
         if self.form is None:
             return None
-        params = self.form.params()
+        params = self.form.params(given)
         if params is None:
+            return None
+        try:
+            self.form.save_signer_if_asked(params)
+        except USER_ERRORS as exc:
+            self.form.form.show_errors({}, str(exc))
             return None
         info = self.info()
         self._count += 1
@@ -287,6 +373,9 @@ class ReportsPage(Page):
             button.setEnabled(ready)
 
     # --- after -------------------------------------------------------------------------------
+
+    def print_page(self) -> bool:
+        return self.print_report()
 
     def print_report(self) -> bool:
         pages = self.document.pageCount()
@@ -345,6 +434,18 @@ class ReportsPage(Page):
             return None
         prompts.inform(self, "Export done", f"Wrote {count} rows to\n{target}")
         return target
+
+
+def print_pdf(parent: QWidget, path: Path) -> bool:
+    """Ask for a printer and print the PDF at `path`; False when cancelled."""
+    document = QPdfDocument(parent)
+    try:
+        document.load(str(path))
+        printer = prompts.choose_printer(parent, document.pageCount())
+        return printer is not None and print_document(document, printer)
+    finally:
+        document.close()
+        document.deleteLater()
 
 
 def print_document(document: QPdfDocument, printer: QPrinter) -> bool:

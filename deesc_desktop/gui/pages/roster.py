@@ -28,6 +28,7 @@ from deesc_desktop.gui.models import (
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
 from deesc_desktop.services.compliance import department_compliance
+from deesc_desktop.services.training_due import due_items, needs_summary
 from deesc_desktop.store import views
 from deesc_desktop.store.views import RosterRow
 
@@ -72,6 +73,7 @@ class RosterPage(Page):
 
         filters = QHBoxLayout()
         self.search = SearchBox("Search badge or name (Ctrl+F)")
+        self.search.setMinimumWidth(200)  # the whole hint, at the default window size
         filters.addWidget(self.search, 3)
         self.status = filter_combo("Show officers with this status", 16)
         self.shift = filter_combo("Show one shift", 10)
@@ -81,8 +83,7 @@ class RosterPage(Page):
         )
         for text, statuses in COMPLIANCE_FILTERS:
             self.compliance.addItem(text, statuses)
-        self.as_of: date | None = None
-        """The day compliance is worked out for; None means today."""
+        self._as_of: date | None = None
         self._worst: dict[int, Status] | None = None
         self._compliance_generation = 0
         self._compliance_running = False
@@ -91,14 +92,17 @@ class RosterPage(Page):
         self._filtered: tuple[tuple[object, ...], object, list[str]] | None = None
         """What the rows shown were filtered by: the other filters, the compliance statuses
         used (compared by identity) and the words searched."""
+        # Shift and unit need no label: their lists read "All shifts", "Days (10)"; the room
+        # goes to the search box, whose hint then shows whole at the default window size.
         for label, combo in (
             ("Status:", self.status),
-            ("Shift:", self.shift),
-            ("Unit:", self.unit),
+            ("", self.shift),
+            ("", self.unit),
             ("Compliance:", self.compliance),
         ):
             filters.addSpacing(8)
-            filters.addWidget(QLabel(label))
+            if label:
+                filters.addWidget(QLabel(label))
             filters.addWidget(combo, 2 if combo is self.status else 1)
         self.layout_.addLayout(filters)
 
@@ -125,14 +129,15 @@ class RosterPage(Page):
         self.view = table_view(
             self.proxy,
             widths={
-                RosterColumn.BADGE: 8,
-                RosterColumn.NAME: 28,
-                RosterColumn.RANK: 14,
-                RosterColumn.UNIT: 16,
-                RosterColumn.SHIFT: 11,
-                RosterColumn.STATUS: 12,
-                RosterColumn.HIRE_DATE: 11,
-                RosterColumn.LICENSE_DATE: 11,
+                RosterColumn.BADGE: 6,
+                RosterColumn.NAME: 17,
+                RosterColumn.RANK: 10,
+                RosterColumn.UNIT: 12,
+                RosterColumn.SHIFT: 8,
+                RosterColumn.STATUS: 10,
+                RosterColumn.HIRE_DATE: 10,
+                RosterColumn.LICENSE_DATE: 12,
+                RosterColumn.NEEDS: 28,
             },
             sort=(RosterColumn.NAME, Qt.SortOrder.AscendingOrder),
         )
@@ -161,6 +166,21 @@ class RosterPage(Page):
 
     # --- loading -------------------------------------------------------------------------
 
+    @property
+    def as_of(self) -> date | None:
+        """The day compliance (the filter and the Needs column) is worked out for; None
+        means today."""
+        return self._as_of
+
+    @as_of.setter
+    def as_of(self, day: date | None) -> None:
+        self._as_of = day
+        self._worst = None
+        self._compliance_generation += 1
+        self._compliance_running = False
+        self.model.set_needs(None)
+        self._load_compliance()
+
     def refresh(self) -> None:
         super().refresh()
         self._worst = None  # worked out again, if the filter is in use, once the roster is in
@@ -177,14 +197,19 @@ class RosterPage(Page):
         generation = self._compliance_generation
         as_of = self.as_of or date.today()
 
-        def worst(db: Database) -> dict[int, Status]:
+        def worst(db: Database) -> tuple[dict[int, Status], dict[int, str]]:
             rows = department_compliance(db, as_of, include_separated=True)
-            return {row.officer.id: row.worst for row in rows}
+            needs = {
+                row.officer.id: needs_summary(due_items(row.results, row.officer, as_of, 90))
+                for row in rows
+            }
+            return {row.officer.id: row.worst for row in rows}, needs
 
-        def deliver(result: dict[int, Status]) -> None:
+        def deliver(result: tuple[dict[int, Status], dict[int, str]]) -> None:
             if generation == self._compliance_generation:
                 self._compliance_running = False
-                self._worst = result
+                self._worst, needs = result
+                self.model.set_needs(needs)
                 self.apply_filter()
                 self.loaded.emit()
 
@@ -207,6 +232,8 @@ class RosterPage(Page):
         self.apply_filter()
         if selected is not None:
             self.select_officer(selected)
+        self.model.set_needs(None)
+        self._load_compliance()  # the Needs column, and the compliance filter when chosen
         self.loaded.emit()
 
     def _fill_status_combo(self, counts: Counter[str] | dict[str, int]) -> None:

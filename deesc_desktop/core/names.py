@@ -1,0 +1,58 @@
+"""Names in the order a reader expects: Łukasz with the Ls, Øberg with the Os, Müller with
+Muller, whatever their bytes.
+
+A plain sort puts every accented capital after Z (Ł is U+0141). Readers of an English
+roster file Ç under C, Ñ under N and Ż under Z; this key compares letters without their
+accents first and with them only to break a tie, which is what the Unicode Collation
+Algorithm's default table does for the Latin script. Letters that Unicode does not build
+from a base letter and an accent (Ł, Ø, Đ, Æ, ß, Þ, Œ, ı) are mapped by hand; scripts
+other than Latin keep their own order after the Latin letters.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+_BASE_LETTERS = str.maketrans(
+    {
+        "ł": "l",
+        "Ł": "L",
+        "ø": "o",
+        "Ø": "O",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "Ð": "D",
+        "ħ": "h",
+        "Ħ": "H",
+        "ı": "i",
+        "ŀ": "l",
+        "Ŀ": "L",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "ẞ": "SS",
+        "þ": "th",
+        "Þ": "TH",
+    }
+)
+
+
+@lru_cache(maxsize=65536)
+def collation_key(text: str) -> tuple[str, str]:
+    """(the text without accents and case, the text without case): sorts "Łukasz" between
+    "Lopez" and "Lutz", "Müller" beside "Muller", and only then by the accents."""
+    folded = unicodedata.normalize("NFKD", text.translate(_BASE_LETTERS))
+    bare = "".join(c for c in folded if not unicodedata.combining(c))
+    # Punctuation inside a name (O'Brien, Smith-Jones) does not decide its place.
+    letters = "".join(c for c in bare if c.isalnum() or c == " ")
+    return " ".join(letters.split()).casefold(), text.casefold()
+
+
+def name_key(last_name: str, first_name: str, badge: str = "") -> tuple[object, ...]:
+    """The roster order: last name, then first name, then badge, as collation_key compares."""
+    last, first = collation_key(last_name), collation_key(first_name)
+    return last[0], first[0], last[1], first[1], badge

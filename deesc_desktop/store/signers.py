@@ -1,0 +1,41 @@
+"""Reads for the people named on printed reports: saved signers and a user's full name."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from deesc_desktop.store.cit_queries import read_settings
+
+SIGNER_PREFIX = "reports.signer."
+"""Settings keys `reports.signer.<slot>.name` and `.title`; a slot is a report kind,
+"default" (every report without its own) or "finance" (the payment lines)."""
+
+
+def signer_key(slot: str, field: str) -> str:
+    return f"{SIGNER_PREFIX}{slot}.{field}"
+
+
+def saved_signers(db: Database) -> dict[str, tuple[str, str]]:
+    """slot -> (name, title) for every slot with a saved name or title."""
+    found: dict[str, list[str]] = {}
+    for key, value in db.execute(
+        "SELECT key, value FROM settings WHERE key LIKE ?", [f"{SIGNER_PREFIX}%"]
+    ):
+        slot, _, field = key[len(SIGNER_PREFIX) :].rpartition(".")
+        if slot and field in ("name", "title"):
+            found.setdefault(slot, ["", ""])[0 if field == "name" else 1] = value
+    return {slot: (name, title) for slot, (name, title) in found.items()}
+
+
+def saved_signer(db: Database, slot: str) -> tuple[str, str] | None:
+    """(name, title) saved for one slot, or None."""
+    stored = read_settings(db, [signer_key(slot, "name"), signer_key(slot, "title")])
+    if not stored:
+        return None
+    return stored.get(signer_key(slot, "name"), ""), stored.get(signer_key(slot, "title"), "")
+
+
+def user_full_name(db: Database, username: str) -> str:
+    """A user's full name as entered ("" for none, or for a user not in the table)."""
+    row = db.execute("SELECT full_name FROM users WHERE username = ?", [username]).fetchone()
+    return str(row[0]).strip() if row else ""

@@ -1,0 +1,86 @@
+"""The training-due page and the roster's Needs column, driven as a user (issue 16)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt
+from sqlite_utils import Database
+
+from deesc_desktop.gui.mainwindow import MainWindow
+from deesc_desktop.gui.models import RosterColumn
+from deesc_desktop.gui.pages import PageId
+from deesc_desktop.gui.pages.reports import ReportsPage
+from deesc_desktop.gui.pages.roster import RosterPage
+from deesc_desktop.gui.pages.training_due import DueColumn, TrainingDuePage
+from deesc_desktop.services.training_due import training_due
+from tests.gui.helpers import settle
+
+AS_OF = date(2026, 3, 1)
+
+
+def due_page(window: MainWindow) -> TrainingDuePage:
+    page = window.show_page(PageId.TRAINING_DUE)
+    assert isinstance(page, TrainingDuePage)
+    page.as_of.set_value(AS_OF)
+    settle()
+    return page
+
+
+def test_the_page_lists_who_needs_what_and_groups_by_unit(
+    qtbot: Any, officers: dict[str, int], window: MainWindow, db: Database, qtmodeltester: Any
+) -> None:
+    page = due_page(window)
+    qtmodeltester.check(page.model)
+    expected = training_due(db, AS_OF, 90)
+    assert page.proxy.rowCount() == len(expected.items) > 0
+    assert f"<b>{len(expected.by_officer())}</b> of 5 serving officers" in page.summary.text()
+    assert not page.notice_button.isEnabled()
+    assert "Select an officer" in page.notice_button.toolTip()
+    page.group.setCurrentIndex(page.group.findData("unit"))
+    units = [page.proxy.index(r, DueColumn.UNIT).data() for r in range(page.proxy.rowCount())]
+    assert units == sorted(units, key=str.casefold)
+    page.view.selectRow(0)
+    assert page.notice_button.isEnabled()
+
+
+def test_a_notice_for_the_selected_officer_opens_in_the_reports_page(
+    officers: dict[str, int], window: MainWindow
+) -> None:
+    page = due_page(window)
+    page.view.selectRow(0)
+    badge = page.selected().officer.badge  # type: ignore[union-attr]
+    page.notice_button.click()
+    settle()
+    reports = window.current_page()
+    assert isinstance(reports, ReportsPage)
+    assert reports.info().kind == "notice"
+    assert reports.pdf_path is not None and reports.document.pageCount() == 1
+    assert reports.form is not None
+    assert reports.form.editors["as_of"].value() == AS_OF  # type: ignore[attr-defined]
+    assert badge
+
+
+def test_the_roster_shows_what_each_officer_needs(
+    officers: dict[str, int], window: MainWindow, db: Database
+) -> None:
+    page = window.show_page(PageId.ROSTER)
+    assert isinstance(page, RosterPage)
+    settle()
+    needs = {
+        page.proxy.row(r).badge: page.proxy.index(r, RosterColumn.NEEDS).data()
+        for r in range(page.proxy.rowCount())
+    }
+    due = training_due(db, date.today(), 90).by_officer()
+    for badge, officer_id in officers.items():
+        items = due.get(officer_id, [])
+        assert needs[badge] == "; ".join(
+            i.requirement_id
+            if i.needs.startswith("Complete:") or i.needs == i.requirement_title
+            else f"{i.requirement_id} {i.needs}"
+            for i in items
+        )
+    assert any(needs.values())
+    header = page.model.headerData(RosterColumn.NEEDS, Qt.Orientation.Horizontal)
+    assert header == "Needs"
