@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.retention import backups_to_keep
 from deesc_desktop.paths import backups_dir
+from deesc_desktop.services.course_files import check_documents
 from deesc_desktop.services.errors import ServiceError, require
 from deesc_desktop.store.audit import AuditWriter, verify_chain
 from deesc_desktop.store.database import DatabaseError, backup_to, open_database, writing
@@ -32,7 +33,8 @@ class CheckReport:
 
 
 def check_database(db: Database) -> CheckReport:
-    """SQLite's integrity check, every foreign key, and the audit log's hash chain."""
+    """SQLite's integrity check, every foreign key, the audit log's hash chain, and every
+    stored document against its SHA-256."""
     problems: list[str] = []
     integrity = [row[0] for row in db.execute("PRAGMA integrity_check")]
     if integrity != ["ok"]:
@@ -42,6 +44,7 @@ def check_database(db: Database) -> CheckReport:
     chain = verify_chain(db)
     if not chain.ok:
         problems.append(f"audit log: {chain.problem}")
+    problems.extend(f"documents: {problem}" for problem in check_documents(db))
     return CheckReport(problems, chain.entries)
 
 

@@ -15,6 +15,7 @@ from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.hours import Centihours, HoursError, parse_hours, to_float
 from deesc_desktop.core.topics import DELIVERIES, format_topic_hours, parse_topic_hours
 from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp
+from deesc_desktop.services.course_files import detach_record_documents
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter, canonical_json
 from deesc_desktop.store.database import writing
@@ -518,5 +519,6 @@ def delete_training_record(db: Database, actor: Actor, record_id: int, *, reason
         if before is None:
             raise NotFoundError(f"That training record no longer exists (id {record_id}).")
         audit = AuditWriter(db, actor.username)
+        detach_record_documents(audit, record_id, reason.strip())
         db.execute("DELETE FROM training_records WHERE id = ?", [record_id])
         audit.record("delete", "training_records", record_id, before=before, reason=reason.strip())

@@ -8,6 +8,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS, OPEN_OR_PAID
+from deesc_desktop.core.course_files import DOCUMENT_KINDS
 from deesc_desktop.core.topics import DELIVERIES, OFFICER_STATUSES, TOPICS
 
 APPLICATION_ID = 0x44455343
@@ -488,6 +489,117 @@ def m004_users(db: Database) -> None:
             """
             CREATE TRIGGER users_no_delete BEFORE DELETE ON users
             BEGIN SELECT RAISE(ABORT, 'users are disabled, never deleted'); END
+            """,
+        ],
+    )
+
+
+@migrations()
+def m009_files_course_files(db: Database) -> None:
+    """Class files: instructors and their certifications, classes, attached documents.
+
+    A class is one course on one date. Its attendees are the training records of that course
+    on that date, so the records of older versions need no change: a class row is made when
+    a class is scheduled, or when something (a document, an instructor) is first kept for
+    one. Documents are stored once per content (keyed by their SHA-256) and attached by
+    reference; the audit log records each attachment's digest, name, size and type.
+    """
+    versioned = """
+                version INTEGER NOT NULL DEFAULT 1,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                updated_by TEXT NOT NULL"""
+    _run(
+        db,
+        [
+            f"""
+            CREATE TABLE instructors (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(trim(name)) > 0),
+                affiliation TEXT NOT NULL DEFAULT '',
+                email TEXT NOT NULL DEFAULT '',
+                phone TEXT NOT NULL DEFAULT '',
+                notes TEXT NOT NULL DEFAULT '',
+                active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),{versioned}
+            )
+            """,
+            f"""
+            CREATE TABLE instructor_certifications (
+                id INTEGER PRIMARY KEY,
+                instructor_id INTEGER NOT NULL REFERENCES instructors (id),
+                name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+                number TEXT NOT NULL DEFAULT '',
+                issuer TEXT NOT NULL DEFAULT '',
+                earned TEXT NOT NULL {_date_check("earned")},
+                expires TEXT {_date_check("expires")},{versioned},
+                CHECK (expires IS NULL OR expires >= earned)
+            )
+            """,
+            "CREATE INDEX instructor_certifications_instructor"
+            " ON instructor_certifications (instructor_id)",
+            f"""
+            CREATE TABLE classes (
+                id INTEGER PRIMARY KEY,
+                course_id INTEGER NOT NULL REFERENCES courses (id),
+                held_on TEXT NOT NULL {_date_check("held_on")},
+                hours REAL NOT NULL CHECK (hours > 0),
+                topics TEXT NOT NULL,
+                delivery TEXT NOT NULL DEFAULT 'classroom'
+                    CHECK (delivery IN ({_in_list(DELIVERIES)})),
+                provider TEXT NOT NULL DEFAULT '',
+                instructor_id INTEGER REFERENCES instructors (id),
+                instructor TEXT NOT NULL DEFAULT '',
+                location TEXT NOT NULL DEFAULT '',
+                notes TEXT NOT NULL DEFAULT '',{versioned},
+                UNIQUE (course_id, held_on)
+            )
+            """,
+            "CREATE INDEX classes_held_on ON classes (held_on)",
+            """
+            CREATE TABLE class_roster (
+                class_id INTEGER NOT NULL REFERENCES classes (id) ON DELETE CASCADE,
+                officer_id INTEGER NOT NULL REFERENCES officers (id),
+                PRIMARY KEY (class_id, officer_id)
+            ) WITHOUT ROWID
+            """,
+            """
+            CREATE TABLE documents (
+                sha256 TEXT PRIMARY KEY
+                    CHECK (length(sha256) = 64 AND sha256 NOT GLOB '*[^0-9a-f]*'),
+                media_type TEXT NOT NULL,
+                size INTEGER NOT NULL CHECK (size > 0),
+                content BLOB NOT NULL CHECK (typeof(content) = 'blob' AND length(content) = size),
+                stored_at TEXT NOT NULL
+            )
+            """,
+            f"""
+            CREATE TABLE attachments (
+                id INTEGER PRIMARY KEY,
+                sha256 TEXT NOT NULL REFERENCES documents (sha256),
+                file_name TEXT NOT NULL CHECK (length(trim(file_name)) > 0),
+                media_type TEXT NOT NULL,
+                size INTEGER NOT NULL CHECK (size > 0),
+                kind TEXT NOT NULL CHECK (kind IN ({_in_list(DOCUMENT_KINDS)})),
+                class_id INTEGER REFERENCES classes (id),
+                record_id INTEGER REFERENCES training_records (id),
+                instructor_id INTEGER REFERENCES instructors (id),
+                description TEXT NOT NULL DEFAULT '',
+                created_at TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                -- Each attachment belongs to exactly one class, training record or instructor.
+                CHECK ((class_id IS NOT NULL) + (record_id IS NOT NULL)
+                       + (instructor_id IS NOT NULL) = 1)
+            )
+            """,
+            "CREATE INDEX attachments_class ON attachments (class_id)",
+            "CREATE INDEX attachments_record ON attachments (record_id)",
+            "CREATE INDEX attachments_instructor ON attachments (instructor_id)",
+            "CREATE INDEX attachments_document ON attachments (sha256)",
+            # A document's bytes are its identity: they are never rewritten in place.
+            """
+            CREATE TRIGGER documents_content_is_final BEFORE UPDATE ON documents
+            BEGIN SELECT RAISE(ABORT, 'a stored document is never changed; attach a new one');
+            END
             """,
         ],
     )

@@ -14,8 +14,10 @@ from deesc_desktop.services import (
     agency,
     bonus,
     cit,
+    course_files,
     followups,
     funding,
+    instructors,
     leave,
     maintenance,
     officers,
@@ -25,6 +27,7 @@ from deesc_desktop.services import (
 from deesc_desktop.services.errors import PermissionDeniedError
 from deesc_desktop.services.imports import import_file
 from deesc_desktop.services.requirements import load_requirements_file, set_requirement_active
+from tests.documents import pdf_bytes
 
 OFFICER = {"badge": "9", "last_name": "Brooks", "first_name": "Tyrone", "hire_date": "2016-02-01"}
 CLASS = {"course": "First Aid", "completed": "2024-01-05", "hours": 4, "topics": "first_aid"}
@@ -68,7 +71,13 @@ class World:
     approved: int
     paid: int
     batch: int
+    attachment: int
+    instructor: int
 
+
+FIRST_AID_CLASS = course_files.Owner(
+    course_files.ClassRef(course="First Aid", held_on="2024-01-05")
+)
 
 PACK = """jurisdiction = "TPD"\nname = "Test"\nversion = "1"\n[[requirements]]
 id = "TPD-1"\ntitle = "Wellness"\neffective_from = 2024-01-01\nhours = 2
@@ -118,6 +127,10 @@ def build_world(db: Database, admin: Actor, path: Path) -> World:
         approved=approved,
         paid=paid,
         batch=batch,
+        attachment=course_files.attach_bytes(
+            db, admin, "sheet.pdf", pdf_bytes("sheet"), "sign_in_sheet", FIRST_AID_CLASS
+        ),
+        instructor=instructors.add_instructor(db, admin, {"name": "Sgt. Delgado"}),
     )
 
 
@@ -198,6 +211,16 @@ OPERATIONS: dict[str, Operation] = {
     "disable user": lambda db, a, w: users.set_user_active(db, a, "clerk", False),
     "reset a password": lambda db, a, w: users.set_password(db, a, "clerk", "another secret"),
     "switch sign-in off": lambda db, a, w: users.set_login_required(db, a, False),
+    "attach document": lambda db, a, w: course_files.attach_bytes(
+        db, a, "plan.pdf", pdf_bytes("plan"), "lesson_plan", FIRST_AID_CLASS
+    ),
+    "remove document": lambda db, a, w: course_files.remove_attachment(
+        db, a, w.attachment, reason="wrong class"
+    ),
+    "add instructor": lambda db, a, w: instructors.add_instructor(db, a, {"name": "Lt. Ruiz"}),
+    "certify instructor": lambda db, a, w: instructors.add_instructor_certification(
+        db, a, w.instructor, {"name": "ICAT trainer", "earned": "2023-01-01"}
+    ),
 }
 ADMIN_ONLY = {
     "edit agency",
@@ -232,6 +255,10 @@ _TRAINING_OFFICER = {
     "import file",
     "load requirements",
     "switch requirement off",
+    "attach document",
+    "remove document",
+    "add instructor",
+    "certify instructor",
 }
 ALLOWED: dict[Role, set[str]] = {
     Role.ADMIN: set(OPERATIONS),

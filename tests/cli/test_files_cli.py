@@ -1,0 +1,105 @@
+"""`deesc files`: list, show, attach, get and remove documents; the documents behind a claim."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlite_utils import Database
+
+from deesc_desktop.core.auth import Actor
+from deesc_desktop.services.officers import add_officer
+from deesc_desktop.services.training import record_class
+from tests.cli.test_cli import run
+from tests.documents import EXE_BYTES, pdf_bytes
+
+
+@pytest.fixture
+def recorded(db: Database, db_path: Path, admin: Actor) -> Path:
+    """Two officers at a first aid class on 5 May 2026; returns the database path."""
+    ids = [
+        add_officer(
+            db,
+            admin,
+            {
+                "badge": badge,
+                "last_name": last,
+                "first_name": "A",
+                "hire_date": "2015-01-01",
+                "state_id": f"IL-{badge}",
+            },
+        )
+        for badge, last in (("101", "Alvarez"), ("102", "Brown"))
+    ]
+    record_class(
+        db,
+        admin,
+        {"course": "First Aid", "completed": "2026-05-05", "hours": 4, "topics": "first_aid"},
+        ids,
+    )
+    return db_path
+
+
+def test_attach_show_get_and_remove_a_document_from_the_command_line(
+    recorded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(recorded)]
+    sheet = tmp_path / "first-aid-sheet.pdf"
+    sheet.write_bytes(pdf_bytes("signed sheet"))
+    where = ["--course", "First Aid", "--date", "2026-05-05"]
+    code, out, err = run(
+        capsys, *db, "files", "attach", str(sheet), "--kind", "sign_in_sheet", *where
+    )
+    assert (code, err) == (0, "") and "as attachment 1" in out
+
+    code, out, _ = run(capsys, *db, "files", "show", *where, "--format", "json")
+    shown = json.loads(out)
+    assert shown["class_id"] == 1 and shown["attendees"] == 2
+    assert shown["missing"] == ["lesson_plan", "learning_objectives", "instructor_bio"]
+    assert [a["file_name"] for a in shown["attachments"]] == ["first-aid-sheet.pdf"]
+    assert [p["state_id"] for p in shown["people"]] == ["IL-101", "IL-102"]
+
+    code, out, _ = run(capsys, *db, "files", "list", "--from", "2026-01-01", "--to", "2026-12-31")
+    assert "First Aid" in out and "lesson_plan, learning_objectives, instructor_bio" in out
+
+    copy = tmp_path / "copy.pdf"
+    assert run(capsys, *db, "files", "get", "1", "-o", str(copy))[0] == 0
+    assert copy.read_bytes() == sheet.read_bytes()
+    code, _, err = run(capsys, *db, "files", "get", "1", "-o", str(copy))
+    assert code == 1 and "already exists" in err
+
+    code, _, _ = run(capsys, *db, "files", "remove", "1", "--reason", "wrong class")
+    assert code == 0
+    code, out, _ = run(capsys, *db, "check")
+    assert code == 0
+
+
+def test_a_refused_document_exits_1_with_the_reason(
+    recorded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    impostor = tmp_path / "roster.pdf"
+    impostor.write_bytes(EXE_BYTES)
+    code, out, err = run(
+        capsys,
+        "--db",
+        str(recorded),
+        "files",
+        "attach",
+        str(impostor),
+        "--kind",
+        "state_roster",
+        "--course",
+        "First Aid",
+        "--date",
+        "05/05/2026",
+    )
+    assert code == 1 and out == ""
+    assert "roster.pdf is not a PDF, an image or an Office file" in err
+
+
+def test_the_checklist_names_the_states_list(
+    recorded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "--db", str(recorded), "files", "checklist")
+    assert code == 0 and "generic list" in out and "instructor_bio" in out
