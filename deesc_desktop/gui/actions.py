@@ -65,6 +65,9 @@ class ActionId(Enum):
     ADD_PROGRAM = auto()
     ADD_FUNDING = auto()
 
+    ATTACH_DOCUMENT = auto()
+    RECORD_DOCUMENTS = auto()
+
     VIEW_DASHBOARD = auto()
     VIEW_ROSTER = auto()
     VIEW_TRAINING = auto()
@@ -74,6 +77,7 @@ class ActionId(Enum):
     VIEW_REPORTS = auto()
     VIEW_AUDIT = auto()
     VIEW_SETTINGS = auto()
+    VIEW_COURSE_FILES = auto()
 
     USER_GUIDE = auto()
     ABOUT = auto()
@@ -245,6 +249,20 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "funding",
         permissions=(Permission.MANAGE_FUNDING,),
     ),
+    ActionId.ATTACH_DOCUMENT: ActionSpec(
+        "&Attach document…",
+        "Attach a document (PDF, scan, Office file) to the selected class's file",
+        None,
+        "open",
+        permissions=(Permission.MANAGE_COURSE_FILES,),
+    ),
+    ActionId.RECORD_DOCUMENTS: ActionSpec(
+        "D&ocuments…",
+        "The documents behind the selected training record: its certificate and its class file",
+        None,
+        "certificate",
+        button="Documents",
+    ),
     ActionId.QUIT: ActionSpec(
         "&Quit", "Close deesc-desktop", StandardKey.Quit, "quit", QAction.MenuRole.QuitRole
     ),
@@ -330,6 +348,7 @@ ACTIONS: dict[ActionId, ActionSpec] = {
     ActionId.VIEW_REPORTS: ActionSpec("R&eports", "Show reports", "Ctrl+7"),
     ActionId.VIEW_AUDIT: ActionSpec("&Audit log", "Show the audit log", "Ctrl+8"),
     ActionId.VIEW_SETTINGS: ActionSpec("&Settings", "Show settings", "Ctrl+9"),
+    ActionId.VIEW_COURSE_FILES: ActionSpec("Co&urse files", "Show class files and their documents"),
     ActionId.USER_GUIDE: ActionSpec(
         "&User guide", "Open the user guide", StandardKey.HelpContents, "help"
     ),
@@ -379,6 +398,7 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
             ActionId.VIEW_BONUS_CLAIMS,
             ActionId.VIEW_REPORTS,
             ActionId.VIEW_AUDIT,
+            ActionId.VIEW_COURSE_FILES,
             ActionId.VIEW_SETTINGS,
         ),
     ),

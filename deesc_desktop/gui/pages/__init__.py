@@ -38,6 +38,7 @@ class PageId(StrEnum):
     BONUS_CLAIMS = "bonus_claims"
     REPORTS = "reports"
     AUDIT = "audit"
+    COURSE_FILES = "course_files"
     SETTINGS = "settings"
 
 
@@ -124,6 +125,14 @@ PAGES: tuple[PageSpec, ...] = (
         _module("audit"),
         ActionId.VIEW_AUDIT,
         "Who changed what, and when; the audit chain's check",
+    ),
+    PageSpec(
+        PageId.COURSE_FILES,
+        "Course files",
+        "class",
+        _module("course_files"),
+        ActionId.VIEW_COURSE_FILES,
+        "Each class's file: sign-in sheet, lesson plan, instructor; what it still lacks",
     ),
     PageSpec(
         PageId.SETTINGS,
