@@ -53,6 +53,12 @@ def _add_class_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", type=date_arg, metavar="DATE", help="the day it was held")
 
 
+def _add_people_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--badges", metavar="BADGES", help="comma-separated badges expected")
+    parser.add_argument("--shift", help="everyone on this shift")
+    parser.add_argument("--unit", help="everyone in this unit")
+
+
 def _kinds_text(kinds: tuple[str, ...]) -> str:
     return ", ".join(kinds)
 
@@ -257,6 +263,202 @@ def cmd_files_checklist(args: argparse.Namespace) -> int:
     return _with_db(args, work)
 
 
+def _officers_from(db: Database, args: argparse.Namespace) -> list[int]:
+    """Officers named by --badges (comma separated), --shift or --unit (current officers)."""
+    from deesc_desktop.cli.cit import officer_id_for
+    from deesc_desktop.store.views import roster
+
+    chosen: list[int] = []
+    for badge in (args.badges or "").split(","):
+        if badge.strip():
+            chosen.append(officer_id_for(db, badge.strip()))
+    current = [r for r in roster(db) if r.status != "separated"]
+    if args.shift:
+        chosen += [r.id for r in current if r.shift.casefold() == args.shift.casefold()]
+    if args.unit:
+        chosen += [r.id for r in current if r.unit.casefold() == args.unit.casefold()]
+    return list(dict.fromkeys(chosen))
+
+
+def _instructor_id(db: Database, name: str | None) -> int | None:
+    if not name:
+        return None
+    from deesc_desktop.cli.common import Refused
+    from deesc_desktop.store.course_files import instructor_id_by_name
+
+    found = instructor_id_by_name(db, name)
+    if found is None:
+        raise Refused(
+            f'There is no instructor called "{name}"; add them with `deesc files instructor add`.'
+        )
+    return found
+
+
+def cmd_files_schedule(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.classes import schedule_class
+
+    def work(db: Database) -> int:
+        values = {
+            "course": args.course,
+            "held_on": args.date,
+            "hours": args.hours,
+            "topics": args.topics,
+            "delivery": args.delivery,
+            "provider": args.provider,
+            "instructor_id": _instructor_id(db, args.instructor),
+            "location": args.location,
+        }
+        if values["hours"] is None or values["topics"] is None:
+            from deesc_desktop.store.views import courses
+
+            known = next(
+                (c for c in courses(db) if c.title.casefold() == args.course.casefold()), None
+            )
+            if known is not None:
+                values["hours"] = values["hours"] or known.default_hours
+                values["topics"] = values["topics"] or known.default_topics
+                values["delivery"] = args.delivery or known.delivery
+        officers = _officers_from(db, args)
+        class_id = schedule_class(db, actor(), values, officers)
+        print(
+            f"Scheduled class {class_id}: {args.course} on {args.date}, {len(officers)} expected."
+        )
+        return EXIT_OK
+
+    return _with_db(args, work)
+
+
+def cmd_files_sheet(args: argparse.Namespace) -> int:
+    from deesc_desktop.reports.sign_in_sheet import render_sign_in_sheet
+    from deesc_desktop.services.classes import sign_in_sheet
+
+    def work(db: Database) -> int:
+        sheet = sign_in_sheet(db, class_ref(args), blank_lines=args.blank)
+        path = render_sign_in_sheet(db, sheet, Path(args.output))
+        print(f"Wrote the sign-in sheet ({len(sheet.lines)} officers) to {path}")
+        return EXIT_OK
+
+    return _with_db(args, work)
+
+
+def cmd_files_attendance(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.classes import record_attendance
+
+    def work(db: Database) -> int:
+        detail = class_file(db, class_ref(args))
+        absent = {b.strip() for b in (args.absent or "").split(",") if b.strip()}
+        unknown = absent - {p.badge for p in detail.people}
+        if unknown:
+            from deesc_desktop.cli.common import Refused
+
+            raise Refused(f"badge {sorted(unknown)[0]} is not expected at this class")
+        present = [
+            p.officer_id
+            for p in detail.people
+            if p.expected and p.record_id is None and p.badge not in absent
+        ]
+        present += _officers_from(db, args)
+        ids = record_attendance(
+            db,
+            actor(),
+            class_ref(args),
+            list(dict.fromkeys(present)),
+            sheet=Path(args.sheet) if args.sheet else None,
+        )
+        attached = " and attached the signed sheet" if args.sheet else ""
+        print(f"Recorded the class for {len(ids)} officers{attached}.")
+        return EXIT_OK
+
+    return _with_db(args, work)
+
+
+def cmd_instructor_list(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.instructors import instructor_summaries
+
+    def work(db: Database) -> int:
+        summaries = instructor_summaries(db, args.as_of)
+        if args.format == "json":
+            print_json(
+                [
+                    {
+                        "id": s.instructor.id,
+                        "name": s.instructor.name,
+                        "affiliation": s.instructor.affiliation,
+                        "active": s.instructor.active,
+                        "biography_on_file": s.has_biography,
+                        "lapsed": s.lapsed,
+                        "certifications": [
+                            {
+                                "name": c.name,
+                                "number": c.number,
+                                "issuer": c.issuer,
+                                "earned": c.earned,
+                                "expires": c.expires,
+                            }
+                            for c in s.certifications
+                        ],
+                    }
+                    for s in summaries
+                ]
+            )
+            return EXIT_OK
+        rows = [
+            [
+                s.instructor.name,
+                s.instructor.affiliation,
+                "; ".join(f"{c.name} (to {c.expires or 'no expiry'})" for c in s.certifications),
+                "yes" if s.has_biography else "MISSING",
+                f"LAPSED: {s.lapsed}" if s.lapsed else "",
+            ]
+            for s in summaries
+        ]
+        print_rows(["Instructor", "Affiliation", "Certifications", "Bio", "Flag"], rows, "table")
+        return EXIT_OK
+
+    return _with_db(args, work)
+
+
+def cmd_instructor_add(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.instructors import add_instructor
+
+    def work(db: Database) -> int:
+        values = {
+            "name": args.name,
+            "affiliation": args.affiliation,
+            "email": args.email,
+            "phone": args.phone,
+        }
+        instructor_id = add_instructor(db, actor(), values)
+        print(f"Added instructor {instructor_id}: {args.name}")
+        return EXIT_OK
+
+    return _with_db(args, work)
+
+
+def cmd_instructor_certify(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.instructors import add_instructor_certification
+
+    def work(db: Database) -> int:
+        instructor_id = _instructor_id(db, args.name)
+        assert instructor_id is not None
+        add_instructor_certification(
+            db,
+            actor(),
+            instructor_id,
+            {
+                "name": args.certification,
+                "number": args.number,
+                "issuer": args.issuer,
+                "earned": args.earned,
+                "expires": args.expires,
+            },
+        )
+        print(f"Recorded {args.certification} for {args.name}.")
+        return EXIT_OK
+
+    return _with_db(args, work)
+
+
 def register(add: AddCommand) -> None:
     """Add `deesc files` to the `deesc` parser."""
     files = add(
@@ -311,3 +513,57 @@ def register(add: AddCommand) -> None:
 
     check = actions.add_parser("checklist", help="what a class file must hold in this state")
     check.set_defaults(handler=cmd_files_checklist)
+
+    schedule = actions.add_parser("schedule", help="schedule a class and who is expected at it")
+    schedule.set_defaults(handler=cmd_files_schedule)
+    schedule.add_argument("--course", required=True, metavar="TITLE")
+    schedule.add_argument("--date", required=True, type=date_arg, metavar="DATE")
+    schedule.add_argument("--hours", help="default: the course's usual hours")
+    schedule.add_argument("--topics", help="code or code:hours;code:hours (default: the course's)")
+    schedule.add_argument("--delivery", choices=["classroom", "online", "scenario"])
+    schedule.add_argument("--provider", default="")
+    schedule.add_argument("--instructor", metavar="NAME", help="an instructor on file")
+    schedule.add_argument("--location", default="")
+    _add_people_options(schedule)
+
+    sheet = actions.add_parser("sign-in-sheet", help="print a class's sign-in sheet as PDF")
+    sheet.set_defaults(handler=cmd_files_sheet)
+    _add_class_options(sheet)
+    sheet.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    sheet.add_argument("--blank", type=int, default=5, help="blank lines for walk-ins (5)")
+
+    attendance = actions.add_parser(
+        "attendance", help="record a scheduled class for everyone expected but the absent"
+    )
+    attendance.set_defaults(handler=cmd_files_attendance)
+    _add_class_options(attendance)
+    attendance.add_argument("--absent", metavar="BADGES", help="comma-separated badges absent")
+    attendance.add_argument(
+        "--badges", metavar="BADGES", help="walk-ins who signed a blank line (comma separated)"
+    )
+    attendance.add_argument("--sheet", metavar="FILE", help="the scanned signed sheet to attach")
+    attendance.set_defaults(shift=None, unit=None)
+
+    instructor = actions.add_parser(
+        "instructor", help="instructors: list, add, record a certification"
+    )
+    instructor.set_defaults(handler=cmd_instructor_list, as_of=None, format="table")
+    teach = instructor.add_subparsers(dest="instructor_action", metavar="ACTION")
+    ilist = teach.add_parser("list", help="instructors, certifications, biography, flags")
+    ilist.set_defaults(handler=cmd_instructor_list)
+    ilist.add_argument("--as-of", type=date_arg, metavar="DATE", help="flags as of (today)")
+    ilist.add_argument("--format", choices=("table", "json"), default="table")
+    iadd = teach.add_parser("add", help="add an instructor")
+    iadd.set_defaults(handler=cmd_instructor_add)
+    iadd.add_argument("name")
+    iadd.add_argument("--affiliation", default="")
+    iadd.add_argument("--email", default="")
+    iadd.add_argument("--phone", default="")
+    icert = teach.add_parser("certify", help="record a certification an instructor holds")
+    icert.set_defaults(handler=cmd_instructor_certify)
+    icert.add_argument("name", help="the instructor")
+    icert.add_argument("--certification", required=True, help='e.g. "TCOLE instructor"')
+    icert.add_argument("--earned", required=True, metavar="DATE")
+    icert.add_argument("--expires", metavar="DATE")
+    icert.add_argument("--number", default="")
+    icert.add_argument("--issuer", default="")

@@ -67,6 +67,10 @@ class ActionId(Enum):
 
     ATTACH_DOCUMENT = auto()
     RECORD_DOCUMENTS = auto()
+    SCHEDULE_CLASS = auto()
+    PRINT_SIGN_IN_SHEET = auto()
+    RECORD_ATTENDANCE = auto()
+    MANAGE_INSTRUCTORS = auto()
 
     VIEW_DASHBOARD = auto()
     VIEW_ROSTER = auto()
@@ -255,6 +259,34 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         None,
         "open",
         permissions=(Permission.MANAGE_COURSE_FILES,),
+    ),
+    ActionId.SCHEDULE_CLASS: ActionSpec(
+        "&Schedule class…",
+        "Put a class on the calendar with the officers expected at it",
+        None,
+        "calendar",
+        permissions=(Permission.MANAGE_COURSE_FILES,),
+    ),
+    ActionId.PRINT_SIGN_IN_SHEET: ActionSpec(
+        "&Print sign-in sheet…",
+        "The selected class's sign-in sheet as a PDF: a line per expected officer to sign",
+        None,
+        "print",
+        button="Sign-in sheet",
+    ),
+    ActionId.RECORD_ATTENDANCE: ActionSpec(
+        "Record a&ttendance…",
+        "Record the selected scheduled class for those who signed, and attach the scanned sheet",
+        None,
+        "class",
+        button="Record attendance",
+        permissions=(Permission.RECORD_TRAINING,),
+    ),
+    ActionId.MANAGE_INSTRUCTORS: ActionSpec(
+        "&Instructors…",
+        "Instructors, their certifications and expiry dates, and their biographies",
+        None,
+        "user",
     ),
     ActionId.RECORD_DOCUMENTS: ActionSpec(
         "D&ocuments…",

@@ -14,7 +14,11 @@ from deesc_desktop.services.common import FieldErrors, insert_row, iso, stamp, u
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.store import course_files as store
 from deesc_desktop.store.audit import AuditWriter
-from deesc_desktop.store.course_files import InstructorCertificationRow, InstructorRow
+from deesc_desktop.store.course_files import (
+    AttachmentRow,
+    InstructorCertificationRow,
+    InstructorRow,
+)
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import row_dict
 
@@ -198,3 +202,13 @@ def instructor_flag(db: Database, instructor_id: int | None, class_day: date) ->
         return ""
     held = store.instructor_certifications(db, [instructor_id]).get(instructor_id, [])
     return lapse_text(lapsed_before([c.core() for c in held], class_day), class_day)
+
+
+def instructor_choices(db: Database) -> list[tuple[int, str]]:
+    """(id, name) of the active instructors, by name, to pick from when recording a class."""
+    return [(row.id, row.name) for row in store.instructors(db) if row.active]
+
+
+def instructor_documents(db: Database, instructor_id: int) -> list[AttachmentRow]:
+    """The documents kept on an instructor: their biography, their certificates."""
+    return store.attachments(db, instructor_ids=[instructor_id])

@@ -234,6 +234,22 @@ def insert_class(db: Database, values: dict[str, Any]) -> int:
     return _insert(db, "classes", values)
 
 
+def update_class(
+    db: Database, class_id: int, changes: dict[str, Any], at: str, username: str
+) -> None:
+    """Apply changes to a kept class, counting a new version."""
+    assignments = ", ".join(f"{name} = ?" for name in changes)
+    db.execute(
+        f"UPDATE classes SET {assignments}, version = version + 1, updated_at = ?,"
+        " updated_by = ? WHERE id = ?",
+        [*changes.values(), at, username, class_id],
+    )
+
+
+def officer_ids(db: Database) -> list[int]:
+    return [row[0] for row in db.execute("SELECT id FROM officers")]
+
+
 def class_course(db: Database, class_id: int) -> tuple[int, str, str] | None:
     """(course id, course title, date) of a kept class."""
     row = db.execute(

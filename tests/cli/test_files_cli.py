@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
@@ -103,3 +104,59 @@ def test_the_checklist_names_the_states_list(
 ) -> None:
     code, out, _ = run(capsys, "--db", str(recorded), "files", "checklist")
     assert code == 0 and "generic list" in out and "instructor_bio" in out
+
+
+def test_schedule_print_and_take_attendance_with_an_instructor_from_the_command_line(
+    recorded: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(recorded)]
+    assert run(capsys, *db, "files", "instructor", "add", "Sgt. R. Delgado")[0] == 0
+    code, _, err = run(
+        capsys,
+        *db,
+        "files",
+        "instructor",
+        "certify",
+        "Sgt. R. Delgado",
+        "--certification",
+        "First aid instructor",
+        "--earned",
+        "2023-01-01",
+        "--expires",
+        "2026-01-31",
+    )
+    assert (code, err) == (0, "")
+    code, out, err = run(
+        capsys,
+        *db,
+        "files",
+        "schedule",
+        "--course",
+        "first aid",
+        "--date",
+        "2026-12-15",
+        "--badges",
+        "101,102",
+        "--instructor",
+        "Sgt. R. Delgado",
+    )
+    assert (code, err) == (0, "")
+    assert "Scheduled class 1: first aid on 2026-12-15, 2 expected." in out
+
+    sheet = tmp_path / "sheet.pdf"
+    code, out, _ = run(capsys, *db, "files", "sign-in-sheet", "--class", "1", "-o", str(sheet))
+    assert code == 0 and "2 officers" in out
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(sheet).pages)
+    assert "Alvarez, A 101 IL-101" in text and "Brown, A 102 IL-102" in text
+    assert "Instructor flagged: First aid instructor expired 2026-01-31" in text
+
+    scan = tmp_path / "signed.pdf"
+    scan.write_bytes(pdf_bytes("signed"))
+    code, out, err = run(
+        capsys, *db, "files", "attendance", "--class", "1", "--absent", "102", "--sheet", str(scan)
+    )
+    assert (code, err) == (0, "")
+    assert out.strip() == "Recorded the class for 1 officers and attached the signed sheet."
+
+    code, out, _ = run(capsys, *db, "files", "instructor", "list", "--as-of", "2026-12-01")
+    assert "LAPSED: First aid instructor expired 2026-01-31" in out and "MISSING" in out

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from pypdf import PdfReader
 from PySide6.QtCore import Qt, QUrl
 from sqlite_utils import Database
 
@@ -19,6 +20,14 @@ from deesc_desktop.gui.course_file_models import (
     DocumentModel,
     PeopleModel,
 )
+from deesc_desktop.gui.dialogs.course_files import (
+    AttendanceDialog,
+    CertificationDialog,
+    InstructorDialog,
+    InstructorsDialog,
+    ScheduleClassDialog,
+)
+from deesc_desktop.gui.dialogs.training import RecordClassDialog
 from deesc_desktop.gui.documents import AttachDocumentDialog, RecordDocumentsDialog
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
@@ -32,6 +41,7 @@ from deesc_desktop.services.course_files import (
     class_files,
 )
 from deesc_desktop.services.funding import add_funding_source
+from deesc_desktop.services.instructors import add_instructor
 from deesc_desktop.services.training import record_class
 from tests.conftest import table_counts
 from tests.documents import EXE_BYTES, pdf_bytes
@@ -258,3 +268,136 @@ def test_the_class_file_models_pass_the_model_tester(
     for model in (classes, documents, people, checklist):
         qtmodeltester.check(model)
     assert classes.index(0, 4).data() == "Lesson plan · Learning objectives · Instructor biography"
+
+
+def test_schedule_print_the_sheet_then_record_attendance_in_a_few_clicks(
+    qtbot: Any,
+    officers: dict[str, int],
+    window: MainWindow,
+    say: Prompts,
+    db: Database,
+    admin: Actor,
+    tmp_path: Path,
+) -> None:
+    day = date.today() + timedelta(days=7)
+    instructor = add_instructor(db, admin, {"name": "Sgt. R. Delgado"})
+    page = course_files_page(window)
+
+    def schedule(dialog: ScheduleClassDialog) -> None:
+        qtbot.waitUntil(lambda: dialog.attendees.rowCount() == 5)
+        qtbot.keyClicks(dialog.fields.course, "ICAT De-escalation")
+        dialog.fields.completed.set_value(day)
+        dialog.fields.hours.setValue(8)
+        topic = dialog.fields.topics.rows[0].topic
+        topic.setCurrentIndex(topic.findData("de_escalation"))
+        dialog.fields.instructor.setText("sgt. r. delgado")
+        assert dialog.fields.instructor.instructor_id() == instructor
+        qtbot.keyClicks(dialog.location, "Training room B")
+        days = dialog.shift_menu.actions()[0]  # "Days (3)"
+        assert days.text() == "Days (3)"
+        days.trigger()
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    say.dialogs.expect(schedule)
+    window.registry[ActionId.SCHEDULE_CLASS].trigger()
+    settle()
+    qtbot.waitUntil(lambda: page.proxy.rowCount() == 1)
+    scheduled = page.proxy.row(0)
+    assert (scheduled.row.held_on, scheduled.row.expected, scheduled.row.attendees) == (
+        day.isoformat(),
+        3,
+        0,
+    )
+    assert scheduled.row.instructor == "Sgt. R. Delgado"
+    select_first(qtbot, page)
+
+    say.save_path = tmp_path / "sheet.pdf"
+    window.registry[ActionId.PRINT_SIGN_IN_SHEET].trigger()
+    settle()
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(say.save_path).pages)
+    assert "Alvarez, Maria 101" in text and "Dubois, Anne 104" in text and "Brown" not in text
+    assert say.urls[-1].endswith("sheet.pdf")
+
+    scan = tmp_path / "signed.pdf"
+    scan.write_bytes(pdf_bytes("signed by two of three"))
+    say.open_path = scan
+
+    def attendance(dialog: AttendanceDialog) -> None:
+        assert dialog.count.text() == "3 officers to record"
+        dialog.people.item(1).setCheckState(Qt.CheckState.Unchecked)  # Chen did not come
+        dialog.choose_sheet()
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+    assert window.registry[ActionId.RECORD_ATTENDANCE].isEnabled()
+    say.dialogs.expect(attendance)
+    window.registry[ActionId.RECORD_ATTENDANCE].trigger()
+    settle()
+    qtbot.waitUntil(lambda: page.proxy.row(0).row.attendees == 2)
+    badges = db.execute(
+        "SELECT o.badge FROM training_records r JOIN officers o ON o.id = r.officer_id"
+        " ORDER BY o.badge"
+    ).fetchall()
+    assert badges == [("101",), ("104",)]
+    assert page.proxy.row(0).row.kinds == frozenset({"sign_in_sheet"})
+    assert window.statusBar().currentMessage() == "Attendance recorded for 2 officers."
+
+
+def test_instructors_their_certifications_and_biography_and_the_lapse_flag(
+    qtbot: Any,
+    officers: dict[str, int],
+    window: MainWindow,
+    say: Prompts,
+    db: Database,
+    tmp_path: Path,
+) -> None:
+    bio = tmp_path / "harmon-bio.pdf"
+    bio.write_bytes(pdf_bytes("Lt. Harmon: 20 years, ICAT trainer"))
+    say.open_path = bio
+    flags: list[str] = []
+
+    def add(dialog: InstructorDialog) -> None:
+        qtbot.keyClicks(dialog.name, "Lt. M. Harmon")
+        qtbot.keyClicks(dialog.affiliation, "Millbrook PD")
+        dialog.accept()
+
+    def certify(dialog: CertificationDialog) -> None:
+        qtbot.keyClicks(dialog.name, "ICAT train-the-trainer")
+        dialog.earned.set_value(date(2021, 5, 1))
+        dialog.expires.set_value(date.today() - timedelta(days=40))
+        dialog.accept()
+
+    def attach(dialog: AttachDocumentDialog) -> None:
+        assert dialog.kind.currentData() == "instructor_bio"
+        dialog.choose_file()
+        dialog.accept()
+
+    def instructors(dialog: InstructorsDialog) -> None:
+        say.dialogs.expect(add)
+        qtbot.mouseClick(dialog.add_button, Qt.MouseButton.LeftButton)
+        say.dialogs.expect(certify)
+        qtbot.mouseClick(dialog.certify_button, Qt.MouseButton.LeftButton)
+        say.dialogs.expect(attach)
+        qtbot.mouseClick(dialog.documents.attach_button, Qt.MouseButton.LeftButton)
+        (summary,) = dialog.model.all_rows()
+        flags.append(dialog.model.index(0, 4).data())
+        flags.append(dialog.model.index(0, 3).data())
+        assert dialog.documents.model.rowCount() == 1 and summary.has_biography
+
+    course_files_page(window)
+    say.dialogs.expect(instructors)
+    window.registry[ActionId.MANAGE_INSTRUCTORS].trigger()
+    assert flags[0].startswith("Lapsed: ICAT train-the-trainer expired")
+    assert flags[1] == "on file"
+
+    def record(dialog: RecordClassDialog) -> None:
+        dialog.fields.completed.set_value(date.today())
+        dialog.fields.instructor.setCurrentIndex(0)
+        flags.append(dialog.fields.instructor.flag.text())
+        dialog.fields.completed.set_value(date.today() - timedelta(days=60))
+        flags.append(dialog.fields.instructor.flag.text())
+        dialog.reject()
+
+    say.dialogs.expect(record)
+    window.registry[ActionId.RECORD_CLASS].trigger()
+    assert flags[2].startswith("Flagged: ICAT train-the-trainer expired")
+    assert flags[3] == ""  # the class was held while the certification was valid

@@ -14,6 +14,7 @@ from deesc_desktop.services import (
     agency,
     bonus,
     cit,
+    classes,
     course_files,
     followups,
     funding,
@@ -73,11 +74,14 @@ class World:
     batch: int
     attachment: int
     instructor: int
+    scheduled: int
 
 
 FIRST_AID_CLASS = course_files.Owner(
     course_files.ClassRef(course="First Aid", held_on="2024-01-05")
 )
+
+SCHEDULED = {**CLASS, "held_on": "2024-09-01"}
 
 PACK = """jurisdiction = "TPD"\nname = "Test"\nversion = "1"\n[[requirements]]
 id = "TPD-1"\ntitle = "Wellness"\neffective_from = 2024-01-01\nhours = 2
@@ -131,6 +135,7 @@ def build_world(db: Database, admin: Actor, path: Path) -> World:
             db, admin, "sheet.pdf", pdf_bytes("sheet"), "sign_in_sheet", FIRST_AID_CLASS
         ),
         instructor=instructors.add_instructor(db, admin, {"name": "Sgt. Delgado"}),
+        scheduled=classes.schedule_class(db, admin, SCHEDULED, [officer_id]),
     )
 
 
@@ -221,6 +226,15 @@ OPERATIONS: dict[str, Operation] = {
     "certify instructor": lambda db, a, w: instructors.add_instructor_certification(
         db, a, w.instructor, {"name": "ICAT trainer", "earned": "2023-01-01"}
     ),
+    "schedule class": lambda db, a, w: classes.schedule_class(
+        db, a, {**SCHEDULED, "held_on": "2024-10-01"}, [w.officer]
+    ),
+    "change a class": lambda db, a, w: classes.update_class(
+        db, a, course_files.ClassRef(w.scheduled), {"location": "Range"}
+    ),
+    "record attendance": lambda db, a, w: classes.record_attendance(
+        db, a, course_files.ClassRef(w.scheduled), [w.officer]
+    ),
 }
 ADMIN_ONLY = {
     "edit agency",
@@ -259,6 +273,9 @@ _TRAINING_OFFICER = {
     "remove document",
     "add instructor",
     "certify instructor",
+    "schedule class",
+    "change a class",
+    "record attendance",
 }
 ALLOWED: dict[Role, set[str]] = {
     Role.ADMIN: set(OPERATIONS),

@@ -195,7 +195,18 @@ class CourseFilesPage(Page):
         filters.addWidget(self.incomplete)
         self.layout_.addLayout(filters)
 
-        self.buttons = action_bar([actions[ActionId.ATTACH_DOCUMENT]])
+        self.buttons = action_bar(
+            [
+                actions[action_id]
+                for action_id in (
+                    ActionId.SCHEDULE_CLASS,
+                    ActionId.PRINT_SIGN_IN_SHEET,
+                    ActionId.RECORD_ATTENDANCE,
+                    ActionId.ATTACH_DOCUMENT,
+                    ActionId.MANAGE_INSTRUCTORS,
+                )
+            ]
+        )
         self.layout_.addWidget(self.buttons)
 
         self.model = ClassFileModel(self)
@@ -208,7 +219,7 @@ class CourseFilesPage(Page):
                 ClassFileColumn.DATE: 11,
                 ClassFileColumn.COURSE: 30,
                 ClassFileColumn.ATTENDED: 9,
-                ClassFileColumn.DOCUMENTS: 9,
+                ClassFileColumn.DOCUMENTS: 10,
                 ClassFileColumn.MISSING: 40,
             },
             sort=(ClassFileColumn.DATE, Qt.SortOrder.DescendingOrder),
@@ -230,6 +241,10 @@ class CourseFilesPage(Page):
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         self.proxy.modelReset.connect(self._selection_changed)
         actions.connect(ActionId.ATTACH_DOCUMENT, self.attach_to_selected)
+        actions.connect(ActionId.SCHEDULE_CLASS, self.schedule_class)
+        actions.connect(ActionId.PRINT_SIGN_IN_SHEET, self.print_sheet)
+        actions.connect(ActionId.RECORD_ATTENDANCE, self.record_attendance)
+        actions.connect(ActionId.MANAGE_INSTRUCTORS, self.manage_instructors)
         self._update_actions()
 
     # --- loading ----------------------------------------------------------------------------
@@ -298,7 +313,15 @@ class CourseFilesPage(Page):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        self.registry.set_enabled(self.selected_file() is not None, ActionId.ATTACH_DOCUMENT)
+        found = self.selected_file()
+        self.registry.set_enabled(
+            found is not None, ActionId.ATTACH_DOCUMENT, ActionId.PRINT_SIGN_IN_SHEET
+        )
+        # Attendance is taken from a scheduled class's list; others are recorded as classes.
+        self.registry.set_enabled(
+            found is not None and found.row.expected > found.row.attendees,
+            ActionId.RECORD_ATTENDANCE,
+        )
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -309,6 +332,40 @@ class CourseFilesPage(Page):
         held = {a.kind for a in self.detail.detail.documents} if self.detail.detail else set()
         kind = next((k for k in found.missing if k not in held), "other")
         attach_document(self, self.ctx, Owner(class_ref(found)), found.label, kind)
+
+    def schedule_class(self) -> None:
+        from deesc_desktop.gui.dialogs.course_files import ScheduleClassDialog
+
+        dialog = ScheduleClassDialog(self.ctx, self)
+        if prompts.run_dialog(dialog) and dialog.class_id is not None:
+            day = dialog.fields.completed.value()
+            if day is not None and not self.start.value() <= day <= self.end.value():
+                self.end.set_value(day)
+
+    def print_sheet(self) -> None:
+        from deesc_desktop.gui.dialogs.course_files import print_sign_in_sheet
+
+        found = self.selected_file()
+        if found is not None:
+            print_sign_in_sheet(self, self.ctx, class_ref(found), found.label)
+
+    def record_attendance(self) -> None:
+        from deesc_desktop.gui.dialogs.course_files import AttendanceDialog
+
+        found = self.selected_file()
+        if found is None:
+            return
+        dialog = AttendanceDialog(self.ctx, class_file(self.ctx.db, class_ref(found)), self)
+        if prompts.run_dialog(dialog):
+            count = len(dialog.record_ids)
+            window = self.window()
+            if hasattr(window, "show_message"):
+                window.show_message(f"Attendance recorded for {count} officers.")
+
+    def manage_instructors(self) -> None:
+        from deesc_desktop.gui.dialogs.course_files import InstructorsDialog
+
+        prompts.run_dialog(InstructorsDialog(self.ctx, self))
 
 
 def create_page(ctx: AppContext, actions: ActionRegistry) -> Page:
