@@ -9,6 +9,12 @@ from sqlite_utils.migrations import Migrations
 
 from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS, OPEN_OR_PAID
 from deesc_desktop.core.course_files import DOCUMENT_KINDS
+from deesc_desktop.core.incidents import (
+    DEMOGRAPHICS,
+    FORCE_TYPES,
+    INCIDENT_STATUSES,
+    INCIDENT_TYPES,
+)
 from deesc_desktop.core.topics import DELIVERIES, OFFICER_STATUSES, TOPICS
 
 APPLICATION_ID = 0x44455343
@@ -601,6 +607,68 @@ def m009_files_course_files(db: Database) -> None:
             BEGIN SELECT RAISE(ABORT, 'a stored document is never changed; attach a new one');
             END
             """,
+        ],
+    )
+
+
+@migrations()
+def m009_files_incidents(db: Database) -> None:
+    """The de-escalation and use-of-force incident log LEDTA reporting counts.
+
+    No names and nothing that identifies the subject: the agency's report number links an
+    entry to its own records, and the officers involved are linked by id for the agency's
+    review. Whether they had been trained is worked out from the training records, never
+    stored. A training officer enters; someone else (the chief) reviews.
+    """
+    demographics = ",\n                ".join(
+        f"{column} TEXT NOT NULL DEFAULT 'unknown' CHECK ({column} IN ({_in_list(codes)}))"
+        for column, (_label, codes) in DEMOGRAPHICS.items()
+    )
+    count = "INTEGER NOT NULL DEFAULT 0 CHECK (typeof({col}) = 'integer' AND {col} >= 0)"
+    _run(
+        db,
+        [
+            f"""
+            CREATE TABLE incidents (
+                id INTEGER PRIMARY KEY,
+                reference TEXT NOT NULL UNIQUE COLLATE NOCASE
+                    CHECK (length(trim(reference)) > 0),
+                occurred_on TEXT NOT NULL {_date_check("occurred_on")},
+                incident_type TEXT NOT NULL CHECK (incident_type IN ({_in_list(INCIDENT_TYPES)})),
+                deescalation_used INTEGER NOT NULL CHECK (deescalation_used IN (0, 1)),
+                tactics TEXT NOT NULL DEFAULT '[]'
+                    CHECK (json_valid(tactics) AND json_type(tactics) = 'array'),
+                force_type TEXT NOT NULL DEFAULT 'none'
+                    CHECK (force_type IN ({_in_list(FORCE_TYPES)})),
+                officers_injured {count.format(col="officers_injured")},
+                public_injured {count.format(col="public_injured")},
+                {demographics},
+                status TEXT NOT NULL DEFAULT 'entered'
+                    CHECK (status IN ({_in_list(INCIDENT_STATUSES)})),
+                reviewed_at TEXT,
+                reviewed_by TEXT,
+                review_notes TEXT NOT NULL DEFAULT '',
+                created_by TEXT NOT NULL,
+                version INTEGER NOT NULL DEFAULT 1,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                updated_by TEXT NOT NULL,
+                CHECK (deescalation_used = 1 OR json_array_length(tactics) = 0),
+                CHECK ((status = 'reviewed')
+                       = (reviewed_at IS NOT NULL AND reviewed_by IS NOT NULL)),
+                -- Whoever entered an incident may not review it.
+                CHECK (reviewed_by IS NULL OR reviewed_by != created_by)
+            )
+            """,
+            "CREATE INDEX incidents_occurred_on ON incidents (occurred_on)",
+            """
+            CREATE TABLE incident_officers (
+                incident_id INTEGER NOT NULL REFERENCES incidents (id) ON DELETE CASCADE,
+                officer_id INTEGER NOT NULL REFERENCES officers (id),
+                PRIMARY KEY (incident_id, officer_id)
+            ) WITHOUT ROWID
+            """,
+            "CREATE INDEX incident_officers_officer ON incident_officers (officer_id)",
         ],
     )
 

@@ -18,6 +18,7 @@ from deesc_desktop.services import (
     course_files,
     followups,
     funding,
+    incidents,
     instructors,
     leave,
     maintenance,
@@ -75,6 +76,7 @@ class World:
     attachment: int
     instructor: int
     scheduled: int
+    incident: int
 
 
 FIRST_AID_CLASS = course_files.Owner(
@@ -82,6 +84,13 @@ FIRST_AID_CLASS = course_files.Owner(
 )
 
 SCHEDULED = {**CLASS, "held_on": "2024-09-01"}
+INCIDENT = {
+    "reference": "24-1",
+    "occurred_on": "2024-05-01",
+    "incident_type": "welfare_check",
+    "deescalation_used": True,
+    "force_type": "none",
+}
 
 PACK = """jurisdiction = "TPD"\nname = "Test"\nversion = "1"\n[[requirements]]
 id = "TPD-1"\ntitle = "Wellness"\neffective_from = 2024-01-01\nhours = 2
@@ -136,6 +145,7 @@ def build_world(db: Database, admin: Actor, path: Path) -> World:
         ),
         instructor=instructors.add_instructor(db, admin, {"name": "Sgt. Delgado"}),
         scheduled=classes.schedule_class(db, admin, SCHEDULED, [officer_id]),
+        incident=incidents.add_incident(db, admin, INCIDENT),
     )
 
 
@@ -235,6 +245,16 @@ OPERATIONS: dict[str, Operation] = {
     "record attendance": lambda db, a, w: classes.record_attendance(
         db, a, course_files.ClassRef(w.scheduled), [w.officer]
     ),
+    "log incident": lambda db, a, w: incidents.add_incident(
+        db, a, {**INCIDENT, "reference": "24-2"}
+    ),
+    "correct incident": lambda db, a, w: incidents.edit_incident(
+        db, a, w.incident, {"public_injured": 1}, reason="ER report"
+    ),
+    "delete incident": lambda db, a, w: incidents.delete_incident(
+        db, a, w.incident, reason="duplicate"
+    ),
+    "review incident": lambda db, a, w: incidents.review_incident(db, a, w.incident),
 }
 ADMIN_ONLY = {
     "edit agency",
@@ -276,6 +296,9 @@ _TRAINING_OFFICER = {
     "schedule class",
     "change a class",
     "record attendance",
+    "log incident",
+    "correct incident",
+    "delete incident",
 }
 ALLOWED: dict[Role, set[str]] = {
     Role.ADMIN: set(OPERATIONS),
@@ -288,6 +311,7 @@ ALLOWED: dict[Role, set[str]] = {
         "approve claim",
         "deny claim",
         "void approved claim",
+        "review incident",
     },
     Role.FINANCE: {
         "add funding",
