@@ -31,6 +31,7 @@ class ActionId(Enum):
     IMPORT_ROSTER = auto()
     IMPORT_TRAINING = auto()
     IMPORT_LEAVE = auto()
+    IMPORT_INCIDENTS = auto()
     EXPORT_ROSTER = auto()
     EXPORT_TRAINING = auto()
     EXPORT_COMPLIANCE = auto()
@@ -72,6 +73,11 @@ class ActionId(Enum):
     RECORD_ATTENDANCE = auto()
     MANAGE_INSTRUCTORS = auto()
 
+    ADD_INCIDENT = auto()
+    EDIT_INCIDENT = auto()
+    REVIEW_INCIDENT = auto()
+    DELETE_INCIDENT = auto()
+
     VIEW_DASHBOARD = auto()
     VIEW_ROSTER = auto()
     VIEW_TRAINING = auto()
@@ -82,6 +88,7 @@ class ActionId(Enum):
     VIEW_AUDIT = auto()
     VIEW_SETTINGS = auto()
     VIEW_COURSE_FILES = auto()
+    VIEW_INCIDENTS = auto()
 
     USER_GUIDE = auto()
     ABOUT = auto()
@@ -144,6 +151,14 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         None,
         "import",
         permissions=(Permission.IMPORT,),
+    ),
+    ActionId.IMPORT_INCIDENTS: ActionSpec(
+        "&Incidents…",
+        "Import de-escalation and use-of-force incidents from a CSV or Excel file",
+        None,
+        "import",
+        button="Import incidents",
+        permissions=(Permission.RECORD_INCIDENTS,),
     ),
     ActionId.EXPORT_ROSTER: ActionSpec(
         "&Roster…", "Save the roster as a CSV or Excel file", None, "export"
@@ -288,6 +303,34 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         None,
         "user",
     ),
+    ActionId.ADD_INCIDENT: ActionSpec(
+        "&Log incident…",
+        "Log a de-escalation or use-of-force interaction (no names)",
+        None,
+        "new",
+        permissions=(Permission.RECORD_INCIDENTS,),
+    ),
+    ActionId.EDIT_INCIDENT: ActionSpec(
+        "&Correct incident…",
+        "Correct the selected incident; a reviewed one goes back for review",
+        None,
+        "edit",
+        permissions=(Permission.RECORD_INCIDENTS,),
+    ),
+    ActionId.REVIEW_INCIDENT: ActionSpec(
+        "Re&view incident…",
+        "Review the selected incident (not one you entered)",
+        None,
+        "review",
+        permissions=(Permission.REVIEW_INCIDENTS,),
+    ),
+    ActionId.DELETE_INCIDENT: ActionSpec(
+        "&Delete incident…",
+        "Delete the selected incident, entered in error and not yet reviewed",
+        None,
+        "delete",
+        permissions=(Permission.RECORD_INCIDENTS,),
+    ),
     ActionId.RECORD_DOCUMENTS: ActionSpec(
         "D&ocuments…",
         "The documents behind the selected training record: its certificate and its class file",
@@ -381,6 +424,9 @@ ACTIONS: dict[ActionId, ActionSpec] = {
     ActionId.VIEW_AUDIT: ActionSpec("&Audit log", "Show the audit log", "Ctrl+8"),
     ActionId.VIEW_SETTINGS: ActionSpec("&Settings", "Show settings", "Ctrl+9"),
     ActionId.VIEW_COURSE_FILES: ActionSpec("Co&urse files", "Show class files and their documents"),
+    ActionId.VIEW_INCIDENTS: ActionSpec(
+        "I&ncidents", "Show the de-escalation and use-of-force log"
+    ),
     ActionId.USER_GUIDE: ActionSpec(
         "&User guide", "Open the user guide", StandardKey.HelpContents, "help"
     ),
@@ -431,6 +477,7 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
             ActionId.VIEW_REPORTS,
             ActionId.VIEW_AUDIT,
             ActionId.VIEW_COURSE_FILES,
+            ActionId.VIEW_INCIDENTS,
             ActionId.VIEW_SETTINGS,
         ),
     ),
@@ -439,7 +486,12 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
 """The menu bar: a string entry is a submenu, laid out from SUBMENUS."""
 
 SUBMENUS: dict[str, tuple[ActionId, ...]] = {
-    "&Import": (ActionId.IMPORT_ROSTER, ActionId.IMPORT_TRAINING, ActionId.IMPORT_LEAVE),
+    "&Import": (
+        ActionId.IMPORT_ROSTER,
+        ActionId.IMPORT_TRAINING,
+        ActionId.IMPORT_LEAVE,
+        ActionId.IMPORT_INCIDENTS,
+    ),
     "&Export": (ActionId.EXPORT_ROSTER, ActionId.EXPORT_TRAINING, ActionId.EXPORT_COMPLIANCE),
 }
 

@@ -39,6 +39,7 @@ class PageId(StrEnum):
     REPORTS = "reports"
     AUDIT = "audit"
     COURSE_FILES = "course_files"
+    INCIDENTS = "incidents"
     SETTINGS = "settings"
 
 
@@ -133,6 +134,14 @@ PAGES: tuple[PageSpec, ...] = (
         _module("course_files"),
         ActionId.VIEW_COURSE_FILES,
         "Each class's file: sign-in sheet, lesson plan, instructor; what it still lacks",
+    ),
+    PageSpec(
+        PageId.INCIDENTS,
+        "Incidents",
+        "incident",
+        _module("incidents"),
+        ActionId.VIEW_INCIDENTS,
+        "De-escalation and use-of-force interactions, for LEDTA reporting (no names)",
     ),
     PageSpec(
         PageId.SETTINGS,

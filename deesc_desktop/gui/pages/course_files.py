@@ -176,6 +176,7 @@ class CourseFilesPage(Page):
         heading.addWidget(page_title("Course files"))
         heading.addStretch(1)
         self.totals = muted("")
+        self.totals.setWordWrap(False)
         heading.addWidget(self.totals)
         self.layout_.addLayout(heading)
 
