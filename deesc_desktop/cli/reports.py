@@ -9,7 +9,16 @@ from pathlib import Path
 from deesc_desktop.cli.cit import date_arg
 from deesc_desktop.cli.common import EXIT_OK, EXIT_USAGE, AddCommand, open_db
 
-KINDS = ("compliance", "transcript", "cit", "payments", "grant", "certificate")
+KINDS = (
+    "compliance",
+    "transcript",
+    "cit",
+    "payments",
+    "grant",
+    "certificate",
+    "public-summary",
+    "due-list",
+)
 """The report kinds, as deesc_desktop.reports.REPORTS names them (kept here so `deesc --help`
 does not load ReportLab)."""
 
@@ -93,7 +102,8 @@ def register(add: AddCommand) -> None:
     report = add(
         "report",
         cmd_report,
-        "print a report as PDF (compliance, transcript, cit, payments, grant, certificate)",
+        "print a report as PDF (compliance, transcript, cit, payments, grant, certificate, "
+        "public-summary, due-list)",
     )
     report.add_argument("kind", choices=KINDS, help="which report")
     report.add_argument("-o", "--output", metavar="FILE.pdf", help="write the PDF here")

@@ -25,8 +25,10 @@ from deesc_desktop.reports import (
     render_certificate,
     render_cit,
     render_compliance,
+    render_due_list,
     render_grant,
     render_payments,
+    render_public_summary,
     render_transcript,
 )
 from deesc_desktop.reports.base import PagedTable, Styles, register_fonts
@@ -45,6 +47,8 @@ def test_the_registry_lists_every_report_with_what_it_takes() -> None:
         "payments",
         "grant",
         "certificate",
+        "public-summary",
+        "due-list",
     ]
     fields = {f.name for f in dataclasses.fields(ReportParams)}
     for kind, info in REPORTS.items():
@@ -80,6 +84,8 @@ def test_each_kind_has_a_render_function_that_writes_that_report(
         "payments": (render_payments, ReportParams()),
         "grant": (render_grant, ReportParams(grant="jag")),
         "certificate": (render_certificate, ReportParams(record_id=record)),
+        "public-summary": (render_public_summary, ReportParams()),
+        "due-list": (render_due_list, ReportParams()),
     }
     assert set(functions) == set(REPORTS)
     titles = {"grant": "Byrne JAG de-escalation training report"}
