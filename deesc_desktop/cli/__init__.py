@@ -15,6 +15,7 @@ from deesc_desktop.cli import (
     files,
     incidents,
     records,
+    reminders,
     reports,
     users,
 )
@@ -23,7 +24,17 @@ from deesc_desktop.paths import DB_ENV_VAR, default_db_path
 from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.store.database import DatabaseError, describe_database_error
 
-COMMAND_MODULES = [records, users, compliance, cit, bonus, files, incidents, reports]
+COMMAND_MODULES = [
+    records,
+    users,
+    compliance,
+    cit,
+    bonus,
+    files,
+    incidents,
+    reminders,
+    reports,
+]
 """Each module adds its commands through register(add); the order is the help's order."""
 
 

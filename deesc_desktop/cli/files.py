@@ -366,7 +366,8 @@ def cmd_files_attendance(args: argparse.Namespace) -> int:
             sheet=Path(args.sheet) if args.sheet else None,
         )
         attached = " and attached the signed sheet" if args.sheet else ""
-        print(f"Recorded the class for {len(ids)} officers{attached}.")
+        plural = "s" if len(ids) != 1 else ""
+        print(f"Recorded the class for {len(ids)} officer{plural}{attached}.")
         return EXIT_OK
 
     return _with_db(args, work)

@@ -90,6 +90,7 @@ class ActionId(Enum):
     VIEW_COURSE_FILES = auto()
     VIEW_INCIDENTS = auto()
 
+    SHOW_REMINDERS = auto()
     USER_GUIDE = auto()
     ABOUT = auto()
 
@@ -427,6 +428,12 @@ ACTIONS: dict[ActionId, ActionSpec] = {
     ActionId.VIEW_INCIDENTS: ActionSpec(
         "I&ncidents", "Show the de-escalation and use-of-force log"
     ),
+    ActionId.SHOW_REMINDERS: ActionSpec(
+        "Due in the next &30 days…",
+        "Requirements, CIT certificates, instructor certifications and classes coming due",
+        None,
+        "calendar",
+    ),
     ActionId.USER_GUIDE: ActionSpec(
         "&User guide", "Open the user guide", StandardKey.HelpContents, "help"
     ),
@@ -479,6 +486,8 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
             ActionId.VIEW_COURSE_FILES,
             ActionId.VIEW_INCIDENTS,
             ActionId.VIEW_SETTINGS,
+            SEPARATOR,
+            ActionId.SHOW_REMINDERS,
         ),
     ),
     ("&Help", (ActionId.USER_GUIDE, ActionId.ABOUT)),

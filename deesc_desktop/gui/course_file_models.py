@@ -15,11 +15,16 @@ from deesc_desktop.services.course_files import ClassFile, SupportingDocument
 from deesc_desktop.store.course_files import AttachmentRow, Attendee
 
 
+def short_kind(kind: str) -> str:
+    """'Sign-in sheet' for 'Sign-in sheet (signed, with state IDs)': a kind in a narrow cell."""
+    return DOCUMENT_KINDS[kind].split(" (")[0]
+
+
 def missing_text(missing: tuple[str, ...]) -> str:
     """'Lesson plan · Instructor biography', or 'Complete'."""
     if not missing:
         return "Complete"
-    return " · ".join(DOCUMENT_KINDS[kind].split(" (")[0] for kind in missing)
+    return " · ".join(short_kind(kind) for kind in missing)
 
 
 class ClassFileColumn:
@@ -105,7 +110,7 @@ class DocumentModel(RowsModel):
     """Attached documents: what each is, its file, type and size, who attached it when."""
 
     COLUMNS = (
-        Column("Document", lambda r: DOCUMENT_KINDS[_attachment(r).kind]),
+        Column("Document", lambda r: short_kind(_attachment(r).kind)),
         Column("File", lambda r: _attachment(r).file_name),
         Column("Type", lambda r: document_type(_attachment(r).media_type).label),
         Column(
@@ -120,7 +125,12 @@ class DocumentModel(RowsModel):
 
     def tooltip(self, row: AttachmentRow | SupportingDocument, column: int) -> str | None:
         found = _attachment(row)
-        lines = [f"Attached by {found.created_by}", f"SHA-256 {found.sha256}"]
+        lines = [
+            DOCUMENT_KINDS[found.kind],
+            found.file_name,
+            f"Attached by {found.created_by}",
+            f"SHA-256 {found.sha256}",
+        ]
         if found.description:
             lines.insert(0, found.description)
         return "\n".join(lines)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -31,6 +30,7 @@ from deesc_desktop.core.documents import (
     saved_name,
     too_big,
 )
+from deesc_desktop.paths import documents_cache_dir
 from deesc_desktop.services.common import stamp
 from deesc_desktop.services.errors import (
     ConflictError,
@@ -319,11 +319,12 @@ def save_attachment(db: Database, actor: Actor, attachment_id: int, target: Path
 
 
 def open_copy(db: Database, actor: Actor, attachment_id: int) -> Path:
-    """A copy of the attachment in a private temporary folder, for the desktop to open."""
+    """A copy of the attachment in the user's cache folder, for the desktop to open."""
     found, data = read_attachment(db, actor, attachment_id)
-    # One folder per document, so two attachments called "roster.pdf" never collide.
-    folder = Path(tempfile.gettempdir()) / "deesc-documents" / found.sha256[:16]
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    # One folder per document, so two attachments called "roster.pdf" never collide; in the
+    # user's own cache folder, not the shared temporary one other users of the PC can read.
+    folder = documents_cache_dir() / found.sha256[:16]
+    folder.mkdir(parents=True, exist_ok=True)
     path = folder / saved_name(found.file_name, document_type(found.media_type))
     if not path.exists():
         _write_whole(path, data)

@@ -110,7 +110,8 @@ def due_soon(db: Database, today: date | None = None, days: int = REMINDER_DAYS)
                     date.fromisoformat(held.held_on),
                     "class",
                     held.course,
-                    f"{held.expected} officers expected: print the sign-in sheet",
+                    f"{held.expected} officer{'s' if held.expected != 1 else ''} expected: "
+                    "print the sign-in sheet",
                 )
             )
     return sorted(found, key=lambda r: (r.due, r.kind, r.who.casefold()))

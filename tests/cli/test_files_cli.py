@@ -156,7 +156,30 @@ def test_schedule_print_and_take_attendance_with_an_instructor_from_the_command_
         capsys, *db, "files", "attendance", "--class", "1", "--absent", "102", "--sheet", str(scan)
     )
     assert (code, err) == (0, "")
-    assert out.strip() == "Recorded the class for 1 officers and attached the signed sheet."
+    assert out.strip() == "Recorded the class for 1 officer and attached the signed sheet."
 
     code, out, _ = run(capsys, *db, "files", "instructor", "list", "--as-of", "2026-12-01")
     assert "LAPSED: First aid instructor expired 2026-01-31" in out and "MISSING" in out
+
+
+def test_deesc_due_lists_a_scheduled_class_for_the_training_side(
+    recorded: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ["--db", str(recorded)]
+    schedule = ["files", "schedule", "--course", "First Aid", "--date", "2026-12-15"]
+    assert run(capsys, *db, *schedule, "--badges", "101")[0] == 0
+    code, out, _ = run(capsys, *db, "due", "--as-of", "2026-12-01", "--format", "json")
+    assert code == 0
+    assert json.loads(out) == [
+        {
+            "due": "2026-12-15",
+            "kind": "class",
+            "who": "First Aid",
+            "badge": "",
+            "shift": "",
+            "unit": "",
+            "what": "1 officer expected: print the sign-in sheet",
+        }
+    ]
+    code, out, _ = run(capsys, *db, "due", "--as-of", "2027-06-01")
+    assert out.strip() == "Nothing falls due in the 30 days from 2027-06-01."

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -61,9 +62,16 @@ class ScheduleClassDialog(RecordClassDialog):
         self.location = QLineEdit()
         self.location.setPlaceholderText("e.g. Training room B")
         self.form.add_row("location", "Location", self.location)
-        label = self.form.layout.labelForField(self.form.editors["completed"])
-        if isinstance(label, QLabel):
-            label.setText("Held on *:")
+        # The class is ahead: its date is when it is held, its people are those expected,
+        # and there are no scores to enter yet.
+        for label in self.findChildren(QLabel):
+            if label.buddy() is self.fields.completed:
+                label.setText("Held on *:")
+            elif label.text().startswith("Test scores"):
+                label.hide()
+        for box in self.findChildren(QGroupBox):
+            if box.title() == "Who attended":
+                box.setTitle("Who is expected")
         self.scores_view.hide()
         self.save_button.setText("Schedule class")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.services.instructors import instructor_choices, instructor_flag
@@ -33,10 +33,12 @@ class InstructorCombo(QComboBox):
         self.flag.setWordWrap(True)
         self.flag.hide()
         self.box = QWidget()
+        # The full width of the form, so the flag's words wrap instead of being cut off.
+        self.box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         column = QVBoxLayout(self.box)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(2)
-        column.addWidget(self)
+        column.addWidget(self, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(self.flag)
         self.currentTextChanged.connect(lambda _text: self.update_flag())
 
