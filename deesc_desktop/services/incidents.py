@@ -45,19 +45,6 @@ from deesc_desktop.store.database import writing
 from deesc_desktop.store.incidents import IncidentRow
 from deesc_desktop.store.queries import badge_ids
 
-_FIELDS = (
-    "reference",
-    "occurred_on",
-    "incident_type",
-    "deescalation_used",
-    "tactics",
-    "force_type",
-    "officers_injured",
-    "public_injured",
-    *DEMOGRAPHICS,
-)
-"""The facts of an incident, as stored; `officers` (ids) goes beside them."""
-
 _TRUE = {"1", "yes", "y", "true", "on"}
 _FALSE = {"0", "no", "n", "false", "off", ""}
 
@@ -503,12 +490,3 @@ def _facts_of(row: ImportedIncident) -> dict[str, Any]:
         "subject_ethnicity": row.subject_ethnicity,
         "subject_impairment": row.subject_impairment,
     }
-
-
-def incident_form(entry: IncidentEntry) -> dict[str, Any]:
-    """An incident's values as the entry form and `clean_incident` take them."""
-    row = entry.row
-    values: dict[str, Any] = {name: getattr(row, name) for name in _FIELDS}
-    values["tactics"] = list(row.tactics)
-    values["officers"] = [o.officer_id for o in row.officers]
-    return values

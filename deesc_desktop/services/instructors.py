@@ -116,32 +116,6 @@ def add_instructor_certification(
         )
 
 
-def edit_instructor_certification(
-    db: Database,
-    actor: Actor,
-    certification_id: int,
-    values: Mapping[str, object],
-    *,
-    expected_version: int | None = None,
-) -> bool:
-    """Correct or renew a certification (a new expiry date); False when nothing changed."""
-    require(actor, Permission.MANAGE_COURSE_FILES)
-    current = row_dict(db, "instructor_certifications", certification_id)
-    if current is None:
-        raise NotFoundError(f"There is no instructor certification number {certification_id}.")
-    cleaned = _clean_certification({**current, **values})
-    with writing(db):
-        audit = AuditWriter(db, actor.username)
-        return update_row(
-            audit,
-            "instructor_certifications",
-            certification_id,
-            cleaned,
-            noun="instructor certification",
-            expected_version=expected_version,
-        )
-
-
 @dataclass(frozen=True, slots=True)
 class InstructorSummary:
     """An instructor with their certifications and where they stand on a day."""
