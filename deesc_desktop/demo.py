@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
+from deesc_desktop.demo_paperwork import add_paperwork
 from deesc_desktop.paths import resource
 from deesc_desktop.services import bonus, cit, funding, signers
 from deesc_desktop.services.agency import init_agency
@@ -220,9 +221,12 @@ def load_demo(db: Database, *, today: date | None = None, seed: int = 1988) -> s
         policies = load_requirements_file(db, DEMO_ACTOR, resource("demo", DEMO_REQUIREMENTS))
         claims = _add_cit_and_bonus(db, rng, today, officers)
         _add_signers(db)
+        sergeant, chief = DEMO_ACTORS["sgt.delgado"], DEMO_ACTORS["chief.harmon"]
+        files, incidents = add_paperwork(db, rng, today, sergeant, chief)
     return (
         f"{len(officers)} officers, {records} training records, {leave} leave periods, "
         f"{len(policies)} agency requirements, {claims} bonus claims, "
+        f"{files} class files with documents, {incidents} incidents, "
         f"{len(DEMO_USERS) + 1} users (password {DEMO_PASSWORD!r}), "
         f"agency {DEMO_AGENCY['name']} ({DEMO_AGENCY['state']})"
     )

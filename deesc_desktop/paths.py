@@ -51,6 +51,11 @@ def demo_db_path() -> Path:
     return default_data_dir() / "demo" / DB_FILENAME
 
 
+def documents_cache_dir() -> Path:
+    """This user's own folder for the copies of attached documents opened for viewing."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR)) / "documents"
+
+
 def backups_dir(db_path: Path) -> Path:
     """Backups live beside the database, in `backups/`."""
     return db_path.resolve().parent / "backups"

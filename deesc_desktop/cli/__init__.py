@@ -8,13 +8,33 @@ import sys
 from collections.abc import Sequence
 
 from deesc_desktop import __version__
-from deesc_desktop.cli import bonus, cit, compliance, records, reports, users
+from deesc_desktop.cli import (
+    bonus,
+    cit,
+    compliance,
+    files,
+    incidents,
+    records,
+    reminders,
+    reports,
+    users,
+)
 from deesc_desktop.cli.common import EXIT_REFUSED, Handler, Refused
 from deesc_desktop.paths import DB_ENV_VAR, default_db_path
 from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.store.database import DatabaseError, describe_database_error
 
-COMMAND_MODULES = [records, users, compliance, cit, bonus, reports]
+COMMAND_MODULES = [
+    records,
+    users,
+    compliance,
+    cit,
+    bonus,
+    files,
+    incidents,
+    reminders,
+    reports,
+]
 """Each module adds its commands through register(add); the order is the help's order."""
 
 

@@ -30,6 +30,8 @@ KINDS = (
     "voucher",
     "grant",
     "certificate",
+    "public-summary",
+    "due-list",
 )
 """The report kinds, as deesc_desktop.reports.REPORTS names them (kept here so `deesc --help`
 does not load ReportLab)."""
@@ -178,7 +180,7 @@ def register(add: AddCommand) -> None:
         "report",
         cmd_report,
         "print a report as PDF (compliance, due, notice, transcript, cit, payments, voucher, "
-        "grant, certificate)",
+        "grant, certificate, public-summary, due-list)",
     )
     report.add_argument("kind", choices=KINDS, help="which report")
     report.add_argument("-o", "--output", metavar="FILE.pdf", help="write the PDF here")

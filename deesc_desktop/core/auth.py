@@ -49,6 +49,9 @@ class Permission(StrEnum):
     SUBMIT_CLAIMS = "prepare and submit bonus claims"
     APPROVE_CLAIMS = "approve, deny or void approved bonus claims"
     PAY_CLAIMS = "pay bonus claims and payment batches"
+    MANAGE_COURSE_FILES = "keep class files, their documents and instructors"
+    RECORD_INCIDENTS = "enter de-escalation and use-of-force incidents"
+    REVIEW_INCIDENTS = "review de-escalation and use-of-force incidents"
 
 
 _EVERYONE = {Permission.VIEW}
@@ -61,10 +64,18 @@ _TRAINING = {
     Permission.BACKUP,
     Permission.MANAGE_CIT,
     Permission.SUBMIT_CLAIMS,
+    Permission.MANAGE_COURSE_FILES,
+    Permission.RECORD_INCIDENTS,
 }
 # Money is split three ways: the chief sets programs up and decides claims, the training
 # officer claims, finance pays. Nobody but an administrator holds two of those.
-_CHIEF = {Permission.BACKUP, Permission.MANAGE_PROGRAMS, Permission.APPROVE_CLAIMS}
+_CHIEF = {
+    Permission.BACKUP,
+    Permission.MANAGE_PROGRAMS,
+    Permission.APPROVE_CLAIMS,
+    # The training officer enters incidents; the chief reviews them, as with claims.
+    Permission.REVIEW_INCIDENTS,
+}
 _FINANCE = {Permission.MANAGE_FUNDING, Permission.PAY_CLAIMS}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

@@ -31,6 +31,7 @@ class ActionId(Enum):
     IMPORT_ROSTER = auto()
     IMPORT_TRAINING = auto()
     IMPORT_LEAVE = auto()
+    IMPORT_INCIDENTS = auto()
     EXPORT_ROSTER = auto()
     EXPORT_TRAINING = auto()
     EXPORT_COMPLIANCE = auto()
@@ -66,6 +67,18 @@ class ActionId(Enum):
     ADD_PROGRAM = auto()
     ADD_FUNDING = auto()
 
+    ATTACH_DOCUMENT = auto()
+    RECORD_DOCUMENTS = auto()
+    SCHEDULE_CLASS = auto()
+    PRINT_SIGN_IN_SHEET = auto()
+    RECORD_ATTENDANCE = auto()
+    MANAGE_INSTRUCTORS = auto()
+
+    ADD_INCIDENT = auto()
+    EDIT_INCIDENT = auto()
+    REVIEW_INCIDENT = auto()
+    DELETE_INCIDENT = auto()
+
     VIEW_DASHBOARD = auto()
     VIEW_ROSTER = auto()
     VIEW_TRAINING = auto()
@@ -76,7 +89,10 @@ class ActionId(Enum):
     VIEW_REPORTS = auto()
     VIEW_AUDIT = auto()
     VIEW_SETTINGS = auto()
+    VIEW_COURSE_FILES = auto()
+    VIEW_INCIDENTS = auto()
 
+    SHOW_REMINDERS = auto()
     USER_GUIDE = auto()
     ABOUT = auto()
 
@@ -138,6 +154,14 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         None,
         "import",
         permissions=(Permission.IMPORT,),
+    ),
+    ActionId.IMPORT_INCIDENTS: ActionSpec(
+        "&Incidents…",
+        "Import de-escalation and use-of-force incidents from a CSV or Excel file",
+        None,
+        "import",
+        button="Import incidents",
+        permissions=(Permission.RECORD_INCIDENTS,),
     ),
     ActionId.EXPORT_ROSTER: ActionSpec(
         "&Roster…", "Save the roster as a CSV or Excel file", None, "export"
@@ -247,6 +271,76 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "funding",
         permissions=(Permission.MANAGE_FUNDING,),
     ),
+    ActionId.ATTACH_DOCUMENT: ActionSpec(
+        "&Attach document…",
+        "Attach a document (PDF, scan, Office file) to the selected class's file",
+        None,
+        "open",
+        permissions=(Permission.MANAGE_COURSE_FILES,),
+    ),
+    ActionId.SCHEDULE_CLASS: ActionSpec(
+        "&Schedule class…",
+        "Put a class on the calendar with the officers expected at it",
+        None,
+        "calendar",
+        permissions=(Permission.MANAGE_COURSE_FILES,),
+    ),
+    ActionId.PRINT_SIGN_IN_SHEET: ActionSpec(
+        "&Print sign-in sheet…",
+        "The selected class's sign-in sheet as a PDF: a line per expected officer to sign",
+        None,
+        "print",
+        button="Sign-in sheet",
+    ),
+    ActionId.RECORD_ATTENDANCE: ActionSpec(
+        "Record a&ttendance…",
+        "Record the selected scheduled class for those who signed, and attach the scanned sheet",
+        None,
+        "class",
+        button="Record attendance",
+        permissions=(Permission.RECORD_TRAINING,),
+    ),
+    ActionId.MANAGE_INSTRUCTORS: ActionSpec(
+        "&Instructors…",
+        "Instructors, their certifications and expiry dates, and their biographies",
+        None,
+        "user",
+    ),
+    ActionId.ADD_INCIDENT: ActionSpec(
+        "&Log incident…",
+        "Log a de-escalation or use-of-force interaction (no names)",
+        None,
+        "new",
+        permissions=(Permission.RECORD_INCIDENTS,),
+    ),
+    ActionId.EDIT_INCIDENT: ActionSpec(
+        "&Correct incident…",
+        "Correct the selected incident; a reviewed one goes back for review",
+        None,
+        "edit",
+        permissions=(Permission.RECORD_INCIDENTS,),
+    ),
+    ActionId.REVIEW_INCIDENT: ActionSpec(
+        "Re&view incident…",
+        "Review the selected incident (not one you entered)",
+        None,
+        "review",
+        permissions=(Permission.REVIEW_INCIDENTS,),
+    ),
+    ActionId.DELETE_INCIDENT: ActionSpec(
+        "&Delete incident…",
+        "Delete the selected incident, entered in error and not yet reviewed",
+        None,
+        "delete",
+        permissions=(Permission.RECORD_INCIDENTS,),
+    ),
+    ActionId.RECORD_DOCUMENTS: ActionSpec(
+        "D&ocuments…",
+        "The documents behind the selected training record: its certificate and its class file",
+        None,
+        "certificate",
+        button="Documents",
+    ),
     ActionId.QUIT: ActionSpec(
         "&Quit", "Close deesc-desktop", StandardKey.Quit, "quit", QAction.MenuRole.QuitRole
     ),
@@ -341,6 +435,16 @@ ACTIONS: dict[ActionId, ActionSpec] = {
     ActionId.VIEW_REPORTS: ActionSpec("R&eports", "Show reports", "Ctrl+7"),
     ActionId.VIEW_AUDIT: ActionSpec("&Audit log", "Show the audit log", "Ctrl+8"),
     ActionId.VIEW_SETTINGS: ActionSpec("&Settings", "Show settings", "Ctrl+9"),
+    ActionId.VIEW_COURSE_FILES: ActionSpec("Co&urse files", "Show class files and their documents"),
+    ActionId.VIEW_INCIDENTS: ActionSpec(
+        "I&ncidents", "Show the de-escalation and use-of-force log"
+    ),
+    ActionId.SHOW_REMINDERS: ActionSpec(
+        "Due in the next &30 days…",
+        "Requirements, CIT certificates, instructor certifications and classes coming due",
+        None,
+        "calendar",
+    ),
     ActionId.USER_GUIDE: ActionSpec(
         "&User guide", "Open the user guide", StandardKey.HelpContents, "help"
     ),
@@ -411,7 +515,11 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
             ActionId.VIEW_BONUS_CLAIMS,
             ActionId.VIEW_REPORTS,
             ActionId.VIEW_AUDIT,
+            ActionId.VIEW_COURSE_FILES,
+            ActionId.VIEW_INCIDENTS,
             ActionId.VIEW_SETTINGS,
+            SEPARATOR,
+            ActionId.SHOW_REMINDERS,
         ),
     ),
     ("&Help", (ActionId.USER_GUIDE, ActionId.ABOUT)),
@@ -419,7 +527,12 @@ MENUS: tuple[tuple[str, tuple[ActionId | str | None, ...]], ...] = (
 """The menu bar: a string entry is a submenu, laid out from SUBMENUS."""
 
 SUBMENUS: dict[str, tuple[ActionId, ...]] = {
-    "&Import": (ActionId.IMPORT_ROSTER, ActionId.IMPORT_TRAINING, ActionId.IMPORT_LEAVE),
+    "&Import": (
+        ActionId.IMPORT_ROSTER,
+        ActionId.IMPORT_TRAINING,
+        ActionId.IMPORT_LEAVE,
+        ActionId.IMPORT_INCIDENTS,
+    ),
     "&Export": (ActionId.EXPORT_ROSTER, ActionId.EXPORT_TRAINING, ActionId.EXPORT_COMPLIANCE),
 }
 

@@ -201,6 +201,7 @@ class Application(QObject):
         return True
 
     def _open_window(self, ctx: AppContext) -> None:
+        from deesc_desktop.gui import reminders
         from deesc_desktop.gui.mainwindow import MainWindow
 
         window = MainWindow(ctx)
@@ -208,6 +209,7 @@ class Application(QObject):
         window.sign_out_requested.connect(self.sign_out)
         old, self.window = self.window, window
         window.show()
+        reminders.show_reminders(window, ctx, at_start=True)
         if old is not None:
             old.close()
             if old.ctx.db is not ctx.db:

@@ -27,6 +27,10 @@ CLAIMS = "claims"
 PROGRAMS = "bonus_programs"
 FUNDING = "funding_sources"
 REQUIREMENTS = "requirements"
+CLASS_FILES = "classes"
+"""Classes kept, their expected officers and documents attached to anything."""
+INSTRUCTORS = "instructors"
+INCIDENTS = "incidents"
 EVERYTHING = frozenset(
     {
         AGENCY,
@@ -41,6 +45,9 @@ EVERYTHING = frozenset(
         PROGRAMS,
         FUNDING,
         REQUIREMENTS,
+        CLASS_FILES,
+        INSTRUCTORS,
+        INCIDENTS,
     }
 )
 COMPLIANCE_INPUTS = frozenset(

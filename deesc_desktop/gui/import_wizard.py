@@ -59,6 +59,10 @@ KINDS = {
     "roster": ("Roster", "Officers: adds new badges and updates the ones already on file."),
     "training": ("Training", "Completed classes, e.g. a sign-in sheet: one row per officer."),
     "leave": ("Leave", "Leave and exemptions: one row per officer and period."),
+    "incidents": (
+        "Incidents",
+        "De-escalation and use-of-force incidents: one row per interaction, no names.",
+    ),
 }
 PREVIEW_ROWS = 20
 NOT_IN_FILE = "(not in the file)"

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from deesc_desktop import __version__
-from deesc_desktop.gui import operations, prompts, style, workers
+from deesc_desktop.gui import operations, prompts, reminders, style, workers
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
 from deesc_desktop.gui.context import AGENCY, USERS, AppContext
 from deesc_desktop.gui.pages import (
@@ -371,6 +371,7 @@ class MainWindow(QMainWindow):
         connect(ActionId.FIND, self.find_in_page)
         connect(ActionId.PRINT, lambda: self.current_page().print_page())
         connect(ActionId.REFRESH, self.refresh_all)
+        connect(ActionId.SHOW_REMINDERS, lambda: reminders.show_reminders(self, ctx))
         connect(ActionId.USER_GUIDE, self.user_guide)
         connect(ActionId.ABOUT, self.about)
 

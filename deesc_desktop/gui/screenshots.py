@@ -163,6 +163,9 @@ def _dialog_shots(window: MainWindow, out: Path, temp: Path) -> list[Path]:
         lambda: FirstRunWizard(temp / "new-agency.db", ctx.actor, window),
     )
     written.extend(_feature_shots(window, out, officer.id if officer else None))
+    from deesc_desktop.gui.paperwork_shots import paperwork_shots
+
+    written.extend(paperwork_shots(window, out))
     return written
 
 
@@ -255,6 +258,13 @@ def _prepare_page(window: MainWindow, page_id: PageId) -> None:
             if page.model.row(number).action == "update":
                 page.view.selectRow(number)
                 return
+    elif page_id == PageId.COURSE_FILES:
+        for number in range(page.proxy.rowCount()):
+            if page.proxy.row(number).row.documents:
+                page.view.selectRow(number)
+                return
+    elif page_id == PageId.INCIDENTS and page.proxy.rowCount():
+        page.view.selectRow(0)
     elif page_id == PageId.BONUS_CLAIMS:
         for number in range(page.proxy.rowCount()):
             if page.proxy.row(number).status == "submitted":

@@ -16,7 +16,7 @@ from deesc_desktop.core.hours import Centihours, parse_hours
 from deesc_desktop.importers.errors import RowError
 from deesc_desktop.importers.reader import Table, normalise_header
 
-Kind = Literal["roster", "training", "leave"]
+Kind = Literal["roster", "training", "leave", "incidents"]
 
 CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
     "roster": (
@@ -46,6 +46,22 @@ CONTRACT_COLUMNS: dict[str, tuple[str, ...]] = {
         "post_test",
     ),
     "leave": ("badge", "start", "end", "reason", "requirements"),
+    "incidents": (
+        "reference",
+        "occurred_on",
+        "incident_type",
+        "deescalation_used",
+        "tactics",
+        "force_type",
+        "officers_injured",
+        "public_injured",
+        "subject_age",
+        "subject_sex",
+        "subject_race",
+        "subject_ethnicity",
+        "subject_impairment",
+        "officer_badges",
+    ),
 }
 """The columns of the import-file contract (DESIGN.md), in template order."""
 
@@ -63,6 +79,9 @@ REQUIRED: dict[str, frozenset[str]] = {
     "roster": frozenset({"badge", "last_name", "first_name", "hire_date"}),
     "training": frozenset({"badge", "course", "completed", "hours", "topics"}),
     "leave": frozenset({"badge", "start", "end"}),
+    "incidents": frozenset(
+        {"reference", "occurred_on", "incident_type", "deescalation_used", "force_type"}
+    ),
 }
 """Columns a file must have; the other columns may be left out."""
 
@@ -95,6 +114,22 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "start": ("start date", "from", "begin", "begins"),
         "end": ("end date", "to", "through", "until", "ends"),
         "requirements": ("requirement", "requirement ids"),
+    },
+    "incidents": {
+        "reference": ("report number", "report #", "case number", "incident number", "cad number"),
+        "occurred_on": ("date", "incident date", "occurred"),
+        "incident_type": ("type", "call type", "incident type"),
+        "deescalation_used": ("de-escalation used", "deescalation", "de-escalation"),
+        "tactics": ("de-escalation tactics", "tactic"),
+        "force_type": ("force", "force used", "type of force"),
+        "officers_injured": ("officer injuries", "officers hurt"),
+        "public_injured": ("public injuries", "subject injuries", "civilians injured"),
+        "subject_age": ("age", "age group"),
+        "subject_sex": ("sex", "gender"),
+        "subject_race": ("race",),
+        "subject_ethnicity": ("ethnicity",),
+        "subject_impairment": ("impairment", "apparent impairment"),
+        "officer_badges": ("officers", "badges", "officer badge", "officers involved"),
     },
 }
 """Other header names people commonly use for a column, best guess first."""

@@ -32,8 +32,10 @@ from deesc_desktop.reports.base import (
 from deesc_desktop.reports.certificate import CertificateReport
 from deesc_desktop.reports.cit import CitReport
 from deesc_desktop.reports.compliance import ComplianceReport
+from deesc_desktop.reports.due_list import DueListReport
 from deesc_desktop.reports.grant import GrantReport
 from deesc_desktop.reports.payments import PaymentRegister
+from deesc_desktop.reports.public_summary import PublicSummaryReport
 from deesc_desktop.reports.training_due import DeficiencyNotice, TrainingDueReport
 from deesc_desktop.reports.transcript import TranscriptReport
 from deesc_desktop.reports.voucher import VoucherReport
@@ -52,9 +54,11 @@ __all__ = [
     "render_cit",
     "render_compliance",
     "render_due",
+    "render_due_list",
     "render_grant",
     "render_notice",
     "render_payments",
+    "render_public_summary",
     "render_transcript",
     "render_voucher",
     "renderer",
@@ -100,6 +104,8 @@ REPORTS: dict[str, ReportInfo] = {
         VoucherReport,
         GrantReport,
         CertificateReport,
+        PublicSummaryReport,
+        DueListReport,
     )
 }
 """kind -> ReportInfo, in the order a menu lists them."""
@@ -197,3 +203,17 @@ def render_certificate(
 ) -> Path:
     """A certificate of completion for training record params.record_id."""
     return render("certificate", db, params, out_path, now=now)
+
+
+def render_public_summary(
+    db: Database, params: ReportParams, out_path: Path, *, now: datetime | None = None
+) -> Path:
+    """The public summary (counts and totals, no names) for params.start to params.end."""
+    return render("public-summary", db, params, out_path, now=now)
+
+
+def render_due_list(
+    db: Database, params: ReportParams, out_path: Path, *, now: datetime | None = None
+) -> Path:
+    """What falls due in the 30 days from params.as_of, a page per shift."""
+    return render("due-list", db, params, out_path, now=now)

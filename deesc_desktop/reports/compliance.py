@@ -27,7 +27,9 @@ from deesc_desktop.reports.base import (
     small_table,
 )
 from deesc_desktop.reports.charts import AMBER, BLUE, GREEN, GREY, RED, Series, stacked_bars
+from deesc_desktop.reports.ledta import incomplete_files_section
 from deesc_desktop.services.compliance import OfficerCompliance, department_compliance
+from deesc_desktop.store.views import year_before
 
 STATUS_LABELS: dict[Status, str] = {
     Status.NON_COMPLIANT: "Non-compliant",
@@ -357,6 +359,9 @@ class ComplianceReport(Renderer[ComplianceData]):
         flowables.append(self.officer_table(data))
         if data.requirements:
             flowables += self.explanations(data)
+        flowables += incomplete_files_section(
+            self, year_before(self.as_of), self.as_of, state=self.agency.state
+        )
         return flowables
 
     def table(self, data: ComplianceData) -> ExportTable:

@@ -12,6 +12,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Spacer, Table
 
 from deesc_desktop.core.hours import Centihours, format_hours
+from deesc_desktop.core.incidents import DEESCALATION_TOPICS
 from deesc_desktop.core.models import Officer, TrainingRecord
 from deesc_desktop.core.money import Cents, format_money
 from deesc_desktop.core.names import name_key
@@ -35,6 +36,7 @@ from deesc_desktop.reports.base import (
     small_table,
 )
 from deesc_desktop.reports.charts import NAVY, TEAL, Series, grouped_bars
+from deesc_desktop.reports.ledta import incident_section, incomplete_files_section
 from deesc_desktop.reports.payments import adjustments_between
 from deesc_desktop.services.errors import ValidationError
 from deesc_desktop.store.cit_queries import FollowupRow, followups
@@ -42,17 +44,10 @@ from deesc_desktop.store.claim_queries import FundingSummary, funding_summaries,
 from deesc_desktop.store.queries import load_officers, load_records
 from deesc_desktop.store.views import topic_labels
 
-LEDTA_TOPICS = (
-    "de_escalation",
-    "crisis_intervention",
-    "mental_health",
-    "duty_to_intervene",
-    "conflict_management",
-    "autism_awareness",
-)
-"""Topics counted as de-escalation training for the grant figures (34 USC 10381(n) names
-de-escalation, crisis intervention, mental and behavioural health and responding to people
-with disabilities); every topic trained is still listed."""
+LEDTA_TOPICS = DEESCALATION_TOPICS
+"""Topics counted as de-escalation training for the grant figures, and for whether the
+officers at an incident had been trained (one definition, in core.incidents); every topic
+trained is still listed."""
 
 FEDERAL_FY_START = 10
 """Federal fiscal years, which LEDTA, COPS and JAG report on, run October to September."""
@@ -274,8 +269,9 @@ class GrantReport(Renderer[GrantData]):
     description: ClassVar[str] = (
         "What a LEDTA, COPS or Byrne JAG de-escalation grant report asks for, for a period "
         "(the federal fiscal year by default): officers employed and trained by topic, hours, "
-        "pre/post-test averages, follow-up assessments, funds received and spent; officers' "
-        "names can be left out."
+        "pre/post-test averages, follow-up assessments, funds received and spent, interactions "
+        "with de-escalation and force and injury rates by training, class files still "
+        "incomplete; officers' names can be left out."
     )
     params_used: ClassVar[tuple[str, ...]] = (
         "grant",
@@ -644,6 +640,8 @@ class GrantReport(Renderer[GrantData]):
             self.followups_table(data),
             self.funds_table(data),
             self.officers_table(data),
+            *incident_section(self, data.start, data.end),
+            *incomplete_files_section(self, data.start, data.end, state=self.agency.state),
             *self.narrative(data),
         ]
 

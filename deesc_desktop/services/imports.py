@@ -1,4 +1,5 @@
-"""Importing roster, training and leave files: all rows or none, re-imports add nothing twice."""
+"""Importing roster, training, leave and incident files: all rows or none, re-imports add
+nothing twice."""
 
 from __future__ import annotations
 
@@ -38,7 +39,7 @@ from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import badge_ids, row_dict, topic_codes
 
-KINDS = ("roster", "training", "leave")
+KINDS = ("roster", "training", "leave", "incidents")
 
 Progress = Callable[[int, int], bool]
 """Called as progress(done, total); returning False cancels the import (nothing is written)."""
@@ -99,6 +100,13 @@ def import_file(
     require(actor, Permission.IMPORT)
     if kind not in KINDS:
         raise ServiceError(f'"{kind}" is not an import kind ({", ".join(KINDS)})')
+    if kind == "incidents":
+        # Imported here: the incident log's import builds on this module's ImportReport.
+        from deesc_desktop.services.incidents import import_incidents
+
+        return import_incidents(
+            db, actor, path, dry_run=dry_run, mapping=mapping, progress=progress
+        )
     with collector_paused():
         return _import(db, actor, kind, path, dry_run, mapping, progress)
 

@@ -20,6 +20,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.retention import backups_to_keep
 from deesc_desktop.paths import backups_dir
+from deesc_desktop.services.course_files import check_documents
 from deesc_desktop.services.errors import ServiceError, require
 from deesc_desktop.services.outputs import check_output_path
 from deesc_desktop.services.users import users_exist
@@ -225,7 +226,8 @@ class CheckReport:
 def check_database(
     db: Database, db_path: Path | None = None, anchors: Sequence[Anchor] = ()
 ) -> CheckReport:
-    """SQLite's integrity check, every foreign key, and the whole audit check."""
+    """SQLite's integrity check, every foreign key, the whole audit check, and every stored
+    document against its SHA-256."""
     problems: list[str] = []
     integrity = [row[0] for row in db.execute("PRAGMA integrity_check")]
     if integrity != ["ok"]:
@@ -234,6 +236,7 @@ def check_database(
         problems.append(f"foreign key: {table} row {rowid} points to a missing {parent} row")
     audit = verify_audit(db, db_path, anchors)
     problems.extend(audit.lines())
+    problems.extend(f"documents: {problem}" for problem in check_documents(db))
     return CheckReport(problems, audit.entries, audit.anchors_checked)
 
 

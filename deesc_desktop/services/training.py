@@ -15,6 +15,7 @@ from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.hours import Centihours, HoursError, parse_hours, to_float
 from deesc_desktop.core.topics import DELIVERIES, format_topic_hours, parse_topic_hours
 from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp
+from deesc_desktop.services.course_files import detach_record_documents
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter, canonical_json
 from deesc_desktop.store.cit_queries import cit_course_by_number
@@ -525,6 +526,7 @@ def delete_training_record(db: Database, actor: Actor, record_id: int, *, reason
         if before is None:
             raise NotFoundError(f"That training record no longer exists (id {record_id}).")
         audit = AuditWriter(db, actor.username)
+        detach_record_documents(audit, record_id, reason.strip())
         # The schema unlinks follow-up assessments from a deleted record (ON DELETE SET NULL):
         # the log records that too, so their rows still match it.
         unlinked_before = {

@@ -16,10 +16,22 @@ from deesc_desktop.store.audit import (
     password_digest,
 )
 
-NOT_RECONCILED = frozenset({"audit_log", "_sqlite_migrations", "training_topics", "claim_records"})
-"""Tables with no rows of their own in the log: the log itself, the schema steps, and the two
-child tables whose rows the log keeps inside their parent's entry (a training record's topic
-split, a claim's record ids)."""
+NOT_RECONCILED = frozenset(
+    {
+        "audit_log",
+        "_sqlite_migrations",
+        "training_topics",
+        "claim_records",
+        "class_roster",
+        "incident_officers",
+        "documents",
+    }
+)
+"""Tables with no rows of their own in the log: the log itself, the schema steps, the child
+tables whose rows the log keeps inside their parent's entry (a training record's topic split,
+a claim's record ids, a class's expected officers, an incident's officers), and the stored
+bytes of documents, each of which proves itself by the SHA-256 its audited attachment names
+(`deesc check` recomputes them)."""
 
 SIGN_IN_TABLES = ("users", "settings")
 """The rows that decide who may sign in and whether anyone must."""
@@ -122,6 +134,25 @@ def _derived_fields(db: Database, table: str) -> dict[str, dict[Any, str]]:
                 db,
                 "SELECT claim_id, record_id, NULL FROM claim_records"
                 " ORDER BY claim_id, completed, record_id",
+                ",",
+                str,
+            )
+        }
+    if table == "classes":
+        return {
+            "expected": _joined(
+                db,
+                "SELECT class_id, officer_id, NULL FROM class_roster ORDER BY class_id, officer_id",
+                ",",
+                str,
+            )
+        }
+    if table == "incidents":
+        return {
+            "officers": _joined(
+                db,
+                "SELECT incident_id, officer_id, NULL FROM incident_officers"
+                " ORDER BY incident_id, officer_id",
                 ",",
                 str,
             )

@@ -1,4 +1,5 @@
-"""Write the import templates (CSV and XLSX for roster, training, leave) from one definition.
+"""Write the import templates (CSV and XLSX for roster, training, leave, incidents) from one
+definition.
 
 Run from the repository root after changing the import columns:
     python resources/templates/make_templates.py
@@ -54,11 +55,29 @@ EXAMPLES: dict[str, dict[str, Cell]] = {
         "reason": "Military leave",
         "requirements": "",
     },
+    "incidents": {
+        "reference": "24-001873",
+        "occurred_on": date(2024, 3, 2),
+        "incident_type": "mental_health_crisis",
+        "deescalation_used": "yes",
+        "tactics": "verbal;time_distance_cover;cit_officer",
+        "force_type": "none",
+        "officers_injured": 0,
+        "public_injured": 0,
+        "subject_age": "25_34",
+        "subject_sex": "male",
+        "subject_race": "white",
+        "subject_ethnicity": "not_hispanic",
+        "subject_impairment": "mental_health",
+        "officer_badges": "1042;1077",
+    },
 }
 """One realistic row per template; `requirements` left empty shows blanket leave."""
 
 # Badges, ids and course numbers are text: as numbers Excel would drop leading zeros.
-TEXT_COLUMNS = frozenset({"badge", "state_id", "course_number", "topics", "requirements"})
+TEXT_COLUMNS = frozenset(
+    {"badge", "state_id", "course_number", "topics", "requirements", "reference", "officer_badges"}
+)
 
 
 def _csv_text(value: Cell) -> str:
@@ -101,7 +120,7 @@ def write_xlsx(kind: str) -> Path:
 
 
 def main() -> None:
-    """Write all six templates."""
+    """Write every template (CSV and XLSX of each kind)."""
     for kind in COLUMNS:
         print(write_csv(kind))
         print(write_xlsx(kind))

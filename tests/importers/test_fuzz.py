@@ -30,6 +30,7 @@ from deesc_desktop.importers import (
     validate_roster,
     validate_training,
 )
+from deesc_desktop.importers.incidents import validate_incidents
 
 EXAMPLES = int(os.environ.get("DEESC_FUZZ_EXAMPLES", "300"))
 
@@ -52,6 +53,7 @@ VALIDATORS: dict[str, Validator] = {
     "roster": validate_roster,
     "training": lambda table: validate_training(table, KNOWN_BADGES, TOPICS, today=TODAY),
     "leave": lambda table: validate_leave(table, KNOWN_BADGES, KNOWN_REQUIREMENTS),
+    "incidents": lambda table: validate_incidents(table, KNOWN_BADGES, today=TODAY),
 }
 
 

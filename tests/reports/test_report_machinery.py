@@ -26,9 +26,11 @@ from deesc_desktop.reports import (
     render_cit,
     render_compliance,
     render_due,
+    render_due_list,
     render_grant,
     render_notice,
     render_payments,
+    render_public_summary,
     render_transcript,
 )
 from deesc_desktop.reports.base import PagedTable, Styles, register_fonts
@@ -50,6 +52,8 @@ def test_the_registry_lists_every_report_with_what_it_takes() -> None:
         "voucher",
         "grant",
         "certificate",
+        "public-summary",
+        "due-list",
     ]
     fields = {f.name for f in dataclasses.fields(ReportParams)}
     for kind, info in REPORTS.items():
@@ -87,6 +91,8 @@ def test_each_kind_has_a_render_function_that_writes_that_report(
         "payments": (render_payments, ReportParams()),
         "grant": (render_grant, ReportParams(grant="jag")),
         "certificate": (render_certificate, ReportParams(record_id=record)),
+        "public-summary": (render_public_summary, ReportParams()),
+        "due-list": (render_due_list, ReportParams()),
     }
     assert set(functions) == set(REPORTS) - {"voucher"}  # no batch here: see test_signatures
     titles = {"grant": "Byrne JAG de-escalation training report"}

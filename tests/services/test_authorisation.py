@@ -14,8 +14,12 @@ from deesc_desktop.services import (
     agency,
     bonus,
     cit,
+    classes,
+    course_files,
     followups,
     funding,
+    incidents,
+    instructors,
     leave,
     maintenance,
     officers,
@@ -25,6 +29,7 @@ from deesc_desktop.services import (
 from deesc_desktop.services.errors import PermissionDeniedError
 from deesc_desktop.services.imports import import_file
 from deesc_desktop.services.requirements import load_requirements_file, set_requirement_active
+from tests.documents import pdf_bytes
 
 OFFICER = {"badge": "9", "last_name": "Brooks", "first_name": "Tyrone", "hire_date": "2016-02-01"}
 CLASS = {"course": "First Aid", "completed": "2024-01-05", "hours": 4, "topics": "first_aid"}
@@ -68,7 +73,24 @@ class World:
     approved: int
     paid: int
     batch: int
+    attachment: int
+    instructor: int
+    scheduled: int
+    incident: int
 
+
+FIRST_AID_CLASS = course_files.Owner(
+    course_files.ClassRef(course="First Aid", held_on="2024-01-05")
+)
+
+SCHEDULED = {**CLASS, "held_on": "2024-09-01"}
+INCIDENT = {
+    "reference": "24-1",
+    "occurred_on": "2024-05-01",
+    "incident_type": "welfare_check",
+    "deescalation_used": True,
+    "force_type": "none",
+}
 
 PACK = """jurisdiction = "TPD"\nname = "Test"\nversion = "1"\n[[requirements]]
 id = "TPD-1"\ntitle = "Wellness"\neffective_from = 2024-01-01\nhours = 2
@@ -118,6 +140,12 @@ def build_world(db: Database, admin: Actor, path: Path) -> World:
         approved=approved,
         paid=paid,
         batch=batch,
+        attachment=course_files.attach_bytes(
+            db, admin, "sheet.pdf", pdf_bytes("sheet"), "sign_in_sheet", FIRST_AID_CLASS
+        ),
+        instructor=instructors.add_instructor(db, admin, {"name": "Sgt. Delgado"}),
+        scheduled=classes.schedule_class(db, admin, SCHEDULED, [officer_id]),
+        incident=incidents.add_incident(db, admin, INCIDENT),
     )
 
 
@@ -198,6 +226,35 @@ OPERATIONS: dict[str, Operation] = {
     "disable user": lambda db, a, w: users.set_user_active(db, a, "clerk", False),
     "reset a password": lambda db, a, w: users.set_password(db, a, "clerk", "another secret"),
     "switch sign-in off": lambda db, a, w: users.set_login_required(db, a, False),
+    "attach document": lambda db, a, w: course_files.attach_bytes(
+        db, a, "plan.pdf", pdf_bytes("plan"), "lesson_plan", FIRST_AID_CLASS
+    ),
+    "remove document": lambda db, a, w: course_files.remove_attachment(
+        db, a, w.attachment, reason="wrong class"
+    ),
+    "add instructor": lambda db, a, w: instructors.add_instructor(db, a, {"name": "Lt. Ruiz"}),
+    "certify instructor": lambda db, a, w: instructors.add_instructor_certification(
+        db, a, w.instructor, {"name": "ICAT trainer", "earned": "2023-01-01"}
+    ),
+    "schedule class": lambda db, a, w: classes.schedule_class(
+        db, a, {**SCHEDULED, "held_on": "2024-10-01"}, [w.officer]
+    ),
+    "change a class": lambda db, a, w: classes.update_class(
+        db, a, course_files.ClassRef(w.scheduled), {"location": "Range"}
+    ),
+    "record attendance": lambda db, a, w: classes.record_attendance(
+        db, a, course_files.ClassRef(w.scheduled), [w.officer]
+    ),
+    "log incident": lambda db, a, w: incidents.add_incident(
+        db, a, {**INCIDENT, "reference": "24-2"}
+    ),
+    "correct incident": lambda db, a, w: incidents.edit_incident(
+        db, a, w.incident, {"public_injured": 1}, reason="ER report"
+    ),
+    "delete incident": lambda db, a, w: incidents.delete_incident(
+        db, a, w.incident, reason="duplicate"
+    ),
+    "review incident": lambda db, a, w: incidents.review_incident(db, a, w.incident),
 }
 ADMIN_ONLY = {
     "edit agency",
@@ -232,6 +289,16 @@ _TRAINING_OFFICER = {
     "import file",
     "load requirements",
     "switch requirement off",
+    "attach document",
+    "remove document",
+    "add instructor",
+    "certify instructor",
+    "schedule class",
+    "change a class",
+    "record attendance",
+    "log incident",
+    "correct incident",
+    "delete incident",
 }
 ALLOWED: dict[Role, set[str]] = {
     Role.ADMIN: set(OPERATIONS),
@@ -244,6 +311,7 @@ ALLOWED: dict[Role, set[str]] = {
         "approve claim",
         "deny claim",
         "void approved claim",
+        "review incident",
     },
     Role.FINANCE: {
         "add funding",

@@ -29,6 +29,7 @@ from deesc_desktop.core.topics import DELIVERIES
 from deesc_desktop.gui import prompts, style
 from deesc_desktop.gui.context import COURSES, TRAINING, AppContext
 from deesc_desktop.gui.dialogs.common import load_roster
+from deesc_desktop.gui.dialogs.instructor_field import InstructorCombo
 from deesc_desktop.gui.forms import DateField, Form, HoursField, fill_combo
 from deesc_desktop.gui.models import (
     AttendeeColumn,
@@ -210,7 +211,9 @@ class ClassFields:
         self.delivery = QComboBox()
         fill_combo(self.delivery, DELIVERIES, "classroom")
         self.provider = QLineEdit()
-        self.instructor = QLineEdit()
+        self.instructor = InstructorCombo(ctx)
+        self.instructor.set_day(self.completed.value())
+        self.completed.changed.connect(lambda: self.instructor.set_day(self.completed.value()))
         self.course_number = QLineEdit() if with_course_number else None
         form.add_row(
             "course",
@@ -224,7 +227,7 @@ class ClassFields:
         form.add_row("topics", "Topics", self.topics, required=True)
         form.add_row("delivery", "Delivery", self.delivery)
         form.add_row("provider", "Provider", self.provider)
-        form.add_row("instructor", "Instructor", self.instructor)
+        form.add_row("instructor", "Instructor", self.instructor.box)
         if self.course_number is not None:
             form.add_row("course_number", "Course number", self.course_number)
         self.course.currentIndexChanged.connect(self._course_chosen)

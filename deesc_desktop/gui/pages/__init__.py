@@ -39,6 +39,8 @@ class PageId(StrEnum):
     BONUS_CLAIMS = "bonus_claims"
     REPORTS = "reports"
     AUDIT = "audit"
+    COURSE_FILES = "course_files"
+    INCIDENTS = "incidents"
     SETTINGS = "settings"
 
 
@@ -133,6 +135,22 @@ PAGES: tuple[PageSpec, ...] = (
         _module("audit"),
         ActionId.VIEW_AUDIT,
         "Who changed what, and when; the audit chain's check",
+    ),
+    PageSpec(
+        PageId.COURSE_FILES,
+        "Course files",
+        "class",
+        _module("course_files"),
+        ActionId.VIEW_COURSE_FILES,
+        "Each class's file: sign-in sheet, lesson plan, instructor; what it still lacks",
+    ),
+    PageSpec(
+        PageId.INCIDENTS,
+        "Incidents",
+        "incident",
+        _module("incidents"),
+        ActionId.VIEW_INCIDENTS,
+        "De-escalation and use-of-force interactions, for LEDTA reporting (no names)",
     ),
     PageSpec(
         PageId.SETTINGS,

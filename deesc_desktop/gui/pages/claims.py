@@ -45,12 +45,14 @@ from deesc_desktop.gui.dialogs.claims import (
     ProgramDialog,
     ask_claim_reason,
 )
+from deesc_desktop.gui.documents import DocumentsPanel
 from deesc_desktop.gui.forms import local_time, page_title
 from deesc_desktop.gui.models import RowFilterProxy, all_of, words_predicate
 from deesc_desktop.gui.operations import USER_ERRORS, ask_export_path
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
 from deesc_desktop.services.bonus import approve_claims, deny_claim, submit_claims, void_claim
+from deesc_desktop.services.course_files import claim_documents
 from deesc_desktop.services.funding import batch_summary, export_payment_batch, pay_batch
 from deesc_desktop.store.claim_queries import (
     BatchRow,
@@ -253,6 +255,12 @@ class ClaimsPage(Page):
         )
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.detail = ClaimDetail()
+        self.documents = DocumentsPanel(
+            self.ctx, caption="Documents behind the claim:", show_for=True
+        )
+        detail_layout = self.detail.layout()
+        assert detail_layout is not None
+        detail_layout.addWidget(self.documents)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.view)
         splitter.addWidget(self.detail)
@@ -442,10 +450,13 @@ class ClaimsPage(Page):
         if len(claims) == 1:
             claim = claims[0]
             self.detail.show_claim(claim, claim_evidence(self.ctx.db, claim.id))
+            self.documents.set_documents(claim_documents(self.ctx.db, claim.id))
         elif claims:
             self.detail.show_none(f"{len(claims)} claims selected.")
+            self.documents.set_documents([])
         else:
             self.detail.show_none()
+            self.documents.set_documents([])
         if claims:
             total = sum(c.net for c in claims)
             by = Counter(claim_status_text(c.status).lower() for c in claims)

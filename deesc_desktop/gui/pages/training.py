@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from deesc_desktop.core.hours import format_hours
-from deesc_desktop.gui import operations
+from deesc_desktop.gui import operations, prompts
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
 from deesc_desktop.gui.context import COURSES, OFFICERS, TRAINING, AppContext
 from deesc_desktop.gui.forms import DateField, page_title
@@ -73,6 +73,7 @@ class TrainingPage(Page):
                     ActionId.RECORD_CLASS,
                     ActionId.EDIT_RECORD,
                     ActionId.DELETE_RECORD,
+                    ActionId.RECORD_DOCUMENTS,
                     ActionId.ADD_LEAVE,
                     ActionId.IMPORT_TRAINING,
                 )
@@ -111,6 +112,7 @@ class TrainingPage(Page):
         self.proxy.layoutChanged.connect(self._update_actions)
         actions.connect(ActionId.EDIT_RECORD, self.edit_selected)
         actions.connect(ActionId.DELETE_RECORD, self.delete_selected)
+        actions.connect(ActionId.RECORD_DOCUMENTS, self.documents_of_selected)
         self._update_actions()
 
     def show_last_year(self) -> None:
@@ -185,7 +187,9 @@ class TrainingPage(Page):
 
     def _update_actions(self) -> None:
         selected = self.selected_row() is not None
-        self.registry.set_enabled(selected, ActionId.EDIT_RECORD, ActionId.DELETE_RECORD)
+        self.registry.set_enabled(
+            selected, ActionId.EDIT_RECORD, ActionId.DELETE_RECORD, ActionId.RECORD_DOCUMENTS
+        )
 
     def _context_menu(self, position: QPoint) -> None:
         index = self.view.indexAt(position)
@@ -194,6 +198,7 @@ class TrainingPage(Page):
         menu = QMenu(self)
         menu.addAction(self.registry[ActionId.EDIT_RECORD])
         menu.addAction(self.registry[ActionId.DELETE_RECORD])
+        menu.addAction(self.registry[ActionId.RECORD_DOCUMENTS])
         menu.addSeparator()
         menu.addAction(self.registry[ActionId.ADD_LEAVE])
         menu.popup(self.view.viewport().mapToGlobal(position))
@@ -202,6 +207,14 @@ class TrainingPage(Page):
         row = self.selected_row()
         if row is not None:
             operations.edit_record(self, self.ctx, row)
+
+    def documents_of_selected(self) -> None:
+        from deesc_desktop.gui.documents import RecordDocumentsDialog
+
+        row = self.selected_row()
+        if row is not None:
+            what = f"{row.course} on {row.completed}: {row.officer_name} (badge {row.badge})"
+            prompts.run_dialog(RecordDocumentsDialog(self.ctx, row.id, what, self))
 
     def delete_selected(self) -> None:
         row = self.selected_row()

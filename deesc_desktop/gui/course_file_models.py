@@ -1,0 +1,157 @@
+"""Table models of the class files: classes, their checklist, documents and people."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from PySide6.QtGui import QColor
+
+from deesc_desktop.core.course_files import DOCUMENT_KINDS
+from deesc_desktop.core.documents import document_type, format_size
+from deesc_desktop.gui import style
+from deesc_desktop.gui.forms import local_time
+from deesc_desktop.gui.models import RIGHT, Column, RowsModel, natural_key
+from deesc_desktop.services.course_files import ClassFile, SupportingDocument
+from deesc_desktop.store.course_files import AttachmentRow, Attendee
+
+
+def short_kind(kind: str) -> str:
+    """'Sign-in sheet' for 'Sign-in sheet (signed, with state IDs)': a kind in a narrow cell."""
+    return DOCUMENT_KINDS[kind].split(" (")[0]
+
+
+def missing_text(missing: tuple[str, ...]) -> str:
+    """'Lesson plan · Instructor biography', or 'Complete'."""
+    if not missing:
+        return "Complete"
+    return " · ".join(short_kind(kind) for kind in missing)
+
+
+class ClassFileColumn:
+    DATE, COURSE, ATTENDED, DOCUMENTS, MISSING, INSTRUCTOR = range(6)
+
+
+def _attended(row: ClassFile) -> str:
+    if row.row.expected:
+        return f"{row.row.attendees} of {row.row.expected}"
+    return str(row.row.attendees)
+
+
+class ClassFileModel(RowsModel):
+    """Classes held or scheduled, with what each file still lacks."""
+
+    COLUMNS = (
+        Column("Date", lambda r: r.row.held_on),
+        Column("Course", lambda r: r.row.course),
+        Column(
+            "Attended",
+            _attended,
+            key=lambda r: r.row.attendees,
+            align=RIGHT,
+            tip="Officers recorded as attending (of those expected, for a scheduled class)",
+        ),
+        Column(
+            "Documents", lambda r: str(r.row.documents), key=lambda r: r.row.documents, align=RIGHT
+        ),
+        Column(
+            "Still missing",
+            lambda r: missing_text(r.missing),
+            key=lambda r: (len(r.missing), missing_text(r.missing)),
+        ),
+        Column("Instructor", lambda r: f"⚠ {r.row.instructor}" if r.lapsed else r.row.instructor),
+    )
+
+    def foreground(self, row: ClassFile, column: int) -> QColor | None:
+        if column == ClassFileColumn.MISSING:
+            return QColor(style.Colour.OK if row.complete else style.Colour.WARNING)
+        if column == ClassFileColumn.INSTRUCTOR and row.lapsed:
+            return QColor(style.Colour.ERROR)
+        return None
+
+    def tooltip(self, row: ClassFile, column: int) -> str | None:
+        if column == ClassFileColumn.INSTRUCTOR and row.lapsed:
+            return f"Instructor's certification lapsed: {row.lapsed}"
+        if column == ClassFileColumn.MISSING and row.missing:
+            return "The class file lacks: " + "; ".join(DOCUMENT_KINDS[k] for k in row.missing)
+        return None
+
+
+def class_file_haystack(row: ClassFile) -> str:
+    found = row.row
+    return f"{found.course} {found.course_number} {found.instructor} {found.held_on}".casefold()
+
+
+class ChecklistRow(NamedTuple):
+    kind: str
+    held: bool
+
+
+class ChecklistModel(RowsModel):
+    """The state's checklist for one class file: each document held or missing."""
+
+    COLUMNS = (
+        Column("", lambda r: "✓" if r.held else "✗"),
+        Column("Document the file must hold", lambda r: DOCUMENT_KINDS[r.kind]),
+    )
+
+    def foreground(self, row: ChecklistRow, column: int) -> QColor | None:
+        return QColor(style.Colour.OK if row.held else style.Colour.ERROR)
+
+
+class DocumentColumn:
+    KIND, NAME, TYPE, SIZE, ADDED, FOR = range(6)
+
+
+def _attachment(row: AttachmentRow | SupportingDocument) -> AttachmentRow:
+    return row.attachment if isinstance(row, SupportingDocument) else row
+
+
+class DocumentModel(RowsModel):
+    """Attached documents: what each is, its file, type and size, who attached it when."""
+
+    COLUMNS = (
+        Column("Document", lambda r: short_kind(_attachment(r).kind)),
+        Column("File", lambda r: _attachment(r).file_name),
+        Column("Type", lambda r: document_type(_attachment(r).media_type).label),
+        Column(
+            "Size",
+            lambda r: format_size(_attachment(r).size),
+            key=lambda r: _attachment(r).size,
+            align=RIGHT,
+        ),
+        Column("Attached", lambda r: local_time(_attachment(r).created_at)),
+        Column("For", lambda r: r.documents if isinstance(r, SupportingDocument) else ""),
+    )
+
+    def tooltip(self, row: AttachmentRow | SupportingDocument, column: int) -> str | None:
+        found = _attachment(row)
+        lines = [
+            DOCUMENT_KINDS[found.kind],
+            found.file_name,
+            f"Attached by {found.created_by}",
+            f"SHA-256 {found.sha256}",
+        ]
+        if found.description:
+            lines.insert(0, found.description)
+        return "\n".join(lines)
+
+
+class PeopleColumn:
+    BADGE, NAME, STATE_ID, EXPECTED, ATTENDED = range(5)
+
+
+class PeopleModel(RowsModel):
+    """Officers expected at a class and those recorded as attending."""
+
+    COLUMNS = (
+        Column("Badge", lambda r: r.badge, key=lambda r: natural_key(r.badge)),
+        Column("Officer", lambda r: r.display_name),
+        Column("State ID", lambda r: r.state_id),
+        Column("Expected", lambda r: "yes" if r.expected else ""),
+        Column("Attended", lambda r: "yes" if r.record_id is not None else "no"),
+    )
+
+    def foreground(self, row: Attendee, column: int) -> QColor | None:
+        if column == PeopleColumn.ATTENDED and row.record_id is None:
+            return QColor(style.Colour.WARNING)
+        return None

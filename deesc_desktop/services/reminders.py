@@ -1,0 +1,141 @@
+"""What falls due soon, worked out on this computer (nothing is sent anywhere): requirements,
+CIT certificates, instructor certifications, scheduled classes, incidents to review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlite_utils import Database
+
+from deesc_desktop.core.auth import Actor, Permission
+from deesc_desktop.core.compliance import Status
+from deesc_desktop.core.hours import format_hours
+from deesc_desktop.services.cit import cit_report
+from deesc_desktop.services.compliance import department_compliance
+from deesc_desktop.services.course_files import class_files
+from deesc_desktop.services.incidents import list_incidents
+from deesc_desktop.services.instructors import instructor_summaries
+
+REMINDER_DAYS = 30
+"""How far ahead the reminders look."""
+
+KINDS: dict[str, str] = {
+    "requirement": "Training requirement",
+    "cit": "CIT certification",
+    "instructor": "Instructor certification",
+    "class": "Scheduled class",
+    "review": "Incident to review",
+}
+
+AGENCY_WIDE = "Agency"
+"""The group of reminders that belong to no officer's shift (instructors, classes, reviews)."""
+
+_PENDING = (Status.DUE_SOON, Status.IN_PROGRESS, Status.NON_COMPLIANT)
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """One thing to act on by a date."""
+
+    due: date
+    kind: str
+    who: str
+    """The officer ('Last, First'), the instructor, or the class."""
+    what: str
+    badge: str = ""
+    shift: str = ""
+    unit: str = ""
+
+    @property
+    def group(self) -> str:
+        """The shift a printed list hands it to ('Agency' for the rest)."""
+        return self.shift or (AGENCY_WIDE if not self.badge else "No shift")
+
+
+def due_soon(db: Database, today: date | None = None, days: int = REMINDER_DAYS) -> list[Reminder]:
+    """Everything that falls due from today to `days` ahead, soonest first."""
+    today = today or date.today()
+    horizon = today + timedelta(days=days)
+    found: list[Reminder] = []
+    for person in department_compliance(db, today):
+        officer = person.officer
+        for result in person.results:
+            due = result.due_date
+            if result.status in _PENDING and due is not None and today <= due <= horizon:
+                short = f": {format_hours(result.shortfall)} h short" if result.shortfall else ""
+                found.append(
+                    Reminder(
+                        due,
+                        "requirement",
+                        officer.display_name,
+                        f"{result.requirement_title}{short}",
+                        officer.badge,
+                        officer.shift,
+                        officer.unit,
+                    )
+                )
+    for row in cit_report(db, today).roster:
+        expires = row.standing.expires
+        if row.standing.status.held and expires is not None and today <= expires <= horizon:
+            found.append(
+                Reminder(
+                    expires,
+                    "cit",
+                    row.officer.display_name,
+                    "CIT certification expires; a refresher renews it",
+                    row.officer.badge,
+                    row.officer.shift,
+                    row.officer.unit,
+                )
+            )
+    for summary in instructor_summaries(db, today, warning_days=days):
+        if not summary.instructor.active:
+            continue
+        for certification in summary.expiring:
+            assert certification.expires is not None
+            found.append(
+                Reminder(
+                    date.fromisoformat(certification.expires),
+                    "instructor",
+                    summary.instructor.name,
+                    f"{certification.name} expires",
+                )
+            )
+    for class_file in class_files(db, today, horizon):
+        held = class_file.row
+        if held.class_id is not None and held.expected and not held.attendees:
+            found.append(
+                Reminder(
+                    date.fromisoformat(held.held_on),
+                    "class",
+                    held.course,
+                    f"{held.expected} officer{'s' if held.expected != 1 else ''} expected: "
+                    "print the sign-in sheet",
+                )
+            )
+    return sorted(found, key=lambda r: (r.due, r.kind, r.who.casefold()))
+
+
+def reviews_waiting(db: Database, today: date | None = None) -> list[Reminder]:
+    """Incidents logged and not yet reviewed, each due today."""
+    today = today or date.today()
+    return [
+        Reminder(today, "review", f"Report {e.row.reference}", f"logged {e.row.occurred_on}")
+        for e in list_incidents(db)
+        if e.row.status == "entered"
+    ]
+
+
+def reminders_for(
+    db: Database, actor: Actor, today: date | None = None, days: int = REMINDER_DAYS
+) -> list[Reminder]:
+    """What this user's role acts on: the training side for those who record training or
+    approve (training officer, chief, administrator), incident reviews for whoever reviews
+    them; nothing for finance or a viewer."""
+    found: list[Reminder] = []
+    if actor.can(Permission.RECORD_TRAINING) or actor.can(Permission.APPROVE_CLAIMS):
+        found += due_soon(db, today, days)
+    if actor.can(Permission.REVIEW_INCIDENTS):
+        found = reviews_waiting(db, today) + found
+    return found
