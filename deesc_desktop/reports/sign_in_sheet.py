@@ -22,6 +22,7 @@ from deesc_desktop.reports.base import (
     table_style,
 )
 from deesc_desktop.services.classes import SignInSheet
+from deesc_desktop.services.signers import Signer
 
 SIGNATURE_ROW = 0.36 * inch
 """Room to sign in ink on each line."""
@@ -56,8 +57,9 @@ class SignInSheetReport(Renderer[SignInSheet]):
     def report_title(self, data: SignInSheet) -> str:
         return f"Sign-in sheet: {data.course}"
 
-    def signer_name(self) -> str:
-        return f"{self.sheet.instructor}, instructor" if self.sheet.instructor else ""
+    def signer(self, slot: str) -> Signer:
+        """The instructor signs the sheet, not the agency's report signer."""
+        return Signer(self.sheet.instructor, "instructor") if self.sheet.instructor else Signer()
 
     def details(self, data: SignInSheet) -> Flowable:
         s = self.styles

@@ -9,13 +9,11 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
-from deesc_desktop.core.compliance import Status
-from deesc_desktop.core.hours import format_hours
 from deesc_desktop.services.cit import cit_report
-from deesc_desktop.services.compliance import department_compliance
 from deesc_desktop.services.course_files import class_files
 from deesc_desktop.services.incidents import list_incidents
 from deesc_desktop.services.instructors import instructor_summaries
+from deesc_desktop.services.training_due import HORIZONS, training_due
 
 REMINDER_DAYS = 30
 """How far ahead the reminders look."""
@@ -30,8 +28,6 @@ KINDS: dict[str, str] = {
 
 AGENCY_WIDE = "Agency"
 """The group of reminders that belong to no officer's shift (instructors, classes, reviews)."""
-
-_PENDING = (Status.DUE_SOON, Status.IN_PROGRESS, Status.NON_COMPLIANT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,23 +54,25 @@ def due_soon(db: Database, today: date | None = None, days: int = REMINDER_DAYS)
     today = today or date.today()
     horizon = today + timedelta(days=days)
     found: list[Reminder] = []
-    for person in department_compliance(db, today):
-        officer = person.officer
-        for result in person.results:
-            due = result.due_date
-            if result.status in _PENDING and due is not None and today <= due <= horizon:
-                short = f": {format_hours(result.shortfall)} h short" if result.shortfall else ""
-                found.append(
-                    Reminder(
-                        due,
-                        "requirement",
-                        officer.display_name,
-                        f"{result.requirement_title}{short}",
-                        officer.badge,
-                        officer.shift,
-                        officer.unit,
-                    )
-                )
+    # Training due (the sergeant's 30/60/90-day list) decides what a requirement still needs;
+    # a reminder is the part of it that falls due from today on.
+    horizon_days = next((h for h in HORIZONS if h >= days), HORIZONS[-1])
+    for item in training_due(db, today, horizon_days).items:
+        due = item.due_date
+        if due is None or not today <= due <= horizon:
+            continue
+        officer = item.officer
+        found.append(
+            Reminder(
+                due,
+                "requirement",
+                officer.display_name,
+                f"{item.requirement_title}: {item.needs}",
+                officer.badge,
+                officer.shift,
+                officer.unit,
+            )
+        )
     for row in cit_report(db, today).roster:
         expires = row.standing.expires
         if row.standing.status.held and expires is not None and today <= expires <= horizon:

@@ -250,7 +250,7 @@ def test_the_signer_can_be_given_remembered_and_the_preparer_is_the_signed_in_us
         assert "Ana Peña, Chief of Police" in flat(pdf_text(compliance)[-1])
     finally:
         clear = ["--signer", "", "--signer-title", "", "--remember-signer"]
-        assert deesc(demo_path, "cit", *clear, "-o", str(first)) == 0
+        assert deesc(demo_path, "cit", *clear, "-o", str(first), "--force") == 0
     assert "Ana Peña, Chief of Police" in flat(pdf_text(first)[-1])
     capsys.readouterr()
     assert deesc(demo_path, "cit", "--remember-signer", "-o", str(first)) == 2
