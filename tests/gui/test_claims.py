@@ -199,8 +199,9 @@ def test_approving_ones_own_claim_is_refused_in_words(
     assert say.messages[-1] == (
         "error",
         "Could not approve",
-        f"admin.lee submitted claim #{claim} and may not approve it; someone else with the "
-        "right to approve claims must.",
+        f"admin.lee submitted claim #{claim} and may not approve it: the person who prepares a "
+        "claim and the person who decides it must be different; someone else with the right "
+        "to approve claims must.",
     )
     assert status_of(db, claim) == "submitted"
 
