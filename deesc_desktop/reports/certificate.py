@@ -30,6 +30,7 @@ from deesc_desktop.reports.base import (
     para,
 )
 from deesc_desktop.services.errors import NotFoundError
+from deesc_desktop.services.export import DATE, INTEGER, NUMBER
 from deesc_desktop.store.queries import get_officer, get_record
 from deesc_desktop.store.views import topic_labels
 
@@ -196,4 +197,5 @@ class CertificateReport(Renderer[CertificateData]):
                     r.instructor,
                 ]
             ],
+            kinds={"record": INTEGER, "completed": DATE, "hours": NUMBER},
         )

@@ -27,6 +27,7 @@ from deesc_desktop.reports.base import (
 )
 from deesc_desktop.reports.charts import NAVY, TEAL, Series, grouped_bars
 from deesc_desktop.reports.transcript import CIT_WORDS
+from deesc_desktop.services.export import DATE, INTEGER
 from deesc_desktop.store.cit_queries import CitReport as CitData
 from deesc_desktop.store.cit_queries import CitRosterRow, cit_report
 
@@ -256,4 +257,10 @@ class CitReport(Renderer[CitData]):
                 ]
                 for row in data.roster
             ],
+            kinds={
+                "certified_from": DATE,
+                "expires": DATE,
+                "days_left": INTEGER,
+                "last_refresher": DATE,
+            },
         )

@@ -27,6 +27,7 @@ from deesc_desktop.reports.base import (
 )
 from deesc_desktop.reports.charts import AMBER, BLUE, GREEN, GREY, RED, Series, stacked_bars
 from deesc_desktop.services.compliance import OfficerCompliance, department_compliance
+from deesc_desktop.services.export import DATE, NUMBER
 
 STATUS_LABELS: dict[Status, str] = {
     Status.NON_COMPLIANT: "Non-compliant",
@@ -379,6 +380,14 @@ class ComplianceReport(Renderer[ComplianceData]):
                 "explanation",
             ),
             rows,
+            kinds={
+                "window_start": DATE,
+                "window_end": DATE,
+                "required_hours": NUMBER,
+                "earned_hours": NUMBER,
+                "shortfall_hours": NUMBER,
+                "due_date": DATE,
+            },
         )
 
 

@@ -35,6 +35,7 @@ from deesc_desktop.reports.base import (
 from deesc_desktop.reports.charts import NAVY, TEAL, Series, grouped_bars
 from deesc_desktop.reports.payments import adjustments_between
 from deesc_desktop.services.errors import ValidationError
+from deesc_desktop.services.export import INTEGER, NUMBER
 from deesc_desktop.store.cit_queries import FollowupRow, followups
 from deesc_desktop.store.claim_queries import FundingSummary, funding_summaries, list_claims
 from deesc_desktop.store.queries import load_officers, load_records
@@ -646,4 +647,5 @@ class GrantReport(Renderer[GrantData]):
                 ]
                 for t in data.topics
             ],
+            kinds={"officers": INTEGER, "completions": INTEGER, "hours": NUMBER},
         )
