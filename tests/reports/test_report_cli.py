@@ -171,3 +171,26 @@ def test_usage_errors_exit_2(demo_path: Path, args: list[str]) -> None:
 def test_no_database_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert deesc(tmp_path / "none.db", "compliance", "-o", str(tmp_path / "c.pdf")) == 1
     assert "There is no database" in capsys.readouterr().err
+
+
+def test_bonus_claims_total_each_status_apart_in_labelled_local_time(
+    demo_path: Path, demo: Database, capsys: pytest.CaptureFixture[str], chicago: None
+) -> None:
+    assert main(["--db", str(demo_path), "bonus", "claims"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert "approved 2026-02-20 09:00 CST by chief.pena" in out
+    counts = dict(demo.execute("SELECT status, count(*) FROM claims GROUP BY status").fetchall())
+    paid_net = demo.execute(
+        "SELECT sum(c.amount_cents) + coalesce((SELECT sum(a.amount_cents) FROM"
+        " claim_adjustments a JOIN claims p ON p.id = a.claim_id WHERE p.status = 'paid'"
+        " AND a.status = 'counted'), 0) FROM claims c WHERE c.status = 'paid'"
+    ).fetchone()[0]
+    denied = demo.execute(
+        "SELECT sum(amount_cents) FROM claims WHERE status = 'denied'"
+    ).fetchone()[0]
+    total = lines[-2]
+    assert total.startswith(f"{sum(counts.values())} claim(s): ")
+    assert f"{counts['paid']} paid ${paid_net // 100:,}.{paid_net % 100:02d}" in total
+    assert f"{counts['denied']} denied ${denied // 100:,}.{denied % 100:02d}" in total
+    assert lines[-1] == "Only paid claims are money paid out; the others are not added to them."
