@@ -7,7 +7,7 @@ import random
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -760,21 +760,28 @@ def _add_claims(db: Database, officers: Sequence[PlannedOfficer]) -> int:
                 eligible.append(officer_id)
         if len(eligible) >= wanted:
             break
-    claim_ids = bonus.create_claims(db, SERGEANT, program_id, eligible[:wanted])
+
+    # Each step dated in December, before the payroll run that pays the claims.
+    def at(day: int) -> datetime:
+        return datetime(year, 12, day, 15, tzinfo=UTC)
+
+    claim_ids = bonus.create_claims(db, SERGEANT, program_id, eligible[:wanted], now=at(1))
     if len(claim_ids) < 4:
         return len(claim_ids)
-    bonus.submit_claims(db, SERGEANT, claim_ids[:-1])
-    bonus.deny_claim(db, CHIEF, claim_ids[-2], reason="Sign-in sheet for the second class missing")
+    bonus.submit_claims(db, SERGEANT, claim_ids[:-1], now=at(2))
+    reason = "Sign-in sheet for the second class missing"
+    bonus.deny_claim(db, CHIEF, claim_ids[-2], reason=reason, now=at(5))
     approved = claim_ids[: len(claim_ids) - 3]
-    bonus.approve_claims(db, CHIEF, approved)
+    bonus.approve_claims(db, CHIEF, approved, now=at(5))
     paid = approved[: max(1, len(approved) * 2 // 3)]
     batch = funding.create_payment_batch(
         db,
         FINANCE,
         {"reference": f"PAYROLL-{year}-12-19", "pay_date": date(year, 12, 19)},
         paid,
+        now=at(10),
     )
-    funding.pay_batch(db, FINANCE, batch)
+    funding.pay_batch(db, FINANCE, batch, now=at(19))
     return len(claim_ids)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlite_utils import Database
 
@@ -299,32 +299,53 @@ def _add_cit_and_bonus(
             "funding_source": f"COPS CPD de-escalation FY{last_year % 100:02d}",
         },
     )
+
+    # Each step is dated in the weeks before `today`, by a different person, as the money rules
+    # require: the sergeant drafts and submits, the chief decides, finance pays.
+    def at(days_before: int, hour: int) -> datetime:
+        return datetime.combine(today - timedelta(days=days_before), time(hour)).astimezone()
+
     eligible = [row.officer.id for row in bonus.find_eligible(db, program_id) if row.claimable]
-    claim_ids = bonus.create_claims(db, sergeant, program_id, eligible[:8])
+    claim_ids = bonus.create_claims(db, sergeant, program_id, eligible[:8], now=at(40, 10))
     drafts = claim_ids[-1:]
-    bonus.submit_claims(db, sergeant, claim_ids[: len(claim_ids) - len(drafts)])
-    submitted = claim_ids[: len(claim_ids) - 1]
+    submitted = claim_ids[: len(claim_ids) - len(drafts)]
+    bonus.submit_claims(db, sergeant, submitted, now=at(40, 11))
     if len(submitted) >= 2:
         bonus.deny_claim(
-            db, chief, submitted[-1], reason="Sign-in sheet for the second class missing"
+            db,
+            chief,
+            submitted[-1],
+            reason="Sign-in sheet for the second class missing",
+            now=at(35, 9),
         )
         to_approve = submitted[:-2]  # the last-but-one stays submitted, waiting for the chief
-        bonus.approve_claims(db, chief, to_approve)
+        bonus.approve_claims(db, chief, to_approve, now=at(35, 9))
         paid = to_approve[:-1]  # one approved claim waits for the next payroll
         if paid:
+            pay_day = today - timedelta(days=21)
             batch = funding.create_payment_batch(
                 db,
                 finance,
-                {"reference": f"PAYROLL-{last_year}-12-19", "pay_date": date(last_year, 12, 19)},
+                {"reference": f"PAYROLL-{pay_day.isoformat()}", "pay_date": pay_day},
                 paid,
+                now=at(30, 14),
             )
-            funding.pay_batch(db, finance, batch)
+            funding.pay_batch(db, finance, batch, now=at(21, 16))
             bonus.add_adjustment(
                 db,
                 finance,
                 paid[0],
-                {"amount": "-200", "reason": "Union dues deduction applied in error; refunded"},
+                {"amount": "-200", "reason": "Overpaid by $200.00 in error; recovered"},
+                now=at(7, 15),
             )
+            if len(paid) > 1:
+                bonus.add_adjustment(  # an addition: it waits for the chief's approval
+                    db,
+                    finance,
+                    paid[1],
+                    {"amount": "150", "reason": "Retroactive rate increase voted by the council"},
+                    now=at(2, 15),
+                )
     return len(claim_ids)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,3 +54,19 @@ def table_counts(db: Database) -> dict[str, int]:
         name: db.execute(f"SELECT count(*) FROM [{name}]").fetchone()[0]
         for name in db.table_names()
     }
+
+
+@pytest.fixture
+def chicago() -> Iterator[None]:
+    """This computer's clock set to US Central time, as an Illinois agency's PC would be."""
+    before = os.environ.get("TZ")
+    os.environ["TZ"] = "America/Chicago"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = before
+        time.tzset()

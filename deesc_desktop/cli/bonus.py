@@ -24,7 +24,8 @@ from deesc_desktop.cli.common import (
 from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS, Program
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.money import format_money
-from deesc_desktop.store.claim_queries import ClaimRow, FundingSummary
+from deesc_desktop.core.times import stamp_text
+from deesc_desktop.store.claim_queries import AdjustmentRow, ClaimRow, FundingSummary
 
 
 def _program_id(db: Database, text: str) -> int:
@@ -250,6 +251,7 @@ def claim_json(claim: ClaimRow) -> dict[str, Any]:
         "amount_cents": claim.amount,
         "amount": format_money(claim.amount),
         "adjustments_cents": claim.adjustments,
+        "pending_adjustments_cents": claim.pending_adjustments,
         "net_cents": claim.net,
         "funding_source": claim.funding_source,
         "qualifying_hours": claim.qualifying_hours,
@@ -275,21 +277,44 @@ def claim_json(claim: ClaimRow) -> dict[str, Any]:
 
 
 def _who_when(claim: ClaimRow) -> str:
+    """The claim's last step: what, when (local time, with its zone) and by whom."""
     if claim.status == "paid":
-        return f"paid {claim.paid_on} ({claim.payment_reference})"
-    if claim.status == "approved":
-        return f"approved by {claim.approved_by}"
-    if claim.status == "submitted":
-        return f"submitted by {claim.submitted_by}"
-    if claim.status == "denied":
-        return f"denied by {claim.denied_by}: {claim.denied_reason}"
-    if claim.status == "voided":
-        return f"voided by {claim.voided_by}: {claim.void_reason}"
-    return f"drafted by {claim.created_by}"
+        return f"paid {claim.paid_on} ({claim.payment_reference}) by {claim.paid_by}"
+    step = {
+        "approved": ("approved", claim.approved_at, claim.approved_by, ""),
+        "submitted": ("submitted", claim.submitted_at, claim.submitted_by, ""),
+        "denied": ("denied", claim.denied_at, claim.denied_by, claim.denied_reason),
+        "voided": ("voided", claim.voided_at, claim.voided_by, claim.void_reason),
+    }.get(claim.status, ("drafted", claim.created_at, claim.created_by, ""))
+    verb, at, by, reason = step
+    return f"{verb} {stamp_text(at)} by {by}" + (f": {reason}" if reason else "")
+
+
+def _amount_text(claim: ClaimRow) -> str:
+    text = format_money(claim.net)
+    if claim.adjustments:
+        text += f" (adj. {format_money(claim.adjustments)})"
+    if claim.pending_adjustments:
+        text += f" (+{format_money(claim.pending_adjustments)} awaiting approval)"
+    return text
+
+
+def status_totals(claims: list[ClaimRow]) -> str:
+    """Claims counted and summed per status, never adding one status to another: "2 paid
+    $7,400.00 (net of adjustments); 1 approved $3,800.00; 1 denied $3,800.00"."""
+    from deesc_desktop.core.bonus import total
+
+    parts = []
+    for status in CLAIM_STATUSES:
+        group = [c for c in claims if c.status == status]
+        if group:
+            money = total(c.net if status == "paid" else c.amount for c in group)
+            net = " (net of adjustments)" if status == "paid" else ""
+            parts.append(f"{len(group)} {status} {format_money(money)}{net}")
+    return "; ".join(parts)
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
-    from deesc_desktop.core.bonus import total
     from deesc_desktop.store.claim_queries import list_claims
 
     db = open_db(args)
@@ -306,15 +331,14 @@ def cmd_claims(args: argparse.Namespace) -> int:
         print_json([claim_json(c) for c in claims])
         return EXIT_OK
     print_rows(
-        ("claim", "badge", "name", "program", "amount", "status", "who / when"),
+        ("claim", "badge", "name", "program", "amount", "status", "last step"),
         [
             [
                 f"#{c.id}",
                 c.badge,
                 c.officer_name,
                 c.program,
-                format_money(c.net)
-                + (f" (adj. {format_money(c.adjustments)})" if c.adjustments else ""),
+                _amount_text(c),
                 c.status,
                 _who_when(c),
             ]
@@ -323,7 +347,8 @@ def cmd_claims(args: argparse.Namespace) -> int:
         args.format,
     )
     if args.format == "table":
-        print(f"{len(claims)} claim(s), {format_money(total(c.net for c in claims))}.")
+        print(f"{len(claims)} claim(s): {status_totals(claims) or 'none'}.")
+        print("Only paid claims are money paid out; the others are not added to them.")
     return EXIT_OK
 
 
@@ -421,6 +446,80 @@ def cmd_adjust(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(f"Recorded adjustment #{adjustment_id} to claim #{args.claim}.")
+    if not args.amount.strip().startswith("-"):
+        print("It is an addition: it counts only once a chief approves it (approve-adjustment).")
+    return EXIT_OK
+
+
+def adjustment_json(adjustment: AdjustmentRow) -> dict[str, Any]:
+    """One adjustment as `deesc bonus adjustments --format json` prints it."""
+    return {
+        "id": adjustment.id,
+        "claim_id": adjustment.claim_id,
+        "badge": adjustment.badge,
+        "name": adjustment.officer,
+        "program": adjustment.program,
+        "amount_cents": adjustment.amount,
+        "amount": format_money(adjustment.amount),
+        "adjusted_on": adjustment.adjusted_on,
+        "reference": adjustment.reference or None,
+        "reason": adjustment.reason,
+        "status": adjustment.status,
+        "created_at": adjustment.created_at,
+        "created_by": adjustment.created_by,
+        "decided_at": adjustment.decided_at,
+        "decided_by": adjustment.decided_by,
+        "decision_reason": adjustment.decision_reason or None,
+    }
+
+
+def cmd_adjustments(args: argparse.Namespace) -> int:
+    from deesc_desktop.store.claim_queries import list_adjustments
+
+    db = open_db(args)
+    try:
+        rows = list_adjustments(db, status=args.status)
+    finally:
+        db.close()
+    if args.format == "json":
+        print_json([adjustment_json(a) for a in rows])
+        return EXIT_OK
+    print_rows(
+        ("id", "claim", "badge", "name", "date", "amount", "status", "entered", "decided", "why"),
+        [
+            [
+                a.id,
+                f"#{a.claim_id}",
+                a.badge,
+                a.officer,
+                a.adjusted_on,
+                format_money(a.amount),
+                a.status,
+                f"{stamp_text(a.created_at)} by {a.created_by}",
+                f"{stamp_text(a.decided_at)} by {a.decided_by}" if a.decided_by else "",
+                a.reason + (f" (rejected: {a.decision_reason})" if a.decision_reason else ""),
+            ]
+            for a in rows
+        ],
+        args.format,
+    )
+    return EXIT_OK
+
+
+def cmd_decide_adjustment(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.bonus import approve_adjustment, reject_adjustment
+
+    db = open_db(args)
+    try:
+        if args.bonus_action == "approve-adjustment":
+            approve_adjustment(db, actor(), args.adjustment)
+            done = "approved: it counts from now on"
+        else:
+            reject_adjustment(db, actor(), args.adjustment, reason=args.reason)
+            done = "rejected: it never counts"
+    finally:
+        db.close()
+    print(f"Adjustment #{args.adjustment} {done}.")
     return EXIT_OK
 
 
@@ -511,6 +610,105 @@ def cmd_add_funding(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(f"Added funding source #{source_id} {args.name}.")
+    return EXIT_OK
+
+
+def _funding_id(db: Database, text: str) -> int:
+    from deesc_desktop.store.claim_queries import funding_id_by_name
+
+    source_id = funding_id_by_name(db, text)
+    if source_id is None:
+        raise Refused(f'There is no funding source "{text}" (give its name or number).')
+    return source_id
+
+
+def cmd_award_change(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.funding import request_award_change
+
+    values = {"amount": args.amount, "start": args.start, "end": args.end, "reason": args.reason}
+    db = open_db(args)
+    try:
+        change_id = request_award_change(
+            db,
+            actor(),
+            _funding_id(db, args.source),
+            {k: v for k, v in values.items() if v is not None},
+        )
+    finally:
+        db.close()
+    print(
+        f"Requested award change #{change_id}; the award stays as it is until a chief "
+        "approves the change."
+    )
+    return EXIT_OK
+
+
+def cmd_award_changes(args: argparse.Namespace) -> int:
+    from deesc_desktop.store.claim_queries import award_changes
+
+    db = open_db(args)
+    try:
+        rows = award_changes(db, status=args.status)
+    finally:
+        db.close()
+    if args.format == "json":
+        print_json(
+            [
+                {
+                    "id": c.id,
+                    "funding_source": c.funding_source,
+                    "amount_cents": c.amount,
+                    "start": c.start,
+                    "end": c.end,
+                    "previous_amount_cents": c.previous_amount,
+                    "previous_start": c.previous_start,
+                    "previous_end": c.previous_end,
+                    "reason": c.reason,
+                    "status": c.status,
+                    "requested_at": c.requested_at,
+                    "requested_by": c.requested_by,
+                    "decided_at": c.decided_at,
+                    "decided_by": c.decided_by,
+                    "decision_reason": c.decision_reason or None,
+                }
+                for c in rows
+            ]
+        )
+        return EXIT_OK
+    print_rows(
+        ("id", "funding source", "from", "to", "status", "requested", "decided", "reason"),
+        [
+            [
+                c.id,
+                c.funding_source,
+                f"{format_money(c.previous_amount)}, {c.previous_start} to {c.previous_end}",
+                f"{format_money(c.amount)}, {c.start} to {c.end}",
+                c.status,
+                f"{stamp_text(c.requested_at)} by {c.requested_by}",
+                f"{stamp_text(c.decided_at)} by {c.decided_by}" if c.decided_by else "",
+                c.reason + (f" (rejected: {c.decision_reason})" if c.decision_reason else ""),
+            ]
+            for c in rows
+        ],
+        args.format,
+    )
+    return EXIT_OK
+
+
+def cmd_decide_award(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.funding import approve_award_change, reject_award_change
+
+    db = open_db(args)
+    try:
+        if args.bonus_action == "approve-award":
+            approve_award_change(db, actor(), args.change)
+            done = "approved: the award reads so from now on"
+        else:
+            reject_award_change(db, actor(), args.change, reason=args.reason)
+            done = "rejected: the award stays as it was"
+    finally:
+        db.close()
+    print(f"Award change #{args.change} {done}.")
     return EXIT_OK
 
 
@@ -702,6 +900,22 @@ def register(add: AddCommand) -> None:
     adjust.add_argument("--date", type=date_arg, help="default today")
     adjust.add_argument("--reference", default="")
 
+    adjustments = action(
+        "adjustments", cmd_adjustments, "list adjustments to paid claims", lists=True
+    )
+    adjustments.add_argument("--status", choices=["pending", "counted", "rejected"])
+    approve_adjustment = action(
+        "approve-adjustment",
+        cmd_decide_adjustment,
+        "approve an addition to a paid claim (not your own): from then on it counts",
+    )
+    approve_adjustment.add_argument("adjustment", type=int)
+    reject_adjustment = action(
+        "reject-adjustment", cmd_decide_adjustment, "reject an addition to a paid claim"
+    )
+    reject_adjustment.add_argument("adjustment", type=int)
+    reject_adjustment.add_argument("--reason", required=True)
+
     action("funding", cmd_funding, "funding sources with committed, paid and balance", lists=True)
 
     funding = action("add-funding", cmd_add_funding, "record a grant or budget line")
@@ -712,6 +926,26 @@ def register(add: AddCommand) -> None:
     funding.add_argument("--start", required=True, metavar="DATE")
     funding.add_argument("--end", required=True, metavar="DATE")
     funding.add_argument("--notes", default="")
+
+    change = action(
+        "award-change",
+        cmd_award_change,
+        "request a new amount or period for an award; it counts once a chief approves it",
+    )
+    change.add_argument("source", help="the funding source's name or number")
+    change.add_argument("--amount", help="the new award amount, e.g. 300000")
+    change.add_argument("--start", metavar="DATE", help="the new first day of the period")
+    change.add_argument("--end", metavar="DATE", help="the new last day of the period")
+    change.add_argument("--reason", required=True, help="e.g. the supplement's award letter")
+    changes = action("award-changes", cmd_award_changes, "list award change requests", lists=True)
+    changes.add_argument("--status", choices=["pending", "approved", "rejected"])
+    approve_award = action(
+        "approve-award", cmd_decide_award, "approve a requested award change (not your own)"
+    )
+    approve_award.add_argument("change", type=int)
+    reject_award = action("reject-award", cmd_decide_award, "reject a requested award change")
+    reject_award.add_argument("change", type=int)
+    reject_award.add_argument("--reason", required=True)
 
     batch = action("batch", cmd_batch_list, "payment batches for payroll")
     batch_sub = batch.add_subparsers(dest="batch_action", metavar="STEP", required=True)

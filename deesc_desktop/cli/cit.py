@@ -28,12 +28,14 @@ def date_arg(text: str) -> date:
 
 def print_rows(headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: str) -> None:
     """Rows as an aligned text table or as CSV on stdout."""
-    cells = [["" if v is None else str(v) for v in row] for row in rows]
     if fmt == "csv":
+        from deesc_desktop.services.export import csv_cells
+
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerow(headers)
-        writer.writerows(cells)
+        writer.writerows(csv_cells(row) for row in rows)  # no cell a spreadsheet would run
         return
+    cells = [["" if v is None else str(v) for v in row] for row in rows]
     widths = [max([len(h), *(len(row[i]) for row in cells)]) for i, h in enumerate(headers)]
     for row in [list(headers), *cells]:
         print("  ".join(v.ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())

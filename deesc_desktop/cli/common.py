@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.paths import default_db_path
 from deesc_desktop.services.outputs import check_output_path
-from deesc_desktop.services.users import SignInError, sign_in, unattended_actor
+from deesc_desktop.services.users import SignInError, is_text, sign_in, unattended_actor
 from deesc_desktop.store.database import open_database
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -43,18 +43,30 @@ def actor() -> Actor:
     return _signed_in
 
 
-def _password() -> str:
-    password = os.environ.get(PASSWORD_ENV_VAR)
+def _from_environment(name: str) -> str | None:
+    """An environment variable's text; Refused, naming it, when it holds bytes that are not
+    text (it was set from another encoding, or by a script that wrote raw bytes)."""
+    value = os.environ.get(name)
+    if value is not None and not is_text(value):
+        raise Refused(
+            f"{name} holds bytes that are not text (UTF-8); set it again, typed as plain text"
+        )
+    return value
+
+
+def current_password(prompt: str = "Password: ") -> str:
+    """The signed-in user's password: from DEESC_PASSWORD, or asked for on the terminal."""
+    password = _from_environment(PASSWORD_ENV_VAR)
     if password is not None:
         return password
     if not sys.stdin.isatty():
         raise Refused(f"give the password in {PASSWORD_ENV_VAR}; there is no terminal to ask on")
-    return getpass.getpass("Password: ")
+    return getpass.getpass(prompt)
 
 
 def password_for_new_user() -> str:
     """A new password from DEESC_NEW_PASSWORD, or asked for twice on the terminal."""
-    password = os.environ.get(NEW_PASSWORD_ENV_VAR)
+    password = _from_environment(NEW_PASSWORD_ENV_VAR)
     if password is not None:
         return password
     if not sys.stdin.isatty():
@@ -75,14 +87,14 @@ def sign_in_for(args: argparse.Namespace, db: Database) -> Actor:
     if unattended is not None:
         _signed_in = unattended
         return unattended
-    username = args.user or os.environ.get(USER_ENV_VAR)
+    username = args.user or _from_environment(USER_ENV_VAR)
     if not username:
         raise Refused(
             "this database requires sign-in: pass --user NAME (or set DEESC_USER); the "
             f"password is read from {PASSWORD_ENV_VAR} or asked for"
         )
     try:
-        _signed_in = sign_in(db, username, _password(), record_success=False)
+        _signed_in = sign_in(db, username, current_password(), record_success=False)
     except SignInError as exc:
         raise Refused(str(exc)) from None
     return _signed_in

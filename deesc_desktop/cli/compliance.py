@@ -95,22 +95,26 @@ def cmd_compliance(args: argparse.Namespace) -> int:
                 "explanation",
             ]
         )
+        from deesc_desktop.services.export import csv_cells
+
         for officer, result in rows:
             data = result_to_dict(result)
             writer.writerow(
-                [
-                    officer.badge,
-                    officer.display_name,
-                    result.requirement_id,
-                    result.status.value,
-                    data["window_start"] or "",
-                    data["window_end"] or "",
-                    _maybe(data["adjusted_required_hours"]),
-                    _maybe(data["earned_hours"]),
-                    _maybe(data["shortfall_hours"]),
-                    data["due_date"] or "",
-                    result.explanation,
-                ]
+                csv_cells(
+                    [
+                        officer.badge,
+                        officer.display_name,
+                        result.requirement_id,
+                        result.status.value,
+                        data["window_start"] or "",
+                        data["window_end"] or "",
+                        _maybe(data["adjusted_required_hours"]),
+                        _maybe(data["earned_hours"]),
+                        _maybe(data["shortfall_hours"]),
+                        data["due_date"] or "",
+                        result.explanation,
+                    ]
+                )
             )
     else:
         print(f"Compliance as of {as_of.isoformat()}")

@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 from deesc_desktop.cli.cit import date_arg
 from deesc_desktop.cli.common import (
@@ -77,8 +77,9 @@ SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 
 
 def generated_at_arg(text: str) -> datetime:
-    """argparse type for --generated-at: an ISO date and time (a date alone is midnight); one
-    with a UTC offset is turned into UTC, so the same option gives the same bytes anywhere."""
+    """argparse type for --generated-at: an ISO date and time in this computer's local time
+    (a date alone is midnight); one with a UTC offset is turned into local time, as the
+    report prints every time (core.times)."""
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
@@ -86,19 +87,19 @@ def generated_at_arg(text: str) -> datetime:
             f'"{text}" is not a date and time such as 2026-11-22T09:30'
         ) from None
     if when.tzinfo is not None:
-        when = when.astimezone(UTC).replace(tzinfo=None)
+        when = when.astimezone().replace(tzinfo=None)
     return when
 
 
 def generation_time(args: argparse.Namespace) -> datetime | None:
-    """--generated-at, else $SOURCE_DATE_EPOCH (UTC), else None: the clock's time, not pinned."""
+    """--generated-at, else $SOURCE_DATE_EPOCH (in local time), else None: the clock's time."""
     if args.generated_at is not None:
         return args.generated_at
     epoch = os.environ.get(SOURCE_DATE_EPOCH, "").strip()
     if not epoch:
         return None
     try:
-        return datetime.fromtimestamp(int(epoch), UTC).replace(tzinfo=None)
+        return datetime.fromtimestamp(int(epoch))
     except (ValueError, OverflowError, OSError):
         raise Refused(
             f'{SOURCE_DATE_EPOCH}="{epoch}" is not a number of seconds since 1970-01-01'

@@ -10,6 +10,7 @@ from deesc_desktop.cli.common import (
     AddCommand,
     Refused,
     actor,
+    current_password,
     open_db,
     password_for_new_user,
     print_json,
@@ -53,8 +54,14 @@ def cmd_users(args: argparse.Namespace) -> int:
                 users.create_first_admin(db, args.name, password_for_new_user(), args.full_name)
             print(f"Added {args.name} ({Role(args.role).label}).")
         elif args.users_action == "passwd":
-            users.set_password(db, who, args.name or who.username, password_for_new_user())
-            print(f"Changed the password of {args.name or who.username}.")
+            name = args.name or who.username
+            own = name.casefold() == who.username.casefold()
+            if own and not users.users_exist(db):
+                raise Refused("there are no users yet; add one with `deesc users add`")
+            # Your own password changes with the current one (the one you signed in with).
+            current = current_password("Current password: ") if own else None
+            users.set_password(db, who, name, password_for_new_user(), current=current)
+            print(f"Changed the password of {name}.")
         elif args.users_action in ("disable", "enable"):
             active = args.users_action == "enable"
             users.set_user_active(db, who, args.name, active, reason=args.reason)
@@ -83,7 +90,11 @@ def register(add: AddCommand) -> None:
     add_user.add_argument("name", help="the user name they sign in with, e.g. sgt.delgado")
     add_user.add_argument("--role", choices=roles, required=True)
     add_user.add_argument("--full-name", default="")
-    passwd = sub.add_parser("passwd", help="change a password (yours unless NAME is given)")
+    passwd = sub.add_parser(
+        "passwd",
+        help="change a password: yours (with the current one, from $DEESC_PASSWORD or asked "
+        "for) unless NAME is given (administrators)",
+    )
     passwd.add_argument("name", nargs="?")
     for action, text in (("disable", "stop a user signing in"), ("enable", "let them again")):
         change = sub.add_parser(action, help=text)

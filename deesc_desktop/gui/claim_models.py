@@ -57,7 +57,7 @@ class ClaimColumn:
 
 
 def _amount_text(row: ClaimRow) -> str:
-    if row.adjustments:
+    if row.adjustments or row.pending_adjustments:
         return f"{format_money(row.net)} (adj.)"
     return format_money(row.amount)
 
@@ -112,14 +112,22 @@ class ClaimsModel(RowsModel):
     def foreground(self, row: ClaimRow, column: int) -> QColor | None:
         if column == ClaimColumn.STATUS:
             return style.tone_text(style.CLAIM_TONE[row.status])
+        if column == ClaimColumn.AMOUNT and row.pending_adjustments:
+            return QColor(style.Colour.WARNING)
         return None
 
     def tooltip(self, row: ClaimRow, column: int) -> str | None:
-        if column == ClaimColumn.AMOUNT and row.adjustments:
-            return (
+        if column == ClaimColumn.AMOUNT and (row.adjustments or row.pending_adjustments):
+            text = (
                 f"{format_money(row.amount)} paid, adjusted by {format_money(row.adjustments)}: "
                 f"{format_money(row.net)} in the end"
             )
+            if row.pending_adjustments:
+                text += (
+                    f"; an addition of {format_money(row.pending_adjustments)} waits for a "
+                    "chief's approval and does not count yet"
+                )
+            return text
         if column == ClaimColumn.STATUS:
             reason = row.denied_reason or row.void_reason
             return f"{claim_status_text(row.status)}: {reason}" if reason else None

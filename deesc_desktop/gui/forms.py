@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deesc_desktop.core.times import stamp_text
 from deesc_desktop.gui import style
 
 DATE_DISPLAY = "yyyy-MM-dd"
@@ -223,12 +224,9 @@ class Form:
 
 
 def local_time(stamp: str) -> str:
-    """An audit timestamp (UTC, "2025-03-01T14:03:00Z") as this computer's local time."""
-    try:
-        moment = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-    except ValueError:
-        return stamp
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+    """An audit timestamp (UTC in the file) as local time with its zone: "2026-03-01 08:12 CST",
+    as reports and the command line write it."""
+    return stamp_text(stamp)
 
 
 def page_title(text: str) -> QLabel:

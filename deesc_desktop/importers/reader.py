@@ -5,13 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import math
+import posixpath
 import re
+import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import IO, Any
+from xml.etree import ElementTree
+from xml.parsers import expat
 
+from deesc_desktop.core.cells import restore
 from deesc_desktop.importers.errors import ImportFileError
 
 ACCEPTED_TYPES = "CSV files (.csv) and Excel workbooks (.xlsx)"
@@ -25,6 +32,26 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 
 MAX_ROWS = 1_048_576
 """Excel's own row limit; a workbook claiming more rows is damaged."""
+
+# A workbook is a zip of XML parts, and a few kilobytes of it can describe gigabytes of
+# cells: a value in column XFD makes every row 16,384 cells wide as the reader builds it, a
+# shared-strings part can unpack to millions of strings. These limits, far above any roster
+# or sign-in sheet, are checked before the workbook is read, from the zip's directory and
+# from one streaming pass over the first sheet that keeps nothing.
+MAX_COLUMNS = 256
+"""Import files use a dozen columns; a value further right than this is refused."""
+MAX_CELLS = 3_000_000
+"""Cells the reader would build (each row counted up to its last value): 100,000 rows of 30."""
+MAX_PARTS = 10_000
+"""Parts in the workbook's zip; Excel writes a few dozen."""
+MAX_SHEET_BYTES = 256 * 1024 * 1024
+"""Unpacked size of one worksheet part."""
+MAX_PART_BYTES = 32 * 1024 * 1024
+"""Unpacked size of any other part (shared strings, styles, ...), which are read whole."""
+MAX_TOTAL_BYTES = 512 * 1024 * 1024
+"""Unpacked size of the whole workbook."""
+MAX_TEXT_RUN = 100_000
+"""Characters of text in one place of a sheet's XML; Excel's longest cell holds 32,767."""
 
 _SAVE_AS_HINT = (
     "in Excel use File > Save As and choose 'Excel Workbook (*.xlsx)' or 'CSV UTF-8 (*.csv)'"
@@ -211,6 +238,7 @@ def _xlsx_records(name: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
         "could not be read as an Excel workbook: the file is damaged or is not really "
         f"an .xlsx file. Accepted: {ACCEPTED_TYPES}",
     )
+    extent = _check_workbook(name, data, damaged)
     # Imported here: openpyxl costs a tenth of a second, and only .xlsx files need it.
     from openpyxl import load_workbook
 
@@ -226,14 +254,17 @@ def _xlsx_records(name: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
         if not sheets:
             raise ImportFileError(name, "has no worksheet")
         sheet = sheets[0]
-        # Many programs write a wrong size into the sheet; read the cells that are there.
+        if extent is None:  # openpyxl found a sheet the workbook's own index does not name
+            raise damaged
+        # Many programs write a wrong size into the sheet; read the cells that are there, and
+        # no further right or down than the last value (empty styled cells beyond it are not
+        # built).
         sheet.reset_dimensions()
-        for number, cells in enumerate(sheet.iter_rows(), start=1):
-            if number > MAX_ROWS:
-                raise damaged
-            raw_rows.append(
-                (number, [(cell.value, str(getattr(cell, "number_format", ""))) for cell in cells])
-            )
+        rows = sheet.iter_rows(max_col=max(extent.columns, 1), max_row=max(extent.rows, 1))
+        for number, cells in enumerate(rows, start=1):
+            values = [(cell.value, str(getattr(cell, "number_format", ""))) for cell in cells]
+            if any(value is not None for value, _ in values):
+                raw_rows.append((number, values))
     except ImportFileError:
         raise
     except Exception:
@@ -242,6 +273,203 @@ def _xlsx_records(name: str, data: bytes) -> Iterator[tuple[int, list[str]]]:
         workbook.close()
     # Converted outside the try so that a bug here is not mistaken for a damaged file.
     return ((number, [_cell_text(*cell) for cell in cells]) for number, cells in raw_rows)
+
+
+def _check_workbook(name: str, data: bytes, damaged: ImportFileError) -> SheetExtent | None:
+    """Refuse a workbook too big to read, before openpyxl reads any of it: too many parts, parts
+    that unpack to too much, an endless run of text in a sheet, or a first sheet whose values
+    reach too far right or make too many cells. Returns how far the first sheet's values reach
+    (None when the workbook names no first sheet).
+    """
+    # Counted before the directory is parsed: a million entries cost memory to list.
+    if data.count(b"PK\x01\x02") > MAX_PARTS:
+        raise ImportFileError(
+            name, f"is not a workbook an import can use: it holds more than {MAX_PARTS:,} parts"
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_sizes(name, archive.infolist())
+            first = _first_sheet_part(archive)
+            extent = None
+            # openpyxl looks through every sheet when it opens a workbook, so all are scanned.
+            for part in archive.namelist():
+                if part == first or (part.startswith("xl/worksheets/") and part.endswith(".xml")):
+                    with archive.open(part) as source:
+                        scanned = _scan_sheet(name, source, damaged, limit=part == first)
+                    if part == first:
+                        extent = scanned
+    except ImportFileError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        ElementTree.ParseError,
+        NotImplementedError,
+        ValueError,
+        EOFError,
+    ):
+        raise damaged from None
+    return extent
+
+
+def _check_sizes(name: str, parts: list[zipfile.ZipInfo]) -> None:
+    total = 0
+    for part in parts:
+        # zipfile never unpacks more than the size the directory declares, so checking the
+        # declared sizes bounds what openpyxl can unpack.
+        limit = MAX_SHEET_BYTES if part.filename.startswith("xl/worksheets/") else MAX_PART_BYTES
+        total += part.file_size
+        if part.file_size > limit or total > MAX_TOTAL_BYTES:
+            megabytes = max(part.file_size, total) // (1024 * 1024)
+            raise ImportFileError(
+                name,
+                f"unpacks to {megabytes:,} MB or more ({part.filename}), far more than a "
+                "roster, training or leave list; it was not read. Save the sheet you want "
+                "to import in a new workbook, or as CSV, and import that",
+            )
+
+
+def _xml_elements(archive: zipfile.ZipFile, part: str) -> Iterator[ElementTree.Element]:
+    """The elements of a small XML part as they end, forgotten once seen; none if it is absent."""
+    if part not in archive.namelist():
+        return
+    with archive.open(part) as source:
+        for _event, element in ElementTree.iterparse(source):
+            yield element
+            element.clear()
+
+
+def _first_sheet_part(archive: zipfile.ZipFile) -> str | None:
+    """The zip path of the workbook's first worksheet, as Excel and openpyxl order them."""
+    workbook = "xl/workbook.xml"
+    for element in _xml_elements(archive, "_rels/.rels"):
+        if element.get("Type", "").endswith("/officeDocument"):
+            workbook = element.get("Target", workbook).lstrip("/")
+            break
+    sheet_id = None
+    for element in _xml_elements(archive, workbook):
+        if element.tag.rpartition("}")[2] == "sheet":
+            sheet_id = next((v for k, v in element.attrib.items() if k.endswith("}id")), None)
+            break
+    if sheet_id is None:
+        return None
+    folder, _, file_name = workbook.rpartition("/")
+    for element in _xml_elements(archive, f"{folder}/_rels/{file_name}.rels".lstrip("/")):
+        if element.get("Id") == sheet_id:
+            target = element.get("Target", "")
+            if target.startswith("/"):
+                return target[1:]
+            return posixpath.normpath(posixpath.join(folder, target))
+    return None
+
+
+@dataclass(slots=True)
+class SheetExtent:
+    """How far a sheet's values reach: the last row and column holding one, and the cells the
+    reader would build to read them (each row up to its last value)."""
+
+    rows: int = 0
+    columns: int = 0
+    cells: int = 0
+
+
+_CELL_REFERENCE = re.compile(r"([A-Z]{1,3})(\d+)", re.ASCII)
+
+
+def _scan_sheet(
+    name: str, source: IO[bytes], damaged: ImportFileError, *, limit: bool
+) -> SheetExtent:
+    """One streaming pass over a worksheet's XML that keeps nothing but counts: refuse an
+    endless run of text and, with `limit` (the sheet that is imported), values too far right
+    or too many cells, before any cell is built."""
+    extent = SheetExtent()
+    row_number = 0
+    row_end = 0  # the last column of this row holding a value
+    column = 0
+    cell_row = 0
+    text_run = 0
+
+    def refuse(reason: str) -> None:
+        raise ImportFileError(name, reason)
+
+    def close_row() -> None:
+        nonlocal row_end
+        if row_end and limit:
+            extent.cells += row_end
+            extent.rows = max(extent.rows, row_number)
+            extent.columns = max(extent.columns, row_end)
+            if extent.cells > MAX_CELLS:
+                refuse(
+                    f"has more than {MAX_CELLS:,} cells up to row {row_number:,}; an import "
+                    "file has one row per officer, class or leave period and a dozen columns"
+                )
+        row_end = 0
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        nonlocal row_number, row_end, column, cell_row, text_run
+        text_run = 0
+        local = tag.rpartition(":")[2]
+        if local == "row":
+            close_row()
+            reference = attributes.get("r", "")
+            row_number = int(reference) if reference.isdigit() else row_number + 1
+            column = 0
+        elif local == "c":
+            match = _CELL_REFERENCE.fullmatch(attributes.get("r", ""))
+            if match:
+                column = _column_number(match[1])
+                cell_row = int(match[2])
+            else:
+                column, cell_row = column + 1, row_number
+        elif local in ("v", "is", "f") and limit:  # a value, not only a style
+            if column > MAX_COLUMNS:
+                refuse(
+                    f"has a value in cell {column_letter(column)}{cell_row}, column "
+                    f"{column:,}: an import reads at most {MAX_COLUMNS} columns. Delete the "
+                    "columns to the right of your data (or copy the data to a new sheet) "
+                    "and save again"
+                )
+            if row_number > MAX_ROWS or cell_row > MAX_ROWS:
+                raise damaged
+            row_end = max(row_end, column)
+
+    def text(data: str) -> None:
+        nonlocal text_run
+        text_run += len(data)
+        if text_run > MAX_TEXT_RUN:
+            refuse(
+                f"holds more than {MAX_TEXT_RUN:,} characters in one place"
+                f"{f' near row {row_number:,}' if row_number else ''}; no cell of an import "
+                "file is that long"
+            )
+
+    def end(_tag: str) -> None:
+        nonlocal text_run
+        text_run = 0
+
+    parser: Any = expat.ParserCreate()
+    parser.buffer_text = True
+    parser.buffer_size = 65536
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = text
+    try:
+        while chunk := source.read(1024 * 1024):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError:
+        raise damaged from None
+    close_row()
+    return extent
+
+
+def _column_number(letters: str) -> int:
+    """Excel's column letters as a 1-based number: "A" -> 1, "XFD" -> 16384."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    return number
 
 
 def _cell_text(value: object, number_format: str) -> str:
@@ -308,8 +536,11 @@ def _build_table(name: str, records: Iterable[tuple[int, list[str]]]) -> Table:
         for position, cell in enumerate(cells):
             if position not in named and cell.strip():
                 unnamed_with_data.add(position)
+        # A leading apostrophe that kept text from running as a formula (as exports write
+        # it, and as Excel types text) is not part of the value.
         values = {
-            header: (cells[position] if position < width else "") for position, header in columns
+            header: (restore(cells[position]) if position < width else "")
+            for position, header in columns
         }
         if any(value.strip() for value in values.values()):
             rows.append((number, values))

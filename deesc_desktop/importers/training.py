@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from deesc_desktop.core.hours import Centihours, format_hours
+from deesc_desktop.core.names import COURSE_TITLE_LENGTH, name_problem
 from deesc_desktop.core.topics import DELIVERIES, TOPICS
 from deesc_desktop.importers.reader import Table
 from deesc_desktop.importers.validate import (
@@ -103,6 +104,8 @@ def validate_training(
         row = RowReader(table.file_name, columns, row_number, cells, result.errors)
         badge = row.badge(badges)
         course = row.required("course")
+        if course is not None and (problem := name_problem(course, COURSE_TITLE_LENGTH)):
+            row.error("course", f"the course title {problem}")
         completed = row.date("completed", "completed date", required=True)
         if completed is not None and completed > today:
             row.error("completed", f"completed date {completed.isoformat()} is in the future")

@@ -6,11 +6,11 @@ import functools
 import os
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, ClassVar, Generic, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeAlias, TypeVar
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -37,11 +37,15 @@ from sqlite_utils import Database
 from deesc_desktop import __version__
 from deesc_desktop.core.models import Agency
 from deesc_desktop.core.roster import current_values_note
+from deesc_desktop.core.times import moment_text
 from deesc_desktop.paths import resource
 from deesc_desktop.services.errors import ServiceError, ValidationError
 from deesc_desktop.services.signers import Signer, signer_for
 from deesc_desktop.store.audit import chain_head
 from deesc_desktop.store.queries import get_agency
+
+if TYPE_CHECKING:
+    from deesc_desktop.services.export import ColumnKind
 
 # --- fonts ----------------------------------------------------------------------------------
 
@@ -182,15 +186,6 @@ def sentence_case(words: str) -> str:
 def iso(day: date | None) -> str:
     """ISO date for table cells, "" for none."""
     return day.isoformat() if day else ""
-
-
-def stamp_text(at: str | None) -> str:
-    """An audit timestamp ('2026-11-20T14:03:00Z') as '2026-11-20 14:03 UTC'."""
-    if not at:
-        return ""
-    if len(at) >= 16 and at[10] == "T":
-        return f"{at[:10]} {at[11:16]} UTC"
-    return at
 
 
 def fiscal_year_start(day: date, first_month: int) -> date:
@@ -888,10 +883,15 @@ def detail_table(
 
 @dataclass(frozen=True, slots=True)
 class ExportTable:
-    """A report's main table as plain text, for --table-out (CSV or XLSX)."""
+    """A report's main table as plain text, for --table-out (CSV or XLSX).
+
+    `kinds` names the columns a spreadsheet should hold as integers, numbers, money, dates or
+    times (services.export.ColumnKind); the others are text.
+    """
 
     headers: tuple[str, ...]
     rows: list[list[str]] = field(default_factory=list)
+    kinds: Mapping[str, ColumnKind] = field(default_factory=dict)
 
 
 # --- page furniture -------------------------------------------------------------------------
@@ -1321,7 +1321,7 @@ class Renderer(ABC, Generic[D]):
             agency=self.agency.name,
             title=self.report_title(data),
             period=self.period_text(data),
-            generated=self.now.strftime("%Y-%m-%d %H:%M"),
+            generated=moment_text(self.now),
             confidential=self.params.confidential,
             ori=self.agency.ori,
             audit=f"Audit log: {entries:,} entries, head {entries}:{digest[:AUDIT_HEAD_DIGITS]}",
@@ -1426,7 +1426,7 @@ class Renderer(ABC, Generic[D]):
         from deesc_desktop.services.export import write_table
 
         table = self.table(self.data)
-        return write_table(Path(out_path), table.headers, table.rows)
+        return write_table(Path(out_path), table.headers, table.rows, table.kinds)
 
 
 def percent_text(part: int, whole: int) -> str:

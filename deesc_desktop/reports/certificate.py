@@ -32,6 +32,7 @@ from deesc_desktop.reports.base import (
     whole_words,
 )
 from deesc_desktop.services.errors import NotFoundError
+from deesc_desktop.services.export import DATE, INTEGER, NUMBER
 from deesc_desktop.store.queries import get_officer, get_record
 from deesc_desktop.store.views import topic_labels
 
@@ -226,4 +227,5 @@ class CertificateReport(Renderer[CertificateData]):
                     r.instructor,
                 ]
             ],
+            kinds={"record": INTEGER, "completed": DATE, "hours": NUMBER},
         )

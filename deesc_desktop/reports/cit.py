@@ -29,6 +29,7 @@ from deesc_desktop.reports.base import (
 from deesc_desktop.reports.charts import NAVY, TEAL, Series, grouped_bars
 from deesc_desktop.reports.transcript import CIT_WORDS
 from deesc_desktop.services.cit import cit_report
+from deesc_desktop.services.export import DATE, INTEGER
 from deesc_desktop.store.cit_queries import CitReport as CitData
 from deesc_desktop.store.cit_queries import CitRosterRow
 
@@ -268,4 +269,10 @@ class CitReport(Renderer[CitData]):
                 ]
                 for row in data.roster
             ],
+            kinds={
+                "certified_from": DATE,
+                "expires": DATE,
+                "days_left": INTEGER,
+                "last_refresher": DATE,
+            },
         )

@@ -29,6 +29,7 @@ from deesc_desktop.reports.base import (
 from deesc_desktop.reports.charts import AMBER, BLUE, GREEN, GREY, RED, Series, stacked_bars
 from deesc_desktop.reports.ledta import incomplete_files_section
 from deesc_desktop.services.compliance import OfficerCompliance, department_compliance
+from deesc_desktop.services.export import DATE, NUMBER
 from deesc_desktop.store.views import year_before
 
 STATUS_LABELS: dict[Status, str] = {
@@ -400,6 +401,14 @@ class ComplianceReport(Renderer[ComplianceData]):
                 "explanation",
             ),
             rows,
+            kinds={
+                "window_start": DATE,
+                "window_end": DATE,
+                "required_hours": NUMBER,
+                "earned_hours": NUMBER,
+                "shortfall_hours": NUMBER,
+                "due_date": DATE,
+            },
         )
 
 

@@ -39,6 +39,7 @@ from deesc_desktop.reports.charts import NAVY, TEAL, Series, grouped_bars
 from deesc_desktop.reports.ledta import incident_section, incomplete_files_section
 from deesc_desktop.reports.payments import adjustments_between
 from deesc_desktop.services.errors import ValidationError
+from deesc_desktop.services.export import INTEGER, NUMBER
 from deesc_desktop.store.cit_queries import FollowupRow, followups
 from deesc_desktop.store.claim_queries import FundingSummary, funding_summaries, list_claims
 from deesc_desktop.store.queries import load_officers, load_records
@@ -659,4 +660,5 @@ class GrantReport(Renderer[GrantData]):
                 ]
                 for t in data.topics
             ],
+            kinds={"officers": INTEGER, "completions": INTEGER, "hours": NUMBER},
         )

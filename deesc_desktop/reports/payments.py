@@ -8,11 +8,12 @@ from datetime import date
 from typing import ClassVar
 
 from reportlab.platypus import Flowable, Spacer
-from sqlite_utils import Database
 
 from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS
 from deesc_desktop.core.money import Cents, format_money, format_plain
+from deesc_desktop.core.times import local, local_day, parse_stamp, stamp_text, zone_description
 from deesc_desktop.reports.base import (
+    MONTHS,
     OWN_SLOT,
     Cell,
     ExportTable,
@@ -26,59 +27,45 @@ from deesc_desktop.reports.base import (
     markup,
     para,
     small_table,
-    stamp_text,
 )
+from deesc_desktop.services.export import DATE, DATETIME, INTEGER, MONEY
 from deesc_desktop.services.signers import FINANCE_SLOT
 from deesc_desktop.store.claim_queries import (
+    AdjustmentRow,
     ClaimRow,
     FundingSummary,
+    adjustments_between,
     funding_summaries,
+    list_adjustments,
     list_claims,
 )
 
-
-@dataclass(frozen=True, slots=True)
-class AdjustmentRow:
-    """A correction to a paid claim (store/claim_queries has no list of these, so: here)."""
-
-    id: int
-    claim_id: int
-    badge: str
-    officer: str
-    program: str
-    funding_source_id: int
-    amount: Cents
-    adjusted_on: str
-    reference: str
-    reason: str
-    created_at: str
-    created_by: str
+__all__ = ["PaymentRegister", "adjustments_between"]
 
 
-def adjustments_between(db: Database, start: date, end: date) -> list[AdjustmentRow]:
-    """Adjustments dated in the period (both days included), in date order."""
-    cursor = db.execute(
-        "SELECT a.id, a.claim_id, o.badge, o.last_name || ', ' || o.first_name, p.name,"
-        " c.funding_source_id, a.amount_cents, a.adjusted_on, a.reference, a.reason,"
-        " a.created_at, a.created_by FROM claim_adjustments a"
-        " JOIN claims c ON c.id = a.claim_id JOIN officers o ON o.id = c.officer_id"
-        " JOIN bonus_programs p ON p.id = c.program_id"
-        " WHERE a.adjusted_on BETWEEN ? AND ? ORDER BY a.adjusted_on, a.id",
-        [start.isoformat(), end.isoformat()],
-    )
-    return [AdjustmentRow(*row) for row in cursor]
+def local_iso(stamp: str | None) -> str:
+    """A stored timestamp as local ISO 8601 with its offset, for the table export ("" if none)."""
+    moment = parse_stamp(stamp) if stamp else None
+    return local(moment).isoformat(timespec="seconds") if moment else ""
+
+
+def _day(stamp: str | None) -> str:
+    """The local day (ISO) of a stored timestamp; "" for none."""
+    day = local_day(stamp) if stamp else None
+    return day.isoformat() if day else (stamp or "")[:10]
 
 
 def status_day(claim: ClaimRow) -> str:
-    """The day a claim reached the status it is in now (ISO)."""
+    """The local day a claim reached the status it is in now (ISO)."""
+    if claim.status == "paid" and claim.paid_on:
+        return claim.paid_on
     when = {
-        "paid": claim.paid_on,
         "approved": claim.approved_at,
         "submitted": claim.submitted_at,
         "denied": claim.denied_at,
         "voided": claim.voided_at,
     }.get(claim.status, claim.created_at)
-    return (when or claim.created_at)[:10]
+    return _day(when or claim.created_at)
 
 
 def status_who(claim: ClaimRow) -> str:
@@ -116,8 +103,15 @@ class PaymentsData:
 
     start: date
     end: date
+    defaulted: bool
+    """True when the period is the fiscal year to date because none was asked for."""
     paid: list[ClaimRow]
     adjustments: list[AdjustmentRow]
+    """Adjustments that count, dated in the period."""
+    waiting: list[AdjustmentRow]
+    """Additions dated in the period that wait for a chief's approval (they do not count)."""
+    paid_before: dict[int, str]
+    """claim id -> pay date, for claims adjusted in the period but paid before it."""
     approvals: list[ClaimRow]
     by_status: dict[str, list[ClaimRow]]
     programs: list[ProgramTotal]
@@ -130,6 +124,11 @@ class PaymentsData:
     @property
     def adjustments_total(self) -> Cents:
         return sum(a.amount for a in self.adjustments)
+
+    @property
+    def recovered(self) -> Cents:
+        """Money taken back from officers in the period (negative adjustments), as a negative."""
+        return sum(a.amount for a in self.adjustments if a.amount < 0)
 
     @property
     def grand_total(self) -> Cents:
@@ -152,7 +151,14 @@ def gather_payments(renderer: PaymentRegister) -> PaymentsData:
         key=lambda c: (c.paid_on or "", c.id),
     )
     adjustments = adjustments_between(db, start, end)
-    approvals = [c for c in claims if _in(c.approved_at, start, end)]
+    waiting = list_adjustments(db, start=start, end=end, status="pending")
+    by_id = {c.id: c for c in claims}
+    paid_before = {
+        a.claim_id: by_id[a.claim_id].paid_on or ""
+        for a in adjustments
+        if (by_id[a.claim_id].paid_on or "") < start.isoformat()
+    }
+    approvals = [c for c in claims if _in(_day(c.approved_at), start, end)]
     by_status: dict[str, list[ClaimRow]] = {status: [] for status in CLAIM_STATUSES}
     for claim in claims:
         if _in(status_day(claim), start, end):
@@ -188,7 +194,19 @@ def gather_payments(renderer: PaymentRegister) -> PaymentsData:
     for adjustment in adjustments:
         spent[adjustment.funding_source_id] += adjustment.amount
     sources = [SourceTotal(s, spent[s.id]) for s in funding_summaries(db)]
-    return PaymentsData(start, end, paid, adjustments, approvals, by_status, programs, sources)
+    return PaymentsData(
+        start=start,
+        end=end,
+        defaulted=renderer.params.start is None and renderer.params.end is None,
+        paid=paid,
+        adjustments=adjustments,
+        waiting=waiting,
+        paid_before=paid_before,
+        approvals=approvals,
+        by_status=by_status,
+        programs=programs,
+        sources=sources,
+    )
 
 
 class PaymentRegister(Renderer[PaymentsData]):
@@ -197,9 +215,9 @@ class PaymentRegister(Renderer[PaymentsData]):
     kind: ClassVar[str] = "payments"
     title: ClassVar[str] = "Bonus payment register"
     description: ClassVar[str] = (
-        "De-escalation bonus claims for a period: every payment with who submitted, approved "
-        "and paid it, adjustments, claims by status, totals by program and funding source, "
-        "and the grand total to the cent."
+        "De-escalation bonus claims for a period (by default the fiscal year to date): every "
+        "payment with who drafted, submitted, approved and paid it, adjustments, claims by "
+        "status, totals by program and funding source, and the grand total to the cent."
     )
     params_used: ClassVar[tuple[str, ...]] = (
         "start",
@@ -215,12 +233,13 @@ class PaymentRegister(Renderer[PaymentsData]):
     landscape: ClassVar[bool] = True
     attestation: ClassVar[str] = (
         "I attest that the payments listed above were approved under this agency's bonus "
-        "program rules, by someone other than the person who submitted each claim, and that "
-        "the totals are correct."
+        "program rules, each by someone other than the person who drafted and submitted it "
+        "and paid by someone other than the person who approved it, and that the totals are "
+        "correct."
     )
 
     def period(self) -> tuple[date, date]:
-        """The period asked for; by default the agency's fiscal year to the as-of date."""
+        """The period asked for; by default the agency's current fiscal year, to date."""
         end = self.params.end or self.as_of
         start = self.params.start or fiscal_year_start(end, self.agency.fiscal_year_start_month)
         return start, end
@@ -229,7 +248,13 @@ class PaymentRegister(Renderer[PaymentsData]):
         return gather_payments(self)
 
     def period_text(self, data: PaymentsData) -> str:
-        return f"{long_date(data.start)} to {long_date(data.end)}"
+        dates = f"{long_date(data.start)} to {long_date(data.end)}"
+        return f"Fiscal year to date: {dates}" if data.defaulted else dates
+
+    @property
+    def zone(self) -> str:
+        """The time zone every time in the register is given in, in words."""
+        return f"Times are local time, {zone_description(self.as_of)}."
 
     def attestation_scope(self, data: PaymentsData) -> str:
         return (
@@ -238,11 +263,11 @@ class PaymentRegister(Renderer[PaymentsData]):
         )
 
     def who(self, name: str | None, at: str | None) -> Cell:
+        """Who did a step and when: the name, the local day, the time with its zone."""
         if not name:
             return ""
-        # Times print without "UTC" to fit the column; the section notes say they are UTC.
-        when = stamp_text(at).removesuffix(" UTC")
-        return markup("{name}<br/>{at}", self.styles.cell_small, name=name, at=when)
+        day, _, time = stamp_text(at).partition(" ")
+        return TextCell(name, day, time)
 
     def summary(self, data: PaymentsData) -> list[Flowable]:
         s = self.styles
@@ -254,7 +279,7 @@ class PaymentRegister(Renderer[PaymentsData]):
             ]
             for status, claims in data.by_status.items()
         ]
-        return [
+        story: list[Flowable] = [
             self.heading("Summary"),
             markup(
                 "Paid in the period: <b>{paid}</b> in {count} claim(s), adjustments "
@@ -265,6 +290,30 @@ class PaymentRegister(Renderer[PaymentsData]):
                 adj=format_money(data.adjustments_total),
                 total=format_money(data.grand_total),
             ),
+        ]
+        if data.defaulted:
+            first = MONTHS[self.agency.fiscal_year_start_month - 1]
+            story.append(
+                para(
+                    f"No period was chosen, so this is the agency's fiscal year (which starts "
+                    f"on {first} 1) up to {long_date(data.end)}.",
+                    s.note,
+                )
+            )
+        story.extend(self.negative_note(data))
+        if data.waiting:
+            waiting = sum(a.amount for a in data.waiting)
+            story.append(
+                para(
+                    f"Not counted: {len(data.waiting)} addition(s) to paid claims, "
+                    f"{format_money(waiting)} in all, entered in the period and waiting for a "
+                    "chief's approval (an addition counts only once someone other than the "
+                    "person who entered it approves it).",
+                    s.note,
+                )
+            )
+        story.append(para(self.zone, s.note))
+        story += [
             Spacer(1, 4),
             self.keep(
                 para("Claims by status", s.h2),
@@ -277,11 +326,39 @@ class PaymentRegister(Renderer[PaymentsData]):
                 ),
                 para(
                     "Each claim is counted under the status it is in now, if it reached that "
-                    "status in the period (paid: the payment date).",
+                    "status in the period (paid: the payment date). Only paid claims are money "
+                    "paid out.",
                     s.note,
                 ),
             ),
         ]
+        return story
+
+    def negative_note(self, data: PaymentsData) -> list[Flowable]:
+        """Why an amount below zero is there, in words: money recovered from officers."""
+        if not data.recovered:
+            return []
+        recovered = [a for a in data.adjustments if a.amount < 0]
+        examples = "; ".join(
+            f"{format_money(-a.amount)} on {a.adjusted_on} for claim #{a.claim_id}"
+            + (
+                f" (paid {data.paid_before[a.claim_id]}, before this period)"
+                if a.claim_id in data.paid_before
+                else ""
+            )
+            for a in recovered[:3]
+        )
+        more = f" and {len(recovered) - 3} more" if len(recovered) > 3 else ""
+        words = (
+            f"Negative amounts are money recovered from officers: {examples}{more}. A recovery "
+            "is counted on the day it is made, so it lowers the period it falls in."
+        )
+        if data.grand_total < 0:
+            words += (
+                " The grand total is below zero because more was recovered in this period than "
+                "was paid in it; the claims those recoveries correct were paid earlier."
+            )
+        return [para(words, self.styles.note)]
 
     def register(self, data: PaymentsData) -> Flowable:
         s = self.styles
@@ -292,8 +369,8 @@ class PaymentRegister(Renderer[PaymentsData]):
                 para(c.payment_reference, s.cell_small),
                 c.badge,
                 TextCell(c.officer_name),
-                TextCell(c.program),
-                TextCell(c.funding_source),
+                TextCell(c.program, c.funding_source),
+                self.who(c.created_by, c.created_at),
                 self.who(c.submitted_by, c.submitted_at),
                 self.who(c.approved_by, c.approved_at),
                 self.who(c.paid_by, c.paid_at),
@@ -308,31 +385,23 @@ class PaymentRegister(Renderer[PaymentsData]):
                 "Reference",
                 "Badge",
                 "Officer",
-                "Program",
-                "Funding source",
+                "Program, funding",
+                "Drafted by",
                 "Submitted by",
                 "Approved by",
                 "Paid by",
                 "Amount",
             ],
             rows,
-            [0.046, 0.075, 0.12, 0.05, 0.12, 0.104, 0.085, 0.102, 0.102, 0.102, 0.094],
-            align=[
-                "right",
-                "left",
-                "left",
-                "left",
-                "left",
-                "left",
-                "left",
-                "left",
-                "left",
-                "left",
-                "right",
-            ],
+            [0.05, 0.075, 0.115, 0.05, 0.1, 0.155, 0.09, 0.09, 0.09, 0.09, 0.095],
+            align=["right"] + ["left"] * 9 + ["right"],
             title=[
                 self.heading(f"Payments ({len(rows)})"),
-                para("Claims paid in the period, by payment date. Times are UTC.", s.note),
+                para(
+                    "Claims paid in the period, by payment date, with who did each step and "
+                    f"when. {self.zone}",
+                    s.note,
+                ),
             ],
             empty=self.empty(f"No claims were paid between {iso(data.start)} and {iso(data.end)}."),
             total=[
@@ -340,8 +409,8 @@ class PaymentRegister(Renderer[PaymentsData]):
                 "",
                 "",
                 "",
-                "Total paid claims",
                 "",
+                "Total paid claims",
                 "",
                 "",
                 "",
@@ -361,20 +430,35 @@ class PaymentRegister(Renderer[PaymentsData]):
                 TextCell(a.reason),
                 para(a.reference, s.cell_small),
                 self.who(a.created_by, a.created_at),
+                self.who(a.decided_by, a.decided_at)
+                if a.decided_by
+                else TextCell("not needed:", "money recovered"),
                 format_money(a.amount),
             ]
             for a in data.adjustments
         ]
         return PagedTable(
-            ["Claim", "Date", "Badge", "Officer", "Reason", "Reference", "Entered by", "Amount"],
+            [
+                "Claim",
+                "Date",
+                "Badge",
+                "Officer",
+                "Reason",
+                "Reference",
+                "Entered by",
+                "Approved by",
+                "Amount",
+            ],
             rows,
-            [0.06, 0.08, 0.06, 0.15, 0.26, 0.12, 0.16, 0.11],
-            align=["right", "left", "left", "left", "left", "left", "left", "right"],
+            [0.06, 0.08, 0.06, 0.14, 0.22, 0.1, 0.13, 0.13, 0.08],
+            align=["right", "left", "left", "left", "left", "left", "left", "left", "right"],
             title=[
                 self.heading(f"Adjustments to paid claims ({len(rows)})"),
                 para(
                     "Corrections recorded against paid claims, dated in the period; a paid "
-                    "claim itself never changes. Times are UTC.",
+                    "claim itself never changes. Money recovered (a negative amount) counts at "
+                    "once; an addition counts once a chief approves it. "
+                    f"{self.zone}",
                     s.note,
                 ),
             ],
@@ -384,6 +468,7 @@ class PaymentRegister(Renderer[PaymentsData]):
                 "",
                 "",
                 "Total adjustments",
+                "",
                 "",
                 "",
                 "",
@@ -399,6 +484,7 @@ class PaymentRegister(Renderer[PaymentsData]):
                 c.badge,
                 TextCell(c.officer_name),
                 TextCell(c.program),
+                self.who(c.created_by, c.created_at),
                 self.who(c.submitted_by, c.submitted_at),
                 self.who(c.approved_by, c.approved_at),
                 CLAIM_STATUSES.get(c.status, c.status),
@@ -412,19 +498,20 @@ class PaymentRegister(Renderer[PaymentsData]):
                 "Badge",
                 "Officer",
                 "Program",
+                "Drafted by",
                 "Submitted by",
                 "Approved by",
                 "Now",
                 "Amount",
             ],
             rows,
-            [0.06, 0.06, 0.17, 0.17, 0.17, 0.17, 0.08, 0.12],
-            align=["right", "left", "left", "left", "left", "left", "left", "right"],
+            [0.06, 0.06, 0.15, 0.16, 0.13, 0.13, 0.13, 0.08, 0.1],
+            align=["right", "left", "left", "left", "left", "left", "left", "left", "right"],
             title=[
                 self.heading(f"Approvals in the period ({len(rows)})"),
                 para(
-                    "Who approved each claim and when (UTC); the approver is never the person "
-                    "who submitted it.",
+                    "Who approved each claim and when; the approver is never the person who "
+                    f"drafted or submitted it. {self.zone}",
                     s.note,
                 ),
             ],
@@ -571,11 +658,14 @@ class PaymentRegister(Renderer[PaymentsData]):
                 c.officer_name,
                 c.program,
                 c.funding_source,
+                c.created_by,
+                local_iso(c.created_at),
                 c.submitted_by or "",
-                c.submitted_at or "",
+                local_iso(c.submitted_at),
                 c.approved_by or "",
-                c.approved_at or "",
+                local_iso(c.approved_at),
                 c.paid_by or "",
+                local_iso(c.paid_at),
                 format_plain(c.amount),
             ]
             for c in data.paid
@@ -595,7 +685,10 @@ class PaymentRegister(Renderer[PaymentsData]):
                 "",
                 "",
                 "",
+                a.decided_by or "",
+                local_iso(a.decided_at),
                 a.created_by,
+                local_iso(a.created_at),
                 format_plain(a.amount),
             ]
             for a in data.adjustments
@@ -610,12 +703,24 @@ class PaymentRegister(Renderer[PaymentsData]):
                 "officer",
                 "program",
                 "funding_source",
+                "drafted_by",
+                "drafted_at",
                 "submitted_by",
                 "submitted_at",
                 "approved_by",
                 "approved_at",
                 "paid_by",
+                "paid_at",
                 "amount",
             ),
             rows,
+            kinds={
+                "claim": INTEGER,
+                "date": DATE,
+                "drafted_at": DATETIME,
+                "submitted_at": DATETIME,
+                "approved_at": DATETIME,
+                "paid_at": DATETIME,
+                "amount": MONEY,
+            },
         )

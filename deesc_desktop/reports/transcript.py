@@ -33,6 +33,7 @@ from deesc_desktop.reports.base import (
 from deesc_desktop.reports.compliance import STATUS_LABELS, hours_text
 from deesc_desktop.services.compliance import OfficerCompliance, officer_compliance
 from deesc_desktop.services.errors import NotFoundError
+from deesc_desktop.services.export import DATE, NUMBER
 from deesc_desktop.store.cit_queries import cit_histories
 from deesc_desktop.store.queries import load_exemptions, load_records, officer_by_badge
 from deesc_desktop.store.views import topic_labels
@@ -391,6 +392,7 @@ class TranscriptReport(Renderer[TranscriptData]):
                 ]
                 for r in data.records
             ],
+            kinds={"completed": DATE, "hours": NUMBER, "pre_test": NUMBER, "post_test": NUMBER},
         )
 
 

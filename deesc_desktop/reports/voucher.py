@@ -11,6 +11,7 @@ from typing import ClassVar
 from reportlab.platypus import Flowable
 
 from deesc_desktop.core.money import Cents, format_money, format_plain
+from deesc_desktop.core.times import stamp_text
 from deesc_desktop.reports.base import (
     OWN_SLOT,
     Cell,
@@ -23,7 +24,6 @@ from deesc_desktop.reports.base import (
     markup,
     para,
     small_table,
-    stamp_text,
 )
 from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.services.signers import FINANCE_SLOT

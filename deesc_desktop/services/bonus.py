@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from difflib import get_close_matches
 from typing import Any
 
@@ -28,8 +28,15 @@ from deesc_desktop.core.bonus import (
 from deesc_desktop.core.hours import HoursError, parse_hours, to_float
 from deesc_desktop.core.models import Officer, TrainingRecord
 from deesc_desktop.core.money import Cents, MoneyError, format_money, parse_money
+from deesc_desktop.core.times import today
 from deesc_desktop.services.cit import put_setting
-from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp, update_row
+from deesc_desktop.services.common import (
+    FieldErrors,
+    audit_writer,
+    fetch_for_update,
+    stamp,
+    update_row,
+)
 from deesc_desktop.services.errors import (
     ConflictError,
     NotFoundError,
@@ -37,13 +44,15 @@ from deesc_desktop.services.errors import (
     ValidationError,
     require,
 )
-from deesc_desktop.services.funding import check_funds
+from deesc_desktop.services.funding import check_funds, check_not_approver, check_pay_date
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.cit_queries import BONUS_DEFAULT_AMOUNT_KEY, default_bonus_amount
 from deesc_desktop.store.claim_queries import (
+    AdjustmentRow,
     ClaimRow,
     claim_snapshot,
     funding_id_by_name,
+    list_adjustments,
     list_claims,
     load_program,
 )
@@ -401,7 +410,12 @@ def _insert_claim(audit: AuditWriter, program: Program, row: EligibilityRow) -> 
 
 
 def create_claims(
-    db: Database, actor: Actor, program_id: int, officer_ids: Sequence[int]
+    db: Database,
+    actor: Actor,
+    program_id: int,
+    officer_ids: Sequence[int],
+    *,
+    now: datetime | None = None,
 ) -> list[int]:
     """Draft a claim for each officer: all of them or, on any refusal, none.
 
@@ -435,7 +449,7 @@ def create_claims(
                     f"{'; '.join(row.eligibility.lacking)}."
                 )
                 raise ValidationError({"officer": message}, summary=message)
-        audit = AuditWriter(db, actor.username)
+        audit = audit_writer(db, actor.username, now)
         created = []
         for row in checked:
             claim_id = _insert_claim(audit, program, row)
@@ -461,9 +475,11 @@ def create_claims(
         return created
 
 
-def create_claim(db: Database, actor: Actor, program_id: int, officer_id: int) -> int:
+def create_claim(
+    db: Database, actor: Actor, program_id: int, officer_id: int, *, now: datetime | None = None
+) -> int:
     """Draft one officer's claim (see create_claims)."""
-    return create_claims(db, actor, program_id, [officer_id])[0]
+    return create_claims(db, actor, program_id, [officer_id], now=now)[0]
 
 
 def _claims(db: Database, claim_ids: Sequence[int]) -> list[ClaimRow]:
@@ -531,7 +547,9 @@ def _officer(db: Database, claim: ClaimRow) -> dict[str, Any]:
     return officer
 
 
-def submit_claims(db: Database, actor: Actor, claim_ids: Sequence[int]) -> int:
+def submit_claims(
+    db: Database, actor: Actor, claim_ids: Sequence[int], *, now: datetime | None = None
+) -> int:
     """Send draft claims for approval: all or none. The officer must still be employed."""
     require(actor, Permission.SUBMIT_CLAIMS)
     with writing(db):
@@ -545,7 +563,7 @@ def submit_claims(db: Database, actor: Actor, claim_ids: Sequence[int]) -> int:
                     f"claim #{claim.id} cannot be submitted. Void it instead."
                 )
         _check_evidence(db, claims)
-        audit = AuditWriter(db, actor.username)
+        audit = audit_writer(db, actor.username, now)
         for claim in claims:
             _update_claim(
                 audit,
@@ -555,30 +573,35 @@ def submit_claims(db: Database, actor: Actor, claim_ids: Sequence[int]) -> int:
         return len(claims)
 
 
-def submit_claim(db: Database, actor: Actor, claim_id: int) -> None:
-    submit_claims(db, actor, [claim_id])
+def submit_claim(db: Database, actor: Actor, claim_id: int, *, now: datetime | None = None) -> None:
+    submit_claims(db, actor, [claim_id], now=now)
 
 
-def _not_submitter(actor: Actor, claim: ClaimRow, verb: str) -> None:
-    if claim.submitted_by == actor.username:
-        raise PermissionDeniedError(
-            f"{actor.username} submitted claim #{claim.id} and may not {verb} it; "
-            f"someone else with the right to {verb} claims must."
-        )
+def _may_decide(actor: Actor, claim: ClaimRow, verb: str) -> None:
+    """Refuse when the actor prepared the claim: who drafts or submits it does not decide it."""
+    for done, by in (("submitted", claim.submitted_by), ("drafted", claim.created_by)):
+        if by == actor.username:
+            raise PermissionDeniedError(
+                f"{actor.username} {done} claim #{claim.id} and may not {verb} it: the person "
+                f"who prepares a claim and the person who decides it must be different; "
+                f"someone else with the right to {verb} claims must."
+            )
 
 
-def approve_claims(db: Database, actor: Actor, claim_ids: Sequence[int]) -> int:
+def approve_claims(
+    db: Database, actor: Actor, claim_ids: Sequence[int], *, now: datetime | None = None
+) -> int:
     """Approve submitted claims, committing their money: all or none.
 
-    Refused when the approver submitted a claim, when its training changed, or when the
-    claims would overdraw their funding source (the message gives the figures).
+    Refused when the approver drafted or submitted a claim, when its training changed, or
+    when the claims would overdraw their funding source (the message gives the figures).
     """
     require(actor, Permission.APPROVE_CLAIMS)
     with writing(db):
         claims = _claims(db, claim_ids)
         for claim in claims:
             _step("approve", claim)
-            _not_submitter(actor, claim, "approve")
+            _may_decide(actor, claim, "approve")
         _check_evidence(db, claims)
         by_source: dict[int, list[ClaimRow]] = defaultdict(list)
         for claim in claims:
@@ -587,7 +610,7 @@ def approve_claims(db: Database, actor: Actor, claim_ids: Sequence[int]) -> int:
             amount = sum(c.amount for c in charged)
             count = f" ({len(charged)} claims)" if len(charged) > 1 else ""
             check_funds(db, source_id, amount, f"Approving {format_money(amount)}{count}")
-        audit = AuditWriter(db, actor.username)
+        audit = audit_writer(db, actor.username, now)
         for claim in claims:
             _update_claim(
                 audit,
@@ -597,8 +620,10 @@ def approve_claims(db: Database, actor: Actor, claim_ids: Sequence[int]) -> int:
         return len(claims)
 
 
-def approve_claim(db: Database, actor: Actor, claim_id: int) -> None:
-    approve_claims(db, actor, [claim_id])
+def approve_claim(
+    db: Database, actor: Actor, claim_id: int, *, now: datetime | None = None
+) -> None:
+    approve_claims(db, actor, [claim_id], now=now)
 
 
 def _who(audit: AuditWriter) -> tuple[str, str]:
@@ -611,15 +636,17 @@ def _reason(reason: str, what: str) -> str:
     return reason.strip()
 
 
-def deny_claim(db: Database, actor: Actor, claim_id: int, *, reason: str) -> None:
-    """Turn down a submitted claim, with the reason (not by whoever submitted it)."""
+def deny_claim(
+    db: Database, actor: Actor, claim_id: int, *, reason: str, now: datetime | None = None
+) -> None:
+    """Turn down a submitted claim, with the reason (not by whoever drafted or submitted it)."""
     require(actor, Permission.APPROVE_CLAIMS)
     why = _reason(reason, "denied")
     with writing(db):
         (claim,) = _claims(db, [claim_id])
         _step("deny", claim)
-        _not_submitter(actor, claim, "deny")
-        audit = AuditWriter(db, actor.username)
+        _may_decide(actor, claim, "deny")
+        audit = audit_writer(db, actor.username, now)
         _update_claim(
             audit,
             claim.id,
@@ -633,7 +660,9 @@ def deny_claim(db: Database, actor: Actor, claim_id: int, *, reason: str) -> Non
         )
 
 
-def void_claim(db: Database, actor: Actor, claim_id: int, *, reason: str) -> None:
+def void_claim(
+    db: Database, actor: Actor, claim_id: int, *, reason: str, now: datetime | None = None
+) -> None:
     """Cancel a claim before payment, with the reason; frees the officer for a new claim.
 
     A draft or submitted claim is voided by whoever prepares claims; an approved one (its
@@ -650,7 +679,7 @@ def void_claim(db: Database, actor: Actor, claim_id: int, *, reason: str) -> Non
             actor,
             Permission.APPROVE_CLAIMS if claim.status == "approved" else Permission.SUBMIT_CLAIMS,
         )
-        audit = AuditWriter(db, actor.username)
+        audit = audit_writer(db, actor.username, now)
         _update_claim(
             audit,
             claim.id,
@@ -666,11 +695,19 @@ def void_claim(db: Database, actor: Actor, claim_id: int, *, reason: str) -> Non
 
 
 def pay_claim(
-    db: Database, actor: Actor, claim_id: int, *, paid_on: date | str, reference: str
+    db: Database,
+    actor: Actor,
+    claim_id: int,
+    *,
+    paid_on: date | str,
+    reference: str,
+    now: datetime | None = None,
 ) -> None:
     """Record the payment of an approved claim: the date and the payroll batch or check number.
 
-    A claim in a payment batch is paid with its batch.
+    Refused to whoever approved the claim, and for a pay date before the approval or the
+    program's start, outside the funding source's period or in the future. A claim in a
+    payment batch is paid with its batch.
     """
     require(actor, Permission.PAY_CLAIMS)
     errors = FieldErrors()
@@ -688,7 +725,9 @@ def pay_claim(
             raise ConflictError(
                 f"Claim #{claim.id} is in payment batch {batch['reference']}; pay the batch."
             )
-        audit = AuditWriter(db, actor.username)
+        check_not_approver(actor, [claim])
+        check_pay_date(db, [claim], when, today_is=today(now))
+        audit = audit_writer(db, actor.username, now)
         _update_claim(
             audit,
             claim.id,
@@ -702,9 +741,21 @@ def pay_claim(
         )
 
 
-def add_adjustment(db: Database, actor: Actor, claim_id: int, values: Mapping[str, object]) -> int:
+def add_adjustment(
+    db: Database,
+    actor: Actor,
+    claim_id: int,
+    values: Mapping[str, object],
+    *,
+    now: datetime | None = None,
+) -> int:
     """Correct a paid claim with a separate entry: `amount` (negative to recover money),
-    `reason`, optional `adjusted_on` (today) and `reference`. The claim itself never changes."""
+    `reason`, optional `adjusted_on` (today) and `reference`. The claim itself never changes.
+
+    Money recovered counts at once. An addition is money paid out that nobody approved yet: it
+    is recorded as waiting, and counts only once someone who approves claims, other than the
+    person who entered it, approves it (approve_adjustment).
+    """
     require(actor, Permission.PAY_CLAIMS)
     errors = FieldErrors()
     amount: Cents = 0
@@ -716,7 +767,13 @@ def add_adjustment(db: Database, actor: Actor, claim_id: int, values: Mapping[st
         errors["amount"] = str(exc)
     reason = errors.text(values, "reason", required=True)
     reference = errors.text(values, "reference")
-    adjusted_on = errors.date(values, "adjusted_on") or date.today()
+    on_day = today(now)
+    adjusted_on = errors.date(values, "adjusted_on") or on_day
+    if adjusted_on > on_day:
+        errors["adjusted_on"] = (
+            f"{adjusted_on.isoformat()} is in the future (today is {on_day.isoformat()}); "
+            "record an adjustment once it has been made"
+        )
     if errors:
         raise ValidationError(errors)
     with writing(db):
@@ -725,6 +782,14 @@ def add_adjustment(db: Database, actor: Actor, claim_id: int, values: Mapping[st
             raise ConflictError(
                 f"Claim #{claim.id} is {claim.status}; only a paid claim is adjusted "
                 "(an unpaid one can be voided and made again)."
+            )
+        assert claim.paid_on is not None
+        if adjusted_on.isoformat() < claim.paid_on:
+            raise ValidationError(
+                {
+                    "adjusted_on": f"{adjusted_on.isoformat()} is before claim #{claim.id} was "
+                    f"paid ({claim.paid_on}); a payment is corrected after it is made"
+                }
             )
         if claim.net + amount < 0:
             raise ValidationError(
@@ -735,11 +800,19 @@ def add_adjustment(db: Database, actor: Actor, claim_id: int, values: Mapping[st
             )
         if amount > 0:
             check_funds(db, claim.funding_source_id, amount, f"Adjusting by {format_money(amount)}")
-        audit = AuditWriter(db, actor.username)
+        audit = audit_writer(db, actor.username, now)
         cursor = db.execute(
             "INSERT INTO claim_adjustments (claim_id, amount_cents, adjusted_on, reference,"
-            " reason, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [claim.id, amount, adjusted_on.isoformat(), reference, reason, *_who(audit)],
+            " reason, created_at, created_by, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                claim.id,
+                amount,
+                adjusted_on.isoformat(),
+                reference,
+                reason,
+                *_who(audit),
+                "pending" if amount > 0 else "counted",
+            ],
         )
         adjustment_id = cursor.lastrowid
         assert adjustment_id is not None
@@ -751,3 +824,73 @@ def add_adjustment(db: Database, actor: Actor, claim_id: int, values: Mapping[st
             reason=reason,
         )
         return adjustment_id
+
+
+def _pending_adjustment(db: Database, actor: Actor, adjustment_id: int) -> AdjustmentRow:
+    found = list_adjustments(db, adjustment_ids=[adjustment_id])
+    if not found:
+        raise NotFoundError(f"There is no adjustment #{adjustment_id}.")
+    adjustment = found[0]
+    if adjustment.status != "pending":
+        raise ConflictError(
+            f"Adjustment #{adjustment.id} is {adjustment.status}; only one waiting for "
+            "approval is approved or rejected."
+        )
+    if adjustment.created_by == actor.username:
+        raise PermissionDeniedError(
+            f"{actor.username} entered adjustment #{adjustment.id} and may not decide it: "
+            "money is paid out by one person and approved by another."
+        )
+    return adjustment
+
+
+def _decide_adjustment(
+    audit: AuditWriter, adjustment_id: int, status: str, reason: str = ""
+) -> None:
+    db = audit.db
+    before = row_dict(db, "claim_adjustments", adjustment_id)
+    db.execute(
+        "UPDATE claim_adjustments SET status = ?, decided_at = ?, decided_by = ?,"
+        " decision_reason = ? WHERE id = ?",
+        [status, audit.at, audit.username, reason, adjustment_id],
+    )
+    audit.record(
+        "update",
+        "claim_adjustments",
+        adjustment_id,
+        before=before,
+        after=row_dict(db, "claim_adjustments", adjustment_id),
+        reason=reason,
+    )
+
+
+def approve_adjustment(
+    db: Database, actor: Actor, adjustment_id: int, *, now: datetime | None = None
+) -> None:
+    """Approve an addition to a paid claim: from now on it counts (not by whoever entered it).
+
+    Refused when it would overdraw the funding source.
+    """
+    require(actor, Permission.APPROVE_CLAIMS)
+    with writing(db):
+        adjustment = _pending_adjustment(db, actor, adjustment_id)
+        check_funds(
+            db,
+            adjustment.funding_source_id,
+            adjustment.amount,
+            f"Approving the {format_money(adjustment.amount)} adjustment",
+        )
+        _decide_adjustment(audit_writer(db, actor.username, now), adjustment.id, "counted")
+
+
+def reject_adjustment(
+    db: Database, actor: Actor, adjustment_id: int, *, reason: str, now: datetime | None = None
+) -> None:
+    """Turn down an addition to a paid claim, with the reason; it never counts."""
+    require(actor, Permission.APPROVE_CLAIMS)
+    if not reason.strip():
+        raise ValidationError({"reason": "say why the adjustment is rejected"})
+    with writing(db):
+        adjustment = _pending_adjustment(db, actor, adjustment_id)
+        audit = audit_writer(db, actor.username, now)
+        _decide_adjustment(audit, adjustment.id, "rejected", reason.strip())

@@ -6,12 +6,13 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
 from deesc_desktop.core.dates import parse_date
+from deesc_desktop.core.times import utc_stamp
 from deesc_desktop.services.errors import ConflictError, NotFoundError
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.queries import row_dict
@@ -105,6 +106,12 @@ def update_row(
     assert after is not None
     audit.record("update", table, row_id, before=before, after=after, reason=reason)
     return True
+
+
+def audit_writer(db: Database, username: str, now: datetime | None = None) -> AuditWriter:
+    """The audit writer of a change made now, or at `now` when the caller fixes the clock (the
+    demo's history, tests of dated rules)."""
+    return AuditWriter(db, username, at=utc_stamp(now) if now is not None else None)
 
 
 def stamp(audit: AuditWriter) -> dict[str, str]:

@@ -13,6 +13,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.hours import Centihours, HoursError, parse_hours, to_float
+from deesc_desktop.core.names import COURSE_TITLE_LENGTH, name_problem
 from deesc_desktop.core.topics import DELIVERIES, format_topic_hours, parse_topic_hours
 from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp
 from deesc_desktop.services.course_files import detach_record_documents
@@ -65,6 +66,8 @@ def clean_class(db: Database, values: Mapping[str, object]) -> ClassDetails:
     """Check the shared fields of a class form (course, date, hours, topic split, delivery)."""
     errors = FieldErrors()
     course = errors.text(values, "course", required=True)
+    if problem := name_problem(course, COURSE_TITLE_LENGTH):
+        errors["course"] = f"the course title {problem}"
     completed = errors.date(values, "completed", required=True)
     hours: Centihours = 0
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import getpass
+import sqlite3
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission, Role
+from deesc_desktop.core.names import FULL_NAME_LENGTH, USER_NAME_LENGTH, name_problem
 from deesc_desktop.services.common import FieldErrors, fetch_for_update
 from deesc_desktop.services.errors import NotFoundError, ServiceError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter, password_digest
@@ -44,6 +46,20 @@ class SignInError(ServiceError):
     """Sign-in refused: wrong name or password, a locked or a disabled account."""
 
 
+SIGN_IN_REFUSED = (
+    "Wrong user name or password, or the account is locked or disabled. After "
+    f"{MAX_FAILED_ATTEMPTS} wrong passwords an account is locked for "
+    f"{int(LOCKOUT.total_seconds() // 60)} minutes; an administrator can enable a disabled one."
+)
+"""The one answer to every refused sign-in, so it never tells which names exist, which are
+disabled or which are locked."""
+
+SIGN_IN_BUSY = (
+    "The database is busy (another copy of the app is saving), so nobody was signed in and "
+    "nothing was counted. Try again in a moment."
+)
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
 
@@ -59,9 +75,23 @@ def _snapshot(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return {**row, "password_hash": password_digest(row["password_hash"])}
 
 
+def is_text(value: str) -> bool:
+    """False for a string holding bytes that are not text (as undecodable bytes in an
+    environment variable arrive), which no hash or database can take."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _check_password(password: str, username: str = "") -> None:
+    if not is_text(password):
+        raise ValidationError({"password": "holds bytes that are not text; type it again"})
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationError({"password": f"must be at least {MIN_PASSWORD_LENGTH} characters"})
+    if not password.strip():
+        raise ValidationError({"password": "must not be only spaces"})
     if username and password.casefold() == username.casefold():
         raise ValidationError({"password": "must not be the user name"})
 
@@ -96,12 +126,20 @@ def users_exist(db: Database) -> bool:
 def _clean_user(values: Mapping[str, object]) -> dict[str, Any]:
     errors = FieldErrors()
     username = errors.text(values, "username", required=True)
-    if username and (" " in username or len(username) > 64):
-        errors["username"] = "use one word of at most 64 characters, e.g. sgt.delgado"
+    problem = name_problem(username, USER_NAME_LENGTH) if is_text(username) else "is not text"
+    if problem:
+        errors["username"] = problem
+    elif username and " " in username:
+        errors["username"] = (
+            f"use one word of at most {USER_NAME_LENGTH} characters, e.g. sgt.delgado"
+        )
     role = errors.text(values, "role", required=True)
     if role and role not in {r.value for r in Role}:
         errors["role"] = f'"{role}" is not one of {", ".join(r.value for r in Role)}'
     full_name = errors.text(values, "full_name")
+    problem = name_problem(full_name, FULL_NAME_LENGTH) if is_text(full_name) else "is not text"
+    if problem:
+        errors["full_name"] = problem
     if errors:
         raise ValidationError(errors)
     return {"username": username, "role": role, "full_name": full_name}
@@ -218,25 +256,31 @@ def set_user_active(
     with writing(db):
         user_id = _user_id(db, username)
         if not active:
-            admins = db.execute(
-                "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id != ?",
-                [user_id],
-            ).fetchone()[0]
-            role = db.execute("SELECT role FROM users WHERE id = ?", [user_id]).fetchone()[0]
-            if role == "admin" and admins == 0:
-                raise ServiceError("This is the last active administrator; add another first.")
+            _check_not_last_admin(db, user_id)
         _update_user(
             AuditWriter(db, actor.username), user_id, {"active": int(active)}, reason=reason
         )
 
 
+def _check_not_last_admin(db: Database, user_id: int) -> None:
+    """Refuse to take away the last active administrator (disabled or given another role)."""
+    role, active = db.execute("SELECT role, active FROM users WHERE id = ?", [user_id]).fetchone()
+    others = db.execute(
+        "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id != ?", [user_id]
+    ).fetchone()[0]
+    if role == Role.ADMIN.value and active and others == 0:
+        raise ServiceError("This is the last active administrator; add another first.")
+
+
 def set_user_role(db: Database, actor: Actor, username: str, role: str) -> None:
-    """Give a user another role."""
+    """Give a user another role; the last active administrator keeps theirs."""
     require(actor, Permission.MANAGE_USERS)
     cleaned = _clean_user({"username": username, "role": role})
     with writing(db):
         user_id = _user_id(db, username)
         fetch_for_update(db, "users", user_id, "user", None)
+        if cleaned["role"] != Role.ADMIN.value:
+            _check_not_last_admin(db, user_id)
         _update_user(AuditWriter(db, actor.username), user_id, {"role": cleaned["role"]})
 
 
@@ -245,6 +289,14 @@ def _verify(stored_hash: str, password: str) -> bool:
         return _hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def _user_row(db: Database, username: str) -> dict[str, Any] | None:
+    cursor = db.execute("SELECT * FROM users WHERE username = ?", [username])
+    found = cursor.fetchone()
+    if found is None:
+        return None
+    return dict(zip([c[0] for c in cursor.description], found, strict=True))
 
 
 def sign_in(
@@ -257,51 +309,66 @@ def sign_in(
 ) -> Actor:
     """Check a user name and password; five wrong passwords lock the account for five minutes.
 
-    Wrong passwords are always recorded (the lockout depends on it). A successful sign-in is
-    recorded (last sign-in, audit) unless `record_success` is False, as for scripted commands
-    that would otherwise write to the file on every run.
+    Every refusal gives the same answer (SIGN_IN_REFUSED) after the same work, whether the name
+    is unknown, the account disabled or locked, or the password wrong. The password is checked
+    first (it is slow), then the account is read again and the attempt recorded inside one
+    write transaction, so attempts made at the same moment all count. While the file is busy
+    no attempt is decided: right or wrong, the answer is SIGN_IN_BUSY and nothing counts.
+    A successful sign-in is recorded (last sign-in, audit) unless `record_success` is False,
+    as for scripted commands that would otherwise write to the file on every run.
     """
     now = now or _now()
     _refuse_if_tampered(db)
-    cursor = db.execute("SELECT * FROM users WHERE username = ?", [username.strip()])
-    names = [c[0] for c in cursor.description]
-    found = cursor.fetchone()
-    if found is None:
-        _verify(_dummy_hash(), password)
-        raise SignInError("Wrong user name or password.")
-    user = dict(zip(names, found, strict=True))
-    if not user["active"]:
-        raise SignInError(f"The account {user['username']} is disabled; ask an administrator.")
-    if user["locked_until"] and user["locked_until"] > _iso(now):
-        until = datetime.strptime(user["locked_until"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
-        minutes = max(1, round((until - now).total_seconds() / 60))
-        raise SignInError(
-            f"Too many wrong passwords: {user['username']} is locked for {minutes} more "
-            f"minute{'s' if minutes != 1 else ''}."
-        )
-    correct = _verify(user["password_hash"], password)
-    if correct and not record_success and user["failed_attempts"] == 0:
-        return Actor(user["username"], Role(user["role"]))
-    with writing(db):
-        audit = AuditWriter(db, user["username"], at=_iso(now))
-        if not correct:
-            attempts = user["failed_attempts"] + 1
-            if attempts >= MAX_FAILED_ATTEMPTS:
-                changes = {"failed_attempts": 0, "locked_until": _iso(now + LOCKOUT)}
-                reason = f"locked after {MAX_FAILED_ATTEMPTS} wrong passwords"
+    name = username.strip()
+    if not (is_text(name) and is_text(password)):
+        _verify(_dummy_hash(), "")
+        raise SignInError(SIGN_IN_REFUSED)
+    found = _user_row(db, name)
+    correct = _verify(found["password_hash"] if found else _dummy_hash(), password)
+    refused = True
+    try:
+        with writing(db):
+            user = _user_row(db, name)
+            locked = bool(user and user["locked_until"] and user["locked_until"] > _iso(now))
+            if user is None or not user["active"] or locked:
+                pass  # nothing to record: the answer is the same as for a wrong password
+            elif found is None or user["password_hash"] != found["password_hash"]:
+                pass  # the password changed while it was being checked: try again
+            elif not correct:
+                _record_failure(db, user, now)
             else:
-                changes, reason = {"failed_attempts": attempts}, "wrong password"
-            _update_user(audit, user["id"], changes, reason=reason)
-            failed = True
-        else:
-            changes = {"failed_attempts": 0, "locked_until": None, "last_sign_in": _iso(now)}
-            if _hasher.check_needs_rehash(user["password_hash"]):
-                changes["password_hash"] = _hasher.hash(password)
-            _update_user(audit, user["id"], changes, reason="signed in")
-            failed = False
-    if failed:
-        raise SignInError("Wrong user name or password.")
-    return Actor(user["username"], Role(user["role"]))
+                refused = False
+                if record_success or user["failed_attempts"]:
+                    changes = {
+                        "failed_attempts": 0,
+                        "locked_until": None,
+                        "last_sign_in": _iso(now),
+                    }
+                    if _hasher.check_needs_rehash(user["password_hash"]):
+                        changes["password_hash"] = _hasher.hash(password)
+                    audit = AuditWriter(db, user["username"], at=_iso(now))
+                    _update_user(audit, user["id"], changes, reason="signed in")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        raise SignInError(SIGN_IN_BUSY) from None
+    if refused:
+        raise SignInError(SIGN_IN_REFUSED)
+    assert found is not None
+    return Actor(found["username"], Role(found["role"]))
+
+
+def _record_failure(db: Database, user: Mapping[str, Any], now: datetime) -> None:
+    """Count a wrong password in the open write transaction; the fifth locks the account."""
+    attempts = user["failed_attempts"] + 1
+    if attempts >= MAX_FAILED_ATTEMPTS:
+        changes = {"failed_attempts": 0, "locked_until": _iso(now + LOCKOUT)}
+        reason = f"locked after {MAX_FAILED_ATTEMPTS} wrong passwords"
+    else:
+        changes, reason = {"failed_attempts": attempts}, "wrong password"
+    _update_user(
+        AuditWriter(db, user["username"], at=_iso(now)), user["id"], changes, reason=reason
+    )
 
 
 def login_required(db: Database) -> bool:

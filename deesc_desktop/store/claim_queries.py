@@ -71,7 +71,8 @@ def programs(db: Database) -> list[ProgramRow]:
         db.execute(
             "SELECT c.program_id, sum(c.amount_cents) + coalesce(sum(a.total), 0) FROM claims c"
             " LEFT JOIN (SELECT claim_id, sum(amount_cents) AS total FROM claim_adjustments"
-            " GROUP BY claim_id) a ON a.claim_id = c.id WHERE c.status = 'paid'"
+            " WHERE status = 'counted' GROUP BY claim_id) a ON a.claim_id = c.id"
+            " WHERE c.status = 'paid'"
             " GROUP BY c.program_id"
         ).fetchall()
     )
@@ -109,6 +110,9 @@ class ClaimRow:
     first_name: str
     amount: Cents
     adjustments: Cents
+    """Adjustments that count: money recovered, and additions a chief approved."""
+    pending_adjustments: Cents
+    """Additions entered but not yet approved: they count only once a chief approves them."""
     funding_source_id: int
     funding_source: str
     status: str
@@ -146,7 +150,10 @@ class ClaimRow:
 _CLAIM_SQL = """
 SELECT c.id, c.program_id, p.name, c.officer_id, o.badge, o.last_name, o.first_name,
        c.amount_cents,
-       coalesce((SELECT sum(a.amount_cents) FROM claim_adjustments a WHERE a.claim_id = c.id), 0),
+       coalesce((SELECT sum(a.amount_cents) FROM claim_adjustments a
+                 WHERE a.claim_id = c.id AND a.status = 'counted'), 0),
+       coalesce((SELECT sum(a.amount_cents) FROM claim_adjustments a
+                 WHERE a.claim_id = c.id AND a.status = 'pending'), 0),
        c.funding_source_id, f.name, c.status, c.qualifying_hours, c.eligibility,
        c.created_at, c.created_by, c.submitted_at, c.submitted_by, c.approved_at, c.approved_by,
        c.denied_at, c.denied_by, c.denied_reason, c.voided_at, c.voided_by, c.void_reason,
@@ -235,7 +242,7 @@ def open_claim_for(db: Database, program_id: int, officer_id: int) -> tuple[int,
 class FundingSummary:
     """A funding source with what is pending, committed and paid against it.
 
-    committed: approved, not yet paid; paid: paid claims plus their adjustments;
+    committed: approved, not yet paid; paid: paid claims plus the adjustments that count;
     pending: submitted, awaiting a decision (not yet counted against the balance).
     """
 
@@ -276,7 +283,7 @@ def funding_summaries(db: Database, source_id: int | None = None) -> list[Fundin
                          WHERE funding_source_id = f.id AND status = 'paid'), 0)
                + coalesce((SELECT sum(a.amount_cents) FROM claim_adjustments a
                            JOIN claims c ON c.id = a.claim_id
-                           WHERE c.funding_source_id = f.id), 0)
+                           WHERE c.funding_source_id = f.id AND a.status = 'counted'), 0)
         FROM funding_sources f {where} ORDER BY f.name COLLATE NOCASE
         """,
         params,
@@ -335,3 +342,151 @@ def batch_id_by_reference(db: Database, reference_or_id: str) -> int | None:
     if row is None and text.isdigit():
         row = db.execute("SELECT id FROM payment_batches WHERE id = ?", [int(text)]).fetchone()
     return int(row[0]) if row else None
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustmentRow:
+    """A correction to a paid claim, with whether it counts yet."""
+
+    id: int
+    claim_id: int
+    badge: str
+    officer: str
+    program: str
+    funding_source_id: int
+    amount: Cents
+    adjusted_on: str
+    reference: str
+    reason: str
+    created_at: str
+    created_by: str
+    status: str
+    """counted (recovered money, or an approved addition), pending (an addition awaiting a
+    chief's approval) or rejected."""
+    decided_at: str | None
+    decided_by: str | None
+    decision_reason: str
+
+
+def list_adjustments(
+    db: Database,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    status: str | None = None,
+    adjustment_ids: list[int] | None = None,
+) -> list[AdjustmentRow]:
+    """Adjustments dated in the period (both days included) and in the status asked, by date."""
+    where: list[str] = []
+    params: list[object] = []
+    if start is not None:
+        where.append("a.adjusted_on >= ?")
+        params.append(start.isoformat())
+    if end is not None:
+        where.append("a.adjusted_on <= ?")
+        params.append(end.isoformat())
+    if status is not None:
+        where.append("a.status = ?")
+        params.append(status)
+    if adjustment_ids is not None:
+        where.append(f"a.id IN ({', '.join('?' for _ in adjustment_ids) or 'NULL'})")
+        params.extend(adjustment_ids)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    cursor = db.execute(
+        "SELECT a.id, a.claim_id, o.badge, o.last_name || ', ' || o.first_name, p.name,"
+        " c.funding_source_id, a.amount_cents, a.adjusted_on, a.reference, a.reason,"
+        " a.created_at, a.created_by, a.status, a.decided_at, a.decided_by, a.decision_reason"
+        " FROM claim_adjustments a"
+        " JOIN claims c ON c.id = a.claim_id JOIN officers o ON o.id = c.officer_id"
+        f" JOIN bonus_programs p ON p.id = c.program_id {clause} ORDER BY a.adjusted_on, a.id",
+        params,
+    )
+    return [AdjustmentRow(*row) for row in cursor]
+
+
+def adjustments_between(db: Database, start: date, end: date) -> list[AdjustmentRow]:
+    """The adjustments that count, dated in the period (both days included), in date order."""
+    return list_adjustments(db, start=start, end=end, status="counted")
+
+
+@dataclass(frozen=True, slots=True)
+class PayWindow:
+    """What limits the day a claim may be paid: its approval, its program, its funding."""
+
+    claim_id: int
+    approved_at: str | None
+    program: str
+    program_start: date
+    funding_source: str
+    funding_start: date
+    funding_end: date
+
+
+def pay_windows(db: Database, claim_ids: list[int]) -> dict[int, PayWindow]:
+    """Each claim's pay window, by claim id."""
+    cursor = db.execute(
+        'SELECT c.id, c.approved_at, p.name, p.start, f.name, f.start, f."end" FROM claims c'
+        " JOIN bonus_programs p ON p.id = c.program_id"
+        " JOIN funding_sources f ON f.id = c.funding_source_id"
+        f" WHERE c.id IN ({', '.join('?' for _ in claim_ids) or 'NULL'})",
+        claim_ids,
+    )
+    return {
+        row[0]: PayWindow(
+            claim_id=row[0],
+            approved_at=row[1],
+            program=row[2],
+            program_start=date.fromisoformat(row[3]),
+            funding_source=row[4],
+            funding_start=date.fromisoformat(row[5]),
+            funding_end=date.fromisoformat(row[6]),
+        )
+        for row in cursor
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class AwardChangeRow:
+    """A request to change a funding source's amount or period, and the chief's decision."""
+
+    id: int
+    funding_source_id: int
+    funding_source: str
+    amount: Cents
+    start: str
+    end: str
+    previous_amount: Cents
+    previous_start: str
+    previous_end: str
+    reason: str
+    status: str
+    """pending, approved (the award now reads so) or rejected."""
+    requested_at: str
+    requested_by: str
+    decided_at: str | None
+    decided_by: str | None
+    decision_reason: str
+
+
+def award_changes(
+    db: Database, *, status: str | None = None, change_id: int | None = None
+) -> list[AwardChangeRow]:
+    """Award change requests, newest first."""
+    where: list[str] = []
+    params: list[object] = []
+    if status is not None:
+        where.append("a.status = ?")
+        params.append(status)
+    if change_id is not None:
+        where.append("a.id = ?")
+        params.append(change_id)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    cursor = db.execute(
+        'SELECT a.id, a.funding_source_id, f.name, a.amount_cents, a.start, a."end",'
+        " a.previous_amount_cents, a.previous_start, a.previous_end, a.reason, a.status,"
+        " a.requested_at, a.requested_by, a.decided_at, a.decided_by, a.decision_reason"
+        f" FROM award_changes a JOIN funding_sources f ON f.id = a.funding_source_id {clause}"
+        " ORDER BY a.id DESC",
+        params,
+    )
+    return [AwardChangeRow(*row) for row in cursor]

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -223,7 +224,7 @@ def test_bonus_from_program_to_payment(
         "--start",
         "2024-10-01",
         "--end",
-        "2026-09-30",
+        "2099-09-30",
         user=FINANCE,
     )
     assert (code, err) == (0, "")
@@ -285,16 +286,21 @@ def test_bonus_from_program_to_payment(
     (source,) = json.loads(out)
     assert (source["committed_cents"], source["balance"]) == (380_000, "$246,200.00")
 
-    batch_args = ("batch", "create", "--reference", "PR-2025-12-19", "--date", "2025-12-19")
+    # Approved today, the claim cannot have been paid at an earlier payroll run.
+    early = ("batch", "create", "--reference", "PR-2025-12-19", "--date", "2025-12-19")
+    code, _, err = _bonus(db, capsys, *early, user=FINANCE)
+    assert code == 1 and "Claim #1 cannot be paid on 2025-12-19: it was approved on" in err
+    today = date.today().isoformat()
+    batch_args = ("batch", "create", "--reference", "PR-1", "--date", today)
     code, out, err = _bonus(db, capsys, *batch_args, user=FINANCE)
-    assert out == "Payment batch #1 PR-2025-12-19: 1 claim(s), $3,800.00, to be paid 2025-12-19.\n"
+    assert out == f"Payment batch #1 PR-1: 1 claim(s), $3,800.00, to be paid {today}.\n"
     export = tmp_path / "payroll.csv"
-    assert _bonus(db, capsys, "batch", "export", "PR-2025-12-19", "-o", str(export))[0] == 0
+    assert _bonus(db, capsys, "batch", "export", "PR-1", "-o", str(export))[0] == 0
     rows = list(csv.DictReader(export.open(encoding="utf-8-sig")))
     assert [(r["badge"], r["name"], r["amount"]) for r in rows] == [
         ("0101", "Peña, Ana", "3800.00")
     ]
-    assert _bonus(db, capsys, "batch", "pay", "PR-2025-12-19", user=FINANCE)[1] == (
+    assert _bonus(db, capsys, "batch", "pay", "PR-1", user=FINANCE)[1] == (
         "Paid 1 claim(s), $3,800.00.\n"
     )
     code, _, err = _bonus(
@@ -316,15 +322,38 @@ def test_bonus_from_program_to_payment(
         "amount_cents": 380_000,
         "adjustments_cents": -20_000,
         "net_cents": 360_000,
-        "paid_on": "2025-12-19",
+        "paid_on": today,
     }
     assert (claim["approved_by"], claim["paid_by"], claim["payment_reference"]) == (
         "chief.ortiz",
         "fin.lee",
-        "PR-2025-12-19",
+        "PR-1",
     )
     code, out, _ = _bonus(db, capsys, "claims")
-    assert "1 claim(s), $3,600.00." in out
+    assert "1 claim(s): 1 paid $3,600.00 (net of adjustments).\n" in out
+
+    # An addition and a bigger award wait for the chief; whoever entered them cannot approve.
+    code, out, err = _bonus(
+        db, capsys, "adjust", "1", "--amount", "150", "--reason", "retro rate", user=FINANCE
+    )
+    assert code == 0, err
+    assert "it counts only once a chief approves it" in out
+    code, out, _ = _bonus(db, capsys, "adjustments", "--status", "pending", "--format", "json")
+    (pending,) = json.loads(out)
+    assert (pending["amount_cents"], pending["created_by"]) == (15_000, FINANCE)
+    code, _, err = _bonus(db, capsys, "approve-adjustment", str(pending["id"]), user=FINANCE)
+    assert code == 1 and "fin.lee (Finance) may not approve" in err
+    assert _bonus(db, capsys, "approve-adjustment", str(pending["id"]), user=CHIEF)[0] == 0
+    code, out, _ = _bonus(db, capsys, "claims", "--format", "json")
+    assert json.loads(out)[0]["net_cents"] == 375_000
+    award = ("award-change", "COPS FY25", "--amount", "300000", "--reason", "supplement")
+    code, out, err = _bonus(db, capsys, *award, user=FINANCE)
+    assert code == 0, err
+    assert "the award stays as it is until a chief approves the change" in out
+    code, _, err = _bonus(db, capsys, "approve-award", "1", user="admin.one")
+    assert code == 0, err
+    code, out, _ = _bonus(db, capsys, "funding", "--format", "json")
+    assert json.loads(out)[0]["awarded_cents"] == 30_000_000
 
 
 def test_bonus_usage_errors_exit_2(db: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -194,7 +194,7 @@ def test_a_database_with_users_requires_sign_in(
     assert code == 1 and "requires sign-in: pass --user NAME" in err
     monkeypatch.setenv("DEESC_PASSWORD", "wrong")
     code, _, err = run(capsys, "--db", str(demo_db), "--user", "chief.harmon", "rules", "list")
-    assert code == 1 and "Wrong user name or password." in err
+    assert code == 1 and "Wrong user name or password, or the account is locked" in err
     monkeypatch.setenv("DEESC_PASSWORD", "millbrook")
     code, _, err = run(
         capsys, "--db", str(demo_db), "--user", "fin.ruiz", "import", "roster", "x.csv"
@@ -215,7 +215,7 @@ def test_users_commands_add_and_disable(
     assert run(capsys, "--db", str(demo_db), "users", "disable", "ofc.new")[0] == 0
     monkeypatch.setenv("DEESC_PASSWORD", "a long password")
     code, _, err = run(capsys, "--db", str(demo_db), "--user", "ofc.new", "rules", "list")
-    assert code == 1 and "disabled" in err
+    assert code == 1 and "or the account is locked or disabled" in err
 
 
 def test_check_and_audit_verify_need_no_sign_in(
@@ -228,3 +228,45 @@ def test_check_and_audit_verify_need_no_sign_in(
     assert code == 0 and "The audit log is intact" in out
     code, _, err = run(capsys, "--db", str(demo_db), "audit", "history")
     assert code == 1 and "requires sign-in" in err
+
+
+def test_any_user_changes_their_own_password_with_the_current_one(
+    demo_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The chief is no administrator: the command passes the password they signed in with."""
+    monkeypatch.setenv("DEESC_USER", "chief.harmon")
+    monkeypatch.setenv("DEESC_NEW_PASSWORD", "a brand new password")
+    code, out, err = run(capsys, "--db", str(demo_db), "users", "passwd")
+    assert (code, out, err) == (0, "Changed the password of chief.harmon.\n", "")
+    monkeypatch.setenv("DEESC_PASSWORD", "a brand new password")
+    assert run(capsys, "--db", str(demo_db), "bonus", "programs")[0] == 0
+    code, _, err = run(capsys, "--db", str(demo_db), "users", "passwd", "fin.ruiz")
+    assert code == 1 and "chief.harmon (Chief) may not manage users" in err
+
+
+def test_users_role_keeps_the_last_administrator(
+    demo_db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = hashlib.sha256(demo_db.read_bytes()).hexdigest()
+    code, _, err = run(capsys, "--db", str(demo_db), "users", "role", "demo-admin", "viewer")
+    assert code == 1 and "This is the last active administrator; add another first." in err
+    assert hashlib.sha256(demo_db.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.parametrize("variable", ["DEESC_PASSWORD", "DEESC_NEW_PASSWORD", "DEESC_USER"])
+def test_bad_bytes_in_a_password_variable_give_a_message(
+    demo_db: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+) -> None:
+    # What the environment holds when a variable was set to bytes that are not UTF-8.
+    monkeypatch.setenv(variable, b"mill\xffbrook".decode("utf-8", "surrogateescape"))
+    if variable != "DEESC_NEW_PASSWORD":
+        monkeypatch.setenv("DEESC_NEW_PASSWORD", "another long one")
+    code, out, err = run(capsys, "--db", str(demo_db), "users", "passwd", "fin.ruiz")
+    assert code == 1 and out == ""
+    assert err == (
+        f"deesc: {variable} holds bytes that are not text (UTF-8); set it again, typed as "
+        "plain text\n"
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -199,8 +199,9 @@ def test_approving_ones_own_claim_is_refused_in_words(
     assert say.messages[-1] == (
         "error",
         "Could not approve",
-        f"admin.lee submitted claim #{claim} and may not approve it; someone else with the "
-        "right to approve claims must.",
+        f"admin.lee submitted claim #{claim} and may not approve it: the person who prepares a "
+        "claim and the person who decides it must be different; someone else with the right "
+        "to approve claims must.",
     )
     assert status_of(db, claim) == "submitted"
 
@@ -362,3 +363,27 @@ def test_finance_adds_a_funding_source_and_the_chief_a_program(
     assert page.programs.index(0, 1).data() == "$3,800.00"
     assert page.programs.index(0, 3).data() == "8.0 h of de-escalation"
     assert page.funding.index(0, 7).data() == "$12,345.67"
+
+
+def test_claim_detail_gives_each_step_in_labelled_local_time_and_a_waiting_addition(
+    qtbot: Any,
+    submitted: list[int],
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    db: Database,
+    chicago: None,
+) -> None:
+    approved_at = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)  # 09:00 in Illinois, in winter
+    bonus.approve_claims(db, users["chief.harmon"], submitted[:1], now=approved_at)
+    batch = funding.create_payment_batch(
+        db, users["fin.ruiz"], {"reference": "B1", "pay_date": TODAY.isoformat()}, submitted[:1]
+    )
+    funding.pay_batch(db, users["fin.ruiz"], batch)
+    bonus.add_adjustment(db, users["fin.ruiz"], submitted[0], {"amount": "150", "reason": "retro"})
+    page = claims_page(window_as(users["chief.harmon"]))
+    page.select_claims(submitted[:1])
+    settle()
+    text = page.detail.body.text()
+    assert "Approved 2026-01-15 09:00 CST by chief.harmon" in text
+    assert "An addition of $150.00 waits for a chief's approval" in text
+    assert "Waiting for a chief's approval: 1 addition to paid claims" in page.money.text()

@@ -19,7 +19,7 @@ from deesc_desktop.gui.dialogs.users import UserDialog
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
 from deesc_desktop.gui.settings import Settings
-from deesc_desktop.services.users import login_required, set_login_required
+from deesc_desktop.services.users import SIGN_IN_REFUSED, login_required, set_login_required
 from tests.gui.conftest import PASSWORD
 from tests.gui.helpers import Prompts, settle
 
@@ -66,7 +66,7 @@ def test_a_wrong_password_is_refused_in_the_dialog_which_stays_open(
 
     say.dialogs.expect(play)
     window = started(qtbot, settings, db_path)
-    assert seen == {"message": "Wrong user name or password.", "open": True, "password": ""}
+    assert seen == {"message": SIGN_IN_REFUSED, "open": True, "password": ""}
     assert window.ctx.actor == users["sgt.delgado"]
     assert window.user_label.text() == "Signed in as sgt.delgado · Training officer"
     assert "sign-in off" not in window.windowTitle()

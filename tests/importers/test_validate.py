@@ -716,3 +716,16 @@ def test_shipped_templates_validate_and_agree_between_csv_and_xlsx(kind: str) ->
         results.append(result.rows)
     assert len(results[0]) == 1
     assert results[0] == results[1]
+
+
+def test_course_titles_with_hidden_characters_or_too_long_are_refused_by_row() -> None:
+    table = training(
+        ["1042", "ICAT\u200b De-escalation", "2025-03-04", "8", "de_escalation", "", "", ""],
+        ["0417", "C" * 201, "2025-03-04", "8", "de_escalation", "", "", ""],
+    )
+    assert check_training(table) == [
+        "training.csv, row 2, column course: the course title contains an invisible or "
+        "direction-changing character (U+200B zero width space); type it again without it",
+        "training.csv, row 3, column course: the course title is 201 characters long; at most "
+        "200 are allowed",
+    ]

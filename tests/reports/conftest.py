@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -35,6 +35,11 @@ ADMIN = Actor("demo-admin", Role.ADMIN)
 CHIEF = Actor("chief.pena", Role.CHIEF)
 FINANCE = Actor("fin.lee", Role.FINANCE)
 SERGEANT = Actor("sgt.delgado", Role.TRAINING_OFFICER)
+
+
+def at(year: int, month: int, day: int) -> datetime:
+    """A moment of the fixture's history, in the middle of a working day (UTC)."""
+    return datetime(year, month, day, 15, 0, tzinfo=UTC)
 
 
 def enrich_demo(db: Database) -> None:
@@ -91,12 +96,14 @@ def enrich_demo(db: Database) -> None:
             "funding_source": "LEDTA FY26",
         },
     )
+    # Each step is dated before the payments that follow it, as the money rules require.
     eligible = [row.officer.id for row in find_eligible(db, cops) if row.claimable]
-    claims = create_claims(db, SERGEANT, cops, eligible)
-    submit_claims(db, SERGEANT, claims)
-    deny_claim(db, CHIEF, claims[0], reason="post-test taken after the program closed")
-    approve_claims(db, CHIEF, claims[1:])
-    void_claim(db, CHIEF, claims[1], reason="entered for the wrong officer")
+    claims = create_claims(db, SERGEANT, cops, eligible, now=at(2026, 2, 16))
+    submit_claims(db, SERGEANT, claims, now=at(2026, 2, 17))
+    reason = "post-test taken after the program closed"
+    deny_claim(db, CHIEF, claims[0], reason=reason, now=at(2026, 2, 20))
+    approve_claims(db, CHIEF, claims[1:], now=at(2026, 2, 20))
+    void_claim(db, CHIEF, claims[1], reason="entered for the wrong officer", now=at(2026, 2, 23))
     paid_dates = ["2026-03-13", "2026-05-29", "2026-07-31", "2026-09-25", "2026-11-13"]
     paid = claims[2:-3]
     for index, claim_id in enumerate(paid):
@@ -115,10 +122,10 @@ def enrich_demo(db: Database) -> None:
     )
     cit = [row.officer.id for row in find_eligible(db, ledta) if row.claimable]
     if cit:
-        cit_claims = create_claims(db, SERGEANT, ledta, cit)
-        submit_claims(db, SERGEANT, cit_claims)
-        approve_claims(db, CHIEF, cit_claims)
-        pay_claim(db, FINANCE, cit_claims[0], paid_on="2026-10-09", reference="CHK-20411")
+        cit_claims = create_claims(db, SERGEANT, ledta, cit, now=at(2026, 9, 14))
+        submit_claims(db, SERGEANT, cit_claims, now=at(2026, 9, 14))
+        approve_claims(db, CHIEF, cit_claims, now=at(2026, 9, 18))
+        pay_claim(db, FINANCE, cit_claims[0], paid_on="2026-09-25", reference="CHK-20411")
     followed = db.execute(
         "SELECT r.id, r.officer_id, r.completed FROM training_records r"
         " JOIN courses c ON c.id = r.course_id WHERE c.course_number = 'ICAT-8'"

@@ -82,7 +82,7 @@ def test_payments_table_amounts_add_up_to_the_grand_total(
         "SELECT (SELECT coalesce(sum(amount_cents), 0) FROM claims WHERE status = 'paid'"
         " AND paid_on BETWEEN '2025-01-01' AND '2026-11-22')"
         " + (SELECT coalesce(sum(amount_cents), 0) FROM claim_adjustments"
-        " WHERE adjusted_on BETWEEN '2025-01-01' AND '2026-11-22')"
+        " WHERE adjusted_on BETWEEN '2025-01-01' AND '2026-11-22' AND status = 'counted')"
     ).fetchone()[0]
     assert total == Decimal(cents) / 100
     grand = f"${cents // 100:,}.{cents % 100:02d}"
@@ -199,9 +199,9 @@ def test_generated_at_gives_the_same_bytes_from_a_copy_of_the_same_data(
 
 
 def test_source_date_epoch_pins_the_time_and_the_document_id(
-    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    demo_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chicago: None
 ) -> None:
-    epoch = 1795339800  # 2026-11-22 09:30:00 UTC
+    epoch = 1795339800  # 2026-11-22 09:30:00 UTC, 03:30 in Illinois
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
     first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
     assert deesc(demo_path, "cit", "-o", str(first)) == 0
@@ -209,12 +209,12 @@ def test_source_date_epoch_pins_the_time_and_the_document_id(
     assert first.read_bytes() == second.read_bytes()
     ids = [PdfReader(str(p)).trailer["/ID"] for p in (first, second)]
     assert ids[0] == ids[1]
-    assert "Generated 2026-11-22 09:30" in pdf_text(first)[0]
+    assert "Generated 2026-11-22 03:30 CST" in pdf_text(first)[0]
     pinned = tmp_path / "pinned.pdf"
     assert (
         deesc(demo_path, "cit", "--generated-at", "2026-11-22T10:30+01:00", "-o", str(pinned)) == 0
     )
-    assert pinned.read_bytes() == first.read_bytes()  # the option wins, in UTC
+    assert pinned.read_bytes() == first.read_bytes()  # the same moment, printed in local time
 
 
 def test_a_bad_generation_time_is_refused(
@@ -255,3 +255,26 @@ def test_the_signer_can_be_given_remembered_and_the_preparer_is_the_signed_in_us
     capsys.readouterr()
     assert deesc(demo_path, "cit", "--remember-signer", "-o", str(first)) == 2
     assert "--remember-signer saves the --signer" in capsys.readouterr().err
+
+
+def test_bonus_claims_total_each_status_apart_in_labelled_local_time(
+    demo_path: Path, demo: Database, capsys: pytest.CaptureFixture[str], chicago: None
+) -> None:
+    assert main(["--db", str(demo_path), "bonus", "claims"]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert "approved 2026-02-20 09:00 CST by chief.pena" in out
+    counts = dict(demo.execute("SELECT status, count(*) FROM claims GROUP BY status").fetchall())
+    paid_net = demo.execute(
+        "SELECT sum(c.amount_cents) + coalesce((SELECT sum(a.amount_cents) FROM"
+        " claim_adjustments a JOIN claims p ON p.id = a.claim_id WHERE p.status = 'paid'"
+        " AND a.status = 'counted'), 0) FROM claims c WHERE c.status = 'paid'"
+    ).fetchone()[0]
+    denied = demo.execute(
+        "SELECT sum(amount_cents) FROM claims WHERE status = 'denied'"
+    ).fetchone()[0]
+    total = lines[-2]
+    assert total.startswith(f"{sum(counts.values())} claim(s): ")
+    assert f"{counts['paid']} paid ${paid_net // 100:,}.{paid_net % 100:02d}" in total
+    assert f"{counts['denied']} denied ${denied // 100:,}.{denied % 100:02d}" in total
+    assert lines[-1] == "Only paid claims are money paid out; the others are not added to them."

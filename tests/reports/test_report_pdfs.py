@@ -258,7 +258,7 @@ def paid_between(db: Database, start: str, end: str) -> tuple[int, int, int]:
     ).fetchone()
     adjusted = db.execute(
         "SELECT coalesce(sum(amount_cents), 0) FROM claim_adjustments"
-        " WHERE adjusted_on BETWEEN ? AND ?",
+        " WHERE adjusted_on BETWEEN ? AND ? AND status = 'counted'",
         [start, end],
     ).fetchone()[0]
     return claims, cents, adjusted
@@ -266,7 +266,7 @@ def paid_between(db: Database, start: str, end: str) -> tuple[int, int, int]:
 
 @pytest.mark.parametrize(
     ("start", "end"),
-    [(date(2026, 1, 1), DEMO_TODAY), (None, None), (date(2025, 1, 1), date(2025, 12, 31))],
+    [(date(2026, 1, 1), DEMO_TODAY), (None, None), (date(2025, 7, 1), date(2026, 6, 30))],
 )
 def test_payment_register_total_is_the_sum_of_paid_claims_to_the_cent(
     demo: Database, out: Path, start: date | None, end: date | None
@@ -426,3 +426,35 @@ def test_deterministic_mode_gives_byte_identical_pdfs(demo: Database, out: Path,
     assert later.read_bytes() != first
     if REPORTS[kind].renderer.page_footer:
         assert "Generated 2027-01-02 03:04" in pdf_text(later)[0]
+
+
+def test_payment_register_gives_every_time_in_one_labelled_local_zone(
+    demo: Database, out: Path, chicago: None
+) -> None:
+    """The fixture's chief approved at 15:00 UTC on 2026-02-20: 09:00 Central Standard Time."""
+    params = ReportParams(start=date(2026, 1, 1), end=DEMO_TODAY)
+    pages = pdf_text(make("payments", demo, params, out, "chicago"))
+    text = flat(" ".join(pages))
+    assert "Times are local time, CST (UTC−06:00) / CDT (UTC−05:00)." in text
+    assert "chief.pena 2026-02-20 09:00 CST" in text  # approved in winter
+    assert "sgt.delgado 2026-02-16 09:00 CST" in text  # drafted
+    assert "UTC 2026" not in text and " Z " not in text
+    assert "Generated 2026-11-22 09:30 CST" in text
+    # Drafted, submitted, approved and paid: each payment says who did every step.
+    assert "Drafted by Submitted by Approved by Paid by" in text
+
+
+def test_payment_register_explains_a_negative_total(demo: Database, out: Path) -> None:
+    """A period holding only a recovery for a claim paid before it totals below zero."""
+    params = ReportParams(start=date(2026, 11, 16), end=date(2026, 11, 16))
+    text = flat(" ".join(pdf_text(make("payments", demo, params, out, "negative"))))
+    assert "grand total paid -$250.00" in text
+    assert "Negative amounts are money recovered from officers: $250.00 on 2026-11-16" in text
+    assert "before this period" in text
+    assert "The grand total is below zero because more was recovered in this period" in text
+
+
+def test_payment_register_defaults_to_the_fiscal_year_to_date(demo: Database, out: Path) -> None:
+    text = flat(" ".join(pdf_text(make("payments", demo, ReportParams(), out, "default"))))
+    assert "Fiscal year to date: July 1, 2026 to November 22, 2026" in text
+    assert "the agency's fiscal year (which starts on July 1) up to November 22, 2026" in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ from deesc_desktop.services import (
     training,
     users,
 )
-from deesc_desktop.services.errors import PermissionDeniedError
+from deesc_desktop.services.errors import PermissionDeniedError, ValidationError
 from deesc_desktop.services.imports import import_file
 from deesc_desktop.services.requirements import load_requirements_file, set_requirement_active
 from tests.documents import pdf_bytes
@@ -77,6 +78,11 @@ class World:
     instructor: int
     scheduled: int
     incident: int
+    adjustment: int
+    """An addition to the paid claim, entered by finance, waiting for a chief."""
+    other_funding: int
+    award_change: int
+    """A requested change to the other funding source's award, waiting for a chief."""
 
 
 FIRST_AID_CLASS = course_files.Owner(
@@ -97,8 +103,13 @@ id = "TPD-1"\ntitle = "Wellness"\neffective_from = 2024-01-01\nhours = 2
 topics = ["officer_wellness"]\nperiod = { kind = "calendar_year" }\nsource = "Policy"\n"""
 
 
+APPROVED = datetime(2024, 5, 1, 9, 0, tzinfo=UTC)
+"""When the world's claims were approved: before they are paid in June and July 2024."""
+
+
 def build_world(db: Database, admin: Actor, path: Path) -> World:
     chief = Actor("chief.setup", Role.CHIEF)
+    finance = Actor("fin.setup", Role.FINANCE)
     users.add_user(db, admin, {"username": "clerk", "role": "viewer"}, "clerk-password")
     (path.parent / "roster.csv").write_text(
         "badge,last_name,first_name,hire_date\n77,Kim,Wei,2020-01-01\n"
@@ -117,10 +128,15 @@ def build_world(db: Database, admin: Actor, path: Path) -> World:
         bonus.create_claim(db, admin, program_id, other) for other in others
     )
     bonus.submit_claims(db, admin, [submitted, approved, paid, batched])
-    bonus.approve_claims(db, chief, [approved, paid, batched])
+    bonus.approve_claims(db, chief, [approved, paid, batched], now=APPROVED)
     bonus.pay_claim(db, admin, paid, paid_on="2024-06-01", reference="CHK-1")
     batch = funding.create_payment_batch(
         db, admin, {"reference": "PR-1", "pay_date": "2024-06-15"}, [batched]
+    )
+    adjustment = bonus.add_adjustment(db, finance, paid, {"amount": "10", "reason": "retro"})
+    other_funding = funding.add_funding_source(db, admin, {**FUND, "name": "State grant"})
+    award_change = funding.request_award_change(
+        db, finance, other_funding, {"amount": "150000", "reason": "supplement"}
     )
     return World(
         path=path,
@@ -146,6 +162,9 @@ def build_world(db: Database, admin: Actor, path: Path) -> World:
         instructor=instructors.add_instructor(db, admin, {"name": "Sgt. Delgado"}),
         scheduled=classes.schedule_class(db, admin, SCHEDULED, [officer_id]),
         incident=incidents.add_incident(db, admin, INCIDENT),
+        adjustment=adjustment,
+        other_funding=other_funding,
+        award_change=award_change,
     )
 
 
@@ -207,6 +226,20 @@ OPERATIONS: dict[str, Operation] = {
     ),
     "adjust paid claim": lambda db, a, w: bonus.add_adjustment(
         db, a, w.paid, {"amount": "-5", "reason": "overpaid"}
+    ),
+    "add to paid claim": lambda db, a, w: bonus.add_adjustment(
+        db, a, w.paid, {"amount": "25", "reason": "retro rate"}
+    ),
+    "approve adjustment": lambda db, a, w: bonus.approve_adjustment(db, a, w.adjustment),
+    "reject adjustment": lambda db, a, w: bonus.reject_adjustment(
+        db, a, w.adjustment, reason="not owed"
+    ),
+    "request award change": lambda db, a, w: funding.request_award_change(
+        db, a, w.funding, {"amount": "120000", "reason": "supplement"}
+    ),
+    "approve award change": lambda db, a, w: funding.approve_award_change(db, a, w.award_change),
+    "reject award change": lambda db, a, w: funding.reject_award_change(
+        db, a, w.award_change, reason="not in the award letter"
     ),
     "create payment batch": lambda db, a, w: funding.create_payment_batch(
         db, a, {"reference": "PR-2", "pay_date": "2024-07-01"}, [w.approved]
@@ -312,12 +345,18 @@ ALLOWED: dict[Role, set[str]] = {
         "deny claim",
         "void approved claim",
         "review incident",
+        "approve adjustment",
+        "reject adjustment",
+        "approve award change",
+        "reject award change",
     },
     Role.FINANCE: {
         "add funding",
         "edit funding",
+        "request award change",
         "pay claim",
         "adjust paid claim",
+        "add to paid claim",
         "create payment batch",
         "pay batch",
     },
@@ -346,3 +385,31 @@ def test_every_operation_is_allowed_to_someone_but_the_viewer() -> None:
     granted = set().union(*(ALLOWED[r] for r in Role if r is not Role.ADMIN))
     assert granted | ADMIN_ONLY == set(OPERATIONS)
     assert not granted & ADMIN_ONLY
+
+
+PAY_STEPS: dict[str, Operation] = {
+    "pay claim": lambda db, a, w: bonus.pay_claim(
+        db, a, w.approved, paid_on="2024-04-30", reference="CHK-3"
+    ),
+    "create payment batch": lambda db, a, w: funding.create_payment_batch(
+        db, a, {"reference": "PR-3", "pay_date": "2025-01-02"}, [w.approved]
+    ),
+}
+"""Each way to pay, with a date the rules refuse: before approval, after the funding ends."""
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("step", list(PAY_STEPS))
+def test_pay_date_rules_hold_for_every_role_that_may_pay(
+    db: Database, db_path: Path, admin: Actor, role: Role, step: str
+) -> None:
+    world = build_world(db, admin, db_path)
+    actor = Actor(f"user-{role.value}", role)
+    audit_before = db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    if step in ALLOWED[role]:
+        with pytest.raises(ValidationError, match=r"cannot be paid on 202\d-\d\d-\d\d: "):
+            PAY_STEPS[step](db, actor, world)
+    else:
+        with pytest.raises(PermissionDeniedError, match=f"user-{role.value} .* may not"):
+            PAY_STEPS[step](db, actor, world)
+    assert db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == audit_before

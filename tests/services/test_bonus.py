@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.core.money import format_money
+from deesc_desktop.demo import load_demo
 from deesc_desktop.services.bonus import (
     add_adjustment,
     add_program,
+    approve_adjustment,
     approve_claim,
     approve_claims,
     create_claim,
@@ -21,6 +26,7 @@ from deesc_desktop.services.bonus import (
     edit_program,
     find_eligible,
     pay_claim,
+    reject_adjustment,
     set_default_amount,
     submit_claim,
     submit_claims,
@@ -42,14 +48,19 @@ from deesc_desktop.store.claim_queries import (
     claim_evidence,
     funding_summary,
     get_claim,
+    list_adjustments,
     list_claims,
     load_program,
 )
+from deesc_desktop.store.database import open_database
 from tests.conftest import table_counts
 
 CHIEF = Actor("chief.ortiz", Role.CHIEF)
 FINANCE = Actor("fin.lee", Role.FINANCE)
 SERGEANT = Actor("sgt.delgado", Role.TRAINING_OFFICER)
+
+DECIDED = datetime(2025, 12, 2, 9, 0, tzinfo=UTC)
+"""When the chief approves claims in these tests: before the December payroll pays them."""
 
 COPS = {
     "name": "COPS FY25",
@@ -244,7 +255,7 @@ def _claim_in(db: Database, world: dict[str, int], status: str) -> int:
     if status == "denied":
         deny_claim(db, CHIEF, claim_id, reason="training not verified")
     if status in ("approved", "paid"):
-        approve_claim(db, CHIEF, claim_id)
+        approve_claim(db, CHIEF, claim_id, now=DECIDED)
     if status == "paid":
         pay_claim(db, FINANCE, claim_id, paid_on="2025-12-19", reference="PAYROLL-2025-12-19")
     return claim_id
@@ -318,7 +329,7 @@ def test_the_submitter_may_not_approve_or_deny_their_own_claim(
     db: Database, world: dict[str, int]
 ) -> None:
     both = Actor("lt.harmon", Role.ADMIN)  # an administrator may both submit and approve...
-    claim_id = create_claim(db, both, world["program"], world["ana"])
+    claim_id = create_claim(db, SERGEANT, world["program"], world["ana"])
     submit_claim(db, both, claim_id)
     before = table_counts(db)
     for decide in (
@@ -366,7 +377,7 @@ def test_funding_totals_follow_the_claims_exactly(
     submit_claim(db, SERGEANT, claim_id)
     source = funding_summary(db, world["funding"])
     assert source is not None and (source.pending, source.committed, source.paid) == (380_000, 0, 0)
-    approve_claim(db, CHIEF, claim_id)
+    approve_claim(db, CHIEF, claim_id, now=DECIDED)
     source = funding_summary(db, world["funding"])
     assert source is not None and (source.committed, source.balance) == (380_000, 24_620_000)
     pay_claim(db, FINANCE, claim_id, paid_on="2025-12-19", reference="CHK-1001")
@@ -390,6 +401,16 @@ def test_a_paid_claim_is_never_changed_only_adjusted(db: Database, world: dict[s
     adjustment = add_adjustment(
         db, FINANCE, claim_id, {"amount": "200", "reason": "retro rate", "reference": "CHK-77"}
     )
+    # An addition waits for a chief: until then the claim and its funding stand as paid.
+    claim = get_claim(db, claim_id)
+    assert claim is not None
+    assert (claim.amount, claim.adjustments, claim.pending_adjustments, claim.net) == (
+        380_000,
+        0,
+        20_000,
+        380_000,
+    )
+    approve_adjustment(db, CHIEF, adjustment)
     claim = get_claim(db, claim_id)
     assert claim is not None and (claim.amount, claim.adjustments, claim.net) == (
         380_000,
@@ -397,9 +418,11 @@ def test_a_paid_claim_is_never_changed_only_adjusted(db: Database, world: dict[s
         400_000,
     )
     row = db.execute(
-        "SELECT amount_cents, reason, created_by FROM claim_adjustments WHERE id = ?", [adjustment]
+        "SELECT amount_cents, reason, created_by, status, decided_by FROM claim_adjustments"
+        " WHERE id = ?",
+        [adjustment],
     ).fetchone()
-    assert row == (20_000, "retro rate", "fin.lee")
+    assert row == (20_000, "retro rate", "fin.lee", "counted", "chief.ortiz")
     with pytest.raises(sqlite3.IntegrityError, match="never changed"):
         db.execute("UPDATE claim_adjustments SET amount_cents = 1")
     before = table_counts(db)
@@ -418,7 +441,8 @@ def test_only_a_paid_claim_is_adjusted(db: Database, world: dict[str, int]) -> N
     with pytest.raises(sqlite3.IntegrityError, match="only a paid claim is adjusted"):
         db.execute(
             "INSERT INTO claim_adjustments (claim_id, amount_cents, adjusted_on, reason,"
-            " created_at, created_by) VALUES (?, 5, '2025-01-01', 'x', 't', 'x')",
+            " created_at, created_by, status)"
+            " VALUES (?, 5, '2025-01-01', 'x', 't', 'x', 'pending')",
             [claim_id],
         )
     assert table_counts(db) == before
@@ -553,7 +577,7 @@ def test_1500_officers_claimed_approved_and_paid_total_exactly_5_7_million(
     assert sorted(eligible) == sorted(officer_ids)
     claim_ids = create_claims(db, SERGEANT, program_id, eligible)
     assert submit_claims(db, SERGEANT, claim_ids) == 1_500
-    assert approve_claims(db, CHIEF, claim_ids) == 1_500
+    assert approve_claims(db, CHIEF, claim_ids, now=DECIDED) == 1_500
     batch = create_payment_batch(db, FINANCE, {"reference": "LA-2025-12", "pay_date": "2025-12-19"})
     assert pay_batch(db, FINANCE, batch) == 1_500
     paid = list_claims(db, status="paid")
@@ -565,3 +589,224 @@ def test_1500_officers_claimed_approved_and_paid_total_exactly_5_7_million(
         "SELECT sum(amount_cents), typeof(sum(amount_cents)) FROM claims"
     ).fetchone()
     assert summed == (570_000_000, "integer")
+
+
+# --- separation of duties and pay dates (issue 15.5) -----------------------------------------
+
+ADMIN_TWO = Actor("lt.harmon", Role.ADMIN)
+
+
+def test_whoever_drafted_a_claim_may_not_approve_or_deny_it(
+    db: Database, world: dict[str, int]
+) -> None:
+    claim_id = create_claim(db, ADMIN_TWO, world["program"], world["ana"])
+    submit_claim(db, SERGEANT, claim_id)
+    before = table_counts(db)
+    for decide in (
+        lambda: approve_claim(db, ADMIN_TWO, claim_id),
+        lambda: deny_claim(db, ADMIN_TWO, claim_id, reason="mine"),
+    ):
+        with pytest.raises(PermissionDeniedError) as caught:
+            decide()
+        assert str(caught.value).startswith(
+            f"lt.harmon drafted claim #{claim_id} and may not "
+        ) and "the person who prepares a claim and the person who decides it must be" in str(
+            caught.value
+        )
+    assert table_counts(db) == before
+    with pytest.raises(sqlite3.IntegrityError, match="whoever drafted a claim may not approve"):
+        db.execute(
+            "UPDATE claims SET status = 'approved', approved_at = 't', approved_by = 'lt.harmon'"
+            " WHERE id = ?",
+            [claim_id],
+        )
+    approve_claim(db, CHIEF, claim_id)
+
+
+def test_whoever_approved_a_claim_may_not_pay_it(db: Database, world: dict[str, int]) -> None:
+    claim_id = create_claim(db, SERGEANT, world["program"], world["ana"])
+    submit_claim(db, SERGEANT, claim_id)
+    approve_claim(db, ADMIN_TWO, claim_id, now=DECIDED)
+    with pytest.raises(
+        PermissionDeniedError,
+        match=rf"^lt\.harmon approved claim #{claim_id} and may not record its payment: the "
+        "person who approves a claim and the person who pays it must be different",
+    ):
+        pay_claim(db, ADMIN_TWO, claim_id, paid_on="2025-12-19", reference="CHK-1")
+    batch = create_payment_batch(
+        db, ADMIN_TWO, {"reference": "PR-1", "pay_date": "2025-12-19"}, [claim_id]
+    )
+    with pytest.raises(PermissionDeniedError, match=r"lt\.harmon approved claim"):
+        pay_batch(db, ADMIN_TWO, batch)
+    assert get_claim(db, claim_id).status == "approved"  # type: ignore[union-attr]
+    with pytest.raises(sqlite3.IntegrityError, match="whoever approved a claim may not record"):
+        db.execute(
+            "UPDATE claims SET status = 'paid', paid_at = 't', paid_by = 'lt.harmon',"
+            " paid_on = '2025-12-19', payment_reference = 'x', batch_id = NULL WHERE id = ?",
+            [claim_id],
+        )
+    assert pay_batch(db, FINANCE, batch) == 1
+
+
+LATER = datetime(2027, 1, 15, 12, 0, tzinfo=UTC)
+"""A clock after every date below, so only the rule under test can refuse."""
+
+
+@pytest.mark.parametrize(
+    ("approved", "paid_on", "today_is", "message", "raw_day"),
+    [
+        (
+            DECIDED,
+            "2025-12-01",
+            LATER,
+            "cannot be paid on 2025-12-01: it was approved on 2025-12-02, and a claim is paid "
+            "on or after the day it is approved.",
+            # The file allows for every time zone, so only a day clear of all of them fails.
+            "2025-11-30",
+        ),
+        (
+            datetime(2024, 12, 10, tzinfo=UTC),
+            "2024-12-20",
+            LATER,
+            "cannot be paid on 2024-12-20: that is before the program De-escalation bonus 2025 "
+            "started (2025-01-01).",
+            "2024-12-20",
+        ),
+        (
+            DECIDED,
+            "2026-10-01",
+            LATER,
+            "cannot be paid on 2026-10-01: COPS FY25 pays only from 2024-10-01 to 2026-09-30. "
+            "If the award allows a later payment, ask the chief to approve a change to its end "
+            "date.",
+            "2026-10-01",
+        ),
+        (
+            DECIDED,
+            "2025-12-20",
+            datetime(2025, 12, 19, 17, 0, tzinfo=UTC),
+            "2025-12-20 is in the future (today is 2025-12-19); record a payment once it has "
+            "been made.",
+            "2099-01-01",
+        ),
+    ],
+    ids=["before approval", "before the program", "after the funding", "in the future"],
+)
+def test_a_pay_date_is_refused_with_the_rule_it_breaks(
+    db: Database,
+    world: dict[str, int],
+    approved: datetime,
+    paid_on: str,
+    today_is: datetime,
+    message: str,
+    raw_day: str,
+) -> None:
+    claim_id = create_claim(db, SERGEANT, world["program"], world["ana"])
+    submit_claim(db, SERGEANT, claim_id)
+    approve_claim(db, CHIEF, claim_id, now=approved)
+    before = table_counts(db)
+    with pytest.raises(ValidationError) as caught:
+        pay_claim(db, FINANCE, claim_id, paid_on=paid_on, reference="CHK-1", now=today_is)
+    assert str(caught.value).endswith(message)
+    assert caught.value.field_errors == {"paid_on": str(caught.value)}
+    batch = {"reference": "PR-1", "pay_date": paid_on}
+    if "future" in message:
+        # A payroll run may be planned ahead, but is not paid before its day.
+        batch_id = create_payment_batch(db, FINANCE, batch, [claim_id])
+        with pytest.raises(ValidationError, match=re.escape(message)):
+            pay_batch(db, FINANCE, batch_id, now=today_is)
+    else:
+        with pytest.raises(ValidationError, match=re.escape(message)):
+            create_payment_batch(db, FINANCE, batch, [claim_id])
+        assert table_counts(db) == before
+    assert get_claim(db, claim_id).status == "approved"  # type: ignore[union-attr]
+    # The file refuses it too, when someone bypasses the app.
+    with pytest.raises(sqlite3.IntegrityError, match="a pay date may not be before approval"):
+        db.execute(
+            "UPDATE claims SET status = 'paid', paid_at = 't', paid_by = 'x', paid_on = ?,"
+            " payment_reference = 'x', batch_id = NULL WHERE id = ?",
+            [raw_day, claim_id],
+        )
+
+
+def test_an_addition_to_a_paid_claim_counts_only_once_a_chief_approves_it(
+    db: Database, world: dict[str, int]
+) -> None:
+    claim_id = _claim_in(db, world, "paid")
+    paid_before = funding_summary(db, world["funding"]).paid  # type: ignore[union-attr]
+    addition = add_adjustment(db, FINANCE, claim_id, {"amount": "150", "reason": "retro rate"})
+    assert funding_summary(db, world["funding"]).paid == paid_before  # type: ignore[union-attr]
+    before = table_counts(db)
+    with pytest.raises(
+        PermissionDeniedError,
+        match=r"^fin\.lee \(Finance\) may not approve, deny",
+    ):
+        approve_adjustment(db, FINANCE, addition)
+    both = Actor("fin.lee", Role.ADMIN)  # even an administrator may not approve their own
+    with pytest.raises(PermissionDeniedError, match=rf"fin\.lee entered adjustment #{addition}"):
+        approve_adjustment(db, both, addition)
+    assert table_counts(db) == before
+    approve_adjustment(db, CHIEF, addition)
+    assert funding_summary(db, world["funding"]).paid == paid_before + 15_000  # type: ignore[union-attr]
+    with pytest.raises(ConflictError, match=rf"Adjustment #{addition} is counted"):
+        reject_adjustment(db, CHIEF, addition, reason="too late")
+    refused = add_adjustment(db, FINANCE, claim_id, {"amount": "99", "reason": "mileage"})
+    with pytest.raises(ValidationError, match="say why"):
+        reject_adjustment(db, CHIEF, refused, reason=" ")
+    reject_adjustment(db, CHIEF, refused, reason="not part of the bonus")
+    claim = get_claim(db, claim_id)
+    assert claim is not None and (claim.adjustments, claim.pending_adjustments) == (15_000, 0)
+    # Recovered money counts at once; the file refuses an addition that does not wait.
+    add_adjustment(db, FINANCE, claim_id, {"amount": "-50", "reason": "recovered"})
+    assert get_claim(db, claim_id).net == 380_000 + 15_000 - 5_000  # type: ignore[union-attr]
+    with pytest.raises(sqlite3.IntegrityError, match="a positive adjustment counts only once"):
+        db.execute(
+            "INSERT INTO claim_adjustments (claim_id, amount_cents, adjusted_on, reason,"
+            " created_at, created_by) VALUES (?, 500, '2025-12-30', 'x', 't', 'fin.lee')",
+            [claim_id],
+        )
+    pending = add_adjustment(db, FINANCE, claim_id, {"amount": "10", "reason": "x"})
+    with pytest.raises(sqlite3.IntegrityError, match="whoever entered an adjustment may not"):
+        db.execute(
+            "UPDATE claim_adjustments SET status = 'counted', decided_at = 't',"
+            " decided_by = 'fin.lee' WHERE id = ?",
+            [pending],
+        )
+
+
+def test_an_adjustment_is_dated_after_the_payment_and_not_in_the_future(
+    db: Database, world: dict[str, int]
+) -> None:
+    claim_id = _claim_in(db, world, "paid")  # paid 2025-12-19
+    before = table_counts(db)
+    with pytest.raises(ValidationError, match=r"is before claim #\d+ was paid \(2025-12-19\)"):
+        add_adjustment(
+            db, FINANCE, claim_id, {"amount": "-5", "reason": "x", "adjusted_on": "2025-12-18"}
+        )
+    with pytest.raises(ValidationError, match="2026-01-02 is in the future"):
+        add_adjustment(
+            db,
+            FINANCE,
+            claim_id,
+            {"amount": "-5", "reason": "x", "adjusted_on": "2026-01-02"},
+            now=datetime(2026, 1, 1, 12, tzinfo=UTC),
+        )
+    assert table_counts(db) == before
+
+
+def test_the_demo_drafts_approves_and_pays_by_different_people_on_valid_days(
+    db_path: Path,
+) -> None:
+    demo = open_database(db_path.with_name("demo.db"))
+    try:
+        load_demo(demo, today=date(2026, 11, 22))
+        paid = list_claims(demo, status="paid")
+        assert paid
+        for claim in paid:
+            assert len({claim.created_by, claim.approved_by, claim.paid_by}) == 3
+            assert claim.approved_at is not None and claim.paid_on is not None
+            assert claim.approved_at[:10] <= claim.paid_on <= "2026-11-22"
+        statuses = {a.status for a in list_adjustments(demo)}
+        assert statuses == {"counted", "pending"}
+    finally:
+        demo.close()

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -18,23 +21,33 @@ from deesc_desktop.services.bonus import (
     submit_claims,
     void_claim,
 )
-from deesc_desktop.services.errors import ConflictError, ValidationError
+from deesc_desktop.services.errors import ConflictError, PermissionDeniedError, ValidationError
 from deesc_desktop.services.funding import (
     BATCH_COLUMNS,
     add_funding_source,
+    approve_award_change,
     create_payment_batch,
     edit_funding_source,
     export_payment_batch,
     pay_batch,
+    reject_award_change,
+    request_award_change,
 )
 from deesc_desktop.services.officers import add_officer
 from deesc_desktop.services.training import Attendee, record_class
-from deesc_desktop.store.claim_queries import funding_summary, list_claims, payment_batches
+from deesc_desktop.store.claim_queries import (
+    award_changes,
+    funding_summary,
+    list_claims,
+    payment_batches,
+)
 from tests.conftest import table_counts
 
 CHIEF = Actor("chief.ortiz", Role.CHIEF)
 FINANCE = Actor("fin.lee", Role.FINANCE)
 SERGEANT = Actor("sgt.delgado", Role.TRAINING_OFFICER)
+APPROVED = datetime(2025, 7, 1, 9, 0, tzinfo=UTC)
+"""When the chief approves the claims: before the July payroll."""
 BYRNE = {
     "name": "Byrne JAG 2025",
     "kind": "byrne_jag",
@@ -79,7 +92,7 @@ def approved(db: Database, admin: Actor) -> list[int]:
     )
     claims = create_claims(db, SERGEANT, program, people)
     submit_claims(db, SERGEANT, claims)
-    approve_claims(db, CHIEF, claims)
+    approve_claims(db, CHIEF, claims, now=APPROVED)
     return claims
 
 
@@ -108,19 +121,65 @@ def test_funding_source_refusals_name_each_field_and_write_nothing(db: Database)
     assert table_counts(db) == before
 
 
-def test_an_award_cannot_be_cut_below_what_is_committed(db: Database, approved: list[int]) -> None:
+def test_an_award_changes_only_when_a_chief_approves_the_change(
+    db: Database, approved: list[int]
+) -> None:
     source = funding_summary(db, 1)
     assert source is not None and (source.committed, source.balance) == (1_140_000, 60_000)
     before = table_counts(db)
+    with pytest.raises(ValidationError, match="amount: the award's amount and period change only"):
+        edit_funding_source(db, FINANCE, 1, {"amount": "20000"})
+    with pytest.raises(ValidationError, match="end: the award's amount and period change only"):
+        edit_funding_source(db, FINANCE, 1, {"end": "2026-09-30"})
     with pytest.raises(
         ValidationError,
         match=r"\$11,000\.00 is less than the \$11,400\.00 already committed or paid from Byrne",
     ):
-        edit_funding_source(db, FINANCE, 1, {"amount": "11000"})
+        request_award_change(db, FINANCE, 1, {"amount": "11000", "reason": "cut"})
+    with pytest.raises(ValidationError, match="reason: is required"):
+        request_award_change(db, FINANCE, 1, {"amount": "20000"})
     assert table_counts(db) == before
-    assert edit_funding_source(db, FINANCE, 1, {"amount": "11400", "award_number": "X-1"})
+    assert edit_funding_source(db, FINANCE, 1, {"award_number": "X-1"})  # not a term of the award
+    change = request_award_change(
+        db, FINANCE, 1, {"amount": "$20,000", "end": "2025-12-31", "reason": "supplement"}
+    )
     source = funding_summary(db, 1)
-    assert source is not None and (source.amount, source.balance) == (1_140_000, 0)
+    assert source is not None and (source.amount, source.end) == (1_200_000, "2025-09-30")
+    with pytest.raises(ConflictError, match="already waits for a chief's approval"):
+        request_award_change(db, FINANCE, 1, {"amount": "30000", "reason": "more"})
+    with pytest.raises(PermissionDeniedError, match=r"fin\.lee entered award change #1"):
+        approve_award_change(db, Actor("fin.lee", Role.ADMIN), change)
+    with pytest.raises(PermissionDeniedError, match=r"fin\.lee \(Finance\) may not approve"):
+        approve_award_change(db, FINANCE, change)
+    approve_award_change(db, CHIEF, change)
+    source = funding_summary(db, 1)
+    assert source is not None and (source.amount, source.end, source.balance) == (
+        2_000_000,
+        "2025-12-31",
+        860_000,
+    )
+    (row,) = award_changes(db)
+    assert (row.status, row.requested_by, row.decided_by, row.previous_amount) == (
+        "approved",
+        "fin.lee",
+        "chief.ortiz",
+        1_200_000,
+    )
+    reasons = [
+        r[0]
+        for r in db.execute("SELECT reason FROM audit_log WHERE table_name = 'funding_sources'")
+    ]
+    assert "award change #1 approved: supplement" in reasons
+    second = request_award_change(db, FINANCE, 1, {"amount": "25000", "reason": "more"})
+    reject_award_change(db, CHIEF, second, reason="not in the award letter")
+    assert funding_summary(db, 1).amount == 2_000_000  # type: ignore[union-attr]
+    with pytest.raises(ConflictError, match="was already rejected"):
+        approve_award_change(db, CHIEF, second)
+    # The file refuses an award changed without an approved change, and a change edited after.
+    with pytest.raises(sqlite3.IntegrityError, match="an award changes only when a chief"):
+        db.execute("UPDATE funding_sources SET amount_cents = 99999999 WHERE id = 1")
+    with pytest.raises(sqlite3.IntegrityError, match="decided once and never edited"):
+        db.execute("UPDATE award_changes SET amount_cents = 1 WHERE id = ?", [second])
 
 
 def test_batch_export_reads_back_as_csv_and_xlsx(
@@ -134,11 +193,25 @@ def test_batch_export_reads_back_as_csv_and_xlsx(
     assert export_payment_batch(db, batch, xlsx_path) == 3
     with csv_path.open(encoding="utf-8-sig", newline="") as handle:
         from_csv = list(csv.reader(handle))
-    sheet = load_workbook(xlsx_path, read_only=True).active
+    sheet = load_workbook(xlsx_path).active
     assert sheet is not None
-    from_xlsx = [[str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    assert from_csv == from_xlsx
-    assert tuple(from_csv[0]) == BATCH_COLUMNS
+    from_xlsx = list(sheet.iter_rows(values_only=True))
+    assert tuple(from_csv[0]) == from_xlsx[0] == BATCH_COLUMNS
+    # The spreadsheet holds numbers, money and dates, as payroll and Excel need them.
+    assert from_xlsx[3] == (
+        approved[0],
+        "0101",
+        "Peña, Ana",
+        "ICAT bonus",
+        3800,
+        "Byrne JAG 2025",
+        "15PBJA-25-GG-00077",
+        "PR-2025-07-15",
+        datetime(2025, 7, 15),
+    )
+    assert sheet["E4"].number_format == "#,##0.00"
+    assert sheet["I4"].is_date and sheet["I4"].number_format == "yyyy-mm-dd"
+    assert sum(Decimal(str(row[4])) for row in from_xlsx[1:]) == Decimal("11400.00")
     assert [row[2] for row in from_csv[1:]] == [
         "Kim, Wei",
         "Łukasz, Nowak",

@@ -82,6 +82,14 @@ def test_class_is_all_or_nothing_when_one_attendee_already_has_it(
         ({"topics": "deescalation"}, "topics", "did you mean de_escalation"),
         ({"completed": "2024-02-30"}, "completed", "is not a date"),
         ({"delivery": "zoom"}, "delivery", "not one of classroom, online, scenario"),
+        (
+            {"course": "ICAT\u202e De-escalation"},
+            "course",
+            "the course title contains an invisible or direction-changing character (U+202E",
+        ),
+        ({"course": "ICAT\u200dDe-escalation"}, "course", "(U+200D zero width joiner)"),
+        ({"course": "ICAT\nDe-escalation"}, "course", "contains a control character (U+000A)"),
+        ({"course": "I" * 201}, "course", "is 201 characters long; at most 200 are allowed"),
     ],
 )
 def test_bad_class_fields_are_refused_by_field(

@@ -118,6 +118,7 @@ CLAIMS = 300
 PAYER = textwrap.dedent(
     """
     import sys
+    from datetime import UTC, datetime
     from deesc_desktop.core.auth import Actor, Role
     from deesc_desktop.services import bonus, funding
     from deesc_desktop.store import open_database
@@ -125,7 +126,8 @@ PAYER = textwrap.dedent(
     db = open_database(sys.argv[1])
     submitted = [r[0] for r in db.execute("SELECT id FROM claims WHERE status = 'submitted'")]
     print("ready", flush=True)
-    bonus.approve_claims(db, Actor("chief.crash", Role.CHIEF), submitted)
+    chief = Actor("chief.crash", Role.CHIEF)
+    bonus.approve_claims(db, chief, submitted, now=datetime(2025, 12, 15, 9, tzinfo=UTC))
     print("approved", flush=True)
     finance = Actor("fin.crash", Role.FINANCE)
     batch = funding.create_payment_batch(

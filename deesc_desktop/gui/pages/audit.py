@@ -348,12 +348,12 @@ class AuditLogPage(Page):
             self.model,
             widths={
                 AuditColumn.NUMBER: 8,
-                AuditColumn.WHEN: 15,
+                AuditColumn.WHEN: 19,  # "2026-03-01 08:12 CST"
                 AuditColumn.USER: 13,
                 AuditColumn.ACTION: 8,
                 AuditColumn.TABLE: 15,
                 AuditColumn.ROW: 7,
-                AuditColumn.CHANGES: 44,
+                AuditColumn.CHANGES: 40,
             },
             sort=(AuditColumn.NUMBER, Qt.SortOrder.DescendingOrder),
         )
@@ -521,10 +521,10 @@ class HistoryTab(LoadingTab):
         self.view = table_view(
             self.model,
             widths={
-                HistoryColumn.WHEN: 15,
+                HistoryColumn.WHEN: 19,
                 HistoryColumn.USER: 13,
                 HistoryColumn.WHAT: 24,
-                HistoryColumn.CHANGES: 46,
+                HistoryColumn.CHANGES: 42,
             },
             sort=(HistoryColumn.WHEN, Qt.SortOrder.DescendingOrder),
         )

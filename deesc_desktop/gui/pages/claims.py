@@ -55,13 +55,17 @@ from deesc_desktop.services.bonus import approve_claims, deny_claim, submit_clai
 from deesc_desktop.services.course_files import claim_documents
 from deesc_desktop.services.funding import batch_summary, export_payment_batch, pay_batch
 from deesc_desktop.store.claim_queries import (
+    AdjustmentRow,
+    AwardChangeRow,
     BatchRow,
     ClaimEvidence,
     ClaimRow,
     FundingSummary,
     ProgramRow,
+    award_changes,
     claim_evidence,
     funding_summaries,
+    list_adjustments,
     list_claims,
     payment_batches,
     programs,
@@ -79,11 +83,21 @@ class BonusData:
     programs: list[ProgramRow]
     funding: list[FundingSummary]
     labels: dict[str, str]
+    waiting_adjustments: list[AdjustmentRow]
+    """Additions to paid claims waiting for a chief's approval."""
+    waiting_awards: list[AwardChangeRow]
+    """Award changes waiting for a chief's approval."""
 
 
 def bonus_data(db: Database) -> BonusData:
     return BonusData(
-        list_claims(db), payment_batches(db), programs(db), funding_summaries(db), topic_labels(db)
+        list_claims(db),
+        payment_batches(db),
+        programs(db),
+        funding_summaries(db),
+        topic_labels(db),
+        list_adjustments(db, status="pending"),
+        award_changes(db, status="pending"),
     )
 
 
@@ -141,6 +155,14 @@ class ClaimDetail(QFrame):
             lines.append(
                 f"Adjusted by {format_money(claim.adjustments)}: "
                 f"<b>{format_money(claim.net)}</b> in the end"
+            )
+        if claim.pending_adjustments:
+            lines.append(
+                style.coloured(
+                    f"An addition of {format_money(claim.pending_adjustments)} waits for a "
+                    "chief's approval; it does not count until then.",
+                    style.Colour.WARNING,
+                )
             )
         lines.append(f"Qualified: {escape(claim.eligibility)}")
         for verb, at, by in (
@@ -357,7 +379,7 @@ class ClaimsPage(Page):
             label = "All" if status is None else CLAIM_STATUSES[status]
             count = len(data.claims) if status is None else counts[status]
             self.status_tabs.setTabText(number, f"{label} ({count})")
-        self._show_money(data.funding)
+        self._show_money(data)
         self.apply_filter()
         self.select_claims(selected)
         if batch is not None:
@@ -375,7 +397,8 @@ class ClaimsPage(Page):
         self.program.setCurrentIndex(max(self.program.findData(current), 0) if current else 0)
         self.program.blockSignals(False)
 
-    def _show_money(self, sources: list[FundingSummary]) -> None:
+    def _show_money(self, data: BonusData) -> None:
+        sources = data.funding
         if not sources:
             self.money.setText(style.coloured("No funding source yet", style.Colour.MUTED))
             return
@@ -384,7 +407,20 @@ class ClaimsPage(Page):
             for s in sources[:2]
         ]
         more = f" · and {len(sources) - 2} more" if len(sources) > 2 else ""
-        self.money.setText(" · ".join(parts) + more)
+        waiting = [
+            _plural(len(items), noun) + what
+            for items, noun, what in (
+                (data.waiting_adjustments, "addition", " to paid claims"),
+                (data.waiting_awards, "award change", ""),
+            )
+            if items
+        ]
+        text = " · ".join(parts) + more
+        if waiting:
+            text += "<br>" + style.coloured(
+                f"Waiting for a chief's approval: {' and '.join(waiting)}", style.Colour.WARNING
+            )
+        self.money.setText(text)
 
     # --- filtering and selection ------------------------------------------------------------------
 
