@@ -122,7 +122,7 @@ def agency(db: Database, admin: Actor) -> Database:
     )
     claims = create_claims(db, SERGEANT, program, ids[:1])
     submit_claims(db, SERGEANT, claims)
-    approve_claims(db, CHIEF, claims)
+    approve_claims(db, CHIEF, claims, now=datetime(2025, 12, 10, 15, 0))
     pay_claim(db, FINANCE, claims[0], paid_on="2025-12-12", reference="PAY-1")
     return db
 

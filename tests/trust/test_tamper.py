@@ -38,12 +38,29 @@ def demo_file(pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     return path
 
 
-def behind_the_apps_back(path: Path, *statements: str) -> None:
+def behind_the_apps_back(path: Path, *statements: str | Tamper) -> None:
     conn = sqlite3.connect(path)
     for statement in statements:
-        conn.execute(statement)
+        if callable(statement):
+            statement(conn)
+        else:
+            conn.execute(statement)
     conn.commit()
     conn.close()
+
+
+def past_trigger(name: str, statement: str) -> Tamper:
+    """What an insider does about a protective trigger: drop it, edit, put it back as it was."""
+
+    def tamper(conn: sqlite3.Connection) -> None:
+        (sql,) = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", [name]
+        ).fetchone()
+        conn.execute(f"DROP TRIGGER {name}")
+        conn.execute(statement)
+        conn.execute(sql)
+
+    return tamper
 
 
 def deesc(path: Path, *args: str) -> int:
@@ -62,7 +79,7 @@ TRIGGER_AMOUNT = (
     "            BEGIN SELECT RAISE(ABORT, 'a claim keeps the amount it was made for'); END"
 )
 
-CASES: dict[str, tuple[list[str], list[str]]] = {
+CASES: dict[str, tuple[list[str | Tamper], list[str]]] = {
     "training hours": (
         ["UPDATE training_records SET hours = 8 WHERE id = 1"],
         ["training_records row 1: hours is 8.0"],
@@ -108,16 +125,24 @@ CASES: dict[str, tuple[list[str], list[str]]] = {
         ],
     ),
     "funding award": (
-        ["UPDATE funding_sources SET amount_cents = 99900000 WHERE id = 1"],
+        [
+            past_trigger(
+                "funding_sources_award_approved",
+                "UPDATE funding_sources SET amount_cents = 99900000 WHERE id = 1",
+            )
+        ],
         ["funding_sources row 1: amount_cents is 99900000"],
     ),
     "claim adjustment inserted": (
         [
-            "INSERT INTO claim_adjustments (claim_id, amount_cents, adjusted_on, reason,"
-            " created_at, created_by) VALUES (1, 50000, '2026-01-05', 'bonus',"
-            " '2026-01-05T00:00:00Z', 'fin.ruiz')"
+            past_trigger(
+                "claim_adjustments_positive_waits",
+                "INSERT INTO claim_adjustments (claim_id, amount_cents, adjusted_on, reason,"
+                " created_at, created_by, status) VALUES (1, 50000, '2026-01-05', 'bonus',"
+                " '2026-01-05T00:00:00Z', 'fin.ruiz', 'counted')",
+            )
         ],
-        ["claim_adjustments row 2 was added outside the app"],
+        ["claim_adjustments row 3 was added outside the app"],
     ),
     "protective trigger dropped": (
         ["DROP TRIGGER claims_paid_is_final"],
