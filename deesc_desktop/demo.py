@@ -79,9 +79,9 @@ _COURSES = (
         1,
         0.8,
     ),
-    _Course("Procedural Justice", "PJ-4", "4", "procedural_justice", "classroom", 1, 0.4),
+    _Course("Procedural Justice", "PJ-4", "4", "procedural_justice", "classroom", 1, 0.65),
     _Course("Implicit Bias Awareness", "IB-2", "2", "implicit_bias", "online", 1, 0.7),
-    _Course("Officer Wellness and Resilience", "OW-2", "2", "officer_wellness", "online", 1, 0.5),
+    _Course("Officer Wellness and Resilience", "OW-2", "2", "officer_wellness", "online", 1, 0.85),
     _Course("Duty to Intervene (ABLE)", "ABLE-4", "4", "duty_to_intervene", "scenario", 1, 0.35),
     _Course(
         "Emergency Vehicle Operations",
@@ -96,6 +96,48 @@ _COURSES = (
     _Course("First Aid and CPR", "FA-4", "4", "first_aid", "classroom", 1, 0.4),
     _Course("Autism Awareness for Patrol", "AA-2", "2", "autism_awareness", "online", 1, 0.3),
     _Course("Active Shooter Response", "ASR-8", "8", "active_shooter", "scenario", 1, 0.3),
+    # Illinois's annual and three-year mandated topics (the IL pack checks each one).
+    _Course(
+        "Mental Health Crisis Response",
+        "MHCR-2",
+        "2",
+        "crisis_intervention:1;mental_health:1",
+        "online",
+        1,
+        0.85,
+    ),
+    _Course("Emergency Medical Response", "EMR-2", "2", "first_aid", "classroom", 1, 0.8),
+    _Course(
+        "Firearms Restraining Order Act",
+        "FRO-1",
+        "1",
+        "firearms_restraining_order",
+        "online",
+        1,
+        0.85,
+    ),
+    _Course(
+        "Sexual Assault and Trauma-Informed Response",
+        "SATI-2",
+        "2",
+        "sexual_assault",
+        "online",
+        1,
+        0.65,
+    ),
+    _Course(
+        "Constitutional Policing and Civil Rights",
+        "CPCR-4",
+        "4",
+        "constitutional_law:2;civil_rights:2",
+        "classroom",
+        1,
+        0.65,
+    ),
+    _Course(
+        "Mandated Reporter: Child Abuse", "MRCA-1", "1", "child_abuse_reporting", "online", 1, 0.65
+    ),
+    _Course("Officer Safety and Survival", "OSS-4", "4", "officer_safety", "scenario", 1, 0.65),
 )
 
 CIT_COURSE = _Course(
@@ -290,7 +332,8 @@ def _add_cit_and_bonus(
     drafts = claim_ids[-1:]
     bonus.submit_claims(db, sergeant, claim_ids[: len(claim_ids) - len(drafts)])
     submitted = claim_ids[: len(claim_ids) - 1]
-    if len(submitted) >= 2:
+    # One denied, one waiting for the chief, the rest approved: needs three submitted.
+    if len(submitted) >= 3:
         bonus.deny_claim(
             db, chief, submitted[-1], reason="Sign-in sheet for the second class missing"
         )

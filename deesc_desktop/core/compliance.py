@@ -39,6 +39,7 @@ from deesc_desktop.core.rules import (
     RequirementKind,
     SubMinimum,
 )
+from deesc_desktop.core.topics import TOPICS
 
 
 class Status(StrEnum):
@@ -103,6 +104,20 @@ class RequirementResult:
     previous_window: str | None = None
     adjustments: tuple[str, ...] = ()
     details: tuple[str, ...] = ()
+    previous_shortfalls: tuple[tuple[str, Centihours], ...] = ()
+    """What the previous period ended short of when it ended unmet: ("", hours) for the
+    total, (label, hours) for each sub-minimum; empty when it was met or not measured."""
+    period_noun: str = ""
+    """What the period is called for people: "year", "cycle", ... ("" when there is none)."""
+    wanted: str = ""
+    """For a course or certification: what is needed, e.g. "course 1849", "a sexual assault
+    / trauma-informed response class", "CIT certification"."""
+
+    @property
+    def reason(self) -> str:
+        """The result in a few words for a grid or report cell, e.g. "short 6 h high-risk
+        traffic stops, due 2025-06-30" or "previous cycle short 4 h; 30 h due 2028-06-30"."""
+        return _reason(self)
 
     @property
     def explanation(self) -> str:
@@ -327,6 +342,7 @@ def result_to_dict(result: RequirementResult) -> dict[str, Any]:
         "qualifying_certification_id": result.qualifying_certification_id,
         "previous_window": result.previous_window,
         "status": result.status.value,
+        "reason": result.reason,
         "explanation": result.explanation,
     }
 
@@ -408,13 +424,16 @@ class _Compiled:
     """A requirement prepared for fast repeated evaluation on one as-of date."""
 
     __slots__ = (
+        "_bases",
         "applies_default",
         "certification",
         "course_filter",
+        "dated_subs",
         "default_previous",
         "default_window",
         "filters",
         "in_force",
+        "noun",
         "ranks",
         "requirement",
         "shifts",
@@ -423,6 +442,7 @@ class _Compiled:
         "unadjusted",
         "units",
         "unless_certified",
+        "wanted",
         "zero_subs",
     )
 
@@ -468,6 +488,10 @@ class _Compiled:
         base_subs = tuple(sub.hours for sub in requirement.sub_minimums)
         self.unadjusted = _Adjustment(requirement.hours or 0, base_subs)
         self.zero_subs = tuple(0 for _ in base_subs)
+        self.dated_subs = any(sub.dated for sub in requirement.sub_minimums)
+        self._bases: dict[date, _Adjustment] = {}
+        self.noun = period_noun(requirement.period.kind) if requirement.period else ""
+        self.wanted = _wanted(requirement)
         # Windows that do not depend on the officer are laid out once for the whole roster.
         self.default_window: Window | None = None
         self.default_previous: Window | None = None
@@ -479,6 +503,20 @@ class _Compiled:
             self.default_window = window
             if window is not None:
                 self.default_previous = previous_window(period, window)
+
+    def base(self, window: Window) -> _Adjustment:
+        """Required hours before any adjustment, in a window starting on `window.start`:
+        sub-minimums that do not apply to windows starting then require 0."""
+        if not self.dated_subs:
+            return self.unadjusted
+        found = self._bases.get(window.start)
+        if found is None:
+            subs = tuple(
+                sub.hours if sub.applies(window.start) else 0
+                for sub in self.requirement.sub_minimums
+            )
+            found = self._bases[window.start] = _Adjustment(self.unadjusted.total, subs)
+        return found
 
 
 _SHARED_KINDS = frozenset(
@@ -507,6 +545,8 @@ class _Plan:
                 reach = date.min
             elif item.default_window is not None:
                 reach = (item.default_previous or item.default_window).start
+            elif period.kind is PeriodKind.DEADLINE:
+                reach = period.counts_from or date.min
             elif period.kind is PeriodKind.OFFICER_CYCLE:
                 # Two cycles back, plus the longer first cycle of an end_month_day.
                 try:
@@ -880,6 +920,7 @@ class _Adjustment:
 
 def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustment:
     requirement = compiled.requirement
+    unadjusted = compiled.base(window)
     hire = context.officer.hire_date
     new_hire = requirement.new_hire
     if new_hire is NewHire.EXEMPT_FIRST_PERIOD and window.start <= hire <= window.end:
@@ -894,7 +935,7 @@ def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustme
         )
     prorate = new_hire is NewHire.PRORATE and hire > window.start
     if not prorate and not context.exemptions:
-        return compiled.unadjusted
+        return unadjusted
     intervals: list[tuple[int, int]] = []
     if context.exemptions:
         start, end = window.start.toordinal(), window.end.toordinal()
@@ -904,7 +945,7 @@ def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustme
             if last >= start and first <= end
         ]
         if not prorate and not intervals:
-            return compiled.unadjusted
+            return unadjusted
 
     low, high = window_month_keys(window)
     count = high - low + 1
@@ -921,7 +962,7 @@ def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustme
     waived = _waived_months(intervals, low + before, high)
     active = count - before - len(waived)
     if not before and not waived:
-        return compiled.unadjusted
+        return unadjusted
 
     reasons: list[str] = []
     if before:
@@ -957,14 +998,14 @@ def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustme
         )
         return _Adjustment(
             adjusted,
-            tuple(scale_hours(sub.hours, active, count) for sub in requirement.sub_minimums),
+            tuple(scale_hours(hours, active, count) for hours in unadjusted.subs),
             tuple(reasons),
             False,
             active,
             count,
         )
     reasons.append("A course is still required when only part of the window is waived.")
-    return _Adjustment(total, compiled.unadjusted.subs, tuple(reasons), False, active, count)
+    return _Adjustment(total, unadjusted.subs, tuple(reasons), False, active, count)
 
 
 def _waived_months(intervals: list[tuple[int, int]], low: int, high: int) -> list[int]:
@@ -1133,6 +1174,8 @@ def _evaluate(context: _Context, compiled: _Compiled) -> RequirementResult:
     if kind is PeriodKind.ONE_TIME:
         assert anchor is not None
         return _evaluate_one_time(context, compiled, anchor, details)
+    if kind is PeriodKind.DEADLINE:
+        return _evaluate_deadline(context, compiled)
     return _evaluate_window(context, compiled, anchor, details)
 
 
@@ -1210,6 +1253,7 @@ def _result(
     details: tuple[str, ...] = (),
     met: bool | None = None,
     qualifying_certification_id: int | None = None,
+    previous_shortfalls: tuple[tuple[str, Centihours], ...] = (),
 ) -> RequirementResult:
     requirement = compiled.requirement
     hours_kind = requirement.kind is RequirementKind.HOURS
@@ -1234,6 +1278,7 @@ def _result(
                     for sub, need, got in zip(
                         requirement.sub_minimums, adjustment.subs, measure.sub_earned, strict=True
                     )
+                    if window is None or not sub.dated or sub.applies(window.start)
                 )
         elif measure.hit >= 0:
             record_id = _record(context, measure.hit).id
@@ -1261,6 +1306,9 @@ def _result(
         previous,
         adjustments,
         details,
+        previous_shortfalls,
+        compiled.noun,
+        compiled.wanted,
     )
 
 
@@ -1300,7 +1348,7 @@ def _evaluate_window(
             measure=_measure(context, compiled, adjustment, window.start, as_of),
         )
     measure = _measure(context, compiled, adjustment, window.start, as_of)
-    previous = _previous_outcome(context, compiled, before)
+    previous, previous_short = _previous_outcome(context, compiled, before)
     if measure.met:
         status = Status.COMPLIANT
     elif period.kind is PeriodKind.ROLLING:
@@ -1325,22 +1373,48 @@ def _evaluate_window(
         measure=measure,
         previous=previous,
         details=details + _course_details(context, compiled, measure),
+        previous_shortfalls=previous_short,
     )
 
 
-def _previous_outcome(context: _Context, compiled: _Compiled, window: Window | None) -> str | None:
-    """'met' or 'unmet' for the window before, or None when it did not count: no such window,
-    the rule was not in force at its end, the officer was not yet hired, or it was exempt."""
+_NOT_MEASURED: tuple[str | None, tuple[tuple[str, Centihours], ...]] = (None, ())
+
+
+def _previous_outcome(
+    context: _Context, compiled: _Compiled, window: Window | None
+) -> tuple[str | None, tuple[tuple[str, Centihours], ...]]:
+    """'met' or 'unmet' for the window before, with what it ended short of; None when it did
+    not count: no such window, the rule was not in force at its end, the officer was not yet
+    hired, or it was exempt."""
     if window is None:
-        return None
+        return _NOT_MEASURED
     requirement = compiled.requirement
     if window.end < requirement.effective_from or window.end < context.officer.hire_date:
-        return None
+        return _NOT_MEASURED
     adjustment = _adjust(context, compiled, window)
     if adjustment.exempt:
-        return None
+        return _NOT_MEASURED
     measure = _measure(context, compiled, adjustment, window.start, window.end)
-    return MET if measure.met else UNMET
+    if measure.met:
+        return MET, ()
+    return UNMET, _shortfalls(requirement, adjustment, measure, window)
+
+
+def _shortfalls(
+    requirement: Requirement, adjustment: _Adjustment, measure: _Measure, window: Window
+) -> tuple[tuple[str, Centihours], ...]:
+    """("", total short) and (label, short) of each sub-minimum short, for hours."""
+    if requirement.kind is not RequirementKind.HOURS:
+        return ()
+    found: list[tuple[str, Centihours]] = []
+    if measure.earned < adjustment.total:
+        found.append(("", adjustment.total - measure.earned))
+    for sub, need, got in zip(
+        requirement.sub_minimums, adjustment.subs, measure.sub_earned, strict=True
+    ):
+        if got < need and (not sub.dated or sub.applies(window.start)):
+            found.append((sub.label, need - got))
+    return tuple(found)
 
 
 def _course_details(context: _Context, compiled: _Compiled, measure: _Measure) -> tuple[str, ...]:
@@ -1384,7 +1458,6 @@ def _evaluate_one_time(
     assert period is not None
     as_of = context.as_of
     window = one_time_window(anchor, period.length_months)
-    deadline = window.end
     adjustment = _adjust(context, compiled, window)
     if adjustment.exempt:
         return _result(
@@ -1392,10 +1465,46 @@ def _evaluate_one_time(
             compiled,
             Status.EXEMPT,
             window=window,
-            due=deadline,
+            due=window.end,
             details=details,
             measure=_measure(context, compiled, adjustment, window.start, as_of),
         )
+    return _by_deadline(context, compiled, adjustment, window, window, details)
+
+
+def _evaluate_deadline(context: _Context, compiled: _Compiled) -> RequirementResult:
+    """One fixed date for everyone (NJ's ICAT/ABLE by 2021-12-31): training from
+    `counts_from` (or any date) counts, late completions too. Officers hired after the date
+    are not covered; leave and new-hire rules do not move a date set by law."""
+    period = compiled.requirement.period
+    assert period is not None and period.due is not None
+    hire = context.officer.hire_date
+    if hire > period.due:
+        return _result(
+            context,
+            compiled,
+            Status.NOT_APPLICABLE,
+            details=(
+                f"Hired {hire.isoformat()}, after the deadline {period.due.isoformat()}: "
+                "it covers officers serving by then.",
+            ),
+        )
+    window = Window(period.counts_from or date.min, period.due)
+    shown = window if period.counts_from is not None else None
+    return _by_deadline(context, compiled, compiled.base(window), window, shown, ())
+
+
+def _by_deadline(
+    context: _Context,
+    compiled: _Compiled,
+    adjustment: _Adjustment,
+    window: Window,
+    shown: Window | None,
+    details: tuple[str, ...],
+) -> RequirementResult:
+    """Met by training from the window's start up to the as-of date; due on its last day."""
+    as_of = context.as_of
+    deadline = window.end
     measure = _measure(context, compiled, adjustment, window.start, as_of)
     if measure.met:
         position = _completion(
@@ -1419,7 +1528,7 @@ def _evaluate_one_time(
         context,
         compiled,
         status,
-        window=window,
+        window=shown,
         due=deadline,
         measure=measure,
         details=details + _course_details(context, compiled, measure),
@@ -1618,11 +1727,121 @@ def _evaluate_certification(context: _Context, compiled: _Compiled) -> Requireme
 
 # --- explanation -------------------------------------------------------------------------------
 
+_NOUNS = {
+    PeriodKind.CALENDAR_YEAR: "year",
+    PeriodKind.FISCAL_YEAR: "fiscal year",
+    PeriodKind.FIXED_CYCLE: "cycle",
+    PeriodKind.OFFICER_CYCLE: "cycle",
+    PeriodKind.ROLLING: "period",
+    PeriodKind.SINCE_LAST_COMPLETION: "cycle",
+    PeriodKind.ONE_TIME: "deadline",
+    PeriodKind.DEADLINE: "deadline",
+}
+
+
+def period_noun(kind: PeriodKind) -> str:
+    """What people call one period of this kind: "year", "fiscal year", "cycle"."""
+    return _NOUNS[kind]
+
+
+def _wanted(requirement: Requirement) -> str:
+    """What a course or certification requirement needs, in words."""
+    if requirement.kind is RequirementKind.CERTIFICATION:
+        return f"{requirement.certification} certification"
+    if requirement.kind is not RequirementKind.COURSE:
+        return ""
+    if requirement.courses:
+        names = " or ".join(requirement.courses)
+        return f"course {names}" if all(c.strip().isdigit() for c in requirement.courses) else names
+    labels = [_label(TOPICS.get(code, code.replace("_", " "))) for code in requirement.topics]
+    if not labels:
+        return "a " + " or ".join(requirement.delivery) + " class"
+    return "a class in " + " or ".join(labels)
+
+
+def plain_hours(centihours: Centihours) -> str:
+    """Hours as a sergeant writes them: "6", "2.5", "0.25"."""
+    if centihours % 100 == 0:
+        return str(centihours // 100)
+    return format_hours(centihours)
+
+
+def _short_text(shortfalls: Iterable[tuple[str, Centihours]]) -> str:
+    """'short 2 h in total and 6 h of high-risk traffic stops'."""
+    parts = [
+        f"{plain_hours(hours)} h" + (f" of {_label(label)}" if label else " in total")
+        for label, hours in shortfalls
+    ]
+    if len(parts) == 1 and parts[0].endswith(" in total"):
+        parts[0] = parts[0].removesuffix(" in total")
+    if len(parts) > 1:
+        return "short " + ", ".join(parts[:-1]) + " and " + parts[-1]
+    return "short " + parts[0]
+
+
+def _missing(result: RequirementResult) -> str:
+    """What is still missing in the current period, in a few words."""
+    if result.kind is RequirementKind.HOURS:
+        found: list[tuple[str, Centihours]] = []
+        if result.shortfall:
+            found.append(("", result.shortfall))
+        found.extend((sub.label, sub.shortfall) for sub in result.sub_minimums if sub.shortfall)
+        return _short_text(found) if found else "not met"
+    if result.kind is RequirementKind.CERTIFICATION and result.due_date and not result.met:
+        return f"{result.wanted} lapsed {result.due_date.isoformat()}"
+    if result.kind is RequirementKind.COURSE and result.wanted.startswith("a class in "):
+        # The title already names the topic: say only that no class was taken.
+        noun = result.period_noun
+        return (
+            f"no class this {noun} yet"
+            if noun in ("year", "fiscal year", "cycle")
+            else ("no class yet")
+        )
+    return f"needs {result.wanted}" if result.wanted else "not met"
+
+
+def _reason(result: RequirementResult) -> str:
+    status = result.status
+    if status is Status.NOT_APPLICABLE:
+        return "not applicable"
+    if status is Status.EXEMPT:
+        return "exempt"
+    due = result.due_date
+    if status is Status.COMPLIANT:
+        if result.kind is RequirementKind.CERTIFICATION:
+            return f"held to {due.isoformat()}" if due else "held"
+        return "met"
+    if result.met and due is not None:
+        # A completion or certificate that runs out within the warning days.
+        return f"met; due again {due.isoformat()}"
+    missing = _missing(result)
+    if status is Status.NON_COMPLIANT:
+        if result.previous_window == UNMET and due is not None and due >= result.as_of:
+            noun = result.period_noun or "period"
+            before = _short_text(result.previous_shortfalls) if result.previous_shortfalls else ""
+            said = f"previous {noun} unmet" + (f" ({before})" if before else "")
+            return f"{said}; now {missing}, due {due.isoformat()}"
+        if (
+            due is not None
+            and due < result.as_of
+            and result.kind is not RequirementKind.CERTIFICATION
+        ):
+            return f"{missing}; overdue since {due.isoformat()}"
+        return missing
+    return f"{missing}, due {due.isoformat()}" if due is not None else missing
+
 
 def _label(text: str) -> str:
     """A sub-minimum label as it reads mid-sentence: 'Use of force' -> 'use of force', but
     'CIT refresher' stays as it is."""
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+    # Only a plain phrase is lowered: "Firearms Restraining Order Act" keeps its capitals.
+    words = text.split()
+    if (
+        len(text) > 1
+        and text[0].isupper()
+        and not text[1].isupper()
+        and not any(word[0].isupper() for word in words[1:])
+    ):
         return text[0].lower() + text[1:]
     return text
 

@@ -90,6 +90,21 @@ class SubMinimum:
     hours: Centihours
     topics: tuple[str, ...] = ()
     delivery: tuple[str, ...] = ()
+    window_from: date | None = None
+    """Required only in windows that start on or after this date (MN autism: 2021-07-01)."""
+    window_to: date | None = None
+    """Required only in windows that start on or before this date (IN: 2 h until 2023)."""
+
+    def applies(self, window_start: date) -> bool:
+        """True when the sub-minimum is required in a window that starts on `window_start`."""
+        return (self.window_from is None or window_start >= self.window_from) and (
+            self.window_to is None or window_start <= self.window_to
+        )
+
+    @property
+    def dated(self) -> bool:
+        """True when the sub-minimum is required only in some windows."""
+        return self.window_from is not None or self.window_to is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +172,33 @@ class RulePack:
     source_name: str = ""
     notes: str = ""
     topics: tuple[tuple[str, str], ...] = ()
+    checks: str = ""
+    """What the pack checks, in a sentence or two for the chief who signs the report."""
+    does_not_check: str = ""
+    """What the state requires that the pack does not check; empty when it checks it all."""
+    verified_on: date | None = None
+    """When the pack was last checked against its sources."""
+
+    @property
+    def partial(self) -> bool:
+        """True when the pack says some of the state's mandate is not checked."""
+        return bool(self.does_not_check)
+
+    def coverage_line(self) -> str:
+        """'Partial: does not check ...' or what it checks, with the date it was verified."""
+        verified = (
+            f"Rules verified {self.verified_on.isoformat()}."
+            if self.verified_on
+            else "Rules not verified against their sources."
+        )
+        what = (
+            f"Partial: does not check {_sentence(self.does_not_check)}"
+            if self.partial
+            else f"Checks {_sentence(self.checks)}"
+            if self.checks
+            else ""
+        )
+        return f"{what} {verified}".strip()
 
     def requirement(self, requirement_id: str) -> Requirement:
         """The requirement with that id; KeyError when the pack has none."""
@@ -166,9 +208,35 @@ class RulePack:
         raise KeyError(requirement_id)
 
 
+def short_title(title: str) -> str:
+    """A requirement's title up to its colon, for a crowded cell: "Officer safety: a class
+    every 3 years" -> "Officer safety"; a title with no colon is kept whole."""
+    head, colon, _rest = title.partition(":")
+    return head.strip() if colon and head.strip() else title
+
+
+def _sentence(text: str) -> str:
+    """Pack text as one line ending with a full stop; a leading capital is lowered so it
+    reads after 'does not check'."""
+    line = " ".join(text.split()).rstrip(".")
+    if len(line) > 1 and line[0].isupper() and not line[1].isupper():
+        line = line[0].lower() + line[1:]
+    return line + "."
+
+
 # --- the TOML format ---------------------------------------------------------------------
 
-PACK_FIELDS = ("jurisdiction", "name", "version", "notes", "topics", "requirements")
+PACK_FIELDS = (
+    "jurisdiction",
+    "name",
+    "version",
+    "notes",
+    "checks",
+    "does_not_check",
+    "verified_on",
+    "topics",
+    "requirements",
+)
 REQUIREMENT_FIELDS = (
     "id",
     "title",
@@ -198,15 +266,16 @@ APPLIES_TO_FIELDS = (
     "shifts",
     "unless_certified",
 )
-SUB_MINIMUM_FIELDS = ("label", "hours", "topics", "delivery")
+SUB_MINIMUM_FIELDS = ("label", "hours", "topics", "delivery", "window_from", "window_to")
 PERIOD_FIELDS: dict[PeriodKind, tuple[str, ...]] = {
     PeriodKind.CALENDAR_YEAR: (),
     PeriodKind.FISCAL_YEAR: ("start_month",),
     PeriodKind.FIXED_CYCLE: ("anchor", "years", "months"),
-    PeriodKind.OFFICER_CYCLE: ("years", "from", "end_month_day"),
+    PeriodKind.OFFICER_CYCLE: ("years", "from", "end_month_day", "end_after_anniversary"),
     PeriodKind.ROLLING: ("months",),
     PeriodKind.SINCE_LAST_COMPLETION: ("years", "from"),
     PeriodKind.ONE_TIME: ("months", "from"),
+    PeriodKind.DEADLINE: ("due", "counts_from"),
 }
 """Fields each period kind accepts besides `kind`."""
 
@@ -285,6 +354,8 @@ def _type_name(value: object) -> str:
         return "a date with a time"
     if isinstance(value, date):
         return "a date"
+    if isinstance(value, str):
+        return f"the text {value!r}"
     return type(value).__name__
 
 
@@ -475,7 +546,43 @@ def _parse_period(value: object, problems: _Problems) -> Period:
     end_month_day = None
     if "end_month_day" in table:
         end_month_day = _field(lambda: _month_day(table["end_month_day"], problems), _INVALID)
-    values = (start_month, anchor, years, months, start_from, end_month_day)
+    after_anniversary: Any = False
+    if "end_after_anniversary" in table:
+        after_anniversary = _field(
+            lambda: _bool(table["end_after_anniversary"], "period.end_after_anniversary", problems),
+            _INVALID,
+        )
+        if after_anniversary is True and "end_month_day" not in table:
+            problems.add(
+                "period.end_after_anniversary",
+                "needs end_month_day: it says which month-day after the anniversary ends a cycle",
+            )
+            ok = False
+    due = counts_from = None
+    if kind is PeriodKind.DEADLINE:
+        if "due" not in table:
+            problems.add("period.due", "is required for a deadline (the date it is due by)")
+            ok = False
+        else:
+            due = _field(lambda: _date(table["due"], "period.due", problems), _INVALID)
+        if "counts_from" in table:
+            counts_from = _field(
+                lambda: _date(table["counts_from"], "period.counts_from", problems), _INVALID
+            )
+        if isinstance(due, date) and isinstance(counts_from, date) and counts_from > due:
+            problems.add("period.counts_from", f"{counts_from} is after the due date {due}")
+            ok = False
+    values = (
+        start_month,
+        anchor,
+        years,
+        months,
+        start_from,
+        end_month_day,
+        after_anniversary,
+        due,
+        counts_from,
+    )
     if not ok or any(v is _INVALID for v in values):
         raise _Invalid
     return Period(
@@ -486,7 +593,17 @@ def _parse_period(value: object, problems: _Problems) -> Period:
         months=months,
         start_from=start_from,
         end_month_day=end_month_day,
+        end_after_anniversary=after_anniversary,
+        due=due,
+        counts_from=counts_from,
     )
+
+
+def _bool(value: object, name: str, problems: _Problems) -> bool:
+    if not isinstance(value, bool):
+        problems.add(name, f"must be true or false, not {_type_name(value)}")
+        raise _Invalid
+    return value
 
 
 def _month_day(value: object, problems: _Problems) -> tuple[int, int]:
@@ -563,7 +680,7 @@ def _parse_sub_minimums(
         raise _Invalid
     subs: list[SubMinimum] = []
     ok = True
-    labels: set[str] = set()
+    labels: dict[str, list[tuple[date, date]]] = {}
     for index, item in enumerate(value, start=1):
         name = f"sub_minimums[{index}]"
         if not isinstance(item, dict):
@@ -587,7 +704,23 @@ def _parse_sub_minimums(
             sub_delivery = _try(
                 _codes, item["delivery"], f"{name}.delivery", problems, DELIVERIES, "delivery"
             )
-        if label is None or hours is None or sub_topics is None or sub_delivery is None:
+        window_from = _try(_optional_date, item, "window_from", f"{name}.window_from", problems)
+        window_to = _try(_optional_date, item, "window_to", f"{name}.window_to", problems)
+        if (
+            isinstance(window_from, date)
+            and isinstance(window_to, date)
+            and window_to < window_from
+        ):
+            problems.add(f"{name}.window_to", f"{window_to} is before window_from {window_from}")
+            ok = False
+        if (
+            label is None
+            or hours is None
+            or sub_topics is None
+            or sub_delivery is None
+            or ("window_from" in item and window_from is None)
+            or ("window_to" in item and window_to is None)
+        ):
             ok = False
             continue
         if any(key not in SUB_MINIMUM_FIELDS for key in item):
@@ -620,11 +753,15 @@ def _parse_sub_minimums(
                 f"{format_hours(total)} h",
             )
             ok = False
-        if label.casefold() in labels:
+        # One label may name the same minimum in different eras (IN defensive tactics 2 h
+        # until 2023, 4 h from 2024), as long as no window needs both.
+        span = (window_from or date.min, window_to or date.max)
+        taken = labels.setdefault(label.casefold(), [])
+        if any(span[0] <= other[1] and other[0] <= span[1] for other in taken):
             problems.add(f"{name}.label", f"'{label}' is used by another sub-minimum")
             ok = False
-        labels.add(label.casefold())
-        subs.append(SubMinimum(label, hours, sub_topics, sub_delivery))
+        taken.append(span)
+        subs.append(SubMinimum(label, hours, sub_topics, sub_delivery, window_from, window_to))
     if not ok:
         raise _Invalid
     return tuple(subs)
@@ -760,7 +897,8 @@ def _parse_requirement(
     if (
         new_hire is NewHire.EXEMPT_FIRST_PERIOD
         and isinstance(period, Period)
-        and period.kind in (PeriodKind.ONE_TIME, PeriodKind.SINCE_LAST_COMPLETION)
+        and period.kind
+        in (PeriodKind.ONE_TIME, PeriodKind.SINCE_LAST_COMPLETION, PeriodKind.DEADLINE)
     ):
         problems.add(
             "new_hire",
@@ -834,13 +972,11 @@ def _parse_pack_topics(value: object, problems: _Problems) -> tuple[tuple[str, s
         if not _TOPIC_CODE.fullmatch(code):
             problems.add(f"topics.{code}", "a topic code holds lowercase letters, digits and '_'")
             ok = False
-        elif code in TOPICS:
-            problems.add(f"topics.{code}", "is already a built-in topic code")
-            ok = False
         elif not isinstance(label, str) or not label.strip():
             problems.add(f"topics.{code}", 'needs a label as text, e.g. "School threat assessment"')
             ok = False
-        else:
+        elif code not in TOPICS:
+            # A code built in since the pack was written is simply known already.
             pairs.append((code, label.strip()))
     if not ok:
         raise _Invalid
@@ -868,6 +1004,11 @@ def parse_pack(
     name = _field(lambda: _text(data.get("name"), "name", problems), "")
     version = _field(lambda: _text(data.get("version"), "version", problems), "")
     notes = _field(lambda: _text(data.get("notes"), "notes", problems, required=False), "")
+    checks = _field(lambda: _text(data.get("checks"), "checks", problems, required=False), "")
+    does_not_check = _field(
+        lambda: _text(data.get("does_not_check"), "does_not_check", problems, required=False), ""
+    )
+    verified_on = _field(lambda: _optional_date(data, "verified_on", "verified_on", problems))
     pack_topics: tuple[tuple[str, str], ...] = ()
     if "topics" in data:
         pack_topics = _field(lambda: _parse_pack_topics(data["topics"], problems), ())
@@ -907,6 +1048,9 @@ def parse_pack(
         source_name=source_name,
         notes=notes,
         topics=pack_topics,
+        checks=checks,
+        does_not_check=does_not_check,
+        verified_on=verified_on,
     )
 
 
@@ -984,6 +1128,12 @@ def _period_to_dict(period: Period) -> dict[str, Any]:
         out["from"] = period.start_from.value
     if period.end_month_day is not None:
         out["end_month_day"] = "{:02d}-{:02d}".format(*period.end_month_day)
+    if period.end_after_anniversary:
+        out["end_after_anniversary"] = True
+    if period.due is not None:
+        out["due"] = period.due.isoformat()
+    if period.counts_from is not None:
+        out["counts_from"] = period.counts_from.isoformat()
     return out
 
 
@@ -993,6 +1143,10 @@ def _sub_minimum_to_dict(sub: SubMinimum) -> dict[str, Any]:
         out["topics"] = list(sub.topics)
     if sub.delivery:
         out["delivery"] = list(sub.delivery)
+    if sub.window_from is not None:
+        out["window_from"] = sub.window_from.isoformat()
+    if sub.window_to is not None:
+        out["window_to"] = sub.window_to.isoformat()
     return out
 
 

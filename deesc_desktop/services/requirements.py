@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -48,6 +49,46 @@ def builtin_pack(state: str) -> RulePack | None:
     """The shipped pack for a state, or None when the app has none for it."""
     path = builtin_packs().get(state.upper())
     return load_pack(path) if path else None
+
+
+def all_builtin_packs() -> list[RulePack]:
+    """Every shipped pack, by state code."""
+    return [load_pack(path) for path in builtin_packs().values()]
+
+
+@dataclass(frozen=True, slots=True)
+class PackCoverage:
+    """What the agency's state pack checks, printed wherever compliance is shown, so a chief
+    never certifies more than the software verified."""
+
+    pack: RulePack
+    gap: str
+    """Why no state rule is measured on the report date, or "" when some are."""
+
+    @property
+    def line(self) -> str:
+        """'Illinois rules 2026.1: Partial: does not check ... Rules verified 2026-12-04.'"""
+        return f"{self.pack.name} rules {self.pack.version}: {self.pack.coverage_line()}"
+
+
+def pack_coverage(db: Database, as_of: date) -> PackCoverage | None:
+    """The coverage of the agency's state pack on `as_of`; None when its state has none."""
+    agency = get_agency(db)
+    pack = builtin_pack(agency.state) if agency else None
+    if pack is None or not pack.requirements:
+        return None
+    gap = ""
+    if not any(requirement.in_force(as_of) for requirement in pack.requirements):
+        first = min(r.effective_from for r in pack.requirements)
+        ends = [r.effective_to for r in pack.requirements]
+        until = "" if None in ends else f" to {max(e for e in ends if e).isoformat()}"
+        gap = (
+            f"No {pack.name} rule in this version of the app is in force on "
+            f"{as_of.isoformat()} (its rules cover {first.isoformat()}{until}), so no state "
+            f"requirement is measured: check {pack.name}'s rules for that date and add them "
+            "as agency requirements."
+        )
+    return PackCoverage(pack, gap)
 
 
 def list_requirements(db: Database) -> list[ListedRequirement]:

@@ -8,7 +8,8 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS, OPEN_OR_PAID
-from deesc_desktop.core.topics import DELIVERIES, OFFICER_STATUSES, TOPICS
+from deesc_desktop.core.topics import DELIVERIES, OFFICER_STATUSES, TOPICS, TOPICS_BEFORE_M005
+from deesc_desktop.store.audit import AuditWriter
 
 APPLICATION_ID = 0x44455343
 """PRAGMA application_id of every deesc database ("DESC"): how a file is recognised as ours."""
@@ -189,7 +190,7 @@ def m001_initial(db: Database) -> None:
         ],
     )
     db.table("topics").insert_all(
-        [{"code": code, "label": label, "builtin": 1} for code, label in TOPICS.items()]
+        [{"code": code, "label": TOPICS[code], "builtin": 1} for code in TOPICS_BEFORE_M005]
     )
 
 
@@ -491,6 +492,41 @@ def m004_users(db: Database) -> None:
             """,
         ],
     )
+
+
+MIGRATION_USER = "deesc-upgrade"
+"""The audit log's user name for changes a schema upgrade makes to existing rows."""
+
+
+@migrations()
+def m005_rules_topics(db: Database) -> None:
+    """The topic codes state mandates name, built in (docs/rule-packs.md lists them).
+
+    A code the agency (or a pack file it loaded) already defined becomes built in and keeps
+    its label and every record tagged with it; that change is audited like any other.
+    """
+    existing = {
+        code: (label, builtin)
+        for code, label, builtin in db.execute("SELECT code, label, builtin FROM topics")
+    }
+    audit: AuditWriter | None = None
+    for code, label in TOPICS.items():
+        if code not in existing:
+            db.execute("INSERT INTO topics (code, label, builtin) VALUES (?, ?, 1)", [code, label])
+            continue
+        old_label, builtin = existing[code]
+        if builtin:
+            continue
+        db.execute("UPDATE topics SET builtin = 1 WHERE code = ?", [code])
+        audit = audit or AuditWriter(db, MIGRATION_USER)
+        audit.record(
+            "update",
+            "topics",
+            code,
+            before={"code": code, "label": old_label, "builtin": 0},
+            after={"code": code, "label": old_label, "builtin": 1},
+            reason="built-in topic code since m005_rules_topics",
+        )
 
 
 def known_names() -> list[str]:

@@ -757,6 +757,7 @@ def test_result_to_dict_has_the_documented_shape() -> None:
         "qualifying_certification_id",
         "previous_window",
         "status",
+        "reason",
         "explanation",
     ]
     assert data["window_start"] == "2022-07-01"

@@ -131,6 +131,55 @@ effective_from = 2015-01-01
 course = ["Force Options"]
 
 [[requirements]]
+id = "P-deadline"
+title = "A course by a fixed date"
+effective_from = 2016-01-01
+course = ["Force Options"]
+period = { kind = "deadline", due = 2021-06-30 }
+
+[[requirements]]
+id = "P-deadline-hours"
+title = "Hours by a fixed date, counted from a date"
+effective_from = 2016-01-01
+hours = 5
+topics = ["de_escalation"]
+period = { kind = "deadline", due = 2022-12-31, counts_from = 2019-01-01 }
+
+[[requirements]]
+id = "P-anniversary"
+title = "Cycle ending the first June 30 after the anniversary, dated minimums"
+effective_from = 2015-01-01
+hours = 9
+period = { kind = "officer_cycle", years = 2, end_month_day = "06-30", end_after_anniversary = true }
+[[requirements.sub_minimums]]
+label = "Force"
+hours = 1
+topics = ["use_of_force"]
+window_to = 2019-12-31
+[[requirements.sub_minimums]]
+label = "Force"
+hours = 3
+topics = ["use_of_force"]
+window_from = 2020-01-01
+[[requirements.sub_minimums]]
+label = "Online"
+hours = 2
+delivery = ["online"]
+window_from = 2021-07-01
+
+[[requirements]]
+id = "P-year-dated"
+title = "Calendar year with a minimum from 2021"
+effective_from = 2015-01-01
+hours = 4
+period = { kind = "calendar_year" }
+[[requirements.sub_minimums]]
+label = "Legal"
+hours = 2
+topics = ["legal_updates"]
+window_from = 2021-01-01
+
+[[requirements]]
 id = "P-late-rule"
 title = "Took effect 2021, ended 2023"
 effective_from = 2021-03-01
@@ -275,7 +324,7 @@ def test_earned_hours_match_a_naive_count(
         return
     end = (
         as_of
-        if requirement.period.kind is PeriodKind.ONE_TIME
+        if requirement.period.kind in (PeriodKind.ONE_TIME, PeriodKind.DEADLINE)
         else min(as_of, result.window_end or as_of)
     )
     expected = sum(

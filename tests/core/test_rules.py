@@ -99,7 +99,7 @@ def test_unknown_period_kind_names_file_requirement_field_and_choices() -> None:
     assert errors == [
         "IL.toml, requirement IL-inservice-30h, field period.kind: 'yearly' is not one of "
         "calendar_year, fiscal_year, fixed_cycle, officer_cycle, rolling, "
-        "since_last_completion, one_time"
+        "since_last_completion, one_time, deadline"
     ]
 
 
@@ -140,8 +140,8 @@ hour = 2
     errors = errors_of(text, "X.toml")
     assert (
         "X.toml, field autor: unknown field; expected one of "
-        + ("jurisdiction, name, version, notes, topics, requirements")
-        in errors
+        + "jurisdiction, name, version, notes, checks, does_not_check, verified_on, topics, "
+        "requirements" in errors
     )
     assert (
         "X.toml, requirement X-1, field period.years: is not used by period kind 'calendar_year'"
@@ -212,7 +212,7 @@ new_hire = "sometimes"
         (
             'effective_from = 2022-01-01\nhours = "thirty"\nperiod = { kind = "calendar_year" }\n',
             "hours",
-            "must be a number of hours, not str",
+            "must be a number of hours, not the text 'thirty'",
         ),
         (
             'effective_from = 2022-01-01\nhours = 0\nperiod = { kind = "calendar_year" }\n',
@@ -408,10 +408,13 @@ def test_a_pack_may_define_its_own_topic_codes() -> None:
         + 'topics = ["school_threat_assessment"]\n'
     )
     pack = parse_pack(text, "OH.toml")
-    assert pack.topics == (("school_threat_assessment", "School threat assessment"),)
-    bad = HEADER + '\n[topics]\nfirearms = "Guns"\n"Bad Code" = "x"\n'
+    # Built in since m005: an older pack file that defines it still loads, adding nothing.
+    assert pack.topics == ()
+    assert pack.requirements[0].sub_minimums[0].topics == ("school_threat_assessment",)
+    own = HEADER + '\n[topics]\nk9_handling = "K9 handling"\nfirearms = "Guns"\n'
+    assert parse_pack(own, "IL.toml").topics == (("k9_handling", "K9 handling"),)
+    bad = HEADER + '\n[topics]\n"Bad Code" = "x"\n'
     errors = errors_of(bad)
-    assert "IL.toml, field topics.firearms: is already a built-in topic code" in errors
     assert any(e.startswith("IL.toml, field topics.Bad Code: a topic code holds") for e in errors)
 
 
@@ -493,3 +496,102 @@ def test_requirement_from_dict_checks_like_the_loader() -> None:
     assert requirement.period is not None
     assert requirement.period.start_from is AnchorDate.HIRE
     assert requirement.jurisdiction == ""
+
+
+def test_pack_coverage_fields_are_read_and_checked() -> None:
+    text = HEADER + (
+        'checks = "30 hours"\ndoes_not_check = """\nThe annual topics\n"""\n'
+        "verified_on = 2026-12-04\n"
+    )
+    pack = parse_pack(text, "IL.toml")
+    assert (pack.checks, pack.does_not_check, pack.verified_on) == (
+        "30 hours",
+        "The annual topics",
+        date(2026, 12, 4),
+    )
+    assert pack.partial
+    assert pack.coverage_line() == (
+        "Partial: does not check the annual topics. Rules verified 2026-12-04."
+    )
+    assert parse_pack(HEADER, "IL.toml").coverage_line() == (
+        "Rules not verified against their sources."
+    )
+    assert errors_of(HEADER + 'verified_on = "soon"\n') == [
+        "IL.toml, field verified_on: 'soon' is not a date; write YYYY-MM-DD, e.g. 2022-07-01"
+    ]
+
+
+def test_a_deadline_period_needs_a_due_date_and_counts_from_no_later() -> None:
+    pack = parse_pack(
+        requirement_toml(
+            'effective_from = 2021-01-01\ncourse = ["ICAT"]\n'
+            'period = { kind = "deadline", due = 2021-12-31, counts_from = 2020-06-01 }\n'
+        ),
+        "NJ.toml",
+    )
+    period = pack.requirements[0].period
+    assert period is not None
+    assert (period.kind, period.due, period.counts_from) == (
+        PeriodKind.DEADLINE,
+        date(2021, 12, 31),
+        date(2020, 6, 1),
+    )
+    assert period.describe() == "by 2021-12-31"
+    assert errors_of(
+        requirement_toml(
+            'effective_from = 2021-01-01\ncourse = ["ICAT"]\nperiod = { kind = "deadline" }\n'
+        )
+    ) == [
+        "IL.toml, requirement IL-inservice-30h, field period.due: is required for a deadline "
+        "(the date it is due by)"
+    ]
+    late = errors_of(
+        requirement_toml(
+            'effective_from = 2021-01-01\ncourse = ["ICAT"]\n'
+            'period = { kind = "deadline", due = 2021-12-31, counts_from = 2022-01-01 }\n'
+        )
+    )
+    assert late == [
+        "IL.toml, requirement IL-inservice-30h, field period.counts_from: 2022-01-01 is after "
+        "the due date 2021-12-31"
+    ]
+
+
+def test_end_after_anniversary_needs_an_end_day_and_a_boolean() -> None:
+    body = 'effective_from = 2000-01-01\nhours = 40\nperiod = { kind = "officer_cycle", years = 4, '
+    assert errors_of(requirement_toml(body + "end_after_anniversary = true }\n")) == [
+        "IL.toml, requirement IL-inservice-30h, field period.end_after_anniversary: needs "
+        "end_month_day: it says which month-day after the anniversary ends a cycle"
+    ]
+    assert errors_of(
+        requirement_toml(body + 'end_month_day = "06-30", end_after_anniversary = "yes" }\n')
+    ) == [
+        "IL.toml, requirement IL-inservice-30h, field period.end_after_anniversary: must be "
+        "true or false, not the text 'yes'"
+    ]
+
+
+def test_dated_sub_minimums_may_share_a_label_only_when_their_windows_do_not_meet() -> None:
+    body = (
+        'effective_from = 2023-01-01\nhours = 24\nperiod = { kind = "calendar_year" }\n'
+        '[[requirements.sub_minimums]]\nlabel = "DT"\nhours = 2\ntopics = ["defensive_tactics"]\n'
+        "window_to = 2023-12-31\n"
+        '[[requirements.sub_minimums]]\nlabel = "DT"\nhours = 4\ntopics = ["defensive_tactics"]\n'
+    )
+    pack = parse_pack(requirement_toml(body + "window_from = 2024-01-01\n"), "IN.toml")
+    first, second = pack.requirements[0].sub_minimums
+    assert (first.applies(date(2023, 1, 1)), first.applies(date(2024, 1, 1))) == (True, False)
+    assert (second.applies(date(2023, 1, 1)), second.applies(date(2024, 1, 1))) == (False, True)
+    assert errors_of(requirement_toml(body + "window_from = 2023-12-31\n")) == [
+        "IL.toml, requirement IL-inservice-30h, field sub_minimums[2].label: 'DT' is used by "
+        "another sub-minimum"
+    ]
+    backwards = requirement_toml(
+        'effective_from = 2023-01-01\nhours = 24\nperiod = { kind = "calendar_year" }\n'
+        '[[requirements.sub_minimums]]\nlabel = "DT"\nhours = 2\ntopics = ["defensive_tactics"]\n'
+        "window_from = 2024-01-01\nwindow_to = 2023-12-31\n"
+    )
+    assert errors_of(backwards) == [
+        "IL.toml, requirement IL-inservice-30h, field sub_minimums[1].window_to: 2023-12-31 is "
+        "before window_from 2024-01-01"
+    ]

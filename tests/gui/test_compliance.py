@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from sqlite_utils import Database
 
@@ -20,12 +21,22 @@ from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
 from deesc_desktop.gui.pages.compliance import ATTENTION, CompliancePage
 from deesc_desktop.services.compliance import officer_compliance
+from deesc_desktop.services.requirements import active_requirements, set_requirement_active
 from deesc_desktop.services.training import record_class
 from tests.gui.helpers import Prompts, settle
 
 AS_OF = date(2026, 3, 1)
 CLASS_DAY = date(2025, 9, 15)
 IL = "IL-inservice-30h"
+
+
+@pytest.fixture(autouse=True)
+def in_service_only(db: Database, admin: Actor) -> None:
+    """These tests drive the page, so they measure one requirement: the Illinois pack's
+    other requirements (a class each year or cycle in a topic) are switched off."""
+    for requirement in active_requirements(db):
+        if requirement.id != IL:
+            set_requirement_active(db, admin, requirement.id, False)
 
 
 def compliance(window: MainWindow) -> CompliancePage:

@@ -9,13 +9,14 @@ import pytest
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
-from deesc_desktop.core.compliance import Status
+from deesc_desktop.core.compliance import RequirementResult, Status
 from deesc_desktop.demo import load_demo
 from deesc_desktop.services.compliance import department_compliance, officer_compliance
 from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.services.officers import add_officer
 from deesc_desktop.services.requirements import (
     active_requirements,
+    builtin_pack,
     list_requirements,
     load_requirements_file,
     set_requirement_active,
@@ -25,6 +26,12 @@ from deesc_desktop.store import open_database
 from tests.conftest import table_counts
 
 TODAY = date(2026, 11, 22)
+
+
+def builtin_requirements(state: str) -> list[str]:
+    pack = builtin_pack(state)
+    assert pack is not None
+    return [r.id for r in pack.requirements]
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +77,12 @@ def test_class_recorded_changes_an_officers_status(db: Database, admin: Actor) -
         {"badge": "5", "last_name": "Walsh", "first_name": "B", "hire_date": "2010-01-01"},
     )
     as_of = date(2024, 12, 1)
-    (before,) = officer_compliance(db, officer_id, as_of).results
+
+    def in_service() -> RequirementResult:
+        results = officer_compliance(db, officer_id, as_of).results
+        return next(r for r in results if r.requirement_id == "IL-inservice-30h")
+
+    before = in_service()
     assert before.status is Status.IN_PROGRESS and before.earned == 0
     # 12 h scenario use of force/de-escalation + 6 h scenario traffic stops + 12 h first aid
     # = 30 h in the 2022-07-01..2025-06-30 cycle: every Illinois minimum met.
@@ -81,7 +93,7 @@ def test_class_recorded_changes_an_officers_status(db: Database, admin: Actor) -
     ):
         values = {"course": f"Class {when}", "completed": when, "hours": hours}
         record_class(db, admin, {**values, "topics": topics, "delivery": delivery}, [officer_id])
-    (after,) = officer_compliance(db, officer_id, as_of).results
+    after = in_service()
     assert after.status is Status.COMPLIANT, after.explanation
     assert after.earned == 3000 and after.shortfall == 0
 
@@ -97,7 +109,9 @@ def test_loading_a_pack_file_adds_requirements_and_a_bad_one_writes_nothing(
         'source = "Policy 7"\n'
     )
     assert load_requirements_file(db, admin, good) == ["TPD-wellness"]
-    assert [r.id for r in active_requirements(db)] == ["IL-inservice-30h", "TPD-wellness"]
+    ids = [r.id for r in active_requirements(db)]
+    assert ids[0] == "IL-inservice-30h" and ids[-1] == "TPD-wellness"
+    assert len(ids) == len(builtin_requirements("IL")) + 1
     bad = tmp_path / "typo.toml"
     bad.write_text(good.read_text().replace('kind = "calendar_year"', 'kind = "yearly"'))
     before = table_counts(db)
@@ -109,9 +123,13 @@ def test_loading_a_pack_file_adds_requirements_and_a_bad_one_writes_nothing(
 
 def test_switching_a_builtin_requirement_off_is_audited(db: Database, admin: Actor) -> None:
     assert set_requirement_active(db, admin, "IL-inservice-30h", False)
-    (listed,) = list_requirements(db)
-    assert (listed.requirement.id, listed.active) == ("IL-inservice-30h", False)
-    assert active_requirements(db) == []
+    listed = {item.requirement.id: item for item in list_requirements(db)}
+    assert (listed["IL-inservice-30h"].origin, listed["IL-inservice-30h"].active) == (
+        "agency",
+        False,
+    )
+    assert "IL-inservice-30h" not in [r.id for r in active_requirements(db)]
+    assert len(active_requirements(db)) == len(builtin_requirements("IL")) - 1
     actions = [
         row[0]
         for row in db.execute("SELECT action FROM audit_log WHERE table_name = 'requirements'")

@@ -51,6 +51,7 @@ from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
 from deesc_desktop.services.compliance import OfficerCompliance, department_compliance
 from deesc_desktop.services.export import write_table
+from deesc_desktop.services.requirements import PackCoverage, pack_coverage
 
 ATTENTION = "attention"
 """Status filter value: non-compliant or due soon."""
@@ -235,6 +236,10 @@ class CompliancePage(Page):
         self.count.setWordWrap(False)
         heading.addWidget(self.count)
         self.layout_.addLayout(heading)
+        self.coverage = muted("")
+        self.coverage.setWordWrap(True)
+        self.coverage.hide()
+        self.layout_.addWidget(self.coverage)
 
         top = QHBoxLayout()
         self.search = SearchBox("Search badge or name (Ctrl+F)")
@@ -321,11 +326,17 @@ class CompliancePage(Page):
         as_of = self.as_of.value() or date.today()
         self.working.setText(f"Working out compliance as of {as_of.isoformat()}…")
         self.working.show()
-        self.load(lambda db: department_compliance(db, as_of), self._loaded, "compliance")
+        self.load(
+            lambda db: (department_compliance(db, as_of), pack_coverage(db, as_of)),
+            self._loaded,
+            "compliance",
+        )
 
-    def _loaded(self, rows: list[OfficerCompliance]) -> None:
+    def _loaded(self, loaded: tuple[list[OfficerCompliance], PackCoverage | None]) -> None:
+        rows, coverage = loaded
         kept = self.selected_cell()
         self.working.hide()
+        self._show_coverage(coverage)
         self.model.set_matrix(rows)
         self._fill_requirements()
         self._fill_value_combo(
@@ -339,6 +350,20 @@ class CompliancePage(Page):
         else:
             self.detail.clear()
         self.loaded.emit()
+
+    def _show_coverage(self, coverage: PackCoverage | None) -> None:
+        """What the state's rules check (and, on a date none applies, why nothing is shown)."""
+        if coverage is None:
+            self.coverage.hide()
+            return
+        text = coverage.line + (f"\n{coverage.gap}" if coverage.gap else "")
+        self.coverage.setText(text)
+        self.coverage.setToolTip(
+            f"Checks {' '.join(coverage.pack.checks.split())}"
+            if coverage.pack.checks
+            else coverage.line
+        )
+        self.coverage.show()
 
     def _size_requirement_columns(self) -> None:
         header = self.view.horizontalHeader()
