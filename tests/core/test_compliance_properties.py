@@ -150,7 +150,11 @@ id = "P-anniversary"
 title = "Cycle ending the first June 30 after the anniversary, dated minimums"
 effective_from = 2015-01-01
 hours = 9
-period = { kind = "officer_cycle", years = 2, end_month_day = "06-30", end_after_anniversary = true }
+[requirements.period]
+kind = "officer_cycle"
+years = 2
+end_month_day = "06-30"
+end_after_anniversary = true
 [[requirements.sub_minimums]]
 label = "Force"
 hours = 1
