@@ -18,10 +18,11 @@ from deesc_desktop.core.periods import (
     MIN_DAYS_IN_MONTH,
     ONE_DAY,
     AnchorDate,
+    Period,
     PeriodKind,
     Window,
     add_months,
-    add_years,
+    clock_due,
     current_window,
     days_in_month,
     month_key,
@@ -34,6 +35,7 @@ from deesc_desktop.core.periods import (
 )
 from deesc_desktop.core.rules import (
     DEFAULT_STATUSES,
+    MakeUp,
     NewHire,
     Requirement,
     RequirementKind,
@@ -209,6 +211,9 @@ def training_needs(
         cuts.update((window.start, as_of + ONE_DAY))
         if before is not None:
             cuts.update((before.start, before.end + ONE_DAY))
+        for earlier in item.chain:
+            since = min(since, earlier.start)
+            cuts.update((earlier.start, earlier.end + ONE_DAY))
         for f in item.filters:
             topics.update(f.topics)
             deliveries.update(f.delivery)
@@ -427,10 +432,13 @@ class _Compiled:
         "_bases",
         "applies_default",
         "certification",
+        "chain",
         "course_filter",
         "dated_subs",
         "default_previous",
         "default_window",
+        "except_ranks",
+        "except_units",
         "filters",
         "in_force",
         "noun",
@@ -455,6 +463,8 @@ class _Compiled:
         self.units = frozenset(x.casefold() for x in applies.units)
         self.shifts = frozenset(x.casefold() for x in applies.shifts)
         self.unless_certified = frozenset(x.casefold() for x in applies.unless_certified)
+        self.except_ranks = frozenset(x.casefold() for x in applies.except_ranks)
+        self.except_units = frozenset(x.casefold() for x in applies.except_units)
         self.certification = (requirement.certification or "").casefold()
         kind = requirement.kind
         self.total_filter: _Filter | None = None
@@ -495,6 +505,7 @@ class _Compiled:
         # Windows that do not depend on the officer are laid out once for the whole roster.
         self.default_window: Window | None = None
         self.default_previous: Window | None = None
+        self.chain: list[Window] = []
         period = requirement.period
         if period is not None and period.kind in _SHARED_KINDS:
             window = current_window(
@@ -503,6 +514,8 @@ class _Compiled:
             self.default_window = window
             if window is not None:
                 self.default_previous = previous_window(period, window)
+                if requirement.make_up is MakeUp.PREVIOUS_FIRST:
+                    self.chain = make_up_chain(period, window)
 
     def base(self, window: Window) -> _Adjustment:
         """Required hours before any adjustment, in a window starting on `window.start`:
@@ -544,13 +557,16 @@ class _Plan:
             if period is None:
                 reach = date.min
             elif item.default_window is not None:
-                reach = (item.default_previous or item.default_window).start
+                earliest = item.chain[0] if item.chain else item.default_previous
+                reach = (earliest or item.default_window).start
             elif period.kind is PeriodKind.DEADLINE:
                 reach = period.counts_from or date.min
             elif period.kind is PeriodKind.OFFICER_CYCLE:
-                # Two cycles back, plus the longer first cycle of an end_month_day.
+                # Two cycles back (three to make up), plus the longer first cycle of an
+                # end_month_day.
+                back = MAKE_UP_WINDOWS if requirement.make_up is MakeUp.PREVIOUS_FIRST else 2
                 try:
-                    reach = add_months(as_of, -(2 * period.length_months + 12))
+                    reach = add_months(as_of, -(back * period.length_months + 12))
                 except ValueError:
                     reach = date.min
             else:
@@ -933,7 +949,8 @@ def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustme
             ),
             exempt=True,
         )
-    prorate = new_hire is NewHire.PRORATE and hire > window.start
+    per_month = new_hire is NewHire.PER_MONTH
+    prorate = (new_hire is NewHire.PRORATE or per_month) and hire > window.start
     if not prorate and not context.exemptions:
         return unadjusted
     intervals: list[tuple[int, int]] = []
@@ -986,6 +1003,21 @@ def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustme
         reasons.append("Every month of the window is waived, so nothing is required.")
         return _Adjustment(0, compiled.zero_subs, tuple(reasons), True, 0, count)
     total = requirement.hours or 0
+    if per_month and requirement.hours_per_month is not None:
+        # Utah: a part year owes so many hours per month, never more than a full year.
+        adjusted = min(total, requirement.hours_per_month * active)
+        reasons.append(
+            f"Required {format_hours(adjusted)} h = {format_hours(requirement.hours_per_month)}"
+            f" h x {active} months (at most {format_hours(total)} h)."
+        )
+        return _Adjustment(
+            adjusted,
+            tuple(scale_hours(hours, active, count) for hours in unadjusted.subs),
+            tuple(reasons),
+            False,
+            active,
+            count,
+        )
     if requirement.kind is RequirementKind.HOURS:
         adjusted = scale_hours(total, active, count)
         if adjusted <= 0:
@@ -1234,6 +1266,13 @@ def _not_applicable(context: _Context, compiled: _Compiled) -> str | None:
         if values and have.strip().casefold() not in values:
             listed = ", ".join(getattr(applies, what + "s"))
             return f"Covers {what} {listed} only; this officer's {what} is {have or 'not set'}."
+    for values, have, what in (
+        (compiled.except_ranks, officer.rank, "rank"),
+        (compiled.except_units, officer.unit, "unit"),
+    ):
+        if values and have.strip().casefold() in values:
+            listed = ", ".join(getattr(applies, f"except_{what}s"))
+            return f"Does not cover the {what}s {listed}; this officer's {what} is {have}."
     if compiled.unless_certified:
         cert = context.holds(compiled.unless_certified, as_of)
         if cert is not None:
@@ -1347,6 +1386,8 @@ def _evaluate_window(
             details=details,
             measure=_measure(context, compiled, adjustment, window.start, as_of),
         )
+    if compiled.requirement.make_up is MakeUp.PREVIOUS_FIRST:
+        return _evaluate_make_up(context, compiled, window, before, adjustment, anchor, details)
     measure = _measure(context, compiled, adjustment, window.start, as_of)
     previous, previous_short = _previous_outcome(context, compiled, before)
     if measure.met:
@@ -1373,6 +1414,109 @@ def _evaluate_window(
         measure=measure,
         previous=previous,
         details=details + _course_details(context, compiled, measure),
+        previous_shortfalls=previous_short,
+    )
+
+
+MAKE_UP_WINDOWS = 3
+"""With make-up hours credited to the window that ended short first, how many windows are
+worked out: the current one and the two before it (a deficit older than that is not carried)."""
+
+
+def make_up_chain(period: Period, window: Window, anchor: date | None = None) -> list[Window]:
+    """The windows before `window` whose deficits can be made up in it, oldest first."""
+    chain: list[Window] = []
+    found: Window | None = window
+    while len(chain) < MAKE_UP_WINDOWS - 1:
+        found = previous_window(period, found, anchor=anchor) if found else None
+        if found is None:
+            break
+        chain.append(found)
+    return chain[::-1]
+
+
+def _evaluate_make_up(
+    context: _Context,
+    compiled: _Compiled,
+    window: Window,
+    before: Window | None,
+    adjustment: _Adjustment,
+    anchor: date | None,
+    details: tuple[str, ...],
+) -> RequirementResult:
+    """Hours earned after a window ended short go to that window first (Utah, R728-410):
+    the current window counts only what is left once the earlier deficits are made up. Only
+    the total is carried; sub-minimums are measured in their own window."""
+    requirement = compiled.requirement
+    period = requirement.period
+    assert period is not None
+    as_of = context.as_of
+    if compiled.default_window is not None:
+        chain = compiled.chain
+    else:
+        chain = make_up_chain(period, window, anchor)
+    debt = 0
+    last_short = 0
+    last_measured = False
+    for earlier in chain:
+        last_short = 0
+        last_measured = False
+        if earlier.end < requirement.effective_from or earlier.end < context.officer.hire_date:
+            continue
+        owed = _adjust(context, compiled, earlier)
+        own = _measure(context, compiled, owed, earlier.start, earlier.end).earned
+        credit = own - min(debt, own)
+        debt -= own - credit
+        if owed.exempt:
+            continue
+        last_measured = True
+        if credit < owed.total:
+            last_short = owed.total - credit
+            debt += last_short
+    measure = _measure(context, compiled, adjustment, window.start, as_of)
+    paid = min(debt, measure.earned)
+    remaining = debt - paid
+    measure.earned -= paid
+    measure.met = measure.met and measure.earned >= adjustment.total
+    noun = compiled.noun
+    previous = None
+    previous_short: tuple[tuple[str, Centihours], ...] = ()
+    if before is not None and chain and chain[-1] == before and last_measured:
+        previous = UNMET if last_short else MET
+        previous_short = (("", last_short),) if last_short else ()
+    if debt:
+        ledger = context.ledger
+        lo, hi = ledger.span(window.start, as_of)
+        assert compiled.total_filter is not None
+        if remaining:
+            details += (
+                f"Earlier {noun}s ended {plain_hours(debt)} h short. Hours earned since "
+                f"{window.start.isoformat()} make that up first: {plain_hours(paid)} h so "
+                f"far, {plain_hours(remaining)} h still to make up before any counts toward "
+                f"this {noun}.",
+            )
+        else:
+            position = ledger.series(compiled.total_filter, lo).reach(lo, hi, debt)
+            details += (
+                f"Earlier {noun}s ended {plain_hours(debt)} h short, made up on "
+                f"{ledger.dates[position].isoformat()} with the first hours of this {noun}; "
+                f"the {plain_hours(measure.earned)} h after that count toward this {noun}.",
+            )
+    if measure.met:
+        status = Status.COMPLIANT
+    elif remaining:
+        status = Status.NON_COMPLIANT
+    else:
+        status = _unmet_status(context, window.end)
+    return _result(
+        context,
+        compiled,
+        status,
+        window=window,
+        due=window.end,
+        measure=measure,
+        previous=previous,
+        details=details,
         previous_shortfalls=previous_short,
     )
 
@@ -1538,13 +1682,14 @@ def _by_deadline(
 def _evaluate_clock(
     context: _Context, compiled: _Compiled, anchor: date, details: tuple[str, ...]
 ) -> RequirementResult:
-    """A clock of N years that restarts at each completion (CO's 5-year topics).
+    """A clock of N years that restarts at each completion (CO's 5-year set, VA's 2 years).
 
     The first cycle counts training from the licence or hire date and falls due N years
     after that date, or N years after the rule took effect if later (no officer falls due
-    before a rule has been in force N years). A completion is the day the hours (and every
-    sub-minimum) counted since the cycle began are reached; the next cycle counts from the
-    day after and falls due N years after the completion.
+    before a rule has been in force N years); with `first_due`, never before that date
+    instead. A completion is the day the hours (and every sub-minimum) counted since the
+    cycle began are reached; the next cycle counts from the day after and falls due N years
+    after the completion (with `end_month_day`, on that day of the Nth year after it).
     """
     requirement = compiled.requirement
     period = requirement.period
@@ -1553,12 +1698,18 @@ def _evaluate_clock(
     as_of = context.as_of
     dates = context.ledger.dates
     hi = bisect_right(dates, as_of)
-    floor = add_years(max(anchor, requirement.effective_from), years)
+    if period.first_due is not None:
+        floor = max(clock_due(period, anchor), period.first_due)
+    else:
+        floor = clock_due(period, max(anchor, requirement.effective_from))
     start, due = anchor, floor
     # (the completed cycle, its completion date, its requirement, the completing record)
     last: tuple[Window, date, _Adjustment, int] | None = None
-    plain = (not context.exemptions or not context.intervals(requirement.id)) and (
-        requirement.new_hire is not NewHire.PRORATE or context.officer.hire_date <= anchor
+    # Minimums dated by the cycle's start make each cycle's requirement its own.
+    plain = (
+        not compiled.dated_subs
+        and (not context.exemptions or not context.intervals(requirement.id))
+        and (requirement.new_hire is not NewHire.PRORATE or context.officer.hire_date <= anchor)
     )
     if plain:
         # Nothing scales the hours, so the cycles' due dates cannot change where the
@@ -1580,10 +1731,10 @@ def _evaluate_clock(
             cycle = (
                 Window(anchor, floor)
                 if before is None
-                else Window(before + ONE_DAY, max(add_years(before, years), floor))
+                else Window(before + ONE_DAY, max(clock_due(period, before), floor))
             )
             last = (cycle, done, adjustment, position)
-            start, due = done + ONE_DAY, max(add_years(done, years), floor)
+            start, due = done + ONE_DAY, max(clock_due(period, done), floor)
     else:
         while start <= as_of:
             adjustment = _adjust(context, compiled, Window(start, due))
@@ -1598,14 +1749,14 @@ def _evaluate_clock(
                         details=details,
                         measure=_measure(context, compiled, adjustment, start, as_of),
                     )
-                start, due = due + ONE_DAY, add_years(due, years)
+                start, due = due + ONE_DAY, clock_due(period, due)
                 continue
             found = _completion(context, compiled, adjustment, bisect_left(dates, start), hi)
             if found < 0:
                 break
             done = dates[found]
             last = (Window(start, due), done, adjustment, found)
-            start, due = done + ONE_DAY, max(add_years(done, years), floor)
+            start, due = done + ONE_DAY, max(clock_due(period, done), floor)
 
     if last is not None and as_of <= due:
         cycle, done, adjustment, position = last

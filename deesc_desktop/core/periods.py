@@ -46,7 +46,9 @@ class Period:
       `end_after_anniversary` (the first cycle ends on the first month-day on or after the
       Nth anniversary, instead of on the month-day of the Nth year).
     - rolling: `months`, ending on the as-of date.
-    - since_last_completion: `years`, `start_from` (used until the first completion).
+    - since_last_completion: `years`, `start_from` (used until the first completion),
+      optional `first_due` (nobody is due before it) and `end_month_day` (each due date
+      falls on that month-day of the Nth year after the start: VA, 31 December).
     - one_time: `months` after the `start_from` date.
     - deadline: one fixed `due` date for everyone; training counts from `counts_from`
       (None: any date).
@@ -62,6 +64,7 @@ class Period:
     end_after_anniversary: bool = False
     due: date | None = None
     counts_from: date | None = None
+    first_due: date | None = None
 
     @property
     def length_months(self) -> int:
@@ -110,6 +113,12 @@ class Period:
         if kind is PeriodKind.ROLLING:
             return f"in the {length} ending on the report date"
         if kind is PeriodKind.SINCE_LAST_COMPLETION:
+            if self.end_month_day:
+                month, day = self.end_month_day
+                return (
+                    f"by {calendar.month_name[month]} {day} of the {_ordinal(period_years(self))}"
+                    " year after the last completion"
+                )
             return f"every {length} after the last completion"
         return f"once, within {length} of the officer's {origin} date"
 
@@ -337,6 +346,15 @@ def previous_window(period: Period, window: Window, *, anchor: date | None = Non
     # Calendar and fiscal years: the 12 months before.
     start = add_months(window.start, -12)
     return Window(start, window.start - ONE_DAY)
+
+
+def clock_due(period: Period, start: date) -> date:
+    """When a restarting clock started (or last completed) on `start` falls due: N years
+    later, or on `end_month_day` of the Nth year after (Virginia: 31 December)."""
+    years = period_years(period)
+    if period.end_month_day is not None:
+        return _month_day(start.year + years, period.end_month_day)
+    return add_years(start, years)
 
 
 def one_time_window(anchor: date, months: int) -> Window:

@@ -44,6 +44,20 @@ class NewHire(StrEnum):
     PRORATE = "prorate"
     EXEMPT_FIRST_PERIOD = "exempt_first_period"
     FULL = "full"
+    EXEMPT_LICENSE_PERIOD = "exempt_license_period"
+    """The window holding the licence (certification) date requires nothing, nor any before
+    it: GA, OH, WA, WI and AZ excuse the year of the basic academy."""
+    PER_MONTH = "per_month"
+    """A new hire owes `hours_per_month` for each month employed in the window, at most the
+    full hours (Utah: 3.5 h a month)."""
+
+
+class MakeUp(StrEnum):
+    """Where hours earned after a window ended short are credited."""
+
+    NONE = "none"
+    PREVIOUS_FIRST = "previous_first"
+    """To the window that ended short first, until it is made up (Utah, R728-410)."""
 
 
 DEFAULT_STATUSES: tuple[str, ...] = ("active", "leave")
@@ -68,6 +82,8 @@ class Applicability:
     units: tuple[str, ...] = ()
     shifts: tuple[str, ...] = ()
     unless_certified: tuple[str, ...] = ()
+    except_ranks: tuple[str, ...] = ()
+    except_units: tuple[str, ...] = ()
 
     @property
     def is_default(self) -> bool:
@@ -135,6 +151,9 @@ class Requirement:
     source: str = ""
     notes: str = ""
     jurisdiction: str = ""
+    hours_per_month: Centihours | None = None
+    """With new_hire = "per_month": the hours owed per month employed."""
+    make_up: MakeUp = MakeUp.NONE
 
     def in_force(self, day: date) -> bool:
         """True when the requirement is in force on `day` (both ends inclusive)."""
@@ -252,6 +271,8 @@ REQUIREMENT_FIELDS = (
     "delivery",
     "sub_minimums",
     "new_hire",
+    "hours_per_month",
+    "make_up",
     "source",
     "notes",
 )
@@ -265,6 +286,8 @@ APPLIES_TO_FIELDS = (
     "units",
     "shifts",
     "unless_certified",
+    "except_ranks",
+    "except_units",
 )
 SUB_MINIMUM_FIELDS = ("label", "hours", "topics", "delivery", "window_from", "window_to")
 PERIOD_FIELDS: dict[PeriodKind, tuple[str, ...]] = {
@@ -273,11 +296,20 @@ PERIOD_FIELDS: dict[PeriodKind, tuple[str, ...]] = {
     PeriodKind.FIXED_CYCLE: ("anchor", "years", "months"),
     PeriodKind.OFFICER_CYCLE: ("years", "from", "end_month_day", "end_after_anniversary"),
     PeriodKind.ROLLING: ("months",),
-    PeriodKind.SINCE_LAST_COMPLETION: ("years", "from"),
+    PeriodKind.SINCE_LAST_COMPLETION: ("years", "from", "first_due", "end_month_day"),
     PeriodKind.ONE_TIME: ("months", "from"),
     PeriodKind.DEADLINE: ("due", "counts_from"),
 }
 """Fields each period kind accepts besides `kind`."""
+
+_MAKE_UP_KINDS = frozenset(
+    {
+        PeriodKind.CALENDAR_YEAR,
+        PeriodKind.FISCAL_YEAR,
+        PeriodKind.FIXED_CYCLE,
+        PeriodKind.OFFICER_CYCLE,
+    }
+)
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _TOPIC_CODE = re.compile(r"[a-z][a-z0-9_]*")
@@ -558,6 +590,11 @@ def _parse_period(value: object, problems: _Problems) -> Period:
                 "needs end_month_day: it says which month-day after the anniversary ends a cycle",
             )
             ok = False
+    first_due = None
+    if "first_due" in table:
+        first_due = _field(
+            lambda: _date(table["first_due"], "period.first_due", problems), _INVALID
+        )
     due = counts_from = None
     if kind is PeriodKind.DEADLINE:
         if "due" not in table:
@@ -582,6 +619,7 @@ def _parse_period(value: object, problems: _Problems) -> Period:
         after_anniversary,
         due,
         counts_from,
+        first_due,
     )
     if not ok or any(v is _INVALID for v in values):
         raise _Invalid
@@ -596,6 +634,7 @@ def _parse_period(value: object, problems: _Problems) -> Period:
         end_after_anniversary=after_anniversary,
         due=due,
         counts_from=counts_from,
+        first_due=first_due,
     )
 
 
@@ -645,7 +684,7 @@ def _parse_applies_to(value: object, problems: _Problems) -> Applicability:
     for key in ("licensed_before", "licensed_on_or_after", "hired_before", "hired_on_or_after"):
         if key in table:
             fields[key] = _try(_date, table[key], f"applies_to.{key}", problems, default=_INVALID)
-    for key in ("ranks", "units", "shifts", "unless_certified"):
+    for key in ("ranks", "units", "shifts", "unless_certified", "except_ranks", "except_units"):
         if key in table:
             fields[key] = _try(
                 _strings, table[key], f"applies_to.{key}", problems, default=_INVALID
@@ -895,18 +934,50 @@ def _parse_requirement(
             )
         )
     if (
-        new_hire is NewHire.EXEMPT_FIRST_PERIOD
+        new_hire in (NewHire.EXEMPT_FIRST_PERIOD, NewHire.EXEMPT_LICENSE_PERIOD, NewHire.PER_MONTH)
         and isinstance(period, Period)
         and period.kind
         in (PeriodKind.ONE_TIME, PeriodKind.SINCE_LAST_COMPLETION, PeriodKind.DEADLINE)
     ):
         problems.add(
             "new_hire",
-            f"exempt_first_period cannot be used with period kind '{period.kind.value}', "
+            f"{new_hire.value} cannot be used with period kind '{period.kind.value}', "
             "whose first window always starts at hire or licence",
         )
         ok = False
 
+    hours_per_month: Any = None
+    if "hours_per_month" in table:
+        hours_per_month = read(
+            lambda: _hours(table["hours_per_month"], "hours_per_month", problems)
+        )
+        if new_hire is not NewHire.PER_MONTH:
+            problems.add("hours_per_month", 'is used only with new_hire = "per_month"')
+            ok = False
+    elif new_hire is NewHire.PER_MONTH:
+        problems.add("hours_per_month", 'is required with new_hire = "per_month" (e.g. 3.5)')
+        ok = False
+    if new_hire is NewHire.PER_MONTH and kind is not RequirementKind.HOURS:
+        problems.add("new_hire", '"per_month" is for an hours requirement')
+        ok = False
+    make_up: Any = MakeUp.NONE
+    if "make_up" in table:
+        make_up = read(
+            lambda: MakeUp(
+                _choice(table["make_up"], "make_up", problems, [m.value for m in MakeUp])
+            )
+        )
+        if make_up is MakeUp.PREVIOUS_FIRST and (
+            kind is not RequirementKind.HOURS
+            or not isinstance(period, Period)
+            or period.kind not in _MAKE_UP_KINDS
+        ):
+            problems.add(
+                "make_up",
+                '"previous_first" is for an hours requirement measured in consecutive '
+                "windows (calendar_year, fiscal_year, fixed_cycle, officer_cycle)",
+            )
+            ok = False
     source = read(lambda: _text(table.get("source"), "source", problems, required=False))
     notes = read(lambda: _text(table.get("notes"), "notes", problems, required=False))
     if allow_jurisdiction and "jurisdiction" in table:
@@ -931,6 +1002,8 @@ def _parse_requirement(
         source,
         notes,
         jurisdiction,
+        hours_per_month,
+        make_up,
     )
     if not ok or kind is None or any(v is _INVALID for v in values):
         raise _Invalid
@@ -952,6 +1025,8 @@ def _parse_requirement(
         source=source,
         notes=notes,
         jurisdiction=jurisdiction,
+        hours_per_month=hours_per_month,
+        make_up=make_up,
     )
 
 
@@ -1107,6 +1182,10 @@ def requirement_to_dict(requirement: Requirement) -> dict[str, Any]:
     if applies:
         out["applies_to"] = applies
     out["new_hire"] = requirement.new_hire.value
+    if requirement.hours_per_month is not None:
+        out["hours_per_month"] = to_float(requirement.hours_per_month)
+    if requirement.make_up is not MakeUp.NONE:
+        out["make_up"] = requirement.make_up.value
     if requirement.source:
         out["source"] = requirement.source
     if requirement.notes:
@@ -1134,6 +1213,8 @@ def _period_to_dict(period: Period) -> dict[str, Any]:
         out["due"] = period.due.isoformat()
     if period.counts_from is not None:
         out["counts_from"] = period.counts_from.isoformat()
+    if period.first_due is not None:
+        out["first_due"] = period.first_due.isoformat()
     return out
 
 
@@ -1158,7 +1239,7 @@ def _applies_to_dict(applies: Applicability) -> dict[str, Any]:
         value = getattr(applies, key)
         if value is not None:
             out[key] = value.isoformat()
-    for key in ("ranks", "units", "shifts", "unless_certified"):
+    for key in ("ranks", "units", "shifts", "unless_certified", "except_ranks", "except_units"):
         value = getattr(applies, key)
         if value:
             out[key] = list(value)

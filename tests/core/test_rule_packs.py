@@ -683,6 +683,105 @@ def test_colorado_annual_24_hours_with_one_hour_each_perishable_skill() -> None:
     assert status("CO", "CO-annual-24h", [], "2015-01-13") is Status.NOT_APPLICABLE
 
 
+def _colorado_set(day: str, community: float = 2) -> list[TrainingRecord]:
+    return [
+        rec(day, 2, "de_escalation"),
+        rec(day, 4, "holds_and_restraints"),
+        rec(day, 4, "implicit_bias"),
+        rec(day, community, "community_policing"),
+    ]
+
+
+def test_colorado_five_year_set_is_one_clock_first_due_2017_07_01() -> None:
+    """Colorado POST Rule 28, C.R.S. 24-31-315: de-escalation 2, holds and restraints 4,
+    anti-bias 4, community policing 2, as one set; first due 2017-07-01. Licensed 2010: the
+    whole set on 2016-06-01 meets it, due again 2021-06-01. Community policing 1.75 h: the set
+    is never complete, due soon on 2017-07-01 and non-compliant the day after."""
+    done = result("CO", "CO-5yr-set", _colorado_set("2016-06-01"), "2017-07-02")
+    assert (done.status, done.due_date) == (Status.COMPLIANT, date(2021, 6, 1))
+    short_set = _colorado_set("2016-06-01", community=1.75)
+    assert status("CO", "CO-5yr-set", short_set, "2017-07-01") is Status.DUE_SOON
+    overdue = result("CO", "CO-5yr-set", short_set, "2017-07-02")
+    assert overdue.status is Status.NON_COMPLIANT
+    assert short(overdue) == [("Community policing", 25)]
+
+
+def test_colorado_five_year_clock_resets_only_when_the_whole_set_is_complete() -> None:
+    """Colorado POST Rule 28: "the five year deadline will be re-set from the date the last
+    mandated training was completed". De-escalation in 2016 and the rest on 2019-03-01: the
+    set is complete on 2019-03-01, so the next due date is 2024-03-01, not 5 years after the
+    2016 class."""
+    records = [rec("2016-02-01", 2, "de_escalation"), *_colorado_set("2019-03-01")[1:]]
+    found = result("CO", "CO-5yr-set", records, "2020-01-01")
+    assert (found.status, found.due_date) == (Status.COMPLIANT, date(2024, 3, 1))
+
+
+def test_colorado_disabilities_and_mmir_join_the_set_from_2022_07_01() -> None:
+    """C.R.S. 24-31-315: disabilities 1 h (from 2022-07-01) and missing and murdered
+    Indigenous relatives 1 h join the set in cycles starting 2022-07-01 or later. Set
+    completed 2022-06-30: the next cycle starts 2022-07-01 and needs them; the four original
+    topics alone on 2026-05-01 leave it short 1 h of each, non-compliant after 2027-06-30."""
+    records = [*_colorado_set("2022-06-30"), *_colorado_set("2026-05-01")]
+    found = result("CO", "CO-5yr-set", records, "2027-07-01")
+    assert found.status is Status.NON_COMPLIANT
+    assert short(found) == [
+        ("Disabilities", 100),
+        ("Missing and murdered Indigenous relatives", 100),
+    ]
+    extra = [*records, rec("2026-05-02", 1, "disabilities"), rec("2026-05-03", 1, "mmir")]
+    assert result("CO", "CO-5yr-set", extra, "2027-07-01").due_date == date(2031, 5, 3)
+
+
+def test_california_perishable_skills_only_below_middle_management() -> None:
+    """California POST perishable skills program: officers below middle management. A
+    lieutenant is not covered; a sergeant is."""
+    lieutenant = officer(rank="Lieutenant")
+    assert status("CA", "CA-perishable-skills", [], "2026-06-01", who=lieutenant) is (
+        Status.NOT_APPLICABLE
+    )
+    sergeant = officer(rank="Sergeant")
+    assert status("CA", "CA-perishable-skills", [], "2026-06-01", who=sergeant) is (
+        Status.NON_COMPLIANT
+    )
+    assert status("CA", "CA-cpt-24h", [], "2026-06-01", who=lieutenant) is Status.NON_COMPLIANT
+
+
+def test_utah_part_year_owes_3_5_hours_per_month_employed() -> None:
+    """Utah Admin. Code R728-410-4: part year, 3.5 h per month employed. Hired 2024-11-10
+    (21 days of November, so November counts): November to June, 8 months = 28 h. Pass:
+    28 h. Fail: 27.75 h, short 0.25 h. Hired 2024-11-20 (11 days): 7 months = 24.5 h."""
+    rookie = officer(hire="2024-11-10")
+    passed = result("UT", "UT-inservice-40h", [rec("2025-05-01", 28)], "2025-06-30", rookie)
+    assert (passed.status, passed.adjusted_required) == (Status.COMPLIANT, 2800)
+    failed = result("UT", "UT-inservice-40h", [rec("2025-05-01", 27.75)], "2025-06-30", rookie)
+    assert (failed.status, failed.shortfall) == (Status.DUE_SOON, 25)
+    later = officer(hire="2024-11-20")
+    assert result("UT", "UT-inservice-40h", [], "2025-01-01", later).adjusted_required == 2450
+
+
+def test_utah_make_up_hours_go_to_the_deficient_year_first() -> None:
+    """Utah Admin. Code R728-410-8: hours earned after a year ended short are credited to
+    that year first. FY 2022-23 was met; FY 2023-24 ended with 30 of 40 h (10 h short). In
+    FY 2024-25: 6 h by
+    2024-09-01 leaves 4 h to make up (non-compliant); 45 h by 2025-03-01 make up the 10 h on
+    the day the 10th hour is earned and leave 35 h for this year (short 5 h, not
+    non-compliant); 50 h meet it."""
+    earlier = [rec("2023-01-10", 40), rec("2024-01-10", 30)]
+    partway = result("UT", "UT-inservice-40h", [*earlier, rec("2024-08-15", 6)], "2024-09-01")
+    assert (partway.status, partway.earned, partway.previous_window) == (
+        Status.NON_COMPLIANT,
+        0,
+        "unmet",
+    )
+    assert "4 h still to make up" in partway.explanation
+    made_up = [*earlier, rec("2024-08-15", 6), rec("2024-10-01", 39)]
+    found = result("UT", "UT-inservice-40h", made_up, "2025-03-01")
+    assert (found.status, found.earned, found.shortfall) == (Status.IN_PROGRESS, 3500, 500)
+    assert "made up on 2024-10-01" in found.explanation
+    enough = [*made_up, rec("2025-02-01", 5)]
+    assert status("UT", "UT-inservice-40h", enough, "2025-03-01") is Status.COMPLIANT
+
+
 # --- Washington, Michigan, New Jersey, Utah ------------------------------------------------------
 
 
@@ -746,10 +845,11 @@ def test_new_jersey_icat_able_due_2021_12_31() -> None:
 
 def test_utah_40_hours_per_fiscal_year() -> None:
     """Utah Admin. Code R728-410-3: 40 h per fiscal year (July-June). Pass: 40 h in FY
-    2024-25. Fail: FY 2023-24 ended with 30 of 40 h; as of 2024-07-15, with nothing yet in
-    FY 2024-25, the officer is non-compliant (Utah suspends such officers on 1 August)."""
-    assert status("UT", "UT-inservice-40h", [rec("2024-09-01", 40)], "2025-03-01") is (
-        Status.COMPLIANT
-    )
-    failed = result("UT", "UT-inservice-40h", [rec("2024-01-10", 30)], "2024-07-15")
+    2024-25 (and the years before met). Fail: FY 2023-24 ended with 30 of 40 h; as of
+    2024-07-15, with nothing yet in FY 2024-25, the officer is non-compliant (Utah suspends
+    such officers on 1 August)."""
+    met = [rec("2023-01-10", 40), rec("2024-01-10", 40), rec("2024-09-01", 40)]
+    assert status("UT", "UT-inservice-40h", met, "2025-03-01") is Status.COMPLIANT
+    short_year = [rec("2023-01-10", 40), rec("2024-01-10", 30)]
+    failed = result("UT", "UT-inservice-40h", short_year, "2024-07-15")
     assert (failed.status, failed.previous_window) == (Status.NON_COMPLIANT, "unmet")

@@ -10,6 +10,7 @@ import pytest
 
 from deesc_desktop.core.periods import AnchorDate, PeriodKind
 from deesc_desktop.core.rules import (
+    MakeUp,
     NewHire,
     RequirementKind,
     RulePackError,
@@ -189,7 +190,7 @@ new_hire = "sometimes"
         "A.toml, requirement A-1, field period.months: is required for period kind 'rolling'",
         "A.toml, requirement A-2, field title: must not be empty",
         "A.toml, requirement A-2, field new_hire: 'sometimes' is not one of prorate, "
-        "exempt_first_period, full",
+        "exempt_first_period, full, exempt_license_period, per_month",
     ]
 
 
@@ -595,3 +596,61 @@ def test_dated_sub_minimums_may_share_a_label_only_when_their_windows_do_not_mee
         "IL.toml, requirement IL-inservice-30h, field sub_minimums[1].window_to: 2023-12-31 is "
         "before window_from 2024-01-01"
     ]
+
+
+def test_per_month_new_hires_need_their_hours_per_month() -> None:
+    body = 'effective_from = 2000-07-01\nhours = 40\nperiod = { kind = "fiscal_year" }\n'
+    pack = parse_pack(
+        requirement_toml(body + 'new_hire = "per_month"\nhours_per_month = 3.5\n'), "UT.toml"
+    )
+    requirement = pack.requirements[0]
+    assert (requirement.new_hire, requirement.hours_per_month) == (NewHire.PER_MONTH, 350)
+    assert errors_of(requirement_toml(body + 'new_hire = "per_month"\n')) == [
+        "IL.toml, requirement IL-inservice-30h, field hours_per_month: is required with "
+        'new_hire = "per_month" (e.g. 3.5)'
+    ]
+    assert errors_of(requirement_toml(body + "hours_per_month = 3.5\n")) == [
+        "IL.toml, requirement IL-inservice-30h, field hours_per_month: is used only with "
+        'new_hire = "per_month"'
+    ]
+
+
+def test_make_up_is_for_hours_in_consecutive_windows() -> None:
+    body = 'effective_from = 2000-07-01\nhours = 40\nmake_up = "previous_first"\n'
+    pack = parse_pack(requirement_toml(body + 'period = { kind = "fiscal_year" }\n'), "UT.toml")
+    assert pack.requirements[0].make_up is MakeUp.PREVIOUS_FIRST
+    assert errors_of(requirement_toml(body + 'period = { kind = "rolling", months = 12 }\n')) == [
+        'IL.toml, requirement IL-inservice-30h, field make_up: "previous_first" is for an '
+        "hours requirement measured in consecutive windows (calendar_year, fiscal_year, "
+        "fixed_cycle, officer_cycle)"
+    ]
+
+
+def test_a_restarting_clock_may_have_a_first_due_date_and_a_fixed_end_day() -> None:
+    pack = parse_pack(
+        requirement_toml(
+            'effective_from = 2015-01-14\nhours = 12\nperiod = { kind = "since_last_completion", '
+            'years = 2, first_due = 2017-07-01, end_month_day = "12-31" }\n'
+        ),
+        "VA.toml",
+    )
+    period = pack.requirements[0].period
+    assert period is not None
+    assert (period.first_due, period.end_month_day) == (date(2017, 7, 1), (12, 31))
+    assert period.describe() == "by December 31 of the 2nd year after the last completion"
+
+
+def test_applies_to_can_leave_out_ranks_and_units() -> None:
+    pack = parse_pack(
+        requirement_toml(
+            'effective_from = 2021-01-01\nhours = 18\nperiod = { kind = "calendar_year" }\n'
+            'applies_to = { except_ranks = ["Lieutenant"], except_units = ["Records"] }\n'
+        ),
+        "CA.toml",
+    )
+    applies = pack.requirements[0].applies_to
+    assert (applies.except_ranks, applies.except_units) == (("Lieutenant",), ("Records",))
+    assert requirement_to_dict(pack.requirements[0])["applies_to"] == {
+        "except_ranks": ["Lieutenant"],
+        "except_units": ["Records"],
+    }
