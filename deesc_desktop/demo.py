@@ -497,7 +497,16 @@ def _add_leave_and_separation(db: Database, today: date, officers: list[_DemoOff
         (officers[26].id, today - timedelta(days=45), today + timedelta(days=60), "Parental leave"),
     ]
     for officer_id, start, end, reason in leave:
-        add_exemption(db, DEMO_ACTOR, officer_id, {"start": start, "end": end, "reason": reason})
+        values: dict[str, object] = {"start": start, "end": end, "reason": reason}
+        if reason == "Military deployment":
+            # The demo agency does not prorate leave (the default): only the deployment, for
+            # which the state granted a waiver, lowers the officer's required hours.
+            values |= {
+                "granted_by": "Illinois Law Enforcement Training and Standards Board",
+                "reference": f"ILETSB waiver {start.year}-{officer_id:03d}",
+                "granted_on": start + timedelta(days=30),
+            }
+        add_exemption(db, DEMO_ACTOR, officer_id, values)
     set_officer_status(db, DEMO_ACTOR, officers[26].id, "leave", reason="parental leave")
     separate_officer(db, DEMO_ACTOR, officers[33].id, today - timedelta(days=120), reason="Retired")
     return len(leave)

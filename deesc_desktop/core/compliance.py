@@ -352,6 +352,18 @@ def result_to_dict(result: RequirementResult) -> dict[str, Any]:
     }
 
 
+LEAVE_PRORATION_NOTE = (
+    "Leave proration is this agency's own policy, not a state rule: leave covering 15 or more "
+    "days of a month lowers the hours required that month even with no state waiver recorded."
+)
+"""Printed wherever results that may use the agency's leave proration policy are shown."""
+
+
+def policy_notes(agency: Agency) -> tuple[str, ...]:
+    """What an agency's own policies change in the results, to print beside them."""
+    return (LEAVE_PRORATION_NOTE,) if agency.leave_proration else ()
+
+
 def scale_hours(base: Centihours, active_months: int, months: int) -> Centihours:
     """base x active / months, rounded half up to a hundredth of an hour, in int arithmetic."""
     return (2 * base * active_months + months) // (2 * months)
@@ -870,15 +882,25 @@ class _Context:
             self._ledger = _Ledger(self.records, self.plan, self.officer)
         return self._ledger
 
+    def counts(self, exemption: Exemption) -> bool:
+        """Whether an exemption reduces required hours on the as-of date: a waiver granted
+        by then, or any leave under the agency's own proration policy; leave that has not
+        begun yet never does."""
+        return exemption.start <= self.as_of and (
+            self.agency.leave_proration or exemption.granted_by_day(self.as_of)
+        )
+
     def intervals(self, requirement_id: str) -> list[tuple[int, int]]:
-        """The officer's exemptions for this requirement as merged day-ordinal ranges, so a
-        day covered by two overlapping exemptions counts once."""
+        """The officer's exemptions that count for this requirement as merged day-ordinal
+        ranges up to the as-of date, so a day covered by two overlapping exemptions counts
+        once and a day still to come counts not at all."""
         found = self._intervals.get(requirement_id)
         if found is None:
+            last_day = self.as_of.toordinal()
             spans = sorted(
-                (e.start.toordinal(), e.end.toordinal())
+                (e.start.toordinal(), min(e.end.toordinal(), last_day))
                 for e in self.exemptions
-                if e.applies_to(requirement_id) and e.end >= e.start
+                if e.applies_to(requirement_id) and e.end >= e.start and self.counts(e)
             )
             found = []
             for first, last in spans:
@@ -949,11 +971,26 @@ def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustme
             ),
             exempt=True,
         )
+    if new_hire is NewHire.EXEMPT_LICENSE_PERIOD:
+        licensed = context.officer.license_date or hire
+        if licensed >= window.start:
+            noun = compiled.noun or "period"
+            when = "in this" if licensed <= window.end else "after this"
+            return _Adjustment(
+                0,
+                compiled.zero_subs,
+                (
+                    f"Certified {licensed.isoformat()}, {when} {noun}: training is due from "
+                    f"the {noun} after certification (the basic-academy {noun} is excused).",
+                ),
+                exempt=True,
+            )
     per_month = new_hire is NewHire.PER_MONTH
     prorate = (new_hire is NewHire.PRORATE or per_month) and hire > window.start
     if not prorate and not context.exemptions:
         return unadjusted
     intervals: list[tuple[int, int]] = []
+    noted: tuple[str, ...] = ()
     if context.exemptions:
         start, end = window.start.toordinal(), window.end.toordinal()
         intervals = [
@@ -961,8 +998,10 @@ def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustme
             for first, last in context.intervals(requirement.id)
             if last >= start and first <= end
         ]
+        note = _leave_not_counted(context, requirement.id, window)
+        noted = (note,) if note else ()
         if not prorate and not intervals:
-            return unadjusted
+            return _Adjustment(unadjusted.total, unadjusted.subs, noted) if noted else unadjusted
 
     low, high = window_month_keys(window)
     count = high - low + 1
@@ -979,9 +1018,9 @@ def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustme
     waived = _waived_months(intervals, low + before, high)
     active = count - before - len(waived)
     if not before and not waived:
-        return unadjusted
+        return _Adjustment(unadjusted.total, unadjusted.subs, noted) if noted else unadjusted
 
-    reasons: list[str] = []
+    reasons: list[str] = list(noted)
     if before:
         text = (
             f"New hire ({hire.isoformat()}): {before} of {count} months not counted "
@@ -1080,16 +1119,51 @@ def _exemption_reasons(context: _Context, requirement_id: str, low: int, high: i
     last = date(last_year, last_month, days_in_month(last_year, last_month))
     reasons: list[str] = []
     for exemption in context.exemptions:
-        reason = exemption.reason.strip()
         if (
             exemption.applies_to(requirement_id)
             and exemption.start <= last
             and exemption.end >= first
-            and reason
-            and reason not in reasons
+            and context.counts(exemption)
         ):
-            reasons.append(reason)
+            reason = _exemption_words(exemption, context.as_of)
+            if reason and reason not in reasons:
+                reasons.append(reason)
     return "; ".join(reasons)
+
+
+def _exemption_words(exemption: Exemption, as_of: date) -> str:
+    """'Military deployment, waiver granted by ILETSB (ref W-17) on 2024-03-02' or
+    'Medical leave, under the agency's leave proration policy'."""
+    reason = exemption.reason.strip() or "Leave"
+    if exemption.granted_by_day(as_of) and exemption.granted_on is not None:
+        reference = f" (ref {exemption.reference.strip()})" if exemption.reference.strip() else ""
+        return (
+            f"{reason}, waiver granted by {exemption.granted_by.strip()}{reference} "
+            f"on {exemption.granted_on.isoformat()}"
+        )
+    return f"{reason}, under the agency's leave proration policy"
+
+
+def _leave_not_counted(context: _Context, requirement_id: str, window: Window) -> str | None:
+    """A sentence on leave recorded in the window that does not reduce the hours, or None."""
+    ignored = [
+        e
+        for e in context.exemptions
+        if e.applies_to(requirement_id)
+        and e.start <= min(window.end, context.as_of)
+        and e.end >= window.start
+        and not context.counts(e)
+    ]
+    if not ignored:
+        return None
+    listed = "; ".join(
+        f"{e.reason.strip() or 'leave'} {e.start.isoformat()} to {e.end.isoformat()}"
+        for e in ignored
+    )
+    return (
+        f"Leave recorded ({listed}) does not reduce the hours: no waiver is recorded for it "
+        "and the agency does not prorate leave."
+    )
 
 
 # --- measuring a window --------------------------------------------------------------------

@@ -240,6 +240,7 @@ class ComplianceReport(Renderer[ComplianceData]):
         flowables: list[Flowable] = [Spacer(1, 4), para(data.coverage.line, s.body)]
         if data.coverage.gap:
             flowables.append(para(data.coverage.gap, s.body))
+        flowables.extend(para(note, s.body) for note in data.coverage.policies)
         return flowables
 
     def chart(self, data: ComplianceData) -> Flowable:

@@ -529,6 +529,22 @@ def m005_rules_topics(db: Database) -> None:
         )
 
 
+@migrations()
+def m005_rules_waivers(db: Database) -> None:
+    """Leave reduces required hours only through a recorded waiver (who granted it, its
+    reference, the date) or when the agency turns on its own proration policy (off)."""
+    _run(
+        db,
+        [
+            "ALTER TABLE exemptions ADD COLUMN granted_by TEXT NOT NULL DEFAULT ''",
+            "ALTER TABLE exemptions ADD COLUMN reference TEXT NOT NULL DEFAULT ''",
+            f"ALTER TABLE exemptions ADD COLUMN granted_on TEXT {_date_check('granted_on')}",
+            "ALTER TABLE agency ADD COLUMN leave_proration INTEGER NOT NULL DEFAULT 0"
+            " CHECK (leave_proration IN (0, 1))",
+        ],
+    )
+
+
 def known_names() -> list[str]:
     """Names of every migration this version of the app knows, in order."""
     # pending() against an empty in-memory database lists every step, without private API.

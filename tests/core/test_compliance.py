@@ -175,7 +175,16 @@ def rec(
     )
 
 
-def leave(start: str, end: str, *requirements: str, reason: str = "Medical leave") -> Exemption:
+def leave(
+    start: str,
+    end: str,
+    *requirements: str,
+    reason: str = "Medical leave",
+    granted_by: str = "ILETSB",
+    granted_on: str | None = None,
+) -> Exemption:
+    """Leave with a recorded waiver (granted on its first day unless said): the month rule
+    applies to it whatever the agency's proration policy; granted_by="" is plain leave."""
     return Exemption(
         id=next(_ids),
         officer_id=1,
@@ -183,6 +192,9 @@ def leave(start: str, end: str, *requirements: str, reason: str = "Medical leave
         end=date.fromisoformat(end),
         reason=reason,
         requirement_ids=frozenset(requirements),
+        granted_by=granted_by,
+        reference="W-1" if granted_by else "",
+        granted_on=date.fromisoformat(granted_on or start) if granted_by else None,
     )
 
 
@@ -293,7 +305,8 @@ def test_illinois_30_hours_with_4_months_waived_is_26_67() -> None:
     assert (result.required, result.adjusted_required) == (3000, 2667)
     assert [s.adjusted_required for s in result.sub_minimums] == [1067, 533, 533]
     assert result.adjustments == (
-        "Leave or exemption: 4 of 36 months waived (Jan 2023 to Apr 2023: Medical leave).",
+        "Leave or exemption: 4 of 36 months waived (Jan 2023 to Apr 2023: Medical leave, "
+        "waiver granted by ILETSB (ref W-1) on 2023-01-01).",
         "Required 26.67 h = 30.0 h x 32 active months / 36 months (sub-minimums scaled the "
         "same way).",
     )
@@ -346,18 +359,76 @@ def test_targeted_exemption_applies_only_to_its_requirements() -> None:
 
 
 def test_a_fully_waived_window_is_exempt_with_the_reason() -> None:
+    """A waiver from 2023-12-01 to 2025-01-31 covers the whole of 2024 once 2024 is over
+    (days still to come never count)."""
     result = check(
         "YEAR-12h",
         [rec("2024-02-01", 3)],
+        as_of="2024-12-31",
         exemptions=[leave("2023-12-01", "2025-01-31", reason="Military deployment")],
     )
     assert result.status is Status.EXEMPT
     assert (result.required, result.adjusted_required, result.earned) == (1200, 0, 300)
     assert not result.met
     assert (
-        "12 of 12 months waived (Jan 2024 to Dec 2024: Military deployment)" in result.explanation
+        "12 of 12 months waived (Jan 2024 to Dec 2024: Military deployment, waiver granted"
+        in result.explanation
     )
     assert result.explanation.startswith("Exempt.")
+
+
+def test_leave_without_a_waiver_reduces_nothing_unless_the_agency_prorates() -> None:
+    """Only a recorded waiver (who granted it, when) reduces the hours; plain leave does
+    only under the agency's own proration policy, and the result says which applied."""
+    plain = leave("2024-01-01", "2024-03-31", granted_by="")
+    off = check("YEAR-12h", exemptions=[plain])
+    assert off.adjusted_required == 1200
+    assert off.adjustments == (
+        "Leave recorded (Medical leave 2024-01-01 to 2024-03-31) does not reduce the hours: no "
+        "waiver is recorded for it and the agency does not prorate leave.",
+    )
+    policy = Agency("Test PD", "IL", leave_proration=True)
+    on = check("YEAR-12h", exemptions=[plain], agency=policy)
+    assert on.adjusted_required == 900
+    assert on.adjustments[0] == (
+        "Leave or exemption: 3 of 12 months waived (Jan 2024 to Mar 2024: Medical leave, under "
+        "the agency's leave proration policy)."
+    )
+
+
+def test_leave_and_waivers_count_only_once_they_have_happened() -> None:
+    """As of 2024-02-10 a waiver for 2024-01-01 to 2024-06-30 covers January only (15+ days
+    of February are still to come); as of 2024-07-01 it covers six months. A waiver granted
+    on 2024-08-01 does not count on a report dated before that."""
+    waiver = leave("2024-01-01", "2024-06-30")
+    assert check("YEAR-12h", as_of="2024-02-10", exemptions=[waiver]).adjusted_required == 1100
+    assert check("YEAR-12h", as_of="2024-07-01", exemptions=[waiver]).adjusted_required == 600
+    late = leave("2024-01-01", "2024-06-30", granted_on="2024-08-01")
+    assert check("YEAR-12h", as_of="2024-07-15", exemptions=[late]).adjusted_required == 1200
+    assert check("YEAR-12h", as_of="2024-08-01", exemptions=[late]).adjusted_required == 600
+
+
+def test_the_certification_year_is_excused_with_exempt_license_period() -> None:
+    """new_hire = "exempt_license_period" (GA, OH, WA, WI, AZ): the year holding the licence
+    date requires nothing; the next one the full hours, even for a lateral hire."""
+    pack = parse_pack(
+        'jurisdiction = "GA"\nname = "G"\nversion = "1"\n[[requirements]]\nid = "GA"\n'
+        'title = "T"\neffective_from = 2015-01-01\nhours = 20\n'
+        'new_hire = "exempt_license_period"\nperiod = { kind = "calendar_year" }\n',
+        "GA.toml",
+    )
+    requirement = pack.requirements[0]
+    rookie = officer(hire="2024-03-01", license="2024-06-20")
+
+    def run(who: Officer, as_of: str) -> RequirementResult:
+        return evaluate(who, requirement, [], [], [], date.fromisoformat(as_of), AGENCY)
+
+    first = run(rookie, "2024-10-01")
+    assert first.status is Status.EXEMPT
+    assert "Certified 2024-06-20, in this year" in first.explanation
+    assert run(rookie, "2025-10-01").adjusted_required == 2000
+    lateral = officer(hire="2024-03-01", license="2012-05-01")
+    assert run(lateral, "2024-10-01").adjusted_required == 2000
 
 
 def test_exemption_outside_the_window_is_ignored() -> None:
@@ -615,7 +686,7 @@ def test_restarting_clock_with_leave_scales_the_cycle() -> None:
 
 def test_restarting_clock_whose_whole_cycle_is_waived_is_exempt() -> None:
     on_leave = [leave("2009-06-01", "2015-06-01", reason="Military deployment")]
-    result = check("DEESC-5yr", as_of="2014-01-01", exemptions=on_leave)
+    result = check("DEESC-5yr", as_of="2015-01-04", exemptions=on_leave)
     assert result.status is Status.EXEMPT
     # Once that cycle has passed, the next one runs on from its end.
     later = check("DEESC-5yr", as_of="2016-01-01", exemptions=on_leave)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import event, given, settings
@@ -295,6 +296,8 @@ def officers(draw: st.DrawFn, officer_id: int = 1) -> Officer:
 def exemptions(draw: st.DrawFn, officer_id: int = 1, near: date = date(2020, 1, 1)) -> Exemption:
     start = near + timedelta(days=draw(st.integers(-1200, 100)))
     targets = draw(st.sets(st.sampled_from([r.id for r in REQUIREMENTS]), max_size=2))
+    # Half are waivers (granted some days after they start), half plain leave.
+    waiver = draw(st.booleans())
     return Exemption(
         draw(st.integers(1, 10**9)),
         officer_id,
@@ -302,6 +305,8 @@ def exemptions(draw: st.DrawFn, officer_id: int = 1, near: date = date(2020, 1, 
         start + timedelta(days=draw(st.integers(0, 400))),
         "Leave",
         frozenset(targets),
+        granted_by="POST" if waiver else "",
+        granted_on=start + timedelta(days=draw(st.integers(0, 90))) if waiver else None,
     )
 
 
@@ -472,6 +477,7 @@ def rosters(
     rosters(),
     st.lists(st.sampled_from(REQUIREMENTS), min_size=1, max_size=6, unique_by=lambda r: r.id),
     st.dates(min_value=date(2018, 1, 1), max_value=date(2025, 12, 31)),
+    st.booleans(),
 )
 def test_bulk_evaluation_equals_per_officer_and_single_evaluation(
     roster: tuple[
@@ -482,20 +488,22 @@ def test_bulk_evaluation_equals_per_officer_and_single_evaluation(
     ],
     chosen: list[Requirement],
     as_of: date,
+    prorate_leave: bool,
 ) -> None:
     people, recs, exempts, certs = roster
-    bulk = evaluate_department(people, chosen, recs, exempts, certs, as_of, AGENCY)
+    agency = replace(AGENCY, leave_proration=prorate_leave)
+    bulk = evaluate_department(people, chosen, recs, exempts, certs, as_of, agency)
     each = [
         result
         for o in people
         for result in evaluate_officer(
-            o, chosen, recs[o.id], exempts[o.id], certs[o.id], as_of, AGENCY
+            o, chosen, recs[o.id], exempts[o.id], certs[o.id], as_of, agency
         )
     ]
     assert bulk == each
     assert [r.explanation for r in bulk] == [r.explanation for r in each]
     single = [
-        evaluate(o, r, recs[o.id], exempts[o.id], certs[o.id], as_of, AGENCY)
+        evaluate(o, r, recs[o.id], exempts[o.id], certs[o.id], as_of, agency)
         for o in people
         for r in chosen
         if r.in_force(as_of)

@@ -782,6 +782,40 @@ def test_utah_make_up_hours_go_to_the_deficient_year_first() -> None:
     assert status("UT", "UT-inservice-40h", enough, "2025-03-01") is Status.COMPLIANT
 
 
+@pytest.mark.parametrize(
+    ("state", "requirement_id", "certified", "excused", "next_due", "hours"),
+    [
+        # O.C.G.A. 35-8-21(c): the basic-course year is excused.
+        ("GA", "GA-annual-20h", "2024-06-20", "2024-10-01", "2025-10-01", 2000),
+        # OPOTC CPT: officers completing the academy that year are exempt.
+        ("OH", "OH-cpt-2023", "2023-03-01", "2023-10-01", None, None),
+        # WAC 139-05-300: from 1 January after certification.
+        ("WA", "WA-annual-24h", "2024-09-01", "2024-10-01", "2025-10-01", 2400),
+        # Wis. Stat. 165.85: from the (fiscal) year after certification.
+        ("WI", "WI-recert-24h", "2024-02-01", "2024-05-01", "2025-05-01", 2400),
+    ],
+)
+def test_the_certification_year_is_excused_where_the_law_says(
+    state: str,
+    requirement_id: str,
+    certified: str,
+    excused: str,
+    next_due: str | None,
+    hours: int | None,
+) -> None:
+    """GA, OH, WA and WI excuse the year of the basic academy instead of prorating it: an
+    officer certified (licence date) during the year owes nothing that year and the full
+    hours the next; a lateral hire certified years earlier owes the full hours at once."""
+    rookie = officer(hire=certified)
+    first = result(state, requirement_id, [], excused, rookie)
+    assert first.status is Status.EXEMPT
+    assert f"Certified {certified}" in first.explanation
+    if next_due is not None:
+        assert result(state, requirement_id, [], next_due, rookie).adjusted_required == hours
+    lateral = officer(hire=certified, license="2012-05-01")
+    assert status(state, requirement_id, [], excused, who=lateral) is not Status.EXEMPT
+
+
 # --- Washington, Michigan, New Jersey, Utah ------------------------------------------------------
 
 

@@ -11,14 +11,17 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.core.compliance import RequirementResult, Status
 from deesc_desktop.demo import load_demo
+from deesc_desktop.services.agency import update_agency
 from deesc_desktop.services.compliance import department_compliance, officer_compliance
-from deesc_desktop.services.errors import ServiceError
+from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.leave import add_exemption
 from deesc_desktop.services.officers import add_officer
 from deesc_desktop.services.requirements import (
     active_requirements,
     builtin_pack,
     list_requirements,
     load_requirements_file,
+    pack_coverage,
     set_requirement_active,
 )
 from deesc_desktop.services.training import record_class
@@ -135,3 +138,44 @@ def test_switching_a_builtin_requirement_off_is_audited(db: Database, admin: Act
         for row in db.execute("SELECT action FROM audit_log WHERE table_name = 'requirements'")
     ]
     assert actions == ["insert", "update"]
+
+
+def test_leave_lowers_hours_only_with_a_waiver_or_the_agency_policy(
+    db: Database, admin: Actor
+) -> None:
+    """Medical leave January to April 2023 lowers nothing by itself; turned on, the agency's
+    own proration policy waives the 4 months (30 h x 32/36 = 26.67 h) and the coverage line
+    says so; a waiver needs who granted it, its reference and the date."""
+    officer_id = add_officer(
+        db,
+        admin,
+        {"badge": "9", "last_name": "Reyes", "first_name": "C", "hire_date": "2010-01-01"},
+    )
+    add_exemption(
+        db,
+        admin,
+        officer_id,
+        {"start": "2023-01-01", "end": "2023-04-30", "reason": "Medical leave"},
+    )
+    as_of = date(2024, 12, 1)
+
+    def required() -> int | None:
+        results = officer_compliance(db, officer_id, as_of).results
+        return next(r for r in results if r.requirement_id == "IL-inservice-30h").adjusted_required
+
+    assert required() == 3000
+    coverage = pack_coverage(db, as_of)
+    assert coverage is not None and coverage.policies == ()
+    update_agency(db, admin, {"leave_proration": True})
+    assert required() == 2667
+    coverage = pack_coverage(db, as_of)
+    assert coverage is not None
+    assert coverage.policies[0].startswith("Leave proration is this agency's own policy")
+    with pytest.raises(ValidationError) as caught:
+        add_exemption(
+            db,
+            admin,
+            officer_id,
+            {"start": "2023-06-01", "end": "2023-06-30", "reason": "Military", "granted_by": "X"},
+        )
+    assert set(caught.value.field_errors) == {"reference", "granted_on"}

@@ -356,12 +356,11 @@ class CompliancePage(Page):
         if coverage is None:
             self.coverage.hide()
             return
-        text = coverage.line + (f"\n{coverage.gap}" if coverage.gap else "")
+        text = "\n".join([coverage.line, *filter(None, [coverage.gap]), *coverage.policies])
         self.coverage.setText(text)
+        pack = coverage.pack
         self.coverage.setToolTip(
-            f"Checks {' '.join(coverage.pack.checks.split())}"
-            if coverage.pack.checks
-            else coverage.line
+            f"Checks {' '.join(pack.checks.split())}" if pack and pack.checks else coverage.line
         )
         self.coverage.show()
 
