@@ -19,7 +19,26 @@ from deesc_desktop.core.rules import RulePack, builtin_pack_paths, load_pack
 from deesc_desktop.core.topics import TOPICS
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "resources" / "rules"
-STATES = ["IL", "MN", "OH", "WI", "IN", "TX", "CA", "FL", "GA", "CO", "WA", "UT", "NJ", "MI"]
+STATES = [
+    "IL",
+    "MN",
+    "OH",
+    "WI",
+    "IN",
+    "TX",
+    "CA",
+    "FL",
+    "GA",
+    "CO",
+    "WA",
+    "UT",
+    "NJ",
+    "MI",
+    "PA",
+    "NC",
+    "VA",
+    "AZ",
+]
 PACKS: dict[str, RulePack] = {
     code: load_pack(path) for code, path in builtin_pack_paths(RULES_DIR).items()
 }
@@ -887,3 +906,70 @@ def test_utah_40_hours_per_fiscal_year() -> None:
     short_year = [rec("2023-01-10", 40), rec("2024-01-10", 30)]
     failed = result("UT", "UT-inservice-40h", short_year, "2024-07-15")
     assert (failed.status, failed.previous_window) == (Status.NON_COMPLIANT, "unmet")
+
+
+# --- Pennsylvania, North Carolina, Virginia, Arizona ---------------------------------------------
+
+
+def test_pennsylvania_12_hours_firearms_and_first_aid() -> None:
+    """37 Pa. Code 203.52: 12 h academic in-service each calendar year, annual firearms
+    qualification, first aid / CPR. Pass: 12 h in 2025 (2024 met too). Fail: 11.75 h, short
+    0.25. A firearms class in 2025 meets the qualification; a current first aid / CPR card
+    (certification kind first_aid_cpr) meets the third, a lapsed one does not."""
+    met = [rec("2024-03-01", 12, "legal_updates"), rec("2025-03-01", 12, "legal_updates")]
+    assert status("PA", "PA-mist-12h", met, "2025-12-31") is Status.COMPLIANT
+    short_year = [met[0], rec("2025-03-01", 11.75, "legal_updates")]
+    assert result("PA", "PA-mist-12h", short_year, "2025-12-31").shortfall == 25
+    assert status("PA", "PA-firearms-annual", [rec("2025-05-01", 4)], "2025-06-01") is (
+        Status.COMPLIANT
+    )
+    card = Certification(1, 1, "first_aid_cpr", date(2024, 5, 1), date(2026, 5, 1))
+    assert status("PA", "PA-first-aid-cpr", [], "2025-06-01", certifications=[card]) is (
+        Status.COMPLIANT
+    )
+    assert status("PA", "PA-first-aid-cpr", [], "2026-05-02", certifications=[card]) is (
+        Status.NON_COMPLIANT
+    )
+
+
+def test_north_carolina_24_credits_every_year() -> None:
+    """12 NCAC 09E .0105: 24 credits (hours) each calendar year. Pass: 24 h by 2025-12-31
+    (2024 met). Fail: 23.75 h, short 0.25, non-compliant from 2026-01-01."""
+    met = [rec("2024-06-01", 24), rec("2025-06-01", 24)]
+    assert status("NC", "NC-inservice-24h", met, "2025-12-31") is Status.COMPLIANT
+    short_year = [met[0], rec("2025-06-01", 23.75)]
+    assert result("NC", "NC-inservice-24h", short_year, "2025-12-31").shortfall == 25
+    assert status("NC", "NC-inservice-24h", short_year, "2026-01-02") is Status.NON_COMPLIANT
+
+
+def test_virginia_clock_restarts_at_early_completion() -> None:
+    """6VAC20-30-40: in-service due 31 December of every other year, and the 2-year clock
+    restarts at completion. Licensed 2023-05-10: first due 2025-12-31. Completed early on
+    2025-03-01 (40 h with 4 h legal): the next due date is 2027-12-31, 31 December of the
+    second year after the completion. 39.75 h never completes it: due soon on 2025-12-31 and
+    non-compliant on 2026-01-01."""
+    cop = officer(hire="2023-05-10")
+    first = result("VA", "VA-inservice-40h", [], "2024-01-01", cop)
+    assert (first.status, first.due_date) == (Status.IN_PROGRESS, date(2025, 12, 31))
+    early = [rec("2024-09-01", 36), rec("2025-03-01", 4, "legal_updates")]
+    done = result("VA", "VA-inservice-40h", early, "2025-06-01", cop)
+    assert (done.status, done.due_date) == (Status.COMPLIANT, date(2027, 12, 31))
+    under = [rec("2024-09-01", 35.75), rec("2025-03-01", 4, "legal_updates")]
+    assert status("VA", "VA-inservice-40h", under, "2025-12-31", who=cop) is Status.DUE_SOON
+    assert status("VA", "VA-inservice-40h", under, "2026-01-01", who=cop) is (Status.NON_COMPLIANT)
+
+
+def test_arizona_12_hours_from_1_january_after_certification() -> None:
+    """Ariz. Admin. Code R13-4-111: 12 h each year from 1 January after certification, and
+    firearms qualification. Certified 2024-08-01: 2024 is excused; 2025 needs 12 h: 12 pass,
+    11.75 short 0.25."""
+    rookie = officer(hire="2024-08-01")
+    assert status("AZ", "AZ-continuing-12h", [], "2024-12-01", who=rookie) is Status.EXEMPT
+    assert status("AZ", "AZ-firearms-qualification", [], "2024-12-01", who=rookie) is (
+        Status.EXEMPT
+    )
+    assert status("AZ", "AZ-continuing-12h", [rec("2025-04-01", 12)], "2025-12-31", who=rookie) is (
+        Status.COMPLIANT
+    )
+    failed = result("AZ", "AZ-continuing-12h", [rec("2025-04-01", 11.75)], "2025-12-31", rookie)
+    assert failed.shortfall == 25
