@@ -282,7 +282,8 @@ def _add_users(db: Database) -> None:
 def _add_cit_and_bonus(
     db: Database, rng: random.Random, today: date, officers: list[_DemoOfficer]
 ) -> int:
-    """CIT courses marked, a transferred-in certificate, a COPS grant and a year of claims."""
+    """CIT courses marked, a transferred-in certificate, the CIT team, a COPS grant for the
+    training, and a year of bonus claims paid from the city's budget."""
     sergeant, chief, finance = (DEMO_ACTORS[name] for name in DEMO_USERS)
     cit.set_course_cit_role(
         db, sergeant, cit.course_id_by_title(db, CIT_COURSE.title), "certifying"
@@ -301,6 +302,12 @@ def _add_cit_and_bonus(
             "number": f"CIT-{rng.randint(10000, 99999)}",
         },
     )
+    # The CIT team: the 40-hour cohort but one (trained, not selected), and the transfer.
+    cit_day = date(today.year - 3, 4, 14)
+    cohort = [o for o in officers if o.cit and o.hire < cit_day]
+    for member in cohort[1:]:
+        cit.join_cit_team(db, sergeant, member.id, cit_day + timedelta(days=17))
+    cit.join_cit_team(db, sergeant, transfer.id, date(today.year - 1, 3, 20))
     last_year = today.year - 1
     funding.add_funding_source(
         db,
@@ -314,6 +321,19 @@ def _add_cit_and_bonus(
             "end": date(today.year + 1, 9, 30),
         },
     )
+    # Bonuses are not an allowable cost of the COPS award (it pays for the training and the
+    # overtime), so the demo pays them from the city's budget.
+    funding.add_funding_source(
+        db,
+        finance,
+        {
+            "name": f"City of Millbrook training incentive line FY{last_year % 100:02d}",
+            "kind": "local_budget",
+            "amount": "40000",
+            "start": date(last_year - 1, 7, 1),
+            "end": date(today.year + 1, 6, 30),
+        },
+    )
     program_id = bonus.add_program(
         db,
         chief,
@@ -324,7 +344,7 @@ def _add_cit_and_bonus(
             "passing_score": 70,
             "start": date(last_year, 1, 1),
             "end": date(last_year, 12, 31),
-            "funding_source": f"COPS CPD de-escalation FY{last_year % 100:02d}",
+            "funding_source": f"City of Millbrook training incentive line FY{last_year % 100:02d}",
         },
     )
     eligible = [row.officer.id for row in bonus.find_eligible(db, program_id) if row.claimable]

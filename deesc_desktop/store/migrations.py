@@ -545,6 +545,42 @@ def m005_rules_waivers(db: Database) -> None:
     )
 
 
+@migrations()
+def m005_rules_cit(db: Database) -> None:
+    """CIT certificates do not expire unless the agency says so, and the CIT team.
+
+    No state rule sets a validity (Illinois certificates do not expire): the 3-year validity
+    m003 stored as a default is removed, unless the agency chose one itself (an audited
+    change). CIT-trained (took the course) is not CIT team member (selected): `cit_team`
+    records who was selected, from when to when; coverage counts team members.
+    """
+    chosen = db.execute(
+        "SELECT 1 FROM audit_log WHERE table_name = 'settings' AND row_id = 'cit.validity_years'"
+    ).fetchone()
+    if chosen is None:
+        db.execute("DELETE FROM settings WHERE key = 'cit.validity_years'")
+    _run(
+        db,
+        [
+            f"""
+            CREATE TABLE cit_team (
+                id INTEGER PRIMARY KEY,
+                officer_id INTEGER NOT NULL REFERENCES officers (id),
+                joined TEXT NOT NULL {_date_check("joined")},
+                left_on TEXT {_date_check("left_on")},
+                notes TEXT NOT NULL DEFAULT '',
+                version INTEGER NOT NULL DEFAULT 1,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                updated_by TEXT NOT NULL,
+                CHECK (left_on IS NULL OR left_on >= joined)
+            )
+            """,
+            "CREATE INDEX cit_team_officer ON cit_team (officer_id, joined)",
+        ],
+    )
+
+
 def known_names() -> list[str]:
     """Names of every migration this version of the app knows, in order."""
     # pending() against an empty in-memory database lists every step, without private API.

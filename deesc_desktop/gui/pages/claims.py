@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
@@ -50,7 +50,13 @@ from deesc_desktop.gui.models import RowFilterProxy, all_of, words_predicate
 from deesc_desktop.gui.operations import USER_ERRORS, ask_export_path
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
-from deesc_desktop.services.bonus import approve_claims, deny_claim, submit_claims, void_claim
+from deesc_desktop.services.bonus import (
+    approve_claims,
+    deny_claim,
+    program_funding_warnings,
+    submit_claims,
+    void_claim,
+)
 from deesc_desktop.services.funding import batch_summary, export_payment_batch, pay_batch
 from deesc_desktop.store.claim_queries import (
     BatchRow,
@@ -77,11 +83,18 @@ class BonusData:
     programs: list[ProgramRow]
     funding: list[FundingSummary]
     labels: dict[str, str]
+    warnings: dict[int, str] = field(default_factory=dict)
+    """Program id -> why paying its bonus from its (federal) funding source is a problem."""
 
 
 def bonus_data(db: Database) -> BonusData:
     return BonusData(
-        list_claims(db), payment_batches(db), programs(db), funding_summaries(db), topic_labels(db)
+        list_claims(db),
+        payment_batches(db),
+        programs(db),
+        funding_summaries(db),
+        topic_labels(db),
+        program_funding_warnings(db),
     )
 
 
@@ -179,6 +192,11 @@ class ClaimsPage(Page):
         self.money.setTextFormat(Qt.TextFormat.RichText)
         heading.addWidget(self.money)
         self.layout_.addLayout(heading)
+        self.funding_warning = QLabel()
+        self.funding_warning.setObjectName("formBanner")
+        self.funding_warning.setWordWrap(True)
+        self.funding_warning.hide()
+        self.layout_.addWidget(self.funding_warning)
         self.data: BonusData | None = None
 
         self.tabs = QTabWidget()
@@ -350,6 +368,11 @@ class ClaimsPage(Page):
             count = len(data.claims) if status is None else counts[status]
             self.status_tabs.setTabText(number, f"{label} ({count})")
         self._show_money(data.funding)
+        names = {row.program.id: row.program.name for row in data.programs}
+        self.funding_warning.setText(
+            "\n".join(f"⚠ {names.get(pid, pid)}: {text}" for pid, text in data.warnings.items())
+        )
+        self.funding_warning.setVisible(bool(data.warnings))
         self.apply_filter()
         self.select_claims(selected)
         if batch is not None:
