@@ -112,14 +112,21 @@ class RequirementResult:
     period_noun: str = ""
     """What the period is called for people: "year", "cycle", ... ("" when there is none)."""
     wanted: str = ""
-    """For a course or certification: what is needed, e.g. "course 1849", "a sexual assault
-    / trauma-informed response class", "CIT certification"."""
+    """For a course or certification: what is needed, e.g. "course 1849", "a class in sexual
+    assault / trauma-informed response", "cit certification"."""
+    make_up_remaining: Centihours = 0
+    """With make-up to the window short first: the hours still owed to earlier windows."""
 
     @property
     def reason(self) -> str:
         """The result in a few words for a grid or report cell, e.g. "short 6 h high-risk
         traffic stops, due 2025-06-30" or "previous cycle short 4 h; 30 h due 2028-06-30"."""
         return _reason(self)
+
+    @property
+    def explanation_lines(self) -> tuple[str, ...]:
+        """The explanation as lines for a screen: what is still needed as a list."""
+        return _explain_lines(self)
 
     @property
     def explanation(self) -> str:
@@ -364,8 +371,13 @@ def policy_notes(agency: Agency) -> tuple[str, ...]:
     return (LEAVE_PRORATION_NOTE,) if agency.leave_proration else ()
 
 
-def scale_hours(base: Centihours, active_months: int, months: int) -> Centihours:
-    """base x active / months, rounded half up to a hundredth of an hour, in int arithmetic."""
+def scale_hours(
+    base: Centihours, active_months: int, months: int, step: Centihours | None = None
+) -> Centihours:
+    """base x active / months, rounded half up to a hundredth of an hour, in int arithmetic;
+    with `step` (the state's rounding), rounded up to a multiple of it instead."""
+    if step:
+        return -(-base * active_months // (months * step)) * step
     return (2 * base * active_months + months) // (2 * months)
 
 
@@ -966,8 +978,8 @@ def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustme
             0,
             compiled.zero_subs,
             (
-                f"Hired {hire.isoformat()}, inside this window: a new hire's first window "
-                "requires nothing (new_hire = exempt_first_period).",
+                f"Hired {hire.isoformat()}, during this {compiled.noun or 'period'}: a new "
+                f"hire's first {compiled.noun or 'period'} requires nothing.",
             ),
             exempt=True,
         )
@@ -1039,15 +1051,17 @@ def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustme
             f"({_month_ranges(waived)}{': ' + why if why else ''})."
         )
     if active <= 0:
-        reasons.append("Every month of the window is waived, so nothing is required.")
+        reasons.append(
+            f"Every month of the {compiled.noun or 'period'} is waived, so nothing is required."
+        )
         return _Adjustment(0, compiled.zero_subs, tuple(reasons), True, 0, count)
     total = requirement.hours or 0
     if per_month and requirement.hours_per_month is not None:
         # Utah: a part year owes so many hours per month, never more than a full year.
         adjusted = min(total, requirement.hours_per_month * active)
         reasons.append(
-            f"Required {format_hours(adjusted)} h = {format_hours(requirement.hours_per_month)}"
-            f" h x {active} months (at most {format_hours(total)} h)."
+            f"Required {plain_hours(adjusted)} h = {plain_hours(requirement.hours_per_month)}"
+            f" h x {active} months employed (at most {plain_hours(total)} h)."
         )
         return _Adjustment(
             adjusted,
@@ -1057,25 +1071,29 @@ def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustme
             active,
             count,
         )
+    step = requirement.round_required_to
     if requirement.kind is RequirementKind.HOURS:
-        adjusted = scale_hours(total, active, count)
+        adjusted = scale_hours(total, active, count, step)
         if adjusted <= 0:
             reasons.append("The prorated requirement rounds to 0 hours, so nothing is required.")
             return _Adjustment(0, compiled.zero_subs, tuple(reasons), True, active, count)
-        scaled = " (sub-minimums scaled the same way)" if requirement.sub_minimums else ""
+        scaled = " (topic minimums scaled the same way)" if requirement.sub_minimums else ""
+        rounded = f", rounded up to a multiple of {plain_hours(step)} h" if step else ""
         reasons.append(
-            f"Required {format_hours(adjusted)} h = {format_hours(total)} h x {active} active "
-            f"months / {count} months{scaled}."
+            f"Required {plain_hours(adjusted)} h = {plain_hours(total)} h x {active} active "
+            f"months / {count} months{rounded}{scaled}."
         )
         return _Adjustment(
             adjusted,
-            tuple(scale_hours(hours, active, count) for hours in unadjusted.subs),
+            tuple(scale_hours(hours, active, count, step) for hours in unadjusted.subs),
             tuple(reasons),
             False,
             active,
             count,
         )
-    reasons.append("A course is still required when only part of the window is waived.")
+    reasons.append(
+        f"A class is still required when only part of the {compiled.noun or 'period'} is waived."
+    )
     return _Adjustment(total, unadjusted.subs, tuple(reasons), False, active, count)
 
 
@@ -1367,6 +1385,7 @@ def _result(
     met: bool | None = None,
     qualifying_certification_id: int | None = None,
     previous_shortfalls: tuple[tuple[str, Centihours], ...] = (),
+    make_up_remaining: Centihours = 0,
 ) -> RequirementResult:
     requirement = compiled.requirement
     hours_kind = requirement.kind is RequirementKind.HOURS
@@ -1422,6 +1441,7 @@ def _result(
         previous_shortfalls,
         compiled.noun,
         compiled.wanted,
+        make_up_remaining,
     )
 
 
@@ -1476,7 +1496,14 @@ def _evaluate_window(
     elif previous == UNMET:
         status = Status.NON_COMPLIANT
         assert before is not None
-        details += (f"The previous window ({before}) ended unmet.",)
+        noun = compiled.noun
+        short = _short_text(previous_short) if previous_short else f"without {compiled.wanted}"
+        details += (
+            f"The previous {noun} ({before.start.isoformat()} to {before.end.isoformat()}) "
+            f"ended {short.replace('short ', 'short of ', 1) if previous_short else short}. "
+            f"The officer stays non-compliant until this {noun}'s requirement is met, due "
+            f"{window.end.isoformat()}.",
+        )
     else:
         status = _unmet_status(context, window.end)
     return _result(
@@ -1592,6 +1619,7 @@ def _evaluate_make_up(
         previous=previous,
         details=details,
         previous_shortfalls=previous_short,
+        make_up_remaining=remaining,
     )
 
 
@@ -1641,7 +1669,7 @@ def _course_details(context: _Context, compiled: _Compiled, measure: _Measure) -
     if measure.hit >= 0:
         record = _record(context, measure.hit)
         return (f"Completed {_course_name(record)} on {record.completed.isoformat()}.",)
-    return (f"No completion of {_wanted_course(compiled.requirement)} in the window yet.",)
+    return (f"No {_without_article(compiled.wanted)} this {compiled.noun} yet.",)
 
 
 def _record(context: _Context, position: int) -> TrainingRecord:
@@ -1657,10 +1685,9 @@ def _course_name(record: TrainingRecord) -> str:
     return record.course_title
 
 
-def _wanted_course(requirement: Requirement) -> str:
-    if requirement.courses:
-        return " or ".join(requirement.courses)
-    return "a course in " + ", ".join(requirement.topics or requirement.delivery)
+def _without_article(text: str) -> str:
+    """'a class in first aid' -> 'class in first aid', to follow "No"."""
+    return text[2:] if text.startswith("a ") else text
 
 
 def _evaluate_one_time(
@@ -1891,8 +1918,7 @@ def _evaluate_ever(context: _Context, compiled: _Compiled) -> RequirementResult:
     details = _course_details(context, compiled, measure)
     if not measure.met:
         details = (
-            f"No completion of {_wanted_course(compiled.requirement)} recorded; "
-            "this requirement has no deadline.",
+            f"No {_without_article(compiled.wanted)} recorded; this requirement has no deadline.",
         )
     return _result(context, compiled, status, measure=measure, details=details)
 
@@ -2004,6 +2030,24 @@ def _short_text(shortfalls: Iterable[tuple[str, Centihours]]) -> str:
     return "short " + parts[0]
 
 
+def _brief(shortfalls: Sequence[tuple[str, Centihours]]) -> str:
+    """A few words for a cell: 'short 6 h of high-risk traffic stops', 'short 22 h and 2
+    topic minimums', 'short 2 h of use of force and 1 more topic minimum'."""
+    total = [hours for label, hours in shortfalls if not label]
+    topics = [(label, hours) for label, hours in shortfalls if label]
+    if total:
+        text = f"short {plain_hours(total[0])} h"
+        rest = len(topics)
+    else:
+        label, hours = topics[0]
+        text = f"short {plain_hours(hours)} h of {_label(label)}"
+        rest = len(topics) - 1
+    if rest:
+        more = "more " if not total else ""
+        text += f" and {rest} {more}topic minimum{'s' if rest != 1 else ''}"
+    return text
+
+
 def _missing(result: RequirementResult) -> str:
     """What is still missing in the current period, in a few words."""
     if result.kind is RequirementKind.HOURS:
@@ -2011,7 +2055,7 @@ def _missing(result: RequirementResult) -> str:
         if result.shortfall:
             found.append(("", result.shortfall))
         found.extend((sub.label, sub.shortfall) for sub in result.sub_minimums if sub.shortfall)
-        return _short_text(found) if found else "not met"
+        return _brief(found) if found else "not met"
     if result.kind is RequirementKind.CERTIFICATION and result.due_date and not result.met:
         return f"{result.wanted} lapsed {result.due_date.isoformat()}"
     if result.kind is RequirementKind.COURSE and result.wanted.startswith("a class in "):
@@ -2041,11 +2085,15 @@ def _reason(result: RequirementResult) -> str:
         return f"met; due again {due.isoformat()}"
     missing = _missing(result)
     if status is Status.NON_COMPLIANT:
+        noun = result.period_noun or "period"
+        if result.make_up_remaining:
+            return (
+                f"previous {noun} unmet: make up {plain_hours(result.make_up_remaining)} h "
+                "(hours now count toward it first)"
+            )
         if result.previous_window == UNMET and due is not None and due >= result.as_of:
-            noun = result.period_noun or "period"
-            before = _short_text(result.previous_shortfalls) if result.previous_shortfalls else ""
-            said = f"previous {noun} unmet" + (f" ({before})" if before else "")
-            return f"{said}; now {missing}, due {due.isoformat()}"
+            before = _brief(result.previous_shortfalls) if result.previous_shortfalls else "missed"
+            return f"previous {noun} {before}; now {missing}, due {due.isoformat()}"
         if (
             due is not None
             and due < result.as_of
@@ -2072,57 +2120,93 @@ def _label(text: str) -> str:
 
 
 def _explain(result: RequirementResult) -> str:
-    parts: list[str] = []
-    status = result.status
-    if status is Status.NOT_APPLICABLE:
-        return "Not applicable. " + " ".join(result.details)
-    if status is Status.EXEMPT:
-        parts.append("Exempt.")
-        parts.extend(result.adjustments)
-        parts.extend(result.details)
-        if result.window_start and result.window_end:
-            parts.append(
-                f"Window {result.window_start.isoformat()} to {result.window_end.isoformat()}."
-            )
-        return " ".join(parts)
-    if result.kind is RequirementKind.HOURS:
-        parts.append(_hours_sentence(result))
-    parts.extend(result.details)
-    if result.window_start and result.window_end:
-        due = f", due {result.due_date.isoformat()}" if result.due_date else ""
-        parts.append(
-            f"Window {result.window_start.isoformat()} to {result.window_end.isoformat()}{due}."
-        )
-    if status is Status.DUE_SOON and result.due_date is not None:
-        days = (result.due_date - result.as_of).days
-        parts.append(f"Due in {days} day{'s' if days != 1 else ''}." if days else "Due today.")
-    if result.adjustments:
-        parts.extend(result.adjustments)
+    before, needed, after = _explanation(result)
+    parts = list(before)
+    if needed:
+        parts.append("Still needed: " + "; ".join(needed) + ".")
+    parts.extend(after)
     return " ".join(parts)
 
 
-def _hours_sentence(result: RequirementResult) -> str:
-    earned = result.earned or 0
-    required = result.adjusted_required or 0
-    total = f"{format_hours(earned)} of {format_hours(required)} total hours"
-    short_subs = [sub for sub in result.sub_minimums if sub.shortfall]
+def _explain_lines(result: RequirementResult) -> tuple[str, ...]:
+    before, needed, after = _explanation(result)
+    listed = ("Still needed:", *(f"• {item}" for item in needed)) if needed else ()
+    return (*before, *listed, *after)
+
+
+def _explanation(
+    result: RequirementResult,
+) -> tuple[list[str], list[str], list[str]]:
+    """The sentences before the list of what is still needed, the list, the sentences after."""
+    status = result.status
+    if status is Status.NOT_APPLICABLE:
+        return ["Not applicable.", *result.details], [], []
+    before: list[str] = []
+    needed: list[str] = []
+    after: list[str] = []
+    if status is Status.EXEMPT:
+        before.append("Exempt.")
+        after.extend(result.adjustments)
+        after.extend(result.details)
+        after.extend(_period_sentence(result))
+        return before, needed, after
+    if result.kind is RequirementKind.HOURS:
+        before.append(_hours_headline(result))
+        needed = _needed(result)
+    after.extend(result.details)
+    after.extend(_period_sentence(result))
+    if status is Status.DUE_SOON and result.due_date is not None:
+        days = (result.due_date - result.as_of).days
+        if days >= 0:
+            after.append(f"Due in {days} day{'s' if days != 1 else ''}." if days else "Due today.")
+    after.extend(result.adjustments)
+    return before, needed, after
+
+
+def _period_sentence(result: RequirementResult) -> list[str]:
+    """'This cycle: 2022-07-01 to 2025-06-30, due 2025-06-30.' in the period's own word."""
+    if result.window_start is None or result.window_end is None:
+        return []
+    noun = result.period_noun or "period"
+    if noun == "deadline":
+        return [f"Counts training from {result.window_start.isoformat()}."]
+    due = result.due_date
+    due_text = f", due {due.isoformat()}" if due and due != result.window_end else ""
+    return [
+        f"This {noun}: {result.window_start.isoformat()} to {result.window_end.isoformat()}"
+        f"{due_text}."
+    ]
+
+
+def _hours_headline(result: RequirementResult) -> str:
+    earned = plain_hours(result.earned or 0)
+    required = plain_hours(result.adjusted_required or 0)
     if result.met:
-        text = f"Met: {total}"
+        text = f"Met: {earned} of {required} hours"
         if result.sub_minimums:
             text += "; " + ", ".join(
-                f"{_label(sub.label)} {format_hours(sub.earned)} of "
-                f"{format_hours(sub.adjusted_required)}"
+                f"{_label(sub.label)} {plain_hours(sub.earned)} of "
+                f"{plain_hours(sub.adjusted_required)}"
                 for sub in result.sub_minimums
             )
         return text + "."
-    subs_text = " and ".join(
-        f"{format_hours(sub.shortfall)} h of {_label(sub.label)} "
-        f"({format_hours(sub.earned)} of {format_hours(sub.adjusted_required)})"
-        for sub in short_subs
+    if (result.earned or 0) >= (result.adjusted_required or 0):
+        return f"{earned} of {required} hours, but not every topic minimum is met."
+    return f"Not met yet: {earned} of {required} hours."
+
+
+def _needed(result: RequirementResult) -> list[str]:
+    """One item per shortfall: the total, then each topic minimum."""
+    items = []
+    if result.shortfall:
+        items.append(
+            f"{plain_hours(result.shortfall)} h more in total "
+            f"({plain_hours(result.earned or 0)} of {plain_hours(result.adjusted_required or 0)})"
+        )
+    items.extend(
+        f"{plain_hours(sub.shortfall)} h of {_label(sub.label)} "
+        f"({plain_hours(sub.earned)} of {plain_hours(sub.adjusted_required)})"
+        for sub in result.sub_minimums
+        if sub.shortfall
     )
-    shortfall = result.shortfall or 0
-    if shortfall and short_subs:
-        return f"Short {format_hours(shortfall)} h in total ({total}) and {subs_text}."
-    if shortfall:
-        return f"Short {format_hours(shortfall)} h: {total} earned."
-    return f"Short {subs_text}; {total} met."
+    return items

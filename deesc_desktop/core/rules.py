@@ -154,6 +154,9 @@ class Requirement:
     hours_per_month: Centihours | None = None
     """With new_hire = "per_month": the hours owed per month employed."""
     make_up: MakeUp = MakeUp.NONE
+    round_required_to: Centihours | None = None
+    """Prorated hours are rounded up to a multiple of this, as the state rounds them (e.g.
+    0.5 or 1 hour); None: to the hundredth of an hour."""
 
     def in_force(self, day: date) -> bool:
         """True when the requirement is in force on `day` (both ends inclusive)."""
@@ -273,6 +276,7 @@ REQUIREMENT_FIELDS = (
     "new_hire",
     "hours_per_month",
     "make_up",
+    "round_required_to",
     "source",
     "notes",
 )
@@ -978,6 +982,12 @@ def _parse_requirement(
                 "windows (calendar_year, fiscal_year, fixed_cycle, officer_cycle)",
             )
             ok = False
+    round_to: Any = None
+    if "round_required_to" in table:
+        round_to = read(lambda: _hours(table["round_required_to"], "round_required_to", problems))
+        if kind is not RequirementKind.HOURS:
+            problems.add("round_required_to", "is for an hours requirement")
+            ok = False
     source = read(lambda: _text(table.get("source"), "source", problems, required=False))
     notes = read(lambda: _text(table.get("notes"), "notes", problems, required=False))
     if allow_jurisdiction and "jurisdiction" in table:
@@ -1004,6 +1014,7 @@ def _parse_requirement(
         jurisdiction,
         hours_per_month,
         make_up,
+        round_to,
     )
     if not ok or kind is None or any(v is _INVALID for v in values):
         raise _Invalid
@@ -1027,6 +1038,7 @@ def _parse_requirement(
         jurisdiction=jurisdiction,
         hours_per_month=hours_per_month,
         make_up=make_up,
+        round_required_to=round_to,
     )
 
 
@@ -1186,6 +1198,8 @@ def requirement_to_dict(requirement: Requirement) -> dict[str, Any]:
         out["hours_per_month"] = to_float(requirement.hours_per_month)
     if requirement.make_up is not MakeUp.NONE:
         out["make_up"] = requirement.make_up.value
+    if requirement.round_required_to is not None:
+        out["round_required_to"] = to_float(requirement.round_required_to)
     if requirement.source:
         out["source"] = requirement.source
     if requirement.notes:

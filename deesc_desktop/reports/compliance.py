@@ -341,11 +341,18 @@ class ComplianceReport(Renderer[ComplianceData]):
 
         def reason_row(item: tuple[OfficerCompliance, RequirementResult]) -> list[Cell]:
             person, result = item
+            lines = result.explanation_lines
+            # One line each, so what is still needed reads as a list.
+            template = "<br/>".join(f"{{line{number}}}" for number in range(len(lines)))
             return [
                 person.officer.badge,
                 TextCell(person.officer.display_name),
                 TextCell(result.requirement_id),
-                para(result.explanation, s.cell),
+                markup(
+                    template,
+                    s.cell,
+                    **{f"line{number}": line for number, line in enumerate(lines)},
+                ),
             ]
 
         for status in EXPLAINED:

@@ -255,10 +255,17 @@ def test_illinois_short_on_one_sub_minimum_reads_like_the_design() -> None:
     assert result.status is Status.IN_PROGRESS
     assert result.shortfall == 0
     assert result.sub_minimums[1].shortfall == 200
-    assert result.explanation.startswith(
-        "Short 2.0 h of use of force / de-escalation (4.0 of 6.0); 30.0 of 30.0 total hours met."
-        " Window 2022-07-01 to 2025-06-30, due 2025-06-30."
+    assert result.explanation == (
+        "30 of 30 hours, but not every topic minimum is met. Still needed: 2 h of use of force "
+        "/ de-escalation (4 of 6). This cycle: 2022-07-01 to 2025-06-30."
     )
+    assert result.explanation_lines == (
+        "30 of 30 hours, but not every topic minimum is met.",
+        "Still needed:",
+        "• 2 h of use of force / de-escalation (4 of 6)",
+        "This cycle: 2022-07-01 to 2025-06-30.",
+    )
+    assert result.reason == "short 2 h of use of force / de-escalation, due 2025-06-30"
 
 
 def test_a_record_counts_inside_the_window_and_on_or_before_as_of() -> None:
@@ -307,7 +314,7 @@ def test_illinois_30_hours_with_4_months_waived_is_26_67() -> None:
     assert result.adjustments == (
         "Leave or exemption: 4 of 36 months waived (Jan 2023 to Apr 2023: Medical leave, "
         "waiver granted by ILETSB (ref W-1) on 2023-01-01).",
-        "Required 26.67 h = 30.0 h x 32 active months / 36 months (sub-minimums scaled the "
+        "Required 26.67 h = 30 h x 32 active months / 36 months (topic minimums scaled the "
         "same way).",
     )
     assert "Required 26.67 h" in result.explanation
@@ -441,9 +448,7 @@ def test_a_course_is_not_reduced_by_a_partial_exemption() -> None:
     hired = officer(hire="2024-01-01")
     result = check("UOF-course", who=hired, exemptions=[leave("2024-01-01", "2024-03-31")])
     assert result.status is Status.IN_PROGRESS
-    assert (
-        "A course is still required when only part of the window is waived." in result.adjustments
-    )
+    assert "A class is still required when only part of the year is waived." in result.adjustments
 
 
 def test_scale_hours_rounds_half_up_in_integers() -> None:
@@ -489,7 +494,10 @@ def test_exempt_first_period_requires_nothing_in_the_hire_window() -> None:
     hired = officer(hire="2024-03-04")
     result = check("YEAR-12h-exempt-first", who=hired)
     assert result.status is Status.EXEMPT
-    assert "Hired 2024-03-04, inside this window" in result.explanation
+    assert "Hired 2024-03-04, during this year: a new hire's first year requires nothing." in (
+        result.explanation
+    )
+    assert "new_hire" not in result.explanation and "window" not in result.explanation
     next_year = check("YEAR-12h-exempt-first", who=hired, as_of="2025-03-01")
     assert (next_year.status, next_year.adjusted_required) == (Status.IN_PROGRESS, 1200)
     # The first window was exempt, so it is not an unmet previous window.
@@ -533,7 +541,11 @@ def test_non_compliant_after_an_unmet_window_until_the_new_one_is_met() -> None:
     records = [rec("2023-05-01", 10)]
     late = check("YEAR-12h", records, as_of="2024-02-01")
     assert (late.status, late.previous_window) == (Status.NON_COMPLIANT, "unmet")
-    assert "The previous window (2023-01-01 to 2023-12-31) ended unmet." in late.explanation
+    assert (
+        "The previous year (2023-01-01 to 2023-12-31) ended short of 2 h. The officer stays "
+        "non-compliant until this year's requirement is met, due 2024-12-31."
+    ) in late.explanation
+    assert late.reason == "previous year short 2 h; now short 12 h, due 2024-12-31"
     caught_up = check("YEAR-12h", [*records, rec("2024-01-20", 12)], as_of="2024-02-01")
     assert (caught_up.status, caught_up.previous_window) == (Status.COMPLIANT, "unmet")
 
@@ -882,3 +894,19 @@ def test_the_documented_json_example_is_what_the_engine_produces() -> None:
         exemptions=[leave("2023-01-01", "2023-04-30")],
     )
     assert result_to_dict(result) == documented
+
+
+def test_prorated_hours_round_up_as_the_state_rounds_them() -> None:
+    """With round_required_to = 1, 30 h x 32 active months / 36 months = 26.67 h is required
+    as 27 h (rounded up to a whole hour); without it, 26.67 h."""
+    pack = parse_pack(
+        'jurisdiction = "R"\nname = "R"\nversion = "1"\n[[requirements]]\nid = "R-30"\n'
+        'title = "T"\neffective_from = 2022-07-01\nhours = 30\nround_required_to = 1\n'
+        'period = { kind = "fixed_cycle", anchor = 2022-07-01, years = 3 }\n',
+        "R.toml",
+    )
+    waiver = [leave("2023-01-01", "2023-04-30")]
+    found = evaluate(officer(), pack.requirements[0], [], waiver, [], date(2025, 5, 1), AGENCY)
+    assert found.adjusted_required == 2700
+    assert "rounded up to a multiple of 1 h" in found.explanation
+    assert check("IL-inservice-30h", [], exemptions=waiver).adjusted_required == 2667

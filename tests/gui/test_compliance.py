@@ -75,7 +75,12 @@ def test_record_a_class_for_three_officers_and_see_their_compliance_change(
     )
     before = statuses(page, il)
     assert set(before.values()) == {Status.NON_COMPLIANT}, "the last cycle ended with no hours"
-    assert page.proxy.index(0, il).data() == "✗ Non-compliant"
+    # The cell says why, in a few words; the tooltip and the colour give the status.
+    assert page.proxy.index(0, il).data() == (
+        "✗ previous cycle short 30 h and 3 topic minimums; now short 30 h and 3 topic "
+        "minimums, due 2028-06-30"
+    )
+    assert "Non-compliant" in page.proxy.index(0, il).data(Qt.ItemDataRole.ToolTipRole)
 
     def fill(dialog: RecordClassDialog) -> None:
         qtbot.waitUntil(lambda: dialog.attendees.rowCount() == 5)
@@ -168,13 +173,15 @@ def test_clicking_a_cell_explains_it_below(
     panel = page.detail
     assert "Brown, James (badge 102)" in panel.heading.text()
     assert "Non-compliant" in panel.heading.text()
-    assert panel.explanation.text() == expected.explanation
-    assert "Short" in panel.explanation.text()
+    # What is still needed is a list, one shortfall a line, with no internal names.
+    assert panel.explanation.text() == "\n".join(expected.explanation_lines)
+    assert "Still needed:\n• " in panel.explanation.text()
+    assert "window" not in panel.explanation.text().lower()
     labels = [
         panel.facts.itemAt(i, panel.facts.ItemRole.LabelRole).widget().text()
         for i in range(panel.facts.rowCount())
     ]
-    assert labels[:3] == ["Window:", "Due:", "Hours:"]
+    assert labels[:3] == ["Cycle:", "Due:", "Hours:"]
     assert panel.sub_minimums.rowCount() == 3
     assert panel.sub_minimums.index(0, 0).data() == "Scenario-based training"
     assert panel.sub_minimums.index(0, 2).data() == "8.0 h"

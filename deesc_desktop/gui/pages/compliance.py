@@ -99,11 +99,7 @@ def export_rows(
             if result is None:
                 line += ["", ""]
                 continue
-            detail = [hours_text(result)]
-            if result.shortfall:
-                detail.append(f"short {format_hours(result.shortfall)} h")
-            if result.due_date:
-                detail.append(f"due {result.due_date.isoformat()}")
+            detail = [hours_text(result), result.reason]
             line += [status_label(result.status), "; ".join(d for d in detail if d)]
         table.append(line)
     return headers, table
@@ -167,11 +163,12 @@ class DetailPanel(QFrame):
             f"{escape(result.requirement_title)}: "
             + style.coloured(escape(status_text(result.status)), tone.text, bold=True)
         )
-        self.explanation.setText(result.explanation)
+        # What is still needed reads as a list, one shortfall per line.
+        self.explanation.setText("\n".join(result.explanation_lines))
         self.explanation.show()
         facts = []
         if window_text(result):
-            facts.append(("Window", window_text(result)))
+            facts.append(((result.period_noun or "period").capitalize(), window_text(result)))
         if result.due_date:
             facts.append(("Due", result.due_date.isoformat()))
         if hours_text(result):
@@ -179,7 +176,10 @@ class DetailPanel(QFrame):
         if result.shortfall:
             facts.append(("Short", f"{format_hours(result.shortfall)} h"))
         if result.previous_window:
-            facts.append(("Previous window", result.previous_window))
+            noun = result.period_noun or "period"
+            facts.append(
+                (f"Previous {noun}", "met" if result.previous_window == "met" else "unmet")
+            )
         for adjustment in result.adjustments:
             facts.append(("Adjusted", adjustment))
         facts.append(("As of", result.as_of.isoformat()))
@@ -212,12 +212,7 @@ class DetailPanel(QFrame):
 
 
 def _summary(result: RequirementResult) -> str:
-    parts = [status_label(result.status)]
-    if hours_text(result):
-        parts.append(hours_text(result))
-    if result.due_date:
-        parts.append(f"due {result.due_date.isoformat()}")
-    return " · ".join(parts)
+    return f"{status_label(result.status)} · {result.reason}"
 
 
 class CompliancePage(Page):
@@ -370,9 +365,10 @@ class CompliancePage(Page):
         metrics = QFontMetrics(bold)
         for column in range(FIRST_REQUIREMENT, self.model.columnCount()):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            # Wide enough for "✗ Non-compliant" and the wrapped title; its tooltip is whole.
+            # Wide enough for the wrapped title and most of a reason ("short 6 h of ...");
+            # the tooltip has the whole of both.
             wanted = max(metrics.horizontalAdvance(line) for line in title.splitlines()) + 24
-            header.resizeSection(column, max(140, min(wanted, 220)))
+            header.resizeSection(column, max(190, min(wanted, 260)))
 
     def _fill_requirements(self) -> None:
         current = self.requirement.currentData() if self.requirement.count() else OVERALL
