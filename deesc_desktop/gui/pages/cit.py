@@ -197,7 +197,8 @@ class CitPage(Page):
             )
         else:
             verdict = style.coloured(
-                f"✗ below the {cover.target_percent}% target: certify {cover.needed} more",
+                f"✗ below the {cover.target_percent}% target: {cover.needed} more CIT "
+                f"officer{'s' if cover.needed != 1 else ''} needed",
                 style.Colour.ERROR,
                 bold=True,
             )

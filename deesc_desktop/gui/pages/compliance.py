@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -180,8 +181,6 @@ class DetailPanel(QFrame):
             facts.append(
                 (f"Previous {noun}", "met" if result.previous_window == "met" else "unmet")
             )
-        for adjustment in result.adjustments:
-            facts.append(("Adjusted", adjustment))
         facts.append(("As of", result.as_of.isoformat()))
         self._facts(facts)
         self.sub_minimums.set_rows(list(result.sub_minimums))
@@ -296,9 +295,14 @@ class CompliancePage(Page):
         self.view.horizontalHeader().setStretchLastSection(False)
         self.view.horizontalHeader().setDefaultSectionSize(150)
         self.detail = DetailPanel()
+        # A long explanation scrolls instead of squeezing the facts under it.
+        detail_scroll = QScrollArea()
+        detail_scroll.setWidgetResizable(True)
+        detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        detail_scroll.setWidget(self.detail)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.view)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(detail_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
@@ -368,7 +372,7 @@ class CompliancePage(Page):
             # Wide enough for the wrapped title and most of a reason ("short 6 h of ...");
             # the tooltip has the whole of both.
             wanted = max(metrics.horizontalAdvance(line) for line in title.splitlines()) + 24
-            header.resizeSection(column, max(190, min(wanted, 260)))
+            header.resizeSection(column, max(230, min(wanted, 300)))
 
     def _fill_requirements(self) -> None:
         current = self.requirement.currentData() if self.requirement.count() else OVERALL
