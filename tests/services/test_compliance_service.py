@@ -179,3 +179,25 @@ def test_leave_lowers_hours_only_with_a_waiver_or_the_agency_policy(
             {"start": "2023-06-01", "end": "2023-06-30", "reason": "Military", "granted_by": "X"},
         )
     assert set(caught.value.field_errors) == {"reference", "granted_on"}
+
+
+def test_a_date_with_no_state_rule_in_force_says_so(db: Database, admin: Actor) -> None:
+    """Ohio publishes its hours year by year and the pack holds 2022-2024: a report dated
+    2025-06-30 measures no Ohio rule, and the coverage says so instead of showing nothing."""
+    update_agency(db, admin, {"state": "OH"})
+    coverage = pack_coverage(db, date(2025, 6, 30))
+    assert coverage is not None
+    assert coverage.line.startswith("Ohio rules 2026.1: Partial: does not check the 2024 topics")
+    assert coverage.gap == (
+        "No Ohio rule in this version of the app is in force on 2025-06-30 (its rules cover "
+        "2022-01-01 to 2024-12-31), so no state requirement is measured: check Ohio's rules "
+        "for that date and add them as agency requirements."
+    )
+    in_2024 = pack_coverage(db, date(2024, 6, 30))
+    assert in_2024 is not None and in_2024.gap == ""
+    update_agency(db, admin, {"state": "NY"})
+    none = pack_coverage(db, date(2025, 6, 30))
+    assert none is not None and none.pack is None
+    assert none.line == (
+        "No state rule pack ships for NY: only the agency's own requirements are measured."
+    )
