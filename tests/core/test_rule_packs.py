@@ -962,7 +962,8 @@ def test_virginia_clock_restarts_at_early_completion() -> None:
 def test_arizona_12_hours_from_1_january_after_certification() -> None:
     """Ariz. Admin. Code R13-4-111: 12 h each year from 1 January after certification, and
     firearms qualification. Certified 2024-08-01: 2024 is excused; 2025 needs 12 h: 12 pass,
-    11.75 short 0.25."""
+    11.75 short 0.25; a firearms class on 2025-12-31 meets the 2025 qualification, none
+    leaves it due that day."""
     rookie = officer(hire="2024-08-01")
     assert status("AZ", "AZ-continuing-12h", [], "2024-12-01", who=rookie) is Status.EXEMPT
     assert status("AZ", "AZ-firearms-qualification", [], "2024-12-01", who=rookie) is (
@@ -973,3 +974,10 @@ def test_arizona_12_hours_from_1_january_after_certification() -> None:
     )
     failed = result("AZ", "AZ-continuing-12h", [rec("2025-04-01", 11.75)], "2025-12-31", rookie)
     assert failed.shortfall == 25
+    qualified = [rec("2025-12-31", 2)]
+    assert status("AZ", "AZ-firearms-qualification", qualified, "2025-12-31", who=rookie) is (
+        Status.COMPLIANT
+    )
+    assert status("AZ", "AZ-firearms-qualification", [], "2025-12-31", who=rookie) is (
+        Status.DUE_SOON
+    )
