@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
@@ -51,7 +51,13 @@ from deesc_desktop.gui.models import RowFilterProxy, all_of, words_predicate
 from deesc_desktop.gui.operations import USER_ERRORS, ask_export_path
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
-from deesc_desktop.services.bonus import approve_claims, deny_claim, submit_claims, void_claim
+from deesc_desktop.services.bonus import (
+    approve_claims,
+    deny_claim,
+    program_funding_warnings,
+    submit_claims,
+    void_claim,
+)
 from deesc_desktop.services.course_files import claim_documents
 from deesc_desktop.services.funding import batch_summary, export_payment_batch, pay_batch
 from deesc_desktop.store.claim_queries import (
@@ -87,6 +93,8 @@ class BonusData:
     """Additions to paid claims waiting for a chief's approval."""
     waiting_awards: list[AwardChangeRow]
     """Award changes waiting for a chief's approval."""
+    warnings: dict[int, str] = field(default_factory=dict)
+    """Program id -> why paying its bonus from its (federal) funding source is a problem."""
 
 
 def bonus_data(db: Database) -> BonusData:
@@ -98,6 +106,7 @@ def bonus_data(db: Database) -> BonusData:
         topic_labels(db),
         list_adjustments(db, status="pending"),
         award_changes(db, status="pending"),
+        program_funding_warnings(db),
     )
 
 
@@ -203,6 +212,11 @@ class ClaimsPage(Page):
         self.money.setTextFormat(Qt.TextFormat.RichText)
         heading.addWidget(self.money)
         self.layout_.addLayout(heading)
+        self.funding_warning = QLabel()
+        self.funding_warning.setObjectName("formBanner")
+        self.funding_warning.setWordWrap(True)
+        self.funding_warning.hide()
+        self.layout_.addWidget(self.funding_warning)
         self.data: BonusData | None = None
 
         self.tabs = QTabWidget()
@@ -380,6 +394,11 @@ class ClaimsPage(Page):
             count = len(data.claims) if status is None else counts[status]
             self.status_tabs.setTabText(number, f"{label} ({count})")
         self._show_money(data)
+        names = {row.program.id: row.program.name for row in data.programs}
+        self.funding_warning.setText(
+            "\n".join(f"⚠ {names.get(pid, pid)}: {text}" for pid, text in data.warnings.items())
+        )
+        self.funding_warning.setVisible(bool(data.warnings))
         self.apply_filter()
         self.select_claims(selected)
         if batch is not None:
