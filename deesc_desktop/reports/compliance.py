@@ -275,6 +275,7 @@ class ComplianceReport(Renderer[ComplianceData]):
             width=self.frame_width,
             caption="Compliance by requirement",
             value_title="Officers (not applicable left out)",
+            max_height=self.body_height() - 12,
         )
 
     def officer_table(self, data: ComplianceData) -> Flowable:
