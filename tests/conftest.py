@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlite_utils import Database
@@ -15,6 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.services.agency import init_agency
 from deesc_desktop.store import open_database
+from deesc_desktop.store.audit import entry_images
 
 
 @pytest.fixture(autouse=True)
@@ -52,8 +54,18 @@ def table_counts(db: Database) -> dict[str, int]:
     """Row counts of every table, to show that a refused operation changed nothing."""
     return {
         name: db.execute(f"SELECT count(*) FROM [{name}]").fetchone()[0]
-        for name in db.table_names()
+        for name in [*db.table_names(), *db.view_names()]
     }
+
+
+def logged(db: Database, where: str = "1", params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """The audit entries matching `where` (SQL on the audit_log view), newest first, each with
+    the whole rows it recorded before and after (JSON text, as the audit page shows them)."""
+    entries = list(db.query(f"SELECT * FROM audit_log WHERE {where} ORDER BY id DESC", params))
+    images = entry_images(db, [entry["id"] for entry in entries])
+    for entry in entries:
+        entry["before"], entry["after"] = images[entry["id"]]
+    return entries
 
 
 @pytest.fixture

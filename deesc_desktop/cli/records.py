@@ -23,6 +23,7 @@ from deesc_desktop.cli.common import (
     print_json,
 )
 from deesc_desktop.services.users import create_first_admin, unattended_actor
+from deesc_desktop.store.audit import entry_images
 from deesc_desktop.store.database import remove_database_files, writing
 
 if TYPE_CHECKING:
@@ -221,10 +222,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
         if args.user_name:
             where.append("username = ?")
             params.append(args.user_name)
-        sql = "SELECT id, at, username, action, table_name, row_id, reason, before, after"
+        sql = "SELECT id, at, username, action, table_name, row_id, reason"
         sql += " FROM audit_log" + (" WHERE " + " AND ".join(where) if where else "")
         sql += " ORDER BY id DESC LIMIT ?"
         rows = list(db.query(sql, [*params, args.limit]))
+        images = entry_images(db, [row["id"] for row in rows])
+        for row in rows:
+            row["before"], row["after"] = images.get(row["id"], (None, None))
     finally:
         db.close()
     if args.format == "json":

@@ -30,12 +30,11 @@ from deesc_desktop.store.audit import (
     entries_with_hash,
     hash_at,
     utc_now,
-    verify_chain,
 )
 from deesc_desktop.store.database import DatabaseError, backup_to, open_database, writing
 from deesc_desktop.store.migrations import APPLICATION_ID
 from deesc_desktop.store.queries import get_agency
-from deesc_desktop.store.reconcile import RowDifference, row_differences, schema_differences
+from deesc_desktop.store.reconcile import RowDifference, audit_differences, schema_differences
 
 MAX_DIFFERENCES_SHOWN = 100
 """A file changed wholesale names its first hundred rows; a count says how many more."""
@@ -195,7 +194,7 @@ def verify_audit(
 
     With `db_path`, the anchor file beside its backups is checked too, when there is one.
     """
-    chain = verify_chain(db)
+    chain, rows = audit_differences(db)
     problems = [] if chain.ok else [f"audit log: {chain.problem}; entries before it are intact"]
     checks = list(anchors)
     if db_path is not None and anchor_file(db_path).is_file():
@@ -207,7 +206,7 @@ def verify_audit(
         problem for anchor in checks if (problem := _anchor_problem(db, anchor, entries))
     )
     problems.extend(f"schema: {found.describe()}" for found in schema_differences(db))
-    return AuditReport(entries, head, problems, row_differences(db), len(checks))
+    return AuditReport(entries, head, problems, rows, len(checks))
 
 
 @dataclass(frozen=True, slots=True)

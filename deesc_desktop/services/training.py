@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 from sqlite_utils import Database
@@ -18,7 +15,7 @@ from deesc_desktop.core.topics import DELIVERIES, format_topic_hours, parse_topi
 from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp
 from deesc_desktop.services.course_files import detach_record_documents
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
-from deesc_desktop.store.audit import AuditWriter, canonical_json
+from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.cit_queries import cit_course_by_number
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import followups_of_record, row_dict, topic_codes
@@ -213,8 +210,6 @@ _VERSION = 1
 _RECORD_DEFAULTS = {"version": _VERSION}
 """The defaults of the columns it leaves out, as the schema fills them in."""
 
-_NUMBER_JSON = json.JSONEncoder()
-
 _INSERT_RECORDS_SQL = (
     f"INSERT INTO training_records ({', '.join(_RECORD_COLUMNS)})"
     f" VALUES ({', '.join('?' for _ in _RECORD_COLUMNS)})"
@@ -251,24 +246,11 @@ def insert_records(
     (last_id,) = db.execute("SELECT max(id) FROM training_records").fetchone()
     first_id = (last_id or 0) + 1
     at, username = audit.at, audit.username
-    # The snapshot's JSON is written out here, its keys in sorted order as canonical_json puts
-    # them: encoding a dict per record costs more than the record's INSERT.
-    quoted: dict[str, str] = {}
-
-    def quote(text: str) -> str:
-        known = quoted.get(text)
-        if known is None:
-            known = quoted[text] = encode_basestring(text)
-        return known
-
-    stamps = f'"created_at":{quote(at)},'
-    tail = f',"updated_at":{quote(at)},"updated_by":{quote(username)},"version":{_VERSION}}}'
-    import_text = _json_number(import_id)
     # A file repeats a few topic splits: store and describe each one once.
     splits: dict[tuple[tuple[str, Centihours], ...], tuple[list[tuple[str, float]], str]] = {}
     rows: list[tuple[Any, ...]] = []
     topics: list[tuple[int, str, float]] = []
-    snapshots: list[str] = []
+    snapshots: list[Mapping[str, Any]] = []
     for record_id, record in enumerate(records, start=first_id):
         (
             officer_id,
@@ -287,7 +269,7 @@ def insert_records(
             split = [(topic, to_float(amount)) for topic, amount in topic_hours]
             # As record_snapshot reads it back: ORDER BY topic, REAL hours formatted with :g.
             text = ";".join(f"{topic}:{amount:g}" for topic, amount in sorted(split))
-            known = splits[topic_hours] = (split, encode_basestring(text))
+            known = splits[topic_hours] = (split, text)
         for topic, amount in known[0]:
             topics.append((record_id, topic, amount))
         hours_value = to_float(hours)
@@ -312,13 +294,26 @@ def insert_records(
                 username,
             )
         )
+        # The fields in sorted order, as the log keeps them: no sorting per record.
         snapshots.append(
-            f'{{"completed":{quote(completed)},"course_id":{int(course_id)},{stamps}'
-            f'"delivery":{quote(delivery)},"hours":{_json_number(hours_value)},'
-            f'"id":{record_id},"import_id":{import_text},"instructor":{quote(instructor)},'
-            f'"officer_id":{int(officer_id)},"post_test":{_json_number(post)},'
-            f'"pre_test":{_json_number(pre)},"provider":{quote(provider)},'
-            f'"topics":{known[1]}{tail}'
+            {
+                "completed": completed,
+                "course_id": int(course_id),
+                "created_at": at,
+                "delivery": delivery,
+                "hours": hours_value,
+                "id": record_id,
+                "import_id": import_id,
+                "instructor": instructor,
+                "officer_id": int(officer_id),
+                "post_test": post,
+                "pre_test": pre,
+                "provider": provider,
+                "topics": known[1],
+                "updated_at": at,
+                "updated_by": username,
+                "version": _VERSION,
+            }
         )
     db.conn.executemany(_INSERT_RECORDS_SQL, rows)
     db.conn.executemany(
@@ -326,22 +321,13 @@ def insert_records(
     )
     ids = [row[0] for row in rows]
     if not _snapshot_columns_known(db):
-        snapshots = [canonical_json(record_snapshot(db, record_id)) or "" for record_id in ids]
+        snapshots = [record_snapshot(db, record_id) or {} for record_id in ids]
     audit.record_many(
         "insert",
         "training_records",
         ((record_id, None, snapshot) for record_id, snapshot in zip(ids, snapshots, strict=True)),
     )
     return ids
-
-
-def _json_number(value: float | None) -> str:
-    """A number as canonical_json writes it (json's own text for NaN and infinities)."""
-    if value is None:
-        return "null"
-    if type(value) is float and math.isfinite(value):
-        return repr(value)
-    return _NUMBER_JSON.encode(value)
 
 
 def _snapshot_columns_known(db: Database) -> bool:

@@ -16,7 +16,12 @@ from deesc_desktop.core.incidents import (
     INCIDENT_TYPES,
 )
 from deesc_desktop.core.topics import DELIVERIES, OFFICER_STATUSES, TOPICS, TOPICS_BEFORE_M005
-from deesc_desktop.store.audit import AuditWriter, logged_rows, password_digest
+from deesc_desktop.store.audit import (
+    AuditWriter,
+    convert_log_before_m013,
+    logged_rows,
+    password_digest,
+)
 
 APPLICATION_ID = 0x44455343
 """PRAGMA application_id of every deesc database ("DESC"): how a file is recognised as ours."""
@@ -979,6 +984,88 @@ def m009_files_incidents(db: Database) -> None:
             ) WITHOUT ROWID
             """,
             "CREATE INDEX incident_officers_officer ON incident_officers (officer_id)",
+        ],
+    )
+
+
+_APPEND_ONLY = "BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
+
+
+@migrations()
+def m013_audit_compact(db: Database) -> None:
+    """The audit log in about a sixth of the space, with every entry and hash kept.
+
+    `audit_entries` numbers names (users, tables, reasons, field lists) in `audit_names`,
+    stores times as seconds, hashes as 32 bytes, and rows as values against their field
+    list, as changes to the row before or to an earlier row of the same change, or as "what
+    the log last recorded" (store/audit_format.py). Entries already written are copied
+    losslessly and keep the hashes they were written with, so every anchor kept outside the
+    file (backup manifests, the anchor file, printed report footers) still matches:
+    `audit_legacy` says up to which entry they are checked as before. `audit_log` becomes a
+    view that shows every entry's who, when and what, as the table did.
+    """
+    _run(
+        db,
+        [
+            """
+            CREATE TABLE audit_names (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE
+            )
+            """,
+            """
+            CREATE TABLE audit_entries (
+                id INTEGER PRIMARY KEY,
+                at NOT NULL,
+                username INTEGER NOT NULL,
+                action INTEGER NOT NULL CHECK (action IN (0, 1, 2)),
+                table_name INTEGER NOT NULL,
+                row_id NOT NULL,
+                reason INTEGER,
+                layout INTEGER,
+                before TEXT,
+                after TEXT,
+                hash NOT NULL
+            )
+            """,
+            "CREATE INDEX audit_entries_row ON audit_entries (table_name, row_id)",
+            "CREATE TABLE audit_legacy (last_id INTEGER NOT NULL)",
+            *(
+                f"CREATE TRIGGER {table}_no_{change} BEFORE {change.upper()} ON {table} "
+                + _APPEND_ONLY
+                for table in ("audit_entries", "audit_names", "audit_legacy")
+                for change in ("update", "delete")
+            ),
+        ],
+    )
+    convert_log_before_m013(db)
+    _run(
+        db,
+        [
+            "DROP TABLE audit_log",
+            """
+            CREATE VIEW audit_log AS
+            SELECT e.id AS id,
+                CASE WHEN typeof(e.at) = 'integer'
+                    THEN strftime('%Y-%m-%dT%H:%M:%SZ', e.at, 'unixepoch') ELSE e.at END AS at,
+                u.name AS username,
+                CASE e.action WHEN 0 THEN 'insert' WHEN 1 THEN 'update' ELSE 'delete' END
+                    AS action,
+                t.name AS table_name,
+                CAST(e.row_id AS TEXT) AS row_id,
+                coalesce(r.name, '') AS reason,
+                CASE WHEN typeof(e.hash) = 'blob' THEN lower(hex(e.hash)) ELSE e.hash END
+                    AS hash
+            FROM audit_entries e
+            LEFT JOIN audit_names u ON u.id = e.username
+            LEFT JOIN audit_names t ON t.id = e.table_name
+            LEFT JOIN audit_names r ON r.id = e.reason
+            """,
+            *(
+                f"CREATE TRIGGER audit_log_no_{change} INSTEAD OF {change.upper()} ON audit_log "
+                + _APPEND_ONLY
+                for change in ("update", "delete")
+            ),
         ],
     )
 

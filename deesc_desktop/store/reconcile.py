@@ -11,14 +11,17 @@ from sqlite_utils import Database
 
 from deesc_desktop.store.audit import (
     PASSWORD_DIGEST_PREFIX,
-    LoggedRows,
-    logged_rows,
+    ChainReport,
+    LogScan,
     password_digest,
 )
+from deesc_desktop.store.audit_format import Image
 
 NOT_RECONCILED = frozenset(
     {
-        "audit_log",
+        "audit_entries",
+        "audit_names",
+        "audit_legacy",
         "_sqlite_migrations",
         "training_topics",
         "claim_records",
@@ -103,61 +106,57 @@ def _literal(default: str) -> Any:
     return _MISSING
 
 
-def _columns(db: Database, table: str) -> tuple[str, dict[str, Any]]:
-    """The key column the log names rows by, and each column's default for a row logged
-    before the column existed (a migration added it, e.g. courses.cit_role)."""
+def _columns(db: Database, table: str) -> tuple[str, dict[str, Any], list[str], bool]:
+    """The key column the log names rows by, each column's default for a row logged before
+    the column existed (a migration added it, e.g. courses.cit_role), the column names, and
+    whether the key is the row number (so rows come in the order the log's ids do)."""
     info = db.execute(f"PRAGMA table_info([{table}])").fetchall()
-    keys = [row[1] for row in info if row[5]]
+    keys = [row for row in info if row[5]]
     defaults: dict[str, Any] = {}
     for _cid, name, _type, not_null, default, _pk in info:
         if default is not None:
             defaults[name] = _literal(default)
         elif not not_null:
             defaults[name] = None
-    return (keys[0] if len(keys) == 1 else "rowid"), defaults
+    if len(keys) != 1:
+        return "rowid", defaults, [row[1] for row in info], True
+    key = keys[0][1]
+    # An INTEGER PRIMARY KEY of a rowid table is the row number: always an integer.
+    row_number = (
+        str(keys[0][2]).upper() == "INTEGER"
+        and not db.execute(
+            "SELECT 1 FROM pragma_index_list(?) WHERE origin = 'pk'", [table]
+        ).fetchone()
+    )
+    return key, defaults, [row[1] for row in info], row_number
 
 
-def _derived_fields(db: Database, table: str) -> dict[str, dict[Any, str]]:
-    """Fields the log keeps in a row's entry that live in a child table."""
-    if table == "training_records":
-        return {
-            "topics": _joined(
-                db,
-                "SELECT record_id, topic, hours FROM training_topics ORDER BY record_id, topic",
-                ";",
-                topic_text,
-            )
-        }
-    if table == "claims":
-        return {
-            "records": _joined(
-                db,
-                "SELECT claim_id, record_id, NULL FROM claim_records"
-                " ORDER BY claim_id, completed, record_id",
-                ",",
-                str,
-            )
-        }
-    if table == "classes":
-        return {
-            "expected": _joined(
-                db,
-                "SELECT class_id, officer_id, NULL FROM class_roster ORDER BY class_id, officer_id",
-                ",",
-                str,
-            )
-        }
-    if table == "incidents":
-        return {
-            "officers": _joined(
-                db,
-                "SELECT incident_id, officer_id, NULL FROM incident_officers"
-                " ORDER BY incident_id, officer_id",
-                ",",
-                str,
-            )
-        }
-    return {}
+_DERIVED: dict[str, tuple[str, str, str]] = {
+    "training_records": (
+        "topics",
+        "SELECT record_id, topic, hours FROM training_topics ORDER BY record_id, topic",
+        ";",
+    ),
+    "claims": (
+        "records",
+        "SELECT claim_id, record_id, NULL FROM claim_records"
+        " ORDER BY claim_id, completed, record_id",
+        ",",
+    ),
+    "classes": (
+        "expected",
+        "SELECT class_id, officer_id, NULL FROM class_roster ORDER BY class_id, officer_id",
+        ",",
+    ),
+    "incidents": (
+        "officers",
+        "SELECT incident_id, officer_id, NULL FROM incident_officers"
+        " ORDER BY incident_id, officer_id",
+        ",",
+    ),
+}
+"""Fields the log keeps in a row's entry that live in a child table: (field, the child rows
+by owner, the separator of their parts)."""
 
 
 def topic_text(topic: str, hours: float) -> str:
@@ -165,28 +164,86 @@ def topic_text(topic: str, hours: float) -> str:
     return f"{topic}:{hours:g}"
 
 
-def _joined(db: Database, sql: str, separator: str, part: Any) -> dict[Any, str]:
-    parts: dict[Any, list[str]] = {}
-    for owner, first, second in db.execute(sql):
-        parts.setdefault(owner, []).append(
-            part(first, second) if second is not None else part(first)
+def _joined(db: Database, sql: str, separator: str) -> Iterator[tuple[Any, str]]:
+    """(owner, its parts joined) in the order of `sql`, one owner at a time."""
+    owner: Any = None
+    parts: list[str] = []
+    for first, second, third in db.execute(sql):
+        if parts and first != owner:
+            yield owner, separator.join(parts)
+            parts = []
+        owner = first
+        parts.append(topic_text(second, third) if third is not None else str(second))
+    if parts:
+        yield owner, separator.join(parts)
+
+
+class _Live:
+    """A table's live rows as the log records them: fields sorted, derived fields joined in,
+    password hashes as their digests."""
+
+    def __init__(self, db: Database, table: str, key: str, columns: list[str]) -> None:
+        self.derived = _DERIVED.get(table)
+        names = [*columns, *([self.derived[0]] if self.derived else [])]
+        self.fields = tuple(sorted(names))
+        self.select = [name for name in self.fields if name in columns]
+        self.slot = self.fields.index(self.derived[0]) if self.derived else -1
+        self.password = (
+            self.fields.index("password_hash")
+            if table == "users" and "password_hash" in self.fields
+            else -1
         )
-    return {owner: separator.join(items) for owner, items in parts.items()}
+        self.db, self.table, self.key = db, table, key
+
+    def rows(self, in_order: bool) -> Iterator[tuple[Any, list[Any]]]:
+        """(key, values in `fields` order): ordered by key when `in_order` (the key is the row
+        number, so a child table's rows are joined in step), else in any order."""
+        chosen = "".join(f", [{name}]" for name in self.select)
+        order = f" ORDER BY [{self.key}]" if in_order else ""
+        cursor = self.db.execute(f"SELECT [{self.key}]{chosen} FROM [{self.table}]{order}")
+        slot, password = self.slot, self.password
+        joined: Iterator[tuple[Any, str]] | None = None
+        every: dict[Any, str] = {}
+        if self.derived is not None:
+            joined = _joined(self.db, self.derived[1], self.derived[2])
+            if not in_order:
+                every, joined = dict(joined), None
+        owner, text = next(joined, (None, "")) if joined is not None else (None, "")
+        for row in cursor:
+            key = row[0]
+            values = list(row[1:])
+            if joined is not None:
+                while owner is not None and owner < key:
+                    owner, text = next(joined, (None, ""))
+                values.insert(slot, text if owner == key else "")
+            elif slot >= 0:
+                values.insert(slot, every.get(key, ""))
+            if password >= 0 and isinstance(values[password], str):
+                values[password] = password_digest(values[password])
+            yield key, values
 
 
-def _live_rows(db: Database, table: str, key: str) -> Iterator[tuple[str, dict[str, Any]]]:
-    derived = _derived_fields(db, table)
-    select = "SELECT rowid AS rowid, *" if key == "rowid" else "SELECT *"
-    cursor = db.execute(f"{select} FROM [{table}]")
-    names = [column[0] for column in cursor.description]
-    for values in cursor:
-        row = dict(zip(names, values, strict=True))
-        row_key = row[key]
-        for field, by_owner in derived.items():
-            row[field] = by_owner.get(row_key, "")
-        if table == "users" and isinstance(row.get("password_hash"), str):
-            row["password_hash"] = password_digest(row["password_hash"])
-        yield str(row_key), row
+def _differences(
+    table: str,
+    row_id: str,
+    key: str,
+    defaults: dict[str, Any],
+    logged: Image | None,
+    fields: tuple[str, ...],
+    values: list[Any] | None,
+) -> Iterator[RowDifference]:
+    """How one row differs from the log (nothing when it is as last recorded)."""
+    if logged is None:
+        if values is not None:
+            yield RowDifference(table, row_id, None, None, dict(zip(fields, values, strict=True)))
+        return
+    if values is None:
+        yield RowDifference(table, row_id, None, logged.as_dict(), None)
+        return
+    if logged.fields == fields and logged.values == values:
+        return  # most rows are exactly as logged: one comparison in C
+    live = dict(zip(fields, values, strict=True))
+    yield from _compare(table, row_id, key, defaults, logged.as_dict(), live)
 
 
 def _compare(
@@ -218,27 +275,66 @@ def _compare(
 def row_differences(db: Database, tables: Iterable[str] | None = None) -> list[RowDifference]:
     """Every row of `tables` (default: every reconciled table) that differs from the log.
 
-    Reads the log through `logged_rows`, so it depends only on the state the log last
+    Reads the log through `LogScan.rows`, so it depends only on the state the log last
     recorded for each row, not on how entries are stored.
     """
     names = list(tables) if tables is not None else reconciled_tables(db)
-    state: LoggedRows = logged_rows(db, names)
+    return _row_differences(db, names, LogScan(db))
+
+
+def audit_differences(db: Database) -> tuple[ChainReport, list[RowDifference]]:
+    """The chain and every reconciled row against the log, in one read of the log."""
+    scan = LogScan(db)
+    rows = _row_differences(db, reconciled_tables(db), scan)
+    return scan.finish(), rows
+
+
+def _row_differences(db: Database, tables: list[str], scan: LogScan) -> list[RowDifference]:
     differences: list[RowDifference] = []
-    for table in names:
-        logged = state.get(table, {})
-        key, defaults = _columns(db, table)
-        for row_id, live in _live_rows(db, table, key):
-            recorded = logged.pop(row_id, None)
-            if recorded is None:
-                differences.append(RowDifference(table, row_id, None, None, live))
-            elif recorded != live:  # most rows are exactly as logged: one comparison in C
-                differences.extend(_compare(table, row_id, key, defaults, recorded, live))
-        differences.extend(
-            RowDifference(table, row_id, None, recorded, None)
-            for row_id, recorded in logged.items()
-            if recorded is not None
-        )
+    for table in tables:
+        key, defaults, columns, row_number = _columns(db, table)
+        live = _Live(db, table, key, [name for name in columns if name != "rowid"])
+        if row_number:
+            differences.extend(_merged(table, key, defaults, live, scan.rows(table)))
+            continue
+        logged = {str(row): image for row, image in scan.rows(table)}
+        for key_value, values in live.rows(in_order=False):
+            row_id = str(key_value)
+            differences.extend(
+                _differences(
+                    table, row_id, key, defaults, logged.pop(row_id, None), live.fields, values
+                )
+            )
+        for row_id, image in logged.items():
+            differences.extend(_differences(table, row_id, key, defaults, image, live.fields, None))
     return differences
+
+
+def _merged(
+    table: str,
+    key: str,
+    defaults: dict[str, Any],
+    live: _Live,
+    logged: Iterator[tuple[int | str, Image | None]],
+) -> Iterator[RowDifference]:
+    """Live rows and logged rows side by side, both in row number order: the log names a
+    numbered row by its number, ahead of any row id that is not one."""
+    fields = live.fields
+    pending = next(logged, None)
+    for key_value, values in live.rows(in_order=True):
+        while pending is not None and type(pending[0]) is int and pending[0] < key_value:
+            yield from _differences(table, str(pending[0]), key, defaults, pending[1], fields, None)
+            pending = next(logged, None)
+        image = None
+        if pending is not None and type(pending[0]) is int and pending[0] == key_value:
+            image = pending[1]
+            pending = next(logged, None)
+            if image is not None and image.fields == fields and image.values == values:
+                continue
+        yield from _differences(table, str(key_value), key, defaults, image, fields, values)
+    while pending is not None:
+        yield from _differences(table, str(pending[0]), key, defaults, pending[1], fields, None)
+        pending = next(logged, None)
 
 
 @dataclass(frozen=True, slots=True)

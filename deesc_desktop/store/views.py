@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
@@ -10,6 +12,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.hours import Centihours, from_float
 from deesc_desktop.core.names import name_key
+from deesc_desktop.store.audit import entries_of_row, entry_images, rows_mentioning
 
 
 class RosterRow(NamedTuple):
@@ -352,9 +355,22 @@ class AuditRow(NamedTuple):
     reason: str
 
 
-_AUDIT_COLUMNS = (
-    "a.id, a.at, a.username, a.action, a.table_name, a.row_id, a.before, a.after, a.reason"
-)
+_AUDIT_COLUMNS = "a.id, a.at, a.username, a.action, a.table_name, a.row_id, a.reason"
+
+
+def _with_images(db: Database, entries: Iterable[tuple[Any, ...]]) -> list[AuditRow]:
+    """Audit rows from the log's who, when and what (`_AUDIT_COLUMNS`), with their images."""
+    listed = list(entries)
+    images = entry_images(db, [entry[0] for entry in listed])
+    return [_audit_row(entry, images) for entry in listed]
+
+
+def _audit_row(
+    entry: tuple[Any, ...], images: dict[int, tuple[str | None, str | None]]
+) -> AuditRow:
+    before, after = images.get(entry[0], (None, None))
+    entry_id, at, username, action, table_name, row_id, reason = entry
+    return AuditRow(entry_id, at, username, action, table_name, row_id, before, after, reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,7 +419,7 @@ def audit_entries(
         f"SELECT {_AUDIT_COLUMNS} FROM audit_log a {clause} ORDER BY a.id DESC LIMIT ?",
         [*params, limit],
     )
-    return AuditPage(list(map(AuditRow._make, cursor)), total)
+    return AuditPage(_with_images(db, cursor), total)
 
 
 def audit_choices(db: Database) -> tuple[list[str], list[str]]:
@@ -426,18 +442,42 @@ def officer_history(db: Database, officer_id: int) -> list[AuditRow]:
     """The officer's own audit entries and those of their training records, leave and
     certificates (still existing, or deleted: matched by the officer_id they held), newest first.
     """
-    children = ", ".join("?" for _ in OFFICER_CHILD_TABLES)
-    cursor = db.execute(
-        f"SELECT {_AUDIT_COLUMNS} FROM audit_log a"
-        " WHERE (a.table_name = 'officers' AND a.row_id = ?)"
-        f" OR (a.table_name IN ({children}) AND ("
-        "   json_extract(a.after, '$.officer_id') = ?"
-        "   OR json_extract(a.before, '$.officer_id') = ?"
-        "   OR (a.table_name = 'training_records' AND a.row_id IN"
-        "     (SELECT CAST(id AS TEXT) FROM training_records WHERE officer_id = ?))"
-        "   OR (a.table_name = 'exemptions' AND a.row_id IN"
-        "     (SELECT CAST(id AS TEXT) FROM exemptions WHERE officer_id = ?))))"
-        " ORDER BY a.id DESC",
-        [str(officer_id), *OFFICER_CHILD_TABLES, officer_id, officer_id, officer_id, officer_id],
-    )
-    return list(map(AuditRow._make, cursor))
+    current = {
+        (table, str(row_id))
+        for table in ("training_records", "exemptions")
+        for (row_id,) in db.execute(f"SELECT id FROM {table} WHERE officer_id = ?", [officer_id])
+    }
+    rows = rows_mentioning(db, OFFICER_CHILD_TABLES, officer_id) | current
+    rows.add(("officers", str(officer_id)))
+    ids = [entry_id for table, row_id in rows for entry_id in entries_of_row(db, table, row_id)]
+    images = entry_images(db, ids)
+
+    def officer_of(text: str | None) -> Any:
+        try:
+            row = json.loads(text) if text else None
+        except ValueError:
+            return None
+        return row.get("officer_id") if isinstance(row, dict) else None
+
+    def belongs(entry: AuditRow) -> bool:
+        if entry.table_name == "officers":
+            return True
+        before, after = images.get(entry.id, (None, None))
+        return (
+            officer_of(after) == officer_id
+            or officer_of(before) == officer_id
+            or (entry.table_name, entry.row_id) in current
+        )
+
+    shown: list[AuditRow] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        cursor = db.execute(
+            f"SELECT {_AUDIT_COLUMNS} FROM audit_log a"
+            f" WHERE a.id IN ({', '.join('?' for _ in chunk)})",
+            chunk,
+        )
+        shown.extend(
+            entry for entry in (_audit_row(row, images) for row in cursor) if belongs(entry)
+        )
+    return sorted(shown, key=lambda entry: entry.id, reverse=True)

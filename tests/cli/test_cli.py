@@ -171,8 +171,12 @@ def test_check_reports_a_tampered_audit_log(
     demo_db: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     conn = sqlite3.connect(demo_db)
-    conn.execute("DROP TRIGGER audit_log_no_update")
-    conn.execute("UPDATE audit_log SET reason = 'nothing to see' WHERE id = 10")
+    conn.execute("DROP TRIGGER audit_entries_no_update")
+    conn.execute("INSERT INTO audit_names (name) VALUES ('nothing to see')")
+    conn.execute(
+        "UPDATE audit_entries SET reason = (SELECT id FROM audit_names"
+        " WHERE name = 'nothing to see') WHERE id = 10"
+    )
     conn.commit()
     conn.close()
     code, _, err = run(capsys, "--db", str(demo_db), "check")

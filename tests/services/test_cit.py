@@ -32,7 +32,7 @@ from deesc_desktop.store.cit_queries import (
     cit_settings,
     followups,
 )
-from tests.conftest import table_counts
+from tests.conftest import logged, table_counts
 
 CIT_BASIC = {
     "course": "CIT Basic",
@@ -184,11 +184,9 @@ def test_unmarking_a_course_removes_the_certifications_it_gave(
 ) -> None:
     assert set_course_cit_role(db, admin, course_id_by_title(db, "CIT-40"), None)
     assert certifications_by_officer(db) == {}
-    entry = db.execute(
-        "SELECT before, after FROM audit_log WHERE table_name = 'courses' ORDER BY id DESC"
-    ).fetchone()
-    assert json.loads(entry[0])["cit_role"] == "certifying"
-    assert json.loads(entry[1])["cit_role"] is None
+    entry = logged(db, "table_name = 'courses'")[0]
+    assert json.loads(entry["before"])["cit_role"] == "certifying"
+    assert json.loads(entry["after"])["cit_role"] is None
 
 
 def test_hand_entered_certificate_lasts_three_years_unless_an_expiry_is_printed(

@@ -23,7 +23,7 @@ from deesc_desktop.services.errors import ConflictError, ValidationError
 from deesc_desktop.services.instructors import add_instructor, add_instructor_certification
 from deesc_desktop.services.officers import add_officer
 from deesc_desktop.services.training import Attendee, record_class
-from tests.conftest import table_counts
+from tests.conftest import logged, table_counts
 from tests.documents import EXE_BYTES, pdf_bytes
 
 DAY = date(2026, 12, 15)
@@ -167,7 +167,5 @@ def test_update_class_changes_who_is_expected_with_an_audit_entry(
     detail = class_file(db, ClassRef(class_id))
     assert [p.badge for p in detail.people] == ["102"]
     assert detail.file.row.location == "Range"
-    (after,) = db.execute(
-        "SELECT after FROM audit_log WHERE table_name = 'classes' ORDER BY id DESC LIMIT 1"
-    ).fetchone()
+    after = logged(db, "table_name = 'classes'")[0]["after"]
     assert f'"expected":"{people["102"]}"' in after

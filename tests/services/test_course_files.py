@@ -37,7 +37,7 @@ from deesc_desktop.services.instructors import add_instructor
 from deesc_desktop.services.maintenance import backup_database, check_database, restore_database
 from deesc_desktop.services.officers import add_officer
 from deesc_desktop.services.training import delete_training_record, record_class
-from tests.conftest import table_counts
+from tests.conftest import logged, table_counts
 from tests.documents import (
     EXE_BYTES,
     JPEG_BYTES,
@@ -111,11 +111,10 @@ def test_the_audit_log_records_digest_name_size_and_type_but_never_the_bytes(
 ) -> None:
     data = pdf_bytes()
     attachment_id = attach_bytes(db, admin, "lesson plan.pdf", data, "lesson_plan", Owner(CLASS))
-    (after,) = db.execute(
-        "SELECT after FROM audit_log WHERE table_name = 'attachments' AND row_id = ?",
-        [str(attachment_id)],
-    ).fetchone()
-    entry = json.loads(after)
+    (entry,) = [
+        json.loads(e["after"])
+        for e in logged(db, "table_name = 'attachments' AND row_id = ?", [str(attachment_id)])
+    ]
     assert entry["sha256"] == hashlib.sha256(data).hexdigest()
     assert (entry["file_name"], entry["size"], entry["media_type"]) == (
         "lesson plan.pdf",
@@ -123,8 +122,9 @@ def test_the_audit_log_records_digest_name_size_and_type_but_never_the_bytes(
         "application/pdf",
     )
     assert "content" not in entry
-    log = "".join(row[0] or "" for row in db.execute("SELECT after FROM audit_log"))
-    assert "%PDF" not in log
+    shown = "".join(e["after"] or "" for e in logged(db))
+    stored = "".join(str(row) for row in db.execute("SELECT before, after FROM audit_entries"))
+    assert "%PDF" not in shown and "%PDF" not in stored
 
 
 def test_the_same_document_in_two_class_files_is_stored_once(

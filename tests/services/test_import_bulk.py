@@ -31,6 +31,7 @@ from deesc_desktop.store import audit as audit_module
 from deesc_desktop.store import open_database
 from deesc_desktop.store.audit import AuditWriter, canonical_json, verify_chain
 from deesc_desktop.store.database import writing
+from tests.conftest import logged
 
 ROSTER = (
     "badge,last_name,first_name,hire_date\n"
@@ -158,9 +159,9 @@ def test_bulk_audit_entries_equal_the_records_read_back(
 ) -> None:
     for name, text in (("first.csv", FIRST), ("second.csv", SECOND)):
         assert import_file(roster_db, admin, "training", write(tmp_path / name, text)).ok
-    entries = roster_db.execute(
-        "SELECT row_id, after FROM audit_log WHERE table_name = 'training_records'"
-    ).fetchall()
+    entries = [
+        (e["row_id"], e["after"]) for e in logged(roster_db, "table_name = 'training_records'")
+    ]
     assert len(entries) == 9
     for row_id, after in entries:
         snapshot = record_snapshot(roster_db, int(row_id))
@@ -194,9 +195,10 @@ def test_a_large_bulk_import_matches_read_back_snapshots(
     report = import_file(roster_db, admin, "training", path)
     assert report.ok, report.errors[:3]
     assert (report.added, report.unchanged) == (3000, 0)
-    entries = roster_db.execute(
-        "SELECT row_id, after FROM audit_log WHERE table_name = 'training_records' ORDER BY id"
-    ).fetchall()
+    entries = [
+        (e["row_id"], e["after"])
+        for e in reversed(logged(roster_db, "table_name = 'training_records'"))
+    ]
     assert [int(row_id) for row_id, _ in entries] == list(range(1, 3001))
     for row_id, after in entries:
         assert after == canonical_json(record_snapshot(roster_db, int(row_id)))
@@ -210,9 +212,9 @@ def test_bulk_records_fall_back_to_read_back_snapshots_for_unknown_columns(
 ) -> None:
     roster_db.execute("ALTER TABLE training_records ADD COLUMN room TEXT DEFAULT 'B-12'")
     assert import_file(roster_db, admin, "training", write(tmp_path / "t.csv", SECOND)).ok
-    entries = roster_db.execute(
-        "SELECT row_id, after FROM audit_log WHERE table_name = 'training_records'"
-    ).fetchall()
+    entries = [
+        (e["row_id"], e["after"]) for e in logged(roster_db, "table_name = 'training_records'")
+    ]
     assert entries and all(json.loads(after)["room"] == "B-12" for _, after in entries)
     for row_id, after in entries:
         assert after == canonical_json(record_snapshot(roster_db, int(row_id)))
@@ -285,9 +287,7 @@ def test_insert_records_snapshots_equal_insert_record_snapshots(
             ],
             import_id=None,
         )
-        entries = roster_db.execute(
-            "SELECT row_id, after FROM audit_log ORDER BY id DESC LIMIT ?", [len(ids)]
-        ).fetchall()
+        entries = [(e["row_id"], e["after"]) for e in logged(roster_db)][: len(ids)]
         assert [int(row_id) for row_id, _ in reversed(entries)] == ids
         for row_id, after in entries:
             assert after == canonical_json(record_snapshot(roster_db, int(row_id)))

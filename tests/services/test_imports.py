@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.services.imports import import_file
 from deesc_desktop.store.queries import load_exemptions, load_records, officer_by_badge
-from tests.conftest import table_counts
+from tests.conftest import logged, table_counts
 
 ROSTER = (
     "badge,last_name,first_name,rank,unit,shift,hire_date,license_date,status\n"
@@ -63,10 +63,8 @@ def test_roster_reimport_with_a_change_updates_and_audits_it(
     )
     report = import_file(roster_db, admin, "roster", write(tmp_path / "roster2.csv", changed))
     assert (report.added, report.updated, report.unchanged) == (0, 1, 2)
-    before, after, reason = roster_db.execute(
-        "SELECT before, after, reason FROM audit_log"
-        " WHERE action = 'update' AND table_name = 'officers'"
-    ).fetchone()
+    (entry,) = logged(roster_db, "action = 'update' AND table_name = 'officers'")
+    before, after, reason = entry["before"], entry["after"], entry["reason"]
     assert (json.loads(before)["shift"], json.loads(after)["shift"]) == ("Days", "Nights")
     assert reason == "import roster2.csv"
 

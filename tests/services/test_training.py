@@ -17,7 +17,7 @@ from deesc_desktop.services.training import (
     record_class,
 )
 from deesc_desktop.store.queries import get_record, load_records
-from tests.conftest import table_counts
+from tests.conftest import logged, table_counts
 
 ICAT = {
     "course": "ICAT De-escalation",
@@ -117,13 +117,11 @@ def test_correction_needs_a_reason_and_is_audited_before_and_after(
     )
     record = get_record(db, record_id)
     assert record is not None and record.hours == 600
-    entry = db.execute(
-        "SELECT before, after, reason FROM audit_log WHERE action = 'update'"
-        " AND table_name = 'training_records'"
-    ).fetchone()
-    assert json.loads(entry[0])["hours"] == 8.0 and json.loads(entry[1])["hours"] == 6.0
-    assert "crisis_intervention" in json.loads(entry[0])["topics"]
-    assert entry[2] == "sign-in sheet said 6 hours"
+    (entry,) = logged(db, "action = 'update' AND table_name = 'training_records'")
+    before, after = json.loads(entry["before"]), json.loads(entry["after"])
+    assert before["hours"] == 8.0 and after["hours"] == 6.0
+    assert "crisis_intervention" in before["topics"]
+    assert entry["reason"] == "sign-in sheet said 6 hours"
 
 
 def test_delete_keeps_the_record_in_the_audit_log(
@@ -133,8 +131,6 @@ def test_delete_keeps_the_record_in_the_audit_log(
     delete_training_record(db, admin, record_id, reason="entered for the wrong officer")
     assert get_record(db, record_id) is None
     assert db.execute("SELECT count(*) FROM training_topics").fetchone()[0] == 0
-    before, reason = db.execute(
-        "SELECT before, reason FROM audit_log WHERE action = 'delete'"
-    ).fetchone()
-    assert json.loads(before)["instructor"] == "Sgt. Delgado"
-    assert reason == "entered for the wrong officer"
+    (entry,) = logged(db, "action = 'delete'")
+    assert json.loads(entry["before"])["instructor"] == "Sgt. Delgado"
+    assert entry["reason"] == "entered for the wrong officer"

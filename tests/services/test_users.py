@@ -15,7 +15,7 @@ from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.services import users
 from deesc_desktop.services.errors import ServiceError, ValidationError
 from deesc_desktop.store import open_database
-from tests.conftest import table_counts
+from tests.conftest import logged, table_counts
 
 T0 = datetime(2026, 11, 22, 9, 0, tzinfo=UTC)
 
@@ -42,9 +42,10 @@ def test_first_admin_then_sign_in_with_the_right_role(db: Database, chief: Actor
 
 def test_the_audit_log_never_holds_a_password_hash(db: Database, chief: Actor) -> None:
     users.set_password(db, chief, "chief.harmon", "a new password")
-    logged = " ".join(str(row) for row in db.execute("SELECT before, after FROM audit_log"))
-    assert "$argon2" not in logged
-    assert '"password_hash":"sha256:' in logged  # a digest that shows a swapped hash
+    shown = " ".join(f"{e['before']} {e['after']}" for e in logged(db))
+    stored = " ".join(str(row) for row in db.execute("SELECT before, after FROM audit_entries"))
+    assert "$argon2" not in shown and "$argon2" not in stored
+    assert '"password_hash":"sha256:' in shown  # a digest that shows a swapped hash
 
 
 REFUSED = re.escape(users.SIGN_IN_REFUSED)

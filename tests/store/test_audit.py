@@ -12,6 +12,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.services.officers import add_officer, edit_officer
 from deesc_desktop.store.audit import AuditWriter, verify_chain
+from deesc_desktop.store.views import audit_entries
 
 
 def _add(db: Database, admin: Actor, badge: str = "101") -> int:
@@ -25,10 +26,11 @@ def _add(db: Database, admin: Actor, badge: str = "101") -> int:
 def test_each_change_is_logged_with_user_and_before_after(db: Database, admin: Actor) -> None:
     officer_id = _add(db, admin)
     edit_officer(db, admin, officer_id, {"shift": "Nights"})
-    entries = list(db.query("SELECT * FROM audit_log WHERE table_name = 'officers' ORDER BY id"))
-    assert [e["action"] for e in entries] == ["insert", "update"]
-    assert all(e["username"] == "sgt.admin" for e in entries)
-    before, after = json.loads(entries[1]["before"]), json.loads(entries[1]["after"])
+    entries = audit_entries(db, table="officers").rows[::-1]
+    assert [e.action for e in entries] == ["insert", "update"]
+    assert all(e.username == "sgt.admin" for e in entries)
+    assert entries[1].before and entries[1].after
+    before, after = json.loads(entries[1].before), json.loads(entries[1].after)
     assert (before["shift"], after["shift"]) == ("", "Nights")
     assert after["version"] == before["version"] + 1
     assert verify_chain(db).ok
@@ -40,6 +42,11 @@ def test_audit_log_refuses_update_and_delete(db: Database, admin: Actor) -> None
         db.execute("UPDATE audit_log SET username = 'someone else'")
     with pytest.raises(sqlite3.IntegrityError, match="append-only"):
         db.execute("DELETE FROM audit_log")
+    for table in ("audit_entries", "audit_names"):
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute(f"UPDATE {table} SET id = id + 1000")
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            db.execute(f"DELETE FROM {table}")
 
 
 def test_an_edit_made_outside_the_app_is_detected(
@@ -51,8 +58,12 @@ def test_an_edit_made_outside_the_app_is_detected(
     assert verify_chain(db).entries == before + 3
     edited = before + 2
     conn = sqlite3.connect(db_path)
-    conn.execute("DROP TRIGGER audit_log_no_update")
-    conn.execute(f"UPDATE audit_log SET username = 'mallory' WHERE id = {edited}")
+    conn.execute("DROP TRIGGER audit_entries_no_update")
+    conn.execute("INSERT INTO audit_names (name) VALUES ('mallory')")
+    conn.execute(
+        "UPDATE audit_entries SET username = (SELECT id FROM audit_names WHERE name = 'mallory')"
+        f" WHERE id = {edited}"
+    )
     conn.commit()
     conn.close()
     report = verify_chain(db)

@@ -25,7 +25,8 @@ def digest(path: Path) -> str:
 
 def test_new_database_has_schema_foreign_keys_and_wal(db_path: Path) -> None:
     db = open_database(db_path)
-    assert {"agency", "officers", "training_records", "audit_log"} <= set(db.table_names())
+    assert {"agency", "officers", "training_records", "audit_entries"} <= set(db.table_names())
+    assert "audit_log" in db.view_names()
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000

@@ -3,7 +3,6 @@ function, and a log deleted outright."""
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import sqlite3
@@ -11,15 +10,15 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from sqlite_utils import Database
 
 from deesc_desktop.cli import main
 from deesc_desktop.demo import DEMO_ACTOR, DEMO_PASSWORD, load_demo
 from deesc_desktop.services.maintenance import anchor_file, backup_database, manifest_path
 from deesc_desktop.services.officers import add_officer
-from deesc_desktop.store.audit import GENESIS_HASH, _entry_hash, chain_head
+from deesc_desktop.store.audit import chain_head
+from deesc_desktop.store.audit_format import Image, Images, Names, changes, entry_hash, values_json
 from deesc_desktop.store.database import open_database
-
-_FIELDS = ("id", "at", "username", "action", "table_name", "row_id", "before", "after", "reason")
 
 
 @pytest.fixture(scope="module")
@@ -49,33 +48,65 @@ def backed_up(path: Path) -> Path:
 
 def rebuild_chain_after_editing_record_1(path: Path) -> None:
     """What a determined insider does: change a record, make its entry agree, recompute every
-    hash with the project's own function, and put the triggers back as they were."""
+    hash with the project's own functions, and put the triggers back as they were."""
     conn = sqlite3.connect(path)
     triggers = conn.execute(
-        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log'"
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_entries'"
     ).fetchall()
-    conn.execute("DROP TRIGGER audit_log_no_update")
-    conn.execute("DROP TRIGGER audit_log_no_delete")
+    conn.execute("DROP TRIGGER audit_entries_no_update")
+    conn.execute("DROP TRIGGER audit_entries_no_delete")
     conn.execute("UPDATE training_records SET hours = 8 WHERE id = 1")
-    entry_id, after = conn.execute(
-        "SELECT id, after FROM audit_log WHERE table_name = 'training_records' AND row_id = '1'"
+    db = Database(conn)
+    (entry_id,) = conn.execute(
+        "SELECT id FROM audit_log WHERE table_name = 'training_records' AND row_id = '1'"
         " ORDER BY id DESC LIMIT 1"
     ).fetchone()
-    image = json.loads(after)
-    image["hours"] = 8.0
-    text = json.dumps(image, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    conn.execute("UPDATE audit_log SET after = ? WHERE id = ?", [text, entry_id])
-    previous = GENESIS_HASH
-    rows = conn.execute(f"SELECT {', '.join(_FIELDS)} FROM audit_log ORDER BY id").fetchall()
-    for row in rows:
-        entry = dict(zip(_FIELDS, row, strict=True))
-        digest = _entry_hash(previous, entry)
+    layout, after = conn.execute(
+        "SELECT layout, after FROM audit_entries WHERE id = ?", [entry_id]
+    ).fetchone()
+    images = Images(db, Names(db))
+    image = images.read(after, layout, entry_id, 1, None)
+    assert image is not None
+    edited = Image(image.fields, [8.0 if f == "hours" else v for f, v in zip(*image, strict=True)])
+    if after.startswith("["):
+        # A whole row that the rows after it in the same class are stored as changes to:
+        # those are rewritten as changes to the edited row, so they still read the same.
+        followers = [
+            (follower, row_id, images.read(text, None, follower, row_id, None))
+            for follower, row_id, text in conn.execute(
+                "SELECT id, row_id, after FROM audit_entries WHERE after LIKE '~%'"
+            ).fetchall()
+            if follower - int(text[1:].split(",")[0]) == entry_id
+        ]
         conn.execute(
-            "UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?",
-            [previous, digest + "-", entry["id"]],  # a unique placeholder first
+            "UPDATE audit_entries SET after = ? WHERE id = ?",
+            [values_json(edited.values), entry_id],
         )
-        previous = digest
-    conn.execute("UPDATE audit_log SET hash = substr(hash, 1, 64)")
+        for follower, row_id, follower_image in followers:
+            assert follower_image is not None
+            items = changes(edited, follower_image, row_id, len(edited.fields))
+            conn.execute(
+                "UPDATE audit_entries SET after = ? WHERE id = ?",
+                [f"~{follower - entry_id},{items}", follower],
+            )
+    else:  # changes to an earlier whole row: the same changes, and the new hours
+        reference = int(after[1:].split(",")[0])
+        base = images.referred_to(entry_id - reference)
+        items = changes(base, edited, 1, len(edited.fields))
+        conn.execute(
+            "UPDATE audit_entries SET after = ? WHERE id = ?", [f"~{reference},{items}", entry_id]
+        )
+    (legacy,) = conn.execute("SELECT last_id FROM audit_legacy").fetchone()
+    (previous,) = conn.execute("SELECT hash FROM audit_entries WHERE id = ?", [legacy]).fetchone()
+    rows = conn.execute(
+        "SELECT e.id, e.at, v.username, v.action, v.table_name, e.row_id, v.reason, l.name,"
+        " e.before, e.after FROM audit_entries e JOIN audit_log v ON v.id = e.id"
+        " LEFT JOIN audit_names l ON l.id = e.layout WHERE e.id > ? ORDER BY e.id",
+        [legacy],
+    ).fetchall()
+    for row in rows:
+        previous = entry_hash(previous, list(row))
+        conn.execute("UPDATE audit_entries SET hash = ? WHERE id = ?", [previous, row[0]])
     for (sql,) in triggers:
         conn.execute(sql)
     conn.commit()
@@ -138,12 +169,12 @@ def test_deleting_the_whole_log_is_caught(
 ) -> None:
     backed_up(demo_file)
     conn = sqlite3.connect(demo_file)
-    conn.execute("DROP TRIGGER audit_log_no_delete")
-    conn.execute("DELETE FROM audit_log")
-    conn.execute(
-        "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log\n"
-        "            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END"
-    )
+    (trigger,) = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE name = 'audit_entries_no_delete'"
+    ).fetchone()
+    conn.execute("DROP TRIGGER audit_entries_no_delete")
+    conn.execute("DELETE FROM audit_entries")
+    conn.execute(trigger)
     conn.commit()
     conn.close()
     capsys.readouterr()
