@@ -17,6 +17,8 @@ from deesc_desktop.gui.forms import local_time
 from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel, natural_key
 from deesc_desktop.services.bonus import EligibilityRow
 from deesc_desktop.store.claim_queries import (
+    AdjustmentRow,
+    AwardChangeRow,
     BatchRow,
     ClaimEvidence,
     ClaimRow,
@@ -394,3 +396,134 @@ class BatchesModel(RowsModel):
         if column == 4:
             return QColor(style.Colour.OK if row.status == "paid" else style.Colour.WARNING)
         return None
+
+
+# --- changes to money after the fact --------------------------------------------------------------
+
+_WAITING_FIRST = {"pending": 0}
+
+
+def adjustment_state(row: AdjustmentRow) -> str:
+    """Where a correction stands, and who decided it: "Approved by chief.harmon, 2026-12-03"."""
+    if row.status == "pending":
+        return "Waiting for approval"
+    if row.status == "counted" and not row.decided_at:
+        return "Counts (money recovered)"
+    verb = "Approved" if row.status == "counted" else "Rejected"
+    return f"{verb} by {row.decided_by}, {local_day(row.decided_at)}"
+
+
+def award_change_state(row: AwardChangeRow) -> str:
+    """Where an award change stands, and who decided it."""
+    if row.status == "pending" or not row.decided_at:
+        return "Waiting for approval"
+    return f"{row.status.capitalize()} by {row.decided_by}, {local_day(row.decided_at)}"
+
+
+def local_day(stamp: str | None) -> str:
+    """The local day of a stored time ("2026-12-03"), for a column with no room for the hour."""
+    return local_time(stamp)[:10] if stamp else ""
+
+
+def _state_colour(status: str) -> QColor:
+    if status == "pending":
+        return QColor(style.Colour.WARNING)
+    return QColor(style.Colour.ERROR if status == "rejected" else style.Colour.OK)
+
+
+def _decision_tip(at: str | None, by: str | None, reason: str) -> str | None:
+    if not at:
+        return None
+    return f"Decided {local_time(at)} by {by}" + (f": {reason}" if reason else "")
+
+
+class AdjustmentColumn:
+    ID = 0
+    CLAIM = 1
+    OFFICER = 2
+    AMOUNT = 3
+    DATED = 4
+    REASON = 5
+    ENTERED = 6
+    STATE = 7
+
+
+class AdjustmentsModel(RowsModel):
+    """Corrections to paid claims, the ones waiting for a chief first."""
+
+    COLUMNS = (
+        Column("#", lambda r: str(r.id), lambda r: r.id, RIGHT),
+        Column("Claim", lambda r: f"#{r.claim_id}", lambda r: r.claim_id, RIGHT),
+        Column("Officer", lambda r: f"{r.officer} ({r.badge})", lambda r: r.officer.casefold()),
+        Column("Amount", lambda r: format_money(r.amount), lambda r: r.amount, RIGHT),
+        Column("Dated", lambda r: r.adjusted_on, lambda r: r.adjusted_on),
+        Column("Reason", lambda r: r.reason),
+        Column("Entered by", lambda r: r.created_by),
+        Column("State", adjustment_state, lambda r: (_WAITING_FIRST.get(r.status, 1), -r.id)),
+    )
+
+    def foreground(self, row: AdjustmentRow, column: int) -> QColor | None:
+        if column == AdjustmentColumn.STATE:
+            return _state_colour(row.status)
+        return None
+
+    def tooltip(self, row: AdjustmentRow, column: int) -> str | None:
+        if column == AdjustmentColumn.AMOUNT:
+            if row.amount < 0:
+                return "Money recovered: it counts at once."
+            return "Money paid out: it counts only once a chief approves it."
+        if column == AdjustmentColumn.ENTERED:
+            return f"Entered {local_time(row.created_at)} by {row.created_by}"
+        if column == AdjustmentColumn.STATE:
+            return _decision_tip(row.decided_at, row.decided_by, row.decision_reason)
+        return row.reason if column == AdjustmentColumn.REASON else None
+
+
+class AwardColumn:
+    ID = 0
+    SOURCE = 1
+    AMOUNT = 2
+    PERIOD = 3
+    REASON = 4
+    REQUESTED = 5
+    STATE = 6
+
+
+def _award_amount(row: AwardChangeRow) -> str:
+    if row.amount == row.previous_amount:
+        return f"{format_money(row.amount)} (unchanged)"
+    return f"{format_money(row.previous_amount)} → {format_money(row.amount)}"
+
+
+def _award_period(row: AwardChangeRow) -> str:
+    if (row.start, row.end) == (row.previous_start, row.previous_end):
+        return "unchanged"
+    return f"{row.start} to {row.end}"
+
+
+class AwardChangesModel(RowsModel):
+    """Requests to change an award's amount or period, the ones waiting for a chief first."""
+
+    COLUMNS = (
+        Column("#", lambda r: str(r.id), lambda r: r.id, RIGHT),
+        Column("Funding source", lambda r: r.funding_source),
+        Column("Amount", _award_amount, lambda r: r.amount),
+        Column("Period", _award_period, lambda r: r.start),
+        Column("Reason", lambda r: r.reason),
+        Column("Asked by", lambda r: r.requested_by),
+        Column("State", award_change_state, lambda r: (_WAITING_FIRST.get(r.status, 1), -r.id)),
+    )
+
+    def foreground(self, row: AwardChangeRow, column: int) -> QColor | None:
+        if column == AwardColumn.STATE:
+            return _state_colour(row.status)
+        return None
+
+    def tooltip(self, row: AwardChangeRow, column: int) -> str | None:
+        if column == AwardColumn.PERIOD:
+            return f"Was {row.previous_start} to {row.previous_end}"
+        if column == AwardColumn.REQUESTED:
+            return f"Asked {local_time(row.requested_at)} by {row.requested_by}"
+        if column == AwardColumn.STATE:
+            return _decision_tip(row.decided_at, row.decided_by, row.decision_reason)
+        return row.reason if column == AwardColumn.REASON else None

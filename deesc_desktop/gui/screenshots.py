@@ -173,6 +173,8 @@ def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> lis
     """Sign-in, compliance, CIT, bonus and user dialogs."""
     from deesc_desktop.gui.dialogs.cit import CertificateDialog, CitCourseDialog
     from deesc_desktop.gui.dialogs.claims import (
+        AdjustmentDialog,
+        AwardChangeDialog,
         BatchDialog,
         EligibleDialog,
         FundingDialog,
@@ -183,7 +185,7 @@ def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> lis
     from deesc_desktop.gui.dialogs.users import UserDialog
     from deesc_desktop.gui.requirements_ui import EXAMPLE, RequirementEditor
     from deesc_desktop.services.cit import cit_report
-    from deesc_desktop.store.claim_queries import list_claims
+    from deesc_desktop.store.claim_queries import funding_summaries, list_claims
 
     ctx = window.ctx
     written: list[Path] = []
@@ -219,6 +221,13 @@ def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> lis
     shot("eligible-officers", lambda: EligibleDialog(ctx, None, window))
     shot("add-program", lambda: ProgramDialog(ctx, window))
     shot("add-funding-source", lambda: FundingDialog(ctx, window))
+    sources = funding_summaries(ctx.db)
+    if sources:
+        shot("edit-funding-source", lambda: FundingDialog(ctx, window, sources[0]))
+        shot("request-award-change", lambda: AwardChangeDialog(ctx, sources[0], window))
+    paid = list_claims(ctx.db, status="paid")
+    if paid:
+        shot("adjust-paid-claim", lambda: AdjustmentDialog(ctx, paid[0], window))
     approved = [c for c in list_claims(ctx.db, status="approved") if c.batch_id is None]
     if approved:
         shot("create-payment-batch", lambda: BatchDialog(ctx, approved, window))
@@ -322,6 +331,16 @@ def render_all(db_path: Path, out: Path, *, demo: bool = False) -> int:
                     written.append(
                         _save(window, out / f"{number:02d}-{spec.id.value}-requirements.png")
                     )
+                if spec.id == PageId.BONUS_CLAIMS:
+                    claims: Any = window.pages[spec.id]
+                    claims.tabs.setCurrentIndex(claims.tabs.count() - 1)
+                    if claims.adjustments.rowCount():
+                        claims.adjustment_view.selectRow(0)
+                    _settle()
+                    written.append(
+                        _save(window, out / f"{number:02d}-{spec.id.value}-approvals.png")
+                    )
+                    claims.tabs.setCurrentIndex(0)
                 if spec.id == PageId.ROSTER:
                     roster: Any = window.pages[spec.id]
                     roster.compliance.setCurrentText("Needs attention")
