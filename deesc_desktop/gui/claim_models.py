@@ -14,7 +14,7 @@ from deesc_desktop.core.money import format_money
 from deesc_desktop.core.names import name_key
 from deesc_desktop.gui import style
 from deesc_desktop.gui.forms import local_time
-from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel, natural_key
+from deesc_desktop.gui.models import LEFT, RIGHT, Column, Index, RowsModel, natural_key
 from deesc_desktop.services.bonus import EligibilityRow
 from deesc_desktop.store.claim_queries import (
     AdjustmentRow,
@@ -168,7 +168,23 @@ class EligibleColumn:
     BADGE = 1
     RESULT = 2
     HOURS = 3
-    WHY = 4
+    DENIED = 4
+    WHY = 5
+
+
+def denied_text(row: EligibilityRow) -> str:
+    """The officer's claims denied before, by number: "#5", "#5, #9"; "" for none."""
+    return ", ".join(f"#{claim.id}" for claim in row.denied)
+
+
+def denied_lines(row: EligibilityRow, program_id: int | None = None) -> list[str]:
+    """Each earlier denied claim in a line: program, when, who denied it and why."""
+    return [
+        f"Claim #{c.id}, {c.program}{' (this program)' if c.program_id == program_id else ''}: "
+        f"denied {local_time(c.denied_at or '')} by {c.denied_by}: "
+        f"{c.denied_reason or 'no reason given'}"
+        for c in row.denied
+    ]
 
 
 def eligibility_text(row: EligibilityRow) -> str:
@@ -197,6 +213,13 @@ class EligibilityModel(RowsModel):
             lambda r: format_hours(r.eligibility.hours),
             lambda r: r.eligibility.hours,
             RIGHT,
+        ),
+        Column(
+            "Denied before",
+            denied_text,
+            lambda r: (-len(r.denied), r.officer.last_name),
+            LEFT,
+            "Claims of this officer that a chief denied before, in any program",
         ),
         Column("Why, or what is missing", lambda r: r.explanation),
     )
@@ -258,6 +281,8 @@ class EligibilityModel(RowsModel):
             )
 
     def foreground(self, row: EligibilityRow, column: int) -> QColor | None:
+        if column == EligibleColumn.DENIED:
+            return QColor(style.Colour.ERROR)
         if column == EligibleColumn.RESULT:
             if row.existing_claim:
                 return QColor(style.Colour.NEUTRAL)
@@ -265,6 +290,8 @@ class EligibilityModel(RowsModel):
         return None
 
     def tooltip(self, row: EligibilityRow, column: int) -> str | None:
+        if column == EligibleColumn.DENIED and row.denied:
+            return "\n".join(denied_lines(row))
         return row.explanation if column == EligibleColumn.WHY else None
 
 

@@ -218,7 +218,12 @@ def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> lis
                         dialog.tabs.setCurrentIndex(index)
 
             shot(name, lambda who=who: OfficerDetailDialog(ctx, who, window), choose)
-    shot("eligible-officers", lambda: EligibleDialog(ctx, None, window))
+    def denied_selected(dialog: Any) -> None:
+        row = dialog.model.find_row(lambda r: bool(r.denied))
+        if row >= 0:
+            dialog.view.setCurrentIndex(dialog.proxy.mapFromSource(dialog.model.index(row, 1)))
+
+    shot("eligible-officers", lambda: EligibleDialog(ctx, None, window), denied_selected)
     shot("add-program", lambda: ProgramDialog(ctx, window))
     shot("add-funding-source", lambda: FundingDialog(ctx, window))
     sources = funding_summaries(ctx.db)

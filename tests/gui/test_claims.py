@@ -552,3 +552,49 @@ def test_finance_asks_for_an_award_change_from_the_funding_dialog_and_a_chief_de
     assert db.execute("SELECT amount_cents FROM funding_sources").fetchone() == (1_200_000,)
     assert page.award_changes.index(0, 6).data().startswith("Approved by chief.harmon, ")
     assert "$12,000.00" in page.money.text()
+
+
+def test_the_eligibility_dialog_shows_earlier_denied_claims_with_reason_and_who(
+    submitted: list[int],
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    say: Prompts,
+    db: Database,
+    chicago: None,
+) -> None:
+    denied_at = datetime(2026, 2, 20, 15, 0, tzinfo=UTC)  # 09:00 in Illinois, in winter
+    bonus.deny_claim(
+        db, users["chief.harmon"], submitted[0], reason="sign-in sheet missing", now=denied_at
+    )
+    window = window_as(users["sgt.delgado"])
+    claims_page(window)
+    seen: dict[str, Any] = {}
+
+    def look(dialog: EligibleDialog) -> None:
+        settle()
+        seen["before"] = dialog.denied.text()
+        row = dialog.model.find_row(lambda r: r.officer.badge == "101")
+        seen["claimable"] = dialog.model.row(row).claimable
+        seen["column"] = dialog.model.index(row, 4).data()
+        seen["tip"] = dialog.model.index(row, 4).data(Qt.ItemDataRole.ToolTipRole)
+        dialog.view.setCurrentIndex(dialog.proxy.mapFromSource(dialog.model.index(row, 1)))
+        seen["detail"] = dialog.denied.text()
+        other = dialog.model.find_row(lambda r: r.officer.badge == "102")
+        seen["other"] = dialog.model.index(other, 4).data()
+
+    say.dialogs.expect(look)
+    window.registry[ActionId.FIND_ELIGIBLE].trigger()
+    line = (
+        f"Claim #{submitted[0]}, Bonus (this program): denied 2026-02-20 09:00 CST by "
+        "chief.harmon: sign-in sheet missing"
+    )
+    assert (
+        seen["before"]
+        == "1 of these officers had a claim denied before: select one to see why and by whom."
+    )
+    assert seen["claimable"]  # a denial does not stop a new claim
+    assert seen["column"] == f"#{submitted[0]}"
+    assert seen["tip"] == line.replace(" (this program)", "")
+    assert "Alvarez, Maria: claims denied before" in seen["detail"]
+    assert line in seen["detail"]
+    assert seen["other"] == ""

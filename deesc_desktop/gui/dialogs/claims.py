@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,10 +26,11 @@ from PySide6.QtWidgets import (
 from deesc_desktop.core.auth import Permission
 from deesc_desktop.core.bonus import FUNDING_KINDS
 from deesc_desktop.core.money import format_money
-from deesc_desktop.gui import prompts, workers
+from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.claim_models import (
     EligibilityModel,
     EligibleColumn,
+    denied_lines,
     program_rule_text,
 )
 from deesc_desktop.gui.context import CLAIMS, FUNDING, PROGRAMS, AppContext
@@ -114,12 +116,21 @@ class EligibleDialog(QDialog):
                 EligibleColumn.BADGE: 7,
                 EligibleColumn.RESULT: 17,
                 EligibleColumn.HOURS: 7,
+                EligibleColumn.DENIED: 14,
             },
             sort=(EligibleColumn.RESULT, Qt.SortOrder.AscendingOrder),
         )
         self.view.setWordWrap(False)
         self.view.clicked.connect(self._toggle)
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._show_denied(current)
+        )
         layout.addWidget(self.view, 1)
+        self.denied = QLabel()
+        self.denied.setWordWrap(True)
+        self.denied.setTextFormat(Qt.TextFormat.RichText)
+        self.denied.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.denied)
         self.summary = QLabel("Checking…")
         layout.addWidget(self.summary)
         ticks = QHBoxLayout()
@@ -188,6 +199,32 @@ class EligibleDialog(QDialog):
     def _checked(self, rows: list[EligibilityRow]) -> None:
         self.model.set_rows(rows)
         self._filter()
+        self._show_denied(self.view.currentIndex())
+
+    def _show_denied(self, index: QModelIndex) -> None:
+        """The selected officer's claims denied before: program, when, by whom and why."""
+        source = self.proxy.mapToSource(index)
+        if not source.isValid():
+            count = sum(1 for r in self.model.all_rows() if r.denied)
+            self.denied.setText(
+                escape(
+                    f"{count} of these officers had a claim denied before: select one to see "
+                    "why and by whom."
+                    if count
+                    else "None of these officers had a claim denied before."
+                )
+            )
+            return
+        row = self.model.row(source.row())
+        program = self.program_row()
+        lines = denied_lines(row, program.program.id if program else None)
+        if not lines:
+            self.denied.setText(escape(f"{row.officer.display_name}: no claim denied before."))
+            return
+        self.denied.setText(
+            f"<b>{escape(row.officer.display_name)}: claims denied before</b><br>"
+            + "<br>".join(style.coloured(escape(line), style.Colour.ERROR) for line in lines)
+        )
 
     def _filter(self) -> None:
         only = self.only_qualified.isChecked()
