@@ -218,6 +218,7 @@ def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> lis
                         dialog.tabs.setCurrentIndex(index)
 
             shot(name, lambda who=who: OfficerDetailDialog(ctx, who, window), choose)
+
     def denied_selected(dialog: Any) -> None:
         row = dialog.model.find_row(lambda r: bool(r.denied))
         if row >= 0:
