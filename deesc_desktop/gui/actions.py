@@ -98,6 +98,7 @@ class ActionId(Enum):
     VIEW_COURSE_FILES = auto()
     VIEW_INCIDENTS = auto()
 
+    RESTORE_VERSION = auto()
     SHOW_REMINDERS = auto()
     USER_GUIDE = auto()
     ABOUT = auto()
@@ -489,6 +490,14 @@ ACTIONS: dict[ActionId, ActionSpec] = {
     ActionId.VIEW_INCIDENTS: ActionSpec(
         "I&ncidents", "Show the de-escalation and use-of-force log"
     ),
+    ActionId.RESTORE_VERSION: ActionSpec(
+        "Restore version before this change…",
+        "Put the record back as it was before the selected change, as a new change recorded "
+        "in the log (the log itself is never edited)",
+        None,
+        "backup",
+        permissions=(Permission.RESTORE_VERSIONS,),
+    ),
     ActionId.SHOW_REMINDERS: ActionSpec(
         "Due in the next &30 days…",
         "Requirements, CIT certificates, instructor certifications and classes coming due",
@@ -519,6 +528,7 @@ SELECTION_NEEDED: dict[ActionId, str] = {
     ActionId.EXPORT_BATCH: "select a payment batch first",
     ActionId.PAY_BATCH: "select an open payment batch first",
     ActionId.EDIT_FUNDING: "select a funding source first",
+    ActionId.RESTORE_VERSION: "select a change in the log first",
     ActionId.ADJUST_CLAIM: "select one paid claim first",
     ActionId.APPROVE_ADJUSTMENT: "select an addition waiting for approval first",
     ActionId.REJECT_ADJUSTMENT: "select an addition waiting for approval first",

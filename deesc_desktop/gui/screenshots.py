@@ -269,10 +269,13 @@ def _prepare_page(window: MainWindow, page_id: PageId) -> None:
         page.generate()
         _wait(1.5)  # QPdfView draws its pages on a thread of its own
     elif page_id == PageId.AUDIT:
-        for number in range(page.model.rowCount()):
-            if page.model.row(number).action == "update":
-                page.view.selectRow(number)
-                return
+        # A change to an officer or a training record: one an administrator may put back.
+        for tables in (("officers", "training_records"), None):
+            for number in range(page.model.rowCount()):
+                row = page.model.row(number)
+                if row.action == "update" and (tables is None or row.table_name in tables):
+                    page.view.selectRow(number)
+                    return
     elif page_id == PageId.COURSE_FILES:
         for number in range(page.proxy.rowCount()):
             if page.proxy.row(number).row.documents:

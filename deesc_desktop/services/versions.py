@@ -315,8 +315,8 @@ def plan_restore(db: Database, entry_id: int) -> RestorePlan:
         gone = next((e for e in later if e.action == "delete"), None)
         when = f" by {gone.username} on {stamp_text(gone.at)} (entry #{gone.id})" if gone else ""
         return refuse(
-            f"{noun[:1].upper()}{noun[1:]} was deleted since{when}. A deleted record is not brought "
-            "back by restoring: add it again."
+            f"{noun[:1].upper()}{noun[1:]} was deleted since{when}. A deleted record is not "
+            "brought back by restoring: add it again."
         )
     version_row = _load(entry.before)
     changes: list[FieldChange] = []
