@@ -81,9 +81,9 @@ _COURSES = (
         1,
         0.8,
     ),
-    _Course("Procedural Justice", "PJ-4", "4", "procedural_justice", "classroom", 1, 0.4),
+    _Course("Procedural Justice", "PJ-4", "4", "procedural_justice", "classroom", 1, 0.65),
     _Course("Implicit Bias Awareness", "IB-2", "2", "implicit_bias", "online", 1, 0.7),
-    _Course("Officer Wellness and Resilience", "OW-2", "2", "officer_wellness", "online", 1, 0.5),
+    _Course("Officer Wellness and Resilience", "OW-2", "2", "officer_wellness", "online", 1, 0.85),
     _Course("Duty to Intervene (ABLE)", "ABLE-4", "4", "duty_to_intervene", "scenario", 1, 0.35),
     _Course(
         "Emergency Vehicle Operations",
@@ -98,6 +98,48 @@ _COURSES = (
     _Course("First Aid and CPR", "FA-4", "4", "first_aid", "classroom", 1, 0.4),
     _Course("Autism Awareness for Patrol", "AA-2", "2", "autism_awareness", "online", 1, 0.3),
     _Course("Active Shooter Response", "ASR-8", "8", "active_shooter", "scenario", 1, 0.3),
+    # Illinois's annual and three-year mandated topics (the IL pack checks each one).
+    _Course(
+        "Mental Health Crisis Response",
+        "MHCR-2",
+        "2",
+        "crisis_intervention:1;mental_health:1",
+        "online",
+        1,
+        0.85,
+    ),
+    _Course("Emergency Medical Response", "EMR-2", "2", "first_aid", "classroom", 1, 0.8),
+    _Course(
+        "Firearms Restraining Order Act",
+        "FRO-1",
+        "1",
+        "firearms_restraining_order",
+        "online",
+        1,
+        0.85,
+    ),
+    _Course(
+        "Sexual Assault and Trauma-Informed Response",
+        "SATI-2",
+        "2",
+        "sexual_assault",
+        "online",
+        1,
+        0.65,
+    ),
+    _Course(
+        "Constitutional Policing and Civil Rights",
+        "CPCR-4",
+        "4",
+        "constitutional_law:2;civil_rights:2",
+        "classroom",
+        1,
+        0.65,
+    ),
+    _Course(
+        "Mandated Reporter: Child Abuse", "MRCA-1", "1", "child_abuse_reporting", "online", 1, 0.65
+    ),
+    _Course("Officer Safety and Survival", "OSS-4", "4", "officer_safety", "scenario", 1, 0.65),
 )
 
 CIT_COURSE = _Course(
@@ -254,7 +296,8 @@ def _add_users(db: Database) -> None:
 def _add_cit_and_bonus(
     db: Database, rng: random.Random, today: date, officers: list[_DemoOfficer]
 ) -> int:
-    """CIT courses marked, a transferred-in certificate, a COPS grant and a year of claims."""
+    """CIT courses marked, a transferred-in certificate, the CIT team, a COPS grant for the
+    training, and a year of bonus claims paid from the city's budget."""
     sergeant, chief, finance = (DEMO_ACTORS[name] for name in DEMO_USERS)
     cit.set_course_cit_role(
         db, sergeant, cit.course_id_by_title(db, CIT_COURSE.title), "certifying"
@@ -273,6 +316,12 @@ def _add_cit_and_bonus(
             "number": f"CIT-{rng.randint(10000, 99999)}",
         },
     )
+    # The CIT team: the 40-hour cohort but one (trained, not selected), and the transfer.
+    cit_day = date(today.year - 3, 4, 14)
+    cohort = [o for o in officers if o.cit and o.hire < cit_day]
+    for member in cohort[1:]:
+        cit.join_cit_team(db, sergeant, member.id, cit_day + timedelta(days=17))
+    cit.join_cit_team(db, sergeant, transfer.id, date(today.year - 1, 3, 20))
     last_year = today.year - 1
     funding.add_funding_source(
         db,
@@ -286,6 +335,19 @@ def _add_cit_and_bonus(
             "end": date(today.year + 1, 9, 30),
         },
     )
+    # Bonuses are not an allowable cost of the COPS award (it pays for the training and the
+    # overtime), so the demo pays them from the city's budget.
+    funding.add_funding_source(
+        db,
+        finance,
+        {
+            "name": f"City of Millbrook training incentive line FY{last_year % 100:02d}",
+            "kind": "local_budget",
+            "amount": "40000",
+            "start": date(last_year - 1, 7, 1),
+            "end": date(today.year + 1, 6, 30),
+        },
+    )
     program_id = bonus.add_program(
         db,
         chief,
@@ -296,7 +358,7 @@ def _add_cit_and_bonus(
             "passing_score": 70,
             "start": date(last_year, 1, 1),
             "end": date(last_year, 12, 31),
-            "funding_source": f"COPS CPD de-escalation FY{last_year % 100:02d}",
+            "funding_source": f"City of Millbrook training incentive line FY{last_year % 100:02d}",
         },
     )
 
@@ -310,7 +372,8 @@ def _add_cit_and_bonus(
     drafts = claim_ids[-1:]
     submitted = claim_ids[: len(claim_ids) - len(drafts)]
     bonus.submit_claims(db, sergeant, submitted, now=at(40, 11))
-    if len(submitted) >= 2:
+    # One denied, one waiting for the chief, the rest approved: needs three submitted.
+    if len(submitted) >= 3:
         bonus.deny_claim(
             db,
             chief,
@@ -489,7 +552,16 @@ def _add_leave_and_separation(db: Database, today: date, officers: list[_DemoOff
         (officers[26].id, today - timedelta(days=45), today + timedelta(days=60), "Parental leave"),
     ]
     for officer_id, start, end, reason in leave:
-        add_exemption(db, DEMO_ACTOR, officer_id, {"start": start, "end": end, "reason": reason})
+        values: dict[str, object] = {"start": start, "end": end, "reason": reason}
+        if reason == "Military deployment":
+            # The demo agency does not prorate leave (the default): only the deployment, for
+            # which the state granted a waiver, lowers the officer's required hours.
+            values |= {
+                "granted_by": "Illinois Law Enforcement Training and Standards Board",
+                "reference": f"ILETSB waiver {start.year}-{officer_id:03d}",
+                "granted_on": start + timedelta(days=30),
+            }
+        add_exemption(db, DEMO_ACTOR, officer_id, values)
     set_officer_status(db, DEMO_ACTOR, officers[26].id, "leave", reason="parental leave")
     separate_officer(db, DEMO_ACTOR, officers[33].id, today - timedelta(days=120), reason="Retired")
     return len(leave)

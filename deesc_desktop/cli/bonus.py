@@ -103,7 +103,7 @@ def cmd_programs(args: argparse.Namespace) -> int:
 
 
 def cmd_add_program(args: argparse.Namespace) -> int:
-    from deesc_desktop.services.bonus import add_program
+    from deesc_desktop.services.bonus import add_program, program_funding_warnings
     from deesc_desktop.store.claim_queries import load_program
 
     db = open_db(args)
@@ -126,9 +126,12 @@ def cmd_add_program(args: argparse.Namespace) -> int:
             },
         )
         program = load_program(db, program_id)
+        warning = program_funding_warnings(db).get(program_id)
     finally:
         db.close()
     assert program is not None
+    if warning:
+        print(f"deesc: warning: {warning}", file=sys.stderr)
     print(
         f"Added program #{program_id} {program.name}: {format_money(program.amount)} for "
         f"{program_rule_text(program)} between {program.rule.start} and {program.rule.end}."
@@ -156,7 +159,7 @@ def cmd_default_amount(args: argparse.Namespace) -> int:
 
 
 def cmd_eligible(args: argparse.Namespace) -> int:
-    from deesc_desktop.services.bonus import find_eligible
+    from deesc_desktop.services.bonus import find_eligible, program_funding_warnings
     from deesc_desktop.store.claim_queries import load_program
 
     db = open_db(args)
@@ -164,9 +167,12 @@ def cmd_eligible(args: argparse.Namespace) -> int:
         program_id = _program_id(db, args.program)
         rows = find_eligible(db, program_id)
         program = load_program(db, program_id)
+        warning = program_funding_warnings(db).get(program_id)
     finally:
         db.close()
     assert program is not None
+    if warning:
+        print(f"deesc: warning: {warning}", file=sys.stderr)
     if args.format == "json":
         print_json(
             {

@@ -68,6 +68,7 @@ def report_json(report: CitReport) -> dict[str, Any]:
             "refresher_min_hours": float(format_hours(settings.refresher_min_hours)),
             "validity_years": settings.validity_years,
             "grace_days": settings.grace_days,
+            "validity": settings.validity_text(),
         },
         "roster": [
             {
@@ -87,6 +88,7 @@ def report_json(report: CitReport) -> dict[str, Any]:
                 "days_left": row.standing.days_left,
                 "source": row.source,
                 "last_refresher": row.last_refresher.isoformat() if row.last_refresher else None,
+                "team_member": row.team_member,
             }
             for row in report.roster
         ],
@@ -98,6 +100,7 @@ def report_json(report: CitReport) -> dict[str, Any]:
             "target_percent": cover.target_percent,
             "meets_target": cover.meets_target,
             "needed": cover.needed,
+            "counts": "team" if cover.by_team else "trained",
             "uncovered_shifts": list(cover.uncovered_shifts),
             "shifts": [
                 {
@@ -124,12 +127,23 @@ def _roster_rows(report: CitReport) -> list[list[object]]:
             "" if row.standing.days_left is None else row.standing.days_left,
             row.last_refresher.isoformat() if row.last_refresher else "",
             row.source,
+            "yes" if row.team_member else "",
         ]
         for row in report.roster
     ]
 
 
-ROSTER_HEADERS = ("badge", "name", "shift", "status", "expires", "days_left", "refresher", "source")
+ROSTER_HEADERS = (
+    "badge",
+    "name",
+    "shift",
+    "status",
+    "expires",
+    "days_left",
+    "refresher",
+    "source",
+    "team",
+)
 COVERAGE_HEADERS = ("shift", "officers", "certified", "percent", "flag")
 
 
@@ -170,10 +184,12 @@ def cmd_cit(args: argparse.Namespace) -> int:
     else:
         print("No officer holds or has held CIT certification.")
     print()
+    print(report.settings.validity_text())
+    print()
     print(
         f"Coverage of {cover.patrol_unit} (active officers): {cover.certified} of "
-        f"{cover.officers} certified, {cover.percent}% against a target of "
-        f"{cover.target_percent}%"
+        f"{cover.officers} counted, {cover.percent}% against a target of "
+        f"{cover.target_percent}%; counted: {cover.counted}"
     )
     print_rows(COVERAGE_HEADERS, _coverage_rows(report), "table")
     return EXIT_OK
@@ -215,6 +231,27 @@ def cmd_cit_add(args: argparse.Namespace) -> int:
     finally:
         db.close()
     print(f"Recorded certificate #{cert_id} for badge {args.badge}.")
+    return EXIT_OK
+
+
+def cmd_cit_team(args: argparse.Namespace) -> int:
+    from deesc_desktop.services.cit import join_cit_team, leave_cit_team
+
+    if (args.joined is None) == (args.left is None):
+        raise Refused("give --joined DATE (selected for the team) or --left DATE (last day)")
+    db = open_db(args)
+    try:
+        officer_id = officer_id_for(db, args.badge)
+        if args.joined is not None:
+            join_cit_team(db, actor(), officer_id, args.joined, args.notes)
+        else:
+            leave_cit_team(db, actor(), officer_id, args.left)
+    finally:
+        db.close()
+    if args.joined is not None:
+        print(f"Badge {args.badge} is on the CIT team from {args.joined}.")
+    else:
+        print(f"Badge {args.badge} left the CIT team on {args.left}.")
     return EXIT_OK
 
 
@@ -374,6 +411,17 @@ def register(add: AddCommand) -> None:
     course.add_argument("course", help="the course title or course number")
     course.add_argument("--role", required=True, choices=["certifying", "refresher", "none"])
 
+    team = actions.add_parser(
+        "team",
+        help="record that an officer was selected for the CIT team (--joined) or left it "
+        "(--left); coverage counts team members holding CIT",
+    )
+    team.set_defaults(handler=cmd_cit_team)
+    team.add_argument("badge")
+    team.add_argument("--joined", metavar="DATE", help="the day the officer joined the team")
+    team.add_argument("--left", metavar="DATE", help="the officer's last day on the team")
+    team.add_argument("--notes", default="", help="e.g. the selection memo")
+
     add_cert = actions.add_parser("add", help="record a certificate earned elsewhere")
     add_cert.set_defaults(handler=cmd_cit_add)
     add_cert.add_argument("badge")
@@ -397,9 +445,14 @@ def register(add: AddCommand) -> None:
     settings.add_argument("--patrol-unit", help='the unit counted for coverage (default "Patrol")')
     settings.add_argument("--certifying-hours", help="minimum hours of the certifying course (40)")
     settings.add_argument("--refresher-hours", help="minimum hours of a refresher (8)")
-    settings.add_argument("--validity-years", help="years a certification lasts (3)")
     settings.add_argument(
-        "--grace-days", help="days after lapsing a refresher still renews it (90)"
+        "--validity-years",
+        help="agency policy: years a certification lasts, or 'none' (the default: no state "
+        "rule sets one, and Illinois certificates do not expire)",
+    )
+    settings.add_argument(
+        "--grace-days",
+        help="agency policy, with a validity: days after lapsing a refresher still renews (90)",
     )
     settings.add_argument("--format", choices=("table", "json"), default="table")
 

@@ -20,7 +20,7 @@ from deesc_desktop.cli.common import (
 from deesc_desktop.core.compliance import Status, result_to_dict
 from deesc_desktop.core.dates import parse_date
 from deesc_desktop.core.hours import format_hours
-from deesc_desktop.core.rules import requirement_to_dict
+from deesc_desktop.core.rules import RulePack, requirement_to_dict
 
 STATUS_WORDS = {
     Status.COMPLIANT: "compliant",
@@ -135,20 +135,46 @@ def cmd_compliance(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _pack_json(pack: RulePack) -> dict[str, object]:
+    """One shipped pack as `deesc rules packs --format json` lists it (docs/rule-packs.md)."""
+    return {
+        "jurisdiction": pack.jurisdiction,
+        "name": pack.name,
+        "version": pack.version,
+        "file": pack.source_name,
+        "verified_on": pack.verified_on.isoformat() if pack.verified_on else None,
+        "requirements": [r.id for r in pack.requirements],
+        "checks": " ".join(pack.checks.split()),
+        "does_not_check": " ".join(pack.does_not_check.split()),
+        "partial": pack.partial,
+        "coverage": pack.coverage_line(),
+    }
+
+
 def _maybe(value: float | None) -> str:
     return "" if value is None else f"{value:.2f}"
 
 
 def cmd_rules(args: argparse.Namespace) -> int:
     from deesc_desktop.services.requirements import (
-        builtin_packs,
+        all_builtin_packs,
         list_requirements,
         load_requirements_file,
     )
 
     if args.action == "packs":
-        for code, path in builtin_packs().items():
-            print(f"{code}  {path.name}")
+        packs = all_builtin_packs()
+        if args.format == "json":
+            print_json([_pack_json(pack) for pack in packs])
+            return EXIT_OK
+        for pack in packs:
+            verified = pack.verified_on.isoformat() if pack.verified_on else "not verified"
+            print(
+                f"{pack.jurisdiction:<3} {pack.name:<15} {pack.version:<8} verified {verified}"
+                f"  {len(pack.requirements)} requirement(s)"
+            )
+            print(f"    Checks {' '.join(pack.checks.split())}")
+            print(f"    {pack.coverage_line()}")
         return EXIT_OK
     db = open_db(args)
     try:
@@ -210,7 +236,12 @@ def register(add: AddCommand) -> None:
     comp.add_argument("--include-separated", action="store_true", help="include separated officers")
     comp.add_argument("--format", choices=["table", "csv", "json"], default="table")
 
-    rules = add("rules", cmd_rules, "the requirements in force: list, show one, load a pack file")
+    rules = add(
+        "rules",
+        cmd_rules,
+        "the requirements in force: list, show one, load a pack file; packs: the shipped "
+        "state packs with what each checks and when it was verified",
+    )
     rules.add_argument("action", choices=["list", "show", "load", "packs"])
     rules.add_argument("target", nargs="?", help="a requirement id (show) or a .toml file (load)")
     rules.add_argument("--format", choices=["table", "json"], default="table")

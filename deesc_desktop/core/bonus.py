@@ -41,6 +41,23 @@ FUNDING_KINDS: dict[str, str] = {
 }
 """Kinds of funding source a bonus is paid from, with their labels."""
 
+FEDERAL_GRANT_KINDS = ("cops_deescalation", "ledta", "byrne_jag")
+"""Federal programs whose allowable costs are training, overtime and the like, not bonuses
+(COPS CPD de-escalation awards; LEDTA, 34 USC 10159(b); Byrne JAG)."""
+
+
+def bonus_funding_warning(kind: str, source: str = "") -> str | None:
+    """A warning when a bonus is paid from a federal grant, or None."""
+    if kind not in FEDERAL_GRANT_KINDS:
+        return None
+    named = f"{source} ({FUNDING_KINDS[kind]})" if source else FUNDING_KINDS[kind]
+    return (
+        f"Bonuses are not an allowable cost under {named}: COPS de-escalation, LEDTA and Byrne "
+        "JAG awards pay for training, overtime and materials. Pay the bonus from the local "
+        "budget or another source that allows it, or confirm with the grant manager."
+    )
+
+
 OPEN_OR_PAID = ("draft", "submitted", "approved", "paid")
 """States that hold an officer's one claim in a one-time program (denied and voided free it)."""
 

@@ -4,14 +4,15 @@ Pure functions over core records; the store gathers the inputs and the settings.
 
 The rule, as documented for users in docs/cit.md:
 - completing a course marked as the CIT certifying course, with at least the certifying
-  minimum hours (40 by default), certifies an officer for `validity_years` (3) from that day;
-- a hand-entered certificate counts from its earned date, to its printed expiry date when one
-  was entered, else for `validity_years`;
-- completing a refresher course (8 hours or more by default) while certified, or no more than
-  `grace_days` (90) after the certification lapsed, renews it to `validity_years` from the
-  refresher date; in the grace case the officer was not certified between the lapse and the
-  refresher. A refresher taken later than that, or before any certification, renews nothing:
-  the officer must take the certifying course again;
+  minimum hours (40 by default), certifies an officer from that day;
+- how long it lasts is agency policy, not state law (Illinois CIT certificates do not
+  expire): by default it never expires; with `validity_years` set it lasts that long, and a
+  hand-entered certificate lasts to its printed expiry date when one was entered;
+- with a validity set, completing a refresher course (8 hours or more by default) while
+  certified, or no more than `grace_days` after the certification lapsed, renews it to
+  `validity_years` from the refresher date; in the grace case the officer was not certified
+  between the lapse and the refresher. A refresher taken later than that, or before any
+  certification, renews nothing: the officer must take the certifying course again;
 - a certification is held on its expiry date and lapses the day after.
 """
 
@@ -46,8 +47,22 @@ class CitSettings:
     patrol_unit: str = "Patrol"
     certifying_min_hours: Centihours = 4000
     refresher_min_hours: Centihours = 800
-    validity_years: int = 3
+    validity_years: int | None = None
+    """Agency policy: None (the default) means a certification never expires."""
     grace_days: int = 90
+    """Agency policy, used only with a validity: a refresher this late still renews."""
+
+    def validity_text(self) -> str:
+        """How long a certification lasts, labelled as the agency's policy."""
+        if self.validity_years is None:
+            return (
+                "Certificates do not expire (agency policy; no state rule sets a validity period)."
+            )
+        years = f"{self.validity_years} year" + ("s" if self.validity_years != 1 else "")
+        return (
+            f"Certificates last {years}; a refresher up to {self.grace_days} days after one "
+            "lapsed still renews it (agency policy, not a state rule)."
+        )
 
 
 class CitStatus(StrEnum):
@@ -92,6 +107,37 @@ def certification_source(certification: Certification) -> tuple[str, int]:
     if certification.id < 0:
         return ("training_records", -certification.id)
     return ("certifications", certification.id)
+
+
+def _never_expiring(events: Iterable[CertificationEvent]) -> list[Certification]:
+    """With no validity policy a certification lasts from the first event on, unless a
+    hand-entered certificate printed an expiry: then the periods follow those dates."""
+    periods: list[Certification] = []
+    for event in sorted(events, key=lambda e: (e.day, e.source_id)):
+        current = periods[-1] if periods else None
+        if current is not None and (current.expires is None or event.day <= current.expires):
+            if current.expires is not None:
+                later = None if event.expires is None else max(current.expires, event.expires)
+                periods[-1] = _with_expiry(current, later)
+            continue
+        periods.append(
+            Certification(
+                id=event.certification_id,
+                officer_id=event.officer_id,
+                kind=CIT_KIND,
+                earned=event.day,
+                expires=event.expires,
+                number=event.number,
+                issuer=event.issuer,
+            )
+        )
+    return periods
+
+
+def _with_expiry(cert: Certification, expires: date | None) -> Certification:
+    return Certification(
+        cert.id, cert.officer_id, cert.kind, cert.earned, expires, cert.number, cert.issuer
+    )
 
 
 def add_years(day: date, years: int) -> date:
@@ -146,6 +192,8 @@ def certification_periods(
     """
     validity = settings.validity_years
     grace = timedelta(days=settings.grace_days)
+    if validity is None:
+        return _never_expiring(events)
     # On one day a certification is processed before a refresher, so the refresher renews it.
     timeline = sorted(
         [(e.day, 0, e) for e in events] + [(d, 1, None) for d in refresher_days],
@@ -247,13 +295,25 @@ class ShiftCoverage:
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
-    """Share of active patrol officers certified, against the agency's target."""
+    """Share of active patrol officers certified, against the agency's target.
+
+    `certified` counts CIT team members who hold CIT; when the agency has recorded no team
+    (`by_team` False) it counts every CIT-trained officer holding it, and says so.
+    """
 
     patrol_unit: str
     target_percent: int
     officers: int
     certified: int
     shifts: tuple[ShiftCoverage, ...] = field(default_factory=tuple)
+    by_team: bool = False
+
+    @property
+    def counted(self) -> str:
+        """Who `certified` counts, in words."""
+        if self.by_team:
+            return "CIT team members holding CIT"
+        return "CIT-trained officers (no CIT team is recorded, so every trained officer counts)"
 
     @property
     def percent(self) -> Decimal:
@@ -288,10 +348,19 @@ def is_patrol(officer: Officer, patrol_unit: str) -> bool:
 
 
 def coverage(
-    officers: Iterable[Officer], certified_ids: Iterable[int], settings: CitSettings
+    officers: Iterable[Officer],
+    certified_ids: Iterable[int],
+    settings: CitSettings,
+    team_ids: Iterable[int] | None = None,
 ) -> Coverage:
-    """Coverage of the patrol unit overall and per shift; shifts are ordered by name."""
+    """Coverage of the patrol unit overall and per shift; shifts are ordered by name.
+
+    With `team_ids` (the CIT team on the day), only team members holding CIT count: a
+    CIT-trained officer who was not selected for the team is not a CIT officer on a shift.
+    """
     held = set(certified_ids)
+    if team_ids is not None:
+        held &= set(team_ids)
     per_shift: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     total = certified = 0
     for officer in officers:
@@ -307,4 +376,11 @@ def coverage(
         ShiftCoverage(name, counts[0], counts[1])
         for name, counts in sorted(per_shift.items(), key=lambda item: item[0].casefold())
     )
-    return Coverage(settings.patrol_unit, settings.target_percent, total, certified, shifts)
+    return Coverage(
+        settings.patrol_unit,
+        settings.target_percent,
+        total,
+        certified,
+        shifts,
+        team_ids is not None,
+    )

@@ -18,10 +18,11 @@ from deesc_desktop.core.periods import (
     MIN_DAYS_IN_MONTH,
     ONE_DAY,
     AnchorDate,
+    Period,
     PeriodKind,
     Window,
     add_months,
-    add_years,
+    clock_due,
     current_window,
     days_in_month,
     month_key,
@@ -34,11 +35,13 @@ from deesc_desktop.core.periods import (
 )
 from deesc_desktop.core.rules import (
     DEFAULT_STATUSES,
+    MakeUp,
     NewHire,
     Requirement,
     RequirementKind,
     SubMinimum,
 )
+from deesc_desktop.core.topics import TOPICS
 
 
 class Status(StrEnum):
@@ -103,6 +106,27 @@ class RequirementResult:
     previous_window: str | None = None
     adjustments: tuple[str, ...] = ()
     details: tuple[str, ...] = ()
+    previous_shortfalls: tuple[tuple[str, Centihours], ...] = ()
+    """What the previous period ended short of when it ended unmet: ("", hours) for the
+    total, (label, hours) for each sub-minimum; empty when it was met or not measured."""
+    period_noun: str = ""
+    """What the period is called for people: "year", "cycle", ... ("" when there is none)."""
+    wanted: str = ""
+    """For a course or certification: what is needed, e.g. "course 1849", "a class in sexual
+    assault / trauma-informed response", "cit certification"."""
+    make_up_remaining: Centihours = 0
+    """With make-up to the window short first: the hours still owed to earlier windows."""
+
+    @property
+    def reason(self) -> str:
+        """The result in a few words for a grid or report cell, e.g. "short 6 h high-risk
+        traffic stops, due 2025-06-30" or "previous cycle short 4 h; 30 h due 2028-06-30"."""
+        return _reason(self)
+
+    @property
+    def explanation_lines(self) -> tuple[str, ...]:
+        """The explanation as lines for a screen: what is still needed as a list."""
+        return _explain_lines(self)
 
     @property
     def explanation(self) -> str:
@@ -194,6 +218,9 @@ def training_needs(
         cuts.update((window.start, as_of + ONE_DAY))
         if before is not None:
             cuts.update((before.start, before.end + ONE_DAY))
+        for earlier in item.chain:
+            since = min(since, earlier.start)
+            cuts.update((earlier.start, earlier.end + ONE_DAY))
         for f in item.filters:
             topics.update(f.topics)
             deliveries.update(f.delivery)
@@ -327,12 +354,30 @@ def result_to_dict(result: RequirementResult) -> dict[str, Any]:
         "qualifying_certification_id": result.qualifying_certification_id,
         "previous_window": result.previous_window,
         "status": result.status.value,
+        "reason": result.reason,
         "explanation": result.explanation,
     }
 
 
-def scale_hours(base: Centihours, active_months: int, months: int) -> Centihours:
-    """base x active / months, rounded half up to a hundredth of an hour, in int arithmetic."""
+LEAVE_PRORATION_NOTE = (
+    "Leave proration is this agency's own policy, not a state rule: leave covering 15 or more "
+    "days of a month lowers the hours required that month even with no state waiver recorded."
+)
+"""Printed wherever results that may use the agency's leave proration policy are shown."""
+
+
+def policy_notes(agency: Agency) -> tuple[str, ...]:
+    """What an agency's own policies change in the results, to print beside them."""
+    return (LEAVE_PRORATION_NOTE,) if agency.leave_proration else ()
+
+
+def scale_hours(
+    base: Centihours, active_months: int, months: int, step: Centihours | None = None
+) -> Centihours:
+    """base x active / months, rounded half up to a hundredth of an hour, in int arithmetic;
+    with `step` (the state's rounding), rounded up to a multiple of it instead."""
+    if step:
+        return -(-base * active_months // (months * step)) * step
     return (2 * base * active_months + months) // (2 * months)
 
 
@@ -408,13 +453,19 @@ class _Compiled:
     """A requirement prepared for fast repeated evaluation on one as-of date."""
 
     __slots__ = (
+        "_bases",
         "applies_default",
         "certification",
+        "chain",
         "course_filter",
+        "dated_subs",
         "default_previous",
         "default_window",
+        "except_ranks",
+        "except_units",
         "filters",
         "in_force",
+        "noun",
         "ranks",
         "requirement",
         "shifts",
@@ -423,6 +474,7 @@ class _Compiled:
         "unadjusted",
         "units",
         "unless_certified",
+        "wanted",
         "zero_subs",
     )
 
@@ -435,6 +487,8 @@ class _Compiled:
         self.units = frozenset(x.casefold() for x in applies.units)
         self.shifts = frozenset(x.casefold() for x in applies.shifts)
         self.unless_certified = frozenset(x.casefold() for x in applies.unless_certified)
+        self.except_ranks = frozenset(x.casefold() for x in applies.except_ranks)
+        self.except_units = frozenset(x.casefold() for x in applies.except_units)
         self.certification = (requirement.certification or "").casefold()
         kind = requirement.kind
         self.total_filter: _Filter | None = None
@@ -468,9 +522,14 @@ class _Compiled:
         base_subs = tuple(sub.hours for sub in requirement.sub_minimums)
         self.unadjusted = _Adjustment(requirement.hours or 0, base_subs)
         self.zero_subs = tuple(0 for _ in base_subs)
+        self.dated_subs = any(sub.dated for sub in requirement.sub_minimums)
+        self._bases: dict[date, _Adjustment] = {}
+        self.noun = period_noun(requirement.period.kind) if requirement.period else ""
+        self.wanted = _wanted(requirement)
         # Windows that do not depend on the officer are laid out once for the whole roster.
         self.default_window: Window | None = None
         self.default_previous: Window | None = None
+        self.chain: list[Window] = []
         period = requirement.period
         if period is not None and period.kind in _SHARED_KINDS:
             window = current_window(
@@ -479,6 +538,22 @@ class _Compiled:
             self.default_window = window
             if window is not None:
                 self.default_previous = previous_window(period, window)
+                if requirement.make_up is MakeUp.PREVIOUS_FIRST:
+                    self.chain = make_up_chain(period, window)
+
+    def base(self, window: Window) -> _Adjustment:
+        """Required hours before any adjustment, in a window starting on `window.start`:
+        sub-minimums that do not apply to windows starting then require 0."""
+        if not self.dated_subs:
+            return self.unadjusted
+        found = self._bases.get(window.start)
+        if found is None:
+            subs = tuple(
+                sub.hours if sub.applies(window.start) else 0
+                for sub in self.requirement.sub_minimums
+            )
+            found = self._bases[window.start] = _Adjustment(self.unadjusted.total, subs)
+        return found
 
 
 _SHARED_KINDS = frozenset(
@@ -506,11 +581,16 @@ class _Plan:
             if period is None:
                 reach = date.min
             elif item.default_window is not None:
-                reach = (item.default_previous or item.default_window).start
+                earliest = item.chain[0] if item.chain else item.default_previous
+                reach = (earliest or item.default_window).start
+            elif period.kind is PeriodKind.DEADLINE:
+                reach = period.counts_from or date.min
             elif period.kind is PeriodKind.OFFICER_CYCLE:
-                # Two cycles back, plus the longer first cycle of an end_month_day.
+                # Two cycles back (three to make up), plus the longer first cycle of an
+                # end_month_day.
+                back = MAKE_UP_WINDOWS if requirement.make_up is MakeUp.PREVIOUS_FIRST else 2
                 try:
-                    reach = add_months(as_of, -(2 * period.length_months + 12))
+                    reach = add_months(as_of, -(back * period.length_months + 12))
                 except ValueError:
                     reach = date.min
             else:
@@ -814,15 +894,25 @@ class _Context:
             self._ledger = _Ledger(self.records, self.plan, self.officer)
         return self._ledger
 
+    def counts(self, exemption: Exemption) -> bool:
+        """Whether an exemption reduces required hours on the as-of date: a waiver granted
+        by then, or any leave under the agency's own proration policy; leave that has not
+        begun yet never does."""
+        return exemption.start <= self.as_of and (
+            self.agency.leave_proration or exemption.granted_by_day(self.as_of)
+        )
+
     def intervals(self, requirement_id: str) -> list[tuple[int, int]]:
-        """The officer's exemptions for this requirement as merged day-ordinal ranges, so a
-        day covered by two overlapping exemptions counts once."""
+        """The officer's exemptions that count for this requirement as merged day-ordinal
+        ranges up to the as-of date, so a day covered by two overlapping exemptions counts
+        once and a day still to come counts not at all."""
         found = self._intervals.get(requirement_id)
         if found is None:
+            last_day = self.as_of.toordinal()
             spans = sorted(
-                (e.start.toordinal(), e.end.toordinal())
+                (e.start.toordinal(), min(e.end.toordinal(), last_day))
                 for e in self.exemptions
-                if e.applies_to(requirement_id) and e.end >= e.start
+                if e.applies_to(requirement_id) and e.end >= e.start and self.counts(e)
             )
             found = []
             for first, last in spans:
@@ -880,6 +970,7 @@ class _Adjustment:
 
 def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustment:
     requirement = compiled.requirement
+    unadjusted = compiled.base(window)
     hire = context.officer.hire_date
     new_hire = requirement.new_hire
     if new_hire is NewHire.EXEMPT_FIRST_PERIOD and window.start <= hire <= window.end:
@@ -887,15 +978,31 @@ def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustme
             0,
             compiled.zero_subs,
             (
-                f"Hired {hire.isoformat()}, inside this window: a new hire's first window "
-                "requires nothing (new_hire = exempt_first_period).",
+                f"Hired {hire.isoformat()}, during this {compiled.noun or 'period'}: a new "
+                f"hire's first {compiled.noun or 'period'} requires nothing.",
             ),
             exempt=True,
         )
-    prorate = new_hire is NewHire.PRORATE and hire > window.start
+    if new_hire is NewHire.EXEMPT_LICENSE_PERIOD:
+        licensed = context.officer.license_date or hire
+        if licensed >= window.start:
+            noun = compiled.noun or "period"
+            when = "in this" if licensed <= window.end else "after this"
+            return _Adjustment(
+                0,
+                compiled.zero_subs,
+                (
+                    f"Certified {licensed.isoformat()}, {when} {noun}: training is due from "
+                    f"the {noun} after certification (the basic-academy {noun} is excused).",
+                ),
+                exempt=True,
+            )
+    per_month = new_hire is NewHire.PER_MONTH
+    prorate = (new_hire is NewHire.PRORATE or per_month) and hire > window.start
     if not prorate and not context.exemptions:
-        return compiled.unadjusted
+        return unadjusted
     intervals: list[tuple[int, int]] = []
+    noted: tuple[str, ...] = ()
     if context.exemptions:
         start, end = window.start.toordinal(), window.end.toordinal()
         intervals = [
@@ -903,8 +1010,10 @@ def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustme
             for first, last in context.intervals(requirement.id)
             if last >= start and first <= end
         ]
+        note = _leave_not_counted(context, requirement.id, window)
+        noted = (note,) if note else ()
         if not prorate and not intervals:
-            return compiled.unadjusted
+            return _Adjustment(unadjusted.total, unadjusted.subs, noted) if noted else unadjusted
 
     low, high = window_month_keys(window)
     count = high - low + 1
@@ -921,9 +1030,9 @@ def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustme
     waived = _waived_months(intervals, low + before, high)
     active = count - before - len(waived)
     if not before and not waived:
-        return compiled.unadjusted
+        return _Adjustment(unadjusted.total, unadjusted.subs, noted) if noted else unadjusted
 
-    reasons: list[str] = []
+    reasons: list[str] = list(noted)
     if before:
         text = (
             f"New hire ({hire.isoformat()}): {before} of {count} months not counted "
@@ -942,29 +1051,50 @@ def _adjust(context: _Context, compiled: _Compiled, window: Window) -> _Adjustme
             f"({_month_ranges(waived)}{': ' + why if why else ''})."
         )
     if active <= 0:
-        reasons.append("Every month of the window is waived, so nothing is required.")
+        reasons.append(
+            f"Every month of the {compiled.noun or 'period'} is waived, so nothing is required."
+        )
         return _Adjustment(0, compiled.zero_subs, tuple(reasons), True, 0, count)
     total = requirement.hours or 0
-    if requirement.kind is RequirementKind.HOURS:
-        adjusted = scale_hours(total, active, count)
-        if adjusted <= 0:
-            reasons.append("The prorated requirement rounds to 0 hours, so nothing is required.")
-            return _Adjustment(0, compiled.zero_subs, tuple(reasons), True, active, count)
-        scaled = " (sub-minimums scaled the same way)" if requirement.sub_minimums else ""
+    if per_month and requirement.hours_per_month is not None:
+        # Utah: a part year owes so many hours per month, never more than a full year.
+        adjusted = min(total, requirement.hours_per_month * active)
         reasons.append(
-            f"Required {format_hours(adjusted)} h = {format_hours(total)} h x {active} active "
-            f"months / {count} months{scaled}."
+            f"Required {plain_hours(adjusted)} h = {plain_hours(requirement.hours_per_month)}"
+            f" h x {active} months employed (at most {plain_hours(total)} h)."
         )
         return _Adjustment(
             adjusted,
-            tuple(scale_hours(sub.hours, active, count) for sub in requirement.sub_minimums),
+            tuple(scale_hours(hours, active, count) for hours in unadjusted.subs),
             tuple(reasons),
             False,
             active,
             count,
         )
-    reasons.append("A course is still required when only part of the window is waived.")
-    return _Adjustment(total, compiled.unadjusted.subs, tuple(reasons), False, active, count)
+    step = requirement.round_required_to
+    if requirement.kind is RequirementKind.HOURS:
+        adjusted = scale_hours(total, active, count, step)
+        if adjusted <= 0:
+            reasons.append("The prorated requirement rounds to 0 hours, so nothing is required.")
+            return _Adjustment(0, compiled.zero_subs, tuple(reasons), True, active, count)
+        scaled = " (topic minimums scaled the same way)" if requirement.sub_minimums else ""
+        rounded = f", rounded up to a multiple of {plain_hours(step)} h" if step else ""
+        reasons.append(
+            f"Required {plain_hours(adjusted)} h = {plain_hours(total)} h x {active} active "
+            f"months / {count} months{rounded}{scaled}."
+        )
+        return _Adjustment(
+            adjusted,
+            tuple(scale_hours(hours, active, count, step) for hours in unadjusted.subs),
+            tuple(reasons),
+            False,
+            active,
+            count,
+        )
+    reasons.append(
+        f"A class is still required when only part of the {compiled.noun or 'period'} is waived."
+    )
+    return _Adjustment(total, unadjusted.subs, tuple(reasons), False, active, count)
 
 
 def _waived_months(intervals: list[tuple[int, int]], low: int, high: int) -> list[int]:
@@ -1007,16 +1137,51 @@ def _exemption_reasons(context: _Context, requirement_id: str, low: int, high: i
     last = date(last_year, last_month, days_in_month(last_year, last_month))
     reasons: list[str] = []
     for exemption in context.exemptions:
-        reason = exemption.reason.strip()
         if (
             exemption.applies_to(requirement_id)
             and exemption.start <= last
             and exemption.end >= first
-            and reason
-            and reason not in reasons
+            and context.counts(exemption)
         ):
-            reasons.append(reason)
+            reason = _exemption_words(exemption, context.as_of)
+            if reason and reason not in reasons:
+                reasons.append(reason)
     return "; ".join(reasons)
+
+
+def _exemption_words(exemption: Exemption, as_of: date) -> str:
+    """'Military deployment, waiver granted by ILETSB (ref W-17) on 2024-03-02' or
+    'Medical leave, under the agency's leave proration policy'."""
+    reason = exemption.reason.strip() or "Leave"
+    if exemption.granted_by_day(as_of) and exemption.granted_on is not None:
+        reference = f" (ref {exemption.reference.strip()})" if exemption.reference.strip() else ""
+        return (
+            f"{reason}, waiver granted by {exemption.granted_by.strip()}{reference} "
+            f"on {exemption.granted_on.isoformat()}"
+        )
+    return f"{reason}, under the agency's leave proration policy"
+
+
+def _leave_not_counted(context: _Context, requirement_id: str, window: Window) -> str | None:
+    """A sentence on leave recorded in the window that does not reduce the hours, or None."""
+    ignored = [
+        e
+        for e in context.exemptions
+        if e.applies_to(requirement_id)
+        and e.start <= min(window.end, context.as_of)
+        and e.end >= window.start
+        and not context.counts(e)
+    ]
+    if not ignored:
+        return None
+    listed = "; ".join(
+        f"{e.reason.strip() or 'leave'} {e.start.isoformat()} to {e.end.isoformat()}"
+        for e in ignored
+    )
+    return (
+        f"Leave recorded ({listed}) does not reduce the hours: no waiver is recorded for it "
+        "and the agency does not prorate leave."
+    )
 
 
 # --- measuring a window --------------------------------------------------------------------
@@ -1133,6 +1298,8 @@ def _evaluate(context: _Context, compiled: _Compiled) -> RequirementResult:
     if kind is PeriodKind.ONE_TIME:
         assert anchor is not None
         return _evaluate_one_time(context, compiled, anchor, details)
+    if kind is PeriodKind.DEADLINE:
+        return _evaluate_deadline(context, compiled)
     return _evaluate_window(context, compiled, anchor, details)
 
 
@@ -1191,6 +1358,13 @@ def _not_applicable(context: _Context, compiled: _Compiled) -> str | None:
         if values and have.strip().casefold() not in values:
             listed = ", ".join(getattr(applies, what + "s"))
             return f"Covers {what} {listed} only; this officer's {what} is {have or 'not set'}."
+    for values, have, what in (
+        (compiled.except_ranks, officer.rank, "rank"),
+        (compiled.except_units, officer.unit, "unit"),
+    ):
+        if values and have.strip().casefold() in values:
+            listed = ", ".join(getattr(applies, f"except_{what}s"))
+            return f"Does not cover the {what}s {listed}; this officer's {what} is {have}."
     if compiled.unless_certified:
         cert = context.holds(compiled.unless_certified, as_of)
         if cert is not None:
@@ -1210,6 +1384,8 @@ def _result(
     details: tuple[str, ...] = (),
     met: bool | None = None,
     qualifying_certification_id: int | None = None,
+    previous_shortfalls: tuple[tuple[str, Centihours], ...] = (),
+    make_up_remaining: Centihours = 0,
 ) -> RequirementResult:
     requirement = compiled.requirement
     hours_kind = requirement.kind is RequirementKind.HOURS
@@ -1234,6 +1410,7 @@ def _result(
                     for sub, need, got in zip(
                         requirement.sub_minimums, adjustment.subs, measure.sub_earned, strict=True
                     )
+                    if window is None or not sub.dated or sub.applies(window.start)
                 )
         elif measure.hit >= 0:
             record_id = _record(context, measure.hit).id
@@ -1261,6 +1438,10 @@ def _result(
         previous,
         adjustments,
         details,
+        previous_shortfalls,
+        compiled.noun,
+        compiled.wanted,
+        make_up_remaining,
     )
 
 
@@ -1299,8 +1480,10 @@ def _evaluate_window(
             details=details,
             measure=_measure(context, compiled, adjustment, window.start, as_of),
         )
+    if compiled.requirement.make_up is MakeUp.PREVIOUS_FIRST:
+        return _evaluate_make_up(context, compiled, window, before, adjustment, anchor, details)
     measure = _measure(context, compiled, adjustment, window.start, as_of)
-    previous = _previous_outcome(context, compiled, before)
+    previous, previous_short = _previous_outcome(context, compiled, before)
     if measure.met:
         status = Status.COMPLIANT
     elif period.kind is PeriodKind.ROLLING:
@@ -1313,7 +1496,14 @@ def _evaluate_window(
     elif previous == UNMET:
         status = Status.NON_COMPLIANT
         assert before is not None
-        details += (f"The previous window ({before}) ended unmet.",)
+        noun = compiled.noun
+        short = _short_text(previous_short) if previous_short else f"without {compiled.wanted}"
+        details += (
+            f"The previous {noun} ({before.start.isoformat()} to {before.end.isoformat()}) "
+            f"ended {short.replace('short ', 'short of ', 1) if previous_short else short}. "
+            f"The officer stays non-compliant until this {noun}'s requirement is met, due "
+            f"{window.end.isoformat()}.",
+        )
     else:
         status = _unmet_status(context, window.end)
     return _result(
@@ -1325,22 +1515,152 @@ def _evaluate_window(
         measure=measure,
         previous=previous,
         details=details + _course_details(context, compiled, measure),
+        previous_shortfalls=previous_short,
     )
 
 
-def _previous_outcome(context: _Context, compiled: _Compiled, window: Window | None) -> str | None:
-    """'met' or 'unmet' for the window before, or None when it did not count: no such window,
-    the rule was not in force at its end, the officer was not yet hired, or it was exempt."""
+MAKE_UP_WINDOWS = 3
+"""With make-up hours credited to the window that ended short first, how many windows are
+worked out: the current one and the two before it (a deficit older than that is not carried)."""
+
+
+def make_up_chain(period: Period, window: Window, anchor: date | None = None) -> list[Window]:
+    """The windows before `window` whose deficits can be made up in it, oldest first."""
+    chain: list[Window] = []
+    found: Window | None = window
+    while len(chain) < MAKE_UP_WINDOWS - 1:
+        found = previous_window(period, found, anchor=anchor) if found else None
+        if found is None:
+            break
+        chain.append(found)
+    return chain[::-1]
+
+
+def _evaluate_make_up(
+    context: _Context,
+    compiled: _Compiled,
+    window: Window,
+    before: Window | None,
+    adjustment: _Adjustment,
+    anchor: date | None,
+    details: tuple[str, ...],
+) -> RequirementResult:
+    """Hours earned after a window ended short go to that window first (Utah, R728-410):
+    the current window counts only what is left once the earlier deficits are made up. Only
+    the total is carried; sub-minimums are measured in their own window."""
+    requirement = compiled.requirement
+    period = requirement.period
+    assert period is not None
+    as_of = context.as_of
+    if compiled.default_window is not None:
+        chain = compiled.chain
+    else:
+        chain = make_up_chain(period, window, anchor)
+    debt = 0
+    last_short = 0
+    last_measured = False
+    for earlier in chain:
+        last_short = 0
+        last_measured = False
+        if earlier.end < requirement.effective_from or earlier.end < context.officer.hire_date:
+            continue
+        owed = _adjust(context, compiled, earlier)
+        own = _measure(context, compiled, owed, earlier.start, earlier.end).earned
+        credit = own - min(debt, own)
+        debt -= own - credit
+        if owed.exempt:
+            continue
+        last_measured = True
+        if credit < owed.total:
+            last_short = owed.total - credit
+            debt += last_short
+    measure = _measure(context, compiled, adjustment, window.start, as_of)
+    paid = min(debt, measure.earned)
+    remaining = debt - paid
+    measure.earned -= paid
+    measure.met = measure.met and measure.earned >= adjustment.total
+    noun = compiled.noun
+    previous = None
+    previous_short: tuple[tuple[str, Centihours], ...] = ()
+    if before is not None and chain and chain[-1] == before and last_measured:
+        previous = UNMET if last_short else MET
+        previous_short = (("", last_short),) if last_short else ()
+    if debt:
+        ledger = context.ledger
+        lo, hi = ledger.span(window.start, as_of)
+        assert compiled.total_filter is not None
+        if remaining:
+            details += (
+                f"Earlier {noun}s ended {plain_hours(debt)} h short. Hours earned since "
+                f"{window.start.isoformat()} make that up first: {plain_hours(paid)} h so "
+                f"far, {plain_hours(remaining)} h still to make up before any counts toward "
+                f"this {noun}.",
+            )
+        else:
+            position = ledger.series(compiled.total_filter, lo).reach(lo, hi, debt)
+            details += (
+                f"Earlier {noun}s ended {plain_hours(debt)} h short, made up on "
+                f"{ledger.dates[position].isoformat()} with the first hours of this {noun}; "
+                f"the {plain_hours(measure.earned)} h after that count toward this {noun}.",
+            )
+    if measure.met:
+        status = Status.COMPLIANT
+    elif remaining:
+        status = Status.NON_COMPLIANT
+    else:
+        status = _unmet_status(context, window.end)
+    return _result(
+        context,
+        compiled,
+        status,
+        window=window,
+        due=window.end,
+        measure=measure,
+        previous=previous,
+        details=details,
+        previous_shortfalls=previous_short,
+        make_up_remaining=remaining,
+    )
+
+
+_NOT_MEASURED: tuple[str | None, tuple[tuple[str, Centihours], ...]] = (None, ())
+
+
+def _previous_outcome(
+    context: _Context, compiled: _Compiled, window: Window | None
+) -> tuple[str | None, tuple[tuple[str, Centihours], ...]]:
+    """'met' or 'unmet' for the window before, with what it ended short of; None when it did
+    not count: no such window, the rule was not in force at its end, the officer was not yet
+    hired, or it was exempt."""
     if window is None:
-        return None
+        return _NOT_MEASURED
     requirement = compiled.requirement
     if window.end < requirement.effective_from or window.end < context.officer.hire_date:
-        return None
+        return _NOT_MEASURED
     adjustment = _adjust(context, compiled, window)
     if adjustment.exempt:
-        return None
+        return _NOT_MEASURED
     measure = _measure(context, compiled, adjustment, window.start, window.end)
-    return MET if measure.met else UNMET
+    if measure.met:
+        return MET, ()
+    return UNMET, _shortfalls(requirement, adjustment, measure, window)
+
+
+def _shortfalls(
+    requirement: Requirement, adjustment: _Adjustment, measure: _Measure, window: Window
+) -> tuple[tuple[str, Centihours], ...]:
+    """("", total short) and (label, short) of each sub-minimum short, for hours."""
+    if requirement.kind is not RequirementKind.HOURS:
+        return ()
+    found: list[tuple[str, Centihours]] = []
+    if measure.earned < adjustment.total:
+        found.append(("", adjustment.total - measure.earned))
+    for sub, need, got in zip(
+        requirement.sub_minimums, adjustment.subs, measure.sub_earned, strict=True
+    ):
+        if got < need and (not sub.dated or sub.applies(window.start)):
+            found.append((sub.label, need - got))
+    return tuple(found)
 
 
 def _course_details(context: _Context, compiled: _Compiled, measure: _Measure) -> tuple[str, ...]:
@@ -1349,7 +1669,7 @@ def _course_details(context: _Context, compiled: _Compiled, measure: _Measure) -
     if measure.hit >= 0:
         record = _record(context, measure.hit)
         return (f"Completed {_course_name(record)} on {record.completed.isoformat()}.",)
-    return (f"No completion of {_wanted_course(compiled.requirement)} in the window yet.",)
+    return (f"No {_without_article(compiled.wanted)} this {compiled.noun} yet.",)
 
 
 def _record(context: _Context, position: int) -> TrainingRecord:
@@ -1365,10 +1685,9 @@ def _course_name(record: TrainingRecord) -> str:
     return record.course_title
 
 
-def _wanted_course(requirement: Requirement) -> str:
-    if requirement.courses:
-        return " or ".join(requirement.courses)
-    return "a course in " + ", ".join(requirement.topics or requirement.delivery)
+def _without_article(text: str) -> str:
+    """'a class in first aid' -> 'class in first aid', to follow "No"."""
+    return text[2:] if text.startswith("a ") else text
 
 
 def _evaluate_one_time(
@@ -1384,7 +1703,6 @@ def _evaluate_one_time(
     assert period is not None
     as_of = context.as_of
     window = one_time_window(anchor, period.length_months)
-    deadline = window.end
     adjustment = _adjust(context, compiled, window)
     if adjustment.exempt:
         return _result(
@@ -1392,10 +1710,46 @@ def _evaluate_one_time(
             compiled,
             Status.EXEMPT,
             window=window,
-            due=deadline,
+            due=window.end,
             details=details,
             measure=_measure(context, compiled, adjustment, window.start, as_of),
         )
+    return _by_deadline(context, compiled, adjustment, window, window, details)
+
+
+def _evaluate_deadline(context: _Context, compiled: _Compiled) -> RequirementResult:
+    """One fixed date for everyone (NJ's ICAT/ABLE by 2021-12-31): training from
+    `counts_from` (or any date) counts, late completions too. Officers hired after the date
+    are not covered; leave and new-hire rules do not move a date set by law."""
+    period = compiled.requirement.period
+    assert period is not None and period.due is not None
+    hire = context.officer.hire_date
+    if hire > period.due:
+        return _result(
+            context,
+            compiled,
+            Status.NOT_APPLICABLE,
+            details=(
+                f"Hired {hire.isoformat()}, after the deadline {period.due.isoformat()}: "
+                "it covers officers serving by then.",
+            ),
+        )
+    window = Window(period.counts_from or date.min, period.due)
+    shown = window if period.counts_from is not None else None
+    return _by_deadline(context, compiled, compiled.base(window), window, shown, ())
+
+
+def _by_deadline(
+    context: _Context,
+    compiled: _Compiled,
+    adjustment: _Adjustment,
+    window: Window,
+    shown: Window | None,
+    details: tuple[str, ...],
+) -> RequirementResult:
+    """Met by training from the window's start up to the as-of date; due on its last day."""
+    as_of = context.as_of
+    deadline = window.end
     measure = _measure(context, compiled, adjustment, window.start, as_of)
     if measure.met:
         position = _completion(
@@ -1419,7 +1773,7 @@ def _evaluate_one_time(
         context,
         compiled,
         status,
-        window=window,
+        window=shown,
         due=deadline,
         measure=measure,
         details=details + _course_details(context, compiled, measure),
@@ -1429,13 +1783,14 @@ def _evaluate_one_time(
 def _evaluate_clock(
     context: _Context, compiled: _Compiled, anchor: date, details: tuple[str, ...]
 ) -> RequirementResult:
-    """A clock of N years that restarts at each completion (CO's 5-year topics).
+    """A clock of N years that restarts at each completion (CO's 5-year set, VA's 2 years).
 
     The first cycle counts training from the licence or hire date and falls due N years
     after that date, or N years after the rule took effect if later (no officer falls due
-    before a rule has been in force N years). A completion is the day the hours (and every
-    sub-minimum) counted since the cycle began are reached; the next cycle counts from the
-    day after and falls due N years after the completion.
+    before a rule has been in force N years); with `first_due`, never before that date
+    instead. A completion is the day the hours (and every sub-minimum) counted since the
+    cycle began are reached; the next cycle counts from the day after and falls due N years
+    after the completion (with `end_month_day`, on that day of the Nth year after it).
     """
     requirement = compiled.requirement
     period = requirement.period
@@ -1444,12 +1799,18 @@ def _evaluate_clock(
     as_of = context.as_of
     dates = context.ledger.dates
     hi = bisect_right(dates, as_of)
-    floor = add_years(max(anchor, requirement.effective_from), years)
+    if period.first_due is not None:
+        floor = max(clock_due(period, anchor), period.first_due)
+    else:
+        floor = clock_due(period, max(anchor, requirement.effective_from))
     start, due = anchor, floor
     # (the completed cycle, its completion date, its requirement, the completing record)
     last: tuple[Window, date, _Adjustment, int] | None = None
-    plain = (not context.exemptions or not context.intervals(requirement.id)) and (
-        requirement.new_hire is not NewHire.PRORATE or context.officer.hire_date <= anchor
+    # Minimums dated by the cycle's start make each cycle's requirement its own.
+    plain = (
+        not compiled.dated_subs
+        and (not context.exemptions or not context.intervals(requirement.id))
+        and (requirement.new_hire is not NewHire.PRORATE or context.officer.hire_date <= anchor)
     )
     if plain:
         # Nothing scales the hours, so the cycles' due dates cannot change where the
@@ -1471,10 +1832,10 @@ def _evaluate_clock(
             cycle = (
                 Window(anchor, floor)
                 if before is None
-                else Window(before + ONE_DAY, max(add_years(before, years), floor))
+                else Window(before + ONE_DAY, max(clock_due(period, before), floor))
             )
             last = (cycle, done, adjustment, position)
-            start, due = done + ONE_DAY, max(add_years(done, years), floor)
+            start, due = done + ONE_DAY, max(clock_due(period, done), floor)
     else:
         while start <= as_of:
             adjustment = _adjust(context, compiled, Window(start, due))
@@ -1489,14 +1850,14 @@ def _evaluate_clock(
                         details=details,
                         measure=_measure(context, compiled, adjustment, start, as_of),
                     )
-                start, due = due + ONE_DAY, add_years(due, years)
+                start, due = due + ONE_DAY, clock_due(period, due)
                 continue
             found = _completion(context, compiled, adjustment, bisect_left(dates, start), hi)
             if found < 0:
                 break
             done = dates[found]
             last = (Window(start, due), done, adjustment, found)
-            start, due = done + ONE_DAY, max(add_years(done, years), floor)
+            start, due = done + ONE_DAY, max(clock_due(period, done), floor)
 
     if last is not None and as_of <= due:
         cycle, done, adjustment, position = last
@@ -1557,8 +1918,7 @@ def _evaluate_ever(context: _Context, compiled: _Compiled) -> RequirementResult:
     details = _course_details(context, compiled, measure)
     if not measure.met:
         details = (
-            f"No completion of {_wanted_course(compiled.requirement)} recorded; "
-            "this requirement has no deadline.",
+            f"No {_without_article(compiled.wanted)} recorded; this requirement has no deadline.",
         )
     return _result(context, compiled, status, measure=measure, details=details)
 
@@ -1618,67 +1978,235 @@ def _evaluate_certification(context: _Context, compiled: _Compiled) -> Requireme
 
 # --- explanation -------------------------------------------------------------------------------
 
+_NOUNS = {
+    PeriodKind.CALENDAR_YEAR: "year",
+    PeriodKind.FISCAL_YEAR: "fiscal year",
+    PeriodKind.FIXED_CYCLE: "cycle",
+    PeriodKind.OFFICER_CYCLE: "cycle",
+    PeriodKind.ROLLING: "period",
+    PeriodKind.SINCE_LAST_COMPLETION: "cycle",
+    PeriodKind.ONE_TIME: "deadline",
+    PeriodKind.DEADLINE: "deadline",
+}
+
+
+def period_noun(kind: PeriodKind) -> str:
+    """What people call one period of this kind: "year", "fiscal year", "cycle"."""
+    return _NOUNS[kind]
+
+
+def _wanted(requirement: Requirement) -> str:
+    """What a course or certification requirement needs, in words."""
+    if requirement.kind is RequirementKind.CERTIFICATION:
+        return f"{requirement.certification} certification"
+    if requirement.kind is not RequirementKind.COURSE:
+        return ""
+    if requirement.courses:
+        names = " or ".join(requirement.courses)
+        return f"course {names}" if all(c.strip().isdigit() for c in requirement.courses) else names
+    labels = [_label(TOPICS.get(code, code.replace("_", " "))) for code in requirement.topics]
+    if not labels:
+        return "a " + " or ".join(requirement.delivery) + " class"
+    return "a class in " + " or ".join(labels)
+
+
+def plain_hours(centihours: Centihours) -> str:
+    """Hours as a sergeant writes them: "6", "2.5", "0.25"."""
+    if centihours % 100 == 0:
+        return str(centihours // 100)
+    return format_hours(centihours)
+
+
+def _short_text(shortfalls: Iterable[tuple[str, Centihours]]) -> str:
+    """'short 2 h in total and 6 h of high-risk traffic stops'."""
+    parts = [
+        f"{plain_hours(hours)} h" + (f" of {_label(label)}" if label else " in total")
+        for label, hours in shortfalls
+    ]
+    if len(parts) == 1 and parts[0].endswith(" in total"):
+        parts[0] = parts[0].removesuffix(" in total")
+    if len(parts) > 1:
+        return "short " + ", ".join(parts[:-1]) + " and " + parts[-1]
+    return "short " + parts[0]
+
+
+def _brief(shortfalls: Sequence[tuple[str, Centihours]]) -> str:
+    """A few words for a cell: 'short 6 h of high-risk traffic stops', 'short 22 h and 2
+    topic minimums', 'short 2 h of use of force and 1 more topic minimum'."""
+    total = [hours for label, hours in shortfalls if not label]
+    topics = [(label, hours) for label, hours in shortfalls if label]
+    if total:
+        text = f"short {plain_hours(total[0])} h"
+        rest = len(topics)
+    else:
+        label, hours = topics[0]
+        text = f"short {plain_hours(hours)} h of {_label(label)}"
+        rest = len(topics) - 1
+    if rest:
+        more = "more " if not total else ""
+        text += f" and {rest} {more}topic minimum{'s' if rest != 1 else ''}"
+    return text
+
+
+def _missing(result: RequirementResult) -> str:
+    """What is still missing in the current period, in a few words."""
+    if result.kind is RequirementKind.HOURS:
+        found: list[tuple[str, Centihours]] = []
+        if result.shortfall:
+            found.append(("", result.shortfall))
+        found.extend((sub.label, sub.shortfall) for sub in result.sub_minimums if sub.shortfall)
+        return _brief(found) if found else "not met"
+    if result.kind is RequirementKind.CERTIFICATION and result.due_date and not result.met:
+        return f"{result.wanted} lapsed {result.due_date.isoformat()}"
+    if result.kind is RequirementKind.COURSE and result.wanted.startswith("a class in "):
+        # The title already names the topic: say only that no class was taken.
+        noun = result.period_noun
+        return (
+            f"no class this {noun} yet"
+            if noun in ("year", "fiscal year", "cycle")
+            else ("no class yet")
+        )
+    return f"needs {result.wanted}" if result.wanted else "not met"
+
+
+def _reason(result: RequirementResult) -> str:
+    status = result.status
+    if status is Status.NOT_APPLICABLE:
+        return "not applicable"
+    if status is Status.EXEMPT:
+        return "exempt"
+    due = result.due_date
+    if status is Status.COMPLIANT:
+        if result.kind is RequirementKind.CERTIFICATION:
+            return f"held to {due.isoformat()}" if due else "held"
+        return "met"
+    if result.met and due is not None:
+        # A completion or certificate that runs out within the warning days.
+        return f"met; due again {due.isoformat()}"
+    missing = _missing(result)
+    if status is Status.NON_COMPLIANT:
+        noun = result.period_noun or "period"
+        if result.make_up_remaining:
+            return (
+                f"previous {noun} unmet: make up {plain_hours(result.make_up_remaining)} h "
+                "(hours now count toward it first)"
+            )
+        if result.previous_window == UNMET and due is not None and due >= result.as_of:
+            before = _brief(result.previous_shortfalls) if result.previous_shortfalls else "missed"
+            return f"previous {noun} {before}; now {missing}, due {due.isoformat()}"
+        if (
+            due is not None
+            and due < result.as_of
+            and result.kind is not RequirementKind.CERTIFICATION
+        ):
+            return f"{missing}; overdue since {due.isoformat()}"
+        return missing
+    return f"{missing}, due {due.isoformat()}" if due is not None else missing
+
 
 def _label(text: str) -> str:
     """A sub-minimum label as it reads mid-sentence: 'Use of force' -> 'use of force', but
     'CIT refresher' stays as it is."""
-    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+    # Only a plain phrase is lowered: "Firearms Restraining Order Act" keeps its capitals.
+    words = text.split()
+    if (
+        len(text) > 1
+        and text[0].isupper()
+        and not text[1].isupper()
+        and not any(word[0].isupper() for word in words[1:])
+    ):
         return text[0].lower() + text[1:]
     return text
 
 
 def _explain(result: RequirementResult) -> str:
-    parts: list[str] = []
-    status = result.status
-    if status is Status.NOT_APPLICABLE:
-        return "Not applicable. " + " ".join(result.details)
-    if status is Status.EXEMPT:
-        parts.append("Exempt.")
-        parts.extend(result.adjustments)
-        parts.extend(result.details)
-        if result.window_start and result.window_end:
-            parts.append(
-                f"Window {result.window_start.isoformat()} to {result.window_end.isoformat()}."
-            )
-        return " ".join(parts)
-    if result.kind is RequirementKind.HOURS:
-        parts.append(_hours_sentence(result))
-    parts.extend(result.details)
-    if result.window_start and result.window_end:
-        due = f", due {result.due_date.isoformat()}" if result.due_date else ""
-        parts.append(
-            f"Window {result.window_start.isoformat()} to {result.window_end.isoformat()}{due}."
-        )
-    if status is Status.DUE_SOON and result.due_date is not None:
-        days = (result.due_date - result.as_of).days
-        parts.append(f"Due in {days} day{'s' if days != 1 else ''}." if days else "Due today.")
-    if result.adjustments:
-        parts.extend(result.adjustments)
+    before, needed, after = _explanation(result)
+    parts = list(before)
+    if needed:
+        parts.append("Still needed: " + "; ".join(needed) + ".")
+    parts.extend(after)
     return " ".join(parts)
 
 
-def _hours_sentence(result: RequirementResult) -> str:
-    earned = result.earned or 0
-    required = result.adjusted_required or 0
-    total = f"{format_hours(earned)} of {format_hours(required)} total hours"
-    short_subs = [sub for sub in result.sub_minimums if sub.shortfall]
+def _explain_lines(result: RequirementResult) -> tuple[str, ...]:
+    before, needed, after = _explanation(result)
+    listed = ("Still needed:", *(f"• {item}" for item in needed)) if needed else ()
+    return (*before, *listed, *after)
+
+
+def _explanation(
+    result: RequirementResult,
+) -> tuple[list[str], list[str], list[str]]:
+    """The sentences before the list of what is still needed, the list, the sentences after."""
+    status = result.status
+    if status is Status.NOT_APPLICABLE:
+        return ["Not applicable.", *result.details], [], []
+    before: list[str] = []
+    needed: list[str] = []
+    after: list[str] = []
+    if status is Status.EXEMPT:
+        before.append("Exempt.")
+        after.extend(result.adjustments)
+        after.extend(result.details)
+        after.extend(_period_sentence(result))
+        return before, needed, after
+    if result.kind is RequirementKind.HOURS:
+        before.append(_hours_headline(result))
+        needed = _needed(result)
+    after.extend(result.details)
+    after.extend(_period_sentence(result))
+    if status is Status.DUE_SOON and result.due_date is not None:
+        days = (result.due_date - result.as_of).days
+        if days >= 0:
+            after.append(f"Due in {days} day{'s' if days != 1 else ''}." if days else "Due today.")
+    after.extend(result.adjustments)
+    return before, needed, after
+
+
+def _period_sentence(result: RequirementResult) -> list[str]:
+    """'This cycle: 2022-07-01 to 2025-06-30, due 2025-06-30.' in the period's own word."""
+    if result.window_start is None or result.window_end is None:
+        return []
+    noun = result.period_noun or "period"
+    if noun == "deadline":
+        return [f"Counts training from {result.window_start.isoformat()}."]
+    due = result.due_date
+    due_text = f", due {due.isoformat()}" if due and due != result.window_end else ""
+    return [
+        f"This {noun}: {result.window_start.isoformat()} to {result.window_end.isoformat()}"
+        f"{due_text}."
+    ]
+
+
+def _hours_headline(result: RequirementResult) -> str:
+    earned = plain_hours(result.earned or 0)
+    required = plain_hours(result.adjusted_required or 0)
     if result.met:
-        text = f"Met: {total}"
+        text = f"Met: {earned} of {required} hours"
         if result.sub_minimums:
             text += "; " + ", ".join(
-                f"{_label(sub.label)} {format_hours(sub.earned)} of "
-                f"{format_hours(sub.adjusted_required)}"
+                f"{_label(sub.label)} {plain_hours(sub.earned)} of "
+                f"{plain_hours(sub.adjusted_required)}"
                 for sub in result.sub_minimums
             )
         return text + "."
-    subs_text = " and ".join(
-        f"{format_hours(sub.shortfall)} h of {_label(sub.label)} "
-        f"({format_hours(sub.earned)} of {format_hours(sub.adjusted_required)})"
-        for sub in short_subs
+    if (result.earned or 0) >= (result.adjusted_required or 0):
+        return f"{earned} of {required} hours, but not every topic minimum is met."
+    return f"Not met yet: {earned} of {required} hours."
+
+
+def _needed(result: RequirementResult) -> list[str]:
+    """One item per shortfall: the total, then each topic minimum."""
+    items = []
+    if result.shortfall:
+        items.append(
+            f"{plain_hours(result.shortfall)} h more in total "
+            f"({plain_hours(result.earned or 0)} of {plain_hours(result.adjusted_required or 0)})"
+        )
+    items.extend(
+        f"{plain_hours(sub.shortfall)} h of {_label(sub.label)} "
+        f"({plain_hours(sub.earned)} of {plain_hours(sub.adjusted_required)})"
+        for sub in result.sub_minimums
+        if sub.shortfall
     )
-    shortfall = result.shortfall or 0
-    if shortfall and short_subs:
-        return f"Short {format_hours(shortfall)} h in total ({total}) and {subs_text}."
-    if shortfall:
-        return f"Short {format_hours(shortfall)} h: {total} earned."
-    return f"Short {subs_text}; {total} met."
+    return items

@@ -17,6 +17,9 @@ class Agency:
     ori: str = ""
     fiscal_year_start_month: int = 7
     warning_days: int = 90
+    leave_proration: bool = False
+    """The agency's own policy: leave with no recorded waiver reduces required hours by the
+    15-day month rule. Off unless the agency turns it on; reports that use it say so."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +86,25 @@ class Exemption:
     end: date
     reason: str = ""
     requirement_ids: frozenset[str] = field(default_factory=frozenset)
+    granted_by: str = ""
+    """Who granted it as a waiver or extension (e.g. the state POST board); "" for leave."""
+    reference: str = ""
+    """The grant's reference (letter or form number)."""
+    granted_on: date | None = None
 
     def applies_to(self, requirement_id: str) -> bool:
         """True when this exemption covers the given requirement."""
         return not self.requirement_ids or requirement_id in self.requirement_ids
+
+    @property
+    def is_waiver(self) -> bool:
+        """True when it records who granted it and when: only then does it reduce required
+        hours without the agency's proration policy."""
+        return bool(self.granted_by.strip()) and self.granted_on is not None
+
+    def granted_by_day(self, day: date) -> bool:
+        """True when it is a waiver granted on or before `day`."""
+        return self.is_waiver and self.granted_on is not None and self.granted_on <= day
 
 
 @dataclass(frozen=True, slots=True)

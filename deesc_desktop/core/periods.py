@@ -25,6 +25,7 @@ class PeriodKind(StrEnum):
     ROLLING = "rolling"
     SINCE_LAST_COMPLETION = "since_last_completion"
     ONE_TIME = "one_time"
+    DEADLINE = "deadline"
 
 
 class AnchorDate(StrEnum):
@@ -41,10 +42,16 @@ class Period:
     - calendar_year: nothing else.
     - fiscal_year: `start_month` (None: the agency's fiscal year start).
     - fixed_cycle: `anchor` date and a length of `years` or `months`.
-    - officer_cycle: `years`, `start_from`, optional `end_month_day` (FL: (6, 30)).
+    - officer_cycle: `years`, `start_from`, optional `end_month_day` (FL: (6, 30)) and
+      `end_after_anniversary` (the first cycle ends on the first month-day on or after the
+      Nth anniversary, instead of on the month-day of the Nth year).
     - rolling: `months`, ending on the as-of date.
-    - since_last_completion: `years`, `start_from` (used until the first completion).
+    - since_last_completion: `years`, `start_from` (used until the first completion),
+      optional `first_due` (nobody is due before it) and `end_month_day` (each due date
+      falls on that month-day of the Nth year after the start: VA, 31 December).
     - one_time: `months` after the `start_from` date.
+    - deadline: one fixed `due` date for everyone; training counts from `counts_from`
+      (None: any date).
     """
 
     kind: PeriodKind
@@ -54,6 +61,10 @@ class Period:
     months: int | None = None
     start_from: AnchorDate = AnchorDate.LICENSE
     end_month_day: tuple[int, int] | None = None
+    end_after_anniversary: bool = False
+    due: date | None = None
+    counts_from: date | None = None
+    first_due: date | None = None
 
     @property
     def length_months(self) -> int:
@@ -82,10 +93,18 @@ class Period:
         if kind is PeriodKind.FIXED_CYCLE:
             anchor = self.anchor.isoformat() if self.anchor else "?"
             return f"every {length} from {anchor}"
+        if kind is PeriodKind.DEADLINE:
+            return f"by {self.due.isoformat() if self.due else '?'}"
         origin = "licence" if self.start_from is AnchorDate.LICENSE else "hire"
         if kind is PeriodKind.OFFICER_CYCLE:
             if self.end_month_day:
                 month, day = self.end_month_day
+                if self.end_after_anniversary:
+                    return (
+                        f"every {length}, each ending the first {calendar.month_name[month]} "
+                        f"{day} on or after the {_ordinal(period_years(self))} anniversary "
+                        f"of the officer's {origin} date"
+                    )
                 return (
                     f"every {length} from the officer's {origin} date, "
                     f"ending {calendar.month_name[month]} {day}"
@@ -94,6 +113,12 @@ class Period:
         if kind is PeriodKind.ROLLING:
             return f"in the {length} ending on the report date"
         if kind is PeriodKind.SINCE_LAST_COMPLETION:
+            if self.end_month_day:
+                month, day = self.end_month_day
+                return (
+                    f"by {calendar.month_name[month]} {day} of the {_ordinal(period_years(self))}"
+                    " year after the last completion"
+                )
             return f"every {length} after the last completion"
         return f"once, within {length} of the officer's {origin} date"
 
@@ -101,6 +126,18 @@ class Period:
 _OFFICER_KINDS = frozenset(
     {PeriodKind.OFFICER_CYCLE, PeriodKind.SINCE_LAST_COMPLETION, PeriodKind.ONE_TIME}
 )
+
+
+def period_years(period: Period) -> int:
+    """The length of an officer cycle or clock in years (1 when none is given)."""
+    return period.years or 1
+
+
+def _ordinal(number: int) -> str:
+    suffix = (
+        "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    )
+    return f"{number}{suffix}"
 
 
 def _length_phrase(period: Period) -> str:
@@ -196,10 +233,29 @@ def _month_day(year: int, month_day: tuple[int, int]) -> date:
     return date(year, month, min(day, days_in_month(year, month)))
 
 
-def _fixed_end_cycle(anchor: date, years: int, month_day: tuple[int, int], as_of: date) -> Window:
-    """FL-style cycles: the first runs from the anchor to month-day of the Nth year after it;
+def first_cycle_end(
+    anchor: date, years: int, month_day: tuple[int, int], after_anniversary: bool
+) -> date:
+    """The end of an officer's first cycle with a fixed end day: the month-day of the Nth
+    year after the anchor or, `after_anniversary`, the first month-day on or after the Nth
+    anniversary (Florida: certified 1997-11-21, first cycle due 2002-06-30)."""
+    if not after_anniversary:
+        return _month_day(anchor.year + years, month_day)
+    anniversary = add_years(anchor, years)
+    end = _month_day(anniversary.year, month_day)
+    return end if end >= anniversary else _month_day(anniversary.year + 1, month_day)
+
+
+def _fixed_end_cycle(
+    anchor: date,
+    years: int,
+    month_day: tuple[int, int],
+    as_of: date,
+    after_anniversary: bool = False,
+) -> Window:
+    """FL-style cycles: the first runs from the anchor to its first end (`first_cycle_end`);
     each later one runs from the day after the previous end to month-day N years later."""
-    first_end = _month_day(anchor.year + years, month_day)
+    first_end = first_cycle_end(anchor, years, month_day, after_anniversary)
     if as_of <= first_end:
         return Window(anchor, first_end)
     end_year = as_of.year if _month_day(as_of.year, month_day) >= as_of else as_of.year + 1
@@ -238,6 +294,10 @@ def current_window(
         return _cycle_from(period.anchor, period.length_months, as_of)
     if kind is PeriodKind.ROLLING:
         return Window(add_months(as_of, -period.length_months) + ONE_DAY, as_of)
+    if kind is PeriodKind.DEADLINE:
+        if period.due is None:
+            raise ValueError("a deadline needs its due date")
+        return Window(period.counts_from or date.min, period.due)
     if anchor is None:
         raise ValueError(f"a {kind.value} period needs the officer's anchor date")
     if anchor > as_of:
@@ -245,7 +305,9 @@ def current_window(
     if kind is PeriodKind.OFFICER_CYCLE:
         years = period.years or 1
         if period.end_month_day is not None:
-            return _fixed_end_cycle(anchor, years, period.end_month_day, as_of)
+            return _fixed_end_cycle(
+                anchor, years, period.end_month_day, as_of, period.end_after_anniversary
+            )
         return _cycle_from(anchor, years * 12, as_of)
     if kind is PeriodKind.ONE_TIME:
         return one_time_window(anchor, period.length_months)
@@ -259,7 +321,7 @@ def previous_window(period: Period, window: Window, *, anchor: date | None = Non
     since_last_completion periods have no previous window in this sense.
     """
     kind = period.kind
-    if kind in (PeriodKind.ONE_TIME, PeriodKind.SINCE_LAST_COMPLETION):
+    if kind in (PeriodKind.ONE_TIME, PeriodKind.SINCE_LAST_COMPLETION, PeriodKind.DEADLINE):
         return None
     if kind is PeriodKind.ROLLING:
         end = window.start - ONE_DAY
@@ -269,7 +331,13 @@ def previous_window(period: Period, window: Window, *, anchor: date | None = Non
             return None
         years = period.years or 1
         if period.end_month_day is not None:
-            return _fixed_end_cycle(anchor, years, period.end_month_day, window.start - ONE_DAY)
+            return _fixed_end_cycle(
+                anchor,
+                years,
+                period.end_month_day,
+                window.start - ONE_DAY,
+                period.end_after_anniversary,
+            )
         return _cycle_from(anchor, years * 12, window.start - ONE_DAY)
     if kind is PeriodKind.FIXED_CYCLE:
         if period.anchor is None:
@@ -278,6 +346,15 @@ def previous_window(period: Period, window: Window, *, anchor: date | None = Non
     # Calendar and fiscal years: the 12 months before.
     start = add_months(window.start, -12)
     return Window(start, window.start - ONE_DAY)
+
+
+def clock_due(period: Period, start: date) -> date:
+    """When a restarting clock started (or last completed) on `start` falls due: N years
+    later, or on `end_month_day` of the Nth year after (Virginia: 31 December)."""
+    years = period_years(period)
+    if period.end_month_day is not None:
+        return _month_day(start.year + years, period.end_month_day)
+    return add_years(start, years)
 
 
 def one_time_window(anchor: date, months: int) -> Window:

@@ -44,6 +44,20 @@ class NewHire(StrEnum):
     PRORATE = "prorate"
     EXEMPT_FIRST_PERIOD = "exempt_first_period"
     FULL = "full"
+    EXEMPT_LICENSE_PERIOD = "exempt_license_period"
+    """The window holding the licence (certification) date requires nothing, nor any before
+    it: GA, OH, WA, WI and AZ excuse the year of the basic academy."""
+    PER_MONTH = "per_month"
+    """A new hire owes `hours_per_month` for each month employed in the window, at most the
+    full hours (Utah: 3.5 h a month)."""
+
+
+class MakeUp(StrEnum):
+    """Where hours earned after a window ended short are credited."""
+
+    NONE = "none"
+    PREVIOUS_FIRST = "previous_first"
+    """To the window that ended short first, until it is made up (Utah, R728-410)."""
 
 
 DEFAULT_STATUSES: tuple[str, ...] = ("active", "leave")
@@ -68,6 +82,8 @@ class Applicability:
     units: tuple[str, ...] = ()
     shifts: tuple[str, ...] = ()
     unless_certified: tuple[str, ...] = ()
+    except_ranks: tuple[str, ...] = ()
+    except_units: tuple[str, ...] = ()
 
     @property
     def is_default(self) -> bool:
@@ -90,6 +106,21 @@ class SubMinimum:
     hours: Centihours
     topics: tuple[str, ...] = ()
     delivery: tuple[str, ...] = ()
+    window_from: date | None = None
+    """Required only in windows that start on or after this date (MN autism: 2021-07-01)."""
+    window_to: date | None = None
+    """Required only in windows that start on or before this date (IN: 2 h until 2023)."""
+
+    def applies(self, window_start: date) -> bool:
+        """True when the sub-minimum is required in a window that starts on `window_start`."""
+        return (self.window_from is None or window_start >= self.window_from) and (
+            self.window_to is None or window_start <= self.window_to
+        )
+
+    @property
+    def dated(self) -> bool:
+        """True when the sub-minimum is required only in some windows."""
+        return self.window_from is not None or self.window_to is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +151,12 @@ class Requirement:
     source: str = ""
     notes: str = ""
     jurisdiction: str = ""
+    hours_per_month: Centihours | None = None
+    """With new_hire = "per_month": the hours owed per month employed."""
+    make_up: MakeUp = MakeUp.NONE
+    round_required_to: Centihours | None = None
+    """Prorated hours are rounded up to a multiple of this, as the state rounds them (e.g.
+    0.5 or 1 hour); None: to the hundredth of an hour."""
 
     def in_force(self, day: date) -> bool:
         """True when the requirement is in force on `day` (both ends inclusive)."""
@@ -157,6 +194,33 @@ class RulePack:
     source_name: str = ""
     notes: str = ""
     topics: tuple[tuple[str, str], ...] = ()
+    checks: str = ""
+    """What the pack checks, in a sentence or two for the chief who signs the report."""
+    does_not_check: str = ""
+    """What the state requires that the pack does not check; empty when it checks it all."""
+    verified_on: date | None = None
+    """When the pack was last checked against its sources."""
+
+    @property
+    def partial(self) -> bool:
+        """True when the pack says some of the state's mandate is not checked."""
+        return bool(self.does_not_check)
+
+    def coverage_line(self) -> str:
+        """'Partial: does not check ...' or what it checks, with the date it was verified."""
+        verified = (
+            f"Rules verified {self.verified_on.isoformat()}."
+            if self.verified_on
+            else "Rules not verified against their sources."
+        )
+        what = (
+            f"Partial: does not check {_sentence(self.does_not_check)}"
+            if self.partial
+            else f"Checks {_sentence(self.checks)}"
+            if self.checks
+            else ""
+        )
+        return f"{what} {verified}".strip()
 
     def requirement(self, requirement_id: str) -> Requirement:
         """The requirement with that id; KeyError when the pack has none."""
@@ -166,9 +230,35 @@ class RulePack:
         raise KeyError(requirement_id)
 
 
+def short_title(title: str) -> str:
+    """A requirement's title up to its colon, for a crowded cell: "Officer safety: a class
+    every 3 years" -> "Officer safety"; a title with no colon is kept whole."""
+    head, colon, _rest = title.partition(":")
+    return head.strip() if colon and head.strip() else title
+
+
+def _sentence(text: str) -> str:
+    """Pack text as one line ending with a full stop; a leading capital is lowered so it
+    reads after 'does not check'."""
+    line = " ".join(text.split()).rstrip(".")
+    if len(line) > 1 and line[0].isupper() and not line[1].isupper():
+        line = line[0].lower() + line[1:]
+    return line + "."
+
+
 # --- the TOML format ---------------------------------------------------------------------
 
-PACK_FIELDS = ("jurisdiction", "name", "version", "notes", "topics", "requirements")
+PACK_FIELDS = (
+    "jurisdiction",
+    "name",
+    "version",
+    "notes",
+    "checks",
+    "does_not_check",
+    "verified_on",
+    "topics",
+    "requirements",
+)
 REQUIREMENT_FIELDS = (
     "id",
     "title",
@@ -184,6 +274,9 @@ REQUIREMENT_FIELDS = (
     "delivery",
     "sub_minimums",
     "new_hire",
+    "hours_per_month",
+    "make_up",
+    "round_required_to",
     "source",
     "notes",
 )
@@ -197,18 +290,30 @@ APPLIES_TO_FIELDS = (
     "units",
     "shifts",
     "unless_certified",
+    "except_ranks",
+    "except_units",
 )
-SUB_MINIMUM_FIELDS = ("label", "hours", "topics", "delivery")
+SUB_MINIMUM_FIELDS = ("label", "hours", "topics", "delivery", "window_from", "window_to")
 PERIOD_FIELDS: dict[PeriodKind, tuple[str, ...]] = {
     PeriodKind.CALENDAR_YEAR: (),
     PeriodKind.FISCAL_YEAR: ("start_month",),
     PeriodKind.FIXED_CYCLE: ("anchor", "years", "months"),
-    PeriodKind.OFFICER_CYCLE: ("years", "from", "end_month_day"),
+    PeriodKind.OFFICER_CYCLE: ("years", "from", "end_month_day", "end_after_anniversary"),
     PeriodKind.ROLLING: ("months",),
-    PeriodKind.SINCE_LAST_COMPLETION: ("years", "from"),
+    PeriodKind.SINCE_LAST_COMPLETION: ("years", "from", "first_due", "end_month_day"),
     PeriodKind.ONE_TIME: ("months", "from"),
+    PeriodKind.DEADLINE: ("due", "counts_from"),
 }
 """Fields each period kind accepts besides `kind`."""
+
+_MAKE_UP_KINDS = frozenset(
+    {
+        PeriodKind.CALENDAR_YEAR,
+        PeriodKind.FISCAL_YEAR,
+        PeriodKind.FIXED_CYCLE,
+        PeriodKind.OFFICER_CYCLE,
+    }
+)
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _TOPIC_CODE = re.compile(r"[a-z][a-z0-9_]*")
@@ -285,6 +390,8 @@ def _type_name(value: object) -> str:
         return "a date with a time"
     if isinstance(value, date):
         return "a date"
+    if isinstance(value, str):
+        return f"the text {value!r}"
     return type(value).__name__
 
 
@@ -475,7 +582,49 @@ def _parse_period(value: object, problems: _Problems) -> Period:
     end_month_day = None
     if "end_month_day" in table:
         end_month_day = _field(lambda: _month_day(table["end_month_day"], problems), _INVALID)
-    values = (start_month, anchor, years, months, start_from, end_month_day)
+    after_anniversary: Any = False
+    if "end_after_anniversary" in table:
+        after_anniversary = _field(
+            lambda: _bool(table["end_after_anniversary"], "period.end_after_anniversary", problems),
+            _INVALID,
+        )
+        if after_anniversary is True and "end_month_day" not in table:
+            problems.add(
+                "period.end_after_anniversary",
+                "needs end_month_day: it says which month-day after the anniversary ends a cycle",
+            )
+            ok = False
+    first_due = None
+    if "first_due" in table:
+        first_due = _field(
+            lambda: _date(table["first_due"], "period.first_due", problems), _INVALID
+        )
+    due = counts_from = None
+    if kind is PeriodKind.DEADLINE:
+        if "due" not in table:
+            problems.add("period.due", "is required for a deadline (the date it is due by)")
+            ok = False
+        else:
+            due = _field(lambda: _date(table["due"], "period.due", problems), _INVALID)
+        if "counts_from" in table:
+            counts_from = _field(
+                lambda: _date(table["counts_from"], "period.counts_from", problems), _INVALID
+            )
+        if isinstance(due, date) and isinstance(counts_from, date) and counts_from > due:
+            problems.add("period.counts_from", f"{counts_from} is after the due date {due}")
+            ok = False
+    values = (
+        start_month,
+        anchor,
+        years,
+        months,
+        start_from,
+        end_month_day,
+        after_anniversary,
+        due,
+        counts_from,
+        first_due,
+    )
     if not ok or any(v is _INVALID for v in values):
         raise _Invalid
     return Period(
@@ -486,7 +635,18 @@ def _parse_period(value: object, problems: _Problems) -> Period:
         months=months,
         start_from=start_from,
         end_month_day=end_month_day,
+        end_after_anniversary=after_anniversary,
+        due=due,
+        counts_from=counts_from,
+        first_due=first_due,
     )
+
+
+def _bool(value: object, name: str, problems: _Problems) -> bool:
+    if not isinstance(value, bool):
+        problems.add(name, f"must be true or false, not {_type_name(value)}")
+        raise _Invalid
+    return value
 
 
 def _month_day(value: object, problems: _Problems) -> tuple[int, int]:
@@ -528,7 +688,7 @@ def _parse_applies_to(value: object, problems: _Problems) -> Applicability:
     for key in ("licensed_before", "licensed_on_or_after", "hired_before", "hired_on_or_after"):
         if key in table:
             fields[key] = _try(_date, table[key], f"applies_to.{key}", problems, default=_INVALID)
-    for key in ("ranks", "units", "shifts", "unless_certified"):
+    for key in ("ranks", "units", "shifts", "unless_certified", "except_ranks", "except_units"):
         if key in table:
             fields[key] = _try(
                 _strings, table[key], f"applies_to.{key}", problems, default=_INVALID
@@ -563,7 +723,7 @@ def _parse_sub_minimums(
         raise _Invalid
     subs: list[SubMinimum] = []
     ok = True
-    labels: set[str] = set()
+    labels: dict[str, list[tuple[date, date]]] = {}
     for index, item in enumerate(value, start=1):
         name = f"sub_minimums[{index}]"
         if not isinstance(item, dict):
@@ -587,7 +747,23 @@ def _parse_sub_minimums(
             sub_delivery = _try(
                 _codes, item["delivery"], f"{name}.delivery", problems, DELIVERIES, "delivery"
             )
-        if label is None or hours is None or sub_topics is None or sub_delivery is None:
+        window_from = _try(_optional_date, item, "window_from", f"{name}.window_from", problems)
+        window_to = _try(_optional_date, item, "window_to", f"{name}.window_to", problems)
+        if (
+            isinstance(window_from, date)
+            and isinstance(window_to, date)
+            and window_to < window_from
+        ):
+            problems.add(f"{name}.window_to", f"{window_to} is before window_from {window_from}")
+            ok = False
+        if (
+            label is None
+            or hours is None
+            or sub_topics is None
+            or sub_delivery is None
+            or ("window_from" in item and window_from is None)
+            or ("window_to" in item and window_to is None)
+        ):
             ok = False
             continue
         if any(key not in SUB_MINIMUM_FIELDS for key in item):
@@ -620,11 +796,15 @@ def _parse_sub_minimums(
                 f"{format_hours(total)} h",
             )
             ok = False
-        if label.casefold() in labels:
+        # One label may name the same minimum in different eras (IN defensive tactics 2 h
+        # until 2023, 4 h from 2024), as long as no window needs both.
+        span = (window_from or date.min, window_to or date.max)
+        taken = labels.setdefault(label.casefold(), [])
+        if any(span[0] <= other[1] and other[0] <= span[1] for other in taken):
             problems.add(f"{name}.label", f"'{label}' is used by another sub-minimum")
             ok = False
-        labels.add(label.casefold())
-        subs.append(SubMinimum(label, hours, sub_topics, sub_delivery))
+        taken.append(span)
+        subs.append(SubMinimum(label, hours, sub_topics, sub_delivery, window_from, window_to))
     if not ok:
         raise _Invalid
     return tuple(subs)
@@ -758,17 +938,56 @@ def _parse_requirement(
             )
         )
     if (
-        new_hire is NewHire.EXEMPT_FIRST_PERIOD
+        new_hire in (NewHire.EXEMPT_FIRST_PERIOD, NewHire.EXEMPT_LICENSE_PERIOD, NewHire.PER_MONTH)
         and isinstance(period, Period)
-        and period.kind in (PeriodKind.ONE_TIME, PeriodKind.SINCE_LAST_COMPLETION)
+        and period.kind
+        in (PeriodKind.ONE_TIME, PeriodKind.SINCE_LAST_COMPLETION, PeriodKind.DEADLINE)
     ):
         problems.add(
             "new_hire",
-            f"exempt_first_period cannot be used with period kind '{period.kind.value}', "
+            f"{new_hire.value} cannot be used with period kind '{period.kind.value}', "
             "whose first window always starts at hire or licence",
         )
         ok = False
 
+    hours_per_month: Any = None
+    if "hours_per_month" in table:
+        hours_per_month = read(
+            lambda: _hours(table["hours_per_month"], "hours_per_month", problems)
+        )
+        if new_hire is not NewHire.PER_MONTH:
+            problems.add("hours_per_month", 'is used only with new_hire = "per_month"')
+            ok = False
+    elif new_hire is NewHire.PER_MONTH:
+        problems.add("hours_per_month", 'is required with new_hire = "per_month" (e.g. 3.5)')
+        ok = False
+    if new_hire is NewHire.PER_MONTH and kind is not RequirementKind.HOURS:
+        problems.add("new_hire", '"per_month" is for an hours requirement')
+        ok = False
+    make_up: Any = MakeUp.NONE
+    if "make_up" in table:
+        make_up = read(
+            lambda: MakeUp(
+                _choice(table["make_up"], "make_up", problems, [m.value for m in MakeUp])
+            )
+        )
+        if make_up is MakeUp.PREVIOUS_FIRST and (
+            kind is not RequirementKind.HOURS
+            or not isinstance(period, Period)
+            or period.kind not in _MAKE_UP_KINDS
+        ):
+            problems.add(
+                "make_up",
+                '"previous_first" is for an hours requirement measured in consecutive '
+                "windows (calendar_year, fiscal_year, fixed_cycle, officer_cycle)",
+            )
+            ok = False
+    round_to: Any = None
+    if "round_required_to" in table:
+        round_to = read(lambda: _hours(table["round_required_to"], "round_required_to", problems))
+        if kind is not RequirementKind.HOURS:
+            problems.add("round_required_to", "is for an hours requirement")
+            ok = False
     source = read(lambda: _text(table.get("source"), "source", problems, required=False))
     notes = read(lambda: _text(table.get("notes"), "notes", problems, required=False))
     if allow_jurisdiction and "jurisdiction" in table:
@@ -793,6 +1012,9 @@ def _parse_requirement(
         source,
         notes,
         jurisdiction,
+        hours_per_month,
+        make_up,
+        round_to,
     )
     if not ok or kind is None or any(v is _INVALID for v in values):
         raise _Invalid
@@ -814,6 +1036,9 @@ def _parse_requirement(
         source=source,
         notes=notes,
         jurisdiction=jurisdiction,
+        hours_per_month=hours_per_month,
+        make_up=make_up,
+        round_required_to=round_to,
     )
 
 
@@ -834,13 +1059,11 @@ def _parse_pack_topics(value: object, problems: _Problems) -> tuple[tuple[str, s
         if not _TOPIC_CODE.fullmatch(code):
             problems.add(f"topics.{code}", "a topic code holds lowercase letters, digits and '_'")
             ok = False
-        elif code in TOPICS:
-            problems.add(f"topics.{code}", "is already a built-in topic code")
-            ok = False
         elif not isinstance(label, str) or not label.strip():
             problems.add(f"topics.{code}", 'needs a label as text, e.g. "School threat assessment"')
             ok = False
-        else:
+        elif code not in TOPICS:
+            # A code built in since the pack was written is simply known already.
             pairs.append((code, label.strip()))
     if not ok:
         raise _Invalid
@@ -868,6 +1091,11 @@ def parse_pack(
     name = _field(lambda: _text(data.get("name"), "name", problems), "")
     version = _field(lambda: _text(data.get("version"), "version", problems), "")
     notes = _field(lambda: _text(data.get("notes"), "notes", problems, required=False), "")
+    checks = _field(lambda: _text(data.get("checks"), "checks", problems, required=False), "")
+    does_not_check = _field(
+        lambda: _text(data.get("does_not_check"), "does_not_check", problems, required=False), ""
+    )
+    verified_on = _field(lambda: _optional_date(data, "verified_on", "verified_on", problems))
     pack_topics: tuple[tuple[str, str], ...] = ()
     if "topics" in data:
         pack_topics = _field(lambda: _parse_pack_topics(data["topics"], problems), ())
@@ -907,6 +1135,9 @@ def parse_pack(
         source_name=source_name,
         notes=notes,
         topics=pack_topics,
+        checks=checks,
+        does_not_check=does_not_check,
+        verified_on=verified_on,
     )
 
 
@@ -963,6 +1194,12 @@ def requirement_to_dict(requirement: Requirement) -> dict[str, Any]:
     if applies:
         out["applies_to"] = applies
     out["new_hire"] = requirement.new_hire.value
+    if requirement.hours_per_month is not None:
+        out["hours_per_month"] = to_float(requirement.hours_per_month)
+    if requirement.make_up is not MakeUp.NONE:
+        out["make_up"] = requirement.make_up.value
+    if requirement.round_required_to is not None:
+        out["round_required_to"] = to_float(requirement.round_required_to)
     if requirement.source:
         out["source"] = requirement.source
     if requirement.notes:
@@ -984,6 +1221,14 @@ def _period_to_dict(period: Period) -> dict[str, Any]:
         out["from"] = period.start_from.value
     if period.end_month_day is not None:
         out["end_month_day"] = "{:02d}-{:02d}".format(*period.end_month_day)
+    if period.end_after_anniversary:
+        out["end_after_anniversary"] = True
+    if period.due is not None:
+        out["due"] = period.due.isoformat()
+    if period.counts_from is not None:
+        out["counts_from"] = period.counts_from.isoformat()
+    if period.first_due is not None:
+        out["first_due"] = period.first_due.isoformat()
     return out
 
 
@@ -993,6 +1238,10 @@ def _sub_minimum_to_dict(sub: SubMinimum) -> dict[str, Any]:
         out["topics"] = list(sub.topics)
     if sub.delivery:
         out["delivery"] = list(sub.delivery)
+    if sub.window_from is not None:
+        out["window_from"] = sub.window_from.isoformat()
+    if sub.window_to is not None:
+        out["window_to"] = sub.window_to.isoformat()
     return out
 
 
@@ -1004,7 +1253,7 @@ def _applies_to_dict(applies: Applicability) -> dict[str, Any]:
         value = getattr(applies, key)
         if value is not None:
             out[key] = value.isoformat()
-    for key in ("ranks", "units", "shifts", "unless_certified"):
+    for key in ("ranks", "units", "shifts", "unless_certified", "except_ranks", "except_units"):
         value = getattr(applies, key)
         if value:
             out[key] = list(value)

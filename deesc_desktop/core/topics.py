@@ -27,8 +27,57 @@ TOPICS: dict[str, str] = {
     "community_policing": "Community policing",
     "autism_awareness": "Autism awareness",
     "conflict_management": "Conflict management",
+    # Added in 2026 for the topics state mandates name (docs/rule-packs.md); codes are stable.
+    "domestic_violence": "Domestic violence",
+    "sexual_assault": "Sexual assault / trauma-informed response",
+    "child_abuse_reporting": "Child-abuse reporting",
+    "human_trafficking": "Human trafficking",
+    "civil_rights": "Civil and human rights",
+    "constitutional_law": "Constitutional law / Fourth Amendment / search and seizure",
+    "bias_free_policing": "Racial and identity profiling / bias-free policing",
+    "bias_crimes": "Crimes motivated by bias",
+    "ethics": "Ethics",
+    "tactical_communications": "Strategic / tactical communications",
+    "officer_safety": "Officer safety",
+    "disabilities": "People with disabilities (incl. intellectual and developmental)",
+    "dementia_missing_persons": "Dementia and missing persons",
+    "hazmat": "Hazardous materials",
+    "legislative_update": "Legislative update",
+    "firearms_restraining_order": "Firearms Restraining Order Act",
+    "holds_and_restraints": "Holds and restraints",
+    "mmir": "Missing and murdered Indigenous relatives",
+    "school_threat_assessment": "School threat assessment",
+    "arrest_search_seizure": "Arrest, search and seizure",
 }
-"""Built-in topic codes and their labels; the agency's own codes live in the `topics` table."""
+"""Built-in topic codes and their labels; the agency's own codes live in the `topics` table.
+
+Codes are never renamed or removed, so records and agency files keep their meaning. The last
+five were first defined by the Colorado and Ohio packs' own `[topics]`; they are built in now
+so an agency of any state can tag classes with them.
+"""
+
+TOPICS_BEFORE_M005: tuple[str, ...] = (
+    "de_escalation",
+    "use_of_force",
+    "crisis_intervention",
+    "mental_health",
+    "implicit_bias",
+    "procedural_justice",
+    "cultural_competency",
+    "duty_to_intervene",
+    "high_risk_traffic_stops",
+    "firearms",
+    "defensive_tactics",
+    "emergency_vehicle_operations",
+    "legal_updates",
+    "first_aid",
+    "active_shooter",
+    "officer_wellness",
+    "community_policing",
+    "autism_awareness",
+    "conflict_management",
+)
+"""The built-in codes as the first schema (m001) wrote them; m005 adds the rest."""
 
 DELIVERIES: dict[str, str] = {
     "classroom": "Classroom",

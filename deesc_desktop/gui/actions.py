@@ -55,6 +55,7 @@ class ActionId(Enum):
     MARK_CIT_COURSE = auto()
     ADD_CERTIFICATE = auto()
     REVOKE_CERTIFICATE = auto()
+    CIT_TEAM = auto()
 
     FIND_ELIGIBLE = auto()
     SUBMIT_CLAIMS = auto()
@@ -208,6 +209,14 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "Withdraw the selected hand-entered certificate; it no longer counts on any date",
         None,
         "void",
+        permissions=(Permission.MANAGE_CIT,),
+    ),
+    ActionId.CIT_TEAM: ActionSpec(
+        "CIT &team member…",
+        "Record that the selected CIT-trained officer joined the CIT team, or left it, on the "
+        "page's date; coverage counts team members",
+        None,
+        "certificate",
         permissions=(Permission.MANAGE_CIT,),
     ),
     ActionId.FIND_ELIGIBLE: ActionSpec(

@@ -74,6 +74,13 @@ class CitRosterModel(RowsModel):
         ),
         Column("Last refresher", lambda r: _day(r.last_refresher)),
         Column("Source", lambda r: r.source, tip="The course or certificate that certified them"),
+        Column(
+            "CIT team",
+            lambda r: "✓ Team member" if r.team_member else "Trained only",
+            lambda r: not r.team_member,
+            tip="Selected for the CIT team on the day (coverage counts team members); "
+            "trained only: took the course but was not selected",
+        ),
     )
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -106,7 +113,13 @@ class CoverageModel(RowsModel):
     COLUMNS = (
         Column("Shift", lambda r: r.shift),
         Column("Patrol officers", lambda r: str(r.officers), lambda r: r.officers, RIGHT),
-        Column("CIT certified", lambda r: str(r.certified), lambda r: r.certified, RIGHT),
+        Column(
+            "CIT officers",
+            lambda r: str(r.certified),
+            lambda r: r.certified,
+            RIGHT,
+            tip="CIT team members holding CIT (every CIT-trained officer when no team is recorded)",
+        ),
         Column("Coverage", lambda r: f"{r.percent}%", lambda r: r.percent, RIGHT),
         Column(
             "CIT officer on the shift?",

@@ -56,6 +56,19 @@ def window_text(result: RequirementResult) -> str:
     return f"{result.window_start.isoformat()} to {result.window_end.isoformat()}"
 
 
+CELL_MARK = {Status.NON_COMPLIANT: "✗ ", Status.DUE_SOON: "! ", Status.IN_PROGRESS: ""}
+"""Before the reason in a cell of a requirement not met yet; the tone says the rest."""
+
+
+def cell_text(result: RequirementResult) -> str:
+    """A requirement's cell: the reason in a few words when it is not met yet ("✗ short 6 h
+    of high-risk traffic stops, due 2025-06-30"), else the status."""
+    mark = CELL_MARK.get(result.status)
+    if mark is None:
+        return status_text(result.status)
+    return mark + result.reason
+
+
 def short_summary(result: RequirementResult) -> str:
     """One line for a tooltip or a list: status, hours, due date."""
     parts = [status_label(result.status)]
@@ -143,7 +156,7 @@ class ComplianceMatrixModel(RowsModel):
 
         def text(row: OfficerCompliance) -> str:
             found = result(row)
-            return status_text(found.status) if found else ""
+            return cell_text(found) if found else ""
 
         def key(row: OfficerCompliance) -> tuple[int, str]:
             found = result(row)
@@ -208,7 +221,10 @@ class ComplianceMatrixModel(RowsModel):
         found = self.result(row, column)
         if found is None:
             return None
-        return f"{found.requirement_title}\n{short_summary(found)}\nClick for the explanation."
+        return (
+            f"{found.requirement_title}: {status_label(found.status)}\n{found.reason}\n"
+            f"{short_summary(found)}\nClick for the explanation."
+        )
 
 
 def compliance_haystack(row: OfficerCompliance) -> str:

@@ -28,6 +28,9 @@ class LeaveRow:
     end: date
     reason: str
     requirement_ids: frozenset[str]
+    granted_by: str = ""
+    reference: str = ""
+    granted_on: date | None = None
 
 
 def validate_leave(
@@ -62,6 +65,16 @@ def validate_leave(
                 f"end date {end.isoformat()} is before start date {start.isoformat()}",
             )
         requirement_ids = _requirement_ids(row, requirement_lookup)
+        granted_by, reference = row.text("granted_by"), row.text("reference")
+        granted_on = row.date("granted_on", "waiver date", required=False)
+        if granted_by or reference or row.text("granted_on"):
+            for name, given, what in (
+                ("granted_by", granted_by, "who granted it"),
+                ("reference", reference, "its reference"),
+                ("granted_on", row.text("granted_on"), "the date it was granted"),
+            ):
+                if not given:
+                    row.error(name, f"a waiver needs {what} (granted_by, reference, granted_on)")
         if row.failed or badge is None or start is None or end is None:
             continue
         result.rows.append(
@@ -72,6 +85,9 @@ def validate_leave(
                 end=end,
                 reason=row.text("reason"),
                 requirement_ids=requirement_ids,
+                granted_by=granted_by,
+                reference=reference,
+                granted_on=granted_on,
             )
         )
     return result

@@ -69,6 +69,9 @@ EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {
     # Not in the contract, but read when present: exports write it so separated officers
     # re-import with their separation date.
     "roster": ("separation_date",),
+    # A waiver or extension granted for the leave (who, its reference, the date): with them
+    # the leave reduces required hours whatever the agency's proration policy.
+    "leave": ("granted_by", "reference", "granted_on"),
 }
 COLUMNS = {
     kind: (*columns, *EXTRA_COLUMNS.get(kind, ())) for kind, columns in CONTRACT_COLUMNS.items()
@@ -114,6 +117,9 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "start": ("start date", "from", "begin", "begins"),
         "end": ("end date", "to", "through", "until", "ends"),
         "requirements": ("requirement", "requirement ids"),
+        "granted_by": ("waiver granted by", "approved by"),
+        "reference": ("waiver reference", "waiver ref"),
+        "granted_on": ("waiver date", "date granted", "approved on"),
     },
     "incidents": {
         "reference": ("report number", "report #", "case number", "incident number", "cad number"),

@@ -251,7 +251,7 @@ class Styles:
             spaceAfter=3,
             keepWithNext=1,
         )
-        self.cell = ParagraphStyle("cell", base, fontSize=8, leading=9.8)
+        self.cell = ParagraphStyle("cell", base, fontSize=8, leading=9.8, embeddedHyphenation=1)
         self.cell_bold = ParagraphStyle("cell_bold", self.cell, fontName=FONT_BOLD)
         self.cell_small = ParagraphStyle("cell_small", self.cell, fontSize=7.2, leading=8.8)
         self.cell_head = ParagraphStyle("cell_head", self.cell, fontName=FONT_BOLD)
@@ -297,7 +297,14 @@ CONTINUED_STYLE = ParagraphStyle(
     "continued", fontName=FONT_ITALIC, fontSize=8, leading=10, textColor=MUTED, spaceAfter=3
 )
 TEXT_CELL_STYLE = ParagraphStyle(
-    "text_cell", fontName=FONT, fontSize=CELL_SIZE, leading=CELL_LEADING, textColor=INK
+    "text_cell",
+    fontName=FONT,
+    fontSize=CELL_SIZE,
+    leading=CELL_LEADING,
+    textColor=INK,
+    # A requirement id such as IL-crisis-intervention-annual breaks after a hyphen, not
+    # in the middle of a word.
+    embeddedHyphenation=1,
 )
 """The Paragraph style of a TextCell that wraps: the same as Styles().cell."""
 
@@ -1340,6 +1347,11 @@ class Renderer(ABC, Generic[D]):
     def body_bottom(self) -> float:
         """Distance from the bottom edge of the page to the bottom of the body."""
         return FOOTER + 6
+
+    def body_height(self) -> float:
+        """The height of the smallest page body (a later page with a two-line header): a
+        drawing taller than this cannot be placed anywhere."""
+        return self.pagesize[1] - LATER_HEADER - LATER_SECOND_LINE - self.body_bottom()
 
     def later_top_margin(self, text: PageText) -> float:
         extra = LATER_SECOND_LINE if later_header_lines(text, self.pagesize[0]) == 2 else 0

@@ -88,17 +88,24 @@ def stacked_bars(
     width: float,
     caption: str,
     value_title: str,
+    max_height: float | None = None,
 ) -> Drawing:
     """Horizontal stacked bars, one per category (top to bottom in the given order).
 
-    Each segment carries its count when it is wide enough to hold it.
+    Each segment carries its count when it is wide enough to hold it. With `max_height`, bars
+    get thinner (down to 6 points) so that many categories still fit on one page.
     """
     label_size = 8
     label_room = min(width * 0.32, max(stringWidth(c, FONT, label_size) for c in categories) + 8)
-    bar_height = 16
-    plot_height = max(1, len(categories)) * (bar_height + 8)
     legend_rows = math.ceil(len(series) / 5)
     bottom = 28 + legend_rows * 13
+    bar_height, gap = 16.0, 8.0
+    rows = max(1, len(categories))
+    if max_height is not None and rows * (bar_height + gap) + bottom + 26 > max_height:
+        room = max(max_height - bottom - 26, rows * 9.0)
+        bar_height = max(6.0, room / rows * 2 / 3)
+        gap = max(3.0, room / rows - bar_height)
+    plot_height = rows * (bar_height + gap)
     height = plot_height + bottom + 26
     drawing = Drawing(width, height)
     _caption(drawing, caption, 0, height - 11)
@@ -117,7 +124,7 @@ def stacked_bars(
     chart.categoryAxis.labels.dx = -4
     chart.categoryAxis.strokeColor = MUTED
     chart.barWidth = bar_height
-    chart.groupSpacing = 8
+    chart.groupSpacing = gap
     top = max([sum(values) for values in zip(*chart.data, strict=True)] or [1]) or 1
     step = _nice_step(top)
     chart.valueAxis.valueMin = 0
@@ -137,7 +144,7 @@ def stacked_bars(
 
     chart.barLabelFormat = label
     chart.barLabels.fontName = FONT_BOLD
-    chart.barLabels.fontSize = 7
+    chart.barLabels.fontSize = min(7.0, bar_height - 1)
     chart.barLabels.fillColor = colors.white
     chart.barLabels.boxAnchor = "c"
     chart.barLabels.boxTarget = "mid"

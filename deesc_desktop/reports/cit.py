@@ -82,9 +82,9 @@ class CitReport(Renderer[CitData]):
         )
         lines: list[Flowable] = [
             markup(
-                "<b>{certified}</b> of <b>{officers}</b> active officers in the {unit} unit hold "
-                "CIT certification on {day}: <b>{percent}%</b> against a target of {target}%. "
-                "{verdict}{gap}",
+                "<b>{certified}</b> of <b>{officers}</b> active officers in the {unit} unit are "
+                "counted on {day} ({counted}): <b>{percent}%</b> against a target of "
+                "{target}%. {verdict}{gap}",
                 s.body,
                 certified=cover.certified,
                 officers=cover.officers,
@@ -94,6 +94,7 @@ class CitReport(Renderer[CitData]):
                 target=cover.target_percent,
                 verdict=verdict,
                 gap=gap,
+                counted=cover.counted,
             ),
             para(
                 "Officers on leave or separated are not on the street and count in neither "
@@ -187,6 +188,7 @@ class CitReport(Renderer[CitData]):
                     "" if standing.days_left is None else str(standing.days_left),
                     para(row.source, s.cell_small),
                     iso(row.last_refresher),
+                    "yes" if row.team_member else "",
                 ]
             )
         summary = ", ".join(
@@ -205,16 +207,16 @@ class CitReport(Renderer[CitData]):
                 "Days left",
                 "Earned by",
                 "Last refresher",
+                "CIT team",
             ],
             rows,
-            [0.05, 0.14, 0.07, 0.12, 0.07, 0.08, 0.08, 0.05, 0.26, 0.08],
-            align=["left"] * 7 + ["right", "left", "left"],
+            [0.05, 0.14, 0.07, 0.12, 0.07, 0.08, 0.08, 0.05, 0.21, 0.08, 0.05],
+            align=["left"] * 7 + ["right", "left", "left", "left"],
             title=[
                 self.heading(f"CIT roster ({len(rows)})"),
                 para(
                     f"{summary}. Certified from is the start of the current (or last) "
-                    "unbroken certification; a refresher renews it for "
-                    f"{data.settings.validity_years} years.",
+                    f"unbroken certification. {data.settings.validity_text()}",
                     s.note,
                 ),
             ],
@@ -229,9 +231,8 @@ class CitReport(Renderer[CitData]):
         st = data.settings
         return para(
             f"Rule: the certifying course needs at least {format_hours(st.certifying_min_hours)} "
-            f"h and a refresher at least {format_hours(st.refresher_min_hours)} h; a "
-            f"certification lasts {st.validity_years} years and a refresher up to "
-            f"{st.grace_days} days after it lapsed still renews it (agency settings).",
+            f"h and a refresher at least {format_hours(st.refresher_min_hours)} h (agency "
+            f"settings). {st.validity_text()} Coverage counts {data.coverage.counted}.",
             self.styles.note,
         )
 
@@ -252,6 +253,7 @@ class CitReport(Renderer[CitData]):
                 "days_left",
                 "earned_by",
                 "last_refresher",
+                "cit_team",
             ),
             [
                 [
@@ -266,6 +268,7 @@ class CitReport(Renderer[CitData]):
                     "" if row.standing.days_left is None else str(row.standing.days_left),
                     row.source,
                     iso(row.last_refresher),
+                    "yes" if row.team_member else "",
                 ]
                 for row in data.roster
             ],

@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable, Spacer
 
 from deesc_desktop.core.compliance import RequirementResult, Status
 from deesc_desktop.core.hours import format_hours
+from deesc_desktop.core.rules import short_title
 from deesc_desktop.reports.base import (
     ALERT,
     WARN,
@@ -30,6 +31,7 @@ from deesc_desktop.reports.charts import AMBER, BLUE, GREEN, GREY, RED, Series, 
 from deesc_desktop.reports.ledta import incomplete_files_section
 from deesc_desktop.services.compliance import OfficerCompliance, department_compliance
 from deesc_desktop.services.export import DATE, NUMBER
+from deesc_desktop.services.requirements import PackCoverage, pack_coverage
 from deesc_desktop.store.views import year_before
 
 STATUS_LABELS: dict[Status, str] = {
@@ -44,6 +46,11 @@ STATUS_LABELS: dict[Status, str] = {
 
 ATTENTION = (Status.NON_COMPLIANT, Status.DUE_SOON, Status.IN_PROGRESS)
 """The statuses of a requirement not (yet) met: each gets its explanation printed."""
+
+ATTENTION_ORDER = {status: order for order, status in enumerate(ATTENTION)}
+
+EXPLAINED = (Status.NON_COMPLIANT, Status.DUE_SOON)
+"""Statuses whose every result gets its full explanation; in-progress ones are summed up."""
 
 MATRIX_MAX_REQUIREMENTS = 5
 """Up to this many requirements, one column each; more, and the table lists one row per
@@ -76,6 +83,8 @@ class ComplianceData:
     requirements: list[RequirementSummary]
     overall: Counter[Status]
     """Officers by their most urgent status."""
+    coverage: PackCoverage | None = None
+    """What the state pack checks, and why no state rule applies on the date, if none does."""
 
 
 def gather_compliance(renderer: ComplianceReport) -> ComplianceData:
@@ -89,7 +98,8 @@ def gather_compliance(renderer: ComplianceReport) -> ComplianceData:
             counts.setdefault(result.requirement_id, Counter())[result.status] += 1
     requirements = [RequirementSummary(rid, titles[rid], counts[rid]) for rid in titles]
     overall = Counter(person.worst for person in people if person.results)
-    return ComplianceData(people, requirements, overall)
+    coverage = pack_coverage(renderer.db, renderer.as_of)
+    return ComplianceData(people, requirements, overall, coverage)
 
 
 def hours_text(result: RequirementResult) -> str:
@@ -128,19 +138,34 @@ class ComplianceReport(Renderer[ComplianceData]):
     # --- layout ----------------------------------------------------------------------------
 
     def status_cell(self, result: RequirementResult) -> TextCell:
-        """Status on the first line; hours earned of required, and the due date, below."""
+        """Status on the first line; below it the reason in a few words ("short 6 h of
+        high-risk traffic stops, due 2025-06-30") when the requirement is not met."""
         colour = {Status.NON_COMPLIANT: ALERT, Status.DUE_SOON: WARN}.get(result.status)
-        detail = []
-        if result.earned is not None and result.adjusted_required is not None:
-            detail.append(
-                f"{format_hours(result.earned)}/{format_hours(result.adjusted_required)} h"
-            )
-        if result.status in (Status.DUE_SOON, Status.IN_PROGRESS) and result.due_date:
-            detail.append(f"due {iso(result.due_date)}")
         label = Line(STATUS_LABELS[result.status], bold=True, colour=colour)
-        if detail:
-            return TextCell(label, Line(" · ".join(detail)))
+        if result.status in ATTENTION:
+            return TextCell(label, Line(result.reason))
         return TextCell(label)
+
+    def needs_cell(self, person: OfficerCompliance) -> TextCell:
+        """Each requirement not met, one line each: "Officer safety: needs a class ...";
+        or that every requirement is met (or exempt, or not applicable)."""
+        lines = [
+            Line(
+                f"{short_title(result.requirement_title)}: {result.reason}",
+                colour={Status.NON_COMPLIANT: ALERT, Status.DUE_SOON: WARN}.get(result.status),
+            )
+            for result in sorted(person.results, key=lambda r: ATTENTION_ORDER.get(r.status, 9))
+            if result.status in ATTENTION
+        ]
+        return TextCell(*lines) if lines else TextCell("Nothing outstanding")
+
+    def met_text(self, person: OfficerCompliance) -> str:
+        """'12 of 15' requirements met, of those that apply and are not exempt."""
+        counted = [
+            r for r in person.results if r.status not in (Status.EXEMPT, Status.NOT_APPLICABLE)
+        ]
+        met = sum(r.status is Status.COMPLIANT for r in counted)
+        return f"{met} of {len(counted)}"
 
     def overall_cell(self, status: Status) -> TextCell:
         colour = {Status.NON_COMPLIANT: ALERT, Status.DUE_SOON: WARN}.get(status)
@@ -160,6 +185,7 @@ class ComplianceReport(Renderer[ComplianceData]):
                 reqs=len(data.requirements),
                 day=iso(self.as_of),
             ),
+            *self.coverage(data),
         ]
         note = self.current_values_note(self.as_of)
         if note is not None:
@@ -220,6 +246,17 @@ class ComplianceReport(Renderer[ComplianceData]):
         )
         return flowables
 
+    def coverage(self, data: ComplianceData) -> list[Flowable]:
+        """What the state's rules check, so nobody certifies more than was verified."""
+        if data.coverage is None:
+            return []
+        s = self.styles
+        flowables: list[Flowable] = [Spacer(1, 4), para(data.coverage.line, s.body)]
+        if data.coverage.gap:
+            flowables.append(para(data.coverage.gap, s.body))
+        flowables.extend(para(note, s.body) for note in data.coverage.policies)
+        return flowables
+
     def chart(self, data: ComplianceData) -> Flowable:
         shown = [
             (Status.COMPLIANT, GREEN),
@@ -238,6 +275,7 @@ class ComplianceReport(Renderer[ComplianceData]):
             width=self.frame_width,
             caption="Compliance by requirement",
             value_title="Officers (not applicable left out)",
+            max_height=self.body_height() - 12,
         )
 
     def officer_table(self, data: ComplianceData) -> Flowable:
@@ -282,28 +320,27 @@ class ComplianceReport(Renderer[ComplianceData]):
                 make=matrix_row,
             )
 
-        def long_row(item: tuple[OfficerCompliance, RequirementResult]) -> list[Cell]:
-            # Every row names the officer, unit, shift and overall status: a page may start
-            # in the middle of an officer's requirements.
-            person, result = item
+        # More requirements than columns fit: one row per officer that keeps unit, shift and
+        # the overall status, and lists only what is outstanding, with its reason.
+        def officer_row(person: OfficerCompliance) -> list[Cell]:
             officer = person.officer
             return [
                 officer.badge,
                 TextCell(officer.display_name),
                 TextCell(" / ".join(x for x in (officer.unit, officer.shift) if x)),
-                TextCell(result.requirement_id),
-                self.status_cell(result),
-                iso(result.due_date),
                 self.overall_cell(person.worst),
+                self.met_text(person),
+                self.needs_cell(person),
             ]
 
         return PagedTable(
-            ["Badge", "Officer", "Unit / shift", "Requirement", "Status", "Due", "Overall"],
-            [(person, result) for person in data.people for result in person.results],
-            [0.06, 0.17, 0.12, 0.22, 0.2, 0.1, 0.13],
+            ["Badge", "Officer", "Unit / shift", "Overall", "Met", "Outstanding, and why"],
+            data.people,
+            [0.055, 0.14, 0.1, 0.105, 0.06, 0.54],
             title=title,
             empty=empty,
-            make=long_row,
+            make=officer_row,
+            align=["left", "left", "left", "left", "right", "left"],
         )
 
     def explanations(self, data: ComplianceData) -> list[Flowable]:
@@ -311,22 +348,29 @@ class ComplianceReport(Renderer[ComplianceData]):
         flowables: list[Flowable] = [
             self.heading("Requirements not met: the reasons"),
             para(
-                "Every requirement an officer has not met yet, with the explanation the "
-                "compliance engine gives, most urgent first.",
+                "Every requirement an officer is behind on or that falls due within the "
+                "warning period, with the full explanation, most urgent first.",
                 s.body,
             ),
         ]
 
         def reason_row(item: tuple[OfficerCompliance, RequirementResult]) -> list[Cell]:
             person, result = item
+            lines = result.explanation_lines
+            # One line each, so what is still needed reads as a list.
+            template = "<br/>".join(f"{{line{number}}}" for number in range(len(lines)))
             return [
                 person.officer.badge,
                 TextCell(person.officer.display_name),
                 TextCell(result.requirement_id),
-                para(result.explanation, s.cell),
+                markup(
+                    template,
+                    s.cell,
+                    **{f"line{number}": line for number, line in enumerate(lines)},
+                ),
             ]
 
-        for status in ATTENTION:
+        for status in EXPLAINED:
             items = [
                 (person, result)
                 for person in data.people
@@ -344,6 +388,17 @@ class ComplianceReport(Renderer[ComplianceData]):
                     make=reason_row,
                 )
             )
+        waiting = sum(r.status is Status.IN_PROGRESS for p in data.people for r in p.results)
+        flowables.append(
+            self.keep(
+                para(f"{STATUS_LABELS[Status.IN_PROGRESS]} ({waiting})", s.h2),
+                para(
+                    "Not met yet and due later than the warning period: the officer table "
+                    "above lists each with what is outstanding and its due date.",
+                    s.body,
+                ),
+            )
+        )
         return flowables
 
     def story(self, data: ComplianceData) -> list[Flowable]:

@@ -283,6 +283,8 @@ class TranscriptReport(Renderer[TranscriptData]):
             detail = f", expires {iso(standing.expires)} ({standing.days_left} days)"
         elif standing.expires:
             detail = f", lapsed after {iso(standing.expires)}"
+        elif standing.status.held:
+            detail = ", no expiry (agency policy)"
         line = markup(
             "<b>{words}</b> on {day}{detail}. First certified {first}.",
             s.body,

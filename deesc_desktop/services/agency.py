@@ -31,6 +31,7 @@ def _clean(values: Mapping[str, object]) -> dict[str, object]:
     if ori and (len(ori) != 9 or not ori.isalnum()):
         errors["ori"] = "an ORI is 9 letters and digits, for example IL0160000"
     cleaned: dict[str, object] = {"name": name, "state": state, "ori": ori}
+    cleaned["leave_proration"] = int(_flag(values.get("leave_proration", 0)))
     for field, low, high, default in (
         ("fiscal_year_start_month", 1, 12, 7),
         ("warning_days", 0, 730, 90),
@@ -49,8 +50,16 @@ def _clean(values: Mapping[str, object]) -> dict[str, object]:
     return cleaned
 
 
+def _flag(value: object) -> bool:
+    """A yes/no setting as forms, the CLI and stored rows give it."""
+    if isinstance(value, str):
+        return value.strip().casefold() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
 def init_agency(db: Database, actor: Actor, values: Mapping[str, object]) -> Agency:
-    """Create the agency record of a new database (name, state, ORI, fiscal year, warning days)."""
+    """Create the agency record of a new database (name, state, ORI, fiscal year, warning days,
+    and whether the agency's own leave proration policy is on: off unless given)."""
     require(actor, Permission.MANAGE_AGENCY)
     cleaned = _clean(values)
     with writing(db):
@@ -58,8 +67,8 @@ def init_agency(db: Database, actor: Actor, values: Mapping[str, object]) -> Age
             raise ConflictError("This database already belongs to an agency; edit it in Settings.")
         audit = AuditWriter(db, actor.username)
         db.execute(
-            "INSERT INTO agency (id, name, state, ori, fiscal_year_start_month, warning_days,"
-            " created_at) VALUES (1, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO agency (id, name, state, ori, leave_proration,"
+            " fiscal_year_start_month, warning_days, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
             [*cleaned.values(), audit.at],
         )
         audit.record("insert", "agency", 1, after=row_dict(db, "agency", 1))
@@ -80,8 +89,8 @@ def update_agency(
         cleaned = _clean({**before, **values})
         audit = AuditWriter(db, actor.username)
         db.execute(
-            "UPDATE agency SET name = ?, state = ?, ori = ?, fiscal_year_start_month = ?,"
-            " warning_days = ? WHERE id = 1",
+            "UPDATE agency SET name = ?, state = ?, ori = ?, leave_proration = ?,"
+            " fiscal_year_start_month = ?, warning_days = ? WHERE id = 1",
             list(cleaned.values()),
         )
         after = row_dict(db, "agency", 1)

@@ -22,6 +22,7 @@ from deesc_desktop.core.bonus import (
     Eligibility,
     Program,
     TransitionError,
+    bonus_funding_warning,
     evaluate,
     next_status,
 )
@@ -52,9 +53,11 @@ from deesc_desktop.store.claim_queries import (
     ClaimRow,
     claim_snapshot,
     funding_id_by_name,
+    funding_summaries,
     list_adjustments,
     list_claims,
     load_program,
+    programs,
 )
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import load_officers, load_records, row_dict, topic_codes
@@ -220,6 +223,18 @@ def _check_program_name_free(db: Database, name: str, program_id: int = 0) -> No
         [name, program_id],
     ).fetchone():
         raise ValidationError({"name": f'there is already a program named "{name}"'})
+
+
+def program_funding_warnings(db: Database) -> dict[int, str]:
+    """Program id -> the warning for each program paid from a federal grant (COPS, LEDTA,
+    Byrne JAG), whose allowable costs do not include bonuses."""
+    kinds = {source.name: source.kind for source in funding_summaries(db)}
+    found: dict[int, str] = {}
+    for row in programs(db):
+        warning = bonus_funding_warning(kinds.get(row.funding_source, ""), row.funding_source)
+        if warning:
+            found[row.program.id] = warning
+    return found
 
 
 def add_program(db: Database, actor: Actor, values: Mapping[str, object]) -> int:

@@ -23,7 +23,14 @@ from deesc_desktop.services.common import (
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.services.roster import roster_on
 from deesc_desktop.store.audit import AuditWriter
-from deesc_desktop.store.cit_queries import SETTING_KEYS, CitReport, cit_roster, cit_settings
+from deesc_desktop.store.cit_queries import (
+    NO_EXPIRY,
+    SETTING_KEYS,
+    CitReport,
+    cit_roster,
+    cit_settings,
+    open_team_membership,
+)
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import row_dict
 
@@ -66,11 +73,15 @@ _SETTING_LIMITS = {
     "grace_days": (0, 3650),
 }
 
+_NO_EXPIRY_WORDS = ("", "none", "no expiry", "never", "0")
+"""What a form or the CLI may give for validity_years to mean certificates do not expire."""
+
 
 def update_cit_settings(db: Database, actor: Actor, values: Mapping[str, object]) -> CitSettings:
     """Change CIT settings (target %, patrol unit, course minimum hours, validity, grace).
 
-    Fields not given keep their value.
+    Fields not given keep their value. Validity and grace are agency policy: validity_years
+    given as "", "none" or 0 means certificates do not expire (the default).
     """
     require(actor, Permission.MANAGE_CIT)
     errors = FieldErrors()
@@ -80,6 +91,11 @@ def update_cit_settings(db: Database, actor: Actor, values: Mapping[str, object]
     texts: dict[str, str] = {}
     for field, (low, high) in _SETTING_LIMITS.items():
         if field not in values:
+            continue
+        if field == "validity_years" and (
+            values[field] is None or str(values[field]).strip().casefold() in _NO_EXPIRY_WORDS
+        ):
+            texts[field] = NO_EXPIRY
             continue
         raw = str(values[field]).strip().rstrip("%").strip()
         try:
@@ -201,12 +217,60 @@ def _check_not_duplicate(
         )
 
 
+def join_cit_team(
+    db: Database, actor: Actor, officer_id: int, joined: object, notes: str = ""
+) -> int:
+    """Record that an officer was selected for the CIT team on `joined`. Coverage counts team
+    members holding CIT; CIT-trained officers who were not selected do not count."""
+    require(actor, Permission.MANAGE_CIT)
+    errors = FieldErrors()
+    day = errors.date({"joined": joined}, "joined", required=True)
+    if errors:
+        raise ValidationError(errors)
+    assert day is not None
+    with writing(db):
+        if row_dict(db, "officers", officer_id) is None:
+            raise NotFoundError(f"There is no officer with id {officer_id}.")
+        if open_team_membership(db, officer_id) is not None:
+            raise ConflictError("This officer is already on the CIT team.")
+        audit = AuditWriter(db, actor.username)
+        return insert_row(
+            audit,
+            "cit_team",
+            {"officer_id": officer_id, "joined": day.isoformat(), "notes": notes.strip()}
+            | stamp(audit),
+        )
+
+
+def leave_cit_team(db: Database, actor: Actor, officer_id: int, left_on: object) -> bool:
+    """End an officer's CIT team membership on `left_on` (the last day on the team)."""
+    require(actor, Permission.MANAGE_CIT)
+    errors = FieldErrors()
+    day = errors.date({"left_on": left_on}, "left_on", required=True)
+    if errors:
+        raise ValidationError(errors)
+    assert day is not None
+    with writing(db):
+        current = open_team_membership(db, officer_id)
+        if current is None:
+            raise NotFoundError("This officer is not on the CIT team.")
+        if day.isoformat() < current["joined"]:
+            raise ValidationError(
+                {"left_on": f"{day.isoformat()} is before joining the team on {current['joined']}"}
+            )
+        audit = AuditWriter(db, actor.username)
+        return update_row(
+            audit, "cit_team", current["id"], {"left_on": day.isoformat()}, noun="team membership"
+        )
+
+
 def add_certification(
     db: Database, actor: Actor, officer_id: int, values: Mapping[str, object]
 ) -> int:
     """Record a certificate earned elsewhere (number, issuer, earned date; expiry if printed).
 
-    A CIT certificate with no expiry entered lasts the agency's validity period (3 years).
+    A CIT certificate with no expiry entered lasts the agency's validity period, if it set
+    one (agency policy); by default it does not expire.
     """
     require(actor, Permission.MANAGE_CIT)
     cleaned = clean_certificate(values)

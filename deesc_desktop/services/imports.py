@@ -394,7 +394,15 @@ def _write_leave(audit: AuditWriter, row: LeaveRow, import_id: int, table: Table
     insert_row(
         audit,
         "exemptions",
-        {**values, "reason": row.reason, "import_id": import_id, **stamp(audit)},
+        {
+            **values,
+            "reason": row.reason,
+            "granted_by": row.granted_by,
+            "reference": row.reference,
+            "granted_on": row.granted_on.isoformat() if row.granted_on else None,
+            "import_id": import_id,
+            **stamp(audit),
+        },
     )
     return "added"
 

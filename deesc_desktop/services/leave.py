@@ -20,14 +20,31 @@ def requirements_text(requirement_ids: Iterable[str]) -> str:
     return ",".join(sorted({r.strip() for r in requirement_ids if r.strip()}))
 
 
+WAIVER_FIELDS = ("granted_by", "reference", "granted_on")
+"""A waiver or extension: who granted it, its reference and the date. Leave with them
+reduces required hours; without them only under the agency's leave proration policy."""
+
+
 def clean_exemption(values: Mapping[str, object]) -> dict[str, Any]:
-    """Check a leave/exemption form: start, end (inclusive), reason, optional requirement ids."""
+    """Check a leave/exemption form: start, end (inclusive), reason, optional requirement ids,
+    and for a waiver who granted it, its reference and the date (all three, or none)."""
     errors = FieldErrors()
     start = errors.date(values, "start", required=True)
     end = errors.date(values, "end", required=True)
     reason = errors.text(values, "reason", required=True)
     if start and end and end < start:
         errors["end"] = f"{end.isoformat()} is before the start {start.isoformat()}"
+    granted_by = errors.text(values, "granted_by")
+    reference = errors.text(values, "reference")
+    granted_on = errors.date(values, "granted_on")
+    if granted_by or reference or values.get("granted_on"):
+        for field, given, what in (
+            ("granted_by", granted_by, "who granted the waiver (e.g. the POST board)"),
+            ("reference", reference, "the waiver's reference (letter or form number)"),
+            ("granted_on", granted_on, "the date the waiver was granted"),
+        ):
+            if not given and field not in errors:
+                errors[field] = f"a waiver needs {what}"
     raw = values.get("requirements") or ()
     if isinstance(raw, str):
         ids = raw.replace(";", ",").split(",")
@@ -43,6 +60,9 @@ def clean_exemption(values: Mapping[str, object]) -> dict[str, Any]:
         "end": end.isoformat(),
         "reason": reason,
         "requirements": requirements_text(ids),
+        "granted_by": granted_by,
+        "reference": reference,
+        "granted_on": granted_on.isoformat() if granted_on else None,
     }
 
 

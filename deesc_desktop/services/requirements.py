@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
+from deesc_desktop.core.compliance import policy_notes
 from deesc_desktop.core.rules import (
     Requirement,
     RulePack,
@@ -48,6 +50,58 @@ def builtin_pack(state: str) -> RulePack | None:
     """The shipped pack for a state, or None when the app has none for it."""
     path = builtin_packs().get(state.upper())
     return load_pack(path) if path else None
+
+
+def all_builtin_packs() -> list[RulePack]:
+    """Every shipped pack, by state code."""
+    return [load_pack(path) for path in builtin_packs().values()]
+
+
+@dataclass(frozen=True, slots=True)
+class PackCoverage:
+    """What the agency's state pack checks, printed wherever compliance is shown, so a chief
+    never certifies more than the software verified."""
+
+    pack: RulePack | None
+    """The state's pack; None when the app ships none for the agency's state."""
+    gap: str
+    """Why no state rule is measured on the report date, or "" when some are."""
+    policies: tuple[str, ...] = ()
+    """The agency's own policies that change results (leave proration), in words."""
+    state: str = ""
+
+    @property
+    def line(self) -> str:
+        """'Illinois rules 2026.1: Partial: does not check ... Rules verified 2026-12-04.'"""
+        if self.pack is None:
+            return (
+                f"No state rule pack ships for {self.state}: only the agency's own "
+                "requirements are measured."
+            )
+        return f"{self.pack.name} rules {self.pack.version}: {self.pack.coverage_line()}"
+
+
+def pack_coverage(db: Database, as_of: date) -> PackCoverage | None:
+    """The coverage of the agency's state pack on `as_of`, with the agency's own policies
+    that change results; None before the agency is set up."""
+    agency = get_agency(db)
+    if agency is None:
+        return None
+    pack = builtin_pack(agency.state)
+    if pack is None or not pack.requirements:
+        return PackCoverage(None, "", policy_notes(agency), agency.state)
+    gap = ""
+    if not any(requirement.in_force(as_of) for requirement in pack.requirements):
+        first = min(r.effective_from for r in pack.requirements)
+        ends = [r.effective_to for r in pack.requirements]
+        until = "" if None in ends else f" to {max(e for e in ends if e).isoformat()}"
+        gap = (
+            f"No {pack.name} rule in this version of the app is in force on "
+            f"{as_of.isoformat()} (its rules cover {first.isoformat()}{until}), so no state "
+            f"requirement is measured: check {pack.name}'s rules for that date and add them "
+            "as agency requirements."
+        )
+    return PackCoverage(pack, gap, policy_notes(agency), agency.state)
 
 
 def list_requirements(db: Database) -> list[ListedRequirement]:

@@ -69,6 +69,20 @@ def _hours(text: str | None, default: int) -> int:
         return default
 
 
+NO_EXPIRY = "none"
+"""How the validity setting is stored when certificates do not expire (the default)."""
+
+
+def _validity(text: str | None) -> int | None:
+    if text is None or text.strip().casefold() in (NO_EXPIRY, ""):
+        return None
+    try:
+        years = int(text)
+    except ValueError:
+        return None  # a hand-edited file must not stop the app; no expiry is the default
+    return years if years > 0 else None
+
+
 def cit_settings(db: Database) -> CitSettings:
     """The agency's CIT settings, each falling back to its default when absent or unreadable."""
     stored = read_settings(db, SETTING_KEYS.values())
@@ -82,7 +96,7 @@ def cit_settings(db: Database) -> CitSettings:
         patrol_unit=(get("patrol_unit") or defaults.patrol_unit).strip() or defaults.patrol_unit,
         certifying_min_hours=_hours(get("certifying_min_hours"), defaults.certifying_min_hours),
         refresher_min_hours=_hours(get("refresher_min_hours"), defaults.refresher_min_hours),
-        validity_years=_int(get("validity_years"), defaults.validity_years),
+        validity_years=_validity(get("validity_years")),
         grace_days=_int(get("grace_days"), defaults.grace_days),
     )
 
@@ -318,6 +332,32 @@ def certifications_by_officer(
     return result
 
 
+def cit_team(db: Database, as_of: date) -> set[int] | None:
+    """Officers on the CIT team on `as_of` (joined on or before it, not left before it);
+    None when the agency has never recorded a team."""
+    if db.execute("SELECT 1 FROM cit_team LIMIT 1").fetchone() is None:
+        return None
+    day = as_of.isoformat()
+    return {
+        officer_id
+        for (officer_id,) in db.execute(
+            "SELECT officer_id FROM cit_team"
+            " WHERE joined <= ? AND (left_on IS NULL OR left_on >= ?)",
+            [day, day],
+        )
+    }
+
+
+def open_team_membership(db: Database, officer_id: int) -> dict[str, Any] | None:
+    """The officer's current CIT team membership row (no end date), or None."""
+    cursor = db.execute(
+        "SELECT * FROM cit_team WHERE officer_id = ? AND left_on IS NULL ORDER BY joined DESC",
+        [officer_id],
+    )
+    row = cursor.fetchone()
+    return None if row is None else dict(zip([c[0] for c in cursor.description], row, strict=True))
+
+
 @dataclass(frozen=True, slots=True)
 class CitRosterRow:
     """One officer of the certified roster: standing, where it came from, last refresher."""
@@ -326,6 +366,8 @@ class CitRosterRow:
     standing: OfficerCit
     source: str
     last_refresher: date | None
+    team_member: bool = False
+    """Selected for the CIT team on the day (CIT-trained is not the same)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -347,6 +389,7 @@ def cit_roster(db: Database, as_of: date, officers: Sequence[Officer]) -> CitRep
     agency = get_agency(db)
     warning_days = agency.warning_days if agency else 90
     histories = cit_histories(db, settings, through=as_of)
+    team = cit_team(db, as_of)
     rows = []
     held: set[int] = set()
     for officer in officers:
@@ -365,6 +408,7 @@ def cit_roster(db: Database, as_of: date, officers: Sequence[Officer]) -> CitRep
                 standing=standing,
                 source=history.titles.get(standing.certification.id, ""),
                 last_refresher=max(refreshed) if refreshed else None,
+                team_member=team is not None and officer.id in team,
             )
         )
     return CitReport(
@@ -372,7 +416,7 @@ def cit_roster(db: Database, as_of: date, officers: Sequence[Officer]) -> CitRep
         settings=settings,
         warning_days=warning_days,
         roster=tuple(rows),
-        coverage=coverage(officers, held, settings),
+        coverage=coverage(officers, held, settings, team),
     )
 
 

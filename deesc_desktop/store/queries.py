@@ -50,6 +50,7 @@ def get_agency(db: Database) -> Agency | None:
         ori=row["ori"],
         fiscal_year_start_month=row["fiscal_year_start_month"],
         warning_days=row["warning_days"],
+        leave_proration=bool(row.get("leave_proration", 0)),
     )
 
 
@@ -333,9 +334,9 @@ def load_exemptions(
         where = f"WHERE {_in_clause('officer_id', ids)}"
         params = list(ids)
     result: dict[int, list[Exemption]] = defaultdict(list)
-    for rid, officer_id, start, end, reason, requirements in db.execute(
-        f'SELECT id, officer_id, start, "end", reason, requirements FROM exemptions {where} '
-        "ORDER BY officer_id, start, id",
+    for rid, officer_id, start, end, reason, requirements, by, reference, on in db.execute(
+        f'SELECT id, officer_id, start, "end", reason, requirements, granted_by, reference,'
+        f" granted_on FROM exemptions {where} ORDER BY officer_id, start, id",
         params,
     ):
         result[officer_id].append(
@@ -346,6 +347,9 @@ def load_exemptions(
                 end=date.fromisoformat(end),
                 reason=reason,
                 requirement_ids=frozenset(r for r in requirements.split(",") if r),
+                granted_by=by,
+                reference=reference,
+                granted_on=_date(on),
             )
         )
     return dict(result)

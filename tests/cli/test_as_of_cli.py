@@ -18,11 +18,15 @@ from tests.cli.test_cli import run
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("as-of-cli") / "demo.db"
-    from deesc_desktop.demo import load_demo
+    from deesc_desktop.demo import DEMO_ACTOR, load_demo
+    from deesc_desktop.services.cit import update_cit_settings
     from deesc_desktop.store import open_database
 
     db = open_database(path)
     load_demo(db)
+    # An agency policy that CIT certificates last three years (the default is no expiry),
+    # so that a refresher's effect on the expiry date shows.
+    update_cit_settings(db, DEMO_ACTOR, {"validity_years": 3})
     db.close()
     return path
 

@@ -65,6 +65,8 @@ def db(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.M
     for kind in ("roster", "training"):
         code, _, err = run(capsys, "--db", path, "import", kind, str(tmp_path / f"{kind}.csv"))
         assert code == 0, err
+    # The agency's policy: certificates last 3 years (the default is no expiry).
+    assert run(capsys, "--db", path, "cit", "settings", "--validity-years", "3")[0] == 0
     return path
 
 
@@ -98,7 +100,8 @@ def test_cit_table_and_csv(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "--db", db, "cit", "course", "CIT Basic", "--role", "certifying")
     code, out, _ = run(capsys, "--db", db, "cit", "--as-of", "2026-05-01")
     assert code == 0
-    assert "Coverage of Patrol (active officers): 0 of 4 certified, 0.0%" in out
+    assert "Coverage of Patrol (active officers): 0 of 4 counted, 0.0%" in out
+    assert "Certificates last 3 years" in out and "(agency policy, not a state rule)" in out
     assert "Peña, Ana" in out and "expired" in out and "1 more to reach target" in out
     code, out, _ = run(capsys, "--db", db, "cit", "--as-of", "2025-05-01", "--format", "csv")
     roster, shifts = out.split("\n\n")

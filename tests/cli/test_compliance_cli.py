@@ -56,7 +56,7 @@ def test_compliance_for_one_badge_prints_explanations(
     )
     assert code == 0
     assert "In-service training: 30 hours every 3 years:" in out
-    assert "of 30.0 total hours" in out
+    assert "of 30 hours" in out and "Still needed: " in out
 
 
 def test_compliance_refuses_bad_dates_and_unknown_badges(
@@ -89,8 +89,9 @@ def test_compliance_csv_has_one_row_per_officer_and_requirement(
 def test_rules_list_show_and_packs(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--db", str(demo_db), "rules", "list", "--format", "json")
     ids = {r["id"]: r["origin"] for r in json.loads(out)}
-    assert ids == {
-        "IL-inservice-30h": "pack:IL",
+    assert ids["IL-inservice-30h"] == "pack:IL"
+    assert ids["IL-officer-safety-3yr"] == "pack:IL"
+    assert {rid: origin for rid, origin in ids.items() if not origin.startswith("pack:")} == {
         "MPD-firearms-annual": "file:millbrook-requirements.toml",
         "MPD-deescalation-annual": "file:millbrook-requirements.toml",
     }
@@ -100,6 +101,37 @@ def test_rules_list_show_and_packs(demo_db: Path, capsys: pytest.CaptureFixture[
     assert code == 1 and "no requirement" in err
     code, out, _ = run(capsys, "rules", "packs")
     assert code == 0 and {"IL", "TX", "OH", "NJ"} <= {line.split()[0] for line in out.splitlines()}
+
+
+def test_rules_packs_lists_every_state_with_its_verified_date_and_coverage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`deesc rules packs` needs no database: what each shipped pack checks, what it does
+    not ("Partial: does not check ..."), and when it was verified."""
+    code, out, _ = run(capsys, "rules", "packs")
+    assert code == 0
+    assert "IL  Illinois        2026.1   verified 2026-12-04" in out
+    assert "    Partial: does not check how long each mandated topic class lasts" in out
+    code, out, _ = run(capsys, "rules", "packs", "--format", "json")
+    packs = {pack["jurisdiction"]: pack for pack in json.loads(out)}
+    assert len(packs) >= 18
+    assert all(pack["verified_on"] for pack in packs.values())
+    ohio = packs["OH"]
+    assert ohio["verified_on"] == "2026-12-04" and ohio["partial"] is True
+    assert ohio["coverage"].startswith("Partial: does not check the 2024 topics")
+    assert "OH-cpt-2024" in ohio["requirements"]
+    assert set(ohio) == {
+        "jurisdiction",
+        "name",
+        "version",
+        "file",
+        "verified_on",
+        "requirements",
+        "checks",
+        "does_not_check",
+        "partial",
+        "coverage",
+    }
 
 
 def test_rules_load_refuses_a_bad_file(

@@ -170,7 +170,8 @@ def test_deesc_due_lists_a_scheduled_class_for_the_training_side(
     assert run(capsys, *db, *schedule, "--badges", "101")[0] == 0
     code, out, _ = run(capsys, *db, "due", "--as-of", "2026-12-01", "--format", "json")
     assert code == 0
-    assert json.loads(out) == [
+    # The state's annual classes fall due on 31 December too; the class is what this is about.
+    assert [item for item in json.loads(out) if item["kind"] != "requirement"] == [
         {
             "due": "2026-12-15",
             "kind": "class",

@@ -22,7 +22,8 @@ from deesc_desktop.core.cit import (
 )
 from deesc_desktop.core.models import Officer, TrainingRecord
 
-SETTINGS = CitSettings()
+SETTINGS = CitSettings(validity_years=3)
+"""An agency whose policy is a 3-year validity (the rule's mechanics are tested with it)."""
 D = date.fromisoformat
 
 
@@ -201,3 +202,39 @@ def test_periods_follow_the_agency_validity_setting() -> None:
     assert found[0].valid_on(D("2024-04-14")) and not found[0].valid_on(
         D("2024-04-14") + timedelta(days=1)
     )
+
+
+def test_by_default_a_certification_never_expires() -> None:
+    """No state rule sets a validity (Illinois CIT certificates do not expire): by default a
+    course certifies for good, refreshers change nothing, and a hand-entered certificate
+    lasts to its printed expiry if it has one. The setting is labelled as agency policy."""
+    default = CitSettings()
+    (held,) = certification_periods([course("2015-04-14")], [D("2019-01-01")], default)
+    assert (held.earned, held.expires) == (D("2015-04-14"), None)
+    assert cit_status([held], D("2030-01-01"), 90).status is CitStatus.CURRENT
+    printed = CertificationEvent(1, D("2020-01-01"), "certificate", 7, expires=D("2023-01-01"))
+    (card,) = certification_periods([printed], [], default)
+    assert card.expires == D("2023-01-01")
+    assert default.validity_text().endswith(
+        "(agency policy; no state rule sets a validity period)."
+    )
+    assert "(agency policy, not a state rule)" in SETTINGS.validity_text()
+
+
+def test_coverage_counts_cit_team_members_not_everyone_trained() -> None:
+    """CIT-trained (took the course) is not CIT team member (selected): once a team is
+    recorded, a trained officer who was not selected is not the CIT officer on a shift.
+    Days: officers 1 (team, certified) and 2 (certified, not on the team); Nights: officer
+    3 (certified, not on the team): Nights is uncovered, 1 of 4 counted."""
+    officers = [
+        Officer(1, "1", "A", "A", D("2015-01-01"), unit="Patrol", shift="Days"),
+        Officer(2, "2", "B", "B", D("2015-01-01"), unit="Patrol", shift="Days"),
+        Officer(3, "3", "C", "C", D("2015-01-01"), unit="Patrol", shift="Nights"),
+        Officer(4, "4", "D", "D", D("2015-01-01"), unit="Patrol", shift="Nights"),
+    ]
+    trained = coverage(officers, {1, 2, 3}, CitSettings())
+    assert (trained.certified, trained.by_team, trained.uncovered_shifts) == (3, False, ())
+    assert trained.counted.startswith("CIT-trained officers (no CIT team is recorded")
+    team = coverage(officers, {1, 2, 3}, CitSettings(), team_ids={1, 4})
+    assert (team.certified, team.by_team, team.uncovered_shifts) == (1, True, ("Nights",))
+    assert team.counted == "CIT team members holding CIT"

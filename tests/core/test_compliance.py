@@ -175,7 +175,16 @@ def rec(
     )
 
 
-def leave(start: str, end: str, *requirements: str, reason: str = "Medical leave") -> Exemption:
+def leave(
+    start: str,
+    end: str,
+    *requirements: str,
+    reason: str = "Medical leave",
+    granted_by: str = "ILETSB",
+    granted_on: str | None = None,
+) -> Exemption:
+    """Leave with a recorded waiver (granted on its first day unless said): the month rule
+    applies to it whatever the agency's proration policy; granted_by="" is plain leave."""
     return Exemption(
         id=next(_ids),
         officer_id=1,
@@ -183,6 +192,9 @@ def leave(start: str, end: str, *requirements: str, reason: str = "Medical leave
         end=date.fromisoformat(end),
         reason=reason,
         requirement_ids=frozenset(requirements),
+        granted_by=granted_by,
+        reference="W-1" if granted_by else "",
+        granted_on=date.fromisoformat(granted_on or start) if granted_by else None,
     )
 
 
@@ -243,10 +255,17 @@ def test_illinois_short_on_one_sub_minimum_reads_like_the_design() -> None:
     assert result.status is Status.IN_PROGRESS
     assert result.shortfall == 0
     assert result.sub_minimums[1].shortfall == 200
-    assert result.explanation.startswith(
-        "Short 2.0 h of use of force / de-escalation (4.0 of 6.0); 30.0 of 30.0 total hours met."
-        " Window 2022-07-01 to 2025-06-30, due 2025-06-30."
+    assert result.explanation == (
+        "30 of 30 hours, but not every topic minimum is met. Still needed: 2 h of use of force "
+        "/ de-escalation (4 of 6). This cycle: 2022-07-01 to 2025-06-30."
     )
+    assert result.explanation_lines == (
+        "30 of 30 hours, but not every topic minimum is met.",
+        "Still needed:",
+        "• 2 h of use of force / de-escalation (4 of 6)",
+        "This cycle: 2022-07-01 to 2025-06-30.",
+    )
+    assert result.reason == "short 2 h of use of force / de-escalation, due 2025-06-30"
 
 
 def test_a_record_counts_inside_the_window_and_on_or_before_as_of() -> None:
@@ -293,8 +312,9 @@ def test_illinois_30_hours_with_4_months_waived_is_26_67() -> None:
     assert (result.required, result.adjusted_required) == (3000, 2667)
     assert [s.adjusted_required for s in result.sub_minimums] == [1067, 533, 533]
     assert result.adjustments == (
-        "Leave or exemption: 4 of 36 months waived (Jan 2023 to Apr 2023: Medical leave).",
-        "Required 26.67 h = 30.0 h x 32 active months / 36 months (sub-minimums scaled the "
+        "Leave or exemption: 4 of 36 months waived (Jan 2023 to Apr 2023: Medical leave, "
+        "waiver granted by ILETSB (ref W-1) on 2023-01-01).",
+        "Required 26.67 h = 30 h x 32 active months / 36 months (topic minimums scaled the "
         "same way).",
     )
     assert "Required 26.67 h" in result.explanation
@@ -346,18 +366,76 @@ def test_targeted_exemption_applies_only_to_its_requirements() -> None:
 
 
 def test_a_fully_waived_window_is_exempt_with_the_reason() -> None:
+    """A waiver from 2023-12-01 to 2025-01-31 covers the whole of 2024 once 2024 is over
+    (days still to come never count)."""
     result = check(
         "YEAR-12h",
         [rec("2024-02-01", 3)],
+        as_of="2024-12-31",
         exemptions=[leave("2023-12-01", "2025-01-31", reason="Military deployment")],
     )
     assert result.status is Status.EXEMPT
     assert (result.required, result.adjusted_required, result.earned) == (1200, 0, 300)
     assert not result.met
     assert (
-        "12 of 12 months waived (Jan 2024 to Dec 2024: Military deployment)" in result.explanation
+        "12 of 12 months waived (Jan 2024 to Dec 2024: Military deployment, waiver granted"
+        in result.explanation
     )
     assert result.explanation.startswith("Exempt.")
+
+
+def test_leave_without_a_waiver_reduces_nothing_unless_the_agency_prorates() -> None:
+    """Only a recorded waiver (who granted it, when) reduces the hours; plain leave does
+    only under the agency's own proration policy, and the result says which applied."""
+    plain = leave("2024-01-01", "2024-03-31", granted_by="")
+    off = check("YEAR-12h", exemptions=[plain])
+    assert off.adjusted_required == 1200
+    assert off.adjustments == (
+        "Leave recorded (Medical leave 2024-01-01 to 2024-03-31) does not reduce the hours: no "
+        "waiver is recorded for it and the agency does not prorate leave.",
+    )
+    policy = Agency("Test PD", "IL", leave_proration=True)
+    on = check("YEAR-12h", exemptions=[plain], agency=policy)
+    assert on.adjusted_required == 900
+    assert on.adjustments[0] == (
+        "Leave or exemption: 3 of 12 months waived (Jan 2024 to Mar 2024: Medical leave, under "
+        "the agency's leave proration policy)."
+    )
+
+
+def test_leave_and_waivers_count_only_once_they_have_happened() -> None:
+    """As of 2024-02-10 a waiver for 2024-01-01 to 2024-06-30 covers January only (15+ days
+    of February are still to come); as of 2024-07-01 it covers six months. A waiver granted
+    on 2024-08-01 does not count on a report dated before that."""
+    waiver = leave("2024-01-01", "2024-06-30")
+    assert check("YEAR-12h", as_of="2024-02-10", exemptions=[waiver]).adjusted_required == 1100
+    assert check("YEAR-12h", as_of="2024-07-01", exemptions=[waiver]).adjusted_required == 600
+    late = leave("2024-01-01", "2024-06-30", granted_on="2024-08-01")
+    assert check("YEAR-12h", as_of="2024-07-15", exemptions=[late]).adjusted_required == 1200
+    assert check("YEAR-12h", as_of="2024-08-01", exemptions=[late]).adjusted_required == 600
+
+
+def test_the_certification_year_is_excused_with_exempt_license_period() -> None:
+    """new_hire = "exempt_license_period" (GA, OH, WA, WI, AZ): the year holding the licence
+    date requires nothing; the next one the full hours, even for a lateral hire."""
+    pack = parse_pack(
+        'jurisdiction = "GA"\nname = "G"\nversion = "1"\n[[requirements]]\nid = "GA"\n'
+        'title = "T"\neffective_from = 2015-01-01\nhours = 20\n'
+        'new_hire = "exempt_license_period"\nperiod = { kind = "calendar_year" }\n',
+        "GA.toml",
+    )
+    requirement = pack.requirements[0]
+    rookie = officer(hire="2024-03-01", license="2024-06-20")
+
+    def run(who: Officer, as_of: str) -> RequirementResult:
+        return evaluate(who, requirement, [], [], [], date.fromisoformat(as_of), AGENCY)
+
+    first = run(rookie, "2024-10-01")
+    assert first.status is Status.EXEMPT
+    assert "Certified 2024-06-20, in this year" in first.explanation
+    assert run(rookie, "2025-10-01").adjusted_required == 2000
+    lateral = officer(hire="2024-03-01", license="2012-05-01")
+    assert run(lateral, "2024-10-01").adjusted_required == 2000
 
 
 def test_exemption_outside_the_window_is_ignored() -> None:
@@ -370,9 +448,7 @@ def test_a_course_is_not_reduced_by_a_partial_exemption() -> None:
     hired = officer(hire="2024-01-01")
     result = check("UOF-course", who=hired, exemptions=[leave("2024-01-01", "2024-03-31")])
     assert result.status is Status.IN_PROGRESS
-    assert (
-        "A course is still required when only part of the window is waived." in result.adjustments
-    )
+    assert "A class is still required when only part of the year is waived." in result.adjustments
 
 
 def test_scale_hours_rounds_half_up_in_integers() -> None:
@@ -418,7 +494,10 @@ def test_exempt_first_period_requires_nothing_in_the_hire_window() -> None:
     hired = officer(hire="2024-03-04")
     result = check("YEAR-12h-exempt-first", who=hired)
     assert result.status is Status.EXEMPT
-    assert "Hired 2024-03-04, inside this window" in result.explanation
+    assert "Hired 2024-03-04, during this year: a new hire's first year requires nothing." in (
+        result.explanation
+    )
+    assert "new_hire" not in result.explanation and "window" not in result.explanation
     next_year = check("YEAR-12h-exempt-first", who=hired, as_of="2025-03-01")
     assert (next_year.status, next_year.adjusted_required) == (Status.IN_PROGRESS, 1200)
     # The first window was exempt, so it is not an unmet previous window.
@@ -462,7 +541,11 @@ def test_non_compliant_after_an_unmet_window_until_the_new_one_is_met() -> None:
     records = [rec("2023-05-01", 10)]
     late = check("YEAR-12h", records, as_of="2024-02-01")
     assert (late.status, late.previous_window) == (Status.NON_COMPLIANT, "unmet")
-    assert "The previous window (2023-01-01 to 2023-12-31) ended unmet." in late.explanation
+    assert (
+        "The previous year (2023-01-01 to 2023-12-31) ended short of 2 h. The officer stays "
+        "non-compliant until this year's requirement is met, due 2024-12-31."
+    ) in late.explanation
+    assert late.reason == "previous year short 2 h; now short 12 h, due 2024-12-31"
     caught_up = check("YEAR-12h", [*records, rec("2024-01-20", 12)], as_of="2024-02-01")
     assert (caught_up.status, caught_up.previous_window) == (Status.COMPLIANT, "unmet")
 
@@ -615,7 +698,7 @@ def test_restarting_clock_with_leave_scales_the_cycle() -> None:
 
 def test_restarting_clock_whose_whole_cycle_is_waived_is_exempt() -> None:
     on_leave = [leave("2009-06-01", "2015-06-01", reason="Military deployment")]
-    result = check("DEESC-5yr", as_of="2014-01-01", exemptions=on_leave)
+    result = check("DEESC-5yr", as_of="2015-01-04", exemptions=on_leave)
     assert result.status is Status.EXEMPT
     # Once that cycle has passed, the next one runs on from its end.
     later = check("DEESC-5yr", as_of="2016-01-01", exemptions=on_leave)
@@ -757,6 +840,7 @@ def test_result_to_dict_has_the_documented_shape() -> None:
         "qualifying_certification_id",
         "previous_window",
         "status",
+        "reason",
         "explanation",
     ]
     assert data["window_start"] == "2022-07-01"
@@ -810,3 +894,19 @@ def test_the_documented_json_example_is_what_the_engine_produces() -> None:
         exemptions=[leave("2023-01-01", "2023-04-30")],
     )
     assert result_to_dict(result) == documented
+
+
+def test_prorated_hours_round_up_as_the_state_rounds_them() -> None:
+    """With round_required_to = 1, 30 h x 32 active months / 36 months = 26.67 h is required
+    as 27 h (rounded up to a whole hour); without it, 26.67 h."""
+    pack = parse_pack(
+        'jurisdiction = "R"\nname = "R"\nversion = "1"\n[[requirements]]\nid = "R-30"\n'
+        'title = "T"\neffective_from = 2022-07-01\nhours = 30\nround_required_to = 1\n'
+        'period = { kind = "fixed_cycle", anchor = 2022-07-01, years = 3 }\n',
+        "R.toml",
+    )
+    waiver = [leave("2023-01-01", "2023-04-30")]
+    found = evaluate(officer(), pack.requirements[0], [], waiver, [], date(2025, 5, 1), AGENCY)
+    assert found.adjusted_required == 2700
+    assert "rounded up to a multiple of 1 h" in found.explanation
+    assert check("IL-inservice-30h", [], exemptions=waiver).adjusted_required == 2667

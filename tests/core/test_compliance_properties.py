@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import event, given, settings
@@ -18,7 +19,7 @@ from deesc_desktop.core.compliance import (
 )
 from deesc_desktop.core.models import Agency, Certification, Exemption, Officer, TrainingRecord
 from deesc_desktop.core.periods import PeriodKind
-from deesc_desktop.core.rules import Requirement, RequirementKind, parse_pack
+from deesc_desktop.core.rules import MakeUp, Requirement, RequirementKind, parse_pack
 
 PACK = """
 jurisdiction = "P"
@@ -131,6 +132,111 @@ effective_from = 2015-01-01
 course = ["Force Options"]
 
 [[requirements]]
+id = "P-deadline"
+title = "A course by a fixed date"
+effective_from = 2016-01-01
+course = ["Force Options"]
+period = { kind = "deadline", due = 2021-06-30 }
+
+[[requirements]]
+id = "P-deadline-hours"
+title = "Hours by a fixed date, counted from a date"
+effective_from = 2016-01-01
+hours = 5
+topics = ["de_escalation"]
+period = { kind = "deadline", due = 2022-12-31, counts_from = 2019-01-01 }
+
+[[requirements]]
+id = "P-anniversary"
+title = "Cycle ending the first June 30 after the anniversary, dated minimums"
+effective_from = 2015-01-01
+hours = 9
+[requirements.period]
+kind = "officer_cycle"
+years = 2
+end_month_day = "06-30"
+end_after_anniversary = true
+[[requirements.sub_minimums]]
+label = "Force"
+hours = 1
+topics = ["use_of_force"]
+window_to = 2019-12-31
+[[requirements.sub_minimums]]
+label = "Force"
+hours = 3
+topics = ["use_of_force"]
+window_from = 2020-01-01
+[[requirements.sub_minimums]]
+label = "Online"
+hours = 2
+delivery = ["online"]
+window_from = 2021-07-01
+
+[[requirements]]
+id = "P-year-dated"
+title = "Calendar year with a minimum from 2021"
+effective_from = 2015-01-01
+hours = 4
+period = { kind = "calendar_year" }
+[[requirements.sub_minimums]]
+label = "Legal"
+hours = 2
+topics = ["legal_updates"]
+window_from = 2021-01-01
+
+[[requirements]]
+id = "P-make-up"
+title = "Fiscal year, part year by the month, make-up to the year short first"
+effective_from = 2015-07-01
+hours = 8
+new_hire = "per_month"
+hours_per_month = 0.75
+make_up = "previous_first"
+period = { kind = "fiscal_year", start_month = 7 }
+
+[[requirements]]
+id = "P-make-up-cycle"
+title = "Officer cycle with make-up"
+effective_from = 2015-01-01
+hours = 6
+make_up = "previous_first"
+topics = ["de_escalation", "use_of_force"]
+period = { kind = "officer_cycle", years = 1, from = "hire" }
+
+[[requirements]]
+id = "P-set-clock"
+title = "A set on one clock, first due 2018-07-01, dated minimum"
+effective_from = 2015-01-01
+hours = 3
+topics = ["de_escalation", "use_of_force", "legal_updates"]
+new_hire = "full"
+period = { kind = "since_last_completion", years = 2, first_due = 2018-07-01 }
+[[requirements.sub_minimums]]
+label = "De-escalation"
+hours = 1
+topics = ["de_escalation"]
+[[requirements.sub_minimums]]
+label = "Legal"
+hours = 1
+topics = ["legal_updates"]
+window_from = 2020-01-01
+
+[[requirements]]
+id = "P-december-clock"
+title = "Due 31 December of the 2nd year after the last completion"
+effective_from = 2015-01-01
+hours = 2
+period = { kind = "since_last_completion", years = 2, end_month_day = "12-31" }
+
+[[requirements]]
+id = "P-not-chiefs"
+title = "Everyone but lieutenants and chiefs"
+effective_from = 2015-01-01
+hours = 2
+applies_to = { except_ranks = ["Lieutenant", "chief"], except_units = ["Admin"] }
+period = { kind = "calendar_year" }
+
+[[requirements]]
 id = "P-late-rule"
 title = "Took effect 2021, ended 2023"
 effective_from = 2021-03-01
@@ -178,6 +284,8 @@ def officers(draw: st.DrawFn, officer_id: int = 1) -> Officer:
         "Doe",
         "Jan",
         hire,
+        rank=draw(st.sampled_from(["Officer", "Lieutenant", "Chief"])),
+        unit=draw(st.sampled_from(["Patrol", "Admin"])),
         license_date=licence,
         status=status,
         separation_date=separation,
@@ -188,6 +296,8 @@ def officers(draw: st.DrawFn, officer_id: int = 1) -> Officer:
 def exemptions(draw: st.DrawFn, officer_id: int = 1, near: date = date(2020, 1, 1)) -> Exemption:
     start = near + timedelta(days=draw(st.integers(-1200, 100)))
     targets = draw(st.sets(st.sampled_from([r.id for r in REQUIREMENTS]), max_size=2))
+    # Half are waivers (granted some days after they start), half plain leave.
+    waiver = draw(st.booleans())
     return Exemption(
         draw(st.integers(1, 10**9)),
         officer_id,
@@ -195,6 +305,8 @@ def exemptions(draw: st.DrawFn, officer_id: int = 1, near: date = date(2020, 1, 
         start + timedelta(days=draw(st.integers(0, 400))),
         "Leave",
         frozenset(targets),
+        granted_by="POST" if waiver else "",
+        granted_on=start + timedelta(days=draw(st.integers(0, 90))) if waiver else None,
     )
 
 
@@ -275,12 +387,16 @@ def test_earned_hours_match_a_naive_count(
         return
     end = (
         as_of
-        if requirement.period.kind is PeriodKind.ONE_TIME
+        if requirement.period.kind in (PeriodKind.ONE_TIME, PeriodKind.DEADLINE)
         else min(as_of, result.window_end or as_of)
     )
     expected = sum(
         qualifying(r, requirement) for r in recs if result.window_start <= r.completed <= end
     )
+    if requirement.make_up is MakeUp.PREVIOUS_FIRST:
+        # Hours that make up an earlier window's deficit do not count toward this one.
+        assert result.earned is not None and result.earned <= expected
+        return
     assert result.earned == expected
     assert result.shortfall == max(0, (result.adjusted_required or 0) - expected)
 
@@ -361,6 +477,7 @@ def rosters(
     rosters(),
     st.lists(st.sampled_from(REQUIREMENTS), min_size=1, max_size=6, unique_by=lambda r: r.id),
     st.dates(min_value=date(2018, 1, 1), max_value=date(2025, 12, 31)),
+    st.booleans(),
 )
 def test_bulk_evaluation_equals_per_officer_and_single_evaluation(
     roster: tuple[
@@ -371,20 +488,22 @@ def test_bulk_evaluation_equals_per_officer_and_single_evaluation(
     ],
     chosen: list[Requirement],
     as_of: date,
+    prorate_leave: bool,
 ) -> None:
     people, recs, exempts, certs = roster
-    bulk = evaluate_department(people, chosen, recs, exempts, certs, as_of, AGENCY)
+    agency = replace(AGENCY, leave_proration=prorate_leave)
+    bulk = evaluate_department(people, chosen, recs, exempts, certs, as_of, agency)
     each = [
         result
         for o in people
         for result in evaluate_officer(
-            o, chosen, recs[o.id], exempts[o.id], certs[o.id], as_of, AGENCY
+            o, chosen, recs[o.id], exempts[o.id], certs[o.id], as_of, agency
         )
     ]
     assert bulk == each
     assert [r.explanation for r in bulk] == [r.explanation for r in each]
     single = [
-        evaluate(o, r, recs[o.id], exempts[o.id], certs[o.id], as_of, AGENCY)
+        evaluate(o, r, recs[o.id], exempts[o.id], certs[o.id], as_of, agency)
         for o in people
         for r in chosen
         if r.in_force(as_of)

@@ -10,6 +10,7 @@ import pytest
 
 from deesc_desktop.core.periods import AnchorDate, PeriodKind
 from deesc_desktop.core.rules import (
+    MakeUp,
     NewHire,
     RequirementKind,
     RulePackError,
@@ -99,7 +100,7 @@ def test_unknown_period_kind_names_file_requirement_field_and_choices() -> None:
     assert errors == [
         "IL.toml, requirement IL-inservice-30h, field period.kind: 'yearly' is not one of "
         "calendar_year, fiscal_year, fixed_cycle, officer_cycle, rolling, "
-        "since_last_completion, one_time"
+        "since_last_completion, one_time, deadline"
     ]
 
 
@@ -140,8 +141,8 @@ hour = 2
     errors = errors_of(text, "X.toml")
     assert (
         "X.toml, field autor: unknown field; expected one of "
-        + ("jurisdiction, name, version, notes, topics, requirements")
-        in errors
+        + "jurisdiction, name, version, notes, checks, does_not_check, verified_on, topics, "
+        "requirements" in errors
     )
     assert (
         "X.toml, requirement X-1, field period.years: is not used by period kind 'calendar_year'"
@@ -189,7 +190,7 @@ new_hire = "sometimes"
         "A.toml, requirement A-1, field period.months: is required for period kind 'rolling'",
         "A.toml, requirement A-2, field title: must not be empty",
         "A.toml, requirement A-2, field new_hire: 'sometimes' is not one of prorate, "
-        "exempt_first_period, full",
+        "exempt_first_period, full, exempt_license_period, per_month",
     ]
 
 
@@ -212,7 +213,7 @@ new_hire = "sometimes"
         (
             'effective_from = 2022-01-01\nhours = "thirty"\nperiod = { kind = "calendar_year" }\n',
             "hours",
-            "must be a number of hours, not str",
+            "must be a number of hours, not the text 'thirty'",
         ),
         (
             'effective_from = 2022-01-01\nhours = 0\nperiod = { kind = "calendar_year" }\n',
@@ -408,10 +409,13 @@ def test_a_pack_may_define_its_own_topic_codes() -> None:
         + 'topics = ["school_threat_assessment"]\n'
     )
     pack = parse_pack(text, "OH.toml")
-    assert pack.topics == (("school_threat_assessment", "School threat assessment"),)
-    bad = HEADER + '\n[topics]\nfirearms = "Guns"\n"Bad Code" = "x"\n'
+    # Built in since m005: an older pack file that defines it still loads, adding nothing.
+    assert pack.topics == ()
+    assert pack.requirements[0].sub_minimums[0].topics == ("school_threat_assessment",)
+    own = HEADER + '\n[topics]\nk9_handling = "K9 handling"\nfirearms = "Guns"\n'
+    assert parse_pack(own, "IL.toml").topics == (("k9_handling", "K9 handling"),)
+    bad = HEADER + '\n[topics]\n"Bad Code" = "x"\n'
     errors = errors_of(bad)
-    assert "IL.toml, field topics.firearms: is already a built-in topic code" in errors
     assert any(e.startswith("IL.toml, field topics.Bad Code: a topic code holds") for e in errors)
 
 
@@ -493,3 +497,160 @@ def test_requirement_from_dict_checks_like_the_loader() -> None:
     assert requirement.period is not None
     assert requirement.period.start_from is AnchorDate.HIRE
     assert requirement.jurisdiction == ""
+
+
+def test_pack_coverage_fields_are_read_and_checked() -> None:
+    text = HEADER + (
+        'checks = "30 hours"\ndoes_not_check = """\nThe annual topics\n"""\n'
+        "verified_on = 2026-12-04\n"
+    )
+    pack = parse_pack(text, "IL.toml")
+    assert (pack.checks, pack.does_not_check, pack.verified_on) == (
+        "30 hours",
+        "The annual topics",
+        date(2026, 12, 4),
+    )
+    assert pack.partial
+    assert pack.coverage_line() == (
+        "Partial: does not check the annual topics. Rules verified 2026-12-04."
+    )
+    assert parse_pack(HEADER, "IL.toml").coverage_line() == (
+        "Rules not verified against their sources."
+    )
+    assert errors_of(HEADER + 'verified_on = "soon"\n') == [
+        "IL.toml, field verified_on: 'soon' is not a date; write YYYY-MM-DD, e.g. 2022-07-01"
+    ]
+
+
+def test_a_deadline_period_needs_a_due_date_and_counts_from_no_later() -> None:
+    pack = parse_pack(
+        requirement_toml(
+            'effective_from = 2021-01-01\ncourse = ["ICAT"]\n'
+            'period = { kind = "deadline", due = 2021-12-31, counts_from = 2020-06-01 }\n'
+        ),
+        "NJ.toml",
+    )
+    period = pack.requirements[0].period
+    assert period is not None
+    assert (period.kind, period.due, period.counts_from) == (
+        PeriodKind.DEADLINE,
+        date(2021, 12, 31),
+        date(2020, 6, 1),
+    )
+    assert period.describe() == "by 2021-12-31"
+    assert errors_of(
+        requirement_toml(
+            'effective_from = 2021-01-01\ncourse = ["ICAT"]\nperiod = { kind = "deadline" }\n'
+        )
+    ) == [
+        "IL.toml, requirement IL-inservice-30h, field period.due: is required for a deadline "
+        "(the date it is due by)"
+    ]
+    late = errors_of(
+        requirement_toml(
+            'effective_from = 2021-01-01\ncourse = ["ICAT"]\n'
+            'period = { kind = "deadline", due = 2021-12-31, counts_from = 2022-01-01 }\n'
+        )
+    )
+    assert late == [
+        "IL.toml, requirement IL-inservice-30h, field period.counts_from: 2022-01-01 is after "
+        "the due date 2021-12-31"
+    ]
+
+
+def test_end_after_anniversary_needs_an_end_day_and_a_boolean() -> None:
+    body = 'effective_from = 2000-01-01\nhours = 40\nperiod = { kind = "officer_cycle", years = 4, '
+    assert errors_of(requirement_toml(body + "end_after_anniversary = true }\n")) == [
+        "IL.toml, requirement IL-inservice-30h, field period.end_after_anniversary: needs "
+        "end_month_day: it says which month-day after the anniversary ends a cycle"
+    ]
+    assert errors_of(
+        requirement_toml(body + 'end_month_day = "06-30", end_after_anniversary = "yes" }\n')
+    ) == [
+        "IL.toml, requirement IL-inservice-30h, field period.end_after_anniversary: must be "
+        "true or false, not the text 'yes'"
+    ]
+
+
+def test_dated_sub_minimums_may_share_a_label_only_when_their_windows_do_not_meet() -> None:
+    body = (
+        'effective_from = 2023-01-01\nhours = 24\nperiod = { kind = "calendar_year" }\n'
+        '[[requirements.sub_minimums]]\nlabel = "DT"\nhours = 2\ntopics = ["defensive_tactics"]\n'
+        "window_to = 2023-12-31\n"
+        '[[requirements.sub_minimums]]\nlabel = "DT"\nhours = 4\ntopics = ["defensive_tactics"]\n'
+    )
+    pack = parse_pack(requirement_toml(body + "window_from = 2024-01-01\n"), "IN.toml")
+    first, second = pack.requirements[0].sub_minimums
+    assert (first.applies(date(2023, 1, 1)), first.applies(date(2024, 1, 1))) == (True, False)
+    assert (second.applies(date(2023, 1, 1)), second.applies(date(2024, 1, 1))) == (False, True)
+    assert errors_of(requirement_toml(body + "window_from = 2023-12-31\n")) == [
+        "IL.toml, requirement IL-inservice-30h, field sub_minimums[2].label: 'DT' is used by "
+        "another sub-minimum"
+    ]
+    backwards = requirement_toml(
+        'effective_from = 2023-01-01\nhours = 24\nperiod = { kind = "calendar_year" }\n'
+        '[[requirements.sub_minimums]]\nlabel = "DT"\nhours = 2\ntopics = ["defensive_tactics"]\n'
+        "window_from = 2024-01-01\nwindow_to = 2023-12-31\n"
+    )
+    assert errors_of(backwards) == [
+        "IL.toml, requirement IL-inservice-30h, field sub_minimums[1].window_to: 2023-12-31 is "
+        "before window_from 2024-01-01"
+    ]
+
+
+def test_per_month_new_hires_need_their_hours_per_month() -> None:
+    body = 'effective_from = 2000-07-01\nhours = 40\nperiod = { kind = "fiscal_year" }\n'
+    pack = parse_pack(
+        requirement_toml(body + 'new_hire = "per_month"\nhours_per_month = 3.5\n'), "UT.toml"
+    )
+    requirement = pack.requirements[0]
+    assert (requirement.new_hire, requirement.hours_per_month) == (NewHire.PER_MONTH, 350)
+    assert errors_of(requirement_toml(body + 'new_hire = "per_month"\n')) == [
+        "IL.toml, requirement IL-inservice-30h, field hours_per_month: is required with "
+        'new_hire = "per_month" (e.g. 3.5)'
+    ]
+    assert errors_of(requirement_toml(body + "hours_per_month = 3.5\n")) == [
+        "IL.toml, requirement IL-inservice-30h, field hours_per_month: is used only with "
+        'new_hire = "per_month"'
+    ]
+
+
+def test_make_up_is_for_hours_in_consecutive_windows() -> None:
+    body = 'effective_from = 2000-07-01\nhours = 40\nmake_up = "previous_first"\n'
+    pack = parse_pack(requirement_toml(body + 'period = { kind = "fiscal_year" }\n'), "UT.toml")
+    assert pack.requirements[0].make_up is MakeUp.PREVIOUS_FIRST
+    assert errors_of(requirement_toml(body + 'period = { kind = "rolling", months = 12 }\n')) == [
+        'IL.toml, requirement IL-inservice-30h, field make_up: "previous_first" is for an '
+        "hours requirement measured in consecutive windows (calendar_year, fiscal_year, "
+        "fixed_cycle, officer_cycle)"
+    ]
+
+
+def test_a_restarting_clock_may_have_a_first_due_date_and_a_fixed_end_day() -> None:
+    pack = parse_pack(
+        requirement_toml(
+            'effective_from = 2015-01-14\nhours = 12\nperiod = { kind = "since_last_completion", '
+            'years = 2, first_due = 2017-07-01, end_month_day = "12-31" }\n'
+        ),
+        "VA.toml",
+    )
+    period = pack.requirements[0].period
+    assert period is not None
+    assert (period.first_due, period.end_month_day) == (date(2017, 7, 1), (12, 31))
+    assert period.describe() == "by December 31 of the 2nd year after the last completion"
+
+
+def test_applies_to_can_leave_out_ranks_and_units() -> None:
+    pack = parse_pack(
+        requirement_toml(
+            'effective_from = 2021-01-01\nhours = 18\nperiod = { kind = "calendar_year" }\n'
+            'applies_to = { except_ranks = ["Lieutenant"], except_units = ["Records"] }\n'
+        ),
+        "CA.toml",
+    )
+    applies = pack.requirements[0].applies_to
+    assert (applies.except_ranks, applies.except_units) == (("Lieutenant",), ("Records",))
+    assert requirement_to_dict(pack.requirements[0])["applies_to"] == {
+        "except_ranks": ["Lieutenant"],
+        "except_units": ["Records"],
+    }

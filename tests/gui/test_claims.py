@@ -350,7 +350,11 @@ def test_finance_adds_a_funding_source_and_the_chief_a_program(
 
     chief = window_as(users["chief.harmon"])
 
+    warned: list[str] = []
+
     def add(dialog: ProgramDialog) -> None:
+        # A bonus is not an allowable cost of a Byrne JAG award: the dialog says so.
+        warned.append(dialog.funding_warning.text() if dialog.funding_warning.isVisible() else "")
         qtbot.keyClicks(dialog.name, "JAG bonus")
         dialog.accept()
         assert dialog.program_id is not None
@@ -358,7 +362,10 @@ def test_finance_adds_a_funding_source_and_the_chief_a_program(
     say.dialogs.expect(add)
     chief.registry[ActionId.ADD_PROGRAM].trigger()
     settle()
+    assert warned[0].startswith("⚠ Bonuses are not an allowable cost under Byrne JAG 2026")
     page = claims_page(chief)
+    assert page.funding_warning.isVisible()
+    assert page.funding_warning.text().startswith("⚠ JAG bonus: Bonuses are not an allowable")
     assert page.programs.rowCount() == 1
     assert page.programs.index(0, 1).data() == "$3,800.00"
     assert page.programs.index(0, 3).data() == "8.0 h of de-escalation"

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from sqlite_utils import Database
 
@@ -21,12 +22,22 @@ from deesc_desktop.gui.pages import PageId
 from deesc_desktop.gui.pages.compliance import ATTENTION, CompliancePage
 from deesc_desktop.services.compliance import officer_compliance
 from deesc_desktop.services.officers import add_officer, separate_officer
+from deesc_desktop.services.requirements import active_requirements, set_requirement_active
 from deesc_desktop.services.training import record_class
 from tests.gui.helpers import Prompts, settle
 
 AS_OF = date(2026, 3, 1)
 CLASS_DAY = date(2025, 9, 15)
 IL = "IL-inservice-30h"
+
+
+@pytest.fixture(autouse=True)
+def in_service_only(db: Database, admin: Actor) -> None:
+    """These tests drive the page, so they measure one requirement: the Illinois pack's
+    other requirements (a class each year or cycle in a topic) are switched off."""
+    for requirement in active_requirements(db):
+        if requirement.id != IL:
+            set_requirement_active(db, admin, requirement.id, False)
 
 
 def compliance(window: MainWindow) -> CompliancePage:
@@ -58,6 +69,10 @@ def test_record_a_class_for_three_officers_and_see_their_compliance_change(
 ) -> None:
     page = compliance(window)
     assert page.working.isHidden()
+    # What the state pack checks, and does not, is on the page for whoever prints it.
+    assert page.coverage.isVisible()
+    assert page.coverage.text().startswith("Illinois rules 2026.1: Partial: does not check ")
+    assert page.coverage.text().endswith("Rules verified 2026-12-04.")
     il = page.model.requirement_column(IL)
     assert il >= FIRST_REQUIREMENT
     assert page.model.headerData(il, Qt.Orientation.Horizontal) == (
@@ -65,7 +80,12 @@ def test_record_a_class_for_three_officers_and_see_their_compliance_change(
     )
     before = statuses(page, il)
     assert set(before.values()) == {Status.NON_COMPLIANT}, "the last cycle ended with no hours"
-    assert page.proxy.index(0, il).data() == "✗ Non-compliant"
+    # The cell says why, in a few words; the tooltip and the colour give the status.
+    assert page.proxy.index(0, il).data() == (
+        "✗ previous cycle short 30 h and 3 topic minimums; now short 30 h and 3 topic "
+        "minimums, due 2028-06-30"
+    )
+    assert "Non-compliant" in page.proxy.index(0, il).data(Qt.ItemDataRole.ToolTipRole)
 
     def fill(dialog: RecordClassDialog) -> None:
         qtbot.waitUntil(lambda: dialog.attendees.rowCount() == 5)
@@ -158,13 +178,15 @@ def test_clicking_a_cell_explains_it_below(
     panel = page.detail
     assert "Brown, James (badge 102)" in panel.heading.text()
     assert "Non-compliant" in panel.heading.text()
-    assert panel.explanation.text() == expected.explanation
-    assert "Short" in panel.explanation.text()
+    # What is still needed is a list, one shortfall a line, with no internal names.
+    assert panel.explanation.text() == "\n".join(expected.explanation_lines)
+    assert "Still needed:\n• " in panel.explanation.text()
+    assert "window" not in panel.explanation.text().lower()
     labels = [
         panel.facts.itemAt(i, panel.facts.ItemRole.LabelRole).widget().text()
         for i in range(panel.facts.rowCount())
     ]
-    assert labels[:3] == ["Window:", "Due:", "Hours:"]
+    assert labels[:3] == ["Cycle:", "Due:", "Hours:"]
     assert panel.sub_minimums.rowCount() == 3
     assert panel.sub_minimums.index(0, 0).data() == "Scenario-based training"
     assert panel.sub_minimums.index(0, 2).data() == "8.0 h"

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from sqlite_utils import Database
@@ -16,6 +17,7 @@ from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.reminders import ReminderModel, RemindersDialog, show_reminders
 from deesc_desktop.services.cit import add_certification
 from deesc_desktop.services.reminders import due_soon
+from deesc_desktop.services.requirements import active_requirements, set_requirement_active
 from tests.gui.helpers import Prompts, settle
 
 
@@ -30,6 +32,14 @@ def expiring(db: Database, admin: Actor, officer: int) -> None:
     )
 
 
+@pytest.fixture
+def cit_only(db: Database, admin: Actor) -> None:
+    """No requirement in force, so that what falls due does not hang on today's date (the
+    state pack's annual classes fall due on 31 December); these tests are about CIT."""
+    for requirement in active_requirements(db):
+        set_requirement_active(db, admin, requirement.id, False)
+
+
 def dialogs(window: MainWindow) -> list[RemindersDialog]:
     return [d for d in window.findChildren(RemindersDialog) if d.isVisible()]
 
@@ -42,6 +52,7 @@ def test_the_view_menu_shows_what_falls_due_and_prints_it_by_shift(
     db: Database,
     admin: Actor,
     tmp_path: Path,
+    cit_only: None,
 ) -> None:
     expiring(db, admin, officers["102"])
     window.registry[ActionId.SHOW_REMINDERS].trigger()
@@ -59,7 +70,12 @@ def test_the_view_menu_shows_what_falls_due_and_prints_it_by_shift(
 
 
 def test_at_start_the_reminders_show_once_a_day_and_only_when_something_is_due(
-    qtbot: Any, officers: dict[str, int], window: MainWindow, db: Database, admin: Actor
+    qtbot: Any,
+    officers: dict[str, int],
+    window: MainWindow,
+    db: Database,
+    admin: Actor,
+    cit_only: None,
 ) -> None:
     show_reminders(window, window.ctx, at_start=True)
     settle()

@@ -280,7 +280,12 @@ def test_filter_the_roster_by_compliance_status(
 ) -> None:
     from deesc_desktop.gui.context import TRAINING
     from deesc_desktop.services.compliance import department_compliance
+    from deesc_desktop.services.requirements import active_requirements, set_requirement_active
 
+    # Measured on the Illinois 30 hours alone: the pack's topic classes are switched off.
+    for requirement in active_requirements(db):
+        if requirement.id != "IL-inservice-30h":
+            set_requirement_active(db, admin, requirement.id, False)
     as_of = date(2026, 3, 1)
     block = {
         "course": "In-service block",

@@ -234,7 +234,7 @@ def test_bad_user_mappings_are_errors() -> None:
     )
     assert messages(mapping.errors) == [
         't.csv, column Why: "excuse" is not a leave column (use one of: badge, start, end, '
-        "reason, requirements)",
+        "reason, requirements, granted_by, reference, granted_on)",
         't.csv, column Missing: the column mapping names column "Missing", which is not in the '
         "file",
         't.csv, column reason : the column mapping names column "reason ", which is not in the '

@@ -6,13 +6,17 @@ generator sets relative to the day it builds the demo.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 
+from deesc_desktop.demo import DEMO_ACTOR
 from deesc_desktop.reports import ReportParams, render
+from deesc_desktop.services.cit import update_cit_settings
+from deesc_desktop.services.compliance import department_compliance
 from tests.reports.conftest import DEMO_TODAY, FIXED_NOW, flat, pdf_text
 
 MID_LAST_YEAR = date(DEMO_TODAY.year - 1, 6, 30)
@@ -86,26 +90,50 @@ def test_compliance_as_of_today_still_leaves_the_separated_officer_out(
     assert f"{serving_on(demo, DEMO_TODAY)} serving officers" in text
 
 
-def test_compliance_on_a_past_date_ignores_leave_that_had_not_begun(
-    demo: Database, out: Path
-) -> None:
-    """Kim's deployment began after mid-year: his annual hours were not yet reduced."""
-    start = date.fromisoformat(
-        demo.execute(
-            "SELECT e.start FROM exemptions e JOIN officers o ON o.id = e.officer_id"
-            " WHERE o.last_name = 'Kim'"
-        ).fetchone()[0]
+def test_compliance_on_a_past_date_ignores_leave_that_had_not_begun(demo: Database) -> None:
+    """Kim's deployment (with its state waiver) began after mid-year: as of mid-year none of
+    his hours were reduced; once the waiver was granted and the leave under way, some were."""
+    start, granted = (
+        date.fromisoformat(value)
+        for value in demo.execute(
+            "SELECT e.start, e.granted_on FROM exemptions e JOIN officers o"
+            " ON o.id = e.officer_id WHERE o.last_name = 'Kim'"
+        ).fetchone()
     )
     assert start > MID_LAST_YEAR
-    params = ReportParams(as_of=MID_LAST_YEAR)
-    renderer_pages = pdf_text(make("compliance", demo, params, out, "kim"))
-    text = flat(" ".join(renderer_pages))
-    badge, name, _, _ = officer_row(demo, "Kim")
-    row = text.split(f"{badge} {name}", 1)[1][:200]
-    assert "/3.33 h" not in row and "/4.0 h" in row
+
+    def reduced_on(day: date) -> list[str]:
+        (kim,) = [
+            person
+            for person in department_compliance(demo, day, today=DEMO_TODAY)
+            if person.officer.last_name == "Kim"
+        ]
+        return [
+            result.requirement_id
+            for result in kim.results
+            if result.adjusted_required is not None
+            and result.required is not None
+            and result.adjusted_required < result.required
+        ]
+
+    assert reduced_on(MID_LAST_YEAR) == []
+    assert reduced_on(max(start, granted) + timedelta(days=60)) != []
 
 
-def test_cit_as_of_a_past_date_counts_no_later_refresher_or_hire(demo: Database, out: Path) -> None:
+@pytest.fixture
+def three_year_cit(demo: Database) -> Iterator[None]:
+    """An agency policy that CIT certificates last three years (the default is no expiry),
+    so that a refresher's effect on the expiry date shows."""
+    update_cit_settings(demo, DEMO_ACTOR, {"validity_years": 3})
+    try:
+        yield
+    finally:
+        update_cit_settings(demo, DEMO_ACTOR, {"validity_years": "none"})
+
+
+def test_cit_as_of_a_past_date_counts_no_later_refresher_or_hire(
+    demo: Database, out: Path, three_year_cit: None
+) -> None:
     basic, refresher = cit_days(demo)
     day = date(basic.year, 12, 31)
     assert basic < day < refresher
@@ -128,7 +156,9 @@ def test_cit_as_of_a_past_date_counts_no_later_refresher_or_hire(demo: Database,
     assert "as recorded on" in text  # rank, unit and shift are today's, and it says so
 
 
-def test_transcript_to_a_past_date_shows_cit_as_it_stood(demo: Database, out: Path) -> None:
+def test_transcript_to_a_past_date_shows_cit_as_it_stood(
+    demo: Database, out: Path, three_year_cit: None
+) -> None:
     basic, refresher = cit_days(demo)
     badge = officer_row(demo, "Castillo")[0]
     end = refresher - timedelta(days=400)

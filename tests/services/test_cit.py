@@ -15,6 +15,8 @@ from deesc_desktop.services.cit import (
     cit_report,
     course_id_by_title,
     edit_certification,
+    join_cit_team,
+    leave_cit_team,
     revoke_certification,
     set_course_cit_role,
     update_cit_settings,
@@ -65,7 +67,9 @@ def officer(db: Database, admin: Actor, badge: str, last: str, shift: str, **ext
 
 @pytest.fixture
 def squad(db: Database, admin: Actor) -> dict[str, int]:
-    """Six patrol officers on three shifts, one detective; CIT courses recorded and marked."""
+    """Six patrol officers on three shifts, one detective; CIT courses recorded and marked;
+    the agency's policy: certificates last 3 years, renewed by a refresher (90 days' grace)."""
+    update_cit_settings(db, admin, {"validity_years": 3})
     ids = {
         "okafor": officer(db, admin, "1", "Okafor", "Days"),
         "kim": officer(db, admin, "2", "Kim", "Days"),
@@ -288,9 +292,23 @@ def test_settings_change_the_rules_and_are_audited(
 
 def test_unreadable_stored_settings_fall_back_to_the_defaults(db: Database) -> None:
     db.execute("UPDATE settings SET value = 'lots' WHERE key = 'cit.target_percent'")
-    db.execute("DELETE FROM settings WHERE key = 'cit.validity_years'")
+    db.execute("INSERT INTO settings (key, value) VALUES ('cit.validity_years', 'three')")
     settings = cit_settings(db)
-    assert (settings.target_percent, settings.validity_years) == (25, 3)
+    assert (settings.target_percent, settings.validity_years) == (25, None)
+
+
+def test_certificates_do_not_expire_unless_the_agency_sets_a_validity(
+    db: Database, admin: Actor
+) -> None:
+    """The default (and what m005_rules_cit_policy leaves an agency that never chose one):
+    no expiry. Setting "none" again after a validity goes back to it, audited."""
+    assert cit_settings(db).validity_years is None
+    assert update_cit_settings(db, admin, {"validity_years": 4}).validity_years == 4
+    assert update_cit_settings(db, admin, {"validity_years": "none"}).validity_years is None
+    changes = db.execute(
+        "SELECT count(*) FROM audit_log WHERE row_id = 'cit.validity_years'"
+    ).fetchone()[0]
+    assert changes == 2
 
 
 def test_followups_link_to_the_officers_own_training(
@@ -349,3 +367,29 @@ def test_a_class_under_another_title_but_the_cit_course_number_counts(
     (record_id,) = record_class(db, admin, other, [kim])
     (held,) = certifications_by_officer(db)[kim]
     assert held.earned == date(2024, 3, 1) and held.id == -record_id
+
+
+def test_cit_team_membership_is_dated_and_coverage_counts_members(
+    db: Database, admin: Actor, squad: dict[str, int]
+) -> None:
+    """Okafor (Days) and Walsh (Nights) are trained; only Okafor joins the team on
+    2023-01-01: from then coverage counts 1, and Walsh's Nights shift has no CIT officer.
+    Before any team is recorded every trained officer counted. Leaving on 2024-06-30 ends
+    the membership after that day; joining twice is refused."""
+    before = cit_report(db, date(2024, 1, 2)).coverage
+    assert (before.certified, before.by_team) == (3, False)
+    join_cit_team(db, admin, squad["okafor"], "2023-01-01")
+    with pytest.raises(ConflictError):
+        join_cit_team(db, admin, squad["okafor"], "2023-02-01")
+    report = cit_report(db, date(2024, 1, 2))
+    assert (report.coverage.certified, report.coverage.by_team) == (1, True)
+    assert "Nights" in report.coverage.uncovered_shifts
+    members = {row.officer.id: row.team_member for row in report.roster}
+    assert members[squad["okafor"]] and not members[squad["walsh"]]
+    assert leave_cit_team(db, admin, squad["okafor"], "2024-06-30")
+    assert cit_report(db, date(2024, 6, 30)).coverage.certified == 1
+    assert cit_report(db, date(2024, 7, 1)).coverage.certified == 0
+    actions = [
+        row[0] for row in db.execute("SELECT action FROM audit_log WHERE table_name = 'cit_team'")
+    ]
+    assert actions == ["insert", "update"]

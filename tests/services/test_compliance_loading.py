@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.core.compliance import evaluate_department, result_to_dict, training_needs
 from deesc_desktop.core.roster import as_it_stood, begun_by
+from deesc_desktop.core.rules import RequirementKind
 from deesc_desktop.demo import load_demo
 from deesc_desktop.services.compliance import department_compliance
 from deesc_desktop.services.requirements import (
@@ -125,7 +126,9 @@ def _demo(folder: Path, seed: int, rules: str | None) -> Database:
         load_requirements_file(db, ADMIN, path)
     if rules is AGENCY_RULES:
         # Hours requirements only: the whole set is measured from hour totals.
-        set_requirement_active(db, ADMIN, "MPD-firearms-annual", False)
+        for requirement in active_requirements(db):
+            if requirement.kind is RequirementKind.COURSE:
+                set_requirement_active(db, ADMIN, requirement.id, False)
     return db
 
 

@@ -9,15 +9,19 @@ import pytest
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
-from deesc_desktop.core.compliance import Status
+from deesc_desktop.core.compliance import RequirementResult, Status
 from deesc_desktop.demo import load_demo
+from deesc_desktop.services.agency import update_agency
 from deesc_desktop.services.compliance import department_compliance, officer_compliance
-from deesc_desktop.services.errors import ServiceError
+from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.leave import add_exemption
 from deesc_desktop.services.officers import add_officer
 from deesc_desktop.services.requirements import (
     active_requirements,
+    builtin_pack,
     list_requirements,
     load_requirements_file,
+    pack_coverage,
     set_requirement_active,
 )
 from deesc_desktop.services.training import record_class
@@ -25,6 +29,12 @@ from deesc_desktop.store import open_database
 from tests.conftest import table_counts
 
 TODAY = date(2026, 11, 22)
+
+
+def builtin_requirements(state: str) -> list[str]:
+    pack = builtin_pack(state)
+    assert pack is not None
+    return [r.id for r in pack.requirements]
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +127,12 @@ def test_class_recorded_changes_an_officers_status(db: Database, admin: Actor) -
         {"badge": "5", "last_name": "Walsh", "first_name": "B", "hire_date": "2010-01-01"},
     )
     as_of = date(2024, 12, 1)
-    (before,) = officer_compliance(db, officer_id, as_of).results
+
+    def in_service() -> RequirementResult:
+        results = officer_compliance(db, officer_id, as_of).results
+        return next(r for r in results if r.requirement_id == "IL-inservice-30h")
+
+    before = in_service()
     assert before.status is Status.IN_PROGRESS and before.earned == 0
     # 12 h scenario use of force/de-escalation + 6 h scenario traffic stops + 12 h first aid
     # = 30 h in the 2022-07-01..2025-06-30 cycle: every Illinois minimum met.
@@ -128,7 +143,7 @@ def test_class_recorded_changes_an_officers_status(db: Database, admin: Actor) -
     ):
         values = {"course": f"Class {when}", "completed": when, "hours": hours}
         record_class(db, admin, {**values, "topics": topics, "delivery": delivery}, [officer_id])
-    (after,) = officer_compliance(db, officer_id, as_of).results
+    after = in_service()
     assert after.status is Status.COMPLIANT, after.explanation
     assert after.earned == 3000 and after.shortfall == 0
 
@@ -144,7 +159,9 @@ def test_loading_a_pack_file_adds_requirements_and_a_bad_one_writes_nothing(
         'source = "Policy 7"\n'
     )
     assert load_requirements_file(db, admin, good) == ["TPD-wellness"]
-    assert [r.id for r in active_requirements(db)] == ["IL-inservice-30h", "TPD-wellness"]
+    ids = [r.id for r in active_requirements(db)]
+    assert ids[0] == "IL-inservice-30h" and ids[-1] == "TPD-wellness"
+    assert len(ids) == len(builtin_requirements("IL")) + 1
     bad = tmp_path / "typo.toml"
     bad.write_text(good.read_text().replace('kind = "calendar_year"', 'kind = "yearly"'))
     before = table_counts(db)
@@ -156,11 +173,78 @@ def test_loading_a_pack_file_adds_requirements_and_a_bad_one_writes_nothing(
 
 def test_switching_a_builtin_requirement_off_is_audited(db: Database, admin: Actor) -> None:
     assert set_requirement_active(db, admin, "IL-inservice-30h", False)
-    (listed,) = list_requirements(db)
-    assert (listed.requirement.id, listed.active) == ("IL-inservice-30h", False)
-    assert active_requirements(db) == []
+    listed = {item.requirement.id: item for item in list_requirements(db)}
+    assert (listed["IL-inservice-30h"].origin, listed["IL-inservice-30h"].active) == (
+        "agency",
+        False,
+    )
+    assert "IL-inservice-30h" not in [r.id for r in active_requirements(db)]
+    assert len(active_requirements(db)) == len(builtin_requirements("IL")) - 1
     actions = [
         row[0]
         for row in db.execute("SELECT action FROM audit_log WHERE table_name = 'requirements'")
     ]
     assert actions == ["insert", "update"]
+
+
+def test_leave_lowers_hours_only_with_a_waiver_or_the_agency_policy(
+    db: Database, admin: Actor
+) -> None:
+    """Medical leave January to April 2023 lowers nothing by itself; turned on, the agency's
+    own proration policy waives the 4 months (30 h x 32/36 = 26.67 h) and the coverage line
+    says so; a waiver needs who granted it, its reference and the date."""
+    officer_id = add_officer(
+        db,
+        admin,
+        {"badge": "9", "last_name": "Reyes", "first_name": "C", "hire_date": "2010-01-01"},
+    )
+    add_exemption(
+        db,
+        admin,
+        officer_id,
+        {"start": "2023-01-01", "end": "2023-04-30", "reason": "Medical leave"},
+    )
+    as_of = date(2024, 12, 1)
+
+    def required() -> int | None:
+        results = officer_compliance(db, officer_id, as_of).results
+        return next(r for r in results if r.requirement_id == "IL-inservice-30h").adjusted_required
+
+    assert required() == 3000
+    coverage = pack_coverage(db, as_of)
+    assert coverage is not None and coverage.policies == ()
+    update_agency(db, admin, {"leave_proration": True})
+    assert required() == 2667
+    coverage = pack_coverage(db, as_of)
+    assert coverage is not None
+    assert coverage.policies[0].startswith("Leave proration is this agency's own policy")
+    with pytest.raises(ValidationError) as caught:
+        add_exemption(
+            db,
+            admin,
+            officer_id,
+            {"start": "2023-06-01", "end": "2023-06-30", "reason": "Military", "granted_by": "X"},
+        )
+    assert set(caught.value.field_errors) == {"reference", "granted_on"}
+
+
+def test_a_date_with_no_state_rule_in_force_says_so(db: Database, admin: Actor) -> None:
+    """Ohio publishes its hours year by year and the pack holds 2022-2024: a report dated
+    2025-06-30 measures no Ohio rule, and the coverage says so instead of showing nothing."""
+    update_agency(db, admin, {"state": "OH"})
+    coverage = pack_coverage(db, date(2025, 6, 30))
+    assert coverage is not None
+    assert coverage.line.startswith("Ohio rules 2026.1: Partial: does not check the 2024 topics")
+    assert coverage.gap == (
+        "No Ohio rule in this version of the app is in force on 2025-06-30 (its rules cover "
+        "2022-01-01 to 2024-12-31), so no state requirement is measured: check Ohio's rules "
+        "for that date and add them as agency requirements."
+    )
+    in_2024 = pack_coverage(db, date(2024, 6, 30))
+    assert in_2024 is not None and in_2024.gap == ""
+    update_agency(db, admin, {"state": "NY"})
+    none = pack_coverage(db, date(2025, 6, 30))
+    assert none is not None and none.pack is None
+    assert none.line == (
+        "No state rule pack ships for NY: only the agency's own requirements are measured."
+    )

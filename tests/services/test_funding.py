@@ -13,11 +13,13 @@ from openpyxl import load_workbook
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
+from deesc_desktop.core.bonus import bonus_funding_warning
 from deesc_desktop.services.bonus import (
     add_program,
     approve_claims,
     create_claims,
     pay_claim,
+    program_funding_warnings,
     submit_claims,
     void_claim,
 )
@@ -299,3 +301,43 @@ def test_batch_refusals_write_nothing(db: Database, approved: list[int]) -> None
     with pytest.raises(ConflictError, match="no approved claims waiting for payment"):
         create_payment_batch(db, FINANCE, {"reference": "PR-7", "pay_date": "2025-07-16"})
     assert table_counts(db) == before
+
+
+def test_a_bonus_paid_from_a_federal_grant_is_warned_about(
+    db: Database, admin: Actor, approved: list[int]
+) -> None:
+    """COPS de-escalation awards, LEDTA (34 USC 10159(b)) and Byrne JAG pay for training and
+    overtime, not bonuses: a program paid from one carries a warning; one paid from the
+    local budget does not."""
+    (program_id,) = program_funding_warnings(db)
+    warning = program_funding_warnings(db)[program_id]
+    assert warning.startswith(
+        "Bonuses are not an allowable cost under Byrne JAG 2025 (Byrne JAG): COPS "
+        "de-escalation, LEDTA and Byrne JAG awards pay for training, overtime and materials."
+    )
+    add_funding_source(
+        db,
+        FINANCE,
+        {
+            "name": "City budget",
+            "kind": "local_budget",
+            "amount": "10000",
+            "start": "2025-01-01",
+            "end": "2025-12-31",
+        },
+    )
+    local = add_program(
+        db,
+        CHIEF,
+        {
+            "name": "Local bonus",
+            "courses": "ICAT",
+            "min_hours": 8,
+            "start": "2025-01-01",
+            "end": "2025-12-31",
+            "funding_source": "City budget",
+        },
+    )
+    assert local not in program_funding_warnings(db)
+    assert bonus_funding_warning("ledta") is not None
+    assert bonus_funding_warning("state_grant") is None

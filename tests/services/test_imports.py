@@ -283,3 +283,35 @@ def test_refusals_also_come_as_data_for_the_wizards_table(
     (problem,) = report.problems
     assert (problem.file_name, problem.row, problem.column) == ("s.csv", 2, "hours")
     assert str(problem) == report.errors[0]
+
+
+def test_leave_import_records_a_waiver_and_refuses_half_a_waiver(
+    roster_db: Database, admin: Actor, tmp_path: Path
+) -> None:
+    """The optional waiver columns (granted_by, reference, granted_on) make the leave a
+    waiver; a row with only some of them is refused, naming the row and the column."""
+    text = (
+        "badge,start,end,reason,granted_by,reference,granted_on\n"
+        "0101,2024-01-08,2024-04-30,Military leave,ILETSB,W-2024-17,2024-02-01\n"
+        "0102,2024-02-01,2024-02-29,Medical leave,,,\n"
+    )
+    report = import_file(roster_db, admin, "leave", write(tmp_path / "leave.csv", text))
+    assert report.ok, report.errors
+    exemptions = load_exemptions(roster_db)
+    ana, minh = officer_by_badge(roster_db, "0101"), officer_by_badge(roster_db, "0102")
+    assert ana is not None and minh is not None
+    (waiver,) = exemptions[ana.id]
+    assert (waiver.granted_by, waiver.reference, str(waiver.granted_on)) == (
+        "ILETSB",
+        "W-2024-17",
+        "2024-02-01",
+    )
+    assert waiver.is_waiver and not exemptions[minh.id][0].is_waiver
+    half = "badge,start,end,reason,granted_by\n0101,2024-06-01,2024-06-30,Medical,ILETSB\n"
+    refused = import_file(roster_db, admin, "leave", write(tmp_path / "half.csv", half))
+    assert refused.errors == [
+        "half.csv, row 2, column reference: a waiver needs its reference (granted_by, "
+        "reference, granted_on)",
+        "half.csv, row 2, column granted_on: a waiver needs the date it was granted "
+        "(granted_by, reference, granted_on)",
+    ]

@@ -100,3 +100,32 @@ def test_missing_database_is_not_created_when_create_is_false(tmp_path: Path) ->
     with pytest.raises(DatabaseError, match="no database"):
         open_database(tmp_path / "absent.db", create=False)
     assert not (tmp_path / "absent.db").exists()
+
+
+def test_the_topic_codes_mandates_name_are_built_in_and_agency_codes_kept(
+    tmp_path: Path,
+) -> None:
+    """m005_rules_topics: a file made before it gains every built-in topic code; a code the
+    agency had defined itself (the Colorado pack's "mmir") becomes built in, keeps its label
+    and its records, and the change is in the audit log."""
+    from sqlite_utils import Database
+
+    from deesc_desktop.core.topics import TOPICS
+    from deesc_desktop.store.migrations import migrations
+
+    path = tmp_path / "before.db"
+    old = Database(path)
+    migrations.apply(old, stop_before="m005_rules_topics")
+    old.execute("INSERT INTO topics (code, label, builtin) VALUES ('mmir', 'MMIR (ours)', 0)")
+    old.conn.commit()
+    old.close()
+    db = open_database(path)
+    rows = {code: (label, builtin) for code, label, builtin in db.execute("SELECT * FROM topics")}
+    assert set(TOPICS) <= set(rows)
+    assert rows["sexual_assault"] == (TOPICS["sexual_assault"], 1)
+    assert rows["mmir"] == ("MMIR (ours)", 1)
+    (reason,) = db.execute(
+        "SELECT reason FROM audit_log WHERE table_name = 'topics' AND row_id = 'mmir'"
+    ).fetchone()
+    assert reason == "built-in topic code since m005_rules_topics"
+    db.close()

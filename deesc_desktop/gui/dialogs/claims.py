@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from deesc_desktop.core.auth import Permission
-from deesc_desktop.core.bonus import FUNDING_KINDS
+from deesc_desktop.core.bonus import FUNDING_KINDS, bonus_funding_warning
 from deesc_desktop.core.money import format_money
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.claim_models import (
@@ -309,10 +309,18 @@ class ProgramDialog(QDialog):
         self.start = DateField(date(year, 1, 1))
         self.end = DateField(date(year, 12, 31))
         self.funding = QComboBox()
+        self.funding_warnings: dict[str, str] = {}
         for source in funding_summaries(ctx.db):
             self.funding.addItem(
                 f"{source.name} ({format_money(source.balance)} left)", str(source.id)
             )
+            warning = bonus_funding_warning(source.kind, source.name)
+            if warning:
+                self.funding_warnings[str(source.id)] = warning
+        self.funding_warning = QLabel()
+        self.funding_warning.setObjectName("formBanner")
+        self.funding_warning.setWordWrap(True)
+        self.funding.currentIndexChanged.connect(lambda _i: self._show_funding_warning())
         self.notes = QLineEdit()
         form = self.form
         form.add_row("name", "Name", self.name, required=True)
@@ -331,8 +339,16 @@ class ProgramDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(form.banner)
         layout.addLayout(form.layout)
+        layout.addWidget(self.funding_warning)
         buttons, self.save_button = _buttons(self, "Add program")
         layout.addWidget(buttons)
+        self._show_funding_warning()
+
+    def _show_funding_warning(self) -> None:
+        """Bonuses are not an allowable cost of a federal grant: say so beside the choice."""
+        warning = self.funding_warnings.get(self.funding.currentData() or "")
+        self.funding_warning.setText(f"⚠ {warning}" if warning else "")
+        self.funding_warning.setVisible(bool(warning))
 
     def values(self) -> dict[str, object]:
         topics = [

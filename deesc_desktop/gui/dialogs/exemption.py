@@ -45,6 +45,11 @@ class ExemptionDialog(QDialog):
         self.reason.setMinimumWidth(260)
         self.requirements = QLineEdit()
         self.requirements.setPlaceholderText("empty = every requirement")
+        self.granted_by = QLineEdit()
+        self.granted_by.setPlaceholderText("e.g. the state POST board; empty for plain leave")
+        self.reference = QLineEdit()
+        self.reference.setPlaceholderText("letter or form number")
+        self.granted_on = DateField(None, optional=True)
         form = self.form
         form.add_row("officer", "Officer", self.officer, required=True)
         form.add_row("start", "First day", self.start, required=True)
@@ -57,11 +62,20 @@ class ExemptionDialog(QDialog):
             hint="Requirement ids separated by commas, to waive only those; "
             "leave empty to waive all training requirements for the period.",
         )
+        form.add_row(
+            "granted_by",
+            "Waiver granted by",
+            self.granted_by,
+            hint="Fill these three only when the state granted a waiver or extension.",
+        )
+        form.add_row("reference", "Waiver reference", self.reference)
+        form.add_row("granted_on", "Waiver date", self.granted_on)
         layout = QVBoxLayout(self)
         layout.addWidget(
             muted(
-                "Leave and exemptions lower the hours an officer must complete in the "
-                "periods they cover."
+                "Leave lowers the hours an officer must complete only when the state granted "
+                "a waiver (record who, its reference and the date), or when the agency has "
+                "turned on its own leave proration policy in Settings."
             )
         )
         layout.addWidget(form.banner)
@@ -80,6 +94,9 @@ class ExemptionDialog(QDialog):
             "end": self.end.text(),
             "reason": self.reason.currentText(),
             "requirements": self.requirements.text(),
+            "granted_by": self.granted_by.text(),
+            "reference": self.reference.text(),
+            "granted_on": self.granted_on.text(),
         }
 
     def accept(self) -> None:

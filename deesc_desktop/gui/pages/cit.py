@@ -33,7 +33,12 @@ from deesc_desktop.gui.models import RowFilterProxy, words_predicate
 from deesc_desktop.gui.operations import USER_ERRORS
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, action_bar, muted, table_view
-from deesc_desktop.services.cit import cit_report, revoke_certification
+from deesc_desktop.services.cit import (
+    cit_report,
+    join_cit_team,
+    leave_cit_team,
+    revoke_certification,
+)
 from deesc_desktop.store.cit_queries import CitReport, CitRosterRow
 from deesc_desktop.store.views import CertificateListRow, certificate_list
 
@@ -98,6 +103,7 @@ class CitPage(Page):
                     actions[ActionId.MARK_CIT_COURSE],
                     actions[ActionId.ADD_CERTIFICATE],
                     actions[ActionId.REVOKE_CERTIFICATE],
+                    actions[ActionId.CIT_TEAM],
                 ]
             )
         )
@@ -159,6 +165,7 @@ class CitPage(Page):
         actions.connect(ActionId.MARK_CIT_COURSE, self.mark_course)
         actions.connect(ActionId.ADD_CERTIFICATE, self.add_certificate)
         actions.connect(ActionId.REVOKE_CERTIFICATE, self.revoke_selected)
+        actions.connect(ActionId.CIT_TEAM, self.toggle_team)
         self._update_actions()
 
     # --- loading ----------------------------------------------------------------------------------
@@ -195,14 +202,17 @@ class CitPage(Page):
             )
         else:
             verdict = style.coloured(
-                f"✗ below the {cover.target_percent}% target: certify {cover.needed} more",
+                f"✗ below the {cover.target_percent}% target: {cover.needed} more CIT "
+                f"officer{'s' if cover.needed != 1 else ''} needed",
                 style.Colour.ERROR,
                 bold=True,
             )
         self.coverage_text.setText(
             f"<b>{cover.certified}</b> of {cover.officers} active "
-            f"{escape(cover.patrol_unit.lower())} officers are CIT-certified on "
-            f"{report.as_of.isoformat()}: <b>{cover.percent}%</b> — {verdict}"
+            f"{escape(cover.patrol_unit.lower())} officers counted on "
+            f"{report.as_of.isoformat()} ({escape(cover.counted)}): "
+            f"<b>{cover.percent}%</b> — {verdict}<br><small>"
+            f"{escape(report.settings.validity_text())}</small>"
         )
         gaps = cover.uncovered_shifts
         if gaps:
@@ -254,6 +264,40 @@ class CitPage(Page):
         self.registry.set_enabled(
             cert is not None and not cert.revoked_at, ActionId.REVOKE_CERTIFICATE
         )
+        self.registry.set_enabled(
+            self.tabs.currentIndex() == 0 and self.selected_roster_row() is not None,
+            ActionId.CIT_TEAM,
+        )
+
+    def toggle_team(self) -> bool:
+        """The selected officer joins the CIT team on the page's date, or leaves it then."""
+        row = self.selected_roster_row()
+        if row is None:
+            return False
+        day = self.as_of.value() or date.today()
+        name = f"{row.officer.display_name} (badge {row.officer.badge})"
+        if row.team_member:
+            question = f"Record that {name} left the CIT team on {day.isoformat()}?"
+            ok_text = "Left the team"
+        else:
+            question = (
+                f"Record that {name} was selected for the CIT team on {day.isoformat()}?\n\n"
+                "Coverage counts CIT team members who hold CIT; officers who only took the "
+                "course do not count once a team is recorded."
+            )
+            ok_text = "Joined the team"
+        if not prompts.confirm(self, "CIT team", question, ok_text=ok_text):
+            return False
+        try:
+            if row.team_member:
+                leave_cit_team(self.ctx.db, self.ctx.actor, row.officer.id, day)
+            else:
+                join_cit_team(self.ctx.db, self.ctx.actor, row.officer.id, day)
+        except USER_ERRORS as exc:
+            prompts.error(self, "Could not change the CIT team", str(exc))
+            return False
+        self.ctx.bus.notify(CERTIFICATIONS)
+        return True
 
     def mark_course(self) -> None:
         from deesc_desktop.gui.dialogs.cit import CitCourseDialog

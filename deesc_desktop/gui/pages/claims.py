@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
@@ -62,6 +62,7 @@ from deesc_desktop.services.bonus import (
     approve_adjustment,
     approve_claims,
     deny_claim,
+    program_funding_warnings,
     reject_adjustment,
     submit_claims,
     void_claim,
@@ -109,6 +110,8 @@ class BonusData:
     """Every correction to a paid claim; additions wait for a chief's approval."""
     award_changes: list[AwardChangeRow]
     """Every request to change an award, newest first."""
+    warnings: dict[int, str] = field(default_factory=dict)
+    """Program id -> why paying its bonus from its (federal) funding source is a problem."""
 
     @property
     def waiting_adjustments(self) -> list[AdjustmentRow]:
@@ -128,6 +131,7 @@ def bonus_data(db: Database) -> BonusData:
         topic_labels(db),
         list_adjustments(db),
         award_changes(db),
+        program_funding_warnings(db),
     )
 
 
@@ -233,6 +237,11 @@ class ClaimsPage(Page):
         self.money.setTextFormat(Qt.TextFormat.RichText)
         heading.addWidget(self.money)
         self.layout_.addLayout(heading)
+        self.funding_warning = QLabel()
+        self.funding_warning.setObjectName("formBanner")
+        self.funding_warning.setWordWrap(True)
+        self.funding_warning.hide()
+        self.layout_.addWidget(self.funding_warning)
         self.data: BonusData | None = None
 
         self.tabs = QTabWidget()
@@ -497,6 +506,11 @@ class ClaimsPage(Page):
             count = len(data.claims) if status is None else counts[status]
             self.status_tabs.setTabText(number, f"{label} ({count})")
         self._show_money(data)
+        names = {row.program.id: row.program.name for row in data.programs}
+        self.funding_warning.setText(
+            "\n".join(f"⚠ {names.get(pid, pid)}: {text}" for pid, text in data.warnings.items())
+        )
+        self.funding_warning.setVisible(bool(data.warnings))
         self.apply_filter()
         self.select_claims(selected)
         if batch is not None:

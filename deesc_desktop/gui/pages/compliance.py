@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -51,6 +52,7 @@ from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
 from deesc_desktop.services.compliance import OfficerCompliance, department_compliance
 from deesc_desktop.services.export import write_table
+from deesc_desktop.services.requirements import PackCoverage, pack_coverage
 
 ATTENTION = "attention"
 """Status filter value: non-compliant or due soon."""
@@ -98,11 +100,7 @@ def export_rows(
             if result is None:
                 line += ["", ""]
                 continue
-            detail = [hours_text(result)]
-            if result.shortfall:
-                detail.append(f"short {format_hours(result.shortfall)} h")
-            if result.due_date:
-                detail.append(f"due {result.due_date.isoformat()}")
+            detail = [hours_text(result), result.reason]
             line += [status_label(result.status), "; ".join(d for d in detail if d)]
         table.append(line)
     return headers, table
@@ -166,11 +164,12 @@ class DetailPanel(QFrame):
             f"{escape(result.requirement_title)}: "
             + style.coloured(escape(status_text(result.status)), tone.text, bold=True)
         )
-        self.explanation.setText(result.explanation)
+        # What is still needed reads as a list, one shortfall per line.
+        self.explanation.setText("\n".join(result.explanation_lines))
         self.explanation.show()
         facts = []
         if window_text(result):
-            facts.append(("Window", window_text(result)))
+            facts.append(((result.period_noun or "period").capitalize(), window_text(result)))
         if result.due_date:
             facts.append(("Due", result.due_date.isoformat()))
         if hours_text(result):
@@ -178,9 +177,10 @@ class DetailPanel(QFrame):
         if result.shortfall:
             facts.append(("Short", f"{format_hours(result.shortfall)} h"))
         if result.previous_window:
-            facts.append(("Previous window", result.previous_window))
-        for adjustment in result.adjustments:
-            facts.append(("Adjusted", adjustment))
+            noun = result.period_noun or "period"
+            facts.append(
+                (f"Previous {noun}", "met" if result.previous_window == "met" else "unmet")
+            )
         facts.append(("As of", result.as_of.isoformat()))
         self._facts(facts)
         self.sub_minimums.set_rows(list(result.sub_minimums))
@@ -211,12 +211,7 @@ class DetailPanel(QFrame):
 
 
 def _summary(result: RequirementResult) -> str:
-    parts = [status_label(result.status)]
-    if hours_text(result):
-        parts.append(hours_text(result))
-    if result.due_date:
-        parts.append(f"due {result.due_date.isoformat()}")
-    return " · ".join(parts)
+    return f"{status_label(result.status)} · {result.reason}"
 
 
 class CompliancePage(Page):
@@ -235,6 +230,10 @@ class CompliancePage(Page):
         self.count.setWordWrap(False)
         heading.addWidget(self.count)
         self.layout_.addLayout(heading)
+        self.coverage = muted("")
+        self.coverage.setWordWrap(True)
+        self.coverage.hide()
+        self.layout_.addWidget(self.coverage)
 
         top = QHBoxLayout()
         self.search = SearchBox("Search badge or name (Ctrl+F)")
@@ -296,9 +295,14 @@ class CompliancePage(Page):
         self.view.horizontalHeader().setStretchLastSection(False)
         self.view.horizontalHeader().setDefaultSectionSize(150)
         self.detail = DetailPanel()
+        # A long explanation scrolls instead of squeezing the facts under it.
+        detail_scroll = QScrollArea()
+        detail_scroll.setWidgetResizable(True)
+        detail_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        detail_scroll.setWidget(self.detail)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.view)
-        splitter.addWidget(self.detail)
+        splitter.addWidget(detail_scroll)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setChildrenCollapsible(False)
@@ -321,11 +325,17 @@ class CompliancePage(Page):
         as_of = self.as_of.value() or date.today()
         self.working.setText(f"Working out compliance as of {as_of.isoformat()}…")
         self.working.show()
-        self.load(lambda db: department_compliance(db, as_of), self._loaded, "compliance")
+        self.load(
+            lambda db: (department_compliance(db, as_of), pack_coverage(db, as_of)),
+            self._loaded,
+            "compliance",
+        )
 
-    def _loaded(self, rows: list[OfficerCompliance]) -> None:
+    def _loaded(self, loaded: tuple[list[OfficerCompliance], PackCoverage | None]) -> None:
+        rows, coverage = loaded
         kept = self.selected_cell()
         self.working.hide()
+        self._show_coverage(coverage)
         self.model.set_matrix(rows)
         self._fill_requirements()
         self._fill_value_combo(
@@ -340,15 +350,29 @@ class CompliancePage(Page):
             self.detail.clear()
         self.loaded.emit()
 
+    def _show_coverage(self, coverage: PackCoverage | None) -> None:
+        """What the state's rules check (and, on a date none applies, why nothing is shown)."""
+        if coverage is None:
+            self.coverage.hide()
+            return
+        text = "\n".join([coverage.line, *filter(None, [coverage.gap]), *coverage.policies])
+        self.coverage.setText(text)
+        pack = coverage.pack
+        self.coverage.setToolTip(
+            f"Checks {' '.join(pack.checks.split())}" if pack and pack.checks else coverage.line
+        )
+        self.coverage.show()
+
     def _size_requirement_columns(self) -> None:
         header = self.view.horizontalHeader()
         bold = style.heading_font(self.view.font(), self.view.font().pointSize())
         metrics = QFontMetrics(bold)
         for column in range(FIRST_REQUIREMENT, self.model.columnCount()):
             title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
-            # Wide enough for "✗ Non-compliant" and the wrapped title; its tooltip is whole.
+            # Wide enough for the wrapped title and most of a reason ("short 6 h of ...");
+            # the tooltip has the whole of both.
             wanted = max(metrics.horizontalAdvance(line) for line in title.splitlines()) + 24
-            header.resizeSection(column, max(140, min(wanted, 220)))
+            header.resizeSection(column, max(230, min(wanted, 300)))
 
     def _fill_requirements(self) -> None:
         current = self.requirement.currentData() if self.requirement.count() else OVERALL

@@ -101,6 +101,15 @@ class SettingsPage(Page):
             self.warning_days,
             hint="An officer whose training is due within this many days is shown as due soon.",
         )
+        self.leave_proration = QCheckBox("Prorate required hours for leave (agency policy)")
+        self.form.add_row(
+            "leave_proration",
+            "Leave",
+            self.leave_proration,
+            hint="Off: leave lowers the hours only when a state waiver is recorded for it. On: "
+            "any leave covering 15 or more days of a month waives that month, as the agency's "
+            "own policy; every compliance report then says so.",
+        )
         agency_layout.addWidget(self.form.banner)
         agency_layout.addLayout(self.form.layout)
         save_row = QHBoxLayout()
@@ -218,6 +227,7 @@ class SettingsPage(Page):
             self.ori.setText(agency.ori)
             self.fiscal_month.setCurrentIndex(agency.fiscal_year_start_month - 1)
             self.warning_days.setValue(agency.warning_days)
+            self.leave_proration.setChecked(agency.leave_proration)
         self.form.clear_errors()
         try:
             self.size_label.setText(f"Size: {_size_text(self.ctx.db_path.stat().st_size)}")
@@ -368,6 +378,7 @@ class SettingsPage(Page):
             "ori": self.ori.text(),
             "fiscal_year_start_month": self.fiscal_month.currentData(),
             "warning_days": self.warning_days.value(),
+            "leave_proration": self.leave_proration.isChecked(),
         }
 
     def save(self) -> None:
