@@ -183,8 +183,9 @@ def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> lis
     from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
     from deesc_desktop.gui.dialogs.sign_in import SignInDialog
     from deesc_desktop.gui.dialogs.users import UserDialog
-    from deesc_desktop.gui.requirements_ui import EXAMPLE, RequirementEditor
+    from deesc_desktop.gui.requirement_form import RequirementForm
     from deesc_desktop.services.cit import cit_report
+    from deesc_desktop.services.requirements import list_requirements
     from deesc_desktop.store.claim_queries import funding_summaries, list_claims
 
     ctx = window.ctx
@@ -240,13 +241,18 @@ def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> lis
     shot("mark-cit-course", lambda: CitCourseDialog(ctx, window))
     shot("add-certificate", lambda: CertificateDialog(ctx, officer_id, window))
     shot("add-user", lambda: UserDialog(ctx, window))
-    shot("requirement-editor", lambda: RequirementEditor(ctx, EXAMPLE, window))
+    listed = list_requirements(ctx.db)
+    with_subs = next((r.requirement for r in listed if r.requirement.sub_minimums), None)
+    if with_subs is not None:
+        shot("requirement-form", lambda: RequirementForm(ctx, with_subs, window))
 
     def mistake(dialog: Any) -> None:
-        dialog.editor.setPlainText(EXAMPLE.replace("hours = 4", 'hours = "four"'))
+        dialog.id.setText("AGENCY-firearms-annual")
+        dialog.title.setText("Firearms qualification every year")
+        dialog.hours.setValue(0)
         dialog.save()  # refused: nothing is saved
 
-    shot("requirement-editor-refused", lambda: RequirementEditor(ctx, EXAMPLE, window), mistake)
+    shot("requirement-form-refused", lambda: RequirementForm(ctx, None, window), mistake)
     return written
 
 

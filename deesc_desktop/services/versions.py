@@ -3,7 +3,8 @@ the record's own service, audited like any other, never an edit of the log.
 
 What can be put back, and what cannot (each refusal says why):
 - an officer's details and status, a training record, leave or an exemption, a hand-entered
-  certificate, a user's role, the agency's details, a requirement;
+  certificate, a user's role, the agency's details, a requirement (its fields, and whether it
+  is switched on);
 - never a password (the log keeps only a fingerprint of it), whether a user may sign in
   (Settings asks for a reason), a revoked certificate, a row deleted since (its number is
   gone and what pointed at it was unlinked: add it again), and nothing about money: a claim
@@ -24,7 +25,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.times import stamp_text
-from deesc_desktop.services import agency, cit, leave, officers, training, users
+from deesc_desktop.services import agency, cit, leave, officers, requirements, training, users
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ServiceError, require
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import row_dict
@@ -142,6 +143,22 @@ def _agency(
     agency.update_agency(db, actor, values, reason=why)
 
 
+def _requirement(
+    db: Database, actor: Actor, row_id: str, values: dict[str, Any], version: int | None, why: str
+) -> None:
+    row = row_dict(db, "requirements", row_id)
+    assert row is not None
+    if version is not None and row["version"] != version:
+        raise ConflictError(
+            f"Requirement {row_id} was changed by {row['updated_by']} at "
+            f"{stamp_text(row['updated_at'])} after the restore was planned."
+        )
+    if "definition" in values:
+        requirements.save_requirement(db, actor, json.loads(values["definition"]), reason=why)
+    if "active" in values:
+        requirements.set_requirement_active(db, actor, row_id, bool(values["active"]), reason=why)
+
+
 def _row(table: str) -> Callable[[Database, str], dict[str, Any] | None]:
     return lambda db, row_id: row_dict(db, table, row_id)
 
@@ -212,6 +229,13 @@ KINDS: dict[str, _Kind] = {
             "full_name": "a user's full name is set when the user is added",
             "username": "a user name never changes",
         },
+    ),
+    "requirements": _Kind(
+        "requirement",
+        ("definition", "title", "active"),
+        _requirement,
+        _row("requirements"),
+        {"origin": "a requirement put back becomes the agency's own"},
     ),
     "agency": _Kind(
         "agency details",

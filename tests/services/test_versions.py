@@ -215,3 +215,26 @@ def test_money_is_never_put_back_from_the_log(db: Database, admin: Actor, office
     assert "Money is never put back from the log" in (
         plan_restore(db, last_entry(db, "funding_sources")).refusal
     )
+
+
+def test_a_requirement_goes_back_to_its_earlier_fields(db: Database, admin: Actor) -> None:
+    from deesc_desktop.services.requirements import save_requirement
+
+    firearms = {
+        "id": "AGENCY-firearms-annual",
+        "title": "Firearms qualification every year",
+        "effective_from": "2025-01-01",
+        "hours": 4.0,
+        "topics": ["firearms"],
+        "period": {"kind": "calendar_year"},
+    }
+    save_requirement(db, admin, firearms)
+    save_requirement(db, admin, {**firearms, "hours": 6.0, "title": "Firearms, 6 hours"})
+    plan = plan_restore(db, last_entry(db, "requirements"))
+    assert plan.noun == "requirement AGENCY-firearms-annual"
+    assert {c.field for c in plan.changes} == {"definition", "title"}
+    restore_version(db, admin, plan)
+    assert db.execute(
+        "SELECT title, json_extract(definition, '$.hours') FROM requirements"
+    ).fetchone() == ("Firearms qualification every year", 4.0)
+    assert row_differences(db) == []

@@ -533,11 +533,20 @@ class ClaimsPage(Page):
         if not sources:
             self.money.setText(style.coloured("No funding source yet", style.Colour.MUTED))
             return
-        parts = [
+        lines = [
             f"{escape(s.name)}: <b>{format_money(s.balance)}</b> left of {format_money(s.amount)}"
-            for s in sources[:2]
+            for s in sources
         ]
-        more = f" · and {len(sources) - 2} more" if len(sources) > 2 else ""
+        # Several sources are summed on one line, each in the tooltip: their names side by
+        # side would widen the page past the window.
+        self.money.setToolTip("<br>".join(lines) if len(sources) > 1 else "")
+        if len(sources) > 1:
+            left = sum(s.balance for s in sources)
+            awarded = sum(s.amount for s in sources)
+            lines = [
+                f"{len(sources)} funding sources: <b>{format_money(left)}</b> left of "
+                f"{format_money(awarded)}"
+            ]
         waiting = [
             _plural(len(items), noun) + what
             for items, noun, what in (
@@ -546,7 +555,7 @@ class ClaimsPage(Page):
             )
             if items
         ]
-        text = " · ".join(parts) + more
+        text = lines[0]
         if waiting:
             text += "<br>" + style.coloured(
                 f"Waiting for a chief's approval: {' and '.join(waiting)}", style.Colour.WARNING
