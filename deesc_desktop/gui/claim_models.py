@@ -33,8 +33,8 @@ def claim_status_text(status: str) -> str:
     return CLAIM_STATUSES.get(status, status)
 
 
-def last_step(row: ClaimRow) -> str:
-    """Who did the latest step, and when (local time)."""
+def _latest_step(row: ClaimRow) -> tuple[str, str, str]:
+    """(verb, when, who) of the claim's latest step."""
     for at, by, verb in (
         (row.paid_at, row.paid_by, "paid"),
         (row.voided_at, row.voided_by, "voided"),
@@ -43,8 +43,21 @@ def last_step(row: ClaimRow) -> str:
         (row.submitted_at, row.submitted_by, "submitted"),
     ):
         if at:
-            return f"{verb} {local_time(at)} by {by}"
-    return f"drafted {local_time(row.created_at)} by {row.created_by}"
+            return verb, at, by or ""
+    return "drafted", row.created_at, row.created_by
+
+
+def last_step(row: ClaimRow) -> str:
+    """Who did the latest step, and when (local time): "submitted 2026-10-25 11:00 CST by
+    sgt.delgado"."""
+    verb, at, by = _latest_step(row)
+    return f"{verb} {local_time(at)} by {by}"
+
+
+def last_step_cell(row: ClaimRow) -> str:
+    """The latest step in two lines, when and who; the Status column beside it says which."""
+    _verb, at, by = _latest_step(row)
+    return f"{local_time(at)}\nby {by}"
 
 
 class ClaimColumn:
@@ -85,7 +98,7 @@ class ClaimsModel(RowsModel):
         Column("Paid from", lambda r: r.funding_source),
         Column(
             "Last step",
-            last_step,
+            last_step_cell,
             lambda r: max(
                 filter(
                     None,
@@ -133,6 +146,8 @@ class ClaimsModel(RowsModel):
         if column == ClaimColumn.STATUS:
             reason = row.denied_reason or row.void_reason
             return f"{claim_status_text(row.status)}: {reason}" if reason else None
+        if column == ClaimColumn.LAST_STEP:
+            return last_step(row)
         return None
 
 

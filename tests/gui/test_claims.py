@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QStyle
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.gui.actions import ActionId
 from deesc_desktop.gui.cards import BudgetCard
+from deesc_desktop.gui.claim_models import ClaimColumn
 from deesc_desktop.gui.dialogs.claims import (
     BatchDialog,
     EligibleDialog,
@@ -605,3 +607,72 @@ def test_the_eligibility_dialog_shows_earlier_denied_claims_with_reason_and_who(
     assert "Alvarez, Maria: claims denied before" in seen["detail"]
     assert line in seen["detail"]
     assert seen["other"] == ""
+
+
+def cell_fits(view: Any, index: Any) -> bool:
+    """True when the cell's words show whole in its width and height, wrapped between words."""
+    rect = view.visualRect(index)
+    margin = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+    text = str(index.data())
+    needed = view.fontMetrics().boundingRect(
+        QRect(0, 0, rect.width() - margin, 10_000), Qt.TextFlag.TextWordWrap, text
+    )
+    return needed.width() <= rect.width() - margin and needed.height() <= rect.height()
+
+
+def test_claim_columns_show_whole_names_at_the_default_window_size(
+    qtbot: Any,
+    officers: dict[str, int],
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    db: Database,
+) -> None:
+    funding.add_funding_source(
+        db,
+        users["fin.ruiz"],
+        {
+            "name": "City of Millbrook training incentive line FY25",
+            "kind": "local_budget",
+            "amount": "$40,000",
+            "start": (TODAY - timedelta(days=400)).isoformat(),
+            "end": (TODAY + timedelta(days=400)).isoformat(),
+        },
+    )
+    record_class(
+        db,
+        users["sgt.delgado"],
+        {
+            "course": "ICAT De-escalation",
+            "completed": (TODAY - timedelta(days=30)).isoformat(),
+            "hours": "8",
+            "topics": "de_escalation",
+        },
+        [officers["101"], officers["102"]],
+    )
+    program = bonus.add_program(
+        db,
+        users["chief.harmon"],
+        {
+            "name": "De-escalation completion bonus 2025",
+            "topics": "de_escalation",
+            "min_hours": 8,
+            "start": (TODAY - timedelta(days=300)).isoformat(),
+            "end": TODAY.isoformat(),
+            "funding_source": "City of Millbrook training incentive line FY25",
+        },
+    )
+    claims = bonus.create_claims(db, users["sgt.delgado"], program, [officers["101"]])
+    bonus.submit_claims(db, users["sgt.delgado"], claims)
+    window = window_as(users["chief.harmon"])
+    window.resize(1280, 800)
+    page = claims_page(window)
+    settle()
+    assert window.width() == 1280
+    assert page.search.width() >= page.search.fontMetrics().horizontalAdvance(
+        page.search.placeholderText()
+    )
+    row = page.proxy.rowCount() - 1
+    for column in (ClaimColumn.PROGRAM, ClaimColumn.FUNDING, ClaimColumn.LAST_STEP):
+        index = page.proxy.index(row, column)
+        assert cell_fits(page.view, index), (column, index.data())
+    assert page.proxy.index(row, ClaimColumn.LAST_STEP).data().endswith("\nby sgt.delgado")

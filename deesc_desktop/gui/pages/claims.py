@@ -57,7 +57,14 @@ from deesc_desktop.gui.forms import local_time, page_title
 from deesc_desktop.gui.models import RowFilterProxy, all_of, words_predicate
 from deesc_desktop.gui.operations import USER_ERRORS, ask_export_path
 from deesc_desktop.gui.pages.base import Page
-from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
+from deesc_desktop.gui.widgets import (
+    SearchBox,
+    action_bar,
+    filter_combo,
+    muted,
+    table_view,
+    two_line_rows,
+)
 from deesc_desktop.services.bonus import (
     approve_adjustment,
     approve_claims,
@@ -95,6 +102,8 @@ from deesc_desktop.store.views import topic_labels
 
 STATUS_TABS: tuple[str | None, ...] = (None, *CLAIM_STATUSES)
 """The status filter tabs: every claim, then each state in workflow order."""
+DOCUMENTS_TAB = "Documents"
+"""The claim detail's second tab: the documents behind the claim."""
 APPROVALS = "Approvals"
 """The last tab: corrections to paid claims and award changes, with the chief's decisions."""
 
@@ -160,18 +169,24 @@ class ClaimDetail(QFrame):
         text.addWidget(self.body)
         text.addStretch(1)
         layout.addLayout(text, 1)
-        evidence = QVBoxLayout()
-        evidence.addWidget(muted("Training behind the claim, as it read when the claim was made:"))
+        # The training and the documents share one side in tabs: side by side, at the
+        # default window size, neither had room for its columns.
+        self.sides = QTabWidget()
+        evidence_tab = QWidget()
+        evidence = QVBoxLayout(evidence_tab)
+        evidence.addWidget(muted("As each record read when the claim was made:"))
         self.evidence = EvidenceModel(self)
         self.evidence_view = table_view(
             self.evidence, sortable=False, stretch=1, widths={0: 10, 2: 6, 3: 7, 4: 8}
         )
         evidence.addWidget(self.evidence_view)
-        layout.addLayout(evidence, 1)
+        self.sides.addTab(evidence_tab, "Training behind the claim")
+        layout.addWidget(self.sides, 3)
+        layout.setStretch(0, 2)
         self.show_none()
 
-    def show_none(self, text: str = "Select a claim to see its history and evidence.") -> None:
-        self.heading.setText(escape(text))
+    def show_none(self, text: str | None = None) -> None:
+        self.heading.setText(escape(text or "Select a claim to see its history and evidence."))
         self.body.clear()
         self.evidence.set_rows([])
 
@@ -313,23 +328,23 @@ class ClaimsPage(Page):
             self.proxy,
             widths={
                 ClaimColumn.ID: 6,
-                ClaimColumn.OFFICER: 17,
-                ClaimColumn.BADGE: 6,
+                ClaimColumn.OFFICER: 15,
+                ClaimColumn.BADGE: 5,
                 ClaimColumn.PROGRAM: 24,
                 ClaimColumn.AMOUNT: 14,
                 ClaimColumn.STATUS: 9,
-                ClaimColumn.FUNDING: 18,
+                ClaimColumn.FUNDING: 25,
             },
+            stretch=ClaimColumn.LAST_STEP,
             sort=(ClaimColumn.ID, Qt.SortOrder.DescendingOrder),
         )
+        two_line_rows(self.view)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.detail = ClaimDetail()
         self.documents = DocumentsPanel(
             self.ctx, caption="Documents behind the claim:", show_for=True
         )
-        detail_layout = self.detail.layout()
-        assert detail_layout is not None
-        detail_layout.addWidget(self.documents)
+        self.detail.sides.addTab(self.documents, DOCUMENTS_TAB)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.view)
         splitter.addWidget(self.detail)
@@ -679,13 +694,13 @@ class ClaimsPage(Page):
         if len(claims) == 1:
             claim = claims[0]
             self.detail.show_claim(claim, claim_evidence(self.ctx.db, claim.id))
-            self.documents.set_documents(claim_documents(self.ctx.db, claim.id))
-        elif claims:
-            self.detail.show_none(f"{len(claims)} claims selected.")
-            self.documents.set_documents([])
+            documents = claim_documents(self.ctx.db, claim.id)
+            self.documents.set_documents(documents)
+            self.detail.sides.setTabText(1, f"{DOCUMENTS_TAB} ({len(documents)})")
         else:
-            self.detail.show_none()
+            self.detail.show_none(f"{len(claims)} claims selected." if claims else None)
             self.documents.set_documents([])
+            self.detail.sides.setTabText(1, DOCUMENTS_TAB)
         if claims:
             total = sum(c.net for c in claims)
             by = Counter(claim_status_text(c.status).lower() for c in claims)
