@@ -62,6 +62,10 @@ TABLE_LABELS = {
     "imports": "Import",
     "database": "Database",
     "settings": "Setting",
+    "cit_team": "CIT team",
+    "claim_adjustments": "Claim adjustment",
+    "award_changes": "Award change",
+    "followup_assessments": "Follow-up assessment",
 }
 ACTION_LABELS = {"insert": "Added", "update": "Changed", "delete": "Deleted"}
 HIDDEN_FIELDS = frozenset({"version", "updated_at", "updated_by"})
