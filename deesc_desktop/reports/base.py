@@ -251,7 +251,9 @@ class Styles:
             spaceAfter=3,
             keepWithNext=1,
         )
-        self.cell = ParagraphStyle("cell", base, fontSize=8, leading=9.8, embeddedHyphenation=1)
+        self.cell = ParagraphStyle("cell", base, fontSize=8, leading=9.8)
+        # An id such as IL-crisis-intervention-annual breaks after a hyphen, not mid-word.
+        self.cell_id = ParagraphStyle("cell_id", self.cell, embeddedHyphenation=1)
         self.cell_bold = ParagraphStyle("cell_bold", self.cell, fontName=FONT_BOLD)
         self.cell_small = ParagraphStyle("cell_small", self.cell, fontSize=7.2, leading=8.8)
         self.cell_head = ParagraphStyle("cell_head", self.cell, fontName=FONT_BOLD)
@@ -297,14 +299,7 @@ CONTINUED_STYLE = ParagraphStyle(
     "continued", fontName=FONT_ITALIC, fontSize=8, leading=10, textColor=MUTED, spaceAfter=3
 )
 TEXT_CELL_STYLE = ParagraphStyle(
-    "text_cell",
-    fontName=FONT,
-    fontSize=CELL_SIZE,
-    leading=CELL_LEADING,
-    textColor=INK,
-    # A requirement id such as IL-crisis-intervention-annual breaks after a hyphen, not
-    # in the middle of a word.
-    embeddedHyphenation=1,
+    "text_cell", fontName=FONT, fontSize=CELL_SIZE, leading=CELL_LEADING, textColor=INK
 )
 """The Paragraph style of a TextCell that wraps: the same as Styles().cell."""
 

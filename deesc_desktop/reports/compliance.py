@@ -216,7 +216,7 @@ class ComplianceReport(Renderer[ComplianceData]):
         for req in data.requirements:
             by_requirement.append(
                 [
-                    para(req.id, s.cell),
+                    para(req.id, s.cell_id),
                     para(req.title, s.cell),
                     *[str(req.counts[st]) for st in STATUS_LABELS],
                     percent_text(req.counts[Status.COMPLIANT], req.counted),
