@@ -13,6 +13,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QStyle
 from sqlite_utils import Database
 
+from deesc_desktop.core import times
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.gui.actions import ActionId
 from deesc_desktop.gui.cards import BudgetCard
@@ -244,7 +245,7 @@ def test_a_payment_batch_flows_to_paid_with_the_exact_total(
     def fill(dialog: BatchDialog) -> None:
         assert "total <b>$7,600.00</b>" in dialog.summary.text()
         dialog.reference.setText("PAYROLL-TEST-1")
-        dialog.pay_date.set_value(TODAY)
+        dialog.pay_date.set_value(times.today())
         dialog.accept()
 
     say.dialogs.expect(fill)
@@ -384,10 +385,14 @@ def test_claim_detail_gives_each_step_in_labelled_local_time_and_a_waiting_addit
 ) -> None:
     approved_at = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)  # 09:00 in Illinois, in winter
     bonus.approve_claims(db, users["chief.harmon"], submitted[:1], now=approved_at)
+    # One clock for the pay date and the payment: TODAY was taken in the runner's zone at
+    # import, which near midnight is a different day from Illinois's.
+    paid_at = datetime.now(UTC)
+    pay_day = times.today(paid_at)
     batch = funding.create_payment_batch(
-        db, users["fin.ruiz"], {"reference": "B1", "pay_date": TODAY.isoformat()}, submitted[:1]
+        db, users["fin.ruiz"], {"reference": "B1", "pay_date": pay_day.isoformat()}, submitted[:1]
     )
-    funding.pay_batch(db, users["fin.ruiz"], batch)
+    funding.pay_batch(db, users["fin.ruiz"], batch, now=paid_at)
     bonus.add_adjustment(db, users["fin.ruiz"], submitted[0], {"amount": "150", "reason": "retro"})
     page = claims_page(window_as(users["chief.harmon"]))
     page.select_claims(submitted[:1])
@@ -403,7 +408,10 @@ def paid_claim(submitted: list[int], users: dict[str, Actor], db: Database) -> i
     """Claim 101, approved by the chief and paid by finance today."""
     bonus.approve_claims(db, users["chief.harmon"], submitted[:1])
     batch = funding.create_payment_batch(
-        db, users["fin.ruiz"], {"reference": "B1", "pay_date": TODAY.isoformat()}, submitted[:1]
+        db,
+        users["fin.ruiz"],
+        {"reference": "B1", "pay_date": times.today().isoformat()},
+        submitted[:1],
     )
     funding.pay_batch(db, users["fin.ruiz"], batch)
     return submitted[0]
