@@ -469,7 +469,19 @@ def officer_history(db: Database, officer_id: int) -> list[AuditRow]:
             or (entry.table_name, entry.row_id) in current
         )
 
-    shown: list[AuditRow] = []
+    shown = [entry for entry in _entries_by_id(db, ids, images) if belongs(entry)]
+    return shown[::-1]
+
+
+def _entries_by_id(
+    db: Database,
+    ids: list[int],
+    images: dict[int, tuple[str | None, str | None]] | None = None,
+) -> list[AuditRow]:
+    """The entries with these numbers, oldest first, with their images."""
+    if images is None:
+        images = entry_images(db, ids)
+    found: list[AuditRow] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         cursor = db.execute(
@@ -477,7 +489,16 @@ def officer_history(db: Database, officer_id: int) -> list[AuditRow]:
             f" WHERE a.id IN ({', '.join('?' for _ in chunk)})",
             chunk,
         )
-        shown.extend(
-            entry for entry in (_audit_row(row, images) for row in cursor) if belongs(entry)
-        )
-    return sorted(shown, key=lambda entry: entry.id, reverse=True)
+        found.extend(_audit_row(row, images) for row in cursor)
+    return sorted(found, key=lambda entry: entry.id)
+
+
+def audit_entry(db: Database, entry_id: int) -> AuditRow | None:
+    """One audit entry by its number, or None."""
+    found = _entries_by_id(db, [entry_id])
+    return found[0] if found else None
+
+
+def later_entries(db: Database, table: str, row_id: str, after: int) -> list[AuditRow]:
+    """The entries about one row written after entry number `after`, oldest first."""
+    return _entries_by_id(db, entries_of_row(db, table, row_id, after))
