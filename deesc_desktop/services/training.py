@@ -16,6 +16,7 @@ from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp
 from deesc_desktop.services.course_files import detach_record_documents
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.audit_format import Image
 from deesc_desktop.store.cit_queries import cit_course_by_number
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import followups_of_record, row_dict, topic_codes
@@ -210,6 +211,26 @@ _VERSION = 1
 _RECORD_DEFAULTS = {"version": _VERSION}
 """The defaults of the columns it leaves out, as the schema fills them in."""
 
+_SNAPSHOT_FIELDS = (
+    "completed",
+    "course_id",
+    "created_at",
+    "delivery",
+    "hours",
+    "id",
+    "import_id",
+    "instructor",
+    "officer_id",
+    "post_test",
+    "pre_test",
+    "provider",
+    "topics",
+    "updated_at",
+    "updated_by",
+    "version",
+)
+"""A record's snapshot as the log keeps it: its fields in sorted order, its topics joined."""
+
 _INSERT_RECORDS_SQL = (
     f"INSERT INTO training_records ({', '.join(_RECORD_COLUMNS)})"
     f" VALUES ({', '.join('?' for _ in _RECORD_COLUMNS)})"
@@ -250,7 +271,7 @@ def insert_records(
     splits: dict[tuple[tuple[str, Centihours], ...], tuple[list[tuple[str, float]], str]] = {}
     rows: list[tuple[Any, ...]] = []
     topics: list[tuple[int, str, float]] = []
-    snapshots: list[Mapping[str, Any]] = []
+    snapshots: list[Mapping[str, Any] | Image] = []
     for record_id, record in enumerate(records, start=first_id):
         (
             officer_id,
@@ -294,26 +315,28 @@ def insert_records(
                 username,
             )
         )
-        # The fields in sorted order, as the log keeps them: no sorting per record.
         snapshots.append(
-            {
-                "completed": completed,
-                "course_id": int(course_id),
-                "created_at": at,
-                "delivery": delivery,
-                "hours": hours_value,
-                "id": record_id,
-                "import_id": import_id,
-                "instructor": instructor,
-                "officer_id": int(officer_id),
-                "post_test": post,
-                "pre_test": pre,
-                "provider": provider,
-                "topics": known[1],
-                "updated_at": at,
-                "updated_by": username,
-                "version": _VERSION,
-            }
+            Image(
+                _SNAPSHOT_FIELDS,
+                [
+                    completed,
+                    int(course_id),
+                    at,
+                    delivery,
+                    hours_value,
+                    record_id,
+                    import_id,
+                    instructor,
+                    int(officer_id),
+                    post,
+                    pre,
+                    provider,
+                    known[1],
+                    at,
+                    username,
+                    _VERSION,
+                ],
+            )
         )
     db.conn.executemany(_INSERT_RECORDS_SQL, rows)
     db.conn.executemany(

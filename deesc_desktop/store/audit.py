@@ -64,8 +64,9 @@ __all__ = [
     "verify_chain",
 ]
 
-WholeRow = Mapping[str, Any] | str
-"""A whole row for `AuditWriter.record_many`: a mapping, or its `canonical_json` text."""
+WholeRow = Mapping[str, Any] | str | Image
+"""A whole row for `AuditWriter.record_many`: a mapping, its `canonical_json` text, or an
+Image (its fields sorted), which a caller writing many rows builds fastest."""
 
 PASSWORD_DIGEST_PREFIX = "sha256:"
 """How a logged password hash starts: the log keeps a digest of the hash, never the hash."""
@@ -115,12 +116,20 @@ def is_compact(db: Database) -> bool:
 
 
 def _as_image(row: WholeRow) -> Image:
+    if isinstance(row, Image):
+        return row
     if isinstance(row, str):
         decoded = json.loads(row)
         if not isinstance(decoded, dict):
             raise ValueError("an audit image is a whole row: a JSON object")
         return image_of(decoded)
     return image_of(row)
+
+
+def _whole_json(row: WholeRow | None) -> str | None:
+    if row is None or isinstance(row, str):
+        return row
+    return canonical_json(row.as_dict() if isinstance(row, Image) else row)
 
 
 def _unpacked(action: Any, layout: Any, before: Any, after: Any) -> tuple[Any, Any, Any, Any]:
@@ -406,8 +415,8 @@ class AuditWriter:
             action,
             table,
             str(row_id),
-            before if isinstance(before, str) else canonical_json(before),
-            after if isinstance(after, str) else canonical_json(after),
+            _whole_json(before),
+            _whole_json(after),
             reason,
         ]
         digest = legacy_hash(previous, values)

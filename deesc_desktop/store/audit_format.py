@@ -28,6 +28,8 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+from itertools import compress
+from operator import ne
 from typing import Any, NamedTuple
 
 from sqlite_utils import Database
@@ -126,6 +128,9 @@ def image_of(row: Mapping[str, Any]) -> Image:
     return image_of(_decode(_CANONICAL_JSON.encode(row)))
 
 
+_SCALAR = frozenset({str, int, float, bool, type(None)})
+
+
 def same_value(a: Any, b: Any) -> bool:
     """Whether two values are written the same in JSON (1 is not 1.0 nor True; -0.0 is not 0.0)."""
     if a is b:
@@ -154,17 +159,29 @@ def overlay(state: Image, after: Image) -> Image:
     return image_of(merged)
 
 
+def _differing(old_values: list[Any], new_values: list[Any]) -> Iterable[int]:
+    """The positions whose values JSON writes differently."""
+    kinds = list(map(type, new_values))
+    if kinds == list(map(type, old_values)) and _SCALAR.issuperset(kinds) and 0.0 not in new_values:
+        # Scalars of the same types that are not zero (-0.0 == 0.0): equal is the same.
+        return compress(range(len(new_values)), map(ne, old_values, new_values))
+    return [
+        position
+        for position, (old, new) in enumerate(zip(old_values, new_values, strict=True))
+        if not same_value(old, new)
+    ]
+
+
 def changes(base: Image, image: Image, row_number: int | None, limit: int) -> str | None:
     """`image` as the items of a `~` form against `base` (same fields), or None when more than
     `limit` fields differ."""
+    positions = list(_differing(base.values, image.values))
+    if len(positions) > limit:
+        return None
     items: list[Any] = []
-    differing = 0
-    for position, (old, new) in enumerate(zip(base.values, image.values, strict=True)):
-        if same_value(old, new):
-            continue
-        differing += 1
-        if differing > limit:
-            return None
+    values = image.values
+    for position in positions:
+        new = values[position]
         if (
             row_number is not None
             and type(new) is int
@@ -172,8 +189,8 @@ def changes(base: Image, image: Image, row_number: int | None, limit: int) -> st
             and image.fields[position] == "id"
         ):
             items.append(-position - 1)
-            continue
-        items += (position, new)
+        else:
+            items += (position, new)
     return _CANONICAL_JSON.encode(items)[1:-1]
 
 
@@ -209,9 +226,26 @@ def hash_text(stored_hash: Any) -> str:
     return stored_hash.hex() if isinstance(stored_hash, bytes) else str(stored_hash)
 
 
+_QUOTE = json.encoder.encode_basestring
+"""How JSON without ASCII escaping writes a text (the function json itself calls)."""
+
+
+def _json_item(value: Any) -> str:
+    """One item of an entry's JSON list, as `_PAYLOAD_JSON` writes it (faster for these)."""
+    kind = type(value)
+    if kind is str:
+        return _QUOTE(value)
+    if kind is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    return _PAYLOAD_JSON.encode(value)
+
+
 def entry_hash(previous: bytes, content: list[Any]) -> bytes:
     """The hash of an entry written since m013: `content` is its JSON list of ten fields."""
-    return hashlib.sha256(previous + _PAYLOAD_JSON.encode(content).encode("utf-8")).digest()
+    payload = "[" + ",".join(map(_json_item, content)) + "]"
+    return hashlib.sha256(previous + payload.encode("utf-8")).digest()
 
 
 LEGACY_FIELDS = ("id", "at", "username", "action", "table_name", "row_id", "before", "after")

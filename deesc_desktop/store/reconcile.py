@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -156,26 +158,22 @@ _DERIVED: dict[str, tuple[str, str, str]] = {
     ),
 }
 """Fields the log keeps in a row's entry that live in a child table: (field, the child rows
-by owner, the separator of their parts)."""
-
-
-def topic_text(topic: str, hours: float) -> str:
-    """One topic's share of a training record as its audit entry writes it, e.g. "firearms:4"."""
-    return f"{topic}:{hours:g}"
+by owner, the separator of their parts). A part is its second column, or with a third (a
+topic's hours) both as a training record's entry writes them, e.g. "firearms:4"."""
 
 
 def _joined(db: Database, sql: str, separator: str) -> Iterator[tuple[Any, str]]:
     """(owner, its parts joined) in the order of `sql`, one owner at a time."""
-    owner: Any = None
-    parts: list[str] = []
-    for first, second, third in db.execute(sql):
-        if parts and first != owner:
-            yield owner, separator.join(parts)
-            parts = []
-        owner = first
-        parts.append(topic_text(second, third) if third is not None else str(second))
-    if parts:
-        yield owner, separator.join(parts)
+    for owner, parts in groupby(db.execute(sql), key=itemgetter(0)):
+        yield (
+            owner,
+            separator.join(
+                [
+                    f"{second}:{third:g}" if third is not None else str(second)
+                    for _, second, third in parts
+                ]
+            ),
+        )
 
 
 class _Live:
