@@ -100,12 +100,17 @@ def validate_training(
     badges = BadgeIndex(known_badges)
     topics = _TopicIndex(known_topics)
     first_row_of_class: dict[tuple[str, str, date], int] = {}
+    # A file names a few courses on many rows: each title is checked once.
+    title_problems: dict[str, str | None] = {}
     for row_number, cells in table.rows:
         row = RowReader(table.file_name, columns, row_number, cells, result.errors)
         badge = row.badge(badges)
         course = row.required("course")
-        if course is not None and (problem := name_problem(course, COURSE_TITLE_LENGTH)):
-            row.error("course", f"the course title {problem}")
+        if course is not None:
+            if course not in title_problems:
+                title_problems[course] = name_problem(course, COURSE_TITLE_LENGTH)
+            if problem := title_problems[course]:
+                row.error("course", f"the course title {problem}")
         completed = row.date("completed", "completed date", required=True)
         if completed is not None and completed > today:
             row.error("completed", f"completed date {completed.isoformat()} is in the future")

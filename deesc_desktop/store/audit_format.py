@@ -191,6 +191,8 @@ def changes(base: Image, image: Image, row_number: int | None, limit: int) -> st
             items.append(-position - 1)
         else:
             items += (position, new)
+    if _SCALAR.issuperset(map(type, items)):
+        return ",".join(map(_json_item, items))
     return _CANONICAL_JSON.encode(items)[1:-1]
 
 
