@@ -36,6 +36,8 @@ from deesc_desktop.store.audit_format import (
     entry_hash,
     hash_text,
     image_of,
+    items_hash,
+    json_item,
     legacy_hash,
     overlay,
     same_image,
@@ -440,6 +442,8 @@ class ChainReport:
         return self.first_bad_id is None
 
 
+_ACTION_JSON = {code: json_item(name) for code, name in enumerate(ACTIONS)}
+
 _SCAN_SQL = (
     "SELECT e.id, e.at, e.username, e.action, e.table_name, e.row_id, e.reason, e.layout,"
     " e.before, e.after, e.hash, p.hash FROM audit_entries e"
@@ -472,6 +476,8 @@ class LogScan:
         self.checked = 0
         self._tables: list[int] = []
         self._gap = False
+        self._named: dict[Any, str] = {}
+        self._reasons: dict[Any, str] = {}
 
     def rows(self, table: str) -> Iterator[tuple[int | str, Image | None]]:
         """(row id as stored, the state last recorded or None once deleted) for every row of
@@ -494,7 +500,15 @@ class LogScan:
                 if started:
                     yield current, state
                 current, state, started = row, None, True
-            state = _step(images, state, (entry[0], entry[3], entry[7], entry[8], entry[9]), row)[2]
+            after = entry[9]
+            if entry[3] == INSERT and entry[8] is None and type(after) is str and after[:1] == "~":
+                # Most entries: a row of an import or a class, as changes to its first row.
+                try:
+                    state = images.read(after, entry[7], entry[0], row, state)
+                except Unreadable:
+                    state = EMPTY
+                continue
+            state = _step(images, state, (entry[0], entry[3], entry[7], entry[8], after), row)[2]
         if started:
             yield current, state
 
@@ -524,26 +538,35 @@ class LogScan:
         if entry_id <= self.legacy_last:
             problem = self._legacy_problem(entry)
         else:
-            names = self.names
-            action = entry[3]
-            content = [
-                entry_id,
-                entry[1],
-                names.text(entry[2]),
-                ACTIONS[action] if action in (INSERT, UPDATE, DELETE) else action,
-                names.text(entry[4]),
-                entry[5],
-                names.text(entry[6]) or "",
-                names.text(entry[7]),
-                entry[8],
-                entry[9],
-            ]
-            digest = entry_hash(GENESIS if previous is None else chain_bytes(previous), content)
+            # entry_hash's JSON list, its names written once per scan rather than per entry.
+            named, at, row = self._named.get, entry[1], entry[5]
+            items = (
+                str(entry_id),
+                int.__repr__(at) if type(at) is int else json_item(at),
+                named(entry[2]) or self._name(entry[2]),
+                _ACTION_JSON.get(entry[3]) or json_item(entry[3]),
+                named(entry[4]) or self._name(entry[4]),
+                int.__repr__(row) if type(row) is int else json_item(row),
+                self._reasons.get(entry[6]) or self._reason(entry[6]),
+                named(entry[7]) or self._name(entry[7]),
+                json_item(entry[8]),
+                json_item(entry[9]),
+            )
+            digest = items_hash(GENESIS if previous is None else chain_bytes(previous), items)
             problem = None if digest == entry[10] else "changed"
         if problem == "changed":
             self.problems[entry_id] = f"entry {entry_id} was changed after it was written"
         elif problem:
             self.problems[entry_id] = f"entry {entry_id} does not follow its predecessor"
+
+    def _name(self, number: Any) -> str:
+        """A name's text as an item of an entry's JSON list (null when there is none)."""
+        known = self._named[number] = json_item(self.names.text(number))
+        return known
+
+    def _reason(self, number: Any) -> str:
+        known = self._reasons[number] = json_item(self.names.text(number) or "")
+        return known
 
     def _legacy_problem(self, entry: tuple[Any, ...]) -> str | None:
         """An entry written before m013, checked as it was then ("changed", "follow" or None)."""

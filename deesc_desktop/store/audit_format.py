@@ -192,7 +192,7 @@ def changes(base: Image, image: Image, row_number: int | None, limit: int) -> st
         else:
             items += (position, new)
     if _SCALAR.issuperset(map(type, items)):
-        return ",".join(map(_json_item, items))
+        return ",".join(map(json_item, items))
     return _CANONICAL_JSON.encode(items)[1:-1]
 
 
@@ -232,7 +232,7 @@ _QUOTE = json.encoder.encode_basestring
 """How JSON without ASCII escaping writes a text (the function json itself calls)."""
 
 
-def _json_item(value: Any) -> str:
+def json_item(value: Any) -> str:
     """One item of an entry's JSON list, as `_PAYLOAD_JSON` writes it (faster for these)."""
     kind = type(value)
     if kind is str:
@@ -246,7 +246,12 @@ def _json_item(value: Any) -> str:
 
 def entry_hash(previous: bytes, content: list[Any]) -> bytes:
     """The hash of an entry written since m013: `content` is its JSON list of ten fields."""
-    payload = "[" + ",".join(map(_json_item, content)) + "]"
+    return items_hash(previous, map(json_item, content))
+
+
+def items_hash(previous: bytes, items: Iterable[str]) -> bytes:
+    """`entry_hash` of the content whose items `json_item` wrote."""
+    payload = "[" + ",".join(items) + "]"
     return hashlib.sha256(previous + payload.encode("utf-8")).digest()
 
 
