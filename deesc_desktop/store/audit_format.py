@@ -51,6 +51,17 @@ STATE = ""
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 _PAYLOAD_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 _decode = json.JSONDecoder().decode
+_raw_decode = json.JSONDecoder().raw_decode
+
+
+def _decode_list(text: str) -> Any:
+    """JSON text the app wrote (no spaces around it), decoded without `decode`'s checks for
+    whitespace: the whole text must be one value."""
+    value, end = _raw_decode(text)
+    if end != len(text):
+        raise ValueError("more than one value")
+    return value
+
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _AT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
@@ -321,7 +332,7 @@ class Images:
 
     def full(self, text: str, layout: Any) -> Image:
         fields = self.names.layout(layout)
-        values = _decode(text)
+        values = _decode_list(text)
         if fields is None or not isinstance(values, list) or len(values) != len(fields):
             raise Unreadable("values that do not fit their field names")
         return Image(fields, values)
@@ -368,7 +379,7 @@ class Images:
             if first == "[":
                 return self.full(text, layout)
             if first == "~":
-                items = _decode(f"[{text[1:]}]")
+                items = _decode_list(f"[{text[1:]}]")
                 reference = items[0]
                 if reference == 0:
                     if before is None:
