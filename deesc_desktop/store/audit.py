@@ -33,7 +33,6 @@ from deesc_desktop.store.audit_format import (
     canonical_json,
     chain_bytes,
     changes,
-    entry_hash,
     hash_text,
     image_of,
     items_hash,
@@ -65,6 +64,9 @@ __all__ = [
     "utc_now",
     "verify_chain",
 ]
+
+_ACTION_JSON = {code: json_item(name) for code, name in enumerate(ACTIONS)}
+"""Each action as an item of an entry's hashed JSON list."""
 
 WholeRow = Mapping[str, Any] | str | Image
 """A whole row for `AuditWriter.record_many`: a mapping, its `canonical_json` text, or an
@@ -194,6 +196,8 @@ class AuditWriter:
         self._last_id: int = row[0] if row else 0
         self._last_hash: Any = row[1] if row else None
         self._stored_at = stored_at(self.at)
+        self._at_json = json_item(self._stored_at)
+        self._json_texts: dict[str, str] = {}
         self._numbers: dict[str, int] = {}
         # The last whole image of each table and field list this writer stored: the rows that
         # follow it in one change (a class's attendees, an import) are stored as changes to it.
@@ -319,20 +323,22 @@ class AuditWriter:
         else:
             after_text = canonical_json(new.as_dict())
         layout = None if fields is None else self._layout(fields)
-        content = [
-            entry_id,
-            self._stored_at,
-            self.username,
-            action,
-            table,
-            row,
-            reason,
-            layout,
-            before_text,
-            after_text,
-        ]
-        digest = entry_hash(
-            GENESIS if self._last_hash is None else chain_bytes(self._last_hash), content
+        # entry_hash's JSON list, the texts this writer repeats written once.
+        quoted = self._quoted
+        hashed = (
+            str(entry_id),
+            self._at_json,
+            quoted(self.username),
+            _ACTION_JSON[code],
+            quoted(table),
+            int.__repr__(row) if type(row) is int else json_item(row),
+            quoted(reason),
+            "null" if layout is None else quoted(layout),
+            json_item(before_text),
+            json_item(after_text),
+        )
+        digest = items_hash(
+            GENESIS if self._last_hash is None else chain_bytes(self._last_hash), hashed
         )
         self._last_id, self._last_hash = entry_id, digest
         if code == INSERT:
@@ -358,6 +364,12 @@ class AuditWriter:
             after_text,
             digest,
         )
+
+    def _quoted(self, text: str) -> str:
+        known = self._json_texts.get(text)
+        if known is None:
+            known = self._json_texts[text] = json_item(text)
+        return known
 
     def _layout(self, fields: tuple[str, ...]) -> str:
         known = self._layouts.get(fields)
@@ -441,8 +453,6 @@ class ChainReport:
     def ok(self) -> bool:
         return self.first_bad_id is None
 
-
-_ACTION_JSON = {code: json_item(name) for code, name in enumerate(ACTIONS)}
 
 _SCAN_SQL = (
     "SELECT e.id, e.at, e.username, e.action, e.table_name, e.row_id, e.reason, e.layout,"
