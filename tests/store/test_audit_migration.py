@@ -118,3 +118,33 @@ def test_an_entry_from_before_the_move_edited_after_it_is_caught(
         assert report.problem == f"entry {target} was changed after it was written"
     finally:
         db.close()
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_log SET after = replace(after, '\"Nights\"', '\"Days\"')",
+        "UPDATE audit_log SET after = replace(after, ':', ': ')",  # not as the app writes JSON
+        "UPDATE audit_log SET username = 'mallory'",
+    ],
+)
+def test_an_entry_changed_before_the_move_is_still_caught_after_it(
+    tmp_path: Path, sql: str
+) -> None:
+    path = tmp_path / "deesc.db"
+    shutil.copyfile(DATA / PRE_M013, path)
+    conn = sqlite3.connect(path)
+    (target,) = conn.execute(
+        "SELECT id FROM audit_log WHERE table_name = 'officers' AND action = 'update'"
+    ).fetchone()
+    conn.execute("DROP TRIGGER audit_log_no_update")
+    assert conn.execute(f"{sql} WHERE id = ?", [target]).rowcount == 1
+    conn.commit()
+    conn.close()
+    db = open_database(path)
+    try:
+        report = verify_chain(db)
+        assert report.first_bad_id == target
+        assert report.problem == f"entry {target} was changed after it was written"
+    finally:
+        db.close()
