@@ -526,22 +526,34 @@ def _build_table(name: str, records: Iterable[tuple[int, list[str]]]) -> Table:
     rows: list[tuple[int, dict[str, str]]] = []
     named: set[int] = set()
     unnamed_with_data: set[int] = set()
+    # Rows of a file mostly have one width: its unnamed positions are found once per width.
+    unnamed_by_width: dict[int, list[int]] = {}
+    last_named = 0
     for number, cells in records:
         if columns is None:
             if any(cell.strip() for cell in cells):
                 columns = _header_columns(name, cells)
                 named = {position for position, _ in columns}
+                last_named = max(named)
             continue
         width = len(cells)
-        for position, cell in enumerate(cells):
-            if position not in named and cell.strip():
+        unnamed = unnamed_by_width.get(width)
+        if unnamed is None:
+            unnamed = unnamed_by_width[width] = [p for p in range(width) if p not in named]
+        for position in unnamed:
+            if cells[position].strip():
                 unnamed_with_data.add(position)
+        if width > last_named:
+            values = {header: cells[position] for position, header in columns}
+        else:
+            values = {
+                header: cells[position] if position < width else "" for position, header in columns
+            }
         # A leading apostrophe that kept text from running as a formula (as exports write
         # it, and as Excel types text) is not part of the value.
-        values = {
-            header: (restore(cells[position]) if position < width else "")
-            for position, header in columns
-        }
+        for header, value in values.items():
+            if value.startswith("'"):
+                values[header] = restore(value)
         if any(value.strip() for value in values.values()):
             rows.append((number, values))
     if columns is None:
