@@ -15,14 +15,13 @@ from deesc_desktop.core.rules import (
     Requirement,
     RulePack,
     RulePackError,
-    builtin_pack_paths,
-    load_pack,
     requirement_from_dict,
     requirement_to_dict,
 )
 from deesc_desktop.paths import resource
 from deesc_desktop.services.common import insert_row, stamp
 from deesc_desktop.services.errors import NotFoundError, ServiceError, require
+from deesc_desktop.services.rule_files import builtin_pack_paths, load_pack
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import get_agency, topic_codes
