@@ -77,7 +77,9 @@ def init_agency(db: Database, actor: Actor, values: Mapping[str, object]) -> Age
     return agency
 
 
-def update_agency(db: Database, actor: Actor, values: Mapping[str, object]) -> Agency:
+def update_agency(
+    db: Database, actor: Actor, values: Mapping[str, object], *, reason: str = ""
+) -> Agency:
     """Change the agency's details; fields not given keep their value."""
     require(actor, Permission.MANAGE_AGENCY)
     with writing(db):
@@ -93,7 +95,7 @@ def update_agency(db: Database, actor: Actor, values: Mapping[str, object]) -> A
         )
         after = row_dict(db, "agency", 1)
         assert after is not None
-        audit.changed("agency", 1, before, after)
+        audit.changed("agency", 1, before, after, reason=reason)
     agency = get_agency(db)
     assert agency is not None
     return agency

@@ -272,7 +272,9 @@ def _check_not_last_admin(db: Database, user_id: int) -> None:
         raise ServiceError("This is the last active administrator; add another first.")
 
 
-def set_user_role(db: Database, actor: Actor, username: str, role: str) -> None:
+def set_user_role(
+    db: Database, actor: Actor, username: str, role: str, *, reason: str = ""
+) -> None:
     """Give a user another role; the last active administrator keeps theirs."""
     require(actor, Permission.MANAGE_USERS)
     cleaned = _clean_user({"username": username, "role": role})
@@ -281,7 +283,9 @@ def set_user_role(db: Database, actor: Actor, username: str, role: str) -> None:
         fetch_for_update(db, "users", user_id, "user", None)
         if cleaned["role"] != Role.ADMIN.value:
             _check_not_last_admin(db, user_id)
-        _update_user(AuditWriter(db, actor.username), user_id, {"role": cleaned["role"]})
+        _update_user(
+            AuditWriter(db, actor.username), user_id, {"role": cleaned["role"]}, reason=reason
+        )
 
 
 def _verify(stored_hash: str, password: str) -> bool:
@@ -411,6 +415,11 @@ def unattended_actor(db: Database) -> Actor | None:
     if not login_required(db):
         return Actor(f"{getpass.getuser()} (sign-in off)", Role.ADMIN)
     return None
+
+
+def user_snapshot(db: Database, user_id: int) -> dict[str, Any] | None:
+    """A user's row as the audit log records it (a digest in place of the password hash)."""
+    return _snapshot(row_dict(db, "users", user_id))
 
 
 def list_users(db: Database) -> list[dict[str, Any]]:

@@ -24,6 +24,7 @@ class Problems:
         self.source_name = source_name
         self.requirement = ""
         self.messages: list[str] = []
+        self.fields: list[tuple[str, str]] = []
 
     def add(self, field_name: str, reason: str) -> None:
         where = [self.source_name] if self.source_name else []
@@ -31,6 +32,7 @@ class Problems:
             where.append(f"requirement {self.requirement}")
         where.append(f"field {field_name}")
         self.messages.append(f"{', '.join(where)}: {reason}")
+        self.fields.append((field_name, reason))
 
     def check_keys(
         self, table: Mapping[str, Any], allowed: Sequence[str], prefix: str = ""

@@ -20,8 +20,11 @@ class RulePackError(ValueError):
     one of calendar_year, fiscal_year, ...". `str(error)` joins them one per line.
     """
 
-    def __init__(self, errors: Sequence[str]) -> None:
+    def __init__(self, errors: Sequence[str], fields: Sequence[tuple[str, str]] = ()) -> None:
         self.errors: tuple[str, ...] = tuple(errors)
+        self.fields: tuple[tuple[str, str], ...] = tuple(fields)
+        """(field, reason) of each problem that belongs to a field ("period.years", "must be
+        between 1 and 100, not 0"), for a form that shows each reason under its field."""
         super().__init__("\n".join(self.errors))
 
 

@@ -94,7 +94,9 @@ def requirement_from_dict(
     )
     requirement = _requirement(values, "")
     if requirement is None or problems.messages:
-        raise RulePackError(problems.messages or [f"{source_name}: invalid requirement"])
+        raise RulePackError(
+            problems.messages or [f"{source_name}: invalid requirement"], problems.fields
+        )
     return requirement
 
 
