@@ -22,14 +22,13 @@ from deesc_desktop.core.dates import parse_date
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.rules import RulePack, requirement_to_dict
 
-STATUS_WORDS = {
-    Status.COMPLIANT: "compliant",
-    Status.DUE_SOON: "due soon",
-    Status.IN_PROGRESS: "in progress",
-    Status.NON_COMPLIANT: "NON-COMPLIANT",
-    Status.EXEMPT: "exempt",
-    Status.NOT_APPLICABLE: "n/a",
-}
+
+def _status_word(status: Status) -> str:
+    """A status in the terminal's narrow column: its label in lower case ("n/a" for not
+    applicable), and NON-COMPLIANT in capitals so it stands out."""
+    if status is Status.NOT_APPLICABLE:
+        return "n/a"
+    return status.label.upper() if status is Status.NON_COMPLIANT else status.label.lower()
 
 
 def _as_of(args: argparse.Namespace) -> date:
@@ -79,43 +78,12 @@ def cmd_compliance(args: argparse.Namespace) -> int:
             }
         )
     elif args.format == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(
-            [
-                "badge",
-                "officer",
-                "requirement_id",
-                "status",
-                "window_start",
-                "window_end",
-                "required_hours",
-                "earned_hours",
-                "shortfall_hours",
-                "due_date",
-                "explanation",
-            ]
-        )
+        from deesc_desktop.services.compliance import COMPLIANCE_COLUMNS, compliance_rows
         from deesc_desktop.services.export import csv_cells
 
-        for officer, result in rows:
-            data = result_to_dict(result)
-            writer.writerow(
-                csv_cells(
-                    [
-                        officer.badge,
-                        officer.display_name,
-                        result.requirement_id,
-                        result.status.value,
-                        data["window_start"] or "",
-                        data["window_end"] or "",
-                        _maybe(data["adjusted_required_hours"]),
-                        _maybe(data["earned_hours"]),
-                        _maybe(data["shortfall_hours"]),
-                        data["due_date"] or "",
-                        result.explanation,
-                    ]
-                )
-            )
+        writer = csv.writer(sys.stdout)
+        writer.writerow(COMPLIANCE_COLUMNS)
+        writer.writerows(csv_cells(row) for row in compliance_rows(rows))
     else:
         print(f"Compliance as of {as_of.isoformat()}")
         for officer, result in rows:
@@ -126,7 +94,7 @@ def cmd_compliance(args: argparse.Namespace) -> int:
             name, requirement = officer.display_name[:24], result.requirement_id[:28]
             print(
                 f"{officer.badge:>8}  {name:<24}  {requirement:<28}"
-                f"  {STATUS_WORDS[result.status]:<13}  {hours:>13}  {due}"
+                f"  {_status_word(result.status):<13}  {hours:>13}  {due}"
             )
         if args.badge:
             print()
@@ -149,10 +117,6 @@ def _pack_json(pack: RulePack) -> dict[str, object]:
         "partial": pack.partial,
         "coverage": pack.coverage_line(),
     }
-
-
-def _maybe(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}"
 
 
 def cmd_rules(args: argparse.Namespace) -> int:

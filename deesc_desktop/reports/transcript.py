@@ -10,6 +10,7 @@ from typing import ClassVar
 from reportlab.platypus import Flowable, Spacer
 
 from deesc_desktop.core.cit import CitStatus, OfficerCit, cit_status
+from deesc_desktop.core.compliance import hours_text
 from deesc_desktop.core.hours import Centihours, format_hours
 from deesc_desktop.core.models import Certification, Exemption, Officer, TrainingRecord
 from deesc_desktop.core.roster import serving_on
@@ -30,7 +31,6 @@ from deesc_desktop.reports.base import (
     sentence_case,
     small_table,
 )
-from deesc_desktop.reports.compliance import STATUS_LABELS, hours_text
 from deesc_desktop.services.compliance import OfficerCompliance, officer_compliance
 from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.services.export import DATE, NUMBER
@@ -334,7 +334,7 @@ class TranscriptReport(Renderer[TranscriptData]):
         rows: list[list[Cell]] = [
             [
                 TextCell(r.requirement_id),
-                TextCell(Line(STATUS_LABELS[r.status], bold=True)),
+                TextCell(Line(r.status.label, bold=True)),
                 hours_text(r),
                 para(r.explanation, s.cell),
             ]
