@@ -1,5 +1,7 @@
-"""Rule-pack files on disk: the packs shipped with the app and those an agency loads; core
-reads only their text."""
+"""Rule-pack files on disk: those shipped with the app and those an agency loads.
+
+Core reads only their text.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Everything about one officer that several requirements share: leave, certificates and
-the indexed training."""
+"""What several requirements share about one officer: leave, certificates, indexed training."""
 
 from __future__ import annotations
 

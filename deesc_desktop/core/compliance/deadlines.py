@@ -1,5 +1,4 @@
-"""Requirements met once: by a deadline after hire or licence, by one date for everyone, or
-a course with no period at all."""
+"""Requirements met once: a deadline after hire or licence, one date for all, or no period."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Compliance evaluation: each officer against each requirement as of a date, one officer or
-the whole department at once, with exactly the same results either way."""
+"""Compliance evaluation of one officer or the whole department, with the same results."""
 
 from __future__ import annotations
 

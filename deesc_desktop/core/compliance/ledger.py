@@ -1,8 +1,8 @@
-"""One officer's training indexed for fast window sums: records sorted once, running totals
-per filter built on first use, so any window's hours are two binary searches away.
+"""One officer's training indexed once, so any window's hours are two binary searches away.
 
-This is the machinery that makes a whole roster fast; the rules reach it only through
-`Context.ledger` and `measure`, and no result depends on how it indexes.
+Records are sorted once and running totals per filter built on first use. This is the
+machinery that makes a whole roster fast; the rules reach it only through `Context.ledger`
+and `measure`, and no result depends on how it indexes.
 """
 
 from __future__ import annotations

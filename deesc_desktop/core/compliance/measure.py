@@ -1,5 +1,4 @@
-"""Measuring a window: the hours (or completions) an officer's indexed training counts in it,
-and the record that first completes a requirement."""
+"""Measuring a window: the hours or classes it counts and the record that completes it."""
 
 from __future__ import annotations
 

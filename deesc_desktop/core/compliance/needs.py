@@ -1,5 +1,4 @@
-"""What evaluating a set of requirements reads of the officers' training, so the bulk path
-loads no more than that: hour totals between cut dates in place of records where they suffice."""
+"""What the bulk path reads of the training: hour totals in place of records where they do."""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
-"""Requirements measured in windows: calendar and fiscal years, fixed and officer cycles,
-rolling months, with the previous window's outcome and make-up hours."""
+"""Requirements measured in windows (years, cycles, rolling months) with make-up hours.
+
+Calendar and fiscal years, fixed and officer cycles, rolling months, each with the previous
+window's outcome.
+"""
 
 from __future__ import annotations
 

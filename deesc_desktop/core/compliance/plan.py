@@ -1,5 +1,8 @@
-"""Requirements compiled once per evaluation: their filters, shared windows and how far back
-each filter's training can count, so a whole roster is measured without repeating that work."""
+"""Requirements compiled once per evaluation: their filters, shared windows and reach.
+
+How far back each filter's training can count is worked out once, so a whole roster is
+measured without repeating that work.
+"""
 
 from __future__ import annotations
 

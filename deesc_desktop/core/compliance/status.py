@@ -1,5 +1,7 @@
-"""Where an officer stands on one requirement: the status words, their order of urgency and
-what needs attention, defined once for every screen, report and command."""
+"""Where an officer stands: status words, order of urgency, what needs attention.
+
+Defined once here for every screen, report and command.
+"""
 
 from __future__ import annotations
 

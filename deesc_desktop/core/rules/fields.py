@@ -1,5 +1,7 @@
-"""How one field of a rule pack is read: the value it must hold, and the words for what is
-wrong with it, each naming the file, the requirement and the field."""
+"""How one field of a rule pack is read, and the words for what is wrong with it.
+
+Each message names the file, the requirement and the field.
+"""
 
 from __future__ import annotations
 

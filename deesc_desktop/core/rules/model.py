@@ -1,5 +1,7 @@
-"""Training requirements and rule packs as the domain uses them (the TOML format is read by
-`rules.parse`)."""
+"""Training requirements and rule packs as the domain uses them.
+
+The TOML format is read by `rules.parse`.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Reading rule packs: TOML text or a stored requirement's JSON into the model, checked
-against the schema, with every problem found reported at once."""
+"""Reading rule packs: TOML text or a stored requirement's JSON into the model, checked.
+
+Every problem found is reported at once.
+"""
 
 from __future__ import annotations
 

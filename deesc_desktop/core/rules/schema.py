@@ -1,5 +1,8 @@
-"""The rule-pack format as data: which fields each table and each period kind accepts, how
-each is read, and the rules between them, in the order their problems are reported."""
+"""The rule-pack format as data: the fields of each table and period kind, and their rules.
+
+Each field says how it is read; the rules between fields are listed in the order their
+problems are reported.
+"""
 
 from __future__ import annotations
 

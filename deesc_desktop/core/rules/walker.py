@@ -1,5 +1,8 @@
-"""The one walker that checks a table of a rule pack against its schema: an ordered list of
-fields to read and rules that hold between them, so every problem is reported, in order."""
+"""The one walker that checks a table of a rule pack against its schema, problem by problem.
+
+A schema is an ordered list of fields to read and rules that hold between them, so every
+problem is reported, in order.
+"""
 
 from __future__ import annotations
 
