@@ -12,7 +12,8 @@ from deesc_desktop.services.common import FieldErrors
 from deesc_desktop.services.errors import ConflictError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import get_agency, row_dict
+from deesc_desktop.store.queries import get_agency
+from deesc_desktop.store.rows import row_dict
 
 US_STATES = tuple(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO"

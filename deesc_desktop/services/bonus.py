@@ -36,7 +36,7 @@ from deesc_desktop.services.common import (
     audit_writer,
     fetch_for_update,
     stamp,
-    update_row,
+    update_checked,
 )
 from deesc_desktop.services.errors import (
     ConflictError,
@@ -60,7 +60,8 @@ from deesc_desktop.store.claim_queries import (
     programs,
 )
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import load_officers, load_records, row_dict, topic_codes
+from deesc_desktop.store.queries import load_officers, load_records, topic_codes
+from deesc_desktop.store.rows import row_dict
 from deesc_desktop.store.views import topic_labels
 
 PROGRAM_FIELDS = (
@@ -295,7 +296,7 @@ def edit_program(
                 {"one_time": f"cannot change: the program already has {claims} claim(s)"}
             )
         audit = AuditWriter(db, actor.username)
-        return update_row(audit, "bonus_programs", program_id, cleaned, noun="program")
+        return update_checked(audit, "bonus_programs", program_id, cleaned, noun="program")
 
 
 def set_default_amount(db: Database, actor: Actor, amount: object) -> Cents:

@@ -12,14 +12,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.cit import CERTIFYING, CIT_KIND, COURSE_ROLES, CitSettings
 from deesc_desktop.core.hours import HoursError, format_hours, from_float, parse_hours
-from deesc_desktop.services.common import (
-    FieldErrors,
-    fetch_for_update,
-    insert_row,
-    iso,
-    stamp,
-    update_row,
-)
+from deesc_desktop.services.common import FieldErrors, fetch_for_update, iso, stamp, update_checked
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.services.roster import roster_on
 from deesc_desktop.store.audit import AuditWriter
@@ -32,7 +25,7 @@ from deesc_desktop.store.cit_queries import (
     open_team_membership,
 )
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.rows import insert_row, row_dict
 
 CERTIFICATE_FIELDS = ("kind", "earned", "expires", "number", "issuer", "notes")
 """Fields of the hand-entered certificate form."""
@@ -259,7 +252,7 @@ def leave_cit_team(db: Database, actor: Actor, officer_id: int, left_on: object)
                 {"left_on": f"{day.isoformat()} is before joining the team on {current['joined']}"}
             )
         audit = AuditWriter(db, actor.username)
-        return update_row(
+        return update_checked(
             audit, "cit_team", current["id"], {"left_on": day.isoformat()}, noun="team membership"
         )
 
@@ -309,7 +302,7 @@ def edit_certification(
         cleaned = clean_certificate(merged)
         _check_not_duplicate(db, current["officer_id"], cleaned, certification_id)
         audit = AuditWriter(db, actor.username)
-        return update_row(
+        return update_checked(
             audit,
             "certifications",
             certification_id,
@@ -342,7 +335,7 @@ def revoke_certification(
             return False
         audit = AuditWriter(db, actor.username)
         revoked = {"revoked_at": audit.at, "revoked_by": audit.username}
-        return update_row(
+        return update_checked(
             audit,
             "certifications",
             certification_id,

@@ -29,7 +29,8 @@ from deesc_desktop.services.training import Attendee, clean_class, course_id_for
 from deesc_desktop.store import course_files as store
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import get_agency, row_dict
+from deesc_desktop.store.queries import get_agency
+from deesc_desktop.store.rows import row_dict
 from deesc_desktop.store.views import topic_labels
 
 

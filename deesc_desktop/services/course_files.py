@@ -43,7 +43,8 @@ from deesc_desktop.store import course_files as store
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.course_files import AttachmentRow, Attendee, ClassListRow
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import get_agency, row_dict
+from deesc_desktop.store.queries import get_agency
+from deesc_desktop.store.rows import row_dict
 
 
 @dataclass(frozen=True, slots=True)

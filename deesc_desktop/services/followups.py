@@ -13,17 +13,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
-from deesc_desktop.services.common import (
-    FieldErrors,
-    fetch_for_update,
-    insert_row,
-    stamp,
-    update_row,
-)
+from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp, update_checked
 from deesc_desktop.services.errors import NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.rows import insert_row, row_dict
 
 FOLLOWUP_FIELDS = ("assessed_on", "assessor", "score", "notes", "record_id")
 """Fields of the follow-up form; `record_id` optionally links the class being followed up."""
@@ -110,7 +104,7 @@ def edit_followup(
         merged = {**{k: current[k] for k in FOLLOWUP_FIELDS}, **values}
         cleaned = clean_followup(db, current["officer_id"], merged)
         audit = AuditWriter(db, actor.username)
-        return update_row(
+        return update_checked(
             audit,
             "followup_assessments",
             followup_id,

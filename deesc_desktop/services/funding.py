@@ -18,9 +18,8 @@ from deesc_desktop.services.common import (
     FieldErrors,
     audit_writer,
     fetch_for_update,
-    insert_row,
     stamp,
-    update_row,
+    update_checked,
 )
 from deesc_desktop.services.errors import (
     ConflictError,
@@ -43,7 +42,7 @@ from deesc_desktop.store.claim_queries import (
     payment_batches,
 )
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.rows import insert_row, row_dict
 
 FUNDING_FIELDS = ("name", "kind", "award_number", "amount", "start", "end", "notes")
 """Fields of the funding source form; `amount` is money text ("$250,000.00") or cents as int."""
@@ -148,7 +147,7 @@ def edit_funding_source(
             )
         _check_name_free(db, cleaned["name"], source_id)
         audit = audit_writer(db, actor.username, now)
-        return update_row(audit, "funding_sources", source_id, cleaned, noun="funding source")
+        return update_checked(audit, "funding_sources", source_id, cleaned, noun="funding source")
 
 
 def _award_change(db: Database, change_id: int) -> AwardChangeRow:
@@ -266,7 +265,7 @@ def approve_award_change(
         _check_award_covers(totals, change.amount)
         audit = audit_writer(db, actor.username, now)
         _decide_change(audit, change.id, "approved")
-        update_row(
+        update_checked(
             audit,
             "funding_sources",
             change.funding_source_id,
@@ -559,7 +558,7 @@ def pay_batch(db: Database, actor: Actor, batch_id: int, *, now: datetime | None
             after = claim_snapshot(db, claim.id)
             assert after is not None
             audit.record("update", "claims", claim.id, before=before, after=after)
-        update_row(
+        update_checked(
             audit,
             "payment_batches",
             batch_id,

@@ -3,9 +3,8 @@ nothing twice."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from deesc_desktop.importers import (
     validate_roster,
     validate_training,
 )
-from deesc_desktop.services.common import collector_paused, insert_row, stamp, update_row
+from deesc_desktop.services.common import collector_paused, stamp, update_checked
 from deesc_desktop.services.errors import ServiceError, require
 from deesc_desktop.services.leave import requirements_text
 from deesc_desktop.services.training import (
@@ -36,8 +35,9 @@ from deesc_desktop.services.training import (
     insert_records,
 )
 from deesc_desktop.store.audit import AuditWriter
-from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import badge_ids, row_dict, topic_codes
+from deesc_desktop.store.database import page_cache_of_at_least, writing
+from deesc_desktop.store.queries import badge_ids, topic_codes
+from deesc_desktop.store.rows import insert_row, row_dict
 
 KINDS = ("roster", "training", "leave", "incidents")
 
@@ -112,26 +112,10 @@ def import_file(
 
 
 IMPORT_PAGE_CACHE_KIB = 32_000
-"""SQLite page cache while an import writes (the connection's default is about 2 MB)."""
-
-
-@contextlib.contextmanager
-def _page_cache_of_at_least(db: Database, kib: int) -> Iterator[None]:
-    """Raise the connection's page cache to `kib` for the block, and set it back after it."""
-    # An import adds to a dozen B-trees at once (the records, their topics, the audit log and
-    # their indexes; the audit hashes land at random places in theirs). With the default
-    # cache their pages are evicted and read back again and again before the commit.
-    (previous,) = db.execute("PRAGMA cache_size").fetchone()
-    (page_size,) = db.execute("PRAGMA page_size").fetchone()
-    previous_kib = -previous if previous < 0 else previous * page_size // 1024
-    if previous_kib >= kib:
-        yield
-        return
-    db.execute(f"PRAGMA cache_size = {-int(kib)}")
-    try:
-        yield
-    finally:
-        db.execute(f"PRAGMA cache_size = {int(previous)}")
+"""SQLite page cache while an import writes (the connection's default is about 2 MB): an
+import adds to a dozen B-trees at once (the records, their topics, the audit log and their
+indexes; the audit hashes land at random places in theirs), and with the default cache their
+pages are evicted and read back again and again before the commit."""
 
 
 def _import(
@@ -168,7 +152,7 @@ def _import(
 
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
-        with _page_cache_of_at_least(db, IMPORT_PAGE_CACHE_KIB), writing(db):
+        with page_cache_of_at_least(db, IMPORT_PAGE_CACHE_KIB), writing(db):
             audit = AuditWriter(db, actor.username)
             import_id = _start_batch(audit, kind, path.name, digest, len(table.rows))
             if kind == "training":
@@ -264,7 +248,7 @@ def _write_roster(audit: AuditWriter, row: RosterRow, import_id: int, table: Tab
     if found is None:
         insert_row(audit, "officers", {**values, **stamp(audit)})
         return "added"
-    changed = update_row(
+    changed = update_checked(
         audit, "officers", found[0], values, noun="officer", reason=f"import {table.file_name}"
     )
     return "updated" if changed else "unchanged"

@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.course_files import lapse_text, lapsed_before
-from deesc_desktop.services.common import FieldErrors, insert_row, iso, stamp, update_row
+from deesc_desktop.services.common import FieldErrors, iso, stamp, update_checked
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.store import course_files as store
 from deesc_desktop.store.audit import AuditWriter
@@ -20,7 +20,7 @@ from deesc_desktop.store.course_files import (
     InstructorRow,
 )
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.rows import insert_row, row_dict
 
 _TEXT_FIELDS = ("affiliation", "email", "phone", "notes")
 
@@ -71,7 +71,7 @@ def edit_instructor(
     with writing(db):
         _refuse_duplicate(db, cleaned["name"], instructor_id)
         audit = AuditWriter(db, actor.username)
-        return update_row(
+        return update_checked(
             audit,
             "instructors",
             instructor_id,

@@ -8,11 +8,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
-from deesc_desktop.services.common import FieldErrors, insert_row, stamp, update_row
+from deesc_desktop.services.common import FieldErrors, stamp, update_checked
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.rows import insert_row, row_dict
 
 
 def requirements_text(requirement_ids: Iterable[str]) -> str:
@@ -105,7 +105,7 @@ def edit_exemption(
             raise NotFoundError(f"That exemption no longer exists (id {exemption_id}).")
         cleaned = clean_exemption({**current, **values})
         audit = AuditWriter(db, actor.username)
-        return update_row(
+        return update_checked(
             audit,
             "exemptions",
             exemption_id,

@@ -10,17 +10,11 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.topics import OFFICER_STATUSES
-from deesc_desktop.services.common import (
-    FieldErrors,
-    fetch_for_update,
-    insert_row,
-    iso,
-    stamp,
-    update_row,
-)
+from deesc_desktop.services.common import FieldErrors, fetch_for_update, iso, stamp, update_checked
 from deesc_desktop.services.errors import ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
+from deesc_desktop.store.rows import insert_row
 
 OFFICER_FIELDS = (
     "badge",
@@ -103,7 +97,7 @@ def edit_officer(
         cleaned = clean_officer(merged)
         _check_badge_free(db, cleaned["badge"], officer_id)
         audit = AuditWriter(db, actor.username)
-        return update_row(audit, "officers", officer_id, cleaned, noun="officer")
+        return update_checked(audit, "officers", officer_id, cleaned, noun="officer")
 
 
 def set_officer_status(
@@ -140,7 +134,7 @@ def set_officer_status(
             "status": status,
             "separation_date": iso(when) if status == "separated" else None,
         }
-        return update_row(audit, "officers", officer_id, changes, noun="officer", reason=reason)
+        return update_checked(audit, "officers", officer_id, changes, noun="officer", reason=reason)
 
 
 def separate_officer(

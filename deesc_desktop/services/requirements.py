@@ -21,11 +21,12 @@ from deesc_desktop.core.rules import (
     requirement_to_dict,
 )
 from deesc_desktop.paths import resource
-from deesc_desktop.services.common import insert_row, stamp
+from deesc_desktop.services.common import stamp
 from deesc_desktop.services.errors import NotFoundError, ServiceError, require
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.queries import get_agency, topic_codes
+from deesc_desktop.store.rows import insert_row
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,8 @@ from deesc_desktop.services.errors import ConflictError, NotFoundError, Validati
 from deesc_desktop.store.audit import AuditWriter, canonical_json
 from deesc_desktop.store.cit_queries import cit_course_by_number
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import followups_of_record, row_dict, topic_codes
+from deesc_desktop.store.queries import followups_of_record, topic_codes
+from deesc_desktop.store.rows import row_dict
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import getpass
-import sqlite3
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -18,9 +17,9 @@ from deesc_desktop.core.names import FULL_NAME_LENGTH, USER_NAME_LENGTH, name_pr
 from deesc_desktop.services.common import FieldErrors, fetch_for_update
 from deesc_desktop.services.errors import NotFoundError, ServiceError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter, password_digest
-from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.database import DatabaseBusyError, database_errors, writing
 from deesc_desktop.store.reconcile import SIGN_IN_TABLES, row_differences
+from deesc_desktop.store.rows import row_dict
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=5)
@@ -327,7 +326,7 @@ def sign_in(
     correct = _verify(found["password_hash"] if found else _dummy_hash(), password)
     refused = True
     try:
-        with writing(db):
+        with database_errors(), writing(db):
             user = _user_row(db, name)
             locked = bool(user and user["locked_until"] and user["locked_until"] > _iso(now))
             if user is None or not user["active"] or locked:
@@ -348,9 +347,7 @@ def sign_in(
                         changes["password_hash"] = _hasher.hash(password)
                     audit = AuditWriter(db, user["username"], at=_iso(now))
                     _update_user(audit, user["id"], changes, reason="signed in")
-    except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc) and "busy" not in str(exc):
-            raise
+    except DatabaseBusyError:
         raise SignInError(SIGN_IN_BUSY) from None
     if refused:
         raise SignInError(SIGN_IN_REFUSED)

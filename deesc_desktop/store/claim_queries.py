@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.bonus import Program, ProgramRule
 from deesc_desktop.core.hours import from_float
 from deesc_desktop.core.money import Cents
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.rows import row_dict
 
 
 def program_from_row(row: dict[str, Any]) -> Program:

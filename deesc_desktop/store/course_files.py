@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.course_files import InstructorCertification
 from deesc_desktop.core.hours import Centihours, from_float
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.rows import add_row, row_dict
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,15 +85,7 @@ def store_document(db: Database, sha256: str, media_type: str, content: bytes, a
 
 
 def insert_attachment(db: Database, values: dict[str, Any]) -> int:
-    return _insert(db, "attachments", values)
-
-
-def _insert(db: Database, table: str, values: dict[str, Any]) -> int:
-    columns = ", ".join(values)
-    marks = ", ".join("?" for _ in values)
-    cursor = db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
+    return add_row(db, "attachments", values)
 
 
 def delete_attachment(db: Database, attachment_id: int) -> None:
@@ -231,7 +223,7 @@ def class_row(db: Database, class_id: int) -> dict[str, Any] | None:
 
 
 def insert_class(db: Database, values: dict[str, Any]) -> int:
-    return _insert(db, "classes", values)
+    return add_row(db, "classes", values)
 
 
 def update_class(

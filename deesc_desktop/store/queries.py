@@ -14,19 +14,11 @@ from deesc_desktop.core.compliance import HoursTotal
 from deesc_desktop.core.hours import from_float
 from deesc_desktop.core.models import Agency, Exemption, Officer, TrainingRecord
 from deesc_desktop.core.names import name_key
+from deesc_desktop.store.rows import row_dict
 
 
 def _date(text: str | None) -> date | None:
     return date.fromisoformat(text) if text else None
-
-
-def row_dict(db: Database, table: str, row_id: int | str) -> dict[str, Any] | None:
-    """One row as a dict, or None."""
-    cursor = db.execute(f"SELECT * FROM [{table}] WHERE id = ?", [row_id])
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    return dict(zip([c[0] for c in cursor.description], row, strict=True))
 
 
 def followups_of_record(db: Database, record_id: int) -> list[int]:
