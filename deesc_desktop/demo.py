@@ -20,7 +20,7 @@ from deesc_desktop.services.requirements import load_requirements_file
 from deesc_desktop.services.training import Attendee, record_class
 from deesc_desktop.services.users import add_user, create_first_admin
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import load_officers
+from deesc_desktop.store.officers import load_officers
 
 DEMO_ACTOR = Actor("demo-admin", Role.ADMIN)
 """Who the demo's records are entered by, as the audit log shows."""

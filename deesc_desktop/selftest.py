@@ -124,7 +124,7 @@ class _Run:
 
     def load_demo_agency(self) -> StepResult:
         from deesc_desktop.demo import load_demo
-        from deesc_desktop.store.queries import get_agency
+        from deesc_desktop.store.agency import get_agency
 
         db = self._db()
         load_demo(db)

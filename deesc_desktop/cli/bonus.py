@@ -25,11 +25,12 @@ from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS, Program
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.money import format_money
 from deesc_desktop.core.times import stamp_text
-from deesc_desktop.store.claim_queries import AdjustmentRow, ClaimRow, FundingSummary
+from deesc_desktop.store.claims import AdjustmentRow, ClaimRow
+from deesc_desktop.store.funding import FundingSummary
 
 
 def _program_id(db: Database, text: str) -> int:
-    from deesc_desktop.store.claim_queries import program_id_by_name
+    from deesc_desktop.store.claims import program_id_by_name
 
     program_id = program_id_by_name(db, text)
     if program_id is None:
@@ -51,7 +52,7 @@ def program_rule_text(program: Program) -> str:
 
 
 def cmd_programs(args: argparse.Namespace) -> int:
-    from deesc_desktop.store.claim_queries import programs
+    from deesc_desktop.store.claims import programs
 
     db = open_db(args)
     try:
@@ -104,7 +105,7 @@ def cmd_programs(args: argparse.Namespace) -> int:
 
 def cmd_add_program(args: argparse.Namespace) -> int:
     from deesc_desktop.services.bonus import add_program, program_funding_warnings
-    from deesc_desktop.store.claim_queries import load_program
+    from deesc_desktop.store.claims import load_program
 
     db = open_db(args)
     try:
@@ -141,7 +142,7 @@ def cmd_add_program(args: argparse.Namespace) -> int:
 
 def cmd_default_amount(args: argparse.Namespace) -> int:
     from deesc_desktop.services.bonus import set_default_amount
-    from deesc_desktop.store.cit_queries import default_bonus_amount
+    from deesc_desktop.store.claims import default_bonus_amount
 
     db = open_db(args)
     try:
@@ -160,7 +161,7 @@ def cmd_default_amount(args: argparse.Namespace) -> int:
 
 def cmd_eligible(args: argparse.Namespace) -> int:
     from deesc_desktop.services.bonus import find_eligible, program_funding_warnings
-    from deesc_desktop.store.claim_queries import load_program
+    from deesc_desktop.store.claims import load_program
 
     db = open_db(args)
     try:
@@ -321,7 +322,7 @@ def status_totals(claims: list[ClaimRow]) -> str:
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
-    from deesc_desktop.store.claim_queries import list_claims
+    from deesc_desktop.store.claims import list_claims
 
     db = open_db(args)
     try:
@@ -359,7 +360,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 
 def _claim_ids(db: Database, args: argparse.Namespace, status: str) -> list[int]:
-    from deesc_desktop.store.claim_queries import list_claims
+    from deesc_desktop.store.claims import list_claims
 
     if args.all:
         program_id = _program_id(db, args.program) if args.program else None
@@ -480,7 +481,7 @@ def adjustment_json(adjustment: AdjustmentRow) -> dict[str, Any]:
 
 
 def cmd_adjustments(args: argparse.Namespace) -> int:
-    from deesc_desktop.store.claim_queries import list_adjustments
+    from deesc_desktop.store.claims import list_adjustments
 
     db = open_db(args)
     try:
@@ -552,7 +553,7 @@ def funding_json(source: FundingSummary) -> dict[str, Any]:
 
 
 def cmd_funding(args: argparse.Namespace) -> int:
-    from deesc_desktop.store.claim_queries import funding_summaries
+    from deesc_desktop.store.funding import funding_summaries
 
     db = open_db(args)
     try:
@@ -620,7 +621,7 @@ def cmd_add_funding(args: argparse.Namespace) -> int:
 
 
 def _funding_id(db: Database, text: str) -> int:
-    from deesc_desktop.store.claim_queries import funding_id_by_name
+    from deesc_desktop.store.funding import funding_id_by_name
 
     source_id = funding_id_by_name(db, text)
     if source_id is None:
@@ -650,7 +651,7 @@ def cmd_award_change(args: argparse.Namespace) -> int:
 
 
 def cmd_award_changes(args: argparse.Namespace) -> int:
-    from deesc_desktop.store.claim_queries import award_changes
+    from deesc_desktop.store.funding import award_changes
 
     db = open_db(args)
     try:
@@ -719,7 +720,7 @@ def cmd_decide_award(args: argparse.Namespace) -> int:
 
 
 def _batch_id(db: Database, text: str) -> int:
-    from deesc_desktop.store.claim_queries import batch_id_by_reference
+    from deesc_desktop.store.funding import batch_id_by_reference
 
     batch_id = batch_id_by_reference(db, text)
     if batch_id is None:
@@ -749,7 +750,7 @@ def cmd_batch_create(args: argparse.Namespace) -> int:
 
 
 def cmd_batch_list(args: argparse.Namespace) -> int:
-    from deesc_desktop.store.claim_queries import payment_batches
+    from deesc_desktop.store.funding import payment_batches
 
     db = open_db(args)
     try:

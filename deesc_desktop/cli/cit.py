@@ -13,7 +13,7 @@ from typing import Any
 from deesc_desktop.cli.common import EXIT_OK, AddCommand, Refused, actor, open_db, print_json
 from deesc_desktop.core.dates import parse_date
 from deesc_desktop.core.hours import format_hours
-from deesc_desktop.store.cit_queries import CitReport
+from deesc_desktop.store.cit import CitReport
 
 FORMATS = ("table", "csv", "json")
 
@@ -43,7 +43,7 @@ def print_rows(headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: st
 
 def officer_id_for(db: Any, badge: str) -> int:
     """The officer with this badge, or Refused naming the badge."""
-    from deesc_desktop.store.queries import officer_by_badge
+    from deesc_desktop.store.officers import officer_by_badge
 
     officer = officer_by_badge(db, badge)
     if officer is None:
@@ -279,7 +279,7 @@ _SETTING_OPTIONS = {
 
 def cmd_cit_settings(args: argparse.Namespace) -> int:
     from deesc_desktop.services.cit import update_cit_settings
-    from deesc_desktop.store.cit_queries import cit_settings
+    from deesc_desktop.store.cit import cit_settings
 
     changes = {
         field: getattr(args, option)
@@ -311,7 +311,7 @@ def cmd_cit_settings(args: argparse.Namespace) -> int:
 
 def cmd_followup_add(args: argparse.Namespace) -> int:
     from deesc_desktop.services.followups import add_followup
-    from deesc_desktop.store.cit_queries import latest_completion
+    from deesc_desktop.store.followups import latest_completion
 
     db = open_db(args)
     try:
@@ -343,7 +343,7 @@ def cmd_followup_add(args: argparse.Namespace) -> int:
 
 
 def cmd_followup_list(args: argparse.Namespace) -> int:
-    from deesc_desktop.store.cit_queries import followups
+    from deesc_desktop.store.followups import followups
 
     db = open_db(args)
     try:

@@ -31,7 +31,7 @@ from deesc_desktop.services.course_files import (
     remove_attachment,
     save_attachment,
 )
-from deesc_desktop.store.queries import get_agency
+from deesc_desktop.store.agency import get_agency
 
 
 def _with_db(args: argparse.Namespace, work: Callable[[Database], int]) -> int:
@@ -171,7 +171,7 @@ def _owner(db: Database, args: argparse.Namespace) -> Owner:
         return Owner(record_id=args.record)
     if args.instructor:
         from deesc_desktop.cli.common import Refused
-        from deesc_desktop.store.course_files import instructor_id_by_name
+        from deesc_desktop.store.instructors import instructor_id_by_name
 
         found = instructor_id_by_name(db, args.instructor)
         if found is None:
@@ -266,7 +266,7 @@ def cmd_files_checklist(args: argparse.Namespace) -> int:
 def _officers_from(db: Database, args: argparse.Namespace) -> list[int]:
     """Officers named by --badges (comma separated), --shift or --unit (current officers)."""
     from deesc_desktop.cli.cit import officer_id_for
-    from deesc_desktop.store.views import roster
+    from deesc_desktop.store.officers import roster
 
     chosen: list[int] = []
     for badge in (args.badges or "").split(","):
@@ -284,7 +284,7 @@ def _instructor_id(db: Database, name: str | None) -> int | None:
     if not name:
         return None
     from deesc_desktop.cli.common import Refused
-    from deesc_desktop.store.course_files import instructor_id_by_name
+    from deesc_desktop.store.instructors import instructor_id_by_name
 
     found = instructor_id_by_name(db, name)
     if found is None:
@@ -309,7 +309,7 @@ def cmd_files_schedule(args: argparse.Namespace) -> int:
             "location": args.location,
         }
         if values["hours"] is None or values["topics"] is None:
-            from deesc_desktop.store.views import courses
+            from deesc_desktop.store.courses import courses
 
             known = next(
                 (c for c in courses(db) if c.title.casefold() == args.course.casefold()), None

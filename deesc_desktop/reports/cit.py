@@ -30,8 +30,8 @@ from deesc_desktop.reports.charts import NAVY, TEAL, Series, grouped_bars
 from deesc_desktop.reports.transcript import CIT_WORDS
 from deesc_desktop.services.cit import cit_report
 from deesc_desktop.services.export import DATE, INTEGER
-from deesc_desktop.store.cit_queries import CitReport as CitData
-from deesc_desktop.store.cit_queries import CitRosterRow
+from deesc_desktop.store.cit import CitReport as CitData
+from deesc_desktop.store.cit import CitRosterRow
 
 
 class CitReport(Renderer[CitData]):

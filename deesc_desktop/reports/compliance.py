@@ -9,6 +9,7 @@ from typing import ClassVar
 from reportlab.platypus import Flowable, Spacer
 
 from deesc_desktop.core.compliance import RequirementResult, Status
+from deesc_desktop.core.dates import year_before
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.rules import short_title
 from deesc_desktop.reports.base import (
@@ -32,7 +33,6 @@ from deesc_desktop.reports.ledta import incomplete_files_section
 from deesc_desktop.services.compliance import OfficerCompliance, department_compliance
 from deesc_desktop.services.export import DATE, NUMBER
 from deesc_desktop.services.requirements import PackCoverage, pack_coverage
-from deesc_desktop.store.views import year_before
 
 STATUS_LABELS: dict[Status, str] = {
     Status.NON_COMPLIANT: "Non-compliant",

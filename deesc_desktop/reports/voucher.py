@@ -27,13 +27,8 @@ from deesc_desktop.reports.base import (
 )
 from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.services.signers import FINANCE_SLOT
-from deesc_desktop.store.claim_queries import (
-    BatchRow,
-    ClaimRow,
-    batch_id_by_reference,
-    list_claims,
-    payment_batches,
-)
+from deesc_desktop.store.claims import ClaimRow, list_claims
+from deesc_desktop.store.funding import BatchRow, batch_id_by_reference, payment_batches
 
 BATCH_STATUSES = {"open": "Open: not yet paid", "paid": "Paid"}
 

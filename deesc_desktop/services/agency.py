@@ -10,9 +10,9 @@ from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.models import Agency
 from deesc_desktop.services.common import FieldErrors
 from deesc_desktop.services.errors import ConflictError, ValidationError, require
+from deesc_desktop.store.agency import get_agency
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import get_agency
 from deesc_desktop.store.rows import row_dict
 
 US_STATES = tuple(

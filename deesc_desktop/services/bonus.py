@@ -47,22 +47,23 @@ from deesc_desktop.services.errors import (
 )
 from deesc_desktop.services.funding import check_funds, check_not_approver, check_pay_date
 from deesc_desktop.store.audit import AuditWriter
-from deesc_desktop.store.cit_queries import BONUS_DEFAULT_AMOUNT_KEY, default_bonus_amount
-from deesc_desktop.store.claim_queries import (
+from deesc_desktop.store.claims import (
+    BONUS_DEFAULT_AMOUNT_KEY,
     AdjustmentRow,
     ClaimRow,
     claim_snapshot,
-    funding_id_by_name,
-    funding_summaries,
+    default_bonus_amount,
     list_adjustments,
     list_claims,
     load_program,
     programs,
 )
+from deesc_desktop.store.courses import topic_codes, topic_labels
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import load_officers, load_records, topic_codes
+from deesc_desktop.store.funding import funding_id_by_name, funding_summaries
+from deesc_desktop.store.officers import load_officers
 from deesc_desktop.store.rows import row_dict
-from deesc_desktop.store.views import topic_labels
+from deesc_desktop.store.training import load_records
 
 PROGRAM_FIELDS = (
     "name",

@@ -16,7 +16,7 @@ from deesc_desktop.services.common import FieldErrors, fetch_for_update, iso, st
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.services.roster import roster_on
 from deesc_desktop.store.audit import AuditWriter
-from deesc_desktop.store.cit_queries import (
+from deesc_desktop.store.cit import (
     NO_EXPIRY,
     SETTING_KEYS,
     CitReport,

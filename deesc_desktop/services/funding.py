@@ -30,18 +30,15 @@ from deesc_desktop.services.errors import (
 )
 from deesc_desktop.services.export import DATE, INTEGER, MONEY, write_table
 from deesc_desktop.store.audit import AuditWriter
-from deesc_desktop.store.claim_queries import (
+from deesc_desktop.store.claims import ClaimRow, claim_snapshot, list_claims, pay_windows
+from deesc_desktop.store.database import writing
+from deesc_desktop.store.funding import (
     AwardChangeRow,
-    ClaimRow,
     FundingSummary,
     award_changes,
-    claim_snapshot,
     funding_summary,
-    list_claims,
-    pay_windows,
     payment_batches,
 )
-from deesc_desktop.store.database import writing
 from deesc_desktop.store.rows import insert_row, row_dict
 
 FUNDING_FIELDS = ("name", "kind", "award_number", "amount", "start", "end", "notes")

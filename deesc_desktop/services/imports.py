@@ -35,8 +35,9 @@ from deesc_desktop.services.training import (
     insert_records,
 )
 from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.courses import topic_codes
 from deesc_desktop.store.database import page_cache_of_at_least, writing
-from deesc_desktop.store.queries import badge_ids, topic_codes
+from deesc_desktop.store.officers import badge_ids
 from deesc_desktop.store.rows import insert_row, row_dict
 
 KINDS = ("roster", "training", "leave", "incidents")

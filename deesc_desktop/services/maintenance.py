@@ -23,6 +23,7 @@ from deesc_desktop.services.course_files import check_documents
 from deesc_desktop.services.errors import ServiceError, require
 from deesc_desktop.services.outputs import check_output_path
 from deesc_desktop.services.users import users_exist
+from deesc_desktop.store.agency import get_agency
 from deesc_desktop.store.audit import (
     AuditWriter,
     chain_head,
@@ -42,7 +43,6 @@ from deesc_desktop.store.database import (
     writing,
 )
 from deesc_desktop.store.migrations import APPLICATION_ID
-from deesc_desktop.store.queries import get_agency
 from deesc_desktop.store.reconcile import RowDifference, row_differences, schema_differences
 
 MAX_DIFFERENCES_SHOWN = 100

@@ -23,9 +23,10 @@ from deesc_desktop.core.rules import (
 from deesc_desktop.paths import resource
 from deesc_desktop.services.common import stamp
 from deesc_desktop.services.errors import NotFoundError, ServiceError, require
+from deesc_desktop.store.agency import get_agency
 from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.courses import topic_codes
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import get_agency, topic_codes
 from deesc_desktop.store.rows import insert_row
 
 

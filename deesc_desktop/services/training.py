@@ -19,9 +19,10 @@ from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp
 from deesc_desktop.services.course_files import detach_record_documents
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter, canonical_json
-from deesc_desktop.store.cit_queries import cit_course_by_number
+from deesc_desktop.store.cit import cit_course_by_number
+from deesc_desktop.store.courses import topic_codes
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import followups_of_record, topic_codes
+from deesc_desktop.store.followups import followups_of_record
 from deesc_desktop.store.rows import row_dict
 
 

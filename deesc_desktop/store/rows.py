@@ -7,7 +7,8 @@ app's own; every other statement of the store names its table in its own text.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from typing import Any, Literal
 
 from sqlite_utils import Database
@@ -55,6 +56,16 @@ def row_dict(db: Database, table: Table, key: Key) -> dict[str, Any] | None:
     if row is None:
         return None
     return dict(zip([c[0] for c in cursor.description], row, strict=True))
+
+
+def stored_date(text: str | None) -> date | None:
+    """A date column's ISO text as a date; None for NULL (or "")."""
+    return date.fromisoformat(text) if text else None
+
+
+def in_clause(column: str, values: Sequence[object]) -> str:
+    """`column IN (?, ?, ...)` with one mark per value, for the values passed as parameters."""
+    return f"{column} IN ({', '.join('?' for _ in values)})"
 
 
 def _snapshot_of(table: Table, snapshot: Snapshot | None) -> Snapshot:

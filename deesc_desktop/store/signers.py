@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from deesc_desktop.store.cit_queries import read_settings
+from deesc_desktop.store.settings import read_settings
 
 SIGNER_PREFIX = "reports.signer."
 """Settings keys `reports.signer.<slot>.name` and `.title`; a slot is a report kind,

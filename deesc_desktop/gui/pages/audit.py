@@ -30,14 +30,14 @@ from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, filter_combo, muted, table_view
 from deesc_desktop.services.maintenance import AuditReport, verify_audit
-from deesc_desktop.store.views import (
+from deesc_desktop.store.audit import (
     AuditPage,
     AuditRow,
     audit_choices,
     audit_entries,
     officer_history,
-    roster,
 )
+from deesc_desktop.store.officers import roster
 
 LIMIT = 2000
 """The most entries the page lists at once (newest first)."""
@@ -214,7 +214,7 @@ class AuditColumn(IntEnum):
 
 
 class AuditModel(RowsModel):
-    """Audit entries (store.views.AuditRow)."""
+    """Audit entries (store.audit.AuditRow)."""
 
     COLUMNS = (
         Column("#", lambda r: str(r.id), lambda r: r.id, RIGHT),
@@ -399,7 +399,7 @@ class AuditLogPage(Page):
         self.refresh()
 
     def filters(self) -> dict[str, Any]:
-        """The filters as store.views.audit_entries takes them."""
+        """The filters as store.audit.audit_entries takes them."""
         on = self.use_dates.isChecked()
         return {
             "table": self.table.currentData(),

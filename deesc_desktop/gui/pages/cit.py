@@ -39,8 +39,7 @@ from deesc_desktop.services.cit import (
     leave_cit_team,
     revoke_certification,
 )
-from deesc_desktop.store.cit_queries import CitReport, CitRosterRow
-from deesc_desktop.store.views import CertificateListRow, certificate_list
+from deesc_desktop.store.cit import CertificateListRow, CitReport, CitRosterRow, certificate_list
 
 
 def _cit_data(as_of: date) -> Callable[[Database], tuple[CitReport, list[CertificateListRow]]]:

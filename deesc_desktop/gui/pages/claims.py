@@ -60,23 +60,25 @@ from deesc_desktop.services.bonus import (
 )
 from deesc_desktop.services.course_files import claim_documents
 from deesc_desktop.services.funding import batch_summary, export_payment_batch, pay_batch
-from deesc_desktop.store.claim_queries import (
+from deesc_desktop.store.claims import (
     AdjustmentRow,
-    AwardChangeRow,
-    BatchRow,
     ClaimEvidence,
     ClaimRow,
-    FundingSummary,
     ProgramRow,
-    award_changes,
     claim_evidence,
-    funding_summaries,
     list_adjustments,
     list_claims,
-    payment_batches,
     programs,
 )
-from deesc_desktop.store.views import topic_labels
+from deesc_desktop.store.courses import topic_labels
+from deesc_desktop.store.funding import (
+    AwardChangeRow,
+    BatchRow,
+    FundingSummary,
+    award_changes,
+    funding_summaries,
+    payment_batches,
+)
 
 STATUS_TABS: tuple[str | None, ...] = (None, *CLAIM_STATUSES)
 """The status filter tabs: every claim, then each state in workflow order."""

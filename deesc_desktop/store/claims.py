@@ -1,4 +1,4 @@
-"""Bonus reads: programs, claims with their evidence, funding totals and payment batches."""
+"""Bonus programs, claims with their evidence, and adjustments to paid claims."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from deesc_desktop.core.bonus import Program, ProgramRule
 from deesc_desktop.core.hours import from_float
 from deesc_desktop.core.money import Cents
 from deesc_desktop.store.rows import row_dict
+from deesc_desktop.store.settings import read_settings, whole_number
 
 
 def program_from_row(row: dict[str, Any]) -> Program:
@@ -239,112 +240,6 @@ def open_claim_for(db: Database, program_id: int, officer_id: int) -> tuple[int,
 
 
 @dataclass(frozen=True, slots=True)
-class FundingSummary:
-    """A funding source with what is pending, committed and paid against it.
-
-    committed: approved, not yet paid; paid: paid claims plus the adjustments that count;
-    pending: submitted, awaiting a decision (not yet counted against the balance).
-    """
-
-    id: int
-    name: str
-    kind: str
-    award_number: str
-    amount: Cents
-    start: str
-    end: str
-    notes: str
-    version: int
-    pending: Cents
-    committed: Cents
-    paid: Cents
-
-    @property
-    def used(self) -> Cents:
-        return self.committed + self.paid
-
-    @property
-    def balance(self) -> Cents:
-        return self.amount - self.committed - self.paid
-
-
-def funding_summaries(db: Database, source_id: int | None = None) -> list[FundingSummary]:
-    """Every funding source (or one) with its totals, by name."""
-    where, params = ("WHERE f.id = ?", [source_id]) if source_id is not None else ("", [])
-    cursor = db.execute(
-        f"""
-        SELECT f.id, f.name, f.kind, f.award_number, f.amount_cents, f.start, f."end", f.notes,
-               f.version,
-               coalesce((SELECT sum(amount_cents) FROM claims
-                         WHERE funding_source_id = f.id AND status = 'submitted'), 0),
-               coalesce((SELECT sum(amount_cents) FROM claims
-                         WHERE funding_source_id = f.id AND status = 'approved'), 0),
-               coalesce((SELECT sum(amount_cents) FROM claims
-                         WHERE funding_source_id = f.id AND status = 'paid'), 0)
-               + coalesce((SELECT sum(a.amount_cents) FROM claim_adjustments a
-                           JOIN claims c ON c.id = a.claim_id
-                           WHERE c.funding_source_id = f.id AND a.status = 'counted'), 0)
-        FROM funding_sources f {where} ORDER BY f.name COLLATE NOCASE
-        """,
-        params,
-    )
-    return [FundingSummary(*row) for row in cursor]
-
-
-def funding_summary(db: Database, source_id: int) -> FundingSummary | None:
-    found = funding_summaries(db, source_id)
-    return found[0] if found else None
-
-
-def funding_id_by_name(db: Database, name_or_id: str) -> int | None:
-    """A funding source by its name (case-insensitive) or its id as text."""
-    text = name_or_id.strip()
-    row = db.execute("SELECT id FROM funding_sources WHERE name = ?", [text]).fetchone()
-    if row is None and text.isdigit():
-        row = db.execute("SELECT id FROM funding_sources WHERE id = ?", [int(text)]).fetchone()
-    return int(row[0]) if row else None
-
-
-@dataclass(frozen=True, slots=True)
-class BatchRow:
-    """A payment batch with its claim count and total."""
-
-    id: int
-    reference: str
-    pay_date: str
-    status: str
-    notes: str
-    created_at: str
-    created_by: str
-    paid_at: str | None
-    paid_by: str | None
-    version: int
-    claims: int
-    total: Cents
-
-
-def payment_batches(db: Database, batch_id: int | None = None) -> list[BatchRow]:
-    """Payment batches (or one), newest first."""
-    where, params = ("WHERE b.id = ?", [batch_id]) if batch_id is not None else ("", [])
-    cursor = db.execute(
-        "SELECT b.id, b.reference, b.pay_date, b.status, b.notes, b.created_at, b.created_by,"
-        " b.paid_at, b.paid_by, b.version, count(c.id), coalesce(sum(c.amount_cents), 0)"
-        f" FROM payment_batches b LEFT JOIN claims c ON c.batch_id = b.id {where}"
-        " GROUP BY b.id ORDER BY b.pay_date DESC, b.id DESC",
-        params,
-    )
-    return [BatchRow(*row) for row in cursor]
-
-
-def batch_id_by_reference(db: Database, reference_or_id: str) -> int | None:
-    text = reference_or_id.strip()
-    row = db.execute("SELECT id FROM payment_batches WHERE reference = ?", [text]).fetchone()
-    if row is None and text.isdigit():
-        row = db.execute("SELECT id FROM payment_batches WHERE id = ?", [int(text)]).fetchone()
-    return int(row[0]) if row else None
-
-
-@dataclass(frozen=True, slots=True)
 class AdjustmentRow:
     """A correction to a paid claim, with whether it counts yet."""
 
@@ -445,48 +340,23 @@ def pay_windows(db: Database, claim_ids: list[int]) -> dict[int, PayWindow]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class AwardChangeRow:
-    """A request to change a funding source's amount or period, and the chief's decision."""
-
-    id: int
-    funding_source_id: int
-    funding_source: str
-    amount: Cents
-    start: str
-    end: str
-    previous_amount: Cents
-    previous_start: str
-    previous_end: str
-    reason: str
-    status: str
-    """pending, approved (the award now reads so) or rejected."""
-    requested_at: str
-    requested_by: str
-    decided_at: str | None
-    decided_by: str | None
-    decision_reason: str
+BONUS_DEFAULT_AMOUNT_KEY = "bonus.default_amount_cents"
 
 
-def award_changes(
-    db: Database, *, status: str | None = None, change_id: int | None = None
-) -> list[AwardChangeRow]:
-    """Award change requests, newest first."""
-    where: list[str] = []
-    params: list[object] = []
-    if status is not None:
-        where.append("a.status = ?")
-        params.append(status)
-    if change_id is not None:
-        where.append("a.id = ?")
-        params.append(change_id)
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
-    cursor = db.execute(
-        'SELECT a.id, a.funding_source_id, f.name, a.amount_cents, a.start, a."end",'
-        " a.previous_amount_cents, a.previous_start, a.previous_end, a.reason, a.status,"
-        " a.requested_at, a.requested_by, a.decided_at, a.decided_by, a.decision_reason"
-        f" FROM award_changes a JOIN funding_sources f ON f.id = a.funding_source_id {clause}"
-        " ORDER BY a.id DESC",
-        params,
-    )
-    return [AwardChangeRow(*row) for row in cursor]
+BONUS_DEFAULT_AMOUNT: Cents = 380_000
+"""$3,800.00: the figure in the bonus article, a default the agency changes, never a constant."""
+
+
+def default_bonus_amount(db: Database) -> Cents:
+    """The amount a new bonus program starts from ($3,800.00 unless the agency changed it)."""
+    stored = read_settings(db, [BONUS_DEFAULT_AMOUNT_KEY]).get(BONUS_DEFAULT_AMOUNT_KEY)
+    return whole_number(stored, BONUS_DEFAULT_AMOUNT)
+
+
+def claim_record_keys(db: Database, claim_id: int) -> list[tuple[int, str, str]]:
+    """(record id, course title, date) of the training behind a claim, as it was claimed."""
+    return db.execute(
+        "SELECT record_id, course, completed FROM claim_records WHERE claim_id = ?"
+        " ORDER BY completed, record_id",
+        [claim_id],
+    ).fetchall()

@@ -1,4 +1,5 @@
-"""CIT reads: agency settings, certifications (hand-entered and earned from courses), coverage.
+"""CIT: the agency's CIT settings, certifications (hand-entered and earned from courses), the
+team, and the roster and coverage as of a date.
 
 Certifications earned by completing a CIT course are derived here at query time from the
 training records, never stored, so they can never disagree with the records. Hand-entered
@@ -8,10 +9,10 @@ certificates live in the `certifications` table.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
@@ -28,8 +29,8 @@ from deesc_desktop.core.cit import (
 )
 from deesc_desktop.core.hours import HoursError, from_float, parse_hours
 from deesc_desktop.core.models import Certification, Officer, TrainingRecord
-from deesc_desktop.core.money import Cents
-from deesc_desktop.store.queries import get_agency
+from deesc_desktop.store.agency import get_agency
+from deesc_desktop.store.settings import read_settings, whole_number
 
 SETTING_KEYS = {
     "target_percent": "cit.target_percent",
@@ -40,26 +41,6 @@ SETTING_KEYS = {
     "grace_days": "cit.grace_days",
 }
 """CitSettings field -> key in the `settings` table."""
-
-BONUS_DEFAULT_AMOUNT_KEY = "bonus.default_amount_cents"
-BONUS_DEFAULT_AMOUNT: Cents = 380_000
-"""$3,800.00: the figure in the bonus article, a default the agency changes, never a constant."""
-
-
-def read_settings(db: Database, keys: Iterable[str]) -> dict[str, str]:
-    """The stored text of those settings that exist."""
-    wanted = list(keys)
-    marks = ", ".join("?" for _ in wanted)
-    return dict(
-        db.execute(f"SELECT key, value FROM settings WHERE key IN ({marks})", wanted).fetchall()
-    )
-
-
-def _int(text: str | None, default: int) -> int:
-    try:
-        return int(text) if text is not None else default
-    except ValueError:
-        return default  # a hand-edited file must not stop the app; the default is safe
 
 
 def _hours(text: str | None, default: int) -> int:
@@ -92,19 +73,13 @@ def cit_settings(db: Database) -> CitSettings:
         return stored.get(SETTING_KEYS[field])
 
     return CitSettings(
-        target_percent=_int(get("target_percent"), defaults.target_percent),
+        target_percent=whole_number(get("target_percent"), defaults.target_percent),
         patrol_unit=(get("patrol_unit") or defaults.patrol_unit).strip() or defaults.patrol_unit,
         certifying_min_hours=_hours(get("certifying_min_hours"), defaults.certifying_min_hours),
         refresher_min_hours=_hours(get("refresher_min_hours"), defaults.refresher_min_hours),
         validity_years=_validity(get("validity_years")),
-        grace_days=_int(get("grace_days"), defaults.grace_days),
+        grace_days=whole_number(get("grace_days"), defaults.grace_days),
     )
-
-
-def default_bonus_amount(db: Database) -> Cents:
-    """The amount a new bonus program starts from ($3,800.00 unless the agency changed it)."""
-    stored = read_settings(db, [BONUS_DEFAULT_AMOUNT_KEY]).get(BONUS_DEFAULT_AMOUNT_KEY)
-    return _int(stored, BONUS_DEFAULT_AMOUNT)
 
 
 def cit_course_by_number(db: Database, number: str) -> int | None:
@@ -420,49 +395,68 @@ def cit_roster(db: Database, as_of: date, officers: Sequence[Officer]) -> CitRep
     )
 
 
-@dataclass(frozen=True, slots=True)
-class FollowupRow:
-    """A LEDTA follow-up assessment with the officer and the linked class, if any."""
+class CertificateListRow(NamedTuple):
+    """A hand-entered certificate with its officer, as the CIT page lists it (dates ISO)."""
 
     id: int
     officer_id: int
     badge: str
-    officer_name: str
-    assessed_on: str
-    assessor: str
-    score: float
+    last_name: str
+    first_name: str
+    kind: str
+    earned: str
+    expires: str | None
+    number: str
+    issuer: str
     notes: str
-    record_id: int | None
-    course: str | None
-    completed: str | None
-    post_test: float | None
+    revoked_at: str | None
+    revoked_by: str | None
+    revoked_reason: str
     version: int
 
+    @property
+    def officer_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
 
-def followups(db: Database, *, officer_id: int | None = None) -> list[FollowupRow]:
-    """Follow-up assessments, newest first, with the class and post-test they follow up."""
-    where, params = "", []
+
+def certificate_list(
+    db: Database, *, officer_id: int | None = None, include_revoked: bool = True
+) -> list[CertificateListRow]:
+    """Hand-entered certificates, newest earned first, revoked ones too unless asked not."""
+    where, params = [], []
     if officer_id is not None:
-        where, params = "WHERE f.officer_id = ?", [officer_id]
+        where.append("c.officer_id = ?")
+        params.append(officer_id)
+    if not include_revoked:
+        where.append("c.revoked_at IS NULL")
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
     cursor = db.execute(
-        "SELECT f.id, f.officer_id, o.badge, o.last_name || ', ' || o.first_name, f.assessed_on,"
-        " f.assessor, f.score, f.notes, f.record_id, c.title, r.completed, r.post_test, f.version"
-        " FROM followup_assessments f JOIN officers o ON o.id = f.officer_id"
-        " LEFT JOIN training_records r ON r.id = f.record_id"
-        f" LEFT JOIN courses c ON c.id = r.course_id {where}"
-        " ORDER BY f.assessed_on DESC, f.id DESC",
+        "SELECT c.id, c.officer_id, o.badge, o.last_name, o.first_name, c.kind, c.earned,"
+        " c.expires, c.number, c.issuer, c.notes, c.revoked_at, c.revoked_by,"
+        " c.revoked_reason, c.version FROM certifications c"
+        f" JOIN officers o ON o.id = c.officer_id {clause}"
+        " ORDER BY c.earned DESC, o.last_name COLLATE NOCASE, c.id",
         params,
     )
-    return [FollowupRow(*row) for row in cursor]
+    return list(map(CertificateListRow._make, cursor))
 
 
-def latest_completion(db: Database, officer_id: int, course: str, on_or_before: date) -> int | None:
-    """The officer's latest record of a course (title or number) on or before a day."""
-    row = db.execute(
-        "SELECT r.id FROM training_records r JOIN courses c ON c.id = r.course_id"
-        " WHERE r.officer_id = ? AND r.completed <= ? AND (c.title = ? COLLATE NOCASE"
-        " OR (c.course_number != '' AND c.course_number = ? COLLATE NOCASE))"
-        " ORDER BY r.completed DESC, r.id DESC LIMIT 1",
-        [officer_id, on_or_before.isoformat(), course.strip(), course.strip()],
-    ).fetchone()
-    return int(row[0]) if row else None
+class CitCourseRow(NamedTuple):
+    """A course and what it counts as for CIT (None: nothing)."""
+
+    id: int
+    title: str
+    course_number: str
+    default_hours: float | None
+    cit_role: str | None
+    completions: int
+
+
+def cit_courses(db: Database) -> list[CitCourseRow]:
+    """Every course with its CIT role and how many completions it has, by title."""
+    cursor = db.execute(
+        "SELECT c.id, c.title, c.course_number, c.default_hours, c.cit_role,"
+        " (SELECT count(*) FROM training_records r WHERE r.course_id = c.id)"
+        " FROM courses c ORDER BY c.cit_role IS NULL, c.title COLLATE NOCASE"
+    )
+    return list(map(CitCourseRow._make, cursor))

@@ -1,4 +1,5 @@
-"""Read queries that turn rows into core records, in bulk where the caller needs many."""
+"""Training records: as core records (one by one or in bulk), as the training list shows
+them, and the hour totals that let compliance skip reading every record."""
 
 from __future__ import annotations
 
@@ -6,145 +7,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
 from deesc_desktop.core.compliance import HoursTotal
-from deesc_desktop.core.hours import from_float
-from deesc_desktop.core.models import Agency, Exemption, Officer, TrainingRecord
-from deesc_desktop.core.names import name_key
-from deesc_desktop.store.rows import row_dict
-
-
-def _date(text: str | None) -> date | None:
-    return date.fromisoformat(text) if text else None
-
-
-def followups_of_record(db: Database, record_id: int) -> list[int]:
-    """Ids of the follow-up assessments linked to a training record."""
-    return [
-        row_id
-        for (row_id,) in db.execute(
-            "SELECT id FROM followup_assessments WHERE record_id = ? ORDER BY id", [record_id]
-        )
-    ]
-
-
-def get_agency(db: Database) -> Agency | None:
-    """The agency this database belongs to, or None before `deesc init`."""
-    row = row_dict(db, "agency", 1)
-    if row is None:
-        return None
-    return Agency(
-        name=row["name"],
-        state=row["state"],
-        ori=row["ori"],
-        fiscal_year_start_month=row["fiscal_year_start_month"],
-        warning_days=row["warning_days"],
-        leave_proration=bool(row.get("leave_proration", 0)),
-    )
-
-
-def officer_from_row(row: dict[str, Any]) -> Officer:
-    """An Officer from an `officers` row."""
-    hire = _date(row["hire_date"])
-    assert hire is not None  # NOT NULL in the schema
-    return Officer(
-        id=row["id"],
-        badge=row["badge"],
-        last_name=row["last_name"],
-        first_name=row["first_name"],
-        hire_date=hire,
-        rank=row["rank"],
-        unit=row["unit"],
-        shift=row["shift"],
-        license_date=_date(row["license_date"]),
-        state_id=row["state_id"],
-        email=row["email"],
-        status=row["status"],
-        separation_date=_date(row["separation_date"]),
-    )
-
-
-_OFFICER_FIELDS = (
-    "id, badge, last_name, first_name, hire_date, rank, unit, shift, license_date, state_id, "
-    "email, status, separation_date"
-)
-"""The `officers` columns an Officer holds, in the order of its fields."""
-
-
-def load_officers(
-    db: Database, *, include_separated: bool = True, serving_on: date | None = None
-) -> list[Officer]:
-    """Every officer, in the order a reader expects names (core.names); with `serving_on`,
-    only those serving that day (hired on or before it, not separated before it:
-    core.roster.serving_on in SQL)."""
-    params: list[str] = []
-    if serving_on is not None:
-        where = "WHERE hire_date <= ? AND (separation_date IS NULL OR separation_date >= ?)"
-        params = [serving_on.isoformat()] * 2
-    else:
-        where = "" if include_separated else "WHERE status != 'separated'"
-    # Built positionally: a statewide roster is 50,000 officers on every compliance run.
-    officers = [
-        Officer(
-            officer_id,
-            badge,
-            last_name,
-            first_name,
-            date.fromisoformat(hire),
-            rank,
-            unit,
-            shift,
-            _date(licence),
-            state_id,
-            email,
-            status,
-            _date(separated),
-        )
-        for (
-            officer_id,
-            badge,
-            last_name,
-            first_name,
-            hire,
-            rank,
-            unit,
-            shift,
-            licence,
-            state_id,
-            email,
-            status,
-            separated,
-        ) in db.execute(f"SELECT {_OFFICER_FIELDS} FROM officers {where}", params)
-    ]
-    officers.sort(key=lambda o: name_key(o.last_name, o.first_name, o.badge))
-    return officers
-
-
-def get_officer(db: Database, officer_id: int) -> Officer | None:
-    row = row_dict(db, "officers", officer_id)
-    return officer_from_row(row) if row else None
-
-
-def officer_by_badge(db: Database, badge: str) -> Officer | None:
-    cursor = db.execute("SELECT * FROM officers WHERE badge = ?", [badge.strip()])
-    row = cursor.fetchone()
-    if row is None:
-        return None
-    return officer_from_row(dict(zip([c[0] for c in cursor.description], row, strict=True)))
-
-
-def badge_ids(db: Database) -> dict[str, int]:
-    """Badge -> officer id for the whole roster."""
-    return {badge: officer_id for officer_id, badge in db.execute("SELECT id, badge FROM officers")}
-
-
-def topic_codes(db: Database) -> set[str]:
-    """Every topic code the agency knows (built-in and its own)."""
-    return {code for (code,) in db.execute("SELECT code FROM topics")}
-
+from deesc_desktop.core.hours import Centihours, from_float
+from deesc_desktop.core.models import TrainingRecord
+from deesc_desktop.store.rows import in_clause
 
 _RECORD_SQL = """
 SELECT r.id, r.officer_id, r.course_id, c.title, c.course_number, r.completed, r.hours,
@@ -164,10 +34,6 @@ def _topics_for(
     ):
         split[record_id].append((topic, from_float(hours)))
     return split
-
-
-def _in_clause(column: str, ids: Sequence[object]) -> str:
-    return f"{column} IN ({', '.join('?' for _ in ids)})"
 
 
 _ORDER = attrgetter("completed", "id")
@@ -227,7 +93,7 @@ def load_records(
         ids = list(officer_ids)
         if not ids:
             return {}
-        clauses.append(_in_clause("r.officer_id", ids))
+        clauses.append(in_clause("r.officer_id", ids))
         params.extend(ids)
     where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
     return _build_records(db, where, params)
@@ -237,6 +103,7 @@ _WORST = "MAX(ABS({0} * 100 - ROUND({0} * 100)))"
 """How far a summed value's hundredths are from whole: under 0.25 for every value (and each
 under 1e9 hours, which a sum under 1e11 centihours proves, hours being >= 0), `from_float`
 takes its fast path, so the sum of rounded hundredths is the sum of `from_float`s exactly."""
+
 
 _PLAIN_LIMIT = 1e11
 
@@ -267,7 +134,7 @@ def load_hour_totals(
     named = sorted(deliveries)
     way = "''"
     if named:
-        way = f"CASE WHEN {_in_clause('r.delivery', named)} THEN r.delivery ELSE '' END"
+        way = f"CASE WHEN {in_clause('r.delivery', named)} THEN r.delivery ELSE '' END"
     group = f"r.officer_id, {span}, {way}, {course}"
     grouped = [*days[1:-1], *named]  # the parameters of `group`, in order
     # ORDER BY as grouped costs nothing more, and lists topics and spans in order.
@@ -277,7 +144,7 @@ def load_hour_totals(
         for officer_id, index, delivery, course_id, topic, hours, worst in db.execute(
             f"SELECT {group}, t.topic, SUM(ROUND(t.hours * 100)), {_WORST.format('t.hours')} "
             "FROM training_topics t JOIN training_records r ON r.id = t.record_id "
-            f"WHERE {_in_clause('t.topic', codes)} AND {where} "
+            f"WHERE {in_clause('t.topic', codes)} AND {where} "
             "GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5",
             [*grouped, *codes, days[0], days[-1]],
         ):
@@ -313,35 +180,79 @@ def get_record(db: Database, record_id: int) -> TrainingRecord | None:
     return None
 
 
-def load_exemptions(
-    db: Database, officer_ids: Iterable[int] | None = None
-) -> dict[int, list[Exemption]]:
-    """Exemptions and leave grouped by officer id, ordered by start date."""
-    params: list[object] = []
-    where = ""
-    if officer_ids is not None:
-        ids = list(officer_ids)
-        if not ids:
-            return {}
-        where = f"WHERE {_in_clause('officer_id', ids)}"
-        params = list(ids)
-    result: dict[int, list[Exemption]] = defaultdict(list)
-    for rid, officer_id, start, end, reason, requirements, by, reference, on in db.execute(
-        f'SELECT id, officer_id, start, "end", reason, requirements, granted_by, reference,'
-        f" granted_on FROM exemptions {where} ORDER BY officer_id, start, id",
-        params,
-    ):
-        result[officer_id].append(
-            Exemption(
-                id=rid,
-                officer_id=officer_id,
-                start=date.fromisoformat(start),
-                end=date.fromisoformat(end),
-                reason=reason,
-                requirement_ids=frozenset(r for r in requirements.split(",") if r),
-                granted_by=by,
-                reference=reference,
-                granted_on=_date(on),
-            )
-        )
-    return dict(result)
+class TrainingListRow(NamedTuple):
+    """One training record with its officer and course, as the training list shows it."""
+
+    id: int
+    officer_id: int
+    badge: str
+    last_name: str
+    first_name: str
+    course_id: int
+    course: str
+    course_number: str
+    completed: str
+    hours: Centihours
+    topic_hours: tuple[tuple[str, Centihours], ...]
+    delivery: str
+    provider: str
+    instructor: str
+    pre_test: float | None
+    post_test: float | None
+    version: int
+
+    @property
+    def officer_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+
+_TRAINING_SQL = """
+SELECT r.id, r.officer_id, o.badge, o.last_name, o.first_name, r.course_id, c.title,
+       c.course_number, r.completed, r.hours,
+       (SELECT group_concat(topic || ':' || hours, ';')
+          FROM (SELECT topic, hours FROM training_topics t
+                WHERE t.record_id = r.id ORDER BY topic)),
+       r.delivery, r.provider, r.instructor, r.pre_test, r.post_test, r.version
+FROM training_records r
+JOIN officers o ON o.id = r.officer_id
+JOIN courses c ON c.id = r.course_id
+"""
+
+
+def _split(text: str | None) -> tuple[tuple[str, Centihours], ...]:
+    if not text:
+        return ()
+    parts = []
+    for part in text.split(";"):
+        code, _, hours = part.partition(":")
+        parts.append((code, from_float(float(hours or 0))))
+    return tuple(parts)
+
+
+def _training_row(row: tuple[Any, ...]) -> TrainingListRow:
+    values = list(row)
+    values[9] = from_float(values[9])
+    values[10] = _split(values[10])
+    return TrainingListRow._make(values)
+
+
+def training_records(
+    db: Database, *, start: date | None = None, end: date | None = None
+) -> list[TrainingListRow]:
+    """Training records completed between `start` and `end` (inclusive), newest first."""
+    where, params = [], []
+    if start is not None:
+        where.append("r.completed >= ?")
+        params.append(start.isoformat())
+    if end is not None:
+        where.append("r.completed <= ?")
+        params.append(end.isoformat())
+    sql = _TRAINING_SQL + (f" WHERE {' AND '.join(where)}" if where else "")
+    sql += " ORDER BY r.completed DESC, o.last_name COLLATE NOCASE, o.first_name, r.id"
+    return [_training_row(row) for row in db.execute(sql, params)]
+
+
+def training_record(db: Database, record_id: int) -> TrainingListRow | None:
+    """One training record as the list shows it, or None."""
+    row = db.execute(_TRAINING_SQL + " WHERE r.id = ?", [record_id]).fetchone()
+    return _training_row(row) if row else None
