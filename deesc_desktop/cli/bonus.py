@@ -25,17 +25,9 @@ from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS, Program
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.money import format_money
 from deesc_desktop.core.times import stamp_text
+from deesc_desktop.services.common import named_id
 from deesc_desktop.store.claims import AdjustmentRow, ClaimRow
 from deesc_desktop.store.funding import FundingSummary
-
-
-def _program_id(db: Database, text: str) -> int:
-    from deesc_desktop.store.claims import program_id_by_name
-
-    program_id = program_id_by_name(db, text)
-    if program_id is None:
-        raise Refused(f'There is no bonus program "{text}" (give its name or number).')
-    return program_id
 
 
 def program_rule_text(program: Program) -> str:
@@ -165,7 +157,7 @@ def cmd_eligible(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     try:
-        program_id = _program_id(db, args.program)
+        program_id = named_id(db, "bonus_programs", args.program)
         rows = find_eligible(db, program_id)
         program = load_program(db, program_id)
         warning = program_funding_warnings(db).get(program_id)
@@ -231,7 +223,7 @@ def cmd_claim(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     db = open_db(args)
     try:
-        program_id = _program_id(db, args.program)
+        program_id = named_id(db, "bonus_programs", args.program)
         if args.all_eligible:
             officer_ids = [r.officer.id for r in find_eligible(db, program_id) if r.claimable]
             if not officer_ids:
@@ -328,7 +320,7 @@ def cmd_claims(args: argparse.Namespace) -> int:
     try:
         claims = list_claims(
             db,
-            program_id=_program_id(db, args.program) if args.program else None,
+            program_id=named_id(db, "bonus_programs", args.program) if args.program else None,
             status=args.status,
             officer_id=officer_id_for(db, args.badge) if args.badge else None,
         )
@@ -363,7 +355,7 @@ def _claim_ids(db: Database, args: argparse.Namespace, status: str) -> list[int]
     from deesc_desktop.store.claims import list_claims
 
     if args.all:
-        program_id = _program_id(db, args.program) if args.program else None
+        program_id = named_id(db, "bonus_programs", args.program) if args.program else None
         ids = [c.id for c in list_claims(db, status=status, program_id=program_id)]
         if not ids:
             raise Refused(f"There are no {status} claims.")
@@ -620,15 +612,6 @@ def cmd_add_funding(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _funding_id(db: Database, text: str) -> int:
-    from deesc_desktop.store.funding import funding_id_by_name
-
-    source_id = funding_id_by_name(db, text)
-    if source_id is None:
-        raise Refused(f'There is no funding source "{text}" (give its name or number).')
-    return source_id
-
-
 def cmd_award_change(args: argparse.Namespace) -> int:
     from deesc_desktop.services.funding import request_award_change
 
@@ -638,7 +621,7 @@ def cmd_award_change(args: argparse.Namespace) -> int:
         change_id = request_award_change(
             db,
             actor(),
-            _funding_id(db, args.source),
+            named_id(db, "funding_sources", args.source),
             {k: v for k, v in values.items() if v is not None},
         )
     finally:
@@ -719,15 +702,6 @@ def cmd_decide_award(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _batch_id(db: Database, text: str) -> int:
-    from deesc_desktop.store.funding import batch_id_by_reference
-
-    batch_id = batch_id_by_reference(db, text)
-    if batch_id is None:
-        raise Refused(f'There is no payment batch "{text}" (give its reference or number).')
-    return batch_id
-
-
 def cmd_batch_create(args: argparse.Namespace) -> int:
     from deesc_desktop.services.funding import batch_summary, create_payment_batch
 
@@ -793,7 +767,7 @@ def cmd_batch_export(args: argparse.Namespace) -> int:
     out = output_path(args, args.output, kind="payroll export", suffixes=(".csv", ".xlsx"))
     db = open_db(args)
     try:
-        count = export_payment_batch(db, _batch_id(db, args.batch), out)
+        count = export_payment_batch(db, named_id(db, "payment_batches", args.batch), out)
     finally:
         db.close()
     print(f"Wrote {count} claim(s) to {out}")
@@ -805,7 +779,7 @@ def cmd_batch_pay(args: argparse.Namespace) -> int:
 
     db = open_db(args)
     try:
-        batch_id = _batch_id(db, args.batch)
+        batch_id = named_id(db, "payment_batches", args.batch)
         count = pay_batch(db, actor(), batch_id)
         _, amount = batch_summary(db, batch_id)
     finally:

@@ -13,7 +13,7 @@ from typing import Any
 from deesc_desktop.cli.common import EXIT_OK, AddCommand, Refused, actor, open_db, print_json
 from deesc_desktop.core.dates import parse_date
 from deesc_desktop.core.hours import format_hours
-from deesc_desktop.store.cit import CitReport
+from deesc_desktop.services.cit import CitReport
 
 FORMATS = ("table", "csv", "json")
 

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.paths import default_db_path
+from deesc_desktop.services.agency import has_agency
 from deesc_desktop.services.outputs import check_output_path
 from deesc_desktop.services.users import SignInError, is_text, sign_in, unattended_actor
 from deesc_desktop.store.database import open_database
@@ -147,7 +148,7 @@ def open_db(
         )
     db = open_database(path, create=create)
     try:
-        if need_agency and db.execute("SELECT count(*) FROM agency").fetchone()[0] == 0:
+        if need_agency and not has_agency(db):
             raise Refused(f"{path} has no agency yet. Run `deesc init` first.")
         if sign_in:
             sign_in_for(args, db)

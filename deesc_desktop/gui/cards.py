@@ -38,9 +38,8 @@ from deesc_desktop.gui.compliance_models import (
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.pages.dashboard import register_card
 from deesc_desktop.gui.widgets import Card
-from deesc_desktop.services.cit import cit_report
+from deesc_desktop.services.cit import CitReport, cit_report
 from deesc_desktop.services.compliance import department_compliance
-from deesc_desktop.store.cit import CitReport
 from deesc_desktop.store.funding import FundingSummary, funding_summaries
 
 DUE_DAYS = 90

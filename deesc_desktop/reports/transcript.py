@@ -31,10 +31,10 @@ from deesc_desktop.reports.base import (
     small_table,
 )
 from deesc_desktop.reports.compliance import STATUS_LABELS, hours_text
+from deesc_desktop.services.cit import cit_histories
 from deesc_desktop.services.compliance import OfficerCompliance, officer_compliance
 from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.services.export import DATE, NUMBER
-from deesc_desktop.store.cit import cit_histories
 from deesc_desktop.store.courses import topic_labels
 from deesc_desktop.store.leave import load_exemptions
 from deesc_desktop.store.officers import officer_by_badge

@@ -15,7 +15,7 @@ from deesc_desktop.core.dates import parse_date
 from deesc_desktop.core.times import utc_stamp
 from deesc_desktop.services.errors import ConflictError, NotFoundError
 from deesc_desktop.store.audit import AuditWriter
-from deesc_desktop.store.rows import Table, row_dict, update_row
+from deesc_desktop.store.rows import NAME_COLUMNS, Named, Table, id_by_name, row_dict, update_row
 
 
 class FieldErrors(dict[str, str]):
@@ -79,6 +79,23 @@ def update_checked(
     if not changes:
         return False
     return update_row(audit, table, row_id, changes, before=before, reason=reason)
+
+
+_NOUNS: dict[Named, str] = {
+    "bonus_programs": "bonus program",
+    "funding_sources": "funding source",
+    "payment_batches": "payment batch",
+}
+
+
+def named_id(db: Database, table: Named, text: str) -> int:
+    """The id of the program, funding source or payment batch a user names (or numbers)."""
+    found = id_by_name(db, table, text)
+    if found is None:
+        raise NotFoundError(
+            f'There is no {_NOUNS[table]} "{text}" (give its {NAME_COLUMNS[table]} or number).'
+        )
+    return found
 
 
 def audit_writer(db: Database, username: str, now: datetime | None = None) -> AuditWriter:

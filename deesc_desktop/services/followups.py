@@ -17,7 +17,7 @@ from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp, 
 from deesc_desktop.services.errors import NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.rows import insert_row, row_dict
+from deesc_desktop.store.rows import delete_row, insert_row, row_dict
 
 FOLLOWUP_FIELDS = ("assessed_on", "assessor", "score", "notes", "record_id")
 """Fields of the follow-up form; `record_id` optionally links the class being followed up."""
@@ -123,8 +123,10 @@ def delete_followup(db: Database, actor: Actor, followup_id: int, *, reason: str
         before = row_dict(db, "followup_assessments", followup_id)
         if before is None:
             raise NotFoundError(f"That follow-up assessment no longer exists (id {followup_id}).")
-        audit = AuditWriter(db, actor.username)
-        db.execute("DELETE FROM followup_assessments WHERE id = ?", [followup_id])
-        audit.record(
-            "delete", "followup_assessments", followup_id, before=before, reason=reason.strip()
+        delete_row(
+            AuditWriter(db, actor.username),
+            "followup_assessments",
+            followup_id,
+            before=before,
+            reason=reason.strip(),
         )

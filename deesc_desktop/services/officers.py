@@ -14,6 +14,7 @@ from deesc_desktop.services.common import FieldErrors, fetch_for_update, iso, st
 from deesc_desktop.services.errors import ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
+from deesc_desktop.store.officers import officer_by_badge
 from deesc_desktop.store.rows import insert_row
 
 OFFICER_FIELDS = (
@@ -61,11 +62,9 @@ def clean_officer(values: Mapping[str, object]) -> dict[str, Any]:
 
 
 def _check_badge_free(db: Database, badge: str, officer_id: int | None = None) -> None:
-    row = db.execute(
-        "SELECT id, last_name, first_name FROM officers WHERE badge = ?", [badge]
-    ).fetchone()
-    if row and row[0] != officer_id:
-        raise ValidationError({"badge": f"badge {badge} already belongs to {row[1]}, {row[2]}"})
+    holder = officer_by_badge(db, badge)
+    if holder is not None and holder.id != officer_id:
+        raise ValidationError({"badge": f"badge {badge} already belongs to {holder.display_name}"})
 
 
 def add_officer(db: Database, actor: Actor, values: Mapping[str, object]) -> int:

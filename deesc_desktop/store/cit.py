@@ -1,15 +1,13 @@
-"""CIT: the agency's CIT settings, certifications (hand-entered and earned from courses), the
-team, and the roster and coverage as of a date.
+"""CIT rows: the agency's CIT settings, the courses marked for CIT and their completions,
+hand-entered certificates, and the team.
 
-Certifications earned by completing a CIT course are derived here at query time from the
-training records, never stored, so they can never disagree with the records. Hand-entered
-certificates live in the `certifications` table.
+Certifications earned by completing a CIT course are never stored: services.cit derives them
+from the completions read here, so they can never disagree with the records.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -17,19 +15,10 @@ from typing import Any, NamedTuple
 from sqlite_utils import Database
 
 from deesc_desktop.core.cit import (
-    CIT_KIND,
-    CertificationEvent,
     CitSettings,
-    Coverage,
-    OfficerCit,
-    certification_periods,
-    cit_status,
-    course_events,
-    coverage,
 )
 from deesc_desktop.core.hours import HoursError, from_float, parse_hours
-from deesc_desktop.core.models import Certification, Officer, TrainingRecord
-from deesc_desktop.store.agency import get_agency
+from deesc_desktop.core.models import TrainingRecord
 from deesc_desktop.store.settings import read_settings, whole_number
 
 SETTING_KEYS = {
@@ -80,17 +69,6 @@ def cit_settings(db: Database) -> CitSettings:
         validity_years=_validity(get("validity_years")),
         grace_days=whole_number(get("grace_days"), defaults.grace_days),
     )
-
-
-def cit_course_by_number(db: Database, number: str) -> int | None:
-    """The course marked for CIT whose course number this is (case-insensitive), or None."""
-    if not number.strip():
-        return None
-    row = db.execute(
-        "SELECT id FROM courses WHERE cit_role IS NOT NULL AND course_number = ? COLLATE NOCASE",
-        [number.strip()],
-    ).fetchone()
-    return int(row[0]) if row else None
 
 
 def course_roles(db: Database) -> dict[int, str]:
@@ -160,7 +138,19 @@ def certificates(
     return [_certificate(dict(zip(names, row, strict=True))) for row in cursor]
 
 
-def _cit_records(
+def certificate_twin(
+    db: Database, officer_id: int, kind: str, earned: str, number: str, *, other_than: int = 0
+) -> int | None:
+    """The id of the officer's standing certificate of that kind, date and number, if any."""
+    row = db.execute(
+        "SELECT id FROM certifications WHERE officer_id = ? AND kind = ? AND earned = ?"
+        " AND number = ? AND revoked_at IS NULL AND id != ?",
+        [officer_id, kind, earned, number, other_than],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def cit_completions(
     db: Database, officer_id: int | None = None, through: date | None = None
 ) -> dict[int, list[TrainingRecord]]:
     """Completions of courses marked for CIT, by officer (without topic splits: not needed),
@@ -200,113 +190,6 @@ def _cit_records(
     return records
 
 
-@dataclass(frozen=True, slots=True)
-class OfficerCitHistory:
-    """Everything that certified or renewed one officer, and the periods it adds up to."""
-
-    events: tuple[CertificationEvent, ...]
-    refreshers: tuple[TrainingRecord, ...]
-    periods: tuple[Certification, ...]
-    titles: dict[int, str]
-    """certification id -> what it came from, e.g. "CIT Basic 2022-04-14"."""
-
-
-def cit_histories(
-    db: Database,
-    settings: CitSettings | None = None,
-    *,
-    officer_id: int | None = None,
-    through: date | None = None,
-) -> dict[int, OfficerCitHistory]:
-    """Every officer's CIT history (officers with none are left out), or one officer's.
-
-    With `through`, the history as it stood that day: courses, refreshers and certificates
-    dated later are left out, so a later refresher does not lengthen an earlier period.
-    """
-    settings = settings or cit_settings(db)
-    roles = course_roles(db)
-    events: dict[int, list[CertificationEvent]] = defaultdict(list)
-    refreshers: dict[int, list[TrainingRecord]] = defaultdict(list)
-    titles: dict[int, str] = {}
-    for holder, records in _cit_records(db, officer_id, through).items():
-        found, renewals = course_events(records, roles, settings)
-        events[holder].extend(found)
-        refreshers[holder].extend(renewals)
-        by_id = {r.id: r for r in records}
-        for event in found:
-            record = by_id[event.source_id]
-            titles[event.certification_id] = f"{record.course_title} {record.completed}"
-    for cert in certificates(db, officer_id=officer_id, earned_by=through):
-        if cert.kind != CIT_KIND:
-            continue
-        event = CertificationEvent(
-            officer_id=cert.officer_id,
-            day=cert.earned,
-            source="certificate",
-            source_id=cert.id,
-            expires=cert.expires,
-            number=cert.number,
-            issuer=cert.issuer,
-        )
-        events[cert.officer_id].append(event)
-        number = f" {cert.number}" if cert.number else ""
-        titles[cert.id] = f"certificate{number} ({cert.issuer}) {cert.earned}"
-    result = {}
-    for holder in set(events) | set(refreshers):
-        renewals = refreshers.get(holder, [])
-        periods = certification_periods(
-            events.get(holder, []), [r.completed for r in renewals], settings
-        )
-        ids = {p.id for p in periods}
-        result[holder] = OfficerCitHistory(
-            events=tuple(events.get(holder, ())),
-            refreshers=tuple(renewals),
-            periods=tuple(periods),
-            titles={cid: titles[cid] for cid in ids if cid in titles},
-        )
-    return result
-
-
-def cit_certifications(
-    db: Database, *, officer_id: int | None = None, through: date | None = None
-) -> dict[int, list[Certification]]:
-    """officer id -> CIT certification periods (kind "cit"), oldest first."""
-    return {
-        holder: list(history.periods)
-        for holder, history in cit_histories(db, officer_id=officer_id, through=through).items()
-        if history.periods
-    }
-
-
-def certifications_by_officer(
-    db: Database, *, officer_id: int | None = None, through: date | None = None
-) -> dict[int, list[Certification]]:
-    """Every certification held, for the compliance engine's `certification` requirements.
-
-    CIT comes as validity periods (kind "cit"; see core.cit for the rule; an id below zero is
-    minus the training record id of the course that earned it). Other kinds (such as Texas'
-    "intermediate") come from the hand-entered certificates as entered. Revoked certificates
-    are left out. With `officer_id`, only that officer's (each officer's history is their own);
-    with `through`, only what was earned or renewed by that day.
-    """
-    result = cit_certifications(db, officer_id=officer_id, through=through)
-    for cert in certificates(db, officer_id=officer_id, earned_by=through):
-        if cert.kind == CIT_KIND:
-            continue
-        result.setdefault(cert.officer_id, []).append(
-            Certification(
-                id=cert.id,
-                officer_id=cert.officer_id,
-                kind=cert.kind,
-                earned=cert.earned,
-                expires=cert.expires,
-                number=cert.number,
-                issuer=cert.issuer,
-            )
-        )
-    return result
-
-
 def cit_team(db: Database, as_of: date) -> set[int] | None:
     """Officers on the CIT team on `as_of` (joined on or before it, not left before it);
     None when the agency has never recorded a team."""
@@ -331,68 +214,6 @@ def open_team_membership(db: Database, officer_id: int) -> dict[str, Any] | None
     )
     row = cursor.fetchone()
     return None if row is None else dict(zip([c[0] for c in cursor.description], row, strict=True))
-
-
-@dataclass(frozen=True, slots=True)
-class CitRosterRow:
-    """One officer of the certified roster: standing, where it came from, last refresher."""
-
-    officer: Officer
-    standing: OfficerCit
-    source: str
-    last_refresher: date | None
-    team_member: bool = False
-    """Selected for the CIT team on the day (CIT-trained is not the same)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CitReport:
-    """What `deesc cit` and the CIT page show."""
-
-    as_of: date
-    settings: CitSettings
-    warning_days: int
-    roster: tuple[CitRosterRow, ...]
-    coverage: Coverage
-
-
-def cit_roster(db: Database, as_of: date, officers: Sequence[Officer]) -> CitReport:
-    """The certified roster of `officers` (those serving on `as_of`, in the status of that
-    day: services.cit.cit_report chooses them) and their coverage, from what was dated by
-    then."""
-    settings = cit_settings(db)
-    agency = get_agency(db)
-    warning_days = agency.warning_days if agency else 90
-    histories = cit_histories(db, settings, through=as_of)
-    team = cit_team(db, as_of)
-    rows = []
-    held: set[int] = set()
-    for officer in officers:
-        history = histories.get(officer.id)
-        if history is None:
-            continue
-        standing = cit_status(history.periods, as_of, warning_days)
-        if standing.status.held:
-            held.add(officer.id)
-        if standing.certification is None:
-            continue
-        refreshed = [r.completed for r in history.refreshers if r.completed <= as_of]
-        rows.append(
-            CitRosterRow(
-                officer=officer,
-                standing=standing,
-                source=history.titles.get(standing.certification.id, ""),
-                last_refresher=max(refreshed) if refreshed else None,
-                team_member=team is not None and officer.id in team,
-            )
-        )
-    return CitReport(
-        as_of=as_of,
-        settings=settings,
-        warning_days=warning_days,
-        roster=tuple(rows),
-        coverage=coverage(officers, held, settings, team),
-    )
 
 
 class CertificateListRow(NamedTuple):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,7 +13,8 @@ from sqlite_utils import Database
 from deesc_desktop.core.bonus import Program, ProgramRule
 from deesc_desktop.core.hours import from_float
 from deesc_desktop.core.money import Cents
-from deesc_desktop.store.rows import row_dict
+from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.rows import Key, add_row, in_clause, insert_row, row_dict, update_row
 from deesc_desktop.store.settings import read_settings, whole_number
 
 
@@ -38,15 +40,6 @@ def program_from_row(row: dict[str, Any]) -> Program:
 def load_program(db: Database, program_id: int) -> Program | None:
     row = row_dict(db, "bonus_programs", program_id)
     return program_from_row(row) if row else None
-
-
-def program_id_by_name(db: Database, name_or_id: str) -> int | None:
-    """A program by its name (case-insensitive) or its id as text."""
-    text = name_or_id.strip()
-    row = db.execute("SELECT id FROM bonus_programs WHERE name = ?", [text]).fetchone()
-    if row is None and text.isdigit():
-        row = db.execute("SELECT id FROM bonus_programs WHERE id = ?", [int(text)]).fetchone()
-    return int(row[0]) if row else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -211,7 +204,7 @@ class ClaimEvidence:
     post_test: float | None
 
 
-def claim_evidence(db: Database, claim_id: int) -> list[ClaimEvidence]:
+def claim_evidence(db: Database, claim_id: Key) -> list[ClaimEvidence]:
     cursor = db.execute(
         "SELECT record_id, course, completed, hours, counted_hours, post_test FROM claim_records"
         " WHERE claim_id = ? ORDER BY completed, record_id",
@@ -220,23 +213,13 @@ def claim_evidence(db: Database, claim_id: int) -> list[ClaimEvidence]:
     return [ClaimEvidence(*row) for row in cursor]
 
 
-def claim_snapshot(db: Database, claim_id: int) -> dict[str, Any] | None:
+def claim_snapshot(db: Database, claim_id: Key) -> dict[str, Any] | None:
     """A claim as the audit log keeps it: the row plus the ids of its training records."""
     row = row_dict(db, "claims", claim_id)
     if row is None:
         return None
     row["records"] = ",".join(str(e.record_id) for e in claim_evidence(db, claim_id))
     return row
-
-
-def open_claim_for(db: Database, program_id: int, officer_id: int) -> tuple[int, str] | None:
-    """The officer's open or paid claim in the program, as (id, status), if there is one."""
-    row = db.execute(
-        "SELECT id, status FROM claims WHERE program_id = ? AND officer_id = ?"
-        " AND status IN ('draft', 'submitted', 'approved', 'paid') ORDER BY id LIMIT 1",
-        [program_id, officer_id],
-    ).fetchone()
-    return (int(row[0]), str(row[1])) if row else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -360,3 +343,133 @@ def claim_record_keys(db: Database, claim_id: int) -> list[tuple[int, str, str]]
         " ORDER BY completed, record_id",
         [claim_id],
     ).fetchall()
+
+
+# --- writing and checking claims -----------------------------------------------------------
+
+OPEN_STATUSES = ("draft", "submitted", "approved", "paid")
+"""Claims that hold their training: they stop it earning a second payment."""
+
+_OPEN = f"status IN ({', '.join(repr(status) for status in OPEN_STATUSES)})"
+
+
+def claim_count(db: Database, program_id: int) -> int:
+    """How many claims a program has, in any state."""
+    return int(
+        db.execute("SELECT count(*) FROM claims WHERE program_id = ?", [program_id]).fetchone()[0]
+    )
+
+
+def claimed_records(db: Database, program_id: int) -> dict[int, set[int]]:
+    """Training records already behind open or paid claims of the program, by officer."""
+    used: dict[int, set[int]] = {}
+    for officer_id, record_id in db.execute(
+        "SELECT c.officer_id, r.record_id FROM claim_records r JOIN claims c ON c.id = r.claim_id"
+        f" WHERE c.program_id = ? AND c.{_OPEN}",
+        [program_id],
+    ):
+        used.setdefault(officer_id, set()).add(record_id)
+    return used
+
+
+def open_claims(db: Database, program_id: int) -> dict[int, tuple[int, str]]:
+    """Each officer's latest open or paid claim in the program, as (claim id, status)."""
+    return {
+        officer_id: (claim_id, status)
+        for claim_id, officer_id, status in db.execute(
+            f"SELECT id, officer_id, status FROM claims WHERE program_id = ? AND {_OPEN}"
+            " ORDER BY id",
+            [program_id],
+        )
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedRecord:
+    """A training record behind a claim, as it read when the claim was made."""
+
+    record_id: int
+    course: str
+    completed: str
+    hours: float
+    counted_hours: float
+    post_test: float | None
+
+
+def insert_claim(
+    audit: AuditWriter, values: dict[str, Any], evidence: Sequence[ClaimedRecord]
+) -> int:
+    """Add a claim with the training records it rests on, and audit it with them."""
+    claim_id = add_row(audit.db, "claims", values)
+    audit.db.conn.executemany(
+        "INSERT INTO claim_records (claim_id, record_id, course, completed, hours,"
+        " counted_hours, post_test) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                claim_id,
+                e.record_id,
+                e.course,
+                e.completed,
+                e.hours,
+                e.counted_hours,
+                e.post_test,
+            )
+            for e in evidence
+        ],
+    )
+    audit.record("insert", "claims", claim_id, after=claim_snapshot(audit.db, claim_id))
+    return claim_id
+
+
+def update_claim(
+    audit: AuditWriter, claim_id: int, changes: dict[str, Any], *, reason: str = ""
+) -> None:
+    """Change a claim, counting a version, and audit it with its training records."""
+    update_row(audit, "claims", claim_id, changes, snapshot=claim_snapshot, reason=reason)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedEvidence:
+    """A training record behind a claim that no longer reads as it did when claimed."""
+
+    claim_id: int
+    record_id: int
+    deleted: bool
+
+
+def changed_evidence(db: Database, claim_ids: Sequence[int]) -> ChangedEvidence | None:
+    """The first training record behind these claims deleted or changed since the claim."""
+    row = db.execute(
+        "SELECT cr.claim_id, cr.record_id, r.id FROM claim_records cr"
+        " JOIN claims cl ON cl.id = cr.claim_id"
+        " LEFT JOIN training_records r ON r.id = cr.record_id"
+        " LEFT JOIN courses c ON c.id = r.course_id"
+        f" WHERE {in_clause('cr.claim_id', claim_ids)}"
+        " AND (r.id IS NULL OR r.officer_id != cl.officer_id OR r.completed != cr.completed"
+        " OR round(r.hours, 2) != round(cr.hours, 2) OR c.title != cr.course)"
+        " ORDER BY cr.claim_id LIMIT 1",
+        list(claim_ids),
+    ).fetchone()
+    return ChangedEvidence(row[0], row[1], row[2] is None) if row else None
+
+
+def add_adjustment_row(audit: AuditWriter, values: dict[str, Any], *, reason: str) -> int:
+    """Record an adjustment to a paid claim, audited with its reason."""
+    return insert_row(audit, "claim_adjustments", values, reason=reason)
+
+
+def decide_adjustment(audit: AuditWriter, adjustment_id: int, status: str, reason: str) -> None:
+    """Record the decision on a pending adjustment: who, when, and why."""
+    update_row(
+        audit,
+        "claim_adjustments",
+        adjustment_id,
+        {
+            "status": status,
+            "decided_at": audit.at,
+            "decided_by": audit.username,
+            "decision_reason": reason,
+        },
+        versioned=False,
+        reason=reason,
+    )

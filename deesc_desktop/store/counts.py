@@ -77,3 +77,10 @@ def dashboard_summary(db: Database, today: date | None = None) -> DashboardSumma
         last_import=LastImport(*row) if row else None,
         courses=course_count,
     )
+
+
+def roster_and_records(db: Database) -> tuple[int, int]:
+    """How many officers (separated ones included) and training records the file holds."""
+    officers = db.execute("SELECT count(*) FROM officers").fetchone()[0]
+    records = db.execute("SELECT count(*) FROM training_records").fetchone()[0]
+    return int(officers), int(records)

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Mapping
+from typing import Any, NamedTuple
 
 from sqlite_utils import Database
+
+from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.rows import insert_row
 
 
 def topic_codes(db: Database) -> set[str]:
     """Every topic code the agency knows (built-in and its own)."""
     return {code for (code,) in db.execute("SELECT code FROM topics")}
+
+
+def add_topic(audit: AuditWriter, code: str, label: str) -> None:
+    """Add an agency topic (from a pack file it loads) and audit it."""
+    audit.db.execute("INSERT INTO topics (code, label, builtin) VALUES (?, ?, 0)", [code, label])
+    audit.record("insert", "topics", code, after={"code": code, "label": label})
 
 
 class CourseRow(NamedTuple):
@@ -47,6 +57,47 @@ def course_by_title(db: Database, title: str) -> tuple[int, str] | None:
     return (int(row[0]), str(row[1])) if row else None
 
 
+def find_course(db: Database, title: str) -> int | None:
+    """The id of the course with this title (case-insensitive, as the schema compares it)."""
+    found = course_by_title(db, title)
+    return found[0] if found else None
+
+
+def cit_course_by_number(db: Database, number: str) -> int | None:
+    """The course marked for CIT whose course number this is (case-insensitive), or None."""
+    if not number.strip():
+        return None
+    row = db.execute(
+        "SELECT id FROM courses WHERE cit_role IS NOT NULL AND course_number = ? COLLATE NOCASE",
+        [number.strip()],
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def insert_course(audit: AuditWriter, values: Mapping[str, Any]) -> int:
+    """Add a course and audit it."""
+    return insert_row(audit, "courses", values)
+
+
+def course_names(db: Database) -> list[tuple[str, str]]:
+    """(title, course number) of every course."""
+    return [
+        (title, number) for title, number in db.execute("SELECT title, course_number FROM courses")
+    ]
+
+
 def course_title(db: Database, course_id: int) -> str:
     row = db.execute("SELECT title FROM courses WHERE id = ?", [course_id]).fetchone()
     return str(row[0]) if row else ""
+
+
+def courses_titled_or_numbered(db: Database, text: str) -> list[int]:
+    """Ids of the courses with this title or course number (case-insensitive)."""
+    return [
+        int(row[0])
+        for row in db.execute(
+            "SELECT id FROM courses WHERE title = ? COLLATE NOCASE"
+            " OR (course_number != '' AND course_number = ? COLLATE NOCASE)",
+            [text, text],
+        )
+    ]

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from deesc_desktop.core.money import Cents
+from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.rows import update_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,15 +69,6 @@ def funding_summary(db: Database, source_id: int) -> FundingSummary | None:
     return found[0] if found else None
 
 
-def funding_id_by_name(db: Database, name_or_id: str) -> int | None:
-    """A funding source by its name (case-insensitive) or its id as text."""
-    text = name_or_id.strip()
-    row = db.execute("SELECT id FROM funding_sources WHERE name = ?", [text]).fetchone()
-    if row is None and text.isdigit():
-        row = db.execute("SELECT id FROM funding_sources WHERE id = ?", [int(text)]).fetchone()
-    return int(row[0]) if row else None
-
-
 @dataclass(frozen=True, slots=True)
 class BatchRow:
     """A payment batch with its claim count and total."""
@@ -105,14 +98,6 @@ def payment_batches(db: Database, batch_id: int | None = None) -> list[BatchRow]
         params,
     )
     return [BatchRow(*row) for row in cursor]
-
-
-def batch_id_by_reference(db: Database, reference_or_id: str) -> int | None:
-    text = reference_or_id.strip()
-    row = db.execute("SELECT id FROM payment_batches WHERE reference = ?", [text]).fetchone()
-    if row is None and text.isdigit():
-        row = db.execute("SELECT id FROM payment_batches WHERE id = ?", [int(text)]).fetchone()
-    return int(row[0]) if row else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,3 +145,25 @@ def award_changes(
         params,
     )
     return [AwardChangeRow(*row) for row in cursor]
+
+
+def award_numbers(db: Database) -> dict[int, str]:
+    """Funding source id -> its award number."""
+    return dict(db.execute("SELECT id, award_number FROM funding_sources").fetchall())
+
+
+def decide_award_change(audit: AuditWriter, change_id: int, status: str, reason: str) -> None:
+    """Record the decision on an award change request: who, when, and why."""
+    update_row(
+        audit,
+        "award_changes",
+        change_id,
+        {
+            "status": status,
+            "decided_at": audit.at,
+            "decided_by": audit.username,
+            "decision_reason": reason,
+        },
+        versioned=False,
+        reason=reason,
+    )

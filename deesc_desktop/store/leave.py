@@ -44,3 +44,15 @@ def load_exemptions(
             )
         )
     return dict(result)
+
+
+def exemption_exists(
+    db: Database, officer_id: int, start: str, end: str, requirements: str
+) -> bool:
+    """Whether the officer already has an exemption with these dates and requirements."""
+    found = db.execute(
+        'SELECT 1 FROM exemptions WHERE officer_id = ? AND start = ? AND "end" = ?'
+        " AND requirements = ?",
+        [officer_id, start, end, requirements],
+    ).fetchone()
+    return found is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
@@ -90,6 +91,15 @@ def load_officers(
     return officers
 
 
+def officer_values(db: Database, columns: Sequence[str]) -> Iterator[tuple[Any, ...]]:
+    """These `officers` columns of every officer, by last name, first name and badge."""
+    unknown = set(columns) - set(_OFFICER_FIELDS.split(", "))
+    assert not unknown, f"not an officer column: {unknown}"
+    yield from db.execute(
+        f"SELECT {', '.join(columns)} FROM officers ORDER BY last_name, first_name, badge"
+    )
+
+
 def get_officer(db: Database, officer_id: int) -> Officer | None:
     row = row_dict(db, "officers", officer_id)
     return officer_from_row(row) if row else None
@@ -101,6 +111,12 @@ def officer_by_badge(db: Database, badge: str) -> Officer | None:
     if row is None:
         return None
     return officer_from_row(dict(zip([c[0] for c in cursor.description], row, strict=True)))
+
+
+def officer_id_by_badge(db: Database, badge: str) -> int | None:
+    """The id of the officer with this badge, or None."""
+    row = db.execute("SELECT id FROM officers WHERE badge = ?", [badge]).fetchone()
+    return int(row[0]) if row else None
 
 
 def badge_ids(db: Database) -> dict[str, int]:

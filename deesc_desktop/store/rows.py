@@ -41,6 +41,16 @@ Table = Literal[
 ]
 """The tables whose rows are written one at a time through this module."""
 
+Named = Literal["bonus_programs", "funding_sources", "payment_batches"]
+"""Tables whose rows users name, each name unique case aside."""
+
+NAME_COLUMNS: dict[Named, str] = {
+    "bonus_programs": "name",
+    "funding_sources": "name",
+    "payment_batches": "reference",
+}
+"""The column holding each named table's name."""
+
 Key = int | str
 """A row's id: a number, or the text id of a requirement."""
 
@@ -66,6 +76,26 @@ def stored_date(text: str | None) -> date | None:
 def in_clause(column: str, values: Sequence[object]) -> str:
     """`column IN (?, ?, ...)` with one mark per value, for the values passed as parameters."""
     return f"{column} IN ({', '.join('?' for _ in values)})"
+
+
+def id_by_name(db: Database, table: Named, text: str) -> int | None:
+    """A named row's id, found by its name (case aside) or by its id written as text."""
+    text = text.strip()
+    row = db.execute(
+        f"SELECT id FROM [{table}] WHERE [{NAME_COLUMNS[table]}] = ?", [text]
+    ).fetchone()
+    if row is None and text.isdigit():
+        row = db.execute(f"SELECT id FROM [{table}] WHERE id = ?", [int(text)]).fetchone()
+    return int(row[0]) if row else None
+
+
+def name_taken(db: Database, table: Named, name: str, *, other_than: int = 0) -> bool:
+    """Whether another row of the table (not `other_than`) has this name, case aside."""
+    row = db.execute(
+        f"SELECT 1 FROM [{table}] WHERE [{NAME_COLUMNS[table]}] = ? COLLATE NOCASE AND id != ?",
+        [name, other_than],
+    ).fetchone()
+    return row is not None
 
 
 def _snapshot_of(table: Table, snapshot: Snapshot | None) -> Snapshot:

@@ -1,10 +1,11 @@
-"""Training records: as core records (one by one or in bulk), as the training list shows
-them, and the hour totals that let compliance skip reading every record."""
+"""Training records: written one at a time with their topic hours and audit entries; read as
+core records (one by one or in bulk), as the training list shows them, and as the hour
+totals that let compliance skip reading every record."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -12,9 +13,18 @@ from typing import Any, NamedTuple
 from sqlite_utils import Database
 
 from deesc_desktop.core.compliance import HoursTotal
-from deesc_desktop.core.hours import Centihours, from_float
+from deesc_desktop.core.hours import Centihours, from_float, to_float
 from deesc_desktop.core.models import TrainingRecord
-from deesc_desktop.store.rows import in_clause
+from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.rows import (
+    Key,
+    add_row,
+    delete_row,
+    in_clause,
+    row_dict,
+    set_columns,
+    version_stamp,
+)
 
 _RECORD_SQL = """
 SELECT r.id, r.officer_id, r.course_id, c.title, c.course_number, r.completed, r.hours,
@@ -256,3 +266,117 @@ def training_record(db: Database, record_id: int) -> TrainingListRow | None:
     """One training record as the list shows it, or None."""
     row = db.execute(_TRAINING_SQL + " WHERE r.id = ?", [record_id]).fetchone()
     return _training_row(row) if row else None
+
+
+def training_export_rows(db: Database) -> Iterator[tuple[Any, ...]]:
+    """Every record as the training import file lays it out, by date, badge and course:
+    badge, title, completed, hours, topic split text, delivery, provider, instructor, course
+    number, pre-test, post-test."""
+    yield from db.execute(
+        """
+        SELECT o.badge, c.title, r.completed, r.hours,
+               (SELECT group_concat(topic || ':' || hours, ';')
+                  FROM (SELECT topic, hours FROM training_topics t
+                        WHERE t.record_id = r.id ORDER BY topic)),
+               r.delivery, r.provider, r.instructor, c.course_number, r.pre_test, r.post_test
+        FROM training_records r
+        JOIN officers o ON o.id = r.officer_id
+        JOIN courses c ON c.id = r.course_id
+        ORDER BY r.completed, o.badge, c.title
+        """
+    )
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def record_snapshot(db: Database, record_id: Key) -> dict[str, Any] | None:
+    """A training record as the audit log keeps it: the row plus its topic split."""
+    row = row_dict(db, "training_records", record_id)
+    if row is None:
+        return None
+    split = db.execute(
+        "SELECT topic, hours FROM training_topics WHERE record_id = ? ORDER BY topic", [record_id]
+    ).fetchall()
+    row["topics"] = ";".join(f"{topic}:{hours:g}" for topic, hours in split)
+    return row
+
+
+def _write_topics(
+    db: Database, record_id: int, topic_hours: Sequence[tuple[str, Centihours]]
+) -> None:
+    db.conn.executemany(
+        "INSERT INTO training_topics (record_id, topic, hours) VALUES (?, ?, ?)",
+        [(record_id, topic, to_float(hours)) for topic, hours in topic_hours],
+    )
+
+
+def insert_record(
+    audit: AuditWriter,
+    values: Mapping[str, Any],
+    topic_hours: Sequence[tuple[str, Centihours]],
+) -> int:
+    """Write one training record (its columns) and its topic hours, and audit it."""
+    db = audit.db
+    record_id = add_row(db, "training_records", values)
+    _write_topics(db, record_id, topic_hours)
+    audit.record("insert", "training_records", record_id, after=record_snapshot(db, record_id))
+    return record_id
+
+
+def rewrite_record(
+    audit: AuditWriter,
+    before: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    topic_hours: Sequence[tuple[str, Centihours]],
+) -> None:
+    """Change a record's columns and replace its topic hours, counting a new version; the
+    caller compares the snapshots and audits the correction."""
+    record_id = before["id"]
+    set_columns(
+        audit.db, "training_records", record_id, {**changes, **version_stamp(audit, before)}
+    )
+    audit.db.execute("DELETE FROM training_topics WHERE record_id = ?", [record_id])
+    _write_topics(audit.db, record_id, topic_hours)
+
+
+def delete_record(
+    audit: AuditWriter, record_id: int, before: Mapping[str, Any], *, reason: str
+) -> None:
+    """Delete a training record (its topic hours go with it) and audit what it said."""
+    delete_row(audit, "training_records", record_id, before=before, reason=reason)
+
+
+def already_recorded(db: Database, officer_id: int, course_id: int, completed: str) -> bool:
+    """Whether the officer already has a record of this course on this date."""
+    found = db.execute(
+        "SELECT 1 FROM training_records WHERE officer_id = ? AND course_id = ? AND completed = ?",
+        [officer_id, course_id, completed],
+    ).fetchone()
+    return found is not None
+
+
+_MAX_LISTED_COURSES = 500
+"""More course ids than this are filtered in Python: SQLite limits a statement's parameters."""
+
+
+def recorded_classes(
+    db: Database, course_ids: set[int], first: date, last: date
+) -> set[tuple[int, int, str]]:
+    """(officer id, course id, completed) of the records of these courses completed between
+    `first` and `last` (inclusive)."""
+    if not course_ids:
+        return set()
+    params: list[object] = [first.isoformat(), last.isoformat()]
+    if len(course_ids) > _MAX_LISTED_COURSES:
+        where = ""
+    else:
+        ordered = sorted(course_ids)
+        where = f"{in_clause('course_id', ordered)} AND "
+        params = [*ordered, *params]
+    found = db.execute(
+        "SELECT officer_id, course_id, completed FROM training_records"
+        f" WHERE {where}completed BETWEEN ? AND ?",
+        params,
+    )
+    return {(officer, course, day) for officer, course, day in found if course in course_ids}

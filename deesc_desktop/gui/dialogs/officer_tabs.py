@@ -24,9 +24,9 @@ from deesc_desktop.gui.compliance_models import (
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.dialogs.officer_detail import register_officer_tab
 from deesc_desktop.gui.widgets import muted, table_view
-from deesc_desktop.services.cit import cit_report
+from deesc_desktop.services.cit import CitReport, cit_report
 from deesc_desktop.services.compliance import OfficerCompliance, officer_compliance
-from deesc_desktop.store.cit import CertificateListRow, CitReport, certificate_list
+from deesc_desktop.store.cit import CertificateListRow, certificate_list
 from deesc_desktop.store.claims import ClaimRow, list_claims
 
 
