@@ -29,7 +29,7 @@ DEMO_PASSWORD = "millbrook"
 
 DEMO_USERS = {
     "sgt.delgado": ("training_officer", "Sgt. Rosa Delgado"),
-    "chief.harmon": ("chief", "Chief Michael Harmon"),
+    "chief.harmon": ("chief", "Deputy Chief Michael Harmon"),
     "fin.ruiz": ("finance", "Teresa Ruiz, Finance"),
 }
 DEMO_ACTORS = {name: Actor(name, Role(role)) for name, (role, _) in DEMO_USERS.items()}

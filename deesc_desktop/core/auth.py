@@ -42,6 +42,7 @@ class Permission(StrEnum):
     MANAGE_REQUIREMENTS = "change requirements"
     BACKUP = "back up the database"
     RESTORE = "restore a backup"
+    RESTORE_VERSIONS = "put a record back as it was before a change in the audit log"
     MANAGE_USERS = "manage users and sign-in"
     MANAGE_CIT = "manage CIT courses, certificates and settings"
     MANAGE_PROGRAMS = "set up bonus programs"

@@ -25,8 +25,11 @@ class RulePackError(ValueError):
     one of calendar_year, fiscal_year, ...". `str(error)` joins them one per line.
     """
 
-    def __init__(self, errors: Sequence[str]) -> None:
+    def __init__(self, errors: Sequence[str], fields: Sequence[tuple[str, str]] = ()) -> None:
         self.errors: tuple[str, ...] = tuple(errors)
+        self.fields: tuple[tuple[str, str], ...] = tuple(fields)
+        """(field, reason) of each problem that belongs to a field ("period.years", "must be
+        between 1 and 100, not 0"), for a form that shows each reason under its field."""
         super().__init__("\n".join(self.errors))
 
 
@@ -339,6 +342,7 @@ class _Problems:
         self.source_name = source_name
         self.requirement = ""
         self.messages: list[str] = []
+        self.fields: list[tuple[str, str]] = []
 
     def add(self, field_name: str, reason: str) -> None:
         where = [self.source_name] if self.source_name else []
@@ -346,6 +350,7 @@ class _Problems:
             where.append(f"requirement {self.requirement}")
         where.append(f"field {field_name}")
         self.messages.append(f"{', '.join(where)}: {reason}")
+        self.fields.append((field_name, reason))
 
     def check_keys(
         self, table: Mapping[str, Any], allowed: Sequence[str], prefix: str = ""
@@ -1279,5 +1284,7 @@ def requirement_from_dict(
         )
     )
     if requirement is None or problems.messages:
-        raise RulePackError(problems.messages or [f"{source_name}: invalid requirement"])
+        raise RulePackError(
+            problems.messages or [f"{source_name}: invalid requirement"], problems.fields
+        )
     return requirement

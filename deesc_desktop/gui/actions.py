@@ -67,6 +67,12 @@ class ActionId(Enum):
     PAY_BATCH = auto()
     ADD_PROGRAM = auto()
     ADD_FUNDING = auto()
+    EDIT_FUNDING = auto()
+    ADJUST_CLAIM = auto()
+    APPROVE_ADJUSTMENT = auto()
+    REJECT_ADJUSTMENT = auto()
+    APPROVE_AWARD_CHANGE = auto()
+    REJECT_AWARD_CHANGE = auto()
 
     ATTACH_DOCUMENT = auto()
     RECORD_DOCUMENTS = auto()
@@ -93,6 +99,7 @@ class ActionId(Enum):
     VIEW_COURSE_FILES = auto()
     VIEW_INCIDENTS = auto()
 
+    RESTORE_VERSION = auto()
     SHOW_REMINDERS = auto()
     USER_GUIDE = auto()
     ABOUT = auto()
@@ -280,6 +287,50 @@ ACTIONS: dict[ActionId, ActionSpec] = {
         "funding",
         permissions=(Permission.MANAGE_FUNDING,),
     ),
+    ActionId.EDIT_FUNDING: ActionSpec(
+        "&Edit funding source…",
+        "Change the selected source's name, award number or notes, or ask for a change to its "
+        "amount or period (a chief approves it)",
+        None,
+        "funding",
+        permissions=(Permission.MANAGE_FUNDING,),
+    ),
+    ActionId.ADJUST_CLAIM: ActionSpec(
+        "Ad&just paid claim…",
+        "Correct the selected paid claim: money recovered counts at once, an addition once a "
+        "chief approves it",
+        None,
+        "pay",
+        permissions=(Permission.PAY_CLAIMS,),
+    ),
+    ActionId.APPROVE_ADJUSTMENT: ActionSpec(
+        "Approve addition",
+        "Let the selected addition to a paid claim count (not by the person who entered it)",
+        None,
+        "approve",
+        permissions=(Permission.APPROVE_CLAIMS,),
+    ),
+    ActionId.REJECT_ADJUSTMENT: ActionSpec(
+        "Reject addition…",
+        "Turn down the selected addition to a paid claim, with a reason: it never counts",
+        None,
+        "deny",
+        permissions=(Permission.APPROVE_CLAIMS,),
+    ),
+    ActionId.APPROVE_AWARD_CHANGE: ActionSpec(
+        "Approve award change",
+        "Make the selected award read as requested (not by the person who asked)",
+        None,
+        "approve",
+        permissions=(Permission.APPROVE_CLAIMS,),
+    ),
+    ActionId.REJECT_AWARD_CHANGE: ActionSpec(
+        "Reject award change…",
+        "Turn down the selected award change, with a reason: the award stays as it is",
+        None,
+        "deny",
+        permissions=(Permission.APPROVE_CLAIMS,),
+    ),
     ActionId.ATTACH_DOCUMENT: ActionSpec(
         "&Attach document…",
         "Attach a document (PDF, scan, Office file) to the selected class's file",
@@ -448,6 +499,14 @@ ACTIONS: dict[ActionId, ActionSpec] = {
     ActionId.VIEW_INCIDENTS: ActionSpec(
         "I&ncidents", "Show the de-escalation and use-of-force log"
     ),
+    ActionId.RESTORE_VERSION: ActionSpec(
+        "Restore version before this change…",
+        "Put the record back as it was before the selected change, as a new change recorded "
+        "in the log (the log itself is never edited)",
+        None,
+        "backup",
+        permissions=(Permission.RESTORE_VERSIONS,),
+    ),
     ActionId.SHOW_REMINDERS: ActionSpec(
         "Due in the next &30 days…",
         "Requirements, CIT certificates, instructor certifications and classes coming due",
@@ -477,6 +536,13 @@ SELECTION_NEEDED: dict[ActionId, str] = {
     ActionId.VOID_CLAIM: "select claims not yet paid first",
     ActionId.EXPORT_BATCH: "select a payment batch first",
     ActionId.PAY_BATCH: "select an open payment batch first",
+    ActionId.EDIT_FUNDING: "select a funding source first",
+    ActionId.RESTORE_VERSION: "select a change in the log first",
+    ActionId.ADJUST_CLAIM: "select one paid claim first",
+    ActionId.APPROVE_ADJUSTMENT: "select an addition waiting for approval first",
+    ActionId.REJECT_ADJUSTMENT: "select an addition waiting for approval first",
+    ActionId.APPROVE_AWARD_CHANGE: "select an award change waiting for approval first",
+    ActionId.REJECT_AWARD_CHANGE: "select an award change waiting for approval first",
 }
 """What a disabled action needs selected, said in its tooltip (the role allowing it)."""
 

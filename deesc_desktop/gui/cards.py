@@ -6,6 +6,7 @@ database's bus, runs department_compliance once however many cards ask in the sa
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.compliance import Status
 from deesc_desktop.core.money import format_money
+from deesc_desktop.core.rules import short_title
 from deesc_desktop.gui import style, workers
 from deesc_desktop.gui.compliance_models import (
     NEEDS_ATTENTION,
@@ -257,7 +259,7 @@ class DueSoonCard(LinkCard):
             names = [escape(m.officer) for m in members[:DUE_NAMES]]
             more = f" and {len(members) - DUE_NAMES} more" if len(members) > DUE_NAMES else ""
             lines.append(
-                f"<b>{due.isoformat()}</b> · {escape(_short(requirement, 64))}: "
+                f"<b>{due.isoformat()}</b> · {escape(requirement)}: "
                 f"<b>{len(members)}</b><br><span style='color:{style.Colour.MUTED}'>"
                 f"{'; '.join(names)}{more}</span>"
             )
@@ -334,7 +336,10 @@ class ComplianceChartCard(QFrame):
         series.setLabelsFormat("@value")
         series.clicked.connect(self._clicked)
         self.chart.addSeries(series)
-        self.categories = [_two_lines(title) for _rid, title, _counts in requirements]
+        self.categories = [axis_label(title) for _rid, title, _counts in requirements]
+        # Each requirement gets the height of its label, so every name reads in full however
+        # many requirements the state has (Illinois has 13): the dashboard scrolls instead.
+        self.view.setMinimumHeight(max(230, ROW_HEIGHT * len(requirements) + CHART_FURNITURE))
         self._ids = [rid for rid, _title, _counts in requirements]
         names = QBarCategoryAxis()
         names.append(self.categories)
@@ -357,23 +362,23 @@ class ComplianceChartCard(QFrame):
             self.ctx.nav.show("compliance", status=status.value, requirement=self._ids[index])
 
 
-def _two_lines(title: str, width: int = 26) -> str:
-    """A requirement's title broken between words into at most two lines of about `width`
-    letters, for the chart's axis: long names stay readable instead of cut off."""
-    words, first = title.split(), ""
-    while words and len(f"{first} {words[0]}".strip()) <= width:
-        first = f"{first} {words.pop(0)}".strip()
-    rest = " ".join(words)
-    if not first:
-        return escape(_short(title, width * 2))
-    # Axis labels are rich text: <br> breaks the line, and the words are escaped.
-    if not rest:
-        return escape(first)
-    return f"{escape(first)}<br>{escape(_short(rest, width + 4))}"
+ROW_HEIGHT = 46
+"""Pixels per requirement in the chart: room for a three-line name and its bar."""
+CHART_FURNITURE = 100
+"""Pixels of the chart's count axis, its title and the legend."""
 
 
-def _short(title: str, limit: int = 34) -> str:
-    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"
+def axis_label(title: str, width: int = 28) -> str:
+    """A requirement's name for the chart's axis, broken between words into lines of about
+    `width` letters: the whole title when it fits in two lines, else its part before the
+    colon ("Officer safety: a class every 3 years" -> "Officer safety"), in up to three."""
+    for text, most in ((title, 2), (short_title(title), 3)):
+        lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+        if len(lines) <= most:
+            # Axis labels are rich text: <br> breaks the line, and the words are escaped.
+            return "<br>".join(escape(line) for line in lines)
+    lines = textwrap.wrap(short_title(title), width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(escape(line) for line in [*lines[:2], lines[2] + "…"])
 
 
 def register_compliance_cards() -> None:

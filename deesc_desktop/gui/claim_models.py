@@ -14,10 +14,10 @@ from deesc_desktop.core.money import format_money
 from deesc_desktop.core.names import name_key
 from deesc_desktop.gui import style
 from deesc_desktop.gui.forms import local_time
-from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel, natural_key
+from deesc_desktop.gui.models import LEFT, RIGHT, Column, Index, RowsModel, natural_key
 from deesc_desktop.services.bonus import EligibilityRow
-from deesc_desktop.store.claims import ClaimEvidence, ClaimRow, ProgramRow
-from deesc_desktop.store.funding import BatchRow, FundingSummary
+from deesc_desktop.store.claims import AdjustmentRow, ClaimEvidence, ClaimRow, ProgramRow
+from deesc_desktop.store.funding import AwardChangeRow, BatchRow, FundingSummary
 
 CLAIM_ORDER = {code: number for number, code in enumerate(CLAIM_STATUSES)}
 
@@ -26,8 +26,8 @@ def claim_status_text(status: str) -> str:
     return CLAIM_STATUSES.get(status, status)
 
 
-def last_step(row: ClaimRow) -> str:
-    """Who did the latest step, and when (local time)."""
+def _latest_step(row: ClaimRow) -> tuple[str, str, str]:
+    """(verb, when, who) of the claim's latest step."""
     for at, by, verb in (
         (row.paid_at, row.paid_by, "paid"),
         (row.voided_at, row.voided_by, "voided"),
@@ -36,8 +36,21 @@ def last_step(row: ClaimRow) -> str:
         (row.submitted_at, row.submitted_by, "submitted"),
     ):
         if at:
-            return f"{verb} {local_time(at)} by {by}"
-    return f"drafted {local_time(row.created_at)} by {row.created_by}"
+            return verb, at, by or ""
+    return "drafted", row.created_at, row.created_by
+
+
+def last_step(row: ClaimRow) -> str:
+    """Who did the latest step, and when (local time): "submitted 2026-10-25 11:00 CST by
+    sgt.delgado"."""
+    verb, at, by = _latest_step(row)
+    return f"{verb} {local_time(at)} by {by}"
+
+
+def last_step_cell(row: ClaimRow) -> str:
+    """The latest step in two lines, when and who; the Status column beside it says which."""
+    _verb, at, by = _latest_step(row)
+    return f"{local_time(at)}\nby {by}"
 
 
 class ClaimColumn:
@@ -78,7 +91,7 @@ class ClaimsModel(RowsModel):
         Column("Paid from", lambda r: r.funding_source),
         Column(
             "Last step",
-            last_step,
+            last_step_cell,
             lambda r: max(
                 filter(
                     None,
@@ -126,6 +139,8 @@ class ClaimsModel(RowsModel):
         if column == ClaimColumn.STATUS:
             reason = row.denied_reason or row.void_reason
             return f"{claim_status_text(row.status)}: {reason}" if reason else None
+        if column == ClaimColumn.LAST_STEP:
+            return last_step(row)
         return None
 
 
@@ -161,7 +176,23 @@ class EligibleColumn:
     BADGE = 1
     RESULT = 2
     HOURS = 3
-    WHY = 4
+    DENIED = 4
+    WHY = 5
+
+
+def denied_text(row: EligibilityRow) -> str:
+    """The officer's claims denied before, by number: "#5", "#5, #9"; "" for none."""
+    return ", ".join(f"#{claim.id}" for claim in row.denied)
+
+
+def denied_lines(row: EligibilityRow, program_id: int | None = None) -> list[str]:
+    """Each earlier denied claim in a line: program, when, who denied it and why."""
+    return [
+        f"Claim #{c.id}, {c.program}{' (this program)' if c.program_id == program_id else ''}: "
+        f"denied {local_time(c.denied_at or '')} by {c.denied_by}: "
+        f"{c.denied_reason or 'no reason given'}"
+        for c in row.denied
+    ]
 
 
 def eligibility_text(row: EligibilityRow) -> str:
@@ -190,6 +221,13 @@ class EligibilityModel(RowsModel):
             lambda r: format_hours(r.eligibility.hours),
             lambda r: r.eligibility.hours,
             RIGHT,
+        ),
+        Column(
+            "Denied before",
+            denied_text,
+            lambda r: (-len(r.denied), r.officer.last_name),
+            LEFT,
+            "Claims of this officer that a chief denied before, in any program",
         ),
         Column("Why, or what is missing", lambda r: r.explanation),
     )
@@ -251,6 +289,8 @@ class EligibilityModel(RowsModel):
             )
 
     def foreground(self, row: EligibilityRow, column: int) -> QColor | None:
+        if column == EligibleColumn.DENIED:
+            return QColor(style.Colour.ERROR)
         if column == EligibleColumn.RESULT:
             if row.existing_claim:
                 return QColor(style.Colour.NEUTRAL)
@@ -258,6 +298,8 @@ class EligibilityModel(RowsModel):
         return None
 
     def tooltip(self, row: EligibilityRow, column: int) -> str | None:
+        if column == EligibleColumn.DENIED and row.denied:
+            return "\n".join(denied_lines(row))
         return row.explanation if column == EligibleColumn.WHY else None
 
 
@@ -389,3 +431,134 @@ class BatchesModel(RowsModel):
         if column == 4:
             return QColor(style.Colour.OK if row.status == "paid" else style.Colour.WARNING)
         return None
+
+
+# --- changes to money after the fact --------------------------------------------------------------
+
+_WAITING_FIRST = {"pending": 0}
+
+
+def adjustment_state(row: AdjustmentRow) -> str:
+    """Where a correction stands, and who decided it: "Approved by chief.harmon, 2026-12-03"."""
+    if row.status == "pending":
+        return "Waiting for approval"
+    if row.status == "counted" and not row.decided_at:
+        return "Counts (money recovered)"
+    verb = "Approved" if row.status == "counted" else "Rejected"
+    return f"{verb} by {row.decided_by}, {local_day(row.decided_at)}"
+
+
+def award_change_state(row: AwardChangeRow) -> str:
+    """Where an award change stands, and who decided it."""
+    if row.status == "pending" or not row.decided_at:
+        return "Waiting for approval"
+    return f"{row.status.capitalize()} by {row.decided_by}, {local_day(row.decided_at)}"
+
+
+def local_day(stamp: str | None) -> str:
+    """The local day of a stored time ("2026-12-03"), for a column with no room for the hour."""
+    return local_time(stamp)[:10] if stamp else ""
+
+
+def _state_colour(status: str) -> QColor:
+    if status == "pending":
+        return QColor(style.Colour.WARNING)
+    return QColor(style.Colour.ERROR if status == "rejected" else style.Colour.OK)
+
+
+def _decision_tip(at: str | None, by: str | None, reason: str) -> str | None:
+    if not at:
+        return None
+    return f"Decided {local_time(at)} by {by}" + (f": {reason}" if reason else "")
+
+
+class AdjustmentColumn:
+    ID = 0
+    CLAIM = 1
+    OFFICER = 2
+    AMOUNT = 3
+    DATED = 4
+    REASON = 5
+    ENTERED = 6
+    STATE = 7
+
+
+class AdjustmentsModel(RowsModel):
+    """Corrections to paid claims, the ones waiting for a chief first."""
+
+    COLUMNS = (
+        Column("#", lambda r: str(r.id), lambda r: r.id, RIGHT),
+        Column("Claim", lambda r: f"#{r.claim_id}", lambda r: r.claim_id, RIGHT),
+        Column("Officer", lambda r: f"{r.officer} ({r.badge})", lambda r: r.officer.casefold()),
+        Column("Amount", lambda r: format_money(r.amount), lambda r: r.amount, RIGHT),
+        Column("Dated", lambda r: r.adjusted_on, lambda r: r.adjusted_on),
+        Column("Reason", lambda r: r.reason),
+        Column("Entered by", lambda r: r.created_by),
+        Column("State", adjustment_state, lambda r: (_WAITING_FIRST.get(r.status, 1), -r.id)),
+    )
+
+    def foreground(self, row: AdjustmentRow, column: int) -> QColor | None:
+        if column == AdjustmentColumn.STATE:
+            return _state_colour(row.status)
+        return None
+
+    def tooltip(self, row: AdjustmentRow, column: int) -> str | None:
+        if column == AdjustmentColumn.AMOUNT:
+            if row.amount < 0:
+                return "Money recovered: it counts at once."
+            return "Money paid out: it counts only once a chief approves it."
+        if column == AdjustmentColumn.ENTERED:
+            return f"Entered {local_time(row.created_at)} by {row.created_by}"
+        if column == AdjustmentColumn.STATE:
+            return _decision_tip(row.decided_at, row.decided_by, row.decision_reason)
+        return row.reason if column == AdjustmentColumn.REASON else None
+
+
+class AwardColumn:
+    ID = 0
+    SOURCE = 1
+    AMOUNT = 2
+    PERIOD = 3
+    REASON = 4
+    REQUESTED = 5
+    STATE = 6
+
+
+def _award_amount(row: AwardChangeRow) -> str:
+    if row.amount == row.previous_amount:
+        return f"{format_money(row.amount)} (unchanged)"
+    return f"{format_money(row.previous_amount)} → {format_money(row.amount)}"
+
+
+def _award_period(row: AwardChangeRow) -> str:
+    if (row.start, row.end) == (row.previous_start, row.previous_end):
+        return "unchanged"
+    return f"{row.start} to {row.end}"
+
+
+class AwardChangesModel(RowsModel):
+    """Requests to change an award's amount or period, the ones waiting for a chief first."""
+
+    COLUMNS = (
+        Column("#", lambda r: str(r.id), lambda r: r.id, RIGHT),
+        Column("Funding source", lambda r: r.funding_source),
+        Column("Amount", _award_amount, lambda r: r.amount),
+        Column("Period", _award_period, lambda r: r.start),
+        Column("Reason", lambda r: r.reason),
+        Column("Asked by", lambda r: r.requested_by),
+        Column("State", award_change_state, lambda r: (_WAITING_FIRST.get(r.status, 1), -r.id)),
+    )
+
+    def foreground(self, row: AwardChangeRow, column: int) -> QColor | None:
+        if column == AwardColumn.STATE:
+            return _state_colour(row.status)
+        return None
+
+    def tooltip(self, row: AwardChangeRow, column: int) -> str | None:
+        if column == AwardColumn.PERIOD:
+            return f"Was {row.previous_start} to {row.previous_end}"
+        if column == AwardColumn.REQUESTED:
+            return f"Asked {local_time(row.requested_at)} by {row.requested_by}"
+        if column == AwardColumn.STATE:
+            return _decision_tip(row.decided_at, row.decided_by, row.decision_reason)
+        return row.reason if column == AwardColumn.REASON else None

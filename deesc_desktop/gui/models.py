@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import IntEnum
 from typing import Any
 
@@ -30,6 +31,7 @@ from deesc_desktop.core.auth import Role
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.models import Exemption, TrainingRecord
 from deesc_desktop.core.names import name_key
+from deesc_desktop.core.times import utc_stamp
 from deesc_desktop.core.topics import DELIVERIES, TOPICS
 from deesc_desktop.gui import style
 from deesc_desktop.gui.forms import local_time
@@ -931,9 +933,17 @@ def _role_label(code: str) -> str:
 def _user_state(row: dict[str, Any]) -> str:
     if not row["active"]:
         return "Disabled"
-    if row.get("locked_until"):
-        return "Active (locked for now after wrong passwords)"
+    locked = row.get("locked_until")
+    # The lock lapses by itself; the column keeps its last time until the next sign-in.
+    if locked and locked > utc_stamp(datetime.now(UTC)):
+        return f"Active (locked until {local_time(locked)} after wrong passwords)"
     return "Active"
+
+
+LAST_SIGN_IN_TIP = (
+    "The user's last sign-in to this app, in this computer's local time. The deesc command "
+    "does not record its sign-ins, so a user who only runs it shows as never."
+)
 
 
 class UsersModel(RowsModel):
@@ -948,6 +958,7 @@ class UsersModel(RowsModel):
             "Last signed in",
             lambda r: local_time(r["last_sign_in"]) if r.get("last_sign_in") else "never",
             lambda r: r.get("last_sign_in") or "",
+            tip=LAST_SIGN_IN_TIP,
         ),
     )
 

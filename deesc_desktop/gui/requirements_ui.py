@@ -1,58 +1,28 @@
-"""The Settings page's requirements section: the list, switching off/on, rule files, the editor."""
+"""The Settings page's requirements section: the list, switching off/on, rule files, the form."""
 
 from __future__ import annotations
 
-import json
-import re
-import tempfile
 from enum import IntEnum
-from pathlib import Path
-from typing import Any
 
-from PySide6.QtGui import QColor, QFontDatabase
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from deesc_desktop.core.auth import Permission
-from deesc_desktop.core.rules import Requirement, requirement_to_dict
 from deesc_desktop.gui import prompts, style
 from deesc_desktop.gui.context import REQUIREMENTS, AppContext
 from deesc_desktop.gui.models import Column, RowsModel
+from deesc_desktop.gui.requirement_form import RequirementForm
 from deesc_desktop.gui.widgets import muted, table_view
 from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.services.requirements import ListedRequirement, load_requirements_file
 
 RULE_FILE_FILTER = "Rule packs (*.toml);;All files (*)"
-EDITOR_FILE = "agency.toml"
-"""The name the editor's requirement is checked and saved under (its origin: file:agency.toml)."""
-
-EXAMPLE = """\
-# One agency requirement, in the rule-pack format (docs/rule-packs.md).
-# Lines starting with # are comments. Nothing is saved until the whole text is valid.
-# A requirement with the id of an existing one replaces it.
-[[requirements]]
-id = "AGENCY-firearms-annual"
-title = "Firearms qualification every year"
-effective_from = 2025-01-01
-hours = 4
-topics = ["firearms"]
-# period kinds: calendar_year, fiscal_year, fixed_cycle, officer_cycle, rolling,
-# since_last_completion, one_time
-period = { kind = "calendar_year" }
-new_hire = "prorate"
-source = "Agency policy"
-"""
-
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def origin_text(origin: str) -> str:
@@ -62,38 +32,6 @@ def origin_text(origin: str) -> str:
     if origin.startswith("file:"):
         return origin.removeprefix("file:")
     return origin
-
-
-def toml_value(value: Any) -> str:
-    """A value as TOML: ISO dates bare, strings quoted, lists and tables inline."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-    if isinstance(value, str):
-        if _DATE.fullmatch(value):
-            return value
-        if "\n" in value and '"""' not in value and "\\" not in value:
-            return f'"""\n{value.strip(chr(10))}\n"""'
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(toml_value(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
-    raise TypeError(f"cannot write {type(value).__name__} as TOML")
-
-
-def requirement_toml(requirement: Requirement) -> str:
-    """The requirement as one [[requirements]] table, sub-minimums after its own keys."""
-    data = requirement_to_dict(requirement)
-    data.pop("jurisdiction", None)  # a pack's requirements take the pack's jurisdiction
-    subs = data.pop("sub_minimums", [])
-    lines = ["[[requirements]]"]
-    lines += [f"{key} = {toml_value(value)}" for key, value in data.items()]
-    for sub in subs:
-        lines += ["", "[[requirements.sub_minimums]]"]
-        lines += [f"{key} = {toml_value(value)}" for key, value in sub.items()]
-    return "\n".join(lines) + "\n"
 
 
 class RequirementColumn(IntEnum):
@@ -130,78 +68,6 @@ class RequirementsModel(RowsModel):
         return "\n".join(lines)
 
 
-class RequirementEditor(QDialog):
-    """Add or edit one agency requirement as TOML; checked by the service before saving."""
-
-    def __init__(self, ctx: AppContext, text: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.saved_ids: list[str] = []
-        self.setWindowTitle("Agency requirement")
-        self.setMinimumSize(720, 560)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            muted(
-                "Write the requirement in the rule-pack format. Save checks it the way a rule "
-                "file is checked; a mistake is shown below and nothing is saved."
-            )
-        )
-        self.editor = QPlainTextEdit()
-        self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
-        self.editor.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
-        self.editor.setPlainText(text)
-        layout.addWidget(self.editor, 1)
-        self.message = QLabel()
-        self.message.setObjectName("errorBanner")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(f"color: {style.Colour.ERROR};")
-        self.message.hide()
-        layout.addWidget(self.message)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.addButton("Save", QDialogButtonBox.ButtonRole.AcceptRole)
-        example = self.buttons.addButton(
-            "Start from example", QDialogButtonBox.ButtonRole.ResetRole
-        )
-        example.clicked.connect(lambda: self.editor.setPlainText(EXAMPLE))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-
-    def show_problem(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.show()
-
-    def save(self) -> None:
-        text = self.editor.toPlainText()
-        tables = [line for line in text.splitlines() if line.strip() == "[[requirements]]"]
-        if len(tables) != 1:
-            self.show_problem("Write exactly one requirement: one [[requirements]] line.")
-            return
-        agency = self.ctx.agency()
-        header = (
-            f'jurisdiction = "{agency.state if agency else "AGENCY"}"\n'
-            'name = "Agency requirement"\nversion = "1"\n'
-        )
-        offset = header.count("\n")
-        with tempfile.TemporaryDirectory(prefix="deesc-requirement-") as folder:
-            path = Path(folder) / EDITOR_FILE
-            path.write_text(header + text, encoding="utf-8")
-            try:
-                self.saved_ids = load_requirements_file(self.ctx.db, self.ctx.actor, path)
-            except ServiceError as exc:
-                # TOML syntax errors count lines of the file written, header included.
-                self.show_problem(
-                    re.sub(
-                        r"at line (\d+)",
-                        lambda m: f"at line {int(m.group(1)) - offset}",
-                        str(exc),
-                    )
-                )
-                return
-        self.ctx.bus.notify(REQUIREMENTS)
-        self.accept()
-
-
 class RequirementsBox(QGroupBox):
     """The requirements section: the table and its buttons; the page feeds it rows."""
 
@@ -235,16 +101,23 @@ class RequirementsBox(QGroupBox):
         self.switch_button.clicked.connect(self.toggle_active)
         self.load_button = QPushButton("Load rule file…")
         self.load_button.clicked.connect(self.load_file)
-        self.edit_button = QPushButton("Add or edit agency requirement…")
+        self.add_button = QPushButton("Add requirement…")
+        self.add_button.clicked.connect(self.add)
+        self.edit_button = QPushButton("Edit requirement…")
         self.edit_button.clicked.connect(self.edit)
-        for button in (self.switch_button, self.load_button, self.edit_button):
+        for button in (self.add_button, self.edit_button, self.switch_button, self.load_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
         self.allowed = ctx.can(Permission.MANAGE_REQUIREMENTS)
         if not self.allowed:
             tip = f"Not allowed for the role {ctx.actor.role.label}"
-            for button in (self.switch_button, self.load_button, self.edit_button):
+            for button in (
+                self.switch_button,
+                self.load_button,
+                self.add_button,
+                self.edit_button,
+            ):
                 button.setToolTip(tip)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self.update_buttons())
         self.update_buttons()
@@ -271,7 +144,10 @@ class RequirementsBox(QGroupBox):
         self.switch_button.setText("Switch on" if item and not item.active else "Switch off")
         self.switch_button.setEnabled(self.allowed and item is not None)
         self.load_button.setEnabled(self.allowed)
-        self.edit_button.setEnabled(self.allowed)
+        self.add_button.setEnabled(self.allowed)
+        self.edit_button.setEnabled(self.allowed and item is not None)
+        if self.allowed:
+            self.edit_button.setToolTip("" if item else "Select a requirement in the list first")
 
     def toggle_active(self) -> bool:
         from deesc_desktop.services.requirements import set_requirement_active
@@ -310,11 +186,20 @@ class RequirementsBox(QGroupBox):
         return ids
 
     def edit(self) -> list[str]:
+        """Open the selected requirement in the form (a new one when none is selected)."""
         if not self.allowed:
             return []
         item = self.selected()
-        text = requirement_toml(item.requirement) if item is not None else EXAMPLE
-        dialog = RequirementEditor(self.ctx, text, self)
-        if not prompts.run_dialog(dialog):
+        dialog = RequirementForm(self.ctx, item.requirement if item is not None else None, self)
+        if not prompts.run_dialog(dialog) or dialog.saved is None:
             return []
-        return dialog.saved_ids
+        return [dialog.saved.id]
+
+    def add(self) -> list[str]:
+        """Open an empty form for a new agency requirement."""
+        if not self.allowed:
+            return []
+        dialog = RequirementForm(self.ctx, None, self)
+        if not prompts.run_dialog(dialog) or dialog.saved is None:
+            return []
+        return [dialog.saved.id]

@@ -175,6 +175,8 @@ def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> lis
     """Sign-in, compliance, CIT, bonus and user dialogs."""
     from deesc_desktop.gui.dialogs.cit import CertificateDialog, CitCourseDialog
     from deesc_desktop.gui.dialogs.claims import (
+        AdjustmentDialog,
+        AwardChangeDialog,
         BatchDialog,
         EligibleDialog,
         FundingDialog,
@@ -183,9 +185,11 @@ def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> lis
     from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
     from deesc_desktop.gui.dialogs.sign_in import SignInDialog
     from deesc_desktop.gui.dialogs.users import UserDialog
-    from deesc_desktop.gui.requirements_ui import EXAMPLE, RequirementEditor
+    from deesc_desktop.gui.requirement_form import RequirementForm
     from deesc_desktop.services.cit import cit_report
+    from deesc_desktop.services.requirements import list_requirements
     from deesc_desktop.store.claims import list_claims
+    from deesc_desktop.store.funding import funding_summaries
 
     ctx = window.ctx
     written: list[Path] = []
@@ -218,22 +222,40 @@ def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> lis
                         dialog.tabs.setCurrentIndex(index)
 
             shot(name, lambda who=who: OfficerDetailDialog(ctx, who, window), choose)
-    shot("eligible-officers", lambda: EligibleDialog(ctx, None, window))
+
+    def denied_selected(dialog: Any) -> None:
+        row = dialog.model.find_row(lambda r: bool(r.denied))
+        if row >= 0:
+            dialog.view.setCurrentIndex(dialog.proxy.mapFromSource(dialog.model.index(row, 1)))
+
+    shot("eligible-officers", lambda: EligibleDialog(ctx, None, window), denied_selected)
     shot("add-program", lambda: ProgramDialog(ctx, window))
     shot("add-funding-source", lambda: FundingDialog(ctx, window))
+    sources = funding_summaries(ctx.db)
+    if sources:
+        shot("edit-funding-source", lambda: FundingDialog(ctx, window, sources[0]))
+        shot("request-award-change", lambda: AwardChangeDialog(ctx, sources[0], window))
+    paid = list_claims(ctx.db, status="paid")
+    if paid:
+        shot("adjust-paid-claim", lambda: AdjustmentDialog(ctx, paid[0], window))
     approved = [c for c in list_claims(ctx.db, status="approved") if c.batch_id is None]
     if approved:
         shot("create-payment-batch", lambda: BatchDialog(ctx, approved, window))
     shot("mark-cit-course", lambda: CitCourseDialog(ctx, window))
     shot("add-certificate", lambda: CertificateDialog(ctx, officer_id, window))
     shot("add-user", lambda: UserDialog(ctx, window))
-    shot("requirement-editor", lambda: RequirementEditor(ctx, EXAMPLE, window))
+    listed = list_requirements(ctx.db)
+    with_subs = next((r.requirement for r in listed if r.requirement.sub_minimums), None)
+    if with_subs is not None:
+        shot("requirement-form", lambda: RequirementForm(ctx, with_subs, window))
 
     def mistake(dialog: Any) -> None:
-        dialog.editor.setPlainText(EXAMPLE.replace("hours = 4", 'hours = "four"'))
+        dialog.id.setText("AGENCY-firearms-annual")
+        dialog.title.setText("Firearms qualification every year")
+        dialog.hours.setValue(0)
         dialog.save()  # refused: nothing is saved
 
-    shot("requirement-editor-refused", lambda: RequirementEditor(ctx, EXAMPLE, window), mistake)
+    shot("requirement-form-refused", lambda: RequirementForm(ctx, None, window), mistake)
     return written
 
 
@@ -256,10 +278,13 @@ def _prepare_page(window: MainWindow, page_id: PageId) -> None:
         page.generate()
         _wait(1.5)  # QPdfView draws its pages on a thread of its own
     elif page_id == PageId.AUDIT:
-        for number in range(page.model.rowCount()):
-            if page.model.row(number).action == "update":
-                page.view.selectRow(number)
-                return
+        # A change to an officer or a training record: one an administrator may put back.
+        for tables in (("officers", "training_records"), None):
+            for number in range(page.model.rowCount()):
+                row = page.model.row(number)
+                if row.action == "update" and (tables is None or row.table_name in tables):
+                    page.view.selectRow(number)
+                    return
     elif page_id == PageId.COURSE_FILES:
         for number in range(page.proxy.rowCount()):
             if page.proxy.row(number).row.documents:
@@ -324,6 +349,16 @@ def render_all(db_path: Path, out: Path, *, demo: bool = False) -> int:
                     written.append(
                         _save(window, out / f"{number:02d}-{spec.id.value}-requirements.png")
                     )
+                if spec.id == PageId.BONUS_CLAIMS:
+                    claims: Any = window.pages[spec.id]
+                    claims.tabs.setCurrentIndex(claims.tabs.count() - 1)
+                    if claims.adjustments.rowCount():
+                        claims.adjustment_view.selectRow(0)
+                    _settle()
+                    written.append(
+                        _save(window, out / f"{number:02d}-{spec.id.value}-approvals.png")
+                    )
+                    claims.tabs.setCurrentIndex(0)
                 if spec.id == PageId.ROSTER:
                     roster: Any = window.pages[spec.id]
                     roster.compliance.setCurrentText("Needs attention")

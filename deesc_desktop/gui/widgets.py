@@ -76,7 +76,8 @@ class SearchBox(QLineEdit):
         super().__init__(parent)
         self.setPlaceholderText(placeholder)
         self.setClearButtonEnabled(True)
-        self.setMinimumWidth(160)
+        # Wide enough for the whole hint, with the clear button and the frame beside it.
+        self.setMinimumWidth(max(160, self.fontMetrics().horizontalAdvance(placeholder) + 48))
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
@@ -92,6 +93,15 @@ class SearchBox(QLineEdit):
         super().keyPressEvent(event)
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.flush()
+
+
+def two_line_rows(view: QTableView) -> None:
+    """Rows two lines high, the text wrapped between words: for a list whose names are long
+    (programs, funding sources) but few, so no column has to cut its words off."""
+    view.setWordWrap(True)
+    view.setTextElideMode(Qt.TextElideMode.ElideNone)
+    lines = 2 * view.fontMetrics().lineSpacing()
+    view.verticalHeader().setDefaultSectionSize(lines + style.TABLE_ROW_PADDING)
 
 
 def action_bar(actions: list[QAction]) -> QToolBar:

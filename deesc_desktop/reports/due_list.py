@@ -17,6 +17,7 @@ from deesc_desktop.reports.base import (
     long_date,
     para,
 )
+from deesc_desktop.services.export import DATE
 from deesc_desktop.services.reminders import AGENCY_WIDE, KINDS, REMINDER_DAYS, Reminder, due_soon
 
 
@@ -87,4 +88,5 @@ class DueListReport(Renderer[list[Reminder]]):
         return ExportTable(
             ("due", "kind", "who", "badge", "shift", "unit", "what"),
             [[r.due.isoformat(), r.kind, r.who, r.badge, r.shift, r.unit, r.what] for r in data],
+            kinds={"due": DATE},
         )

@@ -22,6 +22,7 @@ from deesc_desktop.reports.base import (
     small_table,
 )
 from deesc_desktop.reports.ledta import comparison, figures_table
+from deesc_desktop.services.export import INTEGER, MONEY, NUMBER
 from deesc_desktop.services.public_summary import PublicSummary, public_summary
 
 
@@ -146,20 +147,30 @@ class PublicSummaryReport(Renderer[PublicSummary]):
         ]
 
     def table(self, data: PublicSummary) -> ExportTable:
+        """One row per figure, the figure in the column of its kind (count, hours or amount),
+        so a spreadsheet holds each as a number of its own."""
         whole = data.incidents.total.total
+
+        def hours(value: int) -> str:
+            return f"{value / 100:.2f}"
+
         figures = [
-            ("officers_employed", str(data.officers_employed)),
-            ("classes_held", str(data.classes_held)),
-            ("training_completions", str(data.completions)),
-            ("officers_trained", str(data.officers_trained)),
-            ("training_hours", f"{data.training_hours / 100:.2f}"),
-            ("deescalation_hours", f"{data.deescalation_hours / 100:.2f}"),
-            ("interactions", str(whole.incidents)),
-            ("interactions_with_deescalation", str(whole.with_deescalation)),
-            ("interactions_with_force", str(whole.with_force)),
-            ("officers_injured", str(whole.officers_injured)),
-            ("public_injured", str(whole.public_injured)),
-            ("bonus_payments", str(data.payment_count)),
-            ("bonus_paid", f"{data.payments_total / 100:.2f}"),
+            ("officers_employed", str(data.officers_employed), "", ""),
+            ("classes_held", str(data.classes_held), "", ""),
+            ("training_completions", str(data.completions), "", ""),
+            ("officers_trained", str(data.officers_trained), "", ""),
+            ("training_hours", "", hours(data.training_hours), ""),
+            ("deescalation_hours", "", hours(data.deescalation_hours), ""),
+            ("interactions", str(whole.incidents), "", ""),
+            ("interactions_with_deescalation", str(whole.with_deescalation), "", ""),
+            ("interactions_with_force", str(whole.with_force), "", ""),
+            ("officers_injured", str(whole.officers_injured), "", ""),
+            ("public_injured", str(whole.public_injured), "", ""),
+            ("bonus_payments", str(data.payment_count), "", ""),
+            ("bonus_paid", "", "", f"{data.payments_total / 100:.2f}"),
         ]
-        return ExportTable(("measure", "figure"), [[name, value] for name, value in figures])
+        return ExportTable(
+            ("measure", "count", "hours", "amount"),
+            [list(row) for row in figures],
+            kinds={"count": INTEGER, "hours": NUMBER, "amount": MONEY},
+        )

@@ -28,6 +28,7 @@ from deesc_desktop.reports.base import (
     small_table,
 )
 from deesc_desktop.services.errors import NotFoundError
+from deesc_desktop.services.export import DATE
 from deesc_desktop.services.training_due import (
     BUCKET_LABELS,
     OVERDUE,
@@ -67,6 +68,7 @@ def due_table(data: TrainingDue) -> ExportTable:
             ]
             for i in data.items
         ],
+        kinds={"due_date": DATE},
     )
 
 

@@ -26,6 +26,7 @@ from deesc_desktop.reports.base import (
     small_table,
 )
 from deesc_desktop.services.errors import NotFoundError
+from deesc_desktop.services.export import INTEGER, MONEY
 from deesc_desktop.services.signers import FINANCE_SLOT
 from deesc_desktop.store.claims import ClaimRow, list_claims
 from deesc_desktop.store.funding import BatchRow, payment_batches
@@ -187,4 +188,5 @@ class VoucherReport(Renderer[VoucherData]):
                 ]
                 for c in data.claims
             ],
+            kinds={"claim": INTEGER, "amount": MONEY},
         )

@@ -78,7 +78,9 @@ def init_agency(db: Database, actor: Actor, values: Mapping[str, object]) -> Age
     return agency
 
 
-def update_agency(db: Database, actor: Actor, values: Mapping[str, object]) -> Agency:
+def update_agency(
+    db: Database, actor: Actor, values: Mapping[str, object], *, reason: str = ""
+) -> Agency:
     """Change the agency's details; fields not given keep their value."""
     require(actor, Permission.MANAGE_AGENCY)
     with writing(db):
@@ -93,6 +95,7 @@ def update_agency(db: Database, actor: Actor, values: Mapping[str, object]) -> A
             cleaned,
             before=before,
             versioned=False,
+            reason=reason,
         )
     agency = get_agency(db)
     assert agency is not None

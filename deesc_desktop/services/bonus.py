@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from difflib import get_close_matches
 from typing import Any
@@ -324,6 +324,9 @@ class EligibilityRow:
     eligibility: Eligibility
     existing_claim: tuple[int, str] | None = None
     """(claim id, status) of an open or paid claim in a one-time program."""
+    denied: tuple[ClaimRow, ...] = ()
+    """The officer's claims denied before, in any program, oldest first: a denial does not
+    stop a new claim, but whoever drafts one should know why the last was turned down."""
 
     @property
     def claimable(self) -> bool:
@@ -366,10 +369,16 @@ def _check_officers(
 
 def find_eligible(db: Database, program_id: int) -> list[EligibilityRow]:
     """Every officer on the roster checked against the program, by name: who qualifies and
-    why, and for the others what they lack."""
+    why, for the others what they lack, and each one's claims denied before."""
     program = _program(db, program_id)
     officers = load_officers(db)
-    return _check_officers(db, program, officers, load_records(db))
+    denied: dict[int, list[ClaimRow]] = defaultdict(list)
+    for claim in list_claims(db, status="denied"):
+        denied[claim.officer_id].append(claim)
+    return [
+        replace(row, denied=tuple(denied.get(row.officer.id, ())))
+        for row in _check_officers(db, program, officers, load_records(db))
+    ]
 
 
 # --- claims ---------------------------------------------------------------------------------

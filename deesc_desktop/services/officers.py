@@ -87,6 +87,7 @@ def edit_officer(
     values: Mapping[str, object],
     *,
     expected_version: int | None = None,
+    reason: str = "",
 ) -> bool:
     """Change an officer's details; refuses if someone else changed them since they were loaded."""
     require(actor, Permission.MANAGE_OFFICERS)
@@ -96,7 +97,7 @@ def edit_officer(
         cleaned = clean_officer(merged)
         _check_badge_free(db, cleaned["badge"], officer_id)
         audit = AuditWriter(db, actor.username)
-        return update_checked(audit, "officers", officer_id, cleaned, noun="officer")
+        return update_checked(audit, "officers", officer_id, cleaned, noun="officer", reason=reason)
 
 
 def set_officer_status(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -22,7 +24,7 @@ from deesc_desktop.core.rules import (
 )
 from deesc_desktop.paths import resource
 from deesc_desktop.services.common import stamp
-from deesc_desktop.services.errors import NotFoundError, ServiceError, require
+from deesc_desktop.services.errors import NotFoundError, ServiceError, ValidationError, require
 from deesc_desktop.store.agency import get_agency
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.courses import add_topic, topic_codes
@@ -157,38 +159,74 @@ def load_requirements_file(db: Database, actor: Actor, path: Path) -> list[str]:
     return [requirement.id for requirement in pack.requirements]
 
 
-def _save(audit: AuditWriter, requirement: Requirement, origin: str) -> None:
+def save_requirement(
+    db: Database, actor: Actor, definition: Mapping[str, Any], *, reason: str = ""
+) -> Requirement:
+    """Add or change one agency requirement from its fields, in the rule-pack shape
+    (docs/rule-packs.md), checked exactly as a rule file is.
+
+    Refused with a ValidationError naming each field ("hours", "period.years",
+    "sub_minimums[1].hours"); a requirement with a built-in id replaces it for the agency.
+    A switched-off requirement stays off.
+    """
+    require(actor, Permission.MANAGE_REQUIREMENTS)
+    try:
+        requirement = requirement_from_dict(
+            definition, extra_topics=topic_codes(db), source_name="agency requirement"
+        )
+    except RulePackError as exc:
+        raise ValidationError(dict(reversed(exc.fields)), summary=str(exc)) from None
+    with writing(db):
+        audit = AuditWriter(db, actor.username)
+        row = row_dict(db, "requirements", requirement.id)
+        active = bool(row["active"]) if row else True
+        _save(audit, requirement, "agency", active=active, reason=reason)
+    return requirement
+
+
+def _save(
+    audit: AuditWriter,
+    requirement: Requirement,
+    origin: str,
+    *,
+    active: bool = True,
+    reason: str = "",
+) -> None:
     db = audit.db
     values = {
         "title": requirement.title,
         "origin": origin,
         "definition": json.dumps(requirement_to_dict(requirement), sort_keys=True),
-        "active": 1,
+        "active": int(active),
     }
     if row_dict(db, "requirements", requirement.id) is None:
         insert_row(audit, "requirements", {"id": requirement.id, **values, **stamp(audit)})
     else:
-        _update(audit, requirement.id, values)
+        _update(audit, requirement.id, values, reason=reason)
 
 
-def _update(audit: AuditWriter, requirement_id: str, values: dict[str, object]) -> bool:
+def _update(
+    audit: AuditWriter, requirement_id: str, values: dict[str, object], *, reason: str = ""
+) -> bool:
     before = row_dict(audit.db, "requirements", requirement_id)
     if before is None:
         raise NotFoundError(f"There is no agency requirement {requirement_id}.")
     if all(before[k] == v for k, v in values.items()):
         return False
-    return update_row(audit, "requirements", requirement_id, values, before=before)
+    return update_row(audit, "requirements", requirement_id, values, before=before, reason=reason)
 
 
-def set_requirement_active(db: Database, actor: Actor, requirement_id: str, active: bool) -> bool:
+def set_requirement_active(
+    db: Database, actor: Actor, requirement_id: str, active: bool, *, reason: str = ""
+) -> bool:
     """Switch a requirement on or off for this agency (a built-in one gets an agency copy)."""
     require(actor, Permission.MANAGE_REQUIREMENTS)
     with writing(db):
         audit = AuditWriter(db, actor.username)
         if row_dict(db, "requirements", requirement_id) is not None:
-            return _update(audit, requirement_id, {"active": int(active)})
+            return _update(audit, requirement_id, {"active": int(active)}, reason=reason)
         for item in list_requirements(db):
             if item.requirement.id == requirement_id:
                 _save(audit, item.requirement, "agency")
-                return _update(audit, requirement_id, {"active": int(active)})
+                return _update(audit, requirement_id, {"active": int(active)}, reason=reason)
     raise NotFoundError(f"There is no requirement {requirement_id}.")

@@ -226,7 +226,9 @@ def _check_not_last_admin(db: Database, user: Mapping[str, Any]) -> None:
         raise ServiceError("This is the last active administrator; add another first.")
 
 
-def set_user_role(db: Database, actor: Actor, username: str, role: str) -> None:
+def set_user_role(
+    db: Database, actor: Actor, username: str, role: str, *, reason: str = ""
+) -> None:
     """Give a user another role; the last active administrator keeps theirs."""
     require(actor, Permission.MANAGE_USERS)
     cleaned = _clean_user({"username": username, "role": role})
@@ -234,7 +236,9 @@ def set_user_role(db: Database, actor: Actor, username: str, role: str) -> None:
         user = _user(db, username)
         if cleaned["role"] != Role.ADMIN.value:
             _check_not_last_admin(db, user)
-        update_user(AuditWriter(db, actor.username), user["id"], {"role": cleaned["role"]})
+        update_user(
+            AuditWriter(db, actor.username), user["id"], {"role": cleaned["role"]}, reason=reason
+        )
 
 
 def _verify(stored_hash: str, password: str) -> bool:

@@ -375,3 +375,20 @@ def officer_history(db: Database, officer_id: int) -> list[AuditRow]:
         [str(officer_id), *OFFICER_CHILD_TABLES, officer_id, officer_id, officer_id, officer_id],
     )
     return list(map(AuditRow._make, cursor))
+
+
+def audit_entry(db: Database, entry_id: int) -> AuditRow | None:
+    """One audit entry by its number, or None."""
+    cursor = db.execute(f"SELECT {_AUDIT_COLUMNS} FROM audit_log a WHERE a.id = ?", [entry_id])
+    row = cursor.fetchone()
+    return AuditRow._make(row) if row else None
+
+
+def later_entries(db: Database, table: str, row_id: str, after: int) -> list[AuditRow]:
+    """The entries about one row written after entry number `after`, oldest first."""
+    cursor = db.execute(
+        f"SELECT {_AUDIT_COLUMNS} FROM audit_log a"
+        " WHERE a.table_name = ? AND a.row_id = ? AND a.id > ? ORDER BY a.id",
+        [table, row_id, after],
+    )
+    return list(map(AuditRow._make, cursor))

@@ -10,7 +10,8 @@ from typing import Any
 from PySide6.QtCore import QModelIndex, Qt
 from sqlite_utils import Database
 
-from deesc_desktop.core.auth import Actor
+from deesc_desktop.core.auth import Actor, Role
+from deesc_desktop.gui.actions import ActionId
 from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
@@ -24,7 +25,11 @@ from deesc_desktop.gui.pages.audit import (
 )
 from deesc_desktop.services.leave import add_exemption
 from deesc_desktop.services.officers import edit_officer
-from deesc_desktop.services.training import delete_training_record, record_class
+from deesc_desktop.services.training import (
+    delete_training_record,
+    edit_training_record,
+    record_class,
+)
 from tests.gui.helpers import Prompts, settle
 
 
@@ -241,3 +246,76 @@ def test_entries_read_as_words_local_times_and_officer_names(
     stamp = db.execute("SELECT created_at FROM exemptions").fetchone()[0]
     assert fields["Created at"] == local_time(stamp)
     assert "officer_id" not in fields and "created_at" not in fields
+
+
+def test_an_administrator_restores_a_version_as_a_new_audited_change(
+    window: MainWindow, db: Database, admin: Actor, officers: dict[str, int], say: Prompts
+) -> None:
+    sergeant = Actor("sgt.delgado", Role.TRAINING_OFFICER)
+    edit_officer(db, sergeant, officers["101"], {"rank": "Sergeant", "unit": "Traffic"})
+    (change,) = db.execute("SELECT max(id) FROM audit_log").fetchone()
+    page = audit_page(window)
+    restore = window.registry[ActionId.RESTORE_VERSION]
+    assert not restore.isEnabled()
+    assert "select a change in the log first" in restore.toolTip()
+    assert page.select_entry(change)
+    assert restore.isEnabled()
+    restore.trigger()
+    settle()
+    kind, title, question = say.messages[-1]
+    assert (kind, title) == ("confirm", "Restore version")
+    assert question.startswith(
+        f"Put officer Alvarez, Maria (badge 101) back as it was before change #{change} "
+        "(sgt.delgado, "
+    )
+    assert "Rank: Sergeant -> Officer\nUnit: Traffic -> Patrol" in question
+    assert "the log itself is not edited" in question
+    assert db.execute(
+        "SELECT rank, unit FROM officers WHERE id = ?", [officers["101"]]
+    ).fetchone() == ("Officer", "Patrol")
+    newest = page.selected_entry()
+    assert newest is not None and newest.id == change + 1
+    assert (newest.username, newest.table_name, newest.row_id) == (
+        admin.username,
+        "officers",
+        str(officers["101"]),
+    )
+    assert newest.reason.startswith(f"restored as it was before audit entry #{change}")
+    assert "Changed Officer" in page.detail_heading.text()
+    report = page.verify()
+    assert report is not None and report.ok
+
+
+def test_a_restore_a_rule_forbids_is_refused_with_the_reason(
+    window: MainWindow, db: Database, admin: Actor, officers: dict[str, int], say: Prompts
+) -> None:
+    (record,) = record_class(
+        db,
+        admin,
+        {"course": "Firearms", "completed": "2025-09-15", "hours": "8", "topics": "firearms"},
+        [officers["102"]],
+    )
+    edit_training_record(db, admin, record, {"hours": "6"}, reason="typo")
+    (edited,) = db.execute("SELECT max(id) FROM audit_log").fetchone()
+    delete_training_record(db, admin, record, reason="duplicate")
+    before = db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    page = audit_page(window)
+    page.select_entry(edited)
+    window.registry[ActionId.RESTORE_VERSION].trigger()
+    kind, title, text = say.messages[-1]
+    assert (kind, title) == ("inform", "Not restored")
+    assert text.startswith(f"Training record {record} of Brown, James was deleted since by ")
+    assert text.endswith("A deleted record is not brought back by restoring: add it again.")
+    assert db.execute("SELECT count(*) FROM audit_log").fetchone()[0] == before
+
+
+def test_only_an_administrator_may_restore(
+    window_as: Any, users: dict[str, Actor], db: Database, officers: dict[str, int]
+) -> None:
+    edit_officer(db, users["sgt.delgado"], officers["101"], {"rank": "Sergeant"})
+    chief = window_as(users["chief.harmon"])
+    page = audit_page(chief)
+    page.view.selectRow(0)
+    restore = chief.registry[ActionId.RESTORE_VERSION]
+    assert not restore.isEnabled()
+    assert "not allowed for the role Chief" in restore.toolTip()

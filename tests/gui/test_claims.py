@@ -9,12 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QStyle
 from sqlite_utils import Database
 
+from deesc_desktop.core import times
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.gui.actions import ActionId
 from deesc_desktop.gui.cards import BudgetCard
+from deesc_desktop.gui.claim_models import ClaimColumn
 from deesc_desktop.gui.dialogs.claims import (
     BatchDialog,
     EligibleDialog,
@@ -242,7 +245,7 @@ def test_a_payment_batch_flows_to_paid_with_the_exact_total(
     def fill(dialog: BatchDialog) -> None:
         assert "total <b>$7,600.00</b>" in dialog.summary.text()
         dialog.reference.setText("PAYROLL-TEST-1")
-        dialog.pay_date.set_value(TODAY)
+        dialog.pay_date.set_value(times.today())
         dialog.accept()
 
     say.dialogs.expect(fill)
@@ -382,10 +385,14 @@ def test_claim_detail_gives_each_step_in_labelled_local_time_and_a_waiting_addit
 ) -> None:
     approved_at = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)  # 09:00 in Illinois, in winter
     bonus.approve_claims(db, users["chief.harmon"], submitted[:1], now=approved_at)
+    # One clock for the pay date and the payment: TODAY was taken in the runner's zone at
+    # import, which near midnight is a different day from Illinois's.
+    paid_at = datetime.now(UTC)
+    pay_day = times.today(paid_at)
     batch = funding.create_payment_batch(
-        db, users["fin.ruiz"], {"reference": "B1", "pay_date": TODAY.isoformat()}, submitted[:1]
+        db, users["fin.ruiz"], {"reference": "B1", "pay_date": pay_day.isoformat()}, submitted[:1]
     )
-    funding.pay_batch(db, users["fin.ruiz"], batch)
+    funding.pay_batch(db, users["fin.ruiz"], batch, now=paid_at)
     bonus.add_adjustment(db, users["fin.ruiz"], submitted[0], {"amount": "150", "reason": "retro"})
     page = claims_page(window_as(users["chief.harmon"]))
     page.select_claims(submitted[:1])
@@ -394,3 +401,286 @@ def test_claim_detail_gives_each_step_in_labelled_local_time_and_a_waiting_addit
     assert "Approved 2026-01-15 09:00 CST by chief.harmon" in text
     assert "An addition of $150.00 waits for a chief's approval" in text
     assert "Waiting for a chief's approval: 1 addition to paid claims" in page.money.text()
+
+
+@pytest.fixture
+def paid_claim(submitted: list[int], users: dict[str, Actor], db: Database) -> int:
+    """Claim 101, approved by the chief and paid by finance today."""
+    bonus.approve_claims(db, users["chief.harmon"], submitted[:1])
+    batch = funding.create_payment_batch(
+        db,
+        users["fin.ruiz"],
+        {"reference": "B1", "pay_date": times.today().isoformat()},
+        submitted[:1],
+    )
+    funding.pay_batch(db, users["fin.ruiz"], batch)
+    return submitted[0]
+
+
+def approvals_tab(window: MainWindow) -> ClaimsPage:
+    page = claims_page(window)
+    page.tabs.setCurrentIndex(page.tabs.count() - 1)
+    return page
+
+
+def adjustment_state(db: Database, adjustment_id: int) -> tuple[str, str | None, str]:
+    return db.execute(
+        "SELECT status, decided_by, decision_reason FROM claim_adjustments WHERE id = ?",
+        [adjustment_id],
+    ).fetchone()
+
+
+def test_finance_adds_to_a_paid_claim_and_a_chief_approves_it(
+    qtbot: Any,
+    paid_claim: int,
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    say: Prompts,
+    db: Database,
+) -> None:
+    finance = window_as(users["fin.ruiz"])
+    page = claims_page(finance)
+    page.select_claims([paid_claim])
+    assert finance.registry[ActionId.ADJUST_CLAIM].isEnabled()
+    assert not finance.registry[ActionId.APPROVE_ADJUSTMENT].isEnabled()
+
+    def adjust(dialog: Any) -> None:
+        qtbot.keyClicks(dialog.amount, "150")
+        qtbot.keyClicks(dialog.reason, "overtime rate missed")
+        dialog.accept()
+
+    say.dialogs.expect(adjust)
+    finance.registry[ActionId.ADJUST_CLAIM].trigger()
+    settle()
+    (adjustment,) = [row[0] for row in db.execute("SELECT id FROM claim_adjustments")]
+    assert adjustment_state(db, adjustment) == ("pending", None, "")
+    finance.close()
+
+    chief = window_as(users["chief.harmon"])
+    page = approvals_tab(chief)
+    assert page.tabs.tabText(page.tabs.count() - 1) == "Approvals (1 waiting)"
+    assert page.select_adjustment(adjustment)
+    assert page.adjustments.index(0, 3).data() == "$150.00"
+    assert page.adjustments.index(0, 7).data() == "Waiting for approval"
+    chief.registry[ActionId.APPROVE_ADJUSTMENT].trigger()
+    settle()
+    assert say.messages[-1][:2] == ("confirm", "Approve addition")
+    assert "Approve the addition of $150.00 to claim" in say.messages[-1][2]
+    assert adjustment_state(db, adjustment) == ("counted", "chief.harmon", "")
+    assert page.tabs.tabText(page.tabs.count() - 1) == "Approvals"
+    assert page.adjustments.index(0, 7).data().startswith("Approved by chief.harmon, ")
+    assert not chief.registry[ActionId.APPROVE_ADJUSTMENT].isEnabled()
+    assert "$6,050.00</b> left" in page.money.text()
+
+
+def test_the_author_of_an_addition_is_refused_in_words_and_a_chief_rejects_it(
+    paid_claim: int,
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    say: Prompts,
+    db: Database,
+) -> None:
+    admin = users["admin.lee"]
+    adjustment = bonus.add_adjustment(db, admin, paid_claim, {"amount": "75", "reason": "fuel"})
+    window = window_as(admin)
+    page = approvals_tab(window)
+    page.select_adjustment(adjustment)
+    assert "You entered it: someone else who approves claims decides it." in (
+        page.adjustment_note.text()
+    )
+    window.registry[ActionId.APPROVE_ADJUSTMENT].trigger()
+    settle()
+    assert say.messages[-1] == (
+        "error",
+        "Could not approve",
+        f"admin.lee entered adjustment #{adjustment} and may not decide it: money is paid out "
+        "by one person and approved by another.",
+    )
+    assert adjustment_state(db, adjustment) == ("pending", None, "")
+    window.close()
+
+    chief = window_as(users["chief.harmon"])
+    page = approvals_tab(chief)
+    page.select_adjustment(adjustment)
+    say.reason = "fuel is not part of the bonus"
+    chief.registry[ActionId.REJECT_ADJUSTMENT].trigger()
+    settle()
+    assert adjustment_state(db, adjustment) == (
+        "rejected",
+        "chief.harmon",
+        "fuel is not part of the bonus",
+    )
+    state = page.adjustments.index(0, 7)
+    assert state.data().startswith("Rejected by chief.harmon, ")
+    tip = state.data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.endswith("by chief.harmon: fuel is not part of the bonus")
+
+
+def test_finance_asks_for_an_award_change_from_the_funding_dialog_and_a_chief_decides(
+    qtbot: Any,
+    program: int,
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    say: Prompts,
+    db: Database,
+) -> None:
+    finance = window_as(users["fin.ruiz"])
+    page = claims_page(finance)
+    page.tabs.setCurrentIndex(3)
+    assert not finance.registry[ActionId.EDIT_FUNDING].isEnabled()
+    page.funding_view.selectRow(0)
+    seen: dict[str, str] = {}
+
+    def edit(dialog: FundingDialog) -> None:
+        assert "$10,000.00" in dialog.award_terms.text()
+        dialog.award.setText("15JCOPS-26-GG-00001")
+        dialog.change_button.click()
+        seen["waiting"] = dialog.waiting.text()
+        assert not dialog.change_button.isEnabled()
+        dialog.accept()
+
+    def ask(dialog: Any) -> None:
+        dialog.amount.setText("$12,000.00")
+        dialog.accept()
+        seen["no reason"] = dialog.form.error_text("reason")
+        qtbot.keyClicks(dialog.reason, "supplemental award")
+        dialog.accept()
+
+    say.dialogs.expect(edit)
+    say.dialogs.expect(ask)
+    finance.registry[ActionId.EDIT_FUNDING].trigger()
+    settle()
+    assert seen["no reason"] == "Reason is required."
+    assert seen["waiting"].startswith("Requested: change #1 waits for a chief's approval")
+    assert db.execute("SELECT amount_cents, award_number FROM funding_sources").fetchone() == (
+        1_000_000,
+        "15JCOPS-26-GG-00001",
+    )
+    assert not finance.registry[ActionId.APPROVE_AWARD_CHANGE].isEnabled()
+    finance.close()
+
+    chief = window_as(users["chief.harmon"])
+    page = approvals_tab(chief)
+    assert page.select_award_change(1)
+    assert page.award_changes.index(0, 2).data() == "$10,000.00 → $12,000.00"
+    chief.registry[ActionId.APPROVE_AWARD_CHANGE].trigger()
+    settle()
+    assert say.messages[-1][:2] == ("confirm", "Approve award change")
+    assert db.execute("SELECT amount_cents FROM funding_sources").fetchone() == (1_200_000,)
+    assert page.award_changes.index(0, 6).data().startswith("Approved by chief.harmon, ")
+    assert "$12,000.00" in page.money.text()
+
+
+def test_the_eligibility_dialog_shows_earlier_denied_claims_with_reason_and_who(
+    submitted: list[int],
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    say: Prompts,
+    db: Database,
+    chicago: None,
+) -> None:
+    denied_at = datetime(2026, 2, 20, 15, 0, tzinfo=UTC)  # 09:00 in Illinois, in winter
+    bonus.deny_claim(
+        db, users["chief.harmon"], submitted[0], reason="sign-in sheet missing", now=denied_at
+    )
+    window = window_as(users["sgt.delgado"])
+    claims_page(window)
+    seen: dict[str, Any] = {}
+
+    def look(dialog: EligibleDialog) -> None:
+        settle()
+        seen["before"] = dialog.denied.text()
+        row = dialog.model.find_row(lambda r: r.officer.badge == "101")
+        seen["claimable"] = dialog.model.row(row).claimable
+        seen["column"] = dialog.model.index(row, 4).data()
+        seen["tip"] = dialog.model.index(row, 4).data(Qt.ItemDataRole.ToolTipRole)
+        dialog.view.setCurrentIndex(dialog.proxy.mapFromSource(dialog.model.index(row, 1)))
+        seen["detail"] = dialog.denied.text()
+        other = dialog.model.find_row(lambda r: r.officer.badge == "102")
+        seen["other"] = dialog.model.index(other, 4).data()
+
+    say.dialogs.expect(look)
+    window.registry[ActionId.FIND_ELIGIBLE].trigger()
+    line = (
+        f"Claim #{submitted[0]}, Bonus (this program): denied 2026-02-20 09:00 CST by "
+        "chief.harmon: sign-in sheet missing"
+    )
+    assert (
+        seen["before"]
+        == "1 of these officers had a claim denied before: select one to see why and by whom."
+    )
+    assert seen["claimable"]  # a denial does not stop a new claim
+    assert seen["column"] == f"#{submitted[0]}"
+    assert seen["tip"] == line.replace(" (this program)", "")
+    assert "Alvarez, Maria: claims denied before" in seen["detail"]
+    assert line in seen["detail"]
+    assert seen["other"] == ""
+
+
+def cell_fits(view: Any, index: Any) -> bool:
+    """True when the cell's words show whole in its width and height, wrapped between words."""
+    rect = view.visualRect(index)
+    margin = 2 * (view.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+    text = str(index.data())
+    needed = view.fontMetrics().boundingRect(
+        QRect(0, 0, rect.width() - margin, 10_000), Qt.TextFlag.TextWordWrap, text
+    )
+    return needed.width() <= rect.width() - margin and needed.height() <= rect.height()
+
+
+def test_claim_columns_show_whole_names_at_the_default_window_size(
+    qtbot: Any,
+    officers: dict[str, int],
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    db: Database,
+) -> None:
+    funding.add_funding_source(
+        db,
+        users["fin.ruiz"],
+        {
+            "name": "City of Millbrook training incentive line FY25",
+            "kind": "local_budget",
+            "amount": "$40,000",
+            "start": (TODAY - timedelta(days=400)).isoformat(),
+            "end": (TODAY + timedelta(days=400)).isoformat(),
+        },
+    )
+    record_class(
+        db,
+        users["sgt.delgado"],
+        {
+            "course": "ICAT De-escalation",
+            "completed": (TODAY - timedelta(days=30)).isoformat(),
+            "hours": "8",
+            "topics": "de_escalation",
+        },
+        [officers["101"], officers["102"]],
+    )
+    program = bonus.add_program(
+        db,
+        users["chief.harmon"],
+        {
+            "name": "De-escalation completion bonus 2025",
+            "topics": "de_escalation",
+            "min_hours": 8,
+            "start": (TODAY - timedelta(days=300)).isoformat(),
+            "end": TODAY.isoformat(),
+            "funding_source": "City of Millbrook training incentive line FY25",
+        },
+    )
+    claims = bonus.create_claims(db, users["sgt.delgado"], program, [officers["101"]])
+    bonus.submit_claims(db, users["sgt.delgado"], claims)
+    window = window_as(users["chief.harmon"])
+    window.resize(1280, 800)
+    page = claims_page(window)
+    settle()
+    assert window.width() == 1280
+    assert page.search.width() >= page.search.fontMetrics().horizontalAdvance(
+        page.search.placeholderText()
+    )
+    row = page.proxy.rowCount() - 1
+    for column in (ClaimColumn.PROGRAM, ClaimColumn.FUNDING, ClaimColumn.LAST_STEP):
+        index = page.proxy.index(row, column)
+        assert cell_fits(page.view, index), (column, index.data())
+    assert page.proxy.index(row, ClaimColumn.LAST_STEP).data().endswith("\nby sgt.delgado")

@@ -231,6 +231,7 @@ def test_the_claims_page_shows_the_documents_behind_the_selected_claim(
     assert [(r.attachment.file_name, r.documents) for r in rows] == [
         ("sheet.pdf", f"ICAT De-escalation on {CLASS_DAY.isoformat()} (class file)")
     ]
+    assert page.detail.sides.tabText(1) == "Documents (1)"
     assert not page.documents.attach_button.isVisible()
 
 

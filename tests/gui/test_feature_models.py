@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from sqlite_utils import Database
 
+from deesc_desktop.core import times
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.gui.cit_models import CertificateModel, CitRosterModel, CoverageModel
 from deesc_desktop.gui.claim_models import (
@@ -142,7 +143,7 @@ def test_bonus_and_user_models_pass_the_model_tester(
     bonus.submit_claims(db, users["sgt.delgado"], ids)
     bonus.approve_claims(db, users["chief.harmon"], ids)
     funding.create_payment_batch(
-        db, users["fin.ruiz"], {"reference": "B1", "pay_date": TODAY.isoformat()}
+        db, users["fin.ruiz"], {"reference": "B1", "pay_date": times.today().isoformat()}
     )
     for model, rows in (
         (ClaimsModel(), list_claims(db)),

@@ -23,6 +23,8 @@ from deesc_desktop.gui.models import (
     ScoresModel,
     TrainingModel,
     TranscriptModel,
+    UserColumn,
+    UsersModel,
     natural_key,
     roster_haystack,
     topic_text,
@@ -210,3 +212,22 @@ def test_fifty_thousand_officers_load_sort_and_filter() -> None:
     proxy.set_predicate(lambda r: r.shift == "Nights")
     assert shown == 1000
     assert proxy.rowCount() == 16_667
+
+
+def test_a_users_lock_shows_only_while_it_lasts(qtmodeltester: Any) -> None:
+    base = {"full_name": "", "role": "viewer", "active": 1, "last_sign_in": None}
+    model = UsersModel()
+    model.set_rows(
+        [
+            {**base, "id": 1, "username": "locked", "locked_until": "2999-01-01T00:00:00Z"},
+            {**base, "id": 2, "username": "lapsed", "locked_until": "2020-01-01T00:00:00Z"},
+        ]
+    )
+    qtmodeltester.check(model)
+    states = {
+        model.index(r, UserColumn.USERNAME).data(): model.index(r, UserColumn.STATE).data()
+        for r in range(2)
+    }
+    assert states["lapsed"] == "Active"
+    assert states["locked"].startswith("Active (locked until 2999-01-01 ")
+    assert model.index(0, UserColumn.LAST_SIGN_IN).data() == "never"

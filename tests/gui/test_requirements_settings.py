@@ -1,4 +1,4 @@
-"""Settings > Requirements: switch a requirement off, load rule files, edit one as TOML."""
+"""Settings > Requirements: switch one off, load rule files, add or edit one in the form."""
 
 from __future__ import annotations
 
@@ -10,15 +10,21 @@ from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
 from deesc_desktop.gui.pages.compliance import CompliancePage
 from deesc_desktop.gui.pages.settings_page import SettingsPage
-from deesc_desktop.gui.requirements_ui import (
-    EXAMPLE,
-    RequirementColumn,
-    RequirementEditor,
-    toml_value,
-)
+from deesc_desktop.gui.requirement_form import RequirementForm, SubMinimumDialog, toml_value
+from deesc_desktop.gui.requirements_ui import RequirementColumn
 from tests.gui.helpers import Prompts, settle
 
 IL = "IL-inservice-30h"
+EXAMPLE = """\
+[[requirements]]
+id = "AGENCY-firearms-annual"
+title = "Firearms qualification every year"
+effective_from = 2025-01-01
+hours = 4
+topics = ["firearms"]
+period = { kind = "calendar_year" }
+source = "Agency policy"
+"""
 
 
 def settings_page(window: MainWindow) -> SettingsPage:
@@ -69,74 +75,90 @@ def test_switch_il_requirement_off_and_it_leaves_the_compliance_page(
     assert compliance_columns(window).model.requirement_column(IL) >= 0
 
 
-def test_a_malformed_requirement_shows_the_field_and_saves_nothing(
+def test_the_form_refuses_a_bad_hours_value_under_the_field_and_saves_nothing(
     window: MainWindow, db: Database, say: Prompts
 ) -> None:
     page = settings_page(window)
-    seen: list[str] = []
+    seen: dict[str, str] = {}
 
-    def type_bad(dialog: RequirementEditor) -> None:
-        dialog.editor.setPlainText(EXAMPLE.replace("effective_from", "efective_from"))
+    def fill(dialog: RequirementForm) -> None:
+        dialog.id.setText("AGENCY-firearms-annual")
+        dialog.title.setText("Firearms qualification every year")
+        dialog.hours.setValue(0)
+        dialog.period_kind.setCurrentIndex(dialog.period_kind.findData("fixed_cycle"))
+        assert dialog.rows["period.anchor"].isVisible()
+        assert not dialog.rows["period.start_month"].isVisible()
         dialog.save_button.click()
         assert dialog.isVisible()
-        seen.append(dialog.message.text())
+        seen["hours"] = dialog.forms["hours"].error_text("hours")
+        seen["anchor"] = dialog.forms["period.anchor"].error_text("period.anchor")
 
-    say.dialogs.expect(type_bad)
-    page.requirements.edit_button.click()
+    say.dialogs.expect(fill)
+    page.requirements.add_button.click()
     settle()
-    assert seen and "efective_from" in seen[0]
-    assert "AGENCY-firearms-annual" in seen[0] and "agency.toml" in seen[0]
+    assert seen == {
+        "hours": "Hours must be more than 0 hours.",
+        "anchor": "First cycle starts is required for a fixed_cycle (the date a cycle starts).",
+    }
     assert db.execute("select count(*) from requirements").fetchone()[0] == 0
 
 
-def test_a_toml_syntax_error_names_the_line_of_the_editor(window: MainWindow, say: Prompts) -> None:
-    page = settings_page(window)
-    seen: list[str] = []
-
-    def type_bad(dialog: RequirementEditor) -> None:
-        dialog.editor.setPlainText("[[requirements]]\nid = \n")
-        dialog.save_button.click()
-        seen.append(dialog.message.text())
-
-    say.dialogs.expect(type_bad)
-    page.requirements.edit_button.click()
-    assert "line 2" in seen[0]
-
-
-def test_a_valid_requirement_appears_in_the_table(
-    window: MainWindow, db: Database, say: Prompts
+def test_a_requirement_made_in_the_form_shows_in_the_list_and_in_compliance(
+    window: MainWindow, db: Database, officers: dict[str, int], say: Prompts
 ) -> None:
     page = settings_page(window)
 
-    def save_example(dialog: RequirementEditor) -> None:
-        assert dialog.editor.toPlainText() == EXAMPLE
+    def minimum(dialog: SubMinimumDialog) -> None:
+        dialog.label.setText("Low-light shooting")
+        dialog.hours.setValue(1)
+        dialog.delivery.boxes["scenario"].setChecked(True)
+        dialog.accept()
+
+    def fill(dialog: RequirementForm) -> None:
+        dialog.id.setText("AGENCY-firearms-annual")
+        dialog.title.setText("Firearms qualification every year")
+        dialog.hours.setValue(4)
+        dialog.topics.set_checked(["firearms"])
+        dialog.add_sub_button.click()
+        dialog.source.setText("Agency policy 4.2")
+        dialog.toml_button.click()
+        assert 'delivery = ["scenario"]' in dialog.toml.toPlainText()
         dialog.save_button.click()
 
-    say.dialogs.expect(save_example)
-    page.requirements.edit_button.click()
+    say.dialogs.expect(fill)
+    say.dialogs.expect(minimum)
+    page.requirements.add_button.click()
     settle()
-    assert shown(page)["AGENCY-firearms-annual"] == ("agency.toml", "On")
+    assert shown(page)["AGENCY-firearms-annual"] == ("agency", "On")
+    definition = db.execute(
+        "select definition from requirements where id = 'AGENCY-firearms-annual'"
+    ).fetchone()[0]
+    assert '"sub_minimums": [{"delivery": ["scenario"], "hours": 1.0, "label": "Low-light' in (
+        definition
+    )
+    compliance = compliance_columns(window)
+    assert compliance.model.requirement_column("AGENCY-firearms-annual") >= 0
 
 
-def test_the_selected_requirement_opens_as_toml_and_saves_unchanged(
+def test_the_selected_requirement_opens_in_the_form_and_saves_as_the_agencys_copy(
     window: MainWindow, db: Database, say: Prompts
 ) -> None:
     page = settings_page(window)
     page.requirements.select(IL)
-    texts: list[str] = []
+    seen: dict[str, object] = {}
 
-    def save_as_is(dialog: RequirementEditor) -> None:
-        texts.append(dialog.editor.toPlainText())
+    def save_as_is(dialog: RequirementForm) -> None:
+        seen["id"] = (dialog.id.text(), dialog.id.isReadOnly())
+        seen["subs"] = dialog.sub_list.count()
+        seen["anchor"] = dialog.period_fields["anchor"][0]()
         dialog.save_button.click()
-        assert not dialog.message.isVisible(), dialog.message.text()
+        assert not dialog.banner.isVisible(), dialog.banner.text()
 
     say.dialogs.expect(save_as_is)
     page.requirements.edit_button.click()
     settle()
-    assert 'id = "IL-inservice-30h"' in texts[0]
-    assert "effective_from = 2022-07-01" in texts[0]
-    assert "[[requirements.sub_minimums]]" in texts[0]
-    assert shown(page)[IL] == ("agency.toml", "On")
+    assert seen == {"id": (IL, True), "subs": 3, "anchor": "2022-07-01"}
+    assert shown(page)[IL] == ("agency", "On")
 
 
 def test_a_rule_file_with_a_mistake_is_refused_in_full(
@@ -169,6 +191,7 @@ def test_requirements_are_read_only_without_the_permission(
     page = settings_page(win)
     assert page.requirements.model.rowCount() > 0
     assert not page.requirements.edit_button.isEnabled()
+    assert not page.requirements.add_button.isEnabled()
     assert not page.requirements.load_button.isEnabled()
 
 

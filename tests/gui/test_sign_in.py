@@ -11,12 +11,15 @@ from PySide6.QtCore import Qt
 from shiboken6 import isValid
 from sqlite_utils import Database
 
+from deesc_desktop.cli import main as deesc
 from deesc_desktop.core.auth import Actor
+from deesc_desktop.core.times import stamp_text
 from deesc_desktop.gui.actions import ActionId
 from deesc_desktop.gui.app import Application
 from deesc_desktop.gui.dialogs.sign_in import SignInDialog
 from deesc_desktop.gui.dialogs.users import UserDialog
 from deesc_desktop.gui.mainwindow import MainWindow
+from deesc_desktop.gui.models import UserColumn
 from deesc_desktop.gui.pages import PageId
 from deesc_desktop.gui.settings import Settings
 from deesc_desktop.services.users import SIGN_IN_REFUSED, login_required, set_login_required
@@ -277,3 +280,34 @@ def test_a_file_whose_users_were_changed_outside_the_app_lets_nobody_in(
     assert title == "Cannot sign in"
     assert "role is 'admin' in the file, but the audit log last recorded 'viewer'" in text
     assert "deesc check" in text and "deesc audit verify" in text
+
+
+def test_settings_show_each_users_last_sign_in_to_the_app_in_local_time(
+    qtbot: Any,
+    say: Prompts,
+    db: Database,
+    db_path: Path,
+    users: dict[str, Actor],
+    settings: Settings,
+    chicago: None,
+    monkeypatch: Any,
+) -> None:
+    # sgt.delgado works only from the command line: those sign-ins are not recorded.
+    monkeypatch.setenv("DEESC_PASSWORD", PASSWORD)
+    assert deesc(["--db", str(db_path), "--user", "sgt.delgado", "users", "list"]) == 0
+    say.dialogs.expect(sign_in_as(qtbot, "admin.lee"))
+    window = started(qtbot, settings, db_path)
+    page: Any = window.show_page(PageId.SETTINGS)
+    settle()
+    stamp = db.execute("SELECT last_sign_in FROM users WHERE username = 'admin.lee'").fetchone()
+    assert stamp[0] is not None
+
+    def shown(name: str) -> str:
+        row = page.users.find_row(lambda u: u["username"] == name)
+        return page.users.index(row, UserColumn.LAST_SIGN_IN).data()
+
+    assert shown("admin.lee") == stamp_text(stamp[0])
+    assert shown("admin.lee").endswith((" CST", " CDT"))
+    assert shown("sgt.delgado") == "never"
+    assert "the deesc command's sign-ins are not recorded" in page.users_note.text()
+    window.close()

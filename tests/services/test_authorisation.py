@@ -26,6 +26,7 @@ from deesc_desktop.services import (
     officers,
     training,
     users,
+    versions,
 )
 from deesc_desktop.services.errors import PermissionDeniedError, ValidationError
 from deesc_desktop.services.imports import import_file
@@ -83,6 +84,8 @@ class World:
     other_funding: int
     award_change: int
     """A requested change to the other funding source's award, waiting for a chief."""
+    officer_change: int
+    """The audit entry of a change to the officer, for putting the officer back."""
 
 
 FIRST_AID_CLASS = course_files.Owner(
@@ -116,6 +119,8 @@ def build_world(db: Database, admin: Actor, path: Path) -> World:
     )
     (path.parent / "pack.toml").write_text(PACK)
     officer_id = officers.add_officer(db, admin, OFFICER)
+    officers.edit_officer(db, admin, officer_id, {"rank": "Corporal"})
+    (officer_change,) = db.execute("SELECT max(id) FROM audit_log").fetchone()
     others = [
         officers.add_officer(db, admin, {**OFFICER, "badge": str(badge)}) for badge in range(20, 25)
     ]
@@ -165,6 +170,7 @@ def build_world(db: Database, admin: Actor, path: Path) -> World:
         adjustment=adjustment,
         other_funding=other_funding,
         award_change=award_change,
+        officer_change=officer_change,
     )
 
 
@@ -288,6 +294,9 @@ OPERATIONS: dict[str, Operation] = {
         db, a, w.incident, reason="duplicate"
     ),
     "review incident": lambda db, a, w: incidents.review_incident(db, a, w.incident),
+    "restore a version": lambda db, a, w: versions.restore_version(
+        db, a, versions.plan_restore(db, w.officer_change)
+    ),
 }
 ADMIN_ONLY = {
     "edit agency",
@@ -296,6 +305,7 @@ ADMIN_ONLY = {
     "disable user",
     "reset a password",
     "switch sign-in off",
+    "restore a version",
 }
 
 # Written out independently of ROLE_PERMISSIONS, so a change there must be made here too.

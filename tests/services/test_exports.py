@@ -7,7 +7,7 @@ import csv
 import io
 from collections.abc import Iterator
 from contextlib import redirect_stdout
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from sqlite_utils import Database
 from deesc_desktop.cli import main
 from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.core.cells import FORMULA_STARTS
-from deesc_desktop.reports import ReportParams, export_table
+from deesc_desktop.reports import REPORTS, ReportParams, export_table
 from deesc_desktop.services import bonus, funding
 from deesc_desktop.services.export import export_roster, export_training
 from deesc_desktop.services.imports import import_file
@@ -231,9 +231,16 @@ def test_payroll_batch_and_register_tables_keep_money_as_numbers(
     assert register["N2"].number_format.endswith('"UTC"')
 
 
-@pytest.mark.parametrize("kind", ["compliance", "transcript", "cit", "grant"])
+@pytest.mark.parametrize("kind", list(REPORTS))
 def test_report_tables_run_nothing(db: Database, paid: int, tmp_path: Path, kind: str) -> None:
-    params = ReportParams(badge="0101") if kind == "transcript" else ReportParams()
+    record = db.execute("SELECT min(id) FROM training_records").fetchone()[0]
+    params = {
+        "transcript": ReportParams(badge="0101"),
+        "certificate": ReportParams(record_id=record),
+        "voucher": ReportParams(batch=str(paid)),
+        "grant": ReportParams(start=date(2025, 1, 1), end=date(2025, 12, 31)),
+        "public-summary": ReportParams(start=date(2025, 1, 1), end=date(2025, 12, 31)),
+    }.get(kind, ReportParams())
     export_table(kind, db, params, tmp_path / f"{kind}.xlsx")
     assert_xlsx_usable(sheet_of(tmp_path / f"{kind}.xlsx"))
     export_table(kind, db, params, tmp_path / f"{kind}.csv")

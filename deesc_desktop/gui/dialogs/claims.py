@@ -1,11 +1,13 @@
-"""Bonus dialogs: who qualifies for a program, a new program, a funding source, a payment batch."""
+"""Bonus dialogs: who qualifies for a program, a new program, a funding source and changes to
+its award, a payment batch, an adjustment to a paid claim."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,22 +26,34 @@ from PySide6.QtWidgets import (
 from deesc_desktop.core.auth import Permission
 from deesc_desktop.core.bonus import FUNDING_KINDS, bonus_funding_warning
 from deesc_desktop.core.money import format_money
-from deesc_desktop.gui import prompts, workers
+from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.claim_models import (
     EligibilityModel,
     EligibleColumn,
+    denied_lines,
     program_rule_text,
 )
 from deesc_desktop.gui.context import CLAIMS, FUNDING, PROGRAMS, AppContext
 from deesc_desktop.gui.forms import DateField, Form, HoursField, fill_combo
 from deesc_desktop.gui.models import RowFilterProxy
 from deesc_desktop.gui.widgets import muted, table_view
-from deesc_desktop.services.bonus import EligibilityRow, add_program, create_claims, find_eligible
+from deesc_desktop.services.bonus import (
+    EligibilityRow,
+    add_adjustment,
+    add_program,
+    create_claims,
+    find_eligible,
+)
 from deesc_desktop.services.errors import ServiceError, ValidationError
-from deesc_desktop.services.funding import add_funding_source, create_payment_batch
+from deesc_desktop.services.funding import (
+    add_funding_source,
+    create_payment_batch,
+    edit_funding_source,
+    request_award_change,
+)
 from deesc_desktop.store.claims import ClaimRow, ProgramRow, default_bonus_amount, programs
 from deesc_desktop.store.courses import topic_labels
-from deesc_desktop.store.funding import funding_summaries
+from deesc_desktop.store.funding import FundingSummary, award_changes, funding_summaries
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButton]:
@@ -95,12 +109,21 @@ class EligibleDialog(QDialog):
                 EligibleColumn.BADGE: 7,
                 EligibleColumn.RESULT: 17,
                 EligibleColumn.HOURS: 7,
+                EligibleColumn.DENIED: 14,
             },
             sort=(EligibleColumn.RESULT, Qt.SortOrder.AscendingOrder),
         )
         self.view.setWordWrap(False)
         self.view.clicked.connect(self._toggle)
+        self.view.selectionModel().currentRowChanged.connect(
+            lambda current, _previous: self._show_denied(current)
+        )
         layout.addWidget(self.view, 1)
+        self.denied = QLabel()
+        self.denied.setWordWrap(True)
+        self.denied.setTextFormat(Qt.TextFormat.RichText)
+        self.denied.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.denied)
         self.summary = QLabel("Checking…")
         layout.addWidget(self.summary)
         ticks = QHBoxLayout()
@@ -169,6 +192,32 @@ class EligibleDialog(QDialog):
     def _checked(self, rows: list[EligibilityRow]) -> None:
         self.model.set_rows(rows)
         self._filter()
+        self._show_denied(self.view.currentIndex())
+
+    def _show_denied(self, index: QModelIndex) -> None:
+        """The selected officer's claims denied before: program, when, by whom and why."""
+        source = self.proxy.mapToSource(index)
+        if not source.isValid():
+            count = sum(1 for r in self.model.all_rows() if r.denied)
+            self.denied.setText(
+                escape(
+                    f"{count} of these officers had a claim denied before: select one to see "
+                    "why and by whom."
+                    if count
+                    else "None of these officers had a claim denied before."
+                )
+            )
+            return
+        row = self.model.row(source.row())
+        program = self.program_row()
+        lines = denied_lines(row, program.program.id if program else None)
+        if not lines:
+            self.denied.setText(escape(f"{row.officer.display_name}: no claim denied before."))
+            return
+        self.denied.setText(
+            f"<b>{escape(row.officer.display_name)}: claims denied before</b><br>"
+            + "<br>".join(style.coloured(escape(line), style.Colour.ERROR) for line in lines)
+        )
 
     def _filter(self) -> None:
         only = self.only_qualified.isChecked()
@@ -328,59 +377,133 @@ class ProgramDialog(QDialog):
 
 
 class FundingDialog(QDialog):
-    """A grant or budget line: name, kind, award number, amount, period."""
+    """A grant or budget line: name, kind, award number, amount, period.
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    Given an existing `source`, its name, kind, award number and notes are edited here; its
+    amount and period are the award's terms, changed only by a request a chief approves
+    (AwardChangeDialog, from the button beside them).
+    """
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        source: FundingSummary | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.source_id: int | None = None
-        self.setWindowTitle("Add funding source")
+        self.source = source
+        self.source_id: int | None = source.id if source else None
+        self.requested_change: int | None = None
+        self.setWindowTitle(f"Funding source: {source.name}" if source else "Add funding source")
         self.setMinimumWidth(560)
         self.form = Form()
-        self.name = QLineEdit()
+        self.name = QLineEdit(source.name if source else "")
         self.name.setPlaceholderText("e.g. COPS CPD de-escalation FY26")
         self.kind = QComboBox()
-        fill_combo(self.kind, FUNDING_KINDS, "cops_deescalation")
-        self.award = QLineEdit()
+        fill_combo(self.kind, FUNDING_KINDS, source.kind if source else "cops_deescalation")
+        self.award = QLineEdit(source.award_number if source else "")
         self.amount = QLineEdit()
         self.amount.setPlaceholderText("e.g. $250,000.00")
         today = date.today()
-        self.start = DateField(today)
-        self.end = DateField(today + timedelta(days=365))
-        self.notes = QLineEdit()
+        self.start = DateField(date.fromisoformat(source.start) if source else today)
+        self.end = DateField(
+            date.fromisoformat(source.end) if source else today + timedelta(days=365)
+        )
+        self.notes = QLineEdit(source.notes if source else "")
         form = self.form
         form.add_row("name", "Name", self.name, required=True)
         form.add_row("kind", "Kind", self.kind, required=True)
         form.add_row("award_number", "Award number", self.award)
-        form.add_row("amount", "Amount awarded", self.amount, required=True)
-        form.add_row("start", "Period from", self.start, required=True)
-        form.add_row(
-            "end",
-            "Period to",
-            self.end,
-            hint="Shown with the balance; a payment outside it is not refused (check the award).",
-        )
+        if source is None:
+            form.add_row("amount", "Amount awarded", self.amount, required=True)
+            form.add_row("start", "Period from", self.start, required=True)
+            form.add_row(
+                "end",
+                "Period to",
+                self.end,
+                hint="Shown with the balance; a payment outside it is not refused (check the "
+                "award).",
+            )
+        else:
+            form.add_row("award", "Award", self._award_row(source))
         form.add_row("notes", "Notes", self.notes)
         layout = QVBoxLayout(self)
         layout.addWidget(form.banner)
         layout.addLayout(form.layout)
-        buttons, self.save_button = _buttons(self, "Add funding source")
+        buttons, self.save_button = _buttons(
+            self, "Save changes" if source else "Add funding source"
+        )
         layout.addWidget(buttons)
 
+    def _award_row(self, source: FundingSummary) -> QWidget:
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.award_terms = QLabel(
+            f"<b>{format_money(source.amount)}</b>, {source.start} to {source.end}<br>"
+            f"{format_money(source.used)} committed or paid"
+        )
+        column.addWidget(self.award_terms)
+        waiting = [
+            c
+            for c in award_changes(self.ctx.db, status="pending")
+            if c.funding_source_id == source.id
+        ]
+        self.waiting = QLabel(
+            f"Waiting for a chief's approval: {format_money(waiting[0].amount)},<br>"
+            f"{waiting[0].start} to {waiting[0].end}, asked by {waiting[0].requested_by}."
+            if waiting
+            else "The amount and period change once a chief approves."
+        )
+        self.waiting.setObjectName("muted")
+        column.addWidget(self.waiting)
+        self.change_button = QPushButton("Request a change to the award…")
+        self.change_button.setEnabled(not waiting)
+        if waiting:
+            self.change_button.setToolTip("A change already waits: a chief decides it first")
+        self.change_button.clicked.connect(self.request_change)
+        column.addWidget(self.change_button, 0, Qt.AlignmentFlag.AlignLeft)
+        return box
+
+    def request_change(self) -> int | None:
+        """Ask for a new amount or period; the award reads so once a chief approves."""
+        assert self.source is not None
+        dialog = AwardChangeDialog(self.ctx, self.source, self)
+        if not prompts.run_dialog(dialog) or dialog.change_id is None:
+            return None
+        self.requested_change = dialog.change_id
+        self.waiting.setText(f"Requested: change #{dialog.change_id} waits for a chief's approval.")
+        self.change_button.setEnabled(False)
+        return dialog.change_id
+
     def values(self) -> dict[str, object]:
-        return {
+        values: dict[str, object] = {
             "name": self.name.text(),
             "kind": self.kind.currentData(),
             "award_number": self.award.text(),
-            "amount": self.amount.text(),
-            "start": self.start.text(),
-            "end": self.end.text(),
             "notes": self.notes.text(),
         }
+        if self.source is None:
+            values |= {
+                "amount": self.amount.text(),
+                "start": self.start.text(),
+                "end": self.end.text(),
+            }
+        return values
 
     def accept(self) -> None:
         try:
-            self.source_id = add_funding_source(self.ctx.db, self.ctx.actor, self.values())
+            if self.source is None:
+                self.source_id = add_funding_source(self.ctx.db, self.ctx.actor, self.values())
+            else:
+                edit_funding_source(
+                    self.ctx.db,
+                    self.ctx.actor,
+                    self.source.id,
+                    self.values(),
+                    expected_version=self.source.version,
+                )
         except ValidationError as exc:
             self.form.show_errors(exc.field_errors)
             return
@@ -388,6 +511,121 @@ class FundingDialog(QDialog):
             self.form.show_errors({}, str(exc))
             return
         self.ctx.bus.notify(FUNDING)
+        super().accept()
+
+
+class AwardChangeDialog(QDialog):
+    """Finance asks for a new amount or period of an award, with the reason."""
+
+    def __init__(
+        self, ctx: AppContext, source: FundingSummary, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.source = source
+        self.change_id: int | None = None
+        self.setWindowTitle(f"Request a change to {source.name}")
+        self.setMinimumWidth(520)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            muted(
+                f"Now: {format_money(source.amount)}, {source.start} to {source.end}. The "
+                "change counts only once someone who approves claims, other than you, "
+                "approves it."
+            )
+        )
+        self.form = Form()
+        self.amount = QLineEdit(format_money(source.amount))
+        self.start = DateField(date.fromisoformat(source.start))
+        self.end = DateField(date.fromisoformat(source.end))
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("e.g. supplemental award letter of 2026-03-02")
+        self.form.add_row("amount", "Amount awarded", self.amount, required=True)
+        self.form.add_row("start", "Period from", self.start, required=True)
+        self.form.add_row("end", "Period to", self.end, required=True)
+        self.form.add_row("reason", "Reason", self.reason, required=True)
+        layout.addWidget(self.form.banner)
+        layout.addLayout(self.form.layout)
+        buttons, self.save_button = _buttons(self, "Request change")
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        values = {
+            "amount": self.amount.text(),
+            "start": self.start.text(),
+            "end": self.end.text(),
+            "reason": self.reason.text(),
+        }
+        try:
+            self.change_id = request_award_change(
+                self.ctx.db, self.ctx.actor, self.source.id, values
+            )
+        except ValidationError as exc:
+            self.form.show_errors(exc.field_errors)
+            return
+        except ServiceError as exc:
+            self.form.show_errors({}, str(exc))
+            return
+        self.ctx.bus.notify(FUNDING)
+        super().accept()
+
+
+class AdjustmentDialog(QDialog):
+    """Finance corrects a paid claim: money recovered (negative) or an addition to approve."""
+
+    def __init__(self, ctx: AppContext, claim: ClaimRow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.claim = claim
+        self.adjustment_id: int | None = None
+        self.setWindowTitle(f"Adjust claim #{claim.id}")
+        self.setMinimumWidth(560)
+        layout = QVBoxLayout(self)
+        summary = QLabel(
+            f"Claim #{claim.id}, {claim.officer_name}: paid {format_money(claim.amount)} "
+            f"on {claim.paid_on}; stands at {format_money(claim.net)}."
+        )
+        summary.setWordWrap(True)
+        layout.addWidget(summary)
+        layout.addWidget(
+            muted(
+                "The claim itself never changes: the correction is kept beside it. Money "
+                "recovered (a negative amount) counts at once; an addition counts only once "
+                "someone who approves claims, other than you, approves it."
+            )
+        )
+        self.form = Form()
+        self.amount = QLineEdit()
+        self.amount.setPlaceholderText("e.g. -200.00 to recover, 150.00 to add")
+        self.adjusted_on = DateField(date.today())
+        self.reference = QLineEdit()
+        self.reference.setPlaceholderText("payroll run or check number")
+        self.reason = QLineEdit()
+        self.form.add_row("amount", "Amount", self.amount, required=True)
+        self.form.add_row("adjusted_on", "Dated", self.adjusted_on, required=True)
+        self.form.add_row("reference", "Reference", self.reference)
+        self.form.add_row("reason", "Reason", self.reason, required=True)
+        layout.addWidget(self.form.banner)
+        layout.addLayout(self.form.layout)
+        buttons, self.save_button = _buttons(self, "Record adjustment")
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        values = {
+            "amount": self.amount.text(),
+            "adjusted_on": self.adjusted_on.text(),
+            "reference": self.reference.text(),
+            "reason": self.reason.text(),
+        }
+        try:
+            self.adjustment_id = add_adjustment(self.ctx.db, self.ctx.actor, self.claim.id, values)
+        except ValidationError as exc:
+            self.form.show_errors(exc.field_errors)
+            return
+        except ServiceError as exc:
+            self.form.show_errors({}, str(exc))
+            return
+        self.ctx.bus.notify(CLAIMS)
         super().accept()
 
 

@@ -1,4 +1,5 @@
-"""The audit log page (filters, an entry's before and after, the chain check); officer History."""
+"""The audit log page (filters, an entry's before and after, putting a record back as it was,
+the chain check); officer History."""
 
 from __future__ import annotations
 
@@ -22,19 +23,21 @@ from PySide6.QtWidgets import (
 
 from deesc_desktop.core.money import format_money
 from deesc_desktop.gui import operations, prompts, style, workers
-from deesc_desktop.gui.actions import ActionRegistry
+from deesc_desktop.gui.actions import ActionId, ActionRegistry
 from deesc_desktop.gui.context import EVERYTHING, AppContext
 from deesc_desktop.gui.dialogs.officer_tabs import LoadingTab
 from deesc_desktop.gui.forms import DateField, local_time, page_title
 from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel
 from deesc_desktop.gui.pages.base import Page
-from deesc_desktop.gui.widgets import SearchBox, filter_combo, muted, table_view
+from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
 from deesc_desktop.services.maintenance import AuditReport, verify_audit
+from deesc_desktop.services.versions import RestorePlan, plan_restore, restore_version
 from deesc_desktop.store.audit import (
     AuditPage,
     AuditRow,
     audit_choices,
     audit_entries,
+    chain_head,
     officer_history,
 )
 from deesc_desktop.store.officers import roster
@@ -59,6 +62,10 @@ TABLE_LABELS = {
     "imports": "Import",
     "database": "Database",
     "settings": "Setting",
+    "cit_team": "CIT team",
+    "claim_adjustments": "Claim adjustment",
+    "award_changes": "Award change",
+    "followup_assessments": "Follow-up assessment",
 }
 ACTION_LABELS = {"insert": "Added", "update": "Changed", "delete": "Deleted"}
 HIDDEN_FIELDS = frozenset({"version", "updated_at", "updated_by"})
@@ -202,6 +209,38 @@ def what_text(entry: AuditRow) -> str:
     return f"{ACTION_LABELS.get(entry.action, entry.action)} {table_label(entry.table_name)} "
 
 
+def restore_question(plan: RestorePlan) -> str:
+    """The confirmation of a restore: what changes, what stays and why, what it undoes."""
+    entry = plan.entry
+    lines = [
+        f"Put {plan.noun} back as it was before change #{entry.id} ({entry.username}, "
+        f"{local_time(entry.at)})?",
+        "",
+        *(
+            f"{field_label(c.field)}: {value_text(c.now, c.field)} -> "
+            f"{value_text(c.restored, c.field)}"
+            for c in plan.changes
+        ),
+    ]
+    if plan.later:
+        undone = ", ".join(f"#{e.id} ({e.username}, {local_time(e.at)})" for e in plan.later[:5])
+        more = f" and {len(plan.later) - 5} more" if len(plan.later) > 5 else ""
+        lines += [
+            "",
+            f"It was changed again since: {undone}{more}. Those changes are undone "
+            "too where they touch the fields above.",
+        ]
+    if plan.kept:
+        lines += ["", "Left as it is now:"]
+        lines += [f"{field_label(name)}: {why}" for name, why in plan.kept]
+    lines += [
+        "",
+        "This is a new change, recorded in the audit log under your name; the log itself is "
+        "not edited.",
+    ]
+    return "\n".join(lines)
+
+
 class AuditColumn(IntEnum):
     NUMBER = 0
     WHEN = 1
@@ -331,6 +370,7 @@ class AuditLogPage(Page):
         self.user.addItem("All users", None)
 
         chain = QHBoxLayout()
+        chain.addWidget(action_bar([actions[ActionId.RESTORE_VERSION]]))
         self.verify_button = QPushButton("Verify chain")
         self.verify_button.setToolTip(
             "Recompute every entry's hash: shows whether any entry was altered or removed"
@@ -352,9 +392,10 @@ class AuditLogPage(Page):
                 AuditColumn.USER: 13,
                 AuditColumn.ACTION: 8,
                 AuditColumn.TABLE: 15,
-                AuditColumn.ROW: 7,
-                AuditColumn.CHANGES: 40,
+                AuditColumn.ROW: 12,
+                AuditColumn.REASON: 16,
             },
+            stretch=AuditColumn.CHANGES,
             sort=(AuditColumn.NUMBER, Qt.SortOrder.DescendingOrder),
         )
         detail = QWidget()
@@ -389,6 +430,8 @@ class AuditLogPage(Page):
         self.view.selectionModel().currentRowChanged.connect(
             lambda current, _previous: self._show_entry(current)
         )
+        actions.connect(ActionId.RESTORE_VERSION, self.restore_selected)
+        self.registry.set_enabled(False, ActionId.RESTORE_VERSION)
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -463,6 +506,7 @@ class AuditLogPage(Page):
         return row >= 0
 
     def _show_entry(self, index: QModelIndex) -> None:
+        self.registry.set_enabled(index.isValid(), ActionId.RESTORE_VERSION)
         if not index.isValid():
             self.changes.set_rows([])
             self.detail_heading.setText("Select an entry to see the record before and after it.")
@@ -478,6 +522,38 @@ class AuditLogPage(Page):
     def focus_search(self) -> bool:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+        return True
+
+    # --- putting a record back ----------------------------------------------------------------
+
+    def restore_selected(self) -> bool:
+        """Put the selected entry's record back as it was before that change, as a new audited
+        change; say why not when a rule forbids it."""
+        entry = self.selected_entry()
+        if entry is None:
+            return False
+        try:
+            plan = plan_restore(self.ctx.db, entry.id)
+        except operations.USER_ERRORS as exc:
+            prompts.error(self, "Could not restore", str(exc))
+            return False
+        if not plan.allowed:
+            prompts.inform(self, "Not restored", plan.refusal)
+            return False
+        if not prompts.confirm(
+            self, "Restore version", restore_question(plan), ok_text="Restore this version"
+        ):
+            return False
+        try:
+            restore_version(self.ctx.db, self.ctx.actor, plan)
+        except operations.USER_ERRORS as exc:
+            prompts.error(self, "Could not restore", str(exc))
+            return False
+        newest = chain_head(self.ctx.db)[0]
+        self.loaded.connect(
+            lambda: self.select_entry(newest), Qt.ConnectionType.SingleShotConnection
+        )
+        self.ctx.bus.notify(*EVERYTHING)
         return True
 
     # --- the chain ---------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """The bonus claims page: the claim queue by status with its workflow, payment batches,
-programs and funding sources."""
+programs, funding sources, and the additions and award changes a chief approves."""
 
 from __future__ import annotations
 
@@ -28,17 +28,24 @@ from deesc_desktop.core.money import format_money
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
 from deesc_desktop.gui.claim_models import (
+    AdjustmentColumn,
+    AdjustmentsModel,
+    AwardChangesModel,
+    AwardColumn,
     BatchesModel,
     ClaimColumn,
     ClaimsModel,
     EvidenceModel,
     FundingModel,
     ProgramsModel,
+    adjustment_state,
+    award_change_state,
     claim_haystack,
     claim_status_text,
 )
 from deesc_desktop.gui.context import CLAIMS, FUNDING, OFFICERS, PROGRAMS, TRAINING, AppContext
 from deesc_desktop.gui.dialogs.claims import (
+    AdjustmentDialog,
     BatchDialog,
     EligibleDialog,
     FundingDialog,
@@ -50,16 +57,31 @@ from deesc_desktop.gui.forms import local_time, page_title
 from deesc_desktop.gui.models import RowFilterProxy, all_of, words_predicate
 from deesc_desktop.gui.operations import USER_ERRORS, ask_export_path
 from deesc_desktop.gui.pages.base import Page
-from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
+from deesc_desktop.gui.widgets import (
+    SearchBox,
+    action_bar,
+    filter_combo,
+    muted,
+    table_view,
+    two_line_rows,
+)
 from deesc_desktop.services.bonus import (
+    approve_adjustment,
     approve_claims,
     deny_claim,
     program_funding_warnings,
+    reject_adjustment,
     submit_claims,
     void_claim,
 )
 from deesc_desktop.services.course_files import claim_documents
-from deesc_desktop.services.funding import batch_summary, export_payment_batch, pay_batch
+from deesc_desktop.services.funding import (
+    approve_award_change,
+    batch_summary,
+    export_payment_batch,
+    pay_batch,
+    reject_award_change,
+)
 from deesc_desktop.store.claims import (
     AdjustmentRow,
     ClaimEvidence,
@@ -82,6 +104,10 @@ from deesc_desktop.store.funding import (
 
 STATUS_TABS: tuple[str | None, ...] = (None, *CLAIM_STATUSES)
 """The status filter tabs: every claim, then each state in workflow order."""
+DOCUMENTS_TAB = "Documents"
+"""The claim detail's second tab: the documents behind the claim."""
+APPROVALS = "Approvals"
+"""The last tab: corrections to paid claims and award changes, with the chief's decisions."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +117,20 @@ class BonusData:
     programs: list[ProgramRow]
     funding: list[FundingSummary]
     labels: dict[str, str]
-    waiting_adjustments: list[AdjustmentRow]
-    """Additions to paid claims waiting for a chief's approval."""
-    waiting_awards: list[AwardChangeRow]
-    """Award changes waiting for a chief's approval."""
+    adjustments: list[AdjustmentRow]
+    """Every correction to a paid claim; additions wait for a chief's approval."""
+    award_changes: list[AwardChangeRow]
+    """Every request to change an award, newest first."""
     warnings: dict[int, str] = field(default_factory=dict)
     """Program id -> why paying its bonus from its (federal) funding source is a problem."""
+
+    @property
+    def waiting_adjustments(self) -> list[AdjustmentRow]:
+        return [a for a in self.adjustments if a.status == "pending"]
+
+    @property
+    def waiting_awards(self) -> list[AwardChangeRow]:
+        return [c for c in self.award_changes if c.status == "pending"]
 
 
 def bonus_data(db: Database) -> BonusData:
@@ -106,8 +140,8 @@ def bonus_data(db: Database) -> BonusData:
         programs(db),
         funding_summaries(db),
         topic_labels(db),
-        list_adjustments(db, status="pending"),
-        award_changes(db, status="pending"),
+        list_adjustments(db),
+        award_changes(db),
         program_funding_warnings(db),
     )
 
@@ -137,18 +171,24 @@ class ClaimDetail(QFrame):
         text.addWidget(self.body)
         text.addStretch(1)
         layout.addLayout(text, 1)
-        evidence = QVBoxLayout()
-        evidence.addWidget(muted("Training behind the claim, as it read when the claim was made:"))
+        # The training and the documents share one side in tabs: side by side, at the
+        # default window size, neither had room for its columns.
+        self.sides = QTabWidget()
+        evidence_tab = QWidget()
+        evidence = QVBoxLayout(evidence_tab)
+        evidence.addWidget(muted("As each record read when the claim was made:"))
         self.evidence = EvidenceModel(self)
         self.evidence_view = table_view(
             self.evidence, sortable=False, stretch=1, widths={0: 10, 2: 6, 3: 7, 4: 8}
         )
         evidence.addWidget(self.evidence_view)
-        layout.addLayout(evidence, 1)
+        self.sides.addTab(evidence_tab, "Training behind the claim")
+        layout.addWidget(self.sides, 3)
+        layout.setStretch(0, 2)
         self.show_none()
 
-    def show_none(self, text: str = "Select a claim to see its history and evidence.") -> None:
-        self.heading.setText(escape(text))
+    def show_none(self, text: str | None = None) -> None:
+        self.heading.setText(escape(text or "Select a claim to see its history and evidence."))
         self.body.clear()
         self.evidence.set_rows([])
 
@@ -227,6 +267,7 @@ class ClaimsPage(Page):
         self.tabs.addTab(self._batches_tab(actions), "Payment batches")
         self.tabs.addTab(self._programs_tab(actions), "Programs")
         self.tabs.addTab(self._funding_tab(actions), "Funding sources")
+        self.tabs.addTab(self._approvals_tab(actions), APPROVALS)
 
         actions.connect(ActionId.FIND_ELIGIBLE, self.find_eligible)
         actions.connect(ActionId.SUBMIT_CLAIMS, self.submit_selected)
@@ -238,6 +279,12 @@ class ClaimsPage(Page):
         actions.connect(ActionId.PAY_BATCH, self.pay_selected_batch)
         actions.connect(ActionId.ADD_PROGRAM, self.add_program)
         actions.connect(ActionId.ADD_FUNDING, self.add_funding)
+        actions.connect(ActionId.EDIT_FUNDING, self.edit_funding)
+        actions.connect(ActionId.ADJUST_CLAIM, self.adjust_selected)
+        actions.connect(ActionId.APPROVE_ADJUSTMENT, self.approve_adjustment)
+        actions.connect(ActionId.REJECT_ADJUSTMENT, self.reject_adjustment)
+        actions.connect(ActionId.APPROVE_AWARD_CHANGE, self.approve_award_change)
+        actions.connect(ActionId.REJECT_AWARD_CHANGE, self.reject_award_change)
         self._update_actions()
 
     # --- building ---------------------------------------------------------------------------------
@@ -270,6 +317,7 @@ class ClaimsPage(Page):
                         ActionId.DENY_CLAIM,
                         ActionId.VOID_CLAIM,
                         ActionId.CREATE_BATCH,
+                        ActionId.ADJUST_CLAIM,
                     )
                 ]
             )
@@ -282,23 +330,23 @@ class ClaimsPage(Page):
             self.proxy,
             widths={
                 ClaimColumn.ID: 6,
-                ClaimColumn.OFFICER: 17,
-                ClaimColumn.BADGE: 6,
+                ClaimColumn.OFFICER: 15,
+                ClaimColumn.BADGE: 5,
                 ClaimColumn.PROGRAM: 24,
                 ClaimColumn.AMOUNT: 14,
                 ClaimColumn.STATUS: 9,
-                ClaimColumn.FUNDING: 18,
+                ClaimColumn.FUNDING: 25,
             },
+            stretch=ClaimColumn.LAST_STEP,
             sort=(ClaimColumn.ID, Qt.SortOrder.DescendingOrder),
         )
+        two_line_rows(self.view)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.detail = ClaimDetail()
         self.documents = DocumentsPanel(
             self.ctx, caption="Documents behind the claim:", show_for=True
         )
-        detail_layout = self.detail.layout()
-        assert detail_layout is not None
-        detail_layout.addWidget(self.documents)
+        self.detail.sides.addTab(self.documents, DOCUMENTS_TAB)
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.view)
         splitter.addWidget(self.detail)
@@ -361,11 +409,17 @@ class ClaimsPage(Page):
     def _funding_tab(self, actions: ActionRegistry) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        layout.addWidget(action_bar([actions[ActionId.ADD_FUNDING]]))
+        layout.addWidget(
+            action_bar([actions[ActionId.ADD_FUNDING], actions[ActionId.EDIT_FUNDING]])
+        )
         self.funding = FundingModel(self)
         self.funding_view = table_view(
             self.funding, widths={0: 28, 1: 22, 2: 22, 3: 13, 4: 12, 5: 12, 6: 12, 7: 13}
         )
+        self.funding_view.selectionModel().selectionChanged.connect(
+            lambda *_: self._update_actions()
+        )
+        self.funding_view.doubleClicked.connect(lambda _index: self.edit_funding())
         layout.addWidget(self.funding_view, 1)
         layout.addWidget(
             muted(
@@ -373,6 +427,67 @@ class ClaimsPage(Page):
                 "are pending: they count only once approved."
             )
         )
+        return tab
+
+    def _approvals_tab(self, actions: ActionRegistry) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.addWidget(
+            muted(
+                "Money paid out after the fact, and any change to an award's amount or period, "
+                "counts only once someone who approves claims, other than the person who "
+                "entered it, approves it. Money recovered counts at once."
+            )
+        )
+        layout.addWidget(QLabel("<b>Corrections to paid claims</b>"))
+        layout.addWidget(
+            action_bar([actions[ActionId.APPROVE_ADJUSTMENT], actions[ActionId.REJECT_ADJUSTMENT]])
+        )
+        self.adjustments = AdjustmentsModel(self)
+        self.adjustments.sort(AdjustmentColumn.STATE)
+        self.adjustment_view = table_view(
+            self.adjustments,
+            widths={
+                AdjustmentColumn.ID: 2,
+                AdjustmentColumn.CLAIM: 4,
+                AdjustmentColumn.OFFICER: 18,
+                AdjustmentColumn.AMOUNT: 9,
+                AdjustmentColumn.DATED: 10,
+                AdjustmentColumn.ENTERED: 10,
+                AdjustmentColumn.STATE: 32,
+            },
+            stretch=AdjustmentColumn.REASON,
+            sort=(AdjustmentColumn.STATE, Qt.SortOrder.AscendingOrder),
+        )
+        layout.addWidget(self.adjustment_view, 1)
+        self.adjustment_note = muted("")
+        layout.addWidget(self.adjustment_note)
+        layout.addWidget(QLabel("<b>Changes to awards</b>"))
+        layout.addWidget(
+            action_bar(
+                [actions[ActionId.APPROVE_AWARD_CHANGE], actions[ActionId.REJECT_AWARD_CHANGE]]
+            )
+        )
+        self.award_changes = AwardChangesModel(self)
+        self.award_changes.sort(AwardColumn.STATE)
+        self.award_view = table_view(
+            self.award_changes,
+            widths={
+                AwardColumn.ID: 2,
+                AwardColumn.SOURCE: 22,
+                AwardColumn.AMOUNT: 22,
+                AwardColumn.PERIOD: 22,
+                AwardColumn.REQUESTED: 10,
+                AwardColumn.STATE: 32,
+            },
+            stretch=AwardColumn.REASON,
+            sort=(AwardColumn.STATE, Qt.SortOrder.AscendingOrder),
+        )
+        layout.addWidget(self.award_view, 1)
+        self.award_note = muted("")
+        layout.addWidget(self.award_note)
+        for view in (self.adjustment_view, self.award_view):
+            view.selectionModel().selectionChanged.connect(lambda *_: self._approvals_changed())
         return tab
 
     # --- loading ----------------------------------------------------------------------------------
@@ -389,6 +504,18 @@ class ClaimsPage(Page):
         self.batches.set_rows(data.batches)
         self.programs.set_programs(data.programs, data.labels)
         self.funding.set_rows(data.funding)
+        adjustment, award = self.selected_adjustment(), self.selected_award_change()
+        self.adjustments.set_rows(data.adjustments)
+        self.award_changes.set_rows(data.award_changes)
+        if adjustment is not None:
+            self.select_adjustment(adjustment.id)
+        if award is not None:
+            self.select_award_change(award.id)
+        waiting = len(data.waiting_adjustments) + len(data.waiting_awards)
+        self.tabs.setTabText(
+            self.tabs.count() - 1, f"{APPROVALS} ({waiting} waiting)" if waiting else APPROVALS
+        )
+        self._approvals_changed()
         self._fill_programs(data.programs)
         counts = Counter(c.status for c in data.claims)
         for number, status in enumerate(STATUS_TABS):
@@ -423,11 +550,20 @@ class ClaimsPage(Page):
         if not sources:
             self.money.setText(style.coloured("No funding source yet", style.Colour.MUTED))
             return
-        parts = [
+        lines = [
             f"{escape(s.name)}: <b>{format_money(s.balance)}</b> left of {format_money(s.amount)}"
-            for s in sources[:2]
+            for s in sources
         ]
-        more = f" · and {len(sources) - 2} more" if len(sources) > 2 else ""
+        # Several sources are summed on one line, each in the tooltip: their names side by
+        # side would widen the page past the window.
+        self.money.setToolTip("<br>".join(lines) if len(sources) > 1 else "")
+        if len(sources) > 1:
+            left = sum(s.balance for s in sources)
+            awarded = sum(s.amount for s in sources)
+            lines = [
+                f"{len(sources)} funding sources: <b>{format_money(left)}</b> left of "
+                f"{format_money(awarded)}"
+            ]
         waiting = [
             _plural(len(items), noun) + what
             for items, noun, what in (
@@ -436,7 +572,7 @@ class ClaimsPage(Page):
             )
             if items
         ]
-        text = " · ".join(parts) + more
+        text = lines[0]
         if waiting:
             text += "<br>" + style.coloured(
                 f"Waiting for a chief's approval: {' and '.join(waiting)}", style.Colour.WARNING
@@ -502,18 +638,71 @@ class ClaimsPage(Page):
             self.batch_view.selectRow(found)
         return found >= 0
 
+    def selected_funding(self) -> FundingSummary | None:
+        rows = self.funding_view.selectionModel().selectedRows()
+        return self.funding.row(rows[0].row()) if rows else None
+
+    def selected_adjustment(self) -> AdjustmentRow | None:
+        rows = self.adjustment_view.selectionModel().selectedRows()
+        return self.adjustments.row(rows[0].row()) if rows else None
+
+    def select_adjustment(self, adjustment_id: int) -> bool:
+        found = self.adjustments.find_row(lambda a: a.id == adjustment_id)
+        if found >= 0:
+            self.adjustment_view.selectRow(found)
+        return found >= 0
+
+    def selected_award_change(self) -> AwardChangeRow | None:
+        rows = self.award_view.selectionModel().selectedRows()
+        return self.award_changes.row(rows[0].row()) if rows else None
+
+    def select_award_change(self, change_id: int) -> bool:
+        found = self.award_changes.find_row(lambda c: c.id == change_id)
+        if found >= 0:
+            self.award_view.selectRow(found)
+        return found >= 0
+
+    def _approvals_changed(self) -> None:
+        """Say what the selected correction or award change is, and whether this user may
+        decide it, then enable the buttons."""
+        me = self.ctx.actor.username
+        adjustment = self.selected_adjustment()
+        if adjustment is None:
+            self.adjustment_note.setText("Select a correction to approve or reject it.")
+        else:
+            text = (
+                f"Correction #{adjustment.id}: {format_money(adjustment.amount)} to claim "
+                f"#{adjustment.claim_id} ({adjustment.officer}), "
+                f"{adjustment_state(adjustment).lower()}. Reason: {adjustment.reason}"
+            )
+            if adjustment.status == "pending" and adjustment.created_by == me:
+                text += " You entered it: someone else who approves claims decides it."
+            self.adjustment_note.setText(text)
+        change = self.selected_award_change()
+        if change is None:
+            self.award_note.setText("Select an award change to approve or reject it.")
+        else:
+            text = (
+                f"Award change #{change.id} to {change.funding_source}, "
+                f"{award_change_state(change).lower()}. Reason: {change.reason}"
+            )
+            if change.status == "pending" and change.requested_by == me:
+                text += " You asked for it: someone else who approves claims decides it."
+            self.award_note.setText(text)
+        self._update_actions()
+
     def _selection_changed(self) -> None:
         claims = self.selected_claims()
         if len(claims) == 1:
             claim = claims[0]
             self.detail.show_claim(claim, claim_evidence(self.ctx.db, claim.id))
-            self.documents.set_documents(claim_documents(self.ctx.db, claim.id))
-        elif claims:
-            self.detail.show_none(f"{len(claims)} claims selected.")
-            self.documents.set_documents([])
+            documents = claim_documents(self.ctx.db, claim.id)
+            self.documents.set_documents(documents)
+            self.detail.sides.setTabText(1, f"{DOCUMENTS_TAB} ({len(documents)})")
         else:
-            self.detail.show_none()
+            self.detail.show_none(f"{len(claims)} claims selected." if claims else None)
             self.documents.set_documents([])
+            self.detail.sides.setTabText(1, DOCUMENTS_TAB)
         if claims:
             total = sum(c.net for c in claims)
             by = Counter(claim_status_text(c.status).lower() for c in claims)
@@ -546,6 +735,21 @@ class ClaimsPage(Page):
         batch = self.selected_batch()
         enable(batch is not None, ActionId.EXPORT_BATCH)
         enable(batch is not None and batch.status != "paid", ActionId.PAY_BATCH)
+        claims = self.selected_claims()
+        enable(len(claims) == 1 and claims[0].status == "paid", ActionId.ADJUST_CLAIM)
+        enable(self.selected_funding() is not None, ActionId.EDIT_FUNDING)
+        adjustment = self.selected_adjustment()
+        enable(
+            adjustment is not None and adjustment.status == "pending",
+            ActionId.APPROVE_ADJUSTMENT,
+            ActionId.REJECT_ADJUSTMENT,
+        )
+        change = self.selected_award_change()
+        enable(
+            change is not None and change.status == "pending",
+            ActionId.APPROVE_AWARD_CHANGE,
+            ActionId.REJECT_AWARD_CHANGE,
+        )
 
     # --- the workflow -----------------------------------------------------------------------------
 
@@ -732,6 +936,116 @@ class ClaimsPage(Page):
         if prompts.run_dialog(FundingDialog(self.ctx, self)):
             self.tabs.setCurrentIndex(3)
             self._done("Funding source added.")
+
+    def edit_funding(self) -> None:
+        source = self.selected_funding()
+        if source is None:
+            return
+        dialog = FundingDialog(self.ctx, self, source)
+        saved = prompts.run_dialog(dialog)
+        if dialog.requested_change is not None:
+            self._done(f"Award change #{dialog.requested_change} waits for a chief's approval.")
+        elif saved:
+            self._done("Funding source saved.")
+
+    def adjust_selected(self) -> int | None:
+        claims = self.selected_claims()
+        if len(claims) != 1 or claims[0].status != "paid":
+            return None
+        dialog = AdjustmentDialog(self.ctx, claims[0], self)
+        if not prompts.run_dialog(dialog) or dialog.adjustment_id is None:
+            return None
+        self._done(f"Correction #{dialog.adjustment_id} recorded for claim #{claims[0].id}.")
+        return dialog.adjustment_id
+
+    # --- decisions on corrections and award changes ----------------------------------------------
+
+    def approve_adjustment(self) -> bool:
+        adjustment = self.selected_adjustment()
+        if adjustment is None or adjustment.status != "pending":
+            return False
+        if not prompts.confirm(
+            self,
+            "Approve addition",
+            f"Approve the addition of {format_money(adjustment.amount)} to claim "
+            f"#{adjustment.claim_id} ({adjustment.officer}), entered by "
+            f"{adjustment.created_by}: {adjustment.reason}?\n\nIt then counts as paid from "
+            "the claim's funding source.",
+            ok_text="Approve",
+        ):
+            return False
+        done = self._run(
+            "Could not approve",
+            lambda: approve_adjustment(self.ctx.db, self.ctx.actor, adjustment.id),
+        )
+        if done:
+            self._done(f"Addition #{adjustment.id} approved: it counts from now on.")
+        return done
+
+    def reject_adjustment(self) -> bool:
+        adjustment = self.selected_adjustment()
+        if adjustment is None or adjustment.status != "pending":
+            return False
+        reason = prompts.ask_reason(
+            self,
+            "Reject addition",
+            f"Reject the addition of {format_money(adjustment.amount)} to claim "
+            f"#{adjustment.claim_id} ({adjustment.officer})? It will never count.",
+            ok_text="Reject",
+        )
+        if reason is None:
+            return False
+        done = self._run(
+            "Could not reject",
+            lambda: reject_adjustment(self.ctx.db, self.ctx.actor, adjustment.id, reason=reason),
+        )
+        if done:
+            self._done(f"Addition #{adjustment.id} rejected.")
+        return done
+
+    def approve_award_change(self) -> bool:
+        change = self.selected_award_change()
+        if change is None or change.status != "pending":
+            return False
+        if not prompts.confirm(
+            self,
+            "Approve award change",
+            f"Change {change.funding_source} from {format_money(change.previous_amount)}, "
+            f"{change.previous_start} to {change.previous_end}, to "
+            f"{format_money(change.amount)}, {change.start} to {change.end}, as "
+            f"{change.requested_by} asked: {change.reason}?",
+            ok_text="Approve",
+        ):
+            return False
+        done = self._run(
+            "Could not approve",
+            lambda: approve_award_change(self.ctx.db, self.ctx.actor, change.id),
+        )
+        self.ctx.bus.notify(FUNDING)
+        if done:
+            self._done(f"{change.funding_source} now reads {format_money(change.amount)}.")
+        return done
+
+    def reject_award_change(self) -> bool:
+        change = self.selected_award_change()
+        if change is None or change.status != "pending":
+            return False
+        reason = prompts.ask_reason(
+            self,
+            "Reject award change",
+            f"Reject the change of {change.funding_source} to {format_money(change.amount)}, "
+            f"{change.start} to {change.end}? The award stays as it is.",
+            ok_text="Reject",
+        )
+        if reason is None:
+            return False
+        done = self._run(
+            "Could not reject",
+            lambda: reject_award_change(self.ctx.db, self.ctx.actor, change.id, reason=reason),
+        )
+        if done:
+            self._done(f"Award change #{change.id} rejected.")
+        return done
 
 
 def create_page(ctx: AppContext, actions: ActionRegistry) -> Page:

@@ -276,7 +276,9 @@ class SettingsPage(Page):
             active = sum(1 for u in users if u["active"])
             self.users_note.setText(
                 f"{active} active user{'s' if active != 1 else ''}. A disabled user can no "
-                "longer sign in; their name stays on everything they did."
+                "longer sign in; their name stays on everything they did. Last signed in is "
+                "the last sign-in to this app, in local time (the deesc command's sign-ins "
+                "are not recorded)."
             )
             self.add_user_button.setText("Add user…")
             self.sign_in_hint.setText(
