@@ -219,3 +219,18 @@ def test_layers_import_only_the_layers_below_them() -> None:
             if not allowed and (relative.as_posix(), target) not in UPWARD_IMPORTS:
                 offenders.append(f"{relative}:{lineno} imports {name}")
     assert offenders == []
+
+
+def test_the_command_line_keeps_no_module_state_and_opens_the_database_in_one_place() -> None:
+    """Each command gets its database and signed-in user from cli.common.signed_in (or, for
+    checks that show no personnel data, open_db), never from a module-global."""
+    offenders = []
+    for path in _modules(PACKAGE / "cli"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Global):
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno} global")
+            opens = isinstance(node, ast.Name) and node.id == "open_database"
+            if opens and path.name != "common.py":
+                offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno} open_database")
+    assert offenders == []
