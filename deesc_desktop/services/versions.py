@@ -27,11 +27,11 @@ from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.times import stamp_text
 from deesc_desktop.services import agency, cit, leave, officers, requirements, training, users
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ServiceError, require
-from deesc_desktop.store.audit import AuditRow, audit_entry, later_entries
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.rows import Table, row_dict
 from deesc_desktop.store.training import record_snapshot
 from deesc_desktop.store.users import user_snapshot
+from deesc_desktop.store.views import AuditRow, audit_entry, later_entries
 
 BOOKKEEPING = frozenset({"id", "version", "created_at", "created_by", "updated_at", "updated_by"})
 """Columns the app keeps for itself: never compared, never put back."""

@@ -209,7 +209,7 @@ def test_verify_names_a_record_changed_outside_the_app(
 
 
 def test_a_long_log_shows_the_newest_entries(window: MainWindow, say: Prompts) -> None:
-    from deesc_desktop.store.audit import AuditPage
+    from deesc_desktop.store.views import AuditPage
 
     page = audit_page(window)
     page._loaded((AuditPage([], LIMIT + 5), ([], []), []))

@@ -32,15 +32,15 @@ from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
 from deesc_desktop.services.maintenance import AuditReport, verify_audit
 from deesc_desktop.services.versions import RestorePlan, plan_restore, restore_version
-from deesc_desktop.store.audit import (
+from deesc_desktop.store.audit import chain_head
+from deesc_desktop.store.officers import roster
+from deesc_desktop.store.views import (
     AuditPage,
     AuditRow,
     audit_choices,
     audit_entries,
-    chain_head,
     officer_history,
 )
-from deesc_desktop.store.officers import roster
 
 LIMIT = 2000
 """The most entries the page lists at once (newest first)."""
@@ -253,7 +253,7 @@ class AuditColumn(IntEnum):
 
 
 class AuditModel(RowsModel):
-    """Audit entries (store.audit.AuditRow)."""
+    """Audit entries (store.views.AuditRow)."""
 
     COLUMNS = (
         Column("#", lambda r: str(r.id), lambda r: r.id, RIGHT),
@@ -442,7 +442,7 @@ class AuditLogPage(Page):
         self.refresh()
 
     def filters(self) -> dict[str, Any]:
-        """The filters as store.audit.audit_entries takes them."""
+        """The filters as store.views.audit_entries takes them."""
         on = self.use_dates.isChecked()
         return {
             "table": self.table.currentData(),
