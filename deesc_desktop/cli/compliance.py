@@ -13,9 +13,8 @@ from deesc_desktop.cli.common import (
     EXIT_REFUSED,
     AddCommand,
     Refused,
-    actor,
-    open_db,
     print_json,
+    signed_in,
 )
 from deesc_desktop.core.compliance import Status, result_to_dict
 from deesc_desktop.core.dates import parse_date
@@ -47,16 +46,13 @@ def cmd_compliance(args: argparse.Namespace) -> int:
     )
 
     as_of = _as_of(args)
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, _):
         if args.badge:
             people = [officer_compliance_by_badge(db, args.badge, as_of)]
         else:
             people = department_compliance(
                 db, as_of, include_separated=args.include_separated, requirement_id=args.requirement
             )
-    finally:
-        db.close()
     rows = [
         (person.officer, result)
         for person in people
@@ -140,17 +136,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
             print(f"    Checks {' '.join(pack.checks.split())}")
             print(f"    {pack.coverage_line()}")
         return EXIT_OK
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, user):
         if args.action == "load":
             if not args.target:
                 raise Refused("say which file: deesc rules load FILE.toml")
-            ids = load_requirements_file(db, actor(), Path(args.target))
+            ids = load_requirements_file(db, user, Path(args.target))
             print(f"Loaded {len(ids)} requirement(s) from {args.target}: {', '.join(ids)}")
             return EXIT_OK
         listed = list_requirements(db)
-    finally:
-        db.close()
     if args.action == "list":
         if args.format == "json":
             print_json(

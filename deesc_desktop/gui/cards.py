@@ -34,10 +34,9 @@ from deesc_desktop.gui.compliance_models import status_tone
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.pages.dashboard import register_card
 from deesc_desktop.gui.widgets import Card
-from deesc_desktop.services.cit import cit_report
+from deesc_desktop.services.cit import CitReport, cit_report
 from deesc_desktop.services.compliance import DepartmentSummary, department_compliance, summarise
-from deesc_desktop.store.cit_queries import CitReport
-from deesc_desktop.store.claim_queries import FundingSummary, funding_summaries
+from deesc_desktop.store.funding import FundingSummary, funding_summaries
 
 DUE_DAYS = 90
 DUE_GROUPS = 4

@@ -9,6 +9,7 @@ from typing import ClassVar
 from reportlab.platypus import Flowable, Spacer
 
 from deesc_desktop.core.compliance import BY_SEVERITY, RequirementResult, Status
+from deesc_desktop.core.dates import year_before
 from deesc_desktop.core.rules import short_title
 from deesc_desktop.reports.base import (
     ALERT,
@@ -39,7 +40,6 @@ from deesc_desktop.services.compliance import (
     summarise,
 )
 from deesc_desktop.services.requirements import PackCoverage, pack_coverage
-from deesc_desktop.store.views import year_before
 
 EXPLAINED = tuple(status for status in BY_SEVERITY if status.needs_attention)
 """Statuses whose every result gets its full explanation; in-progress ones are summed up."""

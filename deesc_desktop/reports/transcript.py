@@ -31,12 +31,14 @@ from deesc_desktop.reports.base import (
     sentence_case,
     small_table,
 )
+from deesc_desktop.services.cit import cit_histories
 from deesc_desktop.services.compliance import OfficerCompliance, officer_compliance
 from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.services.export import DATE, NUMBER
-from deesc_desktop.store.cit_queries import cit_histories
-from deesc_desktop.store.queries import load_exemptions, load_records, officer_by_badge
-from deesc_desktop.store.views import topic_labels
+from deesc_desktop.store.courses import topic_labels
+from deesc_desktop.store.leave import load_exemptions
+from deesc_desktop.store.officers import officer_by_badge
+from deesc_desktop.store.training import load_records
 
 DELIVERY_SHORT = {"classroom": "Classroom", "online": "Online", "scenario": "Scenario"}
 """Delivery words short enough for the transcript's column."""

@@ -26,20 +26,16 @@ from deesc_desktop.core.compliance import (
 )
 from deesc_desktop.core.models import Agency, Certification, Officer
 from deesc_desktop.core.roster import as_it_stood
+from deesc_desktop.services.cit import certifications_by_officer
 from deesc_desktop.services.common import collector_paused
 from deesc_desktop.services.errors import NotFoundError, ServiceError
 from deesc_desktop.services.export import DATE, NUMBER, ColumnKinds
 from deesc_desktop.services.requirements import active_requirements
 from deesc_desktop.services.roster import begun_leave, roster_on
-from deesc_desktop.store.cit_queries import certifications_by_officer
-from deesc_desktop.store.queries import (
-    get_agency,
-    get_officer,
-    load_exemptions,
-    load_hour_totals,
-    load_records,
-    officer_by_badge,
-)
+from deesc_desktop.store.agency import get_agency
+from deesc_desktop.store.leave import load_exemptions
+from deesc_desktop.store.officers import get_officer, officer_by_badge
+from deesc_desktop.store.training import load_hour_totals, load_records
 
 
 def _certifications(

@@ -35,8 +35,7 @@ from deesc_desktop.gui.widgets import (
 )
 from deesc_desktop.services.compliance import department_compliance
 from deesc_desktop.services.training_due import due_items, needs_summary
-from deesc_desktop.store import views
-from deesc_desktop.store.views import RosterRow
+from deesc_desktop.store.officers import RosterRow, roster
 
 CURRENT = "current"
 """Status filter value meaning "active or on leave", the roster's default view."""
@@ -192,7 +191,7 @@ class RosterPage(Page):
         self._worst = None  # worked out again, if the filter is in use, once the roster is in
         self._compliance_generation += 1
         self._compliance_running = False
-        self.load(views.roster, self._loaded, "the roster")
+        self.load(roster, self._loaded, "the roster")
 
     def _load_compliance(self) -> None:
         """Work out everyone's overall compliance on a worker, once per refresh."""
