@@ -539,7 +539,6 @@ def _reports_api() -> tuple[Any, Any] | str:
 
 def _bare_pdf_rows(db: Any) -> tuple[list[list[str]], list[list[str]]]:
     """The officer table and the explanations, as the text the report prints."""
-    from deesc_desktop.core.compliance import Status
     from deesc_desktop.core.hours import format_hours
     from deesc_desktop.services.compliance import department_compliance
 
@@ -555,7 +554,7 @@ def _bare_pdf_rows(db: Any) -> tuple[list[list[str]], list[list[str]]]:
                     f" {format_hours(result.earned)} of {format_hours(result.adjusted_required)}"
                 )
             cells.append(f"{result.status.value}{hours}")
-            if result.status in (Status.NON_COMPLIANT, Status.DUE_SOON, Status.IN_PROGRESS):
+            if result.status.outstanding:
                 reasons.append(
                     [officer.badge, officer.display_name, result.requirement_id, result.explanation]
                 )

@@ -713,9 +713,10 @@ def _add_claims(db: Database, officers: Sequence[PlannedOfficer]) -> int:
     """
     from deesc_desktop.core.bonus import evaluate
     from deesc_desktop.services import bonus, funding
-    from deesc_desktop.store.claim_queries import load_program
-    from deesc_desktop.store.queries import get_officer, load_records
-    from deesc_desktop.store.views import topic_labels
+    from deesc_desktop.store.claims import load_program
+    from deesc_desktop.store.courses import topic_labels
+    from deesc_desktop.store.officers import get_officer
+    from deesc_desktop.store.training import load_records
 
     year = TODAY.year - 1
     funding.add_funding_source(

@@ -12,7 +12,7 @@ from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.demo_paperwork import add_paperwork
 from deesc_desktop.paths import resource
 from deesc_desktop.services import bonus, cit, funding, signers
-from deesc_desktop.services.agency import init_agency
+from deesc_desktop.services.agency import has_agency, init_agency
 from deesc_desktop.services.errors import ConflictError
 from deesc_desktop.services.leave import add_exemption
 from deesc_desktop.services.officers import add_officer, separate_officer, set_officer_status
@@ -20,7 +20,6 @@ from deesc_desktop.services.requirements import load_requirements_file
 from deesc_desktop.services.training import Attendee, record_class
 from deesc_desktop.services.users import add_user, create_first_admin
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import load_officers
 
 DEMO_ACTOR = Actor("demo-admin", Role.ADMIN)
 """Who the demo's records are entered by, as the audit log shows."""
@@ -250,7 +249,7 @@ def load_demo(db: Database, *, today: date | None = None, seed: int = 1988) -> s
     a few are new hires or on leave, one has separated.
     """
     today = today or date.today()
-    if db.execute("SELECT count(*) FROM agency").fetchone()[0]:
+    if has_agency(db):
         raise ConflictError("This database already has an agency; the demo needs an empty one.")
     rng = random.Random(seed)
     # One transaction: a crash half-way leaves an empty file, never a half-made demo.
@@ -276,8 +275,7 @@ def load_demo(db: Database, *, today: date | None = None, seed: int = 1988) -> s
 
 def _add_signers(db: Database) -> None:
     """Who signs the demo's reports: the roster's chief by default, finance on money."""
-    chief = next(o for o in load_officers(db) if o.rank == "Chief")
-    name = f"{chief.first_name} {chief.last_name}"
+    name = f"{_FIRST[0]} {_LAST[0]}"  # the first officer _add_officers adds is the chief
     signers.save_signer(db, DEMO_ACTOR, signers.DEFAULT_SLOT, name, "Chief of Police")
     signers.save_signer(db, DEMO_ACTOR, signers.FINANCE_SLOT, "Teresa Ruiz", "Finance Director")
 

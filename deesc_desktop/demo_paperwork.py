@@ -25,7 +25,7 @@ from deesc_desktop.services.course_files import ClassRef, Owner, attach_bytes, c
 from deesc_desktop.services.incidents import add_incident, review_incident
 from deesc_desktop.services.instructors import add_instructor, add_instructor_certification
 from deesc_desktop.store.incidents import first_trained
-from deesc_desktop.store.views import roster
+from deesc_desktop.store.officers import roster
 
 
 def pdf(title: str, lines: list[str]) -> bytes:

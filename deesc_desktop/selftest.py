@@ -104,7 +104,7 @@ class _Run:
         return str(self.db_path)
 
     def run_migrations(self) -> StepResult:
-        from deesc_desktop.store.database import open_database
+        from deesc_desktop.store.database import integrity_problems, open_database, user_version
         from deesc_desktop.store.migrations import known_names, migrations
 
         db = self._db()
@@ -112,27 +112,26 @@ class _Run:
         if pending:
             raise SelfTestError(f"schema steps not applied: {', '.join(pending)}")
         known = known_names()
-        user_version = db.execute("PRAGMA user_version").fetchone()[0]
-        if user_version != len(known):
-            raise SelfTestError(f"user_version is {user_version}, expected {len(known)}")
-        check = db.execute("PRAGMA integrity_check").fetchone()[0]
-        if check != "ok":
-            raise SelfTestError(f"integrity check: {check}")
+        version = user_version(db)
+        if version != len(known):
+            raise SelfTestError(f"user_version is {version}, expected {len(known)}")
+        for problem in integrity_problems(db, 1):
+            raise SelfTestError(f"integrity check: {problem}")
         # Opening it again checks the file the way every later start does; nothing to do.
         open_database(self.db_path, create=False).close()
         return f"{len(known)} schema steps, integrity ok"
 
     def load_demo_agency(self) -> StepResult:
         from deesc_desktop.demo import load_demo
-        from deesc_desktop.store.queries import get_agency
+        from deesc_desktop.store.agency import get_agency
+        from deesc_desktop.store.counts import roster_and_records
 
         db = self._db()
         load_demo(db)
         agency = get_agency(db)
         if agency is None:
             raise SelfTestError("the demo agency was not created")
-        officers = db.execute("SELECT count(*) FROM officers").fetchone()[0]
-        records = db.execute("SELECT count(*) FROM training_records").fetchone()[0]
+        officers, records = roster_and_records(db)
         return f"{agency.name}: {officers} officers, {records} training records"
 
     def evaluate_compliance(self) -> StepResult:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -22,7 +21,7 @@ from deesc_desktop.cli import (
 from deesc_desktop.cli.common import EXIT_REFUSED, Handler, Refused
 from deesc_desktop.paths import DB_ENV_VAR, default_db_path
 from deesc_desktop.services.errors import ServiceError
-from deesc_desktop.store.database import DatabaseError, describe_database_error
+from deesc_desktop.store.database import DatabaseError, database_errors
 
 COMMAND_MODULES = [
     records,
@@ -71,13 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args))
+        with database_errors(args.db):
+            return int(args.handler(args))
     except (Refused, ServiceError, DatabaseError) as exc:
         print(f"deesc: {exc}", file=sys.stderr)
-        return EXIT_REFUSED
-    except sqlite3.Error as exc:
-        message = describe_database_error(exc, args.db)
-        if message is None:
-            raise  # not the file's fault: a bug, with its traceback
-        print(f"deesc: {message}", file=sys.stderr)
         return EXIT_REFUSED

@@ -15,26 +15,18 @@ from deesc_desktop.cli.common import (
     EXIT_USAGE,
     AddCommand,
     Refused,
-    actor,
     add_force,
-    open_db,
     output_path,
     print_json,
+    signed_in,
 )
 from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS, Program
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.money import format_money
 from deesc_desktop.core.times import stamp_text
-from deesc_desktop.store.claim_queries import AdjustmentRow, ClaimRow, FundingSummary
-
-
-def _program_id(db: Database, text: str) -> int:
-    from deesc_desktop.store.claim_queries import program_id_by_name
-
-    program_id = program_id_by_name(db, text)
-    if program_id is None:
-        raise Refused(f'There is no bonus program "{text}" (give its name or number).')
-    return program_id
+from deesc_desktop.services.common import named_id
+from deesc_desktop.store.claims import AdjustmentRow, ClaimRow
+from deesc_desktop.store.funding import FundingSummary
 
 
 def program_rule_text(program: Program) -> str:
@@ -51,13 +43,10 @@ def program_rule_text(program: Program) -> str:
 
 
 def cmd_programs(args: argparse.Namespace) -> int:
-    from deesc_desktop.store.claim_queries import programs
+    from deesc_desktop.store.claims import programs
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, _):
         rows = programs(db)
-    finally:
-        db.close()
     if args.format == "json":
         print_json(
             [
@@ -104,13 +93,12 @@ def cmd_programs(args: argparse.Namespace) -> int:
 
 def cmd_add_program(args: argparse.Namespace) -> int:
     from deesc_desktop.services.bonus import add_program, program_funding_warnings
-    from deesc_desktop.store.claim_queries import load_program
+    from deesc_desktop.store.claims import load_program
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, user):
         program_id = add_program(
             db,
-            actor(),
+            user,
             {
                 "name": args.name,
                 "amount": args.amount,
@@ -127,8 +115,6 @@ def cmd_add_program(args: argparse.Namespace) -> int:
         )
         program = load_program(db, program_id)
         warning = program_funding_warnings(db).get(program_id)
-    finally:
-        db.close()
     assert program is not None
     if warning:
         print(f"deesc: warning: {warning}", file=sys.stderr)
@@ -141,16 +127,13 @@ def cmd_add_program(args: argparse.Namespace) -> int:
 
 def cmd_default_amount(args: argparse.Namespace) -> int:
     from deesc_desktop.services.bonus import set_default_amount
-    from deesc_desktop.store.cit_queries import default_bonus_amount
+    from deesc_desktop.store.claims import default_bonus_amount
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, user):
         if args.amount is None:
             cents = default_bonus_amount(db)
         else:
-            cents = set_default_amount(db, actor(), args.amount)
-    finally:
-        db.close()
+            cents = set_default_amount(db, user, args.amount)
     print(f"New programs start at {format_money(cents)}.")
     return EXIT_OK
 
@@ -160,16 +143,13 @@ def cmd_default_amount(args: argparse.Namespace) -> int:
 
 def cmd_eligible(args: argparse.Namespace) -> int:
     from deesc_desktop.services.bonus import find_eligible, program_funding_warnings
-    from deesc_desktop.store.claim_queries import load_program
+    from deesc_desktop.store.claims import load_program
 
-    db = open_db(args)
-    try:
-        program_id = _program_id(db, args.program)
+    with signed_in(args) as (db, _):
+        program_id = named_id(db, "bonus_programs", args.program)
         rows = find_eligible(db, program_id)
         program = load_program(db, program_id)
         warning = program_funding_warnings(db).get(program_id)
-    finally:
-        db.close()
     assert program is not None
     if warning:
         print(f"deesc: warning: {warning}", file=sys.stderr)
@@ -228,18 +208,15 @@ def cmd_claim(args: argparse.Namespace) -> int:
     if not args.badges and not args.all_eligible:
         print("deesc bonus claim: give badges or --all-eligible", file=sys.stderr)
         return EXIT_USAGE
-    db = open_db(args)
-    try:
-        program_id = _program_id(db, args.program)
+    with signed_in(args) as (db, user):
+        program_id = named_id(db, "bonus_programs", args.program)
         if args.all_eligible:
             officer_ids = [r.officer.id for r in find_eligible(db, program_id) if r.claimable]
             if not officer_ids:
                 raise Refused("No officer is eligible and unclaimed in this program.")
         else:
             officer_ids = [officer_id_for(db, badge) for badge in args.badges]
-        ids = create_claims(db, actor(), program_id, officer_ids)
-    finally:
-        db.close()
+        ids = create_claims(db, user, program_id, officer_ids)
     print(f"Drafted {len(ids)} claim(s): {', '.join(f'#{i}' for i in ids)}.")
     return EXIT_OK
 
@@ -321,18 +298,15 @@ def status_totals(claims: list[ClaimRow]) -> str:
 
 
 def cmd_claims(args: argparse.Namespace) -> int:
-    from deesc_desktop.store.claim_queries import list_claims
+    from deesc_desktop.store.claims import list_claims
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, _):
         claims = list_claims(
             db,
-            program_id=_program_id(db, args.program) if args.program else None,
+            program_id=named_id(db, "bonus_programs", args.program) if args.program else None,
             status=args.status,
             officer_id=officer_id_for(db, args.badge) if args.badge else None,
         )
-    finally:
-        db.close()
     if args.format == "json":
         print_json([claim_json(c) for c in claims])
         return EXIT_OK
@@ -359,10 +333,10 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 
 def _claim_ids(db: Database, args: argparse.Namespace, status: str) -> list[int]:
-    from deesc_desktop.store.claim_queries import list_claims
+    from deesc_desktop.store.claims import list_claims
 
     if args.all:
-        program_id = _program_id(db, args.program) if args.program else None
+        program_id = named_id(db, "bonus_programs", args.program) if args.program else None
         ids = [c.id for c in list_claims(db, status=status, program_id=program_id)]
         if not ids:
             raise Refused(f"There are no {status} claims.")
@@ -376,11 +350,8 @@ def _claim_ids(db: Database, args: argparse.Namespace, status: str) -> list[int]
 def cmd_submit(args: argparse.Namespace) -> int:
     from deesc_desktop.services.bonus import submit_claims
 
-    db = open_db(args)
-    try:
-        count = submit_claims(db, actor(), _claim_ids(db, args, "draft"))
-    finally:
-        db.close()
+    with signed_in(args) as (db, user):
+        count = submit_claims(db, user, _claim_ids(db, args, "draft"))
     print(f"Submitted {count} claim(s) for approval.")
     return EXIT_OK
 
@@ -388,11 +359,8 @@ def cmd_submit(args: argparse.Namespace) -> int:
 def cmd_approve(args: argparse.Namespace) -> int:
     from deesc_desktop.services.bonus import approve_claims
 
-    db = open_db(args)
-    try:
-        count = approve_claims(db, actor(), _claim_ids(db, args, "submitted"))
-    finally:
-        db.close()
+    with signed_in(args) as (db, user):
+        count = approve_claims(db, user, _claim_ids(db, args, "submitted"))
     print(f"Approved {count} claim(s).")
     return EXIT_OK
 
@@ -400,11 +368,8 @@ def cmd_approve(args: argparse.Namespace) -> int:
 def cmd_deny(args: argparse.Namespace) -> int:
     from deesc_desktop.services.bonus import deny_claim
 
-    db = open_db(args)
-    try:
-        deny_claim(db, actor(), args.claim, reason=args.reason)
-    finally:
-        db.close()
+    with signed_in(args) as (db, user):
+        deny_claim(db, user, args.claim, reason=args.reason)
     print(f"Denied claim #{args.claim}.")
     return EXIT_OK
 
@@ -412,11 +377,8 @@ def cmd_deny(args: argparse.Namespace) -> int:
 def cmd_void(args: argparse.Namespace) -> int:
     from deesc_desktop.services.bonus import void_claim
 
-    db = open_db(args)
-    try:
-        void_claim(db, actor(), args.claim, reason=args.reason)
-    finally:
-        db.close()
+    with signed_in(args) as (db, user):
+        void_claim(db, user, args.claim, reason=args.reason)
     print(f"Voided claim #{args.claim}.")
     return EXIT_OK
 
@@ -424,11 +386,8 @@ def cmd_void(args: argparse.Namespace) -> int:
 def cmd_pay(args: argparse.Namespace) -> int:
     from deesc_desktop.services.bonus import pay_claim
 
-    db = open_db(args)
-    try:
-        pay_claim(db, actor(), args.claim, paid_on=args.date, reference=args.reference)
-    finally:
-        db.close()
+    with signed_in(args) as (db, user):
+        pay_claim(db, user, args.claim, paid_on=args.date, reference=args.reference)
     print(f"Claim #{args.claim} paid on {args.date.isoformat()} ({args.reference}).")
     return EXIT_OK
 
@@ -436,11 +395,10 @@ def cmd_pay(args: argparse.Namespace) -> int:
 def cmd_adjust(args: argparse.Namespace) -> int:
     from deesc_desktop.services.bonus import add_adjustment
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, user):
         adjustment_id = add_adjustment(
             db,
-            actor(),
+            user,
             args.claim,
             {
                 "amount": args.amount,
@@ -449,8 +407,6 @@ def cmd_adjust(args: argparse.Namespace) -> int:
                 "reference": args.reference,
             },
         )
-    finally:
-        db.close()
     print(f"Recorded adjustment #{adjustment_id} to claim #{args.claim}.")
     if not args.amount.strip().startswith("-"):
         print("It is an addition: it counts only once a chief approves it (approve-adjustment).")
@@ -480,13 +436,10 @@ def adjustment_json(adjustment: AdjustmentRow) -> dict[str, Any]:
 
 
 def cmd_adjustments(args: argparse.Namespace) -> int:
-    from deesc_desktop.store.claim_queries import list_adjustments
+    from deesc_desktop.store.claims import list_adjustments
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, _):
         rows = list_adjustments(db, status=args.status)
-    finally:
-        db.close()
     if args.format == "json":
         print_json([adjustment_json(a) for a in rows])
         return EXIT_OK
@@ -515,16 +468,13 @@ def cmd_adjustments(args: argparse.Namespace) -> int:
 def cmd_decide_adjustment(args: argparse.Namespace) -> int:
     from deesc_desktop.services.bonus import approve_adjustment, reject_adjustment
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, user):
         if args.bonus_action == "approve-adjustment":
-            approve_adjustment(db, actor(), args.adjustment)
+            approve_adjustment(db, user, args.adjustment)
             done = "approved: it counts from now on"
         else:
-            reject_adjustment(db, actor(), args.adjustment, reason=args.reason)
+            reject_adjustment(db, user, args.adjustment, reason=args.reason)
             done = "rejected: it never counts"
-    finally:
-        db.close()
     print(f"Adjustment #{args.adjustment} {done}.")
     return EXIT_OK
 
@@ -552,13 +502,10 @@ def funding_json(source: FundingSummary) -> dict[str, Any]:
 
 
 def cmd_funding(args: argparse.Namespace) -> int:
-    from deesc_desktop.store.claim_queries import funding_summaries
+    from deesc_desktop.store.funding import funding_summaries
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, _):
         sources = funding_summaries(db)
-    finally:
-        db.close()
     if args.format == "json":
         print_json([funding_json(s) for s in sources])
         return EXIT_OK
@@ -598,11 +545,10 @@ def cmd_funding(args: argparse.Namespace) -> int:
 def cmd_add_funding(args: argparse.Namespace) -> int:
     from deesc_desktop.services.funding import add_funding_source
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, user):
         source_id = add_funding_source(
             db,
-            actor(),
+            user,
             {
                 "name": args.name,
                 "kind": args.kind,
@@ -613,35 +559,21 @@ def cmd_add_funding(args: argparse.Namespace) -> int:
                 "notes": args.notes,
             },
         )
-    finally:
-        db.close()
     print(f"Added funding source #{source_id} {args.name}.")
     return EXIT_OK
-
-
-def _funding_id(db: Database, text: str) -> int:
-    from deesc_desktop.store.claim_queries import funding_id_by_name
-
-    source_id = funding_id_by_name(db, text)
-    if source_id is None:
-        raise Refused(f'There is no funding source "{text}" (give its name or number).')
-    return source_id
 
 
 def cmd_award_change(args: argparse.Namespace) -> int:
     from deesc_desktop.services.funding import request_award_change
 
     values = {"amount": args.amount, "start": args.start, "end": args.end, "reason": args.reason}
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, user):
         change_id = request_award_change(
             db,
-            actor(),
-            _funding_id(db, args.source),
+            user,
+            named_id(db, "funding_sources", args.source),
             {k: v for k, v in values.items() if v is not None},
         )
-    finally:
-        db.close()
     print(
         f"Requested award change #{change_id}; the award stays as it is until a chief "
         "approves the change."
@@ -650,13 +582,10 @@ def cmd_award_change(args: argparse.Namespace) -> int:
 
 
 def cmd_award_changes(args: argparse.Namespace) -> int:
-    from deesc_desktop.store.claim_queries import award_changes
+    from deesc_desktop.store.funding import award_changes
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, _):
         rows = award_changes(db, status=args.status)
-    finally:
-        db.close()
     if args.format == "json":
         print_json(
             [
@@ -704,43 +633,28 @@ def cmd_award_changes(args: argparse.Namespace) -> int:
 def cmd_decide_award(args: argparse.Namespace) -> int:
     from deesc_desktop.services.funding import approve_award_change, reject_award_change
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, user):
         if args.bonus_action == "approve-award":
-            approve_award_change(db, actor(), args.change)
+            approve_award_change(db, user, args.change)
             done = "approved: the award reads so from now on"
         else:
-            reject_award_change(db, actor(), args.change, reason=args.reason)
+            reject_award_change(db, user, args.change, reason=args.reason)
             done = "rejected: the award stays as it was"
-    finally:
-        db.close()
     print(f"Award change #{args.change} {done}.")
     return EXIT_OK
-
-
-def _batch_id(db: Database, text: str) -> int:
-    from deesc_desktop.store.claim_queries import batch_id_by_reference
-
-    batch_id = batch_id_by_reference(db, text)
-    if batch_id is None:
-        raise Refused(f'There is no payment batch "{text}" (give its reference or number).')
-    return batch_id
 
 
 def cmd_batch_create(args: argparse.Namespace) -> int:
     from deesc_desktop.services.funding import batch_summary, create_payment_batch
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, user):
         batch_id = create_payment_batch(
             db,
-            actor(),
+            user,
             {"reference": args.reference, "pay_date": args.date, "notes": args.notes},
             args.claims or None,
         )
         count, amount = batch_summary(db, batch_id)
-    finally:
-        db.close()
     print(
         f"Payment batch #{batch_id} {args.reference}: {count} claim(s), {format_money(amount)}, "
         f"to be paid {args.date.isoformat()}."
@@ -749,13 +663,10 @@ def cmd_batch_create(args: argparse.Namespace) -> int:
 
 
 def cmd_batch_list(args: argparse.Namespace) -> int:
-    from deesc_desktop.store.claim_queries import payment_batches
+    from deesc_desktop.store.funding import payment_batches
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, _):
         batches = payment_batches(db)
-    finally:
-        db.close()
     if args.format == "json":
         print_json(
             [
@@ -790,11 +701,8 @@ def cmd_batch_export(args: argparse.Namespace) -> int:
     from deesc_desktop.services.funding import export_payment_batch
 
     out = output_path(args, args.output, kind="payroll export", suffixes=(".csv", ".xlsx"))
-    db = open_db(args)
-    try:
-        count = export_payment_batch(db, _batch_id(db, args.batch), out)
-    finally:
-        db.close()
+    with signed_in(args) as (db, _):
+        count = export_payment_batch(db, named_id(db, "payment_batches", args.batch), out)
     print(f"Wrote {count} claim(s) to {out}")
     return EXIT_OK
 
@@ -802,13 +710,10 @@ def cmd_batch_export(args: argparse.Namespace) -> int:
 def cmd_batch_pay(args: argparse.Namespace) -> int:
     from deesc_desktop.services.funding import batch_summary, pay_batch
 
-    db = open_db(args)
-    try:
-        batch_id = _batch_id(db, args.batch)
-        count = pay_batch(db, actor(), batch_id)
+    with signed_in(args) as (db, user):
+        batch_id = named_id(db, "payment_batches", args.batch)
+        count = pay_batch(db, user, batch_id)
         _, amount = batch_summary(db, batch_id)
-    finally:
-        db.close()
     print(f"Paid {count} claim(s), {format_money(amount)}.")
     return EXIT_OK
 

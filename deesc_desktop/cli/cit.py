@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from deesc_desktop.cli.common import EXIT_OK, AddCommand, Refused, actor, open_db, print_json
+from deesc_desktop.cli.common import EXIT_OK, AddCommand, Refused, print_json, signed_in
 from deesc_desktop.core.dates import parse_date
 from deesc_desktop.core.hours import format_hours
-from deesc_desktop.store.cit_queries import CitReport
+from deesc_desktop.services.cit import CitReport
 
 FORMATS = ("table", "csv", "json")
 
@@ -43,7 +43,7 @@ def print_rows(headers: Sequence[str], rows: Sequence[Sequence[object]], fmt: st
 
 def officer_id_for(db: Any, badge: str) -> int:
     """The officer with this badge, or Refused naming the badge."""
-    from deesc_desktop.store.queries import officer_by_badge
+    from deesc_desktop.store.officers import officer_by_badge
 
     officer = officer_by_badge(db, badge)
     if officer is None:
@@ -161,11 +161,8 @@ def _coverage_rows(report: CitReport) -> list[list[object]]:
 def cmd_cit(args: argparse.Namespace) -> int:
     from deesc_desktop.services.cit import cit_report
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, _):
         report = cit_report(db, args.as_of or date.today())
-    finally:
-        db.close()
     if args.format == "json":
         print_json(report_json(report))
         return EXIT_OK
@@ -198,13 +195,10 @@ def cmd_cit(args: argparse.Namespace) -> int:
 def cmd_cit_course(args: argparse.Namespace) -> int:
     from deesc_desktop.services.cit import course_id_by_title, set_course_cit_role
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, user):
         course_id = course_id_by_title(db, args.course)
         role = None if args.role == "none" else args.role
-        changed = set_course_cit_role(db, actor(), course_id, role)
-    finally:
-        db.close()
+        changed = set_course_cit_role(db, user, course_id, role)
     what = f"the CIT {args.role} course" if role else "not a CIT course"
     print(f"{args.course} is {what}{'' if changed else ' (unchanged)'}.")
     return EXIT_OK
@@ -213,11 +207,10 @@ def cmd_cit_course(args: argparse.Namespace) -> int:
 def cmd_cit_add(args: argparse.Namespace) -> int:
     from deesc_desktop.services.cit import add_certification
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, user):
         cert_id = add_certification(
             db,
-            actor(),
+            user,
             officer_id_for(db, args.badge),
             {
                 "kind": args.kind,
@@ -228,8 +221,6 @@ def cmd_cit_add(args: argparse.Namespace) -> int:
                 "notes": args.notes,
             },
         )
-    finally:
-        db.close()
     print(f"Recorded certificate #{cert_id} for badge {args.badge}.")
     return EXIT_OK
 
@@ -239,15 +230,12 @@ def cmd_cit_team(args: argparse.Namespace) -> int:
 
     if (args.joined is None) == (args.left is None):
         raise Refused("give --joined DATE (selected for the team) or --left DATE (last day)")
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, user):
         officer_id = officer_id_for(db, args.badge)
         if args.joined is not None:
-            join_cit_team(db, actor(), officer_id, args.joined, args.notes)
+            join_cit_team(db, user, officer_id, args.joined, args.notes)
         else:
-            leave_cit_team(db, actor(), officer_id, args.left)
-    finally:
-        db.close()
+            leave_cit_team(db, user, officer_id, args.left)
     if args.joined is not None:
         print(f"Badge {args.badge} is on the CIT team from {args.joined}.")
     else:
@@ -258,11 +246,8 @@ def cmd_cit_team(args: argparse.Namespace) -> int:
 def cmd_cit_revoke(args: argparse.Namespace) -> int:
     from deesc_desktop.services.cit import revoke_certification
 
-    db = open_db(args)
-    try:
-        changed = revoke_certification(db, actor(), args.id, reason=args.reason)
-    finally:
-        db.close()
+    with signed_in(args) as (db, user):
+        changed = revoke_certification(db, user, args.id, reason=args.reason)
     print(f"Certificate #{args.id} {'revoked' if changed else 'was already revoked'}.")
     return EXIT_OK
 
@@ -279,18 +264,15 @@ _SETTING_OPTIONS = {
 
 def cmd_cit_settings(args: argparse.Namespace) -> int:
     from deesc_desktop.services.cit import update_cit_settings
-    from deesc_desktop.store.cit_queries import cit_settings
+    from deesc_desktop.store.cit import cit_settings
 
     changes = {
         field: getattr(args, option)
         for option, field in _SETTING_OPTIONS.items()
         if getattr(args, option) is not None
     }
-    db = open_db(args)
-    try:
-        settings = update_cit_settings(db, actor(), changes) if changes else cit_settings(db)
-    finally:
-        db.close()
+    with signed_in(args) as (db, user):
+        settings = update_cit_settings(db, user, changes) if changes else cit_settings(db)
     values = {
         "target_percent": settings.target_percent,
         "patrol_unit": settings.patrol_unit,
@@ -311,10 +293,9 @@ def cmd_cit_settings(args: argparse.Namespace) -> int:
 
 def cmd_followup_add(args: argparse.Namespace) -> int:
     from deesc_desktop.services.followups import add_followup
-    from deesc_desktop.store.cit_queries import latest_completion
+    from deesc_desktop.store.followups import latest_completion
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, user):
         officer_id = officer_id_for(db, args.badge)
         record_id = args.record
         if args.course:
@@ -326,7 +307,7 @@ def cmd_followup_add(args: argparse.Namespace) -> int:
                 )
         followup_id = add_followup(
             db,
-            actor(),
+            user,
             officer_id,
             {
                 "assessed_on": args.date,
@@ -336,20 +317,15 @@ def cmd_followup_add(args: argparse.Namespace) -> int:
                 "record_id": record_id,
             },
         )
-    finally:
-        db.close()
     print(f"Recorded follow-up assessment #{followup_id} for badge {args.badge}.")
     return EXIT_OK
 
 
 def cmd_followup_list(args: argparse.Namespace) -> int:
-    from deesc_desktop.store.cit_queries import followups
+    from deesc_desktop.store.followups import followups
 
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, _):
         rows = followups(db, officer_id=officer_id_for(db, args.badge) if args.badge else None)
-    finally:
-        db.close()
     if args.format == "json":
         print_json(
             [

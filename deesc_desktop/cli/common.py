@@ -7,13 +7,16 @@ import getpass
 import json
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.paths import default_db_path
+from deesc_desktop.services.agency import has_agency
 from deesc_desktop.services.outputs import check_output_path
 from deesc_desktop.services.users import SignInError, is_text, sign_in, unattended_actor
 from deesc_desktop.store.database import open_database
@@ -33,14 +36,11 @@ class Refused(Exception):
     """Input the command refuses; the message goes to stderr and the exit status is 1."""
 
 
-_signed_in: Actor | None = None
+class Session(NamedTuple):
+    """A command's open database and the user it acts as, signed in to that database."""
 
-
-def actor() -> Actor:
-    """Who the command acts as: the user signed in when the database was opened."""
-    if _signed_in is None:
-        raise Refused("no database is open, so nobody is signed in")
-    return _signed_in
+    db: Database
+    user: Actor
 
 
 def _from_environment(name: str) -> str | None:
@@ -79,13 +79,11 @@ def password_for_new_user() -> str:
 
 def sign_in_for(args: argparse.Namespace, db: Database) -> Actor:
     """Sign in with --user (or DEESC_USER); nobody needs to when sign-in is off or not set up."""
-    global _signed_in
     try:
         unattended = unattended_actor(db)
     except SignInError as exc:
         raise Refused(str(exc)) from None
     if unattended is not None:
-        _signed_in = unattended
         return unattended
     username = args.user or _from_environment(USER_ENV_VAR)
     if not username:
@@ -94,10 +92,9 @@ def sign_in_for(args: argparse.Namespace, db: Database) -> Actor:
             f"password is read from {PASSWORD_ENV_VAR} or asked for"
         )
     try:
-        _signed_in = sign_in(db, username, current_password(), record_success=False)
+        return sign_in(db, username, current_password(), record_success=False)
     except SignInError as exc:
         raise Refused(str(exc)) from None
-    return _signed_in
 
 
 def db_path(args: argparse.Namespace) -> Path:
@@ -128,16 +125,17 @@ def open_db(
     args: argparse.Namespace,
     *,
     need_agency: bool = True,
-    sign_in: bool = True,
     create: bool = False,
     path: Path | None = None,
 ) -> Database:
-    """Open the chosen database, refusing a missing file or one with no agency when needed.
+    """Open the chosen database, refusing a missing file or one with no agency when needed:
+    the one place a command opens the file. Nobody is signed in (see `signed_in`): as such
+    it is for checks that show no personnel data (integrity, the audit chain), which anyone
+    at the PC may run.
 
-    `sign_in=False` is for checks that show no personnel data (integrity, the audit chain),
-    which anyone at the PC may run. Only `create=True` (init, demo) makes a new file: any
-    other command given a missing file says so and creates nothing, not even its folder.
-    `path` opens another file than the chosen one (init builds under a temporary name).
+    Only `create=True` (init, demo) makes a new file: any other command given a missing file
+    says so and creates nothing, not even its folder. `path` opens another file than the
+    chosen one (init builds under a temporary name).
     """
     path = path or db_path(args)
     if not path.exists() and not create:
@@ -147,14 +145,20 @@ def open_db(
         )
     db = open_database(path, create=create)
     try:
-        if need_agency and db.execute("SELECT count(*) FROM agency").fetchone()[0] == 0:
+        if need_agency and not has_agency(db):
             raise Refused(f"{path} has no agency yet. Run `deesc init` first.")
-        if sign_in:
-            sign_in_for(args, db)
     except BaseException:
         db.close()
         raise
     return db
+
+
+@contextmanager
+def signed_in(args: argparse.Namespace, *, need_agency: bool = True) -> Iterator[Session]:
+    """The chosen database open for one command, with the user signed in to it (`--user`),
+    closed when the command is done."""
+    with closing(open_db(args, need_agency=need_agency)) as db:
+        yield Session(db, sign_in_for(args, db))
 
 
 def print_json(value: object) -> None:

@@ -13,23 +13,21 @@ from deesc_desktop.cli.common import (
     EXIT_REFUSED,
     AddCommand,
     Refused,
-    actor,
-    open_db,
     print_json,
+    signed_in,
 )
 from deesc_desktop.core.compliance import Status, result_to_dict
 from deesc_desktop.core.dates import parse_date
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.rules import RulePack, requirement_to_dict
 
-STATUS_WORDS = {
-    Status.COMPLIANT: "compliant",
-    Status.DUE_SOON: "due soon",
-    Status.IN_PROGRESS: "in progress",
-    Status.NON_COMPLIANT: "NON-COMPLIANT",
-    Status.EXEMPT: "exempt",
-    Status.NOT_APPLICABLE: "n/a",
-}
+
+def _status_word(status: Status) -> str:
+    """A status in the terminal's narrow column: its label in lower case ("n/a" for not
+    applicable), and NON-COMPLIANT in capitals so it stands out."""
+    if status is Status.NOT_APPLICABLE:
+        return "n/a"
+    return status.label.upper() if status is Status.NON_COMPLIANT else status.label.lower()
 
 
 def _as_of(args: argparse.Namespace) -> date:
@@ -48,16 +46,13 @@ def cmd_compliance(args: argparse.Namespace) -> int:
     )
 
     as_of = _as_of(args)
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, _):
         if args.badge:
             people = [officer_compliance_by_badge(db, args.badge, as_of)]
         else:
             people = department_compliance(
                 db, as_of, include_separated=args.include_separated, requirement_id=args.requirement
             )
-    finally:
-        db.close()
     rows = [
         (person.officer, result)
         for person in people
@@ -79,43 +74,12 @@ def cmd_compliance(args: argparse.Namespace) -> int:
             }
         )
     elif args.format == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(
-            [
-                "badge",
-                "officer",
-                "requirement_id",
-                "status",
-                "window_start",
-                "window_end",
-                "required_hours",
-                "earned_hours",
-                "shortfall_hours",
-                "due_date",
-                "explanation",
-            ]
-        )
+        from deesc_desktop.services.compliance import COMPLIANCE_COLUMNS, compliance_rows
         from deesc_desktop.services.export import csv_cells
 
-        for officer, result in rows:
-            data = result_to_dict(result)
-            writer.writerow(
-                csv_cells(
-                    [
-                        officer.badge,
-                        officer.display_name,
-                        result.requirement_id,
-                        result.status.value,
-                        data["window_start"] or "",
-                        data["window_end"] or "",
-                        _maybe(data["adjusted_required_hours"]),
-                        _maybe(data["earned_hours"]),
-                        _maybe(data["shortfall_hours"]),
-                        data["due_date"] or "",
-                        result.explanation,
-                    ]
-                )
-            )
+        writer = csv.writer(sys.stdout)
+        writer.writerow(COMPLIANCE_COLUMNS)
+        writer.writerows(csv_cells(row) for row in compliance_rows(rows))
     else:
         print(f"Compliance as of {as_of.isoformat()}")
         for officer, result in rows:
@@ -126,7 +90,7 @@ def cmd_compliance(args: argparse.Namespace) -> int:
             name, requirement = officer.display_name[:24], result.requirement_id[:28]
             print(
                 f"{officer.badge:>8}  {name:<24}  {requirement:<28}"
-                f"  {STATUS_WORDS[result.status]:<13}  {hours:>13}  {due}"
+                f"  {_status_word(result.status):<13}  {hours:>13}  {due}"
             )
         if args.badge:
             print()
@@ -151,10 +115,6 @@ def _pack_json(pack: RulePack) -> dict[str, object]:
     }
 
 
-def _maybe(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}"
-
-
 def cmd_rules(args: argparse.Namespace) -> int:
     from deesc_desktop.services.requirements import (
         all_builtin_packs,
@@ -176,17 +136,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
             print(f"    Checks {' '.join(pack.checks.split())}")
             print(f"    {pack.coverage_line()}")
         return EXIT_OK
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, user):
         if args.action == "load":
             if not args.target:
                 raise Refused("say which file: deesc rules load FILE.toml")
-            ids = load_requirements_file(db, actor(), Path(args.target))
+            ids = load_requirements_file(db, user, Path(args.target))
             print(f"Loaded {len(ids)} requirement(s) from {args.target}: {', '.join(ids)}")
             return EXIT_OK
         listed = list_requirements(db)
-    finally:
-        db.close()
     if args.action == "list":
         if args.format == "json":
             print_json(

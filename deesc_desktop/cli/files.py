@@ -12,7 +12,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from deesc_desktop.cli.cit import date_arg, print_rows
-from deesc_desktop.cli.common import EXIT_OK, AddCommand, actor, open_db, print_json
+from deesc_desktop.cli.common import EXIT_OK, AddCommand, print_json, signed_in
+from deesc_desktop.core.auth import Actor
 from deesc_desktop.core.course_files import DOCUMENT_KINDS, checklist, checklist_source
 from deesc_desktop.core.documents import format_size
 from deesc_desktop.core.hours import format_hours
@@ -31,15 +32,12 @@ from deesc_desktop.services.course_files import (
     remove_attachment,
     save_attachment,
 )
-from deesc_desktop.store.queries import get_agency
+from deesc_desktop.store.agency import get_agency
 
 
-def _with_db(args: argparse.Namespace, work: Callable[[Database], int]) -> int:
-    db = open_db(args)
-    try:
-        return work(db)
-    finally:
-        db.close()
+def _with_db(args: argparse.Namespace, work: Callable[[Database, Actor], int]) -> int:
+    with signed_in(args) as (db, user):
+        return work(db, user)
 
 
 def class_ref(args: argparse.Namespace) -> ClassRef:
@@ -87,7 +85,7 @@ def cmd_files_list(args: argparse.Namespace) -> int:
     end = args.end or date.today()
     start = args.start or end - timedelta(days=365)
 
-    def work(db: Database) -> int:
+    def work(db: Database, user: Actor) -> int:
         files = class_files(db, start, end, incomplete_only=args.incomplete)
         if args.format == "json":
             print_json([file_json(f) for f in files])
@@ -133,7 +131,7 @@ def detail_json(detail: ClassFileDetail) -> dict[str, Any]:
 
 
 def cmd_files_show(args: argparse.Namespace) -> int:
-    def work(db: Database) -> int:
+    def work(db: Database, user: Actor) -> int:
         detail = class_file(db, class_ref(args))
         if args.format == "json":
             print_json(detail_json(detail))
@@ -171,7 +169,7 @@ def _owner(db: Database, args: argparse.Namespace) -> Owner:
         return Owner(record_id=args.record)
     if args.instructor:
         from deesc_desktop.cli.common import Refused
-        from deesc_desktop.store.course_files import instructor_id_by_name
+        from deesc_desktop.store.instructors import instructor_id_by_name
 
         found = instructor_id_by_name(db, args.instructor)
         if found is None:
@@ -181,10 +179,10 @@ def _owner(db: Database, args: argparse.Namespace) -> Owner:
 
 
 def cmd_files_attach(args: argparse.Namespace) -> int:
-    def work(db: Database) -> int:
+    def work(db: Database, user: Actor) -> int:
         attachment_id = attach_file(
             db,
-            actor(),
+            user,
             Path(args.file),
             args.kind,
             _owner(db, args),
@@ -197,8 +195,8 @@ def cmd_files_attach(args: argparse.Namespace) -> int:
 
 
 def cmd_files_get(args: argparse.Namespace) -> int:
-    def work(db: Database) -> int:
-        path = save_attachment(db, actor(), args.id, Path(args.output))
+    def work(db: Database, user: Actor) -> int:
+        path = save_attachment(db, user, args.id, Path(args.output))
         print(f"Wrote attachment {args.id} to {path}")
         return EXIT_OK
 
@@ -206,8 +204,8 @@ def cmd_files_get(args: argparse.Namespace) -> int:
 
 
 def cmd_files_remove(args: argparse.Namespace) -> int:
-    def work(db: Database) -> int:
-        remove_attachment(db, actor(), args.id, reason=args.reason)
+    def work(db: Database, user: Actor) -> int:
+        remove_attachment(db, user, args.id, reason=args.reason)
         print(f"Removed attachment {args.id}; the audit log keeps its digest and your reason.")
         return EXIT_OK
 
@@ -227,7 +225,7 @@ def _print_supporting(found: list[SupportingDocument], fmt: str, empty: str) -> 
 
 
 def cmd_files_claim(args: argparse.Namespace) -> int:
-    def work(db: Database) -> int:
+    def work(db: Database, user: Actor) -> int:
         _print_supporting(
             claim_documents(db, args.id),
             args.format,
@@ -240,7 +238,7 @@ def cmd_files_claim(args: argparse.Namespace) -> int:
 
 
 def cmd_files_record(args: argparse.Namespace) -> int:
-    def work(db: Database) -> int:
+    def work(db: Database, user: Actor) -> int:
         _print_supporting(
             record_documents(db, args.id),
             args.format,
@@ -252,7 +250,7 @@ def cmd_files_record(args: argparse.Namespace) -> int:
 
 
 def cmd_files_checklist(args: argparse.Namespace) -> int:
-    def work(db: Database) -> int:
+    def work(db: Database, user: Actor) -> int:
         agency = get_agency(db)
         state = agency.state if agency else ""
         print(f"Class file checklist for {state}: {checklist_source(state)}")
@@ -266,7 +264,7 @@ def cmd_files_checklist(args: argparse.Namespace) -> int:
 def _officers_from(db: Database, args: argparse.Namespace) -> list[int]:
     """Officers named by --badges (comma separated), --shift or --unit (current officers)."""
     from deesc_desktop.cli.cit import officer_id_for
-    from deesc_desktop.store.views import roster
+    from deesc_desktop.store.officers import roster
 
     chosen: list[int] = []
     for badge in (args.badges or "").split(","):
@@ -284,7 +282,7 @@ def _instructor_id(db: Database, name: str | None) -> int | None:
     if not name:
         return None
     from deesc_desktop.cli.common import Refused
-    from deesc_desktop.store.course_files import instructor_id_by_name
+    from deesc_desktop.store.instructors import instructor_id_by_name
 
     found = instructor_id_by_name(db, name)
     if found is None:
@@ -297,7 +295,7 @@ def _instructor_id(db: Database, name: str | None) -> int | None:
 def cmd_files_schedule(args: argparse.Namespace) -> int:
     from deesc_desktop.services.classes import schedule_class
 
-    def work(db: Database) -> int:
+    def work(db: Database, user: Actor) -> int:
         values = {
             "course": args.course,
             "held_on": args.date,
@@ -309,7 +307,7 @@ def cmd_files_schedule(args: argparse.Namespace) -> int:
             "location": args.location,
         }
         if values["hours"] is None or values["topics"] is None:
-            from deesc_desktop.store.views import courses
+            from deesc_desktop.store.courses import courses
 
             known = next(
                 (c for c in courses(db) if c.title.casefold() == args.course.casefold()), None
@@ -319,7 +317,7 @@ def cmd_files_schedule(args: argparse.Namespace) -> int:
                 values["topics"] = values["topics"] or known.default_topics
                 values["delivery"] = args.delivery or known.delivery
         officers = _officers_from(db, args)
-        class_id = schedule_class(db, actor(), values, officers)
+        class_id = schedule_class(db, user, values, officers)
         print(
             f"Scheduled class {class_id}: {args.course} on {args.date}, {len(officers)} expected."
         )
@@ -332,7 +330,7 @@ def cmd_files_sheet(args: argparse.Namespace) -> int:
     from deesc_desktop.reports.sign_in_sheet import render_sign_in_sheet
     from deesc_desktop.services.classes import sign_in_sheet
 
-    def work(db: Database) -> int:
+    def work(db: Database, user: Actor) -> int:
         sheet = sign_in_sheet(db, class_ref(args), blank_lines=args.blank)
         path = render_sign_in_sheet(db, sheet, Path(args.output))
         print(f"Wrote the sign-in sheet ({len(sheet.lines)} officers) to {path}")
@@ -344,7 +342,7 @@ def cmd_files_sheet(args: argparse.Namespace) -> int:
 def cmd_files_attendance(args: argparse.Namespace) -> int:
     from deesc_desktop.services.classes import record_attendance
 
-    def work(db: Database) -> int:
+    def work(db: Database, user: Actor) -> int:
         detail = class_file(db, class_ref(args))
         absent = {b.strip() for b in (args.absent or "").split(",") if b.strip()}
         unknown = absent - {p.badge for p in detail.people}
@@ -360,7 +358,7 @@ def cmd_files_attendance(args: argparse.Namespace) -> int:
         present += _officers_from(db, args)
         ids = record_attendance(
             db,
-            actor(),
+            user,
             class_ref(args),
             list(dict.fromkeys(present)),
             sheet=Path(args.sheet) if args.sheet else None,
@@ -376,7 +374,7 @@ def cmd_files_attendance(args: argparse.Namespace) -> int:
 def cmd_instructor_list(args: argparse.Namespace) -> int:
     from deesc_desktop.services.instructors import instructor_summaries
 
-    def work(db: Database) -> int:
+    def work(db: Database, user: Actor) -> int:
         summaries = instructor_summaries(db, args.as_of)
         if args.format == "json":
             print_json(
@@ -422,14 +420,14 @@ def cmd_instructor_list(args: argparse.Namespace) -> int:
 def cmd_instructor_add(args: argparse.Namespace) -> int:
     from deesc_desktop.services.instructors import add_instructor
 
-    def work(db: Database) -> int:
+    def work(db: Database, user: Actor) -> int:
         values = {
             "name": args.name,
             "affiliation": args.affiliation,
             "email": args.email,
             "phone": args.phone,
         }
-        instructor_id = add_instructor(db, actor(), values)
+        instructor_id = add_instructor(db, user, values)
         print(f"Added instructor {instructor_id}: {args.name}")
         return EXIT_OK
 
@@ -439,12 +437,12 @@ def cmd_instructor_add(args: argparse.Namespace) -> int:
 def cmd_instructor_certify(args: argparse.Namespace) -> int:
     from deesc_desktop.services.instructors import add_instructor_certification
 
-    def work(db: Database) -> int:
+    def work(db: Database, user: Actor) -> int:
         instructor_id = _instructor_id(db, args.name)
         assert instructor_id is not None
         add_instructor_certification(
             db,
-            actor(),
+            user,
             instructor_id,
             {
                 "name": args.certification,

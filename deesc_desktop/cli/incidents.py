@@ -19,10 +19,10 @@ from deesc_desktop.cli.common import (
     EXIT_REFUSED,
     MAX_ERRORS_SHOWN,
     AddCommand,
-    actor,
-    open_db,
     print_json,
+    signed_in,
 )
+from deesc_desktop.core.auth import Actor
 from deesc_desktop.core.incidents import (
     DEMOGRAPHICS,
     FORCE_TYPES,
@@ -45,12 +45,9 @@ from deesc_desktop.services.incidents import (
 )
 
 
-def _with_db(args: argparse.Namespace, work: Callable[[Database], int]) -> int:
-    db = open_db(args)
-    try:
-        return work(db)
-    finally:
-        db.close()
+def _with_db(args: argparse.Namespace, work: Callable[[Database, Actor], int]) -> int:
+    with signed_in(args) as (db, user):
+        return work(db, user)
 
 
 def entry_json(entry: IncidentEntry) -> dict[str, Any]:
@@ -77,7 +74,7 @@ def entry_json(entry: IncidentEntry) -> dict[str, Any]:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    def work(db: Database) -> int:
+    def work(db: Database, user: Actor) -> int:
         entries = list_incidents(db, args.start, args.end)
         if args.format == "json":
             print_json([entry_json(e) for e in entries])
@@ -147,8 +144,8 @@ def _values(db: Database, args: argparse.Namespace) -> dict[str, object]:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    def work(db: Database) -> int:
-        incident_id = add_incident(db, actor(), _values(db, args))
+    def work(db: Database, user: Actor) -> int:
+        incident_id = add_incident(db, user, _values(db, args))
         print(f"Logged incident {incident_id} ({args.reference}); it awaits the chief's review.")
         return EXIT_OK
 
@@ -156,8 +153,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_edit(args: argparse.Namespace) -> int:
-    def work(db: Database) -> int:
-        changed = edit_incident(db, actor(), args.id, _values(db, args), reason=args.reason)
+    def work(db: Database, user: Actor) -> int:
+        changed = edit_incident(db, user, args.id, _values(db, args), reason=args.reason)
         print(f"Incident {args.id} corrected." if changed else "Nothing changed.")
         return EXIT_OK
 
@@ -165,7 +162,7 @@ def cmd_edit(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    def work(db: Database) -> int:
+    def work(db: Database, user: Actor) -> int:
         print_json(entry_json(get_incident(db, args.id)))
         return EXIT_OK
 
@@ -173,8 +170,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    def work(db: Database) -> int:
-        review_incident(db, actor(), args.id, notes=args.notes)
+    def work(db: Database, user: Actor) -> int:
+        review_incident(db, user, args.id, notes=args.notes)
         print(f"Incident {args.id} reviewed.")
         return EXIT_OK
 
@@ -182,8 +179,8 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_delete(args: argparse.Namespace) -> int:
-    def work(db: Database) -> int:
-        delete_incident(db, actor(), args.id, reason=args.reason)
+    def work(db: Database, user: Actor) -> int:
+        delete_incident(db, user, args.id, reason=args.reason)
         print(f"Incident {args.id} deleted; the audit log keeps it and your reason.")
         return EXIT_OK
 
@@ -193,8 +190,8 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from deesc_desktop.services.imports import import_file
 
-    def work(db: Database) -> int:
-        report = import_file(db, actor(), "incidents", Path(args.file), dry_run=args.dry_run)
+    def work(db: Database, user: Actor) -> int:
+        report = import_file(db, user, "incidents", Path(args.file), dry_run=args.dry_run)
         if not report.ok:
             for error in report.errors[:MAX_ERRORS_SHOWN]:
                 print(error, file=sys.stderr)
@@ -256,7 +253,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
     start = args.start or date(year - 1, 10, 1)
     end = args.end or min(date(year, 9, 30), today)
 
-    def work(db: Database) -> int:
+    def work(db: Database, user: Actor) -> int:
         figures = incident_figures(db, start, end)
         if args.format == "json":
             print_json(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,13 +15,14 @@ from deesc_desktop.cli.common import (
     MAX_ERRORS_SHOWN,
     AddCommand,
     Refused,
-    actor,
     add_force,
     db_path,
     open_db,
     output_path,
     password_for_new_user,
     print_json,
+    sign_in_for,
+    signed_in,
 )
 from deesc_desktop.services.users import create_first_admin, unattended_actor
 from deesc_desktop.store.audit import entry_images
@@ -42,10 +44,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     made_folder = new and not path.parent.exists()
     if new:
         remove_database_files(build)
-    db = open_db(args, need_agency=False, sign_in=not new, create=new, path=build)
+    db = open_db(args, need_agency=False, create=new, path=build)
     try:
+        # Signed in before the transaction, so a wrong password is counted even when refused.
+        signed = sign_in_for(args, db) if not new else None
         with writing(db):
-            who = actor() if not new else unattended_actor(db)
+            who = signed or unattended_actor(db)
             assert who is not None  # a new file has no users
             if args.admin:
                 who = create_first_admin(db, args.admin, password, args.admin_name or "")
@@ -78,11 +82,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from deesc_desktop.demo import load_demo
 
     path = db_path(args)
-    db = open_db(args, need_agency=False, sign_in=False, create=True)
-    try:
+    with closing(open_db(args, need_agency=False, create=True)) as db:
         summary = load_demo(db)
-    finally:
-        db.close()
     print(f"Demo agency loaded into {path}: {summary}")
     return EXIT_OK
 
@@ -90,11 +91,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from deesc_desktop.services.imports import import_file
 
-    db = open_db(args)
-    try:
-        report = import_file(db, actor(), args.kind, Path(args.file), dry_run=args.dry_run)
-    finally:
-        db.close()
+    with signed_in(args) as (db, user):
+        report = import_file(db, user, args.kind, Path(args.file), dry_run=args.dry_run)
     if not report.ok:
         for error in report.errors[:MAX_ERRORS_SHOWN]:
             print(error, file=sys.stderr)
@@ -116,11 +114,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     from deesc_desktop.services.export import export_roster, export_training
 
     out = output_path(args, args.output or f"{args.kind}.csv", kind="export")
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, _):
         count = (export_roster if args.kind == "roster" else export_training)(db, out)
-    finally:
-        db.close()
     print(f"Wrote {count} {args.kind} rows to {out}")
     return EXIT_OK
 
@@ -135,11 +130,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     from deesc_desktop.services.maintenance import check_database
 
     anchors = _anchors(args)
-    db = open_db(args, need_agency=False, sign_in=False)
-    try:
+    with closing(open_db(args, need_agency=False)) as db:
         report = check_database(db, db_path(args), anchors)
-    finally:
-        db.close()
     if report.ok:
         print(
             f"{db_path(args)}: OK (integrity, foreign keys, {report.audit_entries} audit "
@@ -155,11 +147,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     from deesc_desktop.services.maintenance import backup_database
 
-    db = open_db(args, need_agency=False)
-    try:
-        target = backup_database(db, actor(), db_path(args), args.dest, force=args.force)
-    finally:
-        db.close()
+    with signed_in(args, need_agency=False) as (db, user):
+        target = backup_database(db, user, db_path(args), args.dest, force=args.force)
     print(f"Backed up to {target}")
     return EXIT_OK
 
@@ -167,15 +156,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from deesc_desktop.services.maintenance import ConfirmationNeeded, restore_database
 
-    db = open_db(args, need_agency=False)
-    try:
-        safety = restore_database(
-            db, actor(), db_path(args), Path(args.file), confirm_agency=args.confirm_agency
-        )
-    except ConfirmationNeeded as exc:
-        raise Refused(f'{exc} Run it again with --confirm-agency "{exc.agency}".') from None
-    finally:
-        db.close()
+    with signed_in(args, need_agency=False) as (db, user):
+        try:
+            safety = restore_database(
+                db, user, db_path(args), Path(args.file), confirm_agency=args.confirm_agency
+            )
+        except ConfirmationNeeded as exc:
+            raise Refused(f'{exc} Run it again with --confirm-agency "{exc.agency}".') from None
     print(f"Restored {args.file}. The previous contents were saved to {safety}")
     return EXIT_OK
 
@@ -184,11 +171,8 @@ def _verify(args: argparse.Namespace) -> int:
     from deesc_desktop.services.maintenance import verify_audit
 
     anchors = _anchors(args)
-    db = open_db(args, need_agency=False, sign_in=False)
-    try:
+    with closing(open_db(args, need_agency=False)) as db:
         report = verify_audit(db, db_path(args), anchors)
-    finally:
-        db.close()
     if not report.ok:
         for line in report.lines():
             print(line, file=sys.stderr)
@@ -210,8 +194,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     if args.audit_action == "verify":
         return _verify(args)
     # The history shows records, so it needs sign-in.
-    db = open_db(args, need_agency=False)
-    try:
+    with signed_in(args, need_agency=False) as (db, _):
         where, params = [], []
         if args.table:
             where.append("table_name = ?")
@@ -229,8 +212,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
         images = entry_images(db, [row["id"] for row in rows])
         for row in rows:
             row["before"], row["after"] = images.get(row["id"], (None, None))
-    finally:
-        db.close()
     if args.format == "json":
         print_json(list(reversed(rows)))
         return EXIT_OK

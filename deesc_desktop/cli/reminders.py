@@ -6,21 +6,18 @@ import argparse
 from datetime import date
 
 from deesc_desktop.cli.cit import date_arg, print_rows
-from deesc_desktop.cli.common import EXIT_OK, AddCommand, actor, open_db, print_json
+from deesc_desktop.cli.common import EXIT_OK, AddCommand, print_json, signed_in
 from deesc_desktop.services.reminders import KINDS, REMINDER_DAYS, due_soon, reminders_for
 
 
 def cmd_due(args: argparse.Namespace) -> int:
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, user):
         today = args.as_of or date.today()
         found = (
             due_soon(db, today, args.days)
             if args.everything
-            else reminders_for(db, actor(), today, args.days)
+            else reminders_for(db, user, today, args.days)
         )
-    finally:
-        db.close()
     if args.format == "json":
         print_json(
             [

@@ -14,10 +14,9 @@ from deesc_desktop.cli.common import (
     EXIT_USAGE,
     AddCommand,
     Refused,
-    actor,
     add_force,
-    open_db,
     output_path,
+    signed_in,
 )
 
 KINDS = (
@@ -155,14 +154,13 @@ def cmd_report(args: argparse.Namespace) -> int:
         else None
     )
     now = generation_time(args)
-    db = open_db(args)
-    try:
+    with signed_in(args) as (db, user):
         if args.remember_signer:
             from deesc_desktop.services.signers import DEFAULT_SLOT, save_signer
 
             slot = DEFAULT_SLOT if args.remember_signer == "default" else args.kind
-            save_signer(db, actor(), slot, args.signer or "", args.signer_title or "")
-        params = replace(params, prepared_by=prepared_by(db, actor()))
+            save_signer(db, user, slot, args.signer or "", args.signer_title or "")
+        params = replace(params, prepared_by=prepared_by(db, user))
         report = renderer(args.kind, db, params, now=now)
         if pdf:
             path = report.render(pdf)
@@ -170,8 +168,6 @@ def cmd_report(args: argparse.Namespace) -> int:
         if table:
             rows = report.export(table)
             print(f"Wrote {rows} row(s) of the {info.title.lower()} table to {table}.")
-    finally:
-        db.close()
     return EXIT_OK
 
 

@@ -9,11 +9,10 @@ from deesc_desktop.cli.common import (
     EXIT_OK,
     AddCommand,
     Refused,
-    actor,
     current_password,
-    open_db,
     password_for_new_user,
     print_json,
+    signed_in,
 )
 from deesc_desktop.core.auth import Role
 
@@ -32,9 +31,8 @@ def _sign_in_state(db: Database) -> str:
 def cmd_users(args: argparse.Namespace) -> int:
     from deesc_desktop.services import users
 
-    db = open_db(args)
-    try:
-        who = actor()
+    with signed_in(args) as (db, user):
+        who = user
         if args.users_action == "list":
             rows = users.list_users(db)
             if args.format == "json":
@@ -72,8 +70,6 @@ def cmd_users(args: argparse.Namespace) -> int:
         else:
             users.set_login_required(db, who, args.state == "on")
             print(f"Sign-in is {args.state}.")
-    finally:
-        db.close()
     return EXIT_OK
 
 

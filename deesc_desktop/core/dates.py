@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 # re.ASCII so that digits from other scripts (e.g. Arabic-Indic) are not taken for a date.
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
@@ -42,3 +42,12 @@ def format_date(value: date | None) -> str:
     if isinstance(value, datetime):
         value = value.date()
     return value.isoformat()
+
+
+def year_before(today: date) -> date:
+    """The day after the same date a year earlier: the first day of "the last 12 months"."""
+    try:
+        start = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        start = today.replace(year=today.year - 1, day=28)
+    return start + timedelta(days=1)

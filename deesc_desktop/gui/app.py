@@ -21,8 +21,8 @@ from deesc_desktop.gui.settings import APPLICATION, ORGANISATION, Settings
 from deesc_desktop.paths import DB_ENV_VAR, default_db_path, demo_db_path
 from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.services.users import list_users, sign_in_refusal, unattended_actor
+from deesc_desktop.store.agency import get_agency
 from deesc_desktop.store.database import DatabaseError, open_database
-from deesc_desktop.store.queries import get_agency
 
 if TYPE_CHECKING:
     from deesc_desktop.gui.mainwindow import MainWindow

@@ -7,7 +7,6 @@ database's bus, runs department_compliance once however many cards ask in the sa
 from __future__ import annotations
 
 import textwrap
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -27,23 +26,17 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 from sqlite_utils import Database
 
-from deesc_desktop.core.compliance import Status
+from deesc_desktop.core.compliance import Status, hours_text
 from deesc_desktop.core.money import format_money
 from deesc_desktop.core.rules import short_title
 from deesc_desktop.gui import style, workers
-from deesc_desktop.gui.compliance_models import (
-    NEEDS_ATTENTION,
-    hours_text,
-    status_label,
-    status_tone,
-)
+from deesc_desktop.gui.compliance_models import status_tone
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.pages.dashboard import register_card
 from deesc_desktop.gui.widgets import Card
-from deesc_desktop.services.cit import cit_report
-from deesc_desktop.services.compliance import department_compliance
-from deesc_desktop.store.cit_queries import CitReport
-from deesc_desktop.store.claim_queries import FundingSummary, funding_summaries
+from deesc_desktop.services.cit import CitReport, cit_report
+from deesc_desktop.services.compliance import DepartmentSummary, department_compliance, summarise
+from deesc_desktop.store.funding import FundingSummary, funding_summaries
 
 DUE_DAYS = 90
 DUE_GROUPS = 4
@@ -114,9 +107,7 @@ class ComplianceSummary:
     """Counts for the dashboard, from one department evaluation."""
 
     as_of: date
-    officers: int
-    overall: Counter[Status]
-    by_requirement: list[tuple[str, str, Counter[Status]]] = field(default_factory=list)
+    counts: DepartmentSummary
     due: list[DueItem] = field(default_factory=list)
 
 
@@ -124,16 +115,10 @@ def compliance_summary(db: Database, as_of: date | None = None) -> ComplianceSum
     """Overall statuses, statuses per requirement, and what falls due in the next 90 days."""
     as_of = as_of or date.today()
     rows = department_compliance(db, as_of)
-    overall = Counter(row.worst for row in rows)
-    per: dict[str, tuple[str, Counter[Status]]] = {}
     due: list[DueItem] = []
     horizon = as_of + timedelta(days=DUE_DAYS)
     for row in rows:
         for result in row.results:
-            _title, counts = per.setdefault(
-                result.requirement_id, (result.requirement_title, Counter())
-            )
-            counts[result.status] += 1
             if (
                 result.status in (Status.DUE_SOON, Status.IN_PROGRESS)
                 and result.due_date is not None
@@ -149,13 +134,7 @@ def compliance_summary(db: Database, as_of: date | None = None) -> ComplianceSum
                     )
                 )
     due.sort(key=lambda item: (item.due, item.officer.casefold()))
-    return ComplianceSummary(
-        as_of,
-        len(rows),
-        overall,
-        [(rid, title, counts) for rid, (title, counts) in per.items()],
-        due,
-    )
+    return ComplianceSummary(as_of, summarise(rows), due)
 
 
 def _compliance(ctx: AppContext) -> SharedQuery:
@@ -197,7 +176,7 @@ class ComplianceStatusCard(LinkCard):
         self.query.request()
 
     def show_summary(self, summary: ComplianceSummary) -> None:
-        attention = sum(summary.overall[s] for s in NEEDS_ATTENTION)
+        counts = summary.counts
         lines = []
         for status in (
             Status.NON_COMPLIANT,
@@ -206,20 +185,20 @@ class ComplianceStatusCard(LinkCard):
             Status.COMPLIANT,
             Status.EXEMPT,
         ):
-            count = summary.overall[status]
+            count = counts.overall[status]
             if not count and status == Status.EXEMPT:
                 continue
             tone = status_tone(status)
             lines.append(
                 style.coloured("●", tone.bar)
                 + " "
-                + _link(f"status:{status.value}", escape(status_label(status)))
+                + _link(f"status:{status.value}", escape(status.label))
                 + f" <span style='color:{style.Colour.MUTED}'>·</span> <b>{count}</b>"
             )
         lines.append(_link("status:attention", "Show everyone who needs attention ›"))
         self.set_content(
-            str(attention),
-            f"of {summary.officers} serving officers are non-compliant, due soon or in progress "
+            str(counts.needing_attention),
+            f"of {counts.officers} serving officers need attention: non-compliant or due soon "
             f"on a requirement (as of {summary.as_of.isoformat()})",
             lines,
         )
@@ -323,32 +302,32 @@ class ComplianceChartCard(QFrame):
             f"Officers per requirement, as of {summary.as_of.isoformat()}. "
             "Click a bar to see those officers."
         )
-        requirements = list(reversed(summary.by_requirement))  # the first requirement on top
+        requirements = list(reversed(summary.counts.requirements))  # the first one on top
         series = QHorizontalStackedBarSeries()
         series.setBarWidth(0.6)
         for status in CHART_STATUSES:
-            bar = QBarSet(status_label(status))
+            bar = QBarSet(status.label)
             bar.setColor(QColor(status_tone(status).bar))
             bar.setBorderColor(QColor(status_tone(status).bar))
-            bar.append([float(counts[status]) for _rid, _title, counts in requirements])
+            bar.append([float(r.counts[status]) for r in requirements])
             bar.setLabelColor(QColor("#ffffff"))
             series.append(bar)
         series.setLabelsVisible(True)
         series.setLabelsFormat("@value")
         series.clicked.connect(self._clicked)
         self.chart.addSeries(series)
-        self.categories = [axis_label(title) for _rid, title, _counts in requirements]
+        self.categories = [axis_label(r.title) for r in requirements]
         # Each requirement gets the height of its label, so every name reads in full however
         # many requirements the state has (Illinois has 13): the dashboard scrolls instead.
         self.view.setMinimumHeight(max(230, ROW_HEIGHT * len(requirements) + CHART_FURNITURE))
-        self._ids = [rid for rid, _title, _counts in requirements]
+        self._ids = [r.id for r in requirements]
         names = QBarCategoryAxis()
         names.append(self.categories)
         names.setTruncateLabels(False)  # whole names, on two lines, rather than "…"
         self.chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(names)
         counts = QValueAxis()
-        widest = max((sum(c[s] for s in CHART_STATUSES) for *_ids, c in requirements), default=1)
+        widest = max((sum(r.counts[s] for s in CHART_STATUSES) for r in requirements), default=1)
         counts.setRange(0, max(1, widest))
         counts.setLabelFormat("%d")
         counts.applyNiceNumbers()  # ticks on round numbers: 0, 10, 20, 30, 40
@@ -358,7 +337,7 @@ class ComplianceChartCard(QFrame):
         self.series = series
 
     def _clicked(self, index: int, bar: QBarSet) -> None:
-        status = next((s for s in CHART_STATUSES if status_label(s) == bar.label()), None)
+        status = next((s for s in CHART_STATUSES if s.label == bar.label()), None)
         if status is not None and 0 <= index < len(self._ids):
             self.ctx.nav.show("compliance", status=status.value, requirement=self._ids[index])
 

@@ -11,8 +11,8 @@ from deesc_desktop.core.cit import ShiftCoverage
 from deesc_desktop.core.names import name_key
 from deesc_desktop.gui import style
 from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel, natural_key
-from deesc_desktop.store.cit_queries import CitRosterRow
-from deesc_desktop.store.views import CertificateListRow
+from deesc_desktop.services.cit import CitRosterRow
+from deesc_desktop.store.cit import CertificateListRow
 
 CIT_ORDER = {"expired": 0, "expiring": 1, "current": 2, "none": 3}
 

@@ -16,15 +16,8 @@ from deesc_desktop.gui import style
 from deesc_desktop.gui.forms import local_time
 from deesc_desktop.gui.models import LEFT, RIGHT, Column, Index, RowsModel, natural_key
 from deesc_desktop.services.bonus import EligibilityRow
-from deesc_desktop.store.claim_queries import (
-    AdjustmentRow,
-    AwardChangeRow,
-    BatchRow,
-    ClaimEvidence,
-    ClaimRow,
-    FundingSummary,
-    ProgramRow,
-)
+from deesc_desktop.store.claims import AdjustmentRow, ClaimEvidence, ClaimRow, ProgramRow
+from deesc_desktop.store.funding import AwardChangeRow, BatchRow, FundingSummary
 
 CLAIM_ORDER = {code: number for number, code in enumerate(CLAIM_STATUSES)}
 

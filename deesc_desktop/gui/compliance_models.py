@@ -10,44 +10,31 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
-from deesc_desktop.core.compliance import RequirementResult, Status, SubMinimumResult
+from deesc_desktop.core.compliance import (
+    RequirementResult,
+    Status,
+    SubMinimumResult,
+    hours_text,
+)
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.names import name_key
 from deesc_desktop.gui import style
 from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel, natural_key
 from deesc_desktop.services.compliance import OfficerCompliance
 
-STATUS_ORDER = {
-    Status.NON_COMPLIANT: 0,
-    Status.DUE_SOON: 1,
-    Status.IN_PROGRESS: 2,
-    Status.COMPLIANT: 3,
-    Status.EXEMPT: 4,
-    Status.NOT_APPLICABLE: 5,
-}
-"""Sorting a status column ascending puts what needs attention first."""
-
-NEEDS_ATTENTION = frozenset({Status.NON_COMPLIANT, Status.DUE_SOON})
-"""The "Needs attention" filter: behind already, or due within the warning days."""
+STATUS_MARK = {Status.COMPLIANT: "✓ ", Status.DUE_SOON: "! ", Status.NON_COMPLIANT: "✗ "}
+"""A mark before a status's words in a cell, to catch the eye."""
 
 
 def status_text(status: Status) -> str:
-    return style.COMPLIANCE_TEXT[status.value]
-
-
-def status_label(status: Status) -> str:
-    return style.COMPLIANCE_LABEL[status.value]
+    """How a status reads in a cell: words first, a mark to catch the eye ("n/a" is short)."""
+    if status is Status.NOT_APPLICABLE:
+        return "n/a"
+    return STATUS_MARK.get(status, "") + status.label
 
 
 def status_tone(status: Status) -> style.Tone:
     return style.COMPLIANCE_TONE[status.value]
-
-
-def hours_text(result: RequirementResult) -> str:
-    """ "26.0 of 30.0 h" for an hours requirement, "" for a course or a certification."""
-    if result.earned is None or result.adjusted_required is None:
-        return ""
-    return f"{format_hours(result.earned)} of {format_hours(result.adjusted_required)} h"
 
 
 def window_text(result: RequirementResult) -> str:
@@ -56,7 +43,7 @@ def window_text(result: RequirementResult) -> str:
     return f"{result.window_start.isoformat()} to {result.window_end.isoformat()}"
 
 
-CELL_MARK = {Status.NON_COMPLIANT: "✗ ", Status.DUE_SOON: "! ", Status.IN_PROGRESS: ""}
+CELL_MARK = {status: STATUS_MARK.get(status, "") for status in Status if status.outstanding}
 """Before the reason in a cell of a requirement not met yet; the tone says the rest."""
 
 
@@ -71,7 +58,7 @@ def cell_text(result: RequirementResult) -> str:
 
 def short_summary(result: RequirementResult) -> str:
     """One line for a tooltip or a list: status, hours, due date."""
-    parts = [status_label(result.status)]
+    parts = [result.status.label]
     hours = hours_text(result)
     if hours:
         parts.append(hours)
@@ -104,7 +91,7 @@ def _fixed_columns() -> tuple[Column, ...]:
         Column(
             "Overall",
             lambda r: status_text(r.worst),
-            lambda r: (STATUS_ORDER[r.worst], name_key(r.officer.last_name, r.officer.first_name)),
+            lambda r: (r.worst.severity, name_key(r.officer.last_name, r.officer.first_name)),
             tip="The status that most needs attention across every requirement",
         ),
     )
@@ -160,7 +147,7 @@ class ComplianceMatrixModel(RowsModel):
 
         def key(row: OfficerCompliance) -> tuple[int, str]:
             found = result(row)
-            order = STATUS_ORDER[found.status] if found else 9
+            order = found.status.severity if found else 9
             return (order, name_key(row.officer.last_name, row.officer.first_name))
 
         return Column(title, text, key, tip=f"{title} ({requirement_id})")
@@ -215,14 +202,12 @@ class ComplianceMatrixModel(RowsModel):
 
     def tooltip(self, row: OfficerCompliance, column: int) -> str | None:
         if column == OVERALL:
-            return "\n".join(
-                f"{r.requirement_title}: {status_label(r.status)}" for r in row.results
-            )
+            return "\n".join(f"{r.requirement_title}: {r.status.label}" for r in row.results)
         found = self.result(row, column)
         if found is None:
             return None
         return (
-            f"{found.requirement_title}: {status_label(found.status)}\n{found.reason}\n"
+            f"{found.requirement_title}: {found.status.label}\n{found.reason}\n"
             f"{short_summary(found)}\nClick for the explanation."
         )
 
@@ -250,7 +235,7 @@ class OfficerResultsModel(RowsModel):
         Column(
             "Status",
             lambda r: status_text(r.status),
-            lambda r: (STATUS_ORDER[r.status], r.requirement_title),
+            lambda r: (r.status.severity, r.requirement_title),
         ),
         Column(
             "Hours",

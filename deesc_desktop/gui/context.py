@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.models import Agency
 from deesc_desktop.gui.settings import Settings
-from deesc_desktop.store.queries import get_agency
+from deesc_desktop.store.agency import get_agency
 
 # Names of what changed, as pages subscribe to them (mostly the tables written).
 AGENCY = "agency"

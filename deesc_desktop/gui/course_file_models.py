@@ -12,7 +12,8 @@ from deesc_desktop.gui import style
 from deesc_desktop.gui.forms import local_time
 from deesc_desktop.gui.models import RIGHT, Column, RowsModel, natural_key
 from deesc_desktop.services.course_files import ClassFile, SupportingDocument
-from deesc_desktop.store.course_files import AttachmentRow, Attendee
+from deesc_desktop.store.classes import Attendee
+from deesc_desktop.store.documents import AttachmentRow
 
 
 def short_kind(kind: str) -> str:

@@ -39,7 +39,7 @@ from deesc_desktop.services.course_files import (
     save_attachment,
 )
 from deesc_desktop.services.errors import ServiceError
-from deesc_desktop.store.course_files import AttachmentRow
+from deesc_desktop.store.documents import AttachmentRow
 
 DOCUMENT_FILTER = (
     "Documents (*.pdf *.png *.jpg *.jpeg *.tif *.tiff *.docx *.xlsx *.pptx *.doc *.xls *.ppt);;"

@@ -1,7 +1,7 @@
 """Table models over query results, one per list, with their column numbers declared here.
 
-Each model holds plain rows (named tuples from store.views, or core records) and answers
-`data()` from them: no widget per cell, so 50,000 officers cost one list in memory.
+Each model holds plain rows (named tuples from the store's list queries, or core records) and
+answers `data()` from them: no widget per cell, so 50,000 officers cost one list in memory.
 
 Sorting is done by the model, with one Python key per row, and the RowFilterProxy asks it
 to: a QSortFilterProxyModel left to sort on its own calls back into Python for every
@@ -35,7 +35,8 @@ from deesc_desktop.core.times import utc_stamp
 from deesc_desktop.core.topics import DELIVERIES, TOPICS
 from deesc_desktop.gui import style
 from deesc_desktop.gui.forms import local_time
-from deesc_desktop.store.views import RosterRow, TrainingListRow
+from deesc_desktop.store.officers import RosterRow
+from deesc_desktop.store.training import TrainingListRow
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 """data() with this role gives the whole row object behind any cell."""

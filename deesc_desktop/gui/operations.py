@@ -28,7 +28,8 @@ from deesc_desktop.services.maintenance import (
 from deesc_desktop.services.officers import set_officer_status
 from deesc_desktop.services.outputs import check_output_path
 from deesc_desktop.store.database import DatabaseError
-from deesc_desktop.store.views import RosterRow, TrainingListRow
+from deesc_desktop.store.officers import RosterRow
+from deesc_desktop.store.training import TrainingListRow
 
 USER_ERRORS = (ServiceError, DatabaseError, OSError)
 """Refusals with a message meant for the user; anything else is a bug and propagates."""

@@ -52,7 +52,7 @@ from deesc_desktop.gui.forms import DateField, Form, HoursField
 from deesc_desktop.gui.widgets import muted
 from deesc_desktop.services.errors import ServiceError, ValidationError
 from deesc_desktop.services.requirements import save_requirement
-from deesc_desktop.store.views import topic_labels
+from deesc_desktop.store.courses import topic_labels
 
 Definition = dict[str, Any]
 """A requirement in the rule-pack shape, as requirement_to_dict gives it."""

@@ -23,9 +23,11 @@ from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PAGES, PageId
 from deesc_desktop.services.users import list_users, unattended_actor
-from deesc_desktop.store import views
+from deesc_desktop.store.agency import get_agency
+from deesc_desktop.store.courses import courses as load_courses
 from deesc_desktop.store.database import DatabaseError, open_database
-from deesc_desktop.store.queries import get_agency
+from deesc_desktop.store.officers import roster as load_roster
+from deesc_desktop.store.training import training_records
 
 WINDOW_SIZE = (1280, 800)
 OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
@@ -83,7 +85,7 @@ def _shown(widget: QWidget) -> Iterator[QWidget]:
 
 def _sample_import(folder: Path, ctx: AppContext) -> Path:
     """A small sign-in sheet with one bad row, to show the import check."""
-    officers = [r for r in views.roster(ctx.db) if r.status == "active"][:3]
+    officers = [r for r in load_roster(ctx.db) if r.status == "active"][:3]
     path = folder / "sign-in-sheet.csv"
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
@@ -113,7 +115,7 @@ def _dialog_shots(window: MainWindow, out: Path, temp: Path) -> list[Path]:
 
     ctx = window.ctx
     written: list[Path] = []
-    roster = views.roster(ctx.db)
+    roster = load_roster(ctx.db)
     current = [r for r in roster if r.status == "active"]
     officer = current[0] if current else None
 
@@ -138,14 +140,14 @@ def _dialog_shots(window: MainWindow, out: Path, temp: Path) -> list[Path]:
         shot("add-leave", lambda: ExemptionDialog(ctx, officer.id, window))
 
     def fill_class(dialog: Any) -> None:
-        courses = views.courses(ctx.db)
+        courses = load_courses(ctx.db)
         if courses:
             multi = next((c for c in courses if ";" in c.default_topics), courses[0])
             dialog.fields.choose_course(multi.title)
         dialog.check_officers([r.id for r in current[:3]])
 
     shot("record-class", lambda: RecordClassDialog(ctx, window), fill_class)
-    records = views.training_records(ctx.db)
+    records = training_records(ctx.db)
     if records:
         shot("edit-training-record", lambda: TrainingRecordDialog(ctx, records[0], window))
 
@@ -186,7 +188,8 @@ def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> lis
     from deesc_desktop.gui.requirement_form import RequirementForm
     from deesc_desktop.services.cit import cit_report
     from deesc_desktop.services.requirements import list_requirements
-    from deesc_desktop.store.claim_queries import funding_summaries, list_claims
+    from deesc_desktop.store.claims import list_claims
+    from deesc_desktop.store.funding import funding_summaries
 
     ctx = window.ctx
     written: list[Path] = []

@@ -96,24 +96,6 @@ PENDING = Tone(Colour.ACCENT, "#e6eef8", "#6f9bd1")
 QUIET = Tone(Colour.NEUTRAL, "#eef0f2", "#a7aeb6")
 FAINT = Tone("#7b8591", "", "#d0d5db")
 
-COMPLIANCE_TEXT = {
-    "compliant": "✓ Compliant",
-    "due_soon": "! Due soon",
-    "in_progress": "In progress",
-    "non_compliant": "✗ Non-compliant",
-    "exempt": "Exempt",
-    "not_applicable": "n/a",
-}
-"""How a compliance status reads in a cell: words first, a mark to catch the eye."""
-COMPLIANCE_LABEL = {
-    "compliant": "Compliant",
-    "due_soon": "Due soon",
-    "in_progress": "In progress",
-    "non_compliant": "Non-compliant",
-    "exempt": "Exempt",
-    "not_applicable": "Not applicable",
-}
-"""A compliance status in plain words (exports, legends, filters)."""
 COMPLIANCE_TONE = {
     "compliant": GOOD,
     "due_soon": WARN,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from PySide6.QtCore import QAbstractItemModel, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
@@ -124,6 +126,21 @@ def filter_combo(tip: str, min_chars: int = 12) -> QComboBox:
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(min_chars)
     return combo
+
+
+def fill_value_combo(combo: QComboBox, all_text: str, blank_text: str, values: list[str]) -> None:
+    """Refill a filter list with each value and how many rows hold it (blank last, as
+    `blank_text`), keeping the choice made when it is still there."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    combo.addItem(all_text, None)
+    counts = Counter(values)
+    for value in sorted(counts, key=lambda v: (v == "", v.casefold())):
+        combo.addItem(f"{value or blank_text} ({counts[value]})", value)
+    index = combo.findData(current) if current is not None else 0
+    combo.setCurrentIndex(max(index, 0))
+    combo.blockSignals(False)
 
 
 class Card(QFrame):

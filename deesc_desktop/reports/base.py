@@ -41,8 +41,8 @@ from deesc_desktop.core.times import moment_text
 from deesc_desktop.paths import resource
 from deesc_desktop.services.errors import ServiceError, ValidationError
 from deesc_desktop.services.signers import Signer, signer_for
+from deesc_desktop.store.agency import get_agency
 from deesc_desktop.store.audit import chain_head
-from deesc_desktop.store.queries import get_agency
 
 if TYPE_CHECKING:
     from deesc_desktop.services.export import ColumnKind

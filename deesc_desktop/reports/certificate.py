@@ -33,8 +33,9 @@ from deesc_desktop.reports.base import (
 )
 from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.services.export import DATE, INTEGER, NUMBER
-from deesc_desktop.store.queries import get_officer, get_record
-from deesc_desktop.store.views import topic_labels
+from deesc_desktop.store.courses import topic_labels
+from deesc_desktop.store.officers import get_officer
+from deesc_desktop.store.training import get_record
 
 MAX_INSTRUCTOR_LINES = 3
 """Signature lines for instructors; with more, the first signs as lead instructor."""

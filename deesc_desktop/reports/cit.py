@@ -28,10 +28,9 @@ from deesc_desktop.reports.base import (
 )
 from deesc_desktop.reports.charts import NAVY, TEAL, Series, grouped_bars
 from deesc_desktop.reports.transcript import CIT_WORDS
-from deesc_desktop.services.cit import cit_report
+from deesc_desktop.services.cit import CitReport as CitData
+from deesc_desktop.services.cit import CitRosterRow, cit_report
 from deesc_desktop.services.export import DATE, INTEGER
-from deesc_desktop.store.cit_queries import CitReport as CitData
-from deesc_desktop.store.cit_queries import CitRosterRow
 
 
 class CitReport(Renderer[CitData]):

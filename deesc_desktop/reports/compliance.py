@@ -8,8 +8,8 @@ from typing import ClassVar
 
 from reportlab.platypus import Flowable, Spacer
 
-from deesc_desktop.core.compliance import RequirementResult, Status
-from deesc_desktop.core.hours import format_hours
+from deesc_desktop.core.compliance import BY_SEVERITY, RequirementResult, Status
+from deesc_desktop.core.dates import year_before
 from deesc_desktop.core.rules import short_title
 from deesc_desktop.reports.base import (
     ALERT,
@@ -29,27 +29,19 @@ from deesc_desktop.reports.base import (
 )
 from deesc_desktop.reports.charts import AMBER, BLUE, GREEN, GREY, RED, Series, stacked_bars
 from deesc_desktop.reports.ledta import incomplete_files_section
-from deesc_desktop.services.compliance import OfficerCompliance, department_compliance
-from deesc_desktop.services.export import DATE, NUMBER
+from deesc_desktop.services.compliance import (
+    COMPLIANCE_COLUMNS,
+    COMPLIANCE_KINDS,
+    DepartmentSummary,
+    OfficerCompliance,
+    RequirementCounts,
+    compliance_rows,
+    department_compliance,
+    summarise,
+)
 from deesc_desktop.services.requirements import PackCoverage, pack_coverage
-from deesc_desktop.store.views import year_before
 
-STATUS_LABELS: dict[Status, str] = {
-    Status.NON_COMPLIANT: "Non-compliant",
-    Status.DUE_SOON: "Due soon",
-    Status.IN_PROGRESS: "In progress",
-    Status.COMPLIANT: "Compliant",
-    Status.EXEMPT: "Exempt",
-    Status.NOT_APPLICABLE: "Not applicable",
-}
-"""Status words as the printed report uses them, most urgent first."""
-
-ATTENTION = (Status.NON_COMPLIANT, Status.DUE_SOON, Status.IN_PROGRESS)
-"""The statuses of a requirement not (yet) met: each gets its explanation printed."""
-
-ATTENTION_ORDER = {status: order for order, status in enumerate(ATTENTION)}
-
-EXPLAINED = (Status.NON_COMPLIANT, Status.DUE_SOON)
+EXPLAINED = tuple(status for status in BY_SEVERITY if status.needs_attention)
 """Statuses whose every result gets its full explanation; in-progress ones are summed up."""
 
 MATRIX_MAX_REQUIREMENTS = 5
@@ -58,55 +50,28 @@ officer and requirement so nothing is squeezed unreadable."""
 
 
 @dataclass(frozen=True, slots=True)
-class RequirementSummary:
-    """One requirement in force and how many officers stand where on it."""
-
-    id: str
-    title: str
-    counts: Counter[Status]
-
-    @property
-    def applicable(self) -> int:
-        return sum(n for s, n in self.counts.items() if s is not Status.NOT_APPLICABLE)
-
-    @property
-    def counted(self) -> int:
-        """Officers the requirement applies to and who are not exempt from it."""
-        return self.applicable - self.counts[Status.EXEMPT]
-
-
-@dataclass(frozen=True, slots=True)
 class ComplianceData:
     """Everything the compliance report prints."""
 
     people: list[OfficerCompliance]
-    requirements: list[RequirementSummary]
-    overall: Counter[Status]
-    """Officers by their most urgent status."""
+    summary: DepartmentSummary
     coverage: PackCoverage | None = None
     """What the state pack checks, and why no state rule applies on the date, if none does."""
+
+    @property
+    def requirements(self) -> tuple[RequirementCounts, ...]:
+        return self.summary.requirements
+
+    @property
+    def overall(self) -> Counter[Status]:
+        """Officers by their most urgent status."""
+        return self.summary.overall
 
 
 def gather_compliance(renderer: ComplianceReport) -> ComplianceData:
     """Every serving officer against every requirement in force on the as-of date."""
     people = department_compliance(renderer.db, renderer.as_of, today=renderer.now.date())
-    titles: dict[str, str] = {}
-    counts: dict[str, Counter[Status]] = {}
-    for person in people:
-        for result in person.results:
-            titles.setdefault(result.requirement_id, result.requirement_title)
-            counts.setdefault(result.requirement_id, Counter())[result.status] += 1
-    requirements = [RequirementSummary(rid, titles[rid], counts[rid]) for rid in titles]
-    overall = Counter(person.worst for person in people if person.results)
-    coverage = pack_coverage(renderer.db, renderer.as_of)
-    return ComplianceData(people, requirements, overall, coverage)
-
-
-def hours_text(result: RequirementResult) -> str:
-    """'12.0 of 30.0 h' for hours requirements; "" for courses and certifications."""
-    if result.earned is not None and result.adjusted_required is not None:
-        return f"{format_hours(result.earned)} of {format_hours(result.adjusted_required)} h"
-    return ""
+    return ComplianceData(people, summarise(people), pack_coverage(renderer.db, renderer.as_of))
 
 
 class ComplianceReport(Renderer[ComplianceData]):
@@ -141,8 +106,8 @@ class ComplianceReport(Renderer[ComplianceData]):
         """Status on the first line; below it the reason in a few words ("short 6 h of
         high-risk traffic stops, due 2025-06-30") when the requirement is not met."""
         colour = {Status.NON_COMPLIANT: ALERT, Status.DUE_SOON: WARN}.get(result.status)
-        label = Line(STATUS_LABELS[result.status], bold=True, colour=colour)
-        if result.status in ATTENTION:
+        label = Line(result.status.label, bold=True, colour=colour)
+        if result.status.outstanding:
             return TextCell(label, Line(result.reason))
         return TextCell(label)
 
@@ -154,8 +119,8 @@ class ComplianceReport(Renderer[ComplianceData]):
                 f"{short_title(result.requirement_title)}: {result.reason}",
                 colour={Status.NON_COMPLIANT: ALERT, Status.DUE_SOON: WARN}.get(result.status),
             )
-            for result in sorted(person.results, key=lambda r: ATTENTION_ORDER.get(r.status, 9))
-            if result.status in ATTENTION
+            for result in sorted(person.results, key=lambda r: r.status.severity)
+            if result.status.outstanding
         ]
         return TextCell(*lines) if lines else TextCell("Nothing outstanding")
 
@@ -169,7 +134,7 @@ class ComplianceReport(Renderer[ComplianceData]):
 
     def overall_cell(self, status: Status) -> TextCell:
         colour = {Status.NON_COMPLIANT: ALERT, Status.DUE_SOON: WARN}.get(status)
-        return TextCell(Line(STATUS_LABELS[status], bold=True, colour=colour))
+        return TextCell(Line(status.label, bold=True, colour=colour))
 
     def summary(self, data: ComplianceData) -> list[Flowable]:
         s = self.styles
@@ -192,11 +157,9 @@ class ComplianceReport(Renderer[ComplianceData]):
             flowables.append(note)
         flowables.append(Spacer(1, 6))
         # Not applicable to anything is rare: a row only when someone is, so the rows add up.
-        statuses = [
-            st for st in STATUS_LABELS if st is not Status.NOT_APPLICABLE or data.overall[st]
-        ]
+        statuses = [st for st in BY_SEVERITY if st is not Status.NOT_APPLICABLE or data.overall[st]]
         overall_rows: list[list[Cell]] = [
-            [STATUS_LABELS[st], str(data.overall[st]), percent_text(data.overall[st], officers)]
+            [st.label, str(data.overall[st]), percent_text(data.overall[st], officers)]
             for st in statuses
         ]
         flowables.append(
@@ -218,7 +181,7 @@ class ComplianceReport(Renderer[ComplianceData]):
                 [
                     para(req.id, s.cell_id),
                     para(req.title, s.cell),
-                    *[str(req.counts[st]) for st in STATUS_LABELS],
+                    *[str(req.counts[st]) for st in BY_SEVERITY],
                     percent_text(req.counts[Status.COMPLIANT], req.counted),
                 ]
             )
@@ -229,7 +192,7 @@ class ComplianceReport(Renderer[ComplianceData]):
                     [
                         "Requirement",
                         "Title",
-                        *[STATUS_LABELS[st] for st in STATUS_LABELS],
+                        *[st.label for st in BY_SEVERITY],
                         "Compliant %",
                     ],
                     by_requirement,
@@ -266,7 +229,7 @@ class ComplianceReport(Renderer[ComplianceData]):
             (Status.EXEMPT, GREY),
         ]
         series = [
-            Series(STATUS_LABELS[st], [r.counts[st] for r in data.requirements], colour)
+            Series(st.label, [r.counts[st] for r in data.requirements], colour)
             for st, colour in shown
         ]
         return stacked_bars(
@@ -382,8 +345,8 @@ class ComplianceReport(Renderer[ComplianceData]):
                     ["Badge", "Officer", "Requirement", "Explanation"],
                     items,
                     [0.07, 0.16, 0.16, 0.61],
-                    title=[para(f"{STATUS_LABELS[status]} ({len(items)})", s.h2)],
-                    empty=self.empty(f"No officers are {STATUS_LABELS[status].lower()}."),
+                    title=[para(f"{status.label} ({len(items)})", s.h2)],
+                    empty=self.empty(f"No officers are {status.label.lower()}."),
                     keep_whole=8,
                     make=reason_row,
                 )
@@ -391,7 +354,7 @@ class ComplianceReport(Renderer[ComplianceData]):
         waiting = sum(r.status is Status.IN_PROGRESS for p in data.people for r in p.results)
         flowables.append(
             self.keep(
-                para(f"{STATUS_LABELS[Status.IN_PROGRESS]} ({waiting})", s.h2),
+                para(f"{Status.IN_PROGRESS.label} ({waiting})", s.h2),
                 para(
                     "Not met yet and due later than the warning period: the officer table "
                     "above lists each with what is outstanding and its due date.",
@@ -421,51 +384,7 @@ class ComplianceReport(Renderer[ComplianceData]):
         return flowables
 
     def table(self, data: ComplianceData) -> ExportTable:
-        rows = []
-        for person in data.people:
-            for result in person.results:
-                rows.append(
-                    [
-                        person.officer.badge,
-                        person.officer.display_name,
-                        result.requirement_id,
-                        result.requirement_title,
-                        result.status.value,
-                        iso(result.window_start),
-                        iso(result.window_end),
-                        _hours(result.adjusted_required),
-                        _hours(result.earned),
-                        _hours(result.shortfall),
-                        iso(result.due_date),
-                        result.explanation,
-                    ]
-                )
-        return ExportTable(
-            (
-                "badge",
-                "officer",
-                "requirement_id",
-                "requirement",
-                "status",
-                "window_start",
-                "window_end",
-                "required_hours",
-                "earned_hours",
-                "shortfall_hours",
-                "due_date",
-                "explanation",
-            ),
-            rows,
-            kinds={
-                "window_start": DATE,
-                "window_end": DATE,
-                "required_hours": NUMBER,
-                "earned_hours": NUMBER,
-                "shortfall_hours": NUMBER,
-                "due_date": DATE,
-            },
+        rows = compliance_rows(
+            (person.officer, result) for person in data.people for result in person.results
         )
-
-
-def _hours(value: int | None) -> str:
-    return "" if value is None else f"{value / 100:.2f}"
+        return ExportTable(COMPLIANCE_COLUMNS, rows, kinds=COMPLIANCE_KINDS)

@@ -40,10 +40,12 @@ from deesc_desktop.reports.ledta import incident_section, incomplete_files_secti
 from deesc_desktop.reports.payments import adjustments_between
 from deesc_desktop.services.errors import ValidationError
 from deesc_desktop.services.export import INTEGER, NUMBER
-from deesc_desktop.store.cit_queries import FollowupRow, followups
-from deesc_desktop.store.claim_queries import FundingSummary, funding_summaries, list_claims
-from deesc_desktop.store.queries import load_officers, load_records
-from deesc_desktop.store.views import topic_labels
+from deesc_desktop.store.claims import list_claims
+from deesc_desktop.store.courses import topic_labels
+from deesc_desktop.store.followups import FollowupRow, followups
+from deesc_desktop.store.funding import FundingSummary, funding_summaries
+from deesc_desktop.store.officers import load_officers
+from deesc_desktop.store.training import load_records
 
 LEDTA_TOPICS = DEESCALATION_TOPICS
 """Topics counted as de-escalation training for the grant figures, and for whether the

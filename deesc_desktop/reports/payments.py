@@ -30,15 +30,14 @@ from deesc_desktop.reports.base import (
 )
 from deesc_desktop.services.export import DATE, DATETIME, INTEGER, MONEY
 from deesc_desktop.services.signers import FINANCE_SLOT
-from deesc_desktop.store.claim_queries import (
+from deesc_desktop.store.claims import (
     AdjustmentRow,
     ClaimRow,
-    FundingSummary,
     adjustments_between,
-    funding_summaries,
     list_adjustments,
     list_claims,
 )
+from deesc_desktop.store.funding import FundingSummary, funding_summaries
 
 __all__ = ["PaymentRegister", "adjustments_between"]
 

@@ -37,7 +37,7 @@ from deesc_desktop.services.training_due import (
     check_horizon,
     training_due,
 )
-from deesc_desktop.store.queries import officer_by_badge
+from deesc_desktop.store.officers import officer_by_badge
 
 
 def due_table(data: TrainingDue) -> ExportTable:

@@ -10,6 +10,7 @@ from typing import ClassVar
 from reportlab.platypus import Flowable, Spacer
 
 from deesc_desktop.core.cit import CitStatus, OfficerCit, cit_status
+from deesc_desktop.core.compliance import hours_text
 from deesc_desktop.core.hours import Centihours, format_hours
 from deesc_desktop.core.models import Certification, Exemption, Officer, TrainingRecord
 from deesc_desktop.core.roster import serving_on
@@ -30,13 +31,14 @@ from deesc_desktop.reports.base import (
     sentence_case,
     small_table,
 )
-from deesc_desktop.reports.compliance import STATUS_LABELS, hours_text
+from deesc_desktop.services.cit import cit_histories
 from deesc_desktop.services.compliance import OfficerCompliance, officer_compliance
 from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.services.export import DATE, NUMBER
-from deesc_desktop.store.cit_queries import cit_histories
-from deesc_desktop.store.queries import load_exemptions, load_records, officer_by_badge
-from deesc_desktop.store.views import topic_labels
+from deesc_desktop.store.courses import topic_labels
+from deesc_desktop.store.leave import load_exemptions
+from deesc_desktop.store.officers import officer_by_badge
+from deesc_desktop.store.training import load_records
 
 DELIVERY_SHORT = {"classroom": "Classroom", "online": "Online", "scenario": "Scenario"}
 """Delivery words short enough for the transcript's column."""
@@ -334,7 +336,7 @@ class TranscriptReport(Renderer[TranscriptData]):
         rows: list[list[Cell]] = [
             [
                 TextCell(r.requirement_id),
-                TextCell(Line(STATUS_LABELS[r.status], bold=True)),
+                TextCell(Line(r.status.label, bold=True)),
                 hours_text(r),
                 para(r.explanation, s.cell),
             ]

@@ -28,13 +28,9 @@ from deesc_desktop.reports.base import (
 from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.services.export import INTEGER, MONEY
 from deesc_desktop.services.signers import FINANCE_SLOT
-from deesc_desktop.store.claim_queries import (
-    BatchRow,
-    ClaimRow,
-    batch_id_by_reference,
-    list_claims,
-    payment_batches,
-)
+from deesc_desktop.store.claims import ClaimRow, list_claims
+from deesc_desktop.store.funding import BatchRow, payment_batches
+from deesc_desktop.store.rows import id_by_name
 
 BATCH_STATUSES = {"open": "Open: not yet paid", "paid": "Paid"}
 
@@ -83,7 +79,7 @@ class VoucherReport(Renderer[VoucherData]):
 
     def gather(self) -> VoucherData:
         wanted = (self.params.batch or "").strip()
-        batch_id = batch_id_by_reference(self.db, wanted)
+        batch_id = id_by_name(self.db, "payment_batches", wanted)
         found = payment_batches(self.db, batch_id) if batch_id is not None else []
         if not found:
             raise NotFoundError(f'There is no payment batch "{wanted}".')

@@ -10,9 +10,10 @@ from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.models import Agency
 from deesc_desktop.services.common import FieldErrors
 from deesc_desktop.services.errors import ConflictError, ValidationError, require
+from deesc_desktop.store.agency import AGENCY_ID, get_agency
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import get_agency, row_dict
+from deesc_desktop.store.rows import insert_row, row_dict, update_row
 
 US_STATES = tuple(
     "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO"
@@ -57,21 +58,21 @@ def _flag(value: object) -> bool:
     return bool(value)
 
 
+def has_agency(db: Database) -> bool:
+    """Whether the database belongs to an agency yet (`deesc init` has run)."""
+    return get_agency(db) is not None
+
+
 def init_agency(db: Database, actor: Actor, values: Mapping[str, object]) -> Agency:
     """Create the agency record of a new database (name, state, ORI, fiscal year, warning days,
     and whether the agency's own leave proration policy is on: off unless given)."""
     require(actor, Permission.MANAGE_AGENCY)
     cleaned = _clean(values)
     with writing(db):
-        if row_dict(db, "agency", 1) is not None:
+        if row_dict(db, "agency", AGENCY_ID) is not None:
             raise ConflictError("This database already belongs to an agency; edit it in Settings.")
         audit = AuditWriter(db, actor.username)
-        db.execute(
-            "INSERT INTO agency (id, name, state, ori, leave_proration,"
-            " fiscal_year_start_month, warning_days, created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
-            [*cleaned.values(), audit.at],
-        )
-        audit.record("insert", "agency", 1, after=row_dict(db, "agency", 1))
+        insert_row(audit, "agency", {"id": AGENCY_ID, **cleaned, "created_at": audit.at})
     agency = get_agency(db)
     assert agency is not None
     return agency
@@ -83,19 +84,19 @@ def update_agency(
     """Change the agency's details; fields not given keep their value."""
     require(actor, Permission.MANAGE_AGENCY)
     with writing(db):
-        before = row_dict(db, "agency", 1)
+        before = row_dict(db, "agency", AGENCY_ID)
         if before is None:
             raise ConflictError("This database has no agency yet; run `deesc init` first.")
         cleaned = _clean({**before, **values})
-        audit = AuditWriter(db, actor.username)
-        db.execute(
-            "UPDATE agency SET name = ?, state = ?, ori = ?, leave_proration = ?,"
-            " fiscal_year_start_month = ?, warning_days = ? WHERE id = 1",
-            list(cleaned.values()),
+        update_row(
+            AuditWriter(db, actor.username),
+            "agency",
+            AGENCY_ID,
+            cleaned,
+            before=before,
+            versioned=False,
+            reason=reason,
         )
-        after = row_dict(db, "agency", 1)
-        assert after is not None
-        audit.changed("agency", 1, before, after, reason=reason)
     agency = get_agency(db)
     assert agency is not None
     return agency

@@ -30,13 +30,12 @@ from deesc_desktop.core.hours import HoursError, parse_hours, to_float
 from deesc_desktop.core.models import Officer, TrainingRecord
 from deesc_desktop.core.money import Cents, MoneyError, format_money, parse_money
 from deesc_desktop.core.times import today
-from deesc_desktop.services.cit import put_setting
 from deesc_desktop.services.common import (
     FieldErrors,
     audit_writer,
     fetch_for_update,
     stamp,
-    update_row,
+    update_checked,
 )
 from deesc_desktop.services.errors import (
     ConflictError,
@@ -47,21 +46,32 @@ from deesc_desktop.services.errors import (
 )
 from deesc_desktop.services.funding import check_funds, check_not_approver, check_pay_date
 from deesc_desktop.store.audit import AuditWriter
-from deesc_desktop.store.cit_queries import BONUS_DEFAULT_AMOUNT_KEY, default_bonus_amount
-from deesc_desktop.store.claim_queries import (
+from deesc_desktop.store.claims import (
+    BONUS_DEFAULT_AMOUNT_KEY,
     AdjustmentRow,
+    ClaimedRecord,
     ClaimRow,
-    claim_snapshot,
-    funding_id_by_name,
-    funding_summaries,
+    add_adjustment_row,
+    changed_evidence,
+    claim_count,
+    claimed_records,
+    decide_adjustment,
+    default_bonus_amount,
+    insert_claim,
     list_adjustments,
     list_claims,
     load_program,
+    open_claims,
     programs,
+    update_claim,
 )
+from deesc_desktop.store.courses import course_names, topic_codes, topic_labels
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import load_officers, load_records, row_dict, topic_codes
-from deesc_desktop.store.views import topic_labels
+from deesc_desktop.store.funding import funding_summaries
+from deesc_desktop.store.officers import get_officer, load_officers
+from deesc_desktop.store.rows import id_by_name, insert_row, name_taken, row_dict
+from deesc_desktop.store.settings import put_setting
+from deesc_desktop.store.training import load_records
 
 PROGRAM_FIELDS = (
     "name",
@@ -139,7 +149,7 @@ def _amount(db: Database, values: Mapping[str, object], errors: FieldErrors) -> 
 
 def _course_names(db: Database) -> dict[str, str]:
     names: dict[str, str] = {}
-    for title, number in db.execute("SELECT title, course_number FROM courses"):
+    for title, number in course_names(db):
         names[title.casefold()] = title
         if number.strip():
             names[number.strip().casefold()] = number.strip()
@@ -195,7 +205,7 @@ def clean_program(db: Database, values: Mapping[str, object]) -> dict[str, Any]:
     if source is None or not str(source).strip():
         errors["funding_source"] = "is required: choose the grant or budget that pays"
     else:
-        source_id = funding_id_by_name(db, str(source))
+        source_id = id_by_name(db, "funding_sources", str(source))
         if source_id is None:
             errors["funding_source"] = f'there is no funding source "{source}"'
     notes = errors.text(values, "notes")
@@ -218,10 +228,7 @@ def clean_program(db: Database, values: Mapping[str, object]) -> dict[str, Any]:
 
 
 def _check_program_name_free(db: Database, name: str, program_id: int = 0) -> None:
-    if db.execute(
-        "SELECT 1 FROM bonus_programs WHERE name = ? COLLATE NOCASE AND id != ?",
-        [name, program_id],
-    ).fetchone():
+    if name_taken(db, "bonus_programs", name, other_than=program_id):
         raise ValidationError({"name": f'there is already a program named "{name}"'})
 
 
@@ -244,18 +251,7 @@ def add_program(db: Database, actor: Actor, values: Mapping[str, object]) -> int
         cleaned = clean_program(db, values)
         _check_program_name_free(db, cleaned["name"])
         audit = AuditWriter(db, actor.username)
-        cursor = db.execute(
-            f"INSERT INTO bonus_programs ({', '.join(f'[{k}]' for k in cleaned)},"
-            " created_at, updated_at, updated_by)"
-            f" VALUES ({', '.join('?' for _ in cleaned)}, ?, ?, ?)",
-            [*cleaned.values(), *stamp(audit).values()],
-        )
-        program_id = cursor.lastrowid
-        assert program_id is not None
-        audit.record(
-            "insert", "bonus_programs", program_id, after=row_dict(db, "bonus_programs", program_id)
-        )
-        return program_id
+        return insert_row(audit, "bonus_programs", {**cleaned, **stamp(audit)})
 
 
 def edit_program(
@@ -287,15 +283,13 @@ def edit_program(
         merged.update(values)
         cleaned = clean_program(db, merged)
         _check_program_name_free(db, cleaned["name"], program_id)
-        claims = db.execute(
-            "SELECT count(*) FROM claims WHERE program_id = ?", [program_id]
-        ).fetchone()[0]
+        claims = claim_count(db, program_id)
         if claims and cleaned["one_time"] != current["one_time"]:
             raise ValidationError(
                 {"one_time": f"cannot change: the program already has {claims} claim(s)"}
             )
         audit = AuditWriter(db, actor.username)
-        return update_row(audit, "bonus_programs", program_id, cleaned, noun="program")
+        return update_checked(audit, "bonus_programs", program_id, cleaned, noun="program")
 
 
 def set_default_amount(db: Database, actor: Actor, amount: object) -> Cents:
@@ -349,18 +343,6 @@ class EligibilityRow:
         return "; ".join(self.eligibility.reasons)
 
 
-def _used_records(db: Database, program_id: int) -> dict[int, set[int]]:
-    """Training records already behind open or paid claims of the program, by officer."""
-    used: dict[int, set[int]] = defaultdict(set)
-    for officer_id, record_id in db.execute(
-        "SELECT c.officer_id, r.record_id FROM claim_records r JOIN claims c ON c.id = r.claim_id"
-        " WHERE c.program_id = ? AND c.status IN ('draft', 'submitted', 'approved', 'paid')",
-        [program_id],
-    ):
-        used[officer_id].add(record_id)
-    return used
-
-
 def _check_officers(
     db: Database,
     program: Program,
@@ -368,15 +350,8 @@ def _check_officers(
     records: Mapping[int, Sequence[TrainingRecord]],
 ) -> list[EligibilityRow]:
     labels = topic_labels(db)
-    used = {} if program.one_time else _used_records(db, program.id)
-    existing: dict[int, tuple[int, str]] = {}
-    if program.one_time:
-        for claim_id, officer_id, status in db.execute(
-            "SELECT id, officer_id, status FROM claims WHERE program_id = ?"
-            " AND status IN ('draft', 'submitted', 'approved', 'paid') ORDER BY id",
-            [program.id],
-        ):
-            existing[officer_id] = (claim_id, status)
+    used = {} if program.one_time else claimed_records(db, program.id)
+    existing = open_claims(db, program.id) if program.one_time else {}
     rows = []
     for officer in officers:
         # In a repeatable program, training already claimed cannot earn a second payment.
@@ -407,30 +382,6 @@ def find_eligible(db: Database, program_id: int) -> list[EligibilityRow]:
 
 
 # --- claims ---------------------------------------------------------------------------------
-
-
-def _insert_claim(audit: AuditWriter, program: Program, row: EligibilityRow) -> int:
-    db = audit.db
-    eligibility = row.eligibility
-    cursor = db.execute(
-        "INSERT INTO claims (program_id, officer_id, one_time, amount_cents, funding_source_id,"
-        " status, qualifying_hours, eligibility, created_by, created_at, updated_at, updated_by)"
-        " VALUES (?, ?, ?, ?, ?, 'draft', ?, ?, ?, ?, ?, ?)",
-        [
-            program.id,
-            row.officer.id,
-            int(program.one_time),
-            program.amount,
-            program.funding_source_id,
-            to_float(eligibility.hours),
-            "; ".join(eligibility.reasons),
-            audit.username,
-            *stamp(audit).values(),
-        ],
-    )
-    claim_id = cursor.lastrowid
-    assert claim_id is not None
-    return claim_id
 
 
 def create_claims(
@@ -476,27 +427,36 @@ def create_claims(
         audit = audit_writer(db, actor.username, now)
         created = []
         for row in checked:
-            claim_id = _insert_claim(audit, program, row)
             by_id = {r.id: r for r in records.get(row.officer.id, ())}
-            db.conn.executemany(
-                "INSERT INTO claim_records (claim_id, record_id, course, completed, hours,"
-                " counted_hours, post_test) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        claim_id,
-                        record_id,
-                        by_id[record_id].course_title,
-                        by_id[record_id].completed.isoformat(),
-                        to_float(by_id[record_id].hours),
-                        to_float(program.rule.counted_hours(by_id[record_id])),
-                        by_id[record_id].post_test,
-                    )
-                    for record_id in row.eligibility.record_ids
-                ],
-            )
-            audit.record("insert", "claims", claim_id, after=claim_snapshot(db, claim_id))
-            created.append(claim_id)
+            evidence = [
+                ClaimedRecord(
+                    record_id,
+                    by_id[record_id].course_title,
+                    by_id[record_id].completed.isoformat(),
+                    to_float(by_id[record_id].hours),
+                    to_float(program.rule.counted_hours(by_id[record_id])),
+                    by_id[record_id].post_test,
+                )
+                for record_id in row.eligibility.record_ids
+            ]
+            created.append(insert_claim(audit, _claim_values(audit, program, row), evidence))
         return created
+
+
+def _claim_values(audit: AuditWriter, program: Program, row: EligibilityRow) -> dict[str, Any]:
+    """A new draft claim: the program's amount and funding frozen, and why it qualifies."""
+    return {
+        "program_id": program.id,
+        "officer_id": row.officer.id,
+        "one_time": int(program.one_time),
+        "amount_cents": program.amount,
+        "funding_source_id": program.funding_source_id,
+        "status": "draft",
+        "qualifying_hours": to_float(row.eligibility.hours),
+        "eligibility": "; ".join(row.eligibility.reasons),
+        "created_by": audit.username,
+        **stamp(audit),
+    }
 
 
 def create_claim(
@@ -524,49 +484,20 @@ def _step(action: str, claim: ClaimRow) -> str:
         raise ConflictError(str(exc)) from None
 
 
-def _update_claim(
-    audit: AuditWriter, claim_id: int, changes: Mapping[str, object], reason: str = ""
-) -> None:
-    db = audit.db
-    before = claim_snapshot(db, claim_id)
-    assert before is not None
-    stamped = {
-        **changes,
-        "version": before["version"] + 1,
-        "updated_at": audit.at,
-        "updated_by": audit.username,
-    }
-    assignments = ", ".join(f"[{name}] = ?" for name in stamped)
-    db.execute(f"UPDATE claims SET {assignments} WHERE id = ?", [*stamped.values(), claim_id])
-    after = claim_snapshot(db, claim_id)
-    assert after is not None
-    audit.record("update", "claims", claim_id, before=before, after=after, reason=reason)
-
-
 def _check_evidence(db: Database, claims: Sequence[ClaimRow]) -> None:
     """Refuse when a training record behind a claim was deleted or changed since it was made."""
-    ids = [c.id for c in claims]
-    row = db.execute(
-        "SELECT cr.claim_id, cr.record_id, r.id FROM claim_records cr"
-        " JOIN claims cl ON cl.id = cr.claim_id"
-        " LEFT JOIN training_records r ON r.id = cr.record_id"
-        " LEFT JOIN courses c ON c.id = r.course_id"
-        f" WHERE cr.claim_id IN ({', '.join('?' for _ in ids)})"
-        " AND (r.id IS NULL OR r.officer_id != cl.officer_id OR r.completed != cr.completed"
-        " OR round(r.hours, 2) != round(cr.hours, 2) OR c.title != cr.course)"
-        " ORDER BY cr.claim_id LIMIT 1",
-        ids,
-    ).fetchone()
-    if row:
-        what = "deleted" if row[2] is None else "changed"
+    found = changed_evidence(db, [c.id for c in claims])
+    if found:
+        what = "deleted" if found.deleted else "changed"
         raise ConflictError(
-            f"Training record #{row[1]} behind claim #{row[0]} was {what} after the claim was "
-            "made; void the claim and make a new one from the records as they are now."
+            f"Training record #{found.record_id} behind claim #{found.claim_id} was {what} after "
+            "the claim was made; void the claim and make a new one from the records as they "
+            "are now."
         )
 
 
-def _officer(db: Database, claim: ClaimRow) -> dict[str, Any]:
-    officer = row_dict(db, "officers", claim.officer_id)
+def _officer(db: Database, claim: ClaimRow) -> Officer:
+    officer = get_officer(db, claim.officer_id)
     assert officer is not None
     return officer
 
@@ -581,15 +512,16 @@ def submit_claims(
         for claim in claims:
             _step("submit", claim)
             officer = _officer(db, claim)
-            if officer["status"] == "separated":
+            if officer.status == "separated":
+                separated = officer.separation_date.isoformat() if officer.separation_date else None
                 raise ConflictError(
-                    f"{claim.officer_name} separated on {officer['separation_date']}; "
+                    f"{claim.officer_name} separated on {separated}; "
                     f"claim #{claim.id} cannot be submitted. Void it instead."
                 )
         _check_evidence(db, claims)
         audit = audit_writer(db, actor.username, now)
         for claim in claims:
-            _update_claim(
+            update_claim(
                 audit,
                 claim.id,
                 {"status": "submitted", "submitted_at": audit.at, "submitted_by": audit.username},
@@ -636,7 +568,7 @@ def approve_claims(
             check_funds(db, source_id, amount, f"Approving {format_money(amount)}{count}")
         audit = audit_writer(db, actor.username, now)
         for claim in claims:
-            _update_claim(
+            update_claim(
                 audit,
                 claim.id,
                 {"status": "approved", "approved_at": audit.at, "approved_by": audit.username},
@@ -648,10 +580,6 @@ def approve_claim(
     db: Database, actor: Actor, claim_id: int, *, now: datetime | None = None
 ) -> None:
     approve_claims(db, actor, [claim_id], now=now)
-
-
-def _who(audit: AuditWriter) -> tuple[str, str]:
-    return audit.at, audit.username
 
 
 def _reason(reason: str, what: str) -> str:
@@ -671,7 +599,7 @@ def deny_claim(
         _step("deny", claim)
         _may_decide(actor, claim, "deny")
         audit = audit_writer(db, actor.username, now)
-        _update_claim(
+        update_claim(
             audit,
             claim.id,
             {
@@ -704,7 +632,7 @@ def void_claim(
             Permission.APPROVE_CLAIMS if claim.status == "approved" else Permission.SUBMIT_CLAIMS,
         )
         audit = audit_writer(db, actor.username, now)
-        _update_claim(
+        update_claim(
             audit,
             claim.id,
             {
@@ -752,7 +680,7 @@ def pay_claim(
         check_not_approver(actor, [claim])
         check_pay_date(db, [claim], when, today_is=today(now))
         audit = audit_writer(db, actor.username, now)
-        _update_claim(
+        update_claim(
             audit,
             claim.id,
             {
@@ -825,29 +753,20 @@ def add_adjustment(
         if amount > 0:
             check_funds(db, claim.funding_source_id, amount, f"Adjusting by {format_money(amount)}")
         audit = audit_writer(db, actor.username, now)
-        cursor = db.execute(
-            "INSERT INTO claim_adjustments (claim_id, amount_cents, adjusted_on, reference,"
-            " reason, created_at, created_by, status) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                claim.id,
-                amount,
-                adjusted_on.isoformat(),
-                reference,
-                reason,
-                *_who(audit),
-                "pending" if amount > 0 else "counted",
-            ],
-        )
-        adjustment_id = cursor.lastrowid
-        assert adjustment_id is not None
-        audit.record(
-            "insert",
-            "claim_adjustments",
-            adjustment_id,
-            after=row_dict(db, "claim_adjustments", adjustment_id),
+        return add_adjustment_row(
+            audit,
+            {
+                "claim_id": claim.id,
+                "amount_cents": amount,
+                "adjusted_on": adjusted_on.isoformat(),
+                "reference": reference,
+                "reason": reason,
+                "created_at": audit.at,
+                "created_by": audit.username,
+                "status": "pending" if amount > 0 else "counted",
+            },
             reason=reason,
         )
-        return adjustment_id
 
 
 def _pending_adjustment(db: Database, actor: Actor, adjustment_id: int) -> AdjustmentRow:
@@ -868,26 +787,6 @@ def _pending_adjustment(db: Database, actor: Actor, adjustment_id: int) -> Adjus
     return adjustment
 
 
-def _decide_adjustment(
-    audit: AuditWriter, adjustment_id: int, status: str, reason: str = ""
-) -> None:
-    db = audit.db
-    before = row_dict(db, "claim_adjustments", adjustment_id)
-    db.execute(
-        "UPDATE claim_adjustments SET status = ?, decided_at = ?, decided_by = ?,"
-        " decision_reason = ? WHERE id = ?",
-        [status, audit.at, audit.username, reason, adjustment_id],
-    )
-    audit.record(
-        "update",
-        "claim_adjustments",
-        adjustment_id,
-        before=before,
-        after=row_dict(db, "claim_adjustments", adjustment_id),
-        reason=reason,
-    )
-
-
 def approve_adjustment(
     db: Database, actor: Actor, adjustment_id: int, *, now: datetime | None = None
 ) -> None:
@@ -904,7 +803,7 @@ def approve_adjustment(
             adjustment.amount,
             f"Approving the {format_money(adjustment.amount)} adjustment",
         )
-        _decide_adjustment(audit_writer(db, actor.username, now), adjustment.id, "counted")
+        decide_adjustment(audit_writer(db, actor.username, now), adjustment.id, "counted", "")
 
 
 def reject_adjustment(
@@ -917,4 +816,4 @@ def reject_adjustment(
     with writing(db):
         adjustment = _pending_adjustment(db, actor, adjustment_id)
         audit = audit_writer(db, actor.username, now)
-        _decide_adjustment(audit, adjustment.id, "rejected", reason.strip())
+        decide_adjustment(audit, adjustment.id, "rejected", reason.strip())

@@ -1,38 +1,53 @@
-"""CIT: the roster and coverage as of a date; which courses certify or refresh, hand-entered
-certificates, the CIT settings."""
+"""CIT: each officer's certification history and the roster and coverage as of a date (worked
+out from the completions of the courses marked for CIT and the hand-entered certificates);
+which courses certify or refresh, hand-entered certificates, the CIT settings."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
-from deesc_desktop.core.cit import CERTIFYING, CIT_KIND, COURSE_ROLES, CitSettings
-from deesc_desktop.core.hours import HoursError, format_hours, from_float, parse_hours
-from deesc_desktop.services.common import (
-    FieldErrors,
-    fetch_for_update,
-    insert_row,
-    iso,
-    stamp,
-    update_row,
+from deesc_desktop.core.cit import (
+    CERTIFYING,
+    CIT_KIND,
+    COURSE_ROLES,
+    CertificationEvent,
+    CitSettings,
+    Coverage,
+    OfficerCit,
+    certification_periods,
+    cit_status,
+    course_events,
+    coverage,
 )
+from deesc_desktop.core.hours import HoursError, format_hours, from_float, parse_hours
+from deesc_desktop.core.models import Certification, Officer, TrainingRecord
+from deesc_desktop.services.common import FieldErrors, fetch_for_update, iso, stamp, update_checked
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.services.roster import roster_on
+from deesc_desktop.store.agency import get_agency
 from deesc_desktop.store.audit import AuditWriter
-from deesc_desktop.store.cit_queries import (
+from deesc_desktop.store.cit import (
     NO_EXPIRY,
     SETTING_KEYS,
-    CitReport,
-    cit_roster,
+    certificate_twin,
+    certificates,
+    cit_completions,
     cit_settings,
+    cit_team,
+    course_roles,
     open_team_membership,
 )
+from deesc_desktop.store.courses import courses_titled_or_numbered
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.rows import insert_row, row_dict, update_row
+from deesc_desktop.store.settings import put_setting
 
 CERTIFICATE_FIELDS = ("kind", "earned", "expires", "number", "issuer", "notes")
 """Fields of the hand-entered certificate form."""
@@ -43,28 +58,6 @@ def cit_report(db: Database, as_of: date, *, today: date | None = None) -> CitRe
     then, in the status of that day, with only the courses, refreshers and certificates
     dated by then."""
     return cit_roster(db, as_of, roster_on(db, as_of, today=today).officers)
-
-
-def put_setting(audit: AuditWriter, key: str, value: str) -> bool:
-    """Store one agency setting and audit the change; False when it already had that value."""
-    db = audit.db
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
-    if row is not None and row[0] == value:
-        return False
-    db.execute(
-        "INSERT INTO settings (key, value) VALUES (?, ?)"
-        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        [key, value],
-    )
-    before = None if row is None else {"key": key, "value": row[0]}
-    audit.record(
-        "insert" if row is None else "update",
-        "settings",
-        key,
-        before=before,
-        after={"key": key, "value": value},
-    )
-    return True
 
 
 _SETTING_LIMITS = {
@@ -157,25 +150,23 @@ def set_course_cit_role(db: Database, actor: Actor, course_id: int, role: str | 
                     "(an agency CIT setting)"
                 }
             )
-        audit = AuditWriter(db, actor.username)
-        db.execute("UPDATE courses SET cit_role = ? WHERE id = ?", [role, course_id])
-        after = row_dict(db, "courses", course_id)
-        assert after is not None
-        audit.record("update", "courses", course_id, before=before, after=after)
-        return True
+        return update_row(
+            AuditWriter(db, actor.username),
+            "courses",
+            course_id,
+            {"cit_role": role},
+            before=before,
+            versioned=False,
+        )
 
 
 def course_id_by_title(db: Database, title: str) -> int:
     """The id of the course with this title or course number (case-insensitive)."""
-    rows = db.execute(
-        "SELECT id FROM courses WHERE title = ? COLLATE NOCASE"
-        " OR (course_number != '' AND course_number = ? COLLATE NOCASE)",
-        [title.strip(), title.strip()],
-    ).fetchall()
-    if len(rows) != 1:
-        found = "is no course" if not rows else "are several courses"
-        raise NotFoundError(f'There {found} titled or numbered "{title.strip()}".')
-    return int(rows[0][0])
+    found = courses_titled_or_numbered(db, title.strip())
+    if len(found) != 1:
+        words = "is no course" if not found else "are several courses"
+        raise NotFoundError(f'There {words} titled or numbered "{title.strip()}".')
+    return found[0]
 
 
 def clean_certificate(values: Mapping[str, object], today: date | None = None) -> dict[str, Any]:
@@ -205,15 +196,13 @@ def clean_certificate(values: Mapping[str, object], today: date | None = None) -
 def _check_not_duplicate(
     db: Database, officer_id: int, cleaned: Mapping[str, Any], own: int = 0
 ) -> None:
-    row = db.execute(
-        "SELECT id FROM certifications WHERE officer_id = ? AND kind = ? AND earned = ?"
-        " AND number = ? AND revoked_at IS NULL AND id != ?",
-        [officer_id, cleaned["kind"], cleaned["earned"], cleaned["number"], own],
-    ).fetchone()
-    if row:
+    twin = certificate_twin(
+        db, officer_id, cleaned["kind"], cleaned["earned"], cleaned["number"], other_than=own
+    )
+    if twin is not None:
         raise ConflictError(
             f"This officer already has that {cleaned['kind'].upper()} certificate "
-            f"(earned {cleaned['earned']}, #{row[0]})."
+            f"(earned {cleaned['earned']}, #{twin})."
         )
 
 
@@ -259,7 +248,7 @@ def leave_cit_team(db: Database, actor: Actor, officer_id: int, left_on: object)
                 {"left_on": f"{day.isoformat()} is before joining the team on {current['joined']}"}
             )
         audit = AuditWriter(db, actor.username)
-        return update_row(
+        return update_checked(
             audit, "cit_team", current["id"], {"left_on": day.isoformat()}, noun="team membership"
         )
 
@@ -309,7 +298,7 @@ def edit_certification(
         cleaned = clean_certificate(merged)
         _check_not_duplicate(db, current["officer_id"], cleaned, certification_id)
         audit = AuditWriter(db, actor.username)
-        return update_row(
+        return update_checked(
             audit,
             "certifications",
             certification_id,
@@ -342,7 +331,7 @@ def revoke_certification(
             return False
         audit = AuditWriter(db, actor.username)
         revoked = {"revoked_at": audit.at, "revoked_by": audit.username}
-        return update_row(
+        return update_checked(
             audit,
             "certifications",
             certification_id,
@@ -350,3 +339,172 @@ def revoke_certification(
             noun="certificate",
             reason=reason.strip(),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class OfficerCitHistory:
+    """Everything that certified or renewed one officer, and the periods it adds up to."""
+
+    events: tuple[CertificationEvent, ...]
+    refreshers: tuple[TrainingRecord, ...]
+    periods: tuple[Certification, ...]
+    titles: dict[int, str]
+    """certification id -> what it came from, e.g. "CIT Basic 2022-04-14"."""
+
+
+def cit_histories(
+    db: Database,
+    settings: CitSettings | None = None,
+    *,
+    officer_id: int | None = None,
+    through: date | None = None,
+) -> dict[int, OfficerCitHistory]:
+    """Every officer's CIT history (officers with none are left out), or one officer's.
+
+    With `through`, the history as it stood that day: courses, refreshers and certificates
+    dated later are left out, so a later refresher does not lengthen an earlier period.
+    """
+    settings = settings or cit_settings(db)
+    roles = course_roles(db)
+    events: dict[int, list[CertificationEvent]] = defaultdict(list)
+    refreshers: dict[int, list[TrainingRecord]] = defaultdict(list)
+    titles: dict[int, str] = {}
+    for holder, records in cit_completions(db, officer_id, through).items():
+        found, renewals = course_events(records, roles, settings)
+        events[holder].extend(found)
+        refreshers[holder].extend(renewals)
+        by_id = {r.id: r for r in records}
+        for event in found:
+            record = by_id[event.source_id]
+            titles[event.certification_id] = f"{record.course_title} {record.completed}"
+    for cert in certificates(db, officer_id=officer_id, earned_by=through):
+        if cert.kind != CIT_KIND:
+            continue
+        event = CertificationEvent(
+            officer_id=cert.officer_id,
+            day=cert.earned,
+            source="certificate",
+            source_id=cert.id,
+            expires=cert.expires,
+            number=cert.number,
+            issuer=cert.issuer,
+        )
+        events[cert.officer_id].append(event)
+        number = f" {cert.number}" if cert.number else ""
+        titles[cert.id] = f"certificate{number} ({cert.issuer}) {cert.earned}"
+    result = {}
+    for holder in set(events) | set(refreshers):
+        renewals = refreshers.get(holder, [])
+        periods = certification_periods(
+            events.get(holder, []), [r.completed for r in renewals], settings
+        )
+        ids = {p.id for p in periods}
+        result[holder] = OfficerCitHistory(
+            events=tuple(events.get(holder, ())),
+            refreshers=tuple(renewals),
+            periods=tuple(periods),
+            titles={cid: titles[cid] for cid in ids if cid in titles},
+        )
+    return result
+
+
+def cit_certifications(
+    db: Database, *, officer_id: int | None = None, through: date | None = None
+) -> dict[int, list[Certification]]:
+    """officer id -> CIT certification periods (kind "cit"), oldest first."""
+    return {
+        holder: list(history.periods)
+        for holder, history in cit_histories(db, officer_id=officer_id, through=through).items()
+        if history.periods
+    }
+
+
+def certifications_by_officer(
+    db: Database, *, officer_id: int | None = None, through: date | None = None
+) -> dict[int, list[Certification]]:
+    """Every certification held, for the compliance engine's `certification` requirements.
+
+    CIT comes as validity periods (kind "cit"; see core.cit for the rule; an id below zero is
+    minus the training record id of the course that earned it). Other kinds (such as Texas'
+    "intermediate") come from the hand-entered certificates as entered. Revoked certificates
+    are left out. With `officer_id`, only that officer's (each officer's history is their own);
+    with `through`, only what was earned or renewed by that day.
+    """
+    result = cit_certifications(db, officer_id=officer_id, through=through)
+    for cert in certificates(db, officer_id=officer_id, earned_by=through):
+        if cert.kind == CIT_KIND:
+            continue
+        result.setdefault(cert.officer_id, []).append(
+            Certification(
+                id=cert.id,
+                officer_id=cert.officer_id,
+                kind=cert.kind,
+                earned=cert.earned,
+                expires=cert.expires,
+                number=cert.number,
+                issuer=cert.issuer,
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class CitRosterRow:
+    """One officer of the certified roster: standing, where it came from, last refresher."""
+
+    officer: Officer
+    standing: OfficerCit
+    source: str
+    last_refresher: date | None
+    team_member: bool = False
+    """Selected for the CIT team on the day (CIT-trained is not the same)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CitReport:
+    """What `deesc cit` and the CIT page show."""
+
+    as_of: date
+    settings: CitSettings
+    warning_days: int
+    roster: tuple[CitRosterRow, ...]
+    coverage: Coverage
+
+
+def cit_roster(db: Database, as_of: date, officers: Sequence[Officer]) -> CitReport:
+    """The certified roster of `officers` (those serving on `as_of`, in the status of that
+    day: services.cit.cit_report chooses them) and their coverage, from what was dated by
+    then."""
+    settings = cit_settings(db)
+    agency = get_agency(db)
+    warning_days = agency.warning_days if agency else 90
+    histories = cit_histories(db, settings, through=as_of)
+    team = cit_team(db, as_of)
+    rows = []
+    held: set[int] = set()
+    for officer in officers:
+        history = histories.get(officer.id)
+        if history is None:
+            continue
+        standing = cit_status(history.periods, as_of, warning_days)
+        if standing.status.held:
+            held.add(officer.id)
+        if standing.certification is None:
+            continue
+        refreshed = [r.completed for r in history.refreshers if r.completed <= as_of]
+        rows.append(
+            CitRosterRow(
+                officer=officer,
+                standing=standing,
+                source=history.titles.get(standing.certification.id, ""),
+                last_refresher=max(refreshed) if refreshed else None,
+                team_member=team is not None and officer.id in team,
+            )
+        )
+    return CitReport(
+        as_of=as_of,
+        settings=settings,
+        warning_days=warning_days,
+        roster=tuple(rows),
+        coverage=coverage(officers, held, settings, team),
+    )

@@ -26,15 +26,26 @@ from deesc_desktop.services.course_files import (
 )
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.services.training import Attendee, clean_class, course_id_for, record_class
-from deesc_desktop.store import course_files as store
+from deesc_desktop.store.agency import get_agency
 from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.classes import (
+    class_id_for,
+    class_row,
+    class_snapshot,
+    held_class,
+    insert_class,
+    set_expected_officers,
+    update_class_row,
+)
+from deesc_desktop.store.courses import topic_labels
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import get_agency, row_dict
-from deesc_desktop.store.views import topic_labels
+from deesc_desktop.store.instructors import instructor_id_by_name
+from deesc_desktop.store.officers import all_officer_ids
+from deesc_desktop.store.rows import row_dict
 
 
 def _officers_exist(db: Database, officer_ids: Sequence[int]) -> None:
-    known = set(store.officer_ids(db))
+    known = set(all_officer_ids(db))
     unknown = sorted(set(officer_ids) - known)
     if unknown:
         raise NotFoundError(f"There is no officer with id {unknown[0]}.")
@@ -45,7 +56,7 @@ def _instructor(db: Database, values: Mapping[str, object]) -> tuple[int | None,
     raw = values.get("instructor_id")
     typed = str(values.get("instructor") or "").strip()
     if raw in (None, ""):
-        return store.instructor_id_by_name(db, typed) if typed else None, typed
+        return instructor_id_by_name(db, typed) if typed else None, typed
     found = row_dict(db, "instructors", int(str(raw)))
     if found is None:
         raise ValidationError({"instructor_id": f"there is no instructor number {raw}"})
@@ -69,14 +80,14 @@ def schedule_class(
     with writing(db):
         audit = AuditWriter(db, actor.username)
         course_id = course_id_for(audit, details)
-        existing = store.class_id_for(db, course_id, details.completed)
-        if existing is not None or store.held_class(db, course_id, details.completed):
+        existing = class_id_for(db, course_id, details.completed)
+        if existing is not None or held_class(db, course_id, details.completed):
             raise ConflictError(
                 f"{details.course} on {details.completed} is already "
                 + (f"scheduled (class {existing})." if existing else "recorded.")
                 + " Add officers to that class instead."
             )
-        class_id = store.insert_class(
+        class_id = insert_class(
             db,
             {
                 "course_id": course_id,
@@ -91,8 +102,8 @@ def schedule_class(
                 **stamp(audit),
             },
         )
-        store.set_expected_officers(db, class_id, officer_ids)
-        audit.record("insert", "classes", class_id, after=store.class_snapshot(db, class_id))
+        set_expected_officers(db, class_id, officer_ids)
+        audit.record("insert", "classes", class_id, after=class_snapshot(db, class_id))
         return class_id
 
 
@@ -112,7 +123,7 @@ def update_class(
     with writing(db):
         audit = AuditWriter(db, actor.username)
         class_id = ensure_class(audit, find_class(db, ref))
-        before = store.class_snapshot(db, class_id)
+        before = class_snapshot(db, class_id)
         assert before is not None
         changes: dict[str, Any] = {}
         if "instructor_id" in values or "instructor" in values:
@@ -122,10 +133,10 @@ def update_class(
                 changes[field] = str(values[field] or "").strip()
         changes = {k: v for k, v in changes.items() if before.get(k) != v}
         if changes:
-            store.update_class(db, class_id, changes, audit.at, audit.username)
+            update_class_row(db, class_id, changes, audit.at, audit.username)
         if officer_ids is not None:
-            store.set_expected_officers(db, class_id, officer_ids)
-        after = store.class_snapshot(db, class_id)
+            set_expected_officers(db, class_id, officer_ids)
+        after = class_snapshot(db, class_id)
         assert after is not None
         audit.changed("classes", class_id, before, after)
         return class_id
@@ -220,7 +231,7 @@ def record_attendance(
     key = find_class(db, ref)
     if key.class_id is None:
         raise NotFoundError(f"{ref} is not a scheduled class; record it on the Training page.")
-    kept = store.class_row(db, key.class_id)
+    kept = class_row(db, key.class_id)
     assert kept is not None
     values = {
         "course": key.course,

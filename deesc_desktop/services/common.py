@@ -1,5 +1,5 @@
-"""What every service shares: field cleaning, audited insert/update/delete of one row, and a
-pause of the cycle collector for bulk work."""
+"""What every service shares: field cleaning, refusing a stale edit, the audit writer of a
+change, and a pause of the cycle collector for bulk work."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from deesc_desktop.core.dates import parse_date
 from deesc_desktop.core.times import utc_stamp
 from deesc_desktop.services.errors import ConflictError, NotFoundError
 from deesc_desktop.store.audit import AuditWriter
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.rows import NAME_COLUMNS, Named, Table, id_by_name, row_dict, update_row
 
 
 class FieldErrors(dict[str, str]):
@@ -46,24 +46,8 @@ class FieldErrors(dict[str, str]):
             return None
 
 
-def insert_row(audit: AuditWriter, table: str, values: Mapping[str, Any]) -> int:
-    """Insert one row and audit it, returning its id."""
-    db = audit.db
-    columns = ", ".join(f"[{name}]" for name in values)
-    marks = ", ".join("?" for _ in values)
-    cursor = db.execute(
-        f"INSERT INTO [{table}] ({columns}) VALUES ({marks})", list(values.values())
-    )
-    row_id = cursor.lastrowid
-    assert row_id is not None
-    # A table keyed by text (requirements) is logged under its key, not its row number.
-    key = values.get("id", row_id)
-    audit.record("insert", table, key, after=row_dict(db, table, key))
-    return row_id
-
-
 def fetch_for_update(
-    db: Database, table: str, row_id: int, noun: str, expected_version: int | None
+    db: Database, table: Table, row_id: int, noun: str, expected_version: int | None
 ) -> dict[str, Any]:
     """The row about to change, refusing a missing row or one changed since it was loaded."""
     before = row_dict(db, table, row_id)
@@ -78,9 +62,9 @@ def fetch_for_update(
     return before
 
 
-def update_row(
+def update_checked(
     audit: AuditWriter,
-    table: str,
+    table: Table,
     row_id: int,
     changes: Mapping[str, Any],
     *,
@@ -88,24 +72,30 @@ def update_row(
     expected_version: int | None = None,
     reason: str = "",
 ) -> bool:
-    """Apply `changes` to one versioned row and audit before/after; False when nothing changed."""
-    db = audit.db
-    before = fetch_for_update(db, table, row_id, noun, expected_version)
+    """Apply `changes` to one versioned row unless it is gone or was changed since it was
+    loaded (`expected_version`); False when nothing changed."""
+    before = fetch_for_update(audit.db, table, row_id, noun, expected_version)
     changes = {k: v for k, v in changes.items() if before.get(k) != v}
     if not changes:
         return False
-    stamped = {
-        **changes,
-        "version": before["version"] + 1,
-        "updated_at": audit.at,
-        "updated_by": audit.username,
-    }
-    assignments = ", ".join(f"[{name}] = ?" for name in stamped)
-    db.execute(f"UPDATE [{table}] SET {assignments} WHERE id = ?", [*stamped.values(), row_id])
-    after = row_dict(db, table, row_id)
-    assert after is not None
-    audit.record("update", table, row_id, before=before, after=after, reason=reason)
-    return True
+    return update_row(audit, table, row_id, changes, before=before, reason=reason)
+
+
+_NOUNS: dict[Named, str] = {
+    "bonus_programs": "bonus program",
+    "funding_sources": "funding source",
+    "payment_batches": "payment batch",
+}
+
+
+def named_id(db: Database, table: Named, text: str) -> int:
+    """The id of the program, funding source or payment batch a user names (or numbers)."""
+    found = id_by_name(db, table, text)
+    if found is None:
+        raise NotFoundError(
+            f'There is no {_NOUNS[table]} "{text}" (give its {NAME_COLUMNS[table]} or number).'
+        )
+    return found
 
 
 def audit_writer(db: Database, username: str, now: datetime | None = None) -> AuditWriter:

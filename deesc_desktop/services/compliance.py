@@ -6,13 +6,15 @@ status of that day, with only the training, certificates and leave dated by then
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from sqlite_utils import Database
 
 from deesc_desktop.core.compliance import (
+    NEEDS_ATTENTION,
     RequirementResult,
     Status,
     Training,
@@ -20,22 +22,20 @@ from deesc_desktop.core.compliance import (
     evaluate_department,
     evaluate_officer,
     training_needs,
+    worst_status,
 )
 from deesc_desktop.core.models import Agency, Certification, Officer
 from deesc_desktop.core.roster import as_it_stood
+from deesc_desktop.services.cit import certifications_by_officer
 from deesc_desktop.services.common import collector_paused
 from deesc_desktop.services.errors import NotFoundError, ServiceError
+from deesc_desktop.services.export import DATE, NUMBER, ColumnKinds
 from deesc_desktop.services.requirements import active_requirements
 from deesc_desktop.services.roster import begun_leave, roster_on
-from deesc_desktop.store.cit_queries import certifications_by_officer
-from deesc_desktop.store.queries import (
-    get_agency,
-    get_officer,
-    load_exemptions,
-    load_hour_totals,
-    load_records,
-    officer_by_badge,
-)
+from deesc_desktop.store.agency import get_agency
+from deesc_desktop.store.leave import load_exemptions
+from deesc_desktop.store.officers import get_officer, officer_by_badge
+from deesc_desktop.store.training import load_hour_totals, load_records
 
 
 def _certifications(
@@ -68,25 +68,6 @@ class OfficerCompliance:
     def worst(self) -> Status:
         """The status that most needs attention, for a one-word roster column."""
         return worst_status(result.status for result in self.results)
-
-
-_SEVERITY = [
-    Status.NON_COMPLIANT,
-    Status.DUE_SOON,
-    Status.IN_PROGRESS,
-    Status.COMPLIANT,
-    Status.EXEMPT,
-    Status.NOT_APPLICABLE,
-]
-
-
-def worst_status(statuses: object) -> Status:
-    """The first of non-compliant, due soon, in progress, compliant, exempt, not applicable."""
-    seen = set(statuses)  # type: ignore[call-overload]
-    for status in _SEVERITY:
-        if status in seen:
-            return status
-    return Status.NOT_APPLICABLE
 
 
 def _agency(db: Database) -> Agency:
@@ -164,3 +145,109 @@ def officer_compliance_by_badge(
     if officer is None:
         raise NotFoundError(f'There is no officer with badge "{badge}".')
     return officer_compliance(db, officer.id, as_of, today=today)
+
+
+@dataclass(frozen=True, slots=True)
+class RequirementCounts:
+    """One requirement in force and how many officers stand where on it."""
+
+    id: str
+    title: str
+    counts: Counter[Status]
+
+    @property
+    def applicable(self) -> int:
+        return sum(n for s, n in self.counts.items() if s is not Status.NOT_APPLICABLE)
+
+    @property
+    def counted(self) -> int:
+        """Officers the requirement applies to and who are not exempt from it."""
+        return self.applicable - self.counts[Status.EXEMPT]
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentSummary:
+    """How the officers of one evaluation stand: each counted once by their overall status
+    (an officer no requirement applies to as not applicable, so the counts add up to
+    `officers`), and each requirement's counts in the order they were evaluated."""
+
+    officers: int
+    overall: Counter[Status]
+    requirements: tuple[RequirementCounts, ...]
+
+    @property
+    def needing_attention(self) -> int:
+        """Officers whose overall status needs attention (non-compliant or due soon)."""
+        return sum(self.overall[status] for status in NEEDS_ATTENTION)
+
+
+def summarise(people: Sequence[OfficerCompliance]) -> DepartmentSummary:
+    """The counts every screen and report shows of a department's compliance."""
+    titles: dict[str, str] = {}
+    counts: dict[str, Counter[Status]] = {}
+    for person in people:
+        for result in person.results:
+            titles.setdefault(result.requirement_id, result.requirement_title)
+            counts.setdefault(result.requirement_id, Counter())[result.status] += 1
+    return DepartmentSummary(
+        len(people),
+        Counter(person.worst for person in people),
+        tuple(RequirementCounts(rid, title, counts[rid]) for rid, title in titles.items()),
+    )
+
+
+COMPLIANCE_COLUMNS = (
+    "badge",
+    "officer",
+    "requirement_id",
+    "requirement",
+    "status",
+    "window_start",
+    "window_end",
+    "required_hours",
+    "earned_hours",
+    "shortfall_hours",
+    "due_date",
+    "explanation",
+)
+"""The long compliance table: one row per officer and requirement (`deesc compliance
+--format csv` and the compliance report's table-out)."""
+
+COMPLIANCE_KINDS: ColumnKinds = {
+    "window_start": DATE,
+    "window_end": DATE,
+    "required_hours": NUMBER,
+    "earned_hours": NUMBER,
+    "shortfall_hours": NUMBER,
+    "due_date": DATE,
+}
+
+
+def compliance_rows(results: Iterable[tuple[Officer, RequirementResult]]) -> list[list[str]]:
+    """The long table's rows (COMPLIANCE_COLUMNS) for these officers' results: dates as ISO
+    text, hours with two decimals, blank where a result has none."""
+    return [
+        [
+            officer.badge,
+            officer.display_name,
+            result.requirement_id,
+            result.requirement_title,
+            result.status.value,
+            _iso(result.window_start),
+            _iso(result.window_end),
+            _hours(result.adjusted_required),
+            _hours(result.earned),
+            _hours(result.shortfall),
+            _iso(result.due_date),
+            result.explanation,
+        ]
+        for officer, result in results
+    ]
+
+
+def _iso(day: date | None) -> str:
+    return "" if day is None else day.isoformat()
+
+
+def _hours(value: int | None) -> str:
+    return "" if value is None else f"{value / 100:.2f}"

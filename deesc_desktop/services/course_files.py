@@ -39,11 +39,47 @@ from deesc_desktop.services.errors import (
     ValidationError,
     require,
 )
-from deesc_desktop.store import course_files as store
+from deesc_desktop.store.agency import get_agency
 from deesc_desktop.store.audit import AuditWriter
-from deesc_desktop.store.course_files import AttachmentRow, Attendee, ClassListRow
+from deesc_desktop.store.claims import claim_record_keys
+from deesc_desktop.store.classes import (
+    Attendee,
+    ClassListRow,
+    class_course,
+    class_id_for,
+    class_ids_for_keys,
+    class_list,
+    class_list_row,
+    class_of_record,
+    class_people,
+    class_row,
+    class_snapshot,
+    held_class,
+    insert_class,
+)
+from deesc_desktop.store.courses import course_by_title, course_title
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import get_agency, row_dict
+from deesc_desktop.store.documents import (
+    AttachmentRow,
+    attachment_row,
+    attachment_twin,
+    attachments,
+    attachments_without_document,
+    delete_attachment,
+    document_content,
+    drop_unattached_document,
+    insert_attachment,
+    record_attachment_ids,
+    store_document,
+    stored_documents,
+)
+from deesc_desktop.store.instructors import (
+    instructor_certifications,
+    instructor_id_by_name,
+    instructors,
+    instructors_with_biography,
+)
+from deesc_desktop.store.rows import row_dict
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +109,7 @@ class ClassKey:
 def find_class(db: Database, ref: ClassRef) -> ClassKey:
     """The class a reference names; NotFoundError when there is none."""
     if ref.class_id is not None:
-        kept = store.class_course(db, ref.class_id)
+        kept = class_course(db, ref.class_id)
         if kept is None:
             raise NotFoundError(f"There is no class number {ref.class_id}.")
         return ClassKey(kept[0], kept[1], kept[2], ref.class_id)
@@ -83,12 +119,12 @@ def find_class(db: Database, ref: ClassRef) -> ClassKey:
         day = ref.held_on if isinstance(ref.held_on, date) else parse_date(str(ref.held_on))
     except ValueError as exc:
         raise ValidationError({"date": str(exc)}) from None
-    course = store.course_by_title(db, ref.course)
+    course = course_by_title(db, ref.course)
     if course is None:
         raise NotFoundError(f'There is no course called "{ref.course.strip()}".')
     held_on = day.isoformat()
-    class_id = store.class_id_for(db, course[0], held_on)
-    if class_id is None and store.held_class(db, course[0], held_on) is None:
+    class_id = class_id_for(db, course[0], held_on)
+    if class_id is None and held_class(db, course[0], held_on) is None:
         raise NotFoundError(
             f"Nobody has {course[1]} on {held_on} recorded, and no such class is scheduled."
         )
@@ -98,13 +134,13 @@ def find_class(db: Database, ref: ClassRef) -> ClassKey:
 def ensure_class(audit: AuditWriter, key: ClassKey) -> int:
     """The kept class for a course and date, made from its training records if need be."""
     db = audit.db
-    found = store.class_id_for(db, key.course_id, key.held_on)
+    found = class_id_for(db, key.course_id, key.held_on)
     if found is not None:
         return found
-    held = store.held_class(db, key.course_id, key.held_on)
+    held = held_class(db, key.course_id, key.held_on)
     if held is None:
         raise NotFoundError(f"Nobody has {key.course} on {key.held_on} recorded.")
-    class_id = store.insert_class(
+    class_id = insert_class(
         db,
         {
             "course_id": key.course_id,
@@ -113,7 +149,7 @@ def ensure_class(audit: AuditWriter, key: ClassKey) -> int:
             "topics": held.topics,
             "delivery": held.delivery,
             "provider": held.provider,
-            "instructor_id": store.instructor_id_by_name(db, held.instructor)
+            "instructor_id": instructor_id_by_name(db, held.instructor)
             if held.instructor
             else None,
             "instructor": held.instructor,
@@ -124,7 +160,7 @@ def ensure_class(audit: AuditWriter, key: ClassKey) -> int:
         "insert",
         "classes",
         class_id,
-        after=store.class_snapshot(db, class_id),
+        after=class_snapshot(db, class_id),
         reason="class file opened for a class already recorded",
     )
     return class_id
@@ -231,14 +267,14 @@ def attach_bytes(
         audit = AuditWriter(db, actor.username)
         ids = _owner_ids(audit, owner)
         column, owner_id = next((c, v) for c, v in ids.items() if v is not None)
-        twin = store.attachment_twin(db, digest, column, owner_id)
+        twin = attachment_twin(db, digest, column, owner_id)
         if twin is not None:
             raise ConflictError(
                 f"{file_name} is already attached here (attachment {twin[0]}, as "
                 f"{DOCUMENT_KINDS[twin[1]].lower()}); nothing was added."
             )
-        store.store_document(db, digest, found.media_type, data, audit.at)
-        attachment_id = store.insert_attachment(
+        store_document(db, digest, found.media_type, data, audit.at)
+        attachment_id = insert_attachment(
             db,
             {
                 "sha256": digest,
@@ -277,14 +313,14 @@ def detach(audit: AuditWriter, attachment_id: int, reason: str) -> None:
     before = row_dict(db, "attachments", attachment_id)
     if before is None:
         raise NotFoundError(f"There is no attachment number {attachment_id}.")
-    store.delete_attachment(db, attachment_id)
+    delete_attachment(db, attachment_id)
     audit.record("delete", "attachments", attachment_id, before=before, reason=reason)
-    store.drop_unattached_document(db, before["sha256"])
+    drop_unattached_document(db, before["sha256"])
 
 
 def detach_record_documents(audit: AuditWriter, record_id: int, reason: str) -> int:
     """Remove the documents attached to a training record about to be deleted."""
-    ids = store.record_attachment_ids(audit.db, record_id)
+    ids = record_attachment_ids(audit.db, record_id)
     for attachment_id in ids:
         detach(audit, attachment_id, f"training record deleted: {reason}")
     return len(ids)
@@ -293,10 +329,10 @@ def detach_record_documents(audit: AuditWriter, record_id: int, reason: str) -> 
 def read_attachment(db: Database, actor: Actor, attachment_id: int) -> tuple[AttachmentRow, bytes]:
     """An attachment and its bytes, checked against the digest they were stored under."""
     require(actor, Permission.VIEW)
-    found = store.attachment(db, attachment_id)
+    found = attachment_row(db, attachment_id)
     if found is None:
         raise NotFoundError(f"There is no attachment number {attachment_id}.")
-    data = store.document_content(db, found.sha256)
+    data = document_content(db, found.sha256)
     if data is None or hashlib.sha256(data).hexdigest() != found.sha256:
         raise ServiceError(
             f"The stored copy of {found.file_name} is missing or damaged (it no longer "
@@ -345,12 +381,12 @@ def check_documents(db: Database) -> list[str]:
     """Problems with the stored documents: bytes that no longer match their digest or size,
     attachments whose bytes are missing. Empty when every document is intact."""
     problems = []
-    for digest, size, content in store.stored_documents(db):
+    for digest, size, content in stored_documents(db):
         if len(content) != size or hashlib.sha256(content).hexdigest() != digest:
             problems.append(
                 f"document {digest[:12]}: its bytes no longer match their SHA-256 (damaged)"
             )
-    for attachment_id, digest in store.attachments_without_document(db):
+    for attachment_id, digest in attachments_without_document(db):
         problems.append(f"attachment {attachment_id}: its document {digest[:12]} is missing")
     return problems
 
@@ -387,10 +423,10 @@ class _Instructors:
     """Instructor ids by name, their certifications and who has a biography on file."""
 
     def __init__(self, db: Database) -> None:
-        rows = store.instructors(db)
+        rows = instructors(db)
         self.by_name = {row.name.casefold(): row.id for row in rows}
-        self.certifications = store.instructor_certifications(db)
-        self.with_bio = store.instructors_with_biography(db)
+        self.certifications = instructor_certifications(db)
+        self.with_bio = instructors_with_biography(db)
 
     def resolve(self, row: ClassListRow) -> int | None:
         if row.instructor_id is not None:
@@ -419,7 +455,7 @@ def class_files(
     """Every class held or scheduled in the period, newest first, with what its file lacks."""
     state = _agency_state(db)
     people = _Instructors(db)
-    files = [_class_file(row, state, people) for row in store.class_list(db, start, end)]
+    files = [_class_file(row, state, people) for row in class_list(db, start, end)]
     return [f for f in files if not f.complete] if incomplete_only else files
 
 
@@ -439,25 +475,25 @@ class ClassFileDetail:
 def class_file(db: Database, ref: ClassRef) -> ClassFileDetail:
     """Everything about one class file, for its page and `deesc files show`."""
     key = find_class(db, ref)
-    row = store.class_list_row(db, key.course_id, key.held_on)
+    row = class_list_row(db, key.course_id, key.held_on)
     assert row is not None  # find_class found it kept or held
     state = _agency_state(db)
     people = _Instructors(db)
     found = _class_file(row, state, people)
-    documents = store.attachments(db, class_ids=[key.class_id] if key.class_id else [])
+    documents = attachments(db, class_ids=[key.class_id] if key.class_id else [])
     if found.instructor_id is not None:
         documents += [
             a
-            for a in store.attachments(db, instructor_ids=[found.instructor_id])
+            for a in attachments(db, instructor_ids=[found.instructor_id])
             if a.kind == "instructor_bio"
         ]
-    kept = store.class_row(db, key.class_id) if key.class_id else None
-    held = store.held_class(db, key.course_id, key.held_on)
+    kept = class_row(db, key.class_id) if key.class_id else None
+    held = held_class(db, key.course_id, key.held_on)
     topics = kept["topics"] if kept else (held.topics if held else "")
     provider = kept["provider"] if kept else (held.provider if held else "")
     return ClassFileDetail(
         found,
-        store.class_people(db, key.course_id, key.held_on, key.class_id),
+        class_people(db, key.course_id, key.held_on, key.class_id),
         documents,
         checklist(state),
         topics,
@@ -479,10 +515,10 @@ class SupportingDocument:
 
 def record_documents(db: Database, record_id: int) -> list[SupportingDocument]:
     """The record's own documents (an outside certificate) and those of its class's file."""
-    key = store.class_of_record(db, record_id)
+    key = class_of_record(db, record_id)
     if key is None:
         raise NotFoundError(f"There is no training record number {record_id}.")
-    return _supporting(db, [(record_id, store.course_title(db, key[0]), key[1])])
+    return _supporting(db, [(record_id, course_title(db, key[0]), key[1])])
 
 
 def claim_documents(db: Database, claim_id: int) -> list[SupportingDocument]:
@@ -490,20 +526,20 @@ def claim_documents(db: Database, claim_id: int) -> list[SupportingDocument]:
     those records' classes (the sign-in sheet that proves attendance)."""
     if row_dict(db, "claims", claim_id) is None:
         raise NotFoundError(f"There is no claim number {claim_id}.")
-    return _supporting(db, store.claim_record_keys(db, claim_id))
+    return _supporting(db, claim_record_keys(db, claim_id))
 
 
 def _supporting(db: Database, keys: list[tuple[int, str, str]]) -> list[SupportingDocument]:
     found: list[SupportingDocument] = []
-    classes = store.class_ids_for_keys(db, ((title, day) for _, title, day in keys))
+    classes = class_ids_for_keys(db, ((title, day) for _, title, day in keys))
     seen: set[int] = set()
     for record_id, title, day in keys:
-        for attachment in store.attachments(db, record_ids=[record_id]):
+        for attachment in attachments(db, record_ids=[record_id]):
             found.append(SupportingDocument(attachment, f"{title} on {day} (training record)"))
         class_id = classes.get((title, day))
         if class_id is not None and class_id not in seen:
             seen.add(class_id)
-            for attachment in store.attachments(db, class_ids=[class_id]):
+            for attachment in attachments(db, class_ids=[class_id]):
                 found.append(SupportingDocument(attachment, f"{title} on {day} (class file)"))
     return found
 

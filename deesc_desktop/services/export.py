@@ -26,6 +26,8 @@ from deesc_desktop.core.cells import neutralise
 from deesc_desktop.core.times import zone_abbreviation
 from deesc_desktop.importers.validate import COLUMNS
 from deesc_desktop.services.errors import ServiceError
+from deesc_desktop.store.officers import officer_values
+from deesc_desktop.store.training import training_export_rows
 
 ROSTER_COLUMNS = COLUMNS["roster"]
 """The roster import columns, plus separation_date so separated officers re-import intact."""
@@ -220,25 +222,13 @@ def _number(value: float | None) -> str:
 
 def roster_rows(db: Database) -> Iterable[list[str]]:
     """The roster as the roster import file lays it out."""
-    sql = f"SELECT {', '.join(ROSTER_COLUMNS)} FROM officers ORDER BY last_name, first_name, badge"
-    for row in db.execute(sql):
+    for row in officer_values(db, ROSTER_COLUMNS):
         yield ["" if value is None else str(value) for value in row]
 
 
 def training_rows(db: Database) -> Iterable[list[str]]:
     """Training records as the training import file lays them out (re-importable as is)."""
-    sql = """
-        SELECT o.badge, c.title, r.completed, r.hours,
-               (SELECT group_concat(topic || ':' || hours, ';')
-                  FROM (SELECT topic, hours FROM training_topics t
-                        WHERE t.record_id = r.id ORDER BY topic)),
-               r.delivery, r.provider, r.instructor, c.course_number, r.pre_test, r.post_test
-        FROM training_records r
-        JOIN officers o ON o.id = r.officer_id
-        JOIN courses c ON c.id = r.course_id
-        ORDER BY r.completed, o.badge, c.title
-    """
-    for badge, title, completed, hours, topics, *rest in db.execute(sql):
+    for badge, title, completed, hours, topics, *rest in training_export_rows(db):
         delivery, provider, instructor, number, pre_test, post_test = rest
         yield [
             badge,

@@ -13,17 +13,11 @@ from typing import Any
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
-from deesc_desktop.services.common import (
-    FieldErrors,
-    fetch_for_update,
-    insert_row,
-    stamp,
-    update_row,
-)
+from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp, update_checked
 from deesc_desktop.services.errors import NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.rows import delete_row, insert_row, row_dict
 
 FOLLOWUP_FIELDS = ("assessed_on", "assessor", "score", "notes", "record_id")
 """Fields of the follow-up form; `record_id` optionally links the class being followed up."""
@@ -110,7 +104,7 @@ def edit_followup(
         merged = {**{k: current[k] for k in FOLLOWUP_FIELDS}, **values}
         cleaned = clean_followup(db, current["officer_id"], merged)
         audit = AuditWriter(db, actor.username)
-        return update_row(
+        return update_checked(
             audit,
             "followup_assessments",
             followup_id,
@@ -129,8 +123,10 @@ def delete_followup(db: Database, actor: Actor, followup_id: int, *, reason: str
         before = row_dict(db, "followup_assessments", followup_id)
         if before is None:
             raise NotFoundError(f"That follow-up assessment no longer exists (id {followup_id}).")
-        audit = AuditWriter(db, actor.username)
-        db.execute("DELETE FROM followup_assessments WHERE id = ?", [followup_id])
-        audit.record(
-            "delete", "followup_assessments", followup_id, before=before, reason=reason.strip()
+        delete_row(
+            AuditWriter(db, actor.username),
+            "followup_assessments",
+            followup_id,
+            before=before,
+            reason=reason.strip(),
         )

@@ -18,9 +18,8 @@ from deesc_desktop.services.common import (
     FieldErrors,
     audit_writer,
     fetch_for_update,
-    insert_row,
     stamp,
-    update_row,
+    update_checked,
 )
 from deesc_desktop.services.errors import (
     ConflictError,
@@ -31,19 +30,18 @@ from deesc_desktop.services.errors import (
 )
 from deesc_desktop.services.export import DATE, INTEGER, MONEY, write_table
 from deesc_desktop.store.audit import AuditWriter
-from deesc_desktop.store.claim_queries import (
+from deesc_desktop.store.claims import ClaimRow, list_claims, pay_windows, update_claim
+from deesc_desktop.store.database import writing
+from deesc_desktop.store.funding import (
     AwardChangeRow,
-    ClaimRow,
     FundingSummary,
     award_changes,
-    claim_snapshot,
+    award_numbers,
+    decide_award_change,
     funding_summary,
-    list_claims,
-    pay_windows,
     payment_batches,
 )
-from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.rows import insert_row, name_taken, row_dict
 
 FUNDING_FIELDS = ("name", "kind", "award_number", "amount", "start", "end", "notes")
 """Fields of the funding source form; `amount` is money text ("$250,000.00") or cents as int."""
@@ -85,11 +83,7 @@ def clean_funding(values: Mapping[str, object]) -> dict[str, Any]:
 
 
 def _check_name_free(db: Database, name: str, source_id: int = 0) -> None:
-    row = db.execute(
-        "SELECT id FROM funding_sources WHERE name = ? COLLATE NOCASE AND id != ?",
-        [name, source_id],
-    ).fetchone()
-    if row:
+    if name_taken(db, "funding_sources", name, other_than=source_id):
         raise ValidationError({"name": f'there is already a funding source named "{name}"'})
 
 
@@ -148,7 +142,7 @@ def edit_funding_source(
             )
         _check_name_free(db, cleaned["name"], source_id)
         audit = audit_writer(db, actor.username, now)
-        return update_row(audit, "funding_sources", source_id, cleaned, noun="funding source")
+        return update_checked(audit, "funding_sources", source_id, cleaned, noun="funding source")
 
 
 def _award_change(db: Database, change_id: int) -> AwardChangeRow:
@@ -265,8 +259,8 @@ def approve_award_change(
         assert totals is not None
         _check_award_covers(totals, change.amount)
         audit = audit_writer(db, actor.username, now)
-        _decide_change(audit, change.id, "approved")
-        update_row(
+        decide_award_change(audit, change.id, "approved", "")
+        update_checked(
             audit,
             "funding_sources",
             change.funding_source_id,
@@ -288,25 +282,9 @@ def reject_award_change(
         if change.status != "pending":
             raise ConflictError(f"Award change #{change.id} was already {change.status}.")
         _decide(actor, change.requested_by, f"award change #{change.id}")
-        _decide_change(audit_writer(db, actor.username, now), change.id, "rejected", reason)
-
-
-def _decide_change(audit: AuditWriter, change_id: int, status: str, reason: str = "") -> None:
-    db = audit.db
-    before = row_dict(db, "award_changes", change_id)
-    db.execute(
-        "UPDATE award_changes SET status = ?, decided_at = ?, decided_by = ?,"
-        " decision_reason = ? WHERE id = ?",
-        [status, audit.at, audit.username, reason.strip(), change_id],
-    )
-    audit.record(
-        "update",
-        "award_changes",
-        change_id,
-        before=before,
-        after=row_dict(db, "award_changes", change_id),
-        reason=reason.strip(),
-    )
+        decide_award_change(
+            audit_writer(db, actor.username, now), change.id, "rejected", reason.strip()
+        )
 
 
 def check_funds(db: Database, source_id: int, extra: Cents, what: str) -> FundingSummary:
@@ -425,9 +403,7 @@ def create_payment_batch(
         raise ValidationError(errors)
     assert pay_date is not None
     with writing(db):
-        if db.execute(
-            "SELECT 1 FROM payment_batches WHERE reference = ? COLLATE NOCASE", [reference]
-        ).fetchone():
+        if name_taken(db, "payment_batches", reference):
             raise ValidationError({"reference": f'batch "{reference}" already exists'})
         if claim_ids is None:
             claims = [c for c in list_claims(db, status="approved") if c.batch_id is None]
@@ -465,18 +441,8 @@ def create_payment_batch(
 
 
 def _set_batch(audit: AuditWriter, claim_ids: Iterable[int], batch_id: int | None) -> None:
-    db = audit.db
     for claim_id in claim_ids:
-        before = claim_snapshot(db, claim_id)
-        assert before is not None
-        db.execute(
-            "UPDATE claims SET batch_id = ?, version = version + 1, updated_at = ?,"
-            " updated_by = ? WHERE id = ?",
-            [batch_id, audit.at, audit.username, claim_id],
-        )
-        after = claim_snapshot(db, claim_id)
-        assert after is not None
-        audit.record("update", "claims", claim_id, before=before, after=after)
+        update_claim(audit, claim_id, {"batch_id": batch_id})
 
 
 def batch_rows(db: Database, batch_id: int) -> list[list[str]]:
@@ -488,7 +454,7 @@ def batch_rows(db: Database, batch_id: int) -> list[list[str]]:
         list_claims(db, batch_id=batch_id),
         key=lambda c: (name_key(c.last_name, c.first_name, c.badge), c.id),
     )
-    awards = dict(db.execute("SELECT id, award_number FROM funding_sources").fetchall())
+    awards = award_numbers(db)
     return [
         [
             str(c.id),
@@ -540,26 +506,18 @@ def pay_batch(db: Database, actor: Actor, batch_id: int, *, now: datetime | None
         )
         audit = audit_writer(db, actor.username, now)
         for claim in claims:
-            before = claim_snapshot(db, claim.id)
-            assert before is not None
-            db.execute(
-                "UPDATE claims SET status = 'paid', paid_at = ?, paid_by = ?, paid_on = ?,"
-                " payment_reference = ?, version = version + 1, updated_at = ?, updated_by = ?"
-                " WHERE id = ?",
-                [
-                    audit.at,
-                    audit.username,
-                    batch["pay_date"],
-                    batch["reference"],
-                    audit.at,
-                    audit.username,
-                    claim.id,
-                ],
+            update_claim(
+                audit,
+                claim.id,
+                {
+                    "status": "paid",
+                    "paid_at": audit.at,
+                    "paid_by": audit.username,
+                    "paid_on": batch["pay_date"],
+                    "payment_reference": batch["reference"],
+                },
             )
-            after = claim_snapshot(db, claim.id)
-            assert after is not None
-            audit.record("update", "claims", claim.id, before=before, after=after)
-        update_row(
+        update_checked(
             audit,
             "payment_batches",
             batch_id,

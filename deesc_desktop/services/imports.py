@@ -3,9 +3,8 @@ nothing twice."""
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,19 +24,23 @@ from deesc_desktop.importers import (
     validate_roster,
     validate_training,
 )
-from deesc_desktop.services.common import collector_paused, insert_row, stamp, update_row
+from deesc_desktop.services.common import collector_paused, stamp, update_checked
 from deesc_desktop.services.errors import ServiceError, require
 from deesc_desktop.services.leave import requirements_text
 from deesc_desktop.services.training import (
     ClassDetails,
     NewRecord,
     course_id_for,
-    find_course,
     insert_records,
 )
 from deesc_desktop.store.audit import AuditWriter
-from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import badge_ids, row_dict, topic_codes
+from deesc_desktop.store.courses import find_course, topic_codes
+from deesc_desktop.store.database import page_cache_of_at_least, writing
+from deesc_desktop.store.imports import finish_batch, start_batch
+from deesc_desktop.store.leave import exemption_exists
+from deesc_desktop.store.officers import badge_ids, officer_id_by_badge
+from deesc_desktop.store.rows import insert_row
+from deesc_desktop.store.training import recorded_classes
 
 KINDS = ("roster", "training", "leave", "incidents")
 
@@ -112,26 +115,10 @@ def import_file(
 
 
 IMPORT_PAGE_CACHE_KIB = 32_000
-"""SQLite page cache while an import writes (the connection's default is about 2 MB)."""
-
-
-@contextlib.contextmanager
-def _page_cache_of_at_least(db: Database, kib: int) -> Iterator[None]:
-    """Raise the connection's page cache to `kib` for the block, and set it back after it."""
-    # An import adds to a dozen B-trees at once (the records, their topics, the audit log and
-    # their indexes; the audit hashes land at random places in theirs). With the default
-    # cache their pages are evicted and read back again and again before the commit.
-    (previous,) = db.execute("PRAGMA cache_size").fetchone()
-    (page_size,) = db.execute("PRAGMA page_size").fetchone()
-    previous_kib = -previous if previous < 0 else previous * page_size // 1024
-    if previous_kib >= kib:
-        yield
-        return
-    db.execute(f"PRAGMA cache_size = {-int(kib)}")
-    try:
-        yield
-    finally:
-        db.execute(f"PRAGMA cache_size = {int(previous)}")
+"""SQLite page cache while an import writes (the connection's default is about 2 MB): an
+import adds to a dozen B-trees at once (the records, their topics, the audit log and their
+indexes; the audit hashes land at random places in theirs), and with the default cache their
+pages are evicted and read back again and again before the commit."""
 
 
 def _import(
@@ -168,9 +155,9 @@ def _import(
 
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     try:
-        with _page_cache_of_at_least(db, IMPORT_PAGE_CACHE_KIB), writing(db):
+        with page_cache_of_at_least(db, IMPORT_PAGE_CACHE_KIB), writing(db):
             audit = AuditWriter(db, actor.username)
-            import_id = _start_batch(audit, kind, path.name, digest, len(table.rows))
+            import_id = start_batch(audit, kind, path.name, digest, len(table.rows))
             if kind == "training":
                 _write_trainings(audit, result.rows, import_id, report, progress)
             else:
@@ -183,16 +170,7 @@ def _import(
                     outcome = writer[kind](audit, row, import_id, table)
                     setattr(report, outcome, getattr(report, outcome) + 1)
                     _report_progress(report, progress, done, total)
-            started = row_dict(db, "imports", import_id)
-            assert started is not None
-            db.execute(
-                "UPDATE imports SET rows_added = ?, rows_updated = ?, rows_unchanged = ?"
-                " WHERE id = ?",
-                [report.added, report.updated, report.unchanged, import_id],
-            )
-            finished = row_dict(db, "imports", import_id)
-            assert finished is not None
-            audit.changed("imports", import_id, started, finished)
+            finish_batch(audit, import_id, report.added, report.updated, report.unchanged)
             if dry_run:
                 raise _Rollback
     except _Rollback:
@@ -207,24 +185,6 @@ def _report_progress(
     if progress and (done % 200 == 0 or done == total) and not progress(done, total):
         report.cancelled = True
         raise _Rollback
-
-
-def _start_batch(audit: AuditWriter, kind: str, name: str, digest: str, rows: int) -> int:
-    return insert_row(
-        audit,
-        "imports",
-        {
-            "kind": kind,
-            "file_name": name,
-            "sha256": digest,
-            "rows_in_file": rows,
-            "rows_added": 0,
-            "rows_updated": 0,
-            "rows_unchanged": 0,
-            "imported_at": audit.at,
-            "imported_by": audit.username,
-        },
-    )
 
 
 def _unprintable_names(rows: Sequence[RosterRow]) -> list[str]:
@@ -260,12 +220,12 @@ def _write_roster(audit: AuditWriter, row: RosterRow, import_id: int, table: Tab
         "status": row.status,
         "separation_date": row.separation_date.isoformat() if row.separation_date else None,
     }
-    found = db.execute("SELECT id FROM officers WHERE badge = ?", [row.badge]).fetchone()
+    found = officer_id_by_badge(db, row.badge)
     if found is None:
         insert_row(audit, "officers", {**values, **stamp(audit)})
         return "added"
-    changed = update_row(
-        audit, "officers", found[0], values, noun="officer", reason=f"import {table.file_name}"
+    changed = update_checked(
+        audit, "officers", found, values, noun="officer", reason=f"import {table.file_name}"
     )
     return "updated" if changed else "unchanged"
 
@@ -295,7 +255,11 @@ def _write_trainings(
         found = find_course(db, title)
         if found is not None:
             courses[title] = found
-    recorded = _recorded_classes(db, set(courses.values()), rows)
+    recorded: set[tuple[int, int, str]] = set()
+    if rows:
+        first = min(row.completed for row in rows)
+        last = max(row.completed for row in rows)
+        recorded = recorded_classes(db, set(courses.values()), first, last)
     pending: list[NewRecord] = []
     total = len(rows)
     for done, row in enumerate(rows, start=1):
@@ -348,54 +312,22 @@ def _class_details(row: TrainingRow) -> ClassDetails:
     )
 
 
-def _recorded_classes(
-    db: Database, course_ids: set[int], rows: list[TrainingRow]
-) -> set[tuple[int, int, str]]:
-    """(officer id, course id, completed) of the records already there that `rows` could repeat."""
-    if not course_ids or not rows:
-        return set()
-    first = min(row.completed for row in rows).isoformat()
-    last = max(row.completed for row in rows).isoformat()
-    params: list[object] = [first, last]
-    if len(course_ids) > _MAX_LISTED_COURSES:
-        where = ""
-    else:
-        where = f"course_id IN ({', '.join('?' for _ in course_ids)}) AND "
-        params = [*sorted(course_ids), *params]
-    found = db.execute(
-        "SELECT officer_id, course_id, completed FROM training_records"
-        f" WHERE {where}completed BETWEEN ? AND ?",
-        params,
-    )
-    return {(officer, course, day) for officer, course, day in found if course in course_ids}
-
-
-_MAX_LISTED_COURSES = 500
-"""More course ids than this are filtered in Python: SQLite limits a statement's parameters."""
-
-
 def _write_leave(audit: AuditWriter, row: LeaveRow, import_id: int, table: Table) -> str:
     db = audit.db
-    officer = db.execute("SELECT id FROM officers WHERE badge = ?", [row.badge]).fetchone()
+    officer_id = officer_id_by_badge(db, row.badge)
+    assert officer_id is not None  # validated against the roster
+    start, end = row.start.isoformat(), row.end.isoformat()
     requirements = requirements_text(row.requirement_ids)
-    values = {
-        "officer_id": officer[0],
-        "start": row.start.isoformat(),
-        "end": row.end.isoformat(),
-        "requirements": requirements,
-    }
-    duplicate = db.execute(
-        'SELECT 1 FROM exemptions WHERE officer_id = ? AND start = ? AND "end" = ?'
-        " AND requirements = ?",
-        list(values.values()),
-    ).fetchone()
-    if duplicate:
+    if exemption_exists(db, officer_id, start, end, requirements):
         return "unchanged"
     insert_row(
         audit,
         "exemptions",
         {
-            **values,
+            "officer_id": officer_id,
+            "start": start,
+            "end": end,
+            "requirements": requirements,
             "reason": row.reason,
             "granted_by": row.granted_by,
             "reference": row.reference,
@@ -405,9 +337,3 @@ def _write_leave(audit: AuditWriter, row: LeaveRow, import_id: int, table: Table
         },
     )
     return "added"
-
-
-def last_import(db: Database) -> dict[str, Any] | None:
-    """The most recent import batch, for the GUI's "last import" line."""
-    row = db.execute("SELECT max(id) FROM imports").fetchone()
-    return row_dict(db, "imports", row[0]) if row and row[0] else None

@@ -43,7 +43,7 @@ from deesc_desktop.store import incidents as store
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.incidents import IncidentRow
-from deesc_desktop.store.queries import badge_ids
+from deesc_desktop.store.officers import badge_ids
 
 _TRUE = {"1", "yes", "y", "true", "on"}
 _FALSE = {"0", "no", "n", "false", "off", ""}

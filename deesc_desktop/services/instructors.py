@@ -10,17 +10,20 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.course_files import lapse_text, lapsed_before
-from deesc_desktop.services.common import FieldErrors, insert_row, iso, stamp, update_row
+from deesc_desktop.services.common import FieldErrors, iso, stamp, update_checked
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
-from deesc_desktop.store import course_files as store
 from deesc_desktop.store.audit import AuditWriter
-from deesc_desktop.store.course_files import (
-    AttachmentRow,
+from deesc_desktop.store.database import writing
+from deesc_desktop.store.documents import AttachmentRow, attachments
+from deesc_desktop.store.instructors import (
     InstructorCertificationRow,
     InstructorRow,
+    instructor_certifications,
+    instructor_id_by_name,
+    instructors,
+    instructors_with_biography,
 )
-from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.rows import insert_row, row_dict
 
 _TEXT_FIELDS = ("affiliation", "email", "phone", "notes")
 
@@ -37,7 +40,7 @@ def _clean_instructor(values: Mapping[str, object]) -> dict[str, str]:
 
 
 def _refuse_duplicate(db: Database, name: str, own_id: int | None = None) -> None:
-    found = store.instructor_id_by_name(db, name)
+    found = instructor_id_by_name(db, name)
     if found is not None and found != own_id:
         raise ConflictError(f'There is already an instructor called "{name}".')
 
@@ -71,7 +74,7 @@ def edit_instructor(
     with writing(db):
         _refuse_duplicate(db, cleaned["name"], instructor_id)
         audit = AuditWriter(db, actor.username)
-        return update_row(
+        return update_checked(
             audit,
             "instructors",
             instructor_id,
@@ -134,10 +137,10 @@ def instructor_summaries(
 ) -> list[InstructorSummary]:
     """Every instructor, active first, with their standing on `today`."""
     today = today or date.today()
-    certifications = store.instructor_certifications(db)
-    with_bio = store.instructors_with_biography(db)
+    certifications = instructor_certifications(db)
+    with_bio = instructors_with_biography(db)
     summaries = []
-    for row in store.instructors(db):
+    for row in instructors(db):
         held = certifications.get(row.id, [])
         lapsed = lapse_text(lapsed_before([c.core() for c in held], today), today, before="")
         summaries.append(
@@ -174,15 +177,15 @@ def instructor_flag(db: Database, instructor_id: int | None, class_day: date) ->
     """Why an instructor is flagged for a class on that day ("" when they are not)."""
     if instructor_id is None:
         return ""
-    held = store.instructor_certifications(db, [instructor_id]).get(instructor_id, [])
+    held = instructor_certifications(db, [instructor_id]).get(instructor_id, [])
     return lapse_text(lapsed_before([c.core() for c in held], class_day), class_day)
 
 
 def instructor_choices(db: Database) -> list[tuple[int, str]]:
     """(id, name) of the active instructors, by name, to pick from when recording a class."""
-    return [(row.id, row.name) for row in store.instructors(db) if row.active]
+    return [(row.id, row.name) for row in instructors(db) if row.active]
 
 
 def instructor_documents(db: Database, instructor_id: int) -> list[AttachmentRow]:
     """The documents kept on an instructor: their biography, their certificates."""
-    return store.attachments(db, instructor_ids=[instructor_id])
+    return attachments(db, instructor_ids=[instructor_id])

@@ -8,11 +8,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
-from deesc_desktop.services.common import FieldErrors, insert_row, stamp, update_row
+from deesc_desktop.services.common import FieldErrors, stamp, update_checked
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.leave import exemption_exists
+from deesc_desktop.store.rows import delete_row, insert_row, row_dict
 
 
 def requirements_text(requirement_ids: Iterable[str]) -> str:
@@ -73,12 +74,9 @@ def add_exemption(db: Database, actor: Actor, officer_id: int, values: Mapping[s
     with writing(db):
         if row_dict(db, "officers", officer_id) is None:
             raise NotFoundError(f"There is no officer with id {officer_id}.")
-        duplicate = db.execute(
-            'SELECT id FROM exemptions WHERE officer_id = ? AND start = ? AND "end" = ?'
-            " AND requirements = ?",
-            [officer_id, cleaned["start"], cleaned["end"], cleaned["requirements"]],
-        ).fetchone()
-        if duplicate:
+        if exemption_exists(
+            db, officer_id, cleaned["start"], cleaned["end"], cleaned["requirements"]
+        ):
             raise ConflictError(
                 f"This officer already has that exemption ({cleaned['start']} to {cleaned['end']})."
             )
@@ -105,7 +103,7 @@ def edit_exemption(
             raise NotFoundError(f"That exemption no longer exists (id {exemption_id}).")
         cleaned = clean_exemption({**current, **values})
         audit = AuditWriter(db, actor.username)
-        return update_row(
+        return update_checked(
             audit,
             "exemptions",
             exemption_id,
@@ -125,6 +123,10 @@ def delete_exemption(db: Database, actor: Actor, exemption_id: int, *, reason: s
         before = row_dict(db, "exemptions", exemption_id)
         if before is None:
             raise NotFoundError(f"That exemption no longer exists (id {exemption_id}).")
-        audit = AuditWriter(db, actor.username)
-        db.execute("DELETE FROM exemptions WHERE id = ?", [exemption_id])
-        audit.record("delete", "exemptions", exemption_id, before=before, reason=reason.strip())
+        delete_row(
+            AuditWriter(db, actor.username),
+            "exemptions",
+            exemption_id,
+            before=before,
+            reason=reason.strip(),
+        )

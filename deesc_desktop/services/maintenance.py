@@ -7,7 +7,6 @@ import hashlib
 import json
 import re
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from deesc_desktop.services.course_files import check_documents
 from deesc_desktop.services.errors import ServiceError, require
 from deesc_desktop.services.outputs import check_output_path
 from deesc_desktop.services.users import users_exist
+from deesc_desktop.store.agency import get_agency
 from deesc_desktop.store.audit import (
     AuditWriter,
     chain_head,
@@ -31,9 +31,17 @@ from deesc_desktop.store.audit import (
     hash_at,
     utc_now,
 )
-from deesc_desktop.store.database import DatabaseError, backup_to, open_database, writing
+from deesc_desktop.store.database import (
+    DatabaseError,
+    application_id,
+    backup_to,
+    foreign_key_problems,
+    integrity_problems,
+    open_database,
+    replace_contents,
+    writing,
+)
 from deesc_desktop.store.migrations import APPLICATION_ID
-from deesc_desktop.store.queries import get_agency
 from deesc_desktop.store.reconcile import RowDifference, audit_differences, schema_differences
 
 MAX_DIFFERENCES_SHOWN = 100
@@ -228,10 +236,8 @@ def check_database(
     """SQLite's integrity check, every foreign key, the whole audit check, and every stored
     document against its SHA-256."""
     problems: list[str] = []
-    integrity = [row[0] for row in db.execute("PRAGMA integrity_check")]
-    if integrity != ["ok"]:
-        problems.extend(f"integrity: {line}" for line in integrity[:20])
-    for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check").fetchall()[:20]:
+    problems.extend(f"integrity: {line}" for line in integrity_problems(db, 20))
+    for table, rowid, parent in foreign_key_problems(db, 20):
         problems.append(f"foreign key: {table} row {rowid} points to a missing {parent} row")
     audit = verify_audit(db, db_path, anchors)
     problems.extend(audit.lines())
@@ -327,7 +333,7 @@ def backup_database(
         _write_backup(db, db_path, partial, "backup", final=target)
         partial.replace(target)
         manifest_path(partial).replace(manifest_path(target))
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, DatabaseError) as exc:
         partial.unlink(missing_ok=True)
         manifest_path(partial).unlink(missing_ok=True)
         raise ServiceError(f"Could not write the backup to {target}: {exc}") from exc
@@ -361,7 +367,7 @@ def _open_backup(copy: Path, original: Path) -> Database:
         db = open_database(copy, create=False)
     except DatabaseError as exc:
         raise ServiceError(f"{original} cannot be restored: {exc}") from exc
-    if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+    if application_id(db) != APPLICATION_ID:
         db.close()
         raise ServiceError(f"{original} is not a deesc-desktop backup.")
     return db
@@ -484,8 +490,7 @@ def restore_database(
                     after={"restored_from": str(backup), "safety_copy": str(safety)},
                     reason="restore from backup",
                 )
-            # One step: a reader sees the old contents or the restored ones, never a mix.
-            restored.conn.backup(db.conn)
+            replace_contents(db, restored)
         finally:
             restored.close()
     record_anchor(db, db_path, "restore", backup)
@@ -509,7 +514,7 @@ def automatic_backup(db: Database, db_path: Path, *, today: date | None = None) 
         _write_backup(db, db_path, partial, "automatic backup", final=target)
         partial.replace(target)  # the day's previous backup stays whole until this succeeds
         manifest_path(partial).replace(manifest_path(target))
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, DatabaseError) as exc:
         partial.unlink(missing_ok=True)
         raise ServiceError(f"Could not write the automatic backup to {folder}: {exc}") from exc
     rotate_automatic_backups(folder, today)

@@ -10,17 +10,12 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.topics import OFFICER_STATUSES
-from deesc_desktop.services.common import (
-    FieldErrors,
-    fetch_for_update,
-    insert_row,
-    iso,
-    stamp,
-    update_row,
-)
+from deesc_desktop.services.common import FieldErrors, fetch_for_update, iso, stamp, update_checked
 from deesc_desktop.services.errors import ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
+from deesc_desktop.store.officers import officer_by_badge
+from deesc_desktop.store.rows import insert_row
 
 OFFICER_FIELDS = (
     "badge",
@@ -67,11 +62,9 @@ def clean_officer(values: Mapping[str, object]) -> dict[str, Any]:
 
 
 def _check_badge_free(db: Database, badge: str, officer_id: int | None = None) -> None:
-    row = db.execute(
-        "SELECT id, last_name, first_name FROM officers WHERE badge = ?", [badge]
-    ).fetchone()
-    if row and row[0] != officer_id:
-        raise ValidationError({"badge": f"badge {badge} already belongs to {row[1]}, {row[2]}"})
+    holder = officer_by_badge(db, badge)
+    if holder is not None and holder.id != officer_id:
+        raise ValidationError({"badge": f"badge {badge} already belongs to {holder.display_name}"})
 
 
 def add_officer(db: Database, actor: Actor, values: Mapping[str, object]) -> int:
@@ -104,7 +97,7 @@ def edit_officer(
         cleaned = clean_officer(merged)
         _check_badge_free(db, cleaned["badge"], officer_id)
         audit = AuditWriter(db, actor.username)
-        return update_row(audit, "officers", officer_id, cleaned, noun="officer", reason=reason)
+        return update_checked(audit, "officers", officer_id, cleaned, noun="officer", reason=reason)
 
 
 def set_officer_status(
@@ -141,7 +134,7 @@ def set_officer_status(
             "status": status,
             "separation_date": iso(when) if status == "separated" else None,
         }
-        return update_row(audit, "officers", officer_id, changes, noun="officer", reason=reason)
+        return update_checked(audit, "officers", officer_id, changes, noun="officer", reason=reason)
 
 
 def separate_officer(

@@ -14,8 +14,9 @@ from deesc_desktop.core.incidents import DEESCALATION_TOPICS, LedtaFigures
 from deesc_desktop.core.money import Cents
 from deesc_desktop.services.errors import ValidationError
 from deesc_desktop.services.incidents import incident_figures
-from deesc_desktop.store.claim_queries import list_claims
-from deesc_desktop.store.queries import load_officers, load_records
+from deesc_desktop.store.claims import list_claims
+from deesc_desktop.store.officers import load_officers
+from deesc_desktop.store.training import load_records
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,17 +17,19 @@ from deesc_desktop.core.rules import (
     Requirement,
     RulePack,
     RulePackError,
-    builtin_pack_paths,
-    load_pack,
     requirement_from_dict,
     requirement_to_dict,
 )
 from deesc_desktop.paths import resource
-from deesc_desktop.services.common import insert_row, stamp
+from deesc_desktop.services.common import stamp
 from deesc_desktop.services.errors import NotFoundError, ServiceError, ValidationError, require
+from deesc_desktop.services.rule_files import builtin_pack_paths, load_pack
+from deesc_desktop.store.agency import get_agency
 from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.courses import add_topic, topic_codes
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import get_agency, topic_codes
+from deesc_desktop.store.requirements import agency_requirements
+from deesc_desktop.store.rows import insert_row, row_dict, update_row
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +116,7 @@ def list_requirements(db: Database) -> list[ListedRequirement]:
     """
     agency = get_agency(db)
     pack = builtin_pack(agency.state) if agency else None
-    own = {
-        row[0]: (row[1], bool(row[2]), json.loads(row[3]))
-        for row in db.execute("SELECT id, origin, active, definition FROM requirements ORDER BY id")
-    }
+    own = {row.id: row for row in agency_requirements(db)}
     topics = topic_codes(db)
     listed: list[ListedRequirement] = []
     if pack is not None:
@@ -126,9 +125,9 @@ def list_requirements(db: Database) -> list[ListedRequirement]:
             for requirement in pack.requirements
             if requirement.id not in own
         ]
-    for origin, active, definition in own.values():
-        requirement = requirement_from_dict(definition, extra_topics=topics)
-        listed.append(ListedRequirement(requirement, origin, active))
+    for row in own.values():
+        requirement = requirement_from_dict(row.definition, extra_topics=topics)
+        listed.append(ListedRequirement(requirement, row.origin, row.active))
     return listed
 
 
@@ -153,10 +152,7 @@ def load_requirements_file(db: Database, actor: Actor, path: Path) -> list[str]:
         audit = AuditWriter(db, actor.username)
         for code, label in pack.topics:
             if code not in topic_codes(db):
-                db.execute(
-                    "INSERT INTO topics (code, label, builtin) VALUES (?, ?, 0)", [code, label]
-                )
-                audit.record("insert", "topics", code, after={"code": code, "label": label})
+                add_topic(audit, code, label)
         for requirement in pack.requirements:
             _save(audit, requirement, f"file:{path.name}")
     return [requirement.id for requirement in pack.requirements]
@@ -181,10 +177,9 @@ def save_requirement(
         raise ValidationError(dict(reversed(exc.fields)), summary=str(exc)) from None
     with writing(db):
         audit = AuditWriter(db, actor.username)
-        row = db.execute(
-            "SELECT active FROM requirements WHERE id = ?", [requirement.id]
-        ).fetchone()
-        _save(audit, requirement, "agency", active=bool(row[0]) if row else True, reason=reason)
+        row = row_dict(db, "requirements", requirement.id)
+        active = bool(row["active"]) if row else True
+        _save(audit, requirement, "agency", active=active, reason=reason)
     return requirement
 
 
@@ -203,10 +198,7 @@ def _save(
         "definition": json.dumps(requirement_to_dict(requirement), sort_keys=True),
         "active": int(active),
     }
-    existing = db.execute(
-        "SELECT rowid FROM requirements WHERE id = ?", [requirement.id]
-    ).fetchone()
-    if existing is None:
+    if row_dict(db, "requirements", requirement.id) is None:
         insert_row(audit, "requirements", {"id": requirement.id, **values, **stamp(audit)})
     else:
         _update(audit, requirement.id, values, reason=reason)
@@ -215,31 +207,12 @@ def _save(
 def _update(
     audit: AuditWriter, requirement_id: str, values: dict[str, object], *, reason: str = ""
 ) -> bool:
-    # requirements are keyed by their text id, so update_row's integer-id path is not used.
-    db = audit.db
-    before = db.execute("SELECT * FROM requirements WHERE id = ?", [requirement_id])
-    names = [c[0] for c in before.description]
-    row = before.fetchone()
-    if row is None:
+    before = row_dict(audit.db, "requirements", requirement_id)
+    if before is None:
         raise NotFoundError(f"There is no agency requirement {requirement_id}.")
-    old = dict(zip(names, row, strict=True))
-    if all(old[k] == v for k, v in values.items()):
+    if all(before[k] == v for k, v in values.items()):
         return False
-    db.execute(
-        f"UPDATE requirements SET {', '.join(f'{k} = ?' for k in values)}, version = version + 1,"
-        " updated_at = ?, updated_by = ? WHERE id = ?",
-        [*values.values(), audit.at, audit.username, requirement_id],
-    )
-    new = db.execute("SELECT * FROM requirements WHERE id = ?", [requirement_id]).fetchone()
-    audit.record(
-        "update",
-        "requirements",
-        requirement_id,
-        before=old,
-        after=dict(zip(names, new, strict=True)),
-        reason=reason,
-    )
-    return True
+    return update_row(audit, "requirements", requirement_id, values, before=before, reason=reason)
 
 
 def set_requirement_active(
@@ -249,7 +222,7 @@ def set_requirement_active(
     require(actor, Permission.MANAGE_REQUIREMENTS)
     with writing(db):
         audit = AuditWriter(db, actor.username)
-        if db.execute("SELECT 1 FROM requirements WHERE id = ?", [requirement_id]).fetchone():
+        if row_dict(db, "requirements", requirement_id) is not None:
             return _update(audit, requirement_id, {"active": int(active)}, reason=reason)
         for item in list_requirements(db):
             if item.requirement.id == requirement_id:

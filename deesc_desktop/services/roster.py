@@ -13,7 +13,8 @@ from sqlite_utils import Database
 
 from deesc_desktop.core import roster as rule
 from deesc_desktop.core.models import Exemption, Officer
-from deesc_desktop.store.queries import load_exemptions, load_officers
+from deesc_desktop.store.leave import load_exemptions
+from deesc_desktop.store.officers import load_officers
 
 
 @dataclass(frozen=True, slots=True)

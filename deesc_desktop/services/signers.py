@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
-from deesc_desktop.services.cit import put_setting
 from deesc_desktop.services.errors import ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.signers import saved_signer, saved_signers, signer_key, user_full_name
+from deesc_desktop.store.settings import put_setting
+from deesc_desktop.store.signers import saved_signer, saved_signers, signer_key
+from deesc_desktop.store.users import user_full_name
 
 DEFAULT_SLOT = "default"
 FINANCE_SLOT = "finance"

@@ -15,11 +15,25 @@ from deesc_desktop.core.topics import DELIVERIES, format_topic_hours, parse_topi
 from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp
 from deesc_desktop.services.course_files import detach_record_documents
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
+from deesc_desktop.store import training as training_store
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.audit_format import Image
-from deesc_desktop.store.cit_queries import cit_course_by_number
+from deesc_desktop.store.courses import (
+    cit_course_by_number,
+    find_course,
+    insert_course,
+    topic_codes,
+)
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import followups_of_record, row_dict, topic_codes
+from deesc_desktop.store.followups import followups_of_record
+from deesc_desktop.store.officers import get_officer
+from deesc_desktop.store.rows import row_dict
+from deesc_desktop.store.training import (
+    already_recorded,
+    delete_record,
+    record_snapshot,
+    rewrite_record,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +115,6 @@ def clean_class(db: Database, values: Mapping[str, object]) -> ClassDetails:
     )
 
 
-def find_course(db: Database, title: str) -> int | None:
-    """The id of the course with this title (case-insensitive, as the schema compares it)."""
-    row = db.execute("SELECT id FROM courses WHERE title = ?", [title]).fetchone()
-    return int(row[0]) if row else None
-
-
 def course_id_for(audit: AuditWriter, details: ClassDetails) -> int:
     """The course with this title (case-insensitive), created from the class if it is new.
 
@@ -119,35 +127,18 @@ def course_id_for(audit: AuditWriter, details: ClassDetails) -> int:
         found = cit_course_by_number(db, details.course_number)
     if found is not None:
         return found
-    cursor = db.execute(
-        "INSERT INTO courses (title, course_number, provider, default_hours, default_topics,"
-        " delivery, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            details.course,
-            details.course_number,
-            details.provider,
-            to_float(details.hours),
-            format_topic_hours(details.topic_hours),
-            details.delivery,
-            audit.at,
-        ],
+    return insert_course(
+        audit,
+        {
+            "title": details.course,
+            "course_number": details.course_number,
+            "provider": details.provider,
+            "default_hours": to_float(details.hours),
+            "default_topics": format_topic_hours(details.topic_hours),
+            "delivery": details.delivery,
+            "created_at": audit.at,
+        },
     )
-    course_id = cursor.lastrowid
-    assert course_id is not None
-    audit.record("insert", "courses", course_id, after=row_dict(db, "courses", course_id))
-    return course_id
-
-
-def record_snapshot(db: Database, record_id: int) -> dict[str, Any] | None:
-    """A training record as the audit log keeps it: the row plus its topic split."""
-    row = row_dict(db, "training_records", record_id)
-    if row is None:
-        return None
-    split = db.execute(
-        "SELECT topic, hours FROM training_topics WHERE record_id = ? ORDER BY topic", [record_id]
-    ).fetchall()
-    row["topics"] = ";".join(f"{topic}:{hours:g}" for topic, hours in split)
-    return row
 
 
 def insert_record(
@@ -160,33 +151,23 @@ def insert_record(
     import_id: int | None = None,
 ) -> int:
     """Write one training record and its topic hours (no checks beyond the schema's)."""
-    db = audit.db
-    cursor = db.execute(
-        "INSERT INTO training_records (officer_id, course_id, completed, hours, delivery, provider,"
-        " instructor, pre_test, post_test, import_id, created_at, updated_at, updated_by)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            officer_id,
-            course_id,
-            details.completed,
-            to_float(details.hours),
-            details.delivery,
-            details.provider,
-            details.instructor,
-            attendee.pre_test,
-            attendee.post_test,
-            import_id,
-            *stamp(audit).values(),
-        ],
+    return training_store.insert_record(
+        audit,
+        {
+            "officer_id": officer_id,
+            "course_id": course_id,
+            "completed": details.completed,
+            "hours": to_float(details.hours),
+            "delivery": details.delivery,
+            "provider": details.provider,
+            "instructor": details.instructor,
+            "pre_test": attendee.pre_test,
+            "post_test": attendee.post_test,
+            "import_id": import_id,
+            **stamp(audit),
+        },
+        details.topic_hours,
     )
-    record_id = cursor.lastrowid
-    assert record_id is not None
-    db.conn.executemany(
-        "INSERT INTO training_topics (record_id, topic, hours) VALUES (?, ?, ?)",
-        [(record_id, topic, to_float(hours)) for topic, hours in details.topic_hours],
-    )
-    audit.record("insert", "training_records", record_id, after=record_snapshot(db, record_id))
-    return record_id
 
 
 _RECORD_COLUMNS = (
@@ -359,24 +340,11 @@ def _snapshot_columns_known(db: Database) -> bool:
     return columns == {*_RECORD_COLUMNS, *_RECORD_DEFAULTS}
 
 
-def _already_recorded(db: Database, officer_id: int, course_id: int, completed: str) -> bool:
-    return (
-        db.execute(
-            "SELECT 1 FROM training_records WHERE officer_id = ? AND course_id = ?"
-            " AND completed = ?",
-            [officer_id, course_id, completed],
-        ).fetchone()
-        is not None
-    )
-
-
 def _officer_label(db: Database, officer_id: int) -> str:
-    row = db.execute(
-        "SELECT badge, last_name, first_name FROM officers WHERE id = ?", [officer_id]
-    ).fetchone()
-    if row is None:
+    officer = get_officer(db, officer_id)
+    if officer is None:
         raise NotFoundError(f"There is no officer with id {officer_id}.")
-    return f"{row[1]}, {row[2]} (badge {row[0]})"
+    return f"{officer.display_name} (badge {officer.badge})"
 
 
 def record_class(
@@ -407,7 +375,7 @@ def record_class(
             if person.officer_id in seen:
                 raise ValidationError({"attendees": f"{label} is listed twice"})
             seen.add(person.officer_id)
-            if _already_recorded(db, person.officer_id, course_id, details.completed):
+            if already_recorded(db, person.officer_id, course_id, details.completed):
                 raise ConflictError(
                     f"{label} already has {details.course} on {details.completed}; "
                     "nothing was recorded for the class."
@@ -491,7 +459,7 @@ def _edit_record(
         audit = AuditWriter(db, actor.username)
         course_id = course_id_for(audit, details)
         if (course_id, details.completed) != (before["course_id"], before["completed"]) and (
-            _already_recorded(db, before["officer_id"], course_id, details.completed)
+            already_recorded(db, before["officer_id"], course_id, details.completed)
         ):
             raise ConflictError(
                 f"This officer already has {details.course} on {details.completed}."
@@ -506,17 +474,7 @@ def _edit_record(
             "pre_test": pre,
             "post_test": post,
         }
-        db.execute(
-            "UPDATE training_records SET course_id = ?, completed = ?, hours = ?, delivery = ?,"
-            " provider = ?, instructor = ?, pre_test = ?, post_test = ?, version = version + 1,"
-            " updated_at = ?, updated_by = ? WHERE id = ?",
-            [*changes.values(), audit.at, audit.username, record_id],
-        )
-        db.execute("DELETE FROM training_topics WHERE record_id = ?", [record_id])
-        db.conn.executemany(
-            "INSERT INTO training_topics (record_id, topic, hours) VALUES (?, ?, ?)",
-            [(record_id, topic, to_float(hours)) for topic, hours in details.topic_hours],
-        )
+        rewrite_record(audit, before, changes, details.topic_hours)
         after = record_snapshot(db, record_id)
         assert after is not None
         comparable = {k: v for k, v in after.items() if k not in ("version", "updated_at")}
@@ -545,8 +503,7 @@ def delete_training_record(db: Database, actor: Actor, record_id: int, *, reason
             row_id: row_dict(db, "followup_assessments", row_id)
             for row_id in followups_of_record(db, record_id)
         }
-        db.execute("DELETE FROM training_records WHERE id = ?", [record_id])
-        audit.record("delete", "training_records", record_id, before=before, reason=reason.strip())
+        delete_record(audit, record_id, before, reason=reason.strip())
         for row_id, followup in unlinked_before.items():
             audit.record(
                 "update",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import getpass
-import sqlite3
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -15,12 +14,20 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission, Role
 from deesc_desktop.core.names import FULL_NAME_LENGTH, USER_NAME_LENGTH, name_problem
-from deesc_desktop.services.common import FieldErrors, fetch_for_update
+from deesc_desktop.services.common import FieldErrors, stamp
 from deesc_desktop.services.errors import NotFoundError, ServiceError, ValidationError, require
-from deesc_desktop.store.audit import AuditWriter, password_digest
-from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store import users as store_users
+from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.database import DatabaseBusyError, database_errors, writing
 from deesc_desktop.store.reconcile import SIGN_IN_TABLES, row_differences
+from deesc_desktop.store.settings import put_setting, setting
+from deesc_desktop.store.users import (
+    insert_user,
+    other_active_admins,
+    update_user,
+    user_by_name,
+    users_exist,
+)
 
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=5)
@@ -68,13 +75,6 @@ def _iso(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _snapshot(row: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    # The audit log never holds password hashes, only a digest that shows a swapped one.
-    if row is None:
-        return None
-    return {**row, "password_hash": password_digest(row["password_hash"])}
-
-
 def is_text(value: str) -> bool:
     """False for a string holding bytes that are not text (as undecodable bytes in an
     environment variable arrive), which no hash or database can take."""
@@ -118,11 +118,6 @@ def _refuse_if_tampered(db: Database) -> None:
         raise SignInError(refusal)
 
 
-def users_exist(db: Database) -> bool:
-    """True once the agency has created its first user."""
-    return db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None
-
-
 def _clean_user(values: Mapping[str, object]) -> dict[str, Any]:
     errors = FieldErrors()
     username = errors.text(values, "username", required=True)
@@ -146,26 +141,18 @@ def _clean_user(values: Mapping[str, object]) -> dict[str, Any]:
 
 
 def _insert_user(audit: AuditWriter, cleaned: Mapping[str, Any], password: str) -> int:
-    db = audit.db
-    if db.execute("SELECT 1 FROM users WHERE username = ?", [cleaned["username"]]).fetchone():
+    if user_by_name(audit.db, cleaned["username"]) is not None:
         raise ValidationError({"username": f"{cleaned['username']} is already a user"})
-    cursor = db.execute(
-        "INSERT INTO users (username, full_name, role, password_hash, created_at, updated_at,"
-        " updated_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            cleaned["username"],
-            cleaned["full_name"],
-            cleaned["role"],
-            _hasher.hash(password),
-            audit.at,
-            audit.at,
-            audit.username,
-        ],
+    return insert_user(
+        audit,
+        {
+            "username": cleaned["username"],
+            "full_name": cleaned["full_name"],
+            "role": cleaned["role"],
+            "password_hash": _hasher.hash(password),
+            **stamp(audit),
+        },
     )
-    user_id = cursor.lastrowid
-    assert user_id is not None
-    audit.record("insert", "users", user_id, after=_snapshot(row_dict(db, "users", user_id)))
-    return user_id
 
 
 def create_first_admin(db: Database, username: str, password: str, full_name: str = "") -> Actor:
@@ -188,38 +175,11 @@ def add_user(db: Database, actor: Actor, values: Mapping[str, object], password:
         return _insert_user(AuditWriter(db, actor.username), cleaned, password)
 
 
-def _update_user(
-    audit: AuditWriter, user_id: int, changes: Mapping[str, Any], *, reason: str = ""
-) -> None:
-    db = audit.db
-    before = row_dict(db, "users", user_id)
-    if before is None:
-        raise NotFoundError(f"There is no user with id {user_id}.")
-    stamped = {
-        **changes,
-        "version": before["version"] + 1,
-        "updated_at": audit.at,
-        "updated_by": audit.username,
-    }
-    db.execute(
-        f"UPDATE users SET {', '.join(f'{k} = ?' for k in stamped)} WHERE id = ?",
-        [*stamped.values(), user_id],
-    )
-    audit.record(
-        "update",
-        "users",
-        user_id,
-        before=_snapshot(before),
-        after=_snapshot(row_dict(db, "users", user_id)),
-        reason=reason,
-    )
-
-
-def _user_id(db: Database, username: str) -> int:
-    row = db.execute("SELECT id FROM users WHERE username = ?", [username]).fetchone()
-    if row is None:
+def _user(db: Database, username: str) -> dict[str, Any]:
+    found = user_by_name(db, username)
+    if found is None:
         raise NotFoundError(f'There is no user "{username}".')
-    return int(row[0])
+    return found
 
 
 def set_password(
@@ -231,16 +191,13 @@ def set_password(
         require(actor, Permission.MANAGE_USERS)
     _check_password(password, username)
     with writing(db):
-        user_id = _user_id(db, username)
-        if own and not actor.can(Permission.MANAGE_USERS):
-            stored = db.execute(
-                "SELECT password_hash FROM users WHERE id = ?", [user_id]
-            ).fetchone()
-            if current is None or not _verify(stored[0], current):
-                raise ValidationError({"current": "the current password is not right"})
-        _update_user(
+        user = _user(db, username)
+        checked = own and not actor.can(Permission.MANAGE_USERS)
+        if checked and (current is None or not _verify(user["password_hash"], current)):
+            raise ValidationError({"current": "the current password is not right"})
+        update_user(
             AuditWriter(db, actor.username),
-            user_id,
+            user["id"],
             {"password_hash": _hasher.hash(password), "failed_attempts": 0, "locked_until": None},
             reason="password changed",
         )
@@ -254,21 +211,18 @@ def set_user_active(
     if not active and actor.username.casefold() == username.casefold():
         raise ServiceError("You cannot disable your own account.")
     with writing(db):
-        user_id = _user_id(db, username)
+        user = _user(db, username)
         if not active:
-            _check_not_last_admin(db, user_id)
-        _update_user(
-            AuditWriter(db, actor.username), user_id, {"active": int(active)}, reason=reason
+            _check_not_last_admin(db, user)
+        update_user(
+            AuditWriter(db, actor.username), user["id"], {"active": int(active)}, reason=reason
         )
 
 
-def _check_not_last_admin(db: Database, user_id: int) -> None:
+def _check_not_last_admin(db: Database, user: Mapping[str, Any]) -> None:
     """Refuse to take away the last active administrator (disabled or given another role)."""
-    role, active = db.execute("SELECT role, active FROM users WHERE id = ?", [user_id]).fetchone()
-    others = db.execute(
-        "SELECT count(*) FROM users WHERE role = 'admin' AND active = 1 AND id != ?", [user_id]
-    ).fetchone()[0]
-    if role == Role.ADMIN.value and active and others == 0:
+    last = user["role"] == Role.ADMIN.value and user["active"]
+    if last and other_active_admins(db, user["id"]) == 0:
         raise ServiceError("This is the last active administrator; add another first.")
 
 
@@ -279,12 +233,11 @@ def set_user_role(
     require(actor, Permission.MANAGE_USERS)
     cleaned = _clean_user({"username": username, "role": role})
     with writing(db):
-        user_id = _user_id(db, username)
-        fetch_for_update(db, "users", user_id, "user", None)
+        user = _user(db, username)
         if cleaned["role"] != Role.ADMIN.value:
-            _check_not_last_admin(db, user_id)
-        _update_user(
-            AuditWriter(db, actor.username), user_id, {"role": cleaned["role"]}, reason=reason
+            _check_not_last_admin(db, user)
+        update_user(
+            AuditWriter(db, actor.username), user["id"], {"role": cleaned["role"]}, reason=reason
         )
 
 
@@ -293,14 +246,6 @@ def _verify(stored_hash: str, password: str) -> bool:
         return _hasher.verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def _user_row(db: Database, username: str) -> dict[str, Any] | None:
-    cursor = db.execute("SELECT * FROM users WHERE username = ?", [username])
-    found = cursor.fetchone()
-    if found is None:
-        return None
-    return dict(zip([c[0] for c in cursor.description], found, strict=True))
 
 
 def sign_in(
@@ -327,12 +272,12 @@ def sign_in(
     if not (is_text(name) and is_text(password)):
         _verify(_dummy_hash(), "")
         raise SignInError(SIGN_IN_REFUSED)
-    found = _user_row(db, name)
+    found = user_by_name(db, name)
     correct = _verify(found["password_hash"] if found else _dummy_hash(), password)
     refused = True
     try:
-        with writing(db):
-            user = _user_row(db, name)
+        with database_errors(), writing(db):
+            user = user_by_name(db, name)
             locked = bool(user and user["locked_until"] and user["locked_until"] > _iso(now))
             if user is None or not user["active"] or locked:
                 pass  # nothing to record: the answer is the same as for a wrong password
@@ -351,10 +296,8 @@ def sign_in(
                     if _hasher.check_needs_rehash(user["password_hash"]):
                         changes["password_hash"] = _hasher.hash(password)
                     audit = AuditWriter(db, user["username"], at=_iso(now))
-                    _update_user(audit, user["id"], changes, reason="signed in")
-    except sqlite3.OperationalError as exc:
-        if "locked" not in str(exc) and "busy" not in str(exc):
-            raise
+                    update_user(audit, user["id"], changes, reason="signed in")
+    except DatabaseBusyError:
         raise SignInError(SIGN_IN_BUSY) from None
     if refused:
         raise SignInError(SIGN_IN_REFUSED)
@@ -370,15 +313,12 @@ def _record_failure(db: Database, user: Mapping[str, Any], now: datetime) -> Non
         reason = f"locked after {MAX_FAILED_ATTEMPTS} wrong passwords"
     else:
         changes, reason = {"failed_attempts": attempts}, "wrong password"
-    _update_user(
-        AuditWriter(db, user["username"], at=_iso(now)), user["id"], changes, reason=reason
-    )
+    update_user(AuditWriter(db, user["username"], at=_iso(now)), user["id"], changes, reason=reason)
 
 
 def login_required(db: Database) -> bool:
     """False only when an administrator has switched sign-in off for this agency."""
-    row = db.execute("SELECT value FROM settings WHERE key = ?", [LOGIN_SETTING]).fetchone()
-    return row is None or row[0] != "0"
+    return setting(db, LOGIN_SETTING) != "0"
 
 
 def set_login_required(db: Database, actor: Actor, required: bool) -> None:
@@ -386,20 +326,10 @@ def set_login_required(db: Database, actor: Actor, required: bool) -> None:
     require(actor, Permission.MANAGE_USERS)
     value = "1" if required else "0"
     with writing(db):
-        before = db.execute("SELECT value FROM settings WHERE key = ?", [LOGIN_SETTING]).fetchone()
-        if before and before[0] == value:
-            return
-        db.execute(
-            "INSERT INTO settings (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [LOGIN_SETTING, value],
-        )
-        AuditWriter(db, actor.username).record(
-            "update" if before else "insert",
-            "settings",
+        put_setting(
+            AuditWriter(db, actor.username),
             LOGIN_SETTING,
-            before={"value": before[0]} if before else None,
-            after={"value": value},
+            value,
             reason="sign-in switched " + ("on" if required else "off"),
         )
 
@@ -417,14 +347,6 @@ def unattended_actor(db: Database) -> Actor | None:
     return None
 
 
-def user_snapshot(db: Database, user_id: int) -> dict[str, Any] | None:
-    """A user's row as the audit log records it (a digest in place of the password hash)."""
-    return _snapshot(row_dict(db, "users", user_id))
-
-
 def list_users(db: Database) -> list[dict[str, Any]]:
     """Every user, without password hashes."""
-    return [
-        {k: v for k, v in row.items() if k != "password_hash"}
-        for row in db.query("SELECT * FROM users ORDER BY username COLLATE NOCASE")
-    ]
+    return store_users.list_users(db)

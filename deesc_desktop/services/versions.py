@@ -28,7 +28,9 @@ from deesc_desktop.core.times import stamp_text
 from deesc_desktop.services import agency, cit, leave, officers, requirements, training, users
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ServiceError, require
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.rows import Table, row_dict
+from deesc_desktop.store.training import record_snapshot
+from deesc_desktop.store.users import user_snapshot
 from deesc_desktop.store.views import AuditRow, audit_entry, later_entries
 
 BOOKKEEPING = frozenset({"id", "version", "created_at", "created_by", "updated_at", "updated_by"})
@@ -159,7 +161,7 @@ def _requirement(
         requirements.set_requirement_active(db, actor, row_id, bool(values["active"]), reason=why)
 
 
-def _row(table: str) -> Callable[[Database, str], dict[str, Any] | None]:
+def _row(table: Table) -> Callable[[Database, str], dict[str, Any] | None]:
     return lambda db, row_id: row_dict(db, table, row_id)
 
 
@@ -193,7 +195,7 @@ KINDS: dict[str, _Kind] = {
             "post_test",
         ),
         _training,
-        lambda db, row_id: training.record_snapshot(db, int(row_id)),
+        lambda db, row_id: record_snapshot(db, int(row_id)),
         {"officer_id": "a training record stays with its officer: record it again for another"},
     ),
     "exemptions": _Kind(
@@ -219,7 +221,7 @@ KINDS: dict[str, _Kind] = {
         "user",
         ("role",),
         _user,
-        lambda db, row_id: users.user_snapshot(db, int(row_id)),
+        lambda db, row_id: user_snapshot(db, int(row_id)),
         {
             "password_hash": _PASSWORD,
             "active": _SIGN_IN,

@@ -37,6 +37,10 @@ class DatabaseUnavailableError(DatabaseError):
     """The file is fine but cannot be written now: locked, read-only, disk full."""
 
 
+class DatabaseBusyError(DatabaseUnavailableError):
+    """Another copy of the app, or another program, held the file past the busy timeout."""
+
+
 def describe_database_error(exc: BaseException, path: Path | str | None = None) -> str | None:
     """A message for the user for SQLite's own errors, or None when it is a bug of ours.
 
@@ -72,6 +76,22 @@ def describe_database_error(exc: BaseException, path: Path | str | None = None) 
             "Restore it from a backup: File > Restore, or `deesc restore BACKUP.db`."
         )
     return None
+
+
+@contextlib.contextmanager
+def database_errors(path: Path | str | None = None) -> Iterator[None]:
+    """SQLite's errors of the file or the moment (locked, read-only, full, damaged) raised as
+    a DatabaseUnavailableError in words for the user (DatabaseBusyError for a lock); any
+    other error propagates as it is, a bug of ours with its traceback."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        message = describe_database_error(exc, path)
+        if message is None:
+            raise
+        text = str(exc).lower()
+        busy = "locked" in text or "busy" in text
+        raise (DatabaseBusyError if busy else DatabaseUnavailableError)(message) from exc
 
 
 _NOT_NOW = ("locked", "busy", "readonly", "read-only", "unable to open database file")
@@ -154,14 +174,64 @@ def _connect(path: Path) -> Database:
 
 
 def backup_to(db: Database, target: Path) -> Path:
-    """Copy a live database with SQLite's backup API (never a plain file copy)."""
+    """Copy a live database with SQLite's backup API (never a plain file copy); a copy SQLite
+    cannot write raises DatabaseError with its reason."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    destination = sqlite3.connect(str(target))
     try:
-        db.conn.backup(destination)
-    finally:
-        destination.close()
+        destination = sqlite3.connect(str(target))
+        try:
+            db.conn.backup(destination)
+        finally:
+            destination.close()
+    except sqlite3.Error as exc:
+        raise DatabaseError(str(exc)) from exc
     return target
+
+
+def replace_contents(db: Database, source: Database) -> None:
+    """Make `db` hold exactly what `source` holds, in one step of SQLite's backup API: a
+    reader sees the old contents or the new ones, never a mix."""
+    source.conn.backup(db.conn)
+
+
+def application_id(db: Database) -> int:
+    """The file's application id (APPLICATION_ID marks a deesc database)."""
+    return int(db.execute("PRAGMA application_id").fetchone()[0])
+
+
+def integrity_problems(db: Database, limit: int) -> list[str]:
+    """SQLite's integrity check (up to `limit` lines), or [] for a sound file."""
+    found = [str(row[0]) for row in db.execute("PRAGMA integrity_check")]
+    return [] if found == ["ok"] else found[:limit]
+
+
+def foreign_key_problems(db: Database, limit: int) -> list[tuple[str, int, str]]:
+    """(table, row id, parent table) of up to `limit` rows pointing at a missing parent."""
+    return [
+        (str(table), int(rowid), str(parent))
+        for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check").fetchall()[:limit]
+    ]
+
+
+def user_version(db: Database) -> int:
+    """The schema step count the file records (PRAGMA user_version)."""
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+@contextlib.contextmanager
+def page_cache_of_at_least(db: Database, kib: int) -> Iterator[None]:
+    """Raise the connection's page cache to `kib` for the block, and set it back after it."""
+    (previous,) = db.execute("PRAGMA cache_size").fetchone()
+    (page_size,) = db.execute("PRAGMA page_size").fetchone()
+    previous_kib = -previous if previous < 0 else previous * page_size // 1024
+    if previous_kib >= kib:
+        yield
+        return
+    db.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
 def remove_database_files(path: Path) -> None:
@@ -218,7 +288,7 @@ def _open_checked(db: Database, path: Path, exists: bool) -> None:
 
 def _check_ownership(db: Database, path: Path) -> None:
     try:
-        application_id = db.execute("PRAGMA application_id").fetchone()[0]
+        found_id = application_id(db)
         tables = db.table_names()
     except sqlite3.DatabaseError as exc:
         if _not_now(exc):
@@ -229,7 +299,7 @@ def _check_ownership(db: Database, path: Path) -> None:
             f"{path} cannot be read as a database ({exc}). Nothing in it was changed; "
             "restore it from a backup."
         ) from exc
-    if application_id == APPLICATION_ID:
+    if found_id == APPLICATION_ID:
         applied = {m.name for m in migrations.applied(db)}
         unknown = sorted(applied - set(known_names()))
         if unknown:
@@ -239,7 +309,7 @@ def _check_ownership(db: Database, path: Path) -> None:
                 "Install the newer version to open it."
             )
         return
-    if application_id == 0 and not tables:
+    if found_id == 0 and not tables:
         return  # an empty SQLite file: ours to set up
     raise NotADeescDatabaseError(
         f"{path} is an SQLite database of another program, not a deesc-desktop database. "

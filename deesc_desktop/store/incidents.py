@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.rows import add_row, row_dict
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,16 +63,8 @@ _COLUMNS = (
 )
 
 
-def _insert(db: Database, table: str, values: dict[str, Any]) -> int:
-    columns = ", ".join(values)
-    marks = ", ".join("?" for _ in values)
-    cursor = db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
-
-
 def insert_incident(db: Database, values: dict[str, Any]) -> int:
-    return _insert(db, "incidents", values)
+    return add_row(db, "incidents", values)
 
 
 def update_incident(db: Database, incident_id: int, changes: dict[str, Any]) -> None:

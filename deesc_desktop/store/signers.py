@@ -1,10 +1,10 @@
-"""Reads for the people named on printed reports: saved signers and a user's full name."""
+"""Who signs printed reports: the signers saved per report kind, in the agency settings."""
 
 from __future__ import annotations
 
 from sqlite_utils import Database
 
-from deesc_desktop.store.cit_queries import read_settings
+from deesc_desktop.store.settings import read_settings, settings_starting
 
 SIGNER_PREFIX = "reports.signer."
 """Settings keys `reports.signer.<slot>.name` and `.title`; a slot is a report kind,
@@ -18,9 +18,7 @@ def signer_key(slot: str, field: str) -> str:
 def saved_signers(db: Database) -> dict[str, tuple[str, str]]:
     """slot -> (name, title) for every slot with a saved name or title."""
     found: dict[str, list[str]] = {}
-    for key, value in db.execute(
-        "SELECT key, value FROM settings WHERE key LIKE ?", [f"{SIGNER_PREFIX}%"]
-    ):
+    for key, value in settings_starting(db, SIGNER_PREFIX).items():
         slot, _, field = key[len(SIGNER_PREFIX) :].rpartition(".")
         if slot and field in ("name", "title"):
             found.setdefault(slot, ["", ""])[0 if field == "name" else 1] = value
@@ -33,9 +31,3 @@ def saved_signer(db: Database, slot: str) -> tuple[str, str] | None:
     if not stored:
         return None
     return stored.get(signer_key(slot, "name"), ""), stored.get(signer_key(slot, "title"), "")
-
-
-def user_full_name(db: Database, username: str) -> str:
-    """A user's full name as entered ("" for none, or for a user not in the table)."""
-    row = db.execute("SELECT full_name FROM users WHERE username = ?", [username]).fetchone()
-    return str(row[0]).strip() if row else ""

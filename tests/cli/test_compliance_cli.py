@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from deesc_desktop.reports import ReportParams, export_table
+from deesc_desktop.store.database import open_database
 from tests.cli.test_cli import run
 
 
@@ -82,8 +86,26 @@ def test_compliance_csv_has_one_row_per_officer_and_requirement(
         "IL-inservice-30h",
     )
     lines = out.strip().splitlines()
-    assert code == 0 and lines[0].startswith("badge,officer,requirement_id,status")
+    assert code == 0 and lines[0].startswith("badge,officer,requirement_id,requirement,status")
     assert len(lines) == 1 + 39
+
+
+def test_compliance_csv_is_the_reports_table_export(
+    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One long table: the command's CSV and the compliance report's table export hold the
+    same columns and the same rows, so a spreadsheet made from either reads the same."""
+    code, out, _ = run(
+        capsys, "--db", str(demo_db), "compliance", "--format", "csv", "--as-of", "2026-11-22"
+    )
+    db = open_database(demo_db, create=False)
+    try:
+        export_table("compliance", db, ReportParams(as_of=date(2026, 11, 22)), tmp_path / "t.csv")
+    finally:
+        db.close()
+    exported = (tmp_path / "t.csv").read_text(encoding="utf-8-sig")
+    assert code == 0
+    assert list(csv.reader(out.splitlines())) == list(csv.reader(exported.splitlines()))
 
 
 def test_rules_list_show_and_packs(demo_db: Path, capsys: pytest.CaptureFixture[str]) -> None:

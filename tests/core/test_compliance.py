@@ -619,6 +619,43 @@ def test_one_time_applies_only_to_officers_licensed_on_or_after_the_date() -> No
     )
 
 
+DEADLINE_FROM_LATER = parse_pack(
+    """
+jurisdiction = "T"
+name = "Test"
+version = "1"
+
+[[requirements]]
+id = "NJ-by-2022"
+title = "5 hours of de-escalation by 2022, counted from 2019"
+effective_from = 2016-01-01
+hours = 5
+topics = ["de_escalation"]
+period = { kind = "deadline", due = 2022-12-31, counts_from = 2019-01-01 }
+""",
+    "t.toml",
+).requirements[0]
+
+
+def test_before_a_deadline_starts_counting_nothing_counts_in_bulk_or_alone() -> None:
+    """As of 2018 the 2019-2022 window has not begun: the 2018 class is outside it, and a
+    department run (whose other requirements read further back) says 0 hours too."""
+    records = [rec(day, 1, "de_escalation") for day in ("2017-06-01", "2018-06-01", "2020-01-01")]
+    as_of = date(2018, 1, 1)
+    alone = evaluate(officer(), DEADLINE_FROM_LATER, records, [], [], as_of, AGENCY)
+    [bulk, _] = evaluate_department(
+        [officer()],
+        [DEADLINE_FROM_LATER, REQ["UOF-course"]],
+        {1: records},
+        {},
+        {},
+        as_of,
+        AGENCY,
+    )
+    assert alone == bulk
+    assert (bulk.earned, bulk.shortfall, bulk.status) == (0, 500, Status.IN_PROGRESS)
+
+
 def test_licence_falls_back_to_hire_date_and_says_so() -> None:
     no_licence = officer(hire="2023-01-10", license=None)
     result = check("CIT-40h-once", who=no_licence, as_of="2024-01-01")

@@ -15,8 +15,9 @@ import pytest
 
 from deesc_desktop.core.compliance import RequirementResult, Status, evaluate, evaluate_officer
 from deesc_desktop.core.models import Agency, Certification, Exemption, Officer, TrainingRecord
-from deesc_desktop.core.rules import RulePack, builtin_pack_paths, load_pack
+from deesc_desktop.core.rules import RulePack
 from deesc_desktop.core.topics import TOPICS
+from deesc_desktop.services.rule_files import builtin_pack_paths, load_pack
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "resources" / "rules"
 STATES = [

@@ -14,12 +14,11 @@ from deesc_desktop.core.rules import (
     NewHire,
     RequirementKind,
     RulePackError,
-    builtin_pack_paths,
-    load_pack,
     parse_pack,
     requirement_from_dict,
     requirement_to_dict,
 )
+from deesc_desktop.services.rule_files import builtin_pack_paths, load_pack
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "resources" / "rules"
 

@@ -32,14 +32,10 @@ from deesc_desktop.services.cit import add_certification, cit_report
 from deesc_desktop.services.compliance import department_compliance
 from deesc_desktop.services.training import record_class
 from deesc_desktop.services.users import list_users
-from deesc_desktop.store.claim_queries import (
-    claim_evidence,
-    funding_summaries,
-    list_claims,
-    payment_batches,
-    programs,
-)
-from deesc_desktop.store.views import certificate_list, topic_labels
+from deesc_desktop.store.cit import certificate_list
+from deesc_desktop.store.claims import claim_evidence, list_claims, programs
+from deesc_desktop.store.courses import topic_labels
+from deesc_desktop.store.funding import funding_summaries, payment_batches
 
 TODAY = date.today()
 

@@ -30,7 +30,8 @@ from deesc_desktop.gui.models import (
     topic_text,
     words_predicate,
 )
-from deesc_desktop.store.views import RosterRow, TrainingListRow
+from deesc_desktop.store.officers import RosterRow
+from deesc_desktop.store.training import TrainingListRow
 
 
 def officer(number: int, **changes: Any) -> RosterRow:

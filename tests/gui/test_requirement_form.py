@@ -16,7 +16,6 @@ from deesc_desktop.core.rules import (
     MakeUp,
     NewHire,
     RequirementKind,
-    load_pack,
     requirement_to_dict,
 )
 from deesc_desktop.gui.context import AppContext
@@ -32,6 +31,7 @@ from deesc_desktop.gui.requirement_form import (
     SubMinimumDialog,
 )
 from deesc_desktop.services.requirements import builtin_packs
+from deesc_desktop.services.rule_files import load_pack
 
 SHIPPED = [
     requirement

@@ -14,7 +14,6 @@ from deesc_desktop.core.compliance import Status
 from deesc_desktop.core.money import format_money
 from deesc_desktop.core.rules import short_title
 from deesc_desktop.reports import REPORTS, ReportParams, render
-from deesc_desktop.reports.compliance import STATUS_LABELS
 from deesc_desktop.services.cit import cit_report
 from deesc_desktop.services.compliance import department_compliance
 from tests.reports.conftest import DEMO_TODAY, FIXED_NOW, flat, pdf_text
@@ -77,7 +76,7 @@ def test_compliance_summary_counts_match_the_engine(
     assert f"{len(people)} serving officers" in first
     for status in (Status.NON_COMPLIANT, Status.DUE_SOON, Status.IN_PROGRESS, Status.COMPLIANT):
         share = f"{100 * overall[status] / len(people):.1f}%"
-        assert f"{STATUS_LABELS[status]} {overall[status]} {share}" in first
+        assert f"{status.label} {overall[status]} {share}" in first
     # Officers by requirement: each requirement's non-compliant count is in its row.
     for requirement in ("IL-inservice-30h", "MPD-deescalation-annual"):
         counts = Counter(

@@ -44,15 +44,15 @@ from deesc_desktop.services.funding import (
 )
 from deesc_desktop.services.officers import add_officer, separate_officer, set_officer_status
 from deesc_desktop.services.training import Attendee, edit_training_record, record_class
-from deesc_desktop.store.claim_queries import (
+from deesc_desktop.store.claims import (
     claim_evidence,
-    funding_summary,
     get_claim,
     list_adjustments,
     list_claims,
     load_program,
 )
 from deesc_desktop.store.database import open_database
+from deesc_desktop.store.funding import funding_summary
 from tests.conftest import table_counts
 
 CHIEF = Actor("chief.ortiz", Role.CHIEF)

@@ -12,6 +12,7 @@ from deesc_desktop.core.auth import Actor
 from deesc_desktop.core.cit import CitStatus
 from deesc_desktop.services.cit import (
     add_certification,
+    certifications_by_officer,
     cit_report,
     course_id_by_title,
     edit_certification,
@@ -26,12 +27,8 @@ from deesc_desktop.services.followups import add_followup, delete_followup, edit
 from deesc_desktop.services.leave import add_exemption
 from deesc_desktop.services.officers import add_officer, separate_officer, set_officer_status
 from deesc_desktop.services.training import record_class
-from deesc_desktop.store.cit_queries import (
-    certificates,
-    certifications_by_officer,
-    cit_settings,
-    followups,
-)
+from deesc_desktop.store.cit import certificates, cit_settings
+from deesc_desktop.store.followups import followups
 from tests.conftest import logged, table_counts
 
 CIT_BASIC = {

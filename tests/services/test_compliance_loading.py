@@ -16,6 +16,7 @@ from deesc_desktop.core.compliance import evaluate_department, result_to_dict, t
 from deesc_desktop.core.roster import as_it_stood, begun_by
 from deesc_desktop.core.rules import RequirementKind
 from deesc_desktop.demo import load_demo
+from deesc_desktop.services.cit import certifications_by_officer
 from deesc_desktop.services.compliance import department_compliance
 from deesc_desktop.services.requirements import (
     active_requirements,
@@ -23,14 +24,10 @@ from deesc_desktop.services.requirements import (
     set_requirement_active,
 )
 from deesc_desktop.store import open_database
-from deesc_desktop.store.cit_queries import certifications_by_officer
-from deesc_desktop.store.queries import (
-    get_agency,
-    load_exemptions,
-    load_hour_totals,
-    load_officers,
-    load_records,
-)
+from deesc_desktop.store.agency import get_agency
+from deesc_desktop.store.leave import load_exemptions
+from deesc_desktop.store.officers import load_officers
+from deesc_desktop.store.training import load_hour_totals, load_records
 
 TODAY = date(2026, 11, 22)
 DATES = [TODAY, date(2026, 1, 1), date(2025, 6, 30), date(2024, 2, 29), date(2023, 7, 15)]

@@ -12,7 +12,12 @@ from deesc_desktop.core.auth import Actor
 from deesc_desktop.core.compliance import RequirementResult, Status
 from deesc_desktop.demo import load_demo
 from deesc_desktop.services.agency import update_agency
-from deesc_desktop.services.compliance import department_compliance, officer_compliance
+from deesc_desktop.services.compliance import (
+    OfficerCompliance,
+    department_compliance,
+    officer_compliance,
+    summarise,
+)
 from deesc_desktop.services.errors import ServiceError, ValidationError
 from deesc_desktop.services.leave import add_exemption
 from deesc_desktop.services.officers import add_officer
@@ -50,6 +55,23 @@ def test_department_results_equal_each_officers_own(demo: Database) -> None:
     for person in bulk:
         single = officer_compliance(demo, person.officer.id, TODAY)
         assert single.results == person.results
+
+
+def test_the_summary_counts_every_officer_once_so_the_rows_add_up(demo: Database) -> None:
+    """An officer no requirement applies to counts as not applicable, as on the dashboard;
+    needing attention is non-compliant or due soon, in progress being not yet due."""
+    people = department_compliance(demo, TODAY)
+    nobody_applies = OfficerCompliance(people[0].officer, ())
+    summary = summarise([*people, nobody_applies])
+    assert summary.officers == len(people) + 1 == sum(summary.overall.values())
+    assert summary.overall[Status.NOT_APPLICABLE] == 1 + sum(
+        p.worst is Status.NOT_APPLICABLE for p in people
+    )
+    assert summary.needing_attention == sum(
+        p.worst in (Status.NON_COMPLIANT, Status.DUE_SOON) for p in people
+    )
+    [inservice] = [r for r in summary.requirements if r.id == "IL-inservice-30h"]
+    assert sum(inservice.counts.values()) == len(people)
 
 
 @pytest.mark.parametrize("as_of", [date(2025, 6, 30), date(2026, 7, 1)])

@@ -37,12 +37,8 @@ from deesc_desktop.services.funding import (
 )
 from deesc_desktop.services.officers import add_officer
 from deesc_desktop.services.training import Attendee, record_class
-from deesc_desktop.store.claim_queries import (
-    award_changes,
-    funding_summary,
-    list_claims,
-    payment_batches,
-)
+from deesc_desktop.store.claims import list_claims
+from deesc_desktop.store.funding import award_changes, funding_summary, payment_batches
 from tests.conftest import table_counts
 
 CHIEF = Actor("chief.ortiz", Role.CHIEF)

@@ -29,6 +29,7 @@ from deesc_desktop.services.training import (
 )
 from deesc_desktop.store import audit as audit_module
 from deesc_desktop.store import open_database
+from deesc_desktop.store import training as training_store
 from deesc_desktop.store.audit import AuditWriter, canonical_json, verify_chain
 from deesc_desktop.store.database import writing
 from tests.conftest import logged
@@ -140,7 +141,7 @@ def test_bulk_import_writes_what_the_row_by_row_import_wrote(
     files = [write(tmp_path / "first.csv", FIRST), write(tmp_path / "second.csv", SECOND)]
     files.append(files[1])  # the same file again adds nothing
     monkeypatch.setattr(imports, "_WRITE_CHUNK", chunk)
-    monkeypatch.setattr(imports, "_MAX_LISTED_COURSES", listed_courses)
+    monkeypatch.setattr(training_store, "_MAX_LISTED_COURSES", listed_courses)
     bulk, bulk_reports = imported(db_path, tmp_path / "bulk.db", admin, files, monkeypatch)
     monkeypatch.setattr(imports, "_write_trainings", one_by_one)
     old, old_reports = imported(db_path, tmp_path / "old.db", admin, files, monkeypatch)

@@ -11,7 +11,9 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.services.imports import import_file
-from deesc_desktop.store.queries import load_exemptions, load_records, officer_by_badge
+from deesc_desktop.store.leave import load_exemptions
+from deesc_desktop.store.officers import officer_by_badge
+from deesc_desktop.store.training import load_records
 from tests.conftest import logged, table_counts
 
 ROSTER = (

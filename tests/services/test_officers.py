@@ -8,7 +8,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.services.errors import ConflictError, ValidationError
 from deesc_desktop.services.officers import add_officer, edit_officer, separate_officer
-from deesc_desktop.store.queries import get_officer
+from deesc_desktop.store.officers import get_officer
 from tests.conftest import table_counts
 
 ANA = {"badge": "0101", "last_name": "Peña", "first_name": "Ana", "hire_date": "03/15/2019"}

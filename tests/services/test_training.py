@@ -16,7 +16,7 @@ from deesc_desktop.services.training import (
     edit_training_record,
     record_class,
 )
-from deesc_desktop.store.queries import get_record, load_records
+from deesc_desktop.store.training import get_record, load_records
 from tests.conftest import logged, table_counts
 
 ICAT = {

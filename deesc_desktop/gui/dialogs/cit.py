@@ -21,9 +21,7 @@ from deesc_desktop.gui.forms import DateField, Form
 from deesc_desktop.gui.widgets import muted
 from deesc_desktop.services.cit import add_certification, set_course_cit_role
 from deesc_desktop.services.errors import ServiceError, ValidationError
-from deesc_desktop.store import views
-from deesc_desktop.store.cit_queries import cit_settings
-from deesc_desktop.store.views import CitCourseRow
+from deesc_desktop.store.cit import CitCourseRow, cit_courses, cit_settings
 
 NEITHER = ""
 
@@ -45,7 +43,7 @@ class CitCourseDialog(QDialog):
         self.form = Form()
         self.course = QComboBox()
         self.course.setMinimumWidth(340)
-        for row in views.cit_courses(ctx.db):
+        for row in cit_courses(ctx.db):
             hours = (
                 f", {format_hours(from_float(row.default_hours))} h"
                 if row.default_hours is not None

@@ -51,16 +51,9 @@ from deesc_desktop.services.funding import (
     edit_funding_source,
     request_award_change,
 )
-from deesc_desktop.store import views
-from deesc_desktop.store.cit_queries import default_bonus_amount
-from deesc_desktop.store.claim_queries import (
-    ClaimRow,
-    FundingSummary,
-    ProgramRow,
-    award_changes,
-    funding_summaries,
-    programs,
-)
+from deesc_desktop.store.claims import ClaimRow, ProgramRow, default_bonus_amount, programs
+from deesc_desktop.store.courses import topic_labels
+from deesc_desktop.store.funding import FundingSummary, award_changes, funding_summaries
 
 
 def _buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButton]:
@@ -86,7 +79,7 @@ class EligibleDialog(QDialog):
         self.setWindowTitle("Find eligible officers")
         self.resize(1100, 660)
         self.programs: list[ProgramRow] = programs(ctx.db)
-        self.labels = views.topic_labels(ctx.db)
+        self.labels = topic_labels(ctx.db)
         layout = QVBoxLayout(self)
         top = QHBoxLayout()
         top.addWidget(QLabel("Program:"))
@@ -289,7 +282,7 @@ class ProgramDialog(QDialog):
         self.one_time.setChecked(True)
         self.topics = QListWidget()
         self.topics.setMaximumHeight(120)
-        for code, label in views.topic_labels(ctx.db).items():
+        for code, label in topic_labels(ctx.db).items():
             item = QListWidgetItem(label)
             item.setData(Qt.ItemDataRole.UserRole, code)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

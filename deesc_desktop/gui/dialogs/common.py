@@ -11,8 +11,7 @@ from sqlite_utils import Database
 from deesc_desktop.gui import prompts, workers
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.models import ID_ROLE, OfficerChoiceModel
-from deesc_desktop.store import views
-from deesc_desktop.store.views import RosterRow
+from deesc_desktop.store.officers import RosterRow, roster
 
 
 def load_roster(
@@ -25,7 +24,7 @@ def load_roster(
     """Read the roster on a worker and hand the rows to `on_rows` on the GUI thread."""
 
     def query(db: Database) -> list[RosterRow]:
-        rows = views.roster(db)
+        rows = roster(db)
         return rows if include_separated else [r for r in rows if r.status != "separated"]
 
     workers.run_query(

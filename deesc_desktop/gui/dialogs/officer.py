@@ -22,8 +22,7 @@ from deesc_desktop.gui.forms import DateField, Form, fill_combo
 from deesc_desktop.gui.widgets import muted
 from deesc_desktop.services.errors import ConflictError, ServiceError, ValidationError
 from deesc_desktop.services.officers import add_officer, edit_officer, set_officer_status
-from deesc_desktop.store import views
-from deesc_desktop.store.views import RosterRow
+from deesc_desktop.store.officers import RosterRow, officer_choices, officer_form
 
 
 def _editable_combo(values: list[str], placeholder: str) -> QComboBox:
@@ -51,7 +50,7 @@ class OfficerDialog(QDialog):
         self._version: int | None = None
         self.setWindowTitle("Edit officer" if officer_id else "Add officer")
         self.setMinimumWidth(520)
-        choices = views.officer_choices(ctx.db)
+        choices = officer_choices(ctx.db)
 
         self.form = Form()
         self.badge = QLineEdit()
@@ -103,7 +102,7 @@ class OfficerDialog(QDialog):
     def load(self) -> None:
         """Fill the form from the database (again, after someone else's change)."""
         assert self.officer_id is not None
-        row = views.officer_form(self.ctx.db, self.officer_id)
+        row = officer_form(self.ctx.db, self.officer_id)
         if row is None:
             self.form.show_banner("This officer no longer exists.")
             self.save_button.setEnabled(False)

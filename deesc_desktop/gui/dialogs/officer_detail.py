@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Permission
+from deesc_desktop.core.dates import year_before
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.context import AppContext
@@ -38,8 +39,9 @@ from deesc_desktop.gui.models import (
 )
 from deesc_desktop.gui.operations import USER_ERRORS
 from deesc_desktop.gui.widgets import muted, table_view
-from deesc_desktop.store import views
-from deesc_desktop.store.queries import load_exemptions, load_records
+from deesc_desktop.store.leave import load_exemptions
+from deesc_desktop.store.officers import officer_form
+from deesc_desktop.store.training import load_records
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +157,7 @@ class OfficerDetailDialog(QDialog):
         self.load()
 
     def load(self) -> None:
-        row = views.officer_form(self.ctx.db, self.officer_id)
+        row = officer_form(self.ctx.db, self.officer_id)
         if row is None:
             self.heading.setText("This officer no longer exists.")
             return
@@ -191,7 +193,7 @@ class OfficerDetailDialog(QDialog):
         records = load_records(self.ctx.db, [self.officer_id]).get(self.officer_id, [])
         self.transcript.set_rows(records)
         total = sum(record.hours for record in records)
-        since = views.year_before(date.today())
+        since = year_before(date.today())
         recent = sum(record.hours for record in records if record.completed >= since)
         self.transcript_total.setText(
             f"{len(records)} training record{'s' if len(records) != 1 else ''}: "
@@ -218,7 +220,7 @@ class OfficerDetailDialog(QDialog):
         from deesc_desktop.reports import ReportParams, render
         from deesc_desktop.services.signers import prepared_by
 
-        row = views.officer_form(self.ctx.db, self.officer_id)
+        row = officer_form(self.ctx.db, self.officer_id)
         if row is None:
             return None
         folder = Path(self._temp.path())

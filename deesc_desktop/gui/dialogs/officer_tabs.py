@@ -24,11 +24,10 @@ from deesc_desktop.gui.compliance_models import (
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.dialogs.officer_detail import register_officer_tab
 from deesc_desktop.gui.widgets import muted, table_view
-from deesc_desktop.services.cit import cit_report
+from deesc_desktop.services.cit import CitReport, cit_report
 from deesc_desktop.services.compliance import OfficerCompliance, officer_compliance
-from deesc_desktop.store.cit_queries import CitReport
-from deesc_desktop.store.claim_queries import ClaimRow, list_claims
-from deesc_desktop.store.views import CertificateListRow, certificate_list
+from deesc_desktop.store.cit import CertificateListRow, certificate_list
+from deesc_desktop.store.claims import ClaimRow, list_claims
 
 
 class LoadingTab(QWidget):

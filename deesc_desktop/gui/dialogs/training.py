@@ -42,8 +42,9 @@ from deesc_desktop.gui.models import (
 from deesc_desktop.gui.widgets import SearchBox, muted, table_view
 from deesc_desktop.services.errors import ConflictError, ServiceError, ValidationError
 from deesc_desktop.services.training import Attendee, edit_training_record, record_class
-from deesc_desktop.store import views
-from deesc_desktop.store.views import CourseRow, RosterRow, TrainingListRow
+from deesc_desktop.store.courses import CourseRow, courses, topic_labels
+from deesc_desktop.store.officers import RosterRow
+from deesc_desktop.store.training import TrainingListRow, training_record
 
 
 def _centihours(value: float) -> int:
@@ -199,7 +200,7 @@ class ClassFields:
         self.course = QComboBox()
         self.course.setEditable(True)
         self.course.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        for course in views.courses(ctx.db):
+        for course in courses(ctx.db):
             self.course.addItem(course.title, course)
         self.course.setCurrentIndex(-1)
         line = self.course.lineEdit()
@@ -207,7 +208,7 @@ class ClassFields:
             line.setPlaceholderText("Choose a course, or type a new one")
         self.completed = DateField(date.today())
         self.hours = HoursField()
-        self.topics = TopicSplitEditor(views.topic_labels(ctx.db), self.hours)
+        self.topics = TopicSplitEditor(topic_labels(ctx.db), self.hours)
         self.delivery = QComboBox()
         fill_combo(self.delivery, DELIVERIES, "classroom")
         self.provider = QLineEdit()
@@ -531,7 +532,7 @@ class TrainingRecordDialog(QDialog):
             self.form.show_errors(exc.field_errors)
             return
         except ConflictError as exc:
-            current = views.training_record(self.ctx.db, self.row.id)
+            current = training_record(self.ctx.db, self.row.id)
             if current is not None and current.version != self.row.version:
                 if prompts.offer_reload(self, str(exc)):
                     self.load(current)

@@ -33,13 +33,13 @@ from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted
 from deesc_desktop.services.maintenance import AuditReport, verify_audit
 from deesc_desktop.services.versions import RestorePlan, plan_restore, restore_version
 from deesc_desktop.store.audit import chain_head
+from deesc_desktop.store.officers import roster
 from deesc_desktop.store.views import (
     AuditPage,
     AuditRow,
     audit_choices,
     audit_entries,
     officer_history,
-    roster,
 )
 
 LIMIT = 2000

@@ -34,13 +34,14 @@ from deesc_desktop.gui.operations import USER_ERRORS
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, action_bar, muted, table_view
 from deesc_desktop.services.cit import (
+    CitReport,
+    CitRosterRow,
     cit_report,
     join_cit_team,
     leave_cit_team,
     revoke_certification,
 )
-from deesc_desktop.store.cit_queries import CitReport, CitRosterRow
-from deesc_desktop.store.views import CertificateListRow, certificate_list
+from deesc_desktop.store.cit import CertificateListRow, certificate_list
 
 
 def _cit_data(as_of: date) -> Callable[[Database], tuple[CitReport, list[CertificateListRow]]]:

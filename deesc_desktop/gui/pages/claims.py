@@ -82,23 +82,25 @@ from deesc_desktop.services.funding import (
     pay_batch,
     reject_award_change,
 )
-from deesc_desktop.store.claim_queries import (
+from deesc_desktop.store.claims import (
     AdjustmentRow,
-    AwardChangeRow,
-    BatchRow,
     ClaimEvidence,
     ClaimRow,
-    FundingSummary,
     ProgramRow,
-    award_changes,
     claim_evidence,
-    funding_summaries,
     list_adjustments,
     list_claims,
-    payment_batches,
     programs,
 )
-from deesc_desktop.store.views import topic_labels
+from deesc_desktop.store.courses import topic_labels
+from deesc_desktop.store.funding import (
+    AwardChangeRow,
+    BatchRow,
+    FundingSummary,
+    award_changes,
+    funding_summaries,
+    payment_batches,
+)
 
 STATUS_TABS: tuple[str | None, ...] = (None, *CLAIM_STATUSES)
 """The status filter tabs: every claim, then each state in workflow order."""

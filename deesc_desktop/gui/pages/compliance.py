@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from html import escape
@@ -13,7 +12,6 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -26,20 +24,17 @@ from PySide6.QtWidgets import (
 )
 from sqlite_utils import Database
 
-from deesc_desktop.core.compliance import RequirementResult, Status
+from deesc_desktop.core.compliance import NEEDS_ATTENTION, RequirementResult, Status, hours_text
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
 from deesc_desktop.gui.compliance_models import (
     FIRST_REQUIREMENT,
-    NEEDS_ATTENTION,
     OFFICER,
     OVERALL,
     ComplianceMatrixModel,
     SubMinimumModel,
     compliance_haystack,
-    hours_text,
-    status_label,
     status_text,
     status_tone,
     window_text,
@@ -49,8 +44,15 @@ from deesc_desktop.gui.forms import DateField, page_title
 from deesc_desktop.gui.models import RowFilterProxy, all_of, words_predicate
 from deesc_desktop.gui.operations import USER_ERRORS, ask_export_path
 from deesc_desktop.gui.pages.base import Page
-from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
-from deesc_desktop.services.compliance import OfficerCompliance, department_compliance
+from deesc_desktop.gui.widgets import (
+    SearchBox,
+    action_bar,
+    fill_value_combo,
+    filter_combo,
+    muted,
+    table_view,
+)
+from deesc_desktop.services.compliance import OfficerCompliance, department_compliance, summarise
 from deesc_desktop.services.export import write_table
 from deesc_desktop.services.requirements import PackCoverage, pack_coverage
 
@@ -92,7 +94,7 @@ def export_rows(
             row.officer.display_name,
             row.officer.unit,
             row.officer.shift,
-            status_label(row.worst),
+            row.worst.label,
         ]
         by_id = {r.requirement_id: r for r in row.results}
         for requirement_id, _title in requirements:
@@ -101,7 +103,7 @@ def export_rows(
                 line += ["", ""]
                 continue
             detail = [hours_text(result), result.reason]
-            line += [status_label(result.status), "; ".join(d for d in detail if d)]
+            line += [result.status.label, "; ".join(d for d in detail if d)]
         table.append(line)
     return headers, table
 
@@ -211,7 +213,7 @@ class DetailPanel(QFrame):
 
 
 def _summary(result: RequirementResult) -> str:
-    return f"{status_label(result.status)} · {result.reason}"
+    return f"{result.status.label} · {result.reason}"
 
 
 class CompliancePage(Page):
@@ -262,7 +264,7 @@ class CompliancePage(Page):
             Status.EXEMPT,
             Status.NOT_APPLICABLE,
         ):
-            self.status.addItem(style.dot_icon(status_tone(value).bar), status_label(value), value)
+            self.status.addItem(style.dot_icon(status_tone(value).bar), value.label, value)
         self.requirement = filter_combo("Which status the filter looks at", 14)
         self.shift = filter_combo("Show one shift", 10)
         self.unit = filter_combo("Show one unit", 10)
@@ -338,10 +340,8 @@ class CompliancePage(Page):
         self._show_coverage(coverage)
         self.model.set_matrix(rows)
         self._fill_requirements()
-        self._fill_value_combo(
-            self.shift, "All shifts", "(no shift)", [r.officer.shift for r in rows]
-        )
-        self._fill_value_combo(self.unit, "All units", "(no unit)", [r.officer.unit for r in rows])
+        fill_value_combo(self.shift, "All shifts", "(no shift)", [r.officer.shift for r in rows])
+        fill_value_combo(self.unit, "All units", "(no unit)", [r.officer.unit for r in rows])
         self.apply_filter()
         self._size_requirement_columns()
         if kept is not None:
@@ -398,20 +398,6 @@ class CompliancePage(Page):
         self.requirement.setCurrentIndex(index)
         self.requirement.blockSignals(False)
 
-    def _fill_value_combo(
-        self, combo: QComboBox, all_text: str, blank_text: str, values: list[str]
-    ) -> None:
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(all_text, None)
-        counts = Counter(values)
-        for value in sorted(counts, key=lambda v: (v == "", v.casefold())):
-            combo.addItem(f"{value or blank_text} ({counts[value]})", value)
-        index = combo.findData(current) if current is not None else 0
-        combo.setCurrentIndex(max(index, 0))
-        combo.blockSignals(False)
-
     # --- filtering --------------------------------------------------------------------------------
 
     def predicate(self) -> Predicate | None:
@@ -435,11 +421,11 @@ class CompliancePage(Page):
     def apply_filter(self) -> None:
         self.proxy.set_predicate(self.predicate())
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        worst = Counter(self.proxy.row(r).worst for r in range(shown))
-        attention = worst[Status.NON_COMPLIANT] + worst[Status.DUE_SOON]
+        counts = summarise([self.proxy.row(r) for r in range(shown)])
+        worst = counts.overall
         self.count.setText(
             f"Showing {shown} of {total} officers · {worst[Status.NON_COMPLIANT]} non-compliant"
-            f" · {worst[Status.DUE_SOON]} due soon · {attention} need attention"
+            f" · {worst[Status.DUE_SOON]} due soon · {counts.needing_attention} need attention"
         )
 
     def navigate(self, **options: Any) -> None:

@@ -17,8 +17,7 @@ from deesc_desktop.gui.context import EVERYTHING, AppContext
 from deesc_desktop.gui.forms import local_time, page_title
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import Card, action_bar, muted
-from deesc_desktop.store import views
-from deesc_desktop.store.views import DashboardSummary
+from deesc_desktop.store.counts import DashboardSummary, dashboard_summary
 
 MONTHS = (
     "January February March April May June July August September October November December"
@@ -149,7 +148,7 @@ class DashboardPage(Page):
     def refresh(self) -> None:
         super().refresh()
         self._show_agency(self.ctx.agency())
-        self.load(views.dashboard_summary, self._show, "the dashboard")
+        self.load(dashboard_summary, self._show, "the dashboard")
         for card in self.extra_cards:
             refresh = getattr(card, "refresh", None)
             if callable(refresh):

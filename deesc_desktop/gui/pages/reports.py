@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Permission
+from deesc_desktop.core.dates import year_before
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import AppContext
@@ -44,8 +45,8 @@ from deesc_desktop.reports import export_table as export_report_table
 from deesc_desktop.reports import render as render_report
 from deesc_desktop.services.signers import SIGNER_TITLES, prepared_by, save_signer, signer_for
 from deesc_desktop.services.training_due import HORIZONS
-from deesc_desktop.store import views
-from deesc_desktop.store.claim_queries import payment_batches
+from deesc_desktop.store.funding import payment_batches
+from deesc_desktop.store.training import training_records
 
 DATE_PARAMS = ("as_of", "start", "end")
 CHECK_PARAMS = ("include_names", "confidential")
@@ -132,7 +133,7 @@ class ReportForm(QWidget):
         if name == "record_id":
             combo = QComboBox()
             combo.setMinimumContentsLength(40)
-            for row in views.training_records(ctx.db, start=views.year_before(date.today())):
+            for row in training_records(ctx.db, start=year_before(date.today())):
                 combo.addItem(
                     f"{row.completed} · {row.course} · {row.officer_name} (#{row.id})", row.id
                 )

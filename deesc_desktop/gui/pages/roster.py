@@ -8,14 +8,13 @@ from datetime import date
 
 from PySide6.QtCore import QItemSelection, QPoint, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QMenu, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QWidget
 from sqlite_utils import Database
 
-from deesc_desktop.core.compliance import Status
+from deesc_desktop.core.compliance import NEEDS_ATTENTION, Status
 from deesc_desktop.core.topics import OFFICER_STATUSES
 from deesc_desktop.gui import operations, prompts, workers
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
-from deesc_desktop.gui.compliance_models import NEEDS_ATTENTION
 from deesc_desktop.gui.context import COMPLIANCE_INPUTS, OFFICERS, AppContext
 from deesc_desktop.gui.forms import page_title
 from deesc_desktop.gui.models import (
@@ -26,11 +25,17 @@ from deesc_desktop.gui.models import (
     roster_haystack,
 )
 from deesc_desktop.gui.pages.base import Page
-from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
+from deesc_desktop.gui.widgets import (
+    SearchBox,
+    action_bar,
+    fill_value_combo,
+    filter_combo,
+    muted,
+    table_view,
+)
 from deesc_desktop.services.compliance import department_compliance
 from deesc_desktop.services.training_due import due_items, needs_summary
-from deesc_desktop.store import views
-from deesc_desktop.store.views import RosterRow
+from deesc_desktop.store.officers import RosterRow, roster
 
 CURRENT = "current"
 """Status filter value meaning "active or on leave", the roster's default view."""
@@ -38,10 +43,10 @@ CURRENT = "current"
 COMPLIANCE_FILTERS: tuple[tuple[str, frozenset[Status] | None], ...] = (
     ("Any", None),
     ("Needs attention", NEEDS_ATTENTION),
-    ("Non-compliant", frozenset({Status.NON_COMPLIANT})),
-    ("Due soon", frozenset({Status.DUE_SOON})),
-    ("In progress", frozenset({Status.IN_PROGRESS})),
-    ("Compliant", frozenset({Status.COMPLIANT})),
+    *(
+        (status.label, frozenset({status}))
+        for status in (Status.NON_COMPLIANT, Status.DUE_SOON, Status.IN_PROGRESS, Status.COMPLIANT)
+    ),
 )
 """The compliance filter's entries: an officer matches by their overall (worst) status."""
 
@@ -186,7 +191,7 @@ class RosterPage(Page):
         self._worst = None  # worked out again, if the filter is in use, once the roster is in
         self._compliance_generation += 1
         self._compliance_running = False
-        self.load(views.roster, self._loaded, "the roster")
+        self.load(roster, self._loaded, "the roster")
 
     def _load_compliance(self) -> None:
         """Work out everyone's overall compliance on a worker, once per refresh."""
@@ -227,8 +232,8 @@ class RosterPage(Page):
         self._filtered = None
         self.model.set_rows(rows)
         self._fill_status_combo(Counter(row.status for row in rows))
-        self._fill_value_combo(self.shift, "All shifts", "(no shift)", [r.shift for r in rows])
-        self._fill_value_combo(self.unit, "All units", "(no unit)", [r.unit for r in rows])
+        fill_value_combo(self.shift, "All shifts", "(no shift)", [r.shift for r in rows])
+        fill_value_combo(self.unit, "All units", "(no unit)", [r.unit for r in rows])
         self.apply_filter()
         if selected is not None:
             self.select_officer(selected)
@@ -248,20 +253,6 @@ class RosterPage(Page):
         index = self.status.findData(current)
         self.status.setCurrentIndex(max(index, 0))
         self.status.blockSignals(False)
-
-    def _fill_value_combo(
-        self, combo: QComboBox, all_text: str, blank_text: str, values: list[str]
-    ) -> None:
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(all_text, None)
-        counts = Counter(values)
-        for value in sorted(counts, key=lambda v: (v == "", v.casefold())):
-            combo.addItem(f"{value or blank_text} ({counts[value]})", value)
-        index = combo.findData(current) if current is not None else 0
-        combo.setCurrentIndex(max(index, 0))
-        combo.blockSignals(False)
 
     # --- filtering -----------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from datetime import date
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
+from deesc_desktop.core.dates import year_before
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.gui import operations, prompts
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
@@ -24,8 +25,7 @@ from deesc_desktop.gui.models import (
 )
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
-from deesc_desktop.store import views
-from deesc_desktop.store.views import TrainingListRow
+from deesc_desktop.store.training import TrainingListRow, training_records
 
 
 class TrainingPage(Page):
@@ -55,7 +55,7 @@ class TrainingPage(Page):
         filters.addWidget(self.course, 1)
         filters.addSpacing(8)
         filters.addWidget(QLabel("From:"))
-        self.start = DateField(views.year_before(date.today()))
+        self.start = DateField(year_before(date.today()))
         filters.addWidget(self.start)
         filters.addWidget(QLabel("to:"))
         self.end = DateField(date.today())
@@ -116,14 +116,14 @@ class TrainingPage(Page):
         self._update_actions()
 
     def show_last_year(self) -> None:
-        self.start.set_value(views.year_before(date.today()))
+        self.start.set_value(year_before(date.today()))
         self.end.set_value(date.today())
 
     def refresh(self) -> None:
         super().refresh()
         start, end = self.start.value(), self.end.value()
         self.load(
-            lambda db: views.training_records(db, start=start, end=end),
+            lambda db: training_records(db, start=start, end=end),
             self._loaded,
             "training records",
         )

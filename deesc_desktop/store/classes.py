@@ -1,153 +1,17 @@
-"""SQL of class files: classes (kept and derived from training records), instructors, documents."""
+"""Classes: kept (scheduled, or given a file or an instructor) and derived from the training
+records of one course on one date, with the officers expected and recorded."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlite_utils import Database
 
-from deesc_desktop.core.course_files import InstructorCertification
 from deesc_desktop.core.hours import Centihours, from_float
-from deesc_desktop.store.queries import row_dict
-
-
-@dataclass(frozen=True, slots=True)
-class AttachmentRow:
-    """One attached document: what it is and where it belongs (never its bytes)."""
-
-    id: int
-    sha256: str
-    file_name: str
-    media_type: str
-    size: int
-    kind: str
-    class_id: int | None
-    record_id: int | None
-    instructor_id: int | None
-    description: str
-    created_at: str
-    created_by: str
-
-
-_ATTACHMENT_COLUMNS = (
-    "id, sha256, file_name, media_type, size, kind, class_id, record_id, instructor_id,"
-    " description, created_at, created_by"
-)
-
-
-def attachment(db: Database, attachment_id: int) -> AttachmentRow | None:
-    row = db.execute(
-        f"SELECT {_ATTACHMENT_COLUMNS} FROM attachments WHERE id = ?", [attachment_id]
-    ).fetchone()
-    return AttachmentRow(*row) if row else None
-
-
-def attachments(
-    db: Database,
-    *,
-    class_ids: Sequence[int] = (),
-    record_ids: Sequence[int] = (),
-    instructor_ids: Sequence[int] = (),
-) -> list[AttachmentRow]:
-    """The documents attached to any of these classes, training records or instructors."""
-    where: list[str] = []
-    params: list[int] = []
-    for column, ids in (
-        ("class_id", class_ids),
-        ("record_id", record_ids),
-        ("instructor_id", instructor_ids),
-    ):
-        if ids:
-            where.append(f"{column} IN ({', '.join('?' for _ in ids)})")
-            params.extend(ids)
-    if not where:
-        return []
-    cursor = db.execute(
-        f"SELECT {_ATTACHMENT_COLUMNS} FROM attachments WHERE {' OR '.join(where)}"
-        " ORDER BY kind, created_at, id",
-        params,
-    )
-    return [AttachmentRow(*row) for row in cursor]
-
-
-def store_document(db: Database, sha256: str, media_type: str, content: bytes, at: str) -> bool:
-    """Keep the bytes under their digest; False when the same content is already stored."""
-    cursor = db.execute(
-        "INSERT OR IGNORE INTO documents (sha256, media_type, size, content, stored_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        [sha256, media_type, len(content), content, at],
-    )
-    return cursor.rowcount == 1
-
-
-def insert_attachment(db: Database, values: dict[str, Any]) -> int:
-    return _insert(db, "attachments", values)
-
-
-def _insert(db: Database, table: str, values: dict[str, Any]) -> int:
-    columns = ", ".join(values)
-    marks = ", ".join("?" for _ in values)
-    cursor = db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
-    assert cursor.lastrowid is not None
-    return cursor.lastrowid
-
-
-def delete_attachment(db: Database, attachment_id: int) -> None:
-    db.execute("DELETE FROM attachments WHERE id = ?", [attachment_id])
-
-
-def attachment_twin(
-    db: Database, sha256: str, column: str, owner_id: int
-) -> tuple[int, str] | None:
-    """(id, kind) of an attachment of the same content to the same owner, if there is one."""
-    assert column in ("class_id", "record_id", "instructor_id")
-    row = db.execute(
-        f"SELECT id, kind FROM attachments WHERE sha256 = ? AND {column} = ?", [sha256, owner_id]
-    ).fetchone()
-    return (int(row[0]), str(row[1])) if row else None
-
-
-def document_content(db: Database, sha256: str) -> bytes | None:
-    row = db.execute("SELECT content FROM documents WHERE sha256 = ?", [sha256]).fetchone()
-    return bytes(row[0]) if row else None
-
-
-def drop_unattached_document(db: Database, sha256: str) -> bool:
-    """Delete the stored bytes once no attachment names them; True when they went."""
-    cursor = db.execute(
-        "DELETE FROM documents WHERE sha256 = ?"
-        " AND NOT EXISTS (SELECT 1 FROM attachments WHERE sha256 = ?)",
-        [sha256, sha256],
-    )
-    return cursor.rowcount == 1
-
-
-def stored_documents(db: Database) -> Iterator[tuple[str, int, bytes]]:
-    """(digest, size, content) of every stored document, one at a time (for the check)."""
-    for sha256, size, content in db.execute("SELECT sha256, size, content FROM documents"):
-        yield sha256, size, bytes(content)
-
-
-def attachments_without_document(db: Database) -> list[tuple[int, str]]:
-    """(attachment id, digest) of attachments whose bytes are missing."""
-    return db.execute(
-        "SELECT a.id, a.sha256 FROM attachments a LEFT JOIN documents d ON d.sha256 = a.sha256"
-        " WHERE d.sha256 IS NULL ORDER BY a.id"
-    ).fetchall()
-
-
-def record_attachment_ids(db: Database, record_id: int) -> list[int]:
-    return [
-        row[0]
-        for row in db.execute(
-            "SELECT id FROM attachments WHERE record_id = ? ORDER BY id", [record_id]
-        )
-    ]
-
+from deesc_desktop.store.rows import add_row, row_dict
 
 # --- classes -----------------------------------------------------------------------------------
 
@@ -231,10 +95,10 @@ def class_row(db: Database, class_id: int) -> dict[str, Any] | None:
 
 
 def insert_class(db: Database, values: dict[str, Any]) -> int:
-    return _insert(db, "classes", values)
+    return add_row(db, "classes", values)
 
 
-def update_class(
+def update_class_row(
     db: Database, class_id: int, changes: dict[str, Any], at: str, username: str
 ) -> None:
     """Apply changes to a kept class, counting a new version."""
@@ -246,10 +110,6 @@ def update_class(
     )
 
 
-def officer_ids(db: Database) -> list[int]:
-    return [row[0] for row in db.execute("SELECT id FROM officers")]
-
-
 def class_course(db: Database, class_id: int) -> tuple[int, str, str] | None:
     """(course id, course title, date) of a kept class."""
     row = db.execute(
@@ -258,17 +118,6 @@ def class_course(db: Database, class_id: int) -> tuple[int, str, str] | None:
         [class_id],
     ).fetchone()
     return (int(row[0]), str(row[1]), str(row[2])) if row else None
-
-
-def course_by_title(db: Database, title: str) -> tuple[int, str] | None:
-    """(id, title as stored) of the course with this title, case aside."""
-    row = db.execute("SELECT id, title FROM courses WHERE title = ?", [title.strip()]).fetchone()
-    return (int(row[0]), str(row[1])) if row else None
-
-
-def course_title(db: Database, course_id: int) -> str:
-    row = db.execute("SELECT title FROM courses WHERE id = ?", [course_id]).fetchone()
-    return str(row[0]) if row else ""
 
 
 def class_id_for(db: Database, course_id: int, held_on: str) -> int | None:
@@ -393,90 +242,4 @@ def class_ids_for_keys(db: Database, keys: Iterable[tuple[str, str]]) -> dict[tu
     return found
 
 
-def claim_record_keys(db: Database, claim_id: int) -> list[tuple[int, str, str]]:
-    """(record id, course title, date) of the training behind a claim, as it was claimed."""
-    return db.execute(
-        "SELECT record_id, course, completed FROM claim_records WHERE claim_id = ?"
-        " ORDER BY completed, record_id",
-        [claim_id],
-    ).fetchall()
-
-
 # --- instructors -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class InstructorRow:
-    id: int
-    name: str
-    affiliation: str
-    email: str
-    phone: str
-    notes: str
-    active: bool
-    version: int
-
-
-def instructors(db: Database) -> list[InstructorRow]:
-    """Every instructor, active ones first, by name."""
-    cursor = db.execute(
-        "SELECT id, name, affiliation, email, phone, notes, active, version FROM instructors"
-        " ORDER BY active DESC, name COLLATE NOCASE"
-    )
-    return [
-        InstructorRow(iid, name, affiliation, email, phone, notes, bool(active), version)
-        for iid, name, affiliation, email, phone, notes, active, version in cursor
-    ]
-
-
-def instructor_id_by_name(db: Database, name: str) -> int | None:
-    row = db.execute("SELECT id FROM instructors WHERE name = ?", [name.strip()]).fetchone()
-    return int(row[0]) if row else None
-
-
-@dataclass(frozen=True, slots=True)
-class InstructorCertificationRow:
-    id: int
-    instructor_id: int
-    name: str
-    number: str
-    issuer: str
-    earned: str
-    expires: str | None
-    version: int
-
-    def core(self) -> InstructorCertification:
-        return InstructorCertification(
-            self.name,
-            date.fromisoformat(self.earned),
-            date.fromisoformat(self.expires) if self.expires else None,
-        )
-
-
-def instructor_certifications(
-    db: Database, instructor_ids: Sequence[int] | None = None
-) -> dict[int, list[InstructorCertificationRow]]:
-    """Certifications by instructor id, newest earned first."""
-    where, params = "", list(instructor_ids or ())
-    if instructor_ids is not None:
-        if not params:
-            return {}
-        where = f"WHERE instructor_id IN ({', '.join('?' for _ in params)})"
-    found: dict[int, list[InstructorCertificationRow]] = defaultdict(list)
-    for row in db.execute(
-        "SELECT id, instructor_id, name, number, issuer, earned, expires, version"
-        f" FROM instructor_certifications {where} ORDER BY earned DESC, id DESC",
-        params,
-    ):
-        found[row[1]].append(InstructorCertificationRow(*row))
-    return dict(found)
-
-
-def instructors_with_biography(db: Database) -> set[int]:
-    return {
-        row[0]
-        for row in db.execute(
-            "SELECT DISTINCT instructor_id FROM attachments"
-            " WHERE instructor_id IS NOT NULL AND kind = 'instructor_bio'"
-        )
-    }

@@ -1,8 +1,9 @@
-"""Bonus reads: programs, claims with their evidence, funding totals and payment batches."""
+"""Bonus programs, claims with their evidence, and adjustments to paid claims."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,7 +13,9 @@ from sqlite_utils import Database
 from deesc_desktop.core.bonus import Program, ProgramRule
 from deesc_desktop.core.hours import from_float
 from deesc_desktop.core.money import Cents
-from deesc_desktop.store.queries import row_dict
+from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.rows import Key, add_row, in_clause, insert_row, row_dict, update_row
+from deesc_desktop.store.settings import read_settings, whole_number
 
 
 def program_from_row(row: dict[str, Any]) -> Program:
@@ -37,15 +40,6 @@ def program_from_row(row: dict[str, Any]) -> Program:
 def load_program(db: Database, program_id: int) -> Program | None:
     row = row_dict(db, "bonus_programs", program_id)
     return program_from_row(row) if row else None
-
-
-def program_id_by_name(db: Database, name_or_id: str) -> int | None:
-    """A program by its name (case-insensitive) or its id as text."""
-    text = name_or_id.strip()
-    row = db.execute("SELECT id FROM bonus_programs WHERE name = ?", [text]).fetchone()
-    if row is None and text.isdigit():
-        row = db.execute("SELECT id FROM bonus_programs WHERE id = ?", [int(text)]).fetchone()
-    return int(row[0]) if row else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +204,7 @@ class ClaimEvidence:
     post_test: float | None
 
 
-def claim_evidence(db: Database, claim_id: int) -> list[ClaimEvidence]:
+def claim_evidence(db: Database, claim_id: Key) -> list[ClaimEvidence]:
     cursor = db.execute(
         "SELECT record_id, course, completed, hours, counted_hours, post_test FROM claim_records"
         " WHERE claim_id = ? ORDER BY completed, record_id",
@@ -219,129 +213,13 @@ def claim_evidence(db: Database, claim_id: int) -> list[ClaimEvidence]:
     return [ClaimEvidence(*row) for row in cursor]
 
 
-def claim_snapshot(db: Database, claim_id: int) -> dict[str, Any] | None:
+def claim_snapshot(db: Database, claim_id: Key) -> dict[str, Any] | None:
     """A claim as the audit log keeps it: the row plus the ids of its training records."""
     row = row_dict(db, "claims", claim_id)
     if row is None:
         return None
     row["records"] = ",".join(str(e.record_id) for e in claim_evidence(db, claim_id))
     return row
-
-
-def open_claim_for(db: Database, program_id: int, officer_id: int) -> tuple[int, str] | None:
-    """The officer's open or paid claim in the program, as (id, status), if there is one."""
-    row = db.execute(
-        "SELECT id, status FROM claims WHERE program_id = ? AND officer_id = ?"
-        " AND status IN ('draft', 'submitted', 'approved', 'paid') ORDER BY id LIMIT 1",
-        [program_id, officer_id],
-    ).fetchone()
-    return (int(row[0]), str(row[1])) if row else None
-
-
-@dataclass(frozen=True, slots=True)
-class FundingSummary:
-    """A funding source with what is pending, committed and paid against it.
-
-    committed: approved, not yet paid; paid: paid claims plus the adjustments that count;
-    pending: submitted, awaiting a decision (not yet counted against the balance).
-    """
-
-    id: int
-    name: str
-    kind: str
-    award_number: str
-    amount: Cents
-    start: str
-    end: str
-    notes: str
-    version: int
-    pending: Cents
-    committed: Cents
-    paid: Cents
-
-    @property
-    def used(self) -> Cents:
-        return self.committed + self.paid
-
-    @property
-    def balance(self) -> Cents:
-        return self.amount - self.committed - self.paid
-
-
-def funding_summaries(db: Database, source_id: int | None = None) -> list[FundingSummary]:
-    """Every funding source (or one) with its totals, by name."""
-    where, params = ("WHERE f.id = ?", [source_id]) if source_id is not None else ("", [])
-    cursor = db.execute(
-        f"""
-        SELECT f.id, f.name, f.kind, f.award_number, f.amount_cents, f.start, f."end", f.notes,
-               f.version,
-               coalesce((SELECT sum(amount_cents) FROM claims
-                         WHERE funding_source_id = f.id AND status = 'submitted'), 0),
-               coalesce((SELECT sum(amount_cents) FROM claims
-                         WHERE funding_source_id = f.id AND status = 'approved'), 0),
-               coalesce((SELECT sum(amount_cents) FROM claims
-                         WHERE funding_source_id = f.id AND status = 'paid'), 0)
-               + coalesce((SELECT sum(a.amount_cents) FROM claim_adjustments a
-                           JOIN claims c ON c.id = a.claim_id
-                           WHERE c.funding_source_id = f.id AND a.status = 'counted'), 0)
-        FROM funding_sources f {where} ORDER BY f.name COLLATE NOCASE
-        """,
-        params,
-    )
-    return [FundingSummary(*row) for row in cursor]
-
-
-def funding_summary(db: Database, source_id: int) -> FundingSummary | None:
-    found = funding_summaries(db, source_id)
-    return found[0] if found else None
-
-
-def funding_id_by_name(db: Database, name_or_id: str) -> int | None:
-    """A funding source by its name (case-insensitive) or its id as text."""
-    text = name_or_id.strip()
-    row = db.execute("SELECT id FROM funding_sources WHERE name = ?", [text]).fetchone()
-    if row is None and text.isdigit():
-        row = db.execute("SELECT id FROM funding_sources WHERE id = ?", [int(text)]).fetchone()
-    return int(row[0]) if row else None
-
-
-@dataclass(frozen=True, slots=True)
-class BatchRow:
-    """A payment batch with its claim count and total."""
-
-    id: int
-    reference: str
-    pay_date: str
-    status: str
-    notes: str
-    created_at: str
-    created_by: str
-    paid_at: str | None
-    paid_by: str | None
-    version: int
-    claims: int
-    total: Cents
-
-
-def payment_batches(db: Database, batch_id: int | None = None) -> list[BatchRow]:
-    """Payment batches (or one), newest first."""
-    where, params = ("WHERE b.id = ?", [batch_id]) if batch_id is not None else ("", [])
-    cursor = db.execute(
-        "SELECT b.id, b.reference, b.pay_date, b.status, b.notes, b.created_at, b.created_by,"
-        " b.paid_at, b.paid_by, b.version, count(c.id), coalesce(sum(c.amount_cents), 0)"
-        f" FROM payment_batches b LEFT JOIN claims c ON c.batch_id = b.id {where}"
-        " GROUP BY b.id ORDER BY b.pay_date DESC, b.id DESC",
-        params,
-    )
-    return [BatchRow(*row) for row in cursor]
-
-
-def batch_id_by_reference(db: Database, reference_or_id: str) -> int | None:
-    text = reference_or_id.strip()
-    row = db.execute("SELECT id FROM payment_batches WHERE reference = ?", [text]).fetchone()
-    if row is None and text.isdigit():
-        row = db.execute("SELECT id FROM payment_batches WHERE id = ?", [int(text)]).fetchone()
-    return int(row[0]) if row else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -445,48 +323,153 @@ def pay_windows(db: Database, claim_ids: list[int]) -> dict[int, PayWindow]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class AwardChangeRow:
-    """A request to change a funding source's amount or period, and the chief's decision."""
-
-    id: int
-    funding_source_id: int
-    funding_source: str
-    amount: Cents
-    start: str
-    end: str
-    previous_amount: Cents
-    previous_start: str
-    previous_end: str
-    reason: str
-    status: str
-    """pending, approved (the award now reads so) or rejected."""
-    requested_at: str
-    requested_by: str
-    decided_at: str | None
-    decided_by: str | None
-    decision_reason: str
+BONUS_DEFAULT_AMOUNT_KEY = "bonus.default_amount_cents"
 
 
-def award_changes(
-    db: Database, *, status: str | None = None, change_id: int | None = None
-) -> list[AwardChangeRow]:
-    """Award change requests, newest first."""
-    where: list[str] = []
-    params: list[object] = []
-    if status is not None:
-        where.append("a.status = ?")
-        params.append(status)
-    if change_id is not None:
-        where.append("a.id = ?")
-        params.append(change_id)
-    clause = f"WHERE {' AND '.join(where)}" if where else ""
-    cursor = db.execute(
-        'SELECT a.id, a.funding_source_id, f.name, a.amount_cents, a.start, a."end",'
-        " a.previous_amount_cents, a.previous_start, a.previous_end, a.reason, a.status,"
-        " a.requested_at, a.requested_by, a.decided_at, a.decided_by, a.decision_reason"
-        f" FROM award_changes a JOIN funding_sources f ON f.id = a.funding_source_id {clause}"
-        " ORDER BY a.id DESC",
-        params,
+BONUS_DEFAULT_AMOUNT: Cents = 380_000
+"""$3,800.00: the figure in the bonus article, a default the agency changes, never a constant."""
+
+
+def default_bonus_amount(db: Database) -> Cents:
+    """The amount a new bonus program starts from ($3,800.00 unless the agency changed it)."""
+    stored = read_settings(db, [BONUS_DEFAULT_AMOUNT_KEY]).get(BONUS_DEFAULT_AMOUNT_KEY)
+    return whole_number(stored, BONUS_DEFAULT_AMOUNT)
+
+
+def claim_record_keys(db: Database, claim_id: int) -> list[tuple[int, str, str]]:
+    """(record id, course title, date) of the training behind a claim, as it was claimed."""
+    return db.execute(
+        "SELECT record_id, course, completed FROM claim_records WHERE claim_id = ?"
+        " ORDER BY completed, record_id",
+        [claim_id],
+    ).fetchall()
+
+
+# --- writing and checking claims -----------------------------------------------------------
+
+OPEN_STATUSES = ("draft", "submitted", "approved", "paid")
+"""Claims that hold their training: they stop it earning a second payment."""
+
+_OPEN = f"status IN ({', '.join(repr(status) for status in OPEN_STATUSES)})"
+
+
+def claim_count(db: Database, program_id: int) -> int:
+    """How many claims a program has, in any state."""
+    return int(
+        db.execute("SELECT count(*) FROM claims WHERE program_id = ?", [program_id]).fetchone()[0]
     )
-    return [AwardChangeRow(*row) for row in cursor]
+
+
+def claimed_records(db: Database, program_id: int) -> dict[int, set[int]]:
+    """Training records already behind open or paid claims of the program, by officer."""
+    used: dict[int, set[int]] = {}
+    for officer_id, record_id in db.execute(
+        "SELECT c.officer_id, r.record_id FROM claim_records r JOIN claims c ON c.id = r.claim_id"
+        f" WHERE c.program_id = ? AND c.{_OPEN}",
+        [program_id],
+    ):
+        used.setdefault(officer_id, set()).add(record_id)
+    return used
+
+
+def open_claims(db: Database, program_id: int) -> dict[int, tuple[int, str]]:
+    """Each officer's latest open or paid claim in the program, as (claim id, status)."""
+    return {
+        officer_id: (claim_id, status)
+        for claim_id, officer_id, status in db.execute(
+            f"SELECT id, officer_id, status FROM claims WHERE program_id = ? AND {_OPEN}"
+            " ORDER BY id",
+            [program_id],
+        )
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedRecord:
+    """A training record behind a claim, as it read when the claim was made."""
+
+    record_id: int
+    course: str
+    completed: str
+    hours: float
+    counted_hours: float
+    post_test: float | None
+
+
+def insert_claim(
+    audit: AuditWriter, values: dict[str, Any], evidence: Sequence[ClaimedRecord]
+) -> int:
+    """Add a claim with the training records it rests on, and audit it with them."""
+    claim_id = add_row(audit.db, "claims", values)
+    audit.db.conn.executemany(
+        "INSERT INTO claim_records (claim_id, record_id, course, completed, hours,"
+        " counted_hours, post_test) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                claim_id,
+                e.record_id,
+                e.course,
+                e.completed,
+                e.hours,
+                e.counted_hours,
+                e.post_test,
+            )
+            for e in evidence
+        ],
+    )
+    audit.record("insert", "claims", claim_id, after=claim_snapshot(audit.db, claim_id))
+    return claim_id
+
+
+def update_claim(
+    audit: AuditWriter, claim_id: int, changes: dict[str, Any], *, reason: str = ""
+) -> None:
+    """Change a claim, counting a version, and audit it with its training records."""
+    update_row(audit, "claims", claim_id, changes, snapshot=claim_snapshot, reason=reason)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedEvidence:
+    """A training record behind a claim that no longer reads as it did when claimed."""
+
+    claim_id: int
+    record_id: int
+    deleted: bool
+
+
+def changed_evidence(db: Database, claim_ids: Sequence[int]) -> ChangedEvidence | None:
+    """The first training record behind these claims deleted or changed since the claim."""
+    row = db.execute(
+        "SELECT cr.claim_id, cr.record_id, r.id FROM claim_records cr"
+        " JOIN claims cl ON cl.id = cr.claim_id"
+        " LEFT JOIN training_records r ON r.id = cr.record_id"
+        " LEFT JOIN courses c ON c.id = r.course_id"
+        f" WHERE {in_clause('cr.claim_id', claim_ids)}"
+        " AND (r.id IS NULL OR r.officer_id != cl.officer_id OR r.completed != cr.completed"
+        " OR round(r.hours, 2) != round(cr.hours, 2) OR c.title != cr.course)"
+        " ORDER BY cr.claim_id LIMIT 1",
+        list(claim_ids),
+    ).fetchone()
+    return ChangedEvidence(row[0], row[1], row[2] is None) if row else None
+
+
+def add_adjustment_row(audit: AuditWriter, values: dict[str, Any], *, reason: str) -> int:
+    """Record an adjustment to a paid claim, audited with its reason."""
+    return insert_row(audit, "claim_adjustments", values, reason=reason)
+
+
+def decide_adjustment(audit: AuditWriter, adjustment_id: int, status: str, reason: str) -> None:
+    """Record the decision on a pending adjustment: who, when, and why."""
+    update_row(
+        audit,
+        "claim_adjustments",
+        adjustment_id,
+        {
+            "status": status,
+            "decided_at": audit.at,
+            "decided_by": audit.username,
+            "decision_reason": reason,
+        },
+        versioned=False,
+        reason=reason,
+    )

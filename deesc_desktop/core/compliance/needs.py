@@ -1,0 +1,119 @@
+"""What the bulk path reads of the training: hour totals in place of records where they do."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from deesc_desktop.core.compliance.plan import compile_requirements
+from deesc_desktop.core.hours import Centihours
+from deesc_desktop.core.models import Agency, TrainingRecord
+from deesc_desktop.core.periods import ONE_DAY
+from deesc_desktop.core.rules import Requirement, RequirementKind
+
+
+@dataclass(frozen=True, slots=True)
+class HoursTotal:
+    """An officer's hours of one delivery (and one course) completed from `completed` up to
+    the next of `TrainingNeeds.cuts`: what an hours requirement measured in windows shared
+    by the whole roster reads, in place of the records it adds up.
+
+    `topic_hours` holds only the topics the requirements count, so unlike a record's it
+    need not add up to `hours`; `delivery` is "" for the deliveries no requirement names,
+    summed together.
+    """
+
+    completed: date
+    delivery: str
+    hours: Centihours
+    topic_hours: tuple[tuple[str, Centihours], ...]
+    course_title: str = ""
+    course_number: str = ""
+
+
+Training = TrainingRecord | HoursTotal
+
+
+@dataclass(frozen=True, slots=True)
+class TrainingNeeds:
+    """What evaluating a set of requirements on one date reads of the officers' training,
+    so a caller loads no more than that (see `training_needs`)."""
+
+    since: date | None
+    """The earliest completion date any requirement can count; None: the whole history."""
+    cuts: tuple[date, ...] | None
+    """Ascending dates on which every window measured starts or after which it ends, when
+    each officer's `HoursTotal`s between consecutive cuts are all the requirements need
+    (training completed before the first cut or on or after the last one counts for none);
+    None when they need the records themselves."""
+    topics: frozenset[str]
+    """The topics whose hours the requirements count."""
+    deliveries: frozenset[str]
+    """The deliveries the requirements name (hours of the others are counted alike)."""
+    by_course: bool
+    """Whether some hours requirement counts only certain courses (totals per course)."""
+    certifications: bool
+    """Whether any requirement looks at certifications held."""
+
+
+def training_needs(
+    requirements: Sequence[Requirement], agency: Agency, as_of: date
+) -> TrainingNeeds:
+    """What `evaluate_department` reads of each officer's training for these requirements.
+
+    Records before `since` are never counted. When `cuts` is set, the requirements are
+    hours requirements whose windows are the same for every officer (calendar and fiscal
+    years, fixed cycles, rolling months) or certifications, and the officers' `HoursTotal`s
+    give exactly the results their records give. Requirements with no period, officer
+    cycles, one-time deadlines and restart clocks read the whole history; courses and
+    completion dates need the records.
+    """
+    since = date.max
+    cuts: set[date] | None = set()
+    topics: set[str] = set()
+    deliveries: set[str] = set()
+    by_course = False
+    certifications = False
+    for item in compile_requirements(requirements, agency, as_of):
+        requirement = item.requirement
+        if item.unless_certified or requirement.kind is RequirementKind.CERTIFICATION:
+            certifications = True
+        if requirement.kind is RequirementKind.CERTIFICATION:
+            continue
+        window, before = item.default_window, item.default_previous
+        if window is None:
+            since, cuts = date.min, None
+            continue
+        # The window is measured up to the as-of date and the one before it in full.
+        since = min(since, window.start, before.start if before else window.start)
+        if cuts is None or requirement.kind is not RequirementKind.HOURS or as_of == date.max:
+            cuts = None
+            continue
+        cuts.update((window.start, as_of + ONE_DAY))
+        if before is not None:
+            cuts.update((before.start, before.end + ONE_DAY))
+        for earlier in item.chain:
+            since = min(since, earlier.start)
+            cuts.update((earlier.start, earlier.end + ONE_DAY))
+        for f in item.filters:
+            topics.update(f.topics)
+            deliveries.update(f.delivery)
+            by_course = by_course or bool(f.courses)
+    if cuts is None:
+        return TrainingNeeds(
+            since if since != date.min else None,
+            None,
+            frozenset(),
+            frozenset(),
+            False,
+            certifications,
+        )
+    return TrainingNeeds(
+        since=min(since, as_of),
+        cuts=tuple(sorted(cuts)),
+        topics=frozenset(topics),
+        deliveries=frozenset(deliveries),
+        by_course=by_course,
+        certifications=certifications,
+    )
