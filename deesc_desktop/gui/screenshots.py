@@ -267,11 +267,13 @@ def _prepare_page(window: MainWindow, page_id: PageId) -> None:
         from deesc_desktop.gui.compliance_models import FIRST_REQUIREMENT
 
         model = page.model
-        for number in range(model.rowCount()):
-            row = model.row(number)
-            for column in range(FIRST_REQUIREMENT, model.columnCount()):
+        # The leftmost requirement first, so the picture keeps the badge and name columns.
+        for column in range(FIRST_REQUIREMENT, model.columnCount()):
+            for number in range(model.rowCount()):
+                row = model.row(number)
                 if model.status(row, column) == Status.NON_COMPLIANT:
                     page.select_cell(row.officer.id, column)
+                    page.view.horizontalScrollBar().setValue(0)
                     return
     elif page_id == PageId.REPORTS:
         page.choose("compliance")
