@@ -17,24 +17,12 @@ from deesc_desktop.core.models import Officer, TrainingRecord
 from deesc_desktop.core.money import Cents, format_money
 from deesc_desktop.core.names import name_key
 from deesc_desktop.core.roster import serving_on
-from deesc_desktop.reports.base import (
-    GRANT_KINDS,
-    GRID,
-    Cell,
-    ExportTable,
-    Line,
-    PagedTable,
-    Renderer,
-    TextCell,
-    check_period,
-    iso,
-    layout_style,
-    long_date,
-    markup,
-    para,
-    percent_text,
-    small_table,
-)
+from deesc_desktop.reports.base.cells import Cell, Line, TextCell
+from deesc_desktop.reports.base.formats import iso, long_date, percent_text
+from deesc_desktop.reports.base.params import GRANT_KINDS, check_period
+from deesc_desktop.reports.base.renderer import Renderer
+from deesc_desktop.reports.base.styles import GRID, layout_style, markup, para
+from deesc_desktop.reports.base.tables import ExportTable, PagedTable, small_table
 from deesc_desktop.reports.charts import NAVY, TEAL, Series, grouped_bars
 from deesc_desktop.reports.ledta import incident_section, incomplete_files_section
 from deesc_desktop.reports.payments import adjustments_between

@@ -12,22 +12,13 @@ from reportlab.platypus import Flowable, Spacer
 from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS
 from deesc_desktop.core.money import Cents, format_money, format_plain
 from deesc_desktop.core.times import local, local_day, parse_stamp, stamp_text, zone_description
-from deesc_desktop.reports.base import (
-    MONTHS,
-    OWN_SLOT,
-    Cell,
-    ExportTable,
-    PagedTable,
-    Renderer,
-    TextCell,
-    check_period,
-    fiscal_year_start,
-    iso,
-    long_date,
-    markup,
-    para,
-    small_table,
-)
+from deesc_desktop.reports.base.cells import Cell, TextCell
+from deesc_desktop.reports.base.formats import MONTHS, fiscal_year_start, iso, long_date
+from deesc_desktop.reports.base.params import check_period
+from deesc_desktop.reports.base.renderer import Renderer
+from deesc_desktop.reports.base.signature import OWN_SLOT
+from deesc_desktop.reports.base.styles import markup, para
+from deesc_desktop.reports.base.tables import ExportTable, PagedTable, small_table
 from deesc_desktop.services.export import DATE, DATETIME, INTEGER, MONEY
 from deesc_desktop.services.signers import FINANCE_SLOT
 from deesc_desktop.store.claims import (
