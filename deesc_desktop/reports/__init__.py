@@ -1,6 +1,6 @@
 """Printable PDF reports: the registry the GUI lists, and one render function per report.
 
-Every report is a Renderer subclass (see base.py). To print one:
+Every report is a Renderer subclass (see base/renderer.py). To print one:
 
     from deesc_desktop.reports import ReportParams, render
     render("compliance", db, ReportParams(as_of=date(2026, 11, 22)), Path("out.pdf"))
@@ -22,13 +22,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from deesc_desktop.reports.base import (
-    GRANT_KINDS,
-    PARAM_LABELS,
-    ExportTable,
-    Renderer,
-    ReportParams,
-)
+from deesc_desktop.reports.base.params import GRANT_KINDS, PARAM_LABELS, ReportParams
+from deesc_desktop.reports.base.renderer import Renderer
+from deesc_desktop.reports.base.tables import ExportTable
 from deesc_desktop.reports.certificate import CertificateReport
 from deesc_desktop.reports.cit import CitReport
 from deesc_desktop.reports.compliance import ComplianceReport

@@ -15,22 +15,13 @@ from reportlab.platypus import Flowable, KeepInFrame, Spacer, Table
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.models import Officer, TrainingRecord
 from deesc_desktop.core.topics import DELIVERIES
-from deesc_desktop.reports.base import (
-    FONT,
-    FONT_BOLD,
-    FONT_ITALIC,
-    INK,
-    MUTED,
-    RULE,
-    ExportTable,
-    PageText,
-    Renderer,
-    iso,
-    layout_style,
-    long_date,
-    para,
-    whole_words,
-)
+from deesc_desktop.reports.base.cells import whole_words
+from deesc_desktop.reports.base.fonts import FONT, FONT_BOLD, FONT_ITALIC
+from deesc_desktop.reports.base.formats import iso, long_date
+from deesc_desktop.reports.base.pages import PageText
+from deesc_desktop.reports.base.renderer import Renderer
+from deesc_desktop.reports.base.styles import INK, MUTED, RULE, layout_style, para
+from deesc_desktop.reports.base.tables import ExportTable
 from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.services.export import DATE, INTEGER, NUMBER
 from deesc_desktop.store.courses import topic_labels

@@ -12,7 +12,8 @@ from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from deesc_desktop.reports.base import FONT, FONT_BOLD, INK, MUTED
+from deesc_desktop.reports.base.fonts import FONT, FONT_BOLD
+from deesc_desktop.reports.base.styles import INK, MUTED
 
 GREEN = colors.HexColor("#3b8a4f")
 AMBER = colors.HexColor("#e0a526")

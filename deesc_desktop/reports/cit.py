@@ -9,23 +9,11 @@ from reportlab.platypus import Flowable, Spacer, Table
 
 from deesc_desktop.core.cit import CitStatus
 from deesc_desktop.core.hours import format_hours
-from deesc_desktop.reports.base import (
-    ALERT,
-    WARN,
-    Cell,
-    ExportTable,
-    Line,
-    PagedTable,
-    Renderer,
-    TextCell,
-    hex_colour,
-    iso,
-    layout_style,
-    long_date,
-    markup,
-    para,
-    small_table,
-)
+from deesc_desktop.reports.base.cells import Cell, Line, TextCell
+from deesc_desktop.reports.base.formats import iso, long_date
+from deesc_desktop.reports.base.renderer import Renderer
+from deesc_desktop.reports.base.styles import ALERT, WARN, hex_colour, layout_style, markup, para
+from deesc_desktop.reports.base.tables import ExportTable, PagedTable, small_table
 from deesc_desktop.reports.charts import NAVY, TEAL, Series, grouped_bars
 from deesc_desktop.reports.transcript import CIT_WORDS
 from deesc_desktop.services.cit import CitReport as CitData

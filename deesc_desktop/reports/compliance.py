@@ -11,22 +11,11 @@ from reportlab.platypus import Flowable, Spacer
 from deesc_desktop.core.compliance import BY_SEVERITY, RequirementResult, Status
 from deesc_desktop.core.dates import year_before
 from deesc_desktop.core.rules import short_title
-from deesc_desktop.reports.base import (
-    ALERT,
-    WARN,
-    Cell,
-    ExportTable,
-    Line,
-    PagedTable,
-    Renderer,
-    TextCell,
-    iso,
-    long_date,
-    markup,
-    para,
-    percent_text,
-    small_table,
-)
+from deesc_desktop.reports.base.cells import Cell, Line, TextCell
+from deesc_desktop.reports.base.formats import iso, long_date, percent_text
+from deesc_desktop.reports.base.renderer import Renderer
+from deesc_desktop.reports.base.styles import ALERT, WARN, markup, para
+from deesc_desktop.reports.base.tables import ExportTable, PagedTable, small_table
 from deesc_desktop.reports.charts import AMBER, BLUE, GREEN, GREY, RED, Series, stacked_bars
 from deesc_desktop.reports.ledta import incomplete_files_section
 from deesc_desktop.services.compliance import (

@@ -8,15 +8,11 @@ from typing import ClassVar
 
 from reportlab.platypus import Flowable, PageBreak
 
-from deesc_desktop.reports.base import (
-    Cell,
-    ExportTable,
-    PagedTable,
-    Renderer,
-    TextCell,
-    long_date,
-    para,
-)
+from deesc_desktop.reports.base.cells import Cell, TextCell
+from deesc_desktop.reports.base.formats import long_date
+from deesc_desktop.reports.base.renderer import Renderer
+from deesc_desktop.reports.base.styles import para
+from deesc_desktop.reports.base.tables import ExportTable, PagedTable
 from deesc_desktop.services.export import DATE
 from deesc_desktop.services.reminders import AGENCY_WIDE, KINDS, REMINDER_DAYS, Reminder, due_soon
 

@@ -12,15 +12,11 @@ from reportlab.platypus import Flowable, Spacer
 
 from deesc_desktop.core.course_files import DOCUMENT_KINDS, checklist_source
 from deesc_desktop.core.incidents import LedtaFigures, PeriodFigures, Tally, TrainingGroup
-from deesc_desktop.reports.base import (
-    Cell,
-    PagedTable,
-    Renderer,
-    TextCell,
-    iso,
-    para,
-    small_table,
-)
+from deesc_desktop.reports.base.cells import Cell, TextCell
+from deesc_desktop.reports.base.formats import iso
+from deesc_desktop.reports.base.renderer import Renderer
+from deesc_desktop.reports.base.styles import para
+from deesc_desktop.reports.base.tables import PagedTable, small_table
 from deesc_desktop.services.course_files import ClassFile, class_files
 from deesc_desktop.services.incidents import (
     Breakdown,

@@ -2,210 +2,34 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
 from reportlab.platypus import Flowable, Spacer
 
 from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS
-from deesc_desktop.core.money import Cents, format_money, format_plain
-from deesc_desktop.core.times import local, local_day, parse_stamp, stamp_text, zone_description
-from deesc_desktop.reports.base import (
-    MONTHS,
-    OWN_SLOT,
-    Cell,
-    ExportTable,
-    PagedTable,
-    Renderer,
-    TextCell,
-    check_period,
-    fiscal_year_start,
-    iso,
-    long_date,
-    markup,
-    para,
-    small_table,
+from deesc_desktop.core.money import format_money, format_plain
+from deesc_desktop.core.times import local, parse_stamp, stamp_text, zone_description
+from deesc_desktop.reports.base.cells import Cell, TextCell
+from deesc_desktop.reports.base.formats import MONTHS, fiscal_year_start, iso, long_date
+from deesc_desktop.reports.base.renderer import Renderer
+from deesc_desktop.reports.base.signature import OWN_SLOT
+from deesc_desktop.reports.base.styles import markup, para
+from deesc_desktop.reports.base.tables import ExportTable, PagedTable, small_table
+from deesc_desktop.reports.payments_data import (
+    PaymentsData,
+    gather_payments,
+    status_day,
+    status_who,
 )
 from deesc_desktop.services.export import DATE, DATETIME, INTEGER, MONEY
 from deesc_desktop.services.signers import FINANCE_SLOT
-from deesc_desktop.store.claims import (
-    AdjustmentRow,
-    ClaimRow,
-    adjustments_between,
-    list_adjustments,
-    list_claims,
-)
-from deesc_desktop.store.funding import FundingSummary, funding_summaries
-
-__all__ = ["PaymentRegister", "adjustments_between"]
 
 
 def local_iso(stamp: str | None) -> str:
     """A stored timestamp as local ISO 8601 with its offset, for the table export ("" if none)."""
     moment = parse_stamp(stamp) if stamp else None
     return local(moment).isoformat(timespec="seconds") if moment else ""
-
-
-def _day(stamp: str | None) -> str:
-    """The local day (ISO) of a stored timestamp; "" for none."""
-    day = local_day(stamp) if stamp else None
-    return day.isoformat() if day else (stamp or "")[:10]
-
-
-def status_day(claim: ClaimRow) -> str:
-    """The local day a claim reached the status it is in now (ISO)."""
-    if claim.status == "paid" and claim.paid_on:
-        return claim.paid_on
-    when = {
-        "approved": claim.approved_at,
-        "submitted": claim.submitted_at,
-        "denied": claim.denied_at,
-        "voided": claim.voided_at,
-    }.get(claim.status, claim.created_at)
-    return _day(when or claim.created_at)
-
-
-def status_who(claim: ClaimRow) -> str:
-    return {
-        "paid": claim.paid_by,
-        "approved": claim.approved_by,
-        "submitted": claim.submitted_by,
-        "denied": claim.denied_by,
-        "voided": claim.voided_by,
-    }.get(claim.status, claim.created_by) or ""
-
-
-@dataclass(frozen=True, slots=True)
-class ProgramTotal:
-    name: str
-    paid_claims: int
-    paid: Cents
-    adjustments: Cents
-    committed: Cents
-
-    @property
-    def net(self) -> Cents:
-        return self.paid + self.adjustments
-
-
-@dataclass(frozen=True, slots=True)
-class SourceTotal:
-    source: FundingSummary
-    paid_in_period: Cents
-
-
-@dataclass(frozen=True, slots=True)
-class PaymentsData:
-    """The claims and money the register prints."""
-
-    start: date
-    end: date
-    defaulted: bool
-    """True when the period is the fiscal year to date because none was asked for."""
-    paid: list[ClaimRow]
-    adjustments: list[AdjustmentRow]
-    """Adjustments that count, dated in the period."""
-    waiting: list[AdjustmentRow]
-    """Additions dated in the period that wait for a chief's approval (they do not count)."""
-    paid_before: dict[int, str]
-    """claim id -> pay date, for claims adjusted in the period but paid before it."""
-    approvals: list[ClaimRow]
-    by_status: dict[str, list[ClaimRow]]
-    programs: list[ProgramTotal]
-    sources: list[SourceTotal]
-
-    @property
-    def paid_total(self) -> Cents:
-        return sum(c.amount for c in self.paid)
-
-    @property
-    def adjustments_total(self) -> Cents:
-        return sum(a.amount for a in self.adjustments)
-
-    @property
-    def recovered(self) -> Cents:
-        """Money taken back from officers in the period (negative adjustments), as a negative."""
-        return sum(a.amount for a in self.adjustments if a.amount < 0)
-
-    @property
-    def grand_total(self) -> Cents:
-        """Money paid out in the period: paid claims plus adjustments, to the cent."""
-        return self.paid_total + self.adjustments_total
-
-
-def _in(day: str | None, start: date, end: date) -> bool:
-    return bool(day) and start.isoformat() <= (day or "")[:10] <= end.isoformat()
-
-
-def gather_payments(renderer: PaymentRegister) -> PaymentsData:
-    """Claims paid, approved and otherwise settled in the period, with totals."""
-    db = renderer.db
-    start, end = renderer.period()
-    check_period(start, end)
-    claims = list_claims(db)
-    paid = sorted(
-        (c for c in claims if c.status == "paid" and _in(c.paid_on, start, end)),
-        key=lambda c: (c.paid_on or "", c.id),
-    )
-    adjustments = adjustments_between(db, start, end)
-    waiting = list_adjustments(db, start=start, end=end, status="pending")
-    by_id = {c.id: c for c in claims}
-    paid_before = {
-        a.claim_id: by_id[a.claim_id].paid_on or ""
-        for a in adjustments
-        if (by_id[a.claim_id].paid_on or "") < start.isoformat()
-    }
-    approvals = [c for c in claims if _in(_day(c.approved_at), start, end)]
-    by_status: dict[str, list[ClaimRow]] = {status: [] for status in CLAIM_STATUSES}
-    for claim in claims:
-        if _in(status_day(claim), start, end):
-            by_status[claim.status].append(claim)
-    names = {c.program_id: c.program for c in claims}
-    paid_by_program: dict[int, list[ClaimRow]] = defaultdict(list)
-    for claim in paid:
-        paid_by_program[claim.program_id].append(claim)
-    adjusted: dict[str, Cents] = defaultdict(int)
-    for adjustment in adjustments:
-        adjusted[adjustment.program] += adjustment.amount
-    committed: dict[int, Cents] = defaultdict(int)
-    for claim in claims:
-        if claim.status == "approved":
-            committed[claim.program_id] += claim.amount
-    program_ids = sorted(
-        set(paid_by_program) | set(committed) | {pid for pid, n in names.items() if adjusted[n]},
-        key=lambda pid: names[pid].casefold(),
-    )
-    programs = [
-        ProgramTotal(
-            names[pid],
-            len(paid_by_program[pid]),
-            sum(c.amount for c in paid_by_program[pid]),
-            adjusted[names[pid]],
-            committed[pid],
-        )
-        for pid in program_ids
-    ]
-    spent: dict[int, Cents] = defaultdict(int)
-    for claim in paid:
-        spent[claim.funding_source_id] += claim.amount
-    for adjustment in adjustments:
-        spent[adjustment.funding_source_id] += adjustment.amount
-    sources = [SourceTotal(s, spent[s.id]) for s in funding_summaries(db)]
-    return PaymentsData(
-        start=start,
-        end=end,
-        defaulted=renderer.params.start is None and renderer.params.end is None,
-        paid=paid,
-        adjustments=adjustments,
-        waiting=waiting,
-        paid_before=paid_before,
-        approvals=approvals,
-        by_status=by_status,
-        programs=programs,
-        sources=sources,
-    )
 
 
 class PaymentRegister(Renderer[PaymentsData]):
@@ -244,7 +68,9 @@ class PaymentRegister(Renderer[PaymentsData]):
         return start, end
 
     def gather(self) -> PaymentsData:
-        return gather_payments(self)
+        start, end = self.period()
+        defaulted = self.params.start is None and self.params.end is None
+        return gather_payments(self.db, start, end, defaulted=defaulted)
 
     def period_text(self, data: PaymentsData) -> str:
         dates = f"{long_date(data.start)} to {long_date(data.end)}"

@@ -12,15 +12,11 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.topics import DELIVERIES
-from deesc_desktop.reports.base import (
-    ExportTable,
-    Renderer,
-    ReportParams,
-    detail_table,
-    long_date,
-    para,
-    table_style,
-)
+from deesc_desktop.reports.base.formats import long_date
+from deesc_desktop.reports.base.params import ReportParams
+from deesc_desktop.reports.base.renderer import Renderer
+from deesc_desktop.reports.base.styles import para, table_style
+from deesc_desktop.reports.base.tables import ExportTable, detail_table
 from deesc_desktop.services.classes import SignInSheet
 from deesc_desktop.services.signers import Signer
 

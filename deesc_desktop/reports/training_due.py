@@ -9,24 +9,11 @@ from typing import ClassVar
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, KeepInFrame, PageBreak, Spacer, Table
 
-from deesc_desktop.reports.base import (
-    ALERT,
-    INK,
-    WARN,
-    Cell,
-    ExportTable,
-    Line,
-    PagedTable,
-    Renderer,
-    TextCell,
-    detail_table,
-    iso,
-    layout_style,
-    long_date,
-    markup,
-    para,
-    small_table,
-)
+from deesc_desktop.reports.base.cells import Cell, Line, TextCell
+from deesc_desktop.reports.base.formats import iso, long_date
+from deesc_desktop.reports.base.renderer import Renderer
+from deesc_desktop.reports.base.styles import ALERT, INK, WARN, layout_style, markup, para
+from deesc_desktop.reports.base.tables import ExportTable, PagedTable, detail_table, small_table
 from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.services.export import DATE
 from deesc_desktop.services.training_due import (

@@ -15,22 +15,12 @@ from deesc_desktop.core.hours import Centihours, format_hours
 from deesc_desktop.core.models import Certification, Exemption, Officer, TrainingRecord
 from deesc_desktop.core.roster import serving_on
 from deesc_desktop.core.topics import OFFICER_STATUSES
-from deesc_desktop.reports.base import (
-    Cell,
-    ExportTable,
-    Line,
-    PagedTable,
-    Renderer,
-    TextCell,
-    check_period,
-    detail_table,
-    iso,
-    long_date,
-    markup,
-    para,
-    sentence_case,
-    small_table,
-)
+from deesc_desktop.reports.base.cells import Cell, Line, TextCell
+from deesc_desktop.reports.base.formats import iso, long_date, sentence_case
+from deesc_desktop.reports.base.params import check_period
+from deesc_desktop.reports.base.renderer import Renderer
+from deesc_desktop.reports.base.styles import markup, para
+from deesc_desktop.reports.base.tables import ExportTable, PagedTable, detail_table, small_table
 from deesc_desktop.services.cit import cit_histories
 from deesc_desktop.services.compliance import OfficerCompliance, officer_compliance
 from deesc_desktop.services.errors import NotFoundError

@@ -12,19 +12,12 @@ from reportlab.platypus import Flowable
 
 from deesc_desktop.core.money import Cents, format_money, format_plain
 from deesc_desktop.core.times import stamp_text
-from deesc_desktop.reports.base import (
-    OWN_SLOT,
-    Cell,
-    ExportTable,
-    PagedTable,
-    Renderer,
-    TextCell,
-    detail_table,
-    long_date,
-    markup,
-    para,
-    small_table,
-)
+from deesc_desktop.reports.base.cells import Cell, TextCell
+from deesc_desktop.reports.base.formats import long_date
+from deesc_desktop.reports.base.renderer import Renderer
+from deesc_desktop.reports.base.signature import OWN_SLOT
+from deesc_desktop.reports.base.styles import markup, para
+from deesc_desktop.reports.base.tables import ExportTable, PagedTable, detail_table, small_table
 from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.services.export import INTEGER, MONEY
 from deesc_desktop.services.signers import FINANCE_SLOT

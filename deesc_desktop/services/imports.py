@@ -189,7 +189,8 @@ def _report_progress(
 
 def _unprintable_names(rows: Sequence[RosterRow]) -> list[str]:
     """A warning for each name the printed reports cannot show."""
-    from deesc_desktop.reports.base import unprintable  # ReportLab only when importing a roster
+    # ReportLab only when importing a roster.
+    from deesc_desktop.reports.base.fonts import unprintable
 
     warnings = []
     for row in rows:

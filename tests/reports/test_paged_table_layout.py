@@ -15,17 +15,10 @@ from sqlite_utils import Database
 
 from deesc_desktop.reports import ReportParams, render
 from deesc_desktop.reports import compliance as compliance_report
-from deesc_desktop.reports.base import (
-    ALERT,
-    WARN,
-    Line,
-    PagedTable,
-    Styles,
-    TextCell,
-    register_fonts,
-    small_table,
-    table_style,
-)
+from deesc_desktop.reports.base.cells import Line, TextCell
+from deesc_desktop.reports.base.fonts import register_fonts
+from deesc_desktop.reports.base.styles import ALERT, WARN, Styles, table_style
+from deesc_desktop.reports.base.tables import PagedTable, small_table
 from tests.reports.conftest import DEMO_TODAY, FIXED_NOW, flat, pdf_text
 
 Chunk = tuple[int, float, float, str, str, float]

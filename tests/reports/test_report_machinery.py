@@ -33,7 +33,9 @@ from deesc_desktop.reports import (
     render_public_summary,
     render_transcript,
 )
-from deesc_desktop.reports.base import PagedTable, Styles, register_fonts
+from deesc_desktop.reports.base.fonts import register_fonts
+from deesc_desktop.reports.base.styles import Styles
+from deesc_desktop.reports.base.tables import PagedTable
 from deesc_desktop.services.errors import NotFoundError, ValidationError
 from deesc_desktop.services.officers import add_officer
 from deesc_desktop.services.training import Attendee, record_class
