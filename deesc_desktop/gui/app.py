@@ -201,7 +201,6 @@ class Application(QObject):
         return True
 
     def _open_window(self, ctx: AppContext) -> None:
-        from deesc_desktop.gui import reminders
         from deesc_desktop.gui.mainwindow import MainWindow
 
         window = MainWindow(ctx)
@@ -209,6 +208,9 @@ class Application(QObject):
         window.sign_out_requested.connect(self.sign_out)
         old, self.window = self.window, window
         window.show()
+        # Imported once the window shows: the reminders bring the compliance engine with them.
+        from deesc_desktop.gui import reminders
+
         reminders.show_reminders(window, ctx, at_start=True)
         if old is not None:
             old.close()

@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deesc_desktop import __version__
-from deesc_desktop.gui import operations, prompts, reminders, style, workers
+from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
 from deesc_desktop.gui.context import AGENCY, USERS, AppContext
 from deesc_desktop.gui.pages import (
@@ -37,7 +36,6 @@ from deesc_desktop.gui.pages import (
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.settings import LAST_DATABASE_FOLDER, LAST_PAGE, WINDOW_GEOMETRY
 from deesc_desktop.paths import resources_dir
-from deesc_desktop.services.maintenance import automatic_backup
 from deesc_desktop.services.users import login_required, users_exist
 
 DEFAULT_SIZE = (1280, 800)
@@ -302,6 +300,8 @@ class MainWindow(QMainWindow):
         self.show_page(page_id)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from deesc_desktop.services.maintenance import automatic_backup
+
         if self.persist_settings:
             self.ctx.settings.set(WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
             self.ctx.settings.sync()
@@ -324,6 +324,8 @@ class MainWindow(QMainWindow):
 
     def daily_backup(self, today: date | None = None) -> None:
         """Make today's automatic backup on a worker, unless this window already has."""
+        from deesc_desktop.services.maintenance import automatic_backup
+
         today = today or date.today()
         if self._backup_day == today:
             return
@@ -353,16 +355,15 @@ class MainWindow(QMainWindow):
 
     def _connect_actions(self) -> None:
         connect = self.registry.connect
-        ctx = self.ctx
         connect(ActionId.NEW_DATABASE, self.new_database)
         connect(ActionId.OPEN_DATABASE, self.open_database)
-        connect(ActionId.BACKUP_NOW, lambda: operations.backup_now(self, ctx))
-        connect(ActionId.RESTORE_BACKUP, lambda: operations.restore_backup(self, ctx))
-        connect(ActionId.IMPORT_ROSTER, lambda: operations.start_import(self, ctx, "roster"))
-        connect(ActionId.IMPORT_TRAINING, lambda: operations.start_import(self, ctx, "training"))
-        connect(ActionId.IMPORT_LEAVE, lambda: operations.start_import(self, ctx, "leave"))
-        connect(ActionId.EXPORT_ROSTER, lambda: operations.export(self, ctx, "roster"))
-        connect(ActionId.EXPORT_TRAINING, lambda: operations.export(self, ctx, "training"))
+        connect(ActionId.BACKUP_NOW, self.backup_now)
+        connect(ActionId.RESTORE_BACKUP, self.restore_backup)
+        connect(ActionId.IMPORT_ROSTER, lambda: self.start_import("roster"))
+        connect(ActionId.IMPORT_TRAINING, lambda: self.start_import("training"))
+        connect(ActionId.IMPORT_LEAVE, lambda: self.start_import("leave"))
+        connect(ActionId.EXPORT_ROSTER, lambda: self.export("roster"))
+        connect(ActionId.EXPORT_TRAINING, lambda: self.export("training"))
         connect(ActionId.QUIT, self.close)
         connect(ActionId.SIGN_OUT, self.sign_out_requested.emit)
         connect(ActionId.ADD_OFFICER, self.add_officer)
@@ -371,11 +372,41 @@ class MainWindow(QMainWindow):
         connect(ActionId.FIND, self.find_in_page)
         connect(ActionId.PRINT, lambda: self.current_page().print_page())
         connect(ActionId.REFRESH, self.refresh_all)
-        connect(ActionId.SHOW_REMINDERS, lambda: reminders.show_reminders(self, ctx))
+        connect(ActionId.SHOW_REMINDERS, self.show_reminders)
         connect(ActionId.USER_GUIDE, self.user_guide)
         connect(ActionId.ABOUT, self.about)
 
+    # The operations, reminders and maintenance modules bring most services with them: they
+    # are imported when first used, so that the window shows without waiting for them.
+
+    def backup_now(self) -> None:
+        from deesc_desktop.gui import operations
+
+        operations.backup_now(self, self.ctx)
+
+    def restore_backup(self) -> None:
+        from deesc_desktop.gui import operations
+
+        operations.restore_backup(self, self.ctx)
+
+    def start_import(self, kind: str) -> None:
+        from deesc_desktop.gui import operations
+
+        operations.start_import(self, self.ctx, kind)
+
+    def export(self, kind: str) -> None:
+        from deesc_desktop.gui import operations
+
+        operations.export(self, self.ctx, kind)
+
+    def show_reminders(self) -> None:
+        from deesc_desktop.gui import reminders
+
+        reminders.show_reminders(self, self.ctx)
+
     def add_officer(self) -> None:
+        from deesc_desktop.gui import operations
+
         officer_id = operations.add_officer(self, self.ctx)
         if officer_id is not None:
             self.show_message("Officer added to the roster.")
@@ -387,6 +418,8 @@ class MainWindow(QMainWindow):
                 )
 
     def record_class(self) -> None:
+        from deesc_desktop.gui import operations
+
         ids = operations.record_class(self, self.ctx)
         if ids:
             self.show_message(
@@ -394,6 +427,8 @@ class MainWindow(QMainWindow):
             )
 
     def add_leave(self) -> None:
+        from deesc_desktop.gui import operations
+
         officer_id = self.current_page().selected_officer_id()
         if operations.add_leave(self, self.ctx, officer_id):
             self.show_message("Leave recorded.")
@@ -441,6 +476,8 @@ class MainWindow(QMainWindow):
         prompts.open_url(QUrl.fromLocalFile(str(guide)))
 
     def about(self) -> None:
+        from deesc_desktop import __version__
+
         agency = self.ctx.agency()
         prompts.about(
             self,

@@ -37,7 +37,6 @@ from deesc_desktop.gui.models import (
     TranscriptColumn,
     TranscriptModel,
 )
-from deesc_desktop.gui.operations import USER_ERRORS
 from deesc_desktop.gui.widgets import muted, table_view
 from deesc_desktop.store.leave import load_exemptions
 from deesc_desktop.store.officers import officer_form
@@ -216,6 +215,7 @@ class OfficerDetailDialog(QDialog):
 
     def print_transcript(self) -> Path | None:
         """The officer's transcript as a PDF, to the printer chosen."""
+        from deesc_desktop.gui.operations import USER_ERRORS
         from deesc_desktop.gui.pages.reports import print_pdf
         from deesc_desktop.reports import ReportParams, render
         from deesc_desktop.services.signers import prepared_by
