@@ -7,13 +7,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlite_utils import Database
 
-from deesc_desktop import __version__
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.context import AppContext
@@ -32,13 +31,34 @@ CLOSE_WAIT_SECONDS = 20.0
 """How long the process waits, after the last window closed, for its automatic backup."""
 
 
+class VersionAction(argparse.Action):
+    """--version: prints the version, looked up only when asked for (see deesc_desktop)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        from deesc_desktop import __version__
+
+        print(f"deesc-desktop {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="deesc-desktop",
         description="Training records, compliance, CIT and bonus claims for a police agency.",
         epilog=f"The database is chosen by --db, else ${DB_ENV_VAR}, else {default_db_path()}.",
     )
-    parser.add_argument("--version", action="version", version=f"deesc-desktop {__version__}")
+    parser.add_argument(
+        "--version", action=VersionAction, help="show the program's version number and exit"
+    )
     parser.add_argument("--db", metavar="PATH", help="the database file to open")
     parser.add_argument(
         "--demo",
@@ -62,7 +82,6 @@ def setup_application(app: QApplication) -> None:
     """Names (which locate the settings file), style and icon."""
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
-    QCoreApplication.setApplicationVersion(__version__)
     style.apply(app)
 
 
@@ -277,6 +296,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(True)
     if not application.start(path, demo=args.demo):
         return EXIT_FAILED
+    from deesc_desktop import __version__
+
+    # Set once the window shows: nothing before it reads the version, and looking it up costs.
+    QCoreApplication.setApplicationVersion(__version__)
     code = app.exec()
     # Lets the closing window's automatic backup finish, but never holds the exit for long.
     workers.wait_for_threads(CLOSE_WAIT_SECONDS)

@@ -20,9 +20,7 @@ from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 from sqlite_utils import Database
 
-from deesc_desktop.core.compliance import Status, hours_text
 from deesc_desktop.core.money import format_money
-from deesc_desktop.core.rules import short_title
 from deesc_desktop.gui import style, workers
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.pages.dashboard import register_card
@@ -31,6 +29,7 @@ from deesc_desktop.gui.widgets import Card
 if TYPE_CHECKING:
     from PySide6.QtCharts import QBarSet, QChart, QChartView, QHorizontalStackedBarSeries
 
+    from deesc_desktop.core.compliance import Status
     from deesc_desktop.services.cit import CitReport
     from deesc_desktop.services.compliance import DepartmentSummary
     from deesc_desktop.store.funding import FundingSummary
@@ -38,7 +37,13 @@ if TYPE_CHECKING:
 DUE_DAYS = 90
 DUE_GROUPS = 4
 DUE_NAMES = 4
-CHART_STATUSES = (Status.COMPLIANT, Status.DUE_SOON, Status.IN_PROGRESS, Status.NON_COMPLIANT)
+
+
+def chart_statuses() -> tuple[Status, ...]:
+    """The statuses the compliance chart stacks, in order."""
+    from deesc_desktop.core.compliance import Status
+
+    return (Status.COMPLIANT, Status.DUE_SOON, Status.IN_PROGRESS, Status.NON_COMPLIANT)
 
 
 # --- one query for several cards ------------------------------------------------------------------
@@ -110,6 +115,7 @@ class ComplianceSummary:
 
 def compliance_summary(db: Database, as_of: date | None = None) -> ComplianceSummary:
     """Overall statuses, statuses per requirement, and what falls due in the next 90 days."""
+    from deesc_desktop.core.compliance import Status, hours_text
     from deesc_desktop.services.compliance import department_compliance, summarise
 
     as_of = as_of or date.today()
@@ -175,6 +181,8 @@ class ComplianceStatusCard(LinkCard):
         self.query.request()
 
     def show_summary(self, summary: ComplianceSummary) -> None:
+        from deesc_desktop.core.compliance import Status
+
         counts = summary.counts
         lines = []
         for status in (
@@ -329,7 +337,7 @@ class ComplianceChartCard(QFrame):
         requirements = list(reversed(summary.counts.requirements))  # the first one on top
         series = QHorizontalStackedBarSeries()
         series.setBarWidth(0.6)
-        for status in CHART_STATUSES:
+        for status in chart_statuses():
             tone = style.COMPLIANCE_TONE[status.value]
             bar = QBarSet(status.label)
             bar.setColor(QColor(tone.bar))
@@ -354,7 +362,8 @@ class ComplianceChartCard(QFrame):
         chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(names)
         counts = QValueAxis()
-        widest = max((sum(r.counts[s] for s in CHART_STATUSES) for r in requirements), default=1)
+        statuses = chart_statuses()
+        widest = max((sum(r.counts[s] for s in statuses) for r in requirements), default=1)
         counts.setRange(0, max(1, widest))
         counts.setLabelFormat("%d")
         counts.applyNiceNumbers()  # ticks on round numbers: 0, 10, 20, 30, 40
@@ -364,7 +373,7 @@ class ComplianceChartCard(QFrame):
         self.series = series
 
     def _clicked(self, index: int, bar: QBarSet) -> None:
-        status = next((s for s in CHART_STATUSES if s.label == bar.label()), None)
+        status = next((s for s in chart_statuses() if s.label == bar.label()), None)
         if status is not None and 0 <= index < len(self._ids):
             self.ctx.nav.show("compliance", status=status.value, requirement=self._ids[index])
 
@@ -380,6 +389,8 @@ def axis_label(title: str, width: int = 28) -> str:
     """A requirement's name for the chart's axis, broken between words into lines of about
     `width` letters: the whole title when it fits in two lines, else its part before the
     colon ("Officer safety: a class every 3 years" -> "Officer safety"), in up to three."""
+    from deesc_desktop.core.rules import short_title
+
     for text, most in ((title, 2), (short_title(title), 3)):
         lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
         if len(lines) <= most:
