@@ -92,15 +92,30 @@ def is_demo_path(path: Path) -> bool:
         return False
 
 
-def has_agency(path: Path) -> bool:
-    """True when `path` is a database whose agency is set up (it may raise DatabaseError)."""
+def open_with_agency(path: Path) -> Database | None:
+    """`path` opened, when it is a database whose agency is set up; else None (the first-run
+    wizard sets it up). It may raise DatabaseError."""
     if not path.exists() or path.stat().st_size == 0:
-        return False
+        return None
     db = open_database(path, create=False)
     try:
-        return get_agency(db) is not None
-    finally:
+        ready = get_agency(db) is not None
+    except BaseException:
         db.close()
+        raise
+    if not ready:
+        db.close()
+        return None
+    return db
+
+
+def has_agency(path: Path) -> bool:
+    """True when `path` is a database whose agency is set up (it may raise DatabaseError)."""
+    db = open_with_agency(path)
+    if db is None:
+        return False
+    db.close()
+    return True
 
 
 def demo_admin(db: Database) -> Actor | None:
@@ -170,17 +185,14 @@ class Application(QObject):
     def open(self, path: Path, *, new: bool = False) -> bool:
         """Open `path`, setting up its agency first when it has none."""
         try:
-            ready = not new and has_agency(path)
+            # One connection checks the agency and serves the window: opening checks the
+            # file and its schema, which need not be done twice.
+            db = None if new else open_with_agency(path)
         except DatabaseError as exc:
             prompts.error(self.window, "Cannot open the database", str(exc))
             return False
-        if not ready:
+        if db is None:
             return self._first_run(path)
-        try:
-            db = open_database(path, create=False)
-        except DatabaseError as exc:
-            prompts.error(self.window, "Cannot open the database", str(exc))
-            return False
         return self._show(db, path)
 
     def _first_run(self, path: Path) -> bool:
