@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlite_utils import Database
 
@@ -170,6 +170,12 @@ def ensure_demo(path: Path) -> None:
         db.close()
 
 
+def show_start_reminders(window: QWidget, ctx: AppContext) -> None:
+    from deesc_desktop.gui import reminders
+
+    reminders.show_reminders(window, ctx, at_start=True)
+
+
 class Application(QObject):
     """Opens databases and keeps one main window on the open one."""
 
@@ -239,10 +245,10 @@ class Application(QObject):
         window.sign_out_requested.connect(self.sign_out)
         old, self.window = self.window, window
         window.show()
-        # Imported once the window shows: the reminders bring the compliance engine with them.
-        from deesc_desktop.gui import reminders
-
-        reminders.show_reminders(window, ctx, at_start=True)
+        # Once the window has been drawn: the reminders module brings the compliance engine.
+        window.first_painted.connect(
+            lambda: show_start_reminders(window, ctx), Qt.ConnectionType.SingleShotConnection
+        )
         if old is not None:
             old.close()
             if old.ctx.db is not ctx.db:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -122,6 +122,8 @@ class MainWindow(QMainWindow):
     """(path, create_new): the user chose another database; the application switches."""
     sign_out_requested = Signal()
     """The user chose File > Sign out; the application asks who signs in next."""
+    first_painted = Signal()
+    """The window has been drawn for the first time: work that can wait, waits for this."""
 
     def __init__(
         self,
@@ -166,12 +168,13 @@ class MainWindow(QMainWindow):
             self.registry.connect(spec.view_action, partial(self.show_page, spec.id))
         self._order: list[PageId] = [spec.id for spec in specs]
         self.pages = PageMap(specs, ctx, self.registry, self.stack)
-        # The page shown first is built before the window shows; the others once it has
-        # (build_pending), or as soon as something asks for one.
+        # The page shown first is built before the window shows; the others once the window
+        # has been drawn (build_pending), or as soon as something asks for one.
         self._build_timer = QTimer(self)
         self._build_timer.setSingleShot(True)
         self._build_timer.setInterval(0)
         self._build_timer.timeout.connect(self._build_next)
+        self._painted = False
         self.nav.currentRowChanged.connect(self._nav_changed)
 
         self.user_label = QLabel()
@@ -214,11 +217,15 @@ class MainWindow(QMainWindow):
                 self._build_timer.start()
                 return
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        # A page connects its menu actions and sets their state when built: build them all
-        # soon after the window appears, so that menus behave as if they had always been.
-        self.build_pending()
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            # A page connects its menu actions and sets their state when built: build them
+            # all soon after the window appears, so that menus behave as if they had always
+            # been; but after it has been drawn, which a page's build would hold up.
+            self.build_pending()
+            self.first_painted.emit()
 
     def show_page(self, page_id: PageId) -> Page:
         if page_id not in self.pages:
