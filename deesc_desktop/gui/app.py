@@ -7,13 +7,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from sqlite_utils import Database
 
-from deesc_desktop import __version__
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.context import AppContext
@@ -32,13 +31,34 @@ CLOSE_WAIT_SECONDS = 20.0
 """How long the process waits, after the last window closed, for its automatic backup."""
 
 
+class VersionAction(argparse.Action):
+    """--version: prints the version, looked up only when asked for (see deesc_desktop)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        from deesc_desktop import __version__
+
+        print(f"deesc-desktop {__version__}")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="deesc-desktop",
         description="Training records, compliance, CIT and bonus claims for a police agency.",
         epilog=f"The database is chosen by --db, else ${DB_ENV_VAR}, else {default_db_path()}.",
     )
-    parser.add_argument("--version", action="version", version=f"deesc-desktop {__version__}")
+    parser.add_argument(
+        "--version", action=VersionAction, help="show the program's version number and exit"
+    )
     parser.add_argument("--db", metavar="PATH", help="the database file to open")
     parser.add_argument(
         "--demo",
@@ -62,7 +82,6 @@ def setup_application(app: QApplication) -> None:
     """Names (which locate the settings file), style and icon."""
     QCoreApplication.setOrganizationName(ORGANISATION)
     QCoreApplication.setApplicationName(APPLICATION)
-    QCoreApplication.setApplicationVersion(__version__)
     style.apply(app)
 
 
@@ -73,15 +92,30 @@ def is_demo_path(path: Path) -> bool:
         return False
 
 
-def has_agency(path: Path) -> bool:
-    """True when `path` is a database whose agency is set up (it may raise DatabaseError)."""
+def open_with_agency(path: Path) -> Database | None:
+    """`path` opened, when it is a database whose agency is set up; else None (the first-run
+    wizard sets it up). It may raise DatabaseError."""
     if not path.exists() or path.stat().st_size == 0:
-        return False
+        return None
     db = open_database(path, create=False)
     try:
-        return get_agency(db) is not None
-    finally:
+        ready = get_agency(db) is not None
+    except BaseException:
         db.close()
+        raise
+    if not ready:
+        db.close()
+        return None
+    return db
+
+
+def has_agency(path: Path) -> bool:
+    """True when `path` is a database whose agency is set up (it may raise DatabaseError)."""
+    db = open_with_agency(path)
+    if db is None:
+        return False
+    db.close()
+    return True
 
 
 def demo_admin(db: Database) -> Actor | None:
@@ -136,6 +170,12 @@ def ensure_demo(path: Path) -> None:
         db.close()
 
 
+def show_start_reminders(window: QWidget, ctx: AppContext) -> None:
+    from deesc_desktop.gui import reminders
+
+    reminders.show_reminders(window, ctx, at_start=True)
+
+
 class Application(QObject):
     """Opens databases and keeps one main window on the open one."""
 
@@ -151,17 +191,14 @@ class Application(QObject):
     def open(self, path: Path, *, new: bool = False) -> bool:
         """Open `path`, setting up its agency first when it has none."""
         try:
-            ready = not new and has_agency(path)
+            # One connection checks the agency and serves the window: opening checks the
+            # file and its schema, which need not be done twice.
+            db = None if new else open_with_agency(path)
         except DatabaseError as exc:
             prompts.error(self.window, "Cannot open the database", str(exc))
             return False
-        if not ready:
+        if db is None:
             return self._first_run(path)
-        try:
-            db = open_database(path, create=False)
-        except DatabaseError as exc:
-            prompts.error(self.window, "Cannot open the database", str(exc))
-            return False
         return self._show(db, path)
 
     def _first_run(self, path: Path) -> bool:
@@ -201,7 +238,6 @@ class Application(QObject):
         return True
 
     def _open_window(self, ctx: AppContext) -> None:
-        from deesc_desktop.gui import reminders
         from deesc_desktop.gui.mainwindow import MainWindow
 
         window = MainWindow(ctx)
@@ -209,7 +245,10 @@ class Application(QObject):
         window.sign_out_requested.connect(self.sign_out)
         old, self.window = self.window, window
         window.show()
-        reminders.show_reminders(window, ctx, at_start=True)
+        # Once the window has been drawn: the reminders module brings the compliance engine.
+        window.first_painted.connect(
+            lambda: show_start_reminders(window, ctx), Qt.ConnectionType.SingleShotConnection
+        )
         if old is not None:
             old.close()
             if old.ctx.db is not ctx.db:
@@ -275,6 +314,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setQuitOnLastWindowClosed(True)
     if not application.start(path, demo=args.demo):
         return EXIT_FAILED
+    from deesc_desktop import __version__
+
+    # Set once the window shows: nothing before it reads the version, and looking it up costs.
+    QCoreApplication.setApplicationVersion(__version__)
     code = app.exec()
     # Lets the closing window's automatic backup finish, but never holds the exit for long.
     workers.wait_for_threads(CLOSE_WAIT_SECONDS)

@@ -2,6 +2,8 @@
 
 The three compliance cards share one evaluation: a SharedQuery, parented to the open
 database's bus, runs department_compliance once however many cards ask in the same turn.
+The cards are built with the dashboard, before the main window shows: the services their
+queries call and QtCharts are imported when the queries run and the chart is first drawn.
 """
 
 from __future__ import annotations
@@ -11,37 +13,37 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCharts import (
-    QBarCategoryAxis,
-    QBarSet,
-    QChart,
-    QChartView,
-    QHorizontalStackedBarSeries,
-    QValueAxis,
-)
 from PySide6.QtCore import QMargins, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 from sqlite_utils import Database
 
-from deesc_desktop.core.compliance import Status, hours_text
 from deesc_desktop.core.money import format_money
-from deesc_desktop.core.rules import short_title
 from deesc_desktop.gui import style, workers
-from deesc_desktop.gui.compliance_models import status_tone
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.pages.dashboard import register_card
 from deesc_desktop.gui.widgets import Card
-from deesc_desktop.services.cit import CitReport, cit_report
-from deesc_desktop.services.compliance import DepartmentSummary, department_compliance, summarise
-from deesc_desktop.store.funding import FundingSummary, funding_summaries
+
+if TYPE_CHECKING:
+    from PySide6.QtCharts import QBarSet, QChart, QChartView, QHorizontalStackedBarSeries
+
+    from deesc_desktop.core.compliance import Status
+    from deesc_desktop.services.cit import CitReport
+    from deesc_desktop.services.compliance import DepartmentSummary
+    from deesc_desktop.store.funding import FundingSummary
 
 DUE_DAYS = 90
 DUE_GROUPS = 4
 DUE_NAMES = 4
-CHART_STATUSES = (Status.COMPLIANT, Status.DUE_SOON, Status.IN_PROGRESS, Status.NON_COMPLIANT)
+
+
+def chart_statuses() -> tuple[Status, ...]:
+    """The statuses the compliance chart stacks, in order."""
+    from deesc_desktop.core.compliance import Status
+
+    return (Status.COMPLIANT, Status.DUE_SOON, Status.IN_PROGRESS, Status.NON_COMPLIANT)
 
 
 # --- one query for several cards ------------------------------------------------------------------
@@ -113,6 +115,9 @@ class ComplianceSummary:
 
 def compliance_summary(db: Database, as_of: date | None = None) -> ComplianceSummary:
     """Overall statuses, statuses per requirement, and what falls due in the next 90 days."""
+    from deesc_desktop.core.compliance import Status, hours_text
+    from deesc_desktop.services.compliance import department_compliance, summarise
+
     as_of = as_of or date.today()
     rows = department_compliance(db, as_of)
     due: list[DueItem] = []
@@ -176,6 +181,8 @@ class ComplianceStatusCard(LinkCard):
         self.query.request()
 
     def show_summary(self, summary: ComplianceSummary) -> None:
+        from deesc_desktop.core.compliance import Status
+
         counts = summary.counts
         lines = []
         for status in (
@@ -188,7 +195,7 @@ class ComplianceStatusCard(LinkCard):
             count = counts.overall[status]
             if not count and status == Status.EXEMPT:
                 continue
-            tone = status_tone(status)
+            tone = style.COMPLIANCE_TONE[status.value]
             lines.append(
                 style.coloured("●", tone.bar)
                 + " "
@@ -272,17 +279,13 @@ class ComplianceChartCard(QFrame):
         self.caption = QLabel("Working out compliance…")
         self.caption.setObjectName("muted")
         layout.addWidget(self.caption)
-        self.chart = QChart()
-        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
-        self.chart.setBackgroundVisible(False)
-        self.chart.setMargins(QMargins(0, 0, 0, 0))
-        self.chart.layout().setContentsMargins(0, 0, 0, 0)
-        self.view = QChartView(self.chart)
-        self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self.view.setMinimumHeight(230)
-        self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.view.setStyleSheet("background: transparent;")
-        layout.addWidget(self.view, 1)
+        # Holds the chart's place until the first figures arrive and the chart is made.
+        self.placeholder = QWidget()
+        self.placeholder.setMinimumHeight(CHART_MIN_HEIGHT)
+        self.placeholder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        layout.addWidget(self.placeholder, 1)
+        self.chart: QChart | None = None
+        self.view: QChartView | None = None
         self.series: QHorizontalStackedBarSeries | None = None
         self.categories: list[str] = []
         self.query = _compliance(ctx)
@@ -294,10 +297,39 @@ class ComplianceChartCard(QFrame):
     def refresh(self) -> None:
         self.query.request()
 
+    def _make_chart(self) -> tuple[QChart, QChartView]:
+        from PySide6.QtCharts import QChart, QChartView
+
+        chart = QChart()
+        chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+        chart.setBackgroundVisible(False)
+        chart.setMargins(QMargins(0, 0, 0, 0))
+        chart.layout().setContentsMargins(0, 0, 0, 0)
+        view = QChartView(chart)
+        view.setRenderHint(QPainter.RenderHint.Antialiasing)
+        view.setMinimumHeight(CHART_MIN_HEIGHT)
+        view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        view.setStyleSheet("background: transparent;")
+        self.layout().replaceWidget(self.placeholder, view)
+        self.placeholder.deleteLater()
+        self.chart, self.view = chart, view
+        return chart, view
+
     def show_summary(self, summary: ComplianceSummary) -> None:
-        self.chart.removeAllSeries()
-        for axis in self.chart.axes():
-            self.chart.removeAxis(axis)
+        from PySide6.QtCharts import (
+            QBarCategoryAxis,
+            QBarSet,
+            QHorizontalStackedBarSeries,
+            QValueAxis,
+        )
+
+        if self.chart is None or self.view is None:
+            chart, view = self._make_chart()
+        else:
+            chart, view = self.chart, self.view
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
         self.caption.setText(
             f"Officers per requirement, as of {summary.as_of.isoformat()}. "
             "Click a bar to see those officers."
@@ -305,43 +337,48 @@ class ComplianceChartCard(QFrame):
         requirements = list(reversed(summary.counts.requirements))  # the first one on top
         series = QHorizontalStackedBarSeries()
         series.setBarWidth(0.6)
-        for status in CHART_STATUSES:
+        for status in chart_statuses():
+            tone = style.COMPLIANCE_TONE[status.value]
             bar = QBarSet(status.label)
-            bar.setColor(QColor(status_tone(status).bar))
-            bar.setBorderColor(QColor(status_tone(status).bar))
+            bar.setColor(QColor(tone.bar))
+            bar.setBorderColor(QColor(tone.bar))
             bar.append([float(r.counts[status]) for r in requirements])
             bar.setLabelColor(QColor("#ffffff"))
             series.append(bar)
         series.setLabelsVisible(True)
         series.setLabelsFormat("@value")
         series.clicked.connect(self._clicked)
-        self.chart.addSeries(series)
+        chart.addSeries(series)
         self.categories = [axis_label(r.title) for r in requirements]
         # Each requirement gets the height of its label, so every name reads in full however
         # many requirements the state has (Illinois has 13): the dashboard scrolls instead.
-        self.view.setMinimumHeight(max(230, ROW_HEIGHT * len(requirements) + CHART_FURNITURE))
+        view.setMinimumHeight(
+            max(CHART_MIN_HEIGHT, ROW_HEIGHT * len(requirements) + CHART_FURNITURE)
+        )
         self._ids = [r.id for r in requirements]
         names = QBarCategoryAxis()
         names.append(self.categories)
         names.setTruncateLabels(False)  # whole names, on two lines, rather than "…"
-        self.chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
+        chart.addAxis(names, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(names)
         counts = QValueAxis()
-        widest = max((sum(r.counts[s] for s in CHART_STATUSES) for r in requirements), default=1)
+        statuses = chart_statuses()
+        widest = max((sum(r.counts[s] for s in statuses) for r in requirements), default=1)
         counts.setRange(0, max(1, widest))
         counts.setLabelFormat("%d")
         counts.applyNiceNumbers()  # ticks on round numbers: 0, 10, 20, 30, 40
         counts.setTitleText("officers")
-        self.chart.addAxis(counts, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(counts, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(counts)
         self.series = series
 
     def _clicked(self, index: int, bar: QBarSet) -> None:
-        status = next((s for s in CHART_STATUSES if s.label == bar.label()), None)
+        status = next((s for s in chart_statuses() if s.label == bar.label()), None)
         if status is not None and 0 <= index < len(self._ids):
             self.ctx.nav.show("compliance", status=status.value, requirement=self._ids[index])
 
 
+CHART_MIN_HEIGHT = 230
 ROW_HEIGHT = 46
 """Pixels per requirement in the chart: room for a three-line name and its bar."""
 CHART_FURNITURE = 100
@@ -352,6 +389,8 @@ def axis_label(title: str, width: int = 28) -> str:
     """A requirement's name for the chart's axis, broken between words into lines of about
     `width` letters: the whole title when it fits in two lines, else its part before the
     colon ("Officer safety: a class every 3 years" -> "Officer safety"), in up to three."""
+    from deesc_desktop.core.rules import short_title
+
     for text, most in ((title, 2), (short_title(title), 3)):
         lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
         if len(lines) <= most:
@@ -370,13 +409,19 @@ def register_compliance_cards() -> None:
 # --- CIT ------------------------------------------------------------------------------------------
 
 
+def _cit_report(db: Database) -> CitReport:
+    from deesc_desktop.services.cit import cit_report
+
+    return cit_report(db, date.today())
+
+
 class CitCoverageCard(LinkCard):
     """Share of patrol officers CIT-certified against the target, per shift, gaps in words."""
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__("CIT coverage")
         self.ctx = ctx
-        self.query = shared(ctx, "cit-report", lambda db: cit_report(db, date.today()))
+        self.query = shared(ctx, "cit-report", _cit_report)
         self.query.ready.connect(self.show_report)
         self.query.failed.connect(self.show_error)
         self.set_content("…", "Counting CIT officers…")
@@ -426,13 +471,19 @@ def register_cit_card() -> None:
 # --- bonus money ----------------------------------------------------------------------------------
 
 
+def _funding(db: Database) -> list[FundingSummary]:
+    from deesc_desktop.store.funding import funding_summaries
+
+    return funding_summaries(db)
+
+
 class BudgetCard(LinkCard):
     """Bonus money per funding source: used (committed and paid) of the award, what is left."""
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__("Bonus budget")
         self.ctx = ctx
-        self.query = shared(ctx, "funding", funding_summaries)
+        self.query = shared(ctx, "funding", _funding)
         self.query.ready.connect(self.show_sources)
         self.query.failed.connect(self.show_error)
         self.set_content("…", "Adding up the funding sources…")

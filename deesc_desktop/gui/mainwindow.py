@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QCloseEvent, QShowEvent
+from PySide6.QtGui import QCloseEvent, QPaintEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -22,8 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deesc_desktop import __version__
-from deesc_desktop.gui import operations, prompts, reminders, style, workers
+from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
 from deesc_desktop.gui.context import AGENCY, USERS, AppContext
 from deesc_desktop.gui.pages import (
@@ -37,7 +36,6 @@ from deesc_desktop.gui.pages import (
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.settings import LAST_DATABASE_FOLDER, LAST_PAGE, WINDOW_GEOMETRY
 from deesc_desktop.paths import resources_dir
-from deesc_desktop.services.maintenance import automatic_backup
 from deesc_desktop.services.users import login_required, users_exist
 
 DEFAULT_SIZE = (1280, 800)
@@ -124,6 +122,8 @@ class MainWindow(QMainWindow):
     """(path, create_new): the user chose another database; the application switches."""
     sign_out_requested = Signal()
     """The user chose File > Sign out; the application asks who signs in next."""
+    first_painted = Signal()
+    """The window has been drawn for the first time: work that can wait, waits for this."""
 
     def __init__(
         self,
@@ -168,12 +168,13 @@ class MainWindow(QMainWindow):
             self.registry.connect(spec.view_action, partial(self.show_page, spec.id))
         self._order: list[PageId] = [spec.id for spec in specs]
         self.pages = PageMap(specs, ctx, self.registry, self.stack)
-        # The page shown first is built before the window shows; the others once it has
-        # (build_pending), or as soon as something asks for one.
+        # The page shown first is built before the window shows; the others once the window
+        # has been drawn (build_pending), or as soon as something asks for one.
         self._build_timer = QTimer(self)
         self._build_timer.setSingleShot(True)
         self._build_timer.setInterval(0)
         self._build_timer.timeout.connect(self._build_next)
+        self._painted = False
         self.nav.currentRowChanged.connect(self._nav_changed)
 
         self.user_label = QLabel()
@@ -216,11 +217,15 @@ class MainWindow(QMainWindow):
                 self._build_timer.start()
                 return
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        # A page connects its menu actions and sets their state when built: build them all
-        # soon after the window appears, so that menus behave as if they had always been.
-        self.build_pending()
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            # A page connects its menu actions and sets their state when built: build them
+            # all soon after the window appears, so that menus behave as if they had always
+            # been; but after it has been drawn, which a page's build would hold up.
+            self.build_pending()
+            self.first_painted.emit()
 
     def show_page(self, page_id: PageId) -> Page:
         if page_id not in self.pages:
@@ -302,6 +307,8 @@ class MainWindow(QMainWindow):
         self.show_page(page_id)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from deesc_desktop.services.maintenance import automatic_backup
+
         if self.persist_settings:
             self.ctx.settings.set(WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
             self.ctx.settings.sync()
@@ -324,6 +331,8 @@ class MainWindow(QMainWindow):
 
     def daily_backup(self, today: date | None = None) -> None:
         """Make today's automatic backup on a worker, unless this window already has."""
+        from deesc_desktop.services.maintenance import automatic_backup
+
         today = today or date.today()
         if self._backup_day == today:
             return
@@ -353,16 +362,15 @@ class MainWindow(QMainWindow):
 
     def _connect_actions(self) -> None:
         connect = self.registry.connect
-        ctx = self.ctx
         connect(ActionId.NEW_DATABASE, self.new_database)
         connect(ActionId.OPEN_DATABASE, self.open_database)
-        connect(ActionId.BACKUP_NOW, lambda: operations.backup_now(self, ctx))
-        connect(ActionId.RESTORE_BACKUP, lambda: operations.restore_backup(self, ctx))
-        connect(ActionId.IMPORT_ROSTER, lambda: operations.start_import(self, ctx, "roster"))
-        connect(ActionId.IMPORT_TRAINING, lambda: operations.start_import(self, ctx, "training"))
-        connect(ActionId.IMPORT_LEAVE, lambda: operations.start_import(self, ctx, "leave"))
-        connect(ActionId.EXPORT_ROSTER, lambda: operations.export(self, ctx, "roster"))
-        connect(ActionId.EXPORT_TRAINING, lambda: operations.export(self, ctx, "training"))
+        connect(ActionId.BACKUP_NOW, self.backup_now)
+        connect(ActionId.RESTORE_BACKUP, self.restore_backup)
+        connect(ActionId.IMPORT_ROSTER, lambda: self.start_import("roster"))
+        connect(ActionId.IMPORT_TRAINING, lambda: self.start_import("training"))
+        connect(ActionId.IMPORT_LEAVE, lambda: self.start_import("leave"))
+        connect(ActionId.EXPORT_ROSTER, lambda: self.export("roster"))
+        connect(ActionId.EXPORT_TRAINING, lambda: self.export("training"))
         connect(ActionId.QUIT, self.close)
         connect(ActionId.SIGN_OUT, self.sign_out_requested.emit)
         connect(ActionId.ADD_OFFICER, self.add_officer)
@@ -371,11 +379,41 @@ class MainWindow(QMainWindow):
         connect(ActionId.FIND, self.find_in_page)
         connect(ActionId.PRINT, lambda: self.current_page().print_page())
         connect(ActionId.REFRESH, self.refresh_all)
-        connect(ActionId.SHOW_REMINDERS, lambda: reminders.show_reminders(self, ctx))
+        connect(ActionId.SHOW_REMINDERS, self.show_reminders)
         connect(ActionId.USER_GUIDE, self.user_guide)
         connect(ActionId.ABOUT, self.about)
 
+    # The operations, reminders and maintenance modules bring most services with them: they
+    # are imported when first used, so that the window shows without waiting for them.
+
+    def backup_now(self) -> None:
+        from deesc_desktop.gui import operations
+
+        operations.backup_now(self, self.ctx)
+
+    def restore_backup(self) -> None:
+        from deesc_desktop.gui import operations
+
+        operations.restore_backup(self, self.ctx)
+
+    def start_import(self, kind: str) -> None:
+        from deesc_desktop.gui import operations
+
+        operations.start_import(self, self.ctx, kind)
+
+    def export(self, kind: str) -> None:
+        from deesc_desktop.gui import operations
+
+        operations.export(self, self.ctx, kind)
+
+    def show_reminders(self) -> None:
+        from deesc_desktop.gui import reminders
+
+        reminders.show_reminders(self, self.ctx)
+
     def add_officer(self) -> None:
+        from deesc_desktop.gui import operations
+
         officer_id = operations.add_officer(self, self.ctx)
         if officer_id is not None:
             self.show_message("Officer added to the roster.")
@@ -387,6 +425,8 @@ class MainWindow(QMainWindow):
                 )
 
     def record_class(self) -> None:
+        from deesc_desktop.gui import operations
+
         ids = operations.record_class(self, self.ctx)
         if ids:
             self.show_message(
@@ -394,6 +434,8 @@ class MainWindow(QMainWindow):
             )
 
     def add_leave(self) -> None:
+        from deesc_desktop.gui import operations
+
         officer_id = self.current_page().selected_officer_id()
         if operations.add_leave(self, self.ctx, officer_id):
             self.show_message("Leave recorded.")
@@ -441,6 +483,8 @@ class MainWindow(QMainWindow):
         prompts.open_url(QUrl.fromLocalFile(str(guide)))
 
     def about(self) -> None:
+        from deesc_desktop import __version__
+
         agency = self.ctx.agency()
         prompts.about(
             self,

@@ -7,10 +7,10 @@ of the GUI reaches them only through these functions.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
 IMPORT_FILTER = "Spreadsheets (*.csv *.xlsx *.xlsm);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
 EXPORT_FILTER = "CSV file (*.csv);;Excel workbook (*.xlsx)"
@@ -137,6 +140,9 @@ def about(parent: QWidget | None, title: str, text: str) -> None:
 
 def choose_printer(parent: QWidget | None, pages: int) -> QPrinter | None:
     """The print dialog; the printer set up as the user chose, or None when cancelled."""
+    # Qt's print support is loaded when something is first printed, not at start-up.
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     dialog = QPrintDialog(printer, parent)
     dialog.setMinMax(1, max(1, pages))

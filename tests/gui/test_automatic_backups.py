@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from deesc_desktop.gui import mainwindow
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.mainwindow import BACKUP_CHECK_MS, MainWindow
+from deesc_desktop.services import maintenance
 from deesc_desktop.services.errors import ServiceError
 from tests.gui.helpers import Prompts, settle
 
@@ -53,7 +53,8 @@ def test_the_open_window_backs_up_once_a_day_and_shows_a_failure_in_the_status_b
     def broken(*_args: object, **_kwargs: object) -> Path:
         raise ServiceError("Could not write the automatic backup to /media/usb: disk full")
 
-    monkeypatch.setattr(mainwindow, "automatic_backup", broken)
+    # The window imports the backup service when it backs up (not before it shows).
+    monkeypatch.setattr(maintenance, "automatic_backup", broken)
     window.daily_backup(date(2026, 3, 3))
     settle()
     assert window.statusBar().currentMessage() == (

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
+
+from sqlite_utils import Database
 
 from deesc_desktop.gui.actions import ActionId
 from deesc_desktop.gui.context import AppContext
@@ -55,3 +61,51 @@ def test_the_dashboard_has_every_feature_card_without_their_pages() -> None:
         cards.CitCoverageCard,
         cards.BudgetCard,
     } <= factories
+
+
+FIRST_SHOW_PROBE = """
+import json, os, sys
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+class FirstShow(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Show and isinstance(watched, QMainWindow):
+            print(json.dumps(sorted(sys.modules)), flush=True)
+            os._exit(0)
+        return False
+
+app = QApplication([sys.argv[0]])
+probe = FirstShow()
+app.installEventFilter(probe)
+from deesc_desktop.gui.app import main
+main(["--db", sys.argv[1]])
+"""
+"""Starts the app as `deesc-desktop --db PATH` does and prints the modules loaded when its
+main window first shows."""
+
+NOT_BEFORE_THE_WINDOW = (
+    "reportlab",
+    "PySide6.QtCharts",
+    "openpyxl",
+    "deesc_desktop.reports",
+    "deesc_desktop.core.compliance",
+    "deesc_desktop.gui.operations",
+    "deesc_desktop.gui.reminders",
+)
+"""What the first page (the dashboard) does not need to appear: loaded when used."""
+
+
+def test_the_window_shows_before_reports_charts_and_the_compliance_engine_load(
+    db: Database, db_path: Path
+) -> None:
+    shown = subprocess.run(
+        [sys.executable, "-c", FIRST_SHOW_PROBE, str(db_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    loaded = set(json.loads(shown.stdout.strip().splitlines()[-1]))
+    assert "deesc_desktop.gui.mainwindow" in loaded
+    assert [name for name in NOT_BEFORE_THE_WINDOW if name in loaded] == []

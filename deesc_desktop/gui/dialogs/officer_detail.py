@@ -31,17 +31,9 @@ from deesc_desktop.core.hours import format_hours
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.forms import local_time
-from deesc_desktop.gui.models import (
-    ExemptionColumn,
-    ExemptionModel,
-    TranscriptColumn,
-    TranscriptModel,
-)
-from deesc_desktop.gui.operations import USER_ERRORS
 from deesc_desktop.gui.widgets import muted, table_view
 from deesc_desktop.store.leave import load_exemptions
 from deesc_desktop.store.officers import officer_form
-from deesc_desktop.store.training import load_records
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +60,15 @@ class OfficerDetailDialog(QDialog):
     """Profile, transcript and leave of one officer, read-only, with an Edit button."""
 
     def __init__(self, ctx: AppContext, officer_id: int, parent: QWidget | None = None) -> None:
+        # The models bring the compliance engine; the main window registers the feature tabs
+        # through this module before it shows, and should not wait for them.
+        from deesc_desktop.gui.models import (
+            ExemptionColumn,
+            ExemptionModel,
+            TranscriptColumn,
+            TranscriptModel,
+        )
+
         super().__init__(parent)
         self.ctx = ctx
         self.officer_id = officer_id
@@ -190,6 +191,8 @@ class OfficerDetailDialog(QDialog):
             text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.profile_form.addRow(f"{label}:", text)
 
+        from deesc_desktop.store.training import load_records
+
         records = load_records(self.ctx.db, [self.officer_id]).get(self.officer_id, [])
         self.transcript.set_rows(records)
         total = sum(record.hours for record in records)
@@ -216,6 +219,7 @@ class OfficerDetailDialog(QDialog):
 
     def print_transcript(self) -> Path | None:
         """The officer's transcript as a PDF, to the printer chosen."""
+        from deesc_desktop.gui.operations import USER_ERRORS
         from deesc_desktop.gui.pages.reports import print_pdf
         from deesc_desktop.reports import ReportParams, render
         from deesc_desktop.services.signers import prepared_by

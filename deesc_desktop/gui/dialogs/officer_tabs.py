@@ -22,7 +22,6 @@ from deesc_desktop.gui.compliance_models import (
     status_tone,
 )
 from deesc_desktop.gui.context import AppContext
-from deesc_desktop.gui.dialogs.officer_detail import register_officer_tab
 from deesc_desktop.gui.widgets import muted, table_view
 from deesc_desktop.services.cit import CitReport, cit_report
 from deesc_desktop.services.compliance import OfficerCompliance, officer_compliance
@@ -175,15 +174,3 @@ class ClaimsTab(LoadingTab):
             f"{len(claims)} claim{'s' if len(claims) != 1 else ''}: "
             f"<b>{format_money(paid)}</b> paid, {len(open_)} still open."
         )
-
-
-def register_compliance_tab() -> None:
-    register_officer_tab("Compliance", ComplianceTab, order=10)
-
-
-def register_cit_tab() -> None:
-    register_officer_tab("CIT", CitTab, order=20)
-
-
-def register_claims_tab() -> None:
-    register_officer_tab("Bonus claims", ClaimsTab, order=30)
