@@ -221,6 +221,58 @@ def test_layers_import_only_the_layers_below_them() -> None:
     assert offenders == []
 
 
+REPORTS = PACKAGE / "reports"
+
+
+def test_reports_read_nothing_from_the_store() -> None:
+    """What a report prints is gathered by a service (services/reporting and the domain
+    services) and handed to the renderer; reports/ never reaches the store itself."""
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{lineno} imports {name}"
+        for path in _modules(REPORTS)
+        for lineno, name in _imports(path)
+        if name.startswith(f"{PACKAGE.name}.store")
+    ]
+    assert offenders == []
+
+
+_HANDS_ON_THE_DATABASE = {"__init__", "gather", "gather_context"}
+"""A renderer's methods that may pass its database to a service: the constructor (the agency),
+gather() (the report's data) and gather_context() (signers, audit head). Laying out the story,
+the table and the pages works only from what those returned."""
+
+
+def test_renderers_use_the_database_only_to_gather() -> None:
+    offenders = []
+    for path in _modules(REPORTS):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in ast.walk(tree):
+            if not isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if function.name in _HANDS_ON_THE_DATABASE:
+                continue
+            for node in ast.walk(function):
+                if isinstance(node, ast.Attribute) and node.attr == "db":
+                    offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno} .db")
+    assert offenders == []
+
+
+def test_only_the_entry_points_of_reports_take_a_database() -> None:
+    """`render(kind, db, params, out)` and its kin open a report; nothing below them is
+    handed a database except through a renderer's constructor."""
+    offenders = [
+        f"{path.relative_to(PACKAGE)}:{function.lineno} {function.name}(db)"
+        for path in _modules(REPORTS)
+        if path != REPORTS / "__init__.py"
+        for function in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(function, ast.FunctionDef)
+        and function.name != "__init__"
+        and not function.name.startswith("render_")
+        and "db" in {a.arg for a in function.args.args + function.args.kwonlyargs}
+    ]
+    assert offenders == []
+
+
 def test_the_command_line_keeps_no_module_state_and_opens_the_database_in_one_place() -> None:
     """Each command gets its database and signed-in user from cli.common.signed_in (or, for
     checks that show no personnel data, open_db), never from a module-global."""

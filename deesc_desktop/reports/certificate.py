@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import ClassVar
 
 from reportlab.lib.enums import TA_CENTER
@@ -13,7 +12,6 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepInFrame, Spacer, Table
 
 from deesc_desktop.core.hours import format_hours
-from deesc_desktop.core.models import Officer, TrainingRecord
 from deesc_desktop.core.topics import DELIVERIES
 from deesc_desktop.reports.base.cells import whole_words
 from deesc_desktop.reports.base.fonts import FONT, FONT_BOLD, FONT_ITALIC
@@ -22,22 +20,11 @@ from deesc_desktop.reports.base.pages import PageText
 from deesc_desktop.reports.base.renderer import Renderer
 from deesc_desktop.reports.base.styles import INK, MUTED, RULE, layout_style, para
 from deesc_desktop.reports.base.tables import ExportTable
-from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.services.export import DATE, INTEGER, NUMBER
-from deesc_desktop.store.courses import topic_labels
-from deesc_desktop.store.officers import get_officer
-from deesc_desktop.store.training import get_record
+from deesc_desktop.services.reporting.certificate import CertificateData, gather_certificate
 
 MAX_INSTRUCTOR_LINES = 3
 """Signature lines for instructors; with more, the first signs as lead instructor."""
-
-
-@dataclass(frozen=True, slots=True)
-class CertificateData:
-    record: TrainingRecord
-    officer: Officer
-    topics: list[tuple[str, str]]
-    """(label, hours) of each topic the class covered."""
 
 
 class CertificateReport(Renderer[CertificateData]):
@@ -58,14 +45,7 @@ class CertificateReport(Renderer[CertificateData]):
     def gather(self) -> CertificateData:
         record_id = self.params.record_id
         assert record_id is not None
-        record = get_record(self.db, record_id)
-        if record is None:
-            raise NotFoundError(f"There is no training record #{record_id}.")
-        officer = get_officer(self.db, record.officer_id)
-        assert officer is not None  # a record always belongs to an officer (foreign key)
-        labels = topic_labels(self.db)
-        topics = [(labels.get(code, code), format_hours(h)) for code, h in record.topic_hours]
-        return CertificateData(record, officer, topics)
+        return gather_certificate(self.db, record_id)
 
     def period_text(self, data: CertificateData) -> str:
         return f"Completed {long_date(data.record.completed)}"

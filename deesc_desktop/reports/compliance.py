@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
 from typing import ClassVar
 
 from reportlab.platypus import Flowable, Spacer
@@ -21,14 +19,10 @@ from deesc_desktop.reports.ledta import incomplete_files_section
 from deesc_desktop.services.compliance import (
     COMPLIANCE_COLUMNS,
     COMPLIANCE_KINDS,
-    DepartmentSummary,
     OfficerCompliance,
-    RequirementCounts,
     compliance_rows,
-    department_compliance,
-    summarise,
 )
-from deesc_desktop.services.requirements import PackCoverage, pack_coverage
+from deesc_desktop.services.reporting.compliance import ComplianceData, gather_compliance
 
 EXPLAINED = tuple(status for status in BY_SEVERITY if status.needs_attention)
 """Statuses whose every result gets its full explanation; in-progress ones are summed up."""
@@ -36,31 +30,6 @@ EXPLAINED = tuple(status for status in BY_SEVERITY if status.needs_attention)
 MATRIX_MAX_REQUIREMENTS = 5
 """Up to this many requirements, one column each; more, and the table lists one row per
 officer and requirement so nothing is squeezed unreadable."""
-
-
-@dataclass(frozen=True, slots=True)
-class ComplianceData:
-    """Everything the compliance report prints."""
-
-    people: list[OfficerCompliance]
-    summary: DepartmentSummary
-    coverage: PackCoverage | None = None
-    """What the state pack checks, and why no state rule applies on the date, if none does."""
-
-    @property
-    def requirements(self) -> tuple[RequirementCounts, ...]:
-        return self.summary.requirements
-
-    @property
-    def overall(self) -> Counter[Status]:
-        """Officers by their most urgent status."""
-        return self.summary.overall
-
-
-def gather_compliance(renderer: ComplianceReport) -> ComplianceData:
-    """Every serving officer against every requirement in force on the as-of date."""
-    people = department_compliance(renderer.db, renderer.as_of, today=renderer.now.date())
-    return ComplianceData(people, summarise(people), pack_coverage(renderer.db, renderer.as_of))
 
 
 class ComplianceReport(Renderer[ComplianceData]):
@@ -81,7 +50,7 @@ class ComplianceReport(Renderer[ComplianceData]):
     )
 
     def gather(self) -> ComplianceData:
-        return gather_compliance(self)
+        return gather_compliance(self.db, self.as_of, today=self.now.date())
 
     def attestation_scope(self, data: ComplianceData) -> str:
         return (
@@ -368,7 +337,11 @@ class ComplianceReport(Renderer[ComplianceData]):
         if data.requirements:
             flowables += self.explanations(data)
         flowables += incomplete_files_section(
-            self, year_before(self.as_of), self.as_of, state=self.agency.state
+            self,
+            data.incomplete_files,
+            year_before(self.as_of),
+            self.as_of,
+            state=self.agency.state,
         )
         return flowables
 

@@ -13,14 +13,18 @@ from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.money import format_money
 from deesc_desktop.reports.base.cells import Cell, Line, TextCell
 from deesc_desktop.reports.base.formats import iso, long_date, percent_text
-from deesc_desktop.reports.base.params import GRANT_KINDS
 from deesc_desktop.reports.base.renderer import Renderer
 from deesc_desktop.reports.base.styles import GRID, layout_style, markup, para
 from deesc_desktop.reports.base.tables import ExportTable, PagedTable, small_table
 from deesc_desktop.reports.charts import NAVY, TEAL, Series, grouped_bars
-from deesc_desktop.reports.grant_data import FEDERAL_FY_START, GrantData, gather_grant
 from deesc_desktop.reports.ledta import incident_section, incomplete_files_section
 from deesc_desktop.services.export import INTEGER, NUMBER
+from deesc_desktop.services.reporting.grant import (
+    FEDERAL_FY_START,
+    GRANT_KINDS,
+    GrantData,
+    gather_grant,
+)
 
 
 def _avg(value: float | None) -> str:
@@ -62,7 +66,10 @@ class GrantReport(Renderer[GrantData]):
         return date(year, FEDERAL_FY_START, 1), end
 
     def gather(self) -> GrantData:
-        return gather_grant(self.db, self.params, *self.period())
+        start, end = self.period()
+        return gather_grant(
+            self.db, self.params.grant, start, end, include_names=self.params.include_names
+        )
 
     def report_title(self, data: GrantData) -> str:
         return GRANT_KINDS[data.grant][0]
@@ -406,8 +413,10 @@ class GrantReport(Renderer[GrantData]):
             self.followups_table(data),
             self.funds_table(data),
             self.officers_table(data),
-            *incident_section(self, data.start, data.end),
-            *incomplete_files_section(self, data.start, data.end, state=self.agency.state),
+            *incident_section(self, data.incidents, data.breakdowns, data.start, data.end),
+            *incomplete_files_section(
+                self, data.incomplete_files, data.start, data.end, state=self.agency.state
+            ),
             *self.narrative(data),
         ]
 

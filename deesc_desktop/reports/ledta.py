@@ -17,13 +17,8 @@ from deesc_desktop.reports.base.formats import iso
 from deesc_desktop.reports.base.renderer import Renderer
 from deesc_desktop.reports.base.styles import para
 from deesc_desktop.reports.base.tables import PagedTable, small_table
-from deesc_desktop.services.course_files import ClassFile, class_files
-from deesc_desktop.services.incidents import (
-    Breakdown,
-    incident_breakdowns,
-    incident_figures,
-    list_incidents,
-)
+from deesc_desktop.services.course_files import ClassFile
+from deesc_desktop.services.incidents import Breakdown
 
 
 def _indented(style: ParagraphStyle) -> ParagraphStyle:
@@ -103,11 +98,16 @@ def comparison(whole: Tally, trained: Tally, others: Tally) -> str:
     )
 
 
-def incident_section(renderer: Renderer[Any], start: date, end: date) -> list[Flowable]:
+def incident_section(
+    renderer: Renderer[Any],
+    figures: LedtaFigures,
+    breakdowns: list[Breakdown],
+    start: date,
+    end: date,
+) -> list[Flowable]:
     """The LEDTA interaction figures of a period, by federal quarter and fiscal year, and the
     counts DOJ asks for (type, force, tactics, demographics), with no identities."""
     s = renderer.styles
-    figures: LedtaFigures = incident_figures(renderer.db, start, end)
     heading = renderer.heading("Interactions in which de-escalation was used")
     if figures.total.total.incidents == 0:
         return [
@@ -136,9 +136,7 @@ def incident_section(renderer: Renderer[Any], start: date, end: date) -> list[Fl
             figures_table(renderer, [*figures.quarters, *figures.fiscal_years]),
         )
     ]
-    flowables += breakdown_tables(
-        renderer, incident_breakdowns(list_incidents(renderer.db, start, end))
-    )
+    flowables += breakdown_tables(renderer, breakdowns)
     return flowables
 
 
@@ -170,12 +168,10 @@ def breakdown_tables(renderer: Renderer[Any], breakdowns: list[Breakdown]) -> li
 
 
 def incomplete_files_section(
-    renderer: Renderer[Any], start: date, end: date, *, state: str
+    renderer: Renderer[Any], files: list[ClassFile], start: date, end: date, *, state: str
 ) -> list[Flowable]:
     """The classes of a period whose file lacks a document of the state's checklist."""
     s = renderer.styles
-    files: list[ClassFile] = class_files(renderer.db, start, end, incomplete_only=True)
-    files = [f for f in files if f.row.attendees]  # classes held, not those still to come
     rows: list[list[Cell]] = [
         [
             f.row.held_on,

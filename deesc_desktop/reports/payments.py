@@ -16,13 +16,13 @@ from deesc_desktop.reports.base.renderer import Renderer
 from deesc_desktop.reports.base.signature import OWN_SLOT
 from deesc_desktop.reports.base.styles import markup, para
 from deesc_desktop.reports.base.tables import ExportTable, PagedTable, small_table
-from deesc_desktop.reports.payments_data import (
+from deesc_desktop.services.export import DATE, DATETIME, INTEGER, MONEY
+from deesc_desktop.services.reporting.payments import (
     PaymentsData,
     gather_payments,
     status_day,
     status_who,
 )
-from deesc_desktop.services.export import DATE, DATETIME, INTEGER, MONEY
 from deesc_desktop.services.signers import FINANCE_SLOT
 
 

@@ -12,13 +12,13 @@ from deesc_desktop.core.incidents import TrainingGroup
 from deesc_desktop.core.money import format_money
 from deesc_desktop.reports.base.cells import Cell
 from deesc_desktop.reports.base.formats import fiscal_year_start, long_date, percent_text
-from deesc_desktop.reports.base.params import check_period
 from deesc_desktop.reports.base.renderer import Renderer
 from deesc_desktop.reports.base.styles import para
 from deesc_desktop.reports.base.tables import ExportTable, small_table
 from deesc_desktop.reports.ledta import comparison, figures_table
 from deesc_desktop.services.export import INTEGER, MONEY, NUMBER
 from deesc_desktop.services.public_summary import PublicSummary, public_summary
+from deesc_desktop.services.reporting import check_period
 
 
 class PublicSummaryReport(Renderer[PublicSummary]):

@@ -14,8 +14,8 @@ from deesc_desktop.reports.base.formats import iso, long_date
 from deesc_desktop.reports.base.renderer import Renderer
 from deesc_desktop.reports.base.styles import ALERT, INK, WARN, layout_style, markup, para
 from deesc_desktop.reports.base.tables import ExportTable, PagedTable, detail_table, small_table
-from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.services.export import DATE
+from deesc_desktop.services.reporting.notice import gather_notices
 from deesc_desktop.services.training_due import (
     BUCKET_LABELS,
     OVERDUE,
@@ -24,7 +24,6 @@ from deesc_desktop.services.training_due import (
     check_horizon,
     training_due,
 )
-from deesc_desktop.store.officers import officer_by_badge
 
 
 def due_table(data: TrainingDue) -> ExportTable:
@@ -197,16 +196,13 @@ class DeficiencyNotice(Renderer[TrainingDue]):
     signature_block: ClassVar[bool] = False
 
     def gather(self) -> TrainingDue:
-        due = training_due(
-            self.db, self.as_of, check_horizon(self.params.days), today=self.now.date()
+        return gather_notices(
+            self.db,
+            self.as_of,
+            check_horizon(self.params.days),
+            badge=self.params.badge or "",
+            today=self.now.date(),
         )
-        badge = (self.params.badge or "").strip()
-        if not badge:
-            return due
-        if officer_by_badge(self.db, badge) is None:
-            raise NotFoundError(f'There is no officer with badge "{badge}".')
-        items = [i for i in due.items if i.officer.badge == badge]
-        return TrainingDue(due.as_of, due.horizon, due.officers, items)
 
     def period_text(self, data: TrainingDue) -> str:
         return f"As of {long_date(data.as_of)}"

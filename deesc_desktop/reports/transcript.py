@@ -2,33 +2,26 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
 from reportlab.platypus import Flowable, Spacer
 
-from deesc_desktop.core.cit import CitStatus, OfficerCit, cit_status
+from deesc_desktop.core.cit import CitStatus
 from deesc_desktop.core.compliance import hours_text
-from deesc_desktop.core.hours import Centihours, format_hours
-from deesc_desktop.core.models import Certification, Exemption, Officer, TrainingRecord
+from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.roster import serving_on
 from deesc_desktop.core.topics import OFFICER_STATUSES
 from deesc_desktop.reports.base.cells import Cell, Line, TextCell
 from deesc_desktop.reports.base.formats import iso, long_date, sentence_case
-from deesc_desktop.reports.base.params import check_period
 from deesc_desktop.reports.base.renderer import Renderer
 from deesc_desktop.reports.base.styles import markup, para
 from deesc_desktop.reports.base.tables import ExportTable, PagedTable, detail_table, small_table
-from deesc_desktop.services.cit import cit_histories
-from deesc_desktop.services.compliance import OfficerCompliance, officer_compliance
-from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.services.export import DATE, NUMBER
-from deesc_desktop.store.courses import topic_labels
-from deesc_desktop.store.leave import load_exemptions
-from deesc_desktop.store.officers import officer_by_badge
-from deesc_desktop.store.training import load_records
+from deesc_desktop.services.reporting.transcript import (
+    TranscriptData,
+    gather_transcript,
+)
 
 DELIVERY_SHORT = {"classroom": "Classroom", "online": "Online", "scenario": "Scenario"}
 """Delivery words short enough for the transcript's column."""
@@ -39,80 +32,6 @@ CIT_WORDS = {
     CitStatus.EXPIRED: "Expired",
     CitStatus.NONE: "Not certified",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class TopicTotal:
-    code: str
-    label: str
-    hours: Centihours
-    records: int
-
-
-@dataclass(frozen=True, slots=True)
-class TranscriptData:
-    """One officer's training in a period, with the standing on its last day."""
-
-    officer: Officer
-    start: date | None
-    end: date
-    records: list[TrainingRecord]
-    topics: list[TopicTotal]
-    labels: dict[str, str]
-    cit: OfficerCit
-    cit_periods: list[Certification]
-    cit_sources: dict[int, str]
-    exemptions: list[Exemption]
-    compliance: OfficerCompliance
-
-    @property
-    def total_hours(self) -> Centihours:
-        return sum(r.hours for r in self.records)
-
-
-def gather_transcript(renderer: TranscriptReport) -> TranscriptData:
-    """The officer named by badge: records in the period, topic totals, CIT, leave, standing."""
-    db, params = renderer.db, renderer.params
-    assert params.badge is not None
-    officer = officer_by_badge(db, params.badge)
-    if officer is None:
-        raise NotFoundError(f'There is no officer with badge "{params.badge.strip()}".')
-    start, end = params.start, renderer.end
-    check_period(start, end)
-    records = load_records(db, [officer.id], since=start, until=end).get(officer.id, [])
-    labels = topic_labels(db)
-    hours: dict[str, Centihours] = defaultdict(int)
-    count: dict[str, int] = defaultdict(int)
-    for record in records:
-        for code, centihours in record.topic_hours:
-            hours[code] += centihours
-            count[code] += 1
-    topics = sorted(
-        (TopicTotal(code, labels.get(code, code), hours[code], count[code]) for code in hours),
-        key=lambda t: (-t.hours, t.label.casefold()),
-    )
-    history = cit_histories(db, officer_id=officer.id, through=end).get(officer.id)
-    periods = list(history.periods) if history else []
-    warning = renderer.agency.warning_days
-    standing = cit_status(periods, end, warning)
-    exemptions = [
-        e
-        for e in load_exemptions(db, [officer.id]).get(officer.id, [])
-        if e.start <= end and (start is None or e.end >= start)  # begun by the end
-    ]
-    return TranscriptData(
-        officer=officer,
-        start=start,
-        end=end,
-        records=records,
-        topics=topics,
-        labels=labels,
-        cit=standing,
-        cit_periods=[p for p in periods if p.earned <= end],
-        cit_sources=dict(history.titles) if history else {},
-        exemptions=exemptions,
-        compliance=officer_compliance(db, officer.id, end, today=renderer.now.date()),
-    )
 
 
 class TranscriptReport(Renderer[TranscriptData]):
@@ -143,7 +62,16 @@ class TranscriptReport(Renderer[TranscriptData]):
         return self.params.end or self.params.as_of or self.now.date()
 
     def gather(self) -> TranscriptData:
-        return gather_transcript(self)
+        badge = self.params.badge
+        assert badge is not None
+        return gather_transcript(
+            self.db,
+            badge,
+            self.params.start,
+            self.end,
+            warning_days=self.agency.warning_days,
+            today=self.now.date(),
+        )
 
     def report_title(self, data: TranscriptData) -> str:
         """The officer is named in every page's header, so a loose page is still theirs."""

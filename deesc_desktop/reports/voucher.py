@@ -3,14 +3,12 @@ lines, printed before the batch is paid (or after, as the record of what was pai
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
 from reportlab.platypus import Flowable
 
-from deesc_desktop.core.money import Cents, format_money, format_plain
+from deesc_desktop.core.money import format_money, format_plain
 from deesc_desktop.core.times import stamp_text
 from deesc_desktop.reports.base.cells import Cell, TextCell
 from deesc_desktop.reports.base.formats import long_date
@@ -18,35 +16,11 @@ from deesc_desktop.reports.base.renderer import Renderer
 from deesc_desktop.reports.base.signature import OWN_SLOT
 from deesc_desktop.reports.base.styles import markup, para
 from deesc_desktop.reports.base.tables import ExportTable, PagedTable, detail_table, small_table
-from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.services.export import INTEGER, MONEY
+from deesc_desktop.services.reporting.voucher import VoucherData, gather_voucher
 from deesc_desktop.services.signers import FINANCE_SLOT
-from deesc_desktop.store.claims import ClaimRow, list_claims
-from deesc_desktop.store.funding import BatchRow, payment_batches
-from deesc_desktop.store.rows import id_by_name
 
 BATCH_STATUSES = {"open": "Open: not yet paid", "paid": "Paid"}
-
-
-@dataclass(frozen=True, slots=True)
-class VoucherData:
-    """One payment batch and its claims."""
-
-    batch: BatchRow
-    claims: list[ClaimRow]
-
-    @property
-    def total(self) -> Cents:
-        return sum(c.amount for c in self.claims)
-
-    def by_source(self) -> list[tuple[str, int, Cents]]:
-        """(funding source, claims, amount), by source name."""
-        count: dict[str, int] = defaultdict(int)
-        amount: dict[str, Cents] = defaultdict(int)
-        for claim in self.claims:
-            count[claim.funding_source] += 1
-            amount[claim.funding_source] += claim.amount
-        return [(name, count[name], amount[name]) for name in sorted(count, key=str.casefold)]
 
 
 class VoucherReport(Renderer[VoucherData]):
@@ -71,12 +45,7 @@ class VoucherReport(Renderer[VoucherData]):
     )
 
     def gather(self) -> VoucherData:
-        wanted = (self.params.batch or "").strip()
-        batch_id = id_by_name(self.db, "payment_batches", wanted)
-        found = payment_batches(self.db, batch_id) if batch_id is not None else []
-        if not found:
-            raise NotFoundError(f'There is no payment batch "{wanted}".')
-        return VoucherData(found[0], list_claims(self.db, batch_id=found[0].id))
+        return gather_voucher(self.db, self.params.batch or "")
 
     def period_text(self, data: VoucherData) -> str:
         pay_date = date.fromisoformat(data.batch.pay_date)

@@ -5,14 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from deesc_desktop.services.errors import ValidationError
+from deesc_desktop.services.reporting.grant import GRANT_KINDS
 
-GRANT_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "ledta": ("LEDTA de-escalation training report", ("ledta",)),
-    "cops": ("COPS de-escalation grant report", ("cops_deescalation",)),
-    "jag": ("Byrne JAG de-escalation training report", ("byrne_jag",)),
-}
-"""Grant program -> (report title, funding source kinds whose money the report shows)."""
+__all__ = ["GRANT_KINDS", "PARAM_LABELS", "ReportParams"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +50,3 @@ PARAM_LABELS: dict[str, str] = {
     "days": "Look ahead",
 }
 """Labels for the report form a GUI builds from a report's parameter names."""
-
-
-def check_period(start: date | None, end: date | None) -> None:
-    """Refuse a period that ends before it starts."""
-    if start and end and end < start:
-        raise ValidationError(
-            {"end": f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()})"}
-        )

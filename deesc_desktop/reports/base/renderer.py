@@ -44,9 +44,8 @@ from deesc_desktop.reports.base.signature import OWN_SLOT, attestation_block
 from deesc_desktop.reports.base.styles import Styles, para
 from deesc_desktop.reports.base.tables import ExportTable
 from deesc_desktop.services.errors import ServiceError, ValidationError
-from deesc_desktop.services.signers import Signer, signer_for
-from deesc_desktop.store.agency import get_agency
-from deesc_desktop.store.audit import chain_head
+from deesc_desktop.services.reporting import ReportContext, report_agency, report_context
+from deesc_desktop.services.signers import Signer
 
 D = TypeVar("D")
 
@@ -91,14 +90,12 @@ class Renderer(ABC, Generic[D]):
         self.params = params
         self.deterministic = now is not None
         self.now = (now or datetime.now()).replace(microsecond=0)
-        agency = get_agency(db)
-        if agency is None:
-            raise ServiceError("This database has no agency yet; run `deesc init` first.")
-        self.agency: Agency = agency
+        self.agency: Agency = report_agency(db)
         self.styles = Styles()
         self.pagesize = landscape(LETTER) if self.landscape else LETTER
         self.frame_width = self.pagesize[0] - 2 * MARGIN
         self._data: D | None = None
+        self._context: ReportContext | None = None
         self.page_count = 0
         """Pages in the PDF, once render() has written it."""
 
@@ -116,7 +113,13 @@ class Renderer(ABC, Generic[D]):
 
     @abstractmethod
     def gather(self) -> D:
-        """Read everything the report prints, in a few queries."""
+        """Everything the report prints, from one call to its service (services/reporting):
+        with __init__ and gather_context, the only methods that hand on the database."""
+
+    def gather_context(self) -> ReportContext:
+        """Who signs each line (the report's own and its other slots) and the audit head."""
+        slots = {self.kind} | {self.kind if slot == OWN_SLOT else slot for slot, _ in self.signers}
+        return report_context(self.db, sorted(slots))
 
     @abstractmethod
     def story(self, data: D) -> list[Flowable]:
@@ -139,7 +142,7 @@ class Renderer(ABC, Generic[D]):
         given = self.params.signer, self.params.signer_title
         if slot == self.kind and any(given):
             return Signer(*(" ".join((value or "").split()) for value in given))
-        return signer_for(self.db, slot)
+        return self.context.signers[slot]
 
     def attestation_scope(self, data: D) -> str:
         """What the attestation covers, restated beside it: counts and the date or period."""
@@ -152,6 +155,12 @@ class Renderer(ABC, Generic[D]):
         if self._data is None:
             self._data = self.gather()
         return self._data
+
+    @property
+    def context(self) -> ReportContext:
+        if self._context is None:
+            self._context = self.gather_context()
+        return self._context
 
     def heading(self, words: str) -> Paragraph:
         return para(words, self.styles.h1)
@@ -181,7 +190,7 @@ class Renderer(ABC, Generic[D]):
     # --- output ----------------------------------------------------------------------------
 
     def page_text(self, data: D) -> PageText:
-        entries, digest = chain_head(self.db)
+        entries, digest = self.context.audit_entries, self.context.audit_digest
         return PageText(
             agency=self.agency.name,
             title=self.report_title(data),

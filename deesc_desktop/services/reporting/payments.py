@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.bonus import CLAIM_STATUSES
 from deesc_desktop.core.money import Cents
 from deesc_desktop.core.times import local_day
-from deesc_desktop.reports.base.params import check_period
+from deesc_desktop.services.reporting import check_period
 from deesc_desktop.store.claims import (
     AdjustmentRow,
     ClaimRow,

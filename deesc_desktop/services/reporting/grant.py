@@ -10,13 +10,20 @@ from statistics import fmean
 from sqlite_utils import Database
 
 from deesc_desktop.core.hours import Centihours
-from deesc_desktop.core.incidents import DEESCALATION_TOPICS
+from deesc_desktop.core.incidents import DEESCALATION_TOPICS, LedtaFigures
 from deesc_desktop.core.models import Officer, TrainingRecord
 from deesc_desktop.core.money import Cents
 from deesc_desktop.core.names import name_key
 from deesc_desktop.core.roster import serving_on
-from deesc_desktop.reports.base.params import GRANT_KINDS, ReportParams, check_period
+from deesc_desktop.services.course_files import ClassFile
 from deesc_desktop.services.errors import ValidationError
+from deesc_desktop.services.incidents import (
+    Breakdown,
+    incident_breakdowns,
+    incident_figures,
+    list_incidents,
+)
+from deesc_desktop.services.reporting import check_period, incomplete_class_files
 from deesc_desktop.store.claims import adjustments_between, list_claims
 from deesc_desktop.store.courses import topic_labels
 from deesc_desktop.store.followups import FollowupRow, followups
@@ -28,6 +35,13 @@ LEDTA_TOPICS = DEESCALATION_TOPICS
 """Topics counted as de-escalation training for the grant figures, and for whether the
 officers at an incident had been trained (one definition, in core.incidents); every topic
 trained is still listed."""
+
+GRANT_KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ledta": ("LEDTA de-escalation training report", ("ledta",)),
+    "cops": ("COPS de-escalation grant report", ("cops_deescalation",)),
+    "jag": ("Byrne JAG de-escalation training report", ("byrne_jag",)),
+}
+"""Grant program -> (report title, funding source kinds whose money the report shows)."""
 
 FEDERAL_FY_START = 10
 """Federal fiscal years, which LEDTA, COPS and JAG report on, run October to September."""
@@ -111,6 +125,11 @@ class GrantData:
     officers: list[OfficerRow]
     labels: dict[int, str]
     """officer id -> "Officer 001", the numbering used when names are left out."""
+    incidents: LedtaFigures
+    """The LEDTA interaction figures of the period, by federal quarter and fiscal year."""
+    breakdowns: list[Breakdown]
+    """The period's interactions counted by type, force, tactics and demographics."""
+    incomplete_files: list[ClassFile]
 
     @property
     def test_pairs(self) -> list[tuple[float, float]]:
@@ -122,10 +141,12 @@ class GrantData:
         return self.employed - self.ledta_trained_employed
 
 
-def gather_grant(db: Database, params: ReportParams, start: date, end: date) -> GrantData:
+def gather_grant(
+    db: Database, grant: str, start: date, end: date, *, include_names: bool
+) -> GrantData:
     """Officers, training, tests, follow-ups and money of the period, from the tables."""
-    if params.grant not in GRANT_KINDS:
-        raise ValidationError({"grant": f'"{params.grant}" is not one of {", ".join(GRANT_KINDS)}'})
+    if grant not in GRANT_KINDS:
+        raise ValidationError({"grant": f'"{grant}" is not one of {", ".join(GRANT_KINDS)}'})
     check_period(start, end)
     officers = load_officers(db)
     employed = [o for o in officers if serving_on(o, end)]
@@ -187,7 +208,7 @@ def gather_grant(db: Database, params: ReportParams, start: date, end: date) -> 
                 fmean(scores) if scores else None,
             )
         )
-    if params.include_names:
+    if include_names:
         officer_rows.sort(key=lambda r: name_key(r.officer.last_name, r.officer.first_name))
     else:
         # Numbered by training hours, not by name, so the order gives no one away.
@@ -198,7 +219,7 @@ def gather_grant(db: Database, params: ReportParams, start: date, end: date) -> 
     for f in follow:
         labels.setdefault(f.officer_id, f"Officer {len(labels) + 1:03d}")
     officer_rows = [replace(r, label=labels[r.officer.id]) for r in officer_rows]
-    kinds = GRANT_KINDS[params.grant][1]
+    kinds = GRANT_KINDS[grant][1]
     sources = [s for s in funding_summaries(db) if s.kind in kinds]
     spent: dict[int, Cents] = defaultdict(int)
     spent_by_end: dict[int, Cents] = defaultdict(int)
@@ -213,7 +234,7 @@ def gather_grant(db: Database, params: ReportParams, start: date, end: date) -> 
             spent[adjustment.funding_source_id] += adjustment.amount
     employed_ids = {o.id for o in employed}
     return GrantData(
-        grant=params.grant,
+        grant=grant,
         start=start,
         end=end,
         employed=len(employed),
@@ -232,4 +253,7 @@ def gather_grant(db: Database, params: ReportParams, start: date, end: date) -> 
         officers=officer_rows,
         labels=labels,
         ledta_trained_employed=len(ledta_ids & employed_ids),
+        incidents=incident_figures(db, start, end),
+        breakdowns=incident_breakdowns(list_incidents(db, start, end)),
+        incomplete_files=incomplete_class_files(db, start, end),
     )

@@ -1,0 +1,54 @@
+"""What the reports print, gathered from the store into models the renderers are handed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlite_utils import Database
+
+from deesc_desktop.core.models import Agency
+from deesc_desktop.services.course_files import ClassFile, class_files
+from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.signers import Signer, signer_for
+from deesc_desktop.store.agency import get_agency
+from deesc_desktop.store.audit import chain_head
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    """What every report prints besides its own data: who signs and the audit log's head."""
+
+    signers: dict[str, Signer]
+    """signer slot -> the signer saved for it (or the agency's default)."""
+    audit_entries: int
+    audit_digest: str
+
+
+def report_agency(db: Database) -> Agency:
+    """The agency a report is printed for; refused before `deesc init`."""
+    agency = get_agency(db)
+    if agency is None:
+        raise ServiceError("This database has no agency yet; run `deesc init` first.")
+    return agency
+
+
+def report_context(db: Database, slots: Iterable[str]) -> ReportContext:
+    """The signers of `slots` and the audit log's head, as a report's footer and lines show."""
+    entries, digest = chain_head(db)
+    return ReportContext({slot: signer_for(db, slot) for slot in slots}, entries, digest)
+
+
+def check_period(start: date | None, end: date | None) -> None:
+    """Refuse a period that ends before it starts."""
+    if start and end and end < start:
+        raise ValidationError(
+            {"end": f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()})"}
+        )
+
+
+def incomplete_class_files(db: Database, start: date, end: date) -> list[ClassFile]:
+    """The classes held in the period (not those still to come) whose file lacks a document."""
+    files = class_files(db, start, end, incomplete_only=True)
+    return [f for f in files if f.row.attendees]
