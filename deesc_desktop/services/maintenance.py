@@ -41,7 +41,7 @@ from deesc_desktop.store.database import (
     replace_contents,
     writing,
 )
-from deesc_desktop.store.migrations import APPLICATION_ID
+from deesc_desktop.store.migrations.common import APPLICATION_ID
 from deesc_desktop.store.reconcile import RowDifference, audit_differences, schema_differences
 
 MAX_DIFFERENCES_SHOWN = 100
