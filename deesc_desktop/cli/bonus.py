@@ -348,7 +348,7 @@ def _claim_ids(db: Database, args: argparse.Namespace, status: str) -> list[int]
 
 
 def cmd_submit(args: argparse.Namespace) -> int:
-    from deesc_desktop.services.bonus import submit_claims
+    from deesc_desktop.services.claim_workflow import submit_claims
 
     with signed_in(args) as (db, user):
         count = submit_claims(db, user, _claim_ids(db, args, "draft"))
@@ -357,7 +357,7 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 
 def cmd_approve(args: argparse.Namespace) -> int:
-    from deesc_desktop.services.bonus import approve_claims
+    from deesc_desktop.services.claim_workflow import approve_claims
 
     with signed_in(args) as (db, user):
         count = approve_claims(db, user, _claim_ids(db, args, "submitted"))
@@ -366,7 +366,7 @@ def cmd_approve(args: argparse.Namespace) -> int:
 
 
 def cmd_deny(args: argparse.Namespace) -> int:
-    from deesc_desktop.services.bonus import deny_claim
+    from deesc_desktop.services.claim_workflow import deny_claim
 
     with signed_in(args) as (db, user):
         deny_claim(db, user, args.claim, reason=args.reason)
@@ -375,7 +375,7 @@ def cmd_deny(args: argparse.Namespace) -> int:
 
 
 def cmd_void(args: argparse.Namespace) -> int:
-    from deesc_desktop.services.bonus import void_claim
+    from deesc_desktop.services.claim_workflow import void_claim
 
     with signed_in(args) as (db, user):
         void_claim(db, user, args.claim, reason=args.reason)
@@ -384,7 +384,7 @@ def cmd_void(args: argparse.Namespace) -> int:
 
 
 def cmd_pay(args: argparse.Namespace) -> int:
-    from deesc_desktop.services.bonus import pay_claim
+    from deesc_desktop.services.claim_workflow import pay_claim
 
     with signed_in(args) as (db, user):
         pay_claim(db, user, args.claim, paid_on=args.date, reference=args.reference)
@@ -393,7 +393,7 @@ def cmd_pay(args: argparse.Namespace) -> int:
 
 
 def cmd_adjust(args: argparse.Namespace) -> int:
-    from deesc_desktop.services.bonus import add_adjustment
+    from deesc_desktop.services.claim_workflow import add_adjustment
 
     with signed_in(args) as (db, user):
         adjustment_id = add_adjustment(
@@ -466,7 +466,7 @@ def cmd_adjustments(args: argparse.Namespace) -> int:
 
 
 def cmd_decide_adjustment(args: argparse.Namespace) -> int:
-    from deesc_desktop.services.bonus import approve_adjustment, reject_adjustment
+    from deesc_desktop.services.claim_workflow import approve_adjustment, reject_adjustment
 
     with signed_in(args) as (db, user):
         if args.bonus_action == "approve-adjustment":
