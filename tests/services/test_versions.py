@@ -12,7 +12,7 @@ from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.services import bonus, claim_workflow, funding, officers, training, users
 from deesc_desktop.services.errors import ConflictError, PermissionDeniedError, ServiceError
 from deesc_desktop.services.versions import plan_restore, restore_version
-from deesc_desktop.store.audit import verify_chain
+from deesc_desktop.store.audit_scan import verify_chain
 from deesc_desktop.store.reconcile import row_differences
 
 SERGEANT = Actor("sgt.delgado", Role.TRAINING_OFFICER)

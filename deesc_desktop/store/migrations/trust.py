@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from deesc_desktop.store.audit import (
-    AuditWriter,
-    convert_log_before_m013,
-    logged_rows,
-    password_digest,
-)
+from deesc_desktop.store.audit import AuditWriter, convert_log_before_m013, password_digest
+from deesc_desktop.store.audit_scan import logged_rows
 from deesc_desktop.store.migrations.common import M003_SETTINGS, UPGRADE_USER, run
 
 
