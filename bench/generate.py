@@ -712,7 +712,7 @@ def _add_claims(db: Database, officers: Sequence[PlannedOfficer]) -> int:
     Bounded (8 to 200 claims) at every size, so the workflow is cheap even statewide.
     """
     from deesc_desktop.core.bonus import evaluate
-    from deesc_desktop.services import bonus, funding
+    from deesc_desktop.services import bonus, claim_workflow, funding
     from deesc_desktop.store.claims import load_program
     from deesc_desktop.store.courses import topic_labels
     from deesc_desktop.store.officers import get_officer
@@ -769,11 +769,11 @@ def _add_claims(db: Database, officers: Sequence[PlannedOfficer]) -> int:
     claim_ids = bonus.create_claims(db, SERGEANT, program_id, eligible[:wanted], now=at(1))
     if len(claim_ids) < 4:
         return len(claim_ids)
-    bonus.submit_claims(db, SERGEANT, claim_ids[:-1], now=at(2))
+    claim_workflow.submit_claims(db, SERGEANT, claim_ids[:-1], now=at(2))
     reason = "Sign-in sheet for the second class missing"
-    bonus.deny_claim(db, CHIEF, claim_ids[-2], reason=reason, now=at(5))
+    claim_workflow.deny_claim(db, CHIEF, claim_ids[-2], reason=reason, now=at(5))
     approved = claim_ids[: len(claim_ids) - 3]
-    bonus.approve_claims(db, CHIEF, approved, now=at(5))
+    claim_workflow.approve_claims(db, CHIEF, approved, now=at(5))
     paid = approved[: max(1, len(approved) * 2 // 3)]
     batch = funding.create_payment_batch(
         db,

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.demo_paperwork import add_paperwork
 from deesc_desktop.paths import resource
-from deesc_desktop.services import bonus, cit, funding, signers
+from deesc_desktop.services import bonus, cit, claim_workflow, funding, signers
 from deesc_desktop.services.agency import has_agency, init_agency
 from deesc_desktop.services.errors import ConflictError
 from deesc_desktop.services.leave import add_exemption
@@ -369,10 +369,10 @@ def _add_cit_and_bonus(
     claim_ids = bonus.create_claims(db, sergeant, program_id, eligible[:8], now=at(40, 10))
     drafts = claim_ids[-1:]
     submitted = claim_ids[: len(claim_ids) - len(drafts)]
-    bonus.submit_claims(db, sergeant, submitted, now=at(40, 11))
+    claim_workflow.submit_claims(db, sergeant, submitted, now=at(40, 11))
     # One denied, one waiting for the chief, the rest approved: needs three submitted.
     if len(submitted) >= 3:
-        bonus.deny_claim(
+        claim_workflow.deny_claim(
             db,
             chief,
             submitted[-1],
@@ -380,7 +380,7 @@ def _add_cit_and_bonus(
             now=at(35, 9),
         )
         to_approve = submitted[:-2]  # the last-but-one stays submitted, waiting for the chief
-        bonus.approve_claims(db, chief, to_approve, now=at(35, 9))
+        claim_workflow.approve_claims(db, chief, to_approve, now=at(35, 9))
         paid = to_approve[:-1]  # one approved claim waits for the next payroll
         if paid:
             pay_day = today - timedelta(days=21)
@@ -392,7 +392,7 @@ def _add_cit_and_bonus(
                 now=at(30, 14),
             )
             funding.pay_batch(db, finance, batch, now=at(21, 16))
-            bonus.add_adjustment(
+            claim_workflow.add_adjustment(
                 db,
                 finance,
                 paid[0],
@@ -400,7 +400,7 @@ def _add_cit_and_bonus(
                 now=at(7, 15),
             )
             if len(paid) > 1:
-                bonus.add_adjustment(  # an addition: it waits for the chief's approval
+                claim_workflow.add_adjustment(  # an addition: it waits for the chief's approval
                     db,
                     finance,
                     paid[1],

@@ -16,7 +16,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.services.agency import init_agency
 from deesc_desktop.store import open_database
-from deesc_desktop.store.audit import entry_images
+from deesc_desktop.store.audit_scan import entry_images
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,7 @@ from deesc_desktop.cli.common import (
     signed_in,
 )
 from deesc_desktop.services.users import create_first_admin, unattended_actor
-from deesc_desktop.store.audit import entry_images
+from deesc_desktop.store.audit_scan import entry_images
 from deesc_desktop.store.database import remove_database_files, writing
 
 if TYPE_CHECKING:

@@ -24,13 +24,8 @@ from deesc_desktop.services.errors import ServiceError, require
 from deesc_desktop.services.outputs import check_output_path
 from deesc_desktop.services.users import users_exist
 from deesc_desktop.store.agency import get_agency
-from deesc_desktop.store.audit import (
-    AuditWriter,
-    chain_head,
-    entries_with_hash,
-    hash_at,
-    utc_now,
-)
+from deesc_desktop.store.audit import AuditWriter, chain_head, utc_now
+from deesc_desktop.store.audit_scan import entries_with_hash, hash_at
 from deesc_desktop.store.database import (
     DatabaseError,
     application_id,
@@ -41,7 +36,7 @@ from deesc_desktop.store.database import (
     replace_contents,
     writing,
 )
-from deesc_desktop.store.migrations import APPLICATION_ID
+from deesc_desktop.store.migrations.common import APPLICATION_ID
 from deesc_desktop.store.reconcile import RowDifference, audit_differences, schema_differences
 
 MAX_DIFFERENCES_SHOWN = 100

@@ -12,7 +12,8 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from deesc_desktop.paths import backups_dir
-from deesc_desktop.store.migrations import APPLICATION_ID, known_names, migrations
+from deesc_desktop.store.migrations import known_names, migrations
+from deesc_desktop.store.migrations.common import APPLICATION_ID
 
 BUSY_TIMEOUT_MS = 5000
 """How long a writer waits for another copy of the app to finish before giving up."""

@@ -11,13 +11,9 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from deesc_desktop.store.audit import (
-    PASSWORD_DIGEST_PREFIX,
-    ChainReport,
-    LogScan,
-    password_digest,
-)
+from deesc_desktop.store.audit import PASSWORD_DIGEST_PREFIX, password_digest
 from deesc_desktop.store.audit_format import Image
+from deesc_desktop.store.audit_scan import ChainReport, LogScan
 
 NOT_RECONCILED = frozenset(
     {

@@ -1,6 +1,6 @@
 """Reads of the audit log for the audit page, an officer's history and restoring a version.
 
-Each entry's before and after come from store.audit.entry_images, which reads them back from
+Each entry's before and after come from store.audit_scan.entry_images, which reads them back from
 the compact log (store/audit_format.py).
 """
 
@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
-from deesc_desktop.store.audit import entries_of_row, entry_images, rows_mentioning
+from deesc_desktop.store.audit_scan import entries_of_row, entry_images, rows_mentioning
 
 
 class AuditRow(NamedTuple):

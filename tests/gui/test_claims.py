@@ -28,7 +28,7 @@ from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
 from deesc_desktop.gui.pages.claims import ClaimsPage
-from deesc_desktop.services import bonus, funding
+from deesc_desktop.services import bonus, claim_workflow, funding
 from deesc_desktop.services.training import record_class
 from tests.gui.helpers import Prompts, settle
 
@@ -83,7 +83,7 @@ def submitted(
     ids = bonus.create_claims(
         db, users["sgt.delgado"], program, [officers[b] for b in ("101", "102", "103")]
     )
-    bonus.submit_claims(db, users["sgt.delgado"], ids)
+    claim_workflow.submit_claims(db, users["sgt.delgado"], ids)
     return ids
 
 
@@ -194,7 +194,7 @@ def test_approving_ones_own_claim_is_refused_in_words(
 ) -> None:
     admin = users["admin.lee"]
     (claim,) = bonus.create_claims(db, admin, program, [officers["101"]])
-    bonus.submit_claims(db, admin, [claim])
+    claim_workflow.submit_claims(db, admin, [claim])
     window = window_as(admin)
     page = claims_page(window)
     page.select_claims([claim])
@@ -236,7 +236,7 @@ def test_a_payment_batch_flows_to_paid_with_the_exact_total(
     db: Database,
     tmp_path: Path,
 ) -> None:
-    bonus.approve_claims(db, users["chief.harmon"], submitted[:2])
+    claim_workflow.approve_claims(db, users["chief.harmon"], submitted[:2])
     window = window_as(users["fin.ruiz"])
     page = claims_page(window)
     assert not window.registry[ActionId.APPROVE_CLAIMS].isEnabled()
@@ -384,7 +384,7 @@ def test_claim_detail_gives_each_step_in_labelled_local_time_and_a_waiting_addit
     chicago: None,
 ) -> None:
     approved_at = datetime(2026, 1, 15, 15, 0, tzinfo=UTC)  # 09:00 in Illinois, in winter
-    bonus.approve_claims(db, users["chief.harmon"], submitted[:1], now=approved_at)
+    claim_workflow.approve_claims(db, users["chief.harmon"], submitted[:1], now=approved_at)
     # One clock for the pay date and the payment: TODAY was taken in the runner's zone at
     # import, which near midnight is a different day from Illinois's.
     paid_at = datetime.now(UTC)
@@ -393,7 +393,9 @@ def test_claim_detail_gives_each_step_in_labelled_local_time_and_a_waiting_addit
         db, users["fin.ruiz"], {"reference": "B1", "pay_date": pay_day.isoformat()}, submitted[:1]
     )
     funding.pay_batch(db, users["fin.ruiz"], batch, now=paid_at)
-    bonus.add_adjustment(db, users["fin.ruiz"], submitted[0], {"amount": "150", "reason": "retro"})
+    claim_workflow.add_adjustment(
+        db, users["fin.ruiz"], submitted[0], {"amount": "150", "reason": "retro"}
+    )
     page = claims_page(window_as(users["chief.harmon"]))
     page.select_claims(submitted[:1])
     settle()
@@ -406,7 +408,7 @@ def test_claim_detail_gives_each_step_in_labelled_local_time_and_a_waiting_addit
 @pytest.fixture
 def paid_claim(submitted: list[int], users: dict[str, Actor], db: Database) -> int:
     """Claim 101, approved by the chief and paid by finance today."""
-    bonus.approve_claims(db, users["chief.harmon"], submitted[:1])
+    claim_workflow.approve_claims(db, users["chief.harmon"], submitted[:1])
     batch = funding.create_payment_batch(
         db,
         users["fin.ruiz"],
@@ -481,7 +483,9 @@ def test_the_author_of_an_addition_is_refused_in_words_and_a_chief_rejects_it(
     db: Database,
 ) -> None:
     admin = users["admin.lee"]
-    adjustment = bonus.add_adjustment(db, admin, paid_claim, {"amount": "75", "reason": "fuel"})
+    adjustment = claim_workflow.add_adjustment(
+        db, admin, paid_claim, {"amount": "75", "reason": "fuel"}
+    )
     window = window_as(admin)
     page = approvals_tab(window)
     page.select_adjustment(adjustment)
@@ -580,7 +584,7 @@ def test_the_eligibility_dialog_shows_earlier_denied_claims_with_reason_and_who(
     chicago: None,
 ) -> None:
     denied_at = datetime(2026, 2, 20, 15, 0, tzinfo=UTC)  # 09:00 in Illinois, in winter
-    bonus.deny_claim(
+    claim_workflow.deny_claim(
         db, users["chief.harmon"], submitted[0], reason="sign-in sheet missing", now=denied_at
     )
     window = window_as(users["sgt.delgado"])
@@ -670,7 +674,7 @@ def test_claim_columns_show_whole_names_at_the_default_window_size(
         },
     )
     claims = bonus.create_claims(db, users["sgt.delgado"], program, [officers["101"]])
-    bonus.submit_claims(db, users["sgt.delgado"], claims)
+    claim_workflow.submit_claims(db, users["sgt.delgado"], claims)
     window = window_as(users["chief.harmon"])
     window.resize(1280, 800)
     page = claims_page(window)

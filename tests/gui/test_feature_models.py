@@ -27,7 +27,7 @@ from deesc_desktop.gui.compliance_models import (
     SubMinimumModel,
 )
 from deesc_desktop.gui.models import RowFilterProxy, UsersModel
-from deesc_desktop.services import bonus, funding
+from deesc_desktop.services import bonus, claim_workflow, funding
 from deesc_desktop.services.cit import add_certification, cit_report
 from deesc_desktop.services.compliance import department_compliance
 from deesc_desktop.services.training import record_class
@@ -140,8 +140,8 @@ def test_bonus_and_user_models_pass_the_model_tester(
     qtmodeltester.check(eligible)
     assert len(eligible.checked) == 2
     ids = bonus.create_claims(db, users["sgt.delgado"], program, [officers["101"]])
-    bonus.submit_claims(db, users["sgt.delgado"], ids)
-    bonus.approve_claims(db, users["chief.harmon"], ids)
+    claim_workflow.submit_claims(db, users["sgt.delgado"], ids)
+    claim_workflow.approve_claims(db, users["chief.harmon"], ids)
     funding.create_payment_batch(
         db, users["fin.ruiz"], {"reference": "B1", "pay_date": times.today().isoformat()}
     )

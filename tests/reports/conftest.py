@@ -12,13 +12,11 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.demo import DEMO_ACTOR, DEMO_PASSWORD, load_demo
-from deesc_desktop.services.bonus import (
+from deesc_desktop.services.bonus import add_program, create_claims, find_eligible
+from deesc_desktop.services.claim_workflow import (
     add_adjustment,
-    add_program,
     approve_claims,
-    create_claims,
     deny_claim,
-    find_eligible,
     pay_claim,
     submit_claims,
     void_claim,

@@ -10,13 +10,8 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.reports import ReportParams, render
-from deesc_desktop.services.bonus import (
-    add_program,
-    approve_claims,
-    create_claims,
-    pay_claim,
-    submit_claims,
-)
+from deesc_desktop.services.bonus import add_program, create_claims
+from deesc_desktop.services.claim_workflow import approve_claims, pay_claim, submit_claims
 from deesc_desktop.services.course_files import ClassRef, Owner, attach_bytes
 from deesc_desktop.services.funding import add_funding_source
 from deesc_desktop.services.incidents import add_incident

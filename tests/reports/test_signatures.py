@@ -15,7 +15,8 @@ from deesc_desktop.reports import ReportParams, render
 from deesc_desktop.services.compliance import department_compliance
 from deesc_desktop.services.errors import NotFoundError, PermissionDeniedError, ValidationError
 from deesc_desktop.services.signers import Signer, save_signer, signer_for
-from deesc_desktop.store.audit import GENESIS_HASH, chain_head, verify_chain
+from deesc_desktop.store.audit import GENESIS_HASH, chain_head
+from deesc_desktop.store.audit_scan import verify_chain
 from tests.reports.conftest import ADMIN, DEMO_TODAY, FIXED_NOW, flat, pdf_text
 
 

@@ -15,6 +15,7 @@ from deesc_desktop.services import (
     agency,
     bonus,
     cit,
+    claim_workflow,
     classes,
     course_files,
     followups,
@@ -132,13 +133,15 @@ def build_world(db: Database, admin: Actor, path: Path) -> World:
     draft, submitted, approved, paid, batched = (
         bonus.create_claim(db, admin, program_id, other) for other in others
     )
-    bonus.submit_claims(db, admin, [submitted, approved, paid, batched])
-    bonus.approve_claims(db, chief, [approved, paid, batched], now=APPROVED)
-    bonus.pay_claim(db, admin, paid, paid_on="2024-06-01", reference="CHK-1")
+    claim_workflow.submit_claims(db, admin, [submitted, approved, paid, batched])
+    claim_workflow.approve_claims(db, chief, [approved, paid, batched], now=APPROVED)
+    claim_workflow.pay_claim(db, admin, paid, paid_on="2024-06-01", reference="CHK-1")
     batch = funding.create_payment_batch(
         db, admin, {"reference": "PR-1", "pay_date": "2024-06-15"}, [batched]
     )
-    adjustment = bonus.add_adjustment(db, finance, paid, {"amount": "10", "reason": "retro"})
+    adjustment = claim_workflow.add_adjustment(
+        db, finance, paid, {"amount": "10", "reason": "retro"}
+    )
     other_funding = funding.add_funding_source(db, admin, {**FUND, "name": "State grant"})
     award_change = funding.request_award_change(
         db, finance, other_funding, {"amount": "150000", "reason": "supplement"}
@@ -222,22 +225,26 @@ OPERATIONS: dict[str, Operation] = {
     "edit program": lambda db, a, w: bonus.edit_program(db, a, w.program, {"notes": "FY24"}),
     "set default bonus": lambda db, a, w: bonus.set_default_amount(db, a, "4000"),
     "draft claim": lambda db, a, w: bonus.create_claim(db, a, w.program, w.officer),
-    "submit claim": lambda db, a, w: bonus.submit_claim(db, a, w.draft),
-    "approve claim": lambda db, a, w: bonus.approve_claim(db, a, w.submitted),
-    "deny claim": lambda db, a, w: bonus.deny_claim(db, a, w.submitted, reason="no sheet"),
-    "void draft claim": lambda db, a, w: bonus.void_claim(db, a, w.draft, reason="duplicate"),
-    "void approved claim": lambda db, a, w: bonus.void_claim(db, a, w.approved, reason="error"),
-    "pay claim": lambda db, a, w: bonus.pay_claim(
+    "submit claim": lambda db, a, w: claim_workflow.submit_claim(db, a, w.draft),
+    "approve claim": lambda db, a, w: claim_workflow.approve_claim(db, a, w.submitted),
+    "deny claim": lambda db, a, w: claim_workflow.deny_claim(db, a, w.submitted, reason="no sheet"),
+    "void draft claim": lambda db, a, w: claim_workflow.void_claim(
+        db, a, w.draft, reason="duplicate"
+    ),
+    "void approved claim": lambda db, a, w: claim_workflow.void_claim(
+        db, a, w.approved, reason="error"
+    ),
+    "pay claim": lambda db, a, w: claim_workflow.pay_claim(
         db, a, w.approved, paid_on="2024-07-01", reference="CHK-2"
     ),
-    "adjust paid claim": lambda db, a, w: bonus.add_adjustment(
+    "adjust paid claim": lambda db, a, w: claim_workflow.add_adjustment(
         db, a, w.paid, {"amount": "-5", "reason": "overpaid"}
     ),
-    "add to paid claim": lambda db, a, w: bonus.add_adjustment(
+    "add to paid claim": lambda db, a, w: claim_workflow.add_adjustment(
         db, a, w.paid, {"amount": "25", "reason": "retro rate"}
     ),
-    "approve adjustment": lambda db, a, w: bonus.approve_adjustment(db, a, w.adjustment),
-    "reject adjustment": lambda db, a, w: bonus.reject_adjustment(
+    "approve adjustment": lambda db, a, w: claim_workflow.approve_adjustment(db, a, w.adjustment),
+    "reject adjustment": lambda db, a, w: claim_workflow.reject_adjustment(
         db, a, w.adjustment, reason="not owed"
     ),
     "request award change": lambda db, a, w: funding.request_award_change(
@@ -398,7 +405,7 @@ def test_every_operation_is_allowed_to_someone_but_the_viewer() -> None:
 
 
 PAY_STEPS: dict[str, Operation] = {
-    "pay claim": lambda db, a, w: bonus.pay_claim(
+    "pay claim": lambda db, a, w: claim_workflow.pay_claim(
         db, a, w.approved, paid_on="2024-04-30", reference="CHK-3"
     ),
     "create payment batch": lambda db, a, w: funding.create_payment_batch(

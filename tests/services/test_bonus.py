@@ -15,19 +15,21 @@ from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.core.money import format_money
 from deesc_desktop.demo import load_demo
 from deesc_desktop.services.bonus import (
-    add_adjustment,
     add_program,
+    create_claim,
+    create_claims,
+    edit_program,
+    find_eligible,
+    set_default_amount,
+)
+from deesc_desktop.services.claim_workflow import (
+    add_adjustment,
     approve_adjustment,
     approve_claim,
     approve_claims,
-    create_claim,
-    create_claims,
     deny_claim,
-    edit_program,
-    find_eligible,
     pay_claim,
     reject_adjustment,
-    set_default_amount,
     submit_claim,
     submit_claims,
     void_claim,

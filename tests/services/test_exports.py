@@ -19,7 +19,7 @@ from deesc_desktop.cli import main
 from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.core.cells import FORMULA_STARTS
 from deesc_desktop.reports import REPORTS, ReportParams, export_table
-from deesc_desktop.services import bonus, funding
+from deesc_desktop.services import bonus, claim_workflow, funding
 from deesc_desktop.services.export import export_roster, export_training
 from deesc_desktop.services.imports import import_file
 from deesc_desktop.services.officers import add_officer
@@ -85,13 +85,13 @@ def paid(db: Database, admin: Actor) -> int:
         },
     )
     (claim,) = bonus.create_claims(db, SERGEANT, program, [officer])
-    bonus.submit_claims(db, SERGEANT, [claim])
-    bonus.approve_claims(db, CHIEF, [claim], now=datetime(2025, 6, 2, 15, tzinfo=UTC))
+    claim_workflow.submit_claims(db, SERGEANT, [claim])
+    claim_workflow.approve_claims(db, CHIEF, [claim], now=datetime(2025, 6, 2, 15, tzinfo=UTC))
     batch = funding.create_payment_batch(
         db, FINANCE, {"reference": "+PR-1", "pay_date": "2025-06-13"}
     )
     funding.pay_batch(db, FINANCE, batch)
-    bonus.add_adjustment(
+    claim_workflow.add_adjustment(
         db,
         FINANCE,
         claim,

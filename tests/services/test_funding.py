@@ -14,12 +14,10 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.core.bonus import bonus_funding_warning
-from deesc_desktop.services.bonus import (
-    add_program,
+from deesc_desktop.services.bonus import add_program, create_claims, program_funding_warnings
+from deesc_desktop.services.claim_workflow import (
     approve_claims,
-    create_claims,
     pay_claim,
-    program_funding_warnings,
     submit_claims,
     void_claim,
 )

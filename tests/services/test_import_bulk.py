@@ -30,7 +30,8 @@ from deesc_desktop.services.training import (
 from deesc_desktop.store import audit as audit_module
 from deesc_desktop.store import open_database
 from deesc_desktop.store import training as training_store
-from deesc_desktop.store.audit import AuditWriter, canonical_json, verify_chain
+from deesc_desktop.store.audit import AuditWriter, canonical_json
+from deesc_desktop.store.audit_scan import verify_chain
 from deesc_desktop.store.database import writing
 from tests.conftest import logged
 

@@ -9,10 +9,10 @@ import pytest
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
-from deesc_desktop.services import bonus, funding, officers, training, users
+from deesc_desktop.services import bonus, claim_workflow, funding, officers, training, users
 from deesc_desktop.services.errors import ConflictError, PermissionDeniedError, ServiceError
 from deesc_desktop.services.versions import plan_restore, restore_version
-from deesc_desktop.store.audit import verify_chain
+from deesc_desktop.store.audit_scan import verify_chain
 from deesc_desktop.store.reconcile import row_differences
 
 SERGEANT = Actor("sgt.delgado", Role.TRAINING_OFFICER)
@@ -204,11 +204,11 @@ def test_money_is_never_put_back_from_the_log(db: Database, admin: Actor, office
         },
     )
     (claim,) = bonus.create_claims(db, SERGEANT, program, [officer])
-    bonus.submit_claims(db, SERGEANT, [claim])
+    claim_workflow.submit_claims(db, SERGEANT, [claim])
     submitted = last_entry(db, "claims")
     assert "moves only through its steps" in plan_restore(db, submitted).refusal
-    bonus.approve_claims(db, CHIEF, [claim], now=datetime(2025, 6, 2, 15, tzinfo=UTC))
-    bonus.pay_claim(db, FINANCE, claim, paid_on="2025-06-13", reference="CHK-1")
+    claim_workflow.approve_claims(db, CHIEF, [claim], now=datetime(2025, 6, 2, 15, tzinfo=UTC))
+    claim_workflow.pay_claim(db, FINANCE, claim, paid_on="2025-06-13", reference="CHK-1")
     refusal = plan_restore(db, last_entry(db, "claims")).refusal
     assert refusal.startswith(f"Claim #{claim} is paid: money that has gone out is never put back")
     funding.edit_funding_source(db, FINANCE, 1, {"notes": "FY25"})

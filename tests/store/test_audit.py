@@ -11,7 +11,8 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.services.officers import add_officer, edit_officer
-from deesc_desktop.store.audit import AuditWriter, verify_chain
+from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.audit_scan import verify_chain
 from deesc_desktop.store.views import audit_entries
 
 

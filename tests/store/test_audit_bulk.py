@@ -12,7 +12,8 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.store import open_database
-from deesc_desktop.store.audit import AuditWriter, canonical_json, verify_chain
+from deesc_desktop.store.audit import AuditWriter, canonical_json
+from deesc_desktop.store.audit_scan import verify_chain
 from deesc_desktop.store.database import writing
 
 scalars = st.one_of(

@@ -17,7 +17,8 @@ from deesc_desktop.services.maintenance import verify_audit
 from deesc_desktop.services.officers import edit_officer
 from deesc_desktop.services.training import edit_training_record
 from deesc_desktop.store import open_database
-from deesc_desktop.store.audit import chain_head, entry_images, verify_chain
+from deesc_desktop.store.audit import chain_head
+from deesc_desktop.store.audit_scan import entry_images, verify_chain
 
 DATA = Path(__file__).parent.parent / "data"
 ADMIN = Actor("sgt.admin", Role.ADMIN)

@@ -120,14 +120,14 @@ PAYER = textwrap.dedent(
     import sys
     from datetime import UTC, datetime
     from deesc_desktop.core.auth import Actor, Role
-    from deesc_desktop.services import bonus, funding
+    from deesc_desktop.services import bonus, claim_workflow, funding
     from deesc_desktop.store import open_database
 
     db = open_database(sys.argv[1])
     submitted = [r[0] for r in db.execute("SELECT id FROM claims WHERE status = 'submitted'")]
     print("ready", flush=True)
     chief = Actor("chief.crash", Role.CHIEF)
-    bonus.approve_claims(db, chief, submitted, now=datetime(2025, 12, 15, 9, tzinfo=UTC))
+    claim_workflow.approve_claims(db, chief, submitted, now=datetime(2025, 12, 15, 9, tzinfo=UTC))
     print("approved", flush=True)
     finance = Actor("fin.crash", Role.FINANCE)
     batch = funding.create_payment_batch(
@@ -142,7 +142,7 @@ PAYER = textwrap.dedent(
 @pytest.fixture(scope="module")
 def submitted_claims(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """300 officers, each with a qualifying class and a submitted $3,800.00 claim."""
-    from deesc_desktop.services import bonus, funding
+    from deesc_desktop.services import bonus, claim_workflow, funding
 
     folder = tmp_path_factory.mktemp("claims")
     roster, training = folder / "roster.csv", folder / "training.csv"
@@ -185,7 +185,7 @@ def submitted_claims(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     officers = [row.officer.id for row in bonus.find_eligible(db, program) if row.claimable]
     assert len(officers) == CLAIMS
-    bonus.submit_claims(db, admin, bonus.create_claims(db, admin, program, officers))
+    claim_workflow.submit_claims(db, admin, bonus.create_claims(db, admin, program, officers))
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.close()
     return path

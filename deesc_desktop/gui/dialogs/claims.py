@@ -37,13 +37,8 @@ from deesc_desktop.gui.context import CLAIMS, FUNDING, PROGRAMS, AppContext
 from deesc_desktop.gui.forms import DateField, Form, HoursField, fill_combo
 from deesc_desktop.gui.models import RowFilterProxy
 from deesc_desktop.gui.widgets import muted, table_view
-from deesc_desktop.services.bonus import (
-    EligibilityRow,
-    add_adjustment,
-    add_program,
-    create_claims,
-    find_eligible,
-)
+from deesc_desktop.services.bonus import EligibilityRow, add_program, create_claims, find_eligible
+from deesc_desktop.services.claim_workflow import add_adjustment
 from deesc_desktop.services.errors import ServiceError, ValidationError
 from deesc_desktop.services.funding import (
     add_funding_source,

@@ -65,11 +65,11 @@ from deesc_desktop.gui.widgets import (
     table_view,
     two_line_rows,
 )
-from deesc_desktop.services.bonus import (
+from deesc_desktop.services.bonus import program_funding_warnings
+from deesc_desktop.services.claim_workflow import (
     approve_adjustment,
     approve_claims,
     deny_claim,
-    program_funding_warnings,
     reject_adjustment,
     submit_claims,
     void_claim,
