@@ -26,10 +26,10 @@ from deesc_desktop.gui import operations, prompts, style, workers
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
 from deesc_desktop.gui.context import EVERYTHING, AppContext
 from deesc_desktop.gui.dialogs.officer_tabs import LoadingTab
-from deesc_desktop.gui.forms import DateField, local_time, page_title
+from deesc_desktop.gui.forms import DateField, local_time
 from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel
 from deesc_desktop.gui.pages.base import Page
-from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
+from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, table_view
 from deesc_desktop.services.maintenance import AuditReport, verify_audit
 from deesc_desktop.services.versions import RestorePlan, plan_restore, restore_version
 from deesc_desktop.store.audit import chain_head
@@ -338,13 +338,7 @@ class AuditLogPage(Page):
         self, ctx: AppContext, actions: ActionRegistry, parent: QWidget | None = None
     ) -> None:
         super().__init__(ctx, actions, parent)
-        heading = QHBoxLayout()
-        heading.addWidget(page_title("Audit log"))
-        heading.addStretch(1)
-        self.count = muted("")
-        self.count.setWordWrap(False)
-        heading.addWidget(self.count)
-        self.layout_.addLayout(heading)
+        self.count = self.add_heading("Audit log")
 
         filters = QHBoxLayout()
         self.search = SearchBox("Search record id or reason")

@@ -7,13 +7,15 @@ from datetime import date
 from typing import Any, ClassVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QTableView, QVBoxLayout, QWidget
 from sqlite_utils import Database
 
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import AppContext
+from deesc_desktop.gui.forms import page_title
 from deesc_desktop.gui.printing import print_table
+from deesc_desktop.gui.widgets import muted
 
 
 class Page(QWidget):
@@ -39,6 +41,18 @@ class Page(QWidget):
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(style.MARGIN, style.MARGIN, style.MARGIN, style.MARGIN)
         self.layout_.setSpacing(style.SPACING)
+
+    def add_heading(self, title: str) -> QLabel:
+        """Put the page's title at the top with a one-line summary at its right; return the
+        summary's label (empty until the page fills it)."""
+        heading = QHBoxLayout()
+        heading.addWidget(page_title(title))
+        heading.addStretch(1)
+        summary = muted("")
+        summary.setWordWrap(False)
+        heading.addWidget(summary)
+        self.layout_.addLayout(heading)
+        return summary
 
     def refresh(self) -> None:
         """Load (again) what the page shows."""

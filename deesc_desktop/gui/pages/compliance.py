@@ -40,7 +40,7 @@ from deesc_desktop.gui.compliance_models import (
     window_text,
 )
 from deesc_desktop.gui.context import COMPLIANCE_INPUTS, AppContext
-from deesc_desktop.gui.forms import DateField, page_title
+from deesc_desktop.gui.forms import DateField
 from deesc_desktop.gui.models import RowFilterProxy, all_of, words_predicate
 from deesc_desktop.gui.operations import USER_ERRORS, ask_export_path
 from deesc_desktop.gui.pages.base import Page
@@ -225,13 +225,7 @@ class CompliancePage(Page):
         self, ctx: AppContext, actions: ActionRegistry, parent: QWidget | None = None
     ) -> None:
         super().__init__(ctx, actions, parent)
-        heading = QHBoxLayout()
-        heading.addWidget(page_title("Compliance"))
-        heading.addStretch(1)
-        self.count = muted("")
-        self.count.setWordWrap(False)
-        heading.addWidget(self.count)
-        self.layout_.addLayout(heading)
+        self.count = self.add_heading("Compliance")
         self.coverage = muted("")
         self.coverage.setWordWrap(True)
         self.coverage.hide()

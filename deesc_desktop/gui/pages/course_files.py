@@ -39,7 +39,7 @@ from deesc_desktop.gui.course_file_models import (
     class_file_haystack,
 )
 from deesc_desktop.gui.documents import DocumentsPanel, attach_document
-from deesc_desktop.gui.forms import DateField, page_title
+from deesc_desktop.gui.forms import DateField
 from deesc_desktop.gui.models import RowFilterProxy, all_of, words_predicate
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import SearchBox, action_bar, muted, table_view
@@ -172,13 +172,7 @@ class CourseFilesPage(Page):
         self, ctx: AppContext, actions: ActionRegistry, parent: QWidget | None = None
     ) -> None:
         super().__init__(ctx, actions, parent)
-        heading = QHBoxLayout()
-        heading.addWidget(page_title("Course files"))
-        heading.addStretch(1)
-        self.totals = muted("")
-        self.totals.setWordWrap(False)
-        heading.addWidget(self.totals)
-        self.layout_.addLayout(heading)
+        self.totals = self.add_heading("Course files")
 
         filters = QHBoxLayout()
         self.search = SearchBox("Search course, instructor or date")

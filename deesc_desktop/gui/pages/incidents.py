@@ -14,7 +14,7 @@ from deesc_desktop.core.incidents import INCIDENT_STATUSES, LedtaFigures, federa
 from deesc_desktop.gui import operations, prompts
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
 from deesc_desktop.gui.context import INCIDENTS, OFFICERS, TRAINING, AppContext
-from deesc_desktop.gui.forms import DateField, page_title
+from deesc_desktop.gui.forms import DateField
 from deesc_desktop.gui.incident_models import (
     FigureModel,
     IncidentColumn,
@@ -58,13 +58,7 @@ class IncidentsPage(Page):
         self, ctx: AppContext, actions: ActionRegistry, parent: QWidget | None = None
     ) -> None:
         super().__init__(ctx, actions, parent)
-        heading = QHBoxLayout()
-        heading.addWidget(page_title("Incidents"))
-        heading.addStretch(1)
-        self.totals = muted("")
-        self.totals.setWordWrap(False)
-        heading.addWidget(self.totals)
-        self.layout_.addLayout(heading)
+        self.totals = self.add_heading("Incidents")
 
         filters = QHBoxLayout()
         self.search = SearchBox("Search report number, badge or type")

@@ -16,7 +16,6 @@ from deesc_desktop.core.topics import OFFICER_STATUSES
 from deesc_desktop.gui import operations, prompts, workers
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
 from deesc_desktop.gui.context import COMPLIANCE_INPUTS, OFFICERS, AppContext
-from deesc_desktop.gui.forms import page_title
 from deesc_desktop.gui.models import (
     ListFilterProxy,
     RosterColumn,
@@ -30,7 +29,6 @@ from deesc_desktop.gui.widgets import (
     action_bar,
     fill_value_combo,
     filter_combo,
-    muted,
     table_view,
 )
 from deesc_desktop.services.compliance import department_compliance
@@ -68,13 +66,7 @@ class RosterPage(Page):
         self, ctx: AppContext, actions: ActionRegistry, parent: QWidget | None = None
     ) -> None:
         super().__init__(ctx, actions, parent)
-        heading = QHBoxLayout()
-        heading.addWidget(page_title("Roster"))
-        heading.addStretch(1)
-        self.count = muted("")
-        self.count.setWordWrap(False)
-        heading.addWidget(self.count)
-        self.layout_.addLayout(heading)
+        self.count = self.add_heading("Roster")
 
         filters = QHBoxLayout()
         self.search = SearchBox("Search badge or name (Ctrl+F)")

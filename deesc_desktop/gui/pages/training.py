@@ -14,7 +14,7 @@ from deesc_desktop.core.hours import format_hours
 from deesc_desktop.gui import operations, prompts
 from deesc_desktop.gui.actions import ActionId, ActionRegistry
 from deesc_desktop.gui.context import COURSES, OFFICERS, TRAINING, AppContext
-from deesc_desktop.gui.forms import DateField, page_title
+from deesc_desktop.gui.forms import DateField
 from deesc_desktop.gui.models import (
     RowFilterProxy,
     TrainingColumn,
@@ -24,7 +24,7 @@ from deesc_desktop.gui.models import (
     words_predicate,
 )
 from deesc_desktop.gui.pages.base import Page
-from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, muted, table_view
+from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, table_view
 from deesc_desktop.store.training import TrainingListRow, training_records
 
 
@@ -37,13 +37,7 @@ class TrainingPage(Page):
         self, ctx: AppContext, actions: ActionRegistry, parent: QWidget | None = None
     ) -> None:
         super().__init__(ctx, actions, parent)
-        heading = QHBoxLayout()
-        heading.addWidget(page_title("Training"))
-        heading.addStretch(1)
-        self.totals = muted("")
-        self.totals.setWordWrap(False)
-        heading.addWidget(self.totals)
-        self.layout_.addLayout(heading)
+        self.totals = self.add_heading("Training")
 
         filters = QHBoxLayout()
         self.search = SearchBox("Search officer, badge, course")
