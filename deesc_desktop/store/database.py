@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import sqlite3
 import sys
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -104,6 +106,45 @@ def _not_now(exc: sqlite3.Error) -> bool:
     return any(words in text for words in _NOT_NOW)
 
 
+def is_open(db: Database) -> bool:
+    """False once the connection has been closed."""
+    try:
+        db.conn.total_changes  # noqa: B018 - any use of a closed connection raises
+    except sqlite3.ProgrammingError:
+        return False
+    return True
+
+
+_COMMIT_LISTENERS = "_deesc_commit_listeners"
+
+
+def after_commit(db: Database, listener: Callable[[], None]) -> None:
+    """Call `listener` each time `writing` commits a transaction on this connection.
+
+    Held weakly (a bound method through `WeakMethod`), so a screen that goes away stops
+    listening without saying so. A listener must not raise: the change is committed by then.
+    """
+    ref: Callable[[], Callable[[], None] | None] = (
+        weakref.WeakMethod(listener) if inspect.ismethod(listener) else weakref.ref(listener)
+    )
+    listeners: list[Callable[[], Callable[[], None] | None]] = db.__dict__.setdefault(
+        _COMMIT_LISTENERS, []
+    )
+    listeners.append(ref)
+
+
+def _committed(db: Database) -> None:
+    listeners = db.__dict__.get(_COMMIT_LISTENERS)
+    if not listeners:
+        return
+    for ref in list(listeners):
+        listener = ref()
+        if listener is None:
+            listeners.remove(ref)
+        else:
+            listener()
+
+
 @contextlib.contextmanager
 def writing(db: Database) -> Iterator[Database]:
     """One write transaction, taken with BEGIN IMMEDIATE; nested use becomes a savepoint.
@@ -127,6 +168,7 @@ def writing(db: Database) -> Iterator[Database]:
     except BaseException:
         db.rollback()
         raise
+    _committed(db)
 
 
 def is_network_path(path: Path) -> bool:
