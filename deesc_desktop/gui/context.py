@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from sqlite_utils import Database
 
@@ -112,23 +112,15 @@ class DataBus(QObject):
     def __init__(self) -> None:
         super().__init__()
         self._tracker: ChangeTracker | None = None
-        self._check_due = False
 
     def follow(self, db: Database) -> None:
         """Follow this database's audit log from now on."""
         self._tracker = ChangeTracker(db)
-        self._tracker.on_commit(self._committed)
+        self._tracker.on_commit(self.check)
         application = QGuiApplication.instance()
         if isinstance(application, QGuiApplication):
             application.applicationStateChanged.connect(self._application_state)
             workers.task_done().connect(self.check)
-
-    def _committed(self) -> None:
-        # Once, on the next turn of the event loop: a step that commits several times (a
-        # claim at a time) reloads the page once, after it has finished.
-        if not self._check_due:
-            self._check_due = True
-            QTimer.singleShot(0, self.check)
 
     def _stop(self) -> None:
         self._tracker = None
@@ -139,7 +131,6 @@ class DataBus(QObject):
 
     @Slot()
     def check(self) -> None:
-        self._check_due = False
         if self._tracker is None:
             return
         if not self._tracker.following():
