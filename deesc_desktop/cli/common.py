@@ -20,7 +20,7 @@ from deesc_desktop.paths import default_db_path
 from deesc_desktop.services.agency import has_agency
 from deesc_desktop.services.outputs import check_output_path
 from deesc_desktop.services.users import SignInError, is_text, sign_in, unattended_actor
-from deesc_desktop.store.database import open_database
+from deesc_desktop.store.database import needs_upgrade, open_database
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 USER_ENV_VAR, PASSWORD_ENV_VAR = "DEESC_USER", "DEESC_PASSWORD"
@@ -143,6 +143,12 @@ def open_db(
         raise Refused(
             f"There is no database at {path}. Create one with `deesc init` "
             "or load the demo agency with `deesc demo`."
+        )
+    if needs_upgrade(path):
+        print(
+            f"Upgrading {path} for this version (a copy of it as it was goes to the backups "
+            "folder first; a large file takes a few minutes)…",
+            file=sys.stderr,
         )
     db = open_database(path, create=create)
     try:

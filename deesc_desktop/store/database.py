@@ -360,6 +360,25 @@ def _check_ownership(db: Database, path: Path) -> None:
     )
 
 
+def needs_upgrade(path: Path) -> bool:
+    """True when `path` is a deesc file written by an earlier version, so that opening it
+    will first save a copy and then upgrade it (minutes, for a statewide file). Read only;
+    False for anything else, which `open_database` explains or creates."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        db = Database(conn)
+        return application_id(db) == APPLICATION_ID and bool(migrations.pending(db))
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 def _migrate(db: Database, path: Path, *, is_new: bool) -> None:
     pending = migrations.pending(db)
     if not pending:
