@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.context import EVERYTHING, AppContext
-from deesc_desktop.gui.models import (
+from deesc_desktop.gui.import_models import (
     ImportProblem,
     ImportProblemColumn,
     ImportProblemModel,

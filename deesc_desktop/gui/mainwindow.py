@@ -23,7 +23,8 @@ from PySide6.QtWidgets import (
 )
 
 from deesc_desktop.gui import prompts, style, workers
-from deesc_desktop.gui.actions import ActionId, ActionRegistry
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import AGENCY, USERS, AppContext
 from deesc_desktop.gui.pages import (
     PAGES,

@@ -4,37 +4,21 @@ beside it, read-only, for those who know the format."""
 
 from __future__ import annotations
 
-import calendar
-import json
-import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDialog,
     QDialogButtonBox,
-    QGroupBox,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPlainTextEdit,
-    QPushButton,
     QScrollArea,
-    QSizePolicy,
-    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from deesc_desktop.core.hours import format_hours, parse_hours
-from deesc_desktop.core.periods import AnchorDate, PeriodKind
+from deesc_desktop.core.periods import PeriodKind
 from deesc_desktop.core.rules import (
     APPLIES_TO_FIELDS,
     DEFAULT_STATUSES,
@@ -45,258 +29,28 @@ from deesc_desktop.core.rules import (
     RequirementKind,
     requirement_to_dict,
 )
-from deesc_desktop.core.topics import DELIVERIES, OFFICER_STATUSES
 from deesc_desktop.gui import prompts
 from deesc_desktop.gui.context import REQUIREMENTS, AppContext
-from deesc_desktop.gui.forms import DateField, Form, HoursField
+from deesc_desktop.gui.forms import Form
+from deesc_desktop.gui.requirement_fields import (
+    NO_PERIOD,
+    SUB_MINIMUM_PATH,
+    Definition,
+    SubMinimumDialog,
+    definition_toml,
+    hours_value,
+    join_list,
+    split_list,
+    sub_minimum_text,
+)
+from deesc_desktop.gui.requirement_sections import RequirementSections
 from deesc_desktop.gui.widgets import muted
 from deesc_desktop.services.errors import ServiceError, ValidationError
 from deesc_desktop.services.requirements import save_requirement
 from deesc_desktop.store.courses import topic_labels
 
-Definition = dict[str, Any]
-"""A requirement in the rule-pack shape, as requirement_to_dict gives it."""
 
-KIND_LABELS = {
-    RequirementKind.HOURS: "Hours of training",
-    RequirementKind.COURSE: "A course completed",
-    RequirementKind.CERTIFICATION: "A certification held",
-}
-NO_PERIOD = ""
-"""The period choice of a course required once ever, with no deadline."""
-PERIOD_LABELS = {
-    NO_PERIOD: "No period: once ever (a course only)",
-    PeriodKind.CALENDAR_YEAR: "Each calendar year",
-    PeriodKind.FISCAL_YEAR: "Each fiscal year",
-    PeriodKind.FIXED_CYCLE: "Fixed cycles from a date (every N years or months)",
-    PeriodKind.OFFICER_CYCLE: "Cycles from each officer's licence or hire date",
-    PeriodKind.ROLLING: "The last N months, rolling",
-    PeriodKind.SINCE_LAST_COMPLETION: "Every N years after the last completion",
-    PeriodKind.ONE_TIME: "Once, within N months of licence or hire",
-    PeriodKind.DEADLINE: "Once, by a set date",
-}
-PERIOD_FIELD_LABELS = {
-    "start_month": "Fiscal year starts in",
-    "anchor": "First cycle starts",
-    "years": "Length in years",
-    "months": "Length in months",
-    "from": "Counted from",
-    "end_month_day": "Each window ends on",
-    "end_after_anniversary": "First window",
-    "first_due": "First due",
-    "due": "Due by",
-    "counts_from": "Training counts from",
-}
-PERIOD_FIELD_HINTS = {
-    "years": "A fixed cycle takes years or months, not both.",
-    "end_month_day": 'Month and day, e.g. "06-30"; leave empty to end on the anniversary.',
-    "first_due": "Never due before this date.",
-    "counts_from": "Leave empty to count training of any date.",
-}
-NEW_HIRE_LABELS = {
-    NewHire.PRORATE: "Prorated: months before the hire month are waived",
-    NewHire.EXEMPT_FIRST_PERIOD: "Exempt in the window they were hired in",
-    NewHire.FULL: "The full hours from the start",
-    NewHire.EXEMPT_LICENSE_PERIOD: "Excused in the window holding the licence date",
-    NewHire.PER_MONTH: "A set number of hours per month employed",
-}
-MAKE_UP_LABELS = {
-    MakeUp.NONE: "No: each window stands alone",
-    MakeUp.PREVIOUS_FIRST: "Yes: hours after a window ended short make it up first",
-}
-ANCHOR_LABELS = {AnchorDate.LICENSE: "The officer's licence date", AnchorDate.HIRE: "Hire date"}
-APPLIES_LISTS = {
-    "ranks": ("Only these ranks", "everyone"),
-    "units": ("Only these units", "every unit"),
-    "shifts": ("Only these shifts", "every shift"),
-    "except_ranks": ("Not these ranks", "none left out"),
-    "except_units": ("Not these units", "none left out"),
-    "unless_certified": ("Not officers certified in", 'e.g. "cit"; none left out'),
-}
-APPLIES_DATES = {
-    "licensed_before": "Licensed before",
-    "licensed_on_or_after": "Licensed on or after",
-    "hired_before": "Hired before",
-    "hired_on_or_after": "Hired on or after",
-}
-ROUNDING_DEFAULT = "to the hundredth (default)"
-
-_SUB_FIELD = re.compile(r"sub_minimums\[(\d+)\](?:\.(\w+))?")
-
-
-def split_list(text: str) -> list[str]:
-    """ "Patrol; Traffic" -> ["Patrol", "Traffic"]."""
-    return [part.strip() for part in text.split(";") if part.strip()]
-
-
-def join_list(values: Iterable[str]) -> str:
-    return "; ".join(values)
-
-
-def _hours_value(value: float) -> float:
-    return float(f"{value:.2f}")
-
-
-class CheckList(QListWidget):
-    """Codes to tick, each shown by its label; keeps the order codes were given in."""
-
-    def __init__(self, choices: Mapping[str, str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._given: list[str] = []
-        for code, label in choices.items():
-            self._add(code, label)
-
-    def _add(self, code: str, label: str) -> QListWidgetItem:
-        item = QListWidgetItem(label if label == code else f"{label}  ({code})")
-        item.setData(Qt.ItemDataRole.UserRole, code)
-        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Unchecked)
-        self.addItem(item)
-        return item
-
-    def _items(self) -> dict[str, QListWidgetItem]:
-        return {
-            str(self.item(i).data(Qt.ItemDataRole.UserRole)): self.item(i)
-            for i in range(self.count())
-        }
-
-    def set_checked(self, codes: Sequence[str]) -> None:
-        items = self._items()
-        self._given = list(codes)
-        for code, item in items.items():
-            item.setCheckState(Qt.CheckState.Checked if code in codes else Qt.CheckState.Unchecked)
-        for code in codes:
-            if code not in items:  # a code the agency does not know: shown so it is kept
-                self._add(code, code).setCheckState(Qt.CheckState.Checked)
-
-    def checked(self) -> list[str]:
-        ticked = [
-            code
-            for code, item in self._items().items()
-            if item.checkState() == Qt.CheckState.Checked
-        ]
-        return [c for c in self._given if c in ticked] + [c for c in ticked if c not in self._given]
-
-
-class Choices(QWidget):
-    """A few codes to tick, side by side."""
-
-    def __init__(self, choices: Mapping[str, str], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.boxes: dict[str, QCheckBox] = {}
-        for code, label in choices.items():
-            box = QCheckBox(label)
-            self.boxes[code] = box
-            layout.addWidget(box)
-        layout.addStretch(1)
-        self._given: list[str] = []
-
-    def set_checked(self, codes: Sequence[str]) -> None:
-        self._given = list(codes)
-        for code, box in self.boxes.items():
-            box.setChecked(code in codes)
-
-    def checked(self) -> list[str]:
-        ticked = [code for code, box in self.boxes.items() if box.isChecked()]
-        return [c for c in self._given if c in ticked] + [c for c in ticked if c not in self._given]
-
-
-class CountField(QSpinBox):
-    """A whole number where 0 stands for "not set"."""
-
-    def __init__(self, maximum: int, suffix: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setRange(0, maximum)
-        self.setSpecialValueText("not set")
-        self.setSuffix(suffix)
-        self.setMinimumWidth(110)
-
-
-def sub_minimum_text(sub: Mapping[str, Any], labels: Mapping[str, str]) -> str:
-    """A sub-minimum in a line: "Use of force / de-escalation: 6.0 h of Use of force, ..."."""
-    what = [labels.get(code, code) for code in sub.get("topics", [])]
-    what += [DELIVERIES.get(code, code).lower() for code in sub.get("delivery", [])]
-    text = f"{sub.get('label', '')}: {format_hours(parse_hours(sub.get('hours', 0)))} h"
-    if what:
-        text += f" of {', '.join(what)}"
-    if sub.get("window_from") or sub.get("window_to"):
-        text += (
-            f" (windows starting {sub.get('window_from') or 'any time'} to "
-            f"{sub.get('window_to') or 'any time'})"
-        )
-    return text
-
-
-class SubMinimumDialog(QDialog):
-    """One sub-minimum: its label, hours, the topics and/or delivery that count, its windows."""
-
-    def __init__(
-        self,
-        labels: Mapping[str, str],
-        value: Mapping[str, Any] | None = None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Sub-minimum")
-        self.setMinimumWidth(560)
-        self.form = Form()
-        self.label = QLineEdit()
-        self.label.setPlaceholderText("e.g. Use of force / de-escalation")
-        self.hours = HoursField()
-        self.topics = CheckList(labels)
-        self.topics.setMinimumHeight(160)
-        self.delivery = Choices(DELIVERIES)
-        self.window_from = DateField(optional=True)
-        self.window_to = DateField(optional=True)
-        self.form.add_row("label", "Label", self.label, required=True)
-        self.form.add_row("hours", "Hours", self.hours, required=True)
-        self.form.add_row("topics", "Topics that count", self.topics)
-        self.form.add_row(
-            "delivery", "Delivered as", self.delivery, hint="Topics and/or delivery: at least one."
-        )
-        self.form.add_row(
-            "window_from",
-            "Only in windows starting from",
-            self.window_from,
-            hint="For a minimum that changed between periods; leave both empty otherwise.",
-        )
-        self.form.add_row("window_to", "Only in windows starting by", self.window_to)
-        layout = QVBoxLayout(self)
-        layout.addLayout(self.form.layout)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        if value:
-            self.label.setText(str(value.get("label", "")))
-            self.hours.setValue(float(value.get("hours", 0)))
-            self.topics.set_checked(list(value.get("topics", [])))
-            self.delivery.set_checked(list(value.get("delivery", [])))
-            for name, field in (("window_from", self.window_from), ("window_to", self.window_to)):
-                if value.get(name):
-                    field.set_value(date.fromisoformat(value[name]))
-
-    def value(self) -> Definition:
-        """The sub-minimum as the rule pack writes it (fields left empty are left out)."""
-        out: Definition = {
-            "label": self.label.text().strip(),
-            "hours": _hours_value(self.hours.value()),
-        }
-        if topics := self.topics.checked():
-            out["topics"] = topics
-        if delivery := self.delivery.checked():
-            out["delivery"] = delivery
-        for name, field in (("window_from", self.window_from), ("window_to", self.window_to)):
-            if field.text():
-                out[name] = field.text()
-        return out
-
-
-class RequirementForm(QDialog):
+class RequirementForm(RequirementSections):
     """Add or change one agency requirement, field by field; saved only once the whole
     requirement passes the rule-pack checks, each refusal shown under its field."""
 
@@ -377,251 +131,6 @@ class RequirementForm(QDialog):
             self.id.setReadOnly(True)
             self.id.setToolTip("A requirement keeps its id; add a new one to use another")
 
-    # --- building ---------------------------------------------------------------------------
-
-    def _section(self, title: str) -> Form:
-        box = QGroupBox(title)
-        layout = QVBoxLayout(box)
-        form = Form()
-        layout.addLayout(form.layout)
-        self.column.addWidget(box)
-        return form
-
-    def _row(
-        self,
-        form: Form,
-        path: str,
-        label: str,
-        editor: QWidget,
-        *,
-        required: bool = False,
-        hint: str = "",
-    ) -> QWidget:
-        self.rows[path] = form.add_row(path, label, editor, required=required, hint=hint)
-        self.forms[path] = form
-        self._watch(editor)
-        return editor
-
-    def _watch(self, editor: QWidget) -> None:
-        """Redraw which fields show, and the rule-file text, whenever a field changes."""
-        changed = self._changed
-        for signal_name in ("textChanged", "currentIndexChanged", "valueChanged", "toggled"):
-            signal = getattr(editor, signal_name, None)
-            if signal is not None and hasattr(signal, "connect"):
-                signal.connect(lambda *_: changed())
-                return
-        if isinstance(editor, DateField):
-            editor.changed.connect(changed)
-        elif isinstance(editor, QListWidget):
-            editor.itemChanged.connect(lambda *_: changed())
-        elif isinstance(editor, Choices):
-            for box in editor.boxes.values():
-                box.toggled.connect(lambda *_: changed())
-
-    def _what_section(self, requirement: Requirement | None) -> None:
-        form = self._section("The requirement")
-        self.id = QLineEdit()
-        self.id.setPlaceholderText("e.g. AGENCY-firearms-annual")
-        self._row(
-            form,
-            "id",
-            "Id",
-            self.id,
-            required=True,
-            hint="Letters, digits, '.', '_' and '-'; leave or exemption records name it.",
-        )
-        self.title = QLineEdit()
-        self.title.setPlaceholderText("e.g. Firearms qualification every year")
-        self._row(form, "title", "Title", self.title, required=True)
-        self.effective_from = DateField(optional=True)
-        self._row(
-            form,
-            "effective_from",
-            "In force from",
-            self.effective_from,
-            required=True,
-            hint="Reports dated earlier do not use it.",
-        )
-        self.effective_to = DateField(optional=True)
-        self._row(form, "effective_to", "In force until", self.effective_to, hint="Optional.")
-
-    def _required_section(self) -> None:
-        form = self._section("What is required")
-        self.kind = QComboBox()
-        for kind, label in KIND_LABELS.items():
-            self.kind.addItem(label, kind.value)
-        self._row(form, "kind", "Required", self.kind, required=True)
-        self.hours = HoursField()
-        self._row(form, "hours", "Hours", self.hours, required=True, hint="Per window.")
-        self.courses = QLineEdit()
-        self.courses.setPlaceholderText("any course (separate several with ;)")
-        self._row(form, "courses", "Only hours from courses", self.courses)
-        self.course = QLineEdit()
-        self.course.setPlaceholderText("course numbers or exact titles, separated by ;")
-        self._row(
-            form,
-            "course",
-            "Course",
-            self.course,
-            hint="Any of them, completed once per window. Empty with topics: any class in "
-            "those topics.",
-        )
-        self.certification = QComboBox()
-        self.certification.setEditable(True)
-        self.certification.addItem("cit")
-        self._row(
-            form,
-            "certification",
-            "Certification",
-            self.certification,
-            hint="Held on the report's date.",
-        )
-        self.new_hire = QComboBox()
-        for value, label in NEW_HIRE_LABELS.items():
-            self.new_hire.addItem(label, value.value)
-        self._row(form, "new_hire", "New hires", self.new_hire)
-        self.hours_per_month = HoursField()
-        self._row(form, "hours_per_month", "Hours per month employed", self.hours_per_month)
-        self.round_required_to = HoursField()
-        self.round_required_to.setSpecialValueText(ROUNDING_DEFAULT)
-        self.round_required_to.setMinimumWidth(240)
-        self._row(
-            form,
-            "round_required_to",
-            "Round prorated hours up to",
-            self.round_required_to,
-            hint="As the state rounds them, e.g. 0.5 or 1 hour.",
-        )
-        self.make_up = QComboBox()
-        for value, label in MAKE_UP_LABELS.items():
-            self.make_up.addItem(label, value.value)
-        self._row(form, "make_up", "Make-up", self.make_up)
-
-    def _period_section(self) -> None:
-        form = self._section("Over which period")
-        self.period_kind = QComboBox()
-        for value, label in PERIOD_LABELS.items():
-            self.period_kind.addItem(label, str(value))
-        self._row(form, "period.kind", "Period", self.period_kind, required=True)
-        self.period_fields: dict[str, tuple[Callable[[], Any], Callable[[Any], None]]] = {}
-        """Period field -> (read, write) of its editor; which show depends on the kind."""
-        every = {name for names in PERIOD_FIELDS.values() for name in names}
-        for name in sorted(every, key=list(PERIOD_FIELD_LABELS).index):
-            self.period_fields[name] = self._period_editor(form, name)
-
-    def _period_editor(
-        self, form: Form, name: str
-    ) -> tuple[Callable[[], Any], Callable[[Any], None]]:
-        label, hint, path = (
-            PERIOD_FIELD_LABELS[name],
-            PERIOD_FIELD_HINTS.get(name, ""),
-            f"period.{name}",
-        )
-        if name == "start_month":
-            month = QComboBox()
-            month.addItem("The agency's fiscal year start", None)
-            for number in range(1, 13):
-                month.addItem(calendar.month_name[number], number)
-            self._row(form, path, label, month, hint=hint)
-            return month.currentData, lambda v: month.setCurrentIndex(max(month.findData(v), 0))
-        if name in ("anchor", "first_due", "due", "counts_from"):
-            day = DateField(optional=True)
-            self._row(form, path, label, day, hint=hint)
-            return (
-                lambda: day.text() or None,
-                lambda v: day.set_value(date.fromisoformat(v) if v else None),
-            )
-        if name in ("years", "months"):
-            count = CountField(100 if name == "years" else 1200, f" {name}")
-            self._row(form, path, label, count, hint=hint)
-            return lambda: count.value() or None, lambda v: count.setValue(int(v or 0))
-        if name == "from":
-            anchor = QComboBox()
-            for value, text in ANCHOR_LABELS.items():
-                anchor.addItem(text, value.value)
-            self._row(form, path, label, anchor, hint=hint)
-            return anchor.currentData, lambda v: anchor.setCurrentIndex(
-                max(anchor.findData(v or AnchorDate.LICENSE.value), 0)
-            )
-        if name == "end_month_day":
-            text = QLineEdit()
-            text.setPlaceholderText("MM-DD, e.g. 06-30")
-            text.setMaximumWidth(160)
-            self._row(form, path, label, text, hint=hint)
-            return lambda: text.text().strip() or None, lambda v: text.setText(v or "")
-        if name == "end_after_anniversary":
-            box = QCheckBox("Ends on that day on or after the Nth anniversary (Florida)")
-            self._row(form, path, label, box, hint=hint)
-            return lambda: True if box.isChecked() else None, lambda v: box.setChecked(bool(v))
-        raise KeyError(f"the form has no editor for period field {name!r}")
-
-    def _counts_section(self) -> None:
-        form = self._section("Which training counts")
-        self.topics = CheckList(self.labels)
-        self.topics.setMinimumHeight(170)
-        self._row(form, "topics", "Topics", self.topics, hint="None ticked: every topic.")
-        self.delivery = Choices(DELIVERIES)
-        self._row(form, "delivery", "Delivered as", self.delivery, hint="None ticked: any.")
-        subs = QWidget()
-        subs.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        column = QVBoxLayout(subs)
-        column.setContentsMargins(0, 0, 0, 0)
-        self.sub_list = QListWidget()
-        self.sub_list.setMaximumHeight(96)
-        column.addWidget(self.sub_list)
-        buttons = QHBoxLayout()
-        self.add_sub_button = QPushButton("Add…")
-        self.add_sub_button.clicked.connect(self.add_sub_minimum)
-        self.edit_sub_button = QPushButton("Edit…")
-        self.edit_sub_button.clicked.connect(self.edit_sub_minimum)
-        self.remove_sub_button = QPushButton("Remove")
-        self.remove_sub_button.clicked.connect(self.remove_sub_minimum)
-        for button in (self.add_sub_button, self.edit_sub_button, self.remove_sub_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        column.addLayout(buttons)
-        self.sub_list.itemDoubleClicked.connect(lambda _item: self.edit_sub_minimum())
-        self._row(
-            form,
-            "sub_minimums",
-            "Sub-minimums",
-            subs,
-            hint="Hours of some topics or delivery that must be part of the total.",
-        )
-
-    def _who_section(self) -> None:
-        form = self._section("Who it applies to")
-        self.statuses = Choices(OFFICER_STATUSES)
-        self._row(form, "applies_to.statuses", "Officers who are", self.statuses)
-        self.applies_lists: dict[str, QLineEdit] = {}
-        for name, (label, placeholder) in APPLIES_LISTS.items():
-            edit = QLineEdit()
-            edit.setPlaceholderText(f"{placeholder} (separate several with ;)")
-            self.applies_lists[name] = edit
-            self._row(form, f"applies_to.{name}", label, edit)
-        self.applies_dates: dict[str, DateField] = {}
-        for name, label in APPLIES_DATES.items():
-            day = DateField(optional=True)
-            self.applies_dates[name] = day
-            self._row(
-                form,
-                f"applies_to.{name}",
-                label,
-                day,
-                hint="The licence date is the hire date when none is recorded."
-                if name == "licensed_before"
-                else "",
-            )
-
-    def _text_section(self) -> None:
-        form = self._section("Where it comes from")
-        self.source = QLineEdit()
-        self.source.setPlaceholderText("statute, rule or board page, e.g. 50 ILCS 705/10.6")
-        self._row(form, "source", "Source", self.source)
-        self.notes = QPlainTextEdit()
-        self.notes.setMaximumHeight(80)
-        self._row(form, "notes", "Notes", self.notes)
-
     # --- reading and writing the fields -----------------------------------------------------
 
     def blank(self) -> Definition:
@@ -692,7 +201,7 @@ class RequirementForm(QDialog):
         if self.effective_to.text():
             out["effective_to"] = self.effective_to.text()
         if kind is RequirementKind.HOURS:
-            out["hours"] = _hours_value(self.hours.value())
+            out["hours"] = hours_value(self.hours.value())
             if courses := split_list(self.courses.text()):
                 out["courses"] = courses
         elif kind is RequirementKind.COURSE:
@@ -718,11 +227,11 @@ class RequirementForm(QDialog):
         out["new_hire"] = self.new_hire.currentData()
         if kind is RequirementKind.HOURS:
             if self.new_hire.currentData() == NewHire.PER_MONTH.value:
-                out["hours_per_month"] = _hours_value(self.hours_per_month.value())
+                out["hours_per_month"] = hours_value(self.hours_per_month.value())
             if self.make_up.currentData() != MakeUp.NONE.value:
                 out["make_up"] = self.make_up.currentData()
             if self.round_required_to.value():
-                out["round_required_to"] = _hours_value(self.round_required_to.value())
+                out["round_required_to"] = hours_value(self.round_required_to.value())
         if source := self.source.text().strip():
             out["source"] = source
         if notes := self.notes.toPlainText().strip():
@@ -841,7 +350,7 @@ class RequirementForm(QDialog):
 
     def place(self, path: str, reason: str) -> tuple[str, str]:
         """Which row a rule-pack field's reason goes under, and the words to show there."""
-        if match := _SUB_FIELD.fullmatch(path):
+        if match := SUB_MINIMUM_PATH.fullmatch(path):
             number, part = match.groups()
             where = f"sub-minimum {number}" + (f", {part.replace('_', ' ')}" if part else "")
             return "sub_minimums", f"{where[:1].upper()}{where[1:]}: {reason}"
@@ -864,33 +373,3 @@ class RequirementForm(QDialog):
         self.ctx.bus.notify(REQUIREMENTS)
         self.accept()
         return self.saved
-
-
-def toml_value(value: Any) -> str:
-    """A value as TOML: ISO dates bare, strings quoted, lists and tables inline."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-    if isinstance(value, str):
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            return value
-        if "\n" in value and '"""' not in value and "\\" not in value:
-            return f'"""\n{value.strip(chr(10))}\n"""'
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, list | tuple):
-        return "[" + ", ".join(toml_value(item) for item in value) + "]"
-    if isinstance(value, dict):
-        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
-    raise TypeError(f"cannot write {type(value).__name__} as TOML")
-
-
-def definition_toml(data: Mapping[str, Any]) -> str:
-    """A requirement as one [[requirements]] table, sub-minimums after its own keys."""
-    fields = {k: v for k, v in data.items() if k not in ("jurisdiction", "sub_minimums")}
-    lines = ["[[requirements]]"]
-    lines += [f"{key} = {toml_value(value)}" for key, value in fields.items()]
-    for sub in data.get("sub_minimums", []):
-        lines += ["", "[[requirements.sub_minimums]]"]
-        lines += [f"{key} = {toml_value(value)}" for key, value in sub.items()]
-    return "\n".join(lines) + "\n"

@@ -174,14 +174,8 @@ def _dialog_shots(window: MainWindow, out: Path, temp: Path) -> list[Path]:
 def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> list[Path]:
     """Sign-in, compliance, CIT, bonus and user dialogs."""
     from deesc_desktop.gui.dialogs.cit import CertificateDialog, CitCourseDialog
-    from deesc_desktop.gui.dialogs.claims import (
-        AdjustmentDialog,
-        AwardChangeDialog,
-        BatchDialog,
-        EligibleDialog,
-        FundingDialog,
-        ProgramDialog,
-    )
+    from deesc_desktop.gui.dialogs.claims import AdjustmentDialog, BatchDialog, EligibleDialog
+    from deesc_desktop.gui.dialogs.funding import AwardChangeDialog, FundingDialog, ProgramDialog
     from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
     from deesc_desktop.gui.dialogs.sign_in import SignInDialog
     from deesc_desktop.gui.dialogs.users import UserDialog

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 from deesc_desktop import __version__
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.demo import DEMO_ACTOR
-from deesc_desktop.gui.actions import ACTIONS, ActionId
+from deesc_desktop.gui.action_table import ACTIONS, ActionId
 from deesc_desktop.gui.app import Application, main
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.first_run import FirstRunWizard

@@ -8,7 +8,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
-from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.cards import CitCoverageCard
 from deesc_desktop.gui.cit_models import CoverageColumn
 from deesc_desktop.gui.dialogs.cit import CertificateDialog, CitCourseDialog

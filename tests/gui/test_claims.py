@@ -15,15 +15,11 @@ from sqlite_utils import Database
 
 from deesc_desktop.core import times
 from deesc_desktop.core.auth import Actor
-from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.cards import BudgetCard
 from deesc_desktop.gui.claim_models import ClaimColumn
-from deesc_desktop.gui.dialogs.claims import (
-    BatchDialog,
-    EligibleDialog,
-    FundingDialog,
-    ProgramDialog,
-)
+from deesc_desktop.gui.dialogs.claims import BatchDialog, EligibleDialog
+from deesc_desktop.gui.dialogs.funding import FundingDialog, ProgramDialog
 from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.core.compliance import Status
-from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.cards import ComplianceChartCard, ComplianceStatusCard, DueSoonCard
 from deesc_desktop.gui.compliance_models import FIRST_REQUIREMENT, OVERALL
 from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, QUrl
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
-from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.course_file_models import (
     ChecklistModel,
     ChecklistRow,

@@ -26,7 +26,8 @@ from deesc_desktop.gui.compliance_models import (
     OfficerResultsModel,
     SubMinimumModel,
 )
-from deesc_desktop.gui.models import RowFilterProxy, UsersModel
+from deesc_desktop.gui.models import RowFilterProxy
+from deesc_desktop.gui.user_models import UsersModel
 from deesc_desktop.services import bonus, claim_workflow, funding
 from deesc_desktop.services.cit import add_certification, cit_report
 from deesc_desktop.services.compliance import department_compliance

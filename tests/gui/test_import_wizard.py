@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWizard
 from sqlite_utils import Database
 
 from deesc_desktop.gui import import_wizard
-from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.import_wizard import ImportWizard, problem_from_text
 from deesc_desktop.gui.mainwindow import MainWindow

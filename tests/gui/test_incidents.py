@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWizard
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
-from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.dialogs.incidents import IncidentDialog, ReviewIncidentDialog
 from deesc_desktop.gui.import_wizard import ImportWizard
 from deesc_desktop.gui.incident_models import FigureModel, IncidentModel, figure_rows

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId, available_pages

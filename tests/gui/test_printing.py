@@ -12,7 +12,7 @@ from PySide6.QtPrintSupport import QPrinter
 from sqlite_utils import Database
 
 from deesc_desktop.gui import prompts
-from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
 from deesc_desktop.gui.dialogs.training import RecordClassDialog
 from deesc_desktop.gui.mainwindow import MainWindow

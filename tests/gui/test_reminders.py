@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
-from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.reminders import ReminderModel, RemindersDialog, show_reminders
 from deesc_desktop.services.cit import add_certification

@@ -10,7 +10,8 @@ from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
 from deesc_desktop.gui.pages.compliance import CompliancePage
 from deesc_desktop.gui.pages.settings_page import SettingsPage
-from deesc_desktop.gui.requirement_form import RequirementForm, SubMinimumDialog, toml_value
+from deesc_desktop.gui.requirement_fields import SubMinimumDialog, toml_value
+from deesc_desktop.gui.requirement_form import RequirementForm
 from deesc_desktop.gui.requirements_ui import RequirementColumn
 from tests.gui.helpers import Prompts, settle
 

@@ -10,7 +10,7 @@ from PySide6.QtGui import QKeySequence
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
-from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.dialogs.officer import OfficerDialog, SeparateDialog
 from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
 from deesc_desktop.gui.mainwindow import MainWindow

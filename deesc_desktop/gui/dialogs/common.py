@@ -1,11 +1,19 @@
-"""Pieces several dialogs share: an officer picker fed from the roster on a worker thread."""
+"""Pieces several dialogs share: an officer picker fed from the roster on a worker thread, and
+the Cancel + named OK buttons of a form dialog."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QPushButton,
+    QWidget,
+)
 from sqlite_utils import Database
 
 from deesc_desktop.gui import prompts, workers
@@ -84,3 +92,12 @@ class OfficerPicker(QComboBox):
             return None
         value = self.model_.index(index, 0).data(ID_ROLE)
         return int(value) if value is not None else None
+
+
+def dialog_buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButton]:
+    """Cancel and an OK button named for what it does, wired to reject and accept."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, ok

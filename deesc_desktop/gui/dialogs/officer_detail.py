@@ -62,7 +62,7 @@ class OfficerDetailDialog(QDialog):
     def __init__(self, ctx: AppContext, officer_id: int, parent: QWidget | None = None) -> None:
         # The models bring the compliance engine; the main window registers the feature tabs
         # through this module before it shows, and should not wait for them.
-        from deesc_desktop.gui.models import (
+        from deesc_desktop.gui.roster_models import (
             ExemptionColumn,
             ExemptionModel,
             TranscriptColumn,

@@ -31,14 +31,9 @@ from deesc_desktop.gui.context import COURSES, TRAINING, AppContext
 from deesc_desktop.gui.dialogs.common import load_roster
 from deesc_desktop.gui.dialogs.instructor_field import InstructorCombo
 from deesc_desktop.gui.forms import DateField, Form, HoursField, fill_combo
-from deesc_desktop.gui.models import (
-    AttendeeColumn,
-    AttendeeModel,
-    RowFilterProxy,
-    ScoresModel,
-    roster_haystack,
-    words_predicate,
-)
+from deesc_desktop.gui.models import RowFilterProxy, words_predicate
+from deesc_desktop.gui.roster_models import roster_haystack
+from deesc_desktop.gui.training_models import AttendeeColumn, AttendeeModel, ScoresModel
 from deesc_desktop.gui.widgets import SearchBox, muted, table_view
 from deesc_desktop.services.errors import ConflictError, ServiceError, ValidationError
 from deesc_desktop.services.training import Attendee, edit_training_record, record_class

@@ -27,7 +27,8 @@ from sqlite_utils import Database
 from deesc_desktop.core.compliance import NEEDS_ATTENTION, RequirementResult, Status, hours_text
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.gui import prompts, style, workers
-from deesc_desktop.gui.actions import ActionId, ActionRegistry
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.compliance_models import (
     FIRST_REQUIREMENT,
     OFFICER,

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QWidget
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.models import Agency
 from deesc_desktop.gui import style
-from deesc_desktop.gui.actions import ActionId, ActionRegistry
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import EVERYTHING, AppContext
 from deesc_desktop.gui.forms import local_time, page_title
 from deesc_desktop.gui.pages.base import Page

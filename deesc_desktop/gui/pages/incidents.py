@@ -12,7 +12,8 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.incidents import INCIDENT_STATUSES, LedtaFigures, federal_fiscal_year
 from deesc_desktop.gui import operations, prompts
-from deesc_desktop.gui.actions import ActionId, ActionRegistry
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import INCIDENTS, OFFICERS, TRAINING, AppContext
 from deesc_desktop.gui.forms import DateField
 from deesc_desktop.gui.incident_models import (

@@ -14,16 +14,12 @@ from sqlite_utils import Database
 from deesc_desktop.core.compliance import NEEDS_ATTENTION, Status
 from deesc_desktop.core.topics import OFFICER_STATUSES
 from deesc_desktop.gui import operations, prompts, workers
-from deesc_desktop.gui.actions import ActionId, ActionRegistry
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import COMPLIANCE_INPUTS, OFFICERS, AppContext
-from deesc_desktop.gui.models import (
-    ListFilterProxy,
-    RosterColumn,
-    RosterModel,
-    all_of,
-    roster_haystack,
-)
+from deesc_desktop.gui.models import ListFilterProxy, all_of
 from deesc_desktop.gui.pages.base import Page
+from deesc_desktop.gui.roster_models import RosterColumn, RosterModel, roster_haystack
 from deesc_desktop.gui.widgets import (
     SearchBox,
     action_bar,

@@ -24,10 +24,10 @@ from deesc_desktop.gui import operations, prompts, style
 from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import AGENCY, REQUIREMENTS, USERS, AppContext
 from deesc_desktop.gui.forms import Form, page_title
-from deesc_desktop.gui.models import UserColumn, UsersModel
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.pages.dashboard import MONTHS
 from deesc_desktop.gui.requirements_ui import RequirementsBox
+from deesc_desktop.gui.user_models import UserColumn, UsersModel
 from deesc_desktop.gui.widgets import muted, table_view
 from deesc_desktop.paths import backups_dir
 from deesc_desktop.services.agency import US_STATES, update_agency

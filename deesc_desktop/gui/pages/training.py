@@ -12,18 +12,13 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 from deesc_desktop.core.dates import year_before
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.gui import operations, prompts
-from deesc_desktop.gui.actions import ActionId, ActionRegistry
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import COURSES, OFFICERS, TRAINING, AppContext
 from deesc_desktop.gui.forms import DateField
-from deesc_desktop.gui.models import (
-    RowFilterProxy,
-    TrainingColumn,
-    TrainingModel,
-    all_of,
-    training_haystack,
-    words_predicate,
-)
+from deesc_desktop.gui.models import RowFilterProxy, all_of, words_predicate
 from deesc_desktop.gui.pages.base import Page
+from deesc_desktop.gui.training_models import TrainingColumn, TrainingModel, training_haystack
 from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, table_view
 from deesc_desktop.store.training import TrainingListRow, training_records
 
