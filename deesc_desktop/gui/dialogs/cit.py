@@ -7,20 +7,18 @@ from datetime import date
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from deesc_desktop.core.cit import CERTIFYING, COURSE_ROLES, REFRESHER
 from deesc_desktop.core.hours import format_hours, from_float
 from deesc_desktop.gui.context import CERTIFICATIONS, COURSES, AppContext
-from deesc_desktop.gui.dialogs.common import OfficerPicker, load_roster
+from deesc_desktop.gui.dialogs.common import OfficerPicker, lay_out_form, load_roster
 from deesc_desktop.gui.forms import DateField, Form
 from deesc_desktop.gui.widgets import muted
 from deesc_desktop.services.cit import add_certification, set_course_cit_role
-from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.store.cit import CitCourseRow, cit_courses, cit_settings
 
 NEITHER = ""
@@ -69,15 +67,7 @@ class CitCourseDialog(QDialog):
             "officer from that day; a refresher renews a certification held (or lapsed no more "
             f"than {settings.grace_days} days).",
         )
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.form.banner)
-        layout.addLayout(self.form.layout)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        lay_out_form(self, self.form)
         self.course.currentIndexChanged.connect(self._course_chosen)
         self._course_chosen(self.course.currentIndex())
 
@@ -103,11 +93,8 @@ class CitCourseDialog(QDialog):
             self.changed = set_course_cit_role(
                 self.ctx.db, self.ctx.actor, row.id, self.role.currentData() or None
             )
-        except ValidationError as exc:
-            self.form.show_errors(exc.field_errors)
-            return
         except ServiceError as exc:
-            self.form.show_errors({}, str(exc))
+            self.form.show_refusal(exc)
             return
         self.ctx.bus.notify(COURSES, CERTIFICATIONS)
         super().accept()
@@ -147,21 +134,16 @@ class CertificateDialog(QDialog):
         form.add_row("number", "Certificate number", self.number)
         form.add_row("issuer", "Issued by", self.issuer, required=True)
         form.add_row("notes", "Notes", self.notes)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            muted(
-                "For a certificate earned outside this agency. A CIT course completed here "
-                "certifies by itself once the course is marked as the CIT certifying course."
-            )
+        lay_out_form(
+            self,
+            form,
+            above=[
+                muted(
+                    "For a certificate earned outside this agency. A CIT course completed here "
+                    "certifies by itself once the course is marked as the CIT certifying course."
+                )
+            ],
         )
-        layout.addWidget(form.banner)
-        layout.addLayout(form.layout)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
         load_roster(ctx, self, self.officer.set_officers)
 
     def values(self) -> dict[str, object]:
@@ -182,11 +164,8 @@ class CertificateDialog(QDialog):
             self.certificate_id = add_certification(
                 self.ctx.db, self.ctx.actor, officer_id, self.values()
             )
-        except ValidationError as exc:
-            self.form.show_errors(exc.field_errors)
-            return
         except ServiceError as exc:
-            self.form.show_errors({}, str(exc))
+            self.form.show_refusal(exc)
             return
         self.ctx.bus.notify(CERTIFICATIONS)
         super().accept()

@@ -37,7 +37,7 @@ from deesc_desktop.gui.models import RowFilterProxy
 from deesc_desktop.gui.widgets import muted, table_view
 from deesc_desktop.services.bonus import EligibilityRow, create_claims, find_eligible
 from deesc_desktop.services.claim_workflow import add_adjustment
-from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.services.funding import (
     create_payment_batch,
 )
@@ -295,11 +295,8 @@ class AdjustmentDialog(QDialog):
         }
         try:
             self.adjustment_id = add_adjustment(self.ctx.db, self.ctx.actor, self.claim.id, values)
-        except ValidationError as exc:
-            self.form.show_errors(exc.field_errors)
-            return
         except ServiceError as exc:
-            self.form.show_errors({}, str(exc))
+            self.form.show_refusal(exc)
             return
         self.ctx.bus.notify(CLAIMS)
         super().accept()
@@ -354,11 +351,8 @@ class BatchDialog(QDialog):
             self.batch_id = create_payment_batch(
                 self.ctx.db, self.ctx.actor, values, [c.id for c in self.claims]
             )
-        except ValidationError as exc:
-            self.form.show_errors(exc.field_errors)
-            return
         except ServiceError as exc:
-            self.form.show_errors({}, str(exc))
+            self.form.show_refusal(exc)
             return
         self.ctx.bus.notify(CLAIMS)
         super().accept()

@@ -1,9 +1,9 @@
-"""Pieces several dialogs share: an officer picker fed from the roster on a worker thread, and
-the Cancel + named OK buttons of a form dialog."""
+"""Pieces several dialogs share: an officer picker fed from the roster on a worker thread, the
+layout of a form dialog, and the Cancel + named OK buttons."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -12,12 +12,14 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QPushButton,
+    QVBoxLayout,
     QWidget,
 )
 from sqlite_utils import Database
 
 from deesc_desktop.gui import prompts, workers
 from deesc_desktop.gui.context import AppContext
+from deesc_desktop.gui.forms import Form
 from deesc_desktop.gui.models import ID_ROLE, OfficerChoiceModel
 from deesc_desktop.store.officers import RosterRow, roster
 
@@ -92,6 +94,27 @@ class OfficerPicker(QComboBox):
             return None
         value = self.model_.index(index, 0).data(ID_ROLE)
         return int(value) if value is not None else None
+
+
+def lay_out_form(
+    dialog: QDialog, form: Form, above: Sequence[QWidget] = (), below: Sequence[QWidget] = ()
+) -> QDialogButtonBox:
+    """Lay a form dialog out: what it is about (`above`), the form's banner and rows, any
+    notes `below`, then Save and Cancel, wired to the dialog's accept and reject."""
+    layout = QVBoxLayout(dialog)
+    for widget in above:
+        layout.addWidget(widget)
+    layout.addWidget(form.banner)
+    layout.addLayout(form.layout)
+    for widget in below:
+        layout.addWidget(widget)
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return buttons
 
 
 def dialog_buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButton]:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from deesc_desktop.core.auth import Permission
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.context import CLASS_FILES, COURSES, INSTRUCTORS, TRAINING, AppContext
-from deesc_desktop.gui.dialogs.common import OfficerPicker, load_roster
+from deesc_desktop.gui.dialogs.common import OfficerPicker, lay_out_form, load_roster
 from deesc_desktop.gui.dialogs.training import RecordClassDialog
 from deesc_desktop.gui.documents import DOCUMENT_FILTER, DocumentsPanel
 from deesc_desktop.gui.forms import DateField, Form
@@ -319,15 +319,7 @@ class InstructorDialog(QDialog):
             self.phone.setText(row.phone)
             self.notes.setText(row.notes)
             self.active.setChecked(row.active)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.form.banner)
-        layout.addLayout(self.form.layout)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        lay_out_form(self, self.form)
 
     def values(self) -> dict[str, object]:
         return {
@@ -351,11 +343,8 @@ class InstructorDialog(QDialog):
                     self.values(),
                     expected_version=self.summary.instructor.version,
                 )
-        except ValidationError as exc:
-            self.form.show_errors(exc.field_errors)
-            return
         except ServiceError as exc:
-            self.form.show_errors({}, str(exc))
+            self.form.show_refusal(exc)
             return
         self.ctx.bus.notify(INSTRUCTORS)
         super().accept()
@@ -391,16 +380,7 @@ class CertificationDialog(QDialog):
             hint="Leave empty when it does not expire. A renewal is a new certification of "
             "the same name with its new dates.",
         )
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Instructor: <b>{who}</b>"))
-        layout.addWidget(self.form.banner)
-        layout.addLayout(self.form.layout)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        lay_out_form(self, self.form, above=[QLabel(f"Instructor: <b>{who}</b>")])
 
     def accept(self) -> None:
         try:
@@ -416,11 +396,8 @@ class CertificationDialog(QDialog):
                     "expires": self.expires.text(),
                 },
             )
-        except ValidationError as exc:
-            self.form.show_errors(exc.field_errors)
-            return
         except ServiceError as exc:
-            self.form.show_errors({}, str(exc))
+            self.form.show_refusal(exc)
             return
         self.ctx.bus.notify(INSTRUCTORS)
         super().accept()

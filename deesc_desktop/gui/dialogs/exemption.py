@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QWidget
 
 from deesc_desktop.gui.context import EXEMPTIONS, AppContext
-from deesc_desktop.gui.dialogs.common import OfficerPicker, load_roster
+from deesc_desktop.gui.dialogs.common import OfficerPicker, lay_out_form, load_roster
 from deesc_desktop.gui.forms import DateField, Form
 from deesc_desktop.gui.widgets import muted
-from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.services.leave import add_exemption
 
 COMMON_REASONS = (
@@ -70,22 +70,17 @@ class ExemptionDialog(QDialog):
         )
         form.add_row("reference", "Waiver reference", self.reference)
         form.add_row("granted_on", "Waiver date", self.granted_on)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            muted(
-                "Leave lowers the hours an officer must complete only when the state granted "
-                "a waiver (record who, its reference and the date), or when the agency has "
-                "turned on its own leave proration policy in Settings."
-            )
+        lay_out_form(
+            self,
+            form,
+            above=[
+                muted(
+                    "Leave lowers the hours an officer must complete only when the state granted "
+                    "a waiver (record who, its reference and the date), or when the agency has "
+                    "turned on its own leave proration policy in Settings."
+                )
+            ],
         )
-        layout.addWidget(form.banner)
-        layout.addLayout(form.layout)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
         load_roster(ctx, self, self.officer.set_officers)
 
     def values(self) -> dict[str, object]:
@@ -108,11 +103,8 @@ class ExemptionDialog(QDialog):
             self.exemption_id = add_exemption(
                 self.ctx.db, self.ctx.actor, officer_id, self.values()
             )
-        except ValidationError as exc:
-            self.form.show_errors(exc.field_errors)
-            return
         except ServiceError as exc:
-            self.form.show_errors({}, str(exc))
+            self.form.show_refusal(exc)
             return
         self.ctx.bus.notify(EXEMPTIONS)
         super().accept()

@@ -27,7 +27,7 @@ from deesc_desktop.gui.dialogs.common import dialog_buttons
 from deesc_desktop.gui.forms import DateField, Form, HoursField, fill_combo
 from deesc_desktop.gui.widgets import muted
 from deesc_desktop.services.bonus import add_program
-from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.services.funding import (
     add_funding_source,
     edit_funding_source,
@@ -139,11 +139,8 @@ class ProgramDialog(QDialog):
     def accept(self) -> None:
         try:
             self.program_id = add_program(self.ctx.db, self.ctx.actor, self.values())
-        except ValidationError as exc:
-            self.form.show_errors(exc.field_errors)
-            return
         except ServiceError as exc:
-            self.form.show_errors({}, str(exc))
+            self.form.show_refusal(exc)
             return
         self.ctx.bus.notify(PROGRAMS)
         super().accept()
@@ -277,11 +274,8 @@ class FundingDialog(QDialog):
                     self.values(),
                     expected_version=self.source.version,
                 )
-        except ValidationError as exc:
-            self.form.show_errors(exc.field_errors)
-            return
         except ServiceError as exc:
-            self.form.show_errors({}, str(exc))
+            self.form.show_refusal(exc)
             return
         self.ctx.bus.notify(FUNDING)
         super().accept()
@@ -333,11 +327,8 @@ class AwardChangeDialog(QDialog):
             self.change_id = request_award_change(
                 self.ctx.db, self.ctx.actor, self.source.id, values
             )
-        except ValidationError as exc:
-            self.form.show_errors(exc.field_errors)
-            return
         except ServiceError as exc:
-            self.form.show_errors({}, str(exc))
+            self.form.show_refusal(exc)
             return
         self.ctx.bus.notify(FUNDING)
         super().accept()

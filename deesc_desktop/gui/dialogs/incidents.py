@@ -35,7 +35,7 @@ from deesc_desktop.gui.dialogs.common import OfficerPicker, load_roster
 from deesc_desktop.gui.forms import DateField, Form, fill_combo
 from deesc_desktop.gui.incident_models import TRAINED_TEXT
 from deesc_desktop.gui.widgets import muted
-from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.services.incidents import (
     IncidentEntry,
     add_incident,
@@ -231,11 +231,8 @@ class IncidentDialog(QDialog):
                     reason=self.reason.text(),
                     expected_version=self.entry.row.version,
                 )
-        except ValidationError as exc:
-            self.form.show_errors(exc.field_errors)
-            return
         except ServiceError as exc:
-            self.form.show_errors({}, str(exc))
+            self.form.show_refusal(exc)
             return
         self.ctx.bus.notify(INCIDENTS)
         super().accept()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from deesc_desktop.core.topics import OFFICER_STATUSES
 from deesc_desktop.gui import prompts
 from deesc_desktop.gui.context import OFFICERS, AppContext
+from deesc_desktop.gui.dialogs.common import lay_out_form
 from deesc_desktop.gui.forms import DateField, Form, fill_combo
 from deesc_desktop.gui.widgets import muted
 from deesc_desktop.services.errors import ConflictError, ServiceError, ValidationError
@@ -85,16 +86,7 @@ class OfficerDialog(QDialog):
             fill_combo(self.status, {k: v for k, v in OFFICER_STATUSES.items() if k != "separated"})
             form.add_row("status", "Status", self.status)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(form.banner)
-        layout.addLayout(form.layout)
-        layout.addWidget(muted("* required"))
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        buttons = lay_out_form(self, form, below=[muted("* required")])
         self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
         if officer_id is not None:
             self.load()
@@ -209,11 +201,8 @@ class SeparateDialog(QDialog):
                 reason=self.reason.currentText().strip(),
                 expected_version=self.officer.version,
             )
-        except ValidationError as exc:
-            self.form.show_errors(exc.field_errors)
-            return
         except ServiceError as exc:
-            self.form.show_errors({}, str(exc))
+            self.form.show_refusal(exc)
             return
         self.ctx.bus.notify(OFFICERS)
         super().accept()

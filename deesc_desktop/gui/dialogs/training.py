@@ -28,7 +28,7 @@ from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.topics import DELIVERIES
 from deesc_desktop.gui import prompts, style
 from deesc_desktop.gui.context import COURSES, TRAINING, AppContext
-from deesc_desktop.gui.dialogs.common import load_roster
+from deesc_desktop.gui.dialogs.common import lay_out_form, load_roster
 from deesc_desktop.gui.dialogs.instructor_field import InstructorCombo
 from deesc_desktop.gui.forms import DateField, Form, HoursField, fill_combo
 from deesc_desktop.gui.models import RowFilterProxy, words_predicate
@@ -486,17 +486,9 @@ class TrainingRecordDialog(QDialog):
             required=True,
             hint="Kept in the audit log with the record before and after.",
         )
-        layout = QVBoxLayout(self)
-        heading = QLabel(f"<b>{row.officer_name}</b> (badge {row.badge})")
-        layout.addWidget(heading)
-        layout.addWidget(self.form.banner)
-        layout.addLayout(self.form.layout)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        lay_out_form(
+            self, self.form, above=[QLabel(f"<b>{row.officer_name}</b> (badge {row.badge})")]
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
         self.load(row)
 
     def load(self, row: TrainingListRow) -> None:

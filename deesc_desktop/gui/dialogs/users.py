@@ -16,7 +16,7 @@ from deesc_desktop.core.auth import Role
 from deesc_desktop.gui.context import USERS, AppContext
 from deesc_desktop.gui.forms import Form
 from deesc_desktop.gui.widgets import muted
-from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.services.users import (
     MIN_PASSWORD_LENGTH,
     add_user,
@@ -111,11 +111,8 @@ class UserDialog(QDialog):
                 )
             else:
                 add_user(self.ctx.db, self.ctx.actor, values, self.password.text())
-        except ValidationError as exc:
-            self.form.show_errors(exc.field_errors)
-            return
         except ServiceError as exc:
-            self.form.show_errors({}, str(exc))
+            self.form.show_refusal(exc)
             return
         self.ctx.bus.notify(USERS)
         super().accept()
@@ -148,11 +145,8 @@ class PasswordDialog(QDialog):
             return
         try:
             set_password(self.ctx.db, self.ctx.actor, self.username, self.password.text())
-        except ValidationError as exc:
-            self.form.show_errors(exc.field_errors)
-            return
         except ServiceError as exc:
-            self.form.show_errors({}, str(exc))
+            self.form.show_refusal(exc)
             return
         self.ctx.bus.notify(USERS)
         super().accept()
@@ -182,11 +176,8 @@ class RoleDialog(QDialog):
     def accept(self) -> None:
         try:
             set_user_role(self.ctx.db, self.ctx.actor, self.username, self.role.currentData())
-        except ValidationError as exc:
-            self.form.show_errors(exc.field_errors)
-            return
         except ServiceError as exc:
-            self.form.show_errors({}, str(exc))
+            self.form.show_refusal(exc)
             return
         self.ctx.bus.notify(USERS)
         super().accept()

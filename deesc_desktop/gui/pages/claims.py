@@ -42,9 +42,7 @@ from deesc_desktop.services.funding import (
     pay_batch,
     reject_award_change,
 )
-from deesc_desktop.store.claims import (
-    ClaimRow,
-)
+from deesc_desktop.store.claims import ClaimRow
 
 
 class ClaimsPage(ClaimsView):
@@ -280,92 +278,79 @@ class ClaimsPage(ClaimsView):
 
     # --- decisions on corrections and award changes ----------------------------------------------
 
+    def _approve(self, title: str, question: str, step: Callable[[], object], done: str) -> bool:
+        """Ask the chief to confirm a decision, run it, and say what it did."""
+        if not prompts.confirm(self, title, question, ok_text="Approve"):
+            return False
+        approved = self._run("Could not approve", step)
+        if approved:
+            self._done(done)
+        return approved
+
+    def _reject(self, title: str, question: str, step: Callable[[str], object], done: str) -> bool:
+        """Ask the chief why a request is rejected, reject it with that reason, and say so."""
+        reason = prompts.ask_reason(self, title, question, ok_text="Reject")
+        if reason is None:
+            return False
+        rejected = self._run("Could not reject", lambda: step(reason))
+        if rejected:
+            self._done(done)
+        return rejected
+
     def approve_adjustment(self) -> bool:
         adjustment = self.selected_adjustment()
         if adjustment is None or adjustment.status != "pending":
             return False
-        if not prompts.confirm(
-            self,
+        return self._approve(
             "Approve addition",
             f"Approve the addition of {format_money(adjustment.amount)} to claim "
             f"#{adjustment.claim_id} ({adjustment.officer}), entered by "
             f"{adjustment.created_by}: {adjustment.reason}?\n\nIt then counts as paid from "
             "the claim's funding source.",
-            ok_text="Approve",
-        ):
-            return False
-        done = self._run(
-            "Could not approve",
             lambda: approve_adjustment(self.ctx.db, self.ctx.actor, adjustment.id),
+            f"Addition #{adjustment.id} approved: it counts from now on.",
         )
-        if done:
-            self._done(f"Addition #{adjustment.id} approved: it counts from now on.")
-        return done
 
     def reject_adjustment(self) -> bool:
         adjustment = self.selected_adjustment()
         if adjustment is None or adjustment.status != "pending":
             return False
-        reason = prompts.ask_reason(
-            self,
+        return self._reject(
             "Reject addition",
             f"Reject the addition of {format_money(adjustment.amount)} to claim "
             f"#{adjustment.claim_id} ({adjustment.officer})? It will never count.",
-            ok_text="Reject",
+            lambda why: reject_adjustment(self.ctx.db, self.ctx.actor, adjustment.id, reason=why),
+            f"Addition #{adjustment.id} rejected.",
         )
-        if reason is None:
-            return False
-        done = self._run(
-            "Could not reject",
-            lambda: reject_adjustment(self.ctx.db, self.ctx.actor, adjustment.id, reason=reason),
-        )
-        if done:
-            self._done(f"Addition #{adjustment.id} rejected.")
-        return done
 
     def approve_award_change(self) -> bool:
         change = self.selected_award_change()
         if change is None or change.status != "pending":
             return False
-        if not prompts.confirm(
-            self,
+        approved = self._approve(
             "Approve award change",
             f"Change {change.funding_source} from {format_money(change.previous_amount)}, "
             f"{change.previous_start} to {change.previous_end}, to "
             f"{format_money(change.amount)}, {change.start} to {change.end}, as "
             f"{change.requested_by} asked: {change.reason}?",
-            ok_text="Approve",
-        ):
-            return False
-        done = self._run(
-            "Could not approve",
             lambda: approve_award_change(self.ctx.db, self.ctx.actor, change.id),
+            f"{change.funding_source} now reads {format_money(change.amount)}.",
         )
-        self.ctx.bus.notify(FUNDING)
-        if done:
-            self._done(f"{change.funding_source} now reads {format_money(change.amount)}.")
-        return done
+        if approved:
+            self.ctx.bus.notify(FUNDING)
+        return approved
 
     def reject_award_change(self) -> bool:
         change = self.selected_award_change()
         if change is None or change.status != "pending":
             return False
-        reason = prompts.ask_reason(
-            self,
+        return self._reject(
             "Reject award change",
             f"Reject the change of {change.funding_source} to {format_money(change.amount)}, "
             f"{change.start} to {change.end}? The award stays as it is.",
-            ok_text="Reject",
+            lambda why: reject_award_change(self.ctx.db, self.ctx.actor, change.id, reason=why),
+            f"Award change #{change.id} rejected.",
         )
-        if reason is None:
-            return False
-        done = self._run(
-            "Could not reject",
-            lambda: reject_award_change(self.ctx.db, self.ctx.actor, change.id, reason=reason),
-        )
-        if done:
-            self._done(f"Award change #{change.id} rejected.")
-        return done
 
 
 def create_page(ctx: AppContext, actions: ActionRegistry) -> Page:

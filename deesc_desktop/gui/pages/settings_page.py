@@ -31,7 +31,7 @@ from deesc_desktop.gui.user_models import UserColumn, UsersModel
 from deesc_desktop.gui.widgets import muted, table_view
 from deesc_desktop.paths import backups_dir
 from deesc_desktop.services.agency import US_STATES, update_agency
-from deesc_desktop.services.errors import ServiceError, ValidationError
+from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.services.requirements import ListedRequirement, list_requirements
 from deesc_desktop.services.users import (
     list_users,
@@ -387,11 +387,8 @@ class SettingsPage(Page):
         self.saved.clear()
         try:
             update_agency(self.ctx.db, self.ctx.actor, self.values())
-        except ValidationError as exc:
-            self.form.show_errors(exc.field_errors)
-            return
         except ServiceError as exc:
-            self.form.show_errors({}, str(exc))
+            self.form.show_refusal(exc)
             return
         self.form.clear_errors()
         self.ctx.bus.notify(AGENCY)
