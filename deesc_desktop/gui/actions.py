@@ -7,11 +7,12 @@ from collections.abc import Callable
 from functools import partial
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenuBar, QWidget
+from PySide6.QtWidgets import QMenuBar, QToolBar, QWidget
 
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.gui import style
 from deesc_desktop.gui.action_table import ACTIONS, SELECTION_NEEDED, ActionId, StandardKey
+from deesc_desktop.gui.widgets import action_bar
 
 SEPARATOR = None
 
@@ -132,6 +133,10 @@ class ActionRegistry:
 
     def __getitem__(self, action_id: ActionId) -> QAction:
         return self._actions[action_id]
+
+    def bar(self, *action_ids: ActionId) -> QToolBar:
+        """These actions, in this order, as a row of page buttons."""
+        return action_bar([self[action_id] for action_id in action_ids])
 
     def connect(self, action_id: ActionId, slot: Callable[[], object]) -> None:
         """Run `slot` (with no arguments) when the action is triggered."""

@@ -238,14 +238,14 @@ class AuditModel(RowsModel):
     """Audit entries (store.views.AuditRow)."""
 
     COLUMNS = (
-        Column("#", lambda r: str(r.id), lambda r: r.id, RIGHT),
-        Column("When", lambda r: local_time(r.at), lambda r: r.at),
-        Column("User", lambda r: r.username),
-        Column("Action", lambda r: ACTION_LABELS.get(r.action, r.action)),
-        Column("Record", lambda r: table_label(r.table_name)),
-        Column("Id", lambda r: r.row_id),
+        Column("#", lambda r: str(r.id), lambda r: r.id, RIGHT, width=8),
+        Column("When", lambda r: local_time(r.at), lambda r: r.at, width=19),
+        Column("User", lambda r: r.username, width=13),
+        Column("Action", lambda r: ACTION_LABELS.get(r.action, r.action), width=8),
+        Column("Record", lambda r: table_label(r.table_name), width=15),
+        Column("Id", lambda r: r.row_id, width=12),
         Column("What changed", change_summary),
-        Column("Reason", lambda r: r.reason),
+        Column("Reason", lambda r: r.reason, width=16),
     )
 
     def tooltip(self, row: AuditRow, column: int) -> str | None:
@@ -266,10 +266,10 @@ class HistoryModel(RowsModel):
     """One officer's audit entries and those of their records, for the officer's History tab."""
 
     COLUMNS = (
-        Column("When", lambda r: local_time(r.at), lambda r: (r.at, r.id)),
-        Column("Who", lambda r: r.username),
-        Column("What", lambda r: f"{what_text(r)}{r.row_id}"),
-        Column("What changed", change_summary),
+        Column("When", lambda r: local_time(r.at), lambda r: (r.at, r.id), width=19),
+        Column("Who", lambda r: r.username, width=13),
+        Column("What", lambda r: f"{what_text(r)}{r.row_id}", width=24),
+        Column("What changed", change_summary, width=42),
         Column("Reason", lambda r: r.reason),
     )
 
@@ -289,8 +289,8 @@ class ChangesModel(RowsModel):
     """The fields of one entry side by side; the changed ones highlighted."""
 
     COLUMNS = (
-        Column("Field", lambda c: c.field),
-        Column("Before", lambda c: c.before),
+        Column("Field", lambda c: c.field, width=18),
+        Column("Before", lambda c: c.before, width=40),
         Column("After", lambda c: c.after),
     )
 

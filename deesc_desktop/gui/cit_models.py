@@ -47,32 +47,41 @@ class CitRosterModel(RowsModel):
     """Everyone who holds or held CIT: standing on the day, dates, where it came from."""
 
     COLUMNS = (
-        Column("Badge", lambda r: r.officer.badge, lambda r: natural_key(r.officer.badge)),
+        Column("Badge", lambda r: r.officer.badge, lambda r: natural_key(r.officer.badge), width=6),
         Column(
             "Officer",
             lambda r: r.officer.display_name,
             lambda r: name_key(r.officer.last_name, r.officer.first_name),
+            width=18,
         ),
-        Column("Unit", lambda r: r.officer.unit),
-        Column("Shift", lambda r: r.officer.shift),
+        Column("Unit", lambda r: r.officer.unit, width=10),
+        Column("Shift", lambda r: r.officer.shift, width=8),
         Column(
             "Status",
             lambda r: cit_text(r.standing.status.value),
             lambda r: (CIT_ORDER.get(r.standing.status.value, 9), r.officer.last_name),
+            width=9,
         ),
         Column(
             "Certified since",
             lambda r: _day(r.standing.certification.earned if r.standing.certification else None),
             tip="Start of the current (or last) period of certification",
+            width=14,
         ),
-        Column("Expires", lambda r: _day(r.standing.expires), lambda r: _day(r.standing.expires)),
+        Column(
+            "Expires",
+            lambda r: _day(r.standing.expires),
+            lambda r: _day(r.standing.expires),
+            width=10,
+        ),
         Column(
             "Days left",
             _days_left,
             lambda r: r.standing.days_left if r.standing.days_left is not None else -1,
             RIGHT,
+            width=9,
         ),
-        Column("Last refresher", lambda r: _day(r.last_refresher)),
+        Column("Last refresher", lambda r: _day(r.last_refresher), width=14),
         Column("Source", lambda r: r.source, tip="The course or certificate that certified them"),
         Column(
             "CIT team",
@@ -111,16 +120,17 @@ class CoverageModel(RowsModel):
     """Active patrol officers per shift and how many hold CIT; an empty shift is flagged."""
 
     COLUMNS = (
-        Column("Shift", lambda r: r.shift),
-        Column("Patrol officers", lambda r: str(r.officers), lambda r: r.officers, RIGHT),
+        Column("Shift", lambda r: r.shift, width=16),
+        Column("Patrol officers", lambda r: str(r.officers), lambda r: r.officers, RIGHT, width=14),
         Column(
             "CIT officers",
             lambda r: str(r.certified),
             lambda r: r.certified,
             RIGHT,
             tip="CIT team members holding CIT (every CIT-trained officer when no team is recorded)",
+            width=13,
         ),
-        Column("Coverage", lambda r: f"{r.percent}%", lambda r: r.percent, RIGHT),
+        Column("Coverage", lambda r: f"{r.percent}%", lambda r: r.percent, RIGHT, width=10),
         Column(
             "CIT officer on the shift?",
             lambda r: "✗ No CIT officer on this shift" if r.uncovered else "✓ Yes",
@@ -163,20 +173,22 @@ class CertificateModel(RowsModel):
     """Certificates entered by hand, revoked ones kept and marked."""
 
     COLUMNS = (
-        Column("Earned", lambda r: r.earned, lambda r: r.earned),
+        Column("Earned", lambda r: r.earned, lambda r: r.earned, width=11),
         Column(
             "Officer",
             lambda r: r.officer_name,
             lambda r: name_key(r.last_name, r.first_name),
+            width=20,
         ),
-        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
-        Column("Number", lambda r: r.number),
-        Column("Issuer", lambda r: r.issuer),
+        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge), width=7),
+        Column("Number", lambda r: r.number, width=12),
+        Column("Issuer", lambda r: r.issuer, width=28),
         Column(
             "Expires",
             lambda r: r.expires or "validity rule",
             lambda r: r.expires or "",
             tip="A certificate with no printed expiry lasts the agency's validity period",
+            width=12,
         ),
         Column("State", certificate_state),
     )

@@ -74,21 +74,23 @@ class ClaimsModel(RowsModel):
     """Bonus claims: one ClaimRow each, with its money in exact cents."""
 
     COLUMNS = (
-        Column("Claim", lambda r: f"#{r.id}", lambda r: r.id, RIGHT),
+        Column("Claim", lambda r: f"#{r.id}", lambda r: r.id, RIGHT, width=6),
         Column(
             "Officer",
             lambda r: r.officer_name,
             lambda r: name_key(r.last_name, r.first_name),
+            width=15,
         ),
-        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
-        Column("Program", lambda r: r.program),
-        Column("Amount", _amount_text, lambda r: r.net, RIGHT),
+        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge), width=5),
+        Column("Program", lambda r: r.program, width=24),
+        Column("Amount", _amount_text, lambda r: r.net, RIGHT, width=14),
         Column(
             "Status",
             lambda r: claim_status_text(r.status),
             lambda r: (CLAIM_ORDER.get(r.status, 9), r.id),
+            width=9,
         ),
-        Column("Paid from", lambda r: r.funding_source),
+        Column("Paid from", lambda r: r.funding_source, width=25),
         Column(
             "Last step",
             last_step_cell,
@@ -152,15 +154,18 @@ class EvidenceModel(RowsModel):
     """The training records behind a claim, as they read when it was made."""
 
     COLUMNS = (
-        Column("Completed", lambda r: r.completed, lambda r: r.completed),
+        Column("Completed", lambda r: r.completed, lambda r: r.completed, width=10),
         Column("Course", lambda r: r.course),
-        Column("Hours", lambda r: f"{r.hours:.1f}", lambda r: r.hours, RIGHT),
-        Column("Counted", lambda r: f"{r.counted_hours:.1f}", lambda r: r.counted_hours, RIGHT),
+        Column("Hours", lambda r: f"{r.hours:.1f}", lambda r: r.hours, RIGHT, width=6),
+        Column(
+            "Counted", lambda r: f"{r.counted_hours:.1f}", lambda r: r.counted_hours, RIGHT, width=7
+        ),
         Column(
             "Post-test",
             lambda r: "" if r.post_test is None else f"{r.post_test:g}",
             lambda r: r.post_test or -1,
             RIGHT,
+            width=8,
         ),
     )
 
@@ -209,18 +214,21 @@ class EligibilityModel(RowsModel):
             "Officer",
             lambda r: r.officer.display_name,
             lambda r: name_key(r.officer.last_name, r.officer.first_name),
+            width=24,
         ),
-        Column("Badge", lambda r: r.officer.badge, lambda r: natural_key(r.officer.badge)),
+        Column("Badge", lambda r: r.officer.badge, lambda r: natural_key(r.officer.badge), width=7),
         Column(
             "Result",
             eligibility_text,
             lambda r: (0 if r.claimable else 1 if r.existing_claim else 2, r.officer.last_name),
+            width=17,
         ),
         Column(
             "Hours",
             lambda r: format_hours(r.eligibility.hours),
             lambda r: r.eligibility.hours,
             RIGHT,
+            width=7,
         ),
         Column(
             "Denied before",
@@ -228,6 +236,7 @@ class EligibilityModel(RowsModel):
             lambda r: (-len(r.denied), r.officer.last_name),
             LEFT,
             "Claims of this officer that a chief denied before, in any program",
+            width=14,
         ),
         Column("Why, or what is missing", lambda r: r.explanation),
     )
@@ -330,21 +339,23 @@ class ProgramsModel(RowsModel):
     """Bonus programs with what qualifies and how many claims each has."""
 
     COLUMNS = (
-        Column("Program", lambda r: r.program.name),
+        Column("Program", lambda r: r.program.name, width=30),
         Column(
             "Amount",
             lambda r: format_money(r.program.amount),
             lambda r: r.program.amount,
             RIGHT,
+            width=11,
         ),
-        Column("Per officer", lambda r: "Once" if r.program.one_time else "Repeatable"),
-        Column("What qualifies", program_rule_text),
+        Column("Per officer", lambda r: "Once" if r.program.one_time else "Repeatable", width=10),
+        Column("What qualifies", program_rule_text, width=36),
         Column(
             "Training between",
             lambda r: f"{r.program.rule.start.isoformat()} and {r.program.rule.end.isoformat()}",
             lambda r: r.program.rule.start,
+            width=24,
         ),
-        Column("Paid from", lambda r: r.funding_source),
+        Column("Paid from", lambda r: r.funding_source, width=22),
         Column("Claims", lambda r: _claims_text(r.claims), lambda r: sum(r.claims.values())),
         Column("Paid so far", lambda r: format_money(r.paid), lambda r: r.paid, RIGHT),
     )
@@ -377,16 +388,17 @@ class FundingModel(RowsModel):
     """Funding sources with what is pending, committed, paid and left."""
 
     COLUMNS = (
-        Column("Funding source", lambda r: r.name),
-        Column("Kind", lambda r: FUNDING_KINDS.get(r.kind, r.kind)),
-        Column("Award number", lambda r: r.award_number),
-        Column("Awarded", lambda r: format_money(r.amount), lambda r: r.amount, RIGHT),
+        Column("Funding source", lambda r: r.name, width=28),
+        Column("Kind", lambda r: FUNDING_KINDS.get(r.kind, r.kind), width=22),
+        Column("Award number", lambda r: r.award_number, width=22),
+        Column("Awarded", lambda r: format_money(r.amount), lambda r: r.amount, RIGHT, width=13),
         Column(
             "Pending",
             lambda r: format_money(r.pending),
             lambda r: r.pending,
             RIGHT,
             "Submitted claims awaiting a decision (not yet counted against the balance)",
+            width=12,
         ),
         Column(
             "Committed",
@@ -394,9 +406,10 @@ class FundingModel(RowsModel):
             lambda r: r.committed,
             RIGHT,
             "Approved, not yet paid",
+            width=12,
         ),
-        Column("Paid", lambda r: format_money(r.paid), lambda r: r.paid, RIGHT),
-        Column("Balance", lambda r: format_money(r.balance), lambda r: r.balance, RIGHT),
+        Column("Paid", lambda r: format_money(r.paid), lambda r: r.paid, RIGHT, width=12),
+        Column("Balance", lambda r: format_money(r.balance), lambda r: r.balance, RIGHT, width=13),
         Column("Period", lambda r: f"{r.start} to {r.end}", lambda r: r.start),
     )
 
@@ -410,14 +423,15 @@ class BatchesModel(RowsModel):
     """Payment batches, newest first, with claim count and exact total."""
 
     COLUMNS = (
-        Column("Reference", lambda r: r.reference),
-        Column("Pay date", lambda r: r.pay_date, lambda r: r.pay_date),
-        Column("Claims", lambda r: str(r.claims), lambda r: r.claims, RIGHT),
-        Column("Total", lambda r: format_money(r.total), lambda r: r.total, RIGHT),
+        Column("Reference", lambda r: r.reference, width=24),
+        Column("Pay date", lambda r: r.pay_date, lambda r: r.pay_date, width=11),
+        Column("Claims", lambda r: str(r.claims), lambda r: r.claims, RIGHT, width=7),
+        Column("Total", lambda r: format_money(r.total), lambda r: r.total, RIGHT, width=14),
         Column(
             "Status",
             lambda r: "Paid" if r.status == "paid" else "Waiting for payroll",
             lambda r: r.status,
+            width=18,
         ),
         Column("Created by", lambda r: f"{r.created_by}, {local_time(r.created_at)}"),
         Column(
@@ -487,14 +501,21 @@ class AdjustmentsModel(RowsModel):
     """Corrections to paid claims, the ones waiting for a chief first."""
 
     COLUMNS = (
-        Column("#", lambda r: str(r.id), lambda r: r.id, RIGHT),
-        Column("Claim", lambda r: f"#{r.claim_id}", lambda r: r.claim_id, RIGHT),
-        Column("Officer", lambda r: f"{r.officer} ({r.badge})", lambda r: r.officer.casefold()),
-        Column("Amount", lambda r: format_money(r.amount), lambda r: r.amount, RIGHT),
-        Column("Dated", lambda r: r.adjusted_on, lambda r: r.adjusted_on),
+        Column("#", lambda r: str(r.id), lambda r: r.id, RIGHT, width=2),
+        Column("Claim", lambda r: f"#{r.claim_id}", lambda r: r.claim_id, RIGHT, width=4),
+        Column(
+            "Officer",
+            lambda r: f"{r.officer} ({r.badge})",
+            lambda r: r.officer.casefold(),
+            width=18,
+        ),
+        Column("Amount", lambda r: format_money(r.amount), lambda r: r.amount, RIGHT, width=9),
+        Column("Dated", lambda r: r.adjusted_on, lambda r: r.adjusted_on, width=10),
         Column("Reason", lambda r: r.reason),
-        Column("Entered by", lambda r: r.created_by),
-        Column("State", adjustment_state, lambda r: (_WAITING_FIRST.get(r.status, 1), -r.id)),
+        Column("Entered by", lambda r: r.created_by, width=10),
+        Column(
+            "State", adjustment_state, lambda r: (_WAITING_FIRST.get(r.status, 1), -r.id), width=32
+        ),
     )
 
     def foreground(self, row: AdjustmentRow, column: int) -> QColor | None:
@@ -540,13 +561,18 @@ class AwardChangesModel(RowsModel):
     """Requests to change an award's amount or period, the ones waiting for a chief first."""
 
     COLUMNS = (
-        Column("#", lambda r: str(r.id), lambda r: r.id, RIGHT),
-        Column("Funding source", lambda r: r.funding_source),
-        Column("Amount", _award_amount, lambda r: r.amount),
-        Column("Period", _award_period, lambda r: r.start),
+        Column("#", lambda r: str(r.id), lambda r: r.id, RIGHT, width=2),
+        Column("Funding source", lambda r: r.funding_source, width=22),
+        Column("Amount", _award_amount, lambda r: r.amount, width=22),
+        Column("Period", _award_period, lambda r: r.start, width=22),
         Column("Reason", lambda r: r.reason),
-        Column("Asked by", lambda r: r.requested_by),
-        Column("State", award_change_state, lambda r: (_WAITING_FIRST.get(r.status, 1), -r.id)),
+        Column("Asked by", lambda r: r.requested_by, width=10),
+        Column(
+            "State",
+            award_change_state,
+            lambda r: (_WAITING_FIRST.get(r.status, 1), -r.id),
+            width=32,
+        ),
     )
 
     def foreground(self, row: AwardChangeRow, column: int) -> QColor | None:

@@ -231,17 +231,19 @@ class OfficerResultsModel(RowsModel):
     """One officer's result on each requirement in force."""
 
     COLUMNS = (
-        Column("Requirement", lambda r: r.requirement_title),
+        Column("Requirement", lambda r: r.requirement_title, width=42),
         Column(
             "Status",
             lambda r: status_text(r.status),
             lambda r: (r.status.severity, r.requirement_title),
+            width=15,
         ),
         Column(
             "Hours",
             hours_text,
             lambda r: (r.earned or 0, r.adjusted_required or 0),
             tip="Hours earned in the window, of the hours required after leave and hire date",
+            width=13,
         ),
         Column(
             "Due",

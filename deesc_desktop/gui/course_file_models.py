@@ -42,22 +42,28 @@ class ClassFileModel(RowsModel):
     """Classes held or scheduled, with what each file still lacks."""
 
     COLUMNS = (
-        Column("Date", lambda r: r.row.held_on),
-        Column("Course", lambda r: r.row.course),
+        Column("Date", lambda r: r.row.held_on, width=11),
+        Column("Course", lambda r: r.row.course, width=30),
         Column(
             "Attended",
             _attended,
             key=lambda r: r.row.attendees,
             align=RIGHT,
             tip="Officers recorded as attending (of those expected, for a scheduled class)",
+            width=9,
         ),
         Column(
-            "Documents", lambda r: str(r.row.documents), key=lambda r: r.row.documents, align=RIGHT
+            "Documents",
+            lambda r: str(r.row.documents),
+            key=lambda r: r.row.documents,
+            align=RIGHT,
+            width=10,
         ),
         Column(
             "Still missing",
             lambda r: missing_text(r.missing),
             key=lambda r: (len(r.missing), missing_text(r.missing)),
+            width=40,
         ),
         Column("Instructor", lambda r: f"⚠ {r.row.instructor}" if r.lapsed else r.row.instructor),
     )
@@ -91,7 +97,7 @@ class ChecklistModel(RowsModel):
     """The state's checklist for one class file: each document held or missing."""
 
     COLUMNS = (
-        Column("", lambda r: "✓" if r.held else "✗"),
+        Column("", lambda r: "✓" if r.held else "✗", width=2),
         Column("Document the file must hold", lambda r: DOCUMENT_KINDS[r.kind]),
     )
 
@@ -111,14 +117,15 @@ class DocumentModel(RowsModel):
     """Attached documents: what each is, its file, type and size, who attached it when."""
 
     COLUMNS = (
-        Column("Document", lambda r: short_kind(_attachment(r).kind)),
-        Column("File", lambda r: _attachment(r).file_name),
+        Column("Document", lambda r: short_kind(_attachment(r).kind), width=22),
+        Column("File", lambda r: _attachment(r).file_name, width=22),
         Column("Type", lambda r: document_type(_attachment(r).media_type).label),
         Column(
             "Size",
             lambda r: format_size(_attachment(r).size),
             key=lambda r: _attachment(r).size,
             align=RIGHT,
+            width=7,
         ),
         Column("Attached", lambda r: local_time(_attachment(r).created_at)),
         Column("For", lambda r: r.documents if isinstance(r, SupportingDocument) else ""),
@@ -145,9 +152,9 @@ class PeopleModel(RowsModel):
     """Officers expected at a class and those recorded as attending."""
 
     COLUMNS = (
-        Column("Badge", lambda r: r.badge, key=lambda r: natural_key(r.badge)),
-        Column("Officer", lambda r: r.display_name),
-        Column("State ID", lambda r: r.state_id),
+        Column("Badge", lambda r: r.badge, key=lambda r: natural_key(r.badge), width=6),
+        Column("Officer", lambda r: r.display_name, width=18),
+        Column("State ID", lambda r: r.state_id, width=10),
         Column("Expected", lambda r: "yes" if r.expected else ""),
         Column("Attended", lambda r: "yes" if r.record_id is not None else "no"),
     )

@@ -210,7 +210,6 @@ class DocumentsPanel(QWidget):
         self.model = DocumentModel(self)
         self.view = table_view(
             self.model,
-            widths={DocumentColumn.KIND: 22, DocumentColumn.NAME: 22, DocumentColumn.SIZE: 7},
             stretch=DocumentColumn.FOR if show_for else DocumentColumn.NAME,
         )
         if not show_for:

@@ -36,9 +36,15 @@ class ImportProblemModel(RowsModel):
     """Every problem a dry run found, by row."""
 
     COLUMNS = (
-        Column("File", lambda r: r.file),
-        Column("Row", lambda r: "" if r.row is None else str(r.row), lambda r: r.row or 0, RIGHT),
-        Column("Column", lambda r: r.column or ""),
+        Column("File", lambda r: r.file, width=16),
+        Column(
+            "Row",
+            lambda r: "" if r.row is None else str(r.row),
+            lambda r: r.row or 0,
+            RIGHT,
+            width=5,
+        ),
+        Column("Column", lambda r: r.column or "", width=14),
         Column("Problem", lambda r: r.reason),
     )
 

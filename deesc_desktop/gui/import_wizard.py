@@ -325,11 +325,6 @@ class _CheckPage(QWizardPage):
         self.model = ImportProblemModel(self)
         self.view = table_view(
             self.model,
-            widths={
-                ImportProblemColumn.FILE: 16,
-                ImportProblemColumn.ROW: 5,
-                ImportProblemColumn.COLUMN: 14,
-            },
             sort=(ImportProblemColumn.ROW, Qt.SortOrder.AscendingOrder),
         )
         layout.addWidget(self.view, 1)

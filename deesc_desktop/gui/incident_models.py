@@ -35,28 +35,33 @@ class IncidentModel(RowsModel):
     """The incident log: one row per interaction, officers by badge, no names of subjects."""
 
     COLUMNS = (
-        Column("Date", lambda e: e.row.occurred_on),
-        Column("Report no.", lambda e: e.row.reference),
-        Column("Type", lambda e: INCIDENT_TYPES[e.row.incident_type]),
-        Column("De-escalation", lambda e: "Used" if e.row.deescalation_used else "Not used"),
-        Column("Force", lambda e: FORCE_TYPES[e.row.force_type]),
+        Column("Date", lambda e: e.row.occurred_on, width=11),
+        Column("Report no.", lambda e: e.row.reference, width=10),
+        Column("Type", lambda e: INCIDENT_TYPES[e.row.incident_type], width=18),
+        Column(
+            "De-escalation", lambda e: "Used" if e.row.deescalation_used else "Not used", width=10
+        ),
+        Column("Force", lambda e: FORCE_TYPES[e.row.force_type], width=14),
         Column(
             "Officers hurt",
             lambda e: str(e.row.officers_injured),
             key=lambda e: e.row.officers_injured,
             align=RIGHT,
+            width=10,
         ),
         Column(
             "Public hurt",
             lambda e: str(e.row.public_injured),
             key=lambda e: e.row.public_injured,
             align=RIGHT,
+            width=9,
         ),
-        Column("Officers (badge)", lambda e: e.row.badges),
+        Column("Officers (badge)", lambda e: e.row.badges, width=11),
         Column(
             "Trained before",
             lambda e: TRAINED_TEXT[e.group],
             tip="Whether every officer involved had de-escalation training before the day",
+            width=11,
         ),
         Column("Status", lambda e: INCIDENT_STATUSES[e.row.status]),
     )
@@ -129,11 +134,13 @@ class FigureModel(RowsModel):
     """The LEDTA figures: rates for all incidents and by whether the officers were trained."""
 
     COLUMNS = (
-        Column("Period", lambda r: r.period),
-        Column("Officers", lambda r: r.group),
-        Column("Incidents", lambda r: str(r.incidents), key=lambda r: r.incidents, align=RIGHT),
-        Column("De-escalation used", lambda r: _percent(r.deescalation), align=RIGHT),
-        Column("Force used", lambda r: _percent(r.force), align=RIGHT),
-        Column("An officer hurt", lambda r: _percent(r.officer_injury), align=RIGHT),
-        Column("Public hurt", lambda r: _percent(r.public_injury), align=RIGHT),
+        Column("Period", lambda r: r.period, width=10),
+        Column("Officers", lambda r: r.group, width=16),
+        Column(
+            "Incidents", lambda r: str(r.incidents), key=lambda r: r.incidents, align=RIGHT, width=9
+        ),
+        Column("De-escalation used", lambda r: _percent(r.deescalation), align=RIGHT, width=17),
+        Column("Force used", lambda r: _percent(r.force), align=RIGHT, width=11),
+        Column("An officer hurt", lambda r: _percent(r.officer_injury), align=RIGHT, width=15),
+        Column("Public hurt", lambda r: _percent(r.public_injury), align=RIGHT, width=11),
     )

@@ -49,6 +49,8 @@ class Column:
     key: Callable[[Any], Any] | None = None
     align: Qt.AlignmentFlag = LEFT
     tip: str = ""
+    width: int | None = None
+    """Starting width in characters (table_view); None leaves Qt's default."""
 
 
 def natural_key(text: str) -> tuple[int, int, str]:
@@ -98,6 +100,10 @@ class RowsModel(QAbstractTableModel):
         self._order = list(range(len(self._rows)))
         self._apply_sort()
         self.endResetModel()
+
+    def column_widths(self) -> dict[int, int]:
+        """Each column's starting width in characters, where its Column gives one."""
+        return {number: c.width for number, c in enumerate(self.COLUMNS) if c.width is not None}
 
     def all_rows(self) -> list[Any]:
         """The rows in the order they were given (not the sorted order)."""

@@ -29,11 +29,11 @@ class ReminderModel(RowsModel):
     """Reminders, soonest first."""
 
     COLUMNS = (
-        Column("Due", lambda r: r.due.isoformat()),
-        Column("Kind", lambda r: KINDS[r.kind]),
-        Column("Who or what", lambda r: r.who),
-        Column("Badge", lambda r: r.badge, key=lambda r: natural_key(r.badge)),
-        Column("Shift", lambda r: r.shift),
+        Column("Due", lambda r: r.due.isoformat(), width=11),
+        Column("Kind", lambda r: KINDS[r.kind], width=20),
+        Column("Who or what", lambda r: r.who, width=22),
+        Column("Badge", lambda r: r.badge, key=lambda r: natural_key(r.badge), width=7),
+        Column("Shift", lambda r: r.shift, width=10),
         Column("What", lambda r: r.what),
     )
 
@@ -69,9 +69,7 @@ class RemindersDialog(QDialog):
         )
         self.model = ReminderModel(self)
         self.model.set_rows(rows)
-        self.view = table_view(
-            self.model, widths={0: 11, 1: 20, 2: 22, 3: 7, 4: 10}, sortable=False, stretch=5
-        )
+        self.view = table_view(self.model, sortable=False, stretch=5)
         layout.addWidget(self.view, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.print_button = QPushButton("Print list by shift…")

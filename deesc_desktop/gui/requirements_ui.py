@@ -46,11 +46,11 @@ class RequirementsModel(RowsModel):
     """The agency's requirements (services.requirements.list_requirements rows)."""
 
     COLUMNS = (
-        Column("Id", lambda r: r.requirement.id),
-        Column("Title", lambda r: r.requirement.title),
-        Column("Required", lambda r: r.requirement.summary()),
-        Column("From", lambda r: origin_text(r.origin)),
-        Column("State", lambda r: "On" if r.active else "Off", lambda r: not r.active),
+        Column("Id", lambda r: r.requirement.id, width=22),
+        Column("Title", lambda r: r.requirement.title, width=36),
+        Column("Required", lambda r: r.requirement.summary(), width=26),
+        Column("From", lambda r: origin_text(r.origin), width=18),
+        Column("State", lambda r: "On" if r.active else "Off", lambda r: not r.active, width=4),
     )
 
     def foreground(self, row: ListedRequirement, column: int) -> QColor | None:
@@ -84,13 +84,6 @@ class RequirementsBox(QGroupBox):
         self.model = RequirementsModel(self)
         self.view = table_view(
             self.model,
-            widths={
-                RequirementColumn.ID: 22,
-                RequirementColumn.TITLE: 36,
-                RequirementColumn.SUMMARY: 26,
-                RequirementColumn.ORIGIN: 18,
-                RequirementColumn.STATE: 4,
-            },
             stretch=RequirementColumn.TITLE,
         )
         self.view.setMinimumHeight(200)

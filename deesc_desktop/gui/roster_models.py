@@ -42,6 +42,7 @@ class RosterModel(RowsModel):
                 lambda r: self._needs_text(r),
                 lambda r: (not self._needs_text(r), self._needs_text(r).casefold()),
                 tip="Requirements overdue or due in the next 90 days, and what they take",
+                width=28,
             ),
         )
 
@@ -62,26 +63,29 @@ class RosterModel(RowsModel):
             self.dataChanged.emit(self.index(0, RosterColumn.NEEDS), last)
 
     BASE_COLUMNS = (
-        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
+        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge), width=6),
         Column(
             "Name",
             lambda r: r.display_name,
             lambda r: name_key(r.last_name, r.first_name),
+            width=17,
         ),
-        Column("Rank", lambda r: r.rank),
-        Column("Unit", lambda r: r.unit),
-        Column("Shift", lambda r: r.shift),
+        Column("Rank", lambda r: r.rank, width=10),
+        Column("Unit", lambda r: r.unit, width=12),
+        Column("Shift", lambda r: r.shift, width=8),
         Column(
             "Status",
             lambda r: style.status_text(r.status),
             lambda r: style.STATUS_ORDER.get(r.status, 9),
+            width=10,
         ),
-        Column("Hire date", lambda r: r.hire_date, lambda r: r.hire_date),
+        Column("Hire date", lambda r: r.hire_date, lambda r: r.hire_date, width=10),
         Column(
             "License date",
             lambda r: r.license_date or "",
             lambda r: r.license_date or "",
             tip="Date of the officer's state license or certification",
+            width=12,
         ),
     )
 
@@ -121,12 +125,12 @@ class TranscriptModel(RowsModel):
     """One officer's training records (core TrainingRecord)."""
 
     COLUMNS = (
-        Column("Completed", lambda r: r.completed.isoformat(), lambda r: r.completed),
-        Column("Course", lambda r: r.course_title),
-        Column("Hours", lambda r: format_hours(r.hours), lambda r: r.hours, RIGHT),
-        Column("Topics", lambda r: topic_text(r.topic_hours)),
-        Column("Delivery", lambda r: DELIVERIES.get(r.delivery, r.delivery)),
-        Column("Instructor", lambda r: r.instructor),
+        Column("Completed", lambda r: r.completed.isoformat(), lambda r: r.completed, width=11),
+        Column("Course", lambda r: r.course_title, width=27),
+        Column("Hours", lambda r: format_hours(r.hours), lambda r: r.hours, RIGHT, width=6),
+        Column("Topics", lambda r: topic_text(r.topic_hours), width=30),
+        Column("Delivery", lambda r: DELIVERIES.get(r.delivery, r.delivery), width=12),
+        Column("Instructor", lambda r: r.instructor, width=17),
         Column(
             "Pre → post test",
             lambda r: score_text(r.pre_test, r.post_test),
@@ -159,10 +163,10 @@ class ExemptionModel(RowsModel):
     """One officer's leave and exemptions (core Exemption)."""
 
     COLUMNS = (
-        Column("Start", lambda r: r.start.isoformat(), lambda r: r.start),
-        Column("End", lambda r: r.end.isoformat(), lambda r: r.end),
-        Column("Days", lambda r: str(_days(r)), _days, RIGHT),
-        Column("Reason", lambda r: r.reason),
+        Column("Start", lambda r: r.start.isoformat(), lambda r: r.start, width=11),
+        Column("End", lambda r: r.end.isoformat(), lambda r: r.end, width=11),
+        Column("Days", lambda r: str(_days(r)), _days, RIGHT, width=6),
+        Column("Reason", lambda r: r.reason, width=30),
         Column(
             "Applies to",
             lambda r: ", ".join(sorted(r.requirement_ids)) or "All requirements",

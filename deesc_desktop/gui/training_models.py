@@ -43,17 +43,18 @@ class TrainingModel(RowsModel):
     """Training records, newest first: one TrainingListRow per officer per class."""
 
     COLUMNS = (
-        Column("Completed", lambda r: r.completed, lambda r: (r.completed, r.id)),
-        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
+        Column("Completed", lambda r: r.completed, lambda r: (r.completed, r.id), width=11),
+        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge), width=7),
         Column(
             "Officer",
             lambda r: r.officer_name,
             lambda r: name_key(r.last_name, r.first_name),
+            width=20,
         ),
-        Column("Course", lambda r: r.course),
-        Column("Hours", lambda r: format_hours(r.hours), lambda r: r.hours, RIGHT),
-        Column("Topics", lambda r: topic_text(r.topic_hours)),
-        Column("Delivery", lambda r: DELIVERIES.get(r.delivery, r.delivery)),
+        Column("Course", lambda r: r.course, width=26),
+        Column("Hours", lambda r: format_hours(r.hours), lambda r: r.hours, RIGHT, width=6),
+        Column("Topics", lambda r: topic_text(r.topic_hours), width=25),
+        Column("Delivery", lambda r: DELIVERIES.get(r.delivery, r.delivery), width=12),
         Column("Instructor", lambda r: r.instructor),
     )
 
@@ -95,8 +96,9 @@ class AttendeeModel(RowsModel):
             "Officer",
             lambda r: r.display_name,
             lambda r: name_key(r.last_name, r.first_name),
+            width=26,
         ),
-        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
+        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge), width=7),
         Column("Shift", lambda r: r.shift),
         Column("Unit", lambda r: r.unit),
     )

@@ -53,10 +53,12 @@ class UsersModel(RowsModel):
     """The agency's users (rows as services.users.list_users gives them, without hashes)."""
 
     COLUMNS = (
-        Column("User name", lambda r: r["username"]),
-        Column("Full name", lambda r: r["full_name"]),
-        Column("Role", lambda r: _role_label(r["role"])),
-        Column("State", _user_state, lambda r: (not r["active"], r["username"].casefold())),
+        Column("User name", lambda r: r["username"], width=16),
+        Column("Full name", lambda r: r["full_name"], width=22),
+        Column("Role", lambda r: _role_label(r["role"]), width=16),
+        Column(
+            "State", _user_state, lambda r: (not r["active"], r["username"].casefold()), width=10
+        ),
         Column(
             "Last signed in",
             lambda r: local_time(r["last_sign_in"]) if r.get("last_sign_in") else "never",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from PySide6.QtCore import QAbstractItemModel, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QAbstractProxyModel, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from deesc_desktop.gui import style
+from deesc_desktop.gui.models import RowsModel
 
 
 def table_view(
@@ -33,9 +34,13 @@ def table_view(
 ) -> QTableView:
     """A read-only, row-selecting table with fixed row heights (fast on long lists).
 
-    `widths` are starting widths in characters per column; `stretch` takes the spare room;
-    `sort` is the column and order shown first.
+    `widths` are starting widths in characters per column (by default those the model's
+    columns declare, seen through a filter proxy); `stretch` takes the spare room; `sort` is
+    the column and order shown first.
     """
+    source = model.sourceModel() if isinstance(model, QAbstractProxyModel) else model
+    if widths is None and isinstance(source, RowsModel):
+        widths = source.column_widths()
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -67,6 +72,20 @@ def table_view(
         header.setSortIndicator(*sort)
         view.setSortingEnabled(True)
     return view
+
+
+def filtered_table(
+    model: RowsModel,
+    proxy: QAbstractProxyModel,
+    *,
+    sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder),
+    stretch: int | None = None,
+) -> QTableView:
+    """A table of `model` seen through the filter `proxy`, sorted by `sort` from the start
+    (the model sorts itself, one key per row, before its rows arrive)."""
+    model.sort(*sort)
+    proxy.setSourceModel(model)
+    return table_view(proxy, sort=sort, stretch=stretch)
 
 
 class SearchBox(QLineEdit):

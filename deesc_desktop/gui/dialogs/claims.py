@@ -34,7 +34,7 @@ from deesc_desktop.gui.context import CLAIMS, AppContext
 from deesc_desktop.gui.dialogs.common import dialog_buttons
 from deesc_desktop.gui.forms import DateField, Form
 from deesc_desktop.gui.models import RowFilterProxy
-from deesc_desktop.gui.widgets import muted, table_view
+from deesc_desktop.gui.widgets import filtered_table, muted
 from deesc_desktop.services.bonus import EligibilityRow, create_claims, find_eligible
 from deesc_desktop.services.claim_workflow import add_adjustment
 from deesc_desktop.services.errors import ServiceError
@@ -80,19 +80,9 @@ class EligibleDialog(QDialog):
         self.banner.hide()
         layout.addWidget(self.banner)
         self.model = EligibilityModel(self)
-        self.model.sort(EligibleColumn.RESULT)
         self.proxy = RowFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.view = table_view(
-            self.proxy,
-            widths={
-                EligibleColumn.OFFICER: 24,
-                EligibleColumn.BADGE: 7,
-                EligibleColumn.RESULT: 17,
-                EligibleColumn.HOURS: 7,
-                EligibleColumn.DENIED: 14,
-            },
-            sort=(EligibleColumn.RESULT, Qt.SortOrder.AscendingOrder),
+        self.view = filtered_table(
+            self.model, self.proxy, sort=(EligibleColumn.RESULT, Qt.SortOrder.AscendingOrder)
         )
         self.view.setWordWrap(False)
         self.view.clicked.connect(self._toggle)

@@ -267,10 +267,10 @@ class InstructorModel(RowsModel):
     """Instructors with their certifications, biography on file and standing today."""
 
     COLUMNS = (
-        Column("Instructor", lambda s: s.instructor.name),
-        Column("Affiliation", lambda s: s.instructor.affiliation),
-        Column("Certifications", _certifications_text),
-        Column("Biography", lambda s: "on file" if s.has_biography else "missing"),
+        Column("Instructor", lambda s: s.instructor.name, width=20),
+        Column("Affiliation", lambda s: s.instructor.affiliation, width=18),
+        Column("Certifications", _certifications_text, width=30),
+        Column("Biography", lambda s: "on file" if s.has_biography else "missing", width=9),
         Column("Standing", _standing),
     )
 
@@ -422,7 +422,7 @@ class InstructorsDialog(QDialog):
         layout.addLayout(bar)
         self.model = InstructorModel(self)
         self.model.sort(0)
-        self.view = table_view(self.model, widths={0: 20, 1: 18, 2: 30, 3: 9}, stretch=4)
+        self.view = table_view(self.model, stretch=4)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.documents = DocumentsPanel(ctx, caption="Biography and certificates on file")
         splitter = QSplitter(Qt.Orientation.Vertical)

@@ -63,7 +63,6 @@ class OfficerDetailDialog(QDialog):
         # The models bring the compliance engine; the main window registers the feature tabs
         # through this module before it shows, and should not wait for them.
         from deesc_desktop.gui.roster_models import (
-            ExemptionColumn,
             ExemptionModel,
             TranscriptColumn,
             TranscriptModel,
@@ -101,14 +100,6 @@ class OfficerDetailDialog(QDialog):
         self.transcript = TranscriptModel(self)
         self.transcript_view = table_view(
             self.transcript,
-            widths={
-                TranscriptColumn.COMPLETED: 11,
-                TranscriptColumn.COURSE: 27,
-                TranscriptColumn.HOURS: 6,
-                TranscriptColumn.TOPICS: 30,
-                TranscriptColumn.DELIVERY: 12,
-                TranscriptColumn.INSTRUCTOR: 17,
-            },
             sort=(TranscriptColumn.COMPLETED, Qt.SortOrder.DescendingOrder),
         )
         transcript_layout.addWidget(self.transcript_view)
@@ -119,12 +110,6 @@ class OfficerDetailDialog(QDialog):
         self.exemptions = ExemptionModel(self)
         self.exemptions_view = table_view(
             self.exemptions,
-            widths={
-                ExemptionColumn.START: 11,
-                ExemptionColumn.END: 11,
-                ExemptionColumn.DAYS: 6,
-                ExemptionColumn.REASON: 30,
-            },
         )
         leave_layout.addWidget(self.exemptions_view)
         self.tabs.addTab(leave, "Leave and exemptions")

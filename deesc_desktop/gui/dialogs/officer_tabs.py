@@ -61,7 +61,6 @@ class ComplianceTab(LoadingTab):
         self.model = OfficerResultsModel(self)
         self.view = table_view(
             self.model,
-            widths={ResultColumn.REQUIREMENT: 42, ResultColumn.STATUS: 15, ResultColumn.HOURS: 13},
             sort=(ResultColumn.REQUIREMENT, Qt.SortOrder.AscendingOrder),
             sortable=False,
         )

@@ -315,9 +315,7 @@ class RecordClassDialog(QDialog):
         self.attendees.sort(AttendeeColumn.NAME)
         self.proxy = RowFilterProxy(self)
         self.proxy.setSourceModel(self.attendees)
-        self.view = table_view(
-            self.proxy, widths={AttendeeColumn.NAME: 26, AttendeeColumn.BADGE: 7}, stretch=3
-        )
+        self.view = table_view(self.proxy, stretch=3)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setToolTip("Click an officer to tick or untick them")
         self.view.clicked.connect(self._toggle)

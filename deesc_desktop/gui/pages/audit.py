@@ -24,7 +24,6 @@ from deesc_desktop.gui.audit_models import (
     OFFICERS,
     AuditColumn,
     AuditModel,
-    ChangeColumn,
     ChangesModel,
     HistoryColumn,
     HistoryModel,
@@ -37,7 +36,7 @@ from deesc_desktop.gui.context import EVERYTHING, AppContext
 from deesc_desktop.gui.dialogs.officer_tabs import LoadingTab
 from deesc_desktop.gui.forms import DateField, local_time
 from deesc_desktop.gui.pages.base import Page
-from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, table_view
+from deesc_desktop.gui.widgets import SearchBox, filter_combo, table_view
 from deesc_desktop.services.maintenance import AuditReport, verify_audit
 from deesc_desktop.services.versions import plan_restore, restore_version
 from deesc_desktop.store.audit import chain_head
@@ -89,7 +88,7 @@ class AuditLogPage(Page):
         self.user.addItem("All users", None)
 
         chain = QHBoxLayout()
-        chain.addWidget(action_bar([actions[ActionId.RESTORE_VERSION]]))
+        chain.addWidget(actions.bar(ActionId.RESTORE_VERSION))
         self.verify_button = QPushButton("Verify chain")
         self.verify_button.setToolTip(
             "Recompute every entry's hash: shows whether any entry was altered or removed"
@@ -105,15 +104,6 @@ class AuditLogPage(Page):
         self.model.sort(AuditColumn.NUMBER, Qt.SortOrder.DescendingOrder)
         self.view = table_view(
             self.model,
-            widths={
-                AuditColumn.NUMBER: 8,
-                AuditColumn.WHEN: 19,  # "2026-03-01 08:12 CST"
-                AuditColumn.USER: 13,
-                AuditColumn.ACTION: 8,
-                AuditColumn.TABLE: 15,
-                AuditColumn.ROW: 12,
-                AuditColumn.REASON: 16,
-            },
             stretch=AuditColumn.CHANGES,
             sort=(AuditColumn.NUMBER, Qt.SortOrder.DescendingOrder),
         )
@@ -128,7 +118,6 @@ class AuditLogPage(Page):
         self.changes_view = table_view(
             self.changes,
             sortable=False,
-            widths={ChangeColumn.FIELD: 18, ChangeColumn.BEFORE: 40},
         )
         detail_layout.addWidget(self.changes_view, 1)
         splitter = QSplitter(Qt.Orientation.Vertical)
@@ -315,12 +304,6 @@ class HistoryTab(LoadingTab):
         self.model.sort(HistoryColumn.WHEN, Qt.SortOrder.DescendingOrder)
         self.view = table_view(
             self.model,
-            widths={
-                HistoryColumn.WHEN: 19,
-                HistoryColumn.USER: 13,
-                HistoryColumn.WHAT: 24,
-                HistoryColumn.CHANGES: 42,
-            },
             sort=(HistoryColumn.WHEN, Qt.SortOrder.DescendingOrder),
         )
         self.layout_.addWidget(self.view, 1)

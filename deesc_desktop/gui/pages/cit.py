@@ -18,7 +18,6 @@ from deesc_desktop.gui.cit_models import (
     CertificateModel,
     CitColumn,
     CitRosterModel,
-    CoverageColumn,
     CoverageModel,
 )
 from deesc_desktop.gui.context import (
@@ -33,7 +32,7 @@ from deesc_desktop.gui.forms import DateField, page_title
 from deesc_desktop.gui.models import RowFilterProxy, words_predicate
 from deesc_desktop.gui.operations import USER_ERRORS
 from deesc_desktop.gui.pages.base import Page
-from deesc_desktop.gui.widgets import SearchBox, action_bar, muted, table_view
+from deesc_desktop.gui.widgets import SearchBox, filtered_table, muted, table_view
 from deesc_desktop.services.cit import (
     CitReport,
     CitRosterRow,
@@ -86,12 +85,6 @@ class CitPage(Page):
         self.coverage = CoverageModel(self)
         self.coverage_view = table_view(
             self.coverage,
-            widths={
-                CoverageColumn.SHIFT: 16,
-                CoverageColumn.OFFICERS: 14,
-                CoverageColumn.CERTIFIED: 13,
-                CoverageColumn.PERCENT: 10,
-            },
             sortable=False,
         )
         self.coverage_view.setSelectionMode(self.coverage_view.SelectionMode.NoSelection)
@@ -100,13 +93,11 @@ class CitPage(Page):
 
         bar = QHBoxLayout()
         bar.addWidget(
-            action_bar(
-                [
-                    actions[ActionId.MARK_CIT_COURSE],
-                    actions[ActionId.ADD_CERTIFICATE],
-                    actions[ActionId.REVOKE_CERTIFICATE],
-                    actions[ActionId.CIT_TEAM],
-                ]
+            actions.bar(
+                ActionId.MARK_CIT_COURSE,
+                ActionId.ADD_CERTIFICATE,
+                ActionId.REVOKE_CERTIFICATE,
+                ActionId.CIT_TEAM,
             )
         )
         bar.addStretch(1)
@@ -116,36 +107,14 @@ class CitPage(Page):
 
         self.tabs = QTabWidget()
         self.roster = CitRosterModel(self)
-        self.roster.sort(CitColumn.OFFICER)
         self.proxy = RowFilterProxy(self)
-        self.proxy.setSourceModel(self.roster)
-        self.roster_view = table_view(
-            self.proxy,
-            widths={
-                CitColumn.BADGE: 6,
-                CitColumn.OFFICER: 18,
-                CitColumn.UNIT: 10,
-                CitColumn.SHIFT: 8,
-                CitColumn.STATUS: 9,
-                CitColumn.EARNED: 14,
-                CitColumn.EXPIRES: 10,
-                CitColumn.DAYS_LEFT: 9,
-                CitColumn.REFRESHER: 14,
-            },
-            sort=(CitColumn.OFFICER, Qt.SortOrder.AscendingOrder),
+        self.roster_view = filtered_table(
+            self.roster, self.proxy, sort=(CitColumn.OFFICER, Qt.SortOrder.AscendingOrder)
         )
         self.tabs.addTab(self.roster_view, "Certified roster")
         self.certificates = CertificateModel(self)
         self.certificate_view = table_view(
             self.certificates,
-            widths={
-                CertificateColumn.EARNED: 11,
-                CertificateColumn.OFFICER: 20,
-                CertificateColumn.BADGE: 7,
-                CertificateColumn.NUMBER: 12,
-                CertificateColumn.ISSUER: 28,
-                CertificateColumn.EXPIRES: 12,
-            },
             sort=(CertificateColumn.EARNED, Qt.SortOrder.DescendingOrder),
         )
         self.tabs.addTab(self.certificate_view, "Certificates entered by hand")

@@ -117,7 +117,9 @@ class ClaimDetail(QFrame):
         evidence.addWidget(muted("As each record read when the claim was made:"))
         self.evidence = EvidenceModel(self)
         self.evidence_view = table_view(
-            self.evidence, sortable=False, stretch=1, widths={0: 10, 2: 6, 3: 7, 4: 8}
+            self.evidence,
+            sortable=False,
+            stretch=1,
         )
         evidence.addWidget(self.evidence_view)
         self.sides.addTab(evidence_tab, "Training behind the claim")

@@ -46,8 +46,8 @@ from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.pages.claim_detail import BonusData, ClaimDetail, bonus_data, plural
 from deesc_desktop.gui.widgets import (
     SearchBox,
-    action_bar,
     filter_combo,
+    filtered_table,
     muted,
     table_view,
     two_line_rows,
@@ -126,36 +126,21 @@ class ClaimsView(Page):
         top.addWidget(self.search)
         layout.addLayout(top)
         layout.addWidget(
-            action_bar(
-                [
-                    actions[action_id]
-                    for action_id in (
-                        ActionId.FIND_ELIGIBLE,
-                        ActionId.SUBMIT_CLAIMS,
-                        ActionId.APPROVE_CLAIMS,
-                        ActionId.DENY_CLAIM,
-                        ActionId.VOID_CLAIM,
-                        ActionId.CREATE_BATCH,
-                        ActionId.ADJUST_CLAIM,
-                    )
-                ]
+            actions.bar(
+                ActionId.FIND_ELIGIBLE,
+                ActionId.SUBMIT_CLAIMS,
+                ActionId.APPROVE_CLAIMS,
+                ActionId.DENY_CLAIM,
+                ActionId.VOID_CLAIM,
+                ActionId.CREATE_BATCH,
+                ActionId.ADJUST_CLAIM,
             )
         )
         self.claims = ClaimsModel(self)
-        self.claims.sort(ClaimColumn.ID, Qt.SortOrder.DescendingOrder)
         self.proxy = RowFilterProxy(self)
-        self.proxy.setSourceModel(self.claims)
-        self.view = table_view(
+        self.view = filtered_table(
+            self.claims,
             self.proxy,
-            widths={
-                ClaimColumn.ID: 6,
-                ClaimColumn.OFFICER: 15,
-                ClaimColumn.BADGE: 5,
-                ClaimColumn.PROGRAM: 24,
-                ClaimColumn.AMOUNT: 14,
-                ClaimColumn.STATUS: 9,
-                ClaimColumn.FUNDING: 25,
-            },
             stretch=ClaimColumn.LAST_STEP,
             sort=(ClaimColumn.ID, Qt.SortOrder.DescendingOrder),
         )
@@ -185,19 +170,12 @@ class ClaimsView(Page):
         tab = QWidget()
         layout = QVBoxLayout(tab)
         layout.addWidget(
-            action_bar(
-                [
-                    actions[ActionId.CREATE_BATCH],
-                    actions[ActionId.EXPORT_BATCH],
-                    actions[ActionId.PAY_BATCH],
-                ]
-            )
+            actions.bar(ActionId.CREATE_BATCH, ActionId.EXPORT_BATCH, ActionId.PAY_BATCH)
         )
         self.batches = BatchesModel(self)
         self.batches.sort(1, Qt.SortOrder.DescendingOrder)
         self.batch_view = table_view(
             self.batches,
-            widths={0: 24, 1: 11, 2: 7, 3: 14, 4: 18},
             sort=(1, Qt.SortOrder.DescendingOrder),
         )
         self.batch_view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
@@ -213,13 +191,10 @@ class ClaimsView(Page):
     def _programs_tab(self, actions: ActionRegistry) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        layout.addWidget(
-            action_bar([actions[ActionId.ADD_PROGRAM], actions[ActionId.FIND_ELIGIBLE]])
-        )
+        layout.addWidget(actions.bar(ActionId.ADD_PROGRAM, ActionId.FIND_ELIGIBLE))
         self.programs = ProgramsModel(self)
         self.program_view = table_view(
             self.programs,
-            widths={0: 30, 1: 11, 2: 10, 3: 36, 4: 24, 5: 22},
             sort=(4, Qt.SortOrder.DescendingOrder),
         )
         layout.addWidget(self.program_view, 1)
@@ -228,12 +203,10 @@ class ClaimsView(Page):
     def _funding_tab(self, actions: ActionRegistry) -> QWidget:
         tab = QWidget()
         layout = QVBoxLayout(tab)
-        layout.addWidget(
-            action_bar([actions[ActionId.ADD_FUNDING], actions[ActionId.EDIT_FUNDING]])
-        )
+        layout.addWidget(actions.bar(ActionId.ADD_FUNDING, ActionId.EDIT_FUNDING))
         self.funding = FundingModel(self)
         self.funding_view = table_view(
-            self.funding, widths={0: 28, 1: 22, 2: 22, 3: 13, 4: 12, 5: 12, 6: 12, 7: 13}
+            self.funding,
         )
         self.funding_view.selectionModel().selectionChanged.connect(
             lambda *_: self._update_actions()
@@ -259,22 +232,11 @@ class ClaimsView(Page):
             )
         )
         layout.addWidget(QLabel("<b>Corrections to paid claims</b>"))
-        layout.addWidget(
-            action_bar([actions[ActionId.APPROVE_ADJUSTMENT], actions[ActionId.REJECT_ADJUSTMENT]])
-        )
+        layout.addWidget(actions.bar(ActionId.APPROVE_ADJUSTMENT, ActionId.REJECT_ADJUSTMENT))
         self.adjustments = AdjustmentsModel(self)
         self.adjustments.sort(AdjustmentColumn.STATE)
         self.adjustment_view = table_view(
             self.adjustments,
-            widths={
-                AdjustmentColumn.ID: 2,
-                AdjustmentColumn.CLAIM: 4,
-                AdjustmentColumn.OFFICER: 18,
-                AdjustmentColumn.AMOUNT: 9,
-                AdjustmentColumn.DATED: 10,
-                AdjustmentColumn.ENTERED: 10,
-                AdjustmentColumn.STATE: 32,
-            },
             stretch=AdjustmentColumn.REASON,
             sort=(AdjustmentColumn.STATE, Qt.SortOrder.AscendingOrder),
         )
@@ -282,23 +244,11 @@ class ClaimsView(Page):
         self.adjustment_note = muted("")
         layout.addWidget(self.adjustment_note)
         layout.addWidget(QLabel("<b>Changes to awards</b>"))
-        layout.addWidget(
-            action_bar(
-                [actions[ActionId.APPROVE_AWARD_CHANGE], actions[ActionId.REJECT_AWARD_CHANGE]]
-            )
-        )
+        layout.addWidget(actions.bar(ActionId.APPROVE_AWARD_CHANGE, ActionId.REJECT_AWARD_CHANGE))
         self.award_changes = AwardChangesModel(self)
         self.award_changes.sort(AwardColumn.STATE)
         self.award_view = table_view(
             self.award_changes,
-            widths={
-                AwardColumn.ID: 2,
-                AwardColumn.SOURCE: 22,
-                AwardColumn.AMOUNT: 22,
-                AwardColumn.PERIOD: 22,
-                AwardColumn.REQUESTED: 10,
-                AwardColumn.STATE: 32,
-            },
             stretch=AwardColumn.REASON,
             sort=(AwardColumn.STATE, Qt.SortOrder.AscendingOrder),
         )

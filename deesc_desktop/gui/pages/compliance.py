@@ -47,7 +47,6 @@ from deesc_desktop.gui.operations import USER_ERRORS, ask_export_path
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import (
     SearchBox,
-    action_bar,
     fill_value_combo,
     filter_combo,
     muted,
@@ -244,7 +243,7 @@ class CompliancePage(Page):
         today.clicked.connect(lambda: self.as_of.set_value(date.today()))
         top.addWidget(today)
         top.addStretch(1)
-        top.addWidget(action_bar([actions[ActionId.EXPORT_COMPLIANCE]]))
+        top.addWidget(actions.bar(ActionId.EXPORT_COMPLIANCE))
         self.layout_.addLayout(top)
 
         filters = QHBoxLayout()

@@ -43,7 +43,7 @@ from deesc_desktop.gui.documents import DocumentsPanel, attach_document
 from deesc_desktop.gui.forms import DateField
 from deesc_desktop.gui.models import RowFilterProxy, all_of, words_predicate
 from deesc_desktop.gui.pages.base import Page
-from deesc_desktop.gui.widgets import SearchBox, action_bar, muted, table_view
+from deesc_desktop.gui.widgets import SearchBox, filtered_table, muted, table_view
 from deesc_desktop.services.course_files import (
     ClassFile,
     ClassFileDetail,
@@ -90,7 +90,7 @@ class ClassDetailPanel(QFrame):
         self.checklist_caption = muted("Checklist")
         checklist_box.addWidget(self.checklist_caption)
         self.checklist = ChecklistModel(self)
-        self.checklist_view = table_view(self.checklist, sortable=False, widths={0: 2}, stretch=1)
+        self.checklist_view = table_view(self.checklist, sortable=False, stretch=1)
         checklist_box.addWidget(self.checklist_view)
         columns.addLayout(checklist_box, 3)
         self.documents = DocumentsPanel(ctx, caption="Documents in the file")
@@ -101,7 +101,6 @@ class ClassDetailPanel(QFrame):
         self.people.sort(PeopleColumn.NAME)
         self.people_view = table_view(
             self.people,
-            widths={PeopleColumn.BADGE: 6, PeopleColumn.NAME: 18, PeopleColumn.STATE_ID: 10},
             sort=(PeopleColumn.NAME, Qt.SortOrder.AscendingOrder),
             stretch=PeopleColumn.NAME,
         )
@@ -191,34 +190,19 @@ class CourseFilesPage(Page):
         filters.addWidget(self.incomplete)
         self.layout_.addLayout(filters)
 
-        self.buttons = action_bar(
-            [
-                actions[action_id]
-                for action_id in (
-                    ActionId.SCHEDULE_CLASS,
-                    ActionId.PRINT_SIGN_IN_SHEET,
-                    ActionId.RECORD_ATTENDANCE,
-                    ActionId.ATTACH_DOCUMENT,
-                    ActionId.MANAGE_INSTRUCTORS,
-                )
-            ]
+        self.buttons = actions.bar(
+            ActionId.SCHEDULE_CLASS,
+            ActionId.PRINT_SIGN_IN_SHEET,
+            ActionId.RECORD_ATTENDANCE,
+            ActionId.ATTACH_DOCUMENT,
+            ActionId.MANAGE_INSTRUCTORS,
         )
         self.layout_.addWidget(self.buttons)
 
         self.model = ClassFileModel(self)
-        self.model.sort(ClassFileColumn.DATE, Qt.SortOrder.DescendingOrder)
         self.proxy = RowFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.view = table_view(
-            self.proxy,
-            widths={
-                ClassFileColumn.DATE: 11,
-                ClassFileColumn.COURSE: 30,
-                ClassFileColumn.ATTENDED: 9,
-                ClassFileColumn.DOCUMENTS: 10,
-                ClassFileColumn.MISSING: 40,
-            },
-            sort=(ClassFileColumn.DATE, Qt.SortOrder.DescendingOrder),
+        self.view = filtered_table(
+            self.model, self.proxy, sort=(ClassFileColumn.DATE, Qt.SortOrder.DescendingOrder)
         )
         self.detail = ClassDetailPanel(ctx)
         splitter = QSplitter(Qt.Orientation.Vertical)

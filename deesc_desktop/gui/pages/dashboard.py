@@ -17,7 +17,7 @@ from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import EVERYTHING, AppContext
 from deesc_desktop.gui.forms import local_time, page_title
 from deesc_desktop.gui.pages.base import Page
-from deesc_desktop.gui.widgets import Card, action_bar, muted
+from deesc_desktop.gui.widgets import Card, muted
 from deesc_desktop.store.counts import DashboardSummary, dashboard_summary
 
 MONTHS = (
@@ -95,16 +95,11 @@ class DashboardPage(Page):
         self.layout_.addWidget(self.subtitle)
 
         self.layout_.addWidget(
-            action_bar(
-                [
-                    actions[action_id]
-                    for action_id in (
-                        ActionId.RECORD_CLASS,
-                        ActionId.IMPORT_TRAINING,
-                        ActionId.ADD_OFFICER,
-                        ActionId.ADD_LEAVE,
-                    )
-                ]
+            actions.bar(
+                ActionId.RECORD_CLASS,
+                ActionId.IMPORT_TRAINING,
+                ActionId.ADD_OFFICER,
+                ActionId.ADD_LEAVE,
             )
         )
 

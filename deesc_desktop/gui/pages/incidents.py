@@ -26,7 +26,7 @@ from deesc_desktop.gui.incident_models import (
 from deesc_desktop.gui.models import RowFilterProxy, all_of, words_predicate
 from deesc_desktop.gui.operations import USER_ERRORS
 from deesc_desktop.gui.pages.base import Page
-from deesc_desktop.gui.widgets import SearchBox, action_bar, muted, table_view
+from deesc_desktop.gui.widgets import SearchBox, filtered_table, muted, table_view
 from deesc_desktop.services.incidents import (
     IncidentEntry,
     delete_incident,
@@ -80,37 +80,18 @@ class IncidentsPage(Page):
         self.layout_.addLayout(filters)
 
         self.layout_.addWidget(
-            action_bar(
-                [
-                    actions[action_id]
-                    for action_id in (
-                        ActionId.ADD_INCIDENT,
-                        ActionId.EDIT_INCIDENT,
-                        ActionId.REVIEW_INCIDENT,
-                        ActionId.DELETE_INCIDENT,
-                        ActionId.IMPORT_INCIDENTS,
-                    )
-                ]
+            actions.bar(
+                ActionId.ADD_INCIDENT,
+                ActionId.EDIT_INCIDENT,
+                ActionId.REVIEW_INCIDENT,
+                ActionId.DELETE_INCIDENT,
+                ActionId.IMPORT_INCIDENTS,
             )
         )
         self.model = IncidentModel(self)
-        self.model.sort(IncidentColumn.DATE, Qt.SortOrder.DescendingOrder)
         self.proxy = RowFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.view = table_view(
-            self.proxy,
-            widths={
-                IncidentColumn.DATE: 11,
-                IncidentColumn.REFERENCE: 10,
-                IncidentColumn.TYPE: 18,
-                IncidentColumn.DEESCALATION: 10,
-                IncidentColumn.FORCE: 14,
-                IncidentColumn.OFFICERS_HURT: 10,
-                IncidentColumn.PUBLIC_HURT: 9,
-                IncidentColumn.BADGES: 11,
-                IncidentColumn.TRAINED: 11,
-            },
-            sort=(IncidentColumn.DATE, Qt.SortOrder.DescendingOrder),
+        self.view = filtered_table(
+            self.model, self.proxy, sort=(IncidentColumn.DATE, Qt.SortOrder.DescendingOrder)
         )
         self.view.doubleClicked.connect(lambda _index: self.edit_selected())
 
@@ -128,7 +109,6 @@ class IncidentsPage(Page):
         self.figures_view = table_view(
             self.figures,
             sortable=False,
-            widths={0: 10, 1: 16, 2: 9, 3: 17, 4: 11, 5: 15, 6: 11},
             stretch=1,
         )
         figures_layout.addWidget(self.figures_view)

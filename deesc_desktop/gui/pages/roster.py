@@ -22,10 +22,9 @@ from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.roster_models import RosterColumn, RosterModel, roster_haystack
 from deesc_desktop.gui.widgets import (
     SearchBox,
-    action_bar,
     fill_value_combo,
     filter_combo,
-    table_view,
+    filtered_table,
 )
 from deesc_desktop.services.compliance import department_compliance
 from deesc_desktop.services.training_due import due_items, needs_summary
@@ -99,40 +98,21 @@ class RosterPage(Page):
             filters.addWidget(combo, 2 if combo is self.status else 1)
         self.layout_.addLayout(filters)
 
-        self.buttons = action_bar(
-            [
-                actions[action_id]
-                for action_id in (
-                    ActionId.ADD_OFFICER,
-                    ActionId.EDIT_OFFICER,
-                    ActionId.OFFICER_DETAILS,
-                    ActionId.SEPARATE_OFFICER,
-                    ActionId.PUT_ON_LEAVE,
-                    ActionId.RETURN_TO_ACTIVE,
-                    ActionId.ADD_LEAVE,
-                )
-            ]
+        self.buttons = actions.bar(
+            ActionId.ADD_OFFICER,
+            ActionId.EDIT_OFFICER,
+            ActionId.OFFICER_DETAILS,
+            ActionId.SEPARATE_OFFICER,
+            ActionId.PUT_ON_LEAVE,
+            ActionId.RETURN_TO_ACTIVE,
+            ActionId.ADD_LEAVE,
         )
         self.layout_.addWidget(self.buttons)
 
         self.model = RosterModel(self)
-        self.model.sort(RosterColumn.NAME)
         self.proxy = ListFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.view = table_view(
-            self.proxy,
-            widths={
-                RosterColumn.BADGE: 6,
-                RosterColumn.NAME: 17,
-                RosterColumn.RANK: 10,
-                RosterColumn.UNIT: 12,
-                RosterColumn.SHIFT: 8,
-                RosterColumn.STATUS: 10,
-                RosterColumn.HIRE_DATE: 10,
-                RosterColumn.LICENSE_DATE: 12,
-                RosterColumn.NEEDS: 28,
-            },
-            sort=(RosterColumn.NAME, Qt.SortOrder.AscendingOrder),
+        self.view = filtered_table(
+            self.model, self.proxy, sort=(RosterColumn.NAME, Qt.SortOrder.AscendingOrder)
         )
         self.view.doubleClicked.connect(lambda _index: self.edit_selected())
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -27,7 +27,7 @@ from deesc_desktop.gui.forms import Form, page_title
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.pages.dashboard import MONTHS
 from deesc_desktop.gui.requirements_ui import RequirementsBox
-from deesc_desktop.gui.user_models import UserColumn, UsersModel
+from deesc_desktop.gui.user_models import UsersModel
 from deesc_desktop.gui.widgets import muted, table_view
 from deesc_desktop.paths import backups_dir
 from deesc_desktop.services.agency import US_STATES, update_agency
@@ -179,12 +179,6 @@ class SettingsPage(Page):
         self.users = UsersModel(self)
         self.users_view = table_view(
             self.users,
-            widths={
-                UserColumn.USERNAME: 16,
-                UserColumn.FULL_NAME: 22,
-                UserColumn.ROLE: 16,
-                UserColumn.STATE: 10,
-            },
         )
         self.users_view.setMinimumHeight(180)
         self.users_view.doubleClicked.connect(lambda _index: self.change_role())

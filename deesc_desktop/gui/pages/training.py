@@ -19,7 +19,11 @@ from deesc_desktop.gui.forms import DateField
 from deesc_desktop.gui.models import RowFilterProxy, all_of, words_predicate
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.training_models import TrainingColumn, TrainingModel, training_haystack
-from deesc_desktop.gui.widgets import SearchBox, action_bar, filter_combo, table_view
+from deesc_desktop.gui.widgets import (
+    SearchBox,
+    filter_combo,
+    filtered_table,
+)
 from deesc_desktop.store.training import TrainingListRow, training_records
 
 
@@ -55,37 +59,20 @@ class TrainingPage(Page):
         filters.addWidget(last_year)
         self.layout_.addLayout(filters)
 
-        self.buttons = action_bar(
-            [
-                actions[action_id]
-                for action_id in (
-                    ActionId.RECORD_CLASS,
-                    ActionId.EDIT_RECORD,
-                    ActionId.DELETE_RECORD,
-                    ActionId.RECORD_DOCUMENTS,
-                    ActionId.ADD_LEAVE,
-                    ActionId.IMPORT_TRAINING,
-                )
-            ]
+        self.buttons = actions.bar(
+            ActionId.RECORD_CLASS,
+            ActionId.EDIT_RECORD,
+            ActionId.DELETE_RECORD,
+            ActionId.RECORD_DOCUMENTS,
+            ActionId.ADD_LEAVE,
+            ActionId.IMPORT_TRAINING,
         )
         self.layout_.addWidget(self.buttons)
 
         self.model = TrainingModel(self)
-        self.model.sort(TrainingColumn.COMPLETED, Qt.SortOrder.DescendingOrder)
         self.proxy = RowFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.view = table_view(
-            self.proxy,
-            widths={
-                TrainingColumn.COMPLETED: 11,
-                TrainingColumn.BADGE: 7,
-                TrainingColumn.OFFICER: 20,
-                TrainingColumn.COURSE: 26,
-                TrainingColumn.HOURS: 6,
-                TrainingColumn.TOPICS: 25,
-                TrainingColumn.DELIVERY: 12,
-            },
-            sort=(TrainingColumn.COMPLETED, Qt.SortOrder.DescendingOrder),
+        self.view = filtered_table(
+            self.model, self.proxy, sort=(TrainingColumn.COMPLETED, Qt.SortOrder.DescendingOrder)
         )
         self.view.doubleClicked.connect(lambda _index: self.edit_selected())
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

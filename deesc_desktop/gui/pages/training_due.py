@@ -25,7 +25,7 @@ from deesc_desktop.gui.context import (
 from deesc_desktop.gui.forms import DateField, page_title
 from deesc_desktop.gui.models import Column, RowFilterProxy, RowsModel, natural_key, words_predicate
 from deesc_desktop.gui.pages.base import Page
-from deesc_desktop.gui.widgets import SearchBox, muted, table_view
+from deesc_desktop.gui.widgets import SearchBox, filtered_table, muted
 from deesc_desktop.services.training_due import (
     BUCKET_LABELS,
     HORIZONS,
@@ -62,21 +62,26 @@ class DueModel(RowsModel):
             "Shift",
             lambda r: r.shift,
             lambda r: (r.shift.casefold(), BUCKET_ORDER[r.bucket], r.due_date or date.min),
+            width=9,
         ),
         Column(
             "Unit",
             lambda r: r.unit,
             lambda r: (r.unit.casefold(), BUCKET_ORDER[r.bucket], r.due_date or date.min),
+            width=13,
         ),
-        Column("Badge", lambda r: r.officer.badge, lambda r: natural_key(r.officer.badge)),
+        Column("Badge", lambda r: r.officer.badge, lambda r: natural_key(r.officer.badge), width=6),
         Column(
             "Officer",
             lambda r: r.officer.display_name,
             lambda r: name_key(r.officer.last_name, r.officer.first_name),
+            width=18,
         ),
-        Column("Requirement", lambda r: r.requirement_id, tip="The requirement not yet met"),
-        Column("Needs", lambda r: r.needs, tip="What it takes to meet it"),
-        Column("Due", lambda r: r.due_date.isoformat() if r.due_date else ""),
+        Column(
+            "Requirement", lambda r: r.requirement_id, tip="The requirement not yet met", width=23
+        ),
+        Column("Needs", lambda r: r.needs, tip="What it takes to meet it", width=34),
+        Column("Due", lambda r: r.due_date.isoformat() if r.due_date else "", width=10),
         Column(
             "When",
             lambda r: SHORT_WHEN[r.bucket],
@@ -157,19 +162,8 @@ class TrainingDuePage(Page):
 
         self.model = DueModel(self)
         self.proxy = RowFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        self.view = table_view(
-            self.proxy,
-            widths={
-                DueColumn.SHIFT: 9,
-                DueColumn.UNIT: 13,
-                DueColumn.BADGE: 6,
-                DueColumn.OFFICER: 18,
-                DueColumn.REQUIREMENT: 23,
-                DueColumn.NEEDS: 34,
-                DueColumn.DUE: 10,
-            },
-            sort=(DueColumn.SHIFT, Qt.SortOrder.AscendingOrder),
+        self.view = filtered_table(
+            self.model, self.proxy, sort=(DueColumn.SHIFT, Qt.SortOrder.AscendingOrder)
         )
         self.layout_.addWidget(self.view, 1)
         self.layout_.addWidget(
