@@ -7,8 +7,6 @@ from enum import IntEnum
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QGroupBox,
-    QHBoxLayout,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -18,7 +16,7 @@ from deesc_desktop.gui import prompts, style
 from deesc_desktop.gui.context import REQUIREMENTS, AppContext
 from deesc_desktop.gui.models import Column, RowsModel
 from deesc_desktop.gui.requirement_form import RequirementForm
-from deesc_desktop.gui.widgets import muted, table_view
+from deesc_desktop.gui.widgets import button_row, muted, push_button, table_view
 from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.services.requirements import ListedRequirement, load_requirements_file
 
@@ -89,19 +87,13 @@ class RequirementsBox(QGroupBox):
         self.view.setMinimumHeight(200)
         self.view.doubleClicked.connect(lambda _index: self.edit())
         layout.addWidget(self.view)
-        buttons = QHBoxLayout()
-        self.switch_button = QPushButton("Switch off")
-        self.switch_button.clicked.connect(self.toggle_active)
-        self.load_button = QPushButton("Load rule file…")
-        self.load_button.clicked.connect(self.load_file)
-        self.add_button = QPushButton("Add requirement…")
-        self.add_button.clicked.connect(self.add)
-        self.edit_button = QPushButton("Edit requirement…")
-        self.edit_button.clicked.connect(self.edit)
-        for button in (self.add_button, self.edit_button, self.switch_button, self.load_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        self.switch_button = push_button("Switch off", self.toggle_active)
+        self.load_button = push_button("Load rule file…", self.load_file)
+        self.add_button = push_button("Add requirement…", self.add)
+        self.edit_button = push_button("Edit requirement…", self.edit)
+        layout.addLayout(
+            button_row(self.add_button, self.edit_button, self.switch_button, self.load_button)
+        )
         self.allowed = ctx.can(Permission.MANAGE_REQUIREMENTS)
         if not self.allowed:
             tip = f"Not allowed for the role {ctx.actor.role.label}"

@@ -156,9 +156,8 @@ class CertificateDialog(QDialog):
         }
 
     def accept(self) -> None:
-        officer_id = self.officer.officer_id()
+        officer_id = self.officer.required_officer(self.form)
         if officer_id is None:
-            self.form.show_errors({"officer": "choose an officer from the list"})
             return
         try:
             self.certificate_id = add_certification(

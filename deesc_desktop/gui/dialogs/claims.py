@@ -31,7 +31,7 @@ from deesc_desktop.gui.claim_models import (
     program_rule_text,
 )
 from deesc_desktop.gui.context import CLAIMS, AppContext
-from deesc_desktop.gui.dialogs.common import dialog_buttons
+from deesc_desktop.gui.dialogs.common import lay_out_form
 from deesc_desktop.gui.forms import DateField, Form
 from deesc_desktop.gui.models import RowFilterProxy
 from deesc_desktop.gui.widgets import filtered_table, muted
@@ -246,19 +246,15 @@ class AdjustmentDialog(QDialog):
         self.adjustment_id: int | None = None
         self.setWindowTitle(f"Adjust claim #{claim.id}")
         self.setMinimumWidth(560)
-        layout = QVBoxLayout(self)
         summary = QLabel(
             f"Claim #{claim.id}, {claim.officer_name}: paid {format_money(claim.amount)} "
             f"on {claim.paid_on}; stands at {format_money(claim.net)}."
         )
         summary.setWordWrap(True)
-        layout.addWidget(summary)
-        layout.addWidget(
-            muted(
-                "The claim itself never changes: the correction is kept beside it. Money "
-                "recovered (a negative amount) counts at once; an addition counts only once "
-                "someone who approves claims, other than you, approves it."
-            )
+        how = muted(
+            "The claim itself never changes: the correction is kept beside it. Money "
+            "recovered (a negative amount) counts at once; an addition counts only once "
+            "someone who approves claims, other than you, approves it."
         )
         self.form = Form()
         self.amount = QLineEdit()
@@ -271,10 +267,9 @@ class AdjustmentDialog(QDialog):
         self.form.add_row("adjusted_on", "Dated", self.adjusted_on, required=True)
         self.form.add_row("reference", "Reference", self.reference)
         self.form.add_row("reason", "Reason", self.reason, required=True)
-        layout.addWidget(self.form.banner)
-        layout.addLayout(self.form.layout)
-        buttons, self.save_button = dialog_buttons(self, "Record adjustment")
-        layout.addWidget(buttons)
+        self.save_button = lay_out_form(
+            self, self.form, above=[summary, how], ok_text="Record adjustment"
+        )
 
     def accept(self) -> None:
         values = {
@@ -305,13 +300,11 @@ class BatchDialog(QDialog):
         self.setWindowTitle("Create payment batch")
         self.setMinimumWidth(520)
         total = sum(c.amount for c in self.claims)
-        layout = QVBoxLayout(self)
         count = len(self.claims)
         self.summary = QLabel(
             f"<b>{count} approved claim{'s' if count != 1 else ''}</b>, "
             f"total <b>{format_money(total)}</b>, for one payroll run."
         )
-        layout.addWidget(self.summary)
         self.form = Form()
         pay_day = date.today()
         self.reference = QLineEdit(f"PAYROLL-{pay_day.isoformat()}")
@@ -326,10 +319,9 @@ class BatchDialog(QDialog):
         )
         self.form.add_row("pay_date", "Pay date", self.pay_date, required=True)
         self.form.add_row("notes", "Notes", self.notes)
-        layout.addWidget(self.form.banner)
-        layout.addLayout(self.form.layout)
-        buttons, self.save_button = dialog_buttons(self, "Create batch")
-        layout.addWidget(buttons)
+        self.save_button = lay_out_form(
+            self, self.form, above=[self.summary], ok_text="Create batch"
+        )
 
     def accept(self) -> None:
         values = {

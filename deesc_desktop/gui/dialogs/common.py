@@ -1,5 +1,5 @@
 """Pieces several dialogs share: an officer picker fed from the roster on a worker thread, the
-layout of a form dialog, and the Cancel + named OK buttons."""
+layout of a form dialog with its Save and Cancel buttons."""
 
 from __future__ import annotations
 
@@ -87,6 +87,13 @@ class OfficerPicker(QComboBox):
         if row >= 0:
             self.setCurrentIndex(row)
 
+    def required_officer(self, form: Form, field: str = "officer") -> int | None:
+        """The chosen officer; None, with the reason under the form's `field`, when none is."""
+        officer_id = self.officer_id()
+        if officer_id is None:
+            form.show_errors({field: "choose an officer from the list"})
+        return officer_id
+
     def officer_id(self) -> int | None:
         """The chosen officer, or None when the text names nobody on the list."""
         index = self.currentIndex()
@@ -97,10 +104,15 @@ class OfficerPicker(QComboBox):
 
 
 def lay_out_form(
-    dialog: QDialog, form: Form, above: Sequence[QWidget] = (), below: Sequence[QWidget] = ()
-) -> QDialogButtonBox:
+    dialog: QDialog,
+    form: Form,
+    above: Sequence[QWidget] = (),
+    below: Sequence[QWidget] = (),
+    ok_text: str | None = None,
+) -> QPushButton:
     """Lay a form dialog out: what it is about (`above`), the form's banner and rows, any
-    notes `below`, then Save and Cancel, wired to the dialog's accept and reject."""
+    notes `below`, then Cancel and Save (or a button named `ok_text` for what it does), wired
+    to the dialog's reject and accept. Returns the Save button."""
     layout = QVBoxLayout(dialog)
     for widget in above:
         layout.addWidget(widget)
@@ -108,19 +120,15 @@ def lay_out_form(
     layout.addLayout(form.layout)
     for widget in below:
         layout.addWidget(widget)
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-    )
+    if ok_text is None:
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = buttons.button(QDialogButtonBox.StandardButton.Save)
+    else:
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
-    return buttons
-
-
-def dialog_buttons(dialog: QDialog, ok_text: str) -> tuple[QDialogButtonBox, QPushButton]:
-    """Cancel and an OK button named for what it does, wired to reject and accept."""
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-    ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons, ok
+    return ok

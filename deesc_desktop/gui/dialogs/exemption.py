@@ -95,9 +95,8 @@ class ExemptionDialog(QDialog):
         }
 
     def accept(self) -> None:
-        officer_id = self.officer.officer_id()
+        officer_id = self.officer.required_officer(self.form)
         if officer_id is None:
-            self.form.show_errors({"officer": "choose an officer from the list"})
             return
         try:
             self.exemption_id = add_exemption(

@@ -23,7 +23,7 @@ from deesc_desktop.core.bonus import FUNDING_KINDS, bonus_funding_warning
 from deesc_desktop.core.money import format_money
 from deesc_desktop.gui import prompts
 from deesc_desktop.gui.context import FUNDING, PROGRAMS, AppContext
-from deesc_desktop.gui.dialogs.common import dialog_buttons
+from deesc_desktop.gui.dialogs.common import lay_out_form
 from deesc_desktop.gui.forms import DateField, Form, HoursField, fill_combo
 from deesc_desktop.gui.widgets import muted
 from deesc_desktop.services.bonus import add_program
@@ -102,12 +102,9 @@ class ProgramDialog(QDialog):
         form.add_row("end", "Training to", self.end, required=True)
         form.add_row("funding_source", "Paid from", self.funding, required=True)
         form.add_row("notes", "Notes", self.notes)
-        layout = QVBoxLayout(self)
-        layout.addWidget(form.banner)
-        layout.addLayout(form.layout)
-        layout.addWidget(self.funding_warning)
-        buttons, self.save_button = dialog_buttons(self, "Add program")
-        layout.addWidget(buttons)
+        self.save_button = lay_out_form(
+            self, form, below=[self.funding_warning], ok_text="Add program"
+        )
         self._show_funding_warning()
 
     def _show_funding_warning(self) -> None:
@@ -198,13 +195,9 @@ class FundingDialog(QDialog):
         else:
             form.add_row("award", "Award", self._award_row(source))
         form.add_row("notes", "Notes", self.notes)
-        layout = QVBoxLayout(self)
-        layout.addWidget(form.banner)
-        layout.addLayout(form.layout)
-        buttons, self.save_button = dialog_buttons(
-            self, "Save changes" if source else "Add funding source"
+        self.save_button = lay_out_form(
+            self, form, ok_text="Save changes" if source else "Add funding source"
         )
-        layout.addWidget(buttons)
 
     def _award_row(self, source: FundingSummary) -> QWidget:
         box = QWidget()
@@ -293,13 +286,9 @@ class AwardChangeDialog(QDialog):
         self.change_id: int | None = None
         self.setWindowTitle(f"Request a change to {source.name}")
         self.setMinimumWidth(520)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            muted(
-                f"Now: {format_money(source.amount)}, {source.start} to {source.end}. The "
-                "change counts only once someone who approves claims, other than you, "
-                "approves it."
-            )
+        now = muted(
+            f"Now: {format_money(source.amount)}, {source.start} to {source.end}. The "
+            "change counts only once someone who approves claims, other than you, approves it."
         )
         self.form = Form()
         self.amount = QLineEdit(format_money(source.amount))
@@ -311,10 +300,7 @@ class AwardChangeDialog(QDialog):
         self.form.add_row("start", "Period from", self.start, required=True)
         self.form.add_row("end", "Period to", self.end, required=True)
         self.form.add_row("reason", "Reason", self.reason, required=True)
-        layout.addWidget(self.form.banner)
-        layout.addLayout(self.form.layout)
-        buttons, self.save_button = dialog_buttons(self, "Request change")
-        layout.addWidget(buttons)
+        self.save_button = lay_out_form(self, self.form, above=[now], ok_text="Request change")
 
     def accept(self) -> None:
         values = {

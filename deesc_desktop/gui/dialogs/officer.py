@@ -86,8 +86,7 @@ class OfficerDialog(QDialog):
             fill_combo(self.status, {k: v for k, v in OFFICER_STATUSES.items() if k != "separated"})
             form.add_row("status", "Status", self.status)
 
-        buttons = lay_out_form(self, form, below=[muted("* required")])
-        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button = lay_out_form(self, form, below=[muted("* required")])
         if officer_id is not None:
             self.load()
 

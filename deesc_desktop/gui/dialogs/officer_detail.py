@@ -108,9 +108,7 @@ class OfficerDetailDialog(QDialog):
         leave = QWidget()
         leave_layout = QVBoxLayout(leave)
         self.exemptions = ExemptionModel(self)
-        self.exemptions_view = table_view(
-            self.exemptions,
-        )
+        self.exemptions_view = table_view(self.exemptions)
         leave_layout.addWidget(self.exemptions_view)
         self.tabs.addTab(leave, "Leave and exemptions")
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
 from deesc_desktop.core.auth import Role
 from deesc_desktop.gui.context import USERS, AppContext
+from deesc_desktop.gui.dialogs.common import lay_out_form
 from deesc_desktop.gui.forms import Form
 from deesc_desktop.gui.widgets import muted
 from deesc_desktop.services.errors import ServiceError
@@ -53,14 +52,6 @@ def _password_field(placeholder: str = "") -> QLineEdit:
     return field
 
 
-def _buttons(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-    buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
-
-
 class UserDialog(QDialog):
     """A new user with a role and a first password; the first user is always an administrator."""
 
@@ -83,17 +74,11 @@ class UserDialog(QDialog):
         form.add_row("role", "Role", self.role, required=True)
         form.add_row("password", "Password", self.password, required=True)
         form.add_row("confirm", "Password again", self.confirm, required=True)
-        layout = QVBoxLayout(self)
-        if self.first:
-            layout.addWidget(
-                muted(
-                    "Once the agency has an administrator, everyone signs in with their own "
-                    "name and password, and the audit log records who did what."
-                )
-            )
-        layout.addWidget(form.banner)
-        layout.addLayout(form.layout)
-        layout.addWidget(_buttons(self, "Add user"))
+        why = muted(
+            "Once the agency has an administrator, everyone signs in with their own "
+            "name and password, and the audit log records who did what."
+        )
+        lay_out_form(self, form, above=[why] if self.first else [], ok_text="Add user")
 
     def accept(self) -> None:
         if self.password.text() != self.confirm.text():
@@ -132,12 +117,13 @@ class PasswordDialog(QDialog):
         self.confirm = _password_field("the same again")
         self.form.add_row("password", "New password", self.password, required=True)
         self.form.add_row("confirm", "Password again", self.confirm, required=True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"New password for <b>{username}</b>:"))
-        layout.addWidget(self.form.banner)
-        layout.addLayout(self.form.layout)
-        layout.addWidget(muted("Tell them in person; the old password stops working at once."))
-        layout.addWidget(_buttons(self, "Set password"))
+        lay_out_form(
+            self,
+            self.form,
+            above=[QLabel(f"New password for <b>{username}</b>:")],
+            below=[muted("Tell them in person; the old password stops working at once.")],
+            ok_text="Set password",
+        )
 
     def accept(self) -> None:
         if self.password.text() != self.confirm.text():
@@ -166,12 +152,13 @@ class RoleDialog(QDialog):
         self.form = Form()
         self.role = role_combo(role)
         self.form.add_row("role", "Role", self.role, required=True)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Role of <b>{username}</b>:"))
-        layout.addWidget(self.form.banner)
-        layout.addLayout(self.form.layout)
-        layout.addWidget(muted("The new role applies from their next sign-in."))
-        layout.addWidget(_buttons(self, "Change role"))
+        lay_out_form(
+            self,
+            self.form,
+            above=[QLabel(f"Role of <b>{username}</b>:")],
+            below=[muted("The new role applies from their next sign-in.")],
+            ok_text="Change role",
+        )
 
     def accept(self) -> None:
         try:

@@ -205,9 +205,7 @@ class ClaimsView(Page):
         layout = QVBoxLayout(tab)
         layout.addWidget(actions.bar(ActionId.ADD_FUNDING, ActionId.EDIT_FUNDING))
         self.funding = FundingModel(self)
-        self.funding_view = table_view(
-            self.funding,
-        )
+        self.funding_view = table_view(self.funding)
         self.funding_view.selectionModel().selectionChanged.connect(
             lambda *_: self._update_actions()
         )

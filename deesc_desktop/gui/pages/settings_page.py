@@ -28,7 +28,7 @@ from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.pages.dashboard import MONTHS
 from deesc_desktop.gui.requirements_ui import RequirementsBox
 from deesc_desktop.gui.user_models import UsersModel
-from deesc_desktop.gui.widgets import muted, table_view
+from deesc_desktop.gui.widgets import button_row, muted, push_button, table_view
 from deesc_desktop.paths import backups_dir
 from deesc_desktop.services.agency import US_STATES, update_agency
 from deesc_desktop.services.errors import ServiceError
@@ -177,30 +177,19 @@ class SettingsPage(Page):
         self.users_note = muted("")
         layout.addWidget(self.users_note)
         self.users = UsersModel(self)
-        self.users_view = table_view(
-            self.users,
-        )
+        self.users_view = table_view(self.users)
         self.users_view.setMinimumHeight(180)
         self.users_view.doubleClicked.connect(lambda _index: self.change_role())
         layout.addWidget(self.users_view)
-        buttons = QHBoxLayout()
-        self.add_user_button = QPushButton("Add user…")
-        self.add_user_button.clicked.connect(self.add_user)
-        self.active_button = QPushButton("Disable…")
-        self.active_button.clicked.connect(self.toggle_active)
-        self.role_button = QPushButton("Change role…")
-        self.role_button.clicked.connect(self.change_role)
-        self.password_button = QPushButton("Reset password…")
-        self.password_button.clicked.connect(self.reset_password)
-        for button in (
-            self.add_user_button,
-            self.active_button,
-            self.role_button,
-            self.password_button,
-        ):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        self.add_user_button = push_button("Add user…", self.add_user)
+        self.active_button = push_button("Disable…", self.toggle_active)
+        self.role_button = push_button("Change role…", self.change_role)
+        self.password_button = push_button("Reset password…", self.reset_password)
+        layout.addLayout(
+            button_row(
+                self.add_user_button, self.active_button, self.role_button, self.password_button
+            )
+        )
         self.sign_in_switch = QCheckBox("Everyone signs in with their own name and password")
         self.sign_in_switch.toggled.connect(self.switch_sign_in)
         layout.addWidget(self.sign_in_switch)
