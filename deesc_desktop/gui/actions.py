@@ -111,7 +111,6 @@ class ActionRegistry:
     def __init__(self, window: QWidget, actor: Actor | None = None) -> None:
         self._window = window
         self._actions = {action_id: make_action(action_id, window) for action_id in ActionId}
-        self._hidden: set[ActionId] = set()
         self._connected: set[ActionId] = set()
         self.actor = actor
         window.addActions(list(self._actions.values()))
@@ -165,12 +164,12 @@ class ActionRegistry:
             self._actions[action_id].trigger()
 
     def set_enabled(self, enabled: bool, *action_ids: ActionId) -> None:
-        """Enable actions as far as the selection allows, and the role and installation too;
+        """Enable actions as far as the selection allows, and the role too;
         an action disabled for want of a selection says in its tooltip what to select."""
         for action_id in action_ids:
             action = self._actions[action_id]
             allowed = self.allowed(action_id)
-            action.setEnabled(enabled and action_id not in self._hidden and allowed)
+            action.setEnabled(enabled and allowed)
             if not allowed:
                 continue  # its tooltip already says the role may not
             tip = ACTIONS[action_id].tip
@@ -179,12 +178,6 @@ class ActionRegistry:
                 tip = f"{tip} ({needed})"
             action.setToolTip(tip)
             action.setStatusTip(tip)
-
-    def hide(self, action_id: ActionId) -> None:
-        """Hide and disable an action whose feature is not installed, shortcut included."""
-        self._hidden.add(action_id)
-        self._actions[action_id].setVisible(False)
-        self._actions[action_id].setEnabled(False)
 
     def build_menus(self, menubar: QMenuBar) -> None:
         """Fill the menu bar from MENUS and SUBMENUS."""

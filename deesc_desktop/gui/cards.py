@@ -1,4 +1,4 @@
-"""Dashboard cards of compliance, CIT and bonus money, registered by their pages' modules.
+"""Dashboard cards of compliance, CIT and bonus money, named by their pages in the page registry.
 
 The three compliance cards share one evaluation: a SharedQuery, parented to the open
 database's bus, runs department_compliance once however many cards ask in the same turn.
@@ -23,7 +23,6 @@ from sqlite_utils import Database
 from deesc_desktop.core.money import format_money
 from deesc_desktop.gui import style, workers
 from deesc_desktop.gui.context import AppContext
-from deesc_desktop.gui.pages.dashboard import register_card
 from deesc_desktop.gui.widgets import Card
 
 if TYPE_CHECKING:
@@ -400,12 +399,6 @@ def axis_label(title: str, width: int = 28) -> str:
     return "<br>".join(escape(line) for line in [*lines[:2], lines[2] + "…"])
 
 
-def register_compliance_cards() -> None:
-    register_card(ComplianceStatusCard, order=10)
-    register_card(DueSoonCard, order=20)
-    register_card(ComplianceChartCard, order=40, columns=2)
-
-
 # --- CIT ------------------------------------------------------------------------------------------
 
 
@@ -464,10 +457,6 @@ class CitCoverageCard(LinkCard):
         self.ctx.nav.show(target)
 
 
-def register_cit_card() -> None:
-    register_card(CitCoverageCard, order=30)
-
-
 # --- bonus money ----------------------------------------------------------------------------------
 
 
@@ -518,7 +507,3 @@ class BudgetCard(LinkCard):
 
     def link_activated(self, target: str) -> None:
         self.ctx.nav.show(target)
-
-
-def register_budget_card() -> None:
-    register_card(BudgetCard, order=50)

@@ -1,12 +1,11 @@
 """One officer at a glance: profile, training transcript, leave; other features add tabs.
 
-Compliance and CIT add their own tab with `register_officer_tab`, without touching this file.
+Compliance, CIT, bonus claims and the audit log add their own tab through the page registry
+(PageSpec.officer_tabs), without touching this file; a tab's module is imported when shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -31,29 +30,10 @@ from deesc_desktop.core.hours import format_hours
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.forms import local_time
+from deesc_desktop.gui.pages import load, officer_tabs
 from deesc_desktop.gui.widgets import muted, table_view
 from deesc_desktop.store.leave import load_exemptions
 from deesc_desktop.store.officers import officer_form
-
-
-@dataclass(frozen=True, slots=True)
-class OfficerTab:
-    """An extra tab of the officer dialog: `factory(ctx, officer_id)` builds its widget."""
-
-    title: str
-    factory: Callable[[AppContext, int], QWidget]
-    order: int = 100
-
-
-OFFICER_TABS: list[OfficerTab] = []
-
-
-def register_officer_tab(
-    title: str, factory: Callable[[AppContext, int], QWidget], order: int = 100
-) -> None:
-    """Add a tab (e.g. "Compliance", "CIT") to every officer dialog, after the built-in ones."""
-    OFFICER_TABS.append(OfficerTab(title, factory, order))
-    OFFICER_TABS.sort(key=lambda tab: tab.order)
 
 
 class OfficerDetailDialog(QDialog):
@@ -112,8 +92,8 @@ class OfficerDetailDialog(QDialog):
         leave_layout.addWidget(self.exemptions_view)
         self.tabs.addTab(leave, "Leave and exemptions")
 
-        for tab in OFFICER_TABS:
-            self.tabs.addTab(tab.factory(ctx, officer_id), tab.title)
+        for tab in officer_tabs():
+            self.tabs.addTab(load(tab.factory)(ctx, officer_id), tab.title)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         edit = buttons.addButton("Edit officer…", QDialogButtonBox.ButtonRole.ActionRole)

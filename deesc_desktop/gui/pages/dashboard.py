@@ -1,9 +1,7 @@
-"""The dashboard: the department at a glance, as cards; other features register more cards."""
+"""The dashboard: the department at a glance, as cards; the page registry names more cards."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from html import escape
 
@@ -16,6 +14,7 @@ from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import EVERYTHING, AppContext
 from deesc_desktop.gui.forms import local_time, page_title
+from deesc_desktop.gui.pages import dashboard_cards, load
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import Card, muted
 from deesc_desktop.store.counts import DashboardSummary, dashboard_summary
@@ -26,31 +25,8 @@ MONTHS = (
 CARD_COLUMNS = 3
 
 
-@dataclass(frozen=True, slots=True)
-class DashboardCard:
-    """A card another feature adds (e.g. compliance): `factory(ctx)` builds the widget.
-
-    If the widget has a `refresh()` method, the dashboard calls it whenever it reloads.
-    `columns` is how many of the grid's columns the card spans (a chart wants two).
-    """
-
-    factory: Callable[[AppContext], QWidget]
-    order: int = 100
-    columns: int = 1
-
-
-DASHBOARD_CARDS: list[DashboardCard] = []
-
 BUILT_IN_ORDER = 500
 """The dashboard's own cards come at this order and after: a lower order puts a card first."""
-
-
-def register_card(
-    factory: Callable[[AppContext], QWidget], order: int = 100, columns: int = 1
-) -> None:
-    """Add a card to the dashboard; cards are laid out by `order`, lowest first."""
-    DASHBOARD_CARDS.append(DashboardCard(factory, order, max(1, min(columns, CARD_COLUMNS))))
-    DASHBOARD_CARDS.sort(key=lambda card: card.order)
 
 
 def flow(spans: list[int], columns: int = CARD_COLUMNS) -> list[tuple[int, int]]:
@@ -120,7 +96,8 @@ class DashboardPage(Page):
         self.units = Card("By unit")
         self.training = Card("Training, last 12 months")
         self.last_import = Card("Last import")
-        self.extra_cards = [card.factory(ctx) for card in DASHBOARD_CARDS]
+        cards = dashboard_cards()
+        self.extra_cards = [load(card.factory)(ctx) for card in cards]
         built_in: list[QWidget] = [
             self.training,
             self.officers,
@@ -133,7 +110,7 @@ class DashboardPage(Page):
         ]
         laid += [
             (spec.order, widget, spec.columns)
-            for spec, widget in zip(DASHBOARD_CARDS, self.extra_cards, strict=True)
+            for spec, widget in zip(cards, self.extra_cards, strict=True)
         ]
         laid.sort(key=lambda item: item[0])
         places = flow([span for _order, _card, span in laid])
@@ -215,6 +192,3 @@ class DashboardPage(Page):
 
 def create_page(ctx: AppContext, actions: ActionRegistry) -> Page:
     return DashboardPage(ctx, actions)
-
-
-__all__ = ["DASHBOARD_CARDS", "DashboardCard", "DashboardPage", "create_page", "register_card"]
