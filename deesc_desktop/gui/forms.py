@@ -242,3 +242,8 @@ def page_title(text: str) -> QLabel:
     title.setObjectName("pageTitle")
     title.setFont(style.heading_font(title.font()))
     return title
+
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()

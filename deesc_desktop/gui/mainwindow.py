@@ -400,7 +400,7 @@ class MainWindow(QMainWindow):
         operations.export(self, self.ctx, kind)
 
     def show_reminders(self) -> None:
-        from deesc_desktop.gui import reminders
+        from deesc_desktop.gui.features.training_due import reminders
 
         reminders.show_reminders(self, self.ctx)
 

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from html import escape
+from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractProxyModel, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractProxyModel,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -22,8 +31,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlite_utils import Database
 
-from deesc_desktop.gui import style
+from deesc_desktop.gui import style, workers
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.models import RowsModel
 
 
@@ -223,3 +234,27 @@ def muted(text: str) -> QLabel:
     label.setObjectName("muted")
     label.setWordWrap(True)
     return label
+
+
+class LoadingTab(QWidget):
+    """A tab that reads its data on a worker once built, showing "Loading…" meanwhile."""
+
+    def __init__(self, ctx: AppContext, officer_id: int) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.officer_id = officer_id
+        self.layout_ = QVBoxLayout(self)
+        self.summary = QLabel("Loading…")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.layout_.addWidget(self.summary)
+
+    def start(self, query: Callable[[Database], Any], show: Callable[[Any], None]) -> None:
+        workers.run_query(
+            self.ctx.db_path,
+            query,
+            owner=self,
+            on_result=show,
+            on_error=lambda exc: self.summary.setText(escape(f"Could not read this: {exc}")),
+        )

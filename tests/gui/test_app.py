@@ -403,7 +403,7 @@ def test_a_page_spec_adds_its_dashboard_card_and_officer_tab(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from deesc_desktop.gui import pages
-    from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
+    from deesc_desktop.gui.features.roster.officer_detail import OfficerDetailDialog
 
     feature = replace(
         pages.spec(PageId.TRAINING),

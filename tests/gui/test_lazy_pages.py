@@ -35,7 +35,7 @@ def test_only_the_first_page_is_built_with_the_window(qtbot: Any, ctx: AppContex
 def test_a_menu_action_of_a_page_not_built_yet_still_runs(
     qtbot: Any, ctx: AppContext, monkeypatch: Any
 ) -> None:
-    from deesc_desktop.gui.pages.cit import CitPage
+    from deesc_desktop.gui.features.cit.page import CitPage
 
     marked: list[bool] = []
     monkeypatch.setattr(CitPage, "mark_course", lambda self: marked.append(True))
@@ -50,7 +50,7 @@ def test_a_menu_action_of_a_page_not_built_yet_still_runs(
 
 
 def test_the_dashboard_has_every_feature_card_without_their_pages() -> None:
-    from deesc_desktop.gui import cards
+    from deesc_desktop.gui.features.dashboard import cards
     from deesc_desktop.gui.pages import dashboard_cards, load
 
     factories = {load(card.factory) for card in dashboard_cards()}
@@ -91,7 +91,7 @@ NOT_BEFORE_THE_WINDOW = (
     "deesc_desktop.reports",
     "deesc_desktop.core.compliance",
     "deesc_desktop.gui.operations",
-    "deesc_desktop.gui.reminders",
+    "deesc_desktop.gui.features.training_due.reminders",
 )
 """What the first page (the dashboard) does not need to appear: loaded when used."""
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
+from deesc_desktop.gui.features.roster.models import RosterColumn, RosterModel, roster_haystack
 from deesc_desktop.gui.models import ListFilterProxy, RowFilterProxy, words_predicate
-from deesc_desktop.gui.roster_models import RosterColumn, RosterModel, roster_haystack
 from tests.gui.test_models import officer
 
 

@@ -8,7 +8,20 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from deesc_desktop.core.models import Exemption, TrainingRecord
-from deesc_desktop.gui.import_models import ImportProblem, ImportProblemModel, PreviewModel
+from deesc_desktop.gui.features.imports.models import (
+    ImportProblem,
+    ImportProblemModel,
+    PreviewModel,
+)
+from deesc_desktop.gui.features.roster.models import (
+    ExemptionModel,
+    RosterColumn,
+    RosterModel,
+    TranscriptModel,
+    roster_haystack,
+)
+from deesc_desktop.gui.features.settings.models import UserColumn, UsersModel
+from deesc_desktop.gui.features.training.models import AttendeeModel, ScoresModel, TrainingModel
 from deesc_desktop.gui.models import (
     ID_ROLE,
     ROW_ROLE,
@@ -18,15 +31,6 @@ from deesc_desktop.gui.models import (
     topic_text,
     words_predicate,
 )
-from deesc_desktop.gui.roster_models import (
-    ExemptionModel,
-    RosterColumn,
-    RosterModel,
-    TranscriptModel,
-    roster_haystack,
-)
-from deesc_desktop.gui.training_models import AttendeeModel, ScoresModel, TrainingModel
-from deesc_desktop.gui.user_models import UserColumn, UsersModel
 from deesc_desktop.store.officers import RosterRow
 from deesc_desktop.store.training import TrainingListRow
 

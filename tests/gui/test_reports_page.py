@@ -13,9 +13,9 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.gui import prompts
+from deesc_desktop.gui.features.reports.page import ReportsPage
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
-from deesc_desktop.gui.pages.reports import ReportsPage
 from deesc_desktop.services.signers import Signer, signer_for
 from tests.gui.helpers import Prompts, settle
 from tests.reports.conftest import flat, pdf_text

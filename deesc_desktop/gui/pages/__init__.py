@@ -81,12 +81,14 @@ class PageSpec:
     officer_tabs: tuple[TabSpec, ...] = ()
 
 
-def _module(name: str) -> str:
-    return f"{__name__}.{name}"
+FEATURES = "deesc_desktop.gui.features"
 
 
-CARDS = "deesc_desktop.gui.cards"
-OFFICER_TABS = "deesc_desktop.gui.dialogs.officer_tabs"
+def _page(feature: str) -> str:
+    return f"{FEATURES}.{feature}.page"
+
+
+CARDS = f"{FEATURES}.dashboard.cards"
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -94,7 +96,7 @@ PAGES: tuple[PageSpec, ...] = (
         PageId.DASHBOARD,
         "Dashboard",
         "dashboard",
-        _module("dashboard"),
+        _page("dashboard"),
         ActionId.VIEW_DASHBOARD,
         "The department at a glance",
     ),
@@ -102,7 +104,7 @@ PAGES: tuple[PageSpec, ...] = (
         PageId.ROSTER,
         "Roster",
         "roster",
-        _module("roster"),
+        _page("roster"),
         ActionId.VIEW_ROSTER,
         "Officers, their status and details",
     ),
@@ -110,7 +112,7 @@ PAGES: tuple[PageSpec, ...] = (
         PageId.TRAINING,
         "Training",
         "training",
-        _module("training"),
+        _page("training"),
         ActionId.VIEW_TRAINING,
         "Classes recorded for each officer",
     ),
@@ -118,7 +120,7 @@ PAGES: tuple[PageSpec, ...] = (
         PageId.COMPLIANCE,
         "Compliance",
         "compliance",
-        _module("compliance"),
+        _page("compliance"),
         ActionId.VIEW_COMPLIANCE,
         "Who meets the state's in-service requirements",
         cards=(
@@ -126,13 +128,15 @@ PAGES: tuple[PageSpec, ...] = (
             CardSpec(f"{CARDS}:DueSoonCard", order=20),
             CardSpec(f"{CARDS}:ComplianceChartCard", order=40, columns=2),
         ),
-        officer_tabs=(TabSpec("Compliance", f"{OFFICER_TABS}:ComplianceTab", order=10),),
+        officer_tabs=(
+            TabSpec("Compliance", f"{FEATURES}.compliance.officer_tab:ComplianceTab", order=10),
+        ),
     ),
     PageSpec(
         PageId.TRAINING_DUE,
         "Training due",
         "calendar",
-        _module("training_due"),
+        _page("training_due"),
         ActionId.VIEW_TRAINING_DUE,
         "Who needs what in the next 30, 60 or 90 days",
     ),
@@ -140,27 +144,29 @@ PAGES: tuple[PageSpec, ...] = (
         PageId.CIT,
         "CIT",
         "cit",
-        _module("cit"),
+        _page("cit"),
         ActionId.VIEW_CIT,
         "Crisis Intervention Team certification and coverage",
         cards=(CardSpec(f"{CARDS}:CitCoverageCard", order=30),),
-        officer_tabs=(TabSpec("CIT", f"{OFFICER_TABS}:CitTab", order=20),),
+        officer_tabs=(TabSpec("CIT", f"{FEATURES}.cit.officer_tab:CitTab", order=20),),
     ),
     PageSpec(
         PageId.BONUS_CLAIMS,
         "Bonus claims",
         "claims",
-        _module("claims"),
+        _page("claims"),
         ActionId.VIEW_BONUS_CLAIMS,
         "De-escalation completion bonus claims",
         cards=(CardSpec(f"{CARDS}:BudgetCard", order=50),),
-        officer_tabs=(TabSpec("Bonus claims", f"{OFFICER_TABS}:ClaimsTab", order=30),),
+        officer_tabs=(
+            TabSpec("Bonus claims", f"{FEATURES}.claims.officer_tab:ClaimsTab", order=30),
+        ),
     ),
     PageSpec(
         PageId.REPORTS,
         "Reports",
         "reports",
-        _module("reports"),
+        _page("reports"),
         ActionId.VIEW_REPORTS,
         "Printable compliance and payment reports",
     ),
@@ -168,16 +174,16 @@ PAGES: tuple[PageSpec, ...] = (
         PageId.AUDIT,
         "Audit log",
         "details",
-        _module("audit"),
+        _page("audit"),
         ActionId.VIEW_AUDIT,
         "Who changed what, and when; the audit chain's check",
-        officer_tabs=(TabSpec("History", f"{_module('audit')}:HistoryTab", order=90),),
+        officer_tabs=(TabSpec("History", f"{_page('audit')}:HistoryTab", order=90),),
     ),
     PageSpec(
         PageId.COURSE_FILES,
         "Course files",
         "class",
-        _module("course_files"),
+        _page("course_files"),
         ActionId.VIEW_COURSE_FILES,
         "Each class's file: sign-in sheet, lesson plan, instructor; what it still lacks",
     ),
@@ -185,7 +191,7 @@ PAGES: tuple[PageSpec, ...] = (
         PageId.INCIDENTS,
         "Incidents",
         "incident",
-        _module("incidents"),
+        _page("incidents"),
         ActionId.VIEW_INCIDENTS,
         "De-escalation and use-of-force interactions, for LEDTA reporting (no names)",
     ),
@@ -193,7 +199,7 @@ PAGES: tuple[PageSpec, ...] = (
         PageId.SETTINGS,
         "Settings",
         "settings",
-        _module("settings_page"),
+        _page("settings"),
         ActionId.VIEW_SETTINGS,
         "Agency details, database and backups",
     ),
