@@ -7,7 +7,8 @@ from typing import Any
 
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
-from deesc_desktop.gui.features.roster.models import RosterColumn, RosterModel, roster_haystack
+from deesc_desktop.gui.dialogs.common import roster_haystack
+from deesc_desktop.gui.features.roster.models import RosterColumn, RosterModel
 from deesc_desktop.gui.models import ListFilterProxy, RowFilterProxy, words_predicate
 from tests.gui.test_models import officer
 

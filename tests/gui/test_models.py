@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from deesc_desktop.core.models import Exemption, TrainingRecord
+from deesc_desktop.gui.dialogs.common import roster_haystack
 from deesc_desktop.gui.features.imports.models import (
     ImportProblem,
     ImportProblemModel,
@@ -18,7 +19,6 @@ from deesc_desktop.gui.features.roster.models import (
     RosterColumn,
     RosterModel,
     TranscriptModel,
-    roster_haystack,
 )
 from deesc_desktop.gui.features.settings.models import UserColumn, UsersModel
 from deesc_desktop.gui.features.training.models import AttendeeModel, ScoresModel, TrainingModel

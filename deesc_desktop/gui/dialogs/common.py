@@ -1,5 +1,5 @@
 """Pieces several dialogs share: an officer picker fed from the roster on a worker thread, the
-layout of a form dialog with its Save and Cancel buttons."""
+roster's search text, the layout of a form dialog with its Save and Cancel buttons."""
 
 from __future__ import annotations
 
@@ -20,7 +20,10 @@ from sqlite_utils import Database
 from deesc_desktop.gui import prompts, workers
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.forms import Form
-from deesc_desktop.gui.models import ID_ROLE, OfficerChoiceModel
+from deesc_desktop.gui.models import (
+    ID_ROLE,
+    OfficerChoiceModel,
+)
 from deesc_desktop.store.officers import RosterRow, roster
 
 
@@ -132,3 +135,7 @@ def lay_out_form(
     buttons.rejected.connect(dialog.reject)
     layout.addWidget(buttons)
     return ok
+
+
+def roster_haystack(row: RosterRow) -> str:
+    return f"{row.badge} {row.last_name} {row.first_name}".casefold()

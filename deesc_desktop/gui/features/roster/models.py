@@ -107,10 +107,6 @@ class RosterModel(RowsModel):
         return None
 
 
-def roster_haystack(row: RosterRow) -> str:
-    return f"{row.badge} {row.last_name} {row.first_name}".casefold()
-
-
 class TranscriptColumn(IntEnum):
     COMPLETED = 0
     COURSE = 1

@@ -17,7 +17,8 @@ from deesc_desktop.gui import operations, prompts, workers
 from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import COMPLIANCE_INPUTS, OFFICERS, AppContext
-from deesc_desktop.gui.features.roster.models import RosterColumn, RosterModel, roster_haystack
+from deesc_desktop.gui.dialogs.common import roster_haystack
+from deesc_desktop.gui.features.roster.models import RosterColumn, RosterModel
 from deesc_desktop.gui.models import ListFilterProxy, all_of
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import (

@@ -28,8 +28,7 @@ from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.topics import DELIVERIES
 from deesc_desktop.gui import prompts, style
 from deesc_desktop.gui.context import COURSES, TRAINING, AppContext
-from deesc_desktop.gui.dialogs.common import lay_out_form, load_roster
-from deesc_desktop.gui.features.roster.models import roster_haystack
+from deesc_desktop.gui.dialogs.common import lay_out_form, load_roster, roster_haystack
 from deesc_desktop.gui.features.training.instructor_field import InstructorCombo
 from deesc_desktop.gui.features.training.models import AttendeeColumn, AttendeeModel, ScoresModel
 from deesc_desktop.gui.forms import DateField, Form, HoursField, fill_combo
