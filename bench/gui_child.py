@@ -208,9 +208,9 @@ def roster_deesc(db: Path, whole_window: bool) -> dict[str, Any]:
     from deesc_desktop.gui.actions import ActionRegistry
     from deesc_desktop.gui.app import setup_application
     from deesc_desktop.gui.context import AppContext
+    from deesc_desktop.gui.features.roster.page import RosterPage
     from deesc_desktop.gui.mainwindow import MainWindow
     from deesc_desktop.gui.pages import PageId
-    from deesc_desktop.gui.pages.roster import RosterPage
     from deesc_desktop.gui.settings import Settings
     from deesc_desktop.store.database import open_database
 

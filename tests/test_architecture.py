@@ -266,3 +266,105 @@ def test_the_command_line_keeps_no_module_state_and_opens_the_database_in_one_pl
             if opens and path.name != "common.py":
                 offenders.append(f"{path.relative_to(PACKAGE)}:{node.lineno} open_database")
     assert offenders == []
+
+
+# --- the GUI's features, and cycles -----------------------------------------------------------
+
+FEATURES = PACKAGE / "gui" / "features"
+
+FEATURE_IMPORTS: dict[tuple[str, str], str] = {
+    # Scheduling a class is recording one ahead of time: the same dialog, fewer fields.
+    ("gui/features/course_files/dialogs.py", "training"): "ScheduleClassDialog extends it",
+    # The officer dialog's Record training and Print transcript buttons (lazy imports).
+    ("gui/features/roster/officer_detail.py", "training"): "RecordClassDialog for one officer",
+    ("gui/features/roster/officer_detail.py", "reports"): "print_pdf, with QtPdf, when printing",
+    # The agency's requirements are edited on a tab of Settings, by the compliance feature.
+    ("gui/features/settings/page.py", "compliance"): "RequirementsBox",
+}
+"""Imports of one GUI feature's modules by another feature, each with its reason. Otherwise a
+feature reaches another only through the page registry (gui/pages) or the context (ctx.nav)."""
+
+
+def _feature_imports() -> list[tuple[str, str, int]]:
+    found = []
+    for path in _modules(FEATURES):
+        relative = path.relative_to(FEATURES)
+        if len(relative.parts) < 2:
+            continue
+        feature = relative.parts[0]
+        for lineno, name in _imports(path):
+            parts = name.split(".")
+            if parts[:3] != [PACKAGE.name, "gui", "features"] or len(parts) < 4:
+                continue
+            if parts[3] != feature:
+                found.append((path.relative_to(PACKAGE).as_posix(), parts[3], lineno))
+    return found
+
+
+def test_a_gui_feature_imports_no_other_feature() -> None:
+    offenders = [
+        f"{module}:{lineno} imports the {target} feature"
+        for module, target, lineno in _feature_imports()
+        if (module, target) not in FEATURE_IMPORTS
+    ]
+    assert offenders == []
+
+
+def test_the_feature_imports_allowed_are_still_made() -> None:
+    """An entry of FEATURE_IMPORTS goes once the import it allows has gone."""
+    made = {(module, target) for module, target, _lineno in _feature_imports()}
+    assert [pair for pair in FEATURE_IMPORTS if pair not in made] == []
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _load_time_imports(path: Path, names: set[str]) -> set[str]:
+    """The package's modules `path` imports as it loads: its top-level imports, not those in
+    functions or under TYPE_CHECKING, each resolved to the deepest module it names."""
+    package = _module_name(path) if path.name == "__init__.py" else _module_name(path.parent)
+    found = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            # `from package import module` loads that module; `from module import name`, it.
+            targets = [f"{base}.{alias.name}" for alias in node.names]
+        else:
+            continue
+        for target in targets:
+            while target and target not in names:
+                target = target.rpartition(".")[0]
+            if target:
+                found.add(target)
+    return found
+
+
+def test_no_import_cycles_among_the_package_modules() -> None:
+    paths = {_module_name(path): path for path in _modules(PACKAGE)}
+    graph = {name: _load_time_imports(path, set(paths)) - {name} for name, path in paths.items()}
+    cycles: list[list[str]] = []
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    trail: list[str] = []
+
+    def visit(name: str) -> None:
+        state[name] = 1
+        trail.append(name)
+        for target in sorted(graph[name]):
+            if state.get(target) == 1:
+                cycles.append([*trail[trail.index(target) :], target])
+            elif target not in state:
+                visit(target)
+        trail.pop()
+        state[name] = 2
+
+    for name in sorted(graph):
+        if name not in state:
+            visit(name)
+    assert [" -> ".join(cycle) for cycle in cycles] == []

@@ -171,7 +171,7 @@ def ensure_demo(path: Path) -> None:
 
 
 def show_start_reminders(window: QWidget, ctx: AppContext) -> None:
-    from deesc_desktop.gui import reminders
+    from deesc_desktop.gui.features.training_due import reminders
 
     reminders.show_reminders(window, ctx, at_start=True)
 

@@ -21,11 +21,16 @@ from PySide6.QtWidgets import (
 
 from deesc_desktop.core.auth import Permission
 from deesc_desktop.core.course_files import DOCUMENT_KINDS
-from deesc_desktop.core.documents import ACCEPTED_TEXT, MAX_DOCUMENT_BYTES, format_size
+from deesc_desktop.core.documents import (
+    ACCEPTED_TEXT,
+    MAX_DOCUMENT_BYTES,
+    document_type,
+    format_size,
+)
 from deesc_desktop.gui import prompts
 from deesc_desktop.gui.context import CLASS_FILES, AppContext
-from deesc_desktop.gui.course_file_models import DocumentColumn, DocumentModel
-from deesc_desktop.gui.forms import Form, fill_combo
+from deesc_desktop.gui.forms import Form, fill_combo, local_time
+from deesc_desktop.gui.models import RIGHT, Column, RowsModel
 from deesc_desktop.gui.operations import USER_ERRORS
 from deesc_desktop.gui.settings import LAST_IMPORT_FOLDER
 from deesc_desktop.gui.widgets import muted, table_view
@@ -210,7 +215,6 @@ class DocumentsPanel(QWidget):
         self.model = DocumentModel(self)
         self.view = table_view(
             self.model,
-            widths={DocumentColumn.KIND: 22, DocumentColumn.NAME: 22, DocumentColumn.SIZE: 7},
             stretch=DocumentColumn.FOR if show_for else DocumentColumn.NAME,
         )
         if not show_for:
@@ -319,3 +323,47 @@ class RecordDocumentsDialog(QDialog):
             self.panel.set_documents(record_documents(self.ctx.db, self.record_id))
         except USER_ERRORS as exc:
             prompts.error(self, "Could not read the documents", str(exc))
+
+
+class DocumentColumn:
+    KIND, NAME, TYPE, SIZE, ADDED, FOR = range(6)
+
+
+class DocumentModel(RowsModel):
+    """Attached documents: what each is, its file, type and size, who attached it when."""
+
+    COLUMNS = (
+        Column("Document", lambda r: short_kind(_attachment(r).kind), width=22),
+        Column("File", lambda r: _attachment(r).file_name, width=22),
+        Column("Type", lambda r: document_type(_attachment(r).media_type).label),
+        Column(
+            "Size",
+            lambda r: format_size(_attachment(r).size),
+            key=lambda r: _attachment(r).size,
+            align=RIGHT,
+            width=7,
+        ),
+        Column("Attached", lambda r: local_time(_attachment(r).created_at)),
+        Column("For", lambda r: r.documents if isinstance(r, SupportingDocument) else ""),
+    )
+
+    def tooltip(self, row: AttachmentRow | SupportingDocument, column: int) -> str | None:
+        found = _attachment(row)
+        lines = [
+            DOCUMENT_KINDS[found.kind],
+            found.file_name,
+            f"Attached by {found.created_by}",
+            f"SHA-256 {found.sha256}",
+        ]
+        if found.description:
+            lines.insert(0, found.description)
+        return "\n".join(lines)
+
+
+def short_kind(kind: str) -> str:
+    """'Sign-in sheet' for 'Sign-in sheet (signed, with state IDs)': a kind in a narrow cell."""
+    return DOCUMENT_KINDS[kind].split(" (")[0]
+
+
+def _attachment(row: AttachmentRow | SupportingDocument) -> AttachmentRow:
+    return row.attachment if isinstance(row, SupportingDocument) else row

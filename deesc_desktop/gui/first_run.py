@@ -20,8 +20,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.gui import style
-from deesc_desktop.gui.forms import Form
-from deesc_desktop.gui.pages.dashboard import MONTHS
+from deesc_desktop.gui.forms import MONTHS, Form
 from deesc_desktop.gui.widgets import muted
 from deesc_desktop.services.agency import US_STATES, init_agency
 from deesc_desktop.services.errors import ServiceError, ValidationError

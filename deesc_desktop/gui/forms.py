@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from deesc_desktop.core.times import stamp_text
 from deesc_desktop.gui import style
+from deesc_desktop.services.errors import ServiceError, ValidationError
 
 DATE_DISPLAY = "yyyy-MM-dd"
 EMPTY_DATE = QDate(1900, 1, 1)
@@ -207,6 +208,13 @@ class Form:
         if first is not None:
             first.setFocus()
 
+    def show_refusal(self, exc: ServiceError) -> None:
+        """Show why a service refused: each field's reason under it, anything else above."""
+        if isinstance(exc, ValidationError):
+            self.show_errors(exc.field_errors)
+        else:
+            self.show_errors({}, str(exc))
+
     def show_banner(self, text: str) -> None:
         self.banner.setText(text)
         self.banner.show()
@@ -234,3 +242,8 @@ def page_title(text: str) -> QLabel:
     title.setObjectName("pageTitle")
     title.setFont(style.heading_font(title.font()))
     return title
+
+
+MONTHS = (
+    "January February March April May June July August September October November December"
+).split()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from functools import partial
 from html import escape
@@ -23,15 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from deesc_desktop.gui import prompts, style, workers
-from deesc_desktop.gui.actions import ActionId, ActionRegistry
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import AGENCY, USERS, AppContext
 from deesc_desktop.gui.pages import (
     PAGES,
     PageId,
     PageSpec,
     create_page,
-    is_available,
-    register_features,
 )
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.settings import LAST_DATABASE_FOLDER, LAST_PAGE, WINDOW_GEOMETRY
@@ -74,7 +73,7 @@ class PageMap(Mapping[PageId, Page]):
 
     def __init__(
         self,
-        specs: list[PageSpec],
+        specs: Sequence[PageSpec],
         ctx: AppContext,
         registry: ActionRegistry,
         stack: QStackedWidget,
@@ -154,20 +153,14 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
-        register_features()
-        specs: list[PageSpec] = []
         for spec in PAGES:
-            if not is_available(spec):
-                self.registry.hide(spec.view_action)
-                continue
-            specs.append(spec)
             item = QListWidgetItem(style.icon(spec.icon), spec.title)
             item.setToolTip(spec.description)
             item.setData(Qt.ItemDataRole.UserRole, spec.id.value)
             self.nav.addItem(item)
             self.registry.connect(spec.view_action, partial(self.show_page, spec.id))
-        self._order: list[PageId] = [spec.id for spec in specs]
-        self.pages = PageMap(specs, ctx, self.registry, self.stack)
+        self._order: list[PageId] = [spec.id for spec in PAGES]
+        self.pages = PageMap(PAGES, ctx, self.registry, self.stack)
         # The page shown first is built before the window shows; the others once the window
         # has been drawn (build_pending), or as soon as something asks for one.
         self._build_timer = QTimer(self)
@@ -407,7 +400,7 @@ class MainWindow(QMainWindow):
         operations.export(self, self.ctx, kind)
 
     def show_reminders(self) -> None:
-        from deesc_desktop.gui import reminders
+        from deesc_desktop.gui.features.training_due import reminders
 
         reminders.show_reminders(self, self.ctx)
 

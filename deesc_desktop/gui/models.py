@@ -1,7 +1,8 @@
-"""Table models over query results, one per list, with their column numbers declared here.
+"""The generic table models: RowsModel over query results, its columns, filters and proxies.
 
-Each model holds plain rows (named tuples from the store's list queries, or core records) and
-answers `data()` from them: no widget per cell, so 50,000 officers cost one list in memory.
+Each list's own model (roster_models, training_models, claim_models, ...) is a RowsModel: it
+holds plain rows (named tuples from the store's list queries, or core records) and answers
+`data()` from them: no widget per cell, so 50,000 officers cost one list in memory.
 
 Sorting is done by the model, with one Python key per row, and the RowFilterProxy asks it
 to: a QSortFilterProxyModel left to sort on its own calls back into Python for every
@@ -12,8 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
@@ -27,16 +26,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor
 
-from deesc_desktop.core.auth import Role
 from deesc_desktop.core.hours import format_hours
-from deesc_desktop.core.models import Exemption, TrainingRecord
 from deesc_desktop.core.names import name_key
-from deesc_desktop.core.times import utc_stamp
-from deesc_desktop.core.topics import DELIVERIES, TOPICS
-from deesc_desktop.gui import style
-from deesc_desktop.gui.forms import local_time
-from deesc_desktop.store.officers import RosterRow
-from deesc_desktop.store.training import TrainingListRow
+from deesc_desktop.core.topics import TOPICS
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 """data() with this role gives the whole row object behind any cell."""
@@ -57,6 +49,8 @@ class Column:
     key: Callable[[Any], Any] | None = None
     align: Qt.AlignmentFlag = LEFT
     tip: str = ""
+    width: int | None = None
+    """Starting width in characters (table_view); None leaves Qt's default."""
 
 
 def natural_key(text: str) -> tuple[int, int, str]:
@@ -106,6 +100,10 @@ class RowsModel(QAbstractTableModel):
         self._order = list(range(len(self._rows)))
         self._apply_sort()
         self.endResetModel()
+
+    def column_widths(self) -> dict[int, int]:
+        """Each column's starting width in characters, where its Column gives one."""
+        return {number: c.width for number, c in enumerate(self.COLUMNS) if c.width is not None}
 
     def all_rows(self) -> list[Any]:
         """The rows in the order they were given (not the sorted order)."""
@@ -464,440 +462,16 @@ def words_predicate(text: str, haystack: Callable[[Any], str]) -> Callable[[Any]
 # --- the roster ----------------------------------------------------------------------------------
 
 
-class RosterColumn(IntEnum):
-    BADGE = 0
-    NAME = 1
-    RANK = 2
-    UNIT = 3
-    SHIFT = 4
-    STATUS = 5
-    HIRE_DATE = 6
-    LICENSE_DATE = 7
-    NEEDS = 8
-
-
-class RosterModel(RowsModel):
-    """The roster: one RosterRow per officer, and what each needs once that is worked out."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.needs: dict[int, str] | None = None
-        """Officer id -> what they need in the next 90 days; None until worked out."""
-        self.COLUMNS = (
-            *self.BASE_COLUMNS,
-            Column(
-                "Needs",
-                lambda r: self._needs_text(r),
-                lambda r: (not self._needs_text(r), self._needs_text(r).casefold()),
-                tip="Requirements overdue or due in the next 90 days, and what they take",
-            ),
-        )
-
-    def _needs_text(self, row: RosterRow) -> str:
-        if self.needs is None:
-            return "…"
-        return self.needs.get(row.id, "")
-
-    def set_needs(self, needs: dict[int, str] | None) -> None:
-        """Show what each officer needs (None: not known yet), keeping the sort."""
-        self.needs = needs
-        self._keys.pop(RosterColumn.NEEDS, None)
-        if self._sort_column == RosterColumn.NEEDS:
-            order, self._sort_column = self._sort_order, -2  # sort() skips a sort it has
-            self.sort(RosterColumn.NEEDS, order)
-        if self._rows:
-            last = self.index(len(self._rows) - 1, RosterColumn.NEEDS)
-            self.dataChanged.emit(self.index(0, RosterColumn.NEEDS), last)
-
-    BASE_COLUMNS = (
-        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
-        Column(
-            "Name",
-            lambda r: r.display_name,
-            lambda r: name_key(r.last_name, r.first_name),
-        ),
-        Column("Rank", lambda r: r.rank),
-        Column("Unit", lambda r: r.unit),
-        Column("Shift", lambda r: r.shift),
-        Column(
-            "Status",
-            lambda r: style.status_text(r.status),
-            lambda r: style.STATUS_ORDER.get(r.status, 9),
-        ),
-        Column("Hire date", lambda r: r.hire_date, lambda r: r.hire_date),
-        Column(
-            "License date",
-            lambda r: r.license_date or "",
-            lambda r: r.license_date or "",
-            tip="Date of the officer's state license or certification",
-        ),
-    )
-
-    def foreground(self, row: RosterRow, column: int) -> QColor | None:
-        if column == RosterColumn.STATUS:
-            return style.status_colour(row.status)
-        return None
-
-    def decoration(self, row: RosterRow, column: int) -> Any:
-        if column == RosterColumn.STATUS:
-            return style.status_icon(row.status)
-        return None
-
-    def tooltip(self, row: RosterRow, column: int) -> str | None:
-        if column == RosterColumn.NEEDS and self.needs:
-            return self.needs.get(row.id, "").replace("; ", "\n") or None
-        if column == RosterColumn.STATUS and row.separation_date:
-            return f"Separated on {row.separation_date}"
-        return None
-
-
-def roster_haystack(row: RosterRow) -> str:
-    return f"{row.badge} {row.last_name} {row.first_name}".casefold()
-
-
 # --- training records ----------------------------------------------------------------------------
-
-
-class TrainingColumn(IntEnum):
-    COMPLETED = 0
-    BADGE = 1
-    OFFICER = 2
-    COURSE = 3
-    HOURS = 4
-    TOPICS = 5
-    DELIVERY = 6
-    INSTRUCTOR = 7
-
-
-class TrainingModel(RowsModel):
-    """Training records, newest first: one TrainingListRow per officer per class."""
-
-    COLUMNS = (
-        Column("Completed", lambda r: r.completed, lambda r: (r.completed, r.id)),
-        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
-        Column(
-            "Officer",
-            lambda r: r.officer_name,
-            lambda r: name_key(r.last_name, r.first_name),
-        ),
-        Column("Course", lambda r: r.course),
-        Column("Hours", lambda r: format_hours(r.hours), lambda r: r.hours, RIGHT),
-        Column("Topics", lambda r: topic_text(r.topic_hours)),
-        Column("Delivery", lambda r: DELIVERIES.get(r.delivery, r.delivery)),
-        Column("Instructor", lambda r: r.instructor),
-    )
-
-    def tooltip(self, row: TrainingListRow, column: int) -> str | None:
-        if column == TrainingColumn.TOPICS:
-            return "\n".join(
-                f"{TOPICS.get(code, code)}: {format_hours(hours)} h"
-                for code, hours in row.topic_hours
-            )
-        if column == TrainingColumn.COURSE:
-            parts = [row.course]
-            if row.course_number:
-                parts.append(f"Course number {row.course_number}")
-            if row.provider:
-                parts.append(f"Provider: {row.provider}")
-            scores = score_text(row.pre_test, row.post_test)
-            if scores:
-                parts.append(f"Test scores: {scores}")
-            return "\n".join(parts)
-        return None
-
-
-def training_haystack(row: TrainingListRow) -> str:
-    return f"{row.badge} {row.last_name} {row.first_name} {row.course}".casefold()
 
 
 # --- an officer's transcript and exemptions ------------------------------------------------------
 
 
-class TranscriptColumn(IntEnum):
-    COMPLETED = 0
-    COURSE = 1
-    HOURS = 2
-    TOPICS = 3
-    DELIVERY = 4
-    INSTRUCTOR = 5
-    SCORES = 6
-
-
-class TranscriptModel(RowsModel):
-    """One officer's training records (core TrainingRecord)."""
-
-    COLUMNS = (
-        Column("Completed", lambda r: r.completed.isoformat(), lambda r: r.completed),
-        Column("Course", lambda r: r.course_title),
-        Column("Hours", lambda r: format_hours(r.hours), lambda r: r.hours, RIGHT),
-        Column("Topics", lambda r: topic_text(r.topic_hours)),
-        Column("Delivery", lambda r: DELIVERIES.get(r.delivery, r.delivery)),
-        Column("Instructor", lambda r: r.instructor),
-        Column(
-            "Pre → post test",
-            lambda r: score_text(r.pre_test, r.post_test),
-            lambda r: r.post_test or -1,
-        ),
-    )
-
-    def tooltip(self, row: TrainingRecord, column: int) -> str | None:
-        if column == TranscriptColumn.TOPICS:
-            return "\n".join(
-                f"{TOPICS.get(code, code)}: {format_hours(hours)} h"
-                for code, hours in row.topic_hours
-            )
-        return None
-
-
-class ExemptionColumn(IntEnum):
-    START = 0
-    END = 1
-    DAYS = 2
-    REASON = 3
-    APPLIES_TO = 4
-
-
-def _days(row: Exemption) -> int:
-    return (row.end - row.start).days + 1
-
-
-class ExemptionModel(RowsModel):
-    """One officer's leave and exemptions (core Exemption)."""
-
-    COLUMNS = (
-        Column("Start", lambda r: r.start.isoformat(), lambda r: r.start),
-        Column("End", lambda r: r.end.isoformat(), lambda r: r.end),
-        Column("Days", lambda r: str(_days(r)), _days, RIGHT),
-        Column("Reason", lambda r: r.reason),
-        Column(
-            "Applies to",
-            lambda r: ", ".join(sorted(r.requirement_ids)) or "All requirements",
-        ),
-    )
-
-
 # --- imports -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class ImportProblem:
-    """One refusal of an import, located as the spreadsheet shows it."""
-
-    file: str
-    row: int | None
-    column: str | None
-    reason: str
-
-
-class ImportProblemColumn(IntEnum):
-    FILE = 0
-    ROW = 1
-    COLUMN = 2
-    REASON = 3
-
-
-class ImportProblemModel(RowsModel):
-    """Every problem a dry run found, by row."""
-
-    COLUMNS = (
-        Column("File", lambda r: r.file),
-        Column("Row", lambda r: "" if r.row is None else str(r.row), lambda r: r.row or 0, RIGHT),
-        Column("Column", lambda r: r.column or ""),
-        Column("Problem", lambda r: r.reason),
-    )
-
-    def tooltip(self, row: ImportProblem, column: int) -> str | None:
-        return row.reason if column == ImportProblemColumn.REASON else None
-
-
-class PreviewModel(QAbstractTableModel):
-    """The first rows of an import file, as read, under the file's own headers."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._headers: list[str] = []
-        self._rows: list[tuple[int, list[str]]] = []
-
-    def set_table(self, headers: list[str], rows: list[tuple[int, list[str]]]) -> None:
-        self.beginResetModel()
-        self._headers = list(headers)
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._rows[index.row()][1][index.column()]
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return self._headers[section] if 0 <= section < len(self._headers) else None
-        # The spreadsheet's own row number, so "row 7" in an error means this line.
-        return str(self._rows[section][0]) if 0 <= section < len(self._rows) else None
-
-
 # --- choosing attendees --------------------------------------------------------------------------
-
-
-class AttendeeColumn(IntEnum):
-    NAME = 0
-    BADGE = 1
-    SHIFT = 2
-    UNIT = 3
-
-
-class AttendeeModel(RowsModel):
-    """Officers who can attend a class, each with a check box in the name column."""
-
-    COLUMNS = (
-        Column(
-            "Officer",
-            lambda r: r.display_name,
-            lambda r: name_key(r.last_name, r.first_name),
-        ),
-        Column("Badge", lambda r: r.badge, lambda r: natural_key(r.badge)),
-        Column("Shift", lambda r: r.shift),
-        Column("Unit", lambda r: r.unit),
-    )
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.checked: dict[int, RosterRow] = {}
-
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        known = {row.id for row in rows}
-        self.checked = {key: row for key, row in self.checked.items() if key in known}
-        super().set_rows(rows)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if index.isValid() and index.column() == AttendeeColumn.NAME:
-            flags |= Qt.ItemFlag.ItemIsUserCheckable
-        return flags
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (
-            role == Qt.ItemDataRole.CheckStateRole
-            and index.isValid()
-            and index.column() == AttendeeColumn.NAME
-        ):
-            row = self.row(index.row())
-            return Qt.CheckState.Checked if row.id in self.checked else Qt.CheckState.Unchecked
-        return super().data(index, role)
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if (
-            role != Qt.ItemDataRole.CheckStateRole
-            or not index.isValid()
-            or index.column() != AttendeeColumn.NAME
-        ):
-            return False
-        row = self.row(index.row())
-        self.set_checked([row], Qt.CheckState(value) == Qt.CheckState.Checked)
-        return True
-
-    def set_checked(self, rows: Sequence[RosterRow], checked: bool) -> None:
-        """Tick or untick officers, e.g. a whole shift."""
-        for row in rows:
-            if checked:
-                self.checked[row.id] = row
-            else:
-                self.checked.pop(row.id, None)
-        if self._order:
-            self.dataChanged.emit(
-                self.index(0, AttendeeColumn.NAME),
-                self.index(len(self._order) - 1, AttendeeColumn.NAME),
-                [Qt.ItemDataRole.CheckStateRole],
-            )
-
-    def clear_checks(self) -> None:
-        self.set_checked(list(self.checked.values()), False)
-
-
-class ScoreColumn(IntEnum):
-    OFFICER = 0
-    PRE_TEST = 1
-    POST_TEST = 2
-
-
-class ScoresModel(QAbstractTableModel):
-    """Optional pre- and post-test scores of the chosen attendees (edited in place)."""
-
-    HEADERS = ("Officer", "Pre-test", "Post-test")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._people: list[RosterRow] = []
-        self._scores: dict[int, list[float | None]] = {}
-
-    def set_people(self, people: Sequence[RosterRow]) -> None:
-        self.beginResetModel()
-        self._people = sorted(people, key=lambda r: name_key(r.last_name, r.first_name))
-        self._scores = {p.id: self._scores.get(p.id, [None, None]) for p in self._people}
-        self.endResetModel()
-
-    def people(self) -> list[RosterRow]:
-        return list(self._people)
-
-    def scores(self, officer_id: int) -> tuple[float | None, float | None]:
-        pre, post = self._scores.get(officer_id, [None, None])
-        return pre, post
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._people)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        flags = super().flags(index)
-        if index.isValid() and index.column() != ScoreColumn.OFFICER:
-            flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        person = self._people[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            if index.column() == ScoreColumn.OFFICER:
-                return f"{person.display_name} ({person.badge})"
-            value = self._scores[person.id][index.column() - 1]
-            return "" if value is None else f"{value:g}"
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() != ScoreColumn.OFFICER:
-            return RIGHT
-        return None
-
-    def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid() or index.column() == 0:
-            return False
-        text = str(value).strip().rstrip("%").strip()
-        try:
-            score = float(text) if text else None
-        except ValueError:
-            return False  # not a number: the cell keeps its value
-        self._scores[self._people[index.row()].id][index.column() - 1] = score
-        self.dataChanged.emit(index, index)
-        return True
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section] if 0 <= section < len(self.HEADERS) else None
-        return None
 
 
 class OfficerChoiceModel(RowsModel):
@@ -913,63 +487,3 @@ class OfficerChoiceModel(RowsModel):
 
 
 # --- users ---------------------------------------------------------------------------------------
-
-
-class UserColumn(IntEnum):
-    USERNAME = 0
-    FULL_NAME = 1
-    ROLE = 2
-    STATE = 3
-    LAST_SIGN_IN = 4
-
-
-def _role_label(code: str) -> str:
-    try:
-        return Role(code).label
-    except ValueError:
-        return code
-
-
-def _user_state(row: dict[str, Any]) -> str:
-    if not row["active"]:
-        return "Disabled"
-    locked = row.get("locked_until")
-    # The lock lapses by itself; the column keeps its last time until the next sign-in.
-    if locked and locked > utc_stamp(datetime.now(UTC)):
-        return f"Active (locked until {local_time(locked)} after wrong passwords)"
-    return "Active"
-
-
-LAST_SIGN_IN_TIP = (
-    "The user's last sign-in to this app, in this computer's local time. The deesc command "
-    "does not record its sign-ins, so a user who only runs it shows as never."
-)
-
-
-class UsersModel(RowsModel):
-    """The agency's users (rows as services.users.list_users gives them, without hashes)."""
-
-    COLUMNS = (
-        Column("User name", lambda r: r["username"]),
-        Column("Full name", lambda r: r["full_name"]),
-        Column("Role", lambda r: _role_label(r["role"])),
-        Column("State", _user_state, lambda r: (not r["active"], r["username"].casefold())),
-        Column(
-            "Last signed in",
-            lambda r: local_time(r["last_sign_in"]) if r.get("last_sign_in") else "never",
-            lambda r: r.get("last_sign_in") or "",
-            tip=LAST_SIGN_IN_TIP,
-        ),
-    )
-
-    def foreground(self, row: dict[str, Any], column: int) -> QColor | None:
-        if column == UserColumn.STATE:
-            return QColor(style.Colour.OK if row["active"] else style.Colour.NEUTRAL)
-        if not row["active"]:
-            return QColor("#8a939d")
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == ID_ROLE and index.isValid():
-            return self.row(index.row())["id"]
-        return super().data(index, role)

@@ -36,26 +36,26 @@ USER_ERRORS = (ServiceError, DatabaseError, OSError)
 
 
 def add_officer(parent: QWidget, ctx: AppContext) -> int | None:
-    from deesc_desktop.gui.dialogs.officer import OfficerDialog
+    from deesc_desktop.gui.features.roster.officer_dialog import OfficerDialog
 
     dialog = OfficerDialog(ctx, None, parent)
     return dialog.officer_id if prompts.run_dialog(dialog) else None
 
 
 def edit_officer(parent: QWidget, ctx: AppContext, officer_id: int) -> bool:
-    from deesc_desktop.gui.dialogs.officer import OfficerDialog
+    from deesc_desktop.gui.features.roster.officer_dialog import OfficerDialog
 
     return prompts.run_dialog(OfficerDialog(ctx, officer_id, parent))
 
 
 def officer_details(parent: QWidget, ctx: AppContext, officer_id: int) -> None:
-    from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
+    from deesc_desktop.gui.features.roster.officer_detail import OfficerDetailDialog
 
     prompts.run_dialog(OfficerDetailDialog(ctx, officer_id, parent))
 
 
 def separate_officer(parent: QWidget, ctx: AppContext, officer: RosterRow) -> bool:
-    from deesc_desktop.gui.dialogs.officer import SeparateDialog
+    from deesc_desktop.gui.features.roster.officer_dialog import SeparateDialog
 
     return prompts.run_dialog(SeparateDialog(ctx, officer, parent))
 
@@ -88,14 +88,14 @@ def change_status(parent: QWidget, ctx: AppContext, officer: RosterRow, status: 
 
 
 def record_class(parent: QWidget, ctx: AppContext) -> list[int]:
-    from deesc_desktop.gui.dialogs.training import RecordClassDialog
+    from deesc_desktop.gui.features.training.dialogs import RecordClassDialog
 
     dialog = RecordClassDialog(ctx, parent)
     return dialog.record_ids if prompts.run_dialog(dialog) else []
 
 
 def edit_record(parent: QWidget, ctx: AppContext, row: TrainingListRow) -> bool:
-    from deesc_desktop.gui.dialogs.training import TrainingRecordDialog
+    from deesc_desktop.gui.features.training.dialogs import TrainingRecordDialog
 
     return prompts.run_dialog(TrainingRecordDialog(ctx, row, parent))
 
@@ -128,13 +128,13 @@ def delete_record(parent: QWidget, ctx: AppContext, row: TrainingListRow) -> boo
 
 
 def add_leave(parent: QWidget, ctx: AppContext, officer_id: int | None = None) -> bool:
-    from deesc_desktop.gui.dialogs.exemption import ExemptionDialog
+    from deesc_desktop.gui.features.roster.leave_dialog import ExemptionDialog
 
     return prompts.run_dialog(ExemptionDialog(ctx, officer_id, parent))
 
 
 def start_import(parent: QWidget, ctx: AppContext, kind: str) -> None:
-    from deesc_desktop.gui.import_wizard import ImportWizard
+    from deesc_desktop.gui.features.imports.wizard import ImportWizard
 
     prompts.run_dialog(ImportWizard(ctx, kind, parent))
 

@@ -23,14 +23,14 @@ def _settle() -> None:
 def paperwork_shots(window: MainWindow, out: Path) -> list[Path]:
     """dialog-*.png of the schedule, attendance, attach, instructors, incident and reminder
     dialogs, each filled in as a user would have it."""
-    from deesc_desktop.gui.dialogs.course_files import (
+    from deesc_desktop.gui.documents import AttachDocumentDialog
+    from deesc_desktop.gui.features.course_files.dialogs import (
         AttendanceDialog,
         InstructorsDialog,
         ScheduleClassDialog,
     )
-    from deesc_desktop.gui.dialogs.incidents import IncidentDialog
-    from deesc_desktop.gui.documents import AttachDocumentDialog
-    from deesc_desktop.gui.reminders import RemindersDialog
+    from deesc_desktop.gui.features.incidents.dialogs import IncidentDialog
+    from deesc_desktop.gui.features.training_due.reminders import RemindersDialog
     from deesc_desktop.services.course_files import ClassRef, Owner, class_file, class_files
     from deesc_desktop.services.incidents import list_incidents
     from deesc_desktop.services.reminders import due_soon

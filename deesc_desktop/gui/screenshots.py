@@ -106,12 +106,12 @@ def _sample_import(folder: Path, ctx: AppContext) -> Path:
 
 
 def _dialog_shots(window: MainWindow, out: Path, temp: Path) -> list[Path]:
-    from deesc_desktop.gui.dialogs.exemption import ExemptionDialog
-    from deesc_desktop.gui.dialogs.officer import OfficerDialog, SeparateDialog
-    from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
-    from deesc_desktop.gui.dialogs.training import RecordClassDialog, TrainingRecordDialog
+    from deesc_desktop.gui.features.imports.wizard import ImportWizard
+    from deesc_desktop.gui.features.roster.leave_dialog import ExemptionDialog
+    from deesc_desktop.gui.features.roster.officer_detail import OfficerDetailDialog
+    from deesc_desktop.gui.features.roster.officer_dialog import OfficerDialog, SeparateDialog
+    from deesc_desktop.gui.features.training.dialogs import RecordClassDialog, TrainingRecordDialog
     from deesc_desktop.gui.first_run import FirstRunWizard
-    from deesc_desktop.gui.import_wizard import ImportWizard
 
     ctx = window.ctx
     written: list[Path] = []
@@ -173,19 +173,21 @@ def _dialog_shots(window: MainWindow, out: Path, temp: Path) -> list[Path]:
 
 def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> list[Path]:
     """Sign-in, compliance, CIT, bonus and user dialogs."""
-    from deesc_desktop.gui.dialogs.cit import CertificateDialog, CitCourseDialog
-    from deesc_desktop.gui.dialogs.claims import (
+    from deesc_desktop.gui.dialogs.sign_in import SignInDialog
+    from deesc_desktop.gui.features.cit.dialogs import CertificateDialog, CitCourseDialog
+    from deesc_desktop.gui.features.claims.dialogs import (
         AdjustmentDialog,
-        AwardChangeDialog,
         BatchDialog,
         EligibleDialog,
+    )
+    from deesc_desktop.gui.features.claims.funding_dialogs import (
+        AwardChangeDialog,
         FundingDialog,
         ProgramDialog,
     )
-    from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
-    from deesc_desktop.gui.dialogs.sign_in import SignInDialog
-    from deesc_desktop.gui.dialogs.users import UserDialog
-    from deesc_desktop.gui.requirement_form import RequirementForm
+    from deesc_desktop.gui.features.compliance.requirement_form import RequirementForm
+    from deesc_desktop.gui.features.roster.officer_detail import OfficerDetailDialog
+    from deesc_desktop.gui.features.settings.dialogs import UserDialog
     from deesc_desktop.services.cit import cit_report
     from deesc_desktop.services.requirements import list_requirements
     from deesc_desktop.store.claims import list_claims
@@ -264,7 +266,7 @@ def _prepare_page(window: MainWindow, page_id: PageId) -> None:
     page: Any = window.pages[page_id]
     if page_id == PageId.COMPLIANCE:
         from deesc_desktop.core.compliance import Status
-        from deesc_desktop.gui.compliance_models import FIRST_REQUIREMENT
+        from deesc_desktop.gui.features.compliance.models import FIRST_REQUIREMENT
 
         model = page.model
         # The leftmost requirement first, so the picture keeps the badge and name columns.

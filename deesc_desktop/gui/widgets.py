@@ -3,24 +3,39 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from html import escape
+from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractProxyModel,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QAction, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFrame,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSizePolicy,
     QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
+from sqlite_utils import Database
 
-from deesc_desktop.gui import style
+from deesc_desktop.gui import style, workers
+from deesc_desktop.gui.context import AppContext
+from deesc_desktop.gui.models import RowsModel
 
 
 def table_view(
@@ -33,9 +48,13 @@ def table_view(
 ) -> QTableView:
     """A read-only, row-selecting table with fixed row heights (fast on long lists).
 
-    `widths` are starting widths in characters per column; `stretch` takes the spare room;
-    `sort` is the column and order shown first.
+    `widths` are starting widths in characters per column (by default those the model's
+    columns declare, seen through a filter proxy); `stretch` takes the spare room; `sort` is
+    the column and order shown first.
     """
+    source = model.sourceModel() if isinstance(model, QAbstractProxyModel) else model
+    if widths is None and isinstance(source, RowsModel):
+        widths = source.column_widths()
     view = QTableView()
     view.setModel(model)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -69,6 +88,20 @@ def table_view(
     return view
 
 
+def filtered_table(
+    model: RowsModel,
+    proxy: QAbstractProxyModel,
+    *,
+    sort: tuple[int, Qt.SortOrder] = (0, Qt.SortOrder.AscendingOrder),
+    stretch: int | None = None,
+) -> QTableView:
+    """A table of `model` seen through the filter `proxy`, sorted by `sort` from the start
+    (the model sorts itself, one key per row, before its rows arrive)."""
+    model.sort(*sort)
+    proxy.setSourceModel(model)
+    return table_view(proxy, sort=sort, stretch=stretch)
+
+
 class SearchBox(QLineEdit):
     """A search field that reports its text shortly after typing stops."""
 
@@ -95,6 +128,21 @@ class SearchBox(QLineEdit):
         super().keyPressEvent(event)
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.flush()
+
+
+def push_button(text: str, on_click: Callable[[], object]) -> QPushButton:
+    button = QPushButton(text)
+    button.clicked.connect(lambda _checked=False: on_click())
+    return button
+
+
+def button_row(*buttons: QWidget) -> QHBoxLayout:
+    """Buttons side by side from the left, under the list they act on."""
+    row = QHBoxLayout()
+    for button in buttons:
+        row.addWidget(button)
+    row.addStretch(1)
+    return row
 
 
 def two_line_rows(view: QTableView) -> None:
@@ -186,3 +234,27 @@ def muted(text: str) -> QLabel:
     label.setObjectName("muted")
     label.setWordWrap(True)
     return label
+
+
+class LoadingTab(QWidget):
+    """A tab that reads its data on a worker once built, showing "Loading…" meanwhile."""
+
+    def __init__(self, ctx: AppContext, officer_id: int) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.officer_id = officer_id
+        self.layout_ = QVBoxLayout(self)
+        self.summary = QLabel("Loading…")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.layout_.addWidget(self.summary)
+
+    def start(self, query: Callable[[Database], Any], show: Callable[[Any], None]) -> None:
+        workers.run_query(
+            self.ctx.db_path,
+            query,
+            owner=self,
+            on_result=show,
+            on_error=lambda exc: self.summary.setText(escape(f"Could not read this: {exc}")),
+        )

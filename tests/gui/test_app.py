@@ -4,25 +4,26 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QLabel
 from sqlite_utils import Database
 
 from deesc_desktop import __version__
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.demo import DEMO_ACTOR
 from deesc_desktop.gui import workers
-from deesc_desktop.gui.actions import ACTIONS, ActionId
+from deesc_desktop.gui.action_table import ACTIONS, ActionId
 from deesc_desktop.gui.app import Application, main
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.first_run import FirstRunWizard
 from deesc_desktop.gui.mainwindow import MainWindow
-from deesc_desktop.gui.pages import PAGES, PageId, available_pages
+from deesc_desktop.gui.pages import PAGES, CardSpec, PageId, TabSpec, load
 from deesc_desktop.gui.settings import LAST_PAGE, WINDOW_GEOMETRY, Settings
 from deesc_desktop.paths import demo_db_path
 from deesc_desktop.store.database import open_database
@@ -46,7 +47,7 @@ def test_screenshots_write_one_png_per_page_and_the_main_dialogs(
     names = {p.name for p in out.glob("*.png")}
     for number, spec in enumerate(PAGES, start=1):
         expected = f"{number:02d}-{spec.id.value}.png"
-        assert (expected in names) == (spec in available_pages()), expected
+        assert expected in names
     for dialog in (
         "add-officer",
         "edit-officer",
@@ -159,11 +160,11 @@ def test_a_damaged_database_is_refused_with_a_message(say: Prompts, tmp_path: Pa
     assert "is not a deesc-desktop database" in say.texts("error")[0]
 
 
-def test_navigation_shows_only_installed_pages_and_view_shortcuts_follow_the_registry(
+def test_navigation_shows_every_page_and_view_shortcuts_follow_the_registry(
     window: MainWindow,
 ) -> None:
     titles = [window.nav.item(row).text() for row in range(window.nav.count())]
-    assert titles == [spec.title for spec in available_pages()]
+    assert titles == [spec.title for spec in PAGES]
     assert titles[:3] == ["Dashboard", "Roster", "Training"]
     assert titles[-1] == "Settings"
     # Ctrl+1 to Ctrl+8 for the first eight pages and Ctrl+9 for Settings, as ever; training
@@ -176,7 +177,7 @@ def test_navigation_shows_only_installed_pages_and_view_shortcuts_follow_the_reg
     for spec in PAGES:
         action = window.registry[spec.view_action]
         assert action.shortcut() == QKeySequence(keys.get(spec.id, ""))
-        assert action.isVisible() == (spec in available_pages())
+        assert action.isVisible()
     # Training due sits beside Compliance without moving the shortcuts users know.
     due = window.registry[ActionId.VIEW_TRAINING_DUE]
     assert due.shortcut() == QKeySequence("Ctrl+Shift+4")
@@ -388,31 +389,37 @@ def test_a_database_whose_setup_never_finished_gets_its_agency_in_place(
     application.window.close()
 
 
-def test_a_feature_page_module_can_add_a_dashboard_card_and_an_officer_tab(
+def extra_card(_ctx: AppContext) -> QLabel:
+    return QLabel("Extra card")
+
+
+def extra_tab(_ctx: AppContext, officer_id: int) -> QLabel:
+    return QLabel(f"officer {officer_id}")
+
+
+def test_a_page_spec_adds_its_dashboard_card_and_officer_tab(
     qtbot: Any,
     ctx: AppContext,
     say: Prompts,
     officers: dict[str, int],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from PySide6.QtWidgets import QLabel
+    from deesc_desktop.gui import pages
+    from deesc_desktop.gui.features.roster.officer_detail import OfficerDetailDialog
 
-    from deesc_desktop.gui.dialogs import officer_detail
-    from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog, register_officer_tab
-    from deesc_desktop.gui.pages import dashboard
-    from deesc_desktop.gui.pages.dashboard import register_card
-
-    monkeypatch.setattr(dashboard, "DASHBOARD_CARDS", [])
-    monkeypatch.setattr(officer_detail, "OFFICER_TABS", [])
-    register_card(lambda _ctx: QLabel("Compliance card"))
-    register_officer_tab("Compliance", lambda _ctx, officer_id: QLabel(f"officer {officer_id}"))
+    feature = replace(
+        pages.spec(PageId.TRAINING),
+        cards=(CardSpec(f"{__name__}:extra_card", order=1),),
+        officer_tabs=(TabSpec("Extra", f"{__name__}:extra_tab", order=1),),
+    )
+    monkeypatch.setattr(pages, "PAGES", (feature,))
     window = MainWindow(ctx, persist_settings=False)
     qtbot.addWidget(window)
     page = window.pages[PageId.DASHBOARD]
-    assert [c.text() for c in page.extra_cards] == ["Compliance card"]  # type: ignore[attr-defined]
+    assert [c.text() for c in page.extra_cards] == ["Extra card"]  # type: ignore[attr-defined]
     dialog = OfficerDetailDialog(ctx, officers["101"])
     qtbot.addWidget(dialog)
-    assert dialog.tabs.tabText(dialog.tabs.count() - 1) == "Compliance"
+    assert dialog.tabs.tabText(dialog.tabs.count() - 1) == "Extra"
     settle()
 
 
@@ -450,3 +457,10 @@ def test_a_file_from_an_earlier_version_is_upgraded_behind_a_progress_message(
     assert len(shown) == 1
     assert again.window is not None
     again.window.close()
+def test_every_page_card_and_officer_tab_in_the_registry_can_be_built() -> None:
+    for spec in PAGES:
+        assert callable(load(f"{spec.module}:create_page")), spec.id
+        for factory in [card.factory for card in spec.cards]:
+            assert callable(load(factory)), factory
+        for factory in [tab.factory for tab in spec.officer_tabs]:
+            assert callable(load(factory)), factory

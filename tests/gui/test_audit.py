@@ -11,18 +11,12 @@ from PySide6.QtCore import QModelIndex, Qt
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
-from deesc_desktop.gui.actions import ActionId
-from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.features.audit.models import AuditColumn, ChangeColumn, HistoryColumn
+from deesc_desktop.gui.features.audit.page import LIMIT, AuditLogPage, HistoryTab
+from deesc_desktop.gui.features.roster.officer_detail import OfficerDetailDialog
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
-from deesc_desktop.gui.pages.audit import (
-    LIMIT,
-    AuditColumn,
-    AuditLogPage,
-    ChangeColumn,
-    HistoryColumn,
-    HistoryTab,
-)
 from deesc_desktop.services.leave import add_exemption
 from deesc_desktop.services.officers import edit_officer
 from deesc_desktop.services.training import (

@@ -8,14 +8,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
-from deesc_desktop.gui.actions import ActionId
-from deesc_desktop.gui.cards import CitCoverageCard
-from deesc_desktop.gui.cit_models import CoverageColumn
-from deesc_desktop.gui.dialogs.cit import CertificateDialog, CitCourseDialog
-from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.features.cit.dialogs import CertificateDialog, CitCourseDialog
+from deesc_desktop.gui.features.cit.models import CoverageColumn
+from deesc_desktop.gui.features.cit.page import CitPage
+from deesc_desktop.gui.features.dashboard.cards import CitCoverageCard
+from deesc_desktop.gui.features.roster.officer_detail import OfficerDetailDialog
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
-from deesc_desktop.gui.pages.cit import CitPage
 from deesc_desktop.services.cit import add_certification
 from deesc_desktop.services.training import record_class
 from tests.gui.helpers import Prompts, settle

@@ -15,19 +15,15 @@ from sqlite_utils import Database
 
 from deesc_desktop.core import times
 from deesc_desktop.core.auth import Actor
-from deesc_desktop.gui.actions import ActionId
-from deesc_desktop.gui.cards import BudgetCard
-from deesc_desktop.gui.claim_models import ClaimColumn
-from deesc_desktop.gui.dialogs.claims import (
-    BatchDialog,
-    EligibleDialog,
-    FundingDialog,
-    ProgramDialog,
-)
-from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.features.claims.dialogs import BatchDialog, EligibleDialog
+from deesc_desktop.gui.features.claims.funding_dialogs import FundingDialog, ProgramDialog
+from deesc_desktop.gui.features.claims.models import ClaimColumn
+from deesc_desktop.gui.features.claims.page import ClaimsPage
+from deesc_desktop.gui.features.dashboard.cards import BudgetCard
+from deesc_desktop.gui.features.roster.officer_detail import OfficerDetailDialog
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
-from deesc_desktop.gui.pages.claims import ClaimsPage
 from deesc_desktop.services import bonus, claim_workflow, funding
 from deesc_desktop.services.training import record_class
 from tests.gui.helpers import Prompts, settle

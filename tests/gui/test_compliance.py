@@ -12,14 +12,18 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.core.compliance import Status
-from deesc_desktop.gui.actions import ActionId
-from deesc_desktop.gui.cards import ComplianceChartCard, ComplianceStatusCard, DueSoonCard
-from deesc_desktop.gui.compliance_models import FIRST_REQUIREMENT, OVERALL
-from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
-from deesc_desktop.gui.dialogs.training import RecordClassDialog
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.features.compliance.models import FIRST_REQUIREMENT, OVERALL
+from deesc_desktop.gui.features.compliance.page import ATTENTION, CompliancePage
+from deesc_desktop.gui.features.dashboard.cards import (
+    ComplianceChartCard,
+    ComplianceStatusCard,
+    DueSoonCard,
+)
+from deesc_desktop.gui.features.roster.officer_detail import OfficerDetailDialog
+from deesc_desktop.gui.features.training.dialogs import RecordClassDialog
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
-from deesc_desktop.gui.pages.compliance import ATTENTION, CompliancePage
 from deesc_desktop.services.compliance import officer_compliance
 from deesc_desktop.services.officers import add_officer, separate_officer
 from deesc_desktop.services.requirements import active_requirements, set_requirement_active

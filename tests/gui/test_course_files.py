@@ -12,26 +12,25 @@ from PySide6.QtCore import Qt, QUrl
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
-from deesc_desktop.gui.actions import ActionId
-from deesc_desktop.gui.course_file_models import (
-    ChecklistModel,
-    ChecklistRow,
-    ClassFileModel,
-    DocumentModel,
-    PeopleModel,
-)
-from deesc_desktop.gui.dialogs.course_files import (
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.documents import AttachDocumentDialog, DocumentModel, RecordDocumentsDialog
+from deesc_desktop.gui.features.course_files.dialogs import (
     AttendanceDialog,
     CertificationDialog,
     InstructorDialog,
     InstructorsDialog,
     ScheduleClassDialog,
 )
-from deesc_desktop.gui.dialogs.training import RecordClassDialog
-from deesc_desktop.gui.documents import AttachDocumentDialog, RecordDocumentsDialog
+from deesc_desktop.gui.features.course_files.models import (
+    ChecklistModel,
+    ChecklistRow,
+    ClassFileModel,
+    PeopleModel,
+)
+from deesc_desktop.gui.features.course_files.page import CourseFilesPage
+from deesc_desktop.gui.features.training.dialogs import RecordClassDialog
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
-from deesc_desktop.gui.pages.course_files import CourseFilesPage
 from deesc_desktop.services.bonus import add_program, create_claim
 from deesc_desktop.services.course_files import (
     ClassRef,

@@ -6,7 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from deesc_desktop.core.rules import short_title
-from deesc_desktop.gui.cards import CHART_FURNITURE, ROW_HEIGHT, ComplianceChartCard, axis_label
+from deesc_desktop.gui.features.dashboard.cards import (
+    CHART_FURNITURE,
+    ROW_HEIGHT,
+    ComplianceChartCard,
+    axis_label,
+)
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PAGES, PageId
 from deesc_desktop.gui.screenshots import WINDOW_SIZE

@@ -10,8 +10,8 @@ from sqlite_utils import Database
 
 from deesc_desktop.core import times
 from deesc_desktop.core.auth import Actor
-from deesc_desktop.gui.cit_models import CertificateModel, CitRosterModel, CoverageModel
-from deesc_desktop.gui.claim_models import (
+from deesc_desktop.gui.features.cit.models import CertificateModel, CitRosterModel, CoverageModel
+from deesc_desktop.gui.features.claims.models import (
     BatchesModel,
     ClaimsModel,
     EligibilityModel,
@@ -19,14 +19,15 @@ from deesc_desktop.gui.claim_models import (
     FundingModel,
     ProgramsModel,
 )
-from deesc_desktop.gui.compliance_models import (
+from deesc_desktop.gui.features.compliance.models import (
     FIRST_REQUIREMENT,
     OVERALL,
     ComplianceMatrixModel,
     OfficerResultsModel,
     SubMinimumModel,
 )
-from deesc_desktop.gui.models import RowFilterProxy, UsersModel
+from deesc_desktop.gui.features.settings.models import UsersModel
+from deesc_desktop.gui.models import RowFilterProxy
 from deesc_desktop.services import bonus, claim_workflow, funding
 from deesc_desktop.services.cit import add_certification, cit_report
 from deesc_desktop.services.compliance import department_compliance

@@ -11,10 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 from sqlite_utils import Database
 
-from deesc_desktop.gui import import_wizard
-from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.context import AppContext
-from deesc_desktop.gui.import_wizard import ImportWizard, problem_from_text
+from deesc_desktop.gui.features.imports import wizard as import_wizard
+from deesc_desktop.gui.features.imports.wizard import ImportWizard, problem_from_text
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
 from deesc_desktop.gui.workers import TaskControl

@@ -12,13 +12,13 @@ from PySide6.QtWidgets import QWizard
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
-from deesc_desktop.gui.actions import ActionId
-from deesc_desktop.gui.dialogs.incidents import IncidentDialog, ReviewIncidentDialog
-from deesc_desktop.gui.import_wizard import ImportWizard
-from deesc_desktop.gui.incident_models import FigureModel, IncidentModel, figure_rows
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.features.imports.wizard import ImportWizard
+from deesc_desktop.gui.features.incidents.dialogs import IncidentDialog, ReviewIncidentDialog
+from deesc_desktop.gui.features.incidents.models import FigureModel, IncidentModel, figure_rows
+from deesc_desktop.gui.features.incidents.page import IncidentsPage
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
-from deesc_desktop.gui.pages.incidents import IncidentsPage
 from deesc_desktop.services.incidents import add_incident, incident_figures, list_incidents
 from deesc_desktop.services.training import record_class
 from tests.conftest import table_counts

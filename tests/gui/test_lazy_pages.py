@@ -10,10 +10,10 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.mainwindow import MainWindow
-from deesc_desktop.gui.pages import PageId, available_pages
+from deesc_desktop.gui.pages import PAGES, PageId
 from tests.gui.helpers import settle
 
 
@@ -21,7 +21,7 @@ def test_only_the_first_page_is_built_with_the_window(qtbot: Any, ctx: AppContex
     window = MainWindow(ctx, persist_settings=False, auto_backup=False)
     qtbot.addWidget(window)
     assert [page for page in PageId if window.pages.is_built(page)] == [PageId.DASHBOARD]
-    assert list(window.pages) == [spec.id for spec in available_pages()]
+    assert list(window.pages) == [spec.id for spec in PAGES]
     assert PageId.REPORTS in window.pages and not window.pages.is_built(PageId.REPORTS)
     roster = window.pages[PageId.ROSTER]  # asking builds it
     assert window.pages.is_built(PageId.ROSTER) and window.pages[PageId.ROSTER] is roster
@@ -35,7 +35,7 @@ def test_only_the_first_page_is_built_with_the_window(qtbot: Any, ctx: AppContex
 def test_a_menu_action_of_a_page_not_built_yet_still_runs(
     qtbot: Any, ctx: AppContext, monkeypatch: Any
 ) -> None:
-    from deesc_desktop.gui.pages.cit import CitPage
+    from deesc_desktop.gui.features.cit.page import CitPage
 
     marked: list[bool] = []
     monkeypatch.setattr(CitPage, "mark_course", lambda self: marked.append(True))
@@ -50,17 +50,17 @@ def test_a_menu_action_of_a_page_not_built_yet_still_runs(
 
 
 def test_the_dashboard_has_every_feature_card_without_their_pages() -> None:
-    from deesc_desktop.gui import cards, features  # noqa: F401  (registers the cards)
-    from deesc_desktop.gui.pages.dashboard import DASHBOARD_CARDS
+    from deesc_desktop.gui.features.dashboard import cards
+    from deesc_desktop.gui.pages import dashboard_cards, load
 
-    factories = {card.factory for card in DASHBOARD_CARDS}
+    factories = {load(card.factory) for card in dashboard_cards()}
     assert {
         cards.ComplianceStatusCard,
         cards.DueSoonCard,
         cards.ComplianceChartCard,
         cards.CitCoverageCard,
         cards.BudgetCard,
-    } <= factories
+    } == factories
 
 
 FIRST_SHOW_PROBE = """
@@ -91,7 +91,7 @@ NOT_BEFORE_THE_WINDOW = (
     "deesc_desktop.reports",
     "deesc_desktop.core.compliance",
     "deesc_desktop.gui.operations",
-    "deesc_desktop.gui.reminders",
+    "deesc_desktop.gui.features.training_due.reminders",
 )
 """What the first page (the dashboard) does not need to appear: loaded when used."""
 

@@ -7,14 +7,9 @@ from typing import Any
 
 from PySide6.QtCore import QPersistentModelIndex, Qt
 
-from deesc_desktop.gui.models import (
-    ListFilterProxy,
-    RosterColumn,
-    RosterModel,
-    RowFilterProxy,
-    roster_haystack,
-    words_predicate,
-)
+from deesc_desktop.gui.dialogs.common import roster_haystack
+from deesc_desktop.gui.features.roster.models import RosterColumn, RosterModel
+from deesc_desktop.gui.models import ListFilterProxy, RowFilterProxy, words_predicate
 from tests.gui.test_models import officer
 
 

@@ -8,25 +8,26 @@ from typing import Any
 from PySide6.QtCore import Qt
 
 from deesc_desktop.core.models import Exemption, TrainingRecord
+from deesc_desktop.gui.dialogs.common import roster_haystack
+from deesc_desktop.gui.features.imports.models import (
+    ImportProblem,
+    ImportProblemModel,
+    PreviewModel,
+)
+from deesc_desktop.gui.features.roster.models import (
+    ExemptionModel,
+    RosterColumn,
+    RosterModel,
+    TranscriptModel,
+)
+from deesc_desktop.gui.features.settings.models import UserColumn, UsersModel
+from deesc_desktop.gui.features.training.models import AttendeeModel, ScoresModel, TrainingModel
 from deesc_desktop.gui.models import (
     ID_ROLE,
     ROW_ROLE,
-    AttendeeModel,
-    ExemptionModel,
-    ImportProblem,
-    ImportProblemModel,
     OfficerChoiceModel,
-    PreviewModel,
-    RosterColumn,
-    RosterModel,
     RowFilterProxy,
-    ScoresModel,
-    TrainingModel,
-    TranscriptModel,
-    UserColumn,
-    UsersModel,
     natural_key,
-    roster_haystack,
     topic_text,
     words_predicate,
 )

@@ -12,12 +12,12 @@ from PySide6.QtPrintSupport import QPrinter
 from sqlite_utils import Database
 
 from deesc_desktop.gui import prompts
-from deesc_desktop.gui.actions import ActionId
-from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
-from deesc_desktop.gui.dialogs.training import RecordClassDialog
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.features.reports.page import ReportsPage
+from deesc_desktop.gui.features.roster.officer_detail import OfficerDetailDialog
+from deesc_desktop.gui.features.training.dialogs import RecordClassDialog
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
-from deesc_desktop.gui.pages.reports import ReportsPage
 from tests.gui.helpers import Prompts, settle
 from tests.reports.conftest import flat, pdf_text
 

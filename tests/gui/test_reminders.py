@@ -12,9 +12,13 @@ from PySide6.QtCore import Qt
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
-from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.features.training_due.reminders import (
+    ReminderModel,
+    RemindersDialog,
+    show_reminders,
+)
 from deesc_desktop.gui.mainwindow import MainWindow
-from deesc_desktop.gui.reminders import ReminderModel, RemindersDialog, show_reminders
 from deesc_desktop.services.cit import add_certification
 from deesc_desktop.services.reminders import due_soon
 from deesc_desktop.services.requirements import active_requirements, set_requirement_active

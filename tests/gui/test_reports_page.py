@@ -13,9 +13,9 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.gui import prompts
+from deesc_desktop.gui.features.reports.page import ReportsPage
 from deesc_desktop.gui.mainwindow import MainWindow
-from deesc_desktop.gui.pages import PageId, is_available, spec
-from deesc_desktop.gui.pages.reports import ReportsPage
+from deesc_desktop.gui.pages import PageId
 from deesc_desktop.services.signers import Signer, signer_for
 from tests.gui.helpers import Prompts, settle
 from tests.reports.conftest import flat, pdf_text
@@ -26,11 +26,6 @@ def reports(window: MainWindow) -> ReportsPage:
     settle()
     assert isinstance(page, ReportsPage)
     return page
-
-
-def test_the_page_appears_only_with_the_report_renderers() -> None:
-    assert spec(PageId.REPORTS).requires == "deesc_desktop.reports"
-    assert is_available(spec(PageId.REPORTS))
 
 
 def test_generate_preview_save_open_and_print_a_report(

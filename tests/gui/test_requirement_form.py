@@ -19,7 +19,7 @@ from deesc_desktop.core.rules import (
     requirement_to_dict,
 )
 from deesc_desktop.gui.context import AppContext
-from deesc_desktop.gui.requirement_form import (
+from deesc_desktop.gui.features.compliance.requirement_fields import (
     APPLIES_DATES,
     APPLIES_LISTS,
     KIND_LABELS,
@@ -27,9 +27,9 @@ from deesc_desktop.gui.requirement_form import (
     NEW_HIRE_LABELS,
     PERIOD_FIELD_LABELS,
     PERIOD_LABELS,
-    RequirementForm,
     SubMinimumDialog,
 )
+from deesc_desktop.gui.features.compliance.requirement_form import RequirementForm
 from deesc_desktop.services.requirements import builtin_packs
 from deesc_desktop.services.rule_files import load_pack
 

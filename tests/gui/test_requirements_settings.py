@@ -6,12 +6,13 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from deesc_desktop.gui.features.compliance.page import CompliancePage
+from deesc_desktop.gui.features.compliance.requirement_fields import SubMinimumDialog, toml_value
+from deesc_desktop.gui.features.compliance.requirement_form import RequirementForm
+from deesc_desktop.gui.features.compliance.requirements_tab import RequirementColumn
+from deesc_desktop.gui.features.settings.page import SettingsPage
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
-from deesc_desktop.gui.pages.compliance import CompliancePage
-from deesc_desktop.gui.pages.settings_page import SettingsPage
-from deesc_desktop.gui.requirement_form import RequirementForm, SubMinimumDialog, toml_value
-from deesc_desktop.gui.requirements_ui import RequirementColumn
 from tests.gui.helpers import Prompts, settle
 
 IL = "IL-inservice-30h"

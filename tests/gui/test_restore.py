@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
-from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.services.maintenance import backup_database
 from deesc_desktop.services.officers import add_officer

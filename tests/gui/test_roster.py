@@ -10,12 +10,12 @@ from PySide6.QtGui import QKeySequence
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
-from deesc_desktop.gui.actions import ActionId
-from deesc_desktop.gui.dialogs.officer import OfficerDialog, SeparateDialog
-from deesc_desktop.gui.dialogs.officer_detail import OfficerDetailDialog
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.features.roster.officer_detail import OfficerDetailDialog
+from deesc_desktop.gui.features.roster.officer_dialog import OfficerDialog, SeparateDialog
+from deesc_desktop.gui.features.roster.page import RosterPage
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
-from deesc_desktop.gui.pages.roster import RosterPage
 from deesc_desktop.services.officers import edit_officer
 from deesc_desktop.services.training import record_class
 from tests.conftest import table_counts

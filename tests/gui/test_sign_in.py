@@ -14,12 +14,12 @@ from sqlite_utils import Database
 from deesc_desktop.cli import main as deesc
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.core.times import stamp_text
-from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.app import Application
 from deesc_desktop.gui.dialogs.sign_in import SignInDialog
-from deesc_desktop.gui.dialogs.users import UserDialog
+from deesc_desktop.gui.features.settings.dialogs import UserDialog
+from deesc_desktop.gui.features.settings.models import UserColumn
 from deesc_desktop.gui.mainwindow import MainWindow
-from deesc_desktop.gui.models import UserColumn
 from deesc_desktop.gui.pages import PageId
 from deesc_desktop.gui.settings import Settings
 from deesc_desktop.services.users import SIGN_IN_REFUSED, login_required, set_login_required

@@ -9,13 +9,13 @@ from PySide6.QtCore import Qt
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
-from deesc_desktop.gui.actions import ActionId
-from deesc_desktop.gui.dialogs.exemption import ExemptionDialog
-from deesc_desktop.gui.dialogs.training import RecordClassDialog, TrainingRecordDialog
+from deesc_desktop.gui.action_table import ActionId
+from deesc_desktop.gui.features.roster.leave_dialog import ExemptionDialog
+from deesc_desktop.gui.features.training.dialogs import RecordClassDialog, TrainingRecordDialog
+from deesc_desktop.gui.features.training.models import AttendeeColumn
+from deesc_desktop.gui.features.training.page import TrainingPage
 from deesc_desktop.gui.mainwindow import MainWindow
-from deesc_desktop.gui.models import AttendeeColumn
 from deesc_desktop.gui.pages import PageId
-from deesc_desktop.gui.pages.training import TrainingPage
 from deesc_desktop.services.training import record_class
 from tests.conftest import table_counts
 from tests.gui.helpers import Prompts, settle

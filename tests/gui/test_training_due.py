@@ -8,12 +8,12 @@ from typing import Any
 from PySide6.QtCore import Qt
 from sqlite_utils import Database
 
+from deesc_desktop.gui.features.reports.page import ReportsPage
+from deesc_desktop.gui.features.roster.models import RosterColumn
+from deesc_desktop.gui.features.roster.page import RosterPage
+from deesc_desktop.gui.features.training_due.page import DueColumn, TrainingDuePage
 from deesc_desktop.gui.mainwindow import MainWindow
-from deesc_desktop.gui.models import RosterColumn
 from deesc_desktop.gui.pages import PageId
-from deesc_desktop.gui.pages.reports import ReportsPage
-from deesc_desktop.gui.pages.roster import RosterPage
-from deesc_desktop.gui.pages.training_due import DueColumn, TrainingDuePage
 from deesc_desktop.services.training_due import NEEDS_SEPARATOR, training_due
 from tests.gui.helpers import settle
 

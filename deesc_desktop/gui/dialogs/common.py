@@ -1,16 +1,29 @@
-"""Pieces several dialogs share: an officer picker fed from the roster on a worker thread."""
+"""Pieces several dialogs share: an officer picker fed from the roster on a worker thread, the
+roster's search text, the layout of a form dialog with its Save and Cancel buttons."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from sqlite_utils import Database
 
 from deesc_desktop.gui import prompts, workers
 from deesc_desktop.gui.context import AppContext
-from deesc_desktop.gui.models import ID_ROLE, OfficerChoiceModel
+from deesc_desktop.gui.forms import Form
+from deesc_desktop.gui.models import (
+    ID_ROLE,
+    OfficerChoiceModel,
+)
 from deesc_desktop.store.officers import RosterRow, roster
 
 
@@ -77,6 +90,13 @@ class OfficerPicker(QComboBox):
         if row >= 0:
             self.setCurrentIndex(row)
 
+    def required_officer(self, form: Form, field: str = "officer") -> int | None:
+        """The chosen officer; None, with the reason under the form's `field`, when none is."""
+        officer_id = self.officer_id()
+        if officer_id is None:
+            form.show_errors({field: "choose an officer from the list"})
+        return officer_id
+
     def officer_id(self) -> int | None:
         """The chosen officer, or None when the text names nobody on the list."""
         index = self.currentIndex()
@@ -84,3 +104,38 @@ class OfficerPicker(QComboBox):
             return None
         value = self.model_.index(index, 0).data(ID_ROLE)
         return int(value) if value is not None else None
+
+
+def lay_out_form(
+    dialog: QDialog,
+    form: Form,
+    above: Sequence[QWidget] = (),
+    below: Sequence[QWidget] = (),
+    ok_text: str | None = None,
+) -> QPushButton:
+    """Lay a form dialog out: what it is about (`above`), the form's banner and rows, any
+    notes `below`, then Cancel and Save (or a button named `ok_text` for what it does), wired
+    to the dialog's reject and accept. Returns the Save button."""
+    layout = QVBoxLayout(dialog)
+    for widget in above:
+        layout.addWidget(widget)
+    layout.addWidget(form.banner)
+    layout.addLayout(form.layout)
+    for widget in below:
+        layout.addWidget(widget)
+    if ok_text is None:
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = buttons.button(QDialogButtonBox.StandardButton.Save)
+    else:
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        ok = buttons.addButton(ok_text, QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    return ok
+
+
+def roster_haystack(row: RosterRow) -> str:
+    return f"{row.badge} {row.last_name} {row.first_name}".casefold()

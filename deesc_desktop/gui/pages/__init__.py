@@ -1,27 +1,26 @@
-"""The page registry: every page of the main window, in navigation order.
+"""The page registry: every page of the main window, in navigation order, and what each page
+adds to others (dashboard cards, officer-dialog tabs). One place says what a feature adds.
 
-A page lives in its own module under deesc_desktop/gui/pages/ that defines
-`create_page(ctx: AppContext, actions: ActionRegistry) -> Page`. A page whose module does not
-exist yet (compliance, CIT, bonus claims, reports) stays registered but is left out of the
-navigation and the View menu, so nothing pretends to be a feature; adding the module is all
-it takes to make the page appear.
-
-Page modules are imported when their page is first built (the Reports page alone brings
-ReportLab). What a page adds to others, dashboard cards and officer-dialog tabs, is
-registered by gui/features.py, which does not import the pages.
+A page lives in a module that defines
+`create_page(ctx: AppContext, actions: ActionRegistry) -> Page`. Page modules, and the cards
+and tabs, are named here by dotted path and imported when first needed: the first page (the
+dashboard) appears without the other pages' modules or ReportLab, and builds its cards without
+importing the pages that registered them.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from deesc_desktop.gui.actions import ActionId
+from deesc_desktop.gui.action_table import ActionId
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
     from deesc_desktop.gui.actions import ActionRegistry
     from deesc_desktop.gui.context import AppContext
     from deesc_desktop.gui.pages.base import Page
@@ -45,8 +44,32 @@ class PageId(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class CardSpec:
+    """A dashboard card a page adds: `factory` ("module:name") builds it from the context.
+
+    If the widget has a `refresh()` method, the dashboard calls it whenever it reloads. Cards
+    are laid out by `order`, lowest first; `columns` is how many grid columns it spans.
+    """
+
+    factory: str
+    order: int
+    columns: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class TabSpec:
+    """A tab a page adds to every officer dialog: `factory` ("module:name") builds it from the
+    context and the officer's id. Tabs follow the built-in ones by `order`."""
+
+    title: str
+    factory: str
+    order: int
+
+
+@dataclass(frozen=True, slots=True)
 class PageSpec:
-    """A page: its title and icon in the navigation, its module, its View menu action."""
+    """A page: its title and icon in the navigation, its module, its View menu action, and
+    the dashboard cards and officer tabs it adds."""
 
     id: PageId
     title: str
@@ -54,12 +77,18 @@ class PageSpec:
     module: str
     view_action: ActionId
     description: str
-    requires: str = ""
-    """A package the page needs besides its own module (e.g. the report renderers)."""
+    cards: tuple[CardSpec, ...] = ()
+    officer_tabs: tuple[TabSpec, ...] = ()
 
 
-def _module(name: str) -> str:
-    return f"{__name__}.{name}"
+FEATURES = "deesc_desktop.gui.features"
+
+
+def _page(feature: str) -> str:
+    return f"{FEATURES}.{feature}.page"
+
+
+CARDS = f"{FEATURES}.dashboard.cards"
 
 
 PAGES: tuple[PageSpec, ...] = (
@@ -67,7 +96,7 @@ PAGES: tuple[PageSpec, ...] = (
         PageId.DASHBOARD,
         "Dashboard",
         "dashboard",
-        _module("dashboard"),
+        _page("dashboard"),
         ActionId.VIEW_DASHBOARD,
         "The department at a glance",
     ),
@@ -75,7 +104,7 @@ PAGES: tuple[PageSpec, ...] = (
         PageId.ROSTER,
         "Roster",
         "roster",
-        _module("roster"),
+        _page("roster"),
         ActionId.VIEW_ROSTER,
         "Officers, their status and details",
     ),
@@ -83,7 +112,7 @@ PAGES: tuple[PageSpec, ...] = (
         PageId.TRAINING,
         "Training",
         "training",
-        _module("training"),
+        _page("training"),
         ActionId.VIEW_TRAINING,
         "Classes recorded for each officer",
     ),
@@ -91,15 +120,23 @@ PAGES: tuple[PageSpec, ...] = (
         PageId.COMPLIANCE,
         "Compliance",
         "compliance",
-        _module("compliance"),
+        _page("compliance"),
         ActionId.VIEW_COMPLIANCE,
         "Who meets the state's in-service requirements",
+        cards=(
+            CardSpec(f"{CARDS}:ComplianceStatusCard", order=10),
+            CardSpec(f"{CARDS}:DueSoonCard", order=20),
+            CardSpec(f"{CARDS}:ComplianceChartCard", order=40, columns=2),
+        ),
+        officer_tabs=(
+            TabSpec("Compliance", f"{FEATURES}.compliance.officer_tab:ComplianceTab", order=10),
+        ),
     ),
     PageSpec(
         PageId.TRAINING_DUE,
         "Training due",
         "calendar",
-        _module("training_due"),
+        _page("training_due"),
         ActionId.VIEW_TRAINING_DUE,
         "Who needs what in the next 30, 60 or 90 days",
     ),
@@ -107,40 +144,46 @@ PAGES: tuple[PageSpec, ...] = (
         PageId.CIT,
         "CIT",
         "cit",
-        _module("cit"),
+        _page("cit"),
         ActionId.VIEW_CIT,
         "Crisis Intervention Team certification and coverage",
+        cards=(CardSpec(f"{CARDS}:CitCoverageCard", order=30),),
+        officer_tabs=(TabSpec("CIT", f"{FEATURES}.cit.officer_tab:CitTab", order=20),),
     ),
     PageSpec(
         PageId.BONUS_CLAIMS,
         "Bonus claims",
         "claims",
-        _module("claims"),
+        _page("claims"),
         ActionId.VIEW_BONUS_CLAIMS,
         "De-escalation completion bonus claims",
+        cards=(CardSpec(f"{CARDS}:BudgetCard", order=50),),
+        officer_tabs=(
+            TabSpec("Bonus claims", f"{FEATURES}.claims.officer_tab:ClaimsTab", order=30),
+        ),
     ),
     PageSpec(
         PageId.REPORTS,
         "Reports",
         "reports",
-        _module("reports"),
+        _page("reports"),
         ActionId.VIEW_REPORTS,
         "Printable compliance and payment reports",
-        requires="deesc_desktop.reports",
     ),
     PageSpec(
         PageId.AUDIT,
         "Audit log",
         "details",
-        _module("audit"),
+        _page("audit"),
         ActionId.VIEW_AUDIT,
         "Who changed what, and when; the audit chain's check",
+        officer_tabs=(TabSpec("History", f"{_page('audit')}:HistoryTab", order=90),),
     ),
     PageSpec(
         PageId.COURSE_FILES,
         "Course files",
         "class",
-        _module("course_files"),
+        _page("course_files"),
         ActionId.VIEW_COURSE_FILES,
         "Each class's file: sign-in sheet, lesson plan, instructor; what it still lacks",
     ),
@@ -148,7 +191,7 @@ PAGES: tuple[PageSpec, ...] = (
         PageId.INCIDENTS,
         "Incidents",
         "incident",
-        _module("incidents"),
+        _page("incidents"),
         ActionId.VIEW_INCIDENTS,
         "De-escalation and use-of-force interactions, for LEDTA reporting (no names)",
     ),
@@ -156,7 +199,7 @@ PAGES: tuple[PageSpec, ...] = (
         PageId.SETTINGS,
         "Settings",
         "settings",
-        _module("settings_page"),
+        _page("settings"),
         ActionId.VIEW_SETTINGS,
         "Agency details, database and backups",
     ),
@@ -167,23 +210,21 @@ def spec(page_id: PageId) -> PageSpec:
     return next(page for page in PAGES if page.id == page_id)
 
 
-def is_available(page: PageSpec) -> bool:
-    """True when the page's module, and what it requires, are installed."""
-    if page.requires and importlib.util.find_spec(page.requires) is None:
-        return False
-    return importlib.util.find_spec(page.module) is not None
+def load(factory: str) -> Callable[..., QWidget]:
+    """The callable a "module:name" path names, its module imported now."""
+    module, _, name = factory.partition(":")
+    built: Callable[..., QWidget] = getattr(importlib.import_module(module), name)
+    return built
 
 
-def available_pages() -> list[PageSpec]:
-    return [page for page in PAGES if is_available(page)]
+def dashboard_cards() -> list[CardSpec]:
+    """Every page's dashboard cards, lowest order first."""
+    return sorted((card for page in PAGES for card in page.cards), key=lambda card: card.order)
 
 
-def register_features() -> None:
-    """Register the dashboard cards and officer tabs of every installed page, once.
-
-    Done before the dashboard is built, so that it sees those cards.
-    """
-    importlib.import_module("deesc_desktop.gui.features")
+def officer_tabs() -> list[TabSpec]:
+    """Every page's officer-dialog tabs, lowest order first."""
+    return sorted((tab for page in PAGES for tab in page.officer_tabs), key=lambda tab: tab.order)
 
 
 def create_page(page: PageSpec, ctx: AppContext, actions: ActionRegistry) -> Page:

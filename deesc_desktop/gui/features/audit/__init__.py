@@ -1,0 +1,1 @@
+"""The audit feature: its page, models and dialogs."""

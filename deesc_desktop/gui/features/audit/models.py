@@ -1,0 +1,311 @@
+"""How the audit log reads: labels of tables and fields, an entry's changes in words, and the
+table models of the log, an officer's history and one entry's changes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from deesc_desktop.core.money import format_money
+from deesc_desktop.gui.forms import local_time
+from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel
+from deesc_desktop.services.versions import RestorePlan
+from deesc_desktop.store.views import (
+    AuditRow,
+)
+
+TABLE_LABELS = {
+    "officers": "Officer",
+    "training_records": "Training record",
+    "exemptions": "Leave or exemption",
+    "certifications": "Certificate",
+    "claims": "Bonus claim",
+    "bonus_programs": "Bonus program",
+    "funding_sources": "Funding source",
+    "payment_batches": "Payment batch",
+    "users": "User",
+    "agency": "Agency",
+    "courses": "Course",
+    "requirements": "Requirement",
+    "topics": "Topic",
+    "imports": "Import",
+    "database": "Database",
+    "settings": "Setting",
+    "cit_team": "CIT team",
+    "claim_adjustments": "Claim adjustment",
+    "award_changes": "Award change",
+    "followup_assessments": "Follow-up assessment",
+}
+
+
+ACTION_LABELS = {"insert": "Added", "update": "Changed", "delete": "Deleted"}
+
+
+HIDDEN_FIELDS = frozenset({"version", "updated_at", "updated_by"})
+"""Bookkeeping columns left out of "what changed" summaries (still shown in the detail)."""
+
+
+CHANGED_BACKGROUND = "#fff4c2"
+
+
+def table_label(table: str) -> str:
+    return TABLE_LABELS.get(table, table.replace("_", " ").capitalize())
+
+
+def _load(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {"(value)": text}
+    return value if isinstance(value, dict) else {"(value)": value}
+
+
+FIELD_LABELS = {
+    "id": "Record number",
+    "officer_id": "Officer",
+    "course_id": "Course",
+    "program_id": "Bonus program",
+    "funding_source_id": "Funding source",
+    "batch_id": "Payment batch",
+    "record_id": "Training record",
+    "import_id": "Import",
+    "ori": "ORI",
+    "cit_role": "CIT role",
+    "license_date": "Licence date",
+    "state_id": "State ID",
+}
+"""Column names a reader would not guess; the others read as words ("paid_at": "Paid at")."""
+
+
+def field_label(name: str) -> str:
+    """A column name as a label: "amount_cents" -> "Amount", "officer_id" -> "Officer"."""
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name]
+    words = name.removesuffix("_cents").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+class OfficerNames:
+    """Officer id -> "Peña, Ana (1001)", as last read from the open database, so the log
+    names officers instead of showing their internal numbers."""
+
+    def __init__(self) -> None:
+        self.names: dict[int, str] = {}
+
+    def update(self, rows: list[Any]) -> None:
+        self.names = {r.id: f"{r.last_name}, {r.first_name} ({r.badge})" for r in rows}
+
+    def name(self, value: Any) -> str | None:
+        return self.names.get(value) if isinstance(value, int) else None
+
+
+OFFICERS = OfficerNames()
+
+
+def value_text(value: Any, field: str = "") -> str:
+    """A stored value as a reader wants it: times in local time, money in dollars, an
+    officer by name."""
+    if value is None:
+        return "—"
+    if field == "officer_id" and (name := OFFICERS.name(value)):
+        return name
+    if field.endswith("_cents") and isinstance(value, int):
+        return format_money(value)
+    if isinstance(value, str):
+        if field.endswith("_at") and len(value) == 20 and value[10] == "T" and value[-1] == "Z":
+            return local_time(value)
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of an entry: its value before and after, and whether it changed."""
+
+    field: str
+    before: str
+    after: str
+    changed: bool
+
+
+def field_changes(entry: AuditRow) -> list[FieldChange]:
+    """Every field of the row before and after, in the row's order (after's, then before's)."""
+    before, after = _load(entry.before), _load(entry.after)
+    names = list(after) + [name for name in before if name not in after]
+    return [
+        FieldChange(
+            field_label(name),
+            value_text(before.get(name), name) if name in before else "",
+            value_text(after.get(name), name) if name in after else "",
+            entry.action != "update" or before.get(name) != after.get(name),
+        )
+        for name in names
+    ]
+
+
+KEY_FIELDS = {
+    "training_records": ("completed", "hours", "topics", "delivery", "instructor"),
+    "officers": ("badge", "last_name", "first_name", "rank", "unit", "shift"),
+    "exemptions": ("start", "end", "reason", "requirements"),
+    "certifications": ("kind", "earned", "number", "issuer"),
+    "courses": ("title", "course_number", "default_hours"),
+    "claims": ("officer_id", "status", "eligibility"),
+}
+"""The fields that say which row an added or deleted entry was, per table, most telling first."""
+
+
+BOOKKEEPING_FIELDS = HIDDEN_FIELDS | {"id", "created_at", "created_by", "import_id"}
+
+
+def row_summary(entry: AuditRow, limit: int = 6) -> str:
+    """An added or deleted row in a line: "completed: 2022-01-07; hours: 4.0; ..."."""
+    row = _load(entry.after if entry.action == "insert" else entry.before)
+    names = KEY_FIELDS.get(entry.table_name) or [n for n in row if n not in BOOKKEEPING_FIELDS]
+    parts = [
+        f"{field_label(n)}: {value_text(row[n], n)}" for n in names if row.get(n) not in (None, "")
+    ]
+    return "; ".join(parts[:limit])
+
+
+def change_summary(entry: AuditRow, limit: int = 6) -> str:
+    """What changed in a line: "rank: Officer -> Sergeant; unit: Patrol -> Traffic", or for
+    a row added or deleted, its key fields."""
+    if entry.action != "update":
+        return row_summary(entry, limit)
+    hidden = {field_label(name) for name in HIDDEN_FIELDS}
+    changes = [c for c in field_changes(entry) if c.changed and c.field not in hidden]
+    parts = [f"{c.field}: {c.before} -> {c.after}" for c in changes[:limit]]
+    if len(changes) > limit:
+        parts.append(f"and {len(changes) - limit} more")
+    return "; ".join(parts)
+
+
+def what_text(entry: AuditRow) -> str:
+    return f"{ACTION_LABELS.get(entry.action, entry.action)} {table_label(entry.table_name)} "
+
+
+def restore_question(plan: RestorePlan) -> str:
+    """The confirmation of a restore: what changes, what stays and why, what it undoes."""
+    entry = plan.entry
+    lines = [
+        f"Put {plan.noun} back as it was before change #{entry.id} ({entry.username}, "
+        f"{local_time(entry.at)})?",
+        "",
+        *(
+            f"{field_label(c.field)}: {value_text(c.now, c.field)} -> "
+            f"{value_text(c.restored, c.field)}"
+            for c in plan.changes
+        ),
+    ]
+    if plan.later:
+        undone = ", ".join(f"#{e.id} ({e.username}, {local_time(e.at)})" for e in plan.later[:5])
+        more = f" and {len(plan.later) - 5} more" if len(plan.later) > 5 else ""
+        lines += [
+            "",
+            f"It was changed again since: {undone}{more}. Those changes are undone "
+            "too where they touch the fields above.",
+        ]
+    if plan.kept:
+        lines += ["", "Left as it is now:"]
+        lines += [f"{field_label(name)}: {why}" for name, why in plan.kept]
+    lines += [
+        "",
+        "This is a new change, recorded in the audit log under your name; the log itself is "
+        "not edited.",
+    ]
+    return "\n".join(lines)
+
+
+class AuditColumn(IntEnum):
+    NUMBER = 0
+    WHEN = 1
+    USER = 2
+    ACTION = 3
+    TABLE = 4
+    ROW = 5
+    CHANGES = 6
+    REASON = 7
+
+
+class AuditModel(RowsModel):
+    """Audit entries (store.views.AuditRow)."""
+
+    COLUMNS = (
+        Column("#", lambda r: str(r.id), lambda r: r.id, RIGHT, width=8),
+        Column("When", lambda r: local_time(r.at), lambda r: r.at, width=19),
+        Column("User", lambda r: r.username, width=13),
+        Column("Action", lambda r: ACTION_LABELS.get(r.action, r.action), width=8),
+        Column("Record", lambda r: table_label(r.table_name), width=15),
+        Column("Id", lambda r: r.row_id, width=12),
+        Column("What changed", change_summary),
+        Column("Reason", lambda r: r.reason, width=16),
+    )
+
+    def tooltip(self, row: AuditRow, column: int) -> str | None:
+        if column == AuditColumn.CHANGES:
+            return change_summary(row, limit=100).replace("; ", "\n") or None
+        return None
+
+
+class HistoryColumn(IntEnum):
+    WHEN = 0
+    USER = 1
+    WHAT = 2
+    CHANGES = 3
+    REASON = 4
+
+
+class HistoryModel(RowsModel):
+    """One officer's audit entries and those of their records, for the officer's History tab."""
+
+    COLUMNS = (
+        Column("When", lambda r: local_time(r.at), lambda r: (r.at, r.id), width=19),
+        Column("Who", lambda r: r.username, width=13),
+        Column("What", lambda r: f"{what_text(r)}{r.row_id}", width=24),
+        Column("What changed", change_summary, width=42),
+        Column("Reason", lambda r: r.reason),
+    )
+
+    def tooltip(self, row: AuditRow, column: int) -> str | None:
+        if column == HistoryColumn.CHANGES:
+            return change_summary(row, limit=100).replace("; ", "\n") or None
+        return None
+
+
+class ChangeColumn(IntEnum):
+    FIELD = 0
+    BEFORE = 1
+    AFTER = 2
+
+
+class ChangesModel(RowsModel):
+    """The fields of one entry side by side; the changed ones highlighted."""
+
+    COLUMNS = (
+        Column("Field", lambda c: c.field, width=18),
+        Column("Before", lambda c: c.before, width=40),
+        Column("After", lambda c: c.after),
+    )
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.FontRole):
+            change: FieldChange = self.row(index.row())
+            if not change.changed:
+                return None
+            if role == Qt.ItemDataRole.BackgroundRole:
+                return QBrush(QColor(CHANGED_BACKGROUND))
+            font = QFont()
+            font.setBold(True)
+            return font
+        return super().data(index, role)
+
+    def tooltip(self, row: FieldChange, column: int) -> str | None:
+        text = row.before if column == ChangeColumn.BEFORE else row.after
+        return text if column != ChangeColumn.FIELD and len(text) > 40 else None

@@ -1,0 +1,1 @@
+"""The cit feature: its page, models and dialogs."""

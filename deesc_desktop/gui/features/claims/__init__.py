@@ -1,0 +1,1 @@
+"""The claims feature: its page, models and dialogs."""

@@ -1,0 +1,1 @@
+"""The compliance feature: its page, models and dialogs."""

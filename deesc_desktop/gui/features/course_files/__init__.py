@@ -1,0 +1,1 @@
+"""The course files feature: its page, models and dialogs."""

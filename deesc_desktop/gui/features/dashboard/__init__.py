@@ -1,0 +1,1 @@
+"""The dashboard feature: its page, models and dialogs."""

@@ -1,0 +1,1 @@
+"""The imports feature: its page, models and dialogs."""

@@ -1,0 +1,1 @@
+"""The incidents feature: its page, models and dialogs."""

@@ -1,0 +1,1 @@
+"""The reports feature: its page, models and dialogs."""

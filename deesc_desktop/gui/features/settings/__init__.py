@@ -1,0 +1,1 @@
+"""The settings feature: its page, models and dialogs."""

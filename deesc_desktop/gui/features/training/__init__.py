@@ -1,0 +1,1 @@
+"""The training feature: its page, models and dialogs."""

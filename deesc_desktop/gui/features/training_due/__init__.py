@@ -1,0 +1,1 @@
+"""The training due feature: its page, models and dialogs."""
