@@ -368,3 +368,15 @@ def test_no_import_cycles_among_the_package_modules() -> None:
         if name not in state:
             visit(name)
     assert [" -> ".join(cycle) for cycle in cycles] == []
+
+
+def test_pages_learn_what_changed_from_the_audit_log_alone() -> None:
+    """No dialog or page announces what it wrote: the bus reads it from the log
+    (gui/context.py), so a write nobody announced, or announced wrongly, still shows."""
+    context = PACKAGE / "gui" / "context.py"
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in _modules(PACKAGE / "gui")
+        if path != context and re.search(r"bus\.(changed\.emit|notify)\(", path.read_text("utf-8"))
+    ]
+    assert offenders == []

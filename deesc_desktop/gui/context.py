@@ -146,9 +146,6 @@ class DataBus(QObject):
         if state == Qt.ApplicationState.ApplicationActive:
             self.check()
 
-    def notify(self, *names: str) -> None:
-        self.changed.emit(frozenset(names))
-
 
 class Navigator(QObject):
     """Lets a card or dialog ask the main window to show a page, set up a certain way.

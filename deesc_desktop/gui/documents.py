@@ -28,7 +28,7 @@ from deesc_desktop.core.documents import (
     format_size,
 )
 from deesc_desktop.gui import prompts
-from deesc_desktop.gui.context import CLASS_FILES, AppContext
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.forms import Form, fill_combo, local_time
 from deesc_desktop.gui.models import RIGHT, Column, RowsModel
 from deesc_desktop.gui.operations import USER_ERRORS
@@ -129,7 +129,6 @@ class AttachDocumentDialog(QDialog):
             # Above the form, not under the field: the reason starts with the file's own name.
             self.form.show_errors({}, str(exc))
             return
-        self.ctx.bus.notify(CLASS_FILES)
         super().accept()
 
 
@@ -182,7 +181,6 @@ def remove_document(parent: QWidget, ctx: AppContext, row: AttachmentRow) -> boo
     except USER_ERRORS as exc:
         prompts.error(parent, "Could not remove the document", str(exc))
         return False
-    ctx.bus.notify(CLASS_FILES)
     return True
 
 

@@ -13,7 +13,7 @@ from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QWidget
 
 from deesc_desktop.gui import prompts, workers
-from deesc_desktop.gui.context import EVERYTHING, OFFICERS, AppContext
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.settings import LAST_EXPORT_FOLDER
 from deesc_desktop.paths import backups_dir
 from deesc_desktop.services.errors import ServiceError
@@ -81,9 +81,8 @@ def change_status(parent: QWidget, ctx: AppContext, officer: RosterRow, status: 
         )
     except USER_ERRORS as exc:
         prompts.error(parent, f"Could not {title.lower()}", str(exc))
-        ctx.bus.notify(OFFICERS)  # the list may be out of date: show what is there now
+        ctx.bus.check()  # the list may be out of date: show what is there now
         return False
-    ctx.bus.notify(OFFICERS)
     return True
 
 
@@ -102,7 +101,6 @@ def edit_record(parent: QWidget, ctx: AppContext, row: TrainingListRow) -> bool:
 
 def delete_record(parent: QWidget, ctx: AppContext, row: TrainingListRow) -> bool:
     """Delete a record entered in error, after a confirmation and a reason."""
-    from deesc_desktop.gui.context import TRAINING
     from deesc_desktop.services.training import delete_training_record
 
     summary = f"{row.course} on {row.completed} for {row.officer_name} (badge {row.badge})"
@@ -123,7 +121,6 @@ def delete_record(parent: QWidget, ctx: AppContext, row: TrainingListRow) -> boo
     except USER_ERRORS as exc:
         prompts.error(parent, "Could not delete the record", str(exc))
         return False
-    ctx.bus.notify(TRAINING)
     return True
 
 
@@ -207,7 +204,6 @@ def restore_backup(parent: QWidget, ctx: AppContext) -> Path | None:
             prompts.error(parent, "Restore failed", str(exc))
             return None
         break
-    ctx.bus.notify(*EVERYTHING)
     prompts.inform(
         parent,
         "Restore done",

@@ -457,6 +457,8 @@ def test_a_file_from_an_earlier_version_is_upgraded_behind_a_progress_message(
     assert len(shown) == 1
     assert again.window is not None
     again.window.close()
+
+
 def test_every_page_card_and_officer_tab_in_the_registry_can_be_built() -> None:
     for spec in PAGES:
         assert callable(load(f"{spec.module}:create_page")), spec.id

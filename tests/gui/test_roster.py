@@ -278,7 +278,6 @@ def test_officer_details_show_profile_transcript_and_leave(
 def test_filter_the_roster_by_compliance_status(
     officers: dict[str, int], window: MainWindow, db: Database, admin: Actor
 ) -> None:
-    from deesc_desktop.gui.context import TRAINING
     from deesc_desktop.services.compliance import department_compliance
     from deesc_desktop.services.requirements import active_requirements, set_requirement_active
 
@@ -324,8 +323,7 @@ def test_filter_the_roster_by_compliance_status(
     assert sorted(shown_badges(page)) == ["102", "105"]
 
     # A change to what compliance is worked out from drops the cached results.
-    record_class(db, admin, block, [officers["102"]])
-    window.ctx.bus.notify(TRAINING)
+    record_class(db, admin, block, [officers["102"]])  # the window's own connection
     settle()
     assert shown_badges(page) == ["105"]
     page.compliance.setCurrentText("Any")

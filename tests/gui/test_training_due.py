@@ -77,6 +77,9 @@ def test_the_roster_shows_what_each_officer_needs(
         "In-service training 30.0 h (Scenario-based training 12.0 h, "
         "Use of force / de-escalation 6.0 h, High-risk traffic stops 6.0 h)"
     )
+    first = page.proxy.index(0, RosterColumn.NEEDS)
+    tip = first.data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.split("\n") == first.data().split(NEEDS_SEPARATOR), "one requirement a line"
     for text in needs.values():
         items = text.split(NEEDS_SEPARATOR)
         assert in_service in items and "Firearms qualification" in items

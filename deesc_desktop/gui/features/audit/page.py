@@ -260,7 +260,6 @@ class AuditLogPage(Page):
         self.loaded.connect(
             lambda: self.select_entry(newest), Qt.ConnectionType.SingleShotConnection
         )
-        self.ctx.bus.notify(*EVERYTHING)
         return True
 
     # --- the chain ---------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from deesc_desktop.core.cit import CERTIFYING, COURSE_ROLES, REFRESHER
 from deesc_desktop.core.hours import format_hours, from_float
-from deesc_desktop.gui.context import CERTIFICATIONS, COURSES, AppContext
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.dialogs.common import OfficerPicker, lay_out_form, load_roster
 from deesc_desktop.gui.forms import DateField, Form
 from deesc_desktop.gui.widgets import muted
@@ -96,7 +96,6 @@ class CitCourseDialog(QDialog):
         except ServiceError as exc:
             self.form.show_refusal(exc)
             return
-        self.ctx.bus.notify(COURSES, CERTIFICATIONS)
         super().accept()
 
 
@@ -166,5 +165,4 @@ class CertificateDialog(QDialog):
         except ServiceError as exc:
             self.form.show_refusal(exc)
             return
-        self.ctx.bus.notify(CERTIFICATIONS)
         super().accept()

@@ -267,7 +267,6 @@ class CitPage(Page):
         except USER_ERRORS as exc:
             prompts.error(self, "Could not change the CIT team", str(exc))
             return False
-        self.ctx.bus.notify(CERTIFICATIONS)
         return True
 
     def mark_course(self) -> None:
@@ -304,9 +303,7 @@ class CitPage(Page):
             )
         except USER_ERRORS as exc:
             prompts.error(self, "Could not revoke the certificate", str(exc))
-            self.ctx.bus.notify(CERTIFICATIONS)
             return False
-        self.ctx.bus.notify(CERTIFICATIONS)
         return True
 
 

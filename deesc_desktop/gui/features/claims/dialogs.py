@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from deesc_desktop.core.auth import Permission
 from deesc_desktop.core.money import format_money
 from deesc_desktop.gui import prompts, style, workers
-from deesc_desktop.gui.context import CLAIMS, AppContext
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.dialogs.common import lay_out_form
 from deesc_desktop.gui.features.claims.models import (
     EligibilityModel,
@@ -232,7 +232,6 @@ class EligibleDialog(QDialog):
         except ServiceError as exc:
             self._show_banner(str(exc))
             return
-        self.ctx.bus.notify(CLAIMS)
         super().accept()
 
 
@@ -283,7 +282,6 @@ class AdjustmentDialog(QDialog):
         except ServiceError as exc:
             self.form.show_refusal(exc)
             return
-        self.ctx.bus.notify(CLAIMS)
         super().accept()
 
 
@@ -336,7 +334,6 @@ class BatchDialog(QDialog):
         except ServiceError as exc:
             self.form.show_refusal(exc)
             return
-        self.ctx.bus.notify(CLAIMS)
         super().accept()
 
 

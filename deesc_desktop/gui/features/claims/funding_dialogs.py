@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from deesc_desktop.core.bonus import FUNDING_KINDS, bonus_funding_warning
 from deesc_desktop.core.money import format_money
 from deesc_desktop.gui import prompts
-from deesc_desktop.gui.context import FUNDING, PROGRAMS, AppContext
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.dialogs.common import lay_out_form
 from deesc_desktop.gui.forms import DateField, Form, HoursField, fill_combo
 from deesc_desktop.gui.widgets import muted
@@ -139,7 +139,6 @@ class ProgramDialog(QDialog):
         except ServiceError as exc:
             self.form.show_refusal(exc)
             return
-        self.ctx.bus.notify(PROGRAMS)
         super().accept()
 
 
@@ -270,7 +269,6 @@ class FundingDialog(QDialog):
         except ServiceError as exc:
             self.form.show_refusal(exc)
             return
-        self.ctx.bus.notify(FUNDING)
         super().accept()
 
 
@@ -316,5 +314,4 @@ class AwardChangeDialog(QDialog):
         except ServiceError as exc:
             self.form.show_refusal(exc)
             return
-        self.ctx.bus.notify(FUNDING)
         super().accept()

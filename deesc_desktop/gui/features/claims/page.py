@@ -15,7 +15,7 @@ from deesc_desktop.core.money import format_money
 from deesc_desktop.gui import prompts, workers
 from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.actions import ActionRegistry
-from deesc_desktop.gui.context import CLAIMS, FUNDING, AppContext
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.features.claims.detail import plural
 from deesc_desktop.gui.features.claims.dialogs import (
     AdjustmentDialog,
@@ -77,9 +77,8 @@ class ClaimsPage(ClaimsView):
             step()
         except USER_ERRORS as exc:
             prompts.error(self, title, str(exc))
-            self.ctx.bus.notify(CLAIMS)
+            self.ctx.bus.check()  # refused as out of date: show what another PC wrote
             return False
-        self.ctx.bus.notify(CLAIMS)
         return True
 
     def _done(self, text: str) -> None:
@@ -147,7 +146,6 @@ class ClaimsPage(ClaimsView):
                 done += 1
         except USER_ERRORS as exc:
             prompts.error(self, f"Could not {verb} every claim", f"{exc}\n\n{done} done before it.")
-        self.ctx.bus.notify(CLAIMS)
         if done:
             self._done(f"{plural(done, 'claim')} {verb}{'d' if verb.endswith('e') else 'ed'}.")
         return done == len(claims)
@@ -327,7 +325,7 @@ class ClaimsPage(ClaimsView):
         change = self.selected_award_change()
         if change is None or change.status != "pending":
             return False
-        approved = self._approve(
+        return self._approve(
             "Approve award change",
             f"Change {change.funding_source} from {format_money(change.previous_amount)}, "
             f"{change.previous_start} to {change.previous_end}, to "
@@ -336,9 +334,6 @@ class ClaimsPage(ClaimsView):
             lambda: approve_award_change(self.ctx.db, self.ctx.actor, change.id),
             f"{change.funding_source} now reads {format_money(change.amount)}.",
         )
-        if approved:
-            self.ctx.bus.notify(FUNDING)
-        return approved
 
     def reject_award_change(self) -> bool:
         change = self.selected_award_change()

@@ -30,7 +30,7 @@ from deesc_desktop.core.rules import (
     requirement_to_dict,
 )
 from deesc_desktop.gui import prompts
-from deesc_desktop.gui.context import REQUIREMENTS, AppContext
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.features.compliance.requirement_fields import (
     NO_PERIOD,
     SUB_MINIMUM_PATH,
@@ -370,6 +370,5 @@ class RequirementForm(RequirementSections):
         except ServiceError as exc:
             self.show_errors({}, str(exc))
             return None
-        self.ctx.bus.notify(REQUIREMENTS)
         self.accept()
         return self.saved

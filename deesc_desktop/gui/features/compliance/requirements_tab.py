@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 
 from deesc_desktop.core.auth import Permission
 from deesc_desktop.gui import prompts, style
-from deesc_desktop.gui.context import REQUIREMENTS, AppContext
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.features.compliance.requirement_form import RequirementForm
 from deesc_desktop.gui.models import Column, RowsModel
 from deesc_desktop.gui.widgets import button_row, muted, push_button, table_view
@@ -147,7 +147,6 @@ class RequirementsBox(QGroupBox):
         except ServiceError as exc:
             prompts.error(self, f"Could not switch {item.requirement.id}", str(exc))
             return False
-        self.ctx.bus.notify(REQUIREMENTS)
         return True
 
     def load_file(self) -> list[str]:
@@ -161,7 +160,6 @@ class RequirementsBox(QGroupBox):
         except ServiceError as exc:
             prompts.error(self, "Rule file refused", str(exc))
             return []
-        self.ctx.bus.notify(REQUIREMENTS)
         prompts.inform(
             self,
             "Rule file loaded",

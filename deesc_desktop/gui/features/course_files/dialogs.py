@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from deesc_desktop.core.auth import Permission
 from deesc_desktop.gui import prompts, style, workers
-from deesc_desktop.gui.context import CLASS_FILES, COURSES, INSTRUCTORS, TRAINING, AppContext
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.dialogs.common import OfficerPicker, lay_out_form, load_roster
 from deesc_desktop.gui.documents import DOCUMENT_FILTER, DocumentsPanel
 from deesc_desktop.gui.features.training.dialogs import RecordClassDialog
@@ -93,7 +93,6 @@ class ScheduleClassDialog(RecordClassDialog):
         except ServiceError as exc:
             self._show_errors({}, str(exc))
             return
-        self.ctx.bus.notify(CLASS_FILES, COURSES)
         QDialog.accept(self)
 
 
@@ -214,7 +213,6 @@ class AttendanceDialog(QDialog):
             self.banner.setText(str(exc))
             self.banner.show()
             return
-        self.ctx.bus.notify(TRAINING, CLASS_FILES)
         super().accept()
 
 
@@ -346,7 +344,6 @@ class InstructorDialog(QDialog):
         except ServiceError as exc:
             self.form.show_refusal(exc)
             return
-        self.ctx.bus.notify(INSTRUCTORS)
         super().accept()
 
 
@@ -399,7 +396,6 @@ class CertificationDialog(QDialog):
         except ServiceError as exc:
             self.form.show_refusal(exc)
             return
-        self.ctx.bus.notify(INSTRUCTORS)
         super().accept()
 
 

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from deesc_desktop.gui import prompts, style, workers
-from deesc_desktop.gui.context import EVERYTHING, AppContext
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.features.imports.models import (
     ImportProblem,
     ImportProblemColumn,
@@ -461,7 +461,6 @@ class _CheckPage(QWizardPage):
             self._importing = False
             state.report = report
             if report.ok:
-                ctx.bus.notify(*EVERYTHING)
                 self._wizard.next()
                 return
             if report.cancelled:

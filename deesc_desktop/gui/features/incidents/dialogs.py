@@ -30,7 +30,7 @@ from deesc_desktop.core.incidents import (
     INCIDENT_TYPES,
     TACTICS,
 )
-from deesc_desktop.gui.context import INCIDENTS, AppContext
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.dialogs.common import OfficerPicker, load_roster
 from deesc_desktop.gui.features.incidents.models import TRAINED_TEXT
 from deesc_desktop.gui.forms import DateField, Form, fill_combo
@@ -234,7 +234,6 @@ class IncidentDialog(QDialog):
         except ServiceError as exc:
             self.form.show_refusal(exc)
             return
-        self.ctx.bus.notify(INCIDENTS)
         super().accept()
 
 
@@ -287,5 +286,4 @@ class ReviewIncidentDialog(QDialog):
             self.banner.setText(str(exc))
             self.banner.show()
             return
-        self.ctx.bus.notify(INCIDENTS)
         super().accept()

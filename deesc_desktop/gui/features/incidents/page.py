@@ -229,7 +229,6 @@ class IncidentsPage(Page):
         except USER_ERRORS as exc:
             prompts.error(self, "Could not delete the incident", str(exc))
             return
-        self.ctx.bus.notify(INCIDENTS)
 
 
 def create_page(ctx: AppContext, actions: ActionRegistry) -> Page:

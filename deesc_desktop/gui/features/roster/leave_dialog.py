@@ -6,7 +6,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QWidget
 
-from deesc_desktop.gui.context import EXEMPTIONS, AppContext
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.dialogs.common import OfficerPicker, lay_out_form, load_roster
 from deesc_desktop.gui.forms import DateField, Form
 from deesc_desktop.gui.widgets import muted
@@ -105,5 +105,4 @@ class ExemptionDialog(QDialog):
         except ServiceError as exc:
             self.form.show_refusal(exc)
             return
-        self.ctx.bus.notify(EXEMPTIONS)
         super().accept()

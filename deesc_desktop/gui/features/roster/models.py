@@ -13,6 +13,7 @@ from deesc_desktop.core.names import name_key
 from deesc_desktop.core.topics import DELIVERIES, TOPICS
 from deesc_desktop.gui import style
 from deesc_desktop.gui.models import RIGHT, Column, RowsModel, natural_key, score_text, topic_text
+from deesc_desktop.services.training_due import NEEDS_SEPARATOR
 from deesc_desktop.store.officers import RosterRow
 
 
@@ -101,7 +102,7 @@ class RosterModel(RowsModel):
 
     def tooltip(self, row: RosterRow, column: int) -> str | None:
         if column == RosterColumn.NEEDS and self.needs:
-            return self.needs.get(row.id, "").replace("; ", "\n") or None
+            return self.needs.get(row.id, "").replace(NEEDS_SEPARATOR, "\n") or None
         if column == RosterColumn.STATUS and row.separation_date:
             return f"Separated on {row.separation_date}"
         return None

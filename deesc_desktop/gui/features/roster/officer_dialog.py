@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 
 from deesc_desktop.core.topics import OFFICER_STATUSES
 from deesc_desktop.gui import prompts
-from deesc_desktop.gui.context import OFFICERS, AppContext
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.dialogs.common import lay_out_form
 from deesc_desktop.gui.forms import DateField, Form, fill_combo
 from deesc_desktop.gui.widgets import muted
@@ -152,7 +152,6 @@ class OfficerDialog(QDialog):
         except ServiceError as exc:
             self.form.show_errors({}, str(exc))
             return
-        self.ctx.bus.notify(OFFICERS)
         super().accept()
 
 
@@ -203,5 +202,4 @@ class SeparateDialog(QDialog):
         except ServiceError as exc:
             self.form.show_refusal(exc)
             return
-        self.ctx.bus.notify(OFFICERS)
         super().accept()

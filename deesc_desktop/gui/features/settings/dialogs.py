@@ -11,7 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from deesc_desktop.core.auth import Role
-from deesc_desktop.gui.context import USERS, AppContext
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.dialogs.common import lay_out_form
 from deesc_desktop.gui.forms import Form
 from deesc_desktop.gui.widgets import muted
@@ -99,7 +99,6 @@ class UserDialog(QDialog):
         except ServiceError as exc:
             self.form.show_refusal(exc)
             return
-        self.ctx.bus.notify(USERS)
         super().accept()
 
 
@@ -134,7 +133,6 @@ class PasswordDialog(QDialog):
         except ServiceError as exc:
             self.form.show_refusal(exc)
             return
-        self.ctx.bus.notify(USERS)
         super().accept()
 
 
@@ -166,5 +164,4 @@ class RoleDialog(QDialog):
         except ServiceError as exc:
             self.form.show_refusal(exc)
             return
-        self.ctx.bus.notify(USERS)
         super().accept()

@@ -332,7 +332,6 @@ class SettingsPage(Page):
         except ServiceError as exc:
             prompts.error(self, f"Could not {verb.lower()} {user['username']}", str(exc))
             return False
-        self.ctx.bus.notify(USERS)
         return True
 
     def switch_sign_in(self, on: bool) -> None:
@@ -353,7 +352,6 @@ class SettingsPage(Page):
             set_login_required(self.ctx.db, self.ctx.actor, on)
         except ServiceError as exc:
             prompts.error(self, "Could not change sign-in", str(exc))
-        self.ctx.bus.notify(USERS)
 
     def values(self) -> dict[str, object]:
         return {
@@ -373,7 +371,6 @@ class SettingsPage(Page):
             self.form.show_refusal(exc)
             return
         self.form.clear_errors()
-        self.ctx.bus.notify(AGENCY)
         self.saved.setText("Saved.")
 
     def backup(self) -> None:

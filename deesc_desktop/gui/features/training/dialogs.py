@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.topics import DELIVERIES
 from deesc_desktop.gui import prompts, style
-from deesc_desktop.gui.context import COURSES, TRAINING, AppContext
+from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.dialogs.common import lay_out_form, load_roster, roster_haystack
 from deesc_desktop.gui.features.training.instructor_field import InstructorCombo
 from deesc_desktop.gui.features.training.models import AttendeeColumn, AttendeeModel, ScoresModel
@@ -453,7 +453,6 @@ class RecordClassDialog(QDialog):
         except ServiceError as exc:
             self._show_errors({}, str(exc))
             return
-        self.ctx.bus.notify(TRAINING, COURSES)
         super().accept()
 
 
@@ -526,5 +525,4 @@ class TrainingRecordDialog(QDialog):
         except ServiceError as exc:
             self.form.show_errors({}, str(exc))
             return
-        self.ctx.bus.notify(TRAINING, COURSES)
         super().accept()
