@@ -11,9 +11,9 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.gui import workers
+from deesc_desktop.gui.features.roster.page import RosterPage
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
-from deesc_desktop.gui.features.roster.page import RosterPage
 from deesc_desktop.services.officers import add_officer
 from deesc_desktop.services.users import add_user
 from deesc_desktop.store.database import open_database
