@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -31,10 +30,12 @@ if TYPE_CHECKING:
 
     from deesc_desktop.core.compliance import Status
     from deesc_desktop.services.cit import CitReport
-    from deesc_desktop.services.compliance import DepartmentSummary
+    from deesc_desktop.services.dashboard import ComplianceOverview, DueSoon
     from deesc_desktop.store.funding import FundingSummary
 
 DUE_DAYS = 90
+"""services.dashboard.DUE_DAYS, named here so that building the card at start-up does not
+import the compliance engine."""
 DUE_GROUPS = 4
 DUE_NAMES = 4
 
@@ -95,55 +96,14 @@ def shared(ctx: AppContext, name: str, query: Callable[[Database], Any]) -> Shar
 # --- compliance -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class DueItem:
-    due: date
-    officer: str
-    requirement: str
-    detail: str
-    status: Status
+def _overview(db: Database) -> ComplianceOverview:
+    from deesc_desktop.services.dashboard import compliance_overview
 
-
-@dataclass(frozen=True, slots=True)
-class ComplianceSummary:
-    """Counts for the dashboard, from one department evaluation."""
-
-    as_of: date
-    counts: DepartmentSummary
-    due: list[DueItem] = field(default_factory=list)
-
-
-def compliance_summary(db: Database, as_of: date | None = None) -> ComplianceSummary:
-    """Overall statuses, statuses per requirement, and what falls due in the next 90 days."""
-    from deesc_desktop.core.compliance import Status, hours_text
-    from deesc_desktop.services.compliance import department_compliance, summarise
-
-    as_of = as_of or date.today()
-    rows = department_compliance(db, as_of)
-    due: list[DueItem] = []
-    horizon = as_of + timedelta(days=DUE_DAYS)
-    for row in rows:
-        for result in row.results:
-            if (
-                result.status in (Status.DUE_SOON, Status.IN_PROGRESS)
-                and result.due_date is not None
-                and as_of <= result.due_date <= horizon
-            ):
-                due.append(
-                    DueItem(
-                        result.due_date,
-                        row.officer.display_name,
-                        result.requirement_title,
-                        hours_text(result),
-                        result.status,
-                    )
-                )
-    due.sort(key=lambda item: (item.due, item.officer.casefold()))
-    return ComplianceSummary(as_of, summarise(rows), due)
+    return compliance_overview(db, date.today())
 
 
 def _compliance(ctx: AppContext) -> SharedQuery:
-    return shared(ctx, "compliance-summary", compliance_summary)
+    return shared(ctx, "compliance-summary", _overview)
 
 
 def _link(target: str, text: str) -> str:
@@ -180,7 +140,7 @@ class ComplianceStatusCard(LinkCard):
     def refresh(self) -> None:
         self.query.request()
 
-    def show_summary(self, summary: ComplianceSummary) -> None:
+    def show_summary(self, summary: ComplianceOverview) -> None:
         from deesc_desktop.core.compliance import Status
 
         counts = summary.counts
@@ -230,7 +190,7 @@ class DueSoonCard(LinkCard):
     def refresh(self) -> None:
         self.query.request()
 
-    def show_summary(self, summary: ComplianceSummary) -> None:
+    def show_summary(self, summary: ComplianceOverview) -> None:
         items = summary.due
         officers = len({item.officer for item in items})
         if not items:
@@ -238,7 +198,7 @@ class DueSoonCard(LinkCard):
             return
         # One line per requirement and due date: a whole shift due on 31 December reads as
         # one line with its names, not as forty.
-        groups: dict[tuple[date, str], list[DueItem]] = {}
+        groups: dict[tuple[date, str], list[DueSoon]] = {}
         for item in items:
             groups.setdefault((item.due, item.requirement), []).append(item)
         lines = []
@@ -315,7 +275,7 @@ class ComplianceChartCard(QFrame):
         self.chart, self.view = chart, view
         return chart, view
 
-    def show_summary(self, summary: ComplianceSummary) -> None:
+    def show_summary(self, summary: ComplianceOverview) -> None:
         from PySide6.QtCharts import (
             QBarCategoryAxis,
             QBarSet,
