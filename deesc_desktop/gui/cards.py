@@ -345,9 +345,9 @@ class ComplianceChartCard(QFrame):
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
-        self.caption.setText(
-            f"Officers per requirement, {_as_of(summary)}. Click a bar to see those officers."
-        )
+        stands = f"Officers per requirement, {_as_of(summary)}"
+        end = "" if stands.endswith("…") else "."
+        self.caption.setText(f"{stands}{end} Click a bar to see those officers.")
         requirements = list(reversed(summary.counts.requirements))  # the first one on top
         series = QHorizontalStackedBarSeries()
         series.setBarWidth(0.6)

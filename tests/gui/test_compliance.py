@@ -289,7 +289,7 @@ def test_the_dashboard_shows_the_kept_summary_at_once_then_brings_it_up_to_date(
     first, last = shown[0], shown[-1]
     assert first[:2] == (False, "5")
     assert first[2].endswith(f"(as of {today}, updating…)")
-    assert first[3].startswith(f"Officers per requirement, as of {today}, updating….")
+    assert first[3].startswith(f"Officers per requirement, as of {today}, updating… Click")
     assert all(not current for current, *_ in shown[:-1])
     assert last[:2] == (True, "4")
     assert last[2] == (

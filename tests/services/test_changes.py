@@ -66,9 +66,7 @@ def test_a_replaced_file_asks_for_everything(tmp_path: Path, admin: Actor) -> No
         tracker.db.close()
 
 
-def test_listeners_hear_each_commit_not_rollbacks_or_savepoints(
-    db: Database, admin: Actor
-) -> None:
+def test_listeners_hear_each_commit_not_rollbacks_or_savepoints(db: Database, admin: Actor) -> None:
     heard: list[str] = []
 
     def listener() -> None:
