@@ -81,13 +81,14 @@ through the training records that name it, and those name their officer."""
 ONE_BY_ONE_LEAST = 25
 ONE_BY_ONE_SHARE = 20
 """Officers changed since the summary was kept are worked out one by one up to the larger of
-ONE_BY_ONE_LEAST and a ONE_BY_ONE_SHARE-th of the department (one officer takes about as
-long as a twentieth of a thousand in the department's bulk evaluation); beyond that, the
-whole department at once is quicker."""
+ONE_BY_ONE_LEAST and a ONE_BY_ONE_SHARE-th of the department; beyond that, the department
+at once is quicker (worked out alone, an officer takes about 15 times their share of the bulk
+evaluation: 3.6 ms against 0.25 ms at 5,000 officers)."""
 
 ENTRIES_PER_OFFICER = 4
-"""Beyond this many officers' entries per officer allowed one by one (an import), the entries
-are not read one by one either: the whole department is evaluated."""
+"""When the officers' tables have more entries since the mark than this many for each officer
+that may be worked out one by one (an import), the department is evaluated at once without
+reading them."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +23,9 @@ from deesc_desktop.store.changes import LogMark
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.migrations.summary import SCHEMA
 
-SUMMARY_TABLES = frozenset({"summary_state", "summary_officers", "summary_results"})
+SUMMARY_TABLES = frozenset(
+    {"summary_state", "summary_officers", "summary_results", "summary_counts"}
+)
 """Derived tables: not audited, not reconciled, not part of the checked schema."""
 
 
@@ -109,11 +112,11 @@ def kept_counts(db: Database, due_from: date, due_to: date) -> KeptCounts | None
                 "SELECT overall, count(*) FROM summary_officers GROUP BY overall"
             )
         }
+        # Kept as the rows change: a statewide roster has 650,000 results to count.
         by_requirement = {
             (str(rid), str(status)): int(count)
             for rid, status, count in db.execute(
-                "SELECT requirement_id, status, count(*) FROM summary_results"
-                " GROUP BY requirement_id, status"
+                "SELECT requirement_id, status, officers FROM summary_counts WHERE officers > 0"
             )
         }
         due = [
@@ -136,9 +139,9 @@ def keep_all(db: Database, state: KeptState, officers: Iterable[KeptOfficer]) ->
         with writing(db):
             for statement in SCHEMA:
                 db.execute(statement)
-            db.execute("DELETE FROM summary_results")
-            db.execute("DELETE FROM summary_officers")
-            _insert(db, officers)
+            for table in ("summary_results", "summary_officers", "summary_counts"):
+                db.execute(f"DELETE FROM {table}")
+            _count(db, _insert(db, officers))
             _set_state(db, state)
     except sqlite3.Error:
         return False
@@ -156,15 +159,28 @@ def keep_changes(
     still reflects `based_on` (no other copy of the app has moved it on meanwhile); False
     when it did not, or the file could not be written."""
     rows = list(officers)
-    gone = [[officer_id] for officer_id in {*removed, *(o.officer_id for o in rows)}]
+    gone = sorted({*removed, *(o.officer_id for o in rows)})
     try:
         with writing(db):
             found = db.execute("SELECT log_entries, log_hash FROM summary_state").fetchone()
             if found is None or LogMark(int(found[0]), str(found[1])) != based_on:
                 return False
-            db.conn.executemany("DELETE FROM summary_results WHERE officer_id = ?", gone)
-            db.conn.executemany("DELETE FROM summary_officers WHERE officer_id = ?", gone)
-            _insert(db, rows)
+            counts = Counter[tuple[str, str]]()
+            for officer_id in gone:
+                counts.subtract(
+                    {
+                        (str(rid), str(status)): 1
+                        for rid, status in db.execute(
+                            "SELECT requirement_id, status FROM summary_results"
+                            " WHERE officer_id = ?",
+                            [officer_id],
+                        )
+                    }
+                )
+                db.execute("DELETE FROM summary_results WHERE officer_id = ?", [officer_id])
+                db.execute("DELETE FROM summary_officers WHERE officer_id = ?", [officer_id])
+            counts.update(_insert(db, rows))
+            _count(db, counts)
             _set_state(db, state)
     except sqlite3.Error:
         return False
@@ -180,7 +196,8 @@ def forget_summary(db: Database) -> None:
         return
 
 
-def _insert(db: Database, officers: Iterable[KeptOfficer]) -> None:
+def _insert(db: Database, officers: Iterable[KeptOfficer]) -> Counter[tuple[str, str]]:
+    """Insert the officers' rows; how many results of each (requirement, status) they add."""
     people: list[tuple[int, str, str]] = []
     results: list[tuple[int, str, str, str | None, str | None]] = []
     for officer in officers:
@@ -202,6 +219,17 @@ def _insert(db: Database, officers: Iterable[KeptOfficer]) -> None:
         "INSERT INTO summary_results (officer_id, requirement_id, status, due, detail)"
         " VALUES (?, ?, ?, ?, ?)",
         results,
+    )
+    return Counter((requirement_id, status) for _o, requirement_id, status, _d, _t in results)
+
+
+def _count(db: Database, changes: Counter[tuple[str, str]]) -> None:
+    """Add `changes` (negative to take away) to the officers per (requirement, status)."""
+    db.conn.executemany(
+        "INSERT INTO summary_counts (requirement_id, status, officers) VALUES (?, ?, ?)"
+        " ON CONFLICT (requirement_id, status)"
+        " DO UPDATE SET officers = officers + excluded.officers",
+        [(rid, status, n) for (rid, status), n in changes.items() if n],
     )
 
 

@@ -166,7 +166,7 @@ def test_the_kept_summary_is_not_a_record_for_the_checks(demo: Database) -> None
     demo.execute("UPDATE summary_officers SET overall = 'compliant'")
     demo.conn.commit()
     assert verify_audit(demo).ok and check_database(demo).ok
-    for table in ("summary_results", "summary_officers", "summary_state"):
+    for table in ("summary_results", "summary_officers", "summary_counts", "summary_state"):
         demo.execute(f"DROP TABLE {table}")
     assert verify_audit(demo).ok and check_database(demo).ok
 
@@ -175,6 +175,7 @@ def test_the_kept_summary_is_not_a_record_for_the_checks(demo: Database) -> None
     "damage",
     [
         "DROP TABLE summary_results",
+        "DROP TABLE summary_counts",
         "UPDATE summary_results SET status = 'excellent'",
         "UPDATE summary_state SET requirements = 'not json'",
         "DELETE FROM summary_state",

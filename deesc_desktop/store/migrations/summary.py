@@ -34,6 +34,15 @@ SCHEMA = (
         PRIMARY KEY (officer_id, requirement_id)
     ) WITHOUT ROWID
     """,
+    """
+    CREATE TABLE IF NOT EXISTS summary_counts (
+        requirement_id TEXT NOT NULL,
+        status TEXT NOT NULL,
+        officers INTEGER NOT NULL,
+        PRIMARY KEY (requirement_id, status)
+    ) WITHOUT ROWID
+    """,
+    "CREATE INDEX IF NOT EXISTS summary_results_due ON summary_results (due) WHERE due IS NOT NULL",
 )
 """The tables, as this step makes them and store/summary.py remakes them when dropped."""
 
