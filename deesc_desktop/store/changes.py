@@ -39,3 +39,18 @@ def tables_written_between(db: Database, after: LogMark, up_to: LogMark) -> froz
         [after.entries, up_to.entries],
     ).fetchall()
     return frozenset(row[0] for row in rows)
+
+
+def entries_between(
+    db: Database, after: LogMark, up_to: LogMark
+) -> list[tuple[int, str, str, str]]:
+    """(entry number, action, table, row id) of each entry appended after `after`, up to and
+    including `up_to`, oldest first."""
+    return [
+        (int(entry), str(action), str(table), str(row))
+        for entry, action, table, row in db.execute(
+            "SELECT id, action, table_name, row_id FROM audit_log"
+            " WHERE id > ? AND id <= ? ORDER BY id",
+            [after.entries, up_to.entries],
+        )
+    ]

@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from deesc_desktop.store.audit import PASSWORD_DIGEST_PREFIX, password_digest
 from deesc_desktop.store.audit_format import Image
 from deesc_desktop.store.audit_scan import ChainReport, LogScan
+from deesc_desktop.store.summary import SUMMARY_TABLES
 
 NOT_RECONCILED = frozenset(
     {
@@ -26,13 +27,15 @@ NOT_RECONCILED = frozenset(
         "class_roster",
         "incident_officers",
         "documents",
+        *SUMMARY_TABLES,
     }
 )
 """Tables with no rows of their own in the log: the log itself, the schema steps, the child
 tables whose rows the log keeps inside their parent's entry (a training record's topic split,
 a claim's record ids, a class's expected officers, an incident's officers), and the stored
 bytes of documents, each of which proves itself by the SHA-256 its audited attachment names
-(`deesc check` recomputes them)."""
+(`deesc check` recomputes them), and the dashboard's kept summary, derived from the rest and
+worked out again whenever it is missing or in doubt (store/summary.py)."""
 
 SIGN_IN_TABLES = ("users", "settings")
 """The rows that decide who may sign in and whether anyone must."""
@@ -344,11 +347,13 @@ class SchemaDifference:
 
 
 def _schema(db: Database) -> dict[tuple[str, str], str]:
+    # The kept summary's tables may be dropped or remade at any time: they are not checked.
     return {
         (kind, name): " ".join(sql.split())
-        for kind, name, sql in db.execute(
-            "SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
+        for kind, name, table, sql in db.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE sql IS NOT NULL"
         )
+        if table not in SUMMARY_TABLES
     }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -261,6 +261,47 @@ def test_dashboard_cards_count_statuses_and_click_through_to_the_page(
     assert page.proxy.rowCount() == 0
 
 
+def test_the_dashboard_shows_the_kept_summary_at_once_then_brings_it_up_to_date(
+    officers: dict[str, int], window: MainWindow, db: Database, admin: Actor
+) -> None:
+    """The figures the file keeps show as soon as they are read; after a change they stay,
+    marked "updating…", until the changed officer has been worked out again."""
+    dashboard: Any = window.pages[PageId.DASHBOARD]
+    window.show_page(PageId.DASHBOARD)
+    settle()
+    card = next(c for c in dashboard.extra_cards if isinstance(c, ComplianceStatusCard))
+    chart = next(c for c in dashboard.extra_cards if isinstance(c, ComplianceChartCard))
+    today = date.today().isoformat()
+    assert card.figure.text() == "5"
+    assert card.caption.text().endswith(f"(as of {today})")
+    shown: list[tuple[bool, str, str, str]] = []
+    card.query.ready.connect(
+        lambda summary: shown.append(
+            (summary.current, card.figure.text(), card.caption.text(), chart.caption.text())
+        )
+    )
+
+    dashboard.refresh()
+    settle()
+    assert [(current, figure) for current, figure, *_ in shown] == [(True, "5")], (
+        "kept and current: shown as it is, nothing worked out again"
+    )
+
+    shown.clear()
+    separate_officer(db, admin, officers["105"], date.today() - timedelta(days=1))
+    settle()
+    first, last = shown[0], shown[-1]
+    assert first[:2] == (False, "5")
+    assert first[2].endswith(f"(as of {today}, updating…)")
+    assert first[3].startswith(f"Officers per requirement, as of {today}, updating… Click")
+    assert all(not current for current, *_ in shown[:-1])
+    assert last[:2] == (True, "4")
+    assert last[2] == (
+        "of 4 serving officers need attention: non-compliant or due soon on a requirement "
+        f"(as of {today})"
+    )
+
+
 def test_the_officer_dialog_has_a_compliance_tab(
     qtbot: Any, officers: dict[str, int], ctx: Any
 ) -> None:
@@ -293,3 +334,10 @@ def test_an_earlier_date_shows_the_officers_serving_then(
     settle()
     badges = {page.proxy.row(r).officer.badge for r in range(page.proxy.rowCount())}
     assert badges == {"101", "102", "103", "104", "105"}
+
+
+def test_the_due_cards_title_names_the_services_window() -> None:
+    from deesc_desktop.gui.features.dashboard.cards import DUE_DAYS as CARD_DUE_DAYS
+    from deesc_desktop.services.dashboard import DUE_DAYS
+
+    assert CARD_DUE_DAYS == DUE_DAYS

@@ -14,6 +14,7 @@ from deesc_desktop.store.migrations.rules import (
     m005_rules_topics,
     m005_rules_waivers,
 )
+from deesc_desktop.store.migrations.summary import m014_summary_cache
 from deesc_desktop.store.migrations.trust import m007_trust_seal, m013_audit_compact
 
 migrations = Migrations("deesc")
@@ -32,6 +33,7 @@ for _step in (
     m009_files_course_files,
     m009_files_incidents,
     m013_audit_compact,
+    m014_summary_cache,
 ):
     migrations()(_step)
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -30,10 +29,12 @@ if TYPE_CHECKING:
 
     from deesc_desktop.core.compliance import Status
     from deesc_desktop.services.cit import CitReport
-    from deesc_desktop.services.compliance import DepartmentSummary
+    from deesc_desktop.services.dashboard import ComplianceOverview, DueSoon
     from deesc_desktop.store.funding import FundingSummary
 
 DUE_DAYS = 90
+"""services.dashboard.DUE_DAYS, named here so that building the card at start-up does not
+import the compliance engine."""
 DUE_GROUPS = 4
 DUE_NAMES = 4
 
@@ -49,16 +50,31 @@ def chart_statuses() -> tuple[Status, ...]:
 
 
 class SharedQuery(QObject):
-    """Runs one read query on a worker for every card that asks in the same turn."""
+    """Runs one read query on a worker for every card that asks in the same turn.
+
+    With `then`, the query is a quick one (what the file keeps) whose answer is shown at
+    once; when `later(answer)` says it is not the whole story, `then` runs next on a worker
+    and its answer follows.
+    """
 
     ready = Signal(object)
     failed = Signal(str)
 
-    def __init__(self, ctx: AppContext, query: Callable[[Database], Any], name: str) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        query: Callable[[Database], Any],
+        name: str,
+        *,
+        then: Callable[[Database], Any] | None = None,
+        later: Callable[[Any], bool] | None = None,
+    ) -> None:
         super().__init__(ctx.bus)
         self.setObjectName(name)
         self._ctx = ctx
         self._query = query
+        self._then = then
+        self._later = later
         self._generation = 0
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -70,79 +86,75 @@ class SharedQuery(QObject):
 
     def _run(self) -> None:
         self._generation += 1
-        generation = self._generation
+        self._start(self._query, self._generation, self._then)
 
+    def _start(
+        self, query: Callable[[Database], Any], generation: int, then: Callable[..., Any] | None
+    ) -> None:
         def deliver(value: Any) -> None:
-            if generation == self._generation:
+            if generation != self._generation:
+                return  # asked again meanwhile: the newer answer is on its way
+            if then is not None and (self._later is None or self._later(value)):
+                if value is not None:
+                    self.ready.emit(value)
+                self._start(then, generation, None)
+            else:
                 self.ready.emit(value)
 
         workers.run_query(
             self._ctx.db_path,
-            self._query,
+            query,
             owner=self,
             on_result=deliver,
             on_error=lambda exc: self.failed.emit(str(exc)),
         )
 
 
-def shared(ctx: AppContext, name: str, query: Callable[[Database], Any]) -> SharedQuery:
-    """The open database's SharedQuery called `name`, made on first use."""
+def shared(
+    ctx: AppContext,
+    name: str,
+    query: Callable[[Database], Any],
+    **options: Any,
+) -> SharedQuery:
+    """The open database's SharedQuery called `name`, made on first use (with `options`)."""
     found = ctx.bus.findChild(SharedQuery, name)
-    return found if isinstance(found, SharedQuery) else SharedQuery(ctx, query, name)
+    return found if isinstance(found, SharedQuery) else SharedQuery(ctx, query, name, **options)
 
 
 # --- compliance -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class DueItem:
-    due: date
-    officer: str
-    requirement: str
-    detail: str
-    status: Status
+def _kept(db: Database) -> ComplianceOverview | None:
+    from deesc_desktop.services.dashboard import kept_overview
+
+    return kept_overview(db, date.today())
 
 
-@dataclass(frozen=True, slots=True)
-class ComplianceSummary:
-    """Counts for the dashboard, from one department evaluation."""
+def _overview(db: Database) -> ComplianceOverview:
+    from deesc_desktop.services.dashboard import compliance_overview
 
-    as_of: date
-    counts: DepartmentSummary
-    due: list[DueItem] = field(default_factory=list)
+    return compliance_overview(db, date.today())
 
 
-def compliance_summary(db: Database, as_of: date | None = None) -> ComplianceSummary:
-    """Overall statuses, statuses per requirement, and what falls due in the next 90 days."""
-    from deesc_desktop.core.compliance import Status, hours_text
-    from deesc_desktop.services.compliance import department_compliance, summarise
-
-    as_of = as_of or date.today()
-    rows = department_compliance(db, as_of)
-    due: list[DueItem] = []
-    horizon = as_of + timedelta(days=DUE_DAYS)
-    for row in rows:
-        for result in row.results:
-            if (
-                result.status in (Status.DUE_SOON, Status.IN_PROGRESS)
-                and result.due_date is not None
-                and as_of <= result.due_date <= horizon
-            ):
-                due.append(
-                    DueItem(
-                        result.due_date,
-                        row.officer.display_name,
-                        result.requirement_title,
-                        hours_text(result),
-                        result.status,
-                    )
-                )
-    due.sort(key=lambda item: (item.due, item.officer.casefold()))
-    return ComplianceSummary(as_of, summarise(rows), due)
+def _out_of_date(kept: ComplianceOverview | None) -> bool:
+    return kept is None or not kept.current
 
 
 def _compliance(ctx: AppContext) -> SharedQuery:
-    return shared(ctx, "compliance-summary", compliance_summary)
+    """The compliance cards' one query: the summary the file keeps, shown at once, then, when
+    it is out of date (or there is none), brought up to date on a worker."""
+    return shared(ctx, "compliance-summary", _kept, then=_overview, later=_out_of_date)
+
+
+def _as_of(summary: ComplianceOverview) -> str:
+    """The day the figures stand on, and whether newer ones are being worked out."""
+    day = summary.as_of.isoformat()
+    return f"as of {day}" if summary.current else f"as of {day}, updating…"
+
+
+def _updating(summary: ComplianceOverview) -> str:
+    """For a card that names no date: a note while its figures are out of date."""
+    return "" if summary.current else f" ({_as_of(summary)})"
 
 
 def _link(target: str, text: str) -> str:
@@ -179,7 +191,7 @@ class ComplianceStatusCard(LinkCard):
     def refresh(self) -> None:
         self.query.request()
 
-    def show_summary(self, summary: ComplianceSummary) -> None:
+    def show_summary(self, summary: ComplianceOverview) -> None:
         from deesc_desktop.core.compliance import Status
 
         counts = summary.counts
@@ -205,7 +217,7 @@ class ComplianceStatusCard(LinkCard):
         self.set_content(
             str(counts.needing_attention),
             f"of {counts.officers} serving officers need attention: non-compliant or due soon "
-            f"on a requirement (as of {summary.as_of.isoformat()})",
+            f"on a requirement ({_as_of(summary)})",
             lines,
         )
 
@@ -229,15 +241,17 @@ class DueSoonCard(LinkCard):
     def refresh(self) -> None:
         self.query.request()
 
-    def show_summary(self, summary: ComplianceSummary) -> None:
+    def show_summary(self, summary: ComplianceOverview) -> None:
         items = summary.due
         officers = len({item.officer for item in items})
         if not items:
-            self.set_content("0", f"Nothing falls due unmet in the next {DUE_DAYS} days.")
+            self.set_content(
+                "0", f"Nothing falls due unmet in the next {DUE_DAYS} days{_updating(summary)}."
+            )
             return
         # One line per requirement and due date: a whole shift due on 31 December reads as
         # one line with its names, not as forty.
-        groups: dict[tuple[date, str], list[DueItem]] = {}
+        groups: dict[tuple[date, str], list[DueSoon]] = {}
         for item in items:
             groups.setdefault((item.due, item.requirement), []).append(item)
         lines = []
@@ -254,7 +268,8 @@ class DueSoonCard(LinkCard):
         lines.append(_link("status:due_soon", "Show who is due soon ›"))
         self.set_content(
             str(len(items)),
-            f"requirements not yet met, for {officers} officer{'s' if officers != 1 else ''}",
+            f"requirements not yet met, for {officers} officer{'s' if officers != 1 else ''}"
+            f"{_updating(summary)}",
             lines,
         )
 
@@ -314,7 +329,7 @@ class ComplianceChartCard(QFrame):
         self.chart, self.view = chart, view
         return chart, view
 
-    def show_summary(self, summary: ComplianceSummary) -> None:
+    def show_summary(self, summary: ComplianceOverview) -> None:
         from PySide6.QtCharts import (
             QBarCategoryAxis,
             QBarSet,
@@ -329,10 +344,9 @@ class ComplianceChartCard(QFrame):
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
-        self.caption.setText(
-            f"Officers per requirement, as of {summary.as_of.isoformat()}. "
-            "Click a bar to see those officers."
-        )
+        stands = f"Officers per requirement, {_as_of(summary)}"
+        end = "" if stands.endswith("…") else "."
+        self.caption.setText(f"{stands}{end} Click a bar to see those officers.")
         requirements = list(reversed(summary.counts.requirements))  # the first one on top
         series = QHorizontalStackedBarSeries()
         series.setBarWidth(0.6)
