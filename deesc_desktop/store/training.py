@@ -208,32 +208,37 @@ def load_latest_classes(
         f"MAX(CASE WHEN ROUND(t.hours * 100) > 0 THEN r.completed || "
         f"printf('%0{_ID_DIGITS}d', r.id) || r.course_id END)"
     )
-    found: dict[tuple[int, str], set[str]] = defaultdict(set)
-    for officer_id, topic, key, worst, most in db.execute(
-        f"SELECT r.officer_id, t.topic, {latest}, {_WORST.format('t.hours')}, MAX(t.hours) "
-        "FROM training_topics t JOIN training_records r ON r.id = t.record_id "
-        f"WHERE {in_clause('t.topic', codes)} AND r.completed >= ? AND r.completed < ? "
-        f"GROUP BY r.officer_id, {span}, t.topic",
-        [*codes, days[0], days[-1], *days[1:-1]],
-    ):
-        if most >= _PLAIN_LIMIT or worst >= 0.25:
-            return None
-        if key is not None:
-            found[officer_id, key].add(topic)
+    # The latest per span and topic, then one row per record with the topics it is the
+    # latest of, in each officer's order (a group of no latest record still has its hours
+    # checked).
     names = {
         course_id: (title, number)
         for course_id, title, number in db.execute("SELECT id, title, course_number FROM courses")
     }
     result: dict[int, list[LatestClass]] = defaultdict(list)
-    for (officer_id, key), marked in sorted(found.items()):
+    for officer_id, key, marked, worst, most in db.execute(
+        "SELECT officer_id, latest, group_concat(topic, ' '), MAX(worst), MAX(most) FROM ("
+        f"SELECT r.officer_id, t.topic, {latest} AS latest, "
+        f"{_WORST.format('t.hours')} AS worst, MAX(t.hours) AS most "
+        "FROM training_topics t JOIN training_records r ON r.id = t.record_id "
+        f"WHERE {in_clause('t.topic', codes)} AND r.completed >= ? AND r.completed < ? "
+        f"GROUP BY r.officer_id, {span}, t.topic"
+        ") GROUP BY officer_id, latest ORDER BY officer_id, latest",
+        [*codes, days[0], days[-1], *days[1:-1]],
+    ):
+        if most >= _PLAIN_LIMIT or worst >= 0.25:
+            return None
+        if key is None:
+            continue
         title, number = names[int(key[10 + _ID_DIGITS :])]
+        split = marked.split()  # codes are [a-z0-9_]: the topics table's CHECK
         result[officer_id].append(
             LatestClass(
                 int(key[10 : 10 + _ID_DIGITS]),
                 date.fromisoformat(key[:10]),
                 title,
                 number,
-                tuple((topic, 1) for topic in sorted(marked)),
+                ((marked, 1),) if len(split) == 1 else tuple((t, 1) for t in sorted(split)),
             )
         )
     return dict(result)
