@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.reports import ReportParams, render
 from deesc_desktop.reports import compliance as compliance_report
-from deesc_desktop.reports.base.cells import Line, StackedLines, TextCell
+from deesc_desktop.reports.base.cells import Line, StackedLines, TextCell, whole_words
 from deesc_desktop.reports.base.fonts import register_fonts
 from deesc_desktop.reports.base.styles import ALERT, WARN, Styles, table_style
 from deesc_desktop.reports.base.tables import PagedTable, small_table
@@ -72,13 +72,22 @@ def test_lines_stacked_print_exactly_as_one_paragraph_with_line_breaks(
 
 def test_a_word_too_wide_for_its_column_shrinks_the_lines_as_before() -> None:
     register_fonts()
-    name = "Oppenheimer-Schwarzenberg-Lee"  # 153 points wide in bold (any line bold: all are)
-    cell = TextCell(Line("Short words", bold=True), Line(f"{name} and the others"))
-    stacked = cell.stacked()
-    assert stacked is not None
-    assert stacked.words_fit(160) and not stacked.words_fit(150)
-    # 160 points inside the padding: the long line wraps, every word fits.
-    wide = PagedTable(["Name"], [[cell]], [1.0])._prepare([cell], [166])
+    name = "Oppenheimer-Schwarzenberg-Lee"
+    cells = [
+        TextCell(Line("Short words", bold=True), Line(f"{name} and the others")),
+        TextCell(Line(f"the others and {name}"), Line("Short words", colour=ALERT)),
+        TextCell("Robinson,", "Keisha"),
+    ]
+    for cell in cells:
+        stacked = cell.stacked()
+        assert stacked is not None
+        for width in range(40, 260, 5):
+            whole = cell.paragraph()
+            # The one Paragraph's words as whole_words measures them decide, as before.
+            assert stacked.words_fit(width) is (whole_words(whole, width) is whole), width
+    cell = cells[0]
+    # 190 points inside the padding: the long line wraps, and no word is too wide.
+    wide = PagedTable(["Name"], [[cell]], [1.0])._prepare([cell], [196])
     narrow = PagedTable(["Name"], [[cell]], [1.0])._prepare([cell], [106])
     assert type(wide.cells[0]) is StackedLines
     # Too narrow: the one Paragraph, in smaller type, as a PagedTable printed it before.

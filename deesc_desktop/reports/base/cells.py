@@ -115,10 +115,11 @@ class StackedLines(Flowable):
     Paragraph with a line break between them draws them, the same lines broken the same way.
 
     A Paragraph of one style without markup breaks its lines on ReportLab's fast path; line
-    breaks, bold or colours in the markup send it down the general one, about three times
+    breaks, bold or colours in the markup send it down the general one, two to three times
     slower for the same words (the reasons of a compliance report are most of its time).
-    `paragraph` makes that one Paragraph, for a column too narrow for a word (whole_words
-    then shrinks its type, which a PagedTable checks in `font`).
+    `paragraph` makes that one Paragraph, which a PagedTable prints instead when a word is
+    too wide for the column (whole_words then shrinks its type); `font` is the face
+    whole_words measures its words in (bold for every line when one is bold).
     """
 
     def __init__(
@@ -131,12 +132,12 @@ class StackedLines(Flowable):
         self.wrapped_at = -1.0
 
     def words_fit(self, width: float) -> bool:
-        """Whether every word fits `width` in the font the one Paragraph measures it in."""
-        return all(
-            _word_width(word, self.font, paragraph.style.fontSize) <= width
-            for paragraph in self.paragraphs
-            for word in paragraph.getPlainText().split()
-        )
+        """Whether whole_words would leave the one Paragraph as it is at `width`: every word
+        of its plain text fits, in `font`. (That text runs the lines together, so the last
+        word of a line and the first of the next are measured as one word.)"""
+        size = self.paragraphs[0].style.fontSize
+        text = "".join(paragraph.getPlainText() for paragraph in self.paragraphs)
+        return all(_word_width(word, self.font, size) <= width for word in text.split())
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         # A Table asks again at the same width when it draws: the lines are already broken.
