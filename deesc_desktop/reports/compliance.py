@@ -266,6 +266,7 @@ class ComplianceReport(Renderer[ComplianceData]):
 
     def explanations(self, data: ComplianceData) -> list[Flowable]:
         s = self.styles
+
         flowables: list[Flowable] = [
             self.heading("Requirements not met: the reasons"),
             para(
@@ -277,18 +278,14 @@ class ComplianceReport(Renderer[ComplianceData]):
 
         def reason_row(item: tuple[OfficerCompliance, RequirementResult]) -> list[Cell]:
             person, result = item
-            lines = result.explanation_lines
-            # One line each, so what is still needed reads as a list.
-            template = "<br/>".join(f"{{line{number}}}" for number in range(len(lines)))
+            # One line each, so what is still needed reads as a list; always wrapped as
+            # Paragraphs (the cell's style), never drawn as strings.
+            lines = TextCell(*result.explanation_lines)
             return [
                 person.officer.badge,
                 TextCell(person.officer.display_name),
                 TextCell(result.requirement_id),
-                markup(
-                    template,
-                    s.cell,
-                    **{f"line{number}": line for number, line in enumerate(lines)},
-                ),
+                lines.stacked() or lines.paragraph(),
             ]
 
         for status in EXPLAINED:

@@ -35,7 +35,7 @@ from deesc_desktop.services.roster import begun_leave, roster_on
 from deesc_desktop.store.agency import get_agency
 from deesc_desktop.store.leave import load_exemptions
 from deesc_desktop.store.officers import get_officer, officer_by_badge
-from deesc_desktop.store.training import load_hour_totals, load_records
+from deesc_desktop.store.training import load_hour_totals, load_latest_classes, load_records
 
 
 def _certifications(
@@ -45,16 +45,24 @@ def _certifications(
     return certifications_by_officer(db, officer_id=officer_id, through=as_of)
 
 
-def _training(db: Database, needs: TrainingNeeds, as_of: date) -> Mapping[int, Sequence[Training]]:
-    """Every officer's training as far as the requirements read it: hour totals where they
-    only add hours in shared windows, else the records since the earliest date they count."""
+Trainings = Mapping[int, Sequence[Training]]
+
+
+def _training(
+    db: Database, needs: TrainingNeeds, as_of: date
+) -> tuple[Trainings, Trainings | None]:
+    """Every officer's training as far as the requirements read it, and their classes when
+    read apart: hour totals and the latest class in each topic where the requirements only
+    add hours and look for classes in topics in shared windows, else the records since the
+    earliest date they count (then None: classes are counted from the records)."""
     if needs.cuts is not None:
         totals = load_hour_totals(
             db, needs.cuts, needs.topics, needs.deliveries, by_course=needs.by_course
         )
-        if totals is not None:
-            return totals
-    return load_records(db, since=needs.since, until=as_of)
+        classes = load_latest_classes(db, needs.class_cuts, needs.class_topics)
+        if totals is not None and classes is not None:
+            return totals, classes
+    return load_records(db, since=needs.since, until=as_of), None
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,14 +107,16 @@ def department_compliance(
         roster = roster_on(db, as_of, today=today, everyone=include_separated)
         officers = roster.officers
         needs = training_needs(requirements, agency, as_of)
+        training, classes = _training(db, needs, as_of)
         results = evaluate_department(
             officers,
             requirements,
-            _training(db, needs, as_of),
+            training,
             roster.exemptions,
             _certifications(db, None, as_of) if needs.certifications else {},
             as_of,
             agency,
+            classes,
         )
         by_officer: dict[int, list[RequirementResult]] = {officer.id: [] for officer in officers}
         for result in results:

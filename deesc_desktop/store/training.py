@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from sqlite_utils import Database
 
-from deesc_desktop.core.compliance import HoursTotal
+from deesc_desktop.core.compliance import HoursTotal, LatestClass
 from deesc_desktop.core.hours import Centihours, from_float, to_float
 from deesc_desktop.core.models import TrainingRecord
 from deesc_desktop.store.audit import AuditWriter
@@ -179,6 +179,67 @@ def load_hour_totals(
         pairs = split.get((officer_id, index, delivery, course_id), ())
         result[officer_id].append(
             HoursTotal(cuts[index], delivery, int(hours), tuple(pairs), title, number)
+        )
+    return dict(result)
+
+
+_ID_DIGITS = 12
+"""Record ids written with this many digits sort as numbers after the ISO date: the
+largest `completed || id` text of a group is its latest record, by date and then id."""
+
+
+def load_latest_classes(
+    db: Database, cuts: Sequence[date], topics: Iterable[str]
+) -> dict[int, list[LatestClass]] | None:
+    """Each officer's latest record (by completion date, then id) with hours in each of
+    `topics`, completed from each cut up to the next, in one aggregate query; per officer
+    one `LatestClass` per record, in that order, marking the topics it is the latest of.
+
+    Returns None when a topic's hours are not a plain number with at most 2 decimals, as
+    whether they are above zero is then the records' own conversion (`load_records`).
+    """
+    codes = sorted(topics)
+    if len(cuts) < 2 or not codes:
+        return {}
+    days = [cut.isoformat() for cut in cuts]
+    span = " + ".join(["0", *("(r.completed >= ?)" for _ in days[1:-1])])
+    # The course rides along after the id, which alone decides the largest text.
+    latest = (
+        f"MAX(CASE WHEN ROUND(t.hours * 100) > 0 THEN r.completed || "
+        f"printf('%0{_ID_DIGITS}d', r.id) || r.course_id END)"
+    )
+    # The latest per span and topic, then one row per record with the topics it is the
+    # latest of, in each officer's order (a group of no latest record still has its hours
+    # checked).
+    names = {
+        course_id: (title, number)
+        for course_id, title, number in db.execute("SELECT id, title, course_number FROM courses")
+    }
+    result: dict[int, list[LatestClass]] = defaultdict(list)
+    for officer_id, key, marked, worst, most in db.execute(
+        "SELECT officer_id, latest, group_concat(topic, ' '), MAX(worst), MAX(most) FROM ("
+        f"SELECT r.officer_id, t.topic, {latest} AS latest, "
+        f"{_WORST.format('t.hours')} AS worst, MAX(t.hours) AS most "
+        "FROM training_topics t JOIN training_records r ON r.id = t.record_id "
+        f"WHERE {in_clause('t.topic', codes)} AND r.completed >= ? AND r.completed < ? "
+        f"GROUP BY r.officer_id, {span}, t.topic"
+        ") GROUP BY officer_id, latest ORDER BY officer_id, latest",
+        [*codes, days[0], days[-1], *days[1:-1]],
+    ):
+        if most >= _PLAIN_LIMIT or worst >= 0.25:
+            return None
+        if key is None:
+            continue
+        title, number = names[int(key[10 + _ID_DIGITS :])]
+        split = marked.split()  # codes are [a-z0-9_]: the topics table's CHECK
+        result[officer_id].append(
+            LatestClass(
+                int(key[10 : 10 + _ID_DIGITS]),
+                date.fromisoformat(key[:10]),
+                title,
+                number,
+                ((marked, 1),) if len(split) == 1 else tuple((t, 1) for t in sorted(split)),
+            )
         )
     return dict(result)
 

@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.reports import ReportParams, render
 from deesc_desktop.reports import compliance as compliance_report
-from deesc_desktop.reports.base.cells import Line, TextCell
+from deesc_desktop.reports.base.cells import Line, StackedLines, TextCell, whole_words
 from deesc_desktop.reports.base.fonts import register_fonts
 from deesc_desktop.reports.base.styles import ALERT, WARN, Styles, table_style
 from deesc_desktop.reports.base.tables import PagedTable, small_table
@@ -53,6 +53,46 @@ def test_text_cells_print_exactly_as_paragraphs_would(
     slow = render("compliance", demo, params, tmp_path / "slow.pdf", now=FIXED_NOW)
     assert len(PdfReader(str(fast)).pages) == len(PdfReader(str(slow)).pages)
     assert text_chunks(fast) == text_chunks(slow)
+
+
+@pytest.mark.parametrize("matrix", [True, False], ids=["matrix", "one-row-per-requirement"])
+def test_lines_stacked_print_exactly_as_one_paragraph_with_line_breaks(
+    demo: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, matrix: bool
+) -> None:
+    if not matrix:
+        monkeypatch.setattr(compliance_report, "MATRIX_MAX_REQUIREMENTS", 0)
+    params = ReportParams(as_of=DEMO_TODAY)
+    stacked = render("compliance", demo, params, tmp_path / "stacked.pdf", now=FIXED_NOW)
+    # Reasons and wrapping cells as one Paragraph with <br/>: what the report printed before.
+    monkeypatch.setattr(TextCell, "stacked", lambda self: None)
+    whole = render("compliance", demo, params, tmp_path / "whole.pdf", now=FIXED_NOW)
+    assert len(PdfReader(str(stacked)).pages) == len(PdfReader(str(whole)).pages)
+    assert text_chunks(stacked) == text_chunks(whole)
+
+
+def test_a_word_too_wide_for_its_column_shrinks_the_lines_as_before() -> None:
+    register_fonts()
+    name = "Oppenheimer-Schwarzenberg-Lee"
+    cells = [
+        TextCell(Line("Short words", bold=True), Line(f"{name} and the others")),
+        TextCell(Line(f"the others and {name}"), Line("Short words", colour=ALERT)),
+        TextCell("Robinson,", "Keisha"),
+    ]
+    for cell in cells:
+        stacked = cell.stacked()
+        assert stacked is not None
+        for width in range(40, 260, 5):
+            whole = cell.paragraph()
+            # The one Paragraph's words as whole_words measures them decide, as before.
+            assert stacked.words_fit(width) is (whole_words(whole, width) is whole), width
+    cell = cells[0]
+    # 190 points inside the padding: the long line wraps, and no word is too wide.
+    wide = PagedTable(["Name"], [[cell]], [1.0])._prepare([cell], [196])
+    narrow = PagedTable(["Name"], [[cell]], [1.0])._prepare([cell], [106])
+    assert type(wide.cells[0]) is StackedLines
+    # Too narrow: the one Paragraph, in smaller type, as a PagedTable printed it before.
+    assert type(narrow.cells[0].paragraph) is Paragraph
+    assert narrow.cells[0].paragraph.style.fontSize < 8
 
 
 def _cells(styles: Styles) -> list[list[Any]]:

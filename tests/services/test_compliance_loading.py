@@ -12,10 +12,16 @@ import pytest
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
-from deesc_desktop.core.compliance import evaluate_department, result_to_dict, training_needs
+from deesc_desktop.core.compliance import (
+    RequirementResult,
+    evaluate_department,
+    result_to_dict,
+    training_needs,
+)
 from deesc_desktop.core.roster import as_it_stood, begun_by
 from deesc_desktop.core.rules import RequirementKind
 from deesc_desktop.demo import load_demo
+from deesc_desktop.services.agency import update_agency
 from deesc_desktop.services.cit import certifications_by_officer
 from deesc_desktop.services.compliance import department_compliance
 from deesc_desktop.services.requirements import (
@@ -23,11 +29,17 @@ from deesc_desktop.services.requirements import (
     load_requirements_file,
     set_requirement_active,
 )
+from deesc_desktop.services.roster import roster_on
 from deesc_desktop.store import open_database
 from deesc_desktop.store.agency import get_agency
 from deesc_desktop.store.leave import load_exemptions
 from deesc_desktop.store.officers import load_officers
-from deesc_desktop.store.training import load_hour_totals, load_records
+from deesc_desktop.store.training import (
+    get_record,
+    load_hour_totals,
+    load_latest_classes,
+    load_records,
+)
 
 TODAY = date(2026, 11, 22)
 DATES = [TODAY, date(2026, 1, 1), date(2025, 6, 30), date(2024, 2, 29), date(2023, 7, 15)]
@@ -182,6 +194,118 @@ def test_every_requirement_every_date_equals_the_full_load(department: Database)
             )
 
 
+STATES = ["IL", "TX", "FL", "CO", "VA", "UT", "IN", "WI", "AZ", "PA"]
+"""Packs with classes in topics in shared windows (IL, IN, WI, AZ, PA), with named courses,
+deadlines and one-time classes (TX), officer cycles (FL), make-up years (UT), plain hours."""
+MEASURED_FROM_LATEST_CLASSES = {"IL", "IN", "WI", "AZ", "PA"}
+
+
+@pytest.fixture(scope="module", params=STATES)
+def state_department(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Database:
+    """The demo roster and training under one state's pack alone (the demo's own agency
+    requirements, which name courses, switched off)."""
+    state: str = request.param
+    db = _demo(tmp_path_factory.mktemp(f"state-{state}"), 11 + STATES.index(state), None)
+    update_agency(db, ADMIN, {"state": state})
+    for requirement in active_requirements(db):
+        if requirement.id.startswith("MPD-"):
+            set_requirement_active(db, ADMIN, requirement.id, False)
+    return db
+
+
+def _results_from_everything(db: Database, as_of: date) -> list[RequirementResult]:
+    agency = get_agency(db)
+    assert agency is not None
+    roster = roster_on(db, as_of)
+    return evaluate_department(
+        roster.officers,
+        active_requirements(db),
+        load_records(db),
+        roster.exemptions,
+        certifications_by_officer(db, through=as_of),
+        as_of,
+        agency,
+    )
+
+
+def test_each_state_pack_gives_what_every_record_gives(state_department: Database) -> None:
+    db = state_department
+    agency = get_agency(db)
+    assert agency is not None
+    for as_of in (TODAY, date(2025, 12, 31), date(2025, 6, 30), date(2024, 2, 29)):
+        found = [result for person in department_compliance(db, as_of) for result in person.results]
+        expected = _results_from_everything(db, as_of)
+        assert found == expected, (agency.state, as_of)
+        # Object for object, and every word a screen or report shows.
+        assert [(r.explanation, r.reason) for r in found] == [
+            (r.explanation, r.reason) for r in expected
+        ]
+        assert [result_to_dict(r) for r in found] == [result_to_dict(r) for r in expected]
+    needs = training_needs(active_requirements(db), agency, TODAY)
+    from_classes = needs.cuts is not None and bool(needs.class_topics)
+    assert from_classes is (agency.state in MEASURED_FROM_LATEST_CLASSES)
+
+
+def test_the_illinois_mandated_topics_are_measured_from_latest_classes(tmp_path: Path) -> None:
+    db = _demo(tmp_path, 3, None)
+    agency = get_agency(db)
+    assert agency is not None
+    illinois = [r for r in active_requirements(db) if r.id.startswith("IL-")]
+    needs = training_needs(illinois, agency, TODAY)
+    assert needs.cuts == (date(2022, 7, 1), date(2025, 7, 1), date(2026, 11, 23))
+    # The calendar years 2025 and 2026 (to today) and the cycles since 2022-07-01.
+    assert needs.class_cuts == (
+        date(2022, 7, 1),
+        date(2025, 1, 1),
+        date(2025, 7, 1),
+        date(2026, 1, 1),
+        date(2026, 11, 23),
+    )
+    assert {"crisis_intervention", "legal_updates", "legislative_update"} <= needs.class_topics
+    # A named course still needs the records.
+    everything = training_needs(active_requirements(db), agency, TODAY)
+    assert everything.cuts is None and everything.since == date(2022, 7, 1)
+
+
+def test_latest_classes_are_the_latest_records_with_hours_in_each_topic(
+    department: Database,
+) -> None:
+    cuts = (date(2023, 1, 1), date(2024, 3, 15), date(2025, 7, 1), date(2026, 11, 23))
+    topics = {"crisis_intervention", "first_aid", "firearms"}
+    classes = load_latest_classes(department, cuts, topics)
+    assert classes is not None
+    expected: dict[tuple[int, date, str], tuple[date, int]] = {}
+    for officer_id, records in load_records(department).items():
+        for record in records:
+            if not cuts[0] <= record.completed < cuts[-1]:
+                continue
+            start = max(cut for cut in cuts if cut <= record.completed)
+            for code, hours in record.topic_hours:
+                if code in topics and hours > 0:
+                    key = (officer_id, start, code)
+                    expected[key] = max(
+                        expected.get(key, (date.min, 0)), (record.completed, record.id)
+                    )
+    found: dict[tuple[int, date, str], tuple[date, int]] = {}
+    for officer_id, latest in classes.items():
+        assert [(c.completed, c.id) for c in latest] == sorted((c.completed, c.id) for c in latest)
+        for item in latest:
+            start = max(cut for cut in cuts if cut <= item.completed)
+            record = get_record(department, item.id)
+            assert record is not None and record.officer_id == officer_id
+            assert (item.course_title, item.course_number) == (
+                record.course_title,
+                record.course_number,
+            )
+            for code, mark in item.topic_hours:
+                assert mark == 1 and (officer_id, start, code) not in found
+                found[officer_id, start, code] = (item.completed, item.id)
+    assert found == expected
+    assert load_latest_classes(department, cuts, ()) == {}
+
+
 def test_hours_requirements_in_shared_windows_are_measured_from_hour_totals(
     tmp_path: Path,
 ) -> None:
@@ -247,6 +371,7 @@ def test_hours_that_are_not_plain_hundredths_fall_back_to_the_records(
     cuts = (date(2022, 7, 1), date(2025, 7, 1), date(2026, 11, 23))
     assert load_hour_totals(db, cuts, ["use_of_force"], [], by_course=False) is None
     assert load_hour_totals(db, cuts, [], ["scenario"], by_course=False) is None
+    assert load_latest_classes(db, cuts, ["use_of_force"]) is None
     assert _from_service(db, TODAY, None) == _from_everything(db, TODAY, None)
 
 

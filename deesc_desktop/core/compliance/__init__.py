@@ -11,7 +11,13 @@ fast: `needs` (what the bulk path loads), `plan` (requirements compiled once), `
 
 from deesc_desktop.core.compliance.engine import evaluate, evaluate_department, evaluate_officer
 from deesc_desktop.core.compliance.explain import hours_text, period_noun, plain_hours
-from deesc_desktop.core.compliance.needs import HoursTotal, Training, TrainingNeeds, training_needs
+from deesc_desktop.core.compliance.needs import (
+    HoursTotal,
+    LatestClass,
+    Training,
+    TrainingNeeds,
+    training_needs,
+)
 from deesc_desktop.core.compliance.result import (
     RequirementResult,
     SubMinimumResult,
@@ -42,6 +48,7 @@ __all__ = [
     "NEEDS_ATTENTION",
     "UNMET",
     "HoursTotal",
+    "LatestClass",
     "RequirementKind",
     "RequirementResult",
     "Status",

@@ -33,7 +33,7 @@ def evaluate_clock(
     assert period is not None
     years = period.years or 1
     as_of = context.as_of
-    dates = context.ledger.dates
+    dates = context.ledger_for(compiled).dates
     hi = bisect_right(dates, as_of)
     if period.first_due is not None:
         floor = max(clock_due(period, anchor), period.first_due)

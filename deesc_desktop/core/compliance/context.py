@@ -7,7 +7,7 @@ from datetime import date
 
 from deesc_desktop.core.compliance.ledger import Ledger
 from deesc_desktop.core.compliance.needs import Training
-from deesc_desktop.core.compliance.plan import Plan
+from deesc_desktop.core.compliance.plan import Compiled, Plan
 from deesc_desktop.core.models import Agency, Certification, Exemption, Officer
 
 
@@ -15,11 +15,13 @@ class Context:
     """Everything about one officer that several requirements share."""
 
     __slots__ = (
+        "_class_ledger",
         "_intervals",
         "_ledger",
         "agency",
         "as_of",
         "certifications",
+        "classes",
         "exemptions",
         "officer",
         "plan",
@@ -36,6 +38,7 @@ class Context:
         certifications: Sequence[Certification],
         as_of: date,
         agency: Agency,
+        classes: Sequence[Training] | None = None,
     ) -> None:
         self.plan = plan
         self.officer = officer
@@ -45,7 +48,9 @@ class Context:
         self.as_of = as_of
         self.agency = agency
         self.warning_days = agency.warning_days
+        self.classes = classes
         self._ledger: Ledger | None = None
+        self._class_ledger: Ledger | None = None
         self._intervals: dict[str, list[tuple[int, int]]] = {}
 
     @property
@@ -53,6 +58,16 @@ class Context:
         if self._ledger is None:
             self._ledger = Ledger(self.records, self.plan, self.officer)
         return self._ledger
+
+    def ledger_for(self, compiled: Compiled) -> Ledger:
+        """Where a requirement's training is counted: a course requirement's in the
+        officer's `LatestClass`es when the bulk path read those apart from the hour totals,
+        everything else (and every requirement otherwise) in the one ledger."""
+        if self.classes is None or compiled.course_filter is None:
+            return self.ledger
+        if self._class_ledger is None:
+            self._class_ledger = Ledger(self.classes, self.plan, self.officer)
+        return self._class_ledger
 
     def counts(self, exemption: Exemption) -> bool:
         """Whether an exemption reduces required hours on the as-of date: a waiver granted

@@ -73,11 +73,10 @@ def _by_deadline(
     deadline = window.end
     measure = measure_window(context, compiled, adjustment, window.start, as_of)
     if measure.met:
-        position = completion(
-            context, compiled, adjustment, *context.ledger.span(window.start, as_of)
-        )
+        ledger = context.ledger_for(compiled)
+        position = completion(context, compiled, adjustment, *ledger.span(window.start, as_of))
         if position >= 0:
-            done = context.ledger.dates[position]
+            done = ledger.dates[position]
             if done > deadline:
                 details += (
                     f"Completed on {done.isoformat()}, after the deadline {deadline.isoformat()}.",

@@ -68,12 +68,14 @@ def evaluate_department(
     certifications_by_officer: Mapping[int, Sequence[Certification]],
     as_of: date,
     agency: Agency,
+    classes_by_officer: Mapping[int, Sequence[Training]] | None = None,
 ) -> list[RequirementResult]:
     """Every officer against every requirement in force, officer by officer in the given
     order; gives exactly what `evaluate_officer` gives for each officer.
 
     Each officer's training is their records, or only those `training_needs` says can count,
-    or, when it gives cuts, their `HoursTotal`s between those cuts.
+    or, when it gives cuts, their `HoursTotal`s between those cuts, with their
+    `LatestClass`es between its class cuts in `classes_by_officer`.
     """
     plan = Plan(compile_requirements(requirements, agency, as_of), as_of)
     compiled = plan.compiled
@@ -88,6 +90,7 @@ def evaluate_department(
             certifications_by_officer.get(officer.id, ()),
             as_of,
             agency,
+            None if classes_by_officer is None else classes_by_officer.get(officer.id, ()),
         )
         for item in compiled:
             append(_evaluate(context, item))

@@ -13,6 +13,7 @@ from deesc_desktop.core.rules import Requirement, RequirementKind
 from deesc_desktop.core.topics import TOPICS
 
 if TYPE_CHECKING:
+    from deesc_desktop.core.compliance.needs import LatestClass
     from deesc_desktop.core.compliance.result import RequirementResult
 
 _NOUNS = {
@@ -256,7 +257,7 @@ def _needed(result: RequirementResult) -> list[str]:
     return items
 
 
-def course_name(record: TrainingRecord) -> str:
+def course_name(record: TrainingRecord | LatestClass) -> str:
     if record.course_number and record.course_number.strip() != record.course_title.strip():
         return f"{record.course_number} {record.course_title}"
     return record.course_title

@@ -182,11 +182,8 @@ class Ledger:
         flat = self._flat
         if flat is None:
             # One set of entries for every topic filter: start at the earliest of them.
-            dates, officer, plan = self.dates, self.officer, self.plan
-            first = min(
-                (bisect_left(dates, plan.earliest(g, officer)) for g in plan.topic_filters),
-                default=lo,
-            )
+            reach = self.plan.topic_reach(self.officer)
+            first = lo if reach is None else bisect_left(self.dates, reach)
             flat = self._flat = _TopicEntries(self.records, min(first, lo))
         elif lo < flat.start:
             flat = self._flat = _TopicEntries(self.records, 0)

@@ -41,7 +41,7 @@ def measure_window(
 ) -> Measure:
     """Hours (or completions) counted from `start` through `end`; `hit` is the position of
     the latest qualifying record for a course requirement (-1 when none)."""
-    ledger = context.ledger
+    ledger = context.ledger_for(compiled)
     dates = ledger.dates
     lo = bisect_left(dates, start)
     # A window that has not begun by `end` (a deadline counting from a later date) counts
@@ -72,7 +72,7 @@ def completion(
 ) -> int:
     """Position of the record that first completes the requirement counting from record
     `lo` (the hours and every sub-minimum reached), or -1 when none before record `hi`."""
-    ledger = context.ledger
+    ledger = context.ledger_for(compiled)
     if compiled.course_filter is not None:
         return ledger.series(compiled.course_filter, lo).reach(lo, hi, 1)
     assert compiled.total_filter is not None

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from deesc_desktop.core.compliance.plan import compile_requirements
+from deesc_desktop.core.compliance.plan import Compiled, compile_requirements
 from deesc_desktop.core.hours import Centihours
 from deesc_desktop.core.models import Agency, TrainingRecord
-from deesc_desktop.core.periods import ONE_DAY
+from deesc_desktop.core.periods import ONE_DAY, Window
 from deesc_desktop.core.rules import Requirement, RequirementKind
 
 
@@ -32,7 +32,27 @@ class HoursTotal:
     course_number: str = ""
 
 
-Training = TrainingRecord | HoursTotal
+@dataclass(frozen=True, slots=True)
+class LatestClass:
+    """The last record (by date, then id) with hours in one or more of `topic_hours`' topics
+    completed between two consecutive `TrainingNeeds.class_cuts`: all a class in a topic
+    (a course requirement by topic, in windows shared by the whole roster) reads of the
+    records, since the latest in each span gives the latest in any window made of spans.
+
+    `topic_hours` marks those topics (each with 1): only the topics it is the latest class
+    of in its span, so it is no full record and is measured apart from the hour totals.
+    """
+
+    id: int
+    completed: date
+    course_title: str
+    course_number: str
+    topic_hours: tuple[tuple[str, Centihours], ...]
+    hours: Centihours = 0
+    delivery: str = ""
+
+
+Training = TrainingRecord | HoursTotal | LatestClass
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +75,12 @@ class TrainingNeeds:
     """Whether some hours requirement counts only certain courses (totals per course)."""
     certifications: bool
     """Whether any requirement looks at certifications held."""
+    class_cuts: tuple[date, ...] = ()
+    """With `cuts`: ascending dates on which every window of a class in a topic starts or
+    after which it ends, between which each officer's `LatestClass`es are what those
+    requirements read; () when no such requirement is measured."""
+    class_topics: frozenset[str] = frozenset()
+    """The topics of those classes."""
 
 
 def training_needs(
@@ -65,12 +91,15 @@ def training_needs(
     Records before `since` are never counted. When `cuts` is set, the requirements are
     hours requirements whose windows are the same for every officer (calendar and fiscal
     years, fixed cycles, rolling months) or certifications, and the officers' `HoursTotal`s
-    give exactly the results their records give. Requirements with no period, officer
-    cycles, one-time deadlines and restart clocks read the whole history; courses and
-    completion dates need the records.
+    give exactly the results their records give; a class in a topic in such windows is
+    measured from each officer's `LatestClass`es between `class_cuts`. Requirements with no
+    period, officer cycles, one-time deadlines and restart clocks read the whole history;
+    named courses, deliveries, completion dates and make-up hours need the records.
     """
     since = date.max
     cuts: set[date] | None = set()
+    class_cuts: set[date] = set()
+    class_topics: set[str] = set()
     topics: set[str] = set()
     deliveries: set[str] = set()
     by_course = False
@@ -85,17 +114,24 @@ def training_needs(
         if window is None:
             since, cuts = date.min, None
             continue
-        # The window is measured up to the as-of date and the one before it in full.
+        # The window is measured up to the as-of date and the one before it in full, after
+        # the earlier windows whose shortfall it makes up.
         since = min(since, window.start, before.start if before else window.start)
-        if cuts is None or requirement.kind is not RequirementKind.HOURS or as_of == date.max:
-            cuts = None
-            continue
-        cuts.update((window.start, as_of + ONE_DAY))
-        if before is not None:
-            cuts.update((before.start, before.end + ONE_DAY))
         for earlier in item.chain:
             since = min(since, earlier.start)
-            cuts.update((earlier.start, earlier.end + ONE_DAY))
+        if cuts is None or as_of == date.max:
+            cuts = None
+            continue
+        if _class_in_topic(item):
+            assert item.course_filter is not None
+            class_cuts.update(_window_cuts(window, before, as_of))
+            class_topics.update(item.course_filter.topics)
+            continue
+        if requirement.kind is not RequirementKind.HOURS or item.chain:
+            # A shortfall made up says on which day: the date of the record that made it up.
+            cuts = None
+            continue
+        cuts.update(_window_cuts(window, before, as_of))
         for f in item.filters:
             topics.update(f.topics)
             deliveries.update(f.delivery)
@@ -116,4 +152,27 @@ def training_needs(
         deliveries=frozenset(deliveries),
         by_course=by_course,
         certifications=certifications,
+        class_cuts=tuple(sorted(class_cuts)),
+        class_topics=frozenset(class_topics),
+    )
+
+
+def _window_cuts(window: Window, before: Window | None, as_of: date) -> tuple[date, ...]:
+    """Where the windows measured start and end: the current one up to the as-of date, the
+    one before it in full."""
+    if before is None:
+        return window.start, as_of + ONE_DAY
+    return window.start, as_of + ONE_DAY, before.start, before.end + ONE_DAY
+
+
+def _class_in_topic(item: Compiled) -> bool:
+    """A class in one of some topics, whatever its course or delivery, in each window (no
+    hours carried over): the latest such class per window is all its result needs."""
+    found = item.course_filter
+    return (
+        found is not None
+        and bool(found.topics)
+        and not found.delivery
+        and not found.courses
+        and not item.chain
     )

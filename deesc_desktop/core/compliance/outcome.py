@@ -7,6 +7,7 @@ from datetime import date
 from deesc_desktop.core.compliance.context import Context
 from deesc_desktop.core.compliance.explain import course_name, without_article
 from deesc_desktop.core.compliance.measure import Measure, measure_window
+from deesc_desktop.core.compliance.needs import HoursTotal, LatestClass
 from deesc_desktop.core.compliance.plan import Compiled
 from deesc_desktop.core.compliance.result import RequirementResult, SubMinimumResult
 from deesc_desktop.core.compliance.status import Status
@@ -58,7 +59,7 @@ def build_result(
                     if window is None or not sub.dated or sub.applies(window.start)
                 )
         elif measure.hit >= 0:
-            record_id = record_at(context, measure.hit).id
+            record_id = record_at(context, compiled, measure.hit).id
     elif hours_kind and status is Status.EXEMPT:
         required = requirement.hours
     # Positional, in field order: this runs once per officer and requirement.
@@ -129,13 +130,14 @@ def course_details(context: Context, compiled: Compiled, measure: Measure) -> tu
     if compiled.course_filter is None:
         return ()
     if measure.hit >= 0:
-        record = record_at(context, measure.hit)
+        record = record_at(context, compiled, measure.hit)
         return (f"Completed {course_name(record)} on {record.completed.isoformat()}.",)
     return (f"No {without_article(compiled.wanted)} this {compiled.noun} yet.",)
 
 
-def record_at(context: Context, position: int) -> TrainingRecord:
-    record = context.ledger.records[position]
+def record_at(context: Context, compiled: Compiled, position: int) -> TrainingRecord | LatestClass:
+    """The record a course requirement counted, or the latest class that stands for it."""
+    record = context.ledger_for(compiled).records[position]
     # Only hours requirements are ever fed totals (see training_needs).
-    assert isinstance(record, TrainingRecord)
+    assert not isinstance(record, HoursTotal)
     return record

@@ -196,7 +196,15 @@ class Plan:
     """The requirements of one evaluation, and how far back in time each filter's windows
     reach, so an officer's running totals start there instead of at the first record."""
 
-    __slots__ = ("anchored", "compiled", "folded", "reach", "topic_filters")
+    __slots__ = (
+        "_anchored_topics",
+        "_topic_reach",
+        "anchored",
+        "compiled",
+        "folded",
+        "reach",
+        "topic_filters",
+    )
 
     def __init__(self, compiled: list[Compiled], as_of: date) -> None:
         self.compiled = compiled
@@ -233,6 +241,21 @@ class Plan:
                 if f.topics:
                     topic_filters[f.slot] = f
         self.topic_filters = tuple(topic_filters.values())
+        # How far back the topic filters reach that no officer's own date moves, once.
+        self._topic_reach: date | None = min(
+            (self.reach[f.slot] for f in self.topic_filters if f.slot not in self.anchored),
+            default=None,
+        )
+        self._anchored_topics = tuple(f for f in self.topic_filters if f.slot in self.anchored)
+
+    def topic_reach(self, officer: Officer) -> date | None:
+        """The earliest training date any topic filter can count for this officer (None
+        when no filter counts topics)."""
+        found = self._topic_reach
+        for f in self._anchored_topics:
+            earliest = self.earliest(f, officer)
+            found = earliest if found is None else min(found, earliest)
+        return found
 
     def earliest(self, f: Filter, officer: Officer) -> date:
         """The earliest training date the filter's requirements can count for this officer."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, TypeAlias
 from xml.sax.saxutils import escape
 
@@ -65,6 +66,17 @@ class TextCell:
                 return False
         return True
 
+    def stacked(self) -> StackedLines | None:
+        """The lines as the Paragraph draws them, each wrapped on its own (see StackedLines),
+        or None when a line is blank or has white space a Paragraph would fold."""
+        if not all(line.text and " ".join(line.text.split()) == line.text for line in self.lines):
+            return None
+        return StackedLines(
+            [Paragraph(escape(line.text), _line_style(line)) for line in self.lines],
+            self.paragraph,
+            FONT_BOLD if any(line.bold for line in self.lines) else FONT,
+        )
+
     def paragraph(self) -> Paragraph:
         """The Paragraph this cell stands for (used when a line does not fit its column)."""
         parts = []
@@ -79,6 +91,66 @@ class TextCell:
 
     def __repr__(self) -> str:
         return f"TextCell{self.lines!r}"
+
+
+_LINE_STYLES: dict[tuple[bool, str], ParagraphStyle] = {}
+
+
+def _line_style(line: Line) -> ParagraphStyle:
+    """The style a line's bold and colour markup gives it in a TextCell's Paragraph."""
+    colour = "" if line.colour is None else hex_colour(line.colour)
+    found = _LINE_STYLES.get((line.bold, colour))
+    if found is None:
+        found = _LINE_STYLES[line.bold, colour] = ParagraphStyle(
+            f"text_cell_{line.bold:d}_{colour}",
+            TEXT_CELL_STYLE,
+            fontName=FONT_BOLD if line.bold else FONT,
+            textColor=line.colour or INK,
+        )
+    return found
+
+
+class StackedLines(Flowable):
+    """Lines of a cell, each a Paragraph of its own, one under the other: drawn where one
+    Paragraph with a line break between them draws them, the same lines broken the same way.
+
+    A Paragraph of one style without markup breaks its lines on ReportLab's fast path; line
+    breaks, bold or colours in the markup send it down the general one, two to three times
+    slower for the same words (the reasons of a compliance report are most of its time).
+    `paragraph` makes that one Paragraph, which a PagedTable prints instead when a word is
+    too wide for the column (whole_words then shrinks its type); `font` is the face
+    whole_words measures its words in (bold for every line when one is bold).
+    """
+
+    def __init__(
+        self, paragraphs: Sequence[Paragraph], paragraph: Callable[[], Paragraph], font: str
+    ) -> None:
+        super().__init__()
+        self.paragraphs = paragraphs
+        self.paragraph = paragraph
+        self.font = font
+        self.wrapped_at = -1.0
+
+    def words_fit(self, width: float) -> bool:
+        """Whether whole_words would leave the one Paragraph as it is at `width`: every word
+        of its plain text fits, in `font`. (That text runs the lines together, so the last
+        word of a line and the first of the next are measured as one word.)"""
+        size = self.paragraphs[0].style.fontSize
+        text = "".join(paragraph.getPlainText() for paragraph in self.paragraphs)
+        return all(_word_width(word, self.font, size) <= width for word in text.split())
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        # A Table asks again at the same width when it draws: the lines are already broken.
+        if availWidth != self.wrapped_at:
+            self.height = sum(p.wrap(availWidth, availHeight)[1] for p in self.paragraphs)
+            self.width = self.wrapped_at = availWidth
+        return self.width, self.height
+
+    def draw(self) -> None:
+        y = self.height
+        for paragraph in self.paragraphs:
+            y -= paragraph.height
+            paragraph.drawOn(self.canv, 0, y)
 
 
 Cell: TypeAlias = str | Flowable | TextCell
@@ -114,19 +186,26 @@ SMALLEST_TYPE = 5.5
 """A cell's text may shrink to this size so that its longest word fits its column."""
 
 
+@lru_cache(maxsize=16384)
+def _word_width(word: str, font: str, size: float) -> float:
+    # The same few thousand words recur on every page of a long report, and a TrueType
+    # font's width is summed glyph by glyph in Python.
+    return float(pdfmetrics.stringWidth(word, font, size))
+
+
 def whole_words(paragraph: Paragraph, width: float) -> Paragraph:
     """`paragraph`, or the same words smaller when one of them is wider than `width`:
     ReportLab would otherwise cut the word in two ("Oppenheimer-S / chwarzenberg"), and a
     cell must break between words only. Below SMALLEST_TYPE it is cut after all."""
     style = paragraph.style
     font = FONT_BOLD if "<b>" in paragraph.text else style.fontName
+    size = style.fontSize
     widest = max(
-        (pdfmetrics.stringWidth(w, font, style.fontSize) for w in paragraph.getPlainText().split()),
-        default=0.0,
+        (_word_width(w, font, size) for w in paragraph.getPlainText().split()), default=0.0
     )
     if widest <= width:
         return paragraph
-    size = max(SMALLEST_TYPE, style.fontSize * width / widest)
+    size = max(SMALLEST_TYPE, size * width / widest)
     smaller = ParagraphStyle(
         f"{style.name}_{size:.2f}",
         style,

@@ -10,7 +10,14 @@ from xml.sax.saxutils import escape
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, Table
 
-from deesc_desktop.reports.base.cells import Cell, TextCell, TextLines, cell_height, whole_words
+from deesc_desktop.reports.base.cells import (
+    Cell,
+    StackedLines,
+    TextCell,
+    TextLines,
+    cell_height,
+    whole_words,
+)
 from deesc_desktop.reports.base.fonts import FONT_BOLD
 from deesc_desktop.reports.base.styles import (
     CELL_BOTTOM,
@@ -164,7 +171,7 @@ class PagedTable(Flowable):
                 # A Paragraph sits left in its box whatever the column's alignment; a
                 # string would follow the alignment, so only left columns take strings.
                 if self.align[column] != "left" or not value.fits(inner):
-                    value = value.paragraph()
+                    value = value.stacked() or value.paragraph()
                 elif all(
                     line.bold == lines[0].bold and line.colour == lines[0].colour for line in lines
                 ):
@@ -175,6 +182,8 @@ class PagedTable(Flowable):
                         styles.append(("TEXTCOLOR", column, lines[0].colour))
                 else:
                     value = TextLines(lines)
+            if type(value) is StackedLines and not value.words_fit(inner):
+                value = value.paragraph()
             if type(value) is Paragraph:
                 value = whole_words(value, inner)
             height = cell_height(value, inner) + (CELL_BOTTOM + CELL_TOP)
