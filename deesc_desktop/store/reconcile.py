@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -161,19 +159,21 @@ topic's hours) both as a training record's entry writes them, e.g. "firearms:4".
 def _joined(db: Database, sql: str, separator: str) -> Iterator[tuple[Any, str]]:
     """(owner, its parts joined) in the order of `sql`, one owner at a time."""
     written: dict[tuple[Any, Any], str] = {}
-    for owner, parts in groupby(db.execute(sql), key=itemgetter(0)):
-        texts = []
-        for _, second, third in parts:
-            if third is None:
-                texts.append(str(second))
-            elif third:
-                # Few distinct (topic, hours): each written once (not 0, as -0.0 equals 0.0).
-                text = written.get((second, third))
-                if text is None:
-                    text = written[(second, third)] = f"{second}:{third:g}"
-                texts.append(text)
-            else:
-                texts.append(f"{second}:{third:g}")
+    owner: Any = None
+    texts: list[str] = []
+    for part_owner, second, third in db.execute(sql):
+        if part_owner != owner or not texts:
+            if texts:
+                yield owner, separator.join(texts)
+            owner, texts = part_owner, []
+        text = written.get((second, third))
+        if text is None:
+            text = str(second) if third is None else f"{second}:{third:g}"
+            if third is None or third:
+                # Few distinct parts: each written once (not 0, as -0.0 equals 0.0).
+                written[(second, third)] = text
+        texts.append(text)
+    if texts:
         yield owner, separator.join(texts)
 
 
