@@ -105,22 +105,24 @@ hex and whole rows. SQLite writes an entry the app wrote as Python does; for any
 the hash does not match and the entry is checked again in Python, so only an entry that is
 wrong either way is reported."""
 
-_NO_BLOB = " AND ".join(
-    f"typeof({column}) != 'blob'"
-    for column in (
-        "e.at", "e.action", "e.row_id", "e.before", "e.after", "u.name", "t.name", "r.name",
-        "l.name",
-    )
-)  # fmt: skip
-"""json_array refuses a BLOB (only an edit outside the app stores one): such an entry, and
-the first (which follows no stored hash), are checked in Python."""
 
-_SCAN_SQL = (
-    "SELECT e.id, e.row_id, e.action, e.layout, e.before, e.after, e.hash,"
-    f" CASE WHEN typeof(p.hash) = 'blob' AND {_NO_BLOB} THEN {_HASHED} END" + _NAMES_JOINED
-)
-"""Each entry with what its hash should be over: (id, row id, action, layout, before, after,
-hash, hashed bytes or None when it is checked in Python)."""
+def _scan_sql(names_may_be_bytes: bool) -> str:
+    """Each entry with what its hash should be over: (id, row id, action, layout, before,
+    after, hash, hashed bytes or None when it is checked in Python).
+
+    json_array refuses a BLOB (only an edit outside the app stores one): such an entry, and
+    the first (which follows no stored hash), are checked in Python. The names are looked at
+    per entry only when some name is bytes.
+    """
+    columns = ["e.at", "e.action", "e.row_id", "e.before", "e.after"]
+    if names_may_be_bytes:
+        columns += ["u.name", "t.name", "r.name", "l.name"]
+    no_bytes = " AND ".join(f"typeof({column}) != 'blob'" for column in columns)
+    return (
+        "SELECT e.id, e.row_id, e.action, e.layout, e.before, e.after, e.hash,"
+        f" CASE WHEN typeof(p.hash) = 'blob' AND {no_bytes} THEN {_HASHED} END{_NAMES_JOINED}"
+    )
+
 
 _FIRST_GAP_SQL = (
     "SELECT CASE WHEN min(id) > 1 THEN 1 ELSE (SELECT a.id + 1 FROM audit_entries a"
@@ -144,6 +146,8 @@ class LogScan:
         self.images = Images(db, self.names)
         row = db.execute("SELECT max(last_id) FROM audit_legacy").fetchone()
         self.legacy_last = int(row[0]) if row and row[0] is not None else 0
+        bytes_named = db.execute("SELECT 1 FROM audit_names WHERE typeof(name) = 'blob' LIMIT 1")
+        self._scan_sql = _scan_sql(bytes_named.fetchone() is not None)
         self.problems: dict[int, str] = {}
         self.checked = 0
         self._tables: list[int] = []
@@ -159,7 +163,7 @@ class LogScan:
             return
         self._tables.append(number)
         cursor = self.db.execute(
-            _SCAN_SQL + " WHERE e.table_name = ? ORDER BY e.row_id, e.id",
+            self._scan_sql + " WHERE e.table_name = ? ORDER BY e.row_id, e.id",
             [self.legacy_last, number],
         )
         images, check, sha256 = self.images, self._check_entry, hashlib.sha256
@@ -193,7 +197,7 @@ class LogScan:
             clause = f" WHERE e.table_name IS NULL OR e.table_name NOT IN ({marks})"
         check, sha256 = self._check_entry, hashlib.sha256
         cursor = self.db.execute(
-            _SCAN_SQL + clause + " ORDER BY e.id", [self.legacy_last, *self._tables]
+            self._scan_sql + clause + " ORDER BY e.id", [self.legacy_last, *self._tables]
         )
         for entry_id, _, _, _, _, _, stored, hashed in cursor:
             self.checked += 1

@@ -98,6 +98,23 @@ def test_an_entry_stored_in_a_form_the_app_never_writes_is_changed(
     assert report.problem == f"entry {edited} was changed after it was written"
 
 
+def test_a_name_stored_as_bytes_is_a_change_not_a_crash(
+    db: Database, db_path: Path, admin: Actor
+) -> None:
+    _add(db, admin)
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TRIGGER audit_names_no_update")
+    conn.execute(
+        "UPDATE audit_names SET name = CAST(name AS BLOB) WHERE id = (SELECT username"
+        " FROM audit_entries ORDER BY id DESC LIMIT 1)"
+    )
+    conn.commit()
+    conn.close()
+    report = verify_chain(db)
+    assert report.first_bad_id is not None
+    assert report.problem == f"entry {report.first_bad_id} was changed after it was written"
+
+
 def test_texts_with_control_characters_and_quotes_verify(db: Database, admin: Actor) -> None:
     _add(db, admin, '1\x01\x1f\n\t"\\\u2028\x7f\u00e9\U0001f600')
     assert verify_chain(db).ok
