@@ -79,8 +79,8 @@ def _legacy_image(column: str) -> str:
     a value edited in the file gives other bytes; keys in the layout's order, which is sorted
     (any other order, or a count of values that is not the layout's, will not match)."""
     whole = (
-        f"'' || (SELECT json_group_object(CAST(k.value AS TEXT), {column} -> ('$[' || k.key"
-        f" || ']')) FROM json_each(l.name) k)"
+        f"'' || (SELECT json_group_object(CAST(k.value AS TEXT), {column} -> k.key)"
+        f" FROM json_each(l.name) k)"
     )
     # Otherwise the text itself, which the hash never took for a `[...]` image: no match.
     return (
