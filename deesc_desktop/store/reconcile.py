@@ -166,11 +166,15 @@ def _joined(db: Database, sql: str, separator: str) -> Iterator[tuple[Any, str]]
             if texts:
                 yield owner, separator.join(texts)
             owner, texts = part_owner, []
-        text = written.get((second, third))
+        if third is None:
+            texts.append(str(second))
+            continue
+        text = written.get((second, third)) if type(second) is str else None
         if text is None:
-            text = str(second) if third is None else f"{second}:{third:g}"
-            if third is None or third:
-                # Few distinct parts: each written once (not 0, as -0.0 equals 0.0).
+            text = f"{second}:{third:g}"
+            if type(second) is str and third:
+                # Few distinct (topic, hours): each written once. Equal hours of other types
+                # write the same; not 0, as -0.0 equals 0.0 but writes "-0".
                 written[(second, third)] = text
         texts.append(text)
     if texts:
