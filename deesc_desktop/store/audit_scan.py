@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -91,13 +92,21 @@ def _legacy_image(column: str) -> str:
     )
 
 
+_OLD_ENTRIES_IN_SQL = sqlite3.sqlite_version_info >= (3, 38, 0)
+"""`->` (an old image's values as stored) came in SQLite 3.38; with an older library the
+entries written before m013 are checked in Python, as they always were."""
+
+_OLD_HASHED = (
+    "CAST(json_array(lower(hex(p.hash)), e.id, CASE WHEN typeof(e.at) = 'integer' THEN"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', e.at, 'unixepoch') ELSE e.at END, u.name,"
+    f" {_ACTION_TEXT}, t.name, CAST(e.row_id AS TEXT), {_legacy_image('e.before')},"
+    f" {_legacy_image('e.after')}, coalesce(r.name, '')) AS BLOB)"
+)
+
 _HASHED = (
     "CASE WHEN e.id > ? THEN CAST(p.hash || json_array(e.id, e.at, u.name,"
     f" {_ACTION_TEXT}, t.name, e.row_id, coalesce(r.name, ''), l.name, e.before, e.after)"
-    " AS BLOB) ELSE CAST(json_array(lower(hex(p.hash)), e.id, CASE WHEN typeof(e.at) ="
-    " 'integer' THEN strftime('%Y-%m-%dT%H:%M:%SZ', e.at, 'unixepoch') ELSE e.at END, u.name,"
-    f" {_ACTION_TEXT}, t.name, CAST(e.row_id AS TEXT), {_legacy_image('e.before')},"
-    f" {_legacy_image('e.after')}, coalesce(r.name, '')) AS BLOB) END"
+    f" AS BLOB) ELSE {_OLD_HASHED if _OLD_ENTRIES_IN_SQL else 'NULL'} END"
 )
 """What an entry is hashed over (docs in audit_format), written by SQLite: since m013 the
 previous hash and the entry's JSON list, before it the JSON list with the previous hash as
