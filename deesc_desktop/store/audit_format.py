@@ -207,21 +207,6 @@ def changes(base: Image, image: Image, row_number: int | None, limit: int) -> st
     return _CANONICAL_JSON.encode(items)[1:-1]
 
 
-def apply_changes(base: Image, items: list[Any], start: int, row_number: Any) -> Image:
-    """`base` with the items of a `~` form (from `start`) applied."""
-    values = base.values.copy()
-    position, end = start, len(items)
-    while position < end:
-        field = items[position]
-        if field < 0:
-            values[-field - 1] = row_number
-            position += 1
-        else:
-            values[field] = items[position + 1]
-            position += 2
-    return Image(base.fields, values)
-
-
 def chain_bytes(stored_hash: Any) -> bytes:
     """What the next entry's hash follows: the stored 32 bytes (or, for an entry written
     before m013 whose hash was not 64 hex digits, the bytes of its text)."""
@@ -379,18 +364,42 @@ class Images:
             if first == "[":
                 return self.full(text, layout)
             if first == "~":
-                items = _decode_list(f"[{text[1:]}]")
-                reference = items[0]
-                if reference == 0:
-                    if before is None:
-                        raise Unreadable("changes to a before image the entry does not have")
-                    base = before
-                else:
-                    base = self.referred_to(entry_id - reference)
-                return apply_changes(base, items, 1, row_id)
+                return self.changed(text, entry_id, row_id, before)
         except (ValueError, TypeError, IndexError, KeyError) as exc:
             raise Unreadable(str(exc)) from exc
         raise Unreadable("an image in no known form")
+
+    def changed(self, text: str, entry_id: int, row_id: Any, before: Image | None = None) -> Image:
+        """The image a `~` form stands for: its base with the changes applied (most entries,
+        so in one function rather than read's steps)."""
+        try:
+            items, end = _raw_decode(f"[{text[1:]}]")
+            if end != len(text) + 1:
+                raise ValueError("more than one value")
+            reference = items[0]
+            if reference == 0:
+                if before is None:
+                    raise Unreadable("changes to a before image the entry does not have")
+                base = before
+            else:
+                base = self.referred.get(entry_id - reference) or self.referred_to(
+                    entry_id - reference
+                )
+            values = base.values.copy()
+            position, end = 1, len(items)
+            while position < end:
+                field = items[position]
+                if field < 0:
+                    values[-field - 1] = row_id
+                    position += 1
+                else:
+                    values[field] = items[position + 1]
+                    position += 2
+            return Image(base.fields, values)
+        except (ValueError, TypeError, IndexError, KeyError) as exc:
+            if isinstance(exc, Unreadable):
+                raise
+            raise Unreadable(str(exc)) from exc
 
     def legacy_text(self, text: Any, layout: Any) -> Any:
         """The JSON text an entry written before m013 had for an image (for its hash)."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -54,11 +56,82 @@ class ChainReport:
         return self.first_bad_id is None
 
 
-_SCAN_SQL = (
+_NAMES_JOINED = (
+    " FROM audit_entries e LEFT JOIN audit_entries p ON p.id = e.id - 1"
+    " LEFT JOIN audit_names u ON u.id = e.username LEFT JOIN audit_names t ON t.id = e.table_name"
+    " LEFT JOIN audit_names r ON r.id = e.reason LEFT JOIN audit_names l ON l.id = e.layout"
+)
+
+_ENTRY_SQL = (
     "SELECT e.id, e.at, e.username, e.action, e.table_name, e.row_id, e.reason, e.layout,"
     " e.before, e.after, e.hash, p.hash FROM audit_entries e"
-    " LEFT JOIN audit_entries p ON p.id = e.id - 1"
+    " LEFT JOIN audit_entries p ON p.id = e.id - 1 WHERE e.id = ?"
 )
+"""One entry as `LogScan._check` reads it, with the hash of the entry before it."""
+
+_ACTION_TEXT = (
+    "CASE e.action WHEN 0 THEN 'insert' WHEN 1 THEN 'update' WHEN 2 THEN 'delete' ELSE e.action END"
+)
+
+
+def _legacy_image(column: str) -> str:
+    """SQL for an image of an entry written before m013 as it was hashed: a `[...]` image as
+    the canonical JSON of the whole row. Each value is its stored JSON text exactly (`->`), so
+    a value edited in the file gives other bytes; keys in the layout's order, which is sorted
+    (any other order, or a count of values that is not the layout's, will not match)."""
+    whole = (
+        f"'' || (SELECT json_group_object(CAST(k.value AS TEXT), {column} -> k.key)"
+        f" FROM json_each(l.name) k)"
+    )
+    # Otherwise the text itself, which the hash never took for a `[...]` image: no match.
+    return (
+        f"CASE WHEN substr({column}, 1, 1) != '[' OR NOT json_valid({column})"
+        f" OR NOT json_valid(l.name) THEN {column} WHEN json_type(l.name) = 'array'"
+        f" AND json_array_length({column}) = json_array_length(l.name) THEN {whole}"
+        f" ELSE {column} END"
+    )
+
+
+_OLD_ENTRIES_IN_SQL = sqlite3.sqlite_version_info >= (3, 38, 0)
+"""`->` (an old image's values as stored) came in SQLite 3.38; with an older library the
+entries written before m013 are checked in Python, as they always were."""
+
+_OLD_HASHED = (
+    "CAST(json_array(lower(hex(p.hash)), e.id, CASE WHEN typeof(e.at) = 'integer' THEN"
+    " strftime('%Y-%m-%dT%H:%M:%SZ', e.at, 'unixepoch') ELSE e.at END, u.name,"
+    f" {_ACTION_TEXT}, t.name, CAST(e.row_id AS TEXT), {_legacy_image('e.before')},"
+    f" {_legacy_image('e.after')}, coalesce(r.name, '')) AS BLOB)"
+)
+
+_HASHED = (
+    "CASE WHEN e.id > ? THEN CAST(p.hash || json_array(e.id, e.at, u.name,"
+    f" {_ACTION_TEXT}, t.name, e.row_id, coalesce(r.name, ''), l.name, e.before, e.after)"
+    f" AS BLOB) ELSE {_OLD_HASHED if _OLD_ENTRIES_IN_SQL else 'NULL'} END"
+)
+"""What an entry is hashed over (docs in audit_format), written by SQLite: since m013 the
+previous hash and the entry's JSON list, before it the JSON list with the previous hash as
+hex and whole rows. SQLite writes an entry the app wrote as Python does; for anything else
+the hash does not match and the entry is checked again in Python, so only an entry that is
+wrong either way is reported."""
+
+
+def _scan_sql(names_may_be_bytes: bool) -> str:
+    """Each entry with what its hash should be over: (id, row id, action, layout, before,
+    after, hash, hashed bytes or None when it is checked in Python).
+
+    json_array refuses a BLOB (only an edit outside the app stores one): such an entry, and
+    the first (which follows no stored hash), are checked in Python. The names are looked at
+    per entry only when some name is bytes.
+    """
+    columns = ["e.at", "e.action", "e.row_id", "e.before", "e.after"]
+    if names_may_be_bytes:
+        columns += ["u.name", "t.name", "r.name", "l.name"]
+    no_bytes = " AND ".join(f"typeof({column}) != 'blob'" for column in columns)
+    return (
+        "SELECT e.id, e.row_id, e.action, e.layout, e.before, e.after, e.hash,"
+        f" CASE WHEN typeof(p.hash) = 'blob' AND {no_bytes} THEN {_HASHED} END{_NAMES_JOINED}"
+    )
+
 
 _FIRST_GAP_SQL = (
     "SELECT CASE WHEN min(id) > 1 THEN 1 ELSE (SELECT a.id + 1 FROM audit_entries a"
@@ -82,6 +155,8 @@ class LogScan:
         self.images = Images(db, self.names)
         row = db.execute("SELECT max(last_id) FROM audit_legacy").fetchone()
         self.legacy_last = int(row[0]) if row and row[0] is not None else 0
+        bytes_named = db.execute("SELECT 1 FROM audit_names WHERE typeof(name) = 'blob' LIMIT 1")
+        self._scan_sql = _scan_sql(bytes_named.fetchone() is not None)
         self.problems: dict[int, str] = {}
         self.checked = 0
         self._tables: list[int] = []
@@ -97,30 +172,29 @@ class LogScan:
             return
         self._tables.append(number)
         cursor = self.db.execute(
-            _SCAN_SQL + " WHERE e.table_name = ? ORDER BY e.row_id, e.id", [number]
+            self._scan_sql + " WHERE e.table_name = ? ORDER BY e.row_id, e.id",
+            [self.legacy_last, number],
         )
-        images, check = self.images, self._check
+        images, check, sha256 = self.images, self._check_entry, hashlib.sha256
         current: Any = None
         state: Image | None = None
         started = False
-        for entry in cursor:
-            check(entry)
-            row = entry[5]
+        for entry_id, row, action, layout, before, after, stored, hashed in cursor:
+            self.checked += 1
+            if hashed is None or sha256(hashed).digest() != stored:
+                check(entry_id)
             if not started or row != current or type(row) is not type(current):
                 if started:
                     yield current, state
                 current, state, started = row, None, True
-            after = entry[9]
-            if entry[3] == INSERT and entry[8] is None and type(after) is str and after[:1] == "~":
+            if action == INSERT and before is None and type(after) is str and after[:1] == "~":
                 # Most entries: a row of an import or a class, as changes to its first row.
                 try:
-                    state = images.read(after, entry[7], entry[0], row, state)
+                    state = images.changed(after, entry_id, row)
                 except Unreadable:
                     state = EMPTY
                 continue
-            state = replayed_entry(
-                images, state, (entry[0], entry[3], entry[7], entry[8], after), row
-            )[2]
+            state = replayed_entry(images, state, (entry_id, action, layout, before, after), row)[2]
         if started:
             yield current, state
 
@@ -130,8 +204,14 @@ class LogScan:
         if self._tables:
             marks = ", ".join("?" for _ in self._tables)
             clause = f" WHERE e.table_name IS NULL OR e.table_name NOT IN ({marks})"
-        for entry in self.db.execute(_SCAN_SQL + clause + " ORDER BY e.id", self._tables):
-            self._check(entry)
+        check, sha256 = self._check_entry, hashlib.sha256
+        cursor = self.db.execute(
+            self._scan_sql + clause + " ORDER BY e.id", [self.legacy_last, *self._tables]
+        )
+        for entry_id, _, _, _, _, _, stored, hashed in cursor:
+            self.checked += 1
+            if hashed is None or sha256(hashed).digest() != stored:
+                check(entry_id)
         if self._gap:
             (missing,) = self.db.execute(_FIRST_GAP_SQL).fetchone()
             if missing is not None:
@@ -141,35 +221,46 @@ class LogScan:
         first = min(self.problems)
         return ChainReport(self.checked, first, self.problems[first])
 
+    def _check_entry(self, entry_id: int) -> None:
+        """Check one entry in Python (its hash as SQLite wrote it did not match)."""
+        self._check(self.db.execute(_ENTRY_SQL, [entry_id]).fetchone())
+
     def _check(self, entry: tuple[Any, ...]) -> None:
-        self.checked += 1
         entry_id, previous = entry[0], entry[11]
         if previous is None and entry_id != 1:
             self._gap = True  # the predecessor is missing: finish() names the first gap
             return
-        if entry_id <= self.legacy_last:
-            problem = self._legacy_problem(entry)
-        else:
-            # entry_hash's JSON list, its names written once per scan rather than per entry.
-            named, at, row = self._named.get, entry[1], entry[5]
-            items = (
-                str(entry_id),
-                int.__repr__(at) if type(at) is int else json_item(at),
-                named(entry[2]) or self._name(entry[2]),
-                ACTION_JSON.get(entry[3]) or json_item(entry[3]),
-                named(entry[4]) or self._name(entry[4]),
-                int.__repr__(row) if type(row) is int else json_item(row),
-                self._reasons.get(entry[6]) or self._reason(entry[6]),
-                named(entry[7]) or self._name(entry[7]),
-                json_item(entry[8]),
-                json_item(entry[9]),
-            )
-            digest = items_hash(GENESIS if previous is None else chain_bytes(previous), items)
-            problem = None if digest == entry[10] else "changed"
+        try:
+            if entry_id <= self.legacy_last:
+                problem = self._legacy_problem(entry)
+            else:
+                problem = self._compact_problem(entry)
+        except TypeError:
+            problem = "changed"  # a value no version of the app stores (bytes): not as hashed
         if problem == "changed":
             self.problems[entry_id] = f"entry {entry_id} was changed after it was written"
         elif problem:
             self.problems[entry_id] = f"entry {entry_id} does not follow its predecessor"
+
+    def _compact_problem(self, entry: tuple[Any, ...]) -> str | None:
+        """An entry written since m013 checked against its hash ("changed" or None)."""
+        entry_id, previous = entry[0], entry[11]
+        # entry_hash's JSON list, its names written once per scan rather than per entry.
+        named, at, row = self._named.get, entry[1], entry[5]
+        items = (
+            str(entry_id),
+            int.__repr__(at) if type(at) is int else json_item(at),
+            named(entry[2]) or self._name(entry[2]),
+            ACTION_JSON.get(entry[3]) or json_item(entry[3]),
+            named(entry[4]) or self._name(entry[4]),
+            int.__repr__(row) if type(row) is int else json_item(row),
+            self._reasons.get(entry[6]) or self._reason(entry[6]),
+            named(entry[7]) or self._name(entry[7]),
+            json_item(entry[8]),
+            json_item(entry[9]),
+        )
+        digest = items_hash(GENESIS if previous is None else chain_bytes(previous), items)
+        return None if digest == entry[10] else "changed"
 
     def _name(self, number: Any) -> str:
         """A name's text as an item of an entry's JSON list (null when there is none)."""

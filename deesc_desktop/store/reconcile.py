@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -163,16 +161,27 @@ topic's hours) both as a training record's entry writes them, e.g. "firearms:4".
 
 def _joined(db: Database, sql: str, separator: str) -> Iterator[tuple[Any, str]]:
     """(owner, its parts joined) in the order of `sql`, one owner at a time."""
-    for owner, parts in groupby(db.execute(sql), key=itemgetter(0)):
-        yield (
-            owner,
-            separator.join(
-                [
-                    f"{second}:{third:g}" if third is not None else str(second)
-                    for _, second, third in parts
-                ]
-            ),
-        )
+    written: dict[tuple[Any, Any], str] = {}
+    owner: Any = None
+    texts: list[str] = []
+    for part_owner, second, third in db.execute(sql):
+        if part_owner != owner or not texts:
+            if texts:
+                yield owner, separator.join(texts)
+            owner, texts = part_owner, []
+        if third is None:
+            texts.append(str(second))
+            continue
+        text = written.get((second, third)) if type(second) is str else None
+        if text is None:
+            text = f"{second}:{third:g}"
+            if type(second) is str and third:
+                # Few distinct (topic, hours): each written once. Equal hours of other types
+                # write the same; not 0, as -0.0 equals 0.0 but writes "-0".
+                written[(second, third)] = text
+        texts.append(text)
+    if texts:
+        yield owner, separator.join(texts)
 
 
 class _Live:
@@ -195,9 +204,10 @@ class _Live:
     def rows(self, in_order: bool) -> Iterator[tuple[Any, list[Any]]]:
         """(key, values in `fields` order): ordered by key when `in_order` (the key is the row
         number, so a child table's rows are joined in step), else in any order."""
-        chosen = "".join(f", [{name}]" for name in self.select)
+        # The fields in order (NULL holding the derived one's place), then the key.
+        chosen = "".join(f"[{name}], " if name in self.select else "NULL, " for name in self.fields)
         order = f" ORDER BY [{self.key}]" if in_order else ""
-        cursor = self.db.execute(f"SELECT [{self.key}]{chosen} FROM [{self.table}]{order}")
+        cursor = self.db.execute(f"SELECT {chosen}[{self.key}] FROM [{self.table}]{order}")
         slot, password = self.slot, self.password
         joined: Iterator[tuple[Any, str]] | None = None
         every: dict[Any, str] = {}
@@ -207,14 +217,14 @@ class _Live:
                 every, joined = dict(joined), None
         owner, text = next(joined, (None, "")) if joined is not None else (None, "")
         for row in cursor:
-            key = row[0]
-            values = list(row[1:])
+            values = list(row)
+            key = values.pop()
             if joined is not None:
                 while owner is not None and owner < key:
                     owner, text = next(joined, (None, ""))
-                values.insert(slot, text if owner == key else "")
+                values[slot] = text if owner == key else ""
             elif slot >= 0:
-                values.insert(slot, every.get(key, ""))
+                values[slot] = every.get(key, "")
             if password >= 0 and isinstance(values[password], str):
                 values[password] = password_digest(values[password])
             yield key, values

@@ -73,6 +73,53 @@ def test_an_edit_made_outside_the_app_is_detected(
     assert f"entry {edited} was changed" in report.problem
 
 
+@pytest.mark.parametrize(
+    ("what", "sql"),
+    [
+        ("bytes", "UPDATE audit_entries SET after = CAST(after AS BLOB)"),
+        ("seconds as a real number", "UPDATE audit_entries SET at = at * 1.0"),
+        ("the row id as text", "UPDATE audit_entries SET row_id = CAST(row_id AS TEXT) || ' '"),
+        ("a JSON escape", "UPDATE audit_entries SET after = replace(after, '\"', '\\u0022')"),
+    ],
+)
+def test_an_entry_stored_in_a_form_the_app_never_writes_is_changed(
+    db: Database, db_path: Path, admin: Actor, what: str, sql: str
+) -> None:
+    for badge in ("101", "102", "103"):
+        _add(db, admin, badge)
+    edited = verify_chain(db).entries - 1
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TRIGGER audit_entries_no_update")
+    assert conn.execute(f"{sql} WHERE id = {edited}").rowcount == 1, what
+    conn.commit()
+    conn.close()
+    report = verify_chain(db)
+    assert report.first_bad_id == edited, what
+    assert report.problem == f"entry {edited} was changed after it was written"
+
+
+def test_a_name_stored_as_bytes_is_a_change_not_a_crash(
+    db: Database, db_path: Path, admin: Actor
+) -> None:
+    _add(db, admin)
+    conn = sqlite3.connect(db_path)
+    conn.execute("DROP TRIGGER audit_names_no_update")
+    conn.execute(
+        "UPDATE audit_names SET name = CAST(name AS BLOB) WHERE id = (SELECT username"
+        " FROM audit_entries ORDER BY id DESC LIMIT 1)"
+    )
+    conn.commit()
+    conn.close()
+    report = verify_chain(db)
+    assert report.first_bad_id is not None
+    assert report.problem == f"entry {report.first_bad_id} was changed after it was written"
+
+
+def test_texts_with_control_characters_and_quotes_verify(db: Database, admin: Actor) -> None:
+    _add(db, admin, '1\x01\x1f\n\t"\\\u2028\x7f\u00e9\U0001f600')
+    assert verify_chain(db).ok
+
+
 def test_audit_writer_refuses_to_write_outside_a_transaction(db: Database) -> None:
     with pytest.raises(RuntimeError, match="transaction"):
         AuditWriter(db, "someone")

@@ -108,6 +108,12 @@ def test_the_head_an_old_file_had_is_still_an_anchor_after_the_move(
         ("when", "UPDATE audit_entries SET at = at + 3600"),
         ("images", "UPDATE audit_entries SET after = replace(after, '7.5', '8.5')"),
         ("reason", "UPDATE audit_entries SET reason = NULL"),
+        # Below what SQLite's own number text shows (15 digits): still another value.
+        ("digits", "UPDATE audit_entries SET after = replace(after, '7.5', '7.500000000000001')"),
+        ("one more value", "UPDATE audit_entries SET after = replace(after, ']', ',null]')"),
+        ("unreadable", "UPDATE audit_entries SET after = '[' || after"),
+        ("bytes", "UPDATE audit_entries SET after = CAST(after AS BLOB)"),
+        ("layout", "UPDATE audit_entries SET layout = (SELECT max(id) FROM audit_names)"),
     ],
 )
 def test_an_entry_from_before_the_move_edited_after_it_is_caught(
