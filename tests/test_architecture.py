@@ -111,16 +111,6 @@ _SQL_TEXT = re.compile(
 )
 _SQL_CALLS = {"execute", "executemany", "executescript", "query"}
 
-SQL_OUTSIDE_STORE = {
-    # Issue 17: the audit history's query stays in the `deesc audit` command while the audit
-    # log's storage format is rewritten (issue 18); it moves into store/audit.py after that.
-    "cli/records.py",
-    # Issue 17: the bulk training writer builds the audit entries' JSON itself, for speed; it
-    # moves into store/training.py once the audit storage format (issue 18) has settled.
-    "services/training.py",
-}
-"""Modules outside store/ still holding SQL, each with the reason it has not moved yet."""
-
 
 def _sql_in(path: Path) -> list[str]:
     found = []
@@ -141,18 +131,8 @@ def _outside_store() -> list[Path]:
 
 
 def test_only_the_store_speaks_sql() -> None:
-    offenders = [
-        found
-        for path in _outside_store()
-        if path.relative_to(PACKAGE).as_posix() not in SQL_OUTSIDE_STORE
-        for found in _sql_in(path)
-    ]
+    offenders = [found for path in _outside_store() for found in _sql_in(path)]
     assert offenders == []
-
-
-def test_the_modules_allowed_sql_outside_the_store_still_need_it() -> None:
-    """An entry of SQL_OUTSIDE_STORE goes once its SQL has moved into store/."""
-    assert [name for name in sorted(SQL_OUTSIDE_STORE) if not _sql_in(PACKAGE / name)] == []
 
 
 def test_only_the_store_imports_sqlite3() -> None:

@@ -11,7 +11,16 @@ from sqlite_utils import Database
 
 from deesc_desktop.cli.bonus_funding import register_funding
 from deesc_desktop.cli.cit import FORMATS, date_arg, officer_id_for, print_rows
-from deesc_desktop.cli.common import EXIT_OK, EXIT_USAGE, AddCommand, Refused, print_json, signed_in
+from deesc_desktop.cli.common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    AddCommand,
+    Refused,
+    decide,
+    print_json,
+    signed_in,
+    when_by,
+)
 from deesc_desktop.core.bonus import CLAIM_STATUSES, Program
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.money import format_money
@@ -445,8 +454,8 @@ def cmd_adjustments(args: argparse.Namespace) -> int:
                 a.adjusted_on,
                 format_money(a.amount),
                 a.status,
-                f"{stamp_text(a.created_at)} by {a.created_by}",
-                f"{stamp_text(a.decided_at)} by {a.decided_by}" if a.decided_by else "",
+                when_by(a.created_at, a.created_by),
+                when_by(a.decided_at, a.decided_by),
                 a.reason + (f" (rejected: {a.decision_reason})" if a.decision_reason else ""),
             ]
             for a in rows
@@ -459,15 +468,15 @@ def cmd_adjustments(args: argparse.Namespace) -> int:
 def cmd_decide_adjustment(args: argparse.Namespace) -> int:
     from deesc_desktop.services.claim_workflow import approve_adjustment, reject_adjustment
 
-    with signed_in(args) as (db, user):
-        if args.bonus_action == "approve-adjustment":
-            approve_adjustment(db, user, args.adjustment)
-            done = "approved: it counts from now on"
-        else:
-            reject_adjustment(db, user, args.adjustment, reason=args.reason)
-            done = "rejected: it never counts"
-    print(f"Adjustment #{args.adjustment} {done}.")
-    return EXIT_OK
+    number = args.adjustment
+    return decide(
+        args,
+        f"Adjustment #{number}",
+        lambda db, user: approve_adjustment(db, user, number),
+        lambda db, user, why: reject_adjustment(db, user, number, reason=why),
+        approved="approved: it counts from now on",
+        rejected="rejected: it never counts",
+    )
 
 
 def _claim_list(parser: argparse.ArgumentParser, status: str) -> None:

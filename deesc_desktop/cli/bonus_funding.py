@@ -7,10 +7,17 @@ from collections.abc import Callable
 from typing import Any
 
 from deesc_desktop.cli.cit import FORMATS, date_arg, print_rows
-from deesc_desktop.cli.common import EXIT_OK, add_force, output_path, print_json, signed_in
+from deesc_desktop.cli.common import (
+    EXIT_OK,
+    add_force,
+    decide,
+    output_path,
+    print_json,
+    signed_in,
+    when_by,
+)
 from deesc_desktop.core.bonus import FUNDING_KINDS
 from deesc_desktop.core.money import format_money
-from deesc_desktop.core.times import stamp_text
 from deesc_desktop.services.common import named_id
 from deesc_desktop.store.funding import FundingSummary
 
@@ -152,8 +159,8 @@ def cmd_award_changes(args: argparse.Namespace) -> int:
                 f"{format_money(c.previous_amount)}, {c.previous_start} to {c.previous_end}",
                 f"{format_money(c.amount)}, {c.start} to {c.end}",
                 c.status,
-                f"{stamp_text(c.requested_at)} by {c.requested_by}",
-                f"{stamp_text(c.decided_at)} by {c.decided_by}" if c.decided_by else "",
+                when_by(c.requested_at, c.requested_by),
+                when_by(c.decided_at, c.decided_by),
                 c.reason + (f" (rejected: {c.decision_reason})" if c.decision_reason else ""),
             ]
             for c in rows
@@ -166,15 +173,15 @@ def cmd_award_changes(args: argparse.Namespace) -> int:
 def cmd_decide_award(args: argparse.Namespace) -> int:
     from deesc_desktop.services.funding import approve_award_change, reject_award_change
 
-    with signed_in(args) as (db, user):
-        if args.bonus_action == "approve-award":
-            approve_award_change(db, user, args.change)
-            done = "approved: the award reads so from now on"
-        else:
-            reject_award_change(db, user, args.change, reason=args.reason)
-            done = "rejected: the award stays as it was"
-    print(f"Award change #{args.change} {done}.")
-    return EXIT_OK
+    number = args.change
+    return decide(
+        args,
+        f"Award change #{number}",
+        lambda db, user: approve_award_change(db, user, number),
+        lambda db, user, why: reject_award_change(db, user, number, reason=why),
+        approved="approved: the award reads so from now on",
+        rejected="rejected: the award stays as it was",
+    )
 
 
 def cmd_batch_create(args: argparse.Namespace) -> int:

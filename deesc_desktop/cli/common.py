@@ -15,11 +15,12 @@ from typing import NamedTuple
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
+from deesc_desktop.core.times import stamp_text
 from deesc_desktop.paths import default_db_path
 from deesc_desktop.services.agency import has_agency
 from deesc_desktop.services.outputs import check_output_path
 from deesc_desktop.services.users import SignInError, is_text, sign_in, unattended_actor
-from deesc_desktop.store.database import open_database
+from deesc_desktop.store.database import needs_upgrade, open_database
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 USER_ENV_VAR, PASSWORD_ENV_VAR = "DEESC_USER", "DEESC_PASSWORD"
@@ -143,6 +144,12 @@ def open_db(
             f"There is no database at {path}. Create one with `deesc init` "
             "or load the demo agency with `deesc demo`."
         )
+    if needs_upgrade(path):
+        print(
+            f"Upgrading {path} for this version (a copy of it as it was goes to the backups "
+            "folder first; a large file takes a few minutes)…",
+            file=sys.stderr,
+        )
     db = open_database(path, create=create)
     try:
         if need_agency and not has_agency(db):
@@ -164,3 +171,31 @@ def signed_in(args: argparse.Namespace, *, need_agency: bool = True) -> Iterator
 def print_json(value: object) -> None:
     """JSON output as the docs describe it: UTF-8, indented, stable key order."""
     print(json.dumps(value, indent=2, ensure_ascii=False))
+
+
+def when_by(at: str | None, by: str | None) -> str:
+    """When and by whom a step was taken, "2026-03-01 08:12 CST by sgt.delgado"; "" when
+    nobody has taken it yet."""
+    return f"{stamp_text(at)} by {by}" if by else ""
+
+
+def decide(
+    args: argparse.Namespace,
+    item: str,
+    approve: Callable[[Database, Actor], object],
+    reject: Callable[[Database, Actor, str], object],
+    *,
+    approved: str,
+    rejected: str,
+) -> int:
+    """Approve or reject one pending change as the subcommand says (approve-... or
+    reject-..., with --reason), and say what that means."""
+    with signed_in(args) as (db, user):
+        if args.bonus_action.startswith("approve-"):
+            approve(db, user)
+            done = approved
+        else:
+            reject(db, user, args.reason)
+            done = rejected
+    print(f"{item} {done}.")
+    return EXIT_OK

@@ -25,7 +25,7 @@ from deesc_desktop.cli.common import (
     signed_in,
 )
 from deesc_desktop.services.users import create_first_admin, unattended_actor
-from deesc_desktop.store.audit_scan import entry_images
+from deesc_desktop.store.audit_history import latest_entries
 from deesc_desktop.store.database import remove_database_files, writing
 
 if TYPE_CHECKING:
@@ -195,23 +195,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
         return _verify(args)
     # The history shows records, so it needs sign-in.
     with signed_in(args, need_agency=False) as (db, _):
-        where, params = [], []
-        if args.table:
-            where.append("table_name = ?")
-            params.append(args.table)
-        if args.row:
-            where.append("row_id = ?")
-            params.append(args.row)
-        if args.user_name:
-            where.append("username = ?")
-            params.append(args.user_name)
-        sql = "SELECT id, at, username, action, table_name, row_id, reason"
-        sql += " FROM audit_log" + (" WHERE " + " AND ".join(where) if where else "")
-        sql += " ORDER BY id DESC LIMIT ?"
-        rows = list(db.query(sql, [*params, args.limit]))
-        images = entry_images(db, [row["id"] for row in rows])
-        for row in rows:
-            row["before"], row["after"] = images.get(row["id"], (None, None))
+        rows = latest_entries(
+            db,
+            table=args.table or "",
+            row_id=args.row or "",
+            username=args.user_name or "",
+            limit=args.limit,
+        )
     if args.format == "json":
         print_json(list(reversed(rows)))
         return EXIT_OK

@@ -21,7 +21,7 @@ from deesc_desktop.paths import DB_ENV_VAR, default_db_path, demo_db_path
 from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.services.users import list_users, sign_in_refusal, unattended_actor
 from deesc_desktop.store.agency import get_agency
-from deesc_desktop.store.database import DatabaseError, open_database
+from deesc_desktop.store.database import DatabaseError, needs_upgrade, open_database
 
 if TYPE_CHECKING:
     from deesc_desktop.gui.mainwindow import MainWindow
@@ -193,6 +193,8 @@ class Application(QObject):
         try:
             # One connection checks the agency and serves the window: opening checks the
             # file and its schema, which need not be done twice.
+            if not new and needs_upgrade(path):
+                self._upgrade(path)
             db = None if new else open_with_agency(path)
         except DatabaseError as exc:
             prompts.error(self.window, "Cannot open the database", str(exc))
@@ -200,6 +202,17 @@ class Application(QObject):
         if db is None:
             return self._first_run(path)
         return self._show(db, path)
+
+    def _upgrade(self, path: Path) -> None:
+        """Upgrade a file an earlier version wrote, behind a progress dialog: the window would
+        otherwise not appear for minutes on a large file."""
+        workers.run_with_progress(
+            self.window,
+            f"Upgrading {path.name} for this version of deesc-desktop…\n\n"
+            "A copy of the file as it was is saved in the backups folder first. "
+            "On a large file this takes a few minutes.",
+            lambda _control: open_database(path, create=False).close(),
+        )
 
     def _first_run(self, path: Path) -> bool:
         from deesc_desktop.gui.first_run import DEMO_CHOSEN, FirstRunWizard

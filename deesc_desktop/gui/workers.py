@@ -25,7 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEventLoop,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+    SignalInstance,
+    Slot,
+)
 from PySide6.QtWidgets import QProgressDialog, QWidget
 from shiboken6 import isValid
 from sqlite_utils import Database
@@ -91,6 +100,9 @@ class _Dispatcher(QObject):
     wake = Signal()
     idle = Signal()
     """Emitted on the GUI thread when the last started task's outcome has been handled."""
+    task_done = Signal()
+    """Emitted on the GUI thread when a task has finished, before its outcome is handed on:
+    the task may have written to the database on its own connection."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -155,6 +167,11 @@ def _gui_dispatcher() -> _Dispatcher:
     return _dispatcher
 
 
+def task_done() -> SignalInstance:
+    """The signal emitted on the GUI thread as each task finishes (see `_Dispatcher`)."""
+    return _gui_dispatcher().task_done
+
+
 def _deliver(task_id: int, kind: str, payload: Any) -> None:
     if kind == _PROGRESS:
         task = _TASKS.get(task_id)
@@ -165,6 +182,8 @@ def _deliver(task_id: int, kind: str, payload: Any) -> None:
             task.on_progress(*latest)
         return
     task = _TASKS.pop(task_id, None)
+    if _dispatcher is not None:
+        _dispatcher.task_done.emit()
     if task is None or (task.owner is not None and not isValid(task.owner)):
         return  # its window closed while it ran: nobody is waiting for it
     if kind == _RESULT:
@@ -244,7 +263,12 @@ def pending() -> int:
 
 
 def wait_idle(timeout: float = 60.0) -> bool:
-    """Run the event loop until every task's outcome is handled; False on timeout."""
+    """Run the event loop until every task's outcome is handled; False on timeout.
+
+    Events already posted run first, since one may start a task (a page reloading after a
+    change it was told of on the next turn of the event loop).
+    """
+    QCoreApplication.processEvents()
     if _TASKS:
         dispatcher = _gui_dispatcher()
         deadline = time.monotonic() + timeout

@@ -229,19 +229,7 @@ class PaymentRegister(Renderer[PaymentsData]):
                 ),
             ],
             empty=self.empty(f"No claims were paid between {iso(data.start)} and {iso(data.end)}."),
-            total=[
-                "",
-                "",
-                "",
-                "",
-                "",
-                "Total paid claims",
-                "",
-                "",
-                "",
-                "",
-                format_money(data.paid_total),
-            ],
+            total=_total_row(11, "Total paid claims", 5, format_money(data.paid_total)),
         )
 
     def adjustments(self, data: PaymentsData) -> Flowable:
@@ -288,17 +276,7 @@ class PaymentRegister(Renderer[PaymentsData]):
                 ),
             ],
             empty=self.empty("No adjustments were made in the period."),
-            total=[
-                "",
-                "",
-                "",
-                "Total adjustments",
-                "",
-                "",
-                "",
-                "",
-                format_money(data.adjustments_total),
-            ],
+            total=_total_row(9, "Total adjustments", 3, format_money(data.adjustments_total)),
         )
 
     def approvals(self, data: PaymentsData) -> Flowable:
@@ -549,3 +527,11 @@ class PaymentRegister(Renderer[PaymentsData]):
                 "amount": MONEY,
             },
         )
+
+
+def _total_row(columns: int, label: str, label_column: int, amount: str) -> list[Cell]:
+    """A table's total row: its label under the officer's name, its amount in the last column."""
+    row: list[Cell] = [""] * columns
+    row[label_column] = label
+    row[-1] = amount
+    return row

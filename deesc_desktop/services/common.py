@@ -13,9 +13,18 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.dates import parse_date
 from deesc_desktop.core.times import utc_stamp
-from deesc_desktop.services.errors import ConflictError, NotFoundError
+from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError
 from deesc_desktop.store.audit import AuditWriter
-from deesc_desktop.store.rows import NAME_COLUMNS, Named, Table, id_by_name, row_dict, update_row
+from deesc_desktop.store.database import writing
+from deesc_desktop.store.rows import (
+    NAME_COLUMNS,
+    Named,
+    Table,
+    delete_row,
+    id_by_name,
+    row_dict,
+    update_row,
+)
 
 
 class FieldErrors(dict[str, str]):
@@ -79,6 +88,20 @@ def update_checked(
     if not changes:
         return False
     return update_row(audit, table, row_id, changes, before=before, reason=reason)
+
+
+def delete_entered_in_error(
+    db: Database, username: str, table: Table, row_id: int, *, noun: str, reason: str
+) -> None:
+    """Delete a row entered in error, with the reason the user gives (required); the audit
+    log keeps what the row said. The caller has checked the user may."""
+    if not reason.strip():
+        raise ValidationError({"reason": f"say why the {noun} is being deleted"})
+    with writing(db):
+        before = row_dict(db, table, row_id)
+        if before is None:
+            raise NotFoundError(f"That {noun} no longer exists (id {row_id}).")
+        delete_row(AuditWriter(db, username), table, row_id, before=before, reason=reason.strip())
 
 
 _NOUNS: dict[Named, str] = {

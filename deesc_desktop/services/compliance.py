@@ -24,7 +24,7 @@ from deesc_desktop.core.compliance import (
     training_needs,
     worst_status,
 )
-from deesc_desktop.core.models import Agency, Certification, Officer
+from deesc_desktop.core.models import Agency, Certification, Exemption, Officer, TrainingRecord
 from deesc_desktop.core.roster import as_it_stood
 from deesc_desktop.services.cit import certifications_by_officer
 from deesc_desktop.services.common import collector_paused
@@ -119,20 +119,40 @@ def officer_compliance(
 ) -> OfficerCompliance:
     """One officer's results with explanations as things stood on `as_of`, fast enough to
     show on a click."""
-    agency = _agency(db)
     officer = get_officer(db, officer_id)
     if officer is None:
         raise NotFoundError(f"There is no officer with id {officer_id}.")
-    exemptions = begun_leave(load_exemptions(db, [officer_id]), as_of).get(officer_id, [])
-    officer = as_it_stood(officer, as_of, exemptions, today or date.today())
+    return compliance_of(
+        db,
+        officer,
+        load_records(db, [officer_id], until=as_of).get(officer_id, []),
+        load_exemptions(db, [officer_id]).get(officer_id, []),
+        as_of,
+        today=today,
+    )
+
+
+def compliance_of(
+    db: Database,
+    officer: Officer,
+    records: Sequence[TrainingRecord],
+    exemptions: Sequence[Exemption],
+    as_of: date,
+    *,
+    today: date | None = None,
+) -> OfficerCompliance:
+    """The same for an officer whose records (at least those completed by `as_of`) and
+    leave the caller has read already, for a page that shows them too (the transcript)."""
+    begun = begun_leave({officer.id: list(exemptions)}, as_of).get(officer.id, [])
+    officer = as_it_stood(officer, as_of, begun, today or date.today())
     results = evaluate_officer(
         officer,
         active_requirements(db),
-        load_records(db, [officer_id], until=as_of).get(officer_id, []),
-        exemptions,
-        _certifications(db, officer_id, as_of).get(officer_id, []),
+        [r for r in records if r.completed <= as_of],
+        begun,
+        _certifications(db, officer.id, as_of).get(officer.id, []),
         as_of,
-        agency,
+        _agency(db),
     )
     return OfficerCompliance(officer, tuple(results))
 

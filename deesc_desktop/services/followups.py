@@ -13,11 +13,17 @@ from typing import Any
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
-from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp, update_checked
+from deesc_desktop.services.common import (
+    FieldErrors,
+    delete_entered_in_error,
+    fetch_for_update,
+    stamp,
+    update_checked,
+)
 from deesc_desktop.services.errors import NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.rows import delete_row, insert_row, row_dict
+from deesc_desktop.store.rows import insert_row, row_dict
 
 FOLLOWUP_FIELDS = ("assessed_on", "assessor", "score", "notes", "record_id")
 """Fields of the follow-up form; `record_id` optionally links the class being followed up."""
@@ -117,16 +123,11 @@ def edit_followup(
 def delete_followup(db: Database, actor: Actor, followup_id: int, *, reason: str) -> None:
     """Delete an assessment entered in error; the audit log keeps what it said and why."""
     require(actor, Permission.CORRECT_TRAINING)
-    if not reason.strip():
-        raise ValidationError({"reason": "say why the assessment is being deleted"})
-    with writing(db):
-        before = row_dict(db, "followup_assessments", followup_id)
-        if before is None:
-            raise NotFoundError(f"That follow-up assessment no longer exists (id {followup_id}).")
-        delete_row(
-            AuditWriter(db, actor.username),
-            "followup_assessments",
-            followup_id,
-            before=before,
-            reason=reason.strip(),
-        )
+    delete_entered_in_error(
+        db,
+        actor.username,
+        "followup_assessments",
+        followup_id,
+        noun="follow-up assessment",
+        reason=reason,
+    )

@@ -27,12 +27,7 @@ from deesc_desktop.importers import (
 from deesc_desktop.services.common import collector_paused, stamp, update_checked
 from deesc_desktop.services.errors import ServiceError, require
 from deesc_desktop.services.leave import requirements_text
-from deesc_desktop.services.training import (
-    ClassDetails,
-    NewRecord,
-    course_id_for,
-    insert_records,
-)
+from deesc_desktop.services.training import ClassDetails, course_id_for
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.courses import find_course, topic_codes
 from deesc_desktop.store.database import page_cache_of_at_least, writing
@@ -41,6 +36,7 @@ from deesc_desktop.store.leave import exemption_exists
 from deesc_desktop.store.officers import badge_ids, officer_id_by_badge
 from deesc_desktop.store.rows import insert_row
 from deesc_desktop.store.training import recorded_classes
+from deesc_desktop.store.training_bulk import NewRecord, insert_records
 
 KINDS = ("roster", "training", "leave", "incidents")
 

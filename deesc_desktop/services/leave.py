@@ -8,12 +8,17 @@ from typing import Any
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
-from deesc_desktop.services.common import FieldErrors, stamp, update_checked
+from deesc_desktop.services.common import (
+    FieldErrors,
+    delete_entered_in_error,
+    stamp,
+    update_checked,
+)
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.leave import exemption_exists
-from deesc_desktop.store.rows import delete_row, insert_row, row_dict
+from deesc_desktop.store.rows import insert_row, row_dict
 
 
 def requirements_text(requirement_ids: Iterable[str]) -> str:
@@ -117,16 +122,6 @@ def edit_exemption(
 def delete_exemption(db: Database, actor: Actor, exemption_id: int, *, reason: str) -> None:
     """Remove an exemption entered in error; the audit log keeps it and the reason."""
     require(actor, Permission.MANAGE_LEAVE)
-    if not reason.strip():
-        raise ValidationError({"reason": "say why the exemption is being deleted"})
-    with writing(db):
-        before = row_dict(db, "exemptions", exemption_id)
-        if before is None:
-            raise NotFoundError(f"That exemption no longer exists (id {exemption_id}).")
-        delete_row(
-            AuditWriter(db, actor.username),
-            "exemptions",
-            exemption_id,
-            before=before,
-            reason=reason.strip(),
-        )
+    delete_entered_in_error(
+        db, actor.username, "exemptions", exemption_id, noun="exemption", reason=reason
+    )

@@ -16,6 +16,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.compliance import RequirementKind, RequirementResult, Status
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.core.models import Officer
+from deesc_desktop.core.rules import short_title
 from deesc_desktop.services.compliance import department_compliance, officer_compliance
 from deesc_desktop.services.errors import ValidationError
 
@@ -36,7 +37,7 @@ NO_SHIFT, NO_UNIT = "(no shift)", "(no unit)"
 
 def needs_text(result: RequirementResult) -> str:
     """What it takes to meet one requirement, in a few words: "18.0 h (Scenario-based
-    training 12.0 h)", "Annual firearms qualification", "CIT certification"."""
+    training 12.0 h, Firearms 2.0 h)", "Annual firearms qualification", "CIT certification"."""
     if result.kind is RequirementKind.HOURS:
         short = [
             f"{sub.label} {format_hours(sub.shortfall)} h"
@@ -45,11 +46,11 @@ def needs_text(result: RequirementResult) -> str:
         ]
         total = result.shortfall or 0
         if total and short:
-            return f"{format_hours(total)} h ({'; '.join(short)})"
+            return f"{format_hours(total)} h ({', '.join(short)})"
         if total:
             return f"{format_hours(total)} h"
         if short:
-            return "; ".join(short)
+            return ", ".join(short)
         return result.requirement_title
     if result.kind is RequirementKind.CERTIFICATION:
         return result.requirement_title
@@ -181,11 +182,17 @@ def officer_due(
     return due_items(person.results, person.officer, as_of, horizon)
 
 
+NEEDS_SEPARATOR = " · "
+"""Between requirements in the Needs column: a title may hold a semicolon itself."""
+
+
 def needs_summary(items: list[DueItem]) -> str:
-    """The roster's "Needs" column: "IL-inservice-30h 18.0 h; MPD-firearms-annual", "" for none."""
-    return "; ".join(
-        item.requirement_id
+    """The roster's "Needs" column in the requirements' own words, shortened to the part
+    before the colon: "In-service training 18.0 h · Annual firearms qualification", "" for
+    none."""
+    return NEEDS_SEPARATOR.join(
+        short_title(item.requirement_title)
         if item.needs.startswith("Complete:") or item.needs == item.requirement_title
-        else f"{item.requirement_id} {item.needs}"
+        else f"{short_title(item.requirement_title)} {item.needs}"
         for item in items
     )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import sqlite3
 import sys
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -104,6 +106,45 @@ def _not_now(exc: sqlite3.Error) -> bool:
     return any(words in text for words in _NOT_NOW)
 
 
+def is_open(db: Database) -> bool:
+    """False once the connection has been closed."""
+    try:
+        db.conn.total_changes  # noqa: B018 - any use of a closed connection raises
+    except sqlite3.ProgrammingError:
+        return False
+    return True
+
+
+_COMMIT_LISTENERS = "_deesc_commit_listeners"
+
+
+def after_commit(db: Database, listener: Callable[[], None]) -> None:
+    """Call `listener` each time `writing` commits a transaction on this connection.
+
+    Held weakly (a bound method through `WeakMethod`), so a screen that goes away stops
+    listening without saying so. A listener must not raise: the change is committed by then.
+    """
+    ref: Callable[[], Callable[[], None] | None] = (
+        weakref.WeakMethod(listener) if inspect.ismethod(listener) else weakref.ref(listener)
+    )
+    listeners: list[Callable[[], Callable[[], None] | None]] = db.__dict__.setdefault(
+        _COMMIT_LISTENERS, []
+    )
+    listeners.append(ref)
+
+
+def _committed(db: Database) -> None:
+    listeners = db.__dict__.get(_COMMIT_LISTENERS)
+    if not listeners:
+        return
+    for ref in list(listeners):
+        listener = ref()
+        if listener is None:
+            listeners.remove(ref)
+        else:
+            listener()
+
+
 @contextlib.contextmanager
 def writing(db: Database) -> Iterator[Database]:
     """One write transaction, taken with BEGIN IMMEDIATE; nested use becomes a savepoint.
@@ -127,6 +168,7 @@ def writing(db: Database) -> Iterator[Database]:
     except BaseException:
         db.rollback()
         raise
+    _committed(db)
 
 
 def is_network_path(path: Path) -> bool:
@@ -318,6 +360,25 @@ def _check_ownership(db: Database, path: Path) -> None:
     )
 
 
+def needs_upgrade(path: Path) -> bool:
+    """True when `path` is a deesc file written by an earlier version, so that opening it
+    will first save a copy and then upgrade it (minutes, for a statewide file). Read only;
+    False for anything else, which `open_database` explains or creates."""
+    if not path.is_file() or path.stat().st_size == 0:
+        return False
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        db = Database(conn)
+        return application_id(db) == APPLICATION_ID and bool(migrations.pending(db))
+    except sqlite3.Error:
+        return False
+    finally:
+        conn.close()
+
+
 def _migrate(db: Database, path: Path, *, is_new: bool) -> None:
     pending = migrations.pending(db)
     if not pending:
@@ -328,3 +389,23 @@ def _migrate(db: Database, path: Path, *, is_new: bool) -> None:
         backup_to(db, backups_dir(path) / name)
     migrations.apply(db)
     db.execute(f"PRAGMA user_version = {len(known_names())}")
+    if not is_new:
+        _give_back_free_pages(db)
+
+
+FREE_PAGES_TO_COMPACT = 0.1
+"""The share of a file's pages left free by an upgrade above which it is compacted."""
+
+
+def _give_back_free_pages(db: Database) -> None:
+    """Compact the file when an upgrade left much of it free (m013 rewrote the audit log in a
+    quarter of the space: without this the upgraded file is larger than before)."""
+    (pages,) = db.execute("PRAGMA page_count").fetchone()
+    (free,) = db.execute("PRAGMA freelist_count").fetchone()
+    if free <= pages * FREE_PAGES_TO_COMPACT:
+        return
+    try:
+        db.execute("VACUUM")
+    except sqlite3.OperationalError:
+        # Not enough room for the compacted copy: the file is whole and works as it is.
+        return

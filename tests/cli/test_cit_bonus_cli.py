@@ -358,6 +358,33 @@ def test_bonus_from_program_to_payment(
     code, out, _ = _bonus(db, capsys, "funding", "--format", "json")
     assert json.loads(out)[0]["awarded_cents"] == 30_000_000
 
+    # A chief may reject instead, with a reason; the rejected change never counts.
+    code, out, err = _bonus(
+        db, capsys, "adjust", "1", "--amount", "90", "--reason", "typo", user=FINANCE
+    )
+    assert code == 0, err
+    code, out, _ = _bonus(db, capsys, "adjustments", "--status", "pending", "--format", "json")
+    (second,) = json.loads(out)
+    code, out, err = _bonus(
+        db, capsys, "reject-adjustment", str(second["id"]), "--reason", "no basis", user=CHIEF
+    )
+    assert code == 0, err
+    assert f"Adjustment #{second['id']} rejected: it never counts." in out
+    code, out, _ = _bonus(db, capsys, "adjustments", "--format", "table")
+    assert "(rejected: no basis)" in out and "by chief.ortiz" in out
+    code, out, _ = _bonus(db, capsys, "claims", "--format", "json")
+    assert json.loads(out)[0]["net_cents"] == 375_000
+    award = ("award-change", "COPS FY25", "--amount", "400000", "--reason", "more")
+    code, _, err = _bonus(db, capsys, *award, user=FINANCE)
+    assert code == 0, err
+    code, out, err = _bonus(
+        db, capsys, "reject-award", "2", "--reason", "not granted", user="admin.one"
+    )
+    assert code == 0, err
+    assert "Award change #2 rejected: the award stays as it was." in out
+    code, out, _ = _bonus(db, capsys, "funding", "--format", "json")
+    assert json.loads(out)[0]["awarded_cents"] == 30_000_000
+
 
 def test_bonus_usage_errors_exit_2(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert _bonus(db, capsys)[0] == 2

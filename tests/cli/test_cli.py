@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -274,3 +275,15 @@ def test_bad_bytes_in_a_password_variable_give_a_message(
         f"deesc: {variable} holds bytes that are not text (UTF-8); set it again, typed as "
         "plain text\n"
     )
+
+
+def test_a_file_from_an_earlier_version_says_it_is_being_upgraded(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "old.db"
+    shutil.copyfile(Path(__file__).parent.parent / "data" / "schema-v1.db", path)
+    code, _out, err = run(capsys, "--db", str(path), "check")
+    assert code == 0, err
+    assert f"Upgrading {path} for this version" in err
+    code, _out, err = run(capsys, "--db", str(path), "check")
+    assert code == 0 and "Upgrading" not in err

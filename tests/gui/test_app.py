@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from sqlite_utils import Database
 from deesc_desktop import __version__
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.demo import DEMO_ACTOR
+from deesc_desktop.gui import workers
 from deesc_desktop.gui.action_table import ACTIONS, ActionId
 from deesc_desktop.gui.app import Application, main
 from deesc_desktop.gui.context import AppContext
@@ -428,3 +430,39 @@ def test_every_page_card_and_officer_tab_in_the_registry_can_be_built() -> None:
             assert callable(load(factory)), factory
         for factory in [tab.factory for tab in spec.officer_tabs]:
             assert callable(load(factory)), factory
+
+
+def test_a_file_from_an_earlier_version_is_upgraded_behind_a_progress_message(
+    qtbot: Any,
+    say: Prompts,
+    tmp_path: Path,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "old.db"
+    shutil.copyfile(Path(__file__).parent.parent / "data" / "schema-v1.db", path)
+    shown: list[str] = []
+    real = workers.run_with_progress
+
+    def watched(parent: Any, label: str, fn: Any, **options: Any) -> Any:
+        shown.append(label)
+        return real(parent, label, fn, **options)
+
+    monkeypatch.setattr(workers, "run_with_progress", watched)
+    application = Application(settings)
+    assert application.start(path)
+    window = application.window
+    assert isinstance(window, MainWindow)
+    qtbot.addWidget(window)
+    assert len(shown) == 1 and shown[0].startswith("Upgrading old.db for this version")
+    assert "saved in the backups folder first" in shown[0]
+    assert [p.name for p in (tmp_path / "backups").iterdir() if "pre-migration" in p.name]
+    assert window.windowTitle().startswith("Version One PD — old.db")
+    window.close()
+    # Opened again, it is the current version: no upgrade, no message.
+    again = Application(settings)
+    assert again.start(path)
+    qtbot.addWidget(again.window)
+    assert len(shown) == 1
+    assert again.window is not None
+    again.window.close()

@@ -21,10 +21,8 @@ from deesc_desktop.services.maintenance import verify_audit
 from deesc_desktop.services.training import (
     Attendee,
     ClassDetails,
-    NewRecord,
     course_id_for,
     insert_record,
-    insert_records,
     record_snapshot,
 )
 from deesc_desktop.store import audit as audit_module
@@ -33,6 +31,7 @@ from deesc_desktop.store import training as training_store
 from deesc_desktop.store.audit import AuditWriter, canonical_json
 from deesc_desktop.store.audit_scan import verify_chain
 from deesc_desktop.store.database import writing
+from deesc_desktop.store.training_bulk import NewRecord, insert_records
 from tests.conftest import logged
 
 ROSTER = (

@@ -8,10 +8,12 @@ import pytest
 from sqlite_utils import Database
 
 from deesc_desktop.core.compliance import Status
+from deesc_desktop.core.rules import short_title
 from deesc_desktop.demo import load_demo
 from deesc_desktop.services.compliance import department_compliance
 from deesc_desktop.services.errors import ValidationError
 from deesc_desktop.services.training_due import (
+    NEEDS_SEPARATOR,
     OVERDUE,
     needs_summary,
     officer_due,
@@ -78,4 +80,5 @@ def test_needs_say_what_it_takes(demo: Database) -> None:
         i.requirement_id for i in due.items if i.officer.id == hours.officer.id
     ]
     summary = needs_summary(one)
-    assert "MPD-deescalation-annual" in summary and hours.needs in summary
+    assert f"{short_title(hours.requirement_title)} {hours.needs}" in summary.split(NEEDS_SEPARATOR)
+    assert "MPD-" not in summary

@@ -47,6 +47,17 @@ def _migrated(tmp_path: Path, name: str) -> tuple[Path, list[tuple[Any, ...]]]:
     return path, old
 
 
+def test_the_upgraded_file_gives_back_the_space_the_old_log_took(tmp_path: Path) -> None:
+    before = (DATA / PRE_M013).stat().st_size
+    path, _old = _migrated(tmp_path, PRE_M013)
+    db = open_database(path)
+    try:
+        assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0
+    finally:
+        db.close()
+    assert path.stat().st_size < before
+
+
 @pytest.mark.parametrize("name", ["schema-v1.db", PRE_M013])
 def test_an_old_file_keeps_every_entry_and_its_chain_verifies(tmp_path: Path, name: str) -> None:
     path, old = _migrated(tmp_path, name)

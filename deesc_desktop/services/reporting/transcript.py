@@ -12,7 +12,7 @@ from deesc_desktop.core.cit import OfficerCit, cit_status
 from deesc_desktop.core.hours import Centihours
 from deesc_desktop.core.models import Certification, Exemption, Officer, TrainingRecord
 from deesc_desktop.services.cit import cit_histories
-from deesc_desktop.services.compliance import OfficerCompliance, officer_compliance
+from deesc_desktop.services.compliance import OfficerCompliance, compliance_of
 from deesc_desktop.services.errors import NotFoundError
 from deesc_desktop.services.reporting import check_period
 from deesc_desktop.store.courses import topic_labels
@@ -64,7 +64,10 @@ def gather_transcript(
     if officer is None:
         raise NotFoundError(f'There is no officer with badge "{badge.strip()}".')
     check_period(start, end)
-    records = load_records(db, [officer.id], since=start, until=end).get(officer.id, [])
+    # Read once for both: the period's records are the last of those the standing counts.
+    counted = load_records(db, [officer.id], until=end).get(officer.id, [])
+    records = [r for r in counted if start is None or r.completed >= start]
+    leave = load_exemptions(db, [officer.id]).get(officer.id, [])
     labels = topic_labels(db)
     hours: dict[str, Centihours] = defaultdict(int)
     count: dict[str, int] = defaultdict(int)
@@ -81,7 +84,7 @@ def gather_transcript(
     standing = cit_status(periods, end, warning_days)
     exemptions = [
         e
-        for e in load_exemptions(db, [officer.id]).get(officer.id, [])
+        for e in leave
         if e.start <= end and (start is None or e.end >= start)  # begun by the end
     ]
     return TranscriptData(
@@ -95,5 +98,5 @@ def gather_transcript(
         cit_periods=[p for p in periods if p.earned <= end],
         cit_sources=dict(history.titles) if history else {},
         exemptions=exemptions,
-        compliance=officer_compliance(db, officer.id, end, today=today),
+        compliance=compliance_of(db, officer, counted, leave, end, today=today),
     )
