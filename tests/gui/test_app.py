@@ -423,6 +423,15 @@ def test_a_page_spec_adds_its_dashboard_card_and_officer_tab(
     settle()
 
 
+def test_every_page_card_and_officer_tab_in_the_registry_can_be_built() -> None:
+    for spec in PAGES:
+        assert callable(load(f"{spec.module}:create_page")), spec.id
+        for factory in [card.factory for card in spec.cards]:
+            assert callable(load(factory)), factory
+        for factory in [tab.factory for tab in spec.officer_tabs]:
+            assert callable(load(factory)), factory
+
+
 def test_a_file_from_an_earlier_version_is_upgraded_behind_a_progress_message(
     qtbot: Any,
     say: Prompts,
@@ -457,12 +466,3 @@ def test_a_file_from_an_earlier_version_is_upgraded_behind_a_progress_message(
     assert len(shown) == 1
     assert again.window is not None
     again.window.close()
-
-
-def test_every_page_card_and_officer_tab_in_the_registry_can_be_built() -> None:
-    for spec in PAGES:
-        assert callable(load(f"{spec.module}:create_page")), spec.id
-        for factory in [card.factory for card in spec.cards]:
-            assert callable(load(factory)), factory
-        for factory in [tab.factory for tab in spec.officer_tabs]:
-            assert callable(load(factory)), factory
