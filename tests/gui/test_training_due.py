@@ -38,6 +38,18 @@ def test_the_page_lists_who_needs_what_and_groups_by_unit(
     assert f"<b>{len(expected.by_officer())}</b> of 5 serving officers" in page.summary.text()
     assert not page.notice_button.isEnabled()
     assert "Select an officer" in page.notice_button.toolTip()
+    # Requirements by their names, as the state pack words them; the id in the tooltip.
+    shown = {
+        page.proxy.index(r, DueColumn.REQUIREMENT).data() for r in range(page.proxy.rowCount())
+    }
+    assert "In-service training" in shown and not any(text.startswith("IL-") for text in shown)
+    tip = page.proxy.index(0, DueColumn.REQUIREMENT).data(Qt.ItemDataRole.ToolTipRole)
+    assert tip.endswith(f"({page.proxy.row(0).requirement_id})")
+    # A requirement whose last period was missed is "not met", whatever its next due date.
+    first = page.proxy.row(0)
+    assert page.proxy.index(0, DueColumn.WHEN).data() == "Not met"
+    when_tip = page.proxy.index(0, DueColumn.WHEN).data(Qt.ItemDataRole.ToolTipRole)
+    assert when_tip == f"Overdue or not met. {first.explanation}"
     page.group.setCurrentIndex(page.group.findData("unit"))
     units = [page.proxy.index(r, DueColumn.UNIT).data() for r in range(page.proxy.rowCount())]
     assert units == sorted(units, key=str.casefold)

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from deesc_desktop.core.names import name_key
+from deesc_desktop.core.rules import short_title
 from deesc_desktop.gui import style
 from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import (
@@ -36,8 +37,10 @@ from deesc_desktop.services.training_due import (
 )
 
 BUCKET_ORDER = {bucket: index for index, bucket in enumerate(BUCKET_LABELS)}
-SHORT_WHEN = {OVERDUE: "Overdue", "30": "≤ 30 days", "60": "31-60 days", "90": "61-90 days"}
-"""The When column's words, short enough for the default window (the tooltip says more)."""
+SHORT_WHEN = {OVERDUE: "Not met", "30": "≤ 30 days", "60": "31-60 days", "90": "61-90 days"}
+"""The When column's words, short enough for the default window (the tooltip says why).
+"Not met" rather than "Overdue": a requirement whose last period was missed is not met even
+while its next due date is ahead."""
 
 
 class DueColumn:
@@ -78,7 +81,10 @@ class DueModel(RowsModel):
             width=18,
         ),
         Column(
-            "Requirement", lambda r: r.requirement_id, tip="The requirement not yet met", width=23
+            "Requirement",
+            lambda r: short_title(r.requirement_title),
+            tip="The requirement not yet met",
+            width=23,
         ),
         Column("Needs", lambda r: r.needs, tip="What it takes to meet it", width=34),
         Column("Due", lambda r: r.due_date.isoformat() if r.due_date else "", width=10),
@@ -91,9 +97,9 @@ class DueModel(RowsModel):
 
     def tooltip(self, row: DueItem, column: int) -> str | None:
         if column == DueColumn.REQUIREMENT:
-            return row.requirement_title
+            return f"{row.requirement_title} ({row.requirement_id})"
         if column == DueColumn.WHEN:
-            return BUCKET_LABELS[row.bucket]
+            return f"{BUCKET_LABELS[row.bucket]}. {row.explanation}"
         if column == DueColumn.NEEDS:
             return row.needs
         return None
@@ -106,7 +112,15 @@ class DueModel(RowsModel):
 
 def due_haystack(row: DueItem) -> str:
     o = row.officer
-    words = (o.badge, o.last_name, o.first_name, row.requirement_id, row.unit, row.shift)
+    words = (
+        o.badge,
+        o.last_name,
+        o.first_name,
+        row.requirement_title,
+        row.requirement_id,
+        row.unit,
+        row.shift,
+    )
     return " ".join(words).casefold()
 
 
