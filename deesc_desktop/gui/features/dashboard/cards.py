@@ -177,11 +177,11 @@ class LinkCard(Card):
         self.set_content("—", f"Could not work this out: {text}")
 
 
-class ComplianceStatusCard(LinkCard):
-    """Officers by overall status; each status opens the compliance page filtered to it."""
+class _ComplianceCard(LinkCard):
+    """A card showing the department's compliance overview, shared by the cards that do."""
 
-    def __init__(self, ctx: AppContext) -> None:
-        super().__init__("Officers needing attention")
+    def __init__(self, ctx: AppContext, title: str) -> None:
+        super().__init__(title)
         self.ctx = ctx
         self.query = _compliance(ctx)
         self.query.ready.connect(self.show_summary)
@@ -190,6 +190,16 @@ class ComplianceStatusCard(LinkCard):
 
     def refresh(self) -> None:
         self.query.request()
+
+    def show_summary(self, summary: ComplianceOverview) -> None:
+        raise NotImplementedError
+
+
+class ComplianceStatusCard(_ComplianceCard):
+    """Officers by overall status; each status opens the compliance page filtered to it."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__(ctx, "Officers needing attention")
 
     def show_summary(self, summary: ComplianceOverview) -> None:
         from deesc_desktop.core.compliance import Status
@@ -227,19 +237,11 @@ class ComplianceStatusCard(LinkCard):
             self.ctx.nav.show("compliance", status=value)
 
 
-class DueSoonCard(LinkCard):
+class DueSoonCard(_ComplianceCard):
     """What falls due in the next 90 days and is not done yet, soonest first."""
 
     def __init__(self, ctx: AppContext) -> None:
-        super().__init__(f"Due in the next {DUE_DAYS} days")
-        self.ctx = ctx
-        self.query = _compliance(ctx)
-        self.query.ready.connect(self.show_summary)
-        self.query.failed.connect(self.show_error)
-        self.set_content("…", "Working out compliance…")
-
-    def refresh(self) -> None:
-        self.query.request()
+        super().__init__(ctx, f"Due in the next {DUE_DAYS} days")
 
     def show_summary(self, summary: ComplianceOverview) -> None:
         items = summary.due
