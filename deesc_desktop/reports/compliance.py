@@ -190,8 +190,13 @@ class ComplianceReport(Renderer[ComplianceData]):
             Series(st.label, [r.counts[st] for r in data.requirements], colour)
             for st, colour in shown
         ]
+        # The requirements' names, as the dashboard's chart gives them; their ids only if two
+        # names would read alike (the table above the chart gives both).
+        labels = [short_title(r.title) for r in data.requirements]
+        if len(set(labels)) < len(labels):
+            labels = [r.id for r in data.requirements]
         return stacked_bars(
-            [r.id for r in data.requirements],
+            labels,
             series,
             width=self.frame_width,
             caption="Compliance by requirement",

@@ -91,6 +91,18 @@ def test_compliance_summary_counts_match_the_engine(
     assert "Rules verified 2026-12-04." in first
 
 
+def test_the_compliance_chart_names_each_requirement(compliance_pdf: list[str]) -> None:
+    (chart,) = [
+        flat(page)
+        for page in compliance_pdf
+        if "Compliance by requirement " in flat(page)
+        and "Officers (not applicable left out)" in flat(page)
+    ]
+    for name in ("In-service training", "Crisis intervention", "Annual firearms qualification"):
+        assert name in chart
+    assert "IL-" not in chart and "MPD-" not in chart
+
+
 def test_compliance_explains_every_requirement_not_met(
     demo: Database, compliance_pdf: list[str]
 ) -> None:
