@@ -154,7 +154,7 @@ class ComplianceReport(Renderer[ComplianceData]):
                         "Compliant %",
                     ],
                     by_requirement,
-                    # Each count column as wide as its header's longest word; ids and titles the rest.
+                    # Each count as wide as its header's longest word; ids and titles the rest.
                     [0.2, 0.283, 0.103, 0.06, 0.067, 0.075, 0.06, 0.077, 0.075],
                     self.frame_width,
                     align=["left", "left", *["right"] * 7],
