@@ -741,6 +741,8 @@ def roster(ctx: Context) -> list[Row]:
 # --- 6b. the first page on a large file ---------------------------------------------------------
 
 FIRST_PAGE = "first page: compliance figures shown"
+DRAWN = "first page: window drawn"
+PAUSE = "first page: longest pause while loading"
 
 
 def first_page(ctx: Context) -> list[Row]:
@@ -750,6 +752,7 @@ def first_page(ctx: Context) -> list[Row]:
     from deesc_desktop.store.summary import forget_summary
 
     db = _copy(ctx.main_db, ctx.scratch / "first-page.db")
+    _byte_compile_package()  # the pages' modules are imported after the first paint
     runs: dict[str, list[dict[str, Any]]] = {"warm": [], "cold": []}
 
     def run(kind: str) -> Callable[[], float]:
@@ -781,7 +784,32 @@ def first_page(ctx: Context) -> list[Row]:
         f"baseline: nothing kept, so one department evaluation (all loads done "
         f"{cold_idle:.1f} s after opening the file)"
     )
-    return [measured(FIRST_PAGE, "s", Target("max", 3.0, "< 3 s"), samples, note=note)]
+    both = runs["warm"] + runs["cold"]
+    painted = [float(r["painted_at"]) - float(r["started_at"]) for r in both]
+    pauses = [float(r["longest_freeze_s"]) for r in both]
+    over = sum(int(r["freezes_over_100ms"]) for r in both)
+    return [
+        measured(FIRST_PAGE, "s", Target("max", 3.0, "< 3 s"), samples, note=note),
+        Row(
+            DRAWN,
+            "s",
+            Target("max", 1.0, "< 1 s"),
+            deesc=statistics.median(painted),
+            note=f"process start to the main window's first paint, median of {len(both)} runs"
+            f" (warm and cold; worst {max(painted):.2f} s)",
+            samples={"deesc": painted},
+        ),
+        Row(
+            PAUSE,
+            "s",
+            Target("max", 0.1, "< 0.1 s"),
+            deesc=max(pauses),
+            note="after the first paint, until every page was built and every load done: the "
+            "longest the event loop did not turn (a click would have waited that long), worst "
+            f"of {len(both)} runs; {over} pauses over 0.1 s in all",
+            samples={"deesc": pauses},
+        ),
+    ]
 
 
 # --- 7. size on disk ---------------------------------------------------------------------------
@@ -939,7 +967,7 @@ FIGURES: tuple[Figure, ...] = (
         (ROSTER_OPEN, ROSTER_KEY, ROSTER_MEMORY, WINDOW_MEMORY),
         ("s", "ms", "MB", "MB"),
     ),
-    Figure("firstpage", first_page, (FIRST_PAGE,), ("s",)),
+    Figure("firstpage", first_page, (FIRST_PAGE, DRAWN, PAUSE), ("s", "s", "s")),
     Figure("size", size_on_disk, (SIZE,), ("MB",)),
     Figure("verify", verify, (VERIFY, CHECK), ("s", "s")),
 )

@@ -284,7 +284,7 @@ def first_page(db: Path) -> dict[str, Any]:
     from deesc_desktop.gui.context import AppContext
     from deesc_desktop.gui.features.dashboard.cards import ComplianceStatusCard
     from deesc_desktop.gui.mainwindow import MainWindow
-    from deesc_desktop.gui.pages import PageId
+    from deesc_desktop.gui.pages import PAGES, PageId
     from deesc_desktop.gui.settings import Settings
     from deesc_desktop.store.database import open_database
 
@@ -308,15 +308,26 @@ def first_page(db: Path) -> dict[str, Any]:
         loop.quit()
 
     card.query.ready.connect(figures)
+    heartbeat = _Heartbeat()
+    window.first_painted.connect(heartbeat.start)
     window.resize(1280, 800)
     window.show()
     QTimer.singleShot(3_600_000, loop.quit)
     loop.exec()
-    workers.wait_idle(3600)
-    app.processEvents()
+    # Until every page is built and every load is done, the event loop keeps turning, so the
+    # heartbeat sees each stretch the window could not answer.
+    while workers.pending() or len(window.pages.built()) < len(PAGES):
+        if not workers.wait_idle(3600):
+            raise RuntimeError("the main window's loads did not finish within an hour")
+        turn = QEventLoop()
+        QTimer.singleShot(20, turn.quit)
+        turn.exec()
     idle = time.perf_counter() - started
+    heartbeat.stop()
     if not shown:
         raise RuntimeError("the dashboard never showed compliance figures")
+    if heartbeat.painted_at is None:
+        raise RuntimeError("the main window was never drawn")
     shown_at, figures_s, current, officers, evaluated = shown[0]
     return {
         "figures_at": shown_at,
@@ -325,7 +336,43 @@ def first_page(db: Path) -> dict[str, Any]:
         "idle_s": idle,
         "officers": officers,
         "evaluated": evaluated,
+        "painted_at": heartbeat.painted_at,
+        "longest_freeze_s": heartbeat.longest,
+        "freezes_over_100ms": heartbeat.over_100ms,
     }
+
+
+class _Heartbeat(QObject):
+    """From the main window's first paint, how long the event loop went without turning:
+    a timer asks to run every 10 ms, and each gap beyond that is time a click or a keystroke
+    would have waited."""
+
+    INTERVAL_MS = 10
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.painted_at: float | None = None
+        self.longest = 0.0
+        self.over_100ms = 0
+        self._last = 0.0
+        self._timer_id = 0
+
+    def start(self) -> None:
+        self.painted_at = time.monotonic()
+        self._last = time.perf_counter()
+        self._timer_id = self.startTimer(self.INTERVAL_MS, Qt.TimerType.PreciseTimer)
+
+    def timerEvent(self, event: Any) -> None:
+        now = time.perf_counter()
+        late = now - self._last - self.INTERVAL_MS / 1000
+        self._last = now
+        self.longest = max(self.longest, late)
+        self.over_100ms += late > 0.1
+
+    def stop(self) -> None:
+        if self._timer_id:
+            self.timerEvent(None)
+            self.killTimer(self._timer_id)
 
 
 def main(argv: list[str] | None = None) -> int:
