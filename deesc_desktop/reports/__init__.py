@@ -15,33 +15,26 @@ thread that opened them) and hand the finished path back to the GUI thread.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
 from deesc_desktop.reports.base.params import GRANT_KINDS, PARAM_LABELS, ReportParams
-from deesc_desktop.reports.base.renderer import Renderer
-from deesc_desktop.reports.base.tables import ExportTable
-from deesc_desktop.reports.certificate import CertificateReport
-from deesc_desktop.reports.cit import CitReport
-from deesc_desktop.reports.compliance import ComplianceReport
-from deesc_desktop.reports.due_list import DueListReport
-from deesc_desktop.reports.grant import GrantReport
-from deesc_desktop.reports.payments import PaymentRegister
-from deesc_desktop.reports.public_summary import PublicSummaryReport
-from deesc_desktop.reports.training_due import DeficiencyNotice, TrainingDueReport
-from deesc_desktop.reports.transcript import TranscriptReport
-from deesc_desktop.reports.voucher import VoucherReport
+from deesc_desktop.reports.catalogue import REPORTS, ReportInfo
 from deesc_desktop.services.errors import ValidationError
+
+if TYPE_CHECKING:
+    from deesc_desktop.reports.base.renderer import Renderer
+
+# Importing this package imports no ReportLab: a renderer's module is imported when a report
+# of its kind is first made (reports/catalogue.py).
 
 __all__ = [
     "GRANT_KINDS",
     "PARAM_LABELS",
     "REPORTS",
-    "ExportTable",
     "ReportInfo",
     "ReportParams",
     "export_table",
@@ -61,52 +54,6 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
-class ReportInfo:
-    """What the GUI's Reports page needs to list a report and build its form."""
-
-    kind: str
-    title: str
-    description: str
-    params: tuple[str, ...]
-    """ReportParams fields the report reads, in form order (labels in PARAM_LABELS)."""
-    required: tuple[str, ...]
-    """Of those, the ones that must be given (a badge, a record number)."""
-    landscape: bool
-    renderer: type[Renderer[Any]]
-
-
-def _info(cls: type[Renderer[Any]]) -> ReportInfo:
-    return ReportInfo(
-        kind=cls.kind,
-        title=cls.title,
-        description=cls.description,
-        params=cls.params_used,
-        required=cls.params_required,
-        landscape=cls.landscape,
-        renderer=cls,
-    )
-
-
-REPORTS: dict[str, ReportInfo] = {
-    cls.kind: _info(cls)
-    for cls in (
-        ComplianceReport,
-        TrainingDueReport,
-        DeficiencyNotice,
-        TranscriptReport,
-        CitReport,
-        PaymentRegister,
-        VoucherReport,
-        GrantReport,
-        CertificateReport,
-        PublicSummaryReport,
-        DueListReport,
-    )
-}
-"""kind -> ReportInfo, in the order a menu lists them."""
-
-
 def renderer(
     kind: str, db: Database, params: ReportParams, *, now: datetime | None = None
 ) -> Renderer[Any]:
@@ -114,7 +61,7 @@ def renderer(
     info = REPORTS.get(kind)
     if info is None:
         raise ValidationError({"kind": f'"{kind}" is not a report (they are {", ".join(REPORTS)})'})
-    return info.renderer(db, params, now=now)
+    return info.renderer()(db, params, now=now)
 
 
 def render(

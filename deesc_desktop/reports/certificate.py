@@ -31,14 +31,6 @@ class CertificateReport(Renderer[CertificateData]):
     """A certificate of completion."""
 
     kind: ClassVar[str] = "certificate"
-    title: ClassVar[str] = "Certificate of completion"
-    description: ClassVar[str] = (
-        "A certificate for one completed class (a training record): officer, course, date, "
-        "hours and topics, with lines for the chief and the instructor to sign."
-    )
-    params_used: ClassVar[tuple[str, ...]] = ("record_id", "signer", "signer_title")
-    params_required: ClassVar[tuple[str, ...]] = ("record_id",)
-    landscape: ClassVar[bool] = True
     page_footer: ClassVar[bool] = False
     """A certificate is framed for the wall: no "Generated ... Page 1 of 1" line."""
 

@@ -25,14 +25,6 @@ class CitReport(Renderer[CitData]):
     """The CIT roster and coverage per shift."""
 
     kind: ClassVar[str] = "cit"
-    title: ClassVar[str] = "CIT roster and coverage"
-    description: ClassVar[str] = (
-        "Crisis Intervention Team: every officer who holds or held CIT certification, with "
-        "expiry and refreshers, and the share of patrol officers certified on each shift "
-        "against the agency's target."
-    )
-    params_used: ClassVar[tuple[str, ...]] = ("as_of", "confidential", "signer", "signer_title")
-    landscape: ClassVar[bool] = True
     attestation: ClassVar[str] = (
         "I attest that this CIT roster and coverage report accurately reflects this agency's "
         "records on the date shown."

@@ -36,14 +36,6 @@ class ComplianceReport(Renderer[ComplianceData]):
     """The department compliance report."""
 
     kind: ClassVar[str] = "compliance"
-    title: ClassVar[str] = "Department compliance"
-    description: ClassVar[str] = (
-        "Every serving officer against every training requirement in force on a date: "
-        "summary counts, a chart by requirement, the officer table, and the reason for "
-        "every requirement not yet met."
-    )
-    params_used: ClassVar[tuple[str, ...]] = ("as_of", "confidential", "signer", "signer_title")
-    landscape: ClassVar[bool] = True
     attestation: ClassVar[str] = (
         "I have reviewed this compliance report and attest that, to the best of my knowledge, "
         "it accurately reflects the training records of this agency on the date shown."

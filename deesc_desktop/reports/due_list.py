@@ -21,13 +21,6 @@ class DueListReport(Renderer[list[Reminder]]):
     """Requirements, CIT certificates, instructor certifications and classes coming due."""
 
     kind: ClassVar[str] = "due-list"
-    title: ClassVar[str] = "Due in the next 30 days"
-    description: ClassVar[str] = (
-        "What falls due from the as-of date to 30 days later: training requirements and CIT "
-        "certificates by officer, grouped by shift with each shift on its own page for its "
-        "supervisor; then instructor certifications and scheduled classes."
-    )
-    params_used: ClassVar[tuple[str, ...]] = ("as_of", "confidential")
     signature_block: ClassVar[bool] = False
 
     def gather(self) -> list[Reminder]:

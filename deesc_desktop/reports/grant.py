@@ -35,23 +35,6 @@ class GrantReport(Renderer[GrantData]):
     """The yearly LEDTA / COPS / JAG de-escalation training report."""
 
     kind: ClassVar[str] = "grant"
-    title: ClassVar[str] = "Grant report (LEDTA / COPS / JAG)"
-    description: ClassVar[str] = (
-        "What a LEDTA, COPS or Byrne JAG de-escalation grant report asks for, for a period "
-        "(the federal fiscal year by default): officers employed and trained by topic, hours, "
-        "pre/post-test averages, follow-up assessments, funds received and spent, interactions "
-        "with de-escalation and force and injury rates by training, class files still "
-        "incomplete; officers' names can be left out."
-    )
-    params_used: ClassVar[tuple[str, ...]] = (
-        "grant",
-        "start",
-        "end",
-        "include_names",
-        "confidential",
-        "signer",
-        "signer_title",
-    )
     attestation: ClassVar[str] = (
         "I certify that the figures in this report are true and complete and are drawn from "
         "this agency's training and payment records for the period shown."

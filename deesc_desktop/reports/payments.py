@@ -36,24 +36,10 @@ class PaymentRegister(Renderer[PaymentsData]):
     """The de-escalation bonus payment register."""
 
     kind: ClassVar[str] = "payments"
-    title: ClassVar[str] = "Bonus payment register"
-    description: ClassVar[str] = (
-        "De-escalation bonus claims for a period (by default the fiscal year to date): every "
-        "payment with who drafted, submitted, approved and paid it, adjustments, claims by "
-        "status, totals by program and funding source, and the grand total to the cent."
-    )
-    params_used: ClassVar[tuple[str, ...]] = (
-        "start",
-        "end",
-        "confidential",
-        "signer",
-        "signer_title",
-    )
     signers: ClassVar[tuple[tuple[str, str], ...]] = (
         (OWN_SLOT, "Approved for payment (chief)"),
         (FINANCE_SLOT, "Verified and paid (finance)"),
     )
-    landscape: ClassVar[bool] = True
     attestation: ClassVar[str] = (
         "I attest that the payments listed above were approved under this agency's bonus "
         "program rules, each by someone other than the person who drafted and submitted it "

@@ -25,14 +25,6 @@ class PublicSummaryReport(Renderer[PublicSummary]):
     """What a department publishes about its de-escalation work: counts and totals only."""
 
     kind: ClassVar[str] = "public-summary"
-    title: ClassVar[str] = "Public summary: training, incidents and bonus payments"
-    description: ClassVar[str] = (
-        "For publication: classes, completions and hours of training, interactions with "
-        "de-escalation and the force and injury rates by training, and bonus payments by "
-        "program, as counts and totals for a period (the fiscal year to date by default). "
-        "No names, badges or demographics."
-    )
-    params_used: ClassVar[tuple[str, ...]] = ("start", "end", "signer")
     attestation: ClassVar[str] = (
         "I certify that these figures are drawn from this agency's training, incident and "
         "payment records for the period shown."

@@ -28,12 +28,6 @@ class SignInSheetReport(Renderer[SignInSheet]):
     """A class's sign-in roster, to print before the class and scan once it is signed."""
 
     kind: ClassVar[str] = "sign-in-sheet"
-    title: ClassVar[str] = "Class sign-in sheet"
-    description: ClassVar[str] = (
-        "The roster officers sign at a class: course, date, hours and instructor, a line per "
-        "expected officer with name, badge and state ID, and blank lines for walk-ins."
-    )
-    params_used: ClassVar[tuple[str, ...]] = ()
     attestation: ClassVar[str] = (
         "I certify that the officers who signed above attended this class in full, for the "
         "hours shown, and that I taught it."

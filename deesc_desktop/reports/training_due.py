@@ -77,13 +77,6 @@ class TrainingDueReport(Renderer[TrainingDue]):
     """Who needs what, by shift and unit."""
 
     kind: ClassVar[str] = "due"
-    title: ClassVar[str] = "Training due"
-    description: ClassVar[str] = (
-        "Every officer with a requirement overdue or due in the next 30, 60 or 90 days, and "
-        "what it takes to meet it: counts by shift and unit, then the list by shift."
-    )
-    params_used: ClassVar[tuple[str, ...]] = ("as_of", "days", "confidential")
-    landscape: ClassVar[bool] = True
     signature_block: ClassVar[bool] = False
 
     def gather(self) -> TrainingDue:
@@ -186,13 +179,6 @@ class DeficiencyNotice(Renderer[TrainingDue]):
     """One page per officer: what they need, by when, and lines to acknowledge it."""
 
     kind: ClassVar[str] = "notice"
-    title: ClassVar[str] = "Training deficiency notice"
-    description: ClassVar[str] = (
-        "A one-page notice per officer (one officer, or everyone on the training-due list) "
-        "naming each requirement not met or falling due, what it takes and by when, with "
-        "lines for the officer and the supervisor to sign."
-    )
-    params_used: ClassVar[tuple[str, ...]] = ("badge", "as_of", "days", "confidential")
     signature_block: ClassVar[bool] = False
 
     def gather(self) -> TrainingDue:

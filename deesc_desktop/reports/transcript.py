@@ -38,20 +38,6 @@ class TranscriptReport(Renderer[TranscriptData]):
     """An officer's training transcript."""
 
     kind: ClassVar[str] = "transcript"
-    title: ClassVar[str] = "Officer training transcript"
-    description: ClassVar[str] = (
-        "One officer's training records in a date range with totals by topic, CIT "
-        "certification, leave and exemptions, and compliance on the last day."
-    )
-    params_used: ClassVar[tuple[str, ...]] = (
-        "badge",
-        "start",
-        "end",
-        "confidential",
-        "signer",
-        "signer_title",
-    )
-    params_required: ClassVar[tuple[str, ...]] = ("badge",)
     attestation: ClassVar[str] = (
         "I attest that this transcript is a true copy of the training records this agency "
         "holds for the officer named above."

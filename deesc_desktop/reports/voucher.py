@@ -27,13 +27,6 @@ class VoucherReport(Renderer[VoucherData]):
     """A printable voucher for one payment batch."""
 
     kind: ClassVar[str] = "voucher"
-    title: ClassVar[str] = "Payment batch voucher"
-    description: ClassVar[str] = (
-        "One payroll batch of de-escalation bonus claims: each claim with who approved it, "
-        "totals by funding source, and lines for the chief and finance to sign."
-    )
-    params_used: ClassVar[tuple[str, ...]] = ("batch", "confidential", "signer", "signer_title")
-    params_required: ClassVar[tuple[str, ...]] = ("batch",)
     attestation: ClassVar[str] = (
         "We certify that each claim listed was approved under this agency's bonus program "
         "rules by someone other than the person who submitted it, and that the amounts are "

@@ -109,3 +109,48 @@ def test_the_window_shows_before_reports_charts_and_the_compliance_engine_load(
     loaded = set(json.loads(shown.stdout.strip().splitlines()[-1]))
     assert "deesc_desktop.gui.mainwindow" in loaded
     assert [name for name in NOT_BEFORE_THE_WINDOW if name in loaded] == []
+
+
+EVERY_PAGE_PROBE = """
+import json, os, sys
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+class FirstShow(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Show and isinstance(watched, QMainWindow):
+            QTimer.singleShot(0, lambda: report(watched))
+        return False
+
+def report(window):
+    window.build_all()
+    print(json.dumps(sorted(sys.modules)), flush=True)
+    os._exit(0)
+
+app = QApplication([sys.argv[0]])
+probe = FirstShow()
+app.installEventFilter(probe)
+from deesc_desktop.gui.app import main
+main(["--db", sys.argv[1]])
+"""
+"""Starts the app, builds every page as the window does once it has been drawn, and prints
+the modules loaded then."""
+
+
+def test_building_every_page_leaves_reportlab_for_the_first_report(
+    db: Database, db_path: Path
+) -> None:
+    # The pages are built on the window's own thread after it appears; importing ReportLab
+    # there held the window still for a fifth of a second at every start.
+    built = subprocess.run(
+        [sys.executable, "-c", EVERY_PAGE_PROBE, str(db_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    loaded = set(json.loads(built.stdout.strip().splitlines()[-1]))
+    assert "deesc_desktop.gui.features.reports.page" in loaded
+    assert sorted(name for name in loaded if name.split(".")[0] == "reportlab") == []
+    assert "deesc_desktop.reports.base.renderer" not in loaded
+    assert "deesc_desktop.reports.catalogue" in loaded  # what the page lists the reports from

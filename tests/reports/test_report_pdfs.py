@@ -446,7 +446,7 @@ def test_deterministic_mode_gives_byte_identical_pdfs(demo: Database, out: Path,
     assert first == second
     later = render(kind, demo, params, out / f"{kind}-c.pdf", now=datetime(2027, 1, 2, 3, 4))
     assert later.read_bytes() != first
-    if REPORTS[kind].renderer.page_footer:
+    if REPORTS[kind].renderer().page_footer:
         assert "Generated 2027-01-02 03:04" in pdf_text(later)[0]
 
 

@@ -6,7 +6,7 @@ import os
 from abc import ABC, abstractmethod
 from datetime import date, datetime
 from pathlib import Path
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from reportlab.lib.pagesizes import LETTER, landscape
 from reportlab.pdfgen.canvas import Canvas
@@ -43,6 +43,7 @@ from deesc_desktop.reports.base.params import PARAM_LABELS, ReportParams
 from deesc_desktop.reports.base.signature import OWN_SLOT, attestation_block
 from deesc_desktop.reports.base.styles import Styles, para
 from deesc_desktop.reports.base.tables import ExportTable
+from deesc_desktop.reports.catalogue import CATALOGUE
 from deesc_desktop.services.errors import ServiceError, ValidationError
 from deesc_desktop.services.reporting import ReportContext, report_agency, report_context
 from deesc_desktop.services.signers import Signer
@@ -53,10 +54,12 @@ D = TypeVar("D")
 class Renderer(ABC, Generic[D]):
     """One report: gathers its data, lays it out, writes the PDF and its table export.
 
-    Subclasses set the class attributes and write gather(), story() and table(); the page
-    size, fonts, styles, header, footer, signature block and metadata come from here.
-    A renderer touches no Qt and no shared state beyond the font registry, so a GUI may run
-    it on a worker thread with that thread's own database connection.
+    Subclasses set `kind` and the other class attributes and write gather(), story() and
+    table(); the title, description, parameters and orientation come from the report's entry
+    in reports/catalogue.py, and the page size, fonts, styles, header, footer, signature
+    block and metadata from here. A renderer touches no Qt and no shared state beyond the
+    font registry, so a GUI may run it on a worker thread with that thread's own database
+    connection.
     """
 
     kind: ClassVar[str]
@@ -77,6 +80,15 @@ class Renderer(ABC, Generic[D]):
     )
     """(signer slot, caption) of each signature line: the report's own kind, or another saved
     signer such as "finance"."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        info = CATALOGUE[cls.kind]
+        cls.title = info.title
+        cls.description = info.description
+        cls.params_used = info.params
+        cls.params_required = info.required
+        cls.landscape = info.landscape
 
     def __init__(self, db: Database, params: ReportParams, *, now: datetime | None = None):
         register_fonts()
