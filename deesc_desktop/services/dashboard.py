@@ -13,6 +13,7 @@ that a statewide roster's dashboard need not evaluate 50,000 officers each time 
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -31,9 +32,10 @@ from deesc_desktop.services.compliance import (
     officer_compliance,
     summarise,
 )
+from deesc_desktop.services.training_due import due_items, needs_summary
 from deesc_desktop.store.audit_scan import entry_images
 from deesc_desktop.store.changes import LogMark, entries_between, extends, log_mark
-from deesc_desktop.store.officers import get_officer
+from deesc_desktop.store.officers import all_officer_ids, get_officer
 from deesc_desktop.store.summary import (
     KeptOfficer,
     KeptResult,
@@ -41,6 +43,7 @@ from deesc_desktop.store.summary import (
     keep_all,
     keep_changes,
     kept_counts,
+    kept_officers,
     kept_state,
 )
 
@@ -122,16 +125,22 @@ def compliance_overview(db: Database, as_of: date | None = None) -> ComplianceOv
     as of `as_of` (default: today, the day the roster's own "on leave" counts from), from
     the kept summary brought up to date, or from one department evaluation."""
     as_of = as_of or date.today()
-    head = log_mark(db)
-    state = kept_state(db)
-    if state is not None and state.as_of == as_of and state.app_version == _app_version():
-        if state.mark == head:
-            overview = _counted(db, state, current=True)
-        else:
-            overview = _brought_up_to_date(db, state, head)
-        if overview is not None:
-            return overview
-    return _whole_department(db, as_of, head)
+    # The dashboard and the roster ask at once when a window opens: the second waits for the
+    # first to keep the summary, then counts it, rather than evaluate everyone a second time.
+    with _KEEPING:
+        head = log_mark(db)
+        state = kept_state(db)
+        if state is not None and state.as_of == as_of and state.app_version == _app_version():
+            if state.mark == head:
+                overview = _counted(db, state, current=True)
+            else:
+                overview = _brought_up_to_date(db, state, head)
+            if overview is not None:
+                return overview
+        return _whole_department(db, as_of, head)
+
+
+_KEEPING = threading.Lock()
 
 
 def kept_overview(db: Database, as_of: date | None = None) -> ComplianceOverview | None:
@@ -146,6 +155,49 @@ def kept_overview(db: Database, as_of: date | None = None) -> ComplianceOverview
         state.as_of == as_of and state.app_version == _app_version() and state.mark == log_mark(db)
     )
     return _counted(db, state, current=current)
+
+
+def standing(
+    db: Database, as_of: date, *, today: date | None = None
+) -> dict[int, tuple[Status, str]]:
+    """Every officer on file by id: their overall status on `as_of` and what they need
+    within DUE_DAYS, as the roster's Needs column says it; an officer not serving then is
+    not applicable and needs nothing. For today, from the kept summary brought up to date
+    (a statewide roster is not evaluated again each time it opens); for another day, or a
+    file that cannot keep it, from one evaluation of everyone."""
+    today = today or date.today()
+    if as_of == today:
+        kept = _kept_standing(db, as_of)
+        if kept is not None:
+            return kept
+    people = department_compliance(db, as_of, include_separated=True, today=today)
+    return {person.officer.id: (person.worst, _needs(person, as_of)) for person in people}
+
+
+def _kept_standing(db: Database, as_of: date) -> dict[int, tuple[Status, str]] | None:
+    compliance_overview(db, as_of)  # keeps the summary, brought up to date
+    head = log_mark(db)
+    state = kept_state(db)
+    if (
+        state is None
+        or state.as_of != as_of
+        or state.app_version != _app_version()
+        or state.mark != head
+    ):
+        return None  # not kept (a read-only file), or changed again since
+    kept = kept_officers(db)
+    if kept is None:
+        return None
+    try:
+        serving = {oid: (Status(overall), needs) for oid, (overall, needs) in kept.items()}
+    except ValueError:
+        return None  # rows this module did not write as they are
+    idle = (Status.NOT_APPLICABLE, "")
+    return {officer_id: serving.get(officer_id, idle) for officer_id in all_officer_ids(db)}
+
+
+def _needs(person: OfficerCompliance, as_of: date) -> str:
+    return needs_summary(due_items(person.results, person.officer, as_of, DUE_DAYS))
 
 
 def due_soon(people: Iterable[OfficerCompliance], as_of: date) -> list[DueSoon]:
@@ -268,7 +320,11 @@ def _kept(person: OfficerCompliance, as_of: date) -> KeptOfficer:
         else:
             results.append(KeptResult(result.requirement_id, result.status.value))
     return KeptOfficer(
-        person.officer.id, person.officer.display_name, person.worst.value, tuple(results)
+        person.officer.id,
+        person.officer.display_name,
+        person.worst.value,
+        tuple(results),
+        _needs(person, as_of),
     )
 
 

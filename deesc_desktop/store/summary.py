@@ -47,6 +47,8 @@ class KeptOfficer:
     name: str
     overall: str
     results: tuple[KeptResult, ...]
+    needs: str = ""
+    """What the officer needs, as the roster's Needs column says it ("" for nothing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +135,19 @@ def kept_counts(db: Database, due_from: date, due_to: date) -> KeptCounts | None
     return KeptCounts(sum(overall.values()), overall, by_requirement, due)
 
 
+def kept_officers(db: Database) -> dict[int, tuple[str, str]] | None:
+    """Each kept officer's overall status and needs, by officer id; None when unreadable."""
+    try:
+        return {
+            int(officer_id): (str(overall), str(needs))
+            for officer_id, overall, needs in db.execute(
+                "SELECT officer_id, overall, needs FROM summary_officers"
+            )
+        }
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+
+
 def keep_all(db: Database, state: KeptState, officers: Iterable[KeptOfficer]) -> bool:
     """Replace the whole summary; False when the file could not be written."""
     try:
@@ -198,10 +213,10 @@ def forget_summary(db: Database) -> None:
 
 def _insert(db: Database, officers: Iterable[KeptOfficer]) -> Counter[tuple[str, str]]:
     """Insert the officers' rows; how many results of each (requirement, status) they add."""
-    people: list[tuple[int, str, str]] = []
+    people: list[tuple[int, str, str, str]] = []
     results: list[tuple[int, str, str, str | None, str | None]] = []
     for officer in officers:
-        people.append((officer.officer_id, officer.name, officer.overall))
+        people.append((officer.officer_id, officer.name, officer.overall, officer.needs))
         results.extend(
             (
                 officer.officer_id,
@@ -213,7 +228,8 @@ def _insert(db: Database, officers: Iterable[KeptOfficer]) -> Counter[tuple[str,
             for r in officer.results
         )
     db.conn.executemany(
-        "INSERT INTO summary_officers (officer_id, name, overall) VALUES (?, ?, ?)", people
+        "INSERT INTO summary_officers (officer_id, name, overall, needs) VALUES (?, ?, ?, ?)",
+        people,
     )
     db.conn.executemany(
         "INSERT INTO summary_results (officer_id, requirement_id, status, due, detail)"

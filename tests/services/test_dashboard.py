@@ -21,6 +21,7 @@ from deesc_desktop.services.dashboard import (
     compliance_overview,
     due_soon,
     kept_overview,
+    standing,
 )
 from deesc_desktop.services.funding import add_funding_source
 from deesc_desktop.services.leave import add_exemption
@@ -28,7 +29,9 @@ from deesc_desktop.services.maintenance import check_database, verify_audit
 from deesc_desktop.services.officers import separate_officer
 from deesc_desktop.services.requirements import set_requirement_active
 from deesc_desktop.services.training import record_class
+from deesc_desktop.services.training_due import due_items, needs_summary
 from deesc_desktop.store import open_database
+from deesc_desktop.store.summary import kept_state
 
 TODAY = date(2026, 11, 22)
 
@@ -218,4 +221,52 @@ def test_a_read_only_file_is_evaluated_without_keeping_anything(
         assert len(overview.evaluated) == expected.counts.officers
         assert_same_figures(overview, expected)
     assert kept_overview(read_only, TODAY) is None
+    connection.close()
+
+
+def standing_afresh(db: Database, as_of: date = TODAY) -> dict[int, tuple[Status, str]]:
+    """Every officer's overall status and Needs, as the roster worked them out before: one
+    evaluation of everyone on file, separated officers included."""
+    people = department_compliance(db, as_of, include_separated=True, today=as_of)
+    return {
+        p.officer.id: (p.worst, needs_summary(due_items(p.results, p.officer, as_of, DUE_DAYS)))
+        for p in people
+    }
+
+
+def test_the_rosters_standing_comes_from_the_kept_summary_and_matches_an_evaluation(
+    demo: Database, admin: Actor
+) -> None:
+    expected = standing_afresh(demo)
+    assert any(needs for _status, needs in expected.values()), "the demo has officers in need"
+    leaver = next(i for i, (status, _n) in expected.items() if status is Status.NOT_APPLICABLE)
+    assert standing(demo, TODAY, today=TODAY) == expected
+    state = kept_state(demo)
+    assert state is not None and state.as_of == TODAY, "worked out once, and kept"
+
+    trainee = next(i for i, (_status, needs) in expected.items() if "De-escalation" in needs)
+    record_class(
+        demo,
+        admin,
+        {"course": "Scenario day", "completed": "2026-11-02", "hours": 30,
+         "topics": "use_of_force:15;de_escalation:15", "delivery": "scenario"},
+        [trainee],
+    )  # fmt: skip
+    updated = standing_afresh(demo)
+    assert updated[trainee] != expected[trainee], "the class changed what the trainee needs"
+    assert standing(demo, TODAY, today=TODAY) == updated
+    assert compliance_overview(demo, TODAY).evaluated == frozenset(), "kept up to date"
+    assert standing(demo, TODAY, today=TODAY)[leaver] == (Status.NOT_APPLICABLE, "")
+
+
+def test_the_rosters_standing_on_another_day_or_from_a_read_only_file_is_evaluated(
+    demo: Database, tmp_path: Path
+) -> None:
+    earlier = TODAY - timedelta(days=200)
+    assert standing(demo, earlier, today=TODAY) == standing_afresh(demo, earlier)
+    assert kept_state(demo) is None, "another day's standing is not kept"
+    expected = standing_afresh(demo)
+    demo.close()
+    connection = sqlite3.connect(f"file:{tmp_path / 'demo.db'}?mode=ro", uri=True)
+    assert standing(Database(connection), TODAY, today=TODAY) == expected
     connection.close()

@@ -14,7 +14,7 @@ from deesc_desktop.store.migrations.rules import (
     m005_rules_topics,
     m005_rules_waivers,
 )
-from deesc_desktop.store.migrations.summary import m014_summary_cache
+from deesc_desktop.store.migrations.summary import m014_summary_cache, m015_summary_needs
 from deesc_desktop.store.migrations.trust import m007_trust_seal, m013_audit_compact
 
 migrations = Migrations("deesc")
@@ -34,6 +34,7 @@ for _step in (
     m009_files_incidents,
     m013_audit_compact,
     m014_summary_cache,
+    m015_summary_needs,
 ):
     migrations()(_step)
 

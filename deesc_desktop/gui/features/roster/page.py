@@ -27,8 +27,7 @@ from deesc_desktop.gui.widgets import (
     filter_combo,
     filtered_table,
 )
-from deesc_desktop.services.compliance import department_compliance
-from deesc_desktop.services.training_due import due_items, needs_summary
+from deesc_desktop.services.dashboard import standing
 from deesc_desktop.store.officers import RosterRow, roster
 
 CURRENT = "current"
@@ -172,12 +171,11 @@ class RosterPage(Page):
         as_of = self.as_of or date.today()
 
         def worst(db: Database) -> tuple[dict[int, Status], dict[int, str]]:
-            rows = department_compliance(db, as_of, include_separated=True)
-            needs = {
-                row.officer.id: needs_summary(due_items(row.results, row.officer, as_of, 90))
-                for row in rows
-            }
-            return {row.officer.id: row.worst for row in rows}, needs
+            found = standing(db, as_of)
+            return (
+                {officer_id: status for officer_id, (status, _needs) in found.items()},
+                {officer_id: needs for officer_id, (_status, needs) in found.items()},
+            )
 
         def deliver(result: tuple[dict[int, Status], dict[int, str]]) -> None:
             if generation == self._compliance_generation:
