@@ -7,7 +7,7 @@ status of that day, with only the training, certificates and leave dated by then
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,7 +19,7 @@ from deesc_desktop.core.compliance import (
     Status,
     Training,
     TrainingNeeds,
-    evaluate_department,
+    evaluate_each,
     evaluate_officer,
     training_needs,
     worst_status,
@@ -97,6 +97,29 @@ def department_compliance(
     handful of queries; with `include_separated`, every officer on file (those not serving
     then are "not applicable", with the reason). `today` (default: the clock's) is the day
     from which the roster's own "on leave" counts."""
+    return list(
+        department_compliance_each(
+            db,
+            as_of,
+            include_separated=include_separated,
+            requirement_id=requirement_id,
+            today=today,
+        )
+    )
+
+
+def department_compliance_each(
+    db: Database,
+    as_of: date,
+    *,
+    include_separated: bool = False,
+    requirement_id: str | None = None,
+    today: date | None = None,
+) -> Iterator[OfficerCompliance]:
+    """What `department_compliance` gives, one officer at a time: each officer's training
+    is let go once they are evaluated, so a caller that keeps a little of each result (the
+    dashboard's summary) never holds a statewide roster's 600,000 results, nor all of its
+    training once the last officer is done."""
     agency = _agency(db)
     requirements = active_requirements(db)
     if requirement_id is not None:
@@ -105,11 +128,16 @@ def department_compliance(
             raise NotFoundError(f"There is no requirement {requirement_id} for this agency.")
     with collector_paused():
         roster = roster_on(db, as_of, today=today, everyone=include_separated)
-        officers = roster.officers
         needs = training_needs(requirements, agency, as_of)
-        training, classes = _training(db, needs, as_of)
-        results = evaluate_department(
-            officers,
+        loaded, loaded_classes = _training(db, needs, as_of)
+        # Copies of the maps, each officer's entry removed once they are evaluated.
+        training: dict[int, Sequence[Training]] = dict(loaded)
+        classes: dict[int, Sequence[Training]] | None = (
+            None if loaded_classes is None else dict(loaded_classes)
+        )
+        del loaded, loaded_classes
+        each = evaluate_each(
+            roster.officers,
             requirements,
             training,
             roster.exemptions,
@@ -118,10 +146,11 @@ def department_compliance(
             agency,
             classes,
         )
-        by_officer: dict[int, list[RequirementResult]] = {officer.id: [] for officer in officers}
-        for result in results:
-            by_officer[result.officer_id].append(result)
-        return [OfficerCompliance(officer, tuple(by_officer[officer.id])) for officer in officers]
+        for officer, results in zip(roster.officers, each, strict=True):
+            training.pop(officer.id, None)
+            if classes is not None:
+                classes.pop(officer.id, None)
+            yield OfficerCompliance(officer, results)
 
 
 def officer_compliance(
@@ -213,17 +242,37 @@ class DepartmentSummary:
 
 def summarise(people: Sequence[OfficerCompliance]) -> DepartmentSummary:
     """The counts every screen and report shows of a department's compliance."""
-    titles: dict[str, str] = {}
-    counts: dict[str, Counter[Status]] = {}
+    tally = Tally()
     for person in people:
+        tally.add(person)
+    return tally.summary()
+
+
+class Tally:
+    """`summarise` counted one officer at a time, for officers evaluated one at a time."""
+
+    def __init__(self) -> None:
+        self._officers = 0
+        self._overall: Counter[Status] = Counter()
+        self._titles: dict[str, str] = {}
+        self._counts: dict[str, Counter[Status]] = {}
+
+    def add(self, person: OfficerCompliance) -> None:
+        self._officers += 1
+        self._overall[person.worst] += 1
         for result in person.results:
-            titles.setdefault(result.requirement_id, result.requirement_title)
-            counts.setdefault(result.requirement_id, Counter())[result.status] += 1
-    return DepartmentSummary(
-        len(people),
-        Counter(person.worst for person in people),
-        tuple(RequirementCounts(rid, title, counts[rid]) for rid, title in titles.items()),
-    )
+            self._titles.setdefault(result.requirement_id, result.requirement_title)
+            self._counts.setdefault(result.requirement_id, Counter())[result.status] += 1
+
+    def summary(self) -> DepartmentSummary:
+        return DepartmentSummary(
+            self._officers,
+            self._overall,
+            tuple(
+                RequirementCounts(rid, title, self._counts[rid])
+                for rid, title in self._titles.items()
+            ),
+        )
 
 
 COMPLIANCE_COLUMNS = (

@@ -28,9 +28,10 @@ from deesc_desktop.services.compliance import (
     DepartmentSummary,
     OfficerCompliance,
     RequirementCounts,
+    Tally,
     department_compliance,
+    department_compliance_each,
     officer_compliance,
-    summarise,
 )
 from deesc_desktop.services.training_due import due_items, needs_summary
 from deesc_desktop.store.audit_scan import entry_images
@@ -202,8 +203,16 @@ def _needs(person: OfficerCompliance, as_of: date) -> str:
 
 def due_soon(people: Iterable[OfficerCompliance], as_of: date) -> list[DueSoon]:
     """The results not met yet that fall due within DUE_DAYS of `as_of`, soonest first."""
+    return _soonest_first([item for person in people for item in _due_of(person, as_of)])
+
+
+_Due = tuple[int, int, DueSoon]
+"""A due-list item with what orders two items of one date and name: officer, position."""
+
+
+def _due_of(person: OfficerCompliance, as_of: date) -> list[_Due]:
     horizon = as_of + timedelta(days=DUE_DAYS)
-    due = [
+    return [
         (
             person.officer.id,
             position,
@@ -215,12 +224,14 @@ def due_soon(people: Iterable[OfficerCompliance], as_of: date) -> list[DueSoon]:
                 result.status,
             ),
         )
-        for person in people
         for position, result in enumerate(person.results)
         if result.status in DUE_STATUSES
         and result.due_date is not None
         and as_of <= result.due_date <= horizon
     ]
+
+
+def _soonest_first(due: list[_Due]) -> list[DueSoon]:
     due.sort(key=lambda found: (found[2].due, found[2].officer.casefold(), found[0], found[1]))
     return [item for _officer, _position, item in due]
 
@@ -231,8 +242,16 @@ def _app_version() -> str:
 
 
 def _whole_department(db: Database, as_of: date, head: LogMark) -> ComplianceOverview:
-    people = department_compliance(db, as_of, today=as_of)
-    summary = summarise(people)
+    # One officer at a time, keeping only what the summary keeps: a statewide roster's
+    # results and training are never all held at once.
+    tally = Tally()
+    kept: list[KeptOfficer] = []
+    due: list[_Due] = []
+    for person in department_compliance_each(db, as_of, today=as_of):
+        tally.add(person)
+        kept.append(_kept(person, as_of))
+        due.extend(_due_of(person, as_of))
+    summary = tally.summary()
     state = KeptState(
         as_of,
         head,
@@ -240,12 +259,12 @@ def _whole_department(db: Database, as_of: date, head: LogMark) -> ComplianceOve
         tuple((counts.id, counts.title) for counts in summary.requirements),
     )
     # Kept when the file can be written; a read-only file is simply evaluated each time.
-    keep_all(db, state, (_kept(person, as_of) for person in people))
+    keep_all(db, state, kept)
     return ComplianceOverview(
         as_of,
         summary,
-        due_soon(people, as_of),
-        evaluated=frozenset(person.officer.id for person in people),
+        _soonest_first(due),
+        evaluated=frozenset(officer.officer_id for officer in kept),
     )
 
 

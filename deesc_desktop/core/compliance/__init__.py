@@ -9,7 +9,12 @@ fast: `needs` (what the bulk path loads), `plan` (requirements compiled once), `
 (each officer's training indexed), `context` and `measure` (sums over a window).
 """
 
-from deesc_desktop.core.compliance.engine import evaluate, evaluate_department, evaluate_officer
+from deesc_desktop.core.compliance.engine import (
+    evaluate,
+    evaluate_department,
+    evaluate_each,
+    evaluate_officer,
+)
 from deesc_desktop.core.compliance.explain import hours_text, period_noun, plain_hours
 from deesc_desktop.core.compliance.needs import (
     HoursTotal,
@@ -57,6 +62,7 @@ __all__ = [
     "TrainingNeeds",
     "evaluate",
     "evaluate_department",
+    "evaluate_each",
     "evaluate_officer",
     "hours_text",
     "make_up_chain",

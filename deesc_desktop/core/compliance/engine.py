@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 
 from deesc_desktop.core.compliance.applicability import not_applicable
@@ -77,10 +77,36 @@ def evaluate_department(
     or, when it gives cuts, their `HoursTotal`s between those cuts, with their
     `LatestClass`es between its class cuts in `classes_by_officer`.
     """
+    return [
+        result
+        for results in evaluate_each(
+            officers,
+            requirements,
+            records_by_officer,
+            exemptions_by_officer,
+            certifications_by_officer,
+            as_of,
+            agency,
+            classes_by_officer,
+        )
+        for result in results
+    ]
+
+
+def evaluate_each(
+    officers: Iterable[Officer],
+    requirements: Sequence[Requirement],
+    records_by_officer: Mapping[int, Sequence[Training]],
+    exemptions_by_officer: Mapping[int, Sequence[Exemption]],
+    certifications_by_officer: Mapping[int, Sequence[Certification]],
+    as_of: date,
+    agency: Agency,
+    classes_by_officer: Mapping[int, Sequence[Training]] | None = None,
+) -> Iterator[tuple[RequirementResult, ...]]:
+    """What `evaluate_department` gives, one officer's results at a time, in the officers'
+    order: a caller that keeps a little of each need not hold every result at once."""
     plan = Plan(compile_requirements(requirements, agency, as_of), as_of)
     compiled = plan.compiled
-    results: list[RequirementResult] = []
-    append = results.append
     for officer in officers:
         context = Context(
             plan,
@@ -92,9 +118,7 @@ def evaluate_department(
             agency,
             None if classes_by_officer is None else classes_by_officer.get(officer.id, ()),
         )
-        for item in compiled:
-            append(_evaluate(context, item))
-    return results
+        yield tuple([_evaluate(context, item) for item in compiled])
 
 
 def _evaluate(context: Context, compiled: Compiled) -> RequirementResult:
