@@ -135,29 +135,30 @@ class ComplianceReport(Renderer[ComplianceData]):
                     percent_text(req.counts[Status.COMPLIANT], req.counted),
                 ]
             )
-        flowables.append(
-            self.keep(
-                para("Officers by requirement", s.h2),
-                small_table(
-                    [
-                        "Requirement",
-                        "Title",
-                        *[st.label for st in BY_SEVERITY],
-                        "Compliant %",
-                    ],
-                    by_requirement,
-                    # Each count as wide as its header's longest word; ids and titles the rest.
-                    [0.2, 0.283, 0.103, 0.06, 0.067, 0.075, 0.06, 0.077, 0.075],
-                    self.frame_width,
-                    align=["left", "left", *["right"] * 7],
-                ),
-                para(
-                    "Compliant % is of the officers the requirement applies to who are not "
-                    "exempt from it.",
-                    s.note,
-                ),
-            )
-        )
+        # Not kept whole: a pack of 15 requirements does not fit under the summary, and kept
+        # whole it left most of the first page blank. It starts there when its heading, header
+        # and first rows fit, and its header repeats on the next page.
+        flowables += [
+            *self.heading_over_table("Officers by requirement"),
+            small_table(
+                [
+                    "Requirement",
+                    "Title",
+                    *[st.label for st in BY_SEVERITY],
+                    "Compliant %",
+                ],
+                by_requirement,
+                # Each count as wide as its header's longest word; ids and titles the rest.
+                [0.2, 0.283, 0.103, 0.06, 0.067, 0.075, 0.06, 0.077, 0.075],
+                self.frame_width,
+                align=["left", "left", *["right"] * 7],
+            ),
+            para(
+                "Compliant % is of the officers the requirement applies to who are not "
+                "exempt from it.",
+                s.note,
+            ),
+        ]
         return flowables
 
     def coverage(self, data: ComplianceData) -> list[Flowable]:

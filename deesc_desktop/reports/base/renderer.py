@@ -12,6 +12,7 @@ from reportlab.lib.pagesizes import LETTER, landscape
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
     Flowable,
     Frame,
     KeepTogether,
@@ -47,6 +48,10 @@ from deesc_desktop.reports.catalogue import CATALOGUE
 from deesc_desktop.services.errors import ServiceError, ValidationError
 from deesc_desktop.services.reporting import ReportContext, report_agency, report_context
 from deesc_desktop.services.signers import Signer
+
+TABLE_START = 130
+"""Points a table needs left on a page to start there: its heading, header row and three
+rows of two lines."""
 
 D = TypeVar("D")
 
@@ -183,6 +188,12 @@ class Renderer(ABC, Generic[D]):
     def keep(self, *flowables: Flowable) -> KeepTogether:
         """A heading and a short table or chart kept on one page."""
         return KeepTogether(list(flowables))
+
+    def heading_over_table(self, text: str) -> list[Flowable]:
+        """The heading of a table that may run onto the next page (its header row repeats
+        there): the table starts under what comes before it when the heading, the header
+        and its first rows fit, else on a new page; never the heading alone."""
+        return [CondPageBreak(TABLE_START), para(text, self.styles.h2_over_table)]
 
     def signature(self, data: D) -> Flowable:
         """The attestation block (signature.attestation_block) with this report's signers and

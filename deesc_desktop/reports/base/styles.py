@@ -64,6 +64,9 @@ class Styles:
             spaceAfter=3,
             keepWithNext=1,
         )
+        # Over a table that may split across pages: keepWithNext would move the whole table
+        # to the next page whenever it fits there (Renderer.heading_over_table instead).
+        self.h2_over_table = ParagraphStyle("h2_over_table", self.h2, keepWithNext=0)
         self.cell = ParagraphStyle("cell", base, fontSize=8, leading=9.8)
         # An id such as IL-crisis-intervention-annual breaks after a hyphen, not mid-word.
         self.cell_id = ParagraphStyle("cell_id", self.cell, embeddedHyphenation=1)
