@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
@@ -109,6 +110,10 @@ class PageMap(Mapping[PageId, Page]):
     def is_built(self, page_id: PageId) -> bool:
         return page_id in self._built
 
+    def module(self, page_id: PageId) -> str:
+        """The module that makes the page."""
+        return self._specs[page_id].module
+
     def built(self) -> list[Page]:
         """The pages built so far; the others will read everything afresh when built."""
         return list(self._built.values())
@@ -206,9 +211,25 @@ class MainWindow(QMainWindow):
     def _build_next(self) -> None:
         for page_id in self._order:
             if not self.pages.is_built(page_id):
+                if self.pages.module(page_id) not in sys.modules:
+                    self._import_then_build(page_id)
+                    return
                 self.pages.get(page_id)  # builds it
                 self._build_timer.start()
                 return
+
+    def _import_then_build(self, page_id: PageId) -> None:
+        # Reading and running a page's modules (a tenth of a second for some) is done on a
+        # worker, so that the window answers meanwhile; the page's widgets are then made
+        # here, on the window's thread, on the next turn.
+        module = self.pages.module(page_id)
+        workers.run_task(
+            lambda _control: importlib.import_module(module),
+            owner=self,
+            on_result=lambda _module: self._build_timer.start(),
+            # Built here instead, where the import fails again and says why.
+            on_error=lambda _exc: self.pages.get(page_id),
+        )
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

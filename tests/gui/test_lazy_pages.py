@@ -154,3 +154,62 @@ def test_building_every_page_leaves_reportlab_for_the_first_report(
     assert sorted(name for name in loaded if name.split(".")[0] == "reportlab") == []
     assert "deesc_desktop.reports.base.renderer" not in loaded
     assert "deesc_desktop.reports.catalogue" in loaded  # what the page lists the reports from
+
+
+IMPORT_THREAD_PROBE = """
+import json, os, sys, threading
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+imported_on = {}
+
+class Watch:
+    # Notes which thread imports each page module, then lets the normal finders find it.
+    def find_spec(self, name, path=None, target=None):
+        if name.startswith("deesc_desktop.gui.features.") and name.endswith(".page"):
+            imported_on[name] = threading.current_thread() is threading.main_thread()
+        return None
+
+sys.meta_path.insert(0, Watch())
+
+class FirstShow(QObject):
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Show and isinstance(watched, QMainWindow):
+            QTimer.singleShot(0, lambda: wait(watched))
+        return False
+
+def wait(window):
+    if len(window.pages.built()) < len(window.pages):
+        QTimer.singleShot(20, lambda: wait(window))
+        return
+    print(json.dumps(imported_on), flush=True)
+    os._exit(0)
+
+app = QApplication([sys.argv[0]])
+probe = FirstShow()
+app.installEventFilter(probe)
+from deesc_desktop.gui.app import main
+main(["--db", sys.argv[1]])
+"""
+"""Starts the app, waits until the window has built every page in the background, and prints
+for each page module whether the window's own thread imported it."""
+
+
+def test_pages_built_after_the_window_appears_are_imported_off_its_thread(
+    db: Database, db_path: Path
+) -> None:
+    # Importing a page's modules on the window's thread held it still for up to a tenth of a
+    # second per page; a worker imports them while the window keeps answering.
+    built = subprocess.run(
+        [sys.executable, "-c", IMPORT_THREAD_PROBE, str(db_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    on_window_thread = json.loads(built.stdout.strip().splitlines()[-1])
+    assert set(on_window_thread) == {spec.module for spec in PAGES}
+    assert on_window_thread.pop("deesc_desktop.gui.features.dashboard.page") is True, (
+        "the first page is built before the window shows"
+    )
+    assert sorted(name for name, here in on_window_thread.items() if here) == []
