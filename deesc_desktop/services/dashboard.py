@@ -24,6 +24,7 @@ from sqlite_utils import Database
 import deesc_desktop
 from deesc_desktop.core.compliance import Status, hours_text
 from deesc_desktop.core.roster import serving_on
+from deesc_desktop.services.common import collector_paused
 from deesc_desktop.services.compliance import (
     DepartmentSummary,
     OfficerCompliance,
@@ -242,6 +243,14 @@ def _app_version() -> str:
 
 
 def _whole_department(db: Database, as_of: date, head: LogMark) -> ComplianceOverview:
+    # The collector stays off until the rows are written too: with it back on, writing a
+    # statewide roster's 600,000 kept results set off full passes over every object alive,
+    # each holding Python's lock (and so the window) for up to half a second.
+    with collector_paused():
+        return _evaluated_and_kept(db, as_of, head)
+
+
+def _evaluated_and_kept(db: Database, as_of: date, head: LogMark) -> ComplianceOverview:
     # One officer at a time, keeping only what the summary keeps: a statewide roster's
     # results and training are never all held at once.
     tally = Tally()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -227,16 +227,29 @@ def _insert(db: Database, officers: Iterable[KeptOfficer]) -> Counter[tuple[str,
             )
             for r in officer.results
         )
-    db.conn.executemany(
+    _insert_rows(
+        db,
         "INSERT INTO summary_officers (officer_id, name, overall, needs) VALUES (?, ?, ?, ?)",
         people,
     )
-    db.conn.executemany(
+    _insert_rows(
+        db,
         "INSERT INTO summary_results (officer_id, requirement_id, status, due, detail)"
         " VALUES (?, ?, ?, ?, ?)",
         results,
     )
     return Counter((requirement_id, status) for _o, requirement_id, status, _d, _t in results)
+
+
+ROWS_PER_CALL = 2_000
+"""Rows per executemany: one call for 600,000 rows keeps Python's lock from the window's
+thread for half a second (SQLite lets it go around each row, but this thread takes it back
+first), while a worker keeps a statewide summary."""
+
+
+def _insert_rows(db: Database, sql: str, rows: Sequence[tuple[object, ...]]) -> None:
+    for start in range(0, len(rows), ROWS_PER_CALL):
+        db.conn.executemany(sql, rows[start : start + ROWS_PER_CALL])
 
 
 def _count(db: Database, changes: Counter[tuple[str, str]]) -> None:
