@@ -63,16 +63,21 @@ def test_the_dashboard_has_every_feature_card_without_their_pages() -> None:
     } == factories
 
 
-FIRST_SHOW_PROBE = """
-import json, os, sys
-from PySide6.QtCore import QEvent, QObject
+PROBE = """
+import json, os, sys, threading
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMainWindow
+
+{before}
+
+def report(value):
+    print(json.dumps(value), flush=True)
+    os._exit(0)
 
 class FirstShow(QObject):
     def eventFilter(self, watched, event):
         if event.type() == QEvent.Type.Show and isinstance(watched, QMainWindow):
-            print(json.dumps(sorted(sys.modules)), flush=True)
-            os._exit(0)
+            shown(watched)
         return False
 
 app = QApplication([sys.argv[0]])
@@ -81,8 +86,21 @@ app.installEventFilter(probe)
 from deesc_desktop.gui.app import main
 main(["--db", sys.argv[1]])
 """
-"""Starts the app as `deesc-desktop --db PATH` does and prints the modules loaded when its
-main window first shows."""
+"""Starts the app as `deesc-desktop --db PATH` does; `shown(window)`, called at the main
+window's first show event, ends it with `report(value)`."""
+
+
+def probe(db_path: Path, before: str) -> Any:
+    """What the app reports when run with `before` (which defines `shown`) on `db_path`."""
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE.format(before=before), str(db_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
 
 NOT_BEFORE_THE_WINDOW = (
     "reportlab",
@@ -99,42 +117,16 @@ NOT_BEFORE_THE_WINDOW = (
 def test_the_window_shows_before_reports_charts_and_the_compliance_engine_load(
     db: Database, db_path: Path
 ) -> None:
-    shown = subprocess.run(
-        [sys.executable, "-c", FIRST_SHOW_PROBE, str(db_path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    loaded = set(json.loads(shown.stdout.strip().splitlines()[-1]))
+    loaded = set(probe(db_path, "def shown(window):\n    report(sorted(sys.modules))"))
     assert "deesc_desktop.gui.mainwindow" in loaded
     assert [name for name in NOT_BEFORE_THE_WINDOW if name in loaded] == []
 
 
-EVERY_PAGE_PROBE = """
-import json, os, sys
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-
-class FirstShow(QObject):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Show and isinstance(watched, QMainWindow):
-            QTimer.singleShot(0, lambda: report(watched))
-        return False
-
-def report(window):
-    window.build_all()
-    print(json.dumps(sorted(sys.modules)), flush=True)
-    os._exit(0)
-
-app = QApplication([sys.argv[0]])
-probe = FirstShow()
-app.installEventFilter(probe)
-from deesc_desktop.gui.app import main
-main(["--db", sys.argv[1]])
+EVERY_PAGE_BUILT = """
+def shown(window):
+    # As the window does once it has been drawn, all at once.
+    QTimer.singleShot(0, lambda: (window.build_all(), report(sorted(sys.modules))))
 """
-"""Starts the app, builds every page as the window does once it has been drawn, and prints
-the modules loaded then."""
 
 
 def test_building_every_page_leaves_reportlab_for_the_first_report(
@@ -142,57 +134,34 @@ def test_building_every_page_leaves_reportlab_for_the_first_report(
 ) -> None:
     # The pages are built on the window's own thread after it appears; importing ReportLab
     # there held the window still for a fifth of a second at every start.
-    built = subprocess.run(
-        [sys.executable, "-c", EVERY_PAGE_PROBE, str(db_path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    loaded = set(json.loads(built.stdout.strip().splitlines()[-1]))
+    loaded = set(probe(db_path, EVERY_PAGE_BUILT))
     assert "deesc_desktop.gui.features.reports.page" in loaded
     assert sorted(name for name in loaded if name.split(".")[0] == "reportlab") == []
     assert "deesc_desktop.reports.base.renderer" not in loaded
     assert "deesc_desktop.reports.catalogue" in loaded  # what the page lists the reports from
 
 
-IMPORT_THREAD_PROBE = """
-import json, os, sys, threading
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMainWindow
-
-imported_on = {}
+IMPORT_THREADS = """
+imported_here = {}
 
 class Watch:
-    # Notes which thread imports each page module, then lets the normal finders find it.
+    # Notes which thread imports each page module, then lets the usual finders find it.
     def find_spec(self, name, path=None, target=None):
         if name.startswith("deesc_desktop.gui.features.") and name.endswith(".page"):
-            imported_on[name] = threading.current_thread() is threading.main_thread()
+            imported_here[name] = threading.current_thread() is threading.main_thread()
         return None
 
 sys.meta_path.insert(0, Watch())
 
-class FirstShow(QObject):
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Show and isinstance(watched, QMainWindow):
-            QTimer.singleShot(0, lambda: wait(watched))
-        return False
+def shown(window):
+    QTimer.singleShot(0, lambda: wait(window))
 
 def wait(window):
     if len(window.pages.built()) < len(window.pages):
         QTimer.singleShot(20, lambda: wait(window))
-        return
-    print(json.dumps(imported_on), flush=True)
-    os._exit(0)
-
-app = QApplication([sys.argv[0]])
-probe = FirstShow()
-app.installEventFilter(probe)
-from deesc_desktop.gui.app import main
-main(["--db", sys.argv[1]])
+    else:
+        report(imported_here)
 """
-"""Starts the app, waits until the window has built every page in the background, and prints
-for each page module whether the window's own thread imported it."""
 
 
 def test_pages_built_after_the_window_appears_are_imported_off_its_thread(
@@ -200,14 +169,7 @@ def test_pages_built_after_the_window_appears_are_imported_off_its_thread(
 ) -> None:
     # Importing a page's modules on the window's thread held it still for up to a tenth of a
     # second per page; a worker imports them while the window keeps answering.
-    built = subprocess.run(
-        [sys.executable, "-c", IMPORT_THREAD_PROBE, str(db_path)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    on_window_thread = json.loads(built.stdout.strip().splitlines()[-1])
+    on_window_thread = probe(db_path, IMPORT_THREADS)
     assert set(on_window_thread) == {spec.module for spec in PAGES}
     assert on_window_thread.pop("deesc_desktop.gui.features.dashboard.page") is True, (
         "the first page is built before the window shows"

@@ -53,6 +53,17 @@ def demo(demo_file: Path, tmp_path: Path) -> Database:
     return open_database(path)
 
 
+def scenario_day(db: Database, admin: Actor, officer_id: int) -> None:
+    """A 30-hour class in use of force and de-escalation for one officer, on 2026-11-02."""
+    record_class(
+        db,
+        admin,
+        {"course": "Scenario day", "completed": "2026-11-02", "hours": 30,
+         "topics": "use_of_force:15;de_escalation:15", "delivery": "scenario"},
+        [officer_id],
+    )  # fmt: skip
+
+
 def evaluated_afresh(db: Database, as_of: date = TODAY) -> ComplianceOverview:
     """The overview from a department evaluation, as the dashboard worked it out before."""
     people = department_compliance(db, as_of, today=as_of)
@@ -107,13 +118,7 @@ def test_a_mix_of_changes_updates_the_kept_summary_to_what_a_full_evaluation_say
     people = department_compliance(demo, TODAY, today=TODAY)
     trainee, on_leave, leaving = (p.officer.id for p in people[1:4])
 
-    record_class(
-        demo,
-        admin,
-        {"course": "Scenario day", "completed": "2026-11-02", "hours": 30,
-         "topics": "use_of_force:15;de_escalation:15", "delivery": "scenario"},
-        [trainee],
-    )  # fmt: skip
+    scenario_day(demo, admin, trainee)
     stale = kept_overview(demo, TODAY)
     assert stale is not None and not stale.current, "the log moved since it was kept"
     updated = compliance_overview(demo, TODAY)
@@ -245,13 +250,7 @@ def test_the_rosters_standing_comes_from_the_kept_summary_and_matches_an_evaluat
     assert state is not None and state.as_of == TODAY, "worked out once, and kept"
 
     trainee = next(i for i, (_status, needs) in expected.items() if "De-escalation" in needs)
-    record_class(
-        demo,
-        admin,
-        {"course": "Scenario day", "completed": "2026-11-02", "hours": 30,
-         "topics": "use_of_force:15;de_escalation:15", "delivery": "scenario"},
-        [trainee],
-    )  # fmt: skip
+    scenario_day(demo, admin, trainee)
     updated = standing_afresh(demo)
     assert updated[trainee] != expected[trainee], "the class changed what the trainee needs"
     assert standing(demo, TODAY, today=TODAY) == updated

@@ -47,16 +47,8 @@ M014_SCHEMA = (
 """The tables as step m014 made them (a step never changes once released)."""
 
 SCHEMA = (
-    """
-    CREATE TABLE IF NOT EXISTS summary_state (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        as_of TEXT NOT NULL,
-        log_entries INTEGER NOT NULL,
-        log_hash TEXT NOT NULL,
-        app_version TEXT NOT NULL,
-        requirements TEXT NOT NULL
-    )
-    """,
+    M014_SCHEMA[0],
+    # m015 added `needs`.
     """
     CREATE TABLE IF NOT EXISTS summary_officers (
         officer_id INTEGER PRIMARY KEY,
@@ -65,25 +57,7 @@ SCHEMA = (
         needs TEXT NOT NULL DEFAULT ''
     )
     """,
-    """
-    CREATE TABLE IF NOT EXISTS summary_results (
-        officer_id INTEGER NOT NULL,
-        requirement_id TEXT NOT NULL,
-        status TEXT NOT NULL,
-        due TEXT,
-        detail TEXT,
-        PRIMARY KEY (officer_id, requirement_id)
-    ) WITHOUT ROWID
-    """,
-    """
-    CREATE TABLE IF NOT EXISTS summary_counts (
-        requirement_id TEXT NOT NULL,
-        status TEXT NOT NULL,
-        officers INTEGER NOT NULL,
-        PRIMARY KEY (requirement_id, status)
-    ) WITHOUT ROWID
-    """,
-    "CREATE INDEX IF NOT EXISTS summary_results_due ON summary_results (due) WHERE due IS NOT NULL",
+    *M014_SCHEMA[2:],
 )
 """The tables as they are now, as store/summary.py remakes them when dropped."""
 
