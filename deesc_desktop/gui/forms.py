@@ -173,7 +173,8 @@ class Form:
         error.setWordWrap(True)
         error.hide()
         column.addWidget(error)
-        caption = QLabel(f"{label}{' *' if required else ''}:")
+        # A check box carries its own words: its row has no caption, not a lone colon.
+        caption = QLabel(f"{label}{' *' if required else ''}:" if label else "")
         caption.setBuddy(editor)
         caption.setContentsMargins(0, 4, 0, 0)
         self.layout.addRow(caption, box)

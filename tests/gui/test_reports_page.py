@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
@@ -106,6 +106,9 @@ def test_the_signer_is_remembered_per_report_and_the_preparer_is_printed(
     page.choose("cit")
     form = page.form
     assert form is not None and form.remember is not None and form.remember.isEnabled()
+    captions = [label.text() for label in form.findChildren(QLabel) if label.buddy()]
+    assert "Signed by (name):" in captions
+    assert ":" not in captions, "the check box's row has no caption, not a lone colon"
     name, title = form.editors["signer"], form.editors["signer_title"]
     assert isinstance(name, QLineEdit) and isinstance(title, QComboBox)
     assert name.text() == "" and title.currentText() == ""  # nothing saved: written by hand
