@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
@@ -222,11 +221,10 @@ class MainWindow(QMainWindow):
         # Reading and running a page's modules (a tenth of a second for some) is done on a
         # worker, so that the window answers meanwhile; the page's widgets are then made
         # here, on the window's thread, on the next turn.
-        module = self.pages.module(page_id)
-        workers.run_task(
-            lambda _control: importlib.import_module(module),
+        workers.import_then(
+            self.pages.module(page_id),
             owner=self,
-            on_result=lambda _module: self._build_timer.start(),
+            then=self._build_timer.start,
             # Built here instead, where the import fails again and says why.
             on_error=lambda _exc: self.pages.get(page_id),
         )

@@ -14,6 +14,7 @@ QRunnable design (bench/qt_defects/worker_crash.py) are not used.
 
 from __future__ import annotations
 
+import importlib
 import queue
 import sys
 import threading
@@ -324,6 +325,24 @@ def with_database(
             db.close()
 
     return run
+
+
+def import_then(
+    name: str,
+    *,
+    owner: QObject,
+    then: Callable[[], None],
+    on_error: Callable[[BaseException], None] | None = None,
+) -> Task:
+    """Import module `name` on a worker, then call `then` on the GUI thread: reading and
+    running a large module (a page's, QtCharts) takes up to a tenth of a second, which the
+    window need not stand still for. Already imported, it costs one trip to a worker."""
+    return run_task(
+        lambda _control: importlib.import_module(name),
+        owner=owner,
+        on_result=lambda _module: then(),
+        on_error=on_error,
+    )
 
 
 def run_query(

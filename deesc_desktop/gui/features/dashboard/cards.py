@@ -279,17 +279,6 @@ class DueSoonCard(_ComplianceCard):
         self.ctx.nav.show("compliance", status=target.partition(":")[2])
 
 
-_charts_loaded = False
-"""Whether PySide6.QtCharts has been imported, to the end (not merely begun)."""
-
-
-def _load_charts(_control: object) -> None:
-    global _charts_loaded
-    import PySide6.QtCharts  # noqa: F401
-
-    _charts_loaded = True
-
-
 class ComplianceChartCard(QFrame):
     """Compliance by requirement as horizontal stacked bars, with a legend naming each colour."""
 
@@ -345,17 +334,17 @@ class ComplianceChartCard(QFrame):
         return chart, view
 
     def show_summary(self, summary: ComplianceOverview) -> None:
-        if self.chart is None and not _charts_loaded:
+        if self.chart is None:
             # QtCharts takes a tenth of a second to load: a worker loads it, and the chart
             # is drawn here once it is in, with the latest figures by then.
             loading = self._waiting is not None
             self._waiting = summary
             if not loading:
-                workers.run_task(_load_charts, owner=self, on_result=self._draw_waiting)
+                workers.import_then("PySide6.QtCharts", owner=self, then=self._draw_waiting)
             return
         self._draw(summary)
 
-    def _draw_waiting(self, _loaded: object) -> None:
+    def _draw_waiting(self) -> None:
         summary, self._waiting = self._waiting, None
         if summary is not None:
             self._draw(summary)
