@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import pytest
 from pypdf import PdfReader
@@ -15,9 +16,10 @@ from sqlite_utils import Database
 
 from deesc_desktop.reports import ReportParams, render
 from deesc_desktop.reports import compliance as compliance_report
+from deesc_desktop.reports.base import styles as styles_module
 from deesc_desktop.reports.base.cells import Line, StackedLines, TextCell, whole_words
 from deesc_desktop.reports.base.fonts import register_fonts
-from deesc_desktop.reports.base.styles import ALERT, WARN, Styles, table_style
+from deesc_desktop.reports.base.styles import ALERT, WARN, Styles, para, table_style
 from deesc_desktop.reports.base.tables import PagedTable, small_table
 from tests.reports.conftest import DEMO_TODAY, FIXED_NOW, flat, pdf_text
 
@@ -68,6 +70,43 @@ def test_lines_stacked_print_exactly_as_one_paragraph_with_line_breaks(
     whole = render("compliance", demo, params, tmp_path / "whole.pdf", now=FIXED_NOW)
     assert len(PdfReader(str(stacked)).pages) == len(PdfReader(str(whole)).pages)
     assert text_chunks(stacked) == text_chunks(whole)
+
+
+@pytest.mark.parametrize("kind", ["compliance", "cit", "due"])
+def test_plain_text_made_without_the_markup_parser_prints_the_same_bytes(
+    demo: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    params = ReportParams(as_of=DEMO_TODAY)
+    direct = render(kind, demo, params, tmp_path / "direct.pdf", now=FIXED_NOW)
+    # Every Paragraph through ReportLab's parser: what the report printed before.
+    monkeypatch.setattr(styles_module, "_one_fragment", lambda words: False)
+    parsed = render(kind, demo, params, tmp_path / "parsed.pdf", now=FIXED_NOW)
+    assert direct.read_bytes() == parsed.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["Crisis intervention", "Ünïcödé “quoted” — dash", 'O\'Brien said "hold"', "x", "9.5 h"],
+)
+def test_plain_paragraphs_are_the_fragments_the_parser_makes(words: str) -> None:
+    register_fonts()
+    style = Styles().cell_bold
+    direct = para(words, style)
+    parsed = Paragraph(escape(words), style)
+    assert [vars(f) for f in direct.frags] == [vars(f) for f in parsed.frags]
+    assert direct.text == parsed.text
+    assert direct.wrap(40, 100) == parsed.wrap(40, 100)
+    assert direct.blPara.lines == parsed.blPara.lines
+
+
+@pytest.mark.parametrize("words", ["Smith & Wesson", "a < b", "a > b", "two  spaces", " lead", ""])
+def test_text_the_parser_would_split_or_fold_still_goes_through_it(words: str) -> None:
+    register_fonts()
+    style = Styles().cell
+    direct = para(words, style)
+    parsed = Paragraph(escape(words), style)
+    assert [vars(f) for f in direct.frags] == [vars(f) for f in parsed.frags]
+    assert direct.getPlainText() == parsed.getPlainText()
 
 
 def test_a_word_too_wide_for_its_column_shrinks_the_lines_as_before() -> None:

@@ -22,6 +22,7 @@ from deesc_desktop.reports.base.styles import (
     INK,
     TEXT_CELL_STYLE,
     hex_colour,
+    para,
 )
 
 
@@ -72,7 +73,7 @@ class TextCell:
         if not all(line.text and " ".join(line.text.split()) == line.text for line in self.lines):
             return None
         return StackedLines(
-            [Paragraph(escape(line.text), _line_style(line)) for line in self.lines],
+            [para(line.text, _line_style(line)) for line in self.lines],
             self.paragraph,
             FONT_BOLD if any(line.bold for line in self.lines) else FONT,
         )

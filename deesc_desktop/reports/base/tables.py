@@ -28,6 +28,7 @@ from deesc_desktop.reports.base.styles import (
     HEAD_STYLES,
     ZEBRA,
     layout_style,
+    para,
     table_style,
 )
 
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
 def header_cells(headers: Sequence[Cell], align: Sequence[str]) -> list[Cell]:
     """Column titles as Paragraphs, so a long title wraps instead of running into the next."""
     return [
-        Paragraph(escape(h), HEAD_STYLES[how]) if isinstance(h, str) else h
+        para(h, HEAD_STYLES[how]) if isinstance(h, str) else h
         for h, how in zip(headers, align, strict=True)
     ]
 
