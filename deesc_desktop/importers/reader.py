@@ -9,10 +9,11 @@ import posixpath
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 from xml.etree import ElementTree
@@ -521,6 +522,13 @@ def column_letter(position: int) -> str:
     return letters
 
 
+def _picker(positions: list[int]) -> Callable[[list[str]], Sequence[str]]:
+    """The cells at `positions`, in that order, as one C call per row."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    return lambda cells: [cells[position] for position in positions]
+
+
 def _build_table(name: str, records: Iterable[tuple[int, list[str]]]) -> Table:
     columns: list[tuple[int, str]] | None = None
     rows: list[tuple[int, dict[str, str]]] = []
@@ -529,12 +537,16 @@ def _build_table(name: str, records: Iterable[tuple[int, list[str]]]) -> Table:
     # Rows of a file mostly have one width: its unnamed positions are found once per width.
     unnamed_by_width: dict[int, list[int]] = {}
     last_named = 0
+    headers: list[str] = []
+    pick: Callable[[list[str]], Sequence[str]] = _picker([])
     for number, cells in records:
         if columns is None:
             if any(cell.strip() for cell in cells):
                 columns = _header_columns(name, cells)
                 named = {position for position, _ in columns}
                 last_named = max(named)
+                headers = [header for _, header in columns]
+                pick = _picker([position for position, _ in columns])
             continue
         width = len(cells)
         unnamed = unnamed_by_width.get(width)
@@ -544,17 +556,20 @@ def _build_table(name: str, records: Iterable[tuple[int, list[str]]]) -> Table:
             if cells[position].strip():
                 unnamed_with_data.add(position)
         if width > last_named:
-            values = {header: cells[position] for position, header in columns}
+            values = dict(zip(headers, pick(cells), strict=True))
         else:
             values = {
                 header: cells[position] if position < width else "" for position, header in columns
             }
-        # A leading apostrophe that kept text from running as a formula (as exports write
-        # it, and as Excel types text) is not part of the value.
-        for header, value in values.items():
-            if value.startswith("'"):
-                values[header] = restore(value)
-        if any(value.strip() for value in values.values()):
+        # One text of the row answers both questions below for most rows at C speed.
+        joined = "".join(values.values())
+        if "'" in joined:
+            # A leading apostrophe that kept text from running as a formula (as exports
+            # write it, and as Excel types text) is not part of the value.
+            for header, value in values.items():
+                if value.startswith("'"):
+                    values[header] = restore(value)
+        if joined.strip():
             rows.append((number, values))
     if columns is None:
         raise ImportFileError(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from deesc_desktop.core.hours import Centihours, format_hours
 from deesc_desktop.core.names import COURSE_TITLE_LENGTH, name_problem
@@ -27,9 +27,11 @@ MAX_HOURS_PER_CLASS: Centihours = 2000_00
 TOPICS_FORMAT_HINT = "e.g. de_escalation:2;use_of_force:2"
 
 
-@dataclass(frozen=True, slots=True)
-class TrainingRow:
-    """One valid class completion; `topic_hours` sums exactly to `hours`."""
+class TrainingRow(NamedTuple):
+    """One valid class completion; `topic_hours` sums exactly to `hours`.
+
+    A named tuple rather than a frozen dataclass: a file makes one per row, and a frozen
+    dataclass sets each of twelve fields through object.__setattr__."""
 
     row_number: int
     badge: str

@@ -81,6 +81,15 @@ def test_csv_row_numbers_count_skipped_blank_rows_and_multiline_cells(tmp_path: 
     assert table.rows[1][1]["reason"] == "two\nlines"
 
 
+def test_csv_only_the_apostrophe_before_a_formula_is_taken_off(tmp_path: Path) -> None:
+    text = "last_name,first_name,unit\n'=SUM(A1),O'Brien,'0042\nD'Amato,' ,Patrol\n"
+    table = read_table(write_csv(tmp_path / "t.csv", text))
+    assert [cells for _, cells in table.rows] == [
+        {"last_name": "=SUM(A1)", "first_name": "O'Brien", "unit": "'0042"},
+        {"last_name": "D'Amato", "first_name": "' ", "unit": "Patrol"},
+    ]
+
+
 def test_csv_headers_and_cells_are_kept_as_written(tmp_path: Path) -> None:
     table = read_table(write_csv(tmp_path / "t.csv", " Badge , Last Name\n 12 , Smith \n"))
     assert table.headers == [" Badge ", " Last Name"]
