@@ -54,8 +54,8 @@ def _build_records(
 ) -> dict[int, list[TrainingRecord]]:
     split = _topics_for(db, where, params)
     records: dict[int, list[TrainingRecord]] = defaultdict(list)
-    # No ORDER BY: it would make SQLite walk the officer index instead of the date range
-    # asked for; each officer's short list is sorted below instead.
+    # No ORDER BY: it would make SQLite walk an index led by the officer instead of the
+    # date range asked for; each officer's short list is sorted below instead.
     for row in db.execute(f"{_RECORD_SQL} {where}", list(params)):
         rid, officer_id, course_id, title, number, completed, hours = row[:7]
         delivery, provider, instructor, pre_test, post_test = row[7:]

@@ -15,6 +15,7 @@ from deesc_desktop.store import (
     open_database,
 )
 from deesc_desktop.store.migrations import known_names
+from deesc_desktop.store.training import load_records
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -93,6 +94,53 @@ def test_file_made_by_the_first_schema_version_opens_with_its_data(tmp_path: Pat
         assert old.execute("SELECT count(*) FROM _sqlite_migrations").fetchone()[0] == 1
         old.close()
     db.close()
+
+
+def _record_indexes(path: Path) -> set[str]:
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'training_records'"
+        )
+        return {name for (name,) in rows}
+    finally:
+        conn.close()
+
+
+def test_an_officers_records_are_found_by_one_index_after_the_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "v1.db"
+    shutil.copyfile(DATA / "schema-v1.db", path)
+    assert "training_records_officer" in _record_indexes(path)  # the first version made it
+    db = open_database(path)
+    try:
+        officer_id, course_id = db.execute(
+            "SELECT officer_id, course_id FROM training_records ORDER BY id"
+        ).fetchone()
+        plan = " / ".join(
+            row[3]
+            for row in db.execute(
+                "EXPLAIN QUERY PLAN SELECT id FROM training_records"
+                " WHERE officer_id = ? AND completed <= ?",
+                [officer_id, "2030-01-01"],
+            )
+        )
+        assert plan.startswith("SEARCH training_records USING COVERING INDEX"), plan
+        assert "(officer_id=?)" in plan
+        records = load_records(db, [officer_id])
+        assert [r.course_id for r in records[officer_id]][:1] == [course_id]
+    finally:
+        db.close()
+    indexes = _record_indexes(path)
+    assert "training_records_officer" not in indexes
+    # The unique index that leads with the officer, the date's and the course's stay.
+    assert {"training_records_completed", "training_records_course"} <= indexes
+    assert _record_indexes(path) == _record_indexes_of_a_new_file(tmp_path)
+
+
+def _record_indexes_of_a_new_file(tmp_path: Path) -> set[str]:
+    path = tmp_path / "new.db"
+    open_database(path).close()
+    return _record_indexes(path)
 
 
 def test_missing_database_is_not_created_when_create_is_false(tmp_path: Path) -> None:

@@ -7,7 +7,12 @@ from sqlite_utils.migrations import Migrations
 
 from deesc_desktop.store.migrations.cit_and_claims import m003_cit_and_claims
 from deesc_desktop.store.migrations.files import m009_files_course_files, m009_files_incidents
-from deesc_desktop.store.migrations.foundation import m001_initial, m002_requirements, m004_users
+from deesc_desktop.store.migrations.foundation import (
+    m001_initial,
+    m002_requirements,
+    m004_users,
+    m016_one_officer_index,
+)
 from deesc_desktop.store.migrations.money import m008_money_controls
 from deesc_desktop.store.migrations.rules import (
     m005_rules_cit,
@@ -35,6 +40,7 @@ for _step in (
     m013_audit_compact,
     m014_summary_cache,
     m015_summary_needs,
+    m016_one_officer_index,
 ):
     migrations()(_step)
 

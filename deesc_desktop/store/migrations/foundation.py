@@ -1,4 +1,4 @@
-"""Schema steps m001, m002 and m004: the roster, training records, requirements, users."""
+"""Schema steps m001, m002, m004 and m016: the roster, training records, requirements, users."""
 
 from __future__ import annotations
 
@@ -224,3 +224,11 @@ def m004_users(db: Database) -> None:
             """,
         ],
     )
+
+
+def m016_one_officer_index(db: Database) -> None:
+    """Drop the records' index on (officer_id, completed): their unique (officer_id,
+    course_id, completed) already leads with the officer, so every lookup of an officer's
+    records searches that one instead, and the file keeps one index fewer per record (a
+    twentieth of a large file; no query scans the table in its place)."""
+    db.execute("DROP INDEX IF EXISTS training_records_officer")
