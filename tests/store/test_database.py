@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from deesc_desktop.store import (
     NewerDatabaseError,
@@ -15,6 +16,7 @@ from deesc_desktop.store import (
     open_database,
 )
 from deesc_desktop.store.migrations import known_names
+from deesc_desktop.store.reconcile import schema_differences
 from deesc_desktop.store.training import load_records
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -141,6 +143,56 @@ def _record_indexes_of_a_new_file(tmp_path: Path) -> set[str]:
     path = tmp_path / "new.db"
     open_database(path).close()
     return _record_indexes(path)
+
+
+@pytest.mark.parametrize("made_by", ["new", "schema-v1.db", "pre-m013.db"])
+def test_the_records_and_the_log_refuse_what_they_refused_with_checks_as_comparisons(
+    tmp_path: Path, made_by: str
+) -> None:
+    path = tmp_path / "file.db"
+    if made_by != "new":
+        shutil.copyfile(DATA / made_by, path)
+    db = open_database(path)
+    try:
+        tables = dict(db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+        assert "delivery = 'classroom' OR delivery = 'online'" in tables["training_records"]
+        assert "action = 0 OR action = 1 OR action = 2" in tables["audit_entries"]
+        assert " IN (" not in tables["audit_entries"]
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert schema_differences(db) == []
+        officer_id, course_id = _an_officer_and_a_course(db)
+        insert = (
+            "INSERT INTO training_records (officer_id, course_id, completed, hours, delivery,"
+            " created_at, updated_at, updated_by) VALUES (?, ?, '2026-01-05', 2, ?, 'x', 'x', 'x')"
+        )
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+            db.execute(insert, [officer_id, course_id, "Online"])
+        db.execute(insert, [officer_id, course_id, "scenario"])
+        entry = (
+            "INSERT INTO audit_entries (at, username, action, table_name, row_id, hash)"
+            " VALUES (1, 1, ?, 1, 1, x'00')"
+        )
+        for action in (3, -1, 1.5, "update"):
+            with pytest.raises(sqlite3.IntegrityError, match="CHECK constraint failed"):
+                db.execute(entry, [action])
+        db.conn.rollback()
+    finally:
+        db.close()
+
+
+def _an_officer_and_a_course(db: Database) -> tuple[int, int]:
+    officer = db.execute("SELECT id FROM officers ORDER BY id").fetchone()
+    course = db.execute("SELECT id FROM courses ORDER BY id").fetchone()
+    if officer is None:
+        db.execute(
+            "INSERT INTO officers (badge, last_name, first_name, hire_date, created_at,"
+            " updated_at, updated_by) VALUES ('1', 'Doe', 'Jo', '2020-01-06', 'x', 'x', 'x')"
+        )
+        officer = db.execute("SELECT max(id) FROM officers").fetchone()
+    if course is None:
+        db.execute("INSERT INTO courses (title, created_at) VALUES ('Test', 'x')")
+        course = db.execute("SELECT max(id) FROM courses").fetchone()
+    return officer[0], course[0]
 
 
 def test_missing_database_is_not_created_when_create_is_false(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from deesc_desktop.store.migrations.checks import m017_checks_as_comparisons
 from deesc_desktop.store.migrations.cit_and_claims import m003_cit_and_claims
 from deesc_desktop.store.migrations.files import m009_files_course_files, m009_files_incidents
 from deesc_desktop.store.migrations.foundation import (
@@ -41,6 +42,7 @@ for _step in (
     m014_summary_cache,
     m015_summary_needs,
     m016_one_officer_index,
+    m017_checks_as_comparisons,
 ):
     migrations()(_step)
 
