@@ -9,11 +9,12 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
+from deesc_desktop.core.rules import short_title
 from deesc_desktop.services.cit import cit_report
 from deesc_desktop.services.course_files import class_files
 from deesc_desktop.services.incidents import list_incidents
 from deesc_desktop.services.instructors import instructor_summaries
-from deesc_desktop.services.training_due import HORIZONS, training_due
+from deesc_desktop.services.training_due import HORIZONS, DueItem, training_due
 
 REMINDER_DAYS = 30
 """How far ahead the reminders look."""
@@ -49,6 +50,15 @@ class Reminder:
         return self.shift or (AGENCY_WIDE if not self.badge else "No shift")
 
 
+def _what_it_needs(item: DueItem) -> str:
+    """What a reminder says a requirement needs: "Emergency medical response: A class in first
+    aid", "De-escalation: 3.0 h", or the title alone when that is what it needs ("CIT
+    certification")."""
+    if item.needs == item.requirement_title:
+        return item.requirement_title
+    return f"{short_title(item.requirement_title)}: {item.needs}"
+
+
 def due_soon(db: Database, today: date | None = None, days: int = REMINDER_DAYS) -> list[Reminder]:
     """Everything that falls due from today to `days` ahead, soonest first."""
     today = today or date.today()
@@ -67,7 +77,7 @@ def due_soon(db: Database, today: date | None = None, days: int = REMINDER_DAYS)
                 due,
                 "requirement",
                 officer.display_name,
-                f"{item.requirement_title}: {item.needs}",
+                _what_it_needs(item),
                 officer.badge,
                 officer.shift,
                 officer.unit,

@@ -37,7 +37,8 @@ NO_SHIFT, NO_UNIT = "(no shift)", "(no unit)"
 
 def needs_text(result: RequirementResult) -> str:
     """What it takes to meet one requirement, in a few words: "18.0 h (Scenario-based
-    training 12.0 h, Firearms 2.0 h)", "Annual firearms qualification", "CIT certification"."""
+    training 12.0 h, Firearms 2.0 h)", "A class in crisis intervention", "Course 1849",
+    "CIT certification"."""
     if result.kind is RequirementKind.HOURS:
         short = [
             f"{sub.label} {format_hours(sub.shortfall)} h"
@@ -54,6 +55,9 @@ def needs_text(result: RequirementResult) -> str:
         return result.requirement_title
     if result.kind is RequirementKind.CERTIFICATION:
         return result.requirement_title
+    if result.wanted:
+        # The requirement's own column already names it: say what would meet it.
+        return result.wanted[:1].upper() + result.wanted[1:]
     return f"Complete: {result.requirement_title}"
 
 
@@ -69,6 +73,7 @@ class DueItem:
     needs: str
     bucket: str
     explanation: str
+    kind: RequirementKind
 
     @property
     def shift(self) -> str:
@@ -110,6 +115,7 @@ def due_items(
                     needs_text(result),
                     _bucket(result, as_of),
                     result.explanation,
+                    result.kind,
                 )
             )
     items.sort(key=lambda i: (list(BUCKET_LABELS).index(i.bucket), i.due_date or date.min))
@@ -192,7 +198,7 @@ def needs_summary(items: list[DueItem]) -> str:
     none."""
     return NEEDS_SEPARATOR.join(
         short_title(item.requirement_title)
-        if item.needs.startswith("Complete:") or item.needs == item.requirement_title
+        if item.kind is RequirementKind.COURSE or item.needs == item.requirement_title
         else f"{short_title(item.requirement_title)} {item.needs}"
         for item in items
     )

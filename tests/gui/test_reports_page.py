@@ -136,3 +136,24 @@ def test_a_user_who_cannot_save_signers_sees_why(
     assert page.form is not None and page.form.remember is not None
     assert not page.form.remember.isEnabled()
     assert "administrator" in page.form.remember.toolTip()
+
+
+def test_every_report_title_shows_whole_in_the_list(window: MainWindow) -> None:
+    page = reports(window)
+    window.resize(1280, 800)
+    settle()
+    assert window.width() == 1280, "the page fits a 1280-pixel screen"
+    listed = page.list
+    metrics = listed.fontMetrics()
+    room = listed.viewport().width()
+    assert listed.horizontalScrollBar().maximum() == 0
+    wrapped = 0
+    for row in range(listed.count()):
+        item = listed.item(row)
+        shown = listed.visualItemRect(item)
+        assert shown.left() >= 0 and shown.right() < room, item.text()
+        if metrics.horizontalAdvance(item.text()) > shown.width():
+            # Too long for one line: on two, not cut off.
+            assert shown.height() >= 2 * metrics.lineSpacing(), item.text()
+            wrapped += 1
+    assert wrapped <= 1

@@ -108,6 +108,12 @@ def test_everything_due_in_30_days_soonest_first(agency: Database) -> None:
     assert due_soon(agency, TODAY, days=3) == []
 
 
+def test_a_requirement_reminder_says_what_it_still_needs_once(agency: Database) -> None:
+    whats = [r.what for r in due_soon(agency, TODAY) if r.kind == "requirement"]
+    # The requirement's short title, then the hours still owed; the rule is not repeated.
+    assert whats == ["De-escalation: 4.0 h", "De-escalation: 4.0 h"]
+
+
 def test_each_role_sees_what_it_acts_on(agency: Database) -> None:
     def kinds(role: Role) -> list[str]:
         return [r.kind for r in reminders_for(agency, Actor("x", role), TODAY)]

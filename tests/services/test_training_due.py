@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlite_utils import Database
 
-from deesc_desktop.core.compliance import Status
+from deesc_desktop.core.compliance import RequirementKind, Status
 from deesc_desktop.core.rules import short_title
 from deesc_desktop.demo import load_demo
 from deesc_desktop.services.compliance import department_compliance
@@ -82,3 +82,19 @@ def test_needs_say_what_it_takes(demo: Database) -> None:
     summary = needs_summary(one)
     assert f"{short_title(hours.requirement_title)} {hours.needs}" in summary.split(NEEDS_SEPARATOR)
     assert "MPD-" not in summary
+
+
+def test_a_class_requirement_needs_the_class_it_asks_for_not_its_title_again(
+    demo: Database,
+) -> None:
+    due = training_due(demo, TODAY, 90, today=TODAY)
+    classes = {i.requirement_title: i.needs for i in due.items if i.kind is RequirementKind.COURSE}
+    assert classes, "the demo has officers short of a class"
+    for title, needs in classes.items():
+        assert needs[:1].isupper()
+        assert title not in needs and not needs.startswith("Complete:")
+    assert any(needs.startswith("A class in ") for needs in classes.values())
+    # The roster's summary names such a requirement by its short title alone, as before.
+    officer = next(i.officer for i in due.items if i.kind is RequirementKind.COURSE)
+    summary = needs_summary(officer_due(demo, officer.id, TODAY, 90, today=TODAY))
+    assert "A class in" not in summary

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -216,13 +217,19 @@ class ReportsPage(Page):
         self._count = 0
 
         self.list = QListWidget()
-        self.list.setMinimumWidth(240)
-        self.list.setMaximumWidth(300)
         for info in REPORTS.values():
             item = QListWidgetItem(info.title)
             item.setToolTip(info.description)
             item.setData(Qt.ItemDataRole.UserRole, info.kind)
             self.list.addItem(item)
+        # A title longer than the list is wide wraps onto a second line rather than hide
+        # behind a scroll bar; the list grows to the longest title when there is room.
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setWordWrap(True)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        titles = self.list.sizeHintForColumn(0) + 2 * self.list.frameWidth() + 12
+        self.list.setMinimumWidth(240)
+        self.list.setMaximumWidth(max(240, titles))
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
