@@ -210,7 +210,9 @@ def _connect(path: Path) -> Database:
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
     except sqlite3.Error as exc:
         raise DatabaseError(f"Cannot open {path}: {exc}") from exc
-    db = Database(conn)
+    # No sqlite-utils plugin from the machine's other packages may register functions on
+    # the connection the records are kept through (and none is looked for on every start).
+    db = Database(conn, execute_plugins=False)
     db.execute("PRAGMA foreign_keys = ON")
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return db
@@ -371,7 +373,7 @@ def needs_upgrade(path: Path) -> bool:
     except sqlite3.Error:
         return False
     try:
-        db = Database(conn)
+        db = Database(conn, execute_plugins=False)
         return application_id(db) == APPLICATION_ID and bool(migrations.pending(db))
     except sqlite3.Error:
         return False

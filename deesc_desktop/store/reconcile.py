@@ -372,7 +372,7 @@ def _expected_schema() -> dict[tuple[str, str], str]:
     """The schema every migration of this version builds, as a fresh file holds it."""
     from deesc_desktop.store.migrations import migrations
 
-    fresh = Database(memory=True)
+    fresh = Database(memory=True, execute_plugins=False)
     migrations.apply(fresh)
     return _schema(fresh)
 

@@ -8,7 +8,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlite_utils import Database
+from sqlite_utils import Database, hookimpl
+from sqlite_utils.plugins import pm
 
 from deesc_desktop.store import (
     NewerDatabaseError,
@@ -193,6 +194,29 @@ def _an_officer_and_a_course(db: Database) -> tuple[int, int]:
         db.execute("INSERT INTO courses (title, created_at) VALUES ('Test', 'x')")
         course = db.execute("SELECT max(id) FROM courses").fetchone()
     return officer[0], course[0]
+
+
+class _Plugin:
+    """What a sqlite-utils plugin from another installed package could do to a connection."""
+
+    @hookimpl
+    def prepare_connection(self, conn: sqlite3.Connection) -> None:
+        conn.create_function("plugin_was_here", 0, lambda: 1)
+
+
+def test_no_sqlite_utils_plugin_touches_the_records_connection(tmp_path: Path) -> None:
+    plugin = _Plugin()
+    pm.register(plugin)
+    try:
+        assert Database(memory=True).execute("SELECT plugin_was_here()").fetchone() == (1,)
+        db = open_database(tmp_path / "records.db")
+        try:
+            with pytest.raises(sqlite3.OperationalError, match="no such function"):
+                db.execute("SELECT plugin_was_here()")
+        finally:
+            db.close()
+    finally:
+        pm.unregister(plugin)
 
 
 def test_missing_database_is_not_created_when_create_is_false(tmp_path: Path) -> None:
