@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -53,12 +54,25 @@ def builtin_packs() -> dict[str, Path]:
 def builtin_pack(state: str) -> RulePack | None:
     """The shipped pack for a state, or None when the app has none for it."""
     path = builtin_packs().get(state.upper())
-    return load_pack(path) if path else None
+    return _shipped_pack(path) if path else None
 
 
 def all_builtin_packs() -> list[RulePack]:
     """Every shipped pack, by state code."""
-    return [load_pack(path) for path in builtin_packs().values()]
+    return [_shipped_pack(path) for path in builtin_packs().values()]
+
+
+def _shipped_pack(path: Path) -> RulePack:
+    # Every compliance answer starts from the state's pack: parsing its TOML again each time
+    # was a tenth of a small department's evaluation. A pack is immutable, and a file that
+    # changes on disk (a test's, an update's) is read again.
+    found = path.stat()
+    return _parsed_pack(str(path), found.st_mtime_ns, found.st_size)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed_pack(path: str, _mtime_ns: int, _size: int) -> RulePack:
+    return load_pack(path)
 
 
 @dataclass(frozen=True, slots=True)

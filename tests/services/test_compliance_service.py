@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.core.compliance import RequirementResult, Status
 from deesc_desktop.demo import load_demo
+from deesc_desktop.services import requirements as requirements_service
 from deesc_desktop.services.agency import update_agency
 from deesc_desktop.services.compliance import (
     OfficerCompliance,
@@ -24,6 +25,7 @@ from deesc_desktop.services.officers import add_officer
 from deesc_desktop.services.requirements import (
     active_requirements,
     builtin_pack,
+    builtin_packs,
     list_requirements,
     load_requirements_file,
     pack_coverage,
@@ -270,3 +272,19 @@ def test_a_date_with_no_state_rule_in_force_says_so(db: Database, admin: Actor) 
     assert none.line == (
         "No state rule pack ships for NY: only the agency's own requirements are measured."
     )
+
+
+def test_a_state_pack_is_read_once_and_again_when_its_file_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shipped = builtin_packs()["IL"]
+    copy = tmp_path / "IL.toml"
+    copy.write_text(shipped.read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(requirements_service, "builtin_packs", lambda: {"IL": copy})
+    first = builtin_pack("IL")
+    assert first is not None and builtin_pack("il") is first  # not parsed again
+    text = copy.read_text(encoding="utf-8")
+    copy.write_text(text.replace(f'version = "{first.version}"', 'version = "9.9"', 1), "utf-8")
+    again = builtin_pack("IL")
+    assert again is not None and again.version == "9.9"
+    assert [r.id for r in again.requirements] == [r.id for r in first.requirements]
