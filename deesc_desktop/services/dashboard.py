@@ -42,10 +42,12 @@ from deesc_desktop.store.summary import (
     KeptOfficer,
     KeptResult,
     KeptState,
+    forget_summary,
     keep_all,
     keep_changes,
     kept_counts,
     kept_officers,
+    kept_rows,
     kept_state,
 )
 
@@ -240,6 +242,66 @@ def _soonest_first(due: list[_Due]) -> list[DueSoon]:
 def _app_version() -> str:
     # A new version may evaluate differently: what an older one kept is worked out again.
     return deesc_desktop.__version__
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryMismatch:
+    """Where the kept summary did not match the records on its day."""
+
+    as_of: date
+    officers: int
+    """Officers whose kept row differs from their evaluation (or is kept for no one)."""
+    counts: bool
+    """Whether the kept figures per requirement differ from the kept rows they count."""
+
+    def describe(self) -> str:
+        parts = []
+        if self.officers:
+            parts.append(f"the rows of {self.officers} officer(s)")
+        if self.counts:
+            parts.append("the figures per requirement")
+        return (
+            f"compliance summary: {' and '.join(parts)} kept for {self.as_of.isoformat()} "
+            "(the dashboard's figures and the roster's Needs) do not match the records: "
+            "changed outside the app. They were set aside; the app works them out again."
+        )
+
+
+def check_kept_summary(db: Database) -> SummaryMismatch | None:
+    """The kept summary, brought up to date as a screen would, against one evaluation of the
+    records for its day; a mismatch sets it aside. None when it matches or nothing is kept.
+
+    The summary is derived and written without audit entries, so `audit verify` does not
+    see an edit of it; this is how `deesc check` does."""
+    state = kept_state(db)
+    if state is None or state.app_version != _app_version():
+        return None  # nothing kept, or kept by another version: worked out again anyway
+    compliance_overview(db, state.as_of)
+    state = kept_state(db)
+    if state is None or state.mark != log_mark(db):
+        return None  # the file could not be written: nothing is kept to be trusted
+    found = kept_rows(db)
+    if found is None:
+        return None
+    kept, counts = found
+    with collector_paused():
+        fresh = {
+            person.officer.id: _in_kept_order(_kept(person, state.as_of))
+            for person in department_compliance_each(db, state.as_of, today=state.as_of)
+        }
+    differing = {officer.officer_id for officer in kept if fresh.get(officer.officer_id) != officer}
+    differing.update(fresh.keys() - {officer.officer_id for officer in kept})
+    counted = Counter((r.requirement_id, r.status) for officer in kept for r in officer.results)
+    mismatch = SummaryMismatch(state.as_of, len(differing), counted != counts)
+    if not (mismatch.officers or mismatch.counts):
+        return None
+    forget_summary(db)
+    return mismatch
+
+
+def _in_kept_order(officer: KeptOfficer) -> KeptOfficer:
+    """An officer's summary row with its results in requirement id order, as read back."""
+    return replace(officer, results=tuple(sorted(officer.results, key=lambda r: r.requirement_id)))
 
 
 def _whole_department(db: Database, as_of: date, head: LogMark) -> ComplianceOverview:

@@ -20,6 +20,7 @@ from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.retention import backups_to_keep
 from deesc_desktop.paths import backups_dir
 from deesc_desktop.services.course_files import check_documents
+from deesc_desktop.services.dashboard import check_kept_summary
 from deesc_desktop.services.errors import ServiceError, require
 from deesc_desktop.services.outputs import check_output_path
 from deesc_desktop.services.users import users_exist
@@ -237,6 +238,8 @@ def check_database(
     audit = verify_audit(db, db_path, anchors)
     problems.extend(audit.lines())
     problems.extend(f"documents: {problem}" for problem in check_documents(db))
+    if (summary := check_kept_summary(db)) is not None:
+        problems.append(summary.describe())
     return CheckReport(problems, audit.entries, audit.anchors_checked)
 
 

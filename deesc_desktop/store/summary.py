@@ -148,6 +148,43 @@ def kept_officers(db: Database) -> dict[int, tuple[str, str]] | None:
         return None
 
 
+def kept_rows(db: Database) -> tuple[list[KeptOfficer], Counter[tuple[str, str]]] | None:
+    """Every kept officer with their results (in requirement id order), and the kept count
+    of officers per (requirement, status); None when unreadable."""
+    try:
+        results: dict[int, list[KeptResult]] = {}
+        for oid, rid, status, due, detail in db.execute(
+            "SELECT officer_id, requirement_id, status, due, detail FROM summary_results"
+            " ORDER BY officer_id, requirement_id"
+        ):
+            results.setdefault(int(oid), []).append(
+                KeptResult(
+                    str(rid),
+                    str(status),
+                    None if due is None else date.fromisoformat(due),
+                    None if detail is None else str(detail),
+                )
+            )
+        officers = [
+            KeptOfficer(int(oid), str(name), str(overall), tuple(results.get(int(oid), ())), needs)
+            for oid, name, overall, needs in db.execute(
+                "SELECT officer_id, name, overall, needs FROM summary_officers ORDER BY officer_id"
+            )
+        ]
+        counts = Counter[tuple[str, str]](
+            {
+                (str(rid), str(status)): int(n)
+                for rid, status, n in db.execute(
+                    "SELECT requirement_id, status, officers FROM summary_counts"
+                    " WHERE officers != 0"
+                )
+            }
+        )
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+    return officers, counts
+
+
 def keep_all(db: Database, state: KeptState, officers: Iterable[KeptOfficer]) -> bool:
     """Replace the whole summary; False when the file could not be written."""
     try:

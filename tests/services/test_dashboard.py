@@ -178,17 +178,47 @@ def test_another_day_is_evaluated_again_and_kept_for_that_day(demo: Database) ->
     assert compliance_overview(demo, tomorrow).evaluated == frozenset()
 
 
-def test_the_kept_summary_is_not_a_record_for_the_checks(demo: Database) -> None:
-    """Derived rows: written without audit entries, and neither `deesc audit verify` nor
-    `deesc check` reports them, whether kept, changed by hand, or their tables dropped."""
+def test_the_kept_summary_is_not_a_record_but_a_check_finds_it_changed_by_hand(
+    demo: Database,
+) -> None:
+    """Derived rows: written without audit entries, so `deesc audit verify` never names them;
+    `deesc check` compares them with the records and sets a summary changed by hand aside,
+    which the dashboard and the roster then work out again."""
     entries = demo.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     compliance_overview(demo, TODAY)
     assert demo.execute("SELECT count(*) FROM summary_officers").fetchone()[0] == 39
     assert demo.execute("SELECT count(*) FROM audit_log").fetchone()[0] == entries
     assert verify_audit(demo).ok and check_database(demo).ok
-    demo.execute("UPDATE summary_officers SET overall = 'compliant'")
+    truth = evaluated_afresh(demo)
+
+    # Everyone non-compliant shown as compliant, needing nothing.
+    shown = demo.execute(
+        "UPDATE summary_officers SET overall = ?, needs = '' WHERE overall = ?",
+        [Status.COMPLIANT.value, Status.NON_COMPLIANT.value],
+    ).rowcount
     demo.conn.commit()
-    assert verify_audit(demo).ok and check_database(demo).ok
+    assert shown > 0
+    assert verify_audit(demo).ok
+    report = check_database(demo)
+    assert report.problems == [
+        f"compliance summary: the rows of {shown} officer(s) kept for 2026-11-22 (the "
+        "dashboard's figures and the roster's Needs) do not match the records: changed "
+        "outside the app. They were set aside; the app works them out again."
+    ]
+    assert kept_state(demo) is None
+    assert_same_figures(compliance_overview(demo, TODAY), truth)
+    assert check_database(demo).ok, "worked out again, it matches"
+
+    # Only the figures per requirement, which the dashboard counts from.
+    demo.execute(
+        "UPDATE summary_counts SET officers = officers + 5 WHERE (requirement_id, status) ="
+        " (SELECT requirement_id, status FROM summary_counts ORDER BY 1, 2 LIMIT 1)"
+    )
+    demo.conn.commit()
+    problems = check_database(demo).problems
+    assert len(problems) == 1 and "the figures per requirement kept for" in problems[0]
+    assert_same_figures(compliance_overview(demo, TODAY), truth)
+
     for table in ("summary_results", "summary_officers", "summary_counts", "summary_state"):
         demo.execute(f"DROP TABLE {table}")
     assert verify_audit(demo).ok and check_database(demo).ok
