@@ -133,10 +133,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     with closing(open_db(args, need_agency=False)) as db:
         report = check_database(db, db_path(args), anchors)
     if report.ok:
+        summary = (
+            ""
+            if report.summary_day is None
+            else f"the compliance summary kept for {report.summary_day.isoformat()}, "
+        )
         print(
             f"{db_path(args)}: OK (integrity, foreign keys, {report.audit_entries} audit "
-            f"entries, every row as the log last recorded it, {report.anchors_checked} "
-            "anchor(s) extended)"
+            f"entries, every row as the log last recorded it, {summary}"
+            f"{report.anchors_checked} anchor(s) extended)"
         )
         return EXIT_OK
     for problem in report.problems:

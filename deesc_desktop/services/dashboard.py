@@ -245,14 +245,18 @@ def _app_version() -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class SummaryMismatch:
-    """Where the kept summary did not match the records on its day."""
+class SummaryCheck:
+    """The kept summary of one day compared with the records: what did not match."""
 
     as_of: date
     officers: int
     """Officers whose kept row differs from their evaluation (or is kept for no one)."""
     counts: bool
     """Whether the kept figures per requirement differ from the kept rows they count."""
+
+    @property
+    def ok(self) -> bool:
+        return not (self.officers or self.counts)
 
     def describe(self) -> str:
         parts = []
@@ -267,9 +271,9 @@ class SummaryMismatch:
         )
 
 
-def check_kept_summary(db: Database) -> SummaryMismatch | None:
+def check_kept_summary(db: Database) -> SummaryCheck | None:
     """The kept summary, brought up to date as a screen would, against one evaluation of the
-    records for its day; a mismatch sets it aside. None when it matches or nothing is kept.
+    records for its day; a mismatch sets it aside. None when nothing is kept to compare.
 
     The summary is derived and written without audit entries, so `audit verify` does not
     see an edit of it; this is how `deesc check` does."""
@@ -292,11 +296,10 @@ def check_kept_summary(db: Database) -> SummaryMismatch | None:
     differing = {officer.officer_id for officer in kept if fresh.get(officer.officer_id) != officer}
     differing.update(fresh.keys() - {officer.officer_id for officer in kept})
     counted = Counter((r.requirement_id, r.status) for officer in kept for r in officer.results)
-    mismatch = SummaryMismatch(state.as_of, len(differing), counted != counts)
-    if not (mismatch.officers or mismatch.counts):
-        return None
-    forget_summary(db)
-    return mismatch
+    found_check = SummaryCheck(state.as_of, len(differing), counted != counts)
+    if not found_check.ok:
+        forget_summary(db)
+    return found_check
 
 
 def _in_kept_order(officer: KeptOfficer) -> KeptOfficer:

@@ -9,7 +9,7 @@ import re
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -220,6 +220,8 @@ class CheckReport:
     problems: list[str] = field(default_factory=list)
     audit_entries: int = 0
     anchors_checked: int = 0
+    summary_day: date | None = None
+    """The day of the kept compliance summary compared with the records, if one was kept."""
 
     @property
     def ok(self) -> bool:
@@ -238,9 +240,12 @@ def check_database(
     audit = verify_audit(db, db_path, anchors)
     problems.extend(audit.lines())
     problems.extend(f"documents: {problem}" for problem in check_documents(db))
-    if (summary := check_kept_summary(db)) is not None:
+    summary = check_kept_summary(db)
+    if summary is not None and not summary.ok:
         problems.append(summary.describe())
-    return CheckReport(problems, audit.entries, audit.anchors_checked)
+    return CheckReport(
+        problems, audit.entries, audit.anchors_checked, None if summary is None else summary.as_of
+    )
 
 
 def _stamp() -> str:
@@ -397,7 +402,7 @@ def _manifest_problems(backup: Database, original: Path, digest: str) -> list[st
 def _check_backup(backup: Database, original: Path, digest: str) -> CheckReport:
     report = check_database(backup)
     problems = [*_manifest_problems(backup, original, digest), *report.problems]
-    return CheckReport(problems, report.audit_entries, report.anchors_checked)
+    return replace(report, problems=problems)
 
 
 def verify_backup(path: Path) -> CheckReport:

@@ -188,7 +188,9 @@ def test_the_kept_summary_is_not_a_record_but_a_check_finds_it_changed_by_hand(
     compliance_overview(demo, TODAY)
     assert demo.execute("SELECT count(*) FROM summary_officers").fetchone()[0] == 39
     assert demo.execute("SELECT count(*) FROM audit_log").fetchone()[0] == entries
-    assert verify_audit(demo).ok and check_database(demo).ok
+    assert verify_audit(demo).ok
+    report = check_database(demo)
+    assert report.ok and report.summary_day == TODAY, "compared, and it matches"
     truth = evaluated_afresh(demo)
 
     # Everyone non-compliant shown as compliant, needing nothing.
@@ -221,7 +223,9 @@ def test_the_kept_summary_is_not_a_record_but_a_check_finds_it_changed_by_hand(
 
     for table in ("summary_results", "summary_officers", "summary_counts", "summary_state"):
         demo.execute(f"DROP TABLE {table}")
-    assert verify_audit(demo).ok and check_database(demo).ok
+    assert verify_audit(demo).ok
+    report = check_database(demo)
+    assert report.ok and report.summary_day is None, "nothing kept, nothing compared"
 
 
 @pytest.mark.parametrize(

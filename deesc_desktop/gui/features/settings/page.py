@@ -383,9 +383,13 @@ class SettingsPage(Page):
         if report is None:
             return
         if report.ok:
+            day = report.summary_day
+            summary = (
+                "" if day is None else f" The dashboard's figures for {day} match the records."
+            )
             self._result(
                 f"No problems found: integrity, links between records and "
-                f"{report.audit_entries} audit log entries all check out.",
+                f"{report.audit_entries} audit log entries all check out.{summary}",
                 ok=True,
             )
         else:
