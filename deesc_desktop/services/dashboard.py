@@ -275,15 +275,15 @@ def check_kept_summary(db: Database) -> SummaryCheck | None:
     """The kept summary, brought up to date as a screen would, against one evaluation of the
     records for its day; a mismatch sets it aside. None when nothing is kept to compare.
 
-    The summary is derived and written without audit entries, so `audit verify` does not
-    see an edit of it; this is how `deesc check` does."""
+    The summary is derived and written without audit entries, so `audit verify` cannot see
+    an edit of it: `deesc check` compares it here instead."""
     state = kept_state(db)
     if state is None or state.app_version != _app_version():
         return None  # nothing kept, or kept by another version: worked out again anyway
     compliance_overview(db, state.as_of)
     state = kept_state(db)
     if state is None or state.mark != log_mark(db):
-        return None  # the file could not be written: nothing is kept to be trusted
+        return None  # not brought up to date (a read-only file): no screen counts it as current
     found = kept_rows(db)
     if found is None:
         return None
@@ -296,10 +296,10 @@ def check_kept_summary(db: Database) -> SummaryCheck | None:
     differing = {officer.officer_id for officer in kept if fresh.get(officer.officer_id) != officer}
     differing.update(fresh.keys() - {officer.officer_id for officer in kept})
     counted = Counter((r.requirement_id, r.status) for officer in kept for r in officer.results)
-    found_check = SummaryCheck(state.as_of, len(differing), counted != counts)
-    if not found_check.ok:
+    check = SummaryCheck(state.as_of, len(differing), counted != counts)
+    if not check.ok:
         forget_summary(db)
-    return found_check
+    return check
 
 
 def _in_kept_order(officer: KeptOfficer) -> KeptOfficer:
