@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,6 +21,7 @@ from deesc_desktop.store.audit_format import (
     GENESIS,
     GENESIS_HASH,
     INSERT,
+    INT64_LIMIT,
     LEGACY_FIELDS,
     STATE,
     UPDATE,
@@ -239,12 +240,71 @@ class AuditWriter:
                 self.record(action, table, row_id, before=before, after=after, reason=reason)  # type: ignore[arg-type]
                 count += 1
             return count
-        rows = [
-            self._entry(action, table, row_id, before, after, reason)
-            for row_id, before, after in changes
-        ]
+        rows = list(self._inserts(table, changes, reason))
         self.db.conn.executemany(_INSERT_SQL, rows)
         return len(rows)
+
+    def _inserts(
+        self,
+        table: str,
+        changes: Iterable[tuple[object, WholeRow | None, WholeRow | None]],
+        reason: str,
+    ) -> Iterator[tuple[Any, ...]]:
+        """`_entry` for each insert of a batch, with what the entries share worked out once.
+
+        An import writes 100,000 of these, and `_entry`'s general checks were a third of their
+        cost. An insert with a `before`, with no `after` or with a row id that is not an int64
+        goes through `_entry`; the rest are written exactly as `_entry` writes them.
+        """
+        reason = reason or ""
+        quoted = self._quoted
+        # The hashed JSON list's items from `at` to `table`, and the reason, as _entry writes.
+        shared = f"{self._at_json},{quoted(self.username)},{ACTION_JSON[INSERT]},{quoted(table)},"
+        reason_json = quoted(reason)
+        number, stored_at = self._number, self._stored_at
+        keyframes, states = self._keyframes, self._states
+        sha256 = hashlib.sha256
+        for row_id, before, after in changes:
+            if (
+                before is not None
+                or after is None
+                or type(row_id) is not int
+                or not -INT64_LIMIT <= row_id < INT64_LIMIT
+            ):
+                yield self._entry("insert", table, row_id, before, after, reason)
+                continue
+            entry_id = self._last_id + 1
+            new = _as_image(after)
+            after_text = self._delta(table, entry_id, new, row_id)
+            if after_text is None:
+                after_text = values_json(new.values)
+                keyframes[(table, new.fields)] = (entry_id, new)
+                layout = self._layout(new.fields)
+                layout_json = quoted(layout)
+            else:
+                layout, layout_json = None, "null"
+            previous = GENESIS if self._last_hash is None else chain_bytes(self._last_hash)
+            payload = (
+                f"[{entry_id},{shared}{row_id},{reason_json},{layout_json},null,"
+                f"{json_item(after_text)}]"
+            )
+            digest = sha256(previous + payload.encode("utf-8")).digest()
+            self._last_id, self._last_hash = entry_id, digest
+            states.pop((table, row_id), None)
+            # The names numbered in _entry's order: a new one is added to audit_names.
+            yield (
+                entry_id,
+                stored_at,
+                number(self.username),
+                INSERT,
+                number(table),
+                row_id,
+                number(reason) if reason else None,
+                None if layout is None else number(layout),
+                None,
+                after_text,
+                digest,
+            )
 
     def changed(
         self,

@@ -68,7 +68,8 @@ _AT_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 _LAST_SECOND = 253402300799
 """9999-12-31T23:59:59Z: a later time (or an earlier one than 1970) is kept as text."""
 _ROW_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,18})")
-_INT64 = 2**63
+INT64_LIMIT = 2**63
+"""A row id stored as a number is at least -INT64_LIMIT and below INT64_LIMIT."""
 
 
 def canonical_json(value: Mapping[str, Any] | None) -> str | None:
@@ -104,12 +105,12 @@ def at_text(stored: int | str) -> str:
 
 def stored_row_id(row_id: object) -> tuple[str, int | str]:
     """A row id as the log names it (its text) and as stored (a number when the text is one)."""
-    if type(row_id) is int and -_INT64 <= row_id < _INT64:
+    if type(row_id) is int and -INT64_LIMIT <= row_id < INT64_LIMIT:
         return str(row_id), row_id
     text = str(row_id)
     if _ROW_NUMBER.fullmatch(text) and text != "-0":
         number = int(text)
-        if -_INT64 <= number < _INT64:
+        if -INT64_LIMIT <= number < INT64_LIMIT:
             return text, number
     return text, text
 
@@ -170,12 +171,12 @@ def overlay(state: Image, after: Image) -> Image:
     return image_of(merged)
 
 
-def _differing(old_values: list[Any], new_values: list[Any]) -> Iterable[int]:
+def _differing(old_values: list[Any], new_values: list[Any]) -> list[int]:
     """The positions whose values JSON writes differently."""
     kinds = list(map(type, new_values))
     if kinds == list(map(type, old_values)) and _SCALAR.issuperset(kinds) and 0.0 not in new_values:
         # Scalars of the same types that are not zero (-0.0 == 0.0): equal is the same.
-        return compress(range(len(new_values)), map(ne, old_values, new_values))
+        return list(compress(range(len(new_values)), map(ne, old_values, new_values)))
     return [
         position
         for position, (old, new) in enumerate(zip(old_values, new_values, strict=True))
@@ -186,24 +187,39 @@ def _differing(old_values: list[Any], new_values: list[Any]) -> Iterable[int]:
 def changes(base: Image, image: Image, row_number: int | None, limit: int) -> str | None:
     """`image` as the items of a `~` form against `base` (same fields), or None when more than
     `limit` fields differ."""
-    positions = list(_differing(base.values, image.values))
+    positions = _differing(base.values, image.values)
     if len(positions) > limit:
         return None
-    items: list[Any] = []
     values = image.values
+    # Each item's JSON text as json_item writes it; a list or an object anywhere sends the
+    # whole form through the canonical encoder instead, for its sorted keys.
+    texts: list[str] = []
     for position in positions:
         new = values[position]
-        if (
-            row_number is not None
-            and type(new) is int
-            and new == row_number
-            and image.fields[position] == "id"
-        ):
+        kind = type(new)
+        if kind is int:
+            if new == row_number and image.fields[position] == "id":
+                texts.append(int.__repr__(-position - 1))
+            else:
+                texts.append(f"{position},{int.__repr__(new)}")
+        elif kind is str:
+            texts.append(f"{position},{_QUOTE(new)}")
+        elif kind in _SCALAR:
+            texts.append(f"{position},{json_item(new)}")
+        else:
+            return _structured_changes(positions, image, row_number)
+    return ",".join(texts)
+
+
+def _structured_changes(positions: list[int], image: Image, row_number: int | None) -> str:
+    """`changes`' items when a changed value is a list or an object."""
+    items: list[Any] = []
+    for position in positions:
+        new = image.values[position]
+        if type(new) is int and new == row_number and image.fields[position] == "id":
             items.append(-position - 1)
         else:
             items += (position, new)
-    if _SCALAR.issuperset(map(type, items)):
-        return ",".join(map(json_item, items))
     return _CANONICAL_JSON.encode(items)[1:-1]
 
 
