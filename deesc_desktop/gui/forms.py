@@ -73,6 +73,12 @@ class DateField(QWidget):
             return None
         return from_qdate(current)
 
+    def day(self) -> date:
+        """The date of a field that cannot be cleared (made with optional=False)."""
+        if self.optional:
+            raise TypeError("an optional date field may hold no date: read value()")
+        return from_qdate(self.edit.date())
+
     def set_value(self, value: date | None) -> None:
         if value is None:
             self.edit.setDate(EMPTY_DATE if self.optional else QDate.currentDate())

@@ -337,7 +337,8 @@ class ListFilterProxy(QAbstractProxyModel):
         order = self.source()._order
         at = {number: n for n, number in enumerate(order)}
         position = self._positions()
-        old = [QModelIndex(persistent) for persistent, _number, _column in saved]
+        # PySide6 converts a persistent index as C++ does; its type stubs do not say so.
+        old = [QModelIndex(persistent) for persistent, _number, _column in saved]  # type: ignore[call-overload]
         new = []
         for _persistent, number, column in saved:
             row = position.get(at.get(number, -1), -1)

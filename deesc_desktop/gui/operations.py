@@ -11,6 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl
 from PySide6.QtWidgets import QWidget
+from sqlite_utils import Database
 
 from deesc_desktop.gui import prompts, workers
 from deesc_desktop.gui.context import AppContext
@@ -178,16 +179,17 @@ def restore_backup(parent: QWidget, ctx: AppContext) -> Path | None:
         return None
     confirmed: str | None = None
     while True:
+
+        def restore(
+            db: Database, _control: workers.TaskControl, agency: str | None = confirmed
+        ) -> Path:
+            return restore_database(db, ctx.actor, ctx.db_path, backup, confirm_agency=agency)
+
         try:
             safety = workers.run_with_progress(
                 parent,
                 "Checking the backup and restoring it…",
-                workers.with_database(
-                    ctx.db_path,
-                    lambda db, _c, agency=confirmed: restore_database(
-                        db, ctx.actor, ctx.db_path, backup, confirm_agency=agency
-                    ),
-                ),
+                workers.with_database(ctx.db_path, restore),
             )
         except ConfirmationNeeded as exc:
             # Another agency's backup, or one without users: the user must say so, by name.

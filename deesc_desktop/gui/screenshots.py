@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +224,7 @@ def _feature_shots(window: MainWindow, out: Path, officer_id: int | None) -> lis
                     if dialog.tabs.tabText(index).startswith(title):
                         dialog.tabs.setCurrentIndex(index)
 
-            shot(name, lambda who=who: OfficerDetailDialog(ctx, who, window), choose)
+            shot(name, partial(OfficerDetailDialog, ctx, who, window), choose)
 
     def denied_selected(dialog: Any) -> None:
         row = dialog.model.find_row(lambda r: bool(r.denied))
@@ -347,9 +348,9 @@ def render_all(db_path: Path, out: Path, *, demo: bool = False) -> int:
                 written.append(_save(window, out / f"{number:02d}-{spec.id.value}.png"))
                 if spec.id == PageId.SETTINGS:
                     settings: Any = window.pages[spec.id]
-                    settings.scroll.ensureWidgetVisible(settings.users_box)
+                    settings.scroll_area.ensureWidgetVisible(settings.users_box)
                     written.append(_save(window, out / f"{number:02d}-{spec.id.value}-users.png"))
-                    settings.scroll.ensureWidgetVisible(settings.requirements)
+                    settings.scroll_area.ensureWidgetVisible(settings.requirements)
                     written.append(
                         _save(window, out / f"{number:02d}-{spec.id.value}-requirements.png")
                     )

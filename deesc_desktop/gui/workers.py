@@ -91,7 +91,7 @@ class _Task:
     control: TaskControl
     owner: QObject | None
     on_result: Callable[[Any], None] | None
-    on_error: Callable[[BaseException], None] | None
+    on_error: Callable[[BaseException], object] | None
     on_progress: Callable[[int, int], None] | None
 
 
@@ -225,7 +225,7 @@ def run_task(
     *,
     owner: QObject | None = None,
     on_result: Callable[[T], None] | None = None,
-    on_error: Callable[[BaseException], None] | None = None,
+    on_error: Callable[[BaseException], object] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Task:
     """Run `fn(control)` on a worker thread; the callbacks run later on the GUI thread.
@@ -332,7 +332,7 @@ def import_then(
     *,
     owner: QObject,
     then: Callable[[], None],
-    on_error: Callable[[BaseException], None] | None = None,
+    on_error: Callable[[BaseException], object] | None = None,
 ) -> Task:
     """Import module `name` on a worker, then call `then` on the GUI thread: reading and
     running a large module (a page's, QtCharts) takes up to a tenth of a second, which the

@@ -571,6 +571,33 @@ def test_finance_asks_for_an_award_change_from_the_funding_dialog_and_a_chief_de
     assert "$12,000.00" in page.money.text()
 
 
+def test_a_double_click_on_a_funding_source_opens_it_for_finance_only(
+    program: int,
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    say: Prompts,
+) -> None:
+    """As the Edit button: a sergeant, who may not manage funding, gets no editor."""
+    sergeant = window_as(users["sgt.delgado"])
+    page = claims_page(sergeant)
+    page.tabs.setCurrentIndex(3)
+    page.funding_view.selectRow(0)
+    page.funding_view.doubleClicked.emit(page.funding_view.currentIndex())
+    settle()
+    assert say.dialogs.seen == []
+    sergeant.close()
+
+    finance = window_as(users["fin.ruiz"])
+    page = claims_page(finance)
+    page.tabs.setCurrentIndex(3)
+    page.funding_view.selectRow(0)
+    names: list[str] = []
+    say.dialogs.expect(lambda dialog: names.append(dialog.name.text()) or dialog.reject())
+    page.funding_view.doubleClicked.emit(page.funding_view.currentIndex())
+    settle()
+    assert names == [page.funding.index(0, 0).data()]
+
+
 def test_the_eligibility_dialog_shows_earlier_denied_claims_with_reason_and_who(
     submitted: list[int],
     users: dict[str, Actor],

@@ -209,7 +209,9 @@ class ClaimsView(Page):
         self.funding_view.selectionModel().selectionChanged.connect(
             lambda *_: self._update_actions()
         )
-        self.funding_view.doubleClicked.connect(lambda _index: self.edit_funding())
+        # As the Edit button: nothing for a role that may not edit funding.
+        edit = actions[ActionId.EDIT_FUNDING]
+        self.funding_view.doubleClicked.connect(lambda _index: edit.trigger())
         layout.addWidget(self.funding_view, 1)
         layout.addWidget(
             muted(

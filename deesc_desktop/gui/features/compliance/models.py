@@ -145,7 +145,7 @@ class ComplianceMatrixModel(RowsModel):
             found = result(row)
             return cell_text(found) if found else ""
 
-        def key(row: OfficerCompliance) -> tuple[int, str]:
+        def key(row: OfficerCompliance) -> tuple[int, tuple[object, ...]]:
             found = result(row)
             order = found.status.severity if found else 9
             return (order, name_key(row.officer.last_name, row.officer.first_name))

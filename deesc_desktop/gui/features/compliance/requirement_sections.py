@@ -176,8 +176,8 @@ class RequirementSections(QDialog):
             hint="As the state rounds them, e.g. 0.5 or 1 hour.",
         )
         self.make_up = QComboBox()
-        for value, label in MAKE_UP_LABELS.items():
-            self.make_up.addItem(label, value.value)
+        for make_up, label in MAKE_UP_LABELS.items():
+            self.make_up.addItem(label, make_up.value)
         self._row(form, "make_up", "Make-up", self.make_up)
 
     def _period_section(self) -> None:
@@ -227,11 +227,11 @@ class RequirementSections(QDialog):
                 max(anchor.findData(v or AnchorDate.LICENSE.value), 0)
             )
         if name == "end_month_day":
-            text = QLineEdit()
-            text.setPlaceholderText("MM-DD, e.g. 06-30")
-            text.setMaximumWidth(160)
-            self._row(form, path, label, text, hint=hint)
-            return lambda: text.text().strip() or None, lambda v: text.setText(v or "")
+            month_day = QLineEdit()
+            month_day.setPlaceholderText("MM-DD, e.g. 06-30")
+            month_day.setMaximumWidth(160)
+            self._row(form, path, label, month_day, hint=hint)
+            return lambda: month_day.text().strip() or None, lambda v: month_day.setText(v or "")
         if name == "end_after_anniversary":
             box = QCheckBox("Ends on that day on or after the Nth anniversary (Florida)")
             self._row(form, path, label, box, hint=hint)

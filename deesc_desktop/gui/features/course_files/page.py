@@ -231,7 +231,7 @@ class CourseFilesPage(Page):
 
     def refresh(self) -> None:
         super().refresh()
-        start, end = self.start.value(), self.end.value()
+        start, end = self.start.day(), self.end.day()
         self.load(lambda db: class_files(db, start, end), self._loaded, "the class files")
 
     def _loaded(self, files: list[ClassFile]) -> None:
@@ -319,7 +319,7 @@ class CourseFilesPage(Page):
         dialog = ScheduleClassDialog(self.ctx, self)
         if prompts.run_dialog(dialog) and dialog.class_id is not None:
             day = dialog.fields.completed.value()
-            if day is not None and not self.start.value() <= day <= self.end.value():
+            if day is not None and not self.start.day() <= day <= self.end.day():
                 self.end.set_value(day)
 
     def print_sheet(self) -> None:

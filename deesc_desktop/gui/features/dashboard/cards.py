@@ -328,7 +328,9 @@ class ComplianceChartCard(QFrame):
         view.setMinimumHeight(CHART_MIN_HEIGHT)
         view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         view.setStyleSheet("background: transparent;")
-        self.layout().replaceWidget(self.placeholder, view)
+        layout = self.layout()
+        assert layout is not None  # the card's own, made in __init__
+        layout.replaceWidget(self.placeholder, view)
         self.placeholder.deleteLater()
         self.chart, self.view = chart, view
         return chart, view

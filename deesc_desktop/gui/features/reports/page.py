@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Mapping
 from dataclasses import fields
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,11 @@ DATE_PARAMS = ("as_of", "start", "end")
 CHECK_PARAMS = ("include_names", "confidential")
 PRINT_DPI = 300
 """Pages are drawn for the printer at this resolution (sharp text, a modest image size)."""
+
+
+def _has_id(officer_id: int, row: Any) -> bool:
+    """Whether a picker's row is the officer with this id."""
+    return bool(row.id == officer_id)
 
 
 class ReportForm(QWidget):
@@ -177,7 +183,7 @@ class ReportForm(QWidget):
                 if officer_id is None:
                     self.form.show_errors({name: "choose an officer from the list"})
                     return None
-                row = editor.model_.find_row(lambda r, wanted=officer_id: r.id == wanted)
+                row = editor.model_.find_row(partial(_has_id, officer_id))
                 values[name] = editor.model_.row(row).badge
             elif isinstance(editor, QComboBox) and editor.isEditable():
                 values[name] = editor.currentText().strip() or None

@@ -168,7 +168,7 @@ class SettingsPage(Page):
         column.addStretch(1)
         self.save_button.setEnabled(ctx.can(Permission.MANAGE_AGENCY))
         backup.setEnabled(ctx.can(Permission.BACKUP))
-        self.scroll = scroll
+        self.scroll_area = scroll
 
     def _users_box(self) -> QGroupBox:
         box = QGroupBox("Users and sign-in")
