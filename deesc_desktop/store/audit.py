@@ -27,15 +27,18 @@ from deesc_desktop.store.audit_format import (
     UPDATE,
     Image,
     Images,
+    Keyframe,
     Names,
     Unreadable,
     canonical_json,
     chain_bytes,
     changes,
+    changes_from,
     hash_text,
     image_of,
     items_hash,
     json_item,
+    keyframe,
     legacy_hash,
     overlay,
     same_image,
@@ -197,7 +200,7 @@ class AuditWriter:
         self._numbers: dict[str, int] = {}
         # The last whole image of each table and field list this writer stored: the rows that
         # follow it in one change (a class's attendees, an import) are stored as changes to it.
-        self._keyframes: dict[tuple[str, tuple[str, ...]], tuple[int, Image]] = {}
+        self._keyframes: dict[tuple[str, tuple[str, ...]], Keyframe] = {}
         self._layouts: dict[tuple[str, ...], str] = {}
         self._states: dict[tuple[str, int | str], Image | None] = {}
         self._images: Images | None = None
@@ -278,7 +281,7 @@ class AuditWriter:
             after_text = self._delta(table, entry_id, new, row_id)
             if after_text is None:
                 after_text = values_json(new.values)
-                keyframes[(table, new.fields)] = (entry_id, new)
+                keyframes[(table, new.fields)] = keyframe(entry_id, new)
                 layout = self._layout(new.fields)
                 layout_json = quoted(layout)
             else:
@@ -374,7 +377,7 @@ class AuditWriter:
         elif fields is None or fields == new.fields:
             fields, after_text = new.fields, values_json(new.values)
             if code == INSERT:
-                self._keyframes[(table, new.fields)] = (entry_id, new)
+                self._keyframes[(table, new.fields)] = keyframe(entry_id, new)
         else:
             after_text = canonical_json(new.as_dict())
         layout = None if fields is None else self._layout(fields)
@@ -435,14 +438,13 @@ class AuditWriter:
     def _delta(self, table: str, entry_id: int, image: Image, number: int | None) -> str | None:
         """An insert's after image as changes to the last whole one of its kind, when few
         fields differ."""
-        known = self._keyframes.get((table, image.fields))
-        if known is None:
+        base = self._keyframes.get((table, image.fields))
+        if base is None:
             return None
-        keyframe_id, keyframe = known
-        items = changes(keyframe, image, number, len(image.fields) // 4)
+        items = changes_from(base, image, number, len(image.fields) // 4)
         if items is None:
             return None
-        distance = entry_id - keyframe_id
+        distance = entry_id - base.entry_id
         return f"~{distance},{items}" if items else f"~{distance}"
 
     def _is_state(self, key: tuple[str, int | str], image: Image) -> bool:

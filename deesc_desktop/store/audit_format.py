@@ -190,6 +190,43 @@ def changes(base: Image, image: Image, row_number: int | None, limit: int) -> st
     positions = _differing(base.values, image.values)
     if len(positions) > limit:
         return None
+    return _items(positions, image, row_number)
+
+
+class Keyframe(NamedTuple):
+    """A whole image an insert stored, which later inserts of its kind are stored against."""
+
+    entry_id: int
+    image: Image
+    kinds: list[type] | None
+    """Its values' types when all are scalars and none is a zero (-0.0 == 0.0) or NaN: a
+    value of the same type equal to one of them is then written the same."""
+
+
+def keyframe(entry_id: int, image: Image) -> Keyframe:
+    """`image`, stored by entry `entry_id`, as a base for the changes of later inserts."""
+    kinds = list(map(type, image.values))
+    plain = (
+        _SCALAR.issuperset(kinds)
+        and 0.0 not in image.values
+        and all(value == value for value in image.values)  # NaN alone is unequal to itself
+    )
+    return Keyframe(entry_id, image, kinds if plain else None)
+
+
+def changes_from(base: Keyframe, image: Image, row_number: int | None, limit: int) -> str | None:
+    """`changes` against a keyframe: the same text, the types compared once per keyframe."""
+    kinds = base.kinds
+    if kinds is None or list(map(type, image.values)) != kinds:
+        return changes(base.image, image, row_number, limit)
+    positions = list(compress(range(len(kinds)), map(ne, base.image.values, image.values)))
+    if len(positions) > limit:
+        return None
+    return _items(positions, image, row_number)
+
+
+def _items(positions: list[int], image: Image, row_number: int | None) -> str:
+    """The items of a `~` form setting `positions` to `image`'s values."""
     values = image.values
     # Each item's JSON text as json_item writes it; a list or an object anywhere sends the
     # whole form through the canonical encoder instead, for its sorted keys.
