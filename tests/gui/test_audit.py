@@ -82,7 +82,7 @@ def test_a_change_shows_in_the_officers_history_tab_with_before_and_after(
     assert tables == ["exemptions", "training_records", "training_records", "officers", "officers"]
     change = next(r for r in range(tab.model.rowCount()) if tab.model.row(r).username == "lt.other")
     assert tab.model.index(change, HistoryColumn.USER).data() == "lt.other"
-    assert tab.model.index(change, HistoryColumn.CHANGES).data() == "Rank: Sergeant -> Lieutenant"
+    assert tab.model.index(change, HistoryColumn.CHANGES).data() == "Rank: Sergeant → Lieutenant"
     deleted = next(r for r in range(tab.model.rowCount()) if tab.model.row(r).action == "delete")
     assert tab.model.index(deleted, HistoryColumn.REASON).data() == "entered in error"
     # An added or deleted row says which it was: the class's date and hours, the leave's dates.
@@ -132,7 +132,7 @@ def test_the_audit_page_filters_by_table_user_text_and_date(
     page.user.setCurrentIndex(page.user.findData("lt.other"))
     settle()
     assert shown(page) == [("lt.other", "officers", str(officers["102"]))]
-    assert page.model.index(0, AuditColumn.CHANGES).data() == "Rank: Sergeant -> Lieutenant"
+    assert page.model.index(0, AuditColumn.CHANGES).data() == "Rank: Sergeant → Lieutenant"
 
     page.user.setCurrentIndex(0)
     page.table.setCurrentIndex(0)
@@ -173,6 +173,13 @@ def test_selecting_an_entry_shows_before_and_after_with_changes_highlighted(
     assert (
         page.changes.index(badge, ChangeColumn.AFTER).data(Qt.ItemDataRole.BackgroundRole) is None
     )
+    # The changed fields first, above the dozen that stayed as they were.
+    highlighted = [
+        page.changes.index(r, ChangeColumn.AFTER).data(Qt.ItemDataRole.BackgroundRole) is not None
+        for r in range(page.changes.rowCount())
+    ]
+    assert highlighted[0] and highlighted == sorted(highlighted, reverse=True)
+    assert highlighted.count(False) > 5
     page._show_entry(QModelIndex())
     assert page.changes.rowCount() == 0
 
@@ -262,7 +269,7 @@ def test_an_administrator_restores_a_version_as_a_new_audited_change(
         f"Put officer Alvarez, Maria (badge 101) back as it was before change #{change} "
         "(sgt.delgado, "
     )
-    assert "Rank: Sergeant -> Officer\nUnit: Traffic -> Patrol" in question
+    assert "Rank: Sergeant → Officer\nUnit: Traffic → Patrol" in question
     assert "the log itself is not edited" in question
     assert db.execute(
         "SELECT rank, unit FROM officers WHERE id = ?", [officers["101"]]

@@ -78,7 +78,7 @@ FIELD_LABELS = {
     "import_id": "Import",
     "ori": "ORI",
     "cit_role": "CIT role",
-    "license_date": "Licence date",
+    "license_date": "License date",
     "state_id": "State ID",
 }
 """Column names a reader would not guess; the others read as words ("paid_at": "Paid at")."""
@@ -136,9 +136,12 @@ class FieldChange:
 
 
 def field_changes(entry: AuditRow) -> list[FieldChange]:
-    """Every field of the row before and after, in the row's order (after's, then before's)."""
+    """Every field of the row before and after, in the row's order (after's, then before's),
+    the changed ones first: a row has a dozen fields, and a change touches one or two."""
     before, after = _load(entry.before), _load(entry.after)
     names = list(after) + [name for name in before if name not in after]
+    if entry.action == "update":
+        names.sort(key=lambda name: before.get(name) == after.get(name))
     return [
         FieldChange(
             field_label(name),
@@ -175,13 +178,13 @@ def row_summary(entry: AuditRow, limit: int = 6) -> str:
 
 
 def change_summary(entry: AuditRow, limit: int = 6) -> str:
-    """What changed in a line: "rank: Officer -> Sergeant; unit: Patrol -> Traffic", or for
+    """What changed in a line: "Rank: Officer → Sergeant; Unit: Patrol → Traffic", or for
     a row added or deleted, its key fields."""
     if entry.action != "update":
         return row_summary(entry, limit)
     hidden = {field_label(name) for name in HIDDEN_FIELDS}
     changes = [c for c in field_changes(entry) if c.changed and c.field not in hidden]
-    parts = [f"{c.field}: {c.before} -> {c.after}" for c in changes[:limit]]
+    parts = [f"{c.field}: {c.before} → {c.after}" for c in changes[:limit]]
     if len(changes) > limit:
         parts.append(f"and {len(changes) - limit} more")
     return "; ".join(parts)
@@ -199,7 +202,7 @@ def restore_question(plan: RestorePlan) -> str:
         f"{local_time(entry.at)})?",
         "",
         *(
-            f"{field_label(c.field)}: {value_text(c.now, c.field)} -> "
+            f"{field_label(c.field)}: {value_text(c.now, c.field)} → "
             f"{value_text(c.restored, c.field)}"
             for c in plan.changes
         ),

@@ -48,10 +48,10 @@ PERIOD_LABELS = {
     PeriodKind.CALENDAR_YEAR: "Each calendar year",
     PeriodKind.FISCAL_YEAR: "Each fiscal year",
     PeriodKind.FIXED_CYCLE: "Fixed cycles from a date (every N years or months)",
-    PeriodKind.OFFICER_CYCLE: "Cycles from each officer's licence or hire date",
+    PeriodKind.OFFICER_CYCLE: "Cycles from each officer's license or hire date",
     PeriodKind.ROLLING: "The last N months, rolling",
     PeriodKind.SINCE_LAST_COMPLETION: "Every N years after the last completion",
-    PeriodKind.ONE_TIME: "Once, within N months of licence or hire",
+    PeriodKind.ONE_TIME: "Once, within N months of license or hire",
     PeriodKind.DEADLINE: "Once, by a set date",
 }
 PERIOD_FIELD_LABELS = {
@@ -76,14 +76,14 @@ NEW_HIRE_LABELS = {
     NewHire.PRORATE: "Prorated: months before the hire month are waived",
     NewHire.EXEMPT_FIRST_PERIOD: "Exempt in the window they were hired in",
     NewHire.FULL: "The full hours from the start",
-    NewHire.EXEMPT_LICENSE_PERIOD: "Excused in the window holding the licence date",
+    NewHire.EXEMPT_LICENSE_PERIOD: "Excused in the window holding the license date",
     NewHire.PER_MONTH: "A set number of hours per month employed",
 }
 MAKE_UP_LABELS = {
     MakeUp.NONE: "No: each window stands alone",
     MakeUp.PREVIOUS_FIRST: "Yes: hours after a window ended short make it up first",
 }
-ANCHOR_LABELS = {AnchorDate.LICENSE: "The officer's licence date", AnchorDate.HIRE: "Hire date"}
+ANCHOR_LABELS = {AnchorDate.LICENSE: "The officer's license date", AnchorDate.HIRE: "Hire date"}
 APPLIES_LISTS = {
     "ranks": ("Only these ranks", "everyone"),
     "units": ("Only these units", "every unit"),

@@ -291,7 +291,7 @@ class RequirementSections(QDialog):
                 f"applies_to.{name}",
                 label,
                 day,
-                hint="The licence date is the hire date when none is recorded."
+                hint="The license date is the hire date when none is recorded."
                 if name == "licensed_before"
                 else "",
             )
