@@ -172,6 +172,8 @@ class MainWindow(QMainWindow):
         self._build_timer.setInterval(0)
         self._build_timer.timeout.connect(self._build_next)
         self._painted = False
+        self._closed = False
+        """Set when the window closes: no page is built after that."""
         self.nav.currentRowChanged.connect(self._nav_changed)
 
         self.user_label = QLabel()
@@ -200,14 +202,17 @@ class MainWindow(QMainWindow):
     # --- pages ------------------------------------------------------------------------------------
 
     def build_pending(self) -> None:
-        """Build the pages not built yet, one per turn of the event loop."""
-        self._build_timer.start()
+        """Build the pages not built yet, one per turn of the event loop (none once closed)."""
+        if not self._closed:
+            self._build_timer.start()
 
     def build_all(self) -> None:
         for page_id in self._order:
             self.pages.get(page_id)
 
     def _build_next(self) -> None:
+        if self._closed:
+            return
         for page_id in self._order:
             if not self.pages.is_built(page_id):
                 if self.pages.module(page_id) not in sys.modules:
@@ -221,13 +226,18 @@ class MainWindow(QMainWindow):
         # Reading and running a page's modules (a tenth of a second for some) is done on a
         # worker, so that the window answers meanwhile; the page's widgets are then made
         # here, on the window's thread, on the next turn.
+        # The import may end after the window closed: then nothing more is built.
         workers.import_then(
             self.pages.module(page_id),
             owner=self,
-            then=self._build_timer.start,
-            # Built here instead, where the import fails again and says why.
-            on_error=lambda _exc: self.pages.get(page_id),
+            then=self.build_pending,
+            on_error=lambda _exc: self._build_after_failed_import(page_id),
         )
+
+    def _build_after_failed_import(self, page_id: PageId) -> None:
+        # Built here instead, where the import fails again and says why.
+        if not self._closed:
+            self.pages.get(page_id)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
@@ -326,6 +336,7 @@ class MainWindow(QMainWindow):
             self.ctx.settings.sync()
         self.backup_timer.stop()
         # A page built after its window closed would read a database that may be closed too.
+        self._closed = True
         self._build_timer.stop()
         if self.auto_backup and not self._closing_backup_started:
             self._closing_backup_started = True

@@ -175,3 +175,21 @@ def test_pages_built_after_the_window_appears_are_imported_off_its_thread(
         "the first page is built before the window shows"
     )
     assert sorted(name for name, here in on_window_thread.items() if here) == []
+
+
+def test_a_page_import_that_ends_after_the_window_closed_builds_nothing(
+    qtbot: Any, ctx: AppContext
+) -> None:
+    """A page's module is imported on a worker; when it arrives after the window was closed
+    (and its database perhaps closed too), the page must not be built: building it reads the
+    database, which failed at random in CI once the test's database was closed."""
+    window = MainWindow(ctx, persist_settings=False, auto_backup=False)
+    qtbot.addWidget(window)
+    window.close()
+    built = window.pages.built()
+    # What the build timer does on its turn when a page's module is not imported yet.
+    window._import_then_build(PageId.REPORTS)
+    settle()
+    assert not window._build_timer.isActive()  # the import's arrival started no next build
+    window._build_next()  # as a timer started before the close would
+    assert window.pages.built() == built
