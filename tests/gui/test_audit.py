@@ -85,11 +85,12 @@ def test_a_change_shows_in_the_officers_history_tab_with_before_and_after(
     assert tab.model.index(change, HistoryColumn.CHANGES).data() == "Rank: Sergeant → Lieutenant"
     deleted = next(r for r in range(tab.model.rowCount()) if tab.model.row(r).action == "delete")
     assert tab.model.index(deleted, HistoryColumn.REASON).data() == "entered in error"
-    # An added or deleted row says which it was: the class's date and hours, the leave's dates.
+    # An added or deleted row says which it was: the class's course, date and hours (the
+    # course by its title, not its number), the leave's dates.
     assert (
         tab.model.index(deleted, HistoryColumn.CHANGES)
         .data()
-        .startswith("Completed: 2025-09-15; Hours: 8.0; Topics: firearms:8")
+        .startswith("Course: Firearms; Completed: 2025-09-15; Hours: 8.0; Topics: firearms:8")
     )
     leave = next(
         r for r in range(tab.model.rowCount()) if tab.model.row(r).table_name == "exemptions"
@@ -213,7 +214,7 @@ def test_a_long_log_shows_the_newest_entries(window: MainWindow, say: Prompts) -
     from deesc_desktop.store.views import AuditPage
 
     page = audit_page(window)
-    page._loaded((AuditPage([], LIMIT + 5), ([], []), []))
+    page._loaded((AuditPage([], LIMIT + 5), ([], []), [], []))
     assert page.count.text() == f"Showing the newest 0 of {LIMIT + 5:,} entries"
 
 

@@ -4,6 +4,7 @@ table models of the log, an officer's history and one entry's changes."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -92,29 +93,32 @@ def field_label(name: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-class OfficerNames:
-    """Officer id -> "Peña, Ana (1001)", as last read from the open database, so the log
-    names officers instead of showing their internal numbers."""
+class KnownNames:
+    """Row id -> how a reader knows the row, as last read from the open database, so the log
+    names officers and courses instead of showing their internal numbers."""
 
-    def __init__(self) -> None:
+    def __init__(self, describe: Callable[[Any], str]) -> None:
+        self.describe = describe
         self.names: dict[int, str] = {}
 
-    def update(self, rows: list[Any]) -> None:
-        self.names = {r.id: f"{r.last_name}, {r.first_name} ({r.badge})" for r in rows}
+    def update(self, rows: Iterable[Any]) -> None:
+        self.names = {r.id: self.describe(r) for r in rows}
 
     def name(self, value: Any) -> str | None:
         return self.names.get(value) if isinstance(value, int) else None
 
 
-OFFICERS = OfficerNames()
+OFFICERS = KnownNames(lambda r: f"{r.last_name}, {r.first_name} ({r.badge})")
+COURSES = KnownNames(lambda r: r.title)
+_NAMED = {"officer_id": OFFICERS, "course_id": COURSES}
 
 
 def value_text(value: Any, field: str = "") -> str:
     """A stored value as a reader wants it: times in local time, money in dollars, an
-    officer by name."""
+    officer by name, a course by title."""
     if value is None:
         return "—"
-    if field == "officer_id" and (name := OFFICERS.name(value)):
+    if (known := _NAMED.get(field)) and (name := known.name(value)):
         return name
     if field.endswith("_cents") and isinstance(value, int):
         return format_money(value)
@@ -154,7 +158,7 @@ def field_changes(entry: AuditRow) -> list[FieldChange]:
 
 
 KEY_FIELDS = {
-    "training_records": ("completed", "hours", "topics", "delivery", "instructor"),
+    "training_records": ("course_id", "completed", "hours", "topics", "delivery", "instructor"),
     "officers": ("badge", "last_name", "first_name", "rank", "unit", "shift"),
     "exemptions": ("start", "end", "reason", "requirements"),
     "certifications": ("kind", "earned", "number", "issuer"),

@@ -22,6 +22,7 @@ from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import EVERYTHING, AppContext
 from deesc_desktop.gui.features.audit.models import (
+    COURSES,
     OFFICERS,
     AuditColumn,
     AuditModel,
@@ -39,6 +40,7 @@ from deesc_desktop.gui.widgets import LoadingTab, SearchBox, filter_combo, table
 from deesc_desktop.services.maintenance import AuditReport, verify_audit
 from deesc_desktop.services.versions import plan_restore, restore_version
 from deesc_desktop.store.audit import chain_head
+from deesc_desktop.store.courses import CourseRow, courses
 from deesc_desktop.store.officers import roster
 from deesc_desktop.store.views import (
     AuditPage,
@@ -164,14 +166,17 @@ class AuditLogPage(Page):
         super().refresh()
         filters = self.filters()
         self.load(
-            lambda db: (audit_entries(db, **filters), audit_choices(db), roster(db)),
+            lambda db: (audit_entries(db, **filters), audit_choices(db), roster(db), courses(db)),
             self._loaded,
             "the audit log",
         )
 
-    def _loaded(self, data: tuple[AuditPage, tuple[list[str], list[str]], list[Any]]) -> None:
-        found, (tables, users), officers = data
+    def _loaded(
+        self, data: tuple[AuditPage, tuple[list[str], list[str]], list[Any], list[CourseRow]]
+    ) -> None:
+        found, (tables, users), officers, known_courses = data
         OFFICERS.update(officers)
+        COURSES.update(known_courses)
         selected = self.selected_entry()
         self._fill(self.table, [(table_label(t), t) for t in tables])
         self._fill(self.user, [(u, u) for u in users])
@@ -305,9 +310,16 @@ class HistoryTab(LoadingTab):
             sort=(HistoryColumn.WHEN, Qt.SortOrder.DescendingOrder),
         )
         self.layout_.addWidget(self.view, 1)
-        self.start(lambda db: officer_history(db, officer_id), self.show_history)
+        self.start(
+            lambda db: (officer_history(db, officer_id), roster(db), courses(db)),
+            self.show_history,
+        )
 
-    def show_history(self, entries: list[AuditRow]) -> None:
+    def show_history(self, data: tuple[list[AuditRow], list[Any], list[CourseRow]]) -> None:
+        entries, officers, known_courses = data
+        # The summaries name officers and courses, as the audit log page does.
+        OFFICERS.update(officers)
+        COURSES.update(known_courses)
         self.model.set_rows(entries)
         count = len(entries)
         self.summary.setText(
