@@ -276,7 +276,8 @@ class HistoryModel(RowsModel):
         Column("When", lambda r: local_time(r.at), lambda r: (r.at, r.id), width=19),
         Column("Who", lambda r: r.username, width=13),
         Column("What", lambda r: f"{what_text(r)}{r.row_id}", width=24),
-        Column("What changed", change_summary, width=42),
+        # Most entries give no reason: what changed has the room.
+        Column("What changed", change_summary, width=54),
         Column("Reason", lambda r: r.reason),
     )
 
