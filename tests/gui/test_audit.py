@@ -161,7 +161,11 @@ def test_selecting_an_entry_shows_before_and_after_with_changes_highlighted(
     edit_officer(db, admin, officers["101"], {"unit": "Traffic"})
     page = audit_page(window)
     page.view.selectRow(0)
-    assert "Changed Officer" in page.detail_heading.text()
+    # The officer by name and badge, not only the record number the log keeps.
+    assert f"Changed Officer {officers['101']}: Alvarez, Maria (101)" in page.detail_heading.text()
+    assert page.model.index(0, AuditColumn.ROW).data(Qt.ItemDataRole.ToolTipRole) == (
+        "Alvarez, Maria (101)"
+    )
     qtmodeltester.check(page.changes)
     fields = {
         page.changes.index(r, ChangeColumn.FIELD).data(): r for r in range(page.changes.rowCount())

@@ -113,6 +113,17 @@ COURSES = KnownNames(lambda r: r.title)
 _NAMED = {"officer_id": OFFICERS, "course_id": COURSES}
 
 
+_NAMED_ROWS = {"officers": OFFICERS, "courses": COURSES}
+
+
+def row_name(entry: AuditRow) -> str | None:
+    """The officer or course an entry is about, by name ("Peña, Ana (1001)"), when known."""
+    known = _NAMED_ROWS.get(entry.table_name)
+    if known is None or not entry.row_id.isdigit():
+        return None
+    return known.name(int(entry.row_id))
+
+
 def value_text(value: Any, field: str = "") -> str:
     """A stored value as a reader wants it: times in local time, money in dollars, an
     officer by name, a course by title."""
@@ -258,6 +269,8 @@ class AuditModel(RowsModel):
     def tooltip(self, row: AuditRow, column: int) -> str | None:
         if column == AuditColumn.CHANGES:
             return change_summary(row, limit=100).replace("; ", "\n") or None
+        if column == AuditColumn.ROW:
+            return row_name(row)
         return None
 
 

@@ -31,6 +31,7 @@ from deesc_desktop.gui.features.audit.models import (
     HistoryModel,
     field_changes,
     restore_question,
+    row_name,
     table_label,
     what_text,
 )
@@ -225,9 +226,10 @@ class AuditLogPage(Page):
             return
         entry: AuditRow = self.model.row(index.row())
         reason = f" — reason: {entry.reason}" if entry.reason else ""
+        name = row_name(entry)
         self.detail_heading.setText(
             f"#{entry.id} · {local_time(entry.at)} · {entry.username} · "
-            f"{what_text(entry)}{entry.row_id}{reason}"
+            f"{what_text(entry)}{entry.row_id}{f': {name}' if name else ''}{reason}"
         )
         self.changes.set_rows(field_changes(entry))
 
