@@ -8,6 +8,8 @@ of child processes that died of a signal (a crash) or printed "Fatal Python erro
   pages deleted while the task ran, page switches of a real main window on the demo while its
   pages' queries come back, and closing the window with tasks in flight.
 - `suite`: `pytest tests/gui` (or any --path) RUNS times in a row, each in a fresh process.
+- `pages`: the main window on the demo, every page built and the roster searched
+  (`bench.gui_child roster --window main`), RUNS times, each in a fresh process.
 
 A crash prints its faulthandler output (every thread's Python stack). For a native stack,
 run the same child under `gdb -batch -ex run -ex "thread apply all bt" --args python ...`,
@@ -184,6 +186,51 @@ def soak_suite(runs: int, path: str) -> int:
     return 1 if crashes or failures else 0
 
 
+def soak_pages(runs: int) -> int:
+    """The main window started on the demo and every page built, `runs` times: what crashed
+    about one start in twenty while the page modules were imported on a worker."""
+    from deesc_desktop.gui.app import ensure_demo
+
+    crashes = failures = 0
+    first = ""
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="deesc-soak-") as folder:
+        demo = Path(folder) / "demo.db"
+        ensure_demo(demo)
+        for number in range(1, runs + 1):
+            copy = Path(folder) / f"run-{number}.db"
+            copy.write_bytes(demo.read_bytes())
+            done = subprocess.run(
+                [
+                    *(sys.executable, "-X", "faulthandler", "-m", "bench.gui_child", "roster"),
+                    *("--app", "deesc", "--window", "main", "--db", str(copy)),
+                ],
+                cwd=REPO,
+                capture_output=True,
+                text=True,
+                check=False,
+                env={
+                    **os.environ,
+                    "QT_QPA_PLATFORM": "offscreen",
+                    "XDG_CONFIG_HOME": folder,
+                    "XDG_DATA_HOME": folder,
+                },
+            )
+            copy.unlink()
+            if _crashed(done):
+                crashes += 1
+                first = first or done.stderr[-4000:]
+                print(f"run {number}/{runs}: crashed (exit {done.returncode})", flush=True)
+            elif done.returncode != 0:
+                failures += 1
+                print(f"run {number}/{runs}: failed: {done.stderr[-500:]}", flush=True)
+    elapsed = time.monotonic() - started
+    print(f"pages: {crashes} crashes, {failures} failed runs in {runs} runs, {elapsed:.0f} s")
+    if first:
+        print("The first crash:\n" + first)
+    return 1 if crashes or failures else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m bench.soak", description=__doc__.splitlines()[0]
@@ -196,6 +243,8 @@ def main(argv: list[str] | None = None) -> int:
     s = sub.add_parser("suite", help="a test folder, many times in a row")
     s.add_argument("--runs", type=int, default=200)
     s.add_argument("--path", default="tests/gui")
+    g = sub.add_parser("pages", help="the main window and every page, in fresh processes")
+    g.add_argument("--runs", type=int, default=100)
     args = parser.parse_args(argv)
     if args.child_rounds:
         rounds, folder = args.child_rounds
@@ -204,6 +253,8 @@ def main(argv: list[str] | None = None) -> int:
         return soak_workers(args.processes, args.rounds)
     if args.check == "suite":
         return soak_suite(args.runs, args.path)
+    if args.check == "pages":
+        return soak_pages(args.runs)
     parser.print_help()
     return 2
 

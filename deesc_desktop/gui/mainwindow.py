@@ -174,6 +174,8 @@ class MainWindow(QMainWindow):
         self._painted = False
         self._closed = False
         """Set when the window closes: no page is built after that."""
+        self._prepared: set[PageId] = set()
+        """Pages whose imports from outside gui/ a worker has been asked to make."""
         self.nav.currentRowChanged.connect(self._nav_changed)
 
         self.user_label = QLabel()
@@ -215,19 +217,22 @@ class MainWindow(QMainWindow):
             return
         for page_id in self._order:
             if not self.pages.is_built(page_id):
-                if self.pages.module(page_id) not in sys.modules:
-                    self._import_then_build(page_id)
+                module = self.pages.module(page_id)
+                if module not in sys.modules and page_id not in self._prepared:
+                    self._prepare_then_build(page_id)
                     return
-                self.pages.get(page_id)  # builds it
+                self.pages.get(page_id)  # builds it, importing its own modules here
                 self._build_timer.start()
                 return
 
-    def _import_then_build(self, page_id: PageId) -> None:
-        # Reading and running a page's modules (a tenth of a second for some) is done on a
-        # worker, so that the window answers meanwhile; the page's widgets are then made
-        # here, on the window's thread, on the next turn.
-        # The import may end after the window closed: then nothing more is built.
-        workers.import_then(
+    def _prepare_then_build(self, page_id: PageId) -> None:
+        # Reading and running what a page imports from outside gui/ (a tenth of a second for
+        # some) is done on a worker, so that the window answers meanwhile; the page's own
+        # modules, which make Qt classes, are imported and its widgets made here, on the
+        # window's thread, on the next turn. The worker may finish after the window closed:
+        # then nothing more is built.
+        self._prepared.add(page_id)
+        workers.prepare_then(
             self.pages.module(page_id),
             owner=self,
             then=self.build_pending,

@@ -14,7 +14,6 @@ QRunnable design (bench/qt_defects/worker_crash.py) are not used.
 
 from __future__ import annotations
 
-import importlib
 import queue
 import sys
 import threading
@@ -40,6 +39,7 @@ from PySide6.QtWidgets import QProgressDialog, QWidget
 from shiboken6 import isValid
 from sqlite_utils import Database
 
+from deesc_desktop.gui.preload import defines_qt_classes, import_qt_free_dependencies
 from deesc_desktop.store.database import open_database
 
 T = TypeVar("T")
@@ -327,20 +327,24 @@ def with_database(
     return run
 
 
-def import_then(
-    name: str,
+def prepare_then(
+    module: str,
     *,
     owner: QObject,
     then: Callable[[], None],
     on_error: Callable[[BaseException], object] | None = None,
 ) -> Task:
-    """Import module `name` on a worker, then call `then` on the GUI thread: reading and
-    running a large module (a page's, QtCharts) takes up to a tenth of a second, which the
-    window need not stand still for. Already imported, it costs one trip to a worker."""
+    """Import on a worker what `module` (one of gui/'s) needs from outside gui/, then call
+    `then` on the GUI thread, which imports `module` itself: reading and running a page's
+    services and store takes up to a tenth of a second, which the window need not stand
+    still for, while the Qt classes the page defines are made on the GUI thread only
+    (gui/preload.py says why)."""
+    if not defines_qt_classes(module):
+        raise ValueError(f"{module} is imported where it is used: only gui/ modules are prepared")
     return run_task(
-        lambda _control: importlib.import_module(name),
+        lambda _control: import_qt_free_dependencies(module),
         owner=owner,
-        on_result=lambda _module: then(),
+        on_result=lambda _none: then(),
         on_error=on_error,
     )
 

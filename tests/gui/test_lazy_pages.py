@@ -8,12 +8,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlite_utils import Database
 
+from deesc_desktop.gui import workers
 from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PAGES, PageId
+from deesc_desktop.gui.preload import defines_qt_classes, qt_free_dependencies
 from tests.gui.helpers import settle
 
 
@@ -142,13 +145,13 @@ def test_building_every_page_leaves_reportlab_for_the_first_report(
 
 
 IMPORT_THREADS = """
-imported_here = {}
+off_the_window_thread = []
 
 class Watch:
-    # Notes which thread imports each page module, then lets the usual finders find it.
+    # Notes every module imported off the window's thread, then lets the usual finders find it.
     def find_spec(self, name, path=None, target=None):
-        if name.startswith("deesc_desktop.gui.features.") and name.endswith(".page"):
-            imported_here[name] = threading.current_thread() is threading.main_thread()
+        if threading.current_thread() is not threading.main_thread():
+            off_the_window_thread.append(name)
         return None
 
 sys.meta_path.insert(0, Watch())
@@ -160,21 +163,37 @@ def wait(window):
     if len(window.pages.built()) < len(window.pages):
         QTimer.singleShot(20, lambda: wait(window))
     else:
-        report(imported_here)
+        report(off_the_window_thread)
 """
 
 
-def test_pages_built_after_the_window_appears_are_imported_off_its_thread(
+def test_no_qt_class_is_made_off_the_window_thread_and_services_load_there(
     db: Database, db_path: Path
 ) -> None:
-    # Importing a page's modules on the window's thread held it still for up to a tenth of a
-    # second per page; a worker imports them while the window keeps answering.
-    on_window_thread = probe(db_path, IMPORT_THREADS)
-    assert set(on_window_thread) == {spec.module for spec in PAGES}
-    assert on_window_thread.pop("deesc_desktop.gui.features.dashboard.page") is True, (
-        "the first page is built before the window shows"
-    )
-    assert sorted(name for name, here in on_window_thread.items() if here) == []
+    """The pages built after the window appears: a worker imports what they need from
+    outside gui/ (up to a tenth of a second per page, which the window need not stand still
+    for); their own modules, which make Qt classes, are imported on the window's thread,
+    since a Qt class made on a worker crashed PySide6 at random when the page was built."""
+    off_thread = probe(db_path, IMPORT_THREADS)
+    assert [name for name in off_thread if defines_qt_classes(name)] == []
+    # The claims page's services and the compliance engine came from a worker.
+    assert "deesc_desktop.services.claim_workflow" in off_thread
+    assert "deesc_desktop.core.compliance.engine" in off_thread
+
+
+def test_a_page_needs_from_outside_gui_what_its_sources_import() -> None:
+    """Found by reading the sources: the page's own imports and its gui modules' imports."""
+    needed = qt_free_dependencies("deesc_desktop.gui.features.course_files.page")
+    assert "deesc_desktop.services.course_files" in needed
+    assert [name for name in needed if defines_qt_classes(name)] == []
+    assert "deesc_desktop.reports.base.renderer" not in needed  # imported in a function
+
+
+def test_preparing_refuses_a_module_outside_gui(qtbot: Any, ctx: AppContext) -> None:
+    window = MainWindow(ctx, persist_settings=False, auto_backup=False)
+    qtbot.addWidget(window)
+    with pytest.raises(ValueError, match="only gui/ modules are prepared"):
+        workers.prepare_then("deesc_desktop.services.roster", owner=window, then=lambda: None)
 
 
 def test_a_page_import_that_ends_after_the_window_closed_builds_nothing(
@@ -188,7 +207,7 @@ def test_a_page_import_that_ends_after_the_window_closed_builds_nothing(
     window.close()
     built = window.pages.built()
     # What the build timer does on its turn when a page's module is not imported yet.
-    window._import_then_build(PageId.REPORTS)
+    window._prepare_then_build(PageId.REPORTS)
     settle()
     assert not window._build_timer.isActive()  # the import's arrival started no next build
     window._build_next()  # as a timer started before the close would

@@ -304,8 +304,6 @@ class ComplianceChartCard(QFrame):
         self.view: QChartView | None = None
         self.series: QHorizontalStackedBarSeries | None = None
         self.categories: list[str] = []
-        self._waiting: ComplianceOverview | None = None
-        """Figures that came while QtCharts was loading: drawn once it is in."""
         self.query = _compliance(ctx)
         self.query.ready.connect(self.show_summary)
         self.query.failed.connect(
@@ -336,20 +334,10 @@ class ComplianceChartCard(QFrame):
         return chart, view
 
     def show_summary(self, summary: ComplianceOverview) -> None:
-        if self.chart is None:
-            # QtCharts takes a tenth of a second to load: a worker loads it, and the chart
-            # is drawn here once it is in, with the latest figures by then.
-            loading = self._waiting is not None
-            self._waiting = summary
-            if not loading:
-                workers.import_then("PySide6.QtCharts", owner=self, then=self._draw_waiting)
-            return
+        # QtCharts is loaded here, on the window's thread, when the first figures come (a
+        # few milliseconds): loading it on a worker made its Qt classes there, which
+        # gui/preload.py explains is not safe.
         self._draw(summary)
-
-    def _draw_waiting(self) -> None:
-        summary, self._waiting = self._waiting, None
-        if summary is not None:
-            self._draw(summary)
 
     def _draw(self, summary: ComplianceOverview) -> None:
         from PySide6.QtCharts import (
