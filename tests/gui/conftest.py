@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.mainwindow import MainWindow
+from deesc_desktop.gui.preload import defines_qt_classes
 from deesc_desktop.gui.screenshots import OFFSCREEN_NOISE
 from deesc_desktop.gui.settings import Settings
 from deesc_desktop.services import users as users_service
@@ -36,14 +39,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             )
 
 
+class _QtImportsOffTheWindowThread:
+    """An import finder that notes each module able to make Qt classes that is first imported
+    off the main thread (gui/preload.py says why that must not happen), then lets the usual
+    finders find it."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+        if defines_qt_classes(name) and threading.current_thread() is not threading.main_thread():
+            self.seen.append(f"{name} (on {threading.current_thread().name})")
+
+
+_OFF_THREAD_QT_IMPORTS = _QtImportsOffTheWindowThread()
+sys.meta_path.insert(0, _OFF_THREAD_QT_IMPORTS)
+
+
 @pytest.fixture(autouse=True)
 def _gui_isolation(tmp_path: Path, qapp: QApplication) -> Iterator[None]:
-    """Settings go to a temp folder; the app looks as it does for users; no task outlives a test."""
+    """Settings go to a temp folder; the app looks as it does for users; no task outlives a
+    test; and no task imported a module that makes Qt classes."""
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "qt"))
     style.apply(qapp)
+    _OFF_THREAD_QT_IMPORTS.seen.clear()
     yield
     workers.wait_idle(30)
     workers.wait_for_threads(30)
+    assert _OFF_THREAD_QT_IMPORTS.seen == [], "Qt classes must be made on the window's thread"
 
 
 @pytest.fixture
