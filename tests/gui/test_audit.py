@@ -254,6 +254,31 @@ def test_entries_read_as_words_local_times_and_officer_names(
     assert "officer_id" not in fields and "created_at" not in fields
 
 
+def test_a_requirement_reads_by_its_title_and_whether_it_is_on(
+    window: MainWindow, db: Database, admin: Actor
+) -> None:
+    """Not its JSON definition first, nor "Active: 1"."""
+    from deesc_desktop.services.requirements import save_requirement, set_requirement_active
+
+    firearms = {
+        "id": "AGENCY-firearms-annual",
+        "title": "Firearms qualification every year",
+        "effective_from": "2025-01-01",
+        "hours": 4.0,
+        "topics": ["firearms"],
+        "period": {"kind": "calendar_year"},
+    }
+    save_requirement(db, admin, firearms)
+    set_requirement_active(db, admin, "AGENCY-firearms-annual", False, reason="not this year")
+    page = audit_page(window)
+    added, switched_off = (
+        page.model.index(1, AuditColumn.CHANGES),
+        page.model.index(0, AuditColumn.CHANGES),
+    )
+    assert added.data() == "Title: Firearms qualification every year; Origin: agency; Active: yes"
+    assert switched_off.data() == "Active: yes → no"
+
+
 def test_an_administrator_restores_a_version_as_a_new_audited_change(
     window: MainWindow, db: Database, admin: Actor, officers: dict[str, int], say: Prompts
 ) -> None:

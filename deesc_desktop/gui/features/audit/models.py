@@ -131,6 +131,8 @@ def value_text(value: Any, field: str = "") -> str:
         return "—"
     if (known := _NAMED.get(field)) and (name := known.name(value)):
         return name
+    if field == "active" and value in (0, 1) and type(value) is int:
+        return "yes" if value else "no"
     if field.endswith("_cents") and isinstance(value, int):
         return format_money(value)
     if isinstance(value, str):
@@ -175,6 +177,7 @@ KEY_FIELDS = {
     "certifications": ("kind", "earned", "number", "issuer"),
     "courses": ("title", "course_number", "default_hours"),
     "claims": ("officer_id", "status", "eligibility"),
+    "requirements": ("title", "origin", "active"),
 }
 """The fields that say which row an added or deleted entry was, per table, most telling first."""
 
