@@ -10,13 +10,13 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.features.cit.dialogs import CertificateDialog, CitCourseDialog
-from deesc_desktop.gui.features.cit.models import CoverageColumn
+from deesc_desktop.gui.features.cit.models import CitColumn, CoverageColumn
 from deesc_desktop.gui.features.cit.page import CitPage
 from deesc_desktop.gui.features.dashboard.cards import CitCoverageCard
 from deesc_desktop.gui.features.roster.officer_detail import OfficerDetailDialog
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
-from deesc_desktop.services.cit import add_certification
+from deesc_desktop.services.cit import add_certification, update_cit_settings
 from deesc_desktop.services.training import record_class
 from tests.gui.helpers import Prompts, settle
 
@@ -70,6 +70,15 @@ def test_the_page_flags_a_shift_with_no_cit_officer(
     row = page.roster.row(0)
     assert (row.officer.badge, row.standing.status.value) == ("101", "current")
     assert page.roster.index(0, 4).data() == "Current"
+    # Certificates do not expire by default: no empty expiry columns; with a validity, shown.
+    expiry = (CitColumn.EXPIRES, CitColumn.DAYS_LEFT)
+    assert [page.roster_view.isColumnHidden(column) for column in expiry] == [True, True]
+    update_cit_settings(db, window.ctx.actor, {"validity_years": 2})
+    page.refresh()
+    settle()
+    assert [page.roster_view.isColumnHidden(column) for column in expiry] == [False, False]
+    expires = date.fromisoformat(page.roster.index(0, CitColumn.EXPIRES).data())
+    assert 365 * 2 - 2 <= (expires - EARNED).days <= 366 * 2
 
 
 def test_revoke_a_certificate_with_a_reason(

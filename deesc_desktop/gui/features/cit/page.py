@@ -149,6 +149,11 @@ class CitPage(Page):
         report, certificates = data
         self.report = report
         self.roster.set_rows(list(report.roster))
+        # When nothing listed expires (no validity set, none printed on a certificate), the
+        # expiry columns would stand empty and push the CIT team column out of sight.
+        expiring = any(row.standing.expires is not None for row in report.roster)
+        for column in (CitColumn.EXPIRES, CitColumn.DAYS_LEFT):
+            self.roster_view.setColumnHidden(column, not expiring)
         self.certificates.set_rows(certificates)
         self.coverage.set_rows(list(report.coverage.shifts))
         self.coverage_view.setFixedHeight(
