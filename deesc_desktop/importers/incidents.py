@@ -163,9 +163,7 @@ def _codes(row: RowReader, name: str, label: str, codes: dict[str, str]) -> tupl
     for part in _SPLIT.split(row.text(name)):
         if not part.strip():
             continue
-        single = RowReader(
-            row.file_name, row.mapping, row.row_number, {row.column(name): part}, row.errors
-        )
+        single = row.with_cell(name, part)
         code = single.choice(name, label, codes, "")
         if single.failed:
             row.failed = True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -170,13 +170,15 @@ class ValidationResult(Generic[RowT]):
 class ColumnMapping:
     """Which file column gives each contract column, for one file and one kind of import.
 
-    `columns` maps contract column -> file header; `ignored` lists the file headers that
-    are not used; `errors` are file-level (row None) and block the import.
+    `columns` maps contract column -> file header, and `positions` contract column -> the
+    header's place in each of the table's rows; `ignored` lists the file headers that are not
+    used; `errors` are file-level (row None) and block the import.
     """
 
     kind: str
     file_name: str
     columns: dict[str, str]
+    positions: dict[str, int]
     ignored: list[str]
     warnings: list[str]
     errors: list[RowError]
@@ -317,10 +319,12 @@ def map_columns(table: Table, kind: str, mapping: Mapping[str, str] | None = Non
             )
         else:
             warnings.append(f'column "{header}" is not a {kind} column and was ignored')
+    place = {header: position for position, header in enumerate(headers)}
     return ColumnMapping(
         kind=kind,
         file_name=table.file_name,
         columns=columns,
+        positions={name: place[header] for name, header in columns.items()},
         ignored=ignored,
         warnings=warnings,
         errors=errors,
@@ -351,23 +355,24 @@ class RowReader:
     """
 
     # One reader per row, each reading about ten cells: slots make that measurably cheaper.
-    __slots__ = ("_headers", "cells", "errors", "failed", "file_name", "mapping", "row_number")
+    __slots__ = ("_positions", "cells", "errors", "failed", "file_name", "mapping", "row_number")
 
     def __init__(
         self,
         file_name: str,
         mapping: ColumnMapping,
         row_number: int,
-        cells: dict[str, str],
+        cells: Sequence[str],
         errors: list[RowError],
     ) -> None:
         self.file_name = file_name
         self.mapping = mapping
         self.row_number = row_number
         self.cells = cells
+        """The row's cells in the table's header order."""
         self.errors = errors
         self.failed = False
-        self._headers = mapping.columns
+        self._positions = mapping.positions
 
     def column(self, name: str) -> str:
         """The column as the user knows it: the file's header, else the contract name."""
@@ -380,8 +385,15 @@ class RowReader:
 
     def text(self, name: str) -> str:
         """The trimmed cell text, "" when empty or when the file has no such column."""
-        header = self._headers.get(name)
-        return self.cells.get(header, "").strip() if header is not None else ""
+        position = self._positions.get(name)
+        return self.cells[position].strip() if position is not None else ""
+
+    def with_cell(self, name: str, text: str) -> RowReader:
+        """A reader of the same row with `name`'s cell (a column of the file) set to `text`:
+        for checking one part of a cell that lists several values. Errors go to this row."""
+        cells = list(self.cells)
+        cells[self._positions[name]] = text
+        return RowReader(self.file_name, self.mapping, self.row_number, cells, self.errors)
 
     def required(self, name: str) -> str | None:
         """The trimmed cell text, or None (and an error) when it is empty."""

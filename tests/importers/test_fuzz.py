@@ -80,8 +80,8 @@ def check_table(table: Table) -> None:
     assert numbers and numbers[0] >= 2
     assert all(header.strip() for header in table.headers)
     for _, cells in table.rows:
-        assert list(cells) == table.headers
-        assert any(value.strip() for value in cells.values())
+        assert len(cells) == len(table.headers)
+        assert any(value.strip() for value in cells)
 
 
 def check_result(table: Table, result: ValidationResult[Any]) -> None:

@@ -37,10 +37,7 @@ def make_table(name: str, headers: list[str], *rows: list[str]) -> Table:
     return Table(
         file_name=name,
         headers=headers,
-        rows=[
-            (number, dict(zip(headers, row, strict=True)))
-            for number, row in enumerate(rows, start=2)
-        ],
+        rows=[(number, tuple(row)) for number, row in enumerate(rows, start=2)],
     )
 
 

@@ -216,7 +216,7 @@ class _PreviewPage(QWizardPage):
     def initializePage(self) -> None:
         table = self._wizard.state.table
         assert table is not None
-        rows = [(number, [cells[h] for h in table.headers]) for number, cells in table.rows]
+        rows = [(number, list(cells)) for number, cells in table.rows]
         self.model.set_table(table.headers, rows[:PREVIEW_ROWS])
         self.view.resizeColumnsToContents()
         shown = min(len(rows), PREVIEW_ROWS)
@@ -266,7 +266,7 @@ class _MappingPage(QWizardPage):
         self.grid.addWidget(QLabel("<b>Information</b>"), 0, 0)
         self.grid.addWidget(QLabel("<b>Column in the file</b>"), 0, 1)
         self.grid.addWidget(QLabel("<b>First value</b>"), 0, 2)
-        first = table.rows[0][1] if table.rows else {}
+        first = table.by_header(table.rows[0][1]) if table.rows else {}
         for position, column in enumerate(COLUMNS[state.kind], start=1):
             required = column in REQUIRED[state.kind]
             label = QLabel(f"{column}{' *' if required else ''}")
