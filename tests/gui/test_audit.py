@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -277,6 +278,70 @@ def test_a_requirement_reads_by_its_title_and_whether_it_is_on(
     )
     assert added.data() == "Title: Firearms qualification every year; Origin: agency; Active: yes"
     assert switched_off.data() == "Active: yes → no"
+
+
+def test_a_changed_rule_lists_each_setting_that_changed_with_before_and_after(
+    window: MainWindow, db: Database, admin: Actor, say: Prompts
+) -> None:
+    """A chief reads "hours 4.0 → 6.0", not two long JSON texts that differ somewhere."""
+    from deesc_desktop.services.requirements import save_requirement
+
+    firearms = {
+        "id": "AGENCY-firearms-annual",
+        "title": "Firearms qualification every year",
+        "effective_from": "2025-01-01",
+        "hours": 4.0,
+        "topics": ["firearms"],
+        "period": {"kind": "calendar_year"},
+        "sub_minimums": [{"label": "Night fire", "hours": 1.0, "topics": ["firearms"]}],
+    }
+    save_requirement(db, admin, firearms)
+    changed = {
+        **firearms,
+        "hours": 6.0,
+        "topics": ["firearms", "use_of_force"],
+        "period": {"kind": "rolling", "months": 24},
+        "sub_minimums": [{"label": "Night fire", "hours": 2.0, "topics": ["firearms"]}],
+    }
+    save_requirement(db, admin, changed)
+    page = audit_page(window)
+    page.view.selectRow(0)
+    settle()
+    rows = [
+        tuple(page.changes.index(r, column).data() for column in ChangeColumn)
+        for r in range(page.changes.rowCount())
+    ]
+    changed_rows = [row for row in rows if row[0].startswith("Definition")][:5]
+    assert changed_rows == [
+        ("Definition › hours", "4.0", "6.0"),
+        ("Definition › period.kind", "calendar_year", "rolling"),
+        ("Definition › period.months", "", "24"),
+        ("Definition › sub_minimums[1].hours", "1.0", "2.0"),
+        ("Definition › topics", "firearms", "firearms, use_of_force"),
+    ]
+    unchanged = dict((row[0], row[2]) for row in rows)
+    assert unchanged["Definition › sub_minimums[1].label"] == "Night fire"
+    assert unchanged["Definition › effective_from"] == "2025-01-01"
+    assert page.detail_heading.text().endswith(
+        "Changed Requirement AGENCY-firearms-annual: Firearms qualification every year"
+    )
+    summary = page.model.index(0, AuditColumn.CHANGES).data()
+    assert summary.startswith("Definition › hours: 4.0 → 6.0; Definition › period.kind: ")
+    assert "{" not in summary
+
+    window.registry[ActionId.RESTORE_VERSION].trigger()
+    settle()
+    kind, _title, question = say.messages[-1]
+    assert kind == "confirm"
+    assert (
+        "Definition › hours: 6.0 → 4.0\n"
+        "Definition › period.kind: rolling → calendar_year\n"
+        "Definition › period.months: 24 → —\n"
+        "Definition › sub_minimums[1].hours: 2.0 → 1.0\n"
+        "Definition › topics: firearms, use_of_force → firearms\n"
+    ) in question
+    (definition,) = db.execute("SELECT definition FROM requirements").fetchone()
+    assert json.loads(definition)["hours"] == 4.0
 
 
 def test_an_administrator_restores_a_version_as_a_new_audited_change(

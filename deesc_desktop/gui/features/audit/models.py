@@ -65,7 +65,54 @@ def _load(text: str | None) -> dict[str, Any]:
         value = json.loads(text)
     except ValueError:
         return {"(value)": text}
-    return value if isinstance(value, dict) else {"(value)": value}
+    return _spread(value) if isinstance(value, dict) else {"(value)": value}
+
+
+STRUCTURED_FIELDS = frozenset({"definition"})
+"""Columns holding a JSON object (a requirement's rule, in the rule-pack shape): shown one
+setting per line, so a change of its hours reads "4.0 → 6.0" instead of two long texts."""
+
+PATH_MARK = " › "
+"""Between a structured column and the path of one of its settings: "definition › hours"."""
+
+
+def _spread(row: dict[str, Any]) -> dict[str, Any]:
+    """`row` with each structured column's object laid out as one entry per setting."""
+    if STRUCTURED_FIELDS.isdisjoint(row):
+        return row
+    spread: dict[str, Any] = {}
+    for name, value in row.items():
+        settings = _settings(value) if name in STRUCTURED_FIELDS else None
+        if settings is None:
+            spread[name] = value
+        else:
+            spread.update((f"{name}{PATH_MARK}{path}", item) for path, item in settings)
+    return spread
+
+
+def _settings(text: Any) -> list[tuple[str, Any]] | None:
+    """The settings of a JSON object's text by path, as rule-pack messages name them
+    ("period.months", "sub_minimums[1].hours"); None when the text is not an object."""
+    try:
+        value = json.loads(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+    if not isinstance(value, dict):
+        return None
+    found: list[tuple[str, Any]] = []
+
+    def walk(path: str, item: Any) -> None:
+        if isinstance(item, dict) and item:
+            for key, inner in item.items():
+                walk(f"{path}.{key}" if path else key, inner)
+        elif isinstance(item, list) and item and all(isinstance(x, dict) for x in item):
+            for number, inner in enumerate(item, start=1):
+                walk(f"{path}[{number}]", inner)
+        else:
+            found.append((path, item))
+
+    walk("", value)
+    return found
 
 
 FIELD_LABELS = {
@@ -86,7 +133,11 @@ FIELD_LABELS = {
 
 
 def field_label(name: str) -> str:
-    """A column name as a label: "amount_cents" -> "Amount", "officer_id" -> "Officer"."""
+    """A column name as a label: "amount_cents" -> "Amount", "officer_id" -> "Officer";
+    a setting of a structured column keeps its path: "Definition › period.months"."""
+    column, mark, path = name.partition(PATH_MARK)
+    if mark:
+        return f"{field_label(column)}{mark}{path}"
     if name in FIELD_LABELS:
         return FIELD_LABELS[name]
     words = name.removesuffix("_cents").replace("_", " ").strip()
@@ -116,12 +167,24 @@ _NAMED = {"officer_id": OFFICERS, "course_id": COURSES}
 _NAMED_ROWS = {"officers": OFFICERS, "courses": COURSES}
 
 
+_TITLED_ROWS = frozenset({"requirements"})
+"""Tables whose rows are known by the title each entry records (a requirement's id is a code)."""
+
+
 def row_name(entry: AuditRow) -> str | None:
-    """The officer or course an entry is about, by name ("Peña, Ana (1001)"), when known."""
+    """The officer or course an entry is about, by name ("Peña, Ana (1001)"), or the
+    requirement by its title, when known."""
+    if entry.table_name in _TITLED_ROWS:
+        title = _load(entry.after or entry.before).get("title")
+        return title if isinstance(title, str) and title else None
     known = _NAMED_ROWS.get(entry.table_name)
     if known is None or not entry.row_id.isdigit():
         return None
     return known.name(int(entry.row_id))
+
+
+YES_NO_FIELDS = frozenset({"active", "builtin", "deescalation_used", "leave_proration", "one_time"})
+"""Columns that store yes or no as 1 or 0."""
 
 
 def value_text(value: Any, field: str = "") -> str:
@@ -131,8 +194,10 @@ def value_text(value: Any, field: str = "") -> str:
         return "—"
     if (known := _NAMED.get(field)) and (name := known.name(value)):
         return name
-    if field == "active" and value in (0, 1) and type(value) is int:
+    if field in YES_NO_FIELDS and value in (0, 1) and type(value) is int:
         return "yes" if value else "no"
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return ", ".join(value) or "—"  # a rule's topics or course names
     if field.endswith("_cents") and isinstance(value, int):
         return format_money(value)
     if isinstance(value, str):
@@ -212,6 +277,21 @@ def what_text(entry: AuditRow) -> str:
     return f"{ACTION_LABELS.get(entry.action, entry.action)} {table_label(entry.table_name)} "
 
 
+def _change_lines(field: str, now: Any, restored: Any) -> list[str]:
+    """One field put back, as "Label: now → restored"; a structured one (a rule) setting by
+    setting, only those that differ."""
+    current, earlier = {field: now}, {field: restored}
+    if field in STRUCTURED_FIELDS:
+        current, earlier = _spread(current), _spread(earlier)
+    names = list(current) + [name for name in earlier if name not in current]
+    return [
+        f"{field_label(name)}: {value_text(current.get(name), name)} → "
+        f"{value_text(earlier.get(name), name)}"
+        for name in names
+        if name == field or current.get(name) != earlier.get(name)
+    ]
+
+
 def restore_question(plan: RestorePlan) -> str:
     """The confirmation of a restore: what changes, what stays and why, what it undoes."""
     entry = plan.entry
@@ -219,11 +299,7 @@ def restore_question(plan: RestorePlan) -> str:
         f"Put {plan.noun} back as it was before change #{entry.id} ({entry.username}, "
         f"{local_time(entry.at)})?",
         "",
-        *(
-            f"{field_label(c.field)}: {value_text(c.now, c.field)} → "
-            f"{value_text(c.restored, c.field)}"
-            for c in plan.changes
-        ),
+        *(line for c in plan.changes for line in _change_lines(c.field, c.now, c.restored)),
     ]
     if plan.later:
         undone = ", ".join(f"#{e.id} ({e.username}, {local_time(e.at)})" for e in plan.later[:5])
@@ -313,8 +389,8 @@ class ChangesModel(RowsModel):
     """The fields of one entry side by side; the changed ones highlighted."""
 
     COLUMNS = (
-        Column("Field", lambda c: c.field, width=18),
-        Column("Before", lambda c: c.before, width=40),
+        Column("Field", lambda c: c.field, width=28),
+        Column("Before", lambda c: c.before, width=36),
         Column("After", lambda c: c.after),
     )
 
