@@ -911,6 +911,15 @@ def test_requirement_model_is_used_as_loaded() -> None:
     assert requirement.summary() == "30.0 h every 3 years from 2022-07-01"
 
 
+def test_a_course_requirement_reads_in_the_words_of_its_explanations() -> None:
+    """The requirement list says what the compliance pages say, not topic codes."""
+    by_topic = REQ["UOF-course"]
+    assert by_topic.summary().startswith("a class in use of force ")
+    assert by_topic.wanted() == check("UOF-course").wanted == "a class in use of force"
+    assert REQ["CIT-40h-once"].summary().startswith("course 1850 once")
+    assert REQ["ICAT-ever"].summary().startswith("ICAT/ABLE ")
+
+
 def test_the_documented_json_example_is_what_the_engine_produces() -> None:
     """docs/compliance-json.md shows a real result; keep it true."""
     text = (Path(__file__).resolve().parents[2] / "docs" / "compliance-json.md").read_text(

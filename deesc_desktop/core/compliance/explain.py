@@ -9,8 +9,8 @@ from deesc_desktop.core.compliance.status import UNMET, Status
 from deesc_desktop.core.hours import Centihours, format_hours
 from deesc_desktop.core.models import TrainingRecord
 from deesc_desktop.core.periods import PeriodKind
-from deesc_desktop.core.rules import Requirement, RequirementKind
-from deesc_desktop.core.topics import TOPICS
+from deesc_desktop.core.rules import RequirementKind
+from deesc_desktop.core.topics import mid_sentence
 
 if TYPE_CHECKING:
     from deesc_desktop.core.compliance.needs import LatestClass
@@ -31,21 +31,6 @@ _NOUNS = {
 def period_noun(kind: PeriodKind) -> str:
     """What people call one period of this kind: "year", "fiscal year", "cycle"."""
     return _NOUNS[kind]
-
-
-def wanted(requirement: Requirement) -> str:
-    """What a course or certification requirement needs, in words."""
-    if requirement.kind is RequirementKind.CERTIFICATION:
-        return f"{requirement.certification} certification"
-    if requirement.kind is not RequirementKind.COURSE:
-        return ""
-    if requirement.courses:
-        names = " or ".join(requirement.courses)
-        return f"course {names}" if all(c.strip().isdigit() for c in requirement.courses) else names
-    labels = [mid_sentence(TOPICS.get(code, code.replace("_", " "))) for code in requirement.topics]
-    if not labels:
-        return "a " + " or ".join(requirement.delivery) + " class"
-    return "a class in " + " or ".join(labels)
 
 
 def hours_text(result: RequirementResult) -> str:
@@ -147,21 +132,6 @@ def reason_of(result: RequirementResult) -> str:
             return f"{missing}; overdue since {due.isoformat()}"
         return missing
     return f"{missing}, due {due.isoformat()}" if due is not None else missing
-
-
-def mid_sentence(text: str) -> str:
-    """A sub-minimum label as it reads mid-sentence: 'Use of force' -> 'use of force', but
-    'CIT refresher' stays as it is."""
-    # Only a plain phrase is lowered: "Firearms Restraining Order Act" keeps its capitals.
-    words = text.split()
-    if (
-        len(text) > 1
-        and text[0].isupper()
-        and not text[1].isupper()
-        and not any(word[0].isupper() for word in words[1:])
-    ):
-        return text[0].lower() + text[1:]
-    return text
 
 
 def explanation_of(result: RequirementResult) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from deesc_desktop.core.compliance.explain import period_noun, wanted
+from deesc_desktop.core.compliance.explain import period_noun
 from deesc_desktop.core.compliance.windows import (
     MAKE_UP_WINDOWS,
     SHARED_KINDS,
@@ -161,7 +161,7 @@ class Compiled:
         self.dated_subs = any(sub.dated for sub in requirement.sub_minimums)
         self._bases: dict[date, Adjustment] = {}
         self.noun = period_noun(requirement.period.kind) if requirement.period else ""
-        self.wanted = wanted(requirement)
+        self.wanted = requirement.wanted()
         # Windows that do not depend on the officer are laid out once for the whole roster.
         self.default_window: Window | None = None
         self.default_previous: Window | None = None

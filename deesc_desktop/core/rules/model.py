@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from deesc_desktop.core.hours import Centihours, format_hours
 from deesc_desktop.core.periods import Period
+from deesc_desktop.core.topics import topic_words
 
 
 class RulePackError(ValueError):
@@ -170,13 +171,22 @@ class Requirement:
         if self.kind is RequirementKind.HOURS:
             return f"{format_hours(self.hours or 0)} h {when}"
         if self.kind is RequirementKind.COURSE:
-            what = (
-                " or ".join(self.courses)
-                if self.courses
-                else "a course in " + ", ".join(self.topics)
-            )
-            return f"{what} {when}"
+            return f"{self.wanted()} {when}"
         return f"{self.certification} certification held"
+
+    def wanted(self) -> str:
+        """What a course or certification requirement needs, in the words the compliance
+        explanations use: "a class in crisis intervention", "course 1849"; "" for hours."""
+        if self.kind is RequirementKind.CERTIFICATION:
+            return f"{self.certification} certification"
+        if self.kind is not RequirementKind.COURSE:
+            return ""
+        if self.courses:
+            names = " or ".join(self.courses)
+            return f"course {names}" if all(c.strip().isdigit() for c in self.courses) else names
+        if not self.topics:
+            return "a " + " or ".join(self.delivery) + " class"
+        return "a class in " + " or ".join(topic_words(code) for code in self.topics)
 
 
 @dataclass(frozen=True, slots=True)
