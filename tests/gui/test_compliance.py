@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.core.compliance import Status
 from deesc_desktop.gui.action_table import ActionId
-from deesc_desktop.gui.features.compliance.models import FIRST_REQUIREMENT, OVERALL
+from deesc_desktop.gui.features.compliance.models import FIRST_REQUIREMENT, OVERALL, ResultColumn
 from deesc_desktop.gui.features.compliance.page import ATTENTION, CompliancePage
 from deesc_desktop.gui.features.dashboard.cards import (
     ComplianceChartCard,
@@ -314,6 +314,15 @@ def test_the_officer_dialog_has_a_compliance_tab(
     assert tab.model.index(0, 0).data() == "In-service training: 30 hours every 3 years"
     assert "Non-compliant" in tab.summary.text()
     assert tab.explanation.text() == tab.model.row(0).explanation
+    # What each unmet requirement needs, without clicking through them one by one.
+    assert tab.model.headerData(ResultColumn.NEEDS, Qt.Orientation.Horizontal) == "Needs"
+    assert tab.model.index(0, ResultColumn.NEEDS).data() == (
+        "30.0 h (Scenario-based training 12.0 h, Use of force / de-escalation 6.0 h, "
+        "High-risk traffic stops 6.0 h)"
+    )
+    for row in range(tab.model.rowCount()):
+        needs = tab.model.index(row, ResultColumn.NEEDS).data()
+        assert bool(needs) == tab.model.row(row).status.outstanding
 
 
 def test_an_earlier_date_shows_the_officers_serving_then(

@@ -21,6 +21,7 @@ from deesc_desktop.core.names import name_key
 from deesc_desktop.gui import style
 from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel, natural_key
 from deesc_desktop.services.compliance import OfficerCompliance
+from deesc_desktop.services.training_due import needs_text
 
 STATUS_MARK = {Status.COMPLIANT: "✓ ", Status.DUE_SOON: "! ", Status.NON_COMPLIANT: "✗ "}
 """A mark before a status's words in a cell, to catch the eye."""
@@ -222,16 +223,23 @@ def compliance_haystack(row: OfficerCompliance) -> str:
 class ResultColumn:
     REQUIREMENT = 0
     STATUS = 1
-    HOURS = 2
-    DUE = 3
-    WINDOW = 4
+    NEEDS = 2
+    HOURS = 3
+    DUE = 4
+    WINDOW = 5
+
+
+def outstanding_needs(result: RequirementResult) -> str:
+    """What it takes to meet a requirement not met yet, as the training-due list says it;
+    "" once it is met, exempt or does not apply."""
+    return needs_text(result) if result.status.outstanding else ""
 
 
 class OfficerResultsModel(RowsModel):
     """One officer's result on each requirement in force."""
 
     COLUMNS = (
-        Column("Requirement", lambda r: r.requirement_title, width=42),
+        Column("Requirement", lambda r: r.requirement_title, width=36),
         Column(
             "Status",
             lambda r: status_text(r.status),
@@ -239,16 +247,23 @@ class OfficerResultsModel(RowsModel):
             width=15,
         ),
         Column(
+            "Needs",
+            outstanding_needs,
+            tip="What it takes to meet the requirement, when it is not met yet",
+            width=26,
+        ),
+        Column(
             "Hours",
             hours_text,
             lambda r: (r.earned or 0, r.adjusted_required or 0),
             tip="Hours earned in the window, of the hours required after leave and hire date",
-            width=13,
+            width=11,
         ),
         Column(
             "Due",
             lambda r: r.due_date.isoformat() if r.due_date else "",
             lambda r: r.due_date.isoformat() if r.due_date else "9999",
+            width=11,
         ),
         Column("Window", window_text, lambda r: window_text(r)),
     )
