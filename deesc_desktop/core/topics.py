@@ -49,28 +49,6 @@ TOPICS: dict[str, str] = {
     "school_threat_assessment": "School threat assessment",
     "arrest_search_seizure": "Arrest, search and seizure",
 }
-
-
-def mid_sentence(text: str) -> str:
-    """A label as it reads mid-sentence: 'Use of force' -> 'use of force', but
-    'CIT refresher' stays as it is."""
-    # Only a plain phrase is lowered: "Firearms Restraining Order Act" keeps its capitals.
-    words = text.split()
-    if (
-        len(text) > 1
-        and text[0].isupper()
-        and not text[1].isupper()
-        and not any(word[0].isupper() for word in words[1:])
-    ):
-        return text[0].lower() + text[1:]
-    return text
-
-
-def topic_words(code: str) -> str:
-    """A topic as it reads mid-sentence: "use_of_force" -> "use of force"."""
-    return mid_sentence(TOPICS.get(code, code.replace("_", " ")))
-
-
 """Built-in topic codes and their labels; the agency's own codes live in the `topics` table.
 
 Codes are never renamed or removed, so records and agency files keep their meaning. The last
@@ -161,3 +139,23 @@ def _check_code(code: str, known: Collection[str]) -> None:
 def format_topic_hours(split: Iterable[tuple[str, int]]) -> str:
     """The inverse of parse_topic_hours: "de_escalation:2.0;use_of_force:2.0"."""
     return ";".join(f"{code}:{format_hours(hours)}" for code, hours in split)
+
+
+def mid_sentence(text: str) -> str:
+    """A label as it reads mid-sentence: 'Use of force' -> 'use of force', but
+    'CIT refresher' stays as it is."""
+    # Only a plain phrase is lowered: "Firearms Restraining Order Act" keeps its capitals.
+    words = text.split()
+    if (
+        len(text) > 1
+        and text[0].isupper()
+        and not text[1].isupper()
+        and not any(word[0].isupper() for word in words[1:])
+    ):
+        return text[0].lower() + text[1:]
+    return text
+
+
+def topic_words(code: str) -> str:
+    """A topic as it reads mid-sentence: "use_of_force" -> "use of force"."""
+    return mid_sentence(TOPICS.get(code, code.replace("_", " ")))
