@@ -50,6 +50,17 @@ def db(db_path: Path, admin: Actor) -> Iterator[Database]:
     database.close()
 
 
+AGENCY_FIREARMS = {
+    "id": "AGENCY-firearms-annual",
+    "title": "Firearms qualification every year",
+    "effective_from": "2025-01-01",
+    "hours": 4.0,
+    "topics": ["firearms"],
+    "period": {"kind": "calendar_year"},
+}
+"""An agency's own requirement in the rule-pack shape, as the requirement form saves it."""
+
+
 def table_counts(db: Database) -> dict[str, int]:
     """Row counts of every table, to show that a refused operation changed nothing."""
     return {

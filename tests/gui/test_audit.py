@@ -25,6 +25,7 @@ from deesc_desktop.services.training import (
     edit_training_record,
     record_class,
 )
+from tests.conftest import AGENCY_FIREARMS
 from tests.gui.helpers import Prompts, settle
 
 
@@ -261,15 +262,7 @@ def test_a_requirement_reads_by_its_title_and_whether_it_is_on(
     """Not its JSON definition first, nor "Active: 1"."""
     from deesc_desktop.services.requirements import save_requirement, set_requirement_active
 
-    firearms = {
-        "id": "AGENCY-firearms-annual",
-        "title": "Firearms qualification every year",
-        "effective_from": "2025-01-01",
-        "hours": 4.0,
-        "topics": ["firearms"],
-        "period": {"kind": "calendar_year"},
-    }
-    save_requirement(db, admin, firearms)
+    save_requirement(db, admin, AGENCY_FIREARMS)
     set_requirement_active(db, admin, "AGENCY-firearms-annual", False, reason="not this year")
     page = audit_page(window)
     added, switched_off = (
@@ -287,12 +280,7 @@ def test_a_changed_rule_lists_each_setting_that_changed_with_before_and_after(
     from deesc_desktop.services.requirements import save_requirement
 
     firearms = {
-        "id": "AGENCY-firearms-annual",
-        "title": "Firearms qualification every year",
-        "effective_from": "2025-01-01",
-        "hours": 4.0,
-        "topics": ["firearms"],
-        "period": {"kind": "calendar_year"},
+        **AGENCY_FIREARMS,
         "sub_minimums": [{"label": "Night fire", "hours": 1.0, "topics": ["firearms"]}],
     }
     save_requirement(db, admin, firearms)

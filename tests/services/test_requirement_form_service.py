@@ -13,16 +13,9 @@ from deesc_desktop.services.requirements import (
     save_requirement,
     set_requirement_active,
 )
+from tests.conftest import AGENCY_FIREARMS
 
-FIREARMS = {
-    "id": "AGENCY-firearms-annual",
-    "title": "Firearms qualification every year",
-    "effective_from": "2025-01-01",
-    "hours": 4.0,
-    "topics": ["firearms"],
-    "period": {"kind": "calendar_year"},
-    "new_hire": "prorate",
-}
+FIREARMS = {**AGENCY_FIREARMS, "new_hire": "prorate"}
 
 
 def test_each_reason_names_its_field_and_nothing_is_saved(db: Database, admin: Actor) -> None:

@@ -14,6 +14,7 @@ from deesc_desktop.services.errors import ConflictError, PermissionDeniedError, 
 from deesc_desktop.services.versions import plan_restore, restore_version
 from deesc_desktop.store.audit_scan import verify_chain
 from deesc_desktop.store.reconcile import row_differences
+from tests.conftest import AGENCY_FIREARMS
 
 SERGEANT = Actor("sgt.delgado", Role.TRAINING_OFFICER)
 CHIEF = Actor("chief.ortiz", Role.CHIEF)
@@ -220,16 +221,8 @@ def test_money_is_never_put_back_from_the_log(db: Database, admin: Actor, office
 def test_a_requirement_goes_back_to_its_earlier_fields(db: Database, admin: Actor) -> None:
     from deesc_desktop.services.requirements import save_requirement
 
-    firearms = {
-        "id": "AGENCY-firearms-annual",
-        "title": "Firearms qualification every year",
-        "effective_from": "2025-01-01",
-        "hours": 4.0,
-        "topics": ["firearms"],
-        "period": {"kind": "calendar_year"},
-    }
-    save_requirement(db, admin, firearms)
-    save_requirement(db, admin, {**firearms, "hours": 6.0, "title": "Firearms, 6 hours"})
+    save_requirement(db, admin, AGENCY_FIREARMS)
+    save_requirement(db, admin, {**AGENCY_FIREARMS, "hours": 6.0, "title": "Firearms, 6 hours"})
     plan = plan_restore(db, last_entry(db, "requirements"))
     assert plan.noun == "requirement AGENCY-firearms-annual"
     assert {c.field for c in plan.changes} == {"definition", "title"}
