@@ -170,10 +170,22 @@ def ensure_demo(path: Path) -> None:
         db.close()
 
 
-def show_start_reminders(window: QWidget, ctx: AppContext) -> None:
-    from deesc_desktop.gui.features.training_due import reminders
+REMINDERS_MODULE = "deesc_desktop.gui.features.training_due.reminders"
 
-    reminders.show_reminders(window, ctx, at_start=True)
+
+def show_start_reminders(window: QWidget, ctx: AppContext) -> None:
+    """The day's reminders beside a window just drawn, once a worker has imported what they
+    need from outside gui/ (the services and the compliance engine: a tenth of a second the
+    window need not stand still for, as for the pages)."""
+
+    def show() -> None:
+        if not window.isVisible():
+            return  # closed, or another database opened, while the worker imported
+        from deesc_desktop.gui.features.training_due import reminders
+
+        reminders.show_reminders(window, ctx, at_start=True)
+
+    workers.prepare_then(REMINDERS_MODULE, owner=window, then=show, on_error=lambda _exc: show())
 
 
 class Application(QObject):
@@ -258,7 +270,7 @@ class Application(QObject):
         window.sign_out_requested.connect(self.sign_out)
         old, self.window = self.window, window
         window.show()
-        # Once the window has been drawn: the reminders module brings the compliance engine.
+        # Once the window has been drawn, as the pages are built.
         window.first_painted.connect(
             lambda: show_start_reminders(window, ctx), Qt.ConnectionType.SingleShotConnection
         )
