@@ -159,10 +159,14 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 ]
             )
             return EXIT_OK
+        # Columns as wide as their longest value, so every summary starts in one place.
+        id_width = max((len(i.requirement.id) for i in listed), default=0)
+        origin_width = max((len(i.origin) for i in listed), default=0)
         for item in listed:
             flag = "" if item.active else "  (switched off)"
             print(
-                f"{item.requirement.id:<28}  {item.origin:<14}  {item.requirement.summary()}{flag}"
+                f"{item.requirement.id:<{id_width}}  {item.origin:<{origin_width}}  "
+                f"{item.requirement.summary()}{flag}"
             )
         return EXIT_OK
     for item in listed:

@@ -117,6 +117,14 @@ def test_rules_list_show_and_packs(demo_db: Path, capsys: pytest.CaptureFixture[
         "MPD-firearms-annual": "file:millbrook-requirements.toml",
         "MPD-deescalation-annual": "file:millbrook-requirements.toml",
     }
+    code, out, _ = run(capsys, "--db", str(demo_db), "rules", "list")
+    lines = out.splitlines()
+    # Each requirement's summary starts at the same place, however long its id, and says
+    # what it needs in words rather than topic codes.
+    starts = {line.index("30.0 h every 3 years") for line in lines if "30.0 h every" in line}
+    starts |= {line.index("a class in ") for line in lines if "a class in " in line}
+    assert code == 0 and len(starts) == 1
+    assert any(line.endswith("a class in crisis intervention each calendar year") for line in lines)
     code, out, _ = run(capsys, "--db", str(demo_db), "rules", "show", "IL-inservice-30h")
     assert code == 0 and "50 ILCS 705/10.6" in out
     code, _, err = run(capsys, "--db", str(demo_db), "rules", "show", "XX-1")
