@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -74,4 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(args.handler(args))
     except (Refused, ServiceError, DatabaseError) as exc:
         print(f"deesc: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except BrokenPipeError:
+        # What reads the output went away (`deesc rules packs | head`): stop without a
+        # traceback, and keep Python from failing again as it flushes stdout at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_REFUSED

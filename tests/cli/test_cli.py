@@ -191,6 +191,20 @@ def test_console_script_runs_as_a_module() -> None:
     assert done.returncode == 0 and done.stdout.startswith("deesc ")
 
 
+def test_output_piped_into_a_reader_that_stops_early_ends_without_a_traceback() -> None:
+    """`deesc rules packs | head -2`: the reader closes the pipe before the list is written."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "deesc_desktop.cli", "rules", "packs"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()
+    err = child.stderr.read().decode()
+    assert child.wait(timeout=60) == 1
+    assert err == ""
+
+
 def test_a_database_with_users_requires_sign_in(
     demo_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
