@@ -8,6 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from deesc_desktop.cli.cit import print_rows
 from deesc_desktop.cli.common import (
     EXIT_OK,
     EXIT_REFUSED,
@@ -159,15 +160,18 @@ def cmd_rules(args: argparse.Namespace) -> int:
                 ]
             )
             return EXIT_OK
-        # Columns as wide as their longest value, so every summary starts in one place.
-        id_width = max((len(i.requirement.id) for i in listed), default=0)
-        origin_width = max((len(i.origin) for i in listed), default=0)
-        for item in listed:
-            flag = "" if item.active else "  (switched off)"
-            print(
-                f"{item.requirement.id:<{id_width}}  {item.origin:<{origin_width}}  "
-                f"{item.requirement.summary()}{flag}"
-            )
+        print_rows(
+            ("Id", "Origin", "Required"),
+            [
+                (
+                    i.requirement.id,
+                    i.origin,
+                    i.requirement.summary() + ("" if i.active else "  (switched off)"),
+                )
+                for i in listed
+            ],
+            "table",
+        )
         return EXIT_OK
     for item in listed:
         if item.requirement.id == args.target:
