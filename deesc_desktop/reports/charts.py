@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
@@ -11,6 +11,7 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable
 
 from deesc_desktop.reports.base.fonts import FONT, FONT_BOLD
 from deesc_desktop.reports.base.styles import INK, MUTED
@@ -22,6 +23,9 @@ RED = colors.HexColor("#c0392b")
 GREY = colors.HexColor("#c4c4c4")
 NAVY = colors.HexColor("#2f4a6d")
 TEAL = colors.HexColor("#5aa5a0")
+
+# The thinnest bar row that still reads well: a 10-point bar, its count in 7-point type.
+LEGIBLE_ROW = 15.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +102,7 @@ def stacked_bars(
     """
     label_size = 8
     label_room = min(width * 0.32, max(stringWidth(c, FONT, label_size) for c in categories) + 8)
-    legend_rows = math.ceil(len(series) / 5)
-    bottom = 28 + legend_rows * 13
+    bottom = _stacked_bottom(series)
     bar_height, gap = 16.0, 8.0
     rows = max(1, len(categories))
     if max_height is not None and rows * (bar_height + gap) + bottom + 26 > max_height:
@@ -167,6 +170,65 @@ def stacked_bars(
     )
     drawing.add(_legend(series, label_room, bottom - 30, 5))
     return drawing
+
+
+def _stacked_bottom(series: Sequence[Series]) -> float:
+    """The room under a stacked bar chart's plot: the value axis, its title and the legend."""
+    return 28 + math.ceil(len(series) / 5) * 13
+
+
+class FittedChart(Flowable):
+    """A stacked bar chart drawn in the room left on its page when its bars still read well
+    there (thinner, down to LEGIBLE_ROW a row), else at full height on the next page.
+
+    Kept whole, a tall chart after a long table went to a page of its own and left the
+    table's last few rows alone on the page before it.
+    """
+
+    def __init__(self, make: Callable[[float], Drawing], least: float, most: float):
+        super().__init__()
+        self.make = make
+        self.least = least
+        self.most = most
+        self.drawing: Drawing | None = None
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        room = min(avail_height, self.most) if avail_height >= self.least else self.most
+        self.drawing = self.make(room)
+        self.width, self.height = self.drawing.width, self.drawing.height
+        return self.width, self.height
+
+    def split(self, avail_width: float, avail_height: float) -> list[Flowable]:
+        return []  # never in two parts: on the next page, whole
+
+    def draw(self) -> None:
+        assert self.drawing is not None, "wrap() comes before draw()"
+        self.drawing.drawOn(self.canv, 0, 0)
+
+
+def fitted_stacked_bars(
+    categories: Sequence[str],
+    series: Sequence[Series],
+    *,
+    width: float,
+    caption: str,
+    value_title: str,
+    max_height: float,
+) -> FittedChart:
+    """stacked_bars() fitted to the room left on the page (FittedChart)."""
+
+    def make(room: float) -> Drawing:
+        return stacked_bars(
+            categories,
+            series,
+            width=width,
+            caption=caption,
+            value_title=value_title,
+            max_height=room,
+        )
+
+    least = len(categories) * LEGIBLE_ROW + _stacked_bottom(series) + 26
+    return FittedChart(make, least, max_height)
 
 
 def grouped_bars(

@@ -14,7 +14,7 @@ from deesc_desktop.reports.base.formats import iso, long_date, percent_text
 from deesc_desktop.reports.base.renderer import Renderer
 from deesc_desktop.reports.base.styles import ALERT, WARN, markup, para
 from deesc_desktop.reports.base.tables import ExportTable, PagedTable, small_table
-from deesc_desktop.reports.charts import AMBER, BLUE, GREEN, GREY, RED, Series, stacked_bars
+from deesc_desktop.reports.charts import AMBER, BLUE, GREEN, GREY, RED, Series, fitted_stacked_bars
 from deesc_desktop.reports.ledta import incomplete_files_section
 from deesc_desktop.services.compliance import (
     COMPLIANCE_COLUMNS,
@@ -189,7 +189,7 @@ class ComplianceReport(Renderer[ComplianceData]):
         labels = [short_title(r.title) for r in data.requirements]
         if len(set(labels)) < len(labels):
             labels = [r.id for r in data.requirements]
-        return stacked_bars(
+        return fitted_stacked_bars(
             labels,
             series,
             width=self.frame_width,
@@ -328,7 +328,7 @@ class ComplianceReport(Renderer[ComplianceData]):
             ]
         flowables: list[Flowable] = [self.heading("Summary"), *self.summary(data)]
         if data.requirements:
-            flowables += [Spacer(1, 8), self.keep(self.chart(data))]
+            flowables += [Spacer(1, 8), self.chart(data)]
         flowables.append(self.officer_table(data))
         if data.requirements:
             flowables += self.explanations(data)
