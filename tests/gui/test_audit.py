@@ -309,6 +309,8 @@ def test_a_changed_rule_lists_each_setting_that_changed_with_before_and_after(
     ]
     unchanged = dict((row[0], row[2]) for row in rows)
     assert unchanged["Definition › sub_minimums[1].label"] == "Night fire"
+    assert unchanged["Requirement id"] == "AGENCY-firearms-annual"  # a code, not a number
+    assert "Record number" not in unchanged
     assert unchanged["Definition › effective_from"] == "2025-01-01"
     assert page.detail_heading.text().endswith(
         "Changed Requirement AGENCY-firearms-annual: Firearms qualification every year"

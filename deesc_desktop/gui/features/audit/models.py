@@ -131,13 +131,19 @@ FIELD_LABELS = {
 }
 """Column names a reader would not guess; the others read as words ("paid_at": "Paid at")."""
 
+TABLE_FIELD_LABELS = {("requirements", "id"): "Requirement id"}
+"""Where one table's column means something else: a requirement's id is a code it is known
+by (IL-inservice-30h), not a number."""
 
-def field_label(name: str) -> str:
+
+def field_label(name: str, table: str = "") -> str:
     """A column name as a label: "amount_cents" -> "Amount", "officer_id" -> "Officer";
     a setting of a structured column keeps its path: "Definition › period.months"."""
     column, mark, path = name.partition(PATH_MARK)
     if mark:
-        return f"{field_label(column)}{mark}{path}"
+        return f"{field_label(column, table)}{mark}{path}"
+    if (table, name) in TABLE_FIELD_LABELS:
+        return TABLE_FIELD_LABELS[table, name]
     if name in FIELD_LABELS:
         return FIELD_LABELS[name]
     words = name.removesuffix("_cents").replace("_", " ").strip()
@@ -226,7 +232,7 @@ def field_changes(entry: AuditRow) -> list[FieldChange]:
         names.sort(key=lambda name: before.get(name) == after.get(name))
     return [
         FieldChange(
-            field_label(name),
+            field_label(name, entry.table_name),
             value_text(before.get(name), name) if name in before else "",
             value_text(after.get(name), name) if name in after else "",
             entry.action != "update" or before.get(name) != after.get(name),
@@ -311,7 +317,7 @@ def restore_question(plan: RestorePlan) -> str:
         ]
     if plan.kept:
         lines += ["", "Left as it is now:"]
-        lines += [f"{field_label(name)}: {why}" for name, why in plan.kept]
+        lines += [f"{field_label(name, entry.table_name)}: {why}" for name, why in plan.kept]
     lines += [
         "",
         "This is a new change, recorded in the audit log under your name; the log itself is "
