@@ -76,8 +76,12 @@ class _TopicIndex:
                 if key.startswith(wanted) or f"_{wanted}" in key
             }
             suggestion = found.pop() if len(found) == 1 else None
-        detail = f"did you mean {suggestion}?" if suggestion else "not in the topic list"
-        return f'unknown topic "{text}" ({detail})'
+        if suggestion is None:
+            return f'unknown topic "{text}" (not in the topic list)'
+        if " " in text.strip() and suggestion in TOPICS:
+            # Typed as a name ("Legal Update"): suggest the name, which the file may also use.
+            return f'unknown topic "{text}" (did you mean "{TOPICS[suggestion]}"?)'
+        return f'unknown topic "{text}" (did you mean {suggestion}?)'
 
 
 def validate_training(

@@ -507,7 +507,8 @@ def test_training_bad_hours(hours: str, reason: str) -> None:
         ("deescalation", ['unknown topic "deescalation" (did you mean de_escalation?)']),
         ("basket weaving", ['unknown topic "basket weaving" (not in the topic list)']),
         ("legal", ['unknown topic "legal" (did you mean legal_updates?)']),
-        ("Legal Update", ['unknown topic "Legal Update" (did you mean legal_updates?)']),
+        # Typed as a name: the name suggested, which the file may use as well as the code.
+        ("Legal Update", ['unknown topic "Legal Update" (did you mean "Legal updates"?)']),
         ("wellness", ['unknown topic "wellness" (did you mean officer_wellness?)']),
         ("de_escalation:1;use_of_force:2", ["topic hours add up to 3.0 but hours is 4.0"]),
         ("de_escalation:4", []),
