@@ -387,8 +387,16 @@ def check_documents(db: Database) -> list[str]:
                 f"document {digest[:12]}: its bytes no longer match their SHA-256 (damaged)"
             )
     for attachment_id, digest in attachments_without_document(db):
-        problems.append(f"attachment {attachment_id}: its document {digest[:12]} is missing")
+        problems.append(f"attachment {attachment_id}: its document {_digest(digest)} is missing")
     return problems
+
+
+def _digest(value: object) -> str:
+    """A document's SHA-256 as the check names it: its first 12 digits, or anything else
+    (written outside the app) as it is."""
+    if isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value):
+        return value[:12]
+    return f"{value!r} (not a SHA-256)"
 
 
 # --- class files and their checklist -------------------------------------------------------------

@@ -235,8 +235,7 @@ def check_database(
     document against its SHA-256."""
     problems: list[str] = []
     problems.extend(f"integrity: {line}" for line in integrity_problems(db, 20))
-    for table, rowid, parent in foreign_key_problems(db, 20):
-        problems.append(f"foreign key: {table} row {rowid} points to a missing {parent} row")
+    problems.extend(f"foreign key: {found.describe()}" for found in foreign_key_problems(db, 20))
     audit = verify_audit(db, db_path, anchors)
     problems.extend(audit.lines())
     problems.extend(f"documents: {problem}" for problem in check_documents(db))

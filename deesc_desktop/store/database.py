@@ -8,6 +8,7 @@ import sqlite3
 import sys
 import weakref
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -250,12 +251,38 @@ def integrity_problems(db: Database, limit: int) -> list[str]:
     return [] if found == ["ok"] else found[:limit]
 
 
-def foreign_key_problems(db: Database, limit: int) -> list[tuple[str, int, str]]:
-    """(table, row id, parent table) of up to `limit` rows pointing at a missing parent."""
-    return [
-        (str(table), int(rowid), str(parent))
-        for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check").fetchall()[:limit]
-    ]
+@dataclass(frozen=True, slots=True)
+class ForeignKeyProblem:
+    """A row that points at a parent row that is not there."""
+
+    table: str
+    row: int | None
+    """The row's number, or None in a table without row numbers (training_topics)."""
+    parent: str
+    columns: str
+    """The row's columns that point at the parent: "record_id"."""
+
+    def describe(self) -> str:
+        if self.row is None:
+            return f"{self.table}: a row's {self.columns} points to a missing {self.parent} row"
+        return f"{self.table} row {self.row} points to a missing {self.parent} row"
+
+
+def foreign_key_problems(db: Database, limit: int) -> list[ForeignKeyProblem]:
+    """Up to `limit` rows pointing at a missing parent (SQLite's foreign_key_check)."""
+    found: list[ForeignKeyProblem] = []
+    for table, rowid, parent, key in db.execute("PRAGMA foreign_key_check").fetchall()[:limit]:
+        columns = ", ".join(
+            str(row[3])
+            for row in db.execute("SELECT * FROM pragma_foreign_key_list(?)", [table])
+            if row[0] == key
+        )
+        problem = ForeignKeyProblem(
+            str(table), None if rowid is None else int(rowid), str(parent), columns
+        )
+        if problem not in found:  # rows without numbers read alike: named once
+            found.append(problem)
+    return found
 
 
 def user_version(db: Database) -> int:

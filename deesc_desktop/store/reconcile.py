@@ -174,7 +174,12 @@ def _joined(db: Database, sql: str, separator: str) -> Iterator[tuple[Any, str]]
             continue
         text = written.get((second, third)) if type(second) is str else None
         if text is None:
-            text = f"{second}:{third:g}"
+            try:
+                text = f"{second}:{third:g}"
+            except (TypeError, ValueError):
+                # Text or bytes for hours, written outside the app: shown as they are,
+                # which never reads as the number the log recorded.
+                text = f"{second}:{third!r}"
             if type(second) is str and third:
                 # Few distinct (topic, hours): each written once. Equal hours of other types
                 # write the same; not 0, as -0.0 equals 0.0 but writes "-0".
