@@ -56,6 +56,11 @@ def documents_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, APP_AUTHOR)) / "documents"
 
 
+def errors_log_path() -> Path:
+    """This user's log of errors the app did not expect, with their tracebacks."""
+    return Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR)) / "errors.log"
+
+
 def backups_dir(db_path: Path) -> Path:
     """Backups live beside the database, in `backups/`."""
     return db_path.resolve().parent / "backups"

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
-from deesc_desktop.gui import prompts, style, workers
+from deesc_desktop.gui import crash, prompts, style, workers
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.settings import APPLICATION, ORGANISATION, Settings
 from deesc_desktop.paths import DB_ENV_VAR, default_db_path, demo_db_path
@@ -336,6 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return render_all(path, Path(args.screenshots), demo=args.demo)
 
     application = Application()
+    crash.install(lambda: application.window)
     app.setQuitOnLastWindowClosed(True)
     if not application.start(path, demo=args.demo):
         return EXIT_FAILED
