@@ -99,7 +99,10 @@ def stored_at(text: str) -> int | str:
 def at_text(stored: int | str) -> str:
     """An entry's time as written: ISO 8601 UTC to the second (what `audit_log` shows)."""
     if type(stored) is int:
-        return (_EPOCH + timedelta(seconds=stored)).strftime(_AT_FORMAT)
+        try:
+            return (_EPOCH + timedelta(seconds=stored)).strftime(_AT_FORMAT)
+        except OverflowError:
+            return str(stored)  # past year 9999: no time the app writes, so never as hashed
     return str(stored)
 
 

@@ -144,6 +144,14 @@ CASES: dict[str, tuple[list[str | Tamper], list[str]]] = {
         ],
         ["claim_adjustments row 3 was added outside the app"],
     ),
+    "an entry's time past year 9999": (
+        [
+            past_trigger(
+                "audit_entries_no_update", "UPDATE audit_entries SET at = 1 << 62 WHERE id = 1"
+            )
+        ],
+        ["audit log: entry 1 was changed after it was written"],
+    ),
     "protective trigger dropped": (
         ["DROP TRIGGER claims_paid_is_final"],
         ["schema: trigger claims_paid_is_final is missing"],
