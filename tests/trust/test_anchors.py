@@ -13,21 +13,12 @@ from pypdf import PdfReader
 from sqlite_utils import Database
 
 from deesc_desktop.cli import main
-from deesc_desktop.demo import DEMO_ACTOR, DEMO_PASSWORD, load_demo
+from deesc_desktop.demo import DEMO_ACTOR, DEMO_PASSWORD
 from deesc_desktop.services.maintenance import anchor_file, backup_database, manifest_path
 from deesc_desktop.services.officers import add_officer
 from deesc_desktop.store.audit import chain_head
 from deesc_desktop.store.audit_format import Image, Images, Names, changes, entry_hash, values_json
 from deesc_desktop.store.database import open_database
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pristine") / "deesc.db"
-    db = open_database(path)
-    load_demo(db)
-    db.close()
-    return path
 
 
 @pytest.fixture

@@ -9,18 +9,9 @@ from pathlib import Path
 import pytest
 
 from deesc_desktop.cli import main
-from deesc_desktop.demo import DEMO_ACTOR, DEMO_PASSWORD, load_demo
+from deesc_desktop.demo import DEMO_ACTOR, DEMO_PASSWORD
 from deesc_desktop.services.maintenance import backup_database
 from deesc_desktop.store.database import open_database
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pristine") / "deesc.db"
-    db = open_database(path)
-    load_demo(db)
-    db.close()
-    return path
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from deesc_desktop.cli import main
-from deesc_desktop.demo import DEMO_ACTOR, DEMO_PASSWORD, load_demo
+from deesc_desktop.demo import DEMO_ACTOR, DEMO_PASSWORD
 from deesc_desktop.services.maintenance import check_database, verify_audit
 from deesc_desktop.store.database import open_database
 
@@ -33,15 +33,6 @@ VALUES: dict[str, Any] = {
     "integer": 7,
     "null": None,
 }
-
-
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pristine") / "deesc.db"
-    db = open_database(path)
-    load_demo(db)
-    db.close()
-    return path
 
 
 def edit_every_column(path: Path, value: Any) -> set[tuple[str, str]]:
