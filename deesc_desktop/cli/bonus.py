@@ -18,6 +18,7 @@ from deesc_desktop.cli.common import (
     Refused,
     decide,
     print_json,
+    record_number,
     signed_in,
     when_by,
 )
@@ -480,7 +481,9 @@ def cmd_decide_adjustment(args: argparse.Namespace) -> int:
 
 
 def _claim_list(parser: argparse.ArgumentParser, status: str) -> None:
-    parser.add_argument("claims", nargs="*", type=int, metavar="CLAIM", help="claim numbers")
+    parser.add_argument(
+        "claims", nargs="*", type=record_number, metavar="CLAIM", help="claim numbers"
+    )
     parser.add_argument("--all", action="store_true", help=f"every {status} claim")
     parser.add_argument("--program", help=f"with --all: only this program's {status} claims")
 
@@ -553,20 +556,20 @@ def register(add: AddCommand) -> None:
     _claim_list(approve, "submitted")
 
     deny = action("deny", cmd_deny, "deny a submitted claim, with the reason")
-    deny.add_argument("claim", type=int)
+    deny.add_argument("claim", type=record_number)
     deny.add_argument("--reason", required=True)
 
     void = action("void", cmd_void, "void a claim before payment, with the reason")
-    void.add_argument("claim", type=int)
+    void.add_argument("claim", type=record_number)
     void.add_argument("--reason", required=True)
 
     pay = action("pay", cmd_pay, "record the payment of one approved claim")
-    pay.add_argument("claim", type=int)
+    pay.add_argument("claim", type=record_number)
     pay.add_argument("--date", required=True, type=date_arg, help="the payment date")
     pay.add_argument("--reference", required=True, help="payroll batch or check number")
 
     adjust = action("adjust", cmd_adjust, "correct a paid claim with a separate adjustment")
-    adjust.add_argument("claim", type=int)
+    adjust.add_argument("claim", type=record_number)
     adjust.add_argument("--amount", required=True, help="e.g. 200 or -200.00 to recover")
     adjust.add_argument("--reason", required=True)
     adjust.add_argument("--date", type=date_arg, help="default today")
@@ -581,11 +584,11 @@ def register(add: AddCommand) -> None:
         cmd_decide_adjustment,
         "approve an addition to a paid claim (not your own): from then on it counts",
     )
-    approve_adjustment.add_argument("adjustment", type=int)
+    approve_adjustment.add_argument("adjustment", type=record_number)
     reject_adjustment = action(
         "reject-adjustment", cmd_decide_adjustment, "reject an addition to a paid claim"
     )
-    reject_adjustment.add_argument("adjustment", type=int)
+    reject_adjustment.add_argument("adjustment", type=record_number)
     reject_adjustment.add_argument("--reason", required=True)
 
     register_funding(action)

@@ -13,6 +13,7 @@ from deesc_desktop.cli.common import (
     decide,
     output_path,
     print_json,
+    record_number,
     signed_in,
     when_by,
 )
@@ -286,16 +287,18 @@ def register_funding(action: Callable[..., argparse.ArgumentParser]) -> None:
     approve_award = action(
         "approve-award", cmd_decide_award, "approve a requested award change (not your own)"
     )
-    approve_award.add_argument("change", type=int)
+    approve_award.add_argument("change", type=record_number)
     reject_award = action("reject-award", cmd_decide_award, "reject a requested award change")
-    reject_award.add_argument("change", type=int)
+    reject_award.add_argument("change", type=record_number)
     reject_award.add_argument("--reason", required=True)
 
     batch = action("batch", cmd_batch_list, "payment batches for payroll")
     batch_sub = batch.add_subparsers(dest="batch_action", metavar="STEP", required=True)
     create = batch_sub.add_parser("create", help="group approved claims for one payroll run")
     create.set_defaults(handler=cmd_batch_create)
-    create.add_argument("claims", nargs="*", type=int, metavar="CLAIM", help="default: all")
+    create.add_argument(
+        "claims", nargs="*", type=record_number, metavar="CLAIM", help="default: all"
+    )
     create.add_argument("--reference", required=True, help="e.g. PAYROLL-2025-07-15")
     create.add_argument("--date", required=True, type=date_arg, help="the pay date")
     create.add_argument("--notes", default="")

@@ -10,7 +10,14 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from deesc_desktop.cli.common import EXIT_OK, AddCommand, Refused, print_json, signed_in
+from deesc_desktop.cli.common import (
+    EXIT_OK,
+    AddCommand,
+    Refused,
+    print_json,
+    record_number,
+    signed_in,
+)
 from deesc_desktop.core.dates import parse_date
 from deesc_desktop.core.hours import format_hours
 from deesc_desktop.services.cit import CitReport
@@ -412,7 +419,9 @@ def register(add: AddCommand) -> None:
 
     revoke = actions.add_parser("revoke", help="withdraw a hand-entered certificate")
     revoke.set_defaults(handler=cmd_cit_revoke)
-    revoke.add_argument("id", type=int, help="the certificate number shown when it was added")
+    revoke.add_argument(
+        "id", type=record_number, help="the certificate number shown when it was added"
+    )
     revoke.add_argument("--reason", required=True)
 
     settings = actions.add_parser("settings", help="show or change the CIT settings")

@@ -21,6 +21,7 @@ from deesc_desktop.services.agency import has_agency
 from deesc_desktop.services.outputs import check_output_path
 from deesc_desktop.services.users import SignInError, is_text, sign_in, unattended_actor
 from deesc_desktop.store.database import needs_upgrade, open_database
+from deesc_desktop.store.rows import row_number
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 USER_ENV_VAR, PASSWORD_ENV_VAR = "DEESC_USER", "DEESC_PASSWORD"
@@ -113,6 +114,15 @@ def output_path(
         path, db_path(args), force=getattr(args, "force", False), kind=kind, suffixes=suffixes
     )
     return path
+
+
+def record_number(text: str) -> int:
+    """The argparse type of a record's number (a claim, a certificate, an attachment...):
+    digits that can name a row, so a mistyped number is refused as a usage error."""
+    number = row_number(text)
+    if number is None:
+        raise argparse.ArgumentTypeError(f'"{text}" is not a record number')
+    return number
 
 
 def add_force(parser: argparse.ArgumentParser) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from deesc_desktop.cli.cit import date_arg, print_rows
-from deesc_desktop.cli.common import EXIT_OK, AddCommand, print_json, signed_in
+from deesc_desktop.cli.common import EXIT_OK, AddCommand, print_json, record_number, signed_in
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.core.course_files import DOCUMENT_KINDS, checklist, checklist_source
 from deesc_desktop.core.documents import format_size
@@ -46,7 +46,9 @@ def class_ref(args: argparse.Namespace) -> ClassRef:
 
 
 def _add_class_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--class", dest="class_id", type=int, metavar="N", help="class number")
+    parser.add_argument(
+        "--class", dest="class_id", type=record_number, metavar="N", help="class number"
+    )
     parser.add_argument("--course", metavar="TITLE", help="the course title (with --date)")
     parser.add_argument("--date", type=date_arg, metavar="DATE", help="the day it was held")
 
@@ -486,28 +488,30 @@ def register(add: AddCommand) -> None:
     attach.add_argument("file")
     attach.add_argument("--kind", required=True, choices=list(DOCUMENT_KINDS))
     _add_class_options(attach)
-    attach.add_argument("--record", type=int, metavar="ID", help="a training record instead")
+    attach.add_argument(
+        "--record", type=record_number, metavar="ID", help="a training record instead"
+    )
     attach.add_argument("--instructor", metavar="NAME", help="an instructor instead")
     attach.add_argument("--description", default="")
 
     get = actions.add_parser("get", help="save an attached document to a file")
     get.set_defaults(handler=cmd_files_get)
-    get.add_argument("id", type=int, help="the attachment number")
+    get.add_argument("id", type=record_number, help="the attachment number")
     get.add_argument("-o", "--output", required=True, metavar="PATH", help="a file or folder")
 
     remove = actions.add_parser("remove", help="take a document out of its file")
     remove.set_defaults(handler=cmd_files_remove)
-    remove.add_argument("id", type=int, help="the attachment number")
+    remove.add_argument("id", type=record_number, help="the attachment number")
     remove.add_argument("--reason", required=True)
 
     claim = actions.add_parser("claim", help="the documents behind a bonus claim")
     claim.set_defaults(handler=cmd_files_claim)
-    claim.add_argument("id", type=int, help="the claim number")
+    claim.add_argument("id", type=record_number, help="the claim number")
     claim.add_argument("--format", choices=("table", "json"), default="table")
 
     record = actions.add_parser("record", help="the documents behind a training record")
     record.set_defaults(handler=cmd_files_record)
-    record.add_argument("id", type=int, help="the training record number")
+    record.add_argument("id", type=record_number, help="the training record number")
     record.add_argument("--format", choices=("table", "json"), default="table")
 
     check = actions.add_parser("checklist", help="what a class file must hold in this state")

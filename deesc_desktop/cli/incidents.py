@@ -19,7 +19,9 @@ from deesc_desktop.cli.common import (
     EXIT_REFUSED,
     MAX_ERRORS_SHOWN,
     AddCommand,
+    Refused,
     print_json,
+    record_number,
     signed_in,
 )
 from deesc_desktop.core.auth import Actor
@@ -43,6 +45,7 @@ from deesc_desktop.services.incidents import (
     list_incidents,
     review_incident,
 )
+from deesc_desktop.store.rows import row_number
 
 
 def _with_db(args: argparse.Namespace, work: Callable[[Database, Actor], int]) -> int:
@@ -252,6 +255,11 @@ def cmd_figures(args: argparse.Namespace) -> int:
     year = args.fiscal_year or federal_fiscal_year(today)
     start = args.start or date(year - 1, 10, 1)
     end = args.end or min(date(year, 9, 30), today)
+    if args.start is None and args.end is None and start > today:
+        raise Refused(
+            f"FY{year} has not begun: it runs from {start.isoformat()} to "
+            f"{date(year, 9, 30).isoformat()}, and today is {today.isoformat()}"
+        )
 
     def work(db: Database, user: Actor) -> int:
         figures = incident_figures(db, start, end)
@@ -327,6 +335,20 @@ def _fact_options(parser: argparse.ArgumentParser, *, required: bool) -> None:
     parser.add_argument("--badges", help="officers involved, by badge, comma separated")
 
 
+FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 1901, 9999
+"""The federal fiscal years a date can hold (FY 9999 ends on 9999-09-30)."""
+
+
+def fiscal_year_arg(text: str) -> int:
+    """argparse type of a federal fiscal year (FY 2026: October 2025 to September 2026)."""
+    year = row_number(text)
+    if year is None or not FIRST_FISCAL_YEAR <= year <= LAST_FISCAL_YEAR:
+        raise argparse.ArgumentTypeError(
+            f'"{text}" is not a fiscal year ({FIRST_FISCAL_YEAR} to {LAST_FISCAL_YEAR})'
+        )
+    return year
+
+
 def register(add: AddCommand) -> None:
     """Add `deesc incidents` to the `deesc` parser."""
     log = add(
@@ -345,7 +367,7 @@ def register(add: AddCommand) -> None:
 
     show = actions.add_parser("show", help="one incident, as JSON")
     show.set_defaults(handler=cmd_show)
-    show.add_argument("id", type=int)
+    show.add_argument("id", type=record_number)
 
     entry = actions.add_parser("add", help="log an incident (a training officer)")
     entry.set_defaults(handler=cmd_add)
@@ -353,18 +375,18 @@ def register(add: AddCommand) -> None:
 
     edit = actions.add_parser("edit", help="correct an incident; it goes back for review")
     edit.set_defaults(handler=cmd_edit)
-    edit.add_argument("id", type=int)
+    edit.add_argument("id", type=record_number)
     _fact_options(edit, required=False)
     edit.add_argument("--reason", required=True)
 
     review = actions.add_parser("review", help="review an incident (the chief)")
     review.set_defaults(handler=cmd_review)
-    review.add_argument("id", type=int)
+    review.add_argument("id", type=record_number)
     review.add_argument("--notes", default="", help="review notes (no names)")
 
     delete = actions.add_parser("delete", help="delete an incident entered in error")
     delete.set_defaults(handler=cmd_delete)
-    delete.add_argument("id", type=int)
+    delete.add_argument("id", type=record_number)
     delete.add_argument("--reason", required=True)
 
     imp = actions.add_parser("import", help="import incidents from CSV or XLSX, all or nothing")
@@ -377,7 +399,10 @@ def register(add: AddCommand) -> None:
     )
     figures.set_defaults(handler=cmd_figures)
     figures.add_argument(
-        "--fiscal-year", type=int, metavar="YEAR", help="federal FY (default: the current one)"
+        "--fiscal-year",
+        type=fiscal_year_arg,
+        metavar="YEAR",
+        help="federal FY (default: the current one)",
     )
     figures.add_argument("--from", dest="start", type=date_arg, metavar="DATE")
     figures.add_argument("--to", dest="end", type=date_arg, metavar="DATE")

@@ -56,7 +56,7 @@ class Column:
 def natural_key(text: str) -> tuple[int, int, str]:
     """Badge 99 before badge 100; letters after numbers."""
     stripped = text.strip()
-    if stripped.isdigit():
+    if stripped.isdecimal():
         return (0, int(stripped), stripped)
     return (1, 0, stripped.casefold())
 

@@ -176,7 +176,7 @@ def _count(row: RowReader, name: str) -> int | None:
     value = row.text(name)
     if not value:
         return 0
-    if not value.isdigit():
+    if not value.isdecimal():
         row.error(name, f'"{value}" is not a whole number of people')
         return None
     number = int(value)
@@ -190,7 +190,7 @@ def _age(row: RowReader) -> str | None:
     value = row.text("subject_age")
     if not value:
         return "unknown"
-    if value.isdigit():
+    if value.isdecimal():
         years = int(value)
         if years > 120:
             row.error("subject_age", f'age "{value}" cannot be right')

@@ -417,7 +417,7 @@ def _scan_sheet(
         if local == "row":
             close_row()
             reference = attributes.get("r", "")
-            row_number = int(reference) if reference.isdigit() else row_number + 1
+            row_number = int(reference) if reference.isdecimal() else row_number + 1
             column = 0
         elif local == "c":
             match = _CELL_REFERENCE.fullmatch(attributes.get("r", ""))

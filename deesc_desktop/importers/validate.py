@@ -524,12 +524,12 @@ class BadgeIndex:
         self.badges = frozenset(badge.strip() for badge in badges)
         self._without_zeros: dict[str, list[str]] = {}
         for badge in sorted(self.badges):
-            if badge.isdigit():
+            if badge.isdecimal():
                 self._without_zeros.setdefault(badge.lstrip("0"), []).append(badge)
 
     def leading_zero_match(self, badge: str) -> str | None:
         """The one roster badge equal to `badge` but for leading zeros, if there is one."""
-        if not badge.isdigit():
+        if not badge.isdecimal():
             return None
         matches = self._without_zeros.get(badge.lstrip("0"), [])
         return matches[0] if len(matches) == 1 else None

@@ -382,7 +382,7 @@ def _officers_named(db: Database, after: LogMark, head: LogMark, most: int) -> s
     for entry, action, table, row in entries_between(db, after, head):
         if table in UNRELATED_TABLES or (action == "insert" and table in UNUSED_WHEN_NEW):
             continue
-        if table == "officers" and row.isdigit():
+        if table == "officers" and row.isdecimal():
             named.add(int(row))
         elif table in OFFICER_TABLES:
             owned.append(entry)

@@ -69,7 +69,7 @@ def _whole(errors: FieldErrors, values: Mapping[str, object], field: str) -> int
     text = "" if raw is None else str(raw).strip()
     if not text:
         return 0
-    if not text.isdigit():
+    if not text.isdecimal():
         errors[field] = f'"{text}" is not a whole number of people'
         return 0
     return int(text)
@@ -120,7 +120,7 @@ def clean_incident(values: Mapping[str, object], *, today: date | None = None) -
     }
     age = str(values.get("subject_age") or "").strip()
     if age and "subject_age_group" not in values:
-        if age.isdigit() and int(age) <= 120:
+        if age.isdecimal() and int(age) <= 120:
             facts["subject_age_group"] = age_group(int(age))
         else:
             errors["subject_age"] = f'"{age}" is not an age in years'

@@ -78,14 +78,28 @@ def in_clause(column: str, values: Sequence[object]) -> str:
     return f"{column} IN ({', '.join('?' for _ in values)})"
 
 
+ROW_NUMBER_LIMIT = 2**63
+"""SQLite's row numbers are below this; a larger number names no row (and SQLite refuses it)."""
+
+
+def row_number(text: str) -> int | None:
+    """`text` as a row number ("12"), or None when it is not one: not plain digits 0-9, or
+    past what SQLite stores."""
+    text = text.strip()
+    if not (text.isascii() and text.isdecimal()):
+        return None
+    number = int(text)
+    return number if number < ROW_NUMBER_LIMIT else None
+
+
 def id_by_name(db: Database, table: Named, text: str) -> int | None:
     """A named row's id, found by its name (case aside) or by its id written as text."""
     text = text.strip()
     row = db.execute(
         f"SELECT id FROM [{table}] WHERE [{NAME_COLUMNS[table]}] = ?", [text]
     ).fetchone()
-    if row is None and text.isdigit():
-        row = db.execute(f"SELECT id FROM [{table}] WHERE id = ?", [int(text)]).fetchone()
+    if row is None and (number := row_number(text)) is not None:
+        row = db.execute(f"SELECT id FROM [{table}] WHERE id = ?", [number]).fetchone()
     return int(row[0]) if row else None
 
 

@@ -184,7 +184,7 @@ def row_name(entry: AuditRow) -> str | None:
         title = _load(entry.after or entry.before).get("title")
         return title if isinstance(title, str) and title else None
     known = _NAMED_ROWS.get(entry.table_name)
-    if known is None or not entry.row_id.isdigit():
+    if known is None or not entry.row_id.isdecimal():
         return None
     return known.name(int(entry.row_id))
 
