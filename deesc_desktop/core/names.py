@@ -77,6 +77,19 @@ def _describe(character: str) -> str:
     return f"{code} {name.lower()}" if name else code
 
 
+def control_problem(text: str) -> str | None:
+    """Why `text` cannot be stored as typed: a control character other than a tab or a line
+    break (a NUL ends the text for SQLite's own functions, so a CHECK would refuse it
+    later with no field named); None when there is none."""
+    for character in text:
+        if (character < " " and character not in "\t\n\r") or character == "\x7f":
+            return (
+                f"contains a control character ({_describe(character)}); "
+                "type it again without it"
+            )
+    return None
+
+
 def name_problem(text: str, limit: int) -> str | None:
     """Why `text` cannot be used as a name, in words for the form; None when it can."""
     for character in text:

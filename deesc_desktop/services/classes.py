@@ -41,7 +41,7 @@ from deesc_desktop.store.courses import topic_labels
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.instructors import instructor_id_by_name
 from deesc_desktop.store.officers import all_officer_ids
-from deesc_desktop.store.rows import row_dict
+from deesc_desktop.store.rows import row_dict, row_number
 
 
 def _officers_exist(db: Database, officer_ids: Sequence[int]) -> None:
@@ -57,7 +57,8 @@ def _instructor(db: Database, values: Mapping[str, object]) -> tuple[int | None,
     typed = str(values.get("instructor") or "").strip()
     if raw in (None, ""):
         return instructor_id_by_name(db, typed) if typed else None, typed
-    found = row_dict(db, "instructors", int(str(raw)))
+    number = row_number(str(raw))
+    found = row_dict(db, "instructors", number) if number is not None else None
     if found is None:
         raise ValidationError({"instructor_id": f"there is no instructor number {raw}"})
     return int(found["id"]), str(found["name"])

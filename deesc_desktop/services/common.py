@@ -12,6 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from deesc_desktop.core.dates import parse_date
+from deesc_desktop.core.names import control_problem
 from deesc_desktop.core.times import utc_stamp
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError
 from deesc_desktop.store.audit import AuditWriter
@@ -35,6 +36,8 @@ class FieldErrors(dict[str, str]):
         value = "" if raw is None else str(raw).strip()
         if required and not value:
             self[field] = "is required"
+        elif (problem := control_problem(value)) is not None:
+            self[field] = problem
         return value
 
     def date(

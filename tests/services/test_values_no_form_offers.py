@@ -1,0 +1,60 @@
+"""Values no form offers, as a command line or a file may give them: each refused with its
+field named, nothing written (a fuzz of the add functions found these)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlite_utils import Database
+
+from deesc_desktop.core.auth import Actor
+from deesc_desktop.services.classes import schedule_class
+from deesc_desktop.services.errors import ValidationError
+from deesc_desktop.services.instructors import add_instructor, add_instructor_certification
+from deesc_desktop.services.officers import add_officer
+from tests.conftest import table_counts
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [("\x00", "U+0000"), ("Sgt. R.\x07 Delgado", "U+0007"), ("Lt.\x7f", "U+007F")],
+)
+def test_a_control_character_in_a_name_is_refused_with_the_field_named(
+    db: Database, admin: Actor, name: str, shown: str
+) -> None:
+    """A NUL ends the text for SQLite's own functions: stored, its CHECK refused it with no
+    field named; SQLite let the others through to print as boxes."""
+    before = table_counts(db)
+    with pytest.raises(ValidationError) as refused:
+        add_instructor(db, admin, {"name": name})
+    assert refused.value.field_errors["name"].startswith(f"contains a control character ({shown}")
+    assert table_counts(db) == before
+
+
+def test_tabs_and_line_breaks_in_notes_are_kept(db: Database, admin: Actor) -> None:
+    instructor = add_instructor(db, admin, {"name": "Sgt. R. Delgado", "notes": "ICAT\n\tFTO"})
+    (notes,) = db.execute("SELECT notes FROM instructors WHERE id = ?", [instructor]).fetchone()
+    assert notes == "ICAT\n\tFTO"
+    with pytest.raises(ValidationError) as refused:
+        add_instructor_certification(db, admin, instructor, {"name": "ICAT\x00", "earned": ""})
+    assert "control character" in refused.value.field_errors["name"]
+
+
+@pytest.mark.parametrize("instructor", ["abc", "2026-01-01", str(2**63), 10**30, -1])
+def test_a_class_refuses_an_instructor_number_that_names_nobody(
+    db: Database, admin: Actor, instructor: object
+) -> None:
+    officer = add_officer(
+        db,
+        admin,
+        {"badge": "101", "last_name": "Peña", "first_name": "Ana", "hire_date": "2015-01-01"},
+    )
+    with pytest.raises(ValidationError) as refused:
+        schedule_class(
+            db,
+            admin,
+            {"course": "ICAT", "held_on": "2026-12-15", "hours": "8", "instructor_id": instructor},
+            [officer],
+        )
+    assert refused.value.field_errors["instructor_id"] == (
+        f"there is no instructor number {instructor}"
+    )
