@@ -125,6 +125,20 @@ def record_number(text: str) -> int:
     return number
 
 
+def count_arg(low: int, high: int) -> Callable[[str], int]:
+    """The argparse type of a count from `low` to `high` (days ahead, entries, lines)."""
+
+    def count(text: str) -> int:
+        number = row_number(text)
+        if number is None or not low <= number <= high:
+            raise argparse.ArgumentTypeError(
+                f'"{text}" is not a whole number from {low:,} to {high:,}'
+            )
+        return number
+
+    return count
+
+
 def add_force(parser: argparse.ArgumentParser) -> None:
     """--force: a command's output may replace an existing file (never the database)."""
     parser.add_argument(

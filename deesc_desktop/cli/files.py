@@ -12,7 +12,14 @@ from typing import Any
 from sqlite_utils import Database
 
 from deesc_desktop.cli.cit import date_arg, print_rows
-from deesc_desktop.cli.common import EXIT_OK, AddCommand, print_json, record_number, signed_in
+from deesc_desktop.cli.common import (
+    EXIT_OK,
+    AddCommand,
+    count_arg,
+    print_json,
+    record_number,
+    signed_in,
+)
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.core.course_files import DOCUMENT_KINDS, checklist, checklist_source
 from deesc_desktop.core.documents import format_size
@@ -533,7 +540,9 @@ def register(add: AddCommand) -> None:
     sheet.set_defaults(handler=cmd_files_sheet)
     _add_class_options(sheet)
     sheet.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
-    sheet.add_argument("--blank", type=int, default=5, help="blank lines for walk-ins (5)")
+    sheet.add_argument(
+        "--blank", type=count_arg(0, 60), default=5, help="blank lines for walk-ins (5)"
+    )
 
     attendance = actions.add_parser(
         "attendance", help="record a scheduled class for everyone expected but the absent"

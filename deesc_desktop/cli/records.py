@@ -16,6 +16,7 @@ from deesc_desktop.cli.common import (
     AddCommand,
     Refused,
     add_force,
+    count_arg,
     db_path,
     open_db,
     output_path,
@@ -284,7 +285,9 @@ def register(add: AddCommand) -> None:
     audit.add_argument("--table", help="history of one table, e.g. officers, claims")
     audit.add_argument("--row", help="history of one row id (with --table)")
     audit.add_argument("--user-name", metavar="NAME", help="only changes made by NAME")
-    audit.add_argument("--limit", type=int, default=200, help="newest N entries (default 200)")
+    audit.add_argument(
+        "--limit", type=count_arg(1, 10_000_000), default=200, help="newest N entries (default 200)"
+    )
     audit.add_argument("--format", choices=["table", "json"], default="table")
 
     restore = add("restore", cmd_restore, "replace the database with a verified backup")

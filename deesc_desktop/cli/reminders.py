@@ -6,7 +6,7 @@ import argparse
 from datetime import date
 
 from deesc_desktop.cli.cit import date_arg, print_rows
-from deesc_desktop.cli.common import EXIT_OK, AddCommand, print_json, signed_in
+from deesc_desktop.cli.common import EXIT_OK, AddCommand, count_arg, print_json, signed_in
 from deesc_desktop.services.reminders import KINDS, REMINDER_DAYS, due_soon, reminders_for
 
 
@@ -52,7 +52,10 @@ def register(add: AddCommand) -> None:
     )
     due.add_argument("--as-of", type=date_arg, metavar="DATE", help="from this day (today)")
     due.add_argument(
-        "--days", type=int, default=REMINDER_DAYS, help=f"how far ahead ({REMINDER_DAYS})"
+        "--days",
+        type=count_arg(1, 3650),
+        default=REMINDER_DAYS,
+        help=f"how far ahead ({REMINDER_DAYS})",
     )
     due.add_argument(
         "--everything", action="store_true", help="every reminder, not only your role's"

@@ -16,6 +16,7 @@ from deesc_desktop.cli.common import (
     Refused,
     add_force,
     output_path,
+    record_number,
     signed_in,
 )
 
@@ -200,7 +201,9 @@ def register(add: AddCommand) -> None:
         choices=[30, 60, 90],
         help="look ahead this many days (due, notice; default 90)",
     )
-    report.add_argument("--record", type=int, metavar="ID", help="training record (certificate)")
+    report.add_argument(
+        "--record", type=record_number, metavar="ID", help="training record (certificate)"
+    )
     report.add_argument(
         "--no-names", action="store_true", help="leave officers' names out (grant report)"
     )

@@ -84,8 +84,7 @@ def control_problem(text: str) -> str | None:
     for character in text:
         if (character < " " and character not in "\t\n\r") or character == "\x7f":
             return (
-                f"contains a control character ({_describe(character)}); "
-                "type it again without it"
+                f"contains a control character ({_describe(character)}); type it again without it"
             )
     return None
 

@@ -46,6 +46,23 @@ def test_a_record_number_that_names_no_row_is_a_usage_error(
     assert "is not a record number" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("audit", "history", "--limit", "-5"), '"-5" is not a whole number from 1 to 10,000,000'),
+        (("due", "--days", "99999999999999"), "is not a whole number from 1 to 3,650"),
+        (("report", "certificate", "--record", TOO_LARGE, "-o", "c.pdf"), "not a record number"),
+    ],
+)
+def test_a_count_out_of_its_range_is_a_usage_error(
+    demo_db: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], said: str
+) -> None:
+    """Before, --limit -5 listed every entry (SQLite's LIMIT -1) and --days past a date's
+    range stopped the command with an OverflowError."""
+    code, _out, err = run(capsys, "--db", str(demo_db), *args)
+    assert code == 2 and said in err
+
+
 @pytest.mark.parametrize("program", [TOO_LARGE, "²", "1²"])
 def test_a_program_named_by_a_number_that_names_none_is_refused(
     demo_db: Path, capsys: pytest.CaptureFixture[str], program: str
