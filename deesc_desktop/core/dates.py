@@ -12,6 +12,23 @@ _US = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 DATE_FORMATS_HINT = "use YYYY-MM-DD or MM/DD/YYYY"
 """What to tell a user whose date could not be read."""
 
+FIRST_DATE = date(1901, 1, 1)
+LAST_DATE = date(8999, 12, 31)
+"""The dates a user may give. Rules count years and months on from a date, and the calendar
+stops at 9999 (an as-of date of 9999-12-31 stopped the compliance engine); 1900-01-01 stands
+for "no date" in the window's date fields."""
+
+
+def out_of_range(value: date) -> str | None:
+    """Why `value` is not a date the app works with; None when it is one."""
+    day = value.date() if isinstance(value, datetime) else value
+    if FIRST_DATE <= day <= LAST_DATE:
+        return None
+    return (
+        f"{day.isoformat()} is outside the dates this app works with "
+        f"({FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()})"
+    )
+
 
 def parse_date(text: str) -> date:
     """Read `YYYY-MM-DD` or `MM/DD/YYYY` (surrounding spaces ignored).
@@ -29,10 +46,13 @@ def parse_date(text: str) -> date:
     else:
         raise ValueError(f'"{cleaned}" is not a date ({DATE_FORMATS_HINT})')
     try:
-        return date(int(year), int(month), int(day))
+        found = date(int(year), int(month), int(day))
     except ValueError:
         # Right shape but no such day (02/30/2024, month 13, year 0000).
         raise ValueError(f'"{cleaned}" is not a date ({DATE_FORMATS_HINT})') from None
+    if (problem := out_of_range(found)) is not None:
+        raise ValueError(problem)
+    return found
 
 
 def format_date(value: date | None) -> str:

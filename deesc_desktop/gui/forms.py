@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deesc_desktop.core.dates import LAST_DATE
 from deesc_desktop.core.times import stamp_text
 from deesc_desktop.gui import style
 from deesc_desktop.services.errors import ServiceError, ValidationError
@@ -53,7 +54,7 @@ class DateField(QWidget):
         self.edit = QDateEdit()
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat(DATE_DISPLAY)
-        self.edit.setMinimumDate(EMPTY_DATE)
+        self.edit.setDateRange(EMPTY_DATE, QDate(LAST_DATE.year, LAST_DATE.month, LAST_DATE.day))
         self.edit.setMinimumWidth(112)
         self.edit.dateChanged.connect(lambda _d: self.changed.emit())
         layout.addWidget(self.edit)

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from deesc_desktop.core.dates import parse_date
+from deesc_desktop.core.dates import out_of_range, parse_date
 from deesc_desktop.core.names import control_problem
 from deesc_desktop.core.times import utc_stamp
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError
@@ -45,6 +45,9 @@ class FieldErrors(dict[str, str]):
     ) -> date | None:
         raw = values.get(field)
         if isinstance(raw, date):
+            if (problem := out_of_range(raw)) is not None:
+                self[field] = problem
+                return None
             return raw
         text = "" if raw is None else str(raw).strip()
         if not text:

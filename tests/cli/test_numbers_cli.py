@@ -1,5 +1,6 @@
-"""Numbers typed on the command line: a record number too large for SQLite, digits that are
-not 0-9, a fiscal year a date cannot hold. Each is refused in words, never a traceback."""
+"""Numbers and dates typed on the command line: a record number too large for SQLite, digits
+that are not 0-9, a fiscal year or an as-of date the calendar cannot count from, a report
+period of millennia. Each is refused in words, never a traceback."""
 
 from __future__ import annotations
 
@@ -116,3 +117,28 @@ def test_an_incident_file_with_superscript_digits_is_refused_row_by_row(
     assert code == 1 and "Traceback" not in err
     assert 'row 2, column officers_injured: "²" is not a whole number of people' in err
     assert "row 2, column subject_age:" in err
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("compliance", "--as-of", "9999-12-31"), "9999-12-31 is outside the dates this app"),
+        (
+            ("report", "grant", "--from", "1901-01-01", "--to", "8999-12-31", "-o", "g.pdf"),
+            "the period runs from 1901-01-01 to 8999-12-31; a report covers at most 100 years",
+        ),
+    ],
+)
+def test_a_date_or_period_the_app_cannot_work_with_is_refused(
+    demo_db: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    said: str,
+) -> None:
+    """Before, the first stopped with "year 10002 is out of range" and the second built a
+    report of 28,000 quarters for minutes."""
+    monkeypatch.chdir(tmp_path)
+    code, _out, err = run(capsys, "--db", str(demo_db), *args)
+    assert code == 1 and said in err and "Traceback" not in err

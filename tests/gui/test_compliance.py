@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
@@ -207,6 +207,17 @@ def test_the_as_of_date_reworks_compliance(officers: dict[str, int], window: Mai
     page.as_of.set_value(date(2023, 3, 1))  # inside the first cycle, which has no previous one
     settle()
     assert set(statuses(page, il).values()) == {Status.IN_PROGRESS}
+
+
+def test_the_as_of_date_stops_where_the_rules_can_still_count(
+    officers: dict[str, int], window: MainWindow, say: Prompts
+) -> None:
+    """The date field went to 9999-12-31, where the engine stopped on a year past 9999."""
+    page = compliance(window)
+    page.as_of.edit.setDate(QDate(9999, 12, 31))
+    settle()
+    assert page.as_of.value() == date(8999, 12, 31)
+    assert page.model.rowCount() > 0 and say.messages == []
 
 
 def test_export_the_matrix_as_shown(

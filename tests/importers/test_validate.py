@@ -98,6 +98,19 @@ def test_parse_date_refuses_with_a_user_message(text: str) -> None:
     assert str(caught.value) == f'"{text}" is not a date (use YYYY-MM-DD or MM/DD/YYYY)'
 
 
+@pytest.mark.parametrize("text", ["9999-12-31", "0001-01-01", "1900-12-31", "12/31/9000"])
+def test_parse_date_refuses_a_date_the_rules_cannot_count_from(text: str) -> None:
+    """A rule counts years on from a date and the calendar stops at 9999: an as-of date of
+    9999-12-31 stopped the compliance engine."""
+    with pytest.raises(ValueError) as caught:
+        parse_date(text)
+    assert str(caught.value).endswith(
+        "is outside the dates this app works with (1901-01-01 to 8999-12-31)"
+    )
+    assert parse_date("8999-12-31") == date(8999, 12, 31)
+    assert parse_date("1901-01-01") == date(1901, 1, 1)
+
+
 def test_parse_date_refuses_blank() -> None:
     with pytest.raises(ValueError, match="the date is missing"):
         parse_date("  ")

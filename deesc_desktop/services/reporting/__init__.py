@@ -40,11 +40,23 @@ def report_context(db: Database, slots: Iterable[str]) -> ReportContext:
     return ReportContext({slot: signer_for(db, slot) for slot in slots}, entries, digest)
 
 
+LONGEST_PERIOD_YEARS = 100
+"""A report's period is at most this long: reports list quarters and months, and a period
+of thousands of years (1901 to 8999) kept the grant report building for minutes."""
+
+
 def check_period(start: date | None, end: date | None) -> None:
-    """Refuse a period that ends before it starts."""
+    """Refuse a period that ends before it starts, or that runs past LONGEST_PERIOD_YEARS."""
     if start and end and end < start:
         raise ValidationError(
             {"end": f"the period ends ({end.isoformat()}) before it starts ({start.isoformat()})"}
+        )
+    if start and end and end.year - start.year > LONGEST_PERIOD_YEARS:
+        raise ValidationError(
+            {
+                "end": f"the period runs from {start.isoformat()} to {end.isoformat()}; a "
+                f"report covers at most {LONGEST_PERIOD_YEARS} years"
+            }
         )
 
 
