@@ -14,6 +14,7 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from deesc_desktop.store.audit import AuditWriter
+from deesc_desktop.store.audit_format import INT64_LIMIT
 
 Table = Literal[
     "agency",
@@ -78,18 +79,14 @@ def in_clause(column: str, values: Sequence[object]) -> str:
     return f"{column} IN ({', '.join('?' for _ in values)})"
 
 
-ROW_NUMBER_LIMIT = 2**63
-"""SQLite's row numbers are below this; a larger number names no row (and SQLite refuses it)."""
-
-
 def row_number(text: str) -> int | None:
     """`text` as a row number ("12"), or None when it is not one: not plain digits 0-9, or
-    past what SQLite stores."""
+    past what SQLite stores (a larger number names no row, and SQLite refuses it)."""
     text = text.strip()
     if not (text.isascii() and text.isdecimal()):
         return None
     number = int(text)
-    return number if number < ROW_NUMBER_LIMIT else None
+    return number if number < INT64_LIMIT else None
 
 
 def id_by_name(db: Database, table: Named, text: str) -> int | None:
