@@ -23,7 +23,7 @@ from deesc_desktop.services.common import (
 from deesc_desktop.services.errors import NotFoundError, ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
-from deesc_desktop.store.rows import insert_row, row_dict
+from deesc_desktop.store.rows import insert_row, row_dict, row_number
 
 FOLLOWUP_FIELDS = ("assessed_on", "assessor", "score", "notes", "record_id")
 """Fields of the follow-up form; `record_id` optionally links the class being followed up."""
@@ -55,9 +55,8 @@ def clean_followup(
     record_id: int | None = None
     raw_record = values.get("record_id")
     if raw_record is not None and str(raw_record).strip():
-        try:
-            record_id = int(str(raw_record).strip())
-        except ValueError:
+        record_id = row_number(str(raw_record))
+        if record_id is None:
             errors["record_id"] = f'"{raw_record}" is not a training record number'
         else:
             record = row_dict(db, "training_records", record_id)

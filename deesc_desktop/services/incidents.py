@@ -44,6 +44,7 @@ from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.incidents import IncidentRow
 from deesc_desktop.store.officers import badge_ids
+from deesc_desktop.store.rows import row_number
 
 _TRUE = {"1", "yes", "y", "true", "on"}
 _FALSE = {"0", "no", "n", "false", "off", ""}
@@ -142,12 +143,12 @@ def _listed(raw: object) -> list[str]:
 
 
 def _officer_ids(db: Database, values: Mapping[str, object]) -> list[int]:
-    ids = [int(officer) for officer in _listed(values.get("officers")) if officer.strip()]
+    given = [officer.strip() for officer in _listed(values.get("officers")) if officer.strip()]
     known = set(badge_ids(db).values())
-    missing = [officer for officer in ids if officer not in known]
+    missing = [text for text in given if row_number(text) not in known]
     if missing:
         raise ValidationError({"officers": f"there is no officer with id {missing[0]}"})
-    return ids
+    return [int(text) for text in given]
 
 
 def add_incident(db: Database, actor: Actor, values: Mapping[str, object]) -> int:

@@ -91,7 +91,15 @@ def clean_class(db: Database, values: Mapping[str, object]) -> ClassDetails:
     if "hours" not in errors:
         try:
             if isinstance(topics, (list, tuple)):
-                topics = format_topic_hours(topics)
+                pairs = all(
+                    isinstance(p, (list, tuple))
+                    and len(p) == 2
+                    and isinstance(p[0], str)
+                    and type(p[1]) is int
+                    for p in topics
+                )
+                # (code, centihours) pairs as a form holds them; anything else, as typed.
+                topics = format_topic_hours(topics) if pairs else ";".join(map(str, topics))
             topic_hours = parse_topic_hours(str(topics or ""), hours, topic_codes(db))
         except ValueError as exc:
             errors["topics"] = str(exc)

@@ -1,5 +1,5 @@
-"""Fuzz the services' add functions: whatever a form, a command line or a file gives them,
-they add the record or refuse it with a ServiceError; nothing else escapes."""
+"""Fuzz the services' add and edit functions: whatever a form, a command line or a file gives
+them, they save the record or refuse it with a ServiceError; nothing else escapes."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from deesc_desktop.services import (
     bonus,
     cit,
     classes,
+    followups,
     funding,
     incidents,
     instructors,
@@ -141,11 +142,27 @@ FORMS: dict[str, tuple[AddFunction, list[str]]] = {
         lambda db, v: classes.schedule_class(db, DEMO_ACTOR, v, [1, 2]),
         ["course", "held_on", "hours", "topics", "delivery", "instructor", "instructor_id"],
     ),
+    "follow-up": (
+        lambda db, v: followups.add_followup(db, DEMO_ACTOR, 1, v),
+        ["assessed_on", "assessor", "notes", "score", "record_id", "deescalation_used"],
+    ),
     "agency": (
         lambda db, v: agency.update_agency(db, DEMO_ACTOR, v),
         ["name", "ori", "state", "warning_days", "fiscal_year_start_month"],
     ),
 }
+
+EDITS: dict[str, AddFunction] = {
+    "officer": lambda db, v: officers.edit_officer(db, DEMO_ACTOR, 1, v),
+    "class": lambda db, v: training.edit_training_record(db, DEMO_ACTOR, 1, v, reason="fuzz"),
+    "exemption": lambda db, v: leave.edit_exemption(db, DEMO_ACTOR, 1, v),
+    "funding source": lambda db, v: funding.edit_funding_source(db, DEMO_ACTOR, 1, v),
+    "bonus program": lambda db, v: bonus.edit_program(db, DEMO_ACTOR, 1, v),
+    "incident": lambda db, v: incidents.edit_incident(db, DEMO_ACTOR, 1, v, reason="fuzz"),
+    "instructor": lambda db, v: instructors.edit_instructor(db, DEMO_ACTOR, 1, v),
+    "certificate": lambda db, v: cit.edit_certification(db, DEMO_ACTOR, 1, v, reason="fuzz"),
+}
+"""The same forms as edits of the demo's first record of each kind."""
 
 TYPED = [
     "",
@@ -199,11 +216,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
 
 
 @st.composite
-def forms(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
+def forms(draw: st.DrawFn) -> tuple[str, bool, dict[str, Any]]:
     kind = draw(st.sampled_from(sorted(FORMS)))
+    edit = kind in EDITS and draw(st.booleans())
     fields = FORMS[kind][1]
     chosen = draw(st.lists(st.sampled_from(fields), min_size=1, unique=True))
-    return kind, {field: draw(values) for field in chosen}
+    return kind, edit, {field: draw(values) for field in chosen}
 
 
 @settings(
@@ -213,12 +231,12 @@ def forms(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(form=forms())
-def test_an_add_either_adds_or_refuses_in_words(
-    demo: Database, form: tuple[str, dict[str, Any]]
+def test_an_add_or_an_edit_either_saves_or_refuses_in_words(
+    demo: Database, form: tuple[str, bool, dict[str, Any]]
 ) -> None:
-    kind, filled = form
-    add = FORMS[kind][0]
+    kind, edit, filled = form
+    save = EDITS[kind] if edit else FORMS[kind][0]
     try:
-        add(demo, filled)
+        save(demo, filled)
     except ServiceError as refused:
         assert str(refused).strip(), f"a {kind} was refused without a reason"

@@ -9,8 +9,11 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.services.classes import schedule_class
 from deesc_desktop.services.errors import ValidationError
+from deesc_desktop.services.followups import add_followup
+from deesc_desktop.services.incidents import add_incident
 from deesc_desktop.services.instructors import add_instructor, add_instructor_certification
 from deesc_desktop.services.officers import add_officer
+from deesc_desktop.services.training import edit_training_record, record_class
 from tests.conftest import table_counts
 
 
@@ -58,3 +61,64 @@ def test_a_class_refuses_an_instructor_number_that_names_nobody(
     assert refused.value.field_errors["instructor_id"] == (
         f"there is no instructor number {instructor}"
     )
+
+
+def test_an_edit_given_topics_as_a_list_of_words_is_refused_as_typed(
+    db: Database, admin: Actor
+) -> None:
+    """A form holds (code, hours) pairs; a list of words (from JSON, say) stopped the edit
+    with a TypeError."""
+    officer = add_officer(
+        db,
+        admin,
+        {"badge": "101", "last_name": "Peña", "first_name": "Ana", "hire_date": "2015-01-01"},
+    )
+    (record,) = record_class(
+        db,
+        admin,
+        {"course": "ICAT", "completed": "2025-05-01", "hours": "4", "topics": "firearms"},
+        [officer],
+    )
+    with pytest.raises(ValidationError) as refused:
+        edit_training_record(db, admin, record, {"topics": ["١٢"]}, reason="typo")
+    assert refused.value.field_errors["topics"].startswith('unknown topic "١٢"')
+
+
+@pytest.mark.parametrize("officers", ["1e400", str(2**63), "²"])
+def test_an_incident_refuses_officer_numbers_that_name_nobody(
+    db: Database, admin: Actor, officers: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        add_incident(
+            db,
+            admin,
+            {
+                "reference": "26-1",
+                "occurred_on": "2026-01-10",
+                "incident_type": "welfare_check",
+                "force_type": "none",
+                "officers": officers,
+            },
+        )
+    assert refused.value.field_errors["officers"] == f"there is no officer with id {officers}"
+
+
+def test_a_follow_up_refuses_a_record_number_sqlite_cannot_hold(db: Database, admin: Actor) -> None:
+    officer = add_officer(
+        db,
+        admin,
+        {"badge": "101", "last_name": "Peña", "first_name": "Ana", "hire_date": "2015-01-01"},
+    )
+    with pytest.raises(ValidationError) as refused:
+        add_followup(
+            db,
+            admin,
+            officer,
+            {
+                "assessed_on": "2026-01-10",
+                "assessor": "Lt. M. Harmon",
+                "score": "80",
+                "record_id": str(2**63),
+            },
+        )
+    assert refused.value.field_errors["record_id"] == (f'"{2**63}" is not a training record number')
