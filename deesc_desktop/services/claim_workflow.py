@@ -17,6 +17,7 @@ from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.bonus import TransitionError, next_status
 from deesc_desktop.core.models import Officer
 from deesc_desktop.core.money import Cents, MoneyError, format_money, parse_money
+from deesc_desktop.core.names import control_problem
 from deesc_desktop.core.times import today
 from deesc_desktop.services.common import FieldErrors, audit_writer
 from deesc_desktop.services.errors import (
@@ -161,6 +162,9 @@ def approve_claim(
 def _reason(reason: str, what: str) -> str:
     if not reason.strip():
         raise ValidationError({"reason": f"say why the claim is being {what}"})
+    if (problem := control_problem(reason)) is not None:
+        # A NUL would pass here and fail the table's CHECK on the reason, with no field named.
+        raise ValidationError({"reason": problem})
     return reason.strip()
 
 

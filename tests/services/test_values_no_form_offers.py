@@ -3,10 +3,14 @@ field named, nothing written (a fuzz of the add functions found these)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlite_utils import Database
 
-from deesc_desktop.core.auth import Actor
+from deesc_desktop.core.auth import Actor, Role
+from deesc_desktop.demo import load_demo
+from deesc_desktop.services.claim_workflow import deny_claim
 from deesc_desktop.services.classes import schedule_class
 from deesc_desktop.services.errors import ValidationError
 from deesc_desktop.services.followups import add_followup
@@ -14,6 +18,8 @@ from deesc_desktop.services.incidents import add_incident
 from deesc_desktop.services.instructors import add_instructor, add_instructor_certification
 from deesc_desktop.services.officers import add_officer
 from deesc_desktop.services.training import edit_training_record, record_class
+from deesc_desktop.store.claims import list_claims
+from deesc_desktop.store.database import open_database
 from tests.conftest import table_counts
 
 
@@ -122,3 +128,19 @@ def test_a_follow_up_refuses_a_record_number_sqlite_cannot_hold(db: Database, ad
             },
         )
     assert refused.value.field_errors["record_id"] == (f'"{2**63}" is not a training record number')
+
+
+def test_a_claim_denied_with_a_control_character_for_its_reason_is_refused(
+    tmp_path: Path,
+) -> None:
+    """The claims table's CHECK wants a reason; a NUL passed the service's check and failed
+    that CHECK, with no field named."""
+    db = open_database(tmp_path / "demo.db")
+    load_demo(db)
+    chief = Actor("chief.harmon", Role.CHIEF)
+    (submitted,) = [c.id for c in list_claims(db, status="submitted")]
+    with pytest.raises(ValidationError) as refused:
+        deny_claim(db, chief, submitted, reason="\x00")
+    assert refused.value.field_errors["reason"].startswith("contains a control character (U+0000")
+    deny_claim(db, chief, submitted, reason="No sign-in sheet")
+    db.close()
