@@ -12,11 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
+from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.demo import DEMO_ACTOR, load_demo
 from deesc_desktop.services import (
     agency,
     bonus,
     cit,
+    claim_workflow,
     classes,
     followups,
     funding,
@@ -240,3 +242,58 @@ def test_an_add_or_an_edit_either_saves_or_refuses_in_words(
         save(demo, filled)
     except ServiceError as refused:
         assert str(refused).strip(), f"a {kind} was refused without a reason"
+
+
+CHIEF, FINANCE = Actor("chief.harmon", Role.CHIEF), Actor("fin.ruiz", Role.FINANCE)
+
+Step = Callable[[Database, int, Any, str], object]
+STEPS: dict[str, Step] = {
+    "officer status": lambda db, n, v, why: officers.set_officer_status(
+        db, DEMO_ACTOR, n, why, separation_date=v, reason=why
+    ),
+    "separation": lambda db, n, v, why: officers.separate_officer(db, DEMO_ACTOR, n, v, why),
+    "joins the CIT team": lambda db, n, v, why: cit.join_cit_team(db, DEMO_ACTOR, n, v, why),
+    "leaves the CIT team": lambda db, n, v, _why: cit.leave_cit_team(db, DEMO_ACTOR, n, v),
+    "award change": lambda db, n, v, why: funding.request_award_change(
+        db, DEMO_ACTOR, 1 + n % 2, {"amount": v, "reason": why}
+    ),
+    "default amount": lambda db, _n, v, _why: bonus.set_default_amount(db, DEMO_ACTOR, v),
+    "payment batch": lambda db, _n, v, why: funding.create_payment_batch(
+        db, FINANCE, {"reference": why, "pay_date": v}
+    ),
+    "denial": lambda db, n, _v, why: claim_workflow.deny_claim(db, CHIEF, 1 + n % 6, reason=why),
+    "voiding": lambda db, n, _v, why: claim_workflow.void_claim(db, CHIEF, 1 + n % 6, reason=why),
+    "payment": lambda db, n, v, why: claim_workflow.pay_claim(
+        db, FINANCE, 1 + n % 6, paid_on=v, reference=why
+    ),
+    "adjustment": lambda db, n, v, why: claim_workflow.add_adjustment(
+        db, FINANCE, 1 + n % 6, {"amount": v, "reason": why, "adjusted_on": v}
+    ),
+}
+"""The steps after a record exists, each given an officer or claim, a value and a reason."""
+
+reasons = st.one_of(
+    st.sampled_from(["", " ", "\x00", "late\x07", "Sign-in sheet missing", "x" * 300]),
+    st.text(max_size=20),
+)
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    step=st.sampled_from(sorted(STEPS)),
+    number=st.integers(1, 40),
+    value=values,
+    why=reasons,
+)
+def test_a_step_either_happens_or_is_refused_in_words(
+    demo: Database, step: str, number: int, value: Any, why: str
+) -> None:
+    try:
+        STEPS[step](demo, number, value, why)
+    except ServiceError as refused:
+        assert str(refused).strip(), f"a {step} was refused without a reason"
