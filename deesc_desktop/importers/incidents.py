@@ -78,6 +78,7 @@ def validate_incidents(
     for row_number, cells in table.rows:
         row = RowReader(table.file_name, columns, row_number, cells, result.errors)
         reference = row.required("reference")
+        row.plain("reference")
         if reference is not None:
             key = reference.casefold()
             if key in seen:

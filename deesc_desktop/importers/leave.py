@@ -65,7 +65,8 @@ def validate_leave(
                 f"end date {end.isoformat()} is before start date {start.isoformat()}",
             )
         requirement_ids = _requirement_ids(row, requirement_lookup)
-        granted_by, reference = row.text("granted_by"), row.text("reference")
+        granted_by, reference = row.plain("granted_by"), row.plain("reference")
+        reason = row.plain("reason")
         granted_on = row.date("granted_on", "waiver date", required=False)
         if granted_by or reference or row.text("granted_on"):
             for name, given, what in (
@@ -83,7 +84,7 @@ def validate_leave(
                 badge=badge,
                 start=start,
                 end=end,
-                reason=row.text("reason"),
+                reason=reason,
                 requirement_ids=requirement_ids,
                 granted_by=granted_by,
                 reference=reference,

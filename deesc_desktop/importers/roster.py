@@ -55,6 +55,8 @@ def validate_roster(
                 row.error("badge", f'duplicate badge "{badge}" (also on row {first})')
         last_name = row.required("last_name")
         first_name = row.required("first_name")
+        for name in ("last_name", "first_name", "rank", "unit", "shift", "state_id"):
+            row.plain(name)
         hire_date = row.date("hire_date", "hire date", required=True)
         license_date = row.date("license_date", "license date", required=False)
         status = row.choice("status", "status", OFFICER_STATUSES, default="active")

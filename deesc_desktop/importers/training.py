@@ -108,9 +108,14 @@ def validate_training(
     first_row_of_class: dict[tuple[str, str, date], int] = {}
     # A file names a few courses on many rows: each title is checked once.
     title_problems: dict[str, str | None] = {}
+    # So are the providers, instructors and course numbers, for control characters.
+    checked: dict[str, str | None] = {}
     for row_number, cells in table.rows:
         row = RowReader(table.file_name, columns, row_number, cells, result.errors)
         badge = row.badge(badges)
+        provider = row.plain("provider", checked)
+        instructor = row.plain("instructor", checked)
+        course_number = row.plain("course_number", checked)
         course = row.required("course")
         if course is not None:
             if course not in title_problems:
@@ -158,9 +163,9 @@ def validate_training(
                 hours=hours,
                 topic_hours=topic_hours,
                 delivery=delivery,
-                provider=row.text("provider"),
-                instructor=row.text("instructor"),
-                course_number=row.text("course_number"),
+                provider=provider,
+                instructor=instructor,
+                course_number=course_number,
                 pre_test=pre_test,
                 post_test=post_test,
             )

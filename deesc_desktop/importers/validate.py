@@ -13,6 +13,7 @@ from typing import Generic, Literal, TypeVar
 
 from deesc_desktop.core.dates import parse_date
 from deesc_desktop.core.hours import Centihours, parse_hours
+from deesc_desktop.core.names import control_problem
 from deesc_desktop.importers.errors import RowError
 from deesc_desktop.importers.reader import Table, normalise_header
 
@@ -394,6 +395,23 @@ class RowReader:
         cells = list(self.cells)
         cells[self._positions[name]] = text
         return RowReader(self.file_name, self.mapping, self.row_number, cells, self.errors)
+
+    def plain(self, name: str, checked: dict[str, str | None] | None = None) -> str:
+        """The trimmed cell text, refused when it holds a control character other than a tab
+        or a line break (the services refuse them too). `checked` keeps each distinct value's
+        verdict, for a column that repeats a few values on many rows."""
+        value = self.text(name)
+        if not value:
+            return value
+        if checked is None:
+            problem = control_problem(value)
+        elif value in checked:
+            problem = checked[value]
+        else:
+            problem = checked[value] = control_problem(value)
+        if problem is not None:
+            self.error(name, problem)
+        return value
 
     def required(self, name: str) -> str | None:
         """The trimmed cell text, or None (and an error) when it is empty."""

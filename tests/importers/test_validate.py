@@ -740,3 +740,30 @@ def test_course_titles_with_hidden_characters_or_too_long_are_refused_by_row() -
         "training.csv, row 3, column course: the course title is 201 characters long; at most "
         "200 are allowed",
     ]
+
+
+CONTROL = "contains a control character ({}); type it again without it"
+
+
+def test_a_control_character_in_a_name_or_a_free_text_column_is_refused() -> None:
+    """The services refuse them in a form; a file passed them through, to print as boxes."""
+    result = validate_roster(
+        roster(
+            ["1", "Smi\x07th", "Ann", "2020-01-01", "", "", ""],
+            ["2", "Lee", "Kim", "2020-01-01", "", "", ""],
+        )
+    )
+    assert messages(result.errors) == [
+        f"roster.csv, row 2, column last_name: {CONTROL.format('U+0007')}"
+    ]
+    assert [row.badge for row in result.rows] == ["2"]
+    table = make_table(
+        "training.csv",
+        ["badge", "course", "completed", "hours", "topics", "instructor"],
+        ["1042", "CIT", "2024-01-01", "8", "crisis_intervention", "Sgt.\x00 Ruiz"],
+        ["77", "CIT", "2024-01-01", "8", "crisis_intervention", "Sgt.\x00 Ruiz"],
+        ["0417", "CIT", "2024-01-01", "8", "crisis_intervention", "Sgt.\tRuiz"],
+    )
+    assert check_training(table) == [
+        f"training.csv, row {n}, column instructor: {CONTROL.format('U+0000')}" for n in (2, 3)
+    ]
