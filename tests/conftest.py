@@ -14,6 +14,7 @@ from sqlite_utils import Database
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from deesc_desktop.core.auth import Actor, Role
+from deesc_desktop.demo import load_demo
 from deesc_desktop.services.agency import init_agency
 from deesc_desktop.store import open_database
 from deesc_desktop.store.audit_scan import entry_images
@@ -29,6 +30,16 @@ def _isolated_folders(
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.delenv("DEESC_DB", raising=False)
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo agency, written through the app once per test module (copy it to change it)."""
+    path = tmp_path_factory.mktemp("pristine") / "deesc.db"
+    db = open_database(path)
+    load_demo(db)
+    db.close()
+    return path
 
 
 @pytest.fixture

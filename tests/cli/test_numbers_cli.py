@@ -8,25 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from deesc_desktop.demo import load_demo
 from deesc_desktop.gui.models import natural_key
 from deesc_desktop.services.errors import ValidationError
 from deesc_desktop.services.incidents import clean_incident
-from deesc_desktop.store.database import open_database
 from deesc_desktop.store.rows import row_number
 from tests.cli.test_cli import run
 
 TOO_LARGE = str(2**63)  # one past SQLite's largest row number
-
-
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo agency, read but never changed by these tests."""
-    path = tmp_path_factory.mktemp("numbers") / "deesc.db"
-    db = open_database(path)
-    load_demo(db)
-    db.close()
-    return path
 
 
 @pytest.mark.parametrize(
@@ -40,9 +28,9 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ],
 )
 def test_a_record_number_that_names_no_row_is_a_usage_error(
-    demo_db: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
+    pristine: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]
 ) -> None:
-    code, _out, err = run(capsys, "--db", str(demo_db), *args)
+    code, _out, err = run(capsys, "--db", str(pristine), *args)
     assert code == 2
     assert "is not a record number" in err and "Traceback" not in err
 
@@ -56,27 +44,27 @@ def test_a_record_number_that_names_no_row_is_a_usage_error(
     ],
 )
 def test_a_count_out_of_its_range_is_a_usage_error(
-    demo_db: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], said: str
+    pristine: Path, capsys: pytest.CaptureFixture[str], args: tuple[str, ...], said: str
 ) -> None:
     """Before, --limit -5 listed every entry (SQLite's LIMIT -1) and --days past a date's
     range stopped the command with an OverflowError."""
-    code, _out, err = run(capsys, "--db", str(demo_db), *args)
+    code, _out, err = run(capsys, "--db", str(pristine), *args)
     assert code == 2 and said in err
 
 
 @pytest.mark.parametrize("program", [TOO_LARGE, "²", "1²"])
 def test_a_program_named_by_a_number_that_names_none_is_refused(
-    demo_db: Path, capsys: pytest.CaptureFixture[str], program: str
+    pristine: Path, capsys: pytest.CaptureFixture[str], program: str
 ) -> None:
-    code, _out, err = run(capsys, "--db", str(demo_db), "bonus", "eligible", program)
+    code, _out, err = run(capsys, "--db", str(pristine), "bonus", "eligible", program)
     assert code == 1
     assert f'There is no bonus program "{program}"' in err
 
 
 def test_a_fiscal_year_is_one_a_date_can_hold_and_has_begun(
-    demo_db: Path, capsys: pytest.CaptureFixture[str]
+    pristine: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = ("--db", str(demo_db))
+    db = ("--db", str(pristine))
     code, _out, err = run(capsys, *db, "incidents", "figures", "--fiscal-year", "99999999999")
     assert code == 2 and '"99999999999" is not a fiscal year (1901 to 9999)' in err
     code, _out, err = run(capsys, *db, "incidents", "figures", "--fiscal-year", "9999")
@@ -102,7 +90,7 @@ def test_digits_other_than_0_to_9_are_words_not_numbers() -> None:
 
 
 def test_an_incident_file_with_superscript_digits_is_refused_row_by_row(
-    demo_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    pristine: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "uof.csv"
     path.write_text(
@@ -112,7 +100,7 @@ def test_an_incident_file_with_superscript_digits_is_refused_row_by_row(
         encoding="utf-8",
     )
     code, _out, err = run(
-        capsys, "--db", str(demo_db), "incidents", "import", "--dry-run", str(path)
+        capsys, "--db", str(pristine), "incidents", "import", "--dry-run", str(path)
     )
     assert code == 1 and "Traceback" not in err
     assert 'row 2, column officers_injured: "²" is not a whole number of people' in err
@@ -130,7 +118,7 @@ def test_an_incident_file_with_superscript_digits_is_refused_row_by_row(
     ],
 )
 def test_a_date_or_period_the_app_cannot_work_with_is_refused(
-    demo_db: Path,
+    pristine: Path,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
@@ -140,5 +128,5 @@ def test_a_date_or_period_the_app_cannot_work_with_is_refused(
     """Before, the first stopped with "year 10002 is out of range" and the second built a
     report of 28,000 quarters for minutes."""
     monkeypatch.chdir(tmp_path)
-    code, _out, err = run(capsys, "--db", str(demo_db), *args)
+    code, _out, err = run(capsys, "--db", str(pristine), *args)
     assert code == 1 and said in err and "Traceback" not in err

@@ -37,6 +37,14 @@ EXAMPLES = int(os.environ.get("DEESC_FUZZ_EXAMPLES", "300"))
 
 pytestmark = pytest.mark.slow
 
+fuzz = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    # Examples are replayed from the printed failure, not from a database in the repository.
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
 AddFunction = Callable[[Database, dict[str, Any]], object]
 FORMS: dict[str, tuple[AddFunction, list[str]]] = {
     "officer": (
@@ -226,12 +234,7 @@ def forms(draw: st.DrawFn) -> tuple[str, bool, dict[str, Any]]:
     return kind, edit, {field: draw(values) for field in chosen}
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzz
 @given(form=forms())
 def test_an_add_or_an_edit_either_saves_or_refuses_in_words(
     demo: Database, form: tuple[str, bool, dict[str, Any]]
@@ -278,12 +281,7 @@ reasons = st.one_of(
 )
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzz
 @given(
     step=st.sampled_from(sorted(STEPS)),
     number=st.integers(1, 40),

@@ -23,6 +23,16 @@ from deesc_desktop.store.database import open_database
 from tests.conftest import table_counts
 
 
+@pytest.fixture
+def officer(db: Database, admin: Actor) -> int:
+    """One officer, for the records that need one."""
+    return add_officer(
+        db,
+        admin,
+        {"badge": "101", "last_name": "Peña", "first_name": "Ana", "hire_date": "2015-01-01"},
+    )
+
+
 @pytest.mark.parametrize(
     ("name", "shown"),
     [("\x00", "U+0000"), ("Sgt. R.\x07 Delgado", "U+0007"), ("Lt.\x7f", "U+007F")],
@@ -50,13 +60,8 @@ def test_tabs_and_line_breaks_in_notes_are_kept(db: Database, admin: Actor) -> N
 
 @pytest.mark.parametrize("instructor", ["abc", "2026-01-01", str(2**63), 10**30, -1])
 def test_a_class_refuses_an_instructor_number_that_names_nobody(
-    db: Database, admin: Actor, instructor: object
+    db: Database, admin: Actor, instructor: object, officer: int
 ) -> None:
-    officer = add_officer(
-        db,
-        admin,
-        {"badge": "101", "last_name": "Peña", "first_name": "Ana", "hire_date": "2015-01-01"},
-    )
     with pytest.raises(ValidationError) as refused:
         schedule_class(
             db,
@@ -70,15 +75,10 @@ def test_a_class_refuses_an_instructor_number_that_names_nobody(
 
 
 def test_an_edit_given_topics_as_a_list_of_words_is_refused_as_typed(
-    db: Database, admin: Actor
+    db: Database, admin: Actor, officer: int
 ) -> None:
     """A form holds (code, hours) pairs; a list of words (from JSON, say) stopped the edit
     with a TypeError."""
-    officer = add_officer(
-        db,
-        admin,
-        {"badge": "101", "last_name": "Peña", "first_name": "Ana", "hire_date": "2015-01-01"},
-    )
     (record,) = record_class(
         db,
         admin,
@@ -109,12 +109,9 @@ def test_an_incident_refuses_officer_numbers_that_name_nobody(
     assert refused.value.field_errors["officers"] == f"there is no officer with id {officers}"
 
 
-def test_a_follow_up_refuses_a_record_number_sqlite_cannot_hold(db: Database, admin: Actor) -> None:
-    officer = add_officer(
-        db,
-        admin,
-        {"badge": "101", "last_name": "Peña", "first_name": "Ana", "hire_date": "2015-01-01"},
-    )
+def test_a_follow_up_refuses_a_record_number_sqlite_cannot_hold(
+    db: Database, admin: Actor, officer: int
+) -> None:
     with pytest.raises(ValidationError) as refused:
         add_followup(
             db,
