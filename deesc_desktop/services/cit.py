@@ -28,7 +28,14 @@ from deesc_desktop.core.cit import (
 )
 from deesc_desktop.core.hours import HoursError, format_hours, from_float, parse_hours
 from deesc_desktop.core.models import Certification, Officer, TrainingRecord
-from deesc_desktop.services.common import FieldErrors, fetch_for_update, iso, stamp, update_checked
+from deesc_desktop.services.common import (
+    FieldErrors,
+    clean_reason,
+    fetch_for_update,
+    iso,
+    stamp,
+    update_checked,
+)
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.services.roster import roster_on
 from deesc_desktop.store.agency import get_agency
@@ -284,8 +291,7 @@ def edit_certification(
 ) -> bool:
     """Correct a hand-entered certificate; the reason goes in the audit log."""
     require(actor, Permission.MANAGE_CIT)
-    if not reason.strip():
-        raise ValidationError({"reason": "say why the certificate is being corrected"})
+    why = clean_reason(reason, "say why the certificate is being corrected")
     with writing(db):
         current = fetch_for_update(
             db, "certifications", certification_id, "certificate", expected_version
@@ -304,7 +310,7 @@ def edit_certification(
             certification_id,
             cleaned,
             noun="certificate",
-            reason=reason.strip(),
+            reason=why,
         )
 
 
@@ -321,8 +327,7 @@ def revoke_certification(
     The row stays, marked revoked with who, when and why; False if it was already revoked.
     """
     require(actor, Permission.MANAGE_CIT)
-    if not reason.strip():
-        raise ValidationError({"reason": "say why the certificate is being revoked"})
+    why = clean_reason(reason, "say why the certificate is being revoked")
     with writing(db):
         current = fetch_for_update(
             db, "certifications", certification_id, "certificate", expected_version
@@ -335,9 +340,9 @@ def revoke_certification(
             audit,
             "certifications",
             certification_id,
-            {**revoked, "revoked_reason": reason.strip()},
+            {**revoked, "revoked_reason": why},
             noun="certificate",
-            reason=reason.strip(),
+            reason=why,
         )
 
 

@@ -17,9 +17,8 @@ from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.bonus import TransitionError, next_status
 from deesc_desktop.core.models import Officer
 from deesc_desktop.core.money import Cents, MoneyError, format_money, parse_money
-from deesc_desktop.core.names import control_problem
 from deesc_desktop.core.times import today
-from deesc_desktop.services.common import FieldErrors, audit_writer
+from deesc_desktop.services.common import FieldErrors, audit_writer, clean_reason
 from deesc_desktop.services.errors import (
     ConflictError,
     NotFoundError,
@@ -160,12 +159,7 @@ def approve_claim(
 
 
 def _reason(reason: str, what: str) -> str:
-    if not reason.strip():
-        raise ValidationError({"reason": f"say why the claim is being {what}"})
-    if (problem := control_problem(reason)) is not None:
-        # A NUL would pass here and fail the table's CHECK on the reason, with no field named.
-        raise ValidationError({"reason": problem})
-    return reason.strip()
+    return clean_reason(reason, f"say why the claim is being {what}")
 
 
 def deny_claim(
@@ -391,9 +385,8 @@ def reject_adjustment(
 ) -> None:
     """Turn down an addition to a paid claim, with the reason; it never counts."""
     require(actor, Permission.APPROVE_CLAIMS)
-    if not reason.strip():
-        raise ValidationError({"reason": "say why the adjustment is rejected"})
+    why = clean_reason(reason, "say why the adjustment is rejected")
     with writing(db):
         adjustment = _pending_adjustment(db, actor, adjustment_id)
         audit = audit_writer(db, actor.username, now)
-        decide_adjustment(audit, adjustment.id, "rejected", reason.strip())
+        decide_adjustment(audit, adjustment.id, "rejected", why)

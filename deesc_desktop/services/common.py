@@ -61,6 +61,17 @@ class FieldErrors(dict[str, str]):
             return None
 
 
+def clean_reason(reason: str, missing: str) -> str:
+    """A reason as given for a change, trimmed; refused with `missing` when blank, and when
+    it holds a control character (a NUL would pass a blank check here and fail the table's
+    CHECK on the reason later, with no field named)."""
+    if not reason.strip():
+        raise ValidationError({"reason": missing})
+    if (problem := control_problem(reason)) is not None:
+        raise ValidationError({"reason": problem})
+    return reason.strip()
+
+
 def fetch_for_update(
     db: Database, table: Table, row_id: int, noun: str, expected_version: int | None
 ) -> dict[str, Any]:
@@ -101,8 +112,7 @@ def delete_entered_in_error(
 ) -> None:
     """Delete a row entered in error, with the reason the user gives (required); the audit
     log keeps what the row said. The caller has checked the user may."""
-    if not reason.strip():
-        raise ValidationError({"reason": f"say why the {noun} is being deleted"})
+    reason = clean_reason(reason, f"say why the {noun} is being deleted")
     with writing(db):
         before = row_dict(db, table, row_id)
         if before is None:

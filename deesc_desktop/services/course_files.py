@@ -31,7 +31,7 @@ from deesc_desktop.core.documents import (
     too_big,
 )
 from deesc_desktop.paths import documents_cache_dir
-from deesc_desktop.services.common import stamp
+from deesc_desktop.services.common import clean_reason, stamp
 from deesc_desktop.services.errors import (
     ConflictError,
     NotFoundError,
@@ -300,8 +300,7 @@ def remove_attachment(db: Database, actor: Actor, attachment_id: int, *, reason:
     The stored bytes go too once nothing else is attached from them.
     """
     require(actor, Permission.MANAGE_COURSE_FILES)
-    if not reason.strip():
-        raise ValidationError({"reason": "say why the document is being removed"})
+    reason = clean_reason(reason, "say why the document is being removed")
     with writing(db):
         audit = AuditWriter(db, actor.username)
         detach(audit, attachment_id, reason.strip())

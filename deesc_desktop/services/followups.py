@@ -15,6 +15,7 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.services.common import (
     FieldErrors,
+    clean_reason,
     delete_entered_in_error,
     fetch_for_update,
     stamp,
@@ -100,8 +101,7 @@ def edit_followup(
 ) -> bool:
     """Correct a follow-up assessment; the reason goes in the audit log."""
     require(actor, Permission.CORRECT_TRAINING)
-    if not reason.strip():
-        raise ValidationError({"reason": "say why the assessment is being corrected"})
+    reason = clean_reason(reason, "say why the assessment is being corrected")
     with writing(db):
         current = fetch_for_update(
             db, "followup_assessments", followup_id, "follow-up assessment", expected_version

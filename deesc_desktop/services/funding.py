@@ -17,6 +17,7 @@ from deesc_desktop.core.times import local_day, today
 from deesc_desktop.services.common import (
     FieldErrors,
     audit_writer,
+    clean_reason,
     fetch_for_update,
     stamp,
     update_checked,
@@ -275,16 +276,13 @@ def reject_award_change(
 ) -> None:
     """Turn down a requested award change, with the reason; the award stays as it was."""
     require(actor, Permission.APPROVE_CLAIMS)
-    if not reason.strip():
-        raise ValidationError({"reason": "say why the change is rejected"})
+    why = clean_reason(reason, "say why the change is rejected")
     with writing(db):
         change = _award_change(db, change_id)
         if change.status != "pending":
             raise ConflictError(f"Award change #{change.id} was already {change.status}.")
         _decide(actor, change.requested_by, f"award change #{change.id}")
-        decide_award_change(
-            audit_writer(db, actor.username, now), change.id, "rejected", reason.strip()
-        )
+        decide_award_change(audit_writer(db, actor.username, now), change.id, "rejected", why)
 
 
 def check_funds(db: Database, source_id: int, extra: Cents, what: str) -> FundingSummary:

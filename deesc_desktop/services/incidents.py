@@ -31,7 +31,7 @@ from deesc_desktop.importers import ImportFileError, RowError, read_table
 from deesc_desktop.importers.incidents import IncidentRow as ImportedIncident
 from deesc_desktop.importers.incidents import validate_incidents
 from deesc_desktop.importers.validate import map_columns
-from deesc_desktop.services.common import FieldErrors, collector_paused, stamp
+from deesc_desktop.services.common import FieldErrors, clean_reason, collector_paused, stamp
 from deesc_desktop.services.errors import (
     ConflictError,
     NotFoundError,
@@ -198,8 +198,7 @@ def edit_incident(
     """Correct an incident; a reviewed one goes back to awaiting review. False when nothing
     changed."""
     require(actor, Permission.RECORD_INCIDENTS)
-    if not reason.strip():
-        raise ValidationError({"reason": "say why the incident is being corrected"})
+    reason = clean_reason(reason, "say why the incident is being corrected")
     with writing(db):
         before = store.incident_snapshot(db, incident_id)
         if before is None:
@@ -293,8 +292,7 @@ def review_incident(
 def delete_incident(db: Database, actor: Actor, incident_id: int, *, reason: str) -> None:
     """Delete an incident entered in error (not once reviewed); the audit log keeps it."""
     require(actor, Permission.RECORD_INCIDENTS)
-    if not reason.strip():
-        raise ValidationError({"reason": "say why the incident is being deleted"})
+    reason = clean_reason(reason, "say why the incident is being deleted")
     with writing(db):
         before = store.incident_snapshot(db, incident_id)
         if before is None:

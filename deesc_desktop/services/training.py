@@ -11,7 +11,7 @@ from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.hours import Centihours, HoursError, parse_hours, to_float
 from deesc_desktop.core.names import COURSE_TITLE_LENGTH, name_problem
 from deesc_desktop.core.topics import DELIVERIES, format_topic_hours, parse_topic_hours
-from deesc_desktop.services.common import FieldErrors, fetch_for_update, stamp
+from deesc_desktop.services.common import FieldErrors, clean_reason, fetch_for_update, stamp
 from deesc_desktop.services.course_files import detach_record_documents
 from deesc_desktop.services.errors import ConflictError, NotFoundError, ValidationError, require
 from deesc_desktop.store import training as training_store
@@ -245,8 +245,7 @@ def edit_training_record(
 ) -> bool:
     """Correct a training record; the reason is kept in the audit log with before and after."""
     require(actor, Permission.CORRECT_TRAINING)
-    if not reason.strip():
-        raise ValidationError({"reason": "say why the record is being corrected"})
+    reason = clean_reason(reason, "say why the record is being corrected")
     try:
         return _edit_record(db, actor, record_id, values, reason.strip(), expected_version)
     except _NoChange:
@@ -325,8 +324,7 @@ def _edit_record(
 def delete_training_record(db: Database, actor: Actor, record_id: int, *, reason: str) -> None:
     """Delete a training record entered in error; the audit log keeps what it said and why."""
     require(actor, Permission.CORRECT_TRAINING)
-    if not reason.strip():
-        raise ValidationError({"reason": "say why the record is being deleted"})
+    reason = clean_reason(reason, "say why the record is being deleted")
     with writing(db):
         before = record_snapshot(db, record_id)
         if before is None:

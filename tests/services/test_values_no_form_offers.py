@@ -3,14 +3,17 @@ field named, nothing written (a fuzz of the add functions found these)."""
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
-from deesc_desktop.demo import load_demo
-from deesc_desktop.services.claim_workflow import deny_claim
+from deesc_desktop.demo import DEMO_ACTOR
+from deesc_desktop.services.cit import revoke_certification
+from deesc_desktop.services.claim_workflow import deny_claim, reject_adjustment
 from deesc_desktop.services.classes import schedule_class
 from deesc_desktop.services.errors import ValidationError
 from deesc_desktop.services.followups import add_followup
@@ -18,7 +21,7 @@ from deesc_desktop.services.incidents import add_incident
 from deesc_desktop.services.instructors import add_instructor, add_instructor_certification
 from deesc_desktop.services.officers import add_officer
 from deesc_desktop.services.training import edit_training_record, record_class
-from deesc_desktop.store.claims import list_claims
+from deesc_desktop.store.claims import list_adjustments, list_claims
 from deesc_desktop.store.database import open_database
 from tests.conftest import table_counts
 
@@ -127,17 +130,24 @@ def test_a_follow_up_refuses_a_record_number_sqlite_cannot_hold(
     assert refused.value.field_errors["record_id"] == (f'"{2**63}" is not a training record number')
 
 
-def test_a_claim_denied_with_a_control_character_for_its_reason_is_refused(
-    tmp_path: Path,
+@pytest.mark.parametrize("step", ["denial", "adjustment rejected", "certificate revoked"])
+def test_a_reason_with_a_control_character_is_refused_before_its_table_checks_it(
+    pristine: Path, tmp_path: Path, step: str
 ) -> None:
-    """The claims table's CHECK wants a reason; a NUL passed the service's check and failed
-    that CHECK, with no field named."""
+    """Each table's CHECK wants a reason; a NUL passed the service's check (not blank) and
+    failed that CHECK, an IntegrityError with no field named."""
+    shutil.copyfile(pristine, tmp_path / "demo.db")
     db = open_database(tmp_path / "demo.db")
-    load_demo(db)
     chief = Actor("chief.harmon", Role.CHIEF)
     (submitted,) = [c.id for c in list_claims(db, status="submitted")]
+    (waiting,) = [a.id for a in list_adjustments(db, status="pending")]
+    steps: dict[str, Callable[[str], object]] = {
+        "denial": lambda why: deny_claim(db, chief, submitted, reason=why),
+        "adjustment rejected": lambda why: reject_adjustment(db, chief, waiting, reason=why),
+        "certificate revoked": lambda why: revoke_certification(db, DEMO_ACTOR, 1, reason=why),
+    }
     with pytest.raises(ValidationError) as refused:
-        deny_claim(db, chief, submitted, reason="\x00")
+        steps[step]("\x00")
     assert refused.value.field_errors["reason"].startswith("contains a control character (U+0000")
-    deny_claim(db, chief, submitted, reason="No sign-in sheet")
+    steps[step]("Sign-in sheet missing")  # and with a reason in words, it is done
     db.close()
