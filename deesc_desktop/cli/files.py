@@ -84,7 +84,7 @@ def file_json(found: ClassFile) -> dict[str, Any]:
         "instructor_flag": found.lapsed,
         "attendees": row.attendees,
         "expected": row.expected,
-        "documents": row.documents,
+        "documents": found.documents,
         "missing": list(found.missing),
         "complete": found.complete,
     }
@@ -105,7 +105,7 @@ def cmd_files_list(args: argparse.Namespace) -> int:
                 f.row.class_id or "",
                 f.row.course,
                 f.row.attendees,
-                f.row.documents,
+                f.documents,
                 _kinds_text(f.missing) or "complete",
                 f"LAPSED: {f.lapsed}" if f.lapsed else "",
             ]

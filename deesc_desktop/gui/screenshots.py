@@ -292,7 +292,7 @@ def _prepare_page(window: MainWindow, page_id: PageId) -> None:
                     return
     elif page_id == PageId.COURSE_FILES:
         for number in range(page.proxy.rowCount()):
-            if page.proxy.row(number).row.documents:
+            if page.proxy.row(number).documents:
                 page.view.selectRow(number)
                 return
     elif page_id == PageId.INCIDENTS and page.proxy.rowCount():

@@ -74,10 +74,10 @@ from deesc_desktop.store.documents import (
     stored_documents,
 )
 from deesc_desktop.store.instructors import (
+    biographies_by_instructor,
     instructor_certifications,
     instructor_id_by_name,
     instructors,
-    instructors_with_biography,
 )
 from deesc_desktop.store.rows import row_dict
 
@@ -411,6 +411,9 @@ class ClassFile:
     missing: tuple[str, ...]
     lapsed: str
     """Why the instructor's certification is flagged for this class ("" when it is not)."""
+    documents: int
+    """The documents the file holds: the class's own and the instructor's biographies, as
+    `class_file` lists them."""
 
     @property
     def complete(self) -> bool:
@@ -427,13 +430,14 @@ def _agency_state(db: Database) -> str:
 
 
 class _Instructors:
-    """Instructor ids by name, their certifications and who has a biography on file."""
+    """Instructor ids by name, their certifications and how many biographies each has on
+    file."""
 
     def __init__(self, db: Database) -> None:
         rows = instructors(db)
         self.by_name = {row.name.casefold(): row.id for row in rows}
         self.certifications = instructor_certifications(db)
-        self.with_bio = instructors_with_biography(db)
+        self.biographies = biographies_by_instructor(db)
 
     def resolve(self, row: ClassListRow) -> int | None:
         if row.instructor_id is not None:
@@ -450,10 +454,10 @@ class _Instructors:
 
 def _class_file(row: ClassListRow, state: str, people: _Instructors) -> ClassFile:
     instructor_id = people.resolve(row)
-    missing = missing_documents(
-        state, row.kinds, instructor_has_bio=instructor_id in people.with_bio
-    )
-    return ClassFile(row, instructor_id, missing, people.lapsed(instructor_id, row.held_on))
+    biographies = people.biographies.get(instructor_id, 0) if instructor_id is not None else 0
+    missing = missing_documents(state, row.kinds, instructor_has_bio=biographies > 0)
+    lapsed = people.lapsed(instructor_id, row.held_on)
+    return ClassFile(row, instructor_id, missing, lapsed, row.documents + biographies)
 
 
 def class_files(

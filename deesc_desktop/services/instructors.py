@@ -18,10 +18,10 @@ from deesc_desktop.store.documents import AttachmentRow, attachments
 from deesc_desktop.store.instructors import (
     InstructorCertificationRow,
     InstructorRow,
+    biographies_by_instructor,
     instructor_certifications,
     instructor_id_by_name,
     instructors,
-    instructors_with_biography,
 )
 from deesc_desktop.store.rows import insert_row, row_dict
 
@@ -138,7 +138,7 @@ def instructor_summaries(
     """Every instructor, active first, with their standing on `today`."""
     today = today or date.today()
     certifications = instructor_certifications(db)
-    with_bio = instructors_with_biography(db)
+    with_bio = biographies_by_instructor(db)
     summaries = []
     for row in instructors(db):
         held = certifications.get(row.id, [])

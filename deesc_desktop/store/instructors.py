@@ -79,11 +79,11 @@ def instructor_certifications(
     return dict(found)
 
 
-def instructors_with_biography(db: Database) -> set[int]:
-    return {
-        row[0]
-        for row in db.execute(
-            "SELECT DISTINCT instructor_id FROM attachments"
-            " WHERE instructor_id IS NOT NULL AND kind = 'instructor_bio'"
-        )
-    }
+def biographies_by_instructor(db: Database) -> dict[int, int]:
+    """Instructor id -> how many biographies are on file for them (only those with one)."""
+    return dict(
+        db.execute(
+            "SELECT instructor_id, count(*) FROM attachments"
+            " WHERE instructor_id IS NOT NULL AND kind = 'instructor_bio' GROUP BY instructor_id"
+        ).fetchall()
+    )

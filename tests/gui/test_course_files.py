@@ -24,6 +24,7 @@ from deesc_desktop.gui.features.course_files.dialogs import (
 from deesc_desktop.gui.features.course_files.models import (
     ChecklistModel,
     ChecklistRow,
+    ClassFileColumn,
     ClassFileModel,
     PeopleModel,
 )
@@ -102,7 +103,7 @@ def test_attach_a_signed_sheet_see_the_checklist_open_it_and_remove_it(
     settle()
     qtbot.waitUntil(lambda: page.detail.documents.model.rowCount() == 1)
     assert [r.held for r in page.detail.checklist.all_rows()] == [True, False, False, False]
-    assert page.proxy.row(0).row.documents == 1
+    assert page.proxy.index(0, ClassFileColumn.DOCUMENTS).data() == "1"
 
     panel = page.detail.documents
     panel.view.selectRow(0)

@@ -248,6 +248,24 @@ def test_the_generic_checklist_lists_what_each_class_file_lacks(
     assert class_files(db, *YEAR, incomplete_only=True) == []
 
 
+def test_the_list_counts_the_documents_the_file_shows(
+    db: Database, admin: Actor, icat: list[int]
+) -> None:
+    """The Documents column and the file's own list agree: the instructor's biography, which
+    the file shows and its checklist counts, is counted in the list too."""
+    attach_bytes(db, admin, "sheet.pdf", pdf_bytes("sheet"), "sign_in_sheet", Owner(CLASS))
+    instructor = add_instructor(db, admin, {"name": "Sgt. R. Delgado"})
+    for name in ("bio.pdf", "bio-2025.pdf"):
+        attach_bytes(
+            db, admin, name, pdf_bytes(name), "instructor_bio", Owner(instructor_id=instructor)
+        )
+    attach_bytes(db, admin, "cert.pdf", pdf_bytes("cert"), "other", Owner(instructor_id=instructor))
+    (listed,) = class_files(db, *YEAR)
+    shown = class_file(db, CLASS).documents
+    assert [a.file_name for a in shown] == ["sheet.pdf", "bio.pdf", "bio-2025.pdf"]
+    assert listed.documents == len(shown) == 3
+
+
 def test_texas_asks_for_six_documents_in_every_course_file(
     db: Database, admin: Actor, icat: list[int]
 ) -> None:

@@ -47,8 +47,8 @@ class ClassFileModel(RowsModel):
         ),
         Column(
             "Documents",
-            lambda r: str(r.row.documents),
-            key=lambda r: r.row.documents,
+            lambda r: str(r.documents),
+            key=lambda r: r.documents,
             align=RIGHT,
             width=10,
         ),
