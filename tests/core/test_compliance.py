@@ -436,6 +436,15 @@ def test_the_certification_year_is_excused_with_exempt_license_period() -> None:
     assert run(rookie, "2025-10-01").adjusted_required == 2000
     lateral = officer(hire="2024-03-01", license="2012-05-01")
     assert run(lateral, "2024-10-01").adjusted_required == 2000
+    # With no licence date the hire date stands in, and the result says so rather than
+    # calling the hire date a certification date.
+    unknown = run(officer(hire="2024-03-01", license=None), "2024-10-01")
+    assert unknown.status is Status.EXEMPT
+    assert "Certified 2024-03-01" not in unknown.explanation
+    assert (
+        "No licence date recorded: the hire date 2024-03-01 is taken as the certification date"
+        in unknown.explanation
+    )
 
 
 def test_exemption_outside_the_window_is_ignored() -> None:

@@ -113,12 +113,20 @@ def adjust(context: Context, compiled: Compiled, window: Window) -> Adjustment:
         if licensed >= window.start:
             noun = compiled.noun or "period"
             when = "in this" if licensed <= window.end else "after this"
+            certified = (
+                f"Certified {licensed.isoformat()}"
+                if context.officer.license_date
+                # A lateral hire certified years before owes the hours: say what was assumed.
+                else f"No licence date recorded: the hire date {hire.isoformat()} is taken as "
+                f"the certification date (record the licence date if the officer was "
+                f"certified earlier). Certified then"
+            )
             return Adjustment(
                 0,
                 compiled.zero_subs,
                 (
-                    f"Certified {licensed.isoformat()}, {when} {noun}: training is due from "
-                    f"the {noun} after certification (the basic-academy {noun} is excused).",
+                    f"{certified}, {when} {noun}: training is due from the {noun} after "
+                    f"certification (the basic-academy {noun} is excused).",
                 ),
                 exempt=True,
             )
