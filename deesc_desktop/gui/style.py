@@ -25,6 +25,9 @@ NAV_WIDTH = 200
 NAV_ICON_SIZE = QSize(22, 22)
 TABLE_ROW_PADDING = 10
 """Extra pixels above the font height in every table row, so rows are easy to click."""
+TABLE_HEADER_PADDING = 20
+"""Pixels a column header needs besides its bold label: the section's padding and border
+(the style sheet below) and the sort arrow."""
 
 
 class Colour:

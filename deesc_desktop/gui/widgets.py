@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QAction, QKeyEvent
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -75,8 +75,15 @@ def table_view(
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     char = view.fontMetrics().averageCharWidth()
+    bold = QFont(view.font())
+    bold.setBold(True)
+    label = QFontMetrics(bold)
     for column, chars in (widths or {}).items():
-        header.resizeSection(column, chars * char + 24)
+        # Never narrower than the column's own name: a clipped "Officers hu…" tells nobody
+        # what the numbers under it are.
+        name = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+        named = max(label.horizontalAdvance(line) for line in name.split("\n"))
+        header.resizeSection(column, max(chars * char + 24, named + style.TABLE_HEADER_PADDING))
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
     else:
