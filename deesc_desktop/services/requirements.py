@@ -90,7 +90,7 @@ class PackCoverage:
 
     @property
     def line(self) -> str:
-        """'Illinois rules 2026.1: Partial: does not check ... Rules verified 2026-12-04.'"""
+        """'Illinois rules 2026.2: Partial: does not check ... Rules verified 2026-12-04.'"""
         if self.pack is None:
             return (
                 f"No state rule pack ships for {self.state}: only the agency's own "

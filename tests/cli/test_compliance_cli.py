@@ -140,7 +140,7 @@ def test_rules_packs_lists_every_state_with_its_verified_date_and_coverage(
     not ("Partial: does not check ..."), and when it was verified."""
     code, out, _ = run(capsys, "rules", "packs")
     assert code == 0
-    assert "IL  Illinois        2026.1   verified 2026-12-04" in out
+    assert "IL  Illinois        2026.2   verified 2026-12-04" in out
     assert "    Partial: does not check how long each mandated topic class lasts" in out
     code, out, _ = run(capsys, "rules", "packs", "--format", "json")
     packs = {pack["jurisdiction"]: pack for pack in json.loads(out)}

@@ -236,6 +236,22 @@ def test_illinois_three_year_topics_pass_and_fail(requirement_id: str, topic: st
     assert status("IL", requirement_id, before, "2025-07-01") is Status.NON_COMPLIANT
 
 
+@pytest.mark.parametrize(("requirement_id", "topic"), IL_ANNUAL + IL_THREE_YEAR)
+def test_illinois_topics_excuse_the_academy_not_a_lateral_hire(
+    requirement_id: str, topic: str
+) -> None:
+    """The pack excuses a mandated topic in the year or cycle of the basic academy (assumed:
+    the academy covers it). An officer certified years before who joins this agency owes the
+    topic like everyone else; a recruit certified in the period does not."""
+    lateral = officer(hire="2024-03-10", license="2010-05-01")
+    recruit = officer(hire="2024-03-10", license="2024-02-20")
+    owed = status("IL", requirement_id, [], "2024-12-31", who=lateral)
+    assert owed in (Status.DUE_SOON, Status.IN_PROGRESS)  # the year ends today, the cycle in June
+    excused = result("IL", requirement_id, [], "2024-12-31", who=recruit)
+    assert excused.status is Status.EXEMPT
+    assert "Certified 2024-02-20" in excused.explanation
+
+
 # --- Minnesota -----------------------------------------------------------------------------------
 
 
@@ -931,6 +947,18 @@ def test_pennsylvania_12_hours_firearms_and_first_aid() -> None:
     assert status("PA", "PA-first-aid-cpr", [], "2026-05-02", certifications=[card]) is (
         Status.NON_COMPLIANT
     )
+
+
+def test_pennsylvania_firearms_and_first_aid_hours_are_not_academic_hours() -> None:
+    """The 12 academic hours, the firearms qualification and first aid / CPR are three
+    separate items: a 12-hour firearms class meets the qualification, not the 12 hours."""
+    last_year = rec("2024-03-01", 12, "legal_updates")
+    range_day = [last_year, rec("2025-03-01", 12, "firearms"), rec("2025-04-01", 4, "first_aid")]
+    academic = result("PA", "PA-mist-12h", range_day, "2025-06-01")
+    assert (academic.status, academic.earned) == (Status.IN_PROGRESS, 0)
+    assert status("PA", "PA-firearms-annual", range_day, "2025-06-01") is Status.COMPLIANT
+    legal = [*range_day, rec("2025-05-01", 12, "legal_updates")]
+    assert result("PA", "PA-mist-12h", legal, "2025-06-01").earned == 1200
 
 
 def test_north_carolina_24_credits_every_year() -> None:

@@ -75,7 +75,7 @@ def test_record_a_class_for_three_officers_and_see_their_compliance_change(
     assert page.working.isHidden()
     # What the state pack checks, and does not, is on the page for whoever prints it.
     assert page.coverage.isVisible()
-    assert page.coverage.text().startswith("Illinois rules 2026.1: Partial: does not check ")
+    assert page.coverage.text().startswith("Illinois rules 2026.2: Partial: does not check ")
     assert page.coverage.text().endswith("Rules verified 2026-12-04.")
     il = page.model.requirement_column(IL)
     assert il >= FIRST_REQUIREMENT

@@ -87,7 +87,7 @@ def test_compliance_summary_counts_match_the_engine(
     assert "MPD-firearms-annual " in summary
     assert "Compliance by requirement" in summary  # the chart's caption, drawn as text
     # What the Illinois pack does not check is printed for the chief who signs.
-    assert "Illinois rules 2026.1: Partial: does not check how long each mandated" in first
+    assert "Illinois rules 2026.2: Partial: does not check how long each mandated" in first
     assert "Rules verified 2026-12-04." in first
 
 
