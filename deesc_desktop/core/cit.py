@@ -313,7 +313,10 @@ class Coverage:
         """Who `certified` counts, in words."""
         if self.by_team:
             return "CIT team members holding CIT"
-        return "CIT-trained officers (no CIT team is recorded, so every trained officer counts)"
+        return (
+            "CIT-trained officers (no CIT team recorded by this day, so every trained officer "
+            "counts)"
+        )
 
     @property
     def percent(self) -> Decimal:

@@ -192,10 +192,10 @@ def cit_completions(
 
 def cit_team(db: Database, as_of: date) -> set[int] | None:
     """Officers on the CIT team on `as_of` (joined on or before it, not left before it);
-    None when the agency has never recorded a team."""
-    if db.execute("SELECT 1 FROM cit_team LIMIT 1").fetchone() is None:
-        return None
+    None when the agency had recorded no team by then (nobody had joined yet)."""
     day = as_of.isoformat()
+    if db.execute("SELECT 1 FROM cit_team WHERE joined <= ? LIMIT 1", [day]).fetchone() is None:
+        return None
     return {
         officer_id
         for (officer_id,) in db.execute(

@@ -234,7 +234,7 @@ def test_coverage_counts_cit_team_members_not_everyone_trained() -> None:
     ]
     trained = coverage(officers, {1, 2, 3}, CitSettings())
     assert (trained.certified, trained.by_team, trained.uncovered_shifts) == (3, False, ())
-    assert trained.counted.startswith("CIT-trained officers (no CIT team is recorded")
+    assert trained.counted.startswith("CIT-trained officers (no CIT team recorded by this day")
     team = coverage(officers, {1, 2, 3}, CitSettings(), team_ids={1, 4})
     assert (team.certified, team.by_team, team.uncovered_shifts) == (1, True, ("Nights",))
     assert team.counted == "CIT team members holding CIT"

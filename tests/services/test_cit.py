@@ -388,3 +388,15 @@ def test_cit_team_membership_is_dated_and_coverage_counts_members(
         row[0] for row in db.execute("SELECT action FROM audit_log WHERE table_name = 'cit_team'")
     ]
     assert actions == ["insert", "update"]
+
+
+def test_a_day_before_the_first_member_joined_counts_every_trained_officer(
+    db: Database, admin: Actor, squad: dict[str, int]
+) -> None:
+    """A team recorded from 2023-01-01 says nothing of 2022: a report for that year counts
+    the trained officers, as it did before the team was recorded."""
+    before = cit_report(db, date(2022, 12, 31)).coverage
+    join_cit_team(db, admin, squad["okafor"], "2023-01-01")
+    after = cit_report(db, date(2022, 12, 31)).coverage
+    assert (after.certified, after.by_team) == (before.certified, before.by_team) == (3, False)
+    assert cit_report(db, date(2023, 1, 1)).coverage.by_team
