@@ -14,6 +14,7 @@ from deesc_desktop.core.incidents import DEESCALATION_TOPICS, LedtaFigures
 from deesc_desktop.core.money import Cents
 from deesc_desktop.services.errors import ValidationError
 from deesc_desktop.services.incidents import incident_figures
+from deesc_desktop.services.reporting import adjustments_on_last_day
 from deesc_desktop.store.claims import list_claims
 from deesc_desktop.store.officers import load_officers
 from deesc_desktop.store.training import load_records
@@ -21,8 +22,8 @@ from deesc_desktop.store.training import load_records
 
 @dataclass(frozen=True, slots=True)
 class ProgramPayments:
-    """Bonus payments of one program in the period: how many, and the total paid net of
-    any adjustment made to them since."""
+    """Bonus payments of one program in the period: how many claims were paid, and the total
+    paid net of the adjustments dated in the period (as the payment register totals it)."""
 
     program: str
     payments: int
@@ -71,10 +72,17 @@ def public_summary(db: Database, start: date, end: date) -> PublicSummary:
     deescalation = {
         r.officer_id for r in records if any(c in DEESCALATION_TOPICS for c in r.topics)
     }
-    paid: dict[str, list[Cents]] = defaultdict(list)
+    # The register's grand total, program by program: claims paid in the period, and the
+    # adjustments dated in it that counted by its last day (a later recovery is a later
+    # period's).
+    paid: dict[str, int] = defaultdict(int)
+    totals: dict[str, Cents] = defaultdict(int)
     for claim in list_claims(db, status="paid"):
         if claim.paid_on and start.isoformat() <= claim.paid_on <= end.isoformat():
-            paid[claim.program].append(claim.net)
+            paid[claim.program] += 1
+            totals[claim.program] += claim.amount
+    for adjustment in adjustments_on_last_day(db, start, end)[0]:
+        totals[adjustment.program] += adjustment.amount
     return PublicSummary(
         start=start,
         end=end,
@@ -89,7 +97,7 @@ def public_summary(db: Database, start: date, end: date) -> PublicSummary:
         officers_deescalation_trained=len(deescalation & employed),
         incidents=incident_figures(db, start, end),
         payments=[
-            ProgramPayments(program, len(amounts), sum(amounts))
-            for program, amounts in sorted(paid.items(), key=lambda item: item[0].casefold())
+            ProgramPayments(program, paid[program], total)
+            for program, total in sorted(totals.items(), key=lambda item: item[0].casefold())
         ],
     )

@@ -282,11 +282,6 @@ def list_adjustments(
     return [AdjustmentRow(*row) for row in cursor]
 
 
-def adjustments_between(db: Database, start: date, end: date) -> list[AdjustmentRow]:
-    """The adjustments that count, dated in the period (both days included), in date order."""
-    return list_adjustments(db, start=start, end=end, status="counted")
-
-
 @dataclass(frozen=True, slots=True)
 class PayWindow:
     """What limits the day a claim may be paid: its approval, its program, its funding."""

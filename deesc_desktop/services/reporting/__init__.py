@@ -9,11 +9,13 @@ from datetime import date
 from sqlite_utils import Database
 
 from deesc_desktop.core.models import Agency
+from deesc_desktop.core.times import local_day
 from deesc_desktop.services.course_files import ClassFile, class_files
 from deesc_desktop.services.errors import ServiceError, ValidationError
 from deesc_desktop.services.signers import Signer, signer_for
 from deesc_desktop.store.agency import get_agency
 from deesc_desktop.store.audit import chain_head
+from deesc_desktop.store.claims import AdjustmentRow, list_adjustments
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +66,26 @@ def incomplete_class_files(db: Database, start: date, end: date) -> list[ClassFi
     """The classes held in the period (not those still to come) whose file lacks a document."""
     files = class_files(db, start, end, incomplete_only=True)
     return [f for f in files if f.row.attendees]
+
+
+def adjustments_on_last_day(
+    db: Database, start: date, end: date
+) -> tuple[list[AdjustmentRow], list[AdjustmentRow]]:
+    """The adjustments dated in the period as they stood on its last day: (those that
+    counted, the additions still waiting for a chief), in date order.
+
+    Money recovered counts from its date. An addition counts from the day a chief approved
+    it: one approved or rejected after the period ended was waiting on its last day, so a
+    report for a closed period prints the same totals whenever it is printed.
+    """
+    counted: list[AdjustmentRow] = []
+    waiting: list[AdjustmentRow] = []
+    for adjustment in list_adjustments(db, start=start, end=end):
+        decided = local_day(adjustment.decided_at) if adjustment.decided_at else None
+        if decided is not None and decided > end:
+            waiting.append(adjustment)
+        elif adjustment.status == "counted":
+            counted.append(adjustment)
+        elif adjustment.status == "pending":
+            waiting.append(adjustment)
+    return counted, waiting

@@ -23,8 +23,12 @@ from deesc_desktop.services.incidents import (
     incident_figures,
     list_incidents,
 )
-from deesc_desktop.services.reporting import check_period, incomplete_class_files
-from deesc_desktop.store.claims import adjustments_between, list_claims
+from deesc_desktop.services.reporting import (
+    adjustments_on_last_day,
+    check_period,
+    incomplete_class_files,
+)
+from deesc_desktop.store.claims import list_claims
 from deesc_desktop.store.courses import topic_labels
 from deesc_desktop.store.followups import FollowupRow, followups
 from deesc_desktop.store.funding import FundingSummary, funding_summaries
@@ -228,7 +232,7 @@ def gather_grant(
             spent_by_end[claim.funding_source_id] += claim.amount
             if start.isoformat() <= claim.paid_on:
                 spent[claim.funding_source_id] += claim.amount
-    for adjustment in adjustments_between(db, date.min, end):
+    for adjustment in adjustments_on_last_day(db, date.min, end)[0]:
         spent_by_end[adjustment.funding_source_id] += adjustment.amount
         if start.isoformat() <= adjustment.adjusted_on:
             spent[adjustment.funding_source_id] += adjustment.amount

@@ -11,14 +11,8 @@ from sqlite_utils import Database
 from deesc_desktop.core.bonus import CLAIM_STATUSES
 from deesc_desktop.core.money import Cents
 from deesc_desktop.core.times import local_day
-from deesc_desktop.services.reporting import check_period
-from deesc_desktop.store.claims import (
-    AdjustmentRow,
-    ClaimRow,
-    adjustments_between,
-    list_adjustments,
-    list_claims,
-)
+from deesc_desktop.services.reporting import adjustments_on_last_day, check_period
+from deesc_desktop.store.claims import AdjustmentRow, ClaimRow, list_claims
 from deesc_desktop.store.funding import FundingSummary, funding_summaries
 
 
@@ -82,7 +76,8 @@ class PaymentsData:
     adjustments: list[AdjustmentRow]
     """Adjustments that count, dated in the period."""
     waiting: list[AdjustmentRow]
-    """Additions dated in the period that wait for a chief's approval (they do not count)."""
+    """Additions dated in the period that waited for a chief's approval on its last day (they
+    do not count)."""
     paid_before: dict[int, str]
     """claim id -> pay date, for claims adjusted in the period but paid before it."""
     approvals: list[ClaimRow]
@@ -121,8 +116,7 @@ def gather_payments(db: Database, start: date, end: date, *, defaulted: bool) ->
         (c for c in claims if c.status == "paid" and _in(c.paid_on, start, end)),
         key=lambda c: (c.paid_on or "", c.id),
     )
-    adjustments = adjustments_between(db, start, end)
-    waiting = list_adjustments(db, start=start, end=end, status="pending")
+    adjustments, waiting = adjustments_on_last_day(db, start, end)
     by_id = {c.id: c for c in claims}
     paid_before = {
         a.claim_id: by_id[a.claim_id].paid_on or ""
