@@ -158,9 +158,12 @@ def instructor_summaries(
 def expiring_certifications(
     held: list[InstructorCertificationRow], today: date, days: int
 ) -> list[InstructorCertificationRow]:
-    """The newest certification of each name, when it lapses from today to `days` ahead."""
+    """The newest certification of each name earned by `today`, when it lapses from today to
+    `days` ahead (a renewal earned after `today` was not there yet)."""
     newest: dict[str, InstructorCertificationRow] = {}
     for certification in held:
+        if certification.earned > today.isoformat():
+            continue
         key = certification.name.strip().casefold()
         known = newest.get(key)
         if known is None or (certification.expires or "9999") > (known.expires or "9999"):

@@ -112,7 +112,10 @@ def due_soon(db: Database, today: date | None = None, days: int = REMINDER_DAYS)
             )
     for class_file in class_files(db, today, horizon):
         held = class_file.row
-        if held.class_id is not None and held.expected and not held.attendees:
+        # Attendance is recorded on or after the class day: a class after `today` had none
+        # yet on `today`, whatever has been recorded since.
+        unrecorded = not held.attendees or held.held_on > today.isoformat()
+        if held.class_id is not None and held.expected and unrecorded:
             found.append(
                 Reminder(
                     date.fromisoformat(held.held_on),

@@ -12,7 +12,8 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor, Role
 from deesc_desktop.reports import ReportParams, render_due_list
 from deesc_desktop.services.cit import add_certification
-from deesc_desktop.services.classes import schedule_class
+from deesc_desktop.services.classes import record_attendance, schedule_class
+from deesc_desktop.services.course_files import ClassRef
 from deesc_desktop.services.incidents import add_incident
 from deesc_desktop.services.instructors import add_instructor, add_instructor_certification
 from deesc_desktop.services.officers import add_officer
@@ -106,6 +107,29 @@ def test_everything_due_in_30_days_soonest_first(agency: Database) -> None:
         ("2026-12-31", "requirement", "Kim, A", "Nights"),
     ]
     assert due_soon(agency, TODAY, days=3) == []
+
+
+def test_a_list_for_an_earlier_day_ignores_what_was_done_after_it(
+    agency: Database, admin: Actor
+) -> None:
+    """Printed later for TODAY, the list still says what was due on TODAY: a renewal of the
+    instructor's certification earned after it, and attendance recorded at the class after
+    it, were not there yet."""
+    (instructor,) = [row[0] for row in agency.execute("SELECT id FROM instructors")]
+    add_instructor_certification(
+        agency,
+        admin,
+        instructor,
+        {"name": "ICAT trainer", "earned": "2026-12-20", "expires": "2029-12-20"},
+    )
+    officers = [row[0] for row in agency.execute("SELECT id FROM officers ORDER BY id")]
+    record_attendance(agency, admin, ClassRef(course="ICAT", held_on="2026-12-15"), officers)
+    found = [(r.due.isoformat(), r.kind) for r in due_soon(agency, TODAY)]
+    assert ("2026-12-25", "instructor") in found
+    assert ("2026-12-15", "class") in found
+    # On the day after the class and the renewal, neither is due any more.
+    later = [(r.due.isoformat(), r.kind) for r in due_soon(agency, date(2026, 12, 21))]
+    assert ("2026-12-25", "instructor") not in later and ("2026-12-15", "class") not in later
 
 
 def test_a_requirement_reminder_says_what_it_still_needs_once(agency: Database) -> None:
