@@ -3,10 +3,13 @@ time, with its zone written beside it ("2026-03-01 08:12 CST")."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 STAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 """How the file stores a moment (audit log, who-did-what columns): ISO 8601 UTC to the second."""
+
+ANY_TIME = "9999-12-31T23:59:59Z"
+"""A stamp later than every stored one: "before ANY_TIME" leaves nothing out."""
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -90,3 +93,9 @@ def local_day(stamp: str) -> date | None:
 def today(now: datetime | None = None) -> date:
     """Today's local date, or the local date of `now` when a caller fixes the clock."""
     return local(now).date() if now is not None else date.today()
+
+
+def day_end_stamp(day: date) -> str:
+    """The stored stamp of the first moment after `day` ends, local time: a row written
+    before it was there by the end of that day."""
+    return utc_stamp(datetime.combine(day + timedelta(days=1), time.min))

@@ -7,7 +7,7 @@ import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +30,9 @@ from deesc_desktop.core.documents import (
     saved_name,
     too_big,
 )
+from deesc_desktop.core.times import ANY_TIME, day_end_stamp
 from deesc_desktop.paths import documents_cache_dir
-from deesc_desktop.services.common import clean_reason, stamp
+from deesc_desktop.services.common import audit_writer, clean_reason, stamp
 from deesc_desktop.services.errors import (
     ConflictError,
     NotFoundError,
@@ -248,6 +249,7 @@ def attach_bytes(
     owner: Owner,
     *,
     description: str = "",
+    now: datetime | None = None,
 ) -> int:
     """Attach a document given as bytes (a scan, a generated PDF); returns its number.
 
@@ -264,7 +266,7 @@ def attach_bytes(
         raise _refused(str(exc)) from None
     digest = hashlib.sha256(data).hexdigest()
     with writing(db):
-        audit = AuditWriter(db, actor.username)
+        audit = audit_writer(db, actor.username, now)
         ids = _owner_ids(audit, owner)
         column, owner_id = next((c, v) for c, v in ids.items() if v is not None)
         twin = attachment_twin(db, digest, column, owner_id)
@@ -433,11 +435,11 @@ class _Instructors:
     """Instructor ids by name, their certifications and how many biographies each has on
     file."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, attached_before: str = ANY_TIME) -> None:
         rows = instructors(db)
         self.by_name = {row.name.casefold(): row.id for row in rows}
         self.certifications = instructor_certifications(db)
-        self.biographies = biographies_by_instructor(db)
+        self.biographies = biographies_by_instructor(db, attached_before)
 
     def resolve(self, row: ClassListRow) -> int | None:
         if row.instructor_id is not None:
@@ -461,12 +463,21 @@ def _class_file(row: ClassListRow, state: str, people: _Instructors) -> ClassFil
 
 
 def class_files(
-    db: Database, start: date, end: date, *, incomplete_only: bool = False
+    db: Database,
+    start: date,
+    end: date,
+    *,
+    incomplete_only: bool = False,
+    documents_by: date | None = None,
 ) -> list[ClassFile]:
-    """Every class held or scheduled in the period, newest first, with what its file lacks."""
+    """Every class held or scheduled in the period, newest first, with what its file lacks;
+    with `documents_by`, as the file stood at the end of that day (documents attached later
+    are left out)."""
     state = _agency_state(db)
-    people = _Instructors(db)
-    files = [_class_file(row, state, people) for row in class_list(db, start, end)]
+    cutoff = day_end_stamp(documents_by) if documents_by is not None else ANY_TIME
+    people = _Instructors(db, cutoff)
+    rows = class_list(db, start, end, attached_before=cutoff)
+    files = [_class_file(row, state, people) for row in rows]
     return [f for f in files if not f.complete] if incomplete_only else files
 
 

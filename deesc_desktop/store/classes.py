@@ -11,6 +11,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from deesc_desktop.core.hours import Centihours, from_float
+from deesc_desktop.core.times import ANY_TIME
 from deesc_desktop.store.rows import add_row, row_dict
 
 # --- classes -----------------------------------------------------------------------------------
@@ -53,8 +54,10 @@ SELECT cl.id, k.course_id, c.title, c.course_number, k.held_on,
        coalesce(cl.location, ''),
        coalesce(h.attendees, 0),
        (SELECT count(*) FROM class_roster r WHERE r.class_id = cl.id),
-       (SELECT group_concat(a.kind) FROM attachments a WHERE a.class_id = cl.id),
-       (SELECT count(*) FROM attachments a WHERE a.class_id = cl.id)
+       (SELECT group_concat(a.kind) FROM attachments a
+         WHERE a.class_id = cl.id AND a.created_at < :attached_before),
+       (SELECT count(*) FROM attachments a
+         WHERE a.class_id = cl.id AND a.created_at < :attached_before)
 FROM keys k
 JOIN courses c ON c.id = k.course_id
 LEFT JOIN classes cl ON cl.course_id = k.course_id AND cl.held_on = k.held_on
@@ -71,11 +74,14 @@ def _class_row(row: Sequence[Any]) -> ClassListRow:
     return ClassListRow(*values)
 
 
-def class_list(db: Database, start: date, end: date) -> list[ClassListRow]:
-    """Every class held or scheduled between the dates (inclusive), newest first."""
+def class_list(
+    db: Database, start: date, end: date, *, attached_before: str = ANY_TIME
+) -> list[ClassListRow]:
+    """Every class held or scheduled between the dates (inclusive), newest first, with the
+    documents attached before the stamp `attached_before`."""
     cursor = db.execute(
         _CLASS_LIST_SQL + " ORDER BY k.held_on DESC, c.title COLLATE NOCASE",
-        {"start": start.isoformat(), "end": end.isoformat()},
+        {"start": start.isoformat(), "end": end.isoformat(), "attached_before": attached_before},
     )
     return [_class_row(row) for row in cursor]
 
@@ -84,7 +90,7 @@ def class_list_row(db: Database, course_id: int, held_on: str) -> ClassListRow |
     """One class as the list shows it, or None when it is neither kept nor held."""
     cursor = db.execute(
         _CLASS_LIST_SQL + " WHERE k.course_id = :course",
-        {"start": held_on, "end": held_on, "course": course_id},
+        {"start": held_on, "end": held_on, "course": course_id, "attached_before": ANY_TIME},
     )
     row = cursor.fetchone()
     return _class_row(row) if row else None

@@ -10,6 +10,7 @@ from datetime import date
 from sqlite_utils import Database
 
 from deesc_desktop.core.course_files import InstructorCertification
+from deesc_desktop.core.times import ANY_TIME
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +80,13 @@ def instructor_certifications(
     return dict(found)
 
 
-def biographies_by_instructor(db: Database) -> dict[int, int]:
-    """Instructor id -> how many biographies are on file for them (only those with one)."""
+def biographies_by_instructor(db: Database, attached_before: str = ANY_TIME) -> dict[int, int]:
+    """Instructor id -> how many biographies were on file for them before the stamp
+    `attached_before` (only those with one)."""
     return dict(
         db.execute(
-            "SELECT instructor_id, count(*) FROM attachments"
-            " WHERE instructor_id IS NOT NULL AND kind = 'instructor_bio' GROUP BY instructor_id"
+            "SELECT instructor_id, count(*) FROM attachments WHERE instructor_id IS NOT NULL"
+            " AND kind = 'instructor_bio' AND created_at < ? GROUP BY instructor_id",
+            [attached_before],
         ).fetchall()
     )

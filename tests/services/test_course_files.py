@@ -7,7 +7,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -36,6 +36,7 @@ from deesc_desktop.services.funding import add_funding_source
 from deesc_desktop.services.instructors import add_instructor
 from deesc_desktop.services.maintenance import backup_database, check_database, restore_database
 from deesc_desktop.services.officers import add_officer
+from deesc_desktop.services.reporting import incomplete_class_files
 from deesc_desktop.services.training import delete_training_record, record_class
 from tests.conftest import logged, table_counts
 from tests.documents import (
@@ -264,6 +265,33 @@ def test_the_list_counts_the_documents_the_file_shows(
     shown = class_file(db, CLASS).documents
     assert [a.file_name for a in shown] == ["sheet.pdf", "bio.pdf", "bio-2025.pdf"]
     assert listed.documents == len(shown) == 3
+
+
+def test_a_report_for_an_earlier_day_counts_only_the_documents_attached_by_then(
+    db: Database, admin: Actor, icat: list[int]
+) -> None:
+    """The compliance and grant reports list the class files still incomplete on their day:
+    a lesson plan attached later, or a biography added later, was missing then."""
+    day = date(2026, 3, 20)
+    early = datetime(2026, 3, 16, 15, tzinfo=UTC)
+    attach_bytes(db, admin, "sheet.pdf", pdf_bytes("a"), "sign_in_sheet", Owner(CLASS), now=early)
+    late = datetime(2026, 3, 25, 15, tzinfo=UTC)
+    attach_bytes(db, admin, "plan.pdf", pdf_bytes("b"), "lesson_plan", Owner(CLASS), now=late)
+    instructor = add_instructor(db, admin, {"name": "Sgt. R. Delgado"})
+    attach_bytes(
+        db,
+        admin,
+        "bio.pdf",
+        pdf_bytes("c"),
+        "instructor_bio",
+        Owner(instructor_id=instructor),
+        now=late,
+    )
+    (then,) = incomplete_class_files(db, date(2026, 1, 1), day)
+    assert then.missing == ("lesson_plan", "learning_objectives", "instructor_bio")
+    assert then.documents == 1
+    (now,) = incomplete_class_files(db, date(2026, 1, 1), date(2026, 3, 31))
+    assert now.missing == ("learning_objectives",)
 
 
 def test_texas_asks_for_six_documents_in_every_course_file(

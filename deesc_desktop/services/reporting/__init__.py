@@ -63,8 +63,9 @@ def check_period(start: date | None, end: date | None) -> None:
 
 
 def incomplete_class_files(db: Database, start: date, end: date) -> list[ClassFile]:
-    """The classes held in the period (not those still to come) whose file lacks a document."""
-    files = class_files(db, start, end, incomplete_only=True)
+    """The classes held in the period (not those still to come) whose file lacked a document
+    at its end: a report for an earlier day says what was missing then."""
+    files = class_files(db, start, end, incomplete_only=True, documents_by=end)
     return [f for f in files if f.row.attendees]
 
 
