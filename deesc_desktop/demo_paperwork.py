@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import random
 import tempfile
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from reportlab.pdfgen.canvas import Canvas
@@ -126,6 +126,10 @@ def _add_class_files(db: Database, today: date, sergeant: Actor) -> int:
     for number, found in enumerate([*icat[:2], *cit[:1]]):
         ref = ClassRef(course=found.row.course, held_on=found.row.held_on)
         label = f"{found.row.course} {found.row.held_on}"
+        # Filed the afternoon after the class, so a report for an earlier day finds the file
+        # as it stood then.
+        day_after = min(date.fromisoformat(found.row.held_on) + timedelta(days=1), today)
+        filed = datetime.combine(day_after, time(15))
         attach_bytes(
             db,
             sergeant,
@@ -133,6 +137,7 @@ def _add_class_files(db: Database, today: date, sergeant: Actor) -> int:
             _sheet_pdf(db, ref),
             "sign_in_sheet",
             Owner(ref),
+            now=filed,
         )
         kinds = list(plans) if number == 0 else (["lesson_plan"] if found in cit else [])
         for kind in kinds:
@@ -146,6 +151,7 @@ def _add_class_files(db: Database, today: date, sergeant: Actor) -> int:
                 ),
                 kind,
                 Owner(ref),
+                now=filed,
             )
         documented += 1
     return documented

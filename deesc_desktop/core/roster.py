@@ -70,10 +70,11 @@ def roster_on(
 
 
 def current_values_note(day: date, today: date) -> str:
-    """What a report for an earlier day says about rank, unit and shift; "" for today on."""
+    """What a report for an earlier day says about names, rank, unit and shift; "" for today
+    on."""
     if day >= today:
         return ""
     return (
-        f"Rank, unit and shift are as recorded on {today.isoformat()}: deesc keeps no "
+        f"Names, rank, unit and shift are as recorded on {today.isoformat()}: deesc keeps no "
         "history of them."
     )

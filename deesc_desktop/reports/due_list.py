@@ -66,7 +66,8 @@ class DueListReport(Renderer[list[Reminder]]):
         order = sorted((g for g in groups if g != AGENCY_WIDE), key=str.casefold)
         if AGENCY_WIDE in groups:
             order.append(AGENCY_WIDE)
-        flowables: list[Flowable] = []
+        note = self.current_values_note(self.as_of)
+        flowables: list[Flowable] = [note] if note is not None else []
         for number, group in enumerate(order):
             if number:
                 flowables.append(PageBreak())

@@ -249,8 +249,10 @@ class DeficiencyNotice(Renderer[TrainingDue]):
             ),
             hAlign="LEFT",
         )
+        note = self.current_values_note(data.as_of)
         content: list[Flowable] = [
             detail_table(facts, [0.14, 0.36, 0.14, 0.36], self.frame_width),
+            *([Spacer(1, 4), note] if note is not None else []),
             Spacer(1, 10),
             para(
                 "The training records of this agency show that the requirements below are not "

@@ -182,3 +182,22 @@ def test_grant_report_for_a_closed_period_counts_no_later_payment(
     assert "Spent by period end" in funds
     row = funds.split("COPS CPD FY26", 1)[1]
     assert "$250,000.00 $0.00 $0.00" in row
+
+
+@pytest.mark.parametrize("kind", ["notice", "due-list", "compliance", "cit"])
+def test_a_report_for_an_earlier_day_says_names_and_postings_are_todays(
+    demo: Database, out: Path, kind: str
+) -> None:
+    """deesc keeps no history of names, rank, unit and shift: a deficiency notice and the due
+    list (grouped by shift) for an earlier day say so, as the other rosters do."""
+    earlier = DEMO_TODAY - timedelta(days=1 if kind == "due-list" else 40)  # something due
+    params = ReportParams(
+        as_of=earlier, badge=officer_row(demo, "García")[0] if kind == "notice" else None
+    )
+    text = flat(" ".join(pdf_text(make(kind, demo, params, out, f"todays-{kind}"))))
+    assert (
+        f"Names, rank, unit and shift are as recorded on {DEMO_TODAY.isoformat()}: deesc keeps "
+        "no history of them." in text
+    )
+    today = flat(" ".join(pdf_text(make(kind, demo, ReportParams(badge=params.badge), out, "now"))))
+    assert "deesc keeps no history" not in today

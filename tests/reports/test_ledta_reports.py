@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -54,7 +54,9 @@ def agency(db: Database, admin: Actor) -> Database:
     )
     ref = Owner(ClassRef(course="ICAT", held_on="2025-11-03"))
     for kind in ("sign_in_sheet", "lesson_plan", "learning_objectives"):
-        attach_bytes(db, admin, f"{kind}.pdf", pdf_bytes(kind), kind, ref)
+        # Filed the day after the class: the reports describe the file as of their own day.
+        filed = datetime(2025, 11, 4, 15, 0, tzinfo=UTC)
+        attach_bytes(db, admin, f"{kind}.pdf", pdf_bytes(kind), kind, ref, now=filed)
     base = {"incident_type": "disturbance", "deescalation_used": False}
     add_incident(
         db,
