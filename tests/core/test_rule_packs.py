@@ -925,6 +925,44 @@ def test_utah_40_hours_per_fiscal_year() -> None:
     assert (failed.status, failed.previous_window) == (Status.NON_COMPLIANT, "unmet")
 
 
+def evaluated(state: str, records: Sequence[TrainingRecord], as_of: str) -> RequirementResult:
+    """The officer against the whole pack on `as_of`: the one requirement then in force."""
+    (found,) = evaluate_officer(
+        officer(), PACKS[state].requirements, records, [], [], date.fromisoformat(as_of), AGENCY
+    )
+    return found
+
+
+@pytest.mark.parametrize(
+    ("state", "short_year", "met_year", "as_of", "earlier"),
+    [
+        ("MI", [rec("2024-06-01", 11.75)], [rec("2024-06-01", 12)], "2025-02-01", "MI-cpe-2024"),
+        (
+            "OH",
+            [rec("2022-03-01", 3.75, "cultural_competency"), rec("2022-04-01", 20.25)],
+            [rec("2022-03-01", 4, "cultural_competency"), rec("2022-04-01", 20)],
+            "2023-02-01",
+            "OH-cpt-2022",
+        ),
+    ],
+)
+def test_a_year_that_ended_short_under_last_years_rule_makes_the_officer_non_compliant(
+    state: str,
+    short_year: list[TrainingRecord],
+    met_year: list[TrainingRecord],
+    as_of: str,
+    earlier: str,
+) -> None:
+    """Michigan's 12 hours of 2024 and 24 from 2025, Ohio's rule of each year: the year
+    before is judged by the rule in force then, so an officer who ended it short is
+    non-compliant from 1 January, as under a rule that did not change."""
+    failed = evaluated(state, short_year, as_of)
+    assert (failed.status, failed.previous_window) == (Status.NON_COMPLIANT, "unmet")
+    assert f"under the rule then in force ({earlier}: " in failed.explanation
+    passed = evaluated(state, met_year, as_of)
+    assert (passed.status, passed.previous_window) == (Status.IN_PROGRESS, "met")
+
+
 # --- Pennsylvania, North Carolina, Virginia, Arizona ---------------------------------------------
 
 

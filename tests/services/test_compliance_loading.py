@@ -194,9 +194,11 @@ def test_every_requirement_every_date_equals_the_full_load(department: Database)
             )
 
 
-STATES = ["IL", "TX", "FL", "CO", "VA", "UT", "IN", "WI", "AZ", "PA"]
+STATES = ["IL", "TX", "FL", "CO", "VA", "UT", "IN", "WI", "AZ", "PA", "MI", "OH"]
 """Packs with classes in topics in shared windows (IL, IN, WI, AZ, PA), with named courses,
-deadlines and one-time classes (TX), officer cycles (FL), make-up years (UT), plain hours."""
+deadlines and one-time classes (TX), officer cycles (FL), make-up years (UT), plain hours, a
+rule that changed (MI: 2024's year judged by its own rule on 2025-06-30 and 2025-12-31; OH:
+2023's on 2024-02-29)."""
 MEASURED_FROM_LATEST_CLASSES = {"IL", "IN", "WI", "AZ", "PA"}
 
 

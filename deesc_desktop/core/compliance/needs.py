@@ -122,17 +122,27 @@ def training_needs(
         if cuts is None or as_of == date.max:
             cuts = None
             continue
+        replaced = item.predecessor
         if _class_in_topic(item):
             assert item.course_filter is not None
+            if replaced is not None and not _class_in_topic(replaced):
+                cuts = None
+                continue
             class_cuts.update(_window_cuts(window, before, as_of))
             class_topics.update(item.course_filter.topics)
+            if replaced is not None and replaced.course_filter is not None:
+                class_topics.update(replaced.course_filter.topics)
             continue
-        if requirement.kind is not RequirementKind.HOURS or item.chain:
+        if (
+            requirement.kind is not RequirementKind.HOURS
+            or item.chain
+            or (replaced is not None and replaced.requirement.kind is not RequirementKind.HOURS)
+        ):
             # A shortfall made up says on which day: the date of the record that made it up.
             cuts = None
             continue
         cuts.update(_window_cuts(window, before, as_of))
-        for f in item.filters:
+        for f in item.filters + (replaced.filters if replaced is not None else ()):
             topics.update(f.topics)
             deliveries.update(f.delivery)
             by_course = by_course or bool(f.courses)

@@ -60,9 +60,17 @@ def evaluate_window(
         assert before is not None
         noun = compiled.noun
         short = short_text(previous_short) if previous_short else f"without {compiled.wanted}"
+        earlier = compiled.predecessor
+        under = (
+            f", under the rule then in force ({earlier.requirement.id}: "
+            f"{earlier.requirement.title}),"
+            if earlier is not None and before.end < requirement.effective_from
+            else ""
+        )
         details += (
-            f"The previous {noun} ({before.start.isoformat()} to {before.end.isoformat()}) "
-            f"ended {short.replace('short ', 'short of ', 1) if previous_short else short}. "
+            f"The previous {noun} ({before.start.isoformat()} to {before.end.isoformat()})"
+            f"{under} ended "
+            f"{short.replace('short ', 'short of ', 1) if previous_short else short}. "
             f"The officer stays non-compliant until this {noun}'s requirement is met, due "
             f"{window.end.isoformat()}.",
         )
@@ -180,6 +188,8 @@ def _previous_outcome(
     if window is None:
         return _NOT_MEASURED
     requirement = compiled.requirement
+    if window.end < requirement.effective_from and compiled.predecessor is not None:
+        return _previous_outcome(context, compiled.predecessor, window)
     if window.end < requirement.effective_from or window.end < context.officer.hire_date:
         return _NOT_MEASURED
     adjustment = adjust(context, compiled, window)

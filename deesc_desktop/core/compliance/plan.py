@@ -18,6 +18,7 @@ from deesc_desktop.core.compliance.windows import (
 )
 from deesc_desktop.core.models import Agency, Officer
 from deesc_desktop.core.periods import (
+    ONE_DAY,
     AnchorDate,
     PeriodKind,
     Window,
@@ -102,6 +103,7 @@ class Compiled:
         "filters",
         "in_force",
         "noun",
+        "predecessor",
         "ranks",
         "requirement",
         "shifts",
@@ -166,6 +168,9 @@ class Compiled:
         self.default_window: Window | None = None
         self.default_previous: Window | None = None
         self.chain: list[Window] = []
+        self.predecessor: Compiled | None = None
+        """The rule in force at the end of the previous window, when it ended before this
+        one took effect (see `compile_requirements`): that window is judged by it."""
         period = requirement.period
         if period is not None and period.kind in SHARED_KINDS:
             window = current_window(
@@ -234,7 +239,10 @@ class Plan:
                     reach = date.min
             else:
                 anchored = period.start_from
-            for f in item.filters:
+            filters = item.filters
+            if item.predecessor is not None:
+                filters += item.predecessor.filters
+            for f in filters:
                 self.reach[f.slot] = min(self.reach.get(f.slot, date.max), reach)
                 if anchored is not None:
                     self.anchored.setdefault(f.slot, set()).add(anchored)
@@ -277,6 +285,35 @@ class Folded(dict[str, str]):
 def compile_requirements(
     requirements: Sequence[Requirement], agency: Agency, as_of: date
 ) -> list[Compiled]:
+    """The requirements in force on `as_of`, compiled, each with its predecessor when it has
+    one (`predecessor_of`)."""
     slots = FilterSlots()
     compiled = [Compiled(r, slots, agency, as_of) for r in requirements]
-    return [item for item in compiled if item.in_force]
+    in_force = [item for item in compiled if item.in_force]
+    for item in in_force:
+        before = item.default_previous
+        if before is None or before.end >= item.requirement.effective_from:
+            continue
+        earlier = predecessor_of(item.requirement, requirements, before.end)
+        if earlier is not None:
+            item.predecessor = Compiled(earlier, slots, agency, before.end)
+    return in_force
+
+
+def predecessor_of(
+    requirement: Requirement, requirements: Sequence[Requirement], day: date
+) -> Requirement | None:
+    """The rule `requirement` took over from, in force on `day`: the one of the same kind and
+    period that ended the day before it took effect (Michigan's 12 hours of 2024 before its
+    24 from 2025; Ohio's rule of each year). None when there is none, or more than one."""
+    found = [
+        other
+        for other in requirements
+        if other is not requirement
+        and other.kind is requirement.kind
+        and other.period == requirement.period
+        and other.effective_to is not None
+        and other.effective_to + ONE_DAY == requirement.effective_from
+        and other.in_force(day)
+    ]
+    return found[0] if len(found) == 1 else None
