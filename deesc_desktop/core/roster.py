@@ -70,11 +70,12 @@ def roster_on(
 
 
 def current_values_note(day: date, today: date) -> str:
-    """What a report for an earlier day says about names, rank, unit and shift; "" for today
-    on."""
+    """What a report for an earlier day says of what it shows as it is today (names, postings,
+    the agency's settings and its own requirements); "" for today on."""
     if day >= today:
         return ""
     return (
-        f"Names, rank, unit and shift are as recorded on {today.isoformat()}: deesc keeps no "
-        "history of them."
+        f"Names, rank, unit and shift, the agency's settings (CIT policy, warning days, leave "
+        f"proration) and its own requirements are as recorded on {today.isoformat()}: deesc "
+        "keeps no history of them."
     )

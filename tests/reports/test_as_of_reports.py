@@ -196,8 +196,9 @@ def test_a_report_for_an_earlier_day_says_names_and_postings_are_todays(
     )
     text = flat(" ".join(pdf_text(make(kind, demo, params, out, f"todays-{kind}"))))
     assert (
-        f"Names, rank, unit and shift are as recorded on {DEMO_TODAY.isoformat()}: deesc keeps "
-        "no history of them." in text
+        "Names, rank, unit and shift, the agency's settings (CIT policy, warning days, leave "
+        f"proration) and its own requirements are as recorded on {DEMO_TODAY.isoformat()}: "
+        "deesc keeps no history of them." in text
     )
     today = flat(" ".join(pdf_text(make(kind, demo, ReportParams(badge=params.badge), out, "now"))))
     assert "deesc keeps no history" not in today
