@@ -73,7 +73,15 @@ def change_status(parent: QWidget, ctx: AppContext, officer: RosterRow, status: 
     else:
         title = "Return to active"
         text = f"Mark {officer.display_name} (badge {officer.badge}) as active again?"
-    reason = prompts.ask_reason(parent, title, text, ok_text=title, required=False)
+    separated = officer.status == "separated" and officer.separation_date
+    if separated:
+        text = (
+            f"{officer.display_name} (badge {officer.badge}) was separated on "
+            f"{officer.separation_date}. Returning them to active removes that date: every "
+            "report, for any day, will count them as serving, as if they had never left.\n\n"
+            "Do this to correct a separation entered in error, and say why."
+        )
+    reason = prompts.ask_reason(parent, title, text, ok_text=title, required=bool(separated))
     if reason is None:
         return False
     try:

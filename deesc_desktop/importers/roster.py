@@ -34,12 +34,15 @@ class RosterRow:
 
 
 def validate_roster(
-    table: Table, mapping: Mapping[str, str] | None = None
+    table: Table,
+    mapping: Mapping[str, str] | None = None,
+    separated: Mapping[str, str] | None = None,
 ) -> ValidationResult[RosterRow]:
     """Check every row of a roster file; report each bad cell, keep the good rows.
 
     Badges must be unique in the file; hire dates in the future are accepted (officers
-    hired ahead of their start), but not before 1940.
+    hired ahead of their start), but not before 1940. `separated` (badge -> separation
+    date of the officers separated in the app) refuses a row that would undo a separation.
     """
     columns = map_columns(table, "roster", mapping)
     result: ValidationResult[RosterRow] = new_result(table, columns)
@@ -72,6 +75,14 @@ def validate_roster(
             row.error("separation_date", f'only a separated officer has one (status is "{status}")')
         elif separation is not None and hire_date is not None and separation < hire_date:
             row.error("separation_date", f"is before the hire date {hire_date.isoformat()}")
+        left = (separated or {}).get(badge) if badge is not None else None
+        if left is not None and status is not None and status != "separated":
+            row.error(
+                "status",
+                f'badge {badge} was separated on {left}, and this file says "{status}": a file '
+                "does not undo a separation (if it was entered in error, use Return to active "
+                "on the Roster page)",
+            )
         if email and not _EMAIL.fullmatch(email):
             row.error("email", f'"{email}" does not look like an email address')
         if (

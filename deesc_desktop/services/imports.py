@@ -33,7 +33,7 @@ from deesc_desktop.store.courses import find_course, topic_codes
 from deesc_desktop.store.database import page_cache_of_at_least, writing
 from deesc_desktop.store.imports import finish_batch, start_batch
 from deesc_desktop.store.leave import exemption_exists
-from deesc_desktop.store.officers import badge_ids, officer_id_by_badge
+from deesc_desktop.store.officers import badge_ids, officer_id_by_badge, separations_by_badge
 from deesc_desktop.store.rows import insert_row
 from deesc_desktop.store.training import recorded_classes
 from deesc_desktop.store.training_bulk import NewRecord, insert_records
@@ -136,7 +136,7 @@ def _import(
     report.rows_in_file = len(table.rows)
     result: Any
     if kind == "roster":
-        result = validate_roster(table, mapping)
+        result = validate_roster(table, mapping, separations_by_badge(db))
     elif kind == "training":
         result = validate_training(table, badge_ids(db), topic_codes(db), mapping)
     else:

@@ -10,7 +10,14 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.topics import OFFICER_STATUSES
-from deesc_desktop.services.common import FieldErrors, fetch_for_update, iso, stamp, update_checked
+from deesc_desktop.services.common import (
+    FieldErrors,
+    clean_reason,
+    fetch_for_update,
+    iso,
+    stamp,
+    update_checked,
+)
 from deesc_desktop.services.errors import ValidationError, require
 from deesc_desktop.store.audit import AuditWriter
 from deesc_desktop.store.database import writing
@@ -128,6 +135,14 @@ def set_officer_status(
         if when and when < date.fromisoformat(current["hire_date"]):
             raise ValidationError(
                 {"separation_date": f"is before the hire date {current['hire_date']}"}
+            )
+        if current["separation_date"] and status != "separated":
+            # The officer then counts as serving on every day, those after the separation
+            # too: a correction of a separation entered in error, never done in passing.
+            reason = clean_reason(
+                reason,
+                f"say why the separation of {current['separation_date']} is removed: every "
+                "report, for any day, will count the officer as serving",
             )
         audit = AuditWriter(db, actor.username)
         changes = {

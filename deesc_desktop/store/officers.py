@@ -124,6 +124,15 @@ def badge_ids(db: Database) -> dict[str, int]:
     return {badge: officer_id for officer_id, badge in db.execute("SELECT id, badge FROM officers")}
 
 
+def separations_by_badge(db: Database) -> dict[str, str]:
+    """Badge -> separation date (ISO) of every separated officer."""
+    return dict(
+        db.execute(
+            "SELECT badge, separation_date FROM officers WHERE separation_date IS NOT NULL"
+        ).fetchall()
+    )
+
+
 class RosterRow(NamedTuple):
     """One officer as the roster table shows it; dates are ISO text."""
 

@@ -16,7 +16,7 @@ from deesc_desktop.gui.features.roster.officer_dialog import OfficerDialog, Sepa
 from deesc_desktop.gui.features.roster.page import RosterPage
 from deesc_desktop.gui.mainwindow import MainWindow
 from deesc_desktop.gui.pages import PageId
-from deesc_desktop.services.officers import edit_officer
+from deesc_desktop.services.officers import edit_officer, separate_officer
 from deesc_desktop.services.training import record_class
 from tests.conftest import table_counts
 from tests.gui.helpers import Prompts, settle
@@ -201,6 +201,24 @@ def test_put_on_leave_and_return_to_active(
     say.reason = None  # cancelled: nothing changes
     window.registry[ActionId.PUT_ON_LEAVE].trigger()
     assert db.execute("SELECT status FROM officers WHERE badge = '103'").fetchone() == ("active",)
+
+
+def test_returning_a_separated_officer_warns_that_every_report_changes(
+    officers: dict[str, int], window: MainWindow, say: Prompts, db: Database, admin: Actor
+) -> None:
+    separate_officer(db, admin, officers["103"], "2025-02-28", reason="Retired")
+    page = roster(window)
+    page.status.setCurrentIndex(page.status.findData(None))
+    settle()
+    select(page, "103")
+    say.reason = "separation entered in error"
+    window.registry[ActionId.RETURN_TO_ACTIVE].trigger()
+    settle()
+    (asked,) = say.texts("reason")
+    assert "separated on 2025-02-28" in asked and "every report" in asked
+    assert db.execute(
+        "SELECT status, separation_date FROM officers WHERE badge = '103'"
+    ).fetchone() == ("active", None)
 
 
 def test_editing_an_officer_someone_else_changed_offers_to_reload(

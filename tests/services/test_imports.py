@@ -11,7 +11,9 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.services.imports import import_file
+from deesc_desktop.services.officers import separate_officer
 from deesc_desktop.store.leave import load_exemptions
+from deesc_desktop.store.officers import badge_ids as officer_ids
 from deesc_desktop.store.officers import officer_by_badge
 from deesc_desktop.store.training import load_records
 from tests.conftest import logged, table_counts
@@ -258,6 +260,31 @@ BAD_FILES = {
     "empty file": ("roster", "", "bad.csv:"),
     "header only": ("leave", "badge,start,end\n", "bad.csv:"),
 }
+
+
+def test_a_roster_file_does_not_undo_a_separation(
+    roster_db: Database, admin: Actor, tmp_path: Path
+) -> None:
+    """An HR file that still lists a separated officer as active (or has no status column)
+    would count them as serving on every day after they left: the row is refused, and the
+    Roster page is where a separation entered in error is undone."""
+    separate_officer(roster_db, admin, officer_ids(roster_db)["0102"], "2025-02-28")
+    report = import_file(roster_db, admin, "roster", write(tmp_path / "again.csv", ROSTER))
+    assert report.errors == [
+        "again.csv, row 3, column status: badge 0102 was separated on 2025-02-28, and this "
+        'file says "active": a file does not undo a separation (if it was entered in error, '
+        "use Return to active on the Roster page)"
+    ]
+    officer = officer_by_badge(roster_db, "0102")
+    assert officer is not None and officer.status == "separated"
+    kept = ROSTER.replace(",active\n0103", ",separated\n0103").replace(
+        "status\n", "status,separation_date\n"
+    )
+    kept = kept.replace(",active\n", ",active,\n").replace(
+        ",separated\n", ",separated,2025-02-28\n"
+    )
+    kept = kept.replace(",leave\n", ",leave,\n")
+    assert import_file(roster_db, admin, "roster", write(tmp_path / "kept.csv", kept)).ok
 
 
 @pytest.mark.parametrize("case", list(BAD_FILES))

@@ -7,7 +7,12 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.services.errors import ConflictError, ValidationError
-from deesc_desktop.services.officers import add_officer, edit_officer, separate_officer
+from deesc_desktop.services.officers import (
+    add_officer,
+    edit_officer,
+    separate_officer,
+    set_officer_status,
+)
 from deesc_desktop.store.officers import get_officer
 from tests.conftest import table_counts
 
@@ -92,3 +97,27 @@ def test_separation_before_hire_is_refused(db: Database, admin: Actor) -> None:
     officer_id = add_officer(db, admin, ANA)
     with pytest.raises(ValidationError, match="before the hire date 2019-03-15"):
         separate_officer(db, admin, officer_id, "2018-12-31")
+
+
+def test_removing_a_separation_needs_a_reason_because_every_report_changes(
+    db: Database, admin: Actor
+) -> None:
+    """Back to active, a separated officer counts as serving on every day, the days after the
+    separation too: the app asks why, and the log keeps the date that was removed."""
+    officer_id = add_officer(db, admin, ANA)
+    separate_officer(db, admin, officer_id, "2025-02-28", reason="Retired")
+    with pytest.raises(ValidationError, match="removed") as refused:
+        set_officer_status(db, admin, officer_id, "active")
+    assert "2025-02-28" in str(refused.value)
+    officer = get_officer(db, officer_id)
+    assert officer is not None and officer.status == "separated"
+    set_officer_status(db, admin, officer_id, "active", reason="separation entered in error")
+    officer = get_officer(db, officer_id)
+    assert officer is not None and (officer.status, officer.separation_date) == ("active", None)
+    (reason,) = db.execute(
+        "SELECT reason FROM audit_log WHERE table_name = 'officers' ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    assert reason == "separation entered in error"
+    # Leave and return, with no separation involved, need no reason.
+    set_officer_status(db, admin, officer_id, "leave")
+    set_officer_status(db, admin, officer_id, "active")
