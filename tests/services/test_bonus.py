@@ -471,7 +471,8 @@ def test_a_claim_for_an_officer_who_separated_since_cannot_be_submitted(
     with pytest.raises(ConflictError, match="Peña, Ana separated on 2025-11-30"):
         submit_claim(db, SERGEANT, claim_id)
     assert table_counts(db) == before
-    set_officer_status(db, admin, world["ana"], "leave")  # reinstated, then on leave
+    # Reinstated (the separation entered in error), then on leave.
+    set_officer_status(db, admin, world["ana"], "leave", reason="separation entered in error")
     submit_claim(db, SERGEANT, claim_id)
 
 
