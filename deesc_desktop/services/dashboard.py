@@ -7,7 +7,8 @@ that a statewide roster's dashboard need not evaluate 50,000 officers each time 
   recorded, leave, a certificate, the CIT team, the officer's own row);
 - a change to what every officer is measured against (requirements, the agency and its
   settings, courses, topics, or a table this module does not know), another day, a new
-  version of the app, or nothing kept: the whole department is evaluated and kept.
+  version of the app, of its evaluation or of the shipped rule packs, or nothing kept: the
+  whole department is evaluated and kept.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from datetime import date, timedelta
 from sqlite_utils import Database
 
 import deesc_desktop
-from deesc_desktop.core.compliance import Status, hours_text
+from deesc_desktop.core.compliance import EVALUATION_REVISION, Status, hours_text
 from deesc_desktop.core.roster import serving_on
 from deesc_desktop.services.common import collector_paused
 from deesc_desktop.services.compliance import (
@@ -34,6 +35,7 @@ from deesc_desktop.services.compliance import (
     department_compliance_each,
     officer_compliance,
 )
+from deesc_desktop.services.requirements import shipped_rules_digest
 from deesc_desktop.services.training_due import due_items, needs_summary
 from deesc_desktop.store.audit_scan import entry_images
 from deesc_desktop.store.changes import LogMark, entries_between, extends, log_mark
@@ -240,8 +242,13 @@ def _soonest_first(due: list[_Due]) -> list[DueSoon]:
 
 
 def _app_version() -> str:
-    # A new version may evaluate differently: what an older one kept is worked out again.
-    return deesc_desktop.__version__
+    """What kept figures were worked out with: the app's version, its evaluation's revision
+    and the shipped rule packs. A change to any of them (an update that corrects a state
+    pack keeps the version) works the figures out again."""
+    return (
+        f"{deesc_desktop.__version__} evaluation {EVALUATION_REVISION} "
+        f"rules {shipped_rules_digest()}"
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -49,6 +50,16 @@ class ListedRequirement:
 def builtin_packs() -> dict[str, Path]:
     """The rule packs shipped with the app, by state code."""
     return builtin_pack_paths(resource("rules"))
+
+
+def shipped_rules_digest() -> str:
+    """A short digest of the shipped rule packs as they are on disk (names and bytes): what
+    was worked out under other packs is worked out again."""
+    digest = hashlib.sha256()
+    for state, path in builtin_packs().items():
+        digest.update(state.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def builtin_pack(state: str) -> RulePack | None:

@@ -14,6 +14,8 @@ from sqlite_utils import Database
 from deesc_desktop.core.auth import Actor
 from deesc_desktop.core.compliance import Status
 from deesc_desktop.demo import load_demo
+from deesc_desktop.paths import resource
+from deesc_desktop.services import requirements as requirements_service
 from deesc_desktop.services.compliance import department_compliance, summarise
 from deesc_desktop.services.dashboard import (
     DUE_DAYS,
@@ -165,6 +167,27 @@ def test_a_class_for_most_of_the_department_evaluates_the_department_at_once(
     updated = compliance_overview(demo, TODAY)
     assert updated.evaluated == set(people), "30 officers of 39: quicker all at once"
     assert_same_figures(updated, evaluated_afresh(demo))
+
+
+def test_figures_kept_under_other_rules_are_worked_out_again(
+    demo: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An update that ships a corrected state pack (same app version) must not leave the
+    dashboard showing, for the rest of the day, figures the old pack gave, nor `deesc check`
+    take them for figures changed by hand."""
+    compliance_overview(demo, TODAY)
+    assert compliance_overview(demo, TODAY).evaluated == frozenset()
+    rules = tmp_path / "rules"
+    shutil.copytree(resource("rules"), rules)
+    pack = rules / "IL.toml"
+    pack.write_text(pack.read_text(encoding="utf-8").replace("hours = 30", "hours = 31", 1))
+    monkeypatch.setattr(
+        requirements_service, "resource", lambda name: rules if name == "rules" else resource(name)
+    )
+    again = compliance_overview(demo, TODAY)
+    assert again.evaluated, "worked out again under the new pack"
+    assert_same_figures(again, evaluated_afresh(demo))
+    assert check_database(demo).ok
 
 
 def test_another_day_is_evaluated_again_and_kept_for_that_day(demo: Database) -> None:

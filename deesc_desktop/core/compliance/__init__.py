@@ -45,8 +45,15 @@ from deesc_desktop.core.compliance.windows import (
 )
 from deesc_desktop.core.rules import RequirementKind
 
+EVALUATION_REVISION = 1
+"""Raised by one with any change to the engine that can change a result (not its speed):
+figures an earlier revision kept in a file are then worked out again, not shown as today's
+or taken by `deesc check` for figures changed by hand. 1: a previous window judged by the
+rule it replaced (2026-12-05)."""
+
 __all__ = [
     "BY_SEVERITY",
+    "EVALUATION_REVISION",
     "LEAVE_PRORATION_NOTE",
     "MAKE_UP_WINDOWS",
     "MET",
