@@ -291,10 +291,12 @@ def _prepare_page(window: MainWindow, page_id: PageId) -> None:
                     page.view.selectRow(number)
                     return
     elif page_id == PageId.COURSE_FILES:
-        for number in range(page.proxy.rowCount()):
-            if page.proxy.row(number).documents:
-                page.view.selectRow(number)
-                return
+        # A complete file shows the checklist met and its documents; else the fullest one.
+        rows = range(page.proxy.rowCount())
+        if rows:
+            files = [page.proxy.row(number) for number in rows]
+            best = max(rows, key=lambda n: (files[n].complete, files[n].documents, -n))
+            page.view.selectRow(best)
     elif page_id == PageId.INCIDENTS and page.proxy.rowCount():
         page.view.selectRow(0)
     elif page_id == PageId.BONUS_CLAIMS:
