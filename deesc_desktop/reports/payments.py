@@ -136,9 +136,9 @@ class PaymentRegister(Renderer[PaymentsData]):
                     align=["left", "right", "right"],
                 ),
                 para(
-                    "Each claim is counted under the status it is in now, if it reached that "
-                    "status in the period (paid: the payment date). Only paid claims are money "
-                    "paid out.",
+                    "Each claim is counted under the status it was in on the period's last "
+                    "day, if it reached that status in the period (paid: the payment date). "
+                    "Only paid claims are money paid out.",
                     s.note,
                 ),
             ),
@@ -316,8 +316,8 @@ class PaymentRegister(Renderer[PaymentsData]):
                     [
                         str(c.id),
                         CLAIM_STATUSES[status],
-                        status_day(c),
-                        TextCell(status_who(c)),
+                        status_day(c, status),
+                        TextCell(status_who(c, status)),
                         c.badge,
                         TextCell(c.officer_name),
                         TextCell(c.program),
@@ -348,7 +348,14 @@ class PaymentRegister(Renderer[PaymentsData]):
             for p in data.programs
         ]
         by_program = PagedTable(
-            ["Program", "Paid claims", "Paid", "Adjustments", "Net paid", "Approved, unpaid now"],
+            [
+                "Program",
+                "Paid claims",
+                "Paid",
+                "Adjustments",
+                "Net paid",
+                "Approved, unpaid at the end",
+            ],
             program_rows,
             [0.32, 0.12, 0.14, 0.14, 0.14, 0.14],
             align=["left"] + ["right"] * 5,

@@ -12,11 +12,16 @@ import pytest
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Role
-from deesc_desktop.services.claim_workflow import add_adjustment, approve_adjustment
+from deesc_desktop.core.times import local_day
+from deesc_desktop.services.claim_workflow import (
+    add_adjustment,
+    approve_adjustment,
+    approve_claims,
+)
 from deesc_desktop.services.public_summary import public_summary
 from deesc_desktop.services.reporting.payments import gather_payments
 from deesc_desktop.store import open_database
-from deesc_desktop.store.claims import list_adjustments
+from deesc_desktop.store.claims import list_adjustments, list_claims
 
 CHIEF, FINANCE = Actor("chief.harmon", Role.CHIEF), Actor("fin.ruiz", Role.FINANCE)
 
@@ -78,3 +83,28 @@ def test_the_public_summary_totals_what_the_register_totals(demo: Database) -> N
         now=now,
     )
     assert public_summary(demo, start, end).payments == published.payments
+
+
+def test_the_register_counts_each_claim_in_the_status_it_had_on_the_last_day(
+    demo: Database,
+) -> None:
+    """A claim submitted in the period and approved after it ended stays "submitted" in that
+    period's register, and the money approved and unpaid does not include it."""
+    (claim,) = list_claims(demo, status="submitted")
+    submitted = local_day(claim.submitted_at or "")
+    assert submitted is not None
+    start, end = period_to(submitted)
+    before = gather_payments(demo, start, end, defaulted=False)
+    assert claim.id in [c.id for c in before.by_status["submitted"]]
+    later = datetime.combine(submitted + timedelta(days=2), datetime.min.time(), UTC)
+    approve_claims(demo, CHIEF, [claim.id], now=later.replace(hour=15))
+    after = gather_payments(demo, start, end, defaulted=False)
+    assert claim.id in [c.id for c in after.by_status["submitted"]]
+    assert claim.id not in [c.id for c in after.by_status["approved"]]
+    assert [p.committed for p in after.programs] == [p.committed for p in before.programs]
+    # The period that takes in the approval day counts it approved, and committed.
+    through = gather_payments(demo, start, submitted + timedelta(days=2), defaulted=False)
+    assert claim.id in [c.id for c in through.by_status["approved"]]
+    assert sum(p.committed for p in through.programs) == (
+        sum(p.committed for p in before.programs) + claim.amount
+    )

@@ -22,27 +22,51 @@ def _day(stamp: str | None) -> str:
     return day.isoformat() if day else (stamp or "")[:10]
 
 
-def status_day(claim: ClaimRow) -> str:
-    """The local day a claim reached the status it is in now (ISO)."""
-    if claim.status == "paid" and claim.paid_on:
+def status_day(claim: ClaimRow, status: str | None = None) -> str:
+    """The local day a claim reached `status` (default: the status it is in now), ISO."""
+    status = status or claim.status
+    if status == "paid" and claim.paid_on:
         return claim.paid_on
     when = {
         "approved": claim.approved_at,
         "submitted": claim.submitted_at,
         "denied": claim.denied_at,
         "voided": claim.voided_at,
-    }.get(claim.status, claim.created_at)
+    }.get(status, claim.created_at)
     return _day(when or claim.created_at)
 
 
-def status_who(claim: ClaimRow) -> str:
+def status_who(claim: ClaimRow, status: str | None = None) -> str:
+    """Who took the claim to `status` (default: the status it is in now)."""
     return {
         "paid": claim.paid_by,
         "approved": claim.approved_by,
         "submitted": claim.submitted_by,
         "denied": claim.denied_by,
         "voided": claim.voided_by,
-    }.get(claim.status, claim.created_by) or ""
+    }.get(status or claim.status, claim.created_by) or ""
+
+
+def status_on(claim: ClaimRow, day: date) -> str | None:
+    """The status a claim was in at the end of `day`; None when it was not drafted yet.
+
+    A claim only moves forward (core.bonus.TRANSITIONS) and each step keeps its time, so the
+    last step taken by then is its status: paid by its payment date, the others by the local
+    day of the step.
+    """
+    last = day.isoformat()
+    if claim.paid_on and claim.paid_on <= last:
+        return "paid"
+    for status, stamp in (
+        ("voided", claim.voided_at),
+        ("denied", claim.denied_at),
+        ("approved", claim.approved_at),
+        ("submitted", claim.submitted_at),
+        ("draft", claim.created_at),
+    ):
+        if stamp and _day(stamp) <= last:
+            return status
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +106,8 @@ class PaymentsData:
     """claim id -> pay date, for claims adjusted in the period but paid before it."""
     approvals: list[ClaimRow]
     by_status: dict[str, list[ClaimRow]]
+    """Claims by the status they were in on the period's last day, each counted when it
+    reached that status in the period."""
     programs: list[ProgramTotal]
     sources: list[SourceTotal]
 
@@ -124,10 +150,13 @@ def gather_payments(db: Database, start: date, end: date, *, defaulted: bool) ->
         if (by_id[a.claim_id].paid_on or "") < start.isoformat()
     }
     approvals = [c for c in claims if _in(_day(c.approved_at), start, end)]
+    # Each claim as it stood on the period's last day: a reprint says what it said then.
+    on_last_day = {claim.id: status_on(claim, end) for claim in claims}
     by_status: dict[str, list[ClaimRow]] = {status: [] for status in CLAIM_STATUSES}
     for claim in claims:
-        if _in(status_day(claim), start, end):
-            by_status[claim.status].append(claim)
+        status = on_last_day[claim.id]
+        if status is not None and _in(status_day(claim, status), start, end):
+            by_status[status].append(claim)
     names = {c.program_id: c.program for c in claims}
     paid_by_program: dict[int, list[ClaimRow]] = defaultdict(list)
     for claim in paid:
@@ -137,7 +166,7 @@ def gather_payments(db: Database, start: date, end: date, *, defaulted: bool) ->
         adjusted[adjustment.program] += adjustment.amount
     committed: dict[int, Cents] = defaultdict(int)
     for claim in claims:
-        if claim.status == "approved":
+        if on_last_day[claim.id] == "approved":
             committed[claim.program_id] += claim.amount
     program_ids = sorted(
         set(paid_by_program) | set(committed) | {pid for pid, n in names.items() if adjusted[n]},
