@@ -294,7 +294,8 @@ class GrantReport(Renderer[GrantData]):
             title=[
                 self.heading("Funds received and spent"),
                 para(
-                    "Received is the amount awarded (deesc does not record drawdowns). Spent "
+                    "Received is the amount awarded, with every change a chief approved up to "
+                    f"{iso(self.now.date())} (deesc does not record drawdowns). Spent "
                     "is de-escalation bonus claims paid plus adjustments, by their payment "
                     f"date; committed is approved claims not yet paid on "
                     f"{iso(self.now.date())}, and the balance is the award less what was "

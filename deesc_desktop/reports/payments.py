@@ -400,8 +400,9 @@ class PaymentRegister(Renderer[PaymentsData]):
             title=[
                 self.heading("Totals by funding source"),
                 para(
-                    "Paid in period: claims and adjustments dated in the period. Paid to "
-                    "date, committed (approved, unpaid) and balance are as of now.",
+                    "Paid in period: claims and adjustments dated in the period. The award "
+                    "(with every change a chief approved), paid to date, committed (approved, "
+                    f"unpaid) and balance are as they stand on {iso(self.now.date())}.",
                     s.note,
                 ),
             ],
