@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from itertools import count
 from pathlib import Path
@@ -19,6 +20,7 @@ from deesc_desktop.core.compliance import (
     result_to_dict,
     scale_hours,
 )
+from deesc_desktop.core.compliance.plan import predecessor_of
 from deesc_desktop.core.models import Agency, Certification, Exemption, Officer, TrainingRecord
 from deesc_desktop.core.rules import Requirement, parse_pack
 
@@ -965,3 +967,29 @@ def test_prorated_hours_round_up_as_the_state_rounds_them() -> None:
     assert found.adjusted_required == 2700
     assert "rounded up to a multiple of 1 h" in found.explanation
     assert check("IL-inservice-30h", [], exemptions=waiver).adjusted_required == 2667
+
+
+def test_only_the_same_rule_restated_judges_the_year_before_it() -> None:
+    """A rule that ended the day before another took effect judges that one's previous year
+    only when it counts the same training in the same periods: an agency's own de-escalation
+    hours ending in 2024 do not judge the state's firearms hours of 2025, and two candidates
+    are one too many."""
+    pack = parse_pack(
+        'jurisdiction = "XX"\nname = "X"\nversion = "1"\n'
+        '[[requirements]]\nid = "OLD"\ntitle = "T"\neffective_from = 2020-01-01\n'
+        'effective_to = 2024-12-31\nhours = 12\nperiod = { kind = "calendar_year" }\n'
+        '[[requirements]]\nid = "OTHER"\ntitle = "T"\neffective_from = 2020-01-01\n'
+        'effective_to = 2024-12-31\nhours = 4\ntopics = ["de_escalation"]\n'
+        'period = { kind = "calendar_year" }\n'
+        '[[requirements]]\nid = "NEW"\ntitle = "T"\neffective_from = 2025-01-01\n'
+        'hours = 24\nperiod = { kind = "calendar_year" }\n'
+        '[[requirements]]\nid = "FIREARMS"\ntitle = "T"\neffective_from = 2025-01-01\n'
+        'hours = 2\ntopics = ["firearms"]\nperiod = { kind = "calendar_year" }\n',
+        "XX.toml",
+    )
+    old, other, new, firearms = pack.requirements
+    assert predecessor_of(new, pack.requirements, date(2024, 12, 31)) is old
+    assert predecessor_of(firearms, [old, firearms], date(2024, 12, 31)) is None
+    twice = [old, replace(old, id="OLD-TOO"), new]
+    assert predecessor_of(new, twice, date(2024, 12, 31)) is None
+    assert predecessor_of(other, pack.requirements, date(2019, 12, 31)) is None

@@ -304,14 +304,18 @@ def predecessor_of(
     requirement: Requirement, requirements: Sequence[Requirement], day: date
 ) -> Requirement | None:
     """The rule `requirement` took over from, in force on `day`: the one of the same kind and
-    period that ended the day before it took effect (Michigan's 12 hours of 2024 before its
-    24 from 2025; Ohio's rule of each year). None when there is none, or more than one."""
+    period, counting the same training (topics, delivery, courses), that ended the day
+    before it took effect (Michigan's 12 hours of 2024 before its 24 from 2025; Ohio's rule
+    of each year). None when there is none, or more than one."""
     found = [
         other
         for other in requirements
         if other is not requirement
         and other.kind is requirement.kind
         and other.period == requirement.period
+        and other.topics == requirement.topics
+        and other.delivery == requirement.delivery
+        and other.courses == requirement.courses
         and other.effective_to is not None
         and other.effective_to + ONE_DAY == requirement.effective_from
         and other.in_force(day)
