@@ -69,9 +69,10 @@ def roster_on(
     ]
 
 
-def current_values_note(day: date, today: date) -> str:
-    """What a report for an earlier day says of what it shows as it is today (names, postings,
-    the agency's settings and its own requirements); "" for today on."""
+def current_values_note(day: date, today: date | None = None) -> str:
+    """What a report or page for an earlier day says of what it shows as it is today (names,
+    postings, the agency's settings and its own requirements); "" for today on."""
+    today = today or date.today()
     if day >= today:
         return ""
     return (

@@ -170,3 +170,13 @@ def test_a_chief_cannot_change_cit_and_the_officer_tab_shows_the_standing(
     settle()
     assert "CIT: " in tab.summary.text() and "Current" in tab.summary.text()
     assert tab.model.rowCount() == 1
+
+
+def test_an_earlier_date_says_what_is_shown_as_it_is_today(window: MainWindow) -> None:
+    page = window.show_page(PageId.CIT)
+    assert isinstance(page, CitPage)
+    settle()
+    assert "keeps no history" not in page.coverage_text.text()
+    page.as_of.set_value(date.today() - timedelta(days=30))
+    settle()
+    assert "keeps no history of them" in page.coverage_text.text()

@@ -76,7 +76,7 @@ def test_record_a_class_for_three_officers_and_see_their_compliance_change(
     # What the state pack checks, and does not, is on the page for whoever prints it.
     assert page.coverage.isVisible()
     assert page.coverage.text().startswith("Illinois rules 2026.2: Partial: does not check ")
-    assert page.coverage.text().endswith("Rules verified 2026-12-04.")
+    assert "Rules verified 2026-12-04." in page.coverage.text()
     il = page.model.requirement_column(IL)
     assert il >= FIRST_REQUIREMENT
     assert page.model.headerData(il, Qt.Orientation.Horizontal) == (
@@ -207,6 +207,24 @@ def test_the_as_of_date_reworks_compliance(officers: dict[str, int], window: Mai
     page.as_of.set_value(date(2023, 3, 1))  # inside the first cycle, which has no previous one
     settle()
     assert set(statuses(page, il).values()) == {Status.IN_PROGRESS}
+
+
+def test_an_earlier_date_says_what_is_shown_as_it_is_today(
+    officers: dict[str, int], window: MainWindow
+) -> None:
+    """The page for an earlier day shows today's names and postings, as the printed report
+    does, and says so as the report does; for today it says nothing of it."""
+    page = compliance(window)
+    page.as_of.set_value(date.today())
+    settle()
+    assert "keeps no history" not in page.coverage.text()
+    page.as_of.set_value(date.today() - timedelta(days=30))
+    settle()
+    assert (
+        f"Names, rank, unit and shift, the agency's settings (CIT policy, warning days, leave "
+        f"proration) and its own requirements are as recorded on {date.today().isoformat()}"
+        in page.coverage.text()
+    )
 
 
 def test_the_as_of_date_stops_where_the_rules_can_still_count(

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QWidget
 from sqlite_utils import Database
 
+from deesc_desktop.core.roster import current_values_note
 from deesc_desktop.gui import prompts, style
 from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.actions import ActionRegistry
@@ -183,12 +184,15 @@ class CitPage(Page):
                 style.Colour.ERROR,
                 bold=True,
             )
+        # For an earlier day: what is shown as it is today, as the printed report says.
+        settings = " ".join(
+            filter(None, [report.settings.validity_text(), current_values_note(report.as_of)])
+        )
         self.coverage_text.setText(
             f"<b>{cover.certified}</b> of {cover.officers} active "
             f"{escape(cover.patrol_unit.lower())} officers counted on "
             f"{report.as_of.isoformat()} ({escape(cover.counted)}): "
-            f"<b>{cover.percent}%</b> — {verdict}<br><small>"
-            f"{escape(report.settings.validity_text())}</small>"
+            f"<b>{cover.percent}%</b> — {verdict}<br><small>{escape(settings)}</small>"
         )
         gaps = cover.uncovered_shifts
         if gaps:

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.compliance import NEEDS_ATTENTION, RequirementResult, Status, hours_text
 from deesc_desktop.core.hours import format_hours
+from deesc_desktop.core.roster import current_values_note
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.actions import ActionRegistry
@@ -322,16 +323,16 @@ class CompliancePage(Page):
         self.working.setText(f"Working out compliance as of {as_of.isoformat()}…")
         self.working.show()
         self.load(
-            lambda db: (department_compliance(db, as_of), pack_coverage(db, as_of)),
+            lambda db: (department_compliance(db, as_of), pack_coverage(db, as_of), as_of),
             self._loaded,
             "compliance",
         )
 
-    def _loaded(self, loaded: tuple[list[OfficerCompliance], PackCoverage | None]) -> None:
-        rows, coverage = loaded
+    def _loaded(self, loaded: tuple[list[OfficerCompliance], PackCoverage | None, date]) -> None:
+        rows, coverage, as_of = loaded
         kept = self.selected_cell()
         self.working.hide()
-        self._show_coverage(coverage)
+        self._show_coverage(coverage, as_of)
         self.model.set_matrix(rows)
         self._fill_requirements()
         fill_value_combo(self.shift, "All shifts", "(no shift)", [r.officer.shift for r in rows])
@@ -344,18 +345,18 @@ class CompliancePage(Page):
             self.detail.clear()
         self.loaded.emit()
 
-    def _show_coverage(self, coverage: PackCoverage | None) -> None:
-        """What the state's rules check (and, on a date none applies, why nothing is shown)."""
-        if coverage is None:
-            self.coverage.hide()
-            return
-        text = "\n".join([coverage.line, *filter(None, [coverage.gap]), *coverage.policies])
+    def _show_coverage(self, coverage: PackCoverage | None, as_of: date) -> None:
+        """What the state's rules check (and, on a date none applies, why nothing is shown);
+        for an earlier day, what is shown as it is today, as the printed report says."""
+        lines = [coverage.line, coverage.gap, *coverage.policies] if coverage else []
+        lines.append(current_values_note(as_of))
+        text = "\n".join(filter(None, lines))
         self.coverage.setText(text)
-        pack = coverage.pack
+        pack = coverage.pack if coverage else None
         self.coverage.setToolTip(
-            f"Checks {' '.join(pack.checks.split())}" if pack and pack.checks else coverage.line
+            f"Checks {' '.join(pack.checks.split())}" if pack and pack.checks else text
         )
-        self.coverage.show()
+        self.coverage.setVisible(bool(text))
 
     def _size_requirement_columns(self) -> None:
         header = self.view.horizontalHeader()
