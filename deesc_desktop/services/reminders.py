@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission
 from deesc_desktop.core.rules import short_title
+from deesc_desktop.core.times import local_day
 from deesc_desktop.services.cit import cit_report
 from deesc_desktop.services.course_files import class_files
 from deesc_desktop.services.incidents import list_incidents
@@ -112,6 +113,9 @@ def due_soon(db: Database, today: date | None = None, days: int = REMINDER_DAYS)
             )
     for class_file in class_files(db, today, horizon):
         held = class_file.row
+        scheduled = local_day(held.scheduled_at) if held.scheduled_at else None
+        if scheduled is not None and scheduled > today:
+            continue  # put on the calendar after `today`: not on that day's list
         # Attendance is recorded on or after the class day: a class after `today` had none
         # yet on `today`, whatever has been recorded since.
         unrecorded = not held.attendees or held.held_on > today.isoformat()

@@ -35,6 +35,9 @@ class ClassListRow:
     expected: int
     kinds: frozenset[str]
     documents: int
+    scheduled_at: str | None = None
+    """When a kept class was put on the calendar (stored UTC stamp); None for one derived
+    from its records."""
 
 
 _CLASS_LIST_SQL = """
@@ -57,7 +60,8 @@ SELECT cl.id, k.course_id, c.title, c.course_number, k.held_on,
        (SELECT group_concat(a.kind) FROM attachments a
          WHERE a.class_id = cl.id AND a.created_at < :attached_before),
        (SELECT count(*) FROM attachments a
-         WHERE a.class_id = cl.id AND a.created_at < :attached_before)
+         WHERE a.class_id = cl.id AND a.created_at < :attached_before),
+       cl.created_at
 FROM keys k
 JOIN courses c ON c.id = k.course_id
 LEFT JOIN classes cl ON cl.course_id = k.course_id AND cl.held_on = k.held_on

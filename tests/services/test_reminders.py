@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -130,6 +130,25 @@ def test_a_list_for_an_earlier_day_ignores_what_was_done_after_it(
     # On the day after the class and the renewal, neither is due any more.
     later = [(r.due.isoformat(), r.kind) for r in due_soon(agency, date(2026, 12, 21))]
     assert ("2026-12-25", "instructor") not in later and ("2026-12-15", "class") not in later
+
+
+def test_a_class_scheduled_after_the_lists_day_is_not_on_it(agency: Database, admin: Actor) -> None:
+    """A list for three days ago did not have a class scheduled today."""
+    today = date.today()
+    officers = [row[0] for row in agency.execute("SELECT id FROM officers ORDER BY id")]
+    held_on = today + timedelta(days=10)
+    schedule_class(
+        agency,
+        admin,
+        {"course": "Traffic stops", "held_on": held_on, "hours": 4, "topics": "firearms"},
+        officers,
+    )
+
+    def listed(day: date) -> bool:
+        return any(r.kind == "class" and r.who == "Traffic stops" for r in due_soon(agency, day))
+
+    assert listed(today)
+    assert not listed(today - timedelta(days=3))
 
 
 def test_a_requirement_reminder_says_what_it_still_needs_once(agency: Database) -> None:
