@@ -396,7 +396,7 @@ def cit_histories(
         )
         events[cert.officer_id].append(event)
         number = f" {cert.number}" if cert.number else ""
-        titles[cert.id] = f"certificate{number} ({cert.issuer}) {cert.earned}"
+        titles[cert.id] = f"Certificate{number} ({cert.issuer}) {cert.earned}"
     result = {}
     for holder in set(events) | set(refreshers):
         renewals = refreshers.get(holder, [])

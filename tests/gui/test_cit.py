@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+from PySide6.QtWidgets import QLabel
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor
@@ -47,6 +48,9 @@ def test_the_page_flags_a_shift_with_no_cit_officer(
 
     def fill(dialog: CertificateDialog) -> None:
         qtbot.waitUntil(lambda: dialog.officer.officer_id() == officers["101"])
+        # The agency sets no validity: the hint said "it lasts None years".
+        hints = [label.text() for label in dialog.findChildren(QLabel, "hint")]
+        assert "Only if the certificate prints one; otherwise it does not expire." in hints
         dialog.earned.set_value(EARNED)
         dialog.accept()
         assert dialog.form.error_text("issuer") == "Issued by is required."
@@ -140,6 +144,8 @@ def test_marking_the_certifying_course_certifies_who_completed_it(
     window.show_page(PageId.DASHBOARD)
     settle()
     assert card.figure.text() == "25.0%"
+    # Who the figure counts, in the CIT page's words (not "CIT-certified" for team members).
+    assert card.caption.text() == "of 4 active patrol officers are CIT-trained (1)"
     assert "Days · <b>0</b> of 2 (0.0%)" in card.body.text()
     assert "NO CIT OFFICER" in card.body.text()
 

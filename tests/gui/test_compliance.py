@@ -277,6 +277,13 @@ def test_dashboard_cards_count_statuses_and_click_through_to_the_page(
     assert chart.chart.legend().isVisible(), "the colours are named"
     due = next(c for c in dashboard.extra_cards if isinstance(c, DueSoonCard))
     assert due.figure.text().isdigit()
+    # The card counts what falls due in 90 days: its link opens that list, not a status.
+    window.pages[PageId.TRAINING_DUE].horizon.setCurrentIndex(0)
+    due.link_activated("due")
+    settle()
+    assert window.current_page_id() == PageId.TRAINING_DUE
+    assert window.current_page().horizon.currentData() == 90
+    window.show_page(PageId.DASHBOARD)
 
     card.link_activated("status:non_compliant")
     assert window.current_page_id() == PageId.COMPLIANCE

@@ -202,7 +202,7 @@ def test_hand_entered_certificate_lasts_three_years_unless_an_expiry_is_printed(
     assert held.expires == date(2025, 5, 1)
     report = cit_report(db, date(2025, 5, 1))
     row = next(r for r in report.roster if r.officer.id == kim)
-    assert row.source == "certificate MI-2231 (CIT Michigan) 2023-05-01"
+    assert row.source == "Certificate MI-2231 (CIT Michigan) 2023-05-01"
 
 
 def test_revoked_certificate_no_longer_counts_and_keeps_who_and_why(

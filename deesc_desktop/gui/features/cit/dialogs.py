@@ -128,7 +128,12 @@ class CertificateDialog(QDialog):
             "expires",
             "Expires on",
             self.expires,
-            hint=f"Only if the certificate prints one; otherwise it lasts {validity} years.",
+            hint="Only if the certificate prints one; otherwise it "
+            + (
+                "does not expire."
+                if validity is None
+                else f"lasts {validity} year{'s' if validity != 1 else ''}."
+            ),
         )
         form.add_row("number", "Certificate number", self.number)
         form.add_row("issuer", "Issued by", self.issuer, required=True)

@@ -82,7 +82,12 @@ class CitRosterModel(RowsModel):
             width=9,
         ),
         Column("Last refresher", lambda r: _day(r.last_refresher), width=14),
-        Column("Source", lambda r: r.source, tip="The course or certificate that certified them"),
+        Column(
+            "Source",
+            lambda r: r.source,
+            tip="The course or certificate that certified them",
+            width=30,
+        ),
         Column(
             "CIT team",
             lambda r: "✓ Team member" if r.team_member else "Trained only",
@@ -185,9 +190,10 @@ class CertificateModel(RowsModel):
         Column("Issuer", lambda r: r.issuer, width=28),
         Column(
             "Expires",
-            lambda r: r.expires or "validity rule",
+            lambda r: r.expires or "not printed",
             lambda r: r.expires or "",
-            tip="A certificate with no printed expiry lasts the agency's validity period",
+            tip="A certificate with no printed expiry lasts the agency's validity period (with "
+            "none set, it does not expire)",
             width=12,
         ),
         Column("State", certificate_state),

@@ -267,7 +267,7 @@ class DueSoonCard(_ComplianceCard):
             )
         if len(groups) > DUE_GROUPS:
             lines.append(f"…and {len(groups) - DUE_GROUPS} more due dates")
-        lines.append(_link("status:due_soon", "Show who is due soon ›"))
+        lines.append(_link("due", f"Show who needs what in the next {DUE_DAYS} days ›"))
         self.set_content(
             str(len(items)),
             f"requirements not yet met, for {officers} officer{'s' if officers != 1 else ''}"
@@ -276,7 +276,8 @@ class DueSoonCard(_ComplianceCard):
         )
 
     def link_activated(self, target: str) -> None:
-        self.ctx.nav.show("compliance", status=target.partition(":")[2])
+        # What the card counts is the Training due list over the same days, not a status.
+        self.ctx.nav.show("training_due", days=DUE_DAYS)
 
 
 class ComplianceChartCard(QFrame):
@@ -472,7 +473,10 @@ class CitCoverageCard(LinkCard):
         lines.append(_link("cit", "Open the CIT roster ›"))
         self.set_content(
             f"{cover.percent}%",
-            f"of {cover.officers} active {cover.patrol_unit.lower()} officers are CIT-certified "
+            # Who the figure counts, as the CIT page says: team members holding CIT, or every
+            # trained officer while no team is recorded.
+            f"of {cover.officers} active {cover.patrol_unit.lower()} officers are "
+            f"{'CIT team members holding CIT' if cover.by_team else 'CIT-trained'} "
             f"({cover.certified})",
             lines,
         )

@@ -198,6 +198,12 @@ class TrainingDuePage(Page):
         self.notices_button.clicked.connect(lambda: self._to_reports("notice", {}))
         self._update_buttons()
 
+    def navigate(self, **options: Any) -> None:
+        """`days`: show what falls due within that many days (one of HORIZONS)."""
+        found = self.horizon.findData(options.get("days"))
+        if found >= 0:
+            self.horizon.setCurrentIndex(found)
+
     def days(self) -> int:
         return int(self.horizon.currentData())
 
