@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -75,6 +76,8 @@ class AttachDocumentDialog(QDialog):
         choose = QPushButton("Choose file…")
         choose.clicked.connect(self.choose_file)
         row = QWidget()
+        # The form's full width: a chosen file's whole path should be readable.
+        row.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
         line.addWidget(self.path, 1)
@@ -91,7 +94,7 @@ class AttachDocumentDialog(QDialog):
             hint=f"{ACCEPTED_TEXT}, up to {format_size(MAX_DOCUMENT_BYTES)}. "
             "The content is checked, not only the name.",
         )
-        self.form.add_row("kind", "This is the", self.kind, required=True)
+        self.form.add_row("kind", "Document type", self.kind, required=True)
         self.form.add_row("description", "Note", self.description)
         layout = QVBoxLayout(self)
         heading = QLabel(f"Attach to: <b>{what}</b>")

@@ -471,6 +471,14 @@ def test_finance_adds_to_a_paid_claim_and_a_chief_approves_it(
     assert "$6,050.00</b> left" in page.money.text()
 
 
+def test_empty_approval_lists_say_there_is_nothing_to_decide(
+    paid_claim: int, users: dict[str, Actor], window_as: Callable[[Actor], MainWindow]
+) -> None:
+    page = approvals_tab(window_as(users["admin.lee"]))
+    assert page.adjustment_note.text() == "No correction to a paid claim has been entered."
+    assert page.award_note.text() == "No change to an award has been asked for."
+
+
 def test_the_author_of_an_addition_is_refused_in_words_and_a_chief_rejects_it(
     paid_claim: int,
     users: dict[str, Actor],

@@ -83,7 +83,7 @@ def test_attach_a_signed_sheet_see_the_checklist_open_it_and_remove_it(
     record_class(db, admin, ICAT, [officers["101"], officers["102"]])
     page = course_files_page(window)
     assert page.proxy.rowCount() == 1
-    assert page.totals.text() == "1 classes · 1 files incomplete"
+    assert page.totals.text() == "1 class · 1 file incomplete"
     select_first(qtbot, page)
     assert [r.held for r in page.detail.checklist.all_rows()] == [False] * 4
     assert [p.badge for p in page.detail.people.all_rows()] == ["101", "102"]

@@ -83,7 +83,7 @@ def test_log_an_incident_with_its_officers_and_see_whether_they_were_trained(
     )
     assert entry.row.badges == "101" and entry.row.subject_sex == "female"
     assert page.model.index(0, 8).data() == "All trained"
-    assert page.totals.text() == "1 incidents · de-escalation used in 1 · 1 awaiting review"
+    assert page.totals.text() == "1 incident · de-escalation used in 1 · 1 awaiting review"
 
 
 def test_a_refused_incident_shows_why_at_the_fields_and_logs_nothing(

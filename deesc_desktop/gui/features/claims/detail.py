@@ -84,10 +84,6 @@ def bonus_data(db: Database) -> BonusData:
     )
 
 
-def plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'' if count == 1 else 's'}"
-
-
 class ClaimDetail(QFrame):
     """The selected claim: who did each step, why it qualified, and its training evidence."""
 

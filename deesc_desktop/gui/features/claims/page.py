@@ -12,11 +12,11 @@ from PySide6.QtWidgets import (
 )
 
 from deesc_desktop.core.money import format_money
+from deesc_desktop.core.wording import plural
 from deesc_desktop.gui import prompts, workers
 from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import AppContext
-from deesc_desktop.gui.features.claims.detail import plural
 from deesc_desktop.gui.features.claims.dialogs import (
     AdjustmentDialog,
     BatchDialog,

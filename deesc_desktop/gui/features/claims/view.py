@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
 
 from deesc_desktop.core.bonus import CLAIM_STATUSES
 from deesc_desktop.core.money import format_money
+from deesc_desktop.core.wording import plural
 from deesc_desktop.gui import style
 from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import CLAIMS, FUNDING, OFFICERS, PROGRAMS, TRAINING, AppContext
 from deesc_desktop.gui.documents import DocumentsPanel
-from deesc_desktop.gui.features.claims.detail import BonusData, ClaimDetail, bonus_data, plural
+from deesc_desktop.gui.features.claims.detail import BonusData, ClaimDetail, bonus_data
 from deesc_desktop.gui.features.claims.models import (
     AdjustmentColumn,
     AdjustmentsModel,
@@ -437,7 +438,11 @@ class ClaimsView(Page):
         me = self.ctx.actor.username
         adjustment = self.selected_adjustment()
         if adjustment is None:
-            self.adjustment_note.setText("Select a correction to approve or reject it.")
+            self.adjustment_note.setText(
+                "Select a correction to approve or reject it."
+                if self.adjustments.rowCount()
+                else "No correction to a paid claim has been entered."
+            )
         else:
             text = (
                 f"Correction #{adjustment.id}: {format_money(adjustment.amount)} to claim "
@@ -449,7 +454,11 @@ class ClaimsView(Page):
             self.adjustment_note.setText(text)
         change = self.selected_award_change()
         if change is None:
-            self.award_note.setText("Select an award change to approve or reject it.")
+            self.award_note.setText(
+                "Select an award change to approve or reject it."
+                if self.award_changes.rowCount()
+                else "No change to an award has been asked for."
+            )
         else:
             text = (
                 f"Award change #{change.id} to {change.funding_source}, "

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from deesc_desktop.core.hours import format_hours
+from deesc_desktop.core.wording import plural
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.actions import ActionRegistry
@@ -253,7 +254,7 @@ class CourseFilesPage(Page):
         rows: list[ClassFile] = self.model.all_rows()
         missing = sum(1 for f in rows if not f.complete)
         flagged = sum(1 for f in rows if f.lapsed)
-        text = f"{len(rows)} classes · {missing} files incomplete"
+        text = f"{plural(len(rows), 'class', 'classes')} · {plural(missing, 'file')} incomplete"
         if flagged:
             text += f" · {flagged} taught on a lapsed instructor certification"
         self.totals.setText(text)
@@ -340,7 +341,7 @@ class CourseFilesPage(Page):
             count = len(dialog.record_ids)
             window = self.window()
             if hasattr(window, "show_message"):
-                window.show_message(f"Attendance recorded for {count} officers.")
+                window.show_message(f"Attendance recorded for {plural(count, 'officer')}.")
 
     def manage_instructors(self) -> None:
         from deesc_desktop.gui.features.course_files.dialogs import InstructorsDialog

@@ -37,11 +37,11 @@ class IncidentModel(RowsModel):
     COLUMNS = (
         Column("Date", lambda e: e.row.occurred_on, width=11),
         Column("Report no.", lambda e: e.row.reference, width=10),
-        Column("Type", lambda e: INCIDENT_TYPES[e.row.incident_type], width=18),
+        Column("Type", lambda e: INCIDENT_TYPES[e.row.incident_type], width=17),
         Column(
             "De-escalation", lambda e: "Used" if e.row.deescalation_used else "Not used", width=10
         ),
-        Column("Force", lambda e: FORCE_TYPES[e.row.force_type], width=14),
+        Column("Force", lambda e: FORCE_TYPES[e.row.force_type], width=11),
         Column(
             "Officers\nhurt",
             lambda e: str(e.row.officers_injured),

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QSplitter, QVBoxLa
 from sqlite_utils import Database
 
 from deesc_desktop.core.incidents import INCIDENT_STATUSES, LedtaFigures, federal_fiscal_year
+from deesc_desktop.core.wording import plural
 from deesc_desktop.gui import operations, prompts
 from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.actions import ActionRegistry
@@ -165,7 +166,8 @@ class IncidentsPage(Page):
         used = sum(1 for e in rows if e.row.deescalation_used)
         waiting = sum(1 for e in rows if e.row.status == "entered")
         self.totals.setText(
-            f"{len(rows)} incidents · de-escalation used in {used} · {waiting} awaiting review"
+            f"{plural(len(rows), 'incident')} · de-escalation used in {used} · "
+            f"{waiting} awaiting review"
         )
         self._update_actions()
 

@@ -34,6 +34,7 @@ from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Permission
 from deesc_desktop.core.dates import year_before
+from deesc_desktop.core.wording import plural
 from deesc_desktop.gui import prompts, style, workers
 from deesc_desktop.gui.actions import ActionRegistry
 from deesc_desktop.gui.context import AppContext
@@ -121,7 +122,8 @@ class ReportForm(QWidget):
             combo = QComboBox()
             for batch in payment_batches(ctx.db):
                 combo.addItem(
-                    f"{batch.reference} · {batch.pay_date} · {batch.claims} claims", batch.reference
+                    f"{batch.reference} · {batch.pay_date} · {plural(batch.claims, 'claim')}",
+                    batch.reference,
                 )
             return combo
         if name == "days":

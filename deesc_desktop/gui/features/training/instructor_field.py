@@ -28,6 +28,10 @@ class InstructorCombo(QComboBox):
         line = self.lineEdit()
         if line is not None:
             line.setPlaceholderText("Choose an instructor on file, or type a name")
+        # Room for the hint and a visiting trainer's full name ("Sgt. R. Delgado, ILETSB
+        # Mobile Team 9"), however short the names on file are.
+        self.setMinimumContentsLength(44)
+        self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.flag = QLabel()
         self.flag.setObjectName("fieldError")
         self.flag.setWordWrap(True)

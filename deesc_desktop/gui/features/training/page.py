@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QPushButton, QWidget
 
 from deesc_desktop.core.dates import year_before
 from deesc_desktop.core.hours import format_hours
+from deesc_desktop.core.wording import plural
 from deesc_desktop.gui import operations, prompts
 from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.actions import ActionRegistry
@@ -142,7 +143,10 @@ class TrainingPage(Page):
         )
         hours = sum(row.hours for row in shown)
         officers = len({row.officer_id for row in shown})
-        self.totals.setText(f"{len(shown)} records · {format_hours(hours)} h · {officers} officers")
+        self.totals.setText(
+            f"{plural(len(shown), 'record')} · {format_hours(hours)} h · "
+            f"{plural(officers, 'officer')}"
+        )
         self._update_actions()
 
     def focus_search(self) -> bool:
