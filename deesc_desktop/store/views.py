@@ -110,6 +110,16 @@ def audit_choices(db: Database) -> tuple[list[str], list[str]]:
     return tables, names
 
 
+def money_names(db: Database) -> dict[str, dict[int, str]]:
+    """How the log names the funding source, bonus program and payment batch a row points
+    at, by the column that holds the number."""
+    return {
+        "funding_source_id": dict(db.execute("SELECT id, name FROM funding_sources").fetchall()),
+        "program_id": dict(db.execute("SELECT id, name FROM bonus_programs").fetchall()),
+        "batch_id": dict(db.execute("SELECT id, reference FROM payment_batches").fetchall()),
+    }
+
+
 OFFICER_CHILD_TABLES = ("training_records", "exemptions", "certifications")
 """Tables whose rows belong to one officer (an officer_id column), shown in their history."""
 

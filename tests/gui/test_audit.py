@@ -92,7 +92,7 @@ def test_a_change_shows_in_the_officers_history_tab_with_before_and_after(
     assert (
         tab.model.index(deleted, HistoryColumn.CHANGES)
         .data()
-        .startswith("Course: Firearms; Completed: 2025-09-15; Hours: 8.0; Topics: firearms:8")
+        .startswith("Course: Firearms; Completed: 2025-09-15; Hours: 8.0; Topics: Firearms 8 h")
     )
     leave = next(
         r for r in range(tab.model.rowCount()) if tab.model.row(r).table_name == "exemptions"
@@ -254,6 +254,94 @@ def test_entries_read_as_words_local_times_and_officer_names(
     stamp = db.execute("SELECT created_at FROM exemptions").fetchone()[0]
     assert fields["Created at"] == local_time(stamp)
     assert "officer_id" not in fields and "created_at" not in fields
+
+
+def test_codes_read_as_the_labels_the_forms_show(
+    window: MainWindow, db: Database, admin: Actor, officers: dict[str, int]
+) -> None:
+    """A chief reading the log sees "Person in mental health crisis", not
+    "mental_health_crisis": every coded value reads as the label its form offers."""
+    from deesc_desktop.services.bonus import add_program
+    from deesc_desktop.services.funding import add_funding_source
+    from deesc_desktop.services.incidents import add_incident
+    from deesc_desktop.services.officers import separate_officer
+
+    record_class(
+        db,
+        admin,
+        {
+            "course": "ICAT",
+            "completed": "2026-01-10",
+            "hours": 8,
+            "topics": "crisis_intervention:6;de_escalation:2",
+            "delivery": "scenario",
+        },
+        [officers["101"]],
+    )
+    add_incident(
+        db,
+        Actor("sgt.delgado", Role.TRAINING_OFFICER),
+        {
+            "reference": "26-7",
+            "occurred_on": "2026-01-12",
+            "incident_type": "mental_health_crisis",
+            "deescalation_used": True,
+            "force_type": "none",
+            "tactics": ["verbal", "time_distance_cover"],
+            "subject_age_group": "25_34",
+            "officers": [officers["101"]],
+        },
+    )
+    separate_officer(db, admin, officers["105"], "2026-01-31", reason="Retired")
+    finance, chief = Actor("fin.ruiz", Role.FINANCE), Actor("chief.harmon", Role.CHIEF)
+    add_funding_source(
+        db,
+        finance,
+        {
+            "name": "City line",
+            "kind": "local_budget",
+            "amount": "9000",
+            "start": "2026-01-01",
+            "end": "2026-12-31",
+        },
+    )
+    add_program(
+        db,
+        chief,
+        {
+            "name": "Bonus 2026",
+            "amount": "$1,000",
+            "topics": "de_escalation",
+            "min_hours": 2,
+            "start": "2026-01-01",
+            "end": "2026-12-31",
+            "funding_source": "City line",
+        },
+    )
+    page = audit_page(window)
+
+    def fields(table: str) -> dict[str, str]:
+        row = next(r for r in range(page.model.rowCount()) if page.model.row(r).table_name == table)
+        page.view.selectRow(row)
+        return {
+            page.changes.index(r, ChangeColumn.FIELD).data(): page.changes.index(
+                r, ChangeColumn.AFTER
+            ).data()
+            for r in range(page.changes.rowCount())
+        }
+
+    incident = fields("incidents")
+    assert incident["Incident type"] == "Person in mental health crisis"
+    assert incident["Force type"] == "No force"
+    assert incident["Tactics"] == "Verbal de-escalation and persuasion, Time, distance and cover"
+    assert incident["Subject age group"] == "25-34"
+    assert incident["Status"] == "Awaiting review"
+    record = fields("training_records")
+    assert record["Delivery"] == "Scenario-based"
+    assert record["Topics"] == "Crisis intervention 6 h; De-escalation 2 h"
+    assert fields("officers")["Status"] == "Separated"
+    assert fields("funding_sources")["Kind"] == "Local budget"
+    assert "City line" in fields("bonus_programs").values()
 
 
 def test_a_requirement_reads_by_its_title_and_whether_it_is_on(

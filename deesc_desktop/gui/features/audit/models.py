@@ -4,7 +4,7 @@ table models of the log, an officer's history and one entry's changes."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -12,7 +12,18 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
+from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS
+from deesc_desktop.core.cit import CERTIFYING, REFRESHER
+from deesc_desktop.core.course_files import DOCUMENT_KINDS
+from deesc_desktop.core.incidents import (
+    DEMOGRAPHICS,
+    FORCE_TYPES,
+    INCIDENT_STATUSES,
+    INCIDENT_TYPES,
+    TACTICS,
+)
 from deesc_desktop.core.money import format_money
+from deesc_desktop.core.topics import DELIVERIES, OFFICER_STATUSES, TOPICS
 from deesc_desktop.gui.forms import local_time
 from deesc_desktop.gui.models import RIGHT, Column, Index, RowsModel
 from deesc_desktop.services.versions import RestorePlan
@@ -161,13 +172,24 @@ class KnownNames:
     def update(self, rows: Iterable[Any]) -> None:
         self.names = {r.id: self.describe(r) for r in rows}
 
+    def set_names(self, names: Mapping[int, str]) -> None:
+        self.names = dict(names)
+
     def name(self, value: Any) -> str | None:
         return self.names.get(value) if isinstance(value, int) else None
 
 
 OFFICERS = KnownNames(lambda r: f"{r.last_name}, {r.first_name} ({r.badge})")
 COURSES = KnownNames(lambda r: r.title)
-_NAMED = {"officer_id": OFFICERS, "course_id": COURSES}
+MONEY = {field: KnownNames(str) for field in ("funding_source_id", "program_id", "batch_id")}
+"""The funding source, program and batch a claim or program row points at, by name."""
+_NAMED = {"officer_id": OFFICERS, "course_id": COURSES, **MONEY}
+
+
+def set_money_names(names: Mapping[str, Mapping[int, str]]) -> None:
+    """Name funding sources, programs and batches as store.views.money_names read them."""
+    for field, known in MONEY.items():
+        known.set_names(names.get(field, {}))
 
 
 _NAMED_ROWS = {"officers": OFFICERS, "courses": COURSES}
@@ -192,18 +214,62 @@ def row_name(entry: AuditRow) -> str | None:
 YES_NO_FIELDS = frozenset({"active", "builtin", "deescalation_used", "leave_proration", "one_time"})
 """Columns that store yes or no as 1 or 0."""
 
+CODE_LABELS: dict[str, Mapping[str, str]] = {
+    "incident_type": INCIDENT_TYPES,
+    "force_type": FORCE_TYPES,
+    "tactics": TACTICS,
+    "delivery": DELIVERIES,
+    "topics": TOPICS,
+    "cit_role": {CERTIFYING: "Certifying course", REFRESHER: "Refresher"},
+    **{field: labels for field, (_label, labels) in DEMOGRAPHICS.items()},
+}
+"""Columns that store a code, with the labels the forms offer for it."""
 
-def value_text(value: Any, field: str = "") -> str:
+TABLE_CODE_LABELS: dict[tuple[str, str], Mapping[str, str]] = {
+    ("officers", "status"): OFFICER_STATUSES,
+    ("claims", "status"): CLAIM_STATUSES,
+    ("incidents", "status"): INCIDENT_STATUSES,
+    ("attachments", "kind"): DOCUMENT_KINDS,
+    ("funding_sources", "kind"): FUNDING_KINDS,
+}
+"""Codes whose labels depend on the table ("status" of an officer, a claim, an incident)."""
+
+
+def _labelled(value: Any, labels: Mapping[str, str], field: str) -> str | None:
+    """A code, a list of codes, or a record's "topic:hours;..." as their labels; None when
+    the value is none of these (it is then shown as stored)."""
+    if isinstance(value, str) and value.startswith("["):
+        try:
+            value = json.loads(value)  # a list kept as JSON text (an incident's tactics)
+        except ValueError:
+            return None
+    if isinstance(value, str):
+        if field == "topics" and ":" in value:
+            parts = [part.partition(":") for part in value.split(";") if part]
+            return "; ".join(
+                f"{labels.get(code, code)} {hours} h" if hours else labels.get(code, code)
+                for code, _mark, hours in parts
+            )
+        return labels.get(value, value)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return ", ".join(labels.get(item, item) for item in value) or "—"
+    return None
+
+
+def value_text(value: Any, field: str = "", table: str = "") -> str:
     """A stored value as a reader wants it: times in local time, money in dollars, an
-    officer by name, a course by title."""
+    officer by name, a course by title, a code by the label its form shows."""
     if value is None:
         return "—"
     if (known := _NAMED.get(field)) and (name := known.name(value)):
         return name
     if field in YES_NO_FIELDS and value in (0, 1) and type(value) is int:
         return "yes" if value else "no"
+    labels = TABLE_CODE_LABELS.get((table, field)) or CODE_LABELS.get(field)
+    if labels is not None and (text := _labelled(value, labels, field)) is not None:
+        return text
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
-        return ", ".join(value) or "—"  # a rule's topics or course names
+        return ", ".join(value) or "—"  # a rule's course names
     if field.endswith("_cents") and isinstance(value, int):
         return format_money(value)
     if isinstance(value, str):
@@ -233,8 +299,8 @@ def field_changes(entry: AuditRow) -> list[FieldChange]:
     return [
         FieldChange(
             field_label(name, entry.table_name),
-            value_text(before.get(name), name) if name in before else "",
-            value_text(after.get(name), name) if name in after else "",
+            value_text(before.get(name), name, entry.table_name) if name in before else "",
+            value_text(after.get(name), name, entry.table_name) if name in after else "",
             entry.action != "update" or before.get(name) != after.get(name),
         )
         for name in names
@@ -261,7 +327,9 @@ def row_summary(entry: AuditRow, limit: int = 6) -> str:
     row = _load(entry.after if entry.action == "insert" else entry.before)
     names = KEY_FIELDS.get(entry.table_name) or [n for n in row if n not in BOOKKEEPING_FIELDS]
     parts = [
-        f"{field_label(n)}: {value_text(row[n], n)}" for n in names if row.get(n) not in (None, "")
+        f"{field_label(n)}: {value_text(row[n], n, entry.table_name)}"
+        for n in names
+        if row.get(n) not in (None, "")
     ]
     return "; ".join(parts[:limit])
 

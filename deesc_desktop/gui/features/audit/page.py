@@ -32,6 +32,7 @@ from deesc_desktop.gui.features.audit.models import (
     field_changes,
     restore_question,
     row_name,
+    set_money_names,
     table_label,
     what_text,
 )
@@ -48,6 +49,7 @@ from deesc_desktop.store.views import (
     AuditRow,
     audit_choices,
     audit_entries,
+    money_names,
     officer_history,
 )
 
@@ -167,17 +169,31 @@ class AuditLogPage(Page):
         super().refresh()
         filters = self.filters()
         self.load(
-            lambda db: (audit_entries(db, **filters), audit_choices(db), roster(db), courses(db)),
+            lambda db: (
+                audit_entries(db, **filters),
+                audit_choices(db),
+                roster(db),
+                courses(db),
+                money_names(db),
+            ),
             self._loaded,
             "the audit log",
         )
 
     def _loaded(
-        self, data: tuple[AuditPage, tuple[list[str], list[str]], list[Any], list[CourseRow]]
+        self,
+        data: tuple[
+            AuditPage,
+            tuple[list[str], list[str]],
+            list[Any],
+            list[CourseRow],
+            dict[str, dict[int, str]],
+        ],
     ) -> None:
-        found, (tables, users), officers, known_courses = data
+        found, (tables, users), officers, known_courses, money = data
         OFFICERS.update(officers)
         COURSES.update(known_courses)
+        set_money_names(money)
         selected = self.selected_entry()
         self._fill(self.table, [(table_label(t), t) for t in tables])
         self._fill(self.user, [(u, u) for u in users])
