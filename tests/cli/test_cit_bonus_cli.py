@@ -143,7 +143,7 @@ def test_certificates_settings_and_followups(db: str, capsys: pytest.CaptureFixt
     assert (code, out) == (0, "Recorded certificate #1 for badge 0103.\n")
     code, out, _ = run(capsys, "--db", db, "cit", "--as-of", "2025-01-01", "--format", "json")
     (walsh,) = json.loads(out)["roster"]
-    assert walsh["source"] == "certificate MI-88 (CIT Michigan) 2024-06-01"
+    assert walsh["source"] == "Certificate MI-88 (CIT Michigan) 2024-06-01"
     assert walsh["expires"] == "2027-06-01"
     code, out, _ = run(capsys, "--db", db, "cit", "revoke", "1", "--reason", "wrong officer")
     assert (code, out) == (0, "Certificate #1 revoked.\n")

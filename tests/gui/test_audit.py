@@ -220,7 +220,7 @@ def test_a_long_log_shows_the_newest_entries(window: MainWindow, say: Prompts) -
     from deesc_desktop.store.views import AuditPage
 
     page = audit_page(window)
-    page._loaded((AuditPage([], LIMIT + 5), ([], []), [], []))
+    page._loaded((AuditPage([], LIMIT + 5), ([], []), [], [], {}))
     assert page.count.text() == f"Showing the newest 0 of {LIMIT + 5:,} entries"
 
 
