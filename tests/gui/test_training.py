@@ -288,6 +288,28 @@ def test_add_leave_for_the_officer_selected_in_the_roster(
     ]
 
 
+def test_leave_for_some_requirements_is_chosen_by_their_titles(
+    qtbot: Any, officers: dict[str, int], ctx: Any, db: Database
+) -> None:
+    """The sergeant ticks the requirements the waiver covers by title; typing ids such as
+    "IL-crisis-intervention-annual" is not asked of anyone."""
+    dialog = ExemptionDialog(ctx, officers["101"])
+    qtbot.addWidget(dialog)
+    settle()
+    titles = [dialog.requirements.item(r).text() for r in range(dialog.requirements.count())]
+    assert "In-service training: 30 hours every 3 years" in titles
+    assert not any(title.startswith("IL-") for title in titles)
+    wanted = dialog.requirements.findItems(
+        "In-service training: 30 hours every 3 years", Qt.MatchFlag.MatchExactly
+    )[0]
+    wanted.setCheckState(Qt.CheckState.Checked)
+    dialog.start.set_value(date(2025, 3, 1))
+    dialog.end.set_value(date(2025, 4, 30))
+    dialog.reason.setCurrentText("Medical leave")
+    dialog.accept()
+    assert db.execute("SELECT requirements FROM exemptions").fetchall() == [("IL-inservice-30h",)]
+
+
 def test_the_officer_picker_completes_on_part_of_a_name_or_badge(
     qtbot: Any, officers: dict[str, int], ctx: Any
 ) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QDialog, QLineEdit, QListWidget, QListWidgetItem, QWidget
 
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.dialogs.common import OfficerPicker, lay_out_form, load_roster
@@ -12,6 +13,7 @@ from deesc_desktop.gui.forms import DateField, Form
 from deesc_desktop.gui.widgets import muted
 from deesc_desktop.services.errors import ServiceError
 from deesc_desktop.services.leave import add_exemption
+from deesc_desktop.services.requirements import active_requirements
 
 COMMON_REASONS = (
     "Medical leave",
@@ -43,8 +45,21 @@ class ExemptionDialog(QDialog):
         self.reason.addItems(COMMON_REASONS)
         self.reason.setCurrentIndex(-1)
         self.reason.setMinimumWidth(260)
-        self.requirements = QLineEdit()
-        self.requirements.setPlaceholderText("empty = every requirement")
+        # The requirements by title, each carrying its id: nobody types "IL-inservice-30h".
+        self.requirements = QListWidget()
+        for requirement in sorted(active_requirements(ctx.db), key=lambda r: r.title.casefold()):
+            item = QListWidgetItem(requirement.title)
+            item.setData(Qt.ItemDataRole.UserRole, requirement.id)
+            item.setToolTip(requirement.id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Unchecked)
+            self.requirements.addItem(item)
+        # Long titles end in "…" (the id is in the tooltip) rather than scrolling sideways.
+        self.requirements.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.requirements.setTextElideMode(Qt.TextElideMode.ElideRight)
+        rows = min(max(self.requirements.count(), 1), 6)
+        frame = 2 * self.requirements.frameWidth()
+        self.requirements.setFixedHeight(self.requirements.sizeHintForRow(0) * rows + frame)
         self.granted_by = QLineEdit()
         self.granted_by.setPlaceholderText("e.g. the state POST board; empty for plain leave")
         self.reference = QLineEdit()
@@ -59,8 +74,8 @@ class ExemptionDialog(QDialog):
             "requirements",
             "Only for",
             self.requirements,
-            hint="Requirement ids separated by commas, to waive only those; "
-            "leave empty to waive all training requirements for the period.",
+            hint="Tick the requirements the leave or waiver covers; tick none to cover every "
+            "training requirement for the period.",
         )
         form.add_row(
             "granted_by",
@@ -88,11 +103,20 @@ class ExemptionDialog(QDialog):
             "start": self.start.text(),
             "end": self.end.text(),
             "reason": self.reason.currentText(),
-            "requirements": self.requirements.text(),
+            "requirements": ",".join(self.chosen_requirements()),
             "granted_by": self.granted_by.text(),
             "reference": self.reference.text(),
             "granted_on": self.granted_on.text(),
         }
+
+    def chosen_requirements(self) -> list[str]:
+        """The ids of the requirements ticked, in the list's order."""
+        items = (self.requirements.item(row) for row in range(self.requirements.count()))
+        return [
+            str(item.data(Qt.ItemDataRole.UserRole))
+            for item in items
+            if item.checkState() == Qt.CheckState.Checked
+        ]
 
     def accept(self) -> None:
         officer_id = self.officer.required_officer(self.form)
