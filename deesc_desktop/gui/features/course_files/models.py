@@ -91,7 +91,7 @@ class ChecklistModel(RowsModel):
 
     COLUMNS = (
         Column("", lambda r: "✓" if r.held else "✗", width=2),
-        Column("Document the file must hold", lambda r: DOCUMENT_KINDS[r.kind]),
+        Column("Required document", lambda r: DOCUMENT_KINDS[r.kind]),
     )
 
     def foreground(self, row: ChecklistRow, column: int) -> QColor | None:
@@ -99,7 +99,7 @@ class ChecklistModel(RowsModel):
 
 
 class PeopleColumn:
-    BADGE, NAME, STATE_ID, EXPECTED, ATTENDED = range(5)
+    BADGE, NAME, EXPECTED, ATTENDED, STATE_ID = range(5)
 
 
 class PeopleModel(RowsModel):
@@ -108,9 +108,10 @@ class PeopleModel(RowsModel):
     COLUMNS = (
         Column("Badge", lambda r: r.badge, key=lambda r: natural_key(r.badge), width=6),
         Column("Officer", lambda r: r.display_name, width=18),
+        # What the sergeant checks first, before the state ID a sign-in sheet needs.
+        Column("Expected", lambda r: "yes" if r.expected else "", width=8),
+        Column("Attended", lambda r: "yes" if r.record_id is not None else "no", width=8),
         Column("State ID", lambda r: r.state_id, width=10),
-        Column("Expected", lambda r: "yes" if r.expected else ""),
-        Column("Attended", lambda r: "yes" if r.record_id is not None else "no"),
     )
 
     def foreground(self, row: Attendee, column: int) -> QColor | None:

@@ -100,13 +100,12 @@ class ClassDetailPanel(QFrame):
         people_box.addWidget(muted("Officers expected and attending"))
         self.people = PeopleModel(self)
         self.people.sort(PeopleColumn.NAME)
+        # Expected and Attended in view beside the names; the state ID takes what is left.
         self.people_view = table_view(
-            self.people,
-            sort=(PeopleColumn.NAME, Qt.SortOrder.AscendingOrder),
-            stretch=PeopleColumn.NAME,
+            self.people, sort=(PeopleColumn.NAME, Qt.SortOrder.AscendingOrder)
         )
         people_box.addWidget(self.people_view)
-        columns.addLayout(people_box, 4)
+        columns.addLayout(people_box, 5)
         layout.addLayout(columns, 1)
         self.show_none()
 
