@@ -334,7 +334,7 @@ class DocumentModel(RowsModel):
     """Attached documents: what each is, its file, type and size, who attached it when."""
 
     COLUMNS = (
-        Column("Document", lambda r: short_kind(_attachment(r).kind), width=22),
+        Column("Document", lambda r: short_kind(_attachment(r).kind), width=17),
         Column("File", lambda r: _attachment(r).file_name, width=22),
         Column("Type", lambda r: document_type(_attachment(r).media_type).label),
         Column(

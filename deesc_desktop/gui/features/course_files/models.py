@@ -107,7 +107,7 @@ class PeopleModel(RowsModel):
 
     COLUMNS = (
         Column("Badge", lambda r: r.badge, key=lambda r: natural_key(r.badge), width=6),
-        Column("Officer", lambda r: r.display_name, width=18),
+        Column("Officer", lambda r: r.display_name, width=16),
         # What the sergeant checks first, before the state ID a sign-in sheet needs.
         Column("Expected", lambda r: "yes" if r.expected else "", width=8),
         Column("Attended", lambda r: "yes" if r.record_id is not None else "no", width=8),
