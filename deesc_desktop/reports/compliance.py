@@ -283,7 +283,7 @@ class ComplianceReport(Renderer[ComplianceData]):
             return [
                 person.officer.badge,
                 TextCell(person.officer.display_name),
-                TextCell(result.requirement_id),
+                TextCell(short_title(result.requirement_title)),
                 lines.stacked() or lines.paragraph(),
             ]
 

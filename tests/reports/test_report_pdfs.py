@@ -133,6 +133,16 @@ def test_compliance_explains_every_requirement_not_met(
     assert shown > 20
 
 
+def test_the_reasons_name_each_requirement_by_its_title_not_its_code(
+    compliance_pdf: list[str],
+) -> None:
+    """A chief reads "Emergency medical response", not "IL-emergency-medical-annual"."""
+    text = flat(" ".join(compliance_pdf))
+    reasons = text.split("Requirements not met: the reasons", 1)[1]
+    assert "Emergency medical response" in reasons
+    assert "IL-emergency-medical-annual" not in reasons
+
+
 def test_compliance_pages_are_numbered_marked_and_unicode_names_survive(
     compliance_pdf: list[str],
 ) -> None:
