@@ -125,6 +125,10 @@ def test_headers_that_differ_are_mapped_column_by_column(
     assert combos["badge"].currentData() == "Badge #"
     assert combos["course"].currentData() == "Class Name"
     assert combos["completed"].currentData() == ""  # "When" is no known synonym
+    # Each piece of information in words, with the template's column name beside it.
+    labels = [wizard.mapping.grid.itemAtPosition(row, 0).widget().text() for row in (3, 10)]
+    assert labels[0].startswith("Completed on *") and "completed" in labels[0]
+    assert labels[1].startswith("Pre-test score") and "pre_test" in labels[1]
     combos["completed"].setCurrentIndex(combos["completed"].findData("When"))
     combos["topics"].setCurrentIndex(combos["topics"].findData("Subject"))
     assert wizard.mapping.samples["completed"].text() == DAY

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import shutil
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -66,6 +67,21 @@ KINDS = {
 }
 PREVIEW_ROWS = 20
 NOT_IN_FILE = "(not in the file)"
+
+
+_INFORMATION_LABELS = {
+    "completed": "Completed on",
+    "pre_test": "Pre-test score",
+    "post_test": "Post-test score",
+    "state_id": "State ID",
+}
+"""Template columns whose name does not read as words once its underscores are spaces."""
+
+
+def information_label(column: str) -> str:
+    """A template column in words ("course_number" -> "Course number")."""
+    words = _INFORMATION_LABELS.get(column) or column.replace("_", " ")
+    return words[:1].upper() + words[1:]
 
 
 @dataclass
@@ -269,7 +285,10 @@ class _MappingPage(QWizardPage):
         first = table.by_header(table.rows[0][1]) if table.rows else {}
         for position, column in enumerate(COLUMNS[state.kind], start=1):
             required = column in REQUIRED[state.kind]
-            label = QLabel(f"{column}{' *' if required else ''}")
+            label = QLabel(
+                f"{escape(information_label(column))}{' *' if required else ''} "
+                f"<span style='color:{style.Colour.MUTED}'>({escape(column)})</span>"
+            )
             if required:
                 style.set_point_size(label, style.FONT_POINT_SIZE, bold=True)
             combo = QComboBox()
