@@ -27,6 +27,7 @@ from enum import StrEnum
 
 from deesc_desktop.core.hours import Centihours
 from deesc_desktop.core.models import Certification, Officer, TrainingRecord
+from deesc_desktop.core.wording import plural
 
 CIT_KIND = "cit"
 """The certification kind of CIT, as rule packs name it (`certification = "cit"`)."""
@@ -58,7 +59,7 @@ class CitSettings:
             return (
                 "Certificates do not expire (agency policy; no state rule sets a validity period)."
             )
-        years = f"{self.validity_years} year" + ("s" if self.validity_years != 1 else "")
+        years = plural(self.validity_years, "year")
         return (
             f"Certificates last {years}; a refresher up to {self.grace_days} days after one "
             "lapsed still renews it (agency policy, not a state rule)."

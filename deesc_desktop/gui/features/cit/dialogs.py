@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 
 from deesc_desktop.core.cit import CERTIFYING, COURSE_ROLES, REFRESHER
 from deesc_desktop.core.hours import format_hours, from_float
+from deesc_desktop.core.wording import plural
 from deesc_desktop.gui.context import AppContext
 from deesc_desktop.gui.dialogs.common import OfficerPicker, lay_out_form, load_roster
 from deesc_desktop.gui.forms import DateField, Form
@@ -129,11 +130,7 @@ class CertificateDialog(QDialog):
             "Expires on",
             self.expires,
             hint="Only if the certificate prints one; otherwise it "
-            + (
-                "does not expire."
-                if validity is None
-                else f"lasts {validity} year{'s' if validity != 1 else ''}."
-            ),
+            + ("does not expire." if validity is None else f"lasts {plural(validity, 'year')}."),
         )
         form.add_row("number", "Certificate number", self.number)
         form.add_row("issuer", "Issued by", self.issuer, required=True)
