@@ -6,10 +6,8 @@ import functools
 import getpass
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlite_utils import Database
 
 from deesc_desktop.core.auth import Actor, Permission, Role
@@ -29,13 +27,28 @@ from deesc_desktop.store.users import (
     users_exist,
 )
 
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
 MAX_FAILED_ATTEMPTS = 5
 LOCKOUT = timedelta(minutes=5)
 MIN_PASSWORD_LENGTH = 8
 LOGIN_SETTING = "login.required"
 """settings key: "0" when the agency has switched sign-in off (admin only, audited)."""
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended cost
+_hasher: PasswordHasher | None = None
+"""argon2id at the library's current recommended cost, made on first use: a window opened
+with sign-in switched off never hashes, and argon2's import is part of start-up otherwise
+(docs/performance.md). Tests put a cheaper one here."""
+
+
+def _argon2() -> PasswordHasher:
+    global _hasher  # one hasher per process, made when first needed
+    if _hasher is None:
+        from argon2 import PasswordHasher
+
+        _hasher = PasswordHasher()
+    return _hasher
 
 
 @functools.cache
@@ -46,7 +59,7 @@ def _dummy_hash() -> str:
     Made on first use: an argon2 hash costs a quarter of a second, which every start-up
     would otherwise pay on import.
     """
-    return _hasher.hash("not a real password")
+    return _argon2().hash("not a real password")
 
 
 class SignInError(ServiceError):
@@ -149,7 +162,7 @@ def _insert_user(audit: AuditWriter, cleaned: Mapping[str, Any], password: str) 
             "username": cleaned["username"],
             "full_name": cleaned["full_name"],
             "role": cleaned["role"],
-            "password_hash": _hasher.hash(password),
+            "password_hash": _argon2().hash(password),
             **stamp(audit),
         },
     )
@@ -198,7 +211,7 @@ def set_password(
         update_user(
             AuditWriter(db, actor.username),
             user["id"],
-            {"password_hash": _hasher.hash(password), "failed_attempts": 0, "locked_until": None},
+            {"password_hash": _argon2().hash(password), "failed_attempts": 0, "locked_until": None},
             reason="password changed",
         )
 
@@ -242,8 +255,10 @@ def set_user_role(
 
 
 def _verify(stored_hash: str, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
-        return _hasher.verify(stored_hash, password)
+        return _argon2().verify(stored_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -293,8 +308,8 @@ def sign_in(
                         "locked_until": None,
                         "last_sign_in": _iso(now),
                     }
-                    if _hasher.check_needs_rehash(user["password_hash"]):
-                        changes["password_hash"] = _hasher.hash(password)
+                    if _argon2().check_needs_rehash(user["password_hash"]):
+                        changes["password_hash"] = _argon2().hash(password)
                     audit = AuditWriter(db, user["username"], at=_iso(now))
                     update_user(audit, user["id"], changes, reason="signed in")
     except DatabaseBusyError:

@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from deesc_desktop.store.audit import PASSWORD_DIGEST_PREFIX, password_digest
 from deesc_desktop.store.audit_format import Image
 from deesc_desktop.store.audit_scan import ChainReport, LogScan
-from deesc_desktop.store.summary import SUMMARY_TABLES
+from deesc_desktop.store.migrations.summary import SUMMARY_TABLES
 
 NOT_RECONCILED = frozenset(
     {

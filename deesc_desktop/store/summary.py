@@ -23,11 +23,6 @@ from deesc_desktop.store.changes import LogMark
 from deesc_desktop.store.database import writing
 from deesc_desktop.store.migrations.summary import SCHEMA
 
-SUMMARY_TABLES = frozenset(
-    {"summary_state", "summary_officers", "summary_results", "summary_counts"}
-)
-"""Derived tables: not audited, not reconciled, not part of the checked schema."""
-
 
 @dataclass(frozen=True, slots=True)
 class KeptResult:

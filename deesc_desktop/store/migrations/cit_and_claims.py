@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from deesc_desktop.core.bonus import CLAIM_STATUSES, FUNDING_KINDS, OPEN_OR_PAID
 from deesc_desktop.store.migrations.common import (
     M003_SETTINGS,
     VERSIONED,
@@ -13,6 +12,10 @@ from deesc_desktop.store.migrations.common import (
     in_list,
     run,
 )
+
+# The core lists the CHECKs name are imported where a step runs: opening a file that is up
+# to date never needs them, and the window's start-up would pay for their modules
+# (docs/performance.md, issue 18 item 1).
 
 _MONEY = "INTEGER NOT NULL CHECK (typeof({col}) = 'integer' AND {col} {test})"
 _JSON_LIST = "TEXT NOT NULL DEFAULT '[]' CHECK (json_valid({col}) AND json_type({col}) = 'array')"
@@ -70,6 +73,8 @@ def _cit_certificates(db: Database) -> None:
 
 def _bonus_programs(db: Database) -> None:
     """Funding sources, the bonus programs they pay for, and payment batches."""
+    from deesc_desktop.core.bonus import FUNDING_KINDS
+
     run(
         db,
         [
@@ -123,6 +128,8 @@ def _bonus_programs(db: Database) -> None:
 
 def _claims(db: Database) -> None:
     """Claims, one open or paid per officer in a one-time program, never deleted."""
+    from deesc_desktop.core.bonus import CLAIM_STATUSES, OPEN_OR_PAID
+
     run(
         db,
         [

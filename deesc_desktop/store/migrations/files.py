@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
-from deesc_desktop.core.course_files import DOCUMENT_KINDS
-from deesc_desktop.core.incidents import (
-    DEMOGRAPHICS,
-    FORCE_TYPES,
-    INCIDENT_STATUSES,
-    INCIDENT_TYPES,
-)
 from deesc_desktop.core.topics import DELIVERIES
 from deesc_desktop.store.migrations.common import VERSIONED, date_check, in_list, run
+
+# The core lists the CHECKs name are imported where a step runs: opening a file that is up
+# to date never needs them, and the window's start-up would pay for their modules
+# (docs/performance.md, issue 18 item 1).
 
 
 def m009_files_course_files(db: Database) -> None:
@@ -24,6 +21,8 @@ def m009_files_course_files(db: Database) -> None:
     one. Documents are stored once per content (keyed by their SHA-256) and attached by
     reference; the audit log records each attachment's digest, name, size and type.
     """
+    from deesc_desktop.core.course_files import DOCUMENT_KINDS
+
     run(
         db,
         [
@@ -128,6 +127,13 @@ def m009_files_incidents(db: Database) -> None:
     review. Whether they had been trained is worked out from the training records, never
     stored. A training officer enters; someone else (the chief) reviews.
     """
+    from deesc_desktop.core.incidents import (
+        DEMOGRAPHICS,
+        FORCE_TYPES,
+        INCIDENT_STATUSES,
+        INCIDENT_TYPES,
+    )
+
     demographics = ",\n                ".join(
         f"{column} TEXT NOT NULL DEFAULT 'unknown' CHECK ({column} IN ({in_list(codes)}))"
         for column, (_label, codes) in DEMOGRAPHICS.items()

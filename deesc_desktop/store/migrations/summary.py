@@ -6,6 +6,11 @@ from sqlite_utils import Database
 
 from deesc_desktop.store.migrations.common import run
 
+SUMMARY_TABLES = frozenset(
+    {"summary_state", "summary_officers", "summary_results", "summary_counts"}
+)
+"""Derived tables: not audited, not reconciled, not part of the checked schema."""
+
 M014_SCHEMA = (
     """
     CREATE TABLE IF NOT EXISTS summary_state (
