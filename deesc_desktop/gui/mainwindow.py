@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from functools import partial
@@ -40,6 +41,11 @@ from deesc_desktop.services.users import login_required, users_exist
 DEFAULT_SIZE = (1280, 800)
 STATUS_MESSAGE_MS = 8000
 BACKUP_CHECK_MS = 60 * 60 * 1000
+FIRST_PAGE_HEAD_START_S = 2.0
+"""How long, at most, the other pages wait after the first paint for the first page's own
+loads (the dashboard's figures) to arrive before they are built: both compete for the same
+interpreter, and the figures are what the user opened the window for."""
+HEAD_START_POLL_MS = 50
 """How often an open window checks whether today's automatic backup is still to be made."""
 NO_USERS_NOTE = "no users yet: add an administrator in Settings"
 SIGN_IN_OFF_NOTE = "sign-in off"
@@ -172,6 +178,8 @@ class MainWindow(QMainWindow):
         self._build_timer.setInterval(0)
         self._build_timer.timeout.connect(self._build_next)
         self._painted = False
+        self._head_start_until: float | None = None
+        """Until when the other pages wait for the first page's loads; None once they don't."""
         self._closed = False
         """Set when the window closes: no page is built after that."""
         self._prepared: set[PageId] = set()
@@ -215,6 +223,11 @@ class MainWindow(QMainWindow):
     def _build_next(self) -> None:
         if self._closed:
             return
+        self._build_timer.setInterval(0)
+        if self._first_page_loading():
+            self._build_timer.setInterval(HEAD_START_POLL_MS)
+            self._build_timer.start()
+            return
         for page_id in self._order:
             if not self.pages.is_built(page_id):
                 module = self.pages.module(page_id)
@@ -224,6 +237,17 @@ class MainWindow(QMainWindow):
                 self.pages.get(page_id)  # builds it, importing its own modules here
                 self._build_timer.start()
                 return
+
+    def _first_page_loading(self) -> bool:
+        """Whether the first page's own loads still run, within its head start: checked
+        before the first of the other pages is prepared, when every task running is the
+        first page's (a page asked for meanwhile is built at once all the same)."""
+        if self._head_start_until is None:
+            return False
+        if workers.pending() and time.monotonic() < self._head_start_until:
+            return True
+        self._head_start_until = None
+        return False
 
     def _prepare_then_build(self, page_id: PageId) -> None:
         # Reading and running what a page imports from outside gui/ (a tenth of a second for
@@ -250,7 +274,9 @@ class MainWindow(QMainWindow):
             self._painted = True
             # A page connects its menu actions and sets their state when built: build them
             # all soon after the window appears, so that menus behave as if they had always
-            # been; but after it has been drawn, which a page's build would hold up.
+            # been; but after it has been drawn, which a page's build would hold up, and
+            # after the first page's figures have come, for at most a head start.
+            self._head_start_until = time.monotonic() + FIRST_PAGE_HEAD_START_S
             self.build_pending()
             self.first_painted.emit()
 

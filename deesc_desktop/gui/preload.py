@@ -53,6 +53,14 @@ def _imported(tree: ast.Module) -> list[str]:
 
 
 @functools.cache
+def _imports_of(path: Path) -> tuple[str, ...]:
+    """What the module at `path` imports when it runs, parsed once per process: the pages
+    share most of their gui/ modules, and a parse holds the interpreter's lock throughout,
+    which the window's thread then waits for."""
+    return tuple(_imported(ast.parse(path.read_text(encoding="utf-8"))))
+
+
+@functools.cache
 def qt_free_dependencies(module: str) -> tuple[str, ...]:
     """This project's modules outside `gui/` that importing `module` (one of `gui/`'s)
     imports, through the `gui/` modules it imports in turn."""
@@ -65,7 +73,7 @@ def qt_free_dependencies(module: str) -> tuple[str, ...]:
         if name in seen or path is None:
             continue
         seen.add(name)
-        for imported in _imported(ast.parse(path.read_text(encoding="utf-8"))):
+        for imported in _imports_of(path):
             if not imported.startswith("deesc_desktop.") or _source(imported) is None:
                 continue
             if defines_qt_classes(imported):

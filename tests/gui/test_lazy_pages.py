@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlite_utils import Database
 
-from deesc_desktop.gui import workers
+from deesc_desktop.gui import mainwindow, workers
 from deesc_desktop.gui.action_table import ActionId
 from deesc_desktop.gui.app import REMINDERS_MODULE
 from deesc_desktop.gui.context import AppContext
-from deesc_desktop.gui.mainwindow import MainWindow
+from deesc_desktop.gui.mainwindow import HEAD_START_POLL_MS, MainWindow
 from deesc_desktop.gui.pages import PAGES, PageId
 from deesc_desktop.gui.preload import defines_qt_classes, qt_free_dependencies
 from tests.gui.helpers import settle
@@ -33,6 +34,51 @@ def test_only_the_first_page_is_built_with_the_window(qtbot: Any, ctx: AppContex
     qtbot.waitUntil(lambda: all(window.pages.is_built(page) for page in window.pages))
     assert len(window.pages.built()) == len(window.pages)
     assert window.stack.count() == len(window.pages)
+    settle()
+
+
+def test_the_other_pages_wait_for_the_first_page_figures_within_a_head_start(
+    qtbot: Any, ctx: AppContext
+) -> None:
+    """Building a page and the dashboard's loads share one interpreter: on a statewide file
+    the figures came a second later when the pages were built meanwhile, so the pages wait
+    for them, for at most a head start (a page asked for is still built at once)."""
+    window = MainWindow(ctx, persist_settings=False, auto_backup=False)
+    qtbot.addWidget(window)
+    release = threading.Event()
+    # Stands for the dashboard's figures still on their way.
+    workers.run_task(lambda _control: release.wait(60), owner=window, on_result=lambda _: None)
+    try:
+        with qtbot.waitSignal(window.first_painted):
+            window.show()
+        for _turn in range(3):  # what the build timer does on its turns meanwhile
+            window._build_next()
+        assert [page for page in PageId if window.pages.is_built(page)] == [PageId.DASHBOARD]
+        assert window._build_timer.interval() == HEAD_START_POLL_MS  # asks again shortly
+        window.pages.get(PageId.ROSTER)  # a page asked for does not wait
+        assert window.pages.is_built(PageId.ROSTER)
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: len(window.pages.built()) == len(window.pages))
+    settle()
+
+
+def test_the_head_start_ends_even_when_the_first_page_is_still_loading(
+    qtbot: Any, ctx: AppContext, monkeypatch: Any
+) -> None:
+    """A cold statewide file takes most of a minute for its figures: the pages do not wait
+    that long, so that their menu actions are in place soon after the window appears."""
+    monkeypatch.setattr(mainwindow, "FIRST_PAGE_HEAD_START_S", 0.0)
+    window = MainWindow(ctx, persist_settings=False, auto_backup=False)
+    qtbot.addWidget(window)
+    release = threading.Event()
+    workers.run_task(lambda _control: release.wait(60), owner=window, on_result=lambda _: None)
+    try:
+        with qtbot.waitSignal(window.first_painted):
+            window.show()
+        qtbot.waitUntil(lambda: len(window.pages.built()) == len(window.pages))
+    finally:
+        release.set()
     settle()
 
 
