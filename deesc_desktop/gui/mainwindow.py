@@ -42,9 +42,9 @@ DEFAULT_SIZE = (1280, 800)
 STATUS_MESSAGE_MS = 8000
 BACKUP_CHECK_MS = 60 * 60 * 1000
 FIRST_PAGE_HEAD_START_S = 2.0
-"""How long, at most, the other pages wait after the first paint for the first page's own
-loads (the dashboard's figures) to arrive before they are built: both compete for the same
-interpreter, and the figures are what the user opened the window for."""
+"""How long, at most, the other pages wait after the first paint for the first page's first
+loads (the dashboard's kept figures) to arrive before they are built: both compete for the
+same interpreter, and the figures are what the user opened the window for."""
 HEAD_START_POLL_MS = 50
 """How often an open window checks whether today's automatic backup is still to be made."""
 NO_USERS_NOTE = "no users yet: add an administrator in Settings"
@@ -180,6 +180,8 @@ class MainWindow(QMainWindow):
         self._painted = False
         self._head_start_until: float | None = None
         """Until when the other pages wait for the first page's loads; None once they don't."""
+        self._first_loads: frozenset[int] | None = None
+        """The tasks running when the other pages were first due to be built."""
         self._closed = False
         """Set when the window closes: no page is built after that."""
         self._prepared: set[PageId] = set()
@@ -239,12 +241,18 @@ class MainWindow(QMainWindow):
                 return
 
     def _first_page_loading(self) -> bool:
-        """Whether the first page's own loads still run, within its head start: checked
-        before the first of the other pages is prepared, when every task running is the
-        first page's (a page asked for meanwhile is built at once all the same)."""
+        """Whether the first page's first loads still run, within its head start (a page
+        asked for meanwhile is built at once all the same).
+
+        Only the tasks running when the other pages were first due count: what those start in
+        turn, such as a whole department worked out for a file that kept no figures, is long
+        work the pages would only wait longer for, and then compete with anyway.
+        """
         if self._head_start_until is None:
             return False
-        if workers.pending() and time.monotonic() < self._head_start_until:
+        if self._first_loads is None:
+            self._first_loads = workers.pending_ids()
+        if workers.any_pending(self._first_loads) and time.monotonic() < self._head_start_until:
             return True
         self._head_start_until = None
         return False

@@ -263,6 +263,16 @@ def pending() -> int:
     return len(_TASKS)
 
 
+def pending_ids() -> frozenset[int]:
+    """The tasks `pending` counts, to ask later whether any of these is still pending."""
+    return frozenset(_TASKS)
+
+
+def any_pending(task_ids: frozenset[int]) -> bool:
+    """Whether any of `task_ids` (from `pending_ids`) has not had its outcome delivered."""
+    return any(task_id in _TASKS for task_id in task_ids)
+
+
 def wait_idle(timeout: float = 60.0) -> bool:
     """Run the event loop until every task's outcome is handled; False on timeout.
 

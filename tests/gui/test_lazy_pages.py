@@ -63,6 +63,32 @@ def test_the_other_pages_wait_for_the_first_page_figures_within_a_head_start(
     settle()
 
 
+def test_the_pages_wait_only_for_the_loads_running_when_they_were_due(
+    qtbot: Any, ctx: AppContext, monkeypatch: Any
+) -> None:
+    """A file that kept no figures works out the whole department after its first read (most
+    of a minute on a statewide file): the pages do not wait for that, which they would only
+    compete with later, cell by cell, for the interpreter."""
+    monkeypatch.setattr(mainwindow, "FIRST_PAGE_HEAD_START_S", 3600.0)
+    window = MainWindow(ctx, persist_settings=False, auto_backup=False)
+    qtbot.addWidget(window)
+    first, then = threading.Event(), threading.Event()
+    try:
+        workers.run_task(lambda _control: first.wait(60), owner=window)
+        with qtbot.waitSignal(window.first_painted):
+            window.show()
+        window._build_next()  # the pages' first turn: they wait for the load running then
+        assert [page for page in PageId if window.pages.is_built(page)] == [PageId.DASHBOARD]
+        workers.run_task(lambda _control: then.wait(60), owner=window)  # started by the first
+        first.set()
+        qtbot.waitUntil(lambda: len(window.pages.built()) == len(window.pages))
+        assert workers.pending()  # built while the later load still ran
+    finally:
+        first.set()
+        then.set()
+    settle()
+
+
 def test_the_head_start_ends_even_when_the_first_page_is_still_loading(
     qtbot: Any, ctx: AppContext, monkeypatch: Any
 ) -> None:
