@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from threading import Event
 from typing import Any
 
 import pytest
@@ -37,28 +39,35 @@ def test_only_the_first_page_is_built_with_the_window(qtbot: Any, ctx: AppContex
     settle()
 
 
+@contextmanager
+def shown_while_loading(qtbot: Any, ctx: AppContext) -> Iterator[tuple[MainWindow, Event]]:
+    """A main window drawn while a load of its first page runs, which ends when the event is
+    set (or on leaving): stands for the dashboard's figures still on their way."""
+    window = MainWindow(ctx, persist_settings=False, auto_backup=False)
+    qtbot.addWidget(window)
+    release = Event()
+    workers.run_task(lambda _control: release.wait(60), owner=window)
+    try:
+        with qtbot.waitSignal(window.first_painted):
+            window.show()
+        yield window, release
+    finally:
+        release.set()
+
+
 def test_the_other_pages_wait_for_the_first_page_figures_within_a_head_start(
     qtbot: Any, ctx: AppContext
 ) -> None:
     """Building a page and the dashboard's loads share one interpreter: on a statewide file
     the figures came a second later when the pages were built meanwhile, so the pages wait
     for them, for at most a head start (a page asked for is still built at once)."""
-    window = MainWindow(ctx, persist_settings=False, auto_backup=False)
-    qtbot.addWidget(window)
-    release = threading.Event()
-    # Stands for the dashboard's figures still on their way.
-    workers.run_task(lambda _control: release.wait(60), owner=window, on_result=lambda _: None)
-    try:
-        with qtbot.waitSignal(window.first_painted):
-            window.show()
+    with shown_while_loading(qtbot, ctx) as (window, _release):
         for _turn in range(3):  # what the build timer does on its turns meanwhile
             window._build_next()
         assert [page for page in PageId if window.pages.is_built(page)] == [PageId.DASHBOARD]
         assert window._build_timer.interval() == HEAD_START_POLL_MS  # asks again shortly
         window.pages.get(PageId.ROSTER)  # a page asked for does not wait
         assert window.pages.is_built(PageId.ROSTER)
-    finally:
-        release.set()
     qtbot.waitUntil(lambda: len(window.pages.built()) == len(window.pages))
     settle()
 
@@ -70,22 +79,17 @@ def test_the_pages_wait_only_for_the_loads_running_when_they_were_due(
     of a minute on a statewide file): the pages do not wait for that, which they would only
     compete with later, cell by cell, for the interpreter."""
     monkeypatch.setattr(mainwindow, "FIRST_PAGE_HEAD_START_S", 3600.0)
-    window = MainWindow(ctx, persist_settings=False, auto_backup=False)
-    qtbot.addWidget(window)
-    first, then = threading.Event(), threading.Event()
+    later = Event()
     try:
-        workers.run_task(lambda _control: first.wait(60), owner=window)
-        with qtbot.waitSignal(window.first_painted):
-            window.show()
-        window._build_next()  # the pages' first turn: they wait for the load running then
-        assert [page for page in PageId if window.pages.is_built(page)] == [PageId.DASHBOARD]
-        workers.run_task(lambda _control: then.wait(60), owner=window)  # started by the first
-        first.set()
-        qtbot.waitUntil(lambda: len(window.pages.built()) == len(window.pages))
-        assert workers.pending()  # built while the later load still ran
+        with shown_while_loading(qtbot, ctx) as (window, first):
+            window._build_next()  # the pages' first turn: they wait for the load running then
+            assert [page for page in PageId if window.pages.is_built(page)] == [PageId.DASHBOARD]
+            workers.run_task(lambda _control: later.wait(60), owner=window)  # the first's next
+            first.set()
+            qtbot.waitUntil(lambda: len(window.pages.built()) == len(window.pages))
+            assert workers.pending()  # built while the later load still ran
     finally:
-        first.set()
-        then.set()
+        later.set()
     settle()
 
 
@@ -95,16 +99,8 @@ def test_the_head_start_ends_even_when_the_first_page_is_still_loading(
     """A cold statewide file takes most of a minute for its figures: the pages do not wait
     that long, so that their menu actions are in place soon after the window appears."""
     monkeypatch.setattr(mainwindow, "FIRST_PAGE_HEAD_START_S", 0.0)
-    window = MainWindow(ctx, persist_settings=False, auto_backup=False)
-    qtbot.addWidget(window)
-    release = threading.Event()
-    workers.run_task(lambda _control: release.wait(60), owner=window, on_result=lambda _: None)
-    try:
-        with qtbot.waitSignal(window.first_painted):
-            window.show()
+    with shown_while_loading(qtbot, ctx) as (window, _release):
         qtbot.waitUntil(lambda: len(window.pages.built()) == len(window.pages))
-    finally:
-        release.set()
     settle()
 
 
