@@ -41,12 +41,13 @@ from deesc_desktop.services.users import login_required, users_exist
 DEFAULT_SIZE = (1280, 800)
 STATUS_MESSAGE_MS = 8000
 BACKUP_CHECK_MS = 60 * 60 * 1000
+"""How often an open window checks whether today's automatic backup is still to be made."""
 FIRST_PAGE_HEAD_START_S = 2.0
 """How long, at most, the other pages wait after the first paint for the first page's first
 loads (the dashboard's kept figures) to arrive before they are built: both compete for the
 same interpreter, and the figures are what the user opened the window for."""
 HEAD_START_POLL_MS = 50
-"""How often an open window checks whether today's automatic backup is still to be made."""
+"""How often the waiting pages look again whether those loads have come."""
 NO_USERS_NOTE = "no users yet: add an administrator in Settings"
 SIGN_IN_OFF_NOTE = "sign-in off"
 
