@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QStyle
+from PySide6.QtWidgets import QStyle, QTableView
 from sqlite_utils import Database
 
 from deesc_desktop.core import times
@@ -421,6 +421,32 @@ def approvals_tab(window: MainWindow) -> ClaimsPage:
     return page
 
 
+def test_the_other_tabs_are_built_when_first_shown_with_what_was_loaded(
+    paid_claim: int, users: dict[str, Actor], window_as: Callable[[Actor], MainWindow]
+) -> None:
+    window = window_as(users["fin.ruiz"])
+    page = claims_page(window)
+    batches = page.tabs.widget(1)
+    # Only the claims tab is built with the page: the others are most of its widgets.
+    assert batches.findChildren(QTableView) == []
+    assert page.selected_batch() is None
+    assert not window.registry[ActionId.EXPORT_BATCH].isEnabled()
+
+    page.tabs.setCurrentIndex(1)
+    settle()
+    (view,) = batches.findChildren(QTableView)
+    assert view.model().index(0, 0).data() == "B1"
+    view.selectRow(0)
+    batch = page.selected_batch()
+    assert batch is not None and batch.reference == "B1"
+    assert window.registry[ActionId.EXPORT_BATCH].isEnabled()
+
+    # A tab reached for in code before anyone shows it is built then, its words filled in.
+    assert page.tabs.widget(4).findChildren(QTableView) == []
+    assert page.award_note.text() == "No change to an award has been asked for."
+    assert len(page.tabs.widget(4).findChildren(QTableView)) == 2
+
+
 def adjustment_state(db: Database, adjustment_id: int) -> tuple[str, str | None, str]:
     return db.execute(
         "SELECT status, decided_by, decision_reason FROM claim_adjustments WHERE id = ?",
@@ -719,3 +745,47 @@ def test_claim_columns_show_whole_names_at_the_default_window_size(
         index = page.proxy.index(row, column)
         assert cell_fits(page.view, index), (column, index.data())
     assert page.proxy.index(row, ClaimColumn.LAST_STEP).data().endswith("\nby sgt.delgado")
+
+
+def test_each_funding_source_shows_its_balance_at_the_default_window_size(
+    qtbot: Any,
+    users: dict[str, Actor],
+    window_as: Callable[[Actor], MainWindow],
+    db: Database,
+) -> None:
+    for name, kind, award in (
+        ("City of Millbrook training incentive line FY25", "local_budget", ""),
+        ("COPS CPD de-escalation FY25", "cops_deescalation", "15JCOPS-25-GG-03835-DEES"),
+    ):
+        funding.add_funding_source(
+            db,
+            users["fin.ruiz"],
+            {
+                "name": name,
+                "kind": kind,
+                "award_number": award,
+                "amount": "$250,000",
+                "start": (TODAY - timedelta(days=400)).isoformat(),
+                "end": (TODAY + timedelta(days=400)).isoformat(),
+            },
+        )
+    window = window_as(users["fin.ruiz"])
+    window.resize(1280, 800)
+    page = claims_page(window)
+    page.tabs.setCurrentIndex(3)
+    settle()
+    view = page.funding_view
+    header = view.horizontalHeader()
+    balance = next(
+        c
+        for c in range(header.count())
+        if page.funding.headerData(c, Qt.Orientation.Horizontal) == "Balance"
+    )
+    # The figure finance opens the tab for, with nothing scrolled.
+    assert header.sectionViewportPosition(balance) + header.sectionSize(balance) <= (
+        view.viewport().width()
+    )
+    for row in range(page.funding.rowCount()):
+        for column in (0, 1, 3, balance):
+            index = page.funding.index(row, column)
+            assert cell_fits(view, index), (column, index.data())

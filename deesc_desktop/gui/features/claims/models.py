@@ -339,25 +339,27 @@ class ProgramsModel(RowsModel):
     """Bonus programs with what qualifies and how many claims each has."""
 
     COLUMNS = (
-        Column("Program", lambda r: r.program.name, width=30),
+        Column("Program", lambda r: r.program.name, width=22),
         Column(
             "Amount",
             lambda r: format_money(r.program.amount),
             lambda r: r.program.amount,
             RIGHT,
-            width=11,
+            width=10,
         ),
         Column("Per officer", lambda r: "Once" if r.program.one_time else "Repeatable", width=10),
-        Column("What qualifies", program_rule_text, width=36),
+        Column("What qualifies", program_rule_text, width=22),
         Column(
             "Training between",
             lambda r: f"{r.program.rule.start.isoformat()} and {r.program.rule.end.isoformat()}",
             lambda r: r.program.rule.start,
-            width=24,
+            width=14,
         ),
-        Column("Paid from", lambda r: r.funding_source, width=22),
-        Column("Claims", lambda r: _claims_text(r.claims), lambda r: sum(r.claims.values())),
-        Column("Paid so far", lambda r: format_money(r.paid), lambda r: r.paid, RIGHT),
+        Column("Paid from", lambda r: r.funding_source, width=21),
+        Column(
+            "Claims", lambda r: _claims_text(r.claims), lambda r: sum(r.claims.values()), width=20
+        ),
+        Column("Paid so far", lambda r: format_money(r.paid), lambda r: r.paid, RIGHT, width=11),
     )
     RULE = 3
 
@@ -388,10 +390,10 @@ class FundingModel(RowsModel):
     """Funding sources with what is pending, committed, paid and left."""
 
     COLUMNS = (
-        Column("Funding source", lambda r: r.name, width=28),
-        Column("Kind", lambda r: FUNDING_KINDS.get(r.kind, r.kind), width=22),
-        Column("Award number", lambda r: r.award_number, width=22),
-        Column("Awarded", lambda r: format_money(r.amount), lambda r: r.amount, RIGHT, width=13),
+        Column("Funding source", lambda r: r.name, width=22),
+        Column("Kind", lambda r: FUNDING_KINDS.get(r.kind, r.kind), width=18),
+        Column("Award number", lambda r: r.award_number, width=18),
+        Column("Awarded", lambda r: format_money(r.amount), lambda r: r.amount, RIGHT, width=12),
         Column(
             "Pending",
             lambda r: format_money(r.pending),
@@ -409,7 +411,7 @@ class FundingModel(RowsModel):
             width=12,
         ),
         Column("Paid", lambda r: format_money(r.paid), lambda r: r.paid, RIGHT, width=12),
-        Column("Balance", lambda r: format_money(r.balance), lambda r: r.balance, RIGHT, width=13),
+        Column("Balance", lambda r: format_money(r.balance), lambda r: r.balance, RIGHT, width=12),
         Column("Period", lambda r: f"{r.start} to {r.end}", lambda r: r.start),
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QSplitter,
     QTabBar,
+    QTableView,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -72,6 +74,26 @@ DOCUMENTS_TAB = "Documents"
 """The claim detail's second tab: the documents behind the claim."""
 APPROVALS = "Approvals"
 """The last tab: corrections to paid claims and award changes, with the chief's decisions."""
+BATCHES_TAB, PROGRAMS_TAB, FUNDING_TAB, APPROVALS_TAB = 1, 2, 3, 4
+"""The tabs after the claims, in order: built when first shown."""
+
+
+class _TabHolder(QWidget):
+    """A tab's page, empty until the tab is first shown."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.column = QVBoxLayout(self)
+
+
+@dataclass(frozen=True, slots=True)
+class _ApprovalsWidgets:
+    """The approvals tab's two lists and what each says of its selection."""
+
+    adjustment_view: QTableView
+    adjustment_note: QLabel
+    award_view: QTableView
+    award_note: QLabel
 
 
 class ClaimsView(Page):
@@ -100,10 +122,30 @@ class ClaimsView(Page):
         self.tabs = QTabWidget()
         self.layout_.addWidget(self.tabs, 1)
         self.tabs.addTab(self._claims_tab(actions), "Claims")
-        self.tabs.addTab(self._batches_tab(actions), "Payment batches")
-        self.tabs.addTab(self._programs_tab(actions), "Programs")
-        self.tabs.addTab(self._funding_tab(actions), "Funding sources")
-        self.tabs.addTab(self._approvals_tab(actions), APPROVALS)
+        # The other tabs' models now, as every load fills them; their widgets when first
+        # shown or asked for: they are most of the page's widgets, and a page is built while
+        # the first page still loads.
+        self.batches = BatchesModel(self)
+        self.batches.sort(1, Qt.SortOrder.DescendingOrder)
+        self.programs = ProgramsModel(self)
+        self.funding = FundingModel(self)
+        self.adjustments = AdjustmentsModel(self)
+        self.adjustments.sort(AdjustmentColumn.STATE)
+        self.award_changes = AwardChangesModel(self)
+        self.award_changes.sort(AwardColumn.STATE)
+        self._batch_view: QTableView | None = None
+        self._program_view: QTableView | None = None
+        self._funding_view: QTableView | None = None
+        self._approvals: _ApprovalsWidgets | None = None
+        self._unbuilt: dict[int, Callable[[QVBoxLayout], None]] = {}
+        for title, build in (
+            ("Payment batches", self._build_batches),
+            ("Programs", self._build_programs),
+            ("Funding sources", self._build_funding),
+            (APPROVALS, self._build_approvals),
+        ):
+            self._unbuilt[self.tabs.addTab(_TabHolder(), title)] = build
+        self.tabs.currentChanged.connect(self._build_tab)
 
         self._update_actions()
 
@@ -167,64 +209,59 @@ class ClaimsView(Page):
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._selection_changed())
         return tab
 
-    def _batches_tab(self, actions: ActionRegistry) -> QWidget:
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
+    def _build_tab(self, index: int) -> None:
+        """Build tab `index`'s widgets, if they are not built yet."""
+        build = self._unbuilt.pop(index, None)
+        if build is None:
+            return
+        holder = self.tabs.widget(index)
+        assert isinstance(holder, _TabHolder)
+        build(holder.column)
+        self._update_actions()
+
+    def _build_batches(self, layout: QVBoxLayout) -> None:
         layout.addWidget(
-            actions.bar(ActionId.CREATE_BATCH, ActionId.EXPORT_BATCH, ActionId.PAY_BATCH)
+            self.registry.bar(ActionId.CREATE_BATCH, ActionId.EXPORT_BATCH, ActionId.PAY_BATCH)
         )
-        self.batches = BatchesModel(self)
-        self.batches.sort(1, Qt.SortOrder.DescendingOrder)
-        self.batch_view = table_view(
+        view = self._batch_view = table_view(
             self.batches,
             sort=(1, Qt.SortOrder.DescendingOrder),
         )
-        self.batch_view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
-        layout.addWidget(self.batch_view, 1)
+        view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
+        layout.addWidget(view, 1)
         layout.addWidget(
             muted(
                 "Finance exports a batch for payroll, then marks it paid once payroll has run: "
                 "every claim in it is paid on the batch's date, all together or none."
             )
         )
-        return tab
 
-    def _programs_tab(self, actions: ActionRegistry) -> QWidget:
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
-        layout.addWidget(actions.bar(ActionId.ADD_PROGRAM, ActionId.FIND_ELIGIBLE))
-        self.programs = ProgramsModel(self)
-        self.program_view = table_view(
+    def _build_programs(self, layout: QVBoxLayout) -> None:
+        layout.addWidget(self.registry.bar(ActionId.ADD_PROGRAM, ActionId.FIND_ELIGIBLE))
+        self._program_view = table_view(
             self.programs,
             sort=(4, Qt.SortOrder.DescendingOrder),
         )
-        layout.addWidget(self.program_view, 1)
-        return tab
+        two_line_rows(self._program_view)
+        layout.addWidget(self._program_view, 1)
 
-    def _funding_tab(self, actions: ActionRegistry) -> QWidget:
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
-        layout.addWidget(actions.bar(ActionId.ADD_FUNDING, ActionId.EDIT_FUNDING))
-        self.funding = FundingModel(self)
-        self.funding_view = table_view(self.funding)
-        self.funding_view.selectionModel().selectionChanged.connect(
-            lambda *_: self._update_actions()
-        )
+    def _build_funding(self, layout: QVBoxLayout) -> None:
+        layout.addWidget(self.registry.bar(ActionId.ADD_FUNDING, ActionId.EDIT_FUNDING))
+        view = self._funding_view = table_view(self.funding)
+        two_line_rows(view)
+        view.selectionModel().selectionChanged.connect(lambda *_: self._update_actions())
         # As the Edit button: nothing for a role that may not edit funding.
-        edit = actions[ActionId.EDIT_FUNDING]
-        self.funding_view.doubleClicked.connect(lambda _index: edit.trigger())
-        layout.addWidget(self.funding_view, 1)
+        edit = self.registry[ActionId.EDIT_FUNDING]
+        view.doubleClicked.connect(lambda _index: edit.trigger())
+        layout.addWidget(view, 1)
         layout.addWidget(
             muted(
                 "Balance = awarded − committed (approved, not yet paid) − paid. Submitted claims "
                 "are pending: they count only once approved."
             )
         )
-        return tab
 
-    def _approvals_tab(self, actions: ActionRegistry) -> QWidget:
-        tab = QWidget()
-        layout = QVBoxLayout(tab)
+    def _build_approvals(self, layout: QVBoxLayout) -> None:
         layout.addWidget(
             muted(
                 "Money paid out after the fact, and any change to an award's amount or period, "
@@ -233,32 +270,76 @@ class ClaimsView(Page):
             )
         )
         layout.addWidget(QLabel("<b>Corrections to paid claims</b>"))
-        layout.addWidget(actions.bar(ActionId.APPROVE_ADJUSTMENT, ActionId.REJECT_ADJUSTMENT))
-        self.adjustments = AdjustmentsModel(self)
-        self.adjustments.sort(AdjustmentColumn.STATE)
-        self.adjustment_view = table_view(
+        layout.addWidget(self.registry.bar(ActionId.APPROVE_ADJUSTMENT, ActionId.REJECT_ADJUSTMENT))
+        adjustment_view = table_view(
             self.adjustments,
             stretch=AdjustmentColumn.REASON,
             sort=(AdjustmentColumn.STATE, Qt.SortOrder.AscendingOrder),
         )
-        layout.addWidget(self.adjustment_view, 1)
-        self.adjustment_note = muted("")
-        layout.addWidget(self.adjustment_note)
+        layout.addWidget(adjustment_view, 1)
+        adjustment_note = muted("")
+        layout.addWidget(adjustment_note)
         layout.addWidget(QLabel("<b>Changes to awards</b>"))
-        layout.addWidget(actions.bar(ActionId.APPROVE_AWARD_CHANGE, ActionId.REJECT_AWARD_CHANGE))
-        self.award_changes = AwardChangesModel(self)
-        self.award_changes.sort(AwardColumn.STATE)
-        self.award_view = table_view(
+        layout.addWidget(
+            self.registry.bar(ActionId.APPROVE_AWARD_CHANGE, ActionId.REJECT_AWARD_CHANGE)
+        )
+        award_view = table_view(
             self.award_changes,
             stretch=AwardColumn.REASON,
             sort=(AwardColumn.STATE, Qt.SortOrder.AscendingOrder),
         )
-        layout.addWidget(self.award_view, 1)
-        self.award_note = muted("")
-        layout.addWidget(self.award_note)
-        for view in (self.adjustment_view, self.award_view):
+        layout.addWidget(award_view, 1)
+        award_note = muted("")
+        layout.addWidget(award_note)
+        self._approvals = _ApprovalsWidgets(
+            adjustment_view, adjustment_note, award_view, award_note
+        )
+        for view in (adjustment_view, award_view):
             view.selectionModel().selectionChanged.connect(lambda *_: self._approvals_changed())
-        return tab
+        self._approvals_changed()
+
+    # The tabs' widgets, built first if need be (a test or the screenshots may reach for a
+    # tab nobody has shown).
+
+    @property
+    def batch_view(self) -> QTableView:
+        self._build_tab(BATCHES_TAB)
+        assert self._batch_view is not None
+        return self._batch_view
+
+    @property
+    def program_view(self) -> QTableView:
+        self._build_tab(PROGRAMS_TAB)
+        assert self._program_view is not None
+        return self._program_view
+
+    @property
+    def funding_view(self) -> QTableView:
+        self._build_tab(FUNDING_TAB)
+        assert self._funding_view is not None
+        return self._funding_view
+
+    @property
+    def approvals(self) -> _ApprovalsWidgets:
+        self._build_tab(APPROVALS_TAB)
+        assert self._approvals is not None
+        return self._approvals
+
+    @property
+    def adjustment_view(self) -> QTableView:
+        return self.approvals.adjustment_view
+
+    @property
+    def adjustment_note(self) -> QLabel:
+        return self.approvals.adjustment_note
+
+    @property
+    def award_view(self) -> QTableView:
+        return self.approvals.award_view
+
+    @property
+    def award_note(self) -> QLabel:
+        return self.approvals.award_note
 
     # --- loading ----------------------------------------------------------------------------------
 
@@ -399,7 +480,9 @@ class ClaimsView(Page):
         return claims[0].officer_id if len(claims) == 1 else None
 
     def selected_batch(self) -> BatchRow | None:
-        rows = self.batch_view.selectionModel().selectedRows()
+        if self._batch_view is None:
+            return None  # nothing is selected in a tab not yet shown
+        rows = self._batch_view.selectionModel().selectedRows()
         return self.batches.row(rows[0].row()) if rows else None
 
     def select_batch(self, batch_id: int) -> bool:
@@ -409,11 +492,15 @@ class ClaimsView(Page):
         return found >= 0
 
     def selected_funding(self) -> FundingSummary | None:
-        rows = self.funding_view.selectionModel().selectedRows()
+        if self._funding_view is None:
+            return None
+        rows = self._funding_view.selectionModel().selectedRows()
         return self.funding.row(rows[0].row()) if rows else None
 
     def selected_adjustment(self) -> AdjustmentRow | None:
-        rows = self.adjustment_view.selectionModel().selectedRows()
+        if self._approvals is None:
+            return None
+        rows = self._approvals.adjustment_view.selectionModel().selectedRows()
         return self.adjustments.row(rows[0].row()) if rows else None
 
     def select_adjustment(self, adjustment_id: int) -> bool:
@@ -423,7 +510,9 @@ class ClaimsView(Page):
         return found >= 0
 
     def selected_award_change(self) -> AwardChangeRow | None:
-        rows = self.award_view.selectionModel().selectedRows()
+        if self._approvals is None:
+            return None
+        rows = self._approvals.award_view.selectionModel().selectedRows()
         return self.award_changes.row(rows[0].row()) if rows else None
 
     def select_award_change(self, change_id: int) -> bool:
@@ -435,6 +524,9 @@ class ClaimsView(Page):
     def _approvals_changed(self) -> None:
         """Say what the selected correction or award change is, and whether this user may
         decide it, then enable the buttons."""
+        if self._approvals is None:
+            self._update_actions()
+            return
         me = self.ctx.actor.username
         adjustment = self.selected_adjustment()
         if adjustment is None:
