@@ -124,15 +124,20 @@ class Plan:
     gui_runs: int
     compliance_ratio: float
     """The issue's target for department compliance: fixed costs weigh more at small."""
+    verify_rows: int
+    """Training rows imported through the app for verify and check: at state size about as
+    many as the state file holds, so every one of them has its audit entries."""
 
 
 PLANS = {
     "small": Plan(repeat=3, detail_officers=15, import_rows=10_000, pdf_officers=(100, 1_000),
-                  gui_runs=2, compliance_ratio=2.0),
+                  gui_runs=2, compliance_ratio=2.0, verify_rows=10_000),
     "large": Plan(repeat=3, detail_officers=25, import_rows=100_000,
-                  pdf_officers=(1_000, 10_000), gui_runs=3, compliance_ratio=1.5),
+                  pdf_officers=(1_000, 10_000), gui_runs=3, compliance_ratio=1.5,
+                  verify_rows=100_000),
     "state": Plan(repeat=3, detail_officers=10, import_rows=100_000,
-                  pdf_officers=(1_000, 10_000), gui_runs=3, compliance_ratio=1.5),
+                  pdf_officers=(1_000, 10_000), gui_runs=3, compliance_ratio=1.5,
+                  verify_rows=4_900_000),
 }  # fmt: skip
 
 
@@ -444,23 +449,27 @@ _IMPORT_KINDS = (
 )
 
 
-def write_import_file(path: Path, badges: list[str], rows: int) -> Path:
-    """`rows` class completions of new courses, each (badge, course, date) once."""
+def write_import_file(
+    path: Path, badges: list[str], rows: int, *, first: int = 0, courses: int = 40
+) -> Path:
+    """`rows` class completions of new courses, each (badge, course, date) once; rows from
+    `first` on, so that files written in turn add up to one long file (each date takes
+    `courses` rows per badge: more courses keep a long file's dates in the past)."""
     first_day = date(2025, 1, 2)
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(_IMPORT_COLUMNS)
-        for number in range(rows):
+        for number in range(first, first + rows):
             badge = badges[number % len(badges)]
             turn = number // len(badges)
-            course = turn % 40
+            course = turn % courses
             hours, topics, delivery = _IMPORT_KINDS[course % len(_IMPORT_KINDS)]
             scored = "de_escalation" in topics
             writer.writerow(
                 (
                     badge,
                     f"Imported Course {course + 1:02d}",
-                    (first_day + timedelta(days=turn // 40)).isoformat(),
+                    (first_day + timedelta(days=turn // courses)).isoformat(),
                     hours,
                     topics,
                     delivery,
@@ -928,6 +937,9 @@ def _bare_scan(conn: sqlite3.Connection, tables: list[str]) -> int:
     return count
 
 
+_VERIFY_FILE_ROWS = 100_000
+
+
 def verify(ctx: Context) -> list[Row]:
     """verify_audit() and check_database() on a fully audited file, against a bare read of the
     same tables (check's baseline adds SQLite's own integrity and foreign key checks)."""
@@ -935,14 +947,23 @@ def verify(ctx: Context) -> list[Row]:
     from deesc_desktop.services.maintenance import check_database, verify_audit
     from deesc_desktop.store.reconcile import reconciled_tables
 
-    rows = ctx.plan.import_rows
+    rows = ctx.plan.verify_rows
     target = ctx.scratch / "verify.db"
     db = _open(_copy(ctx.small_db, target))
     try:
         badges = [b for (b,) in db.execute("SELECT badge FROM officers WHERE status = 'active'")]
-        source = write_import_file(ctx.scratch / f"verify-{rows}.csv", badges, rows)
-        if not import_file(db, ADMIN, "training", source).ok:
-            raise RuntimeError("the import of the verify file failed")
+        # In files of at most 100,000 rows, as an agency would send them, so that a
+        # statewide count never holds millions of parsed rows at once.
+        courses = 40 if rows <= _VERIFY_FILE_ROWS else 100
+        for first in range(0, rows, _VERIFY_FILE_ROWS):
+            count = min(_VERIFY_FILE_ROWS, rows - first)
+            source = write_import_file(
+                ctx.scratch / "verify.csv", badges, count, first=first, courses=courses
+            )
+            if not import_file(db, ADMIN, "training", source).ok:
+                raise RuntimeError(f"the import of verify rows {first:,} on failed")
+            if rows > _VERIFY_FILE_ROWS:
+                ctx.log(f"   verify file: {first + count:,} of {rows:,} rows imported")
         tables = [*reconciled_tables(db), "training_topics", "claim_records", "audit_entries"]
         tables += ["audit_names"]
         records = db.execute("SELECT count(*) FROM training_records").fetchone()[0]
