@@ -86,7 +86,7 @@ class CitRosterModel(RowsModel):
             "Source",
             lambda r: r.source,
             tip="The course or certificate that certified them",
-            width=30,
+            width=21,
         ),
         Column(
             "CIT team",
@@ -94,6 +94,7 @@ class CitRosterModel(RowsModel):
             lambda r: not r.team_member,
             tip="Selected for the CIT team on the day (coverage counts team members); "
             "trained only: took the course but was not selected",
+            width=14,
         ),
     )
 

@@ -84,14 +84,15 @@ class DueModel(RowsModel):
             "Requirement",
             lambda r: short_title(r.requirement_title),
             tip="The requirement not yet met",
-            width=23,
+            width=20,
         ),
-        Column("Needs", lambda r: r.needs, tip="What it takes to meet it", width=34),
+        Column("Needs", lambda r: r.needs, tip="What it takes to meet it", width=33),
         Column("Due", lambda r: r.due_date.isoformat() if r.due_date else "", width=10),
         Column(
             "When",
             lambda r: SHORT_WHEN[r.bucket],
             lambda r: (BUCKET_ORDER[r.bucket], r.due_date or date.min),
+            width=10,
         ),
     )
 
