@@ -10,7 +10,12 @@ from sqlite_utils import Database
 
 from deesc_desktop.core import times
 from deesc_desktop.core.auth import Actor
-from deesc_desktop.gui.features.cit.models import CertificateModel, CitRosterModel, CoverageModel
+from deesc_desktop.gui.features.cit.models import (
+    CertificateModel,
+    CitColumn,
+    CitRosterModel,
+    CoverageModel,
+)
 from deesc_desktop.gui.features.claims.models import (
     BatchesModel,
     ClaimsModel,
@@ -87,6 +92,9 @@ def test_cit_models_pass_the_model_tester(
     roster = CitRosterModel()
     roster.set_rows(list(report.roster))
     qtmodeltester.check(roster)
+    # The source column is narrow: its tooltip gives the whole of it.
+    source = roster.index(0, CitColumn.SOURCE)
+    assert source.data(Qt.ItemDataRole.ToolTipRole) == source.data() != ""
     coverage = CoverageModel()
     coverage.set_rows(list(report.coverage.shifts))
     qtmodeltester.check(coverage)

@@ -113,6 +113,10 @@ class CitRosterModel(RowsModel):
             return style.tone_text(style.CIT_TONE[row.standing.status.value])
         return None
 
+    def tooltip(self, row: CitRosterRow, column: int) -> str | None:
+        # The column is narrower than most course titles and certificate numbers.
+        return row.source if column == CitColumn.SOURCE else None
+
 
 class CoverageColumn:
     SHIFT = 0
