@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -45,7 +46,7 @@ from deesc_desktop.gui.features.claims.models import (
     claim_status_text,
 )
 from deesc_desktop.gui.forms import page_title
-from deesc_desktop.gui.models import RowFilterProxy, all_of, words_predicate
+from deesc_desktop.gui.models import RowFilterProxy, RowsModel, all_of, words_predicate
 from deesc_desktop.gui.pages.base import Page
 from deesc_desktop.gui.widgets import (
     SearchBox,
@@ -479,11 +480,17 @@ class ClaimsView(Page):
         claims = self.selected_claims()
         return claims[0].officer_id if len(claims) == 1 else None
 
+    @staticmethod
+    def _selected(view: QTableView | None, model: RowsModel) -> Any:
+        """The row selected in a one-row-at-a-time list, or None (always, while the list's
+        tab has not been built: nothing can be selected in it yet)."""
+        if view is None:
+            return None
+        rows = view.selectionModel().selectedRows()
+        return model.row(rows[0].row()) if rows else None
+
     def selected_batch(self) -> BatchRow | None:
-        if self._batch_view is None:
-            return None  # nothing is selected in a tab not yet shown
-        rows = self._batch_view.selectionModel().selectedRows()
-        return self.batches.row(rows[0].row()) if rows else None
+        return self._selected(self._batch_view, self.batches)
 
     def select_batch(self, batch_id: int) -> bool:
         found = self.batches.find_row(lambda b: b.id == batch_id)
@@ -492,16 +499,11 @@ class ClaimsView(Page):
         return found >= 0
 
     def selected_funding(self) -> FundingSummary | None:
-        if self._funding_view is None:
-            return None
-        rows = self._funding_view.selectionModel().selectedRows()
-        return self.funding.row(rows[0].row()) if rows else None
+        return self._selected(self._funding_view, self.funding)
 
     def selected_adjustment(self) -> AdjustmentRow | None:
-        if self._approvals is None:
-            return None
-        rows = self._approvals.adjustment_view.selectionModel().selectedRows()
-        return self.adjustments.row(rows[0].row()) if rows else None
+        built = self._approvals
+        return self._selected(None if built is None else built.adjustment_view, self.adjustments)
 
     def select_adjustment(self, adjustment_id: int) -> bool:
         found = self.adjustments.find_row(lambda a: a.id == adjustment_id)
@@ -510,10 +512,8 @@ class ClaimsView(Page):
         return found >= 0
 
     def selected_award_change(self) -> AwardChangeRow | None:
-        if self._approvals is None:
-            return None
-        rows = self._approvals.award_view.selectionModel().selectedRows()
-        return self.award_changes.row(rows[0].row()) if rows else None
+        built = self._approvals
+        return self._selected(None if built is None else built.award_view, self.award_changes)
 
     def select_award_change(self, change_id: int) -> bool:
         found = self.award_changes.find_row(lambda c: c.id == change_id)
